@@ -1,0 +1,169 @@
+# cg — Community Guard.  Plain GNU make.
+#
+#   make                build libcg and the five commands into $(O)/
+#   make check          unit and command tests, then again under ASan+UBSan
+#   make demo           a day of gate check-ins on the default data directory
+#   make bench          the performance figures the issues ask for
+#   make install        PREFIX=/usr/local DESTDIR=
+#   V=1                 show full commands
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share
+MANDIR = $(DATADIR)/man
+LOCALEDIR = $(DATADIR)/locale
+
+O ?= build
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = jansson libcurl zlib libsodium
+
+CFLAGS ?= -O2 -g
+WARNINGS = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	-Wpointer-arith -Wformat=2 -Wundef -Wvla -Wno-format-nonliteral
+ifeq ($(CI),true)
+WERROR = -Werror
+endif
+WERROR ?=
+ifeq ($(SANITIZE),1)
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+CFLAGS = -O1 -g
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(WERROR) $(SAN_FLAGS) \
+	$(CFLAGS) -Ilib -I$(O)/gen $(PKG_CFLAGS) \
+	-DCG_VERSION='"$(VERSION)"' -DCG_LOCALEDIR='"$(LOCALEDIR)"' \
+	-MMD -MP
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lm
+
+ifneq ($(V),1)
+QUIET_CC = @echo '   CC     $@';
+QUIET_AR = @echo '   AR     $@';
+QUIET_LINK = @echo '   LINK   $@';
+QUIET_GEN = @echo '   GEN    $@';
+endif
+
+LIB_OBJS += lib/ask.o
+LIB_OBJS += lib/buf.o
+LIB_OBJS += lib/casebook.o
+LIB_OBJS += lib/checkin.o
+LIB_OBJS += lib/clock.o
+LIB_OBJS += lib/cmd.o
+LIB_OBJS += lib/config.o
+LIB_OBJS += lib/error.o
+LIB_OBJS += lib/filter.o
+LIB_OBJS += lib/home.o
+LIB_OBJS += lib/i18n.o
+LIB_OBJS += lib/journal.o
+LIB_OBJS += lib/jsonl.o
+LIB_OBJS += lib/mask.o
+LIB_OBJS += lib/passbook.o
+LIB_OBJS += lib/person.o
+LIB_OBJS += lib/validate.o
+LIB_OBJS += gen/defaults.o
+
+COMMANDS = cg-checkin cg-pass cg-quarantine cg-report cg-sync
+
+UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
+
+LIB = $(O)/libcg.a
+BINS = $(addprefix $(O)/bin/,$(COMMANDS))
+UNIT_BINS = $(addprefix $(O)/tests/,$(UNIT_TESTS))
+TOOL_BINS =
+MO = $(O)/locale/zh_CN/LC_MESSAGES/cg.mo
+
+all: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(MO)
+
+$(O)/gen/defaults.c: share/cg/config.json scripts/embed
+	@mkdir -p $(dir $@)
+	$(QUIET_GEN)scripts/embed cg_default_config $< >$@
+
+$(O)/gen/%.o: $(O)/gen/%.c
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(addprefix $(O)/,$(LIB_OBJS))
+	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/bin/%: $(O)/cmd/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+$(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+
+$(MO): share/po/zh_CN.po
+	@mkdir -p $(dir $@)
+	$(QUIET_GEN)msgfmt --check -o $@ $<
+
+# Refresh the template and merge it into the catalog after changing messages.
+pot:
+	xgettext --from-code=UTF-8 -k_ -kN_ -o share/po/cg.pot \
+		--package-name=cg --package-version=$(VERSION) \
+		cmd/*.c lib/*.c
+	msgmerge -q -U share/po/zh_CN.po share/po/cg.pot
+
+deps:
+	@scripts/deps
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory O=build-san SANITIZE=1 all
+	@tests/run $(O) build-san
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@O=$(O) scripts/demo
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@O=$(O) tests/bench/run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/cg \
+		$(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 share/man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
+	install -m 644 share/cg/* $(DESTDIR)$(DATADIR)/cg
+	install -m 644 $(MO) $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/cg.mo
+	for c in $(COMMANDS); do \
+		install -m 644 completions/bash/$$c $(DESTDIR)$(DATADIR)/bash-completion/completions/$$c && \
+		install -m 644 completions/zsh/_$$c $(DESTDIR)$(DATADIR)/zsh/site-functions/_$$c && \
+		install -m 644 completions/fish/$$c.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$c.fish || exit 1; \
+	done
+
+uninstall:
+	for c in $(COMMANDS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/$$c \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_$$c \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$c.fish; \
+	done
+	rm -f $(DESTDIR)$(MANDIR)/man7/cg.7
+	rm -f $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/cg.mo
+	rm -rf $(DESTDIR)$(DATADIR)/cg
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check demo bench install uninstall clean deps pot
+.SECONDARY:
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

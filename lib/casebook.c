@@ -1,0 +1,80 @@
+#include <string.h>
+
+#include "casebook.h"
+#include "journal.h"
+#include "person.h"
+
+void cg_casebook_init(struct cg_casebook *cb)
+{
+	cb->cases = json_object();
+	cb->active = json_object();
+}
+
+void cg_casebook_release(struct cg_casebook *cb)
+{
+	json_decref(cb->cases);
+	json_decref(cb->active);
+	cb->cases = cb->active = NULL;
+}
+
+static void set_status(struct cg_casebook *cb, json_t *c, const char *status)
+{
+	const char *key = json_string_value(json_object_get(c, "key"));
+
+	json_object_set_new(c, "status", json_string(status));
+	if (key && (!strcmp(status, "released") || !strcmp(status, "closed")))
+		json_object_del(cb->active, key);
+}
+
+int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev, struct cg_err *err)
+{
+	const char *event = json_string_value(json_object_get(ev, "event"));
+	const char *id = json_string_value(json_object_get(ev, "case_id"));
+	char key[CG_PERSON_KEY_LEN];
+	json_t *c;
+
+	(void)err;
+	if (!event || !id)
+		return 0;
+	if (!strcmp(event, "open")) {
+		c = json_deep_copy(ev);
+		json_object_del(c, "seq");
+		json_object_del(c, "chain");
+		json_object_set_new(c, "status", json_string("open"));
+		if (cg_person_key(ev, key) == 0) {
+			json_object_set_new(c, "key", json_string(key));
+			json_object_set_new(cb->active, key, json_string(id));
+		}
+		json_object_set_new(cb->cases, id, c);
+		return 0;
+	}
+	if (!(c = json_object_get(cb->cases, id)))
+		return 0;
+	if (!strcmp(event, "escalate"))
+		set_status(cb, c, "escalated");
+	else if (!strcmp(event, "release"))
+		set_status(cb, c, "released");
+	else if (!strcmp(event, "close"))
+		set_status(cb, c, "closed");
+	else if (!strcmp(event, "extend") && json_object_get(ev, "end"))
+		json_object_set(c, "end", json_object_get(ev, "end"));
+	return 0;
+}
+
+static int fold(void *ctx, const json_t *rec, struct cg_err *err)
+{
+	return cg_casebook_apply(ctx, rec, err);
+}
+
+int cg_casebook_load(struct cg_casebook *cb, const struct cg_home *h,
+		     struct cg_err *err)
+{
+	return cg_journal_fold(h, "quarantine", fold, cb, err);
+}
+
+const json_t *cg_casebook_active(const struct cg_casebook *cb, const char *key)
+{
+	const char *id = json_string_value(json_object_get(cb->active, key));
+
+	return id ? json_object_get(cb->cases, id) : NULL;
+}

@@ -1,0 +1,21 @@
+#ifndef CG_CMD_H
+#define CG_CMD_H
+
+/*
+ * What every command's main does first: program name for messages, locale
+ * and message catalog, umask 077 so every file created is private, SIGPIPE
+ * ignored (EPIPE is handled at the write), and descriptors 0-2 open so a
+ * file opened later never lands on one of them.
+ */
+void cg_cmd_setup(const char *progname);
+
+/* "Try 'PROG --help' for more information." on stderr, then exit 2. */
+void cg_usage_hint(void) __attribute__((noreturn));
+
+/* Print "PROG (cg) VERSION" on stdout and exit 0. */
+void cg_print_version(void) __attribute__((noreturn));
+
+/* Parse a size with an optional k/M/G suffix; 0 or -1. */
+int cg_parse_size(const char *s, size_t *out);
+
+#endif

@@ -1,0 +1,265 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "exitcode.h"
+#include "i18n.h"
+
+extern const char cg_default_config[];
+
+static const struct {
+	const char *code;
+	int denies;
+} reasons[CG_R_COUNT] = {
+	[CG_R_FEVER] = { "fever", 1 },
+	[CG_R_SYMPTOMS] = { "symptoms", 1 },
+	[CG_R_NO_MASK] = { "no_mask", 1 },
+	[CG_R_COURIER] = { "courier", 1 },
+	[CG_R_VISITOR_NO_HOST] = { "visitor_no_host", 1 },
+	[CG_R_VEHICLE_UNREGISTERED] = { "vehicle_unregistered", 1 },
+	[CG_R_PASS_INVALID] = { "pass_invalid", 1 },
+	[CG_R_QUARANTINED] = { "quarantined", 1 },
+	[CG_R_REMEASURE] = { "remeasure", 0 },
+	[CG_R_NO_PASS] = { "no_pass", 0 },
+	[CG_R_RISK_AREA] = { "risk_area", 0 },
+};
+
+const char *cg_reason_code(enum cg_reason r)
+{
+	return (unsigned)r < CG_R_COUNT ? reasons[r].code : NULL;
+}
+
+int cg_reason_denies(enum cg_reason r)
+{
+	return (unsigned)r < CG_R_COUNT && reasons[r].denies;
+}
+
+/*
+ * The shape every configuration must have is the shape of the shipped
+ * defaults: the same keys with values of the same JSON types.  Overlaying
+ * a user's file therefore validates it too.
+ */
+static int same_kind(const json_t *a, const json_t *b)
+{
+	if (json_is_number(a) && json_is_number(b))
+		return 1;
+	if (json_is_boolean(a) && json_is_boolean(b))
+		return 1;
+	return json_typeof(a) == json_typeof(b);
+}
+
+static int overlay(json_t *base, json_t *over, char *path, size_t pathlen,
+		   const char *label, struct cg_err *err)
+{
+	const char *key;
+	json_t *val;
+	size_t used = strlen(path);
+
+	json_object_foreach(over, key, val) {
+		json_t *cur = json_object_get(base, key);
+
+		snprintf(path + used, pathlen - used, "%s%s", used ? "." : "", key);
+		if (!cur)
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: unknown key '%s'"), label, path);
+		if (!same_kind(cur, val))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: '%s' has the wrong type"), label, path);
+		if (json_is_object(cur)) {
+			if (overlay(cur, val, path, pathlen, label, err) < 0)
+				return -1;
+		} else {
+			json_object_set(base, key, val);
+		}
+		path[used] = '\0';
+	}
+	return 0;
+}
+
+static int get_num(const json_t *obj, const char *key, double lo, double hi,
+		   double *out, const char *label, struct cg_err *err)
+{
+	double v = json_number_value(json_object_get(obj, key));
+
+	if (!(v >= lo && v <= hi))
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'policy.%s' must be between %g and %g"),
+				  label, key, lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int get_int(const json_t *obj, const char *key, int lo, int hi,
+		   int *out, const char *label, struct cg_err *err)
+{
+	double v;
+
+	if (get_num(obj, key, lo, hi, &v, label, err) < 0)
+		return -1;
+	if (v != (int)v)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'policy.%s' must be a whole number"), label, key);
+	*out = (int)v;
+	return 0;
+}
+
+static int all_strings(const json_t *arr, const char *what, const char *label,
+		       struct cg_err *err)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (!json_is_string(v) || !json_string_length(v))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: '%s' must be a list of names"), label, what);
+	return 0;
+}
+
+static int parse_hhmm(const json_t *v, int *minutes)
+{
+	unsigned h, m;
+	char extra;
+	const char *s = json_string_value(v);
+
+	if (!s || sscanf(s, "%2u:%2u%c", &h, &m, &extra) != 2 || m > 59 ||
+	    h * 60 + m > 24 * 60)
+		return -1;
+	*minutes = (int)(h * 60 + m);
+	return 0;
+}
+
+static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *pol = json_object_get(cfg->root, "policy");
+	const json_t *rules = json_object_get(pol, "rules");
+	const json_t *duty = json_object_get(pol, "duty_hours");
+	struct cg_policy *p = &cfg->policy;
+	const char *key;
+	json_t *val;
+
+	if (get_num(pol, "fever_threshold", 35, 43, &p->fever_threshold, label, err) < 0 ||
+	    get_num(pol, "temp_min", 25, 45, &p->temp_min, label, err) < 0 ||
+	    get_num(pol, "temp_max", 25, 45, &p->temp_max, label, err) < 0 ||
+	    get_int(pol, "remeasure_wait_min", 0, 24 * 60, &p->remeasure_wait_min, label, err) < 0 ||
+	    get_int(pol, "visit_max_min", 1, 7 * 24 * 60, &p->visit_max_min, label, err) < 0 ||
+	    get_int(pol, "duty_gap_max_min", 1, 24 * 60, &p->duty_gap_max_min, label, err) < 0)
+		return -1;
+	if (p->temp_min >= p->temp_max)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'policy.temp_min' must be below 'policy.temp_max'"), label);
+	p->pass_check = json_is_true(json_object_get(pol, "pass_check"));
+	p->risk_areas = json_object_get(pol, "risk_areas");
+	if (all_strings(p->risk_areas, "policy.risk_areas", label, err) < 0)
+		return -1;
+	if (json_array_size(duty) != 2 ||
+	    parse_hhmm(json_array_get(duty, 0), &p->duty_start_min) < 0 ||
+	    parse_hhmm(json_array_get(duty, 1), &p->duty_end_min) < 0 ||
+	    p->duty_start_min >= p->duty_end_min)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'policy.duty_hours' must be [\"HH:MM\", \"HH:MM\"], start before end"),
+				  label);
+	/* Pass checking has its own switch; the rules table holds the rest. */
+	p->rules = (1u << CG_R_NO_PASS) | (1u << CG_R_PASS_INVALID);
+	json_object_foreach((json_t *)rules, key, val) {
+		int r;
+
+		for (r = 0; r < CG_R_COUNT; r++)
+			if (!strcmp(key, reasons[r].code))
+				break;
+		if (r == CG_R_COUNT || r == CG_R_NO_PASS || r == CG_R_PASS_INVALID)
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: unknown key 'policy.rules.%s'"), label, key);
+		if (json_is_true(val))
+			p->rules |= 1u << r;
+	}
+	return 0;
+}
+
+static int read_identity(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *comp = json_object_get(cfg->root, "compound");
+
+	cfg->compound_code = json_string_value(json_object_get(comp, "code"));
+	cfg->compound_name = json_string_value(json_object_get(comp, "name"));
+	if (!cfg->compound_code || !*cfg->compound_code ||
+	    strcspn(cfg->compound_code, " \t\n/\"\\") != strlen(cfg->compound_code))
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'compound.code' must be a non-empty code without spaces or slashes"),
+				  label);
+	cfg->gates = json_object_get(cfg->root, "gates");
+	return all_strings(cfg->gates, "gates", label, err);
+}
+
+int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
+		    const char *label, struct cg_err *err)
+{
+	json_error_t jerr;
+	json_t *over;
+	char path[256] = "";
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->root = json_loads(cg_default_config, 0, &jerr);
+	if (!cfg->root)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("built-in configuration is invalid: %s"), jerr.text);
+	if (text) {
+		over = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!over)
+			return cg_err_set(err, CG_EXIT_SYSTEM, _("%s:%d: %s"),
+					  label, jerr.line, jerr.text);
+		if (!json_is_object(over)) {
+			json_decref(over);
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: not a JSON object"), label);
+		}
+		if (overlay(cfg->root, over, path, sizeof(path), label, err) < 0) {
+			json_decref(over);
+			return -1;
+		}
+		json_decref(over);
+	}
+	if (read_identity(cfg, label, err) < 0 || read_policy(cfg, label, err) < 0)
+		return -1;
+	return 0;
+}
+
+int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
+		   struct cg_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int st = -2, ret;
+
+	if (h) {
+		st = cg_read_file(h->fd, "config.json", 1024 * 1024, &text, &len,
+				  "config.json", err);
+		if (st == -1) {
+			memset(cfg, 0, sizeof(*cfg));
+			return -1;
+		}
+	}
+	ret = cg_config_parse(cfg, st == 0 ? text : NULL, len, "config.json", err);
+	free(text);
+	return ret;
+}
+
+void cg_config_release(struct cg_config *cfg)
+{
+	json_decref(cfg->root);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+int cg_config_has_gate(const struct cg_config *cfg, const char *gate)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_array_size(cfg->gates))
+		return 1;
+	json_array_foreach(cfg->gates, i, v)
+		if (!strcmp(json_string_value(v), gate))
+			return 1;
+	return 0;
+}

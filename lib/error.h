@@ -1,0 +1,49 @@
+#ifndef CG_ERROR_H
+#define CG_ERROR_H
+
+#include <stdarg.h>
+
+/*
+ * Library functions never print.  They return -1 and fill a struct cg_err
+ * with a message and the exit status main should pick; main prints it.
+ */
+struct cg_err {
+	int status;		/* an enum cg_exit value */
+	char msg[1024];
+};
+
+#define CG_ERR_INIT { 0, "" }
+
+/* Fill *err (when not NULL) and return -1, so callers write
+ * "return cg_err_set(err, CG_EXIT_SYSTEM, ...)". */
+int cg_err_set(struct cg_err *err, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* As cg_err_set, appending ": strerror(errnum)". */
+int cg_err_errno(struct cg_err *err, int status, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
+ * The program name used as the prefix of every message; main sets it once
+ * from a string literal before anything else.
+ */
+void cg_set_progname(const char *name);
+const char *cg_progname(void);
+
+/* "cg-NAME: message" on stderr, then exit(status). */
+void cg_die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* "cg-NAME: message" on stderr; returns -1. */
+int cg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* With quiet set (by main, from -q) warnings are not shown. */
+void cg_set_quiet(int quiet);
+
+/* "cg-NAME: warning: message" on stderr. */
+void cg_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print err->msg with the program prefix and exit with err->status. */
+void cg_die_err(const struct cg_err *err) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,196 @@
+#include <ctype.h>
+#include <string.h>
+
+#include "exitcode.h"
+#include "i18n.h"
+#include "journal.h"
+#include "passbook.h"
+#include "person.h"
+
+const char *cg_pass_status_code(enum cg_pass_status s)
+{
+	static const char *const codes[] = {
+		"ok", "unknown", "expired", "not_yet_valid", "revoked"
+	};
+
+	return (unsigned)s < sizeof(codes) / sizeof(codes[0]) ? codes[s] : "unknown";
+}
+
+void cg_passbook_init(struct cg_passbook *pb)
+{
+	pb->passes = json_object();
+	pb->holders = json_object();
+	pb->plates = json_object();
+}
+
+void cg_passbook_release(struct cg_passbook *pb)
+{
+	json_decref(pb->passes);
+	json_decref(pb->holders);
+	json_decref(pb->plates);
+	pb->passes = pb->holders = pb->plates = NULL;
+}
+
+void cg_pass_id_normalise(const char *in, char out[CG_PASS_ID_LEN])
+{
+	size_t n = 0;
+
+	for (; *in && n < CG_PASS_ID_LEN - 1; in++) {
+		int c = toupper((unsigned char)*in);
+
+		if (c == '-' || c == ' ')
+			continue;
+		if (c == 'O')
+			c = '0';
+		else if (c == 'I' || c == 'L')
+			c = '1';
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+}
+
+void cg_plate_normalise(const char *in, char out[CG_PLATE_LEN])
+{
+	size_t n = 0;
+
+	while (*in && n < CG_PLATE_LEN - 1) {
+		if (*in == ' ' || *in == '-' || *in == '.') {
+			in++;
+		} else if (!strncmp(in, "\xC2\xB7", 2)) {	/* middle dot */
+			in += 2;
+		} else if (!strncmp(in, "\xE2\x80\xA2", 3)) {	/* bullet */
+			in += 3;
+		} else {
+			out[n++] = (char)toupper((unsigned char)*in);
+			in++;
+		}
+	}
+	out[n] = '\0';
+}
+
+static void index_add(json_t *index, const char *key, const char *id)
+{
+	json_t *arr = json_object_get(index, key);
+
+	if (!arr) {
+		arr = json_array();
+		json_object_set_new(index, key, arr);
+	}
+	json_array_append_new(arr, json_string(id));
+}
+
+static int apply_issue(struct cg_passbook *pb, const json_t *ev, const char *id,
+		       struct cg_err *err)
+{
+	char key[CG_PERSON_KEY_LEN], plate[CG_PLATE_LEN];
+	const char *p = json_string_value(json_object_get(ev, "plate"));
+	cg_time_t t;
+
+	if (cg_time_parse(json_string_value(json_object_get(ev, "valid_from")), 0, &t) < 0 ||
+	    cg_time_parse(json_string_value(json_object_get(ev, "valid_until")), 0, &t) < 0)
+		return cg_err_set(err, CG_EXIT_DAMAGED,
+				  _("pass '%s' has no valid_from or valid_until"), id);
+	json_object_set(pb->passes, id, (json_t *)ev);
+	if (cg_person_key(ev, key) == 0)
+		index_add(pb->holders, key, id);
+	if (p) {
+		cg_plate_normalise(p, plate);
+		index_add(pb->plates, plate, id);
+	}
+	return 0;
+}
+
+int cg_passbook_apply(struct cg_passbook *pb, const json_t *ev, struct cg_err *err)
+{
+	const char *event = json_string_value(json_object_get(ev, "event"));
+	const char *raw = json_string_value(json_object_get(ev, "pass_id"));
+	char id[CG_PASS_ID_LEN];
+	json_t *pass, *copy;
+
+	if (!event || !raw)
+		return 0;
+	cg_pass_id_normalise(raw, id);
+	if (!strcmp(event, "issue"))
+		return apply_issue(pb, ev, id, err);
+	if (strcmp(event, "revoke") || !(pass = json_object_get(pb->passes, id)))
+		return 0;
+	/* Issue events are shared with the journal reader's records: copy
+	 * before marking, so a revoke never edits what was read. */
+	copy = json_copy(pass);
+	json_object_set(copy, "revoked", json_object_get(ev, "ts"));
+	json_object_set_new(pb->passes, id, copy);
+	return 0;
+}
+
+static int fold(void *ctx, const json_t *rec, struct cg_err *err)
+{
+	return cg_passbook_apply(ctx, rec, err);
+}
+
+int cg_passbook_load(struct cg_passbook *pb, const struct cg_home *h,
+		     struct cg_err *err)
+{
+	return cg_journal_fold(h, "pass", fold, pb, err);
+}
+
+static enum cg_pass_status status_of(const json_t *ev, cg_time_t now)
+{
+	cg_time_t from, until;
+
+	if (json_object_get(ev, "revoked"))
+		return CG_PASS_REVOKED;
+	cg_time_parse(json_string_value(json_object_get(ev, "valid_from")), 0, &from);
+	cg_time_parse(json_string_value(json_object_get(ev, "valid_until")), 0, &until);
+	if (now < from)
+		return CG_PASS_NOT_YET_VALID;
+	if (now >= until)
+		return CG_PASS_EXPIRED;
+	return CG_PASS_OK;
+}
+
+enum cg_pass_status cg_passbook_check(const struct cg_passbook *pb,
+				      const char *pass_id, cg_time_t now,
+				      const json_t **evp)
+{
+	char id[CG_PASS_ID_LEN];
+	const json_t *ev;
+
+	cg_pass_id_normalise(pass_id, id);
+	ev = json_object_get(pb->passes, id);
+	if (evp)
+		*evp = ev;
+	return ev ? status_of(ev, now) : CG_PASS_UNKNOWN;
+}
+
+static const json_t *first_valid(const struct cg_passbook *pb, const json_t *ids,
+				 cg_time_t now, const char *class_)
+{
+	size_t i;
+	json_t *id;
+
+	json_array_foreach(ids, i, id) {
+		const json_t *ev = json_object_get(pb->passes, json_string_value(id));
+		const char *c = json_string_value(json_object_get(ev, "class"));
+
+		if (class_ && (!c || strcmp(c, class_)))
+			continue;
+		if (status_of(ev, now) == CG_PASS_OK)
+			return ev;
+	}
+	return NULL;
+}
+
+const json_t *cg_passbook_for_holder(const struct cg_passbook *pb,
+				     const char *key, cg_time_t now)
+{
+	return first_valid(pb, json_object_get(pb->holders, key), now, NULL);
+}
+
+const json_t *cg_passbook_for_plate(const struct cg_passbook *pb,
+				    const char *plate, cg_time_t now)
+{
+	char norm[CG_PLATE_LEN];
+
+	cg_plate_normalise(plate, norm);
+	return first_valid(pb, json_object_get(pb->plates, norm), now, "vehicle");
+}

@@ -1,0 +1,102 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "person.h"
+#include "validate.h"
+
+const char *cg_get_string(const json_t *rec, const char *key, int *bad)
+{
+	const json_t *v = json_object_get(rec, key);
+
+	if (!v)
+		return NULL;
+	if (!json_is_string(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+static int wrong_type(const char *field, const char *want, char *why, size_t whylen)
+{
+	snprintf(why, whylen, _("'%s' must be %s"), field, want);
+	return -1;
+}
+
+typedef int validator(const char *s, char *out, const char **why, cg_time_t now);
+
+static int v_id(const char *s, char *out, const char **why, cg_time_t now)
+{
+	return cg_valid_id_no(s, now, out, why);
+}
+
+static int v_phone(const char *s, char *out, const char **why, cg_time_t now)
+{
+	(void)now;
+	return cg_valid_phone(s, out, why);
+}
+
+static int v_household(const char *s, char *out, const char **why, cg_time_t now)
+{
+	(void)now;
+	return cg_valid_household(s, out, why);
+}
+
+/* Validate and normalise one identifying string field in place. */
+static int person_field(json_t *rec, const char *field, validator *check,
+			cg_time_t now, char *why, size_t whylen)
+{
+	char out[CG_HOUSEHOLD_LEN + CG_ID_NO_LEN];
+	const char *reason;
+	int bad = 0;
+	const char *s = cg_get_string(rec, field, &bad);
+
+	if (bad)
+		return wrong_type(field, _("a string"), why, whylen);
+	if (!s)
+		return 0;
+	if (check(s, out, &reason, now) < 0) {
+		snprintf(why, whylen, _("invalid %s '%s': %s"), field, s, reason);
+		return -1;
+	}
+	if (strcmp(out, s))
+		json_object_set_new(rec, field, json_string(out));
+	return 0;
+}
+
+int cg_person_normalise(json_t *rec, cg_time_t now, char *why, size_t whylen)
+{
+	const json_t *name = json_object_get(rec, "name");
+
+	if (name && (!json_is_string(name) || !json_string_length(name)))
+		return wrong_type("name", _("a non-empty string"), why, whylen);
+	if (person_field(rec, "id_no", v_id, now, why, whylen) < 0 ||
+	    person_field(rec, "phone", v_phone, now, why, whylen) < 0 ||
+	    person_field(rec, "household", v_household, now, why, whylen) < 0)
+		return -1;
+	return 0;
+}
+
+int cg_person_key(const json_t *rec, char key[CG_PERSON_KEY_LEN])
+{
+	const char *id = json_string_value(json_object_get(rec, "id_no"));
+	const char *phone = json_string_value(json_object_get(rec, "phone"));
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	const char *hh = json_string_value(json_object_get(rec, "household"));
+	int n;
+
+	if (id)
+		n = snprintf(key, CG_PERSON_KEY_LEN, "id:%s", id);
+	else if (phone)
+		n = snprintf(key, CG_PERSON_KEY_LEN, "phone:%s", phone);
+	else if (name && hh)
+		n = snprintf(key, CG_PERSON_KEY_LEN, "name:%s@%s", name, hh);
+	else
+		n = -1;
+	if (n < 0 || n >= CG_PERSON_KEY_LEN) {
+		key[0] = '\0';
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+#ifndef CG_PERSON_H
+#define CG_PERSON_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "clock.h"
+
+/*
+ * The fields that identify a person in any record (gate events, passes,
+ * cases): name, id_no, phone, household.  A person is identified by id_no,
+ * else phone, else name and household.
+ */
+
+#define CG_PERSON_KEY_LEN 160
+
+/*
+ * Check the types of name, id_no, phone and household when present,
+ * validate the last three and replace them with their normalised forms.
+ * Returns 0, or -1 with the field and what is wrong in why.
+ */
+int cg_person_normalise(json_t *rec, cg_time_t now, char *why, size_t whylen);
+
+/*
+ * The identity key of rec: "id:ID", "phone:PHONE" or "name:NAME@HOUSEHOLD",
+ * from already normalised fields.  Returns 0, or -1 (key "") when the
+ * record does not identify anyone.
+ */
+int cg_person_key(const json_t *rec, char key[CG_PERSON_KEY_LEN]);
+
+/*
+ * When rec has key, it must be a string: returns its value, NULL when
+ * absent; *bad is set when present with another type.
+ */
+const char *cg_get_string(const json_t *rec, const char *key, int *bad);
+
+#endif
