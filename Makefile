@@ -76,7 +76,7 @@ UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 LIB = $(O)/libcg.a
 BINS = $(addprefix $(O)/bin/,$(COMMANDS))
 UNIT_BINS = $(addprefix $(O)/tests/,$(UNIT_TESTS))
-TOOL_BINS =
+TOOL_BINS = $(O)/tests/helper-journal-append
 MO = $(O)/locale/zh_CN/LC_MESSAGES/cg.mo
 
 all: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(MO)
@@ -103,6 +103,10 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+
+$(O)/tests/helper-%: $(O)/tests/lib/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 $(MO): share/po/zh_CN.po
 	@mkdir -p $(dir $@)
@@ -139,15 +143,19 @@ install: all
 		$(DESTDIR)$(DATADIR)/zsh/site-functions \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
-	install -m 644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
-	install -m 644 share/man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
+	install -m 644 $(wildcard share/man/man1/*.1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(wildcard share/man/man7/*.7) $(DESTDIR)$(MANDIR)/man7
 	install -m 644 share/cg/* $(DESTDIR)$(DATADIR)/cg
 	install -m 644 $(MO) $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/cg.mo
-	for c in $(COMMANDS); do \
-		install -m 644 completions/bash/$$c $(DESTDIR)$(DATADIR)/bash-completion/completions/$$c && \
-		install -m 644 completions/zsh/_$$c $(DESTDIR)$(DATADIR)/zsh/site-functions/_$$c && \
-		install -m 644 completions/fish/$$c.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$c.fish || exit 1; \
-	done
+	for f in completions/bash/cg-*; do \
+		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/bash-completion/completions/; \
+	done; true
+	for f in completions/zsh/_cg-*; do \
+		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/zsh/site-functions/; \
+	done; true
+	for f in completions/fish/cg-*.fish; do \
+		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/; \
+	done; true
 
 uninstall:
 	for c in $(COMMANDS); do \

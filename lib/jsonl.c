@@ -299,7 +299,7 @@ json_t *cg_jsonl_parse(const char *line, size_t len, char *why, size_t whylen)
 
 	if (prescan(line, len, why, whylen) < 0)
 		return NULL;
-	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!obj) {
 		snprintf(why, whylen, _("invalid JSON at column %d: %s"),
 			 jerr.column, jerr.text);

@@ -1,0 +1,208 @@
+#!/bin/sh
+test_description='cg-checkin: every rule and reason code at its boundary'
+. "${0%/*}/../lib/test-lib.sh"
+
+R='"gate":"north","kind":"resident","name":"张三","id_no":"110101199003074514","household":"3-2-501"'
+
+test_expect_success 'a healthy resident with a mask is admitted' '
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true}" "admit"
+'
+
+test_expect_success 'fever: 37.2 is not a fever, 37.3 is' '
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":37.2,\"mask\":true}" "admit" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":37.3,\"mask\":true}" "deny fever" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":37.29,\"mask\":true}" "admit"
+'
+
+test_expect_success 'fever: the threshold comes from the policy' '
+	write_config "{\"policy\":{\"fever_threshold\":37.5}}" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":37.4,\"mask\":true}" "admit" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":37.5,\"mask\":true}" "deny fever" &&
+	rm "$CG_HOME/config.json"
+'
+
+test_expect_success 'fever applies going out too' '
+	expect_verdict "{$R,\"dir\":\"out\",\"temp\":38.0,\"mask\":true}" "deny fever"
+'
+
+test_expect_success 'remeasure: no temperature going in is referred' '
+	expect_verdict "{$R,\"dir\":\"in\",\"mask\":true}" "refer remeasure" &&
+	expect_verdict "{$R,\"dir\":\"out\",\"mask\":true}" "admit"
+'
+
+test_expect_success 'remeasure: implausible readings are referred, the range bounds are plausible' '
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":34.9,\"mask\":true}" "refer remeasure" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":35.0,\"mask\":true}" "admit" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":42.5,\"mask\":true}" "deny fever" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":42.6,\"mask\":true}" "refer remeasure"
+'
+
+test_expect_success 'remeasure wait: first high reading referred, second within the wait decides' '
+	write_config "{\"policy\":{\"remeasure_wait_min\":10}}" &&
+	cat >events <<-EOF &&
+	{$R,"ts":"2026-01-25T08:00:00+08:00","dir":"in","temp":37.6,"mask":true}
+	{$R,"ts":"2026-01-25T08:05:00+08:00","dir":"in","temp":37.5,"mask":true}
+	{$R,"ts":"2026-01-25T09:00:00+08:00","dir":"in","temp":37.6,"mask":true}
+	{$R,"ts":"2026-01-25T09:04:00+08:00","dir":"in","temp":36.8,"mask":true}
+	{$R,"ts":"2026-01-25T10:00:00+08:00","dir":"in","temp":37.6,"mask":true}
+	{$R,"ts":"2026-01-25T10:11:00+08:00","dir":"in","temp":37.6,"mask":true}
+	EOF
+	cg-checkin --now "$NOW" <events >out &&
+	jq -r ".decision + \" \" + (.reasons|join(\",\"))" out >actual &&
+	cat >expect <<-EOF &&
+	refer remeasure
+	deny fever
+	refer remeasure
+	admit 
+	refer remeasure
+	refer remeasure
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'remeasure wait: a high reading journaled by an earlier run is remembered' '
+	printf "%s\n" "{$R,\"ts\":\"2026-01-25T10:15:00+08:00\",\"dir\":\"in\",\"temp\":37.7,\"mask\":true}" |
+	cg-checkin --now "$NOW" >out &&
+	test "$(jq -r .decision out)" = deny &&
+	rm "$CG_HOME/config.json"
+'
+
+test_expect_success 'symptoms deny; an empty list does not' '
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"symptoms\":[\"cough\"]}" "deny symptoms" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"symptoms\":[]}" "admit"
+'
+
+test_expect_success 'no_mask: false or absent denies' '
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":false}" "deny no_mask" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5}" "deny no_mask"
+'
+
+test_expect_success 'no_mask can be switched off' '
+	write_config "{\"policy\":{\"rules\":{\"no_mask\":false}}}" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5}" "admit" &&
+	rm "$CG_HOME/config.json"
+'
+
+test_expect_success 'courier: denied going in, not going out' '
+	expect_verdict "{\"gate\":\"south\",\"kind\":\"courier\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true}" "deny courier" &&
+	expect_verdict "{\"gate\":\"south\",\"kind\":\"courier\",\"dir\":\"out\",\"mask\":true}" "admit"
+'
+
+test_expect_success 'visitor without host denied, with host admitted until the maximum visit' '
+	V="\"gate\":\"south\",\"kind\":\"visitor\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"name\":\"王五\"" &&
+	expect_verdict "{$V}" "deny visitor_no_host" &&
+	expect_verdict "{$V,\"host\":\"3-2-501\"}" "admit" &&
+	test "$(jq -r .visit_until "$TRASH/.verdict")" = "2026-01-25T10:00:00+08:00"
+'
+
+test_expect_success 'visit length follows the policy and the event time' '
+	write_config "{\"policy\":{\"visit_max_min\":30}}" &&
+	printf "%s\n" "{\"ts\":\"2026-01-25T23:45:00+08:00\",\"gate\":\"south\",\"kind\":\"visitor\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"host\":\"1-1-101\"}" |
+	cg-checkin --dry-run --now "$NOW" >out &&
+	test "$(jq -r .visit_until out)" = "2026-01-26T00:15:00+08:00" &&
+	rm "$CG_HOME/config.json"
+'
+
+test_expect_success 'vehicle_unregistered: a plate without a vehicle pass is denied' '
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"vehicle\",\"dir\":\"in\",\"plate\":\"京A12345\"}" "deny vehicle_unregistered" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"vehicle\",\"dir\":\"out\",\"plate\":\"京A12345\"}" "admit"
+'
+
+test_expect_success 'vehicle with a valid vehicle pass is admitted, until it expires' '
+	cat >passes <<-EOF &&
+	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"VH01-0000-1","class":"vehicle","plate":"京A·12345","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-01-25T08:00:01+08:00"}
+	EOF
+	journal_append pass <passes >/dev/null &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"vehicle\",\"dir\":\"in\",\"plate\":\"京a 12345\"}" "admit" &&
+	printf "%s\n" "{\"gate\":\"north\",\"kind\":\"vehicle\",\"dir\":\"in\",\"plate\":\"京A12345\"}" |
+	cg-checkin --dry-run --now 2026-01-25T08:00:01+08:00 >out &&
+	test "$(jq -r .reasons[0] out)" = vehicle_unregistered
+'
+
+test_expect_success 'pass checking: passes for residents, refer without, deny a bad one' '
+	write_config "{\"policy\":{\"pass_check\":true}}" &&
+	cat >passes <<-EOF &&
+	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"AB12-CD34-E","class":"resident","name":"张三","id_no":"110101199003074514","household":"3-2-501","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-07-01T00:00:00+08:00"}
+	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"OLD0-0000-1","class":"resident","name":"李四","id_no":"11010519491231002X","valid_from":"2025-01-01T00:00:00+08:00","valid_until":"2026-01-01T00:00:00+08:00"}
+	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"REV0-0000-1","class":"resident","name":"李四","id_no":"11010519491231002X","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-07-01T00:00:00+08:00"}
+	{"ts":"2026-01-02T00:00:00+08:00","event":"revoke","pass_id":"REV0-0000-1","reason":"lost"}
+	EOF
+	journal_append pass <passes >/dev/null &&
+	L="\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"id_no\":\"11010519491231002X\"" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"pass\":\"ab12-cd34-e\"}" "admit" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true}" "admit" &&
+	expect_verdict "{$L}" "refer no_pass" &&
+	expect_verdict "{$L,\"pass\":\"OLD0-0000-1\"}" "deny pass_invalid" &&
+	expect_verdict "{$L,\"pass\":\"REV0-0000-1\"}" "deny pass_invalid" &&
+	expect_verdict "{$L,\"pass\":\"NOPE-0000-1\"}" "deny pass_invalid" &&
+	expect_verdict "{$L,\"pass\":\"AB12-CD34-E\"}" "deny pass_invalid" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13812348000\"}" "refer no_pass" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"staff\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true}" "admit" &&
+	rm "$CG_HOME/config.json"
+'
+
+test_expect_success 'pass expiry instant: valid one second before valid_until, not at it' '
+	write_config "{\"policy\":{\"pass_check\":true}}" &&
+	E="{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"pass\":\"AB12-CD34-E\"}" &&
+	printf "%s\n" "$E" | cg-checkin --dry-run --now 2026-06-30T23:59:59+08:00 >out &&
+	test "$(jq -r .decision out)" = admit &&
+	printf "%s\n" "$E" | cg-checkin --dry-run --now 2026-07-01T00:00:00+08:00 >out &&
+	test "$(jq -r .decision out)" = deny &&
+	rm "$CG_HOME/config.json"
+'
+
+test_expect_success 'quarantined: an open case may not go out, may come in; released may go out' '
+	cat >cases <<-EOF &&
+	{"ts":"2026-01-20T09:00:00+08:00","event":"open","case_id":"C1","name":"张三","id_no":"110101199003074514","household":"3-2-501","start":"2026-01-20","end":"2026-02-02"}
+	EOF
+	journal_append quarantine <cases >/dev/null &&
+	expect_verdict "{$R,\"dir\":\"out\",\"mask\":true}" "deny quarantined" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true}" "admit" &&
+	echo "{\"event\":\"escalate\",\"case_id\":\"C1\",\"reason\":\"fever\"}" | journal_append quarantine >/dev/null &&
+	expect_verdict "{$R,\"dir\":\"out\",\"mask\":true}" "deny quarantined" &&
+	echo "{\"event\":\"close\",\"case_id\":\"C1\",\"reason\":\"hospital\"}" | journal_append quarantine >/dev/null &&
+	expect_verdict "{$R,\"dir\":\"out\",\"mask\":true}" "admit"
+'
+
+test_expect_success 'risk_area: arriving from a listed area is referred' '
+	write_config "{\"policy\":{\"risk_areas\":[\"武汉\",\"Shijiazhuang\"]}}" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"from\":\"湖北省武汉市\"}" "refer risk_area" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"from\":\"北京\"}" "admit" &&
+	expect_verdict "{$R,\"dir\":\"out\",\"mask\":true,\"from\":\"湖北省武汉市\"}" "admit"
+'
+
+test_expect_success 'the most severe reason decides: deny over refer, all reasons listed' '
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":38.1,\"mask\":false,\"from\":\"武汉\"}" "deny fever,no_mask,risk_area" &&
+	rm "$CG_HOME/config.json"
+'
+
+test_expect_success 'decision record: ts and compound first, input fields kept in order, unknown fields pass through' '
+	printf "%s\n" "{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"staff\",\"temp\":36.5,\"mask\":true,\"x_badge\":42,\"decision\":\"admit\"}" |
+	cg-checkin --dry-run --now "$NOW" >out &&
+	cat >expect <<-EOF &&
+	{"ts":"2026-01-25T08:00:00+08:00","compound":"DEMO-0001","gate":"north","dir":"in","kind":"staff","temp":36.5,"mask":true,"x_badge":42,"decision":"admit","reasons":[]}
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'an event ts is kept as given; Chinese text unescaped' '
+	printf "%s\n" "{\"ts\":\"2026-01-25T07:59:00+08:00\",$R,\"dir\":\"out\",\"mask\":true}" |
+	cg-checkin --dry-run --now "$NOW" >out &&
+	grep -q "\"ts\":\"2026-01-25T07:59:00+08:00\"" out &&
+	grep -q "\"name\":\"张三\"" out
+'
+
+test_expect_success 'identifying fields are normalised' '
+	printf "%s\n" "{\"gate\":\"north\",\"dir\":\"out\",\"kind\":\"resident\",\"mask\":true,\"id_no\":\"11010519491231002x\",\"phone\":\"+86 138-1234-8000\",\"household\":\"a3-1-1102\"}" |
+	cg-checkin --dry-run --now "$NOW" >out &&
+	test "$(jq -r ".id_no + \" \" + .phone + \" \" + .household" out)" = "11010519491231002X 13812348000 A3-1-1102"
+'
+
+test_expect_success 'the compound code comes from the config' '
+	write_config "{\"compound\":{\"code\":\"BJ-CY-0042\",\"name\":\"望京花园\"}}" &&
+	verdict "{$R,\"dir\":\"out\",\"mask\":true}" >/dev/null &&
+	test "$(jq -r .compound "$TRASH/.verdict")" = BJ-CY-0042 &&
+	rm "$CG_HOME/config.json"
+'
+
+test_done
