@@ -13,7 +13,7 @@
  * synced at once) or when this much is queued, which bounds memory and
  * keeps fsyncs to a few dozen for a million lines.
  */
-#define BATCH_BYTES (4 * 1024 * 1024)
+#define BATCH_BYTES (1024 * 1024)
 
 int cg_filter_init(struct cg_filter *f, const char *rejects_path,
 		   int line_buffered, struct cg_err *err)
@@ -88,6 +88,16 @@ static int sync_rejects(struct cg_filter *f, struct cg_err *err)
 	return 0;
 }
 
+/* Compressing old days is housekeeping: a failure is a warning. */
+static int tidy(struct cg_journal *j)
+{
+	struct cg_err err = CG_ERR_INIT;
+
+	if (cg_journal_tidy(j, &err) < 0)
+		cg_warning("%s", err.msg);
+	return 0;
+}
+
 int cg_filter_flush(struct cg_filter *f, struct cg_err *err)
 {
 	struct cg_journal *j = f->journal;
@@ -104,7 +114,9 @@ int cg_filter_flush(struct cg_filter *f, struct cg_err *err)
 		cg_warning("%s", j->notice);
 		j->notice[0] = '\0';
 	}
-	return print_lines(f, j->committed.buf, j->committed.len, err);
+	if (print_lines(f, j->committed.buf, j->committed.len, err) < 0)
+		return -1;
+	return tidy(j);
 }
 
 int cg_filter_emit(struct cg_filter *f, const json_t *rec, struct cg_err *err)

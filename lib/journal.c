@@ -362,40 +362,37 @@ static int is_day_name(const char *s, const char *ext)
 	return 1;
 }
 
-/* Copy src (plain) into a gzip file dst, replacing it atomically. */
-static int gzip_file(int dirfd, const char *src, const char *dst,
+/* Write the first size bytes of fd, gzipped, to dirfd/tmp, durably. */
+static int gzip_copy(int fd, off_t size, int dirfd, const char *tmp,
 		     const char *label, struct cg_err *err)
 {
-	char tmp[96], chunk[64 * 1024];
-	int in, out, out2;
+	char chunk[64 * 1024];
+	int out, out2;
 	gzFile gz;
-	ssize_t n;
+	off_t off = 0;
+	int ok = 1;
 
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", dst);
-	in = cg_openat(dirfd, src, O_RDONLY);
-	if (in < 0)
-		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"), label);
 	out = cg_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC);
 	if (out < 0 || (out2 = dup(out)) < 0 || !(gz = gzdopen(out2, "wb6"))) {
 		int e = errno;
 
-		close(in);
 		if (out >= 0)
 			close(out);
 		return cg_err_errno(err, CG_EXIT_SYSTEM, e, _("cannot compress '%s'"), label);
 	}
-	while ((n = read(in, chunk, sizeof(chunk))) > 0)
-		if (gzwrite(gz, chunk, (unsigned)n) != (int)n)
-			break;
-	close(in);
-	if (gzclose(gz) != Z_OK || n != 0 || fsync(out) < 0 || close(out) < 0) {
+	while (ok && off < size) {
+		size_t want = size - off < (off_t)sizeof(chunk) ? (size_t)(size - off) : sizeof(chunk);
+
+		ok = read_at(fd, chunk, want, off) == 0 &&
+		     gzwrite(gz, chunk, (unsigned)want) == (int)want;
+		off += (off_t)want;
+	}
+	if (gzclose(gz) != Z_OK || !ok || fsync(out) < 0) {
+		close(out);
 		unlinkat(dirfd, tmp, 0);
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot compress '%s'"), label);
 	}
-	if (renameat(dirfd, tmp, dirfd, dst) < 0 || cg_fsync_dir(dirfd) < 0)
-		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot compress '%s'"), label);
-	if (unlinkat(dirfd, src, 0) < 0 || cg_fsync_dir(dirfd) < 0)
-		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot remove '%s'"), label);
+	close(out);
 	return 0;
 }
 
@@ -435,43 +432,87 @@ static int gunzip_file(int dirfd, const char *src, const char *dst,
 	return 0;
 }
 
-/* Gzip every plain day file before j->day.  Called under the lock. */
-static int compress_old_days(struct cg_journal *j, struct cg_err *err)
+/*
+ * Gzip one finished day.  The slow part runs without the journal lock, so
+ * that check-ins at midnight never wait for it; the swap happens under the
+ * lock and only if nobody appended in the meantime (a late back-fill).
+ */
+static int compress_day(struct cg_journal *j, const char *name, struct cg_err *err)
 {
-	int fd = dup(j->dirfd);
-	DIR *d;
-	struct dirent *de;
-	int ret = 0;
+	char gzname[300], tmp[310], label[320];
+	struct stat st, now;
+	struct tail t;
+	int fd, ret = -1;
 
+	snprintf(gzname, sizeof(gzname), "%s.gz", name);
+	snprintf(tmp, sizeof(tmp), ".%s.tmp", gzname);
+	snprintf(label, sizeof(label), "journal/checkin/%s", name);
+	fd = cg_openat(j->dirfd, name, O_RDWR);
+	if (fd < 0)
+		return errno == ENOENT ? 0 :
+			cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"), label);
+	if (lock_journal(j, err) < 0)
+		goto out;
+	ret = settle_tail(j->dirfd, name, label, fd, &t, err);
+	unlock_journal(j);
+	if (ret < 0 || fstat(fd, &st) < 0 ||
+	    gzip_copy(fd, st.st_size, j->dirfd, tmp, label, err) < 0) {
+		ret = -1;
+		goto out;
+	}
+	if (lock_journal(j, err) < 0) {
+		ret = -1;
+		goto out;
+	}
+	if (fstatat(j->dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    now.st_ino == st.st_ino && now.st_size == st.st_size) {
+		if (renameat(j->dirfd, tmp, j->dirfd, gzname) < 0 ||
+		    cg_fsync_dir(j->dirfd) < 0 || unlinkat(j->dirfd, name, 0) < 0 ||
+		    cg_fsync_dir(j->dirfd) < 0)
+			ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+					   _("cannot compress '%s'"), label);
+	} else {
+		unlinkat(j->dirfd, tmp, 0);
+	}
+	unlock_journal(j);
+out:
+	close(fd);
+	return ret;
+}
+
+int cg_journal_tidy(struct cg_journal *j, struct cg_err *err)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, lockfd, ret = 0;
+
+	if (!j->tidy_due)
+		return 0;
+	j->tidy_due = 0;
+	lockfd = cg_openat(j->dirfd, ".compress.lock", O_RDWR | O_CREAT);
+	if (lockfd < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+				    _("cannot open lock file for '%s'"), "journal/checkin");
+	/* Another process compressing the same days is as good as us. */
+	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
+		close(lockfd);
+		return 0;
+	}
+	fd = dup(j->dirfd);
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		if (fd >= 0)
 			close(fd);
+		close(lockfd);
 		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
 				    _("cannot list '%s'"), "journal/checkin");
 	}
 	rewinddir(d);
-	while (ret == 0 && (de = readdir(d))) {
-		char gzname[300], label[320];
-		struct tail t;
-		int dayfd;
-
-		if (!is_day_name(de->d_name, ".jsonl") ||
-		    strncmp(de->d_name, j->day, 10) >= 0)
-			continue;
-		snprintf(gzname, sizeof(gzname), "%s.gz", de->d_name);
-		snprintf(label, sizeof(label), "journal/checkin/%s", de->d_name);
-		dayfd = cg_openat(j->dirfd, de->d_name, O_RDWR);
-		if (dayfd < 0) {
-			ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
-					   _("cannot open '%s'"), label);
-			break;
-		}
-		ret = settle_tail(j->dirfd, de->d_name, label, dayfd, &t, err);
-		close(dayfd);
-		if (ret == 0)
-			ret = gzip_file(j->dirfd, de->d_name, gzname, label, err);
-	}
+	while (ret == 0 && (de = readdir(d)))
+		if (is_day_name(de->d_name, ".jsonl") &&
+		    strncmp(de->d_name, j->day, 10) < 0)
+			ret = compress_day(j, de->d_name, err);
 	closedir(d);
+	close(lockfd);
 	return ret;
 }
 
@@ -490,8 +531,7 @@ static int reopen_if_replaced(struct cg_journal *j, struct cg_err *err)
 	if (j->daily) {
 		char gzname[80];
 
-		if (compress_old_days(j, err) < 0)
-			return -1;
+		j->tidy_due = 1;
 		snprintf(gzname, sizeof(gzname), "%s.gz", j->name);
 		if (fstatat(j->dirfd, j->name, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
 		    fstatat(j->dirfd, gzname, &st, AT_SYMLINK_NOFOLLOW) == 0 &&

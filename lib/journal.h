@@ -57,6 +57,7 @@ struct cg_journal {
 	size_t npending;
 	struct cg_buf committed;	/* the lines the last commit wrote */
 	char notice[512];	/* a warning for main to print, "" when none */
+	int tidy_due;		/* daily: a new day was opened since the last tidy */
 };
 
 /* Open a stream ("checkin", "pass" or "quarantine") for appending. */
@@ -81,6 +82,14 @@ static inline size_t cg_journal_pending_bytes(const struct cg_journal *j)
  * 0 or -1 with *err; on error nothing queued may be reported as journaled.
  */
 int cg_journal_commit(struct cg_journal *j, struct cg_err *err);
+
+/*
+ * Daily journals: gzip the finished days (plain files before the current
+ * day), once per new day opened.  Called after the records of a commit
+ * have been printed, since it may take seconds on a big day.  A failure
+ * leaves the day plain, which every reader accepts.
+ */
+int cg_journal_tidy(struct cg_journal *j, struct cg_err *err);
 
 /*
  * Reading a journal file with verification of seq and chain.  A missing

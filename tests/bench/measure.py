@@ -3,11 +3,11 @@
 
     tests/bench/measure.py [--stdin FILE] [--stdout FILE] [--stderr FILE] -- CMD [ARG]...
 
-Prints one line "elapsed=SECONDS maxrss_kb=KB status=N" on standard output:
-the wall-clock time from just before the exec to the child's exit
-(time.perf_counter_ns), the child's own peak resident set size (ru_maxrss
-from wait4, so nothing else is counted), and its exit status (128+SIG when
-killed).  Exits with the command's status.
+Prints one line "elapsed=SECONDS cpu=SECONDS maxrss_kb=KB status=N" on
+standard output: the wall-clock time from just before the fork to the
+child's exit (time.perf_counter_ns), the child's own user+system CPU time
+and peak resident set size (from wait4, so nothing else is counted), and
+its exit status (128+SIG when killed).  Exits with the command's status.
 """
 
 import os
@@ -52,7 +52,8 @@ def main(argv):
     status = os.waitstatus_to_exitcode(wstatus)
     if status < 0:
         status = 128 - status
-    print("elapsed=%.6f maxrss_kb=%d status=%d" % ((t1 - t0) / 1e9, ru.ru_maxrss, status))
+    print("elapsed=%.6f cpu=%.6f maxrss_kb=%d status=%d" % (
+        (t1 - t0) / 1e9, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, status))
     sys.stdout.flush()
     return status
 

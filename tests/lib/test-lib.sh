@@ -29,11 +29,12 @@ CG_LOCALEDIR=$CG_BUILD/locale
 export PATH CG_LOCALEDIR CG_BUILD SRC_DIR TEST_DIR
 
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/cg-test.XXXXXX")
-trap 'rm -rf "$TRASH"' EXIT
+trap '[ -n "${KEEP_TRASH:-}" ] || rm -rf "$TRASH"' EXIT
 CG_HOME=$TRASH/home
 export CG_HOME TRASH
 cd "$TRASH" || exit 1
 
+exec 3>&1
 test_count=0
 test_failures=0
 test_skips=0
