@@ -145,7 +145,9 @@ install: all
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(wildcard share/man/man1/*.1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(wildcard share/man/man7/*.7) $(DESTDIR)$(MANDIR)/man7
-	install -m 644 share/cg/* $(DESTDIR)$(DATADIR)/cg
+	install -d $(DESTDIR)$(DATADIR)/cg/sample
+	install -m 644 share/cg/config.json $(DESTDIR)$(DATADIR)/cg
+	install -m 644 share/cg/sample/*.jsonl $(DESTDIR)$(DATADIR)/cg/sample
 	install -m 644 $(MO) $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/cg.mo
 	for f in completions/bash/cg-*; do \
 		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/bash-completion/completions/; \

@@ -91,6 +91,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	argv[0] = (char *)cg_progname();	/* getopt's messages use it */
 	while ((c = getopt_long(argc, argv, "ag:hnqvV", options, NULL)) != -1) {
 		switch (c) {
 		case 'a': o->ask = 1; break;
@@ -115,8 +116,12 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		default: cg_usage_hint();
 		}
 	}
-	if (o->ask + o->verify > 1 || (o->gate && !o->ask)) {
-		cg_error(_("--ask, --verify and --gate do not go together that way"));
+	if (o->ask && o->verify) {
+		cg_error(_("--ask and --verify cannot be used together"));
+		cg_usage_hint();
+	}
+	if (o->gate && !o->ask) {
+		cg_error(_("--gate goes with --ask (events on input name their gate)"));
 		cg_usage_hint();
 	}
 	if (o->ask && optind < argc) {
@@ -136,17 +141,12 @@ struct world {
 	struct cg_journal journal;
 };
 
-static void load_recent(struct world *w, struct cg_err *err)
+static void load_day(struct world *w, const char *day, struct cg_err *err)
 {
 	struct cg_journal_reader jr;
-	char day[CG_DATE_LEN];
 	json_t *rec;
 	int st;
 
-	/* Only re-measuring needs to know the day's earlier readings. */
-	if (!w->cfg.policy.remeasure_wait_min)
-		return;
-	cg_time_date(cg_clock_now(&w->clock), day);
 	if (cg_journal_reader_open_stream(&jr, &w->home, "checkin", day, err) < 0)
 		cg_die_err(err);
 	while ((st = cg_journal_reader_next(&jr, &rec, err)) > 0) {
@@ -156,6 +156,25 @@ static void load_recent(struct world *w, struct cg_err *err)
 	cg_journal_reader_release(&jr);
 	if (st < 0)
 		cg_die_err(err);
+}
+
+/*
+ * Only re-measuring needs earlier readings: those within the wait, which
+ * after midnight reaches into yesterday's journal.
+ */
+static void load_recent(struct world *w, struct cg_err *err)
+{
+	cg_time_t now = cg_clock_now(&w->clock);
+	int wait = w->cfg.policy.remeasure_wait_min;
+	char day[CG_DATE_LEN], before[CG_DATE_LEN];
+
+	if (!wait)
+		return;
+	cg_time_date(now, day);
+	cg_time_date(now - (cg_time_t)wait * 60, before);
+	if (strcmp(before, day))
+		load_day(w, before, err);
+	load_day(w, day, err);
 }
 
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)
@@ -196,23 +215,44 @@ static json_t *decide(void *ctx, const json_t *rec, char *why, size_t whylen)
 	return cg_checkin_decide(&w->checkin, rec, cg_clock_now(&w->clock), why, whylen);
 }
 
-static int verify_day(struct world *w, const char *day, struct cg_err *err)
+/*
+ * One line per day: its head (records, chain) when it verifies.  A damaged
+ * day is reported on stderr and the others are still checked; the worst
+ * status wins.
+ */
+static int verify_day(struct world *w, const char *day)
 {
+	struct cg_err err = CG_ERR_INIT;
 	struct cg_journal_reader jr;
+	json_t *head;
 	int ret;
 
-	if (cg_journal_reader_open_stream(&jr, &w->home, "checkin", day, err) < 0)
-		return -1;
+	if (cg_journal_reader_open_stream(&jr, &w->home, "checkin", day, &err) < 0)
+		return cg_error("%s", err.msg), err.status;
 	if (jr.missing) {
 		cg_journal_reader_release(&jr);
-		return cg_err_set(err, CG_EXIT_SYSTEM, _("no check-in journal for %s"), day);
+		cg_error(_("no check-in journal for %s"), day);
+		return CG_EXIT_REJECTED;
 	}
-	ret = cg_journal_verify(&jr, err);
-	if (ret == 0)
-		printf("{\"journal\":\"%s\",\"records\":%llu,\"chain\":\"%s\",\"torn\":%d,\"ok\":true}\n",
-		       jr.label, (unsigned long long)jr.seq, jr.chain, jr.torn);
+	ret = cg_journal_verify(&jr, &err);
+	if (ret == 0) {
+		head = json_pack("{s:s, s:I, s:s, s:i, s:b}", "journal", jr.label,
+				 "records", (json_int_t)jr.seq, "chain", jr.chain,
+				 "torn", jr.torn, "ok", 1);
+		json_dumpf(head, stdout, CG_JSON_DUMP_FLAGS);
+		putchar('\n');
+		json_decref(head);
+	} else {
+		cg_error("%s", err.msg);
+		ret = err.status;
+	}
 	cg_journal_reader_release(&jr);
 	return ret;
+}
+
+static int worse(int a, int b)
+{
+	return b > a ? b : a;
 }
 
 static int run_verify(struct world *w, char **days, int ndays, struct cg_err *err)
@@ -220,25 +260,23 @@ static int run_verify(struct world *w, char **days, int ndays, struct cg_err *er
 	json_t *all = NULL;
 	size_t i;
 	json_t *d;
-	int ret = 0;
+	int status = CG_EXIT_OK;
 
-	if (ndays == 0) {
-		if (cg_journal_days(&w->home, &all, err) < 0)
-			return -1;
-		json_array_foreach(all, i, d)
-			if ((ret = verify_day(w, json_string_value(d), err)) < 0)
-				break;
-		json_decref(all);
-		return ret;
-	}
-	for (int k = 0; k < ndays && ret == 0; k++) {
+	for (int k = 0; k < ndays; k++) {
 		int y, m, dd;
 
 		if (cg_date_parse(days[k], &y, &m, &dd) < 0)
 			return cg_err_set(err, CG_EXIT_USAGE, _("invalid date '%s' (YYYY-MM-DD)"), days[k]);
-		ret = verify_day(w, days[k], err);
 	}
-	return ret;
+	if (ndays)
+		for (int k = 0; k < ndays; k++)
+			status = worse(status, verify_day(w, days[k]));
+	else if (cg_journal_days(&w->home, &all, err) < 0)
+		return -1;
+	json_array_foreach(all, i, d)
+		status = worse(status, verify_day(w, json_string_value(d)));
+	json_decref(all);
+	return status;
 }
 
 static int run_filter(struct world *w, const struct opts *o, char **files,

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ask.h"
@@ -48,50 +47,55 @@ static const char *ask(struct asker *a, const char *question, const char *def)
 	return a->line;
 }
 
-typedef int checker(const char *answer, json_t **value, const char **why);
+typedef int checker(struct asker *a, const char *answer, json_t **value,
+		    const char **why);
 
-static int any_text(const char *s, json_t **v, const char **why)
+static int any_text(struct asker *a, const char *s, json_t **v, const char **why)
 {
+	(void)a;
 	(void)why;
 	*v = json_string(s);
 	return 0;
 }
 
-static int id_no(const char *s, json_t **v, const char **why)
+static int id_no(struct asker *a, const char *s, json_t **v, const char **why)
 {
 	char out[CG_ID_NO_LEN];
 
-	if (cg_valid_id_no(s, (cg_time_t)time(NULL), out, why) < 0)
+	if (cg_valid_id_no(s, cg_clock_now(a->clock), out, why) < 0)
 		return -1;
 	*v = json_string(out);
 	return 0;
 }
 
-static int phone(const char *s, json_t **v, const char **why)
+static int phone(struct asker *a, const char *s, json_t **v, const char **why)
 {
 	char out[CG_PHONE_LEN];
 
+	(void)a;
 	if (cg_valid_phone(s, out, why) < 0)
 		return -1;
 	*v = json_string(out);
 	return 0;
 }
 
-static int household(const char *s, json_t **v, const char **why)
+static int household(struct asker *a, const char *s, json_t **v, const char **why)
 {
 	char out[CG_HOUSEHOLD_LEN];
 
+	(void)a;
 	if (cg_valid_household(s, out, why) < 0)
 		return -1;
 	*v = json_string(out);
 	return 0;
 }
 
-static int temperature(const char *s, json_t **v, const char **why)
+static int temperature(struct asker *a, const char *s, json_t **v, const char **why)
 {
 	char *end;
 	double t = strtod(s, &end);
 
+	(void)a;
 	if (end == s || *end || t < 20 || t > 50) {
 		*why = _("a temperature in °C, e.g. 36.5");
 		return -1;
@@ -100,8 +104,9 @@ static int temperature(const char *s, json_t **v, const char **why)
 	return 0;
 }
 
-static int yes_no(const char *s, json_t **v, const char **why)
+static int yes_no(struct asker *a, const char *s, json_t **v, const char **why)
 {
+	(void)a;
 	if (!strcmp(s, "y") || !strcmp(s, "yes") || !strcmp(s, "是") || !strcmp(s, "Y")) {
 		*v = json_true();
 		return 0;
@@ -114,42 +119,68 @@ static int yes_no(const char *s, json_t **v, const char **why)
 	return -1;
 }
 
-static int one_of(const char *s, const char *const *allowed, json_t **v, const char **why)
+/* A code, or its Chinese name, since a guard may type either. */
+struct choice {
+	const char *code, *alias;
+};
+
+static int one_of(const char *s, const struct choice *allowed, json_t **v,
+		  const char **why)
 {
-	for (; *allowed; allowed++)
-		if (!strcmp(s, *allowed)) {
-			*v = json_string(s);
+	for (; allowed->code; allowed++)
+		if (!strcmp(s, allowed->code) || !strcmp(s, allowed->alias)) {
+			*v = json_string(allowed->code);
 			return 0;
 		}
 	*why = _("not one of the choices");
 	return -1;
 }
 
-static int direction(const char *s, json_t **v, const char **why)
+static int direction(struct asker *a, const char *s, json_t **v, const char **why)
 {
-	static const char *const dirs[] = { "in", "out", NULL };
+	static const struct choice dirs[] = {
+		{ "in", "进" }, { "out", "出" }, { NULL, NULL }
+	};
 
+	(void)a;
 	return one_of(s, dirs, v, why);
 }
 
-static int kind(const char *s, json_t **v, const char **why)
+static int kind(struct asker *a, const char *s, json_t **v, const char **why)
 {
-	static const char *const kinds[] = {
-		"resident", "tenant", "visitor", "courier", "staff", "vehicle", NULL
+	static const struct choice kinds[] = {
+		{ "resident", "居民" }, { "tenant", "租户" }, { "visitor", "访客" },
+		{ "courier", "快递" }, { "staff", "工作人员" }, { "vehicle", "车辆" },
+		{ NULL, NULL }
 	};
 
+	(void)a;
 	return one_of(s, kinds, v, why);
 }
 
-static int symptoms(const char *s, json_t **v, const char **why)
+static int symptoms(struct asker *a, const char *s, json_t **v, const char **why)
 {
-	char *copy = strdup(s), *save = NULL, *tok;
+	/* ASCII and full-width commas, the enumeration comma, spaces. */
+	static const char *const seps[] = { "，", "、", ",", " ", NULL };
+	const char *p = s;
 
+	(void)a;
 	(void)why;
 	*v = json_array();
-	for (tok = strtok_r(copy, ",， ", &save); tok; tok = strtok_r(NULL, ",， ", &save))
-		json_array_append_new(*v, json_string(tok));
-	free(copy);
+	while (*p) {
+		size_t n = 0, skip = 0;
+
+		while (p[n] && !skip) {
+			for (int i = 0; seps[i]; i++)
+				if (!strncmp(p + n, seps[i], strlen(seps[i])))
+					skip = strlen(seps[i]);
+			if (!skip)
+				n++;
+		}
+		if (n)
+			json_array_append_new(*v, json_stringn(p, n));
+		p += n + skip;
+	}
 	return 0;
 }
 
@@ -170,7 +201,7 @@ static int field(struct asker *a, json_t *ev, const char *field,
 			return -1;
 		if (!*s && optional)
 			return 0;
-		if (*s && check(s, &v, &why) == 0) {
+		if (*s && check(a, s, &v, &why) == 0) {
 			json_object_set_new(ev, field, v);
 			return 0;
 		}
@@ -187,13 +218,13 @@ static int ask_person(struct asker *a, json_t *ev, const char *k)
 	    field(a, ev, "household", _("Household, building-unit-room (optional)"), NULL, 1, household) < 0)
 		return -1;
 	if (!strcmp(k, "visitor") &&
-	    field(a, ev, "host", _("Household visited (building-unit-room)"), NULL, 1, household) < 0)
+	    field(a, ev, "host", _("Household visited (building-unit-room; optional)"), NULL, 1, household) < 0)
 		return -1;
 	if (field(a, ev, "from", _("Coming from (city or district; optional)"), NULL, 1, any_text) < 0 ||
 	    field(a, ev, "pass", _("Pass number (optional)"), NULL, 1, any_text) < 0)
 		return -1;
 	fprintf(stderr, "%s\n", _("-- 2. measure --"));
-	if (field(a, ev, "temp", _("Temperature (°C)"), NULL, 1, temperature) < 0 ||
+	if (field(a, ev, "temp", _("Temperature (°C; optional going out)"), NULL, 1, temperature) < 0 ||
 	    field(a, ev, "mask", _("Wearing a mask? (y/n)"), "y", 0, yes_no) < 0 ||
 	    field(a, ev, "symptoms", _("Symptoms (fever, cough, fatigue...; empty for none)"),
 		  NULL, 1, symptoms) < 0)

@@ -19,18 +19,24 @@ void cg_casebook_release(struct cg_casebook *cb)
 
 static void set_status(struct cg_casebook *cb, json_t *c, const char *status)
 {
-	const char *key = json_string_value(json_object_get(c, "key"));
+	const char *id = json_string_value(json_object_get(c, "case_id"));
+	char keys[3][CG_PERSON_KEY_LEN];
 
 	json_object_set_new(c, "status", json_string(status));
-	if (key && (!strcmp(status, "released") || !strcmp(status, "closed")))
-		json_object_del(cb->active, key);
+	if (strcmp(status, "released") && strcmp(status, "closed"))
+		return;
+	/* Only this case's own entries: a newer case of the same person
+	 * stays active. */
+	for (int i = cg_person_keys(c, keys) - 1; i >= 0; i--)
+		if (!strcmp(id, json_string_value(json_object_get(cb->active, keys[i])) ?: ""))
+			json_object_del(cb->active, keys[i]);
 }
 
 int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev, struct cg_err *err)
 {
 	const char *event = json_string_value(json_object_get(ev, "event"));
 	const char *id = json_string_value(json_object_get(ev, "case_id"));
-	char key[CG_PERSON_KEY_LEN];
+	char keys[3][CG_PERSON_KEY_LEN];
 	json_t *c;
 
 	(void)err;
@@ -41,10 +47,8 @@ int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev, struct cg_err *e
 		json_object_del(c, "seq");
 		json_object_del(c, "chain");
 		json_object_set_new(c, "status", json_string("open"));
-		if (cg_person_key(ev, key) == 0) {
-			json_object_set_new(c, "key", json_string(key));
-			json_object_set_new(cb->active, key, json_string(id));
-		}
+		for (int i = cg_person_keys(ev, keys) - 1; i >= 0; i--)
+			json_object_set_new(cb->active, keys[i], json_string(id));
 		json_object_set_new(cb->cases, id, c);
 		return 0;
 	}
@@ -77,4 +81,18 @@ const json_t *cg_casebook_active(const struct cg_casebook *cb, const char *key)
 	const char *id = json_string_value(json_object_get(cb->active, key));
 
 	return id ? json_object_get(cb->cases, id) : NULL;
+}
+
+const json_t *cg_casebook_active_for(const struct cg_casebook *cb, const json_t *person)
+{
+	char keys[3][CG_PERSON_KEY_LEN];
+	int n = cg_person_keys(person, keys);
+
+	for (int i = 0; i < n; i++) {
+		const json_t *c = cg_casebook_active(cb, keys[i]);
+
+		if (c && cg_person_same(c, person))
+			return c;
+	}
+	return NULL;
 }

@@ -43,4 +43,9 @@ int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev,
  * Borrowed. */
 const json_t *cg_casebook_active(const struct cg_casebook *cb, const char *key);
 
+/* The same, trying every identity key of person (borrowed); a case whose
+ * person differs (another ID number under the same phone) is no match. */
+const json_t *cg_casebook_active_for(const struct cg_casebook *cb,
+				     const json_t *person);
+
 #endif

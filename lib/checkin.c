@@ -46,6 +46,7 @@ struct event {
 	int in, person;
 	const json_t *temp, *mask, *symptoms;
 	const char *from, *pass, *plate;
+	const json_t *rec;	/* the normalised event, for identity */
 	char key[CG_PERSON_KEY_LEN];
 	int has_key, has_host;
 };
@@ -138,6 +139,7 @@ static int parse_event(struct cg_checkin *c, json_t *ev, cg_time_t now,
 		json_object_set_new(ev, "host", json_string(hh));
 		e->has_host = 1;
 	}
+	e->rec = ev;
 	e->has_key = cg_person_key(ev, e->key) == 0;
 	return 0;
 }
@@ -188,16 +190,16 @@ static int risky_origin(const struct cg_policy *p, const char *from)
 static void pass_rules(struct cg_checkin *c, const struct event *e, unsigned *r)
 {
 	const json_t *ev;
-	char holder[CG_PERSON_KEY_LEN];
 
 	if (e->pass) {
+		/* Someone else's pass is as good as none. */
 		if (cg_passbook_check(c->passes, e->pass, e->at, &ev) != CG_PASS_OK ||
-		    (e->has_key && cg_person_key(ev, holder) == 0 && strcmp(holder, e->key)))
+		    !cg_person_same(ev, e->rec))
 			*r |= 1u << CG_R_PASS_INVALID;
 		return;
 	}
 	if ((!strcmp(e->kind, "resident") || !strcmp(e->kind, "tenant")) &&
-	    (!e->has_key || !cg_passbook_for_holder(c->passes, e->key, e->at)))
+	    !cg_passbook_for_person(c->passes, e->rec, e->at))
 		*r |= 1u << CG_R_NO_PASS;
 }
 
@@ -228,7 +230,7 @@ static unsigned apply_rules(struct cg_checkin *c, const struct event *e)
 		r |= 1u << CG_R_VISITOR_NO_HOST;
 	if (e->in && p->pass_check)
 		pass_rules(c, e, &r);
-	if (!e->in && e->has_key && cg_casebook_active(c->cases, e->key))
+	if (!e->in && cg_casebook_active_for(c->cases, e->rec))
 		r |= 1u << CG_R_QUARANTINED;
 	if (e->in && e->from && risky_origin(p, e->from))
 		r |= 1u << CG_R_RISK_AREA;
@@ -255,20 +257,17 @@ static const char *verdict(unsigned r)
 
 /* ts and compound first, then the event's own fields in their order. */
 static json_t *decision_record(struct cg_checkin *c, json_t *ev, const struct event *e,
-			       cg_time_t now, unsigned r)
+			       unsigned r)
 {
 	json_t *out = json_object();
-	const char *key, *ts = json_string_value(json_object_get(ev, "ts"));
-	const char *v = verdict(r);
+	const char *key, *v = verdict(r);
 	json_t *val;
 	char buf[CG_TIME_LEN];
 
-	if (ts) {
-		json_object_set(out, "ts", json_object_get(ev, "ts"));
-	} else {
-		cg_time_format(now, buf);
-		json_object_set_new(out, "ts", json_string(buf));
-	}
+	/* Every ts in a journal has one form, local time with its offset,
+	 * so that reports and tools can compare them as text. */
+	cg_time_format(e->at, buf);
+	json_object_set_new(out, "ts", json_string(buf));
 	json_object_set_new(out, "compound", json_string(c->cfg->compound_code));
 	json_object_foreach(ev, key, val)
 		if (!in_list(key, decided_fields))
@@ -290,7 +289,7 @@ json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
 	json_t *out = NULL;
 
 	if (ev && parse_event(c, ev, now, &e, why, whylen) == 0) {
-		out = decision_record(c, ev, &e, now, apply_rules(c, &e));
+		out = decision_record(c, ev, &e, apply_rules(c, &e));
 		cg_checkin_note(c, out);
 	}
 	json_decref(ev);

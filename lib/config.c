@@ -183,10 +183,12 @@ static int read_identity(struct cg_config *cfg, const char *label, struct cg_err
 
 	cfg->compound_code = json_string_value(json_object_get(comp, "code"));
 	cfg->compound_name = json_string_value(json_object_get(comp, "name"));
+	/* The code goes into record ids upstream: keep it plain. */
 	if (!cfg->compound_code || !*cfg->compound_code ||
-	    strcspn(cfg->compound_code, " \t\n/\"\\") != strlen(cfg->compound_code))
+	    strspn(cfg->compound_code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789-_.") != strlen(cfg->compound_code))
 		return cg_err_set(err, CG_EXIT_SYSTEM,
-				  _("%s: 'compound.code' must be a non-empty code without spaces or slashes"),
+				  _("%s: 'compound.code' must be letters, digits, '-', '_' or '.'"),
 				  label);
 	cfg->gates = json_object_get(cfg->root, "gates");
 	return all_strings(cfg->gates, "gates", label, err);

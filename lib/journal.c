@@ -832,11 +832,11 @@ int cg_journal_days(const struct cg_home *h, json_t **days, struct cg_err *err)
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (i == 0 || strcmp(names[i], names[i - 1]))
 			json_array_append_new(*days, json_string(names[i]));
+	for (size_t i = 0; i < n; i++)
 		free(names[i]);
-	}
 	free(names);
 	return 0;
 }

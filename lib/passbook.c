@@ -82,7 +82,7 @@ static void index_add(json_t *index, const char *key, const char *id)
 static int apply_issue(struct cg_passbook *pb, const json_t *ev, const char *id,
 		       struct cg_err *err)
 {
-	char key[CG_PERSON_KEY_LEN], plate[CG_PLATE_LEN];
+	char keys[3][CG_PERSON_KEY_LEN], plate[CG_PLATE_LEN];
 	const char *p = json_string_value(json_object_get(ev, "plate"));
 	cg_time_t t;
 
@@ -91,8 +91,8 @@ static int apply_issue(struct cg_passbook *pb, const json_t *ev, const char *id,
 		return cg_err_set(err, CG_EXIT_DAMAGED,
 				  _("pass '%s' has no valid_from or valid_until"), id);
 	json_object_set(pb->passes, id, (json_t *)ev);
-	if (cg_person_key(ev, key) == 0)
-		index_add(pb->holders, key, id);
+	for (int i = cg_person_keys(ev, keys) - 1; i >= 0; i--)
+		index_add(pb->holders, keys[i], id);
 	if (p) {
 		cg_plate_normalise(p, plate);
 		index_add(pb->plates, plate, id);
@@ -184,6 +184,21 @@ const json_t *cg_passbook_for_holder(const struct cg_passbook *pb,
 				     const char *key, cg_time_t now)
 {
 	return first_valid(pb, json_object_get(pb->holders, key), now, NULL);
+}
+
+const json_t *cg_passbook_for_person(const struct cg_passbook *pb,
+				     const json_t *person, cg_time_t now)
+{
+	char keys[3][CG_PERSON_KEY_LEN];
+	int n = cg_person_keys(person, keys);
+
+	for (int i = 0; i < n; i++) {
+		const json_t *ev = cg_passbook_for_holder(pb, keys[i], now);
+
+		if (ev && cg_person_same(ev, person))
+			return ev;
+	}
+	return NULL;
 }
 
 const json_t *cg_passbook_for_plate(const struct cg_passbook *pb,

@@ -66,6 +66,10 @@ enum cg_pass_status cg_passbook_check(const struct cg_passbook *pb,
  * (class "vehicle"), or NULL.  Borrowed. */
 const json_t *cg_passbook_for_holder(const struct cg_passbook *pb,
 				     const char *key, cg_time_t now);
+/* As cg_passbook_for_holder, trying every identity key of person and
+ * skipping passes whose holder differs. */
+const json_t *cg_passbook_for_person(const struct cg_passbook *pb,
+				     const json_t *person, cg_time_t now);
 const json_t *cg_passbook_for_plate(const struct cg_passbook *pb,
 				    const char *plate, cg_time_t now);
 

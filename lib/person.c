@@ -100,3 +100,43 @@ int cg_person_key(const json_t *rec, char key[CG_PERSON_KEY_LEN])
 	}
 	return 0;
 }
+
+int cg_person_keys(const json_t *rec, char keys[3][CG_PERSON_KEY_LEN])
+{
+	const char *id = json_string_value(json_object_get(rec, "id_no"));
+	const char *phone = json_string_value(json_object_get(rec, "phone"));
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	const char *hh = json_string_value(json_object_get(rec, "household"));
+	int n = 0;
+
+	if (id && snprintf(keys[n], CG_PERSON_KEY_LEN, "id:%s", id) < CG_PERSON_KEY_LEN)
+		n++;
+	if (phone && snprintf(keys[n], CG_PERSON_KEY_LEN, "phone:%s", phone) < CG_PERSON_KEY_LEN)
+		n++;
+	if (name && hh &&
+	    snprintf(keys[n], CG_PERSON_KEY_LEN, "name:%s@%s", name, hh) < CG_PERSON_KEY_LEN)
+		n++;
+	return n;
+}
+
+/* -1: not both have it; 0: equal; 1: differ. */
+static int compare_field(const json_t *a, const json_t *b, const char *field)
+{
+	const char *x = json_string_value(json_object_get(a, field));
+	const char *y = json_string_value(json_object_get(b, field));
+
+	if (!x || !y)
+		return -1;
+	return strcmp(x, y) != 0;
+}
+
+int cg_person_same(const json_t *a, const json_t *b)
+{
+	int d = compare_field(a, b, "id_no");
+
+	if (d < 0)
+		d = compare_field(a, b, "phone");
+	if (d < 0 && (d = compare_field(a, b, "name")) == 0)
+		d = compare_field(a, b, "household");
+	return d != 1;
+}

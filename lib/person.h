@@ -29,6 +29,19 @@ int cg_person_normalise(json_t *rec, cg_time_t now, char *why, size_t whylen);
 int cg_person_key(const json_t *rec, char key[CG_PERSON_KEY_LEN]);
 
 /*
+ * Every identity key rec carries, strongest first (up to three: id, phone,
+ * name@household), so that a record with only a phone still finds a pass
+ * or case recorded with both ID number and phone.  Returns how many.
+ */
+int cg_person_keys(const json_t *rec, char keys[3][CG_PERSON_KEY_LEN]);
+
+/*
+ * Whether a and b can be the same person: they are not when both carry
+ * an ID number (else a phone, else a name and household) and those differ.
+ */
+int cg_person_same(const json_t *a, const json_t *b);
+
+/*
  * When rec has key, it must be a string: returns its value, NULL when
  * absent; *bad is set when present with another type.
  */

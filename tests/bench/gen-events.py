@@ -9,7 +9,8 @@ GB 11643 id_no, phone and household), some tenants and staff, couriers
 (who are refused at the gate), visitors naming the household they visit
 (a few without), registered and unregistered vehicles with plates, both
 gates, in and out.  Temperatures lie in 35.8-37.8 with a few fevers, a few
-masks are missing, a few people report symptoms.  Timestamps rise through
+masks are missing, a few people report symptoms, a few entries lack a
+temperature (referred to re-measure).  Timestamps rise through
 the day from 00:00 to --until (default 19:59, before the bench's --now).
 
 Every line is one that cg-checkin accepts (none is rejected), and the
@@ -109,7 +110,9 @@ def events(n, day="2026-01-25", until="19:59", seed=2020, offset="+08:00"):
         d = '"in"' if into else '"out"'
         head = '{"ts":%s,"gate":%s,"dir":%s,"kind":' % (ts, gate, d)
         k = rand()
-        measured = into or rand() < 0.3
+        # Entries are measured (a few slip through: refer, remeasure);
+        # exits only sometimes.
+        measured = rand() >= 0.005 if into else rand() < 0.3
         if k < 0.70 or k >= 0.99:
             kind = "resident" if k < 0.70 else "staff"
             name, idn, phone, house = rng.choice(residents if k < 0.70 else staff)

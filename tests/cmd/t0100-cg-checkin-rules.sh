@@ -164,6 +164,25 @@ test_expect_success 'quarantined: an open case may not go out, may come in; rele
 	expect_verdict "{$R,\"dir\":\"out\",\"mask\":true}" "admit"
 '
 
+test_expect_success 'identity: a case or pass recorded with ID and phone is found by the phone alone' '
+	cat >cases <<-EOF &&
+	{"ts":"2026-01-21T09:00:00+08:00","event":"open","case_id":"C2","name":"赵六","id_no":"310104198506151237","phone":"13912345678","start":"2026-01-21","end":"2026-02-03"}
+	EOF
+	journal_append quarantine <cases >/dev/null &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"phone\":\"139 1234 5678\"}" "deny quarantined" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"name\":\"赵六\"}" "admit" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"phone\":\"13912345678\",\"id_no\":\"110101199003074514\"}" "admit" &&
+	write_config "{\"policy\":{\"pass_check\":true}}" &&
+	cat >passes <<-EOF &&
+	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"PH00-0000-1","class":"tenant","name":"孙七","id_no":"510107200012298761","phone":"13700001111","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-07-01T00:00:00+08:00"}
+	EOF
+	journal_append pass <passes >/dev/null &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\"}" "admit" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\",\"pass\":\"PH00-0000-1\"}" "admit" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\",\"id_no\":\"11010519491231002X\"}" "refer no_pass" &&
+	rm "$CG_HOME/config.json"
+'
+
 test_expect_success 'risk_area: arriving from a listed area is referred' '
 	write_config "{\"policy\":{\"risk_areas\":[\"武汉\",\"Shijiazhuang\"]}}" &&
 	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"from\":\"湖北省武汉市\"}" "refer risk_area" &&
@@ -185,10 +204,11 @@ test_expect_success 'decision record: ts and compound first, input fields kept i
 	test_cmp expect out
 '
 
-test_expect_success 'an event ts is kept as given; Chinese text unescaped' '
-	printf "%s\n" "{\"ts\":\"2026-01-25T07:59:00+08:00\",$R,\"dir\":\"out\",\"mask\":true}" |
+test_expect_success 'an event ts is kept, written in local time with its offset; Chinese text unescaped' '
+	printf "%s\n" "{\"ts\":\"2026-01-25T07:59:00+08:00\",$R,\"dir\":\"out\",\"mask\":true}" \
+		"{\"ts\":\"2026-01-24T23:59:30.25Z\",$R,\"dir\":\"out\",\"mask\":true}" |
 	cg-checkin --dry-run --now "$NOW" >out &&
-	grep -q "\"ts\":\"2026-01-25T07:59:00+08:00\"" out &&
+	test "$(jq -r .ts out | tr "\n" " ")" = "2026-01-25T07:59:00+08:00 2026-01-25T07:59:30+08:00 " &&
 	grep -q "\"name\":\"张三\"" out
 '
 

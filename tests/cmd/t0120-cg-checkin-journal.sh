@@ -124,6 +124,16 @@ test_expect_success 'a back-fill into a compressed day reopens it and keeps the 
 	cg-checkin --verify 2026-01-25 >/dev/null
 '
 
+test_expect_success '--verify reports every day, the damaged ones on stderr, and exits 6' '
+	gzip -dc "$J/2026-01-20.jsonl.gz" >day20 &&
+	sed -i "1s/36.5/36.6/" day20 && gzip -c day20 >"$J/2026-01-20.jsonl.gz" &&
+	test_expect_code 6 cg-checkin --verify >v 2>err &&
+	grep -q "2026-01-20.jsonl.gz:1: journal damaged: chain mismatch" err &&
+	test "$(jq -r .journal v | tr "\n" " ")" = "journal/checkin/2026-01-25.jsonl journal/checkin/2026-01-26.jsonl " &&
+	test_expect_code 6 cg-checkin --verify 2026-01-26 2026-01-20 >v 2>err &&
+	test_line_count = 1 v
+'
+
 test_expect_success 'CG_NOW fixes the clock; --now wins over it' '
 	echo "$GOOD" | CG_NOW=2026-02-01T10:00:00+08:00 cg-checkin --dry-run >out &&
 	test "$(jq -r .ts out)" = "2026-02-01T10:00:00+08:00" &&
@@ -132,7 +142,7 @@ test_expect_success 'CG_NOW fixes the clock; --now wins over it' '
 '
 
 test_expect_success '--verify of a day without a journal, and of a bad date' '
-	test_expect_code 3 cg-checkin --verify 2025-01-01 2>err &&
+	test_expect_code 1 cg-checkin --verify 2025-01-01 2>err &&
 	grep -q "no check-in journal for 2025-01-01" err &&
 	test_expect_code 2 cg-checkin --verify 2025-13-01 2>err
 '

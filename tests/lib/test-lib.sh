@@ -66,7 +66,11 @@ test_expect_success() {
 
 test_have_prereq() {
 	case $1 in
+	*,*)
+		test_have_prereq "${1%%,*}" && test_have_prereq "${1#*,}"
+		return ;;
 	ZH_LOCALE) locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$' ;;
+	DE_LOCALE) locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$' ;;
 	PYTHON) command -v python3 >/dev/null ;;
 	JQ) command -v jq >/dev/null ;;
 	*) return 1 ;;

@@ -1,0 +1,122 @@
+#!/bin/sh
+test_description='cg-checkin --ask: the guard at a terminal'
+. "${0%/*}/../lib/test-lib.sh"
+
+ask() {
+	python3 "$SRC_DIR/tests/lib/ptyrun.py" "$@"
+}
+
+TAB=$(printf '\t')
+
+test_expect_success PYTHON 'a fever is denied in red, a healthy resident admitted in green, both journaled' '
+	cat >script <<-EOF &&
+	Direction${TAB}
+	Kind${TAB}resident
+	Name${TAB}张三
+	ID number${TAB}110101199003074514
+	Mobile${TAB}
+	Household${TAB}3-2-501
+	Coming from${TAB}
+	Pass number${TAB}
+	Temperature${TAB}37.8
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}in
+	Kind${TAB}
+	Name${TAB}李四
+	ID number${TAB}
+	Mobile${TAB}13812348000
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	Temperature${TAB}36.4
+	mask${TAB}
+	Symptoms${TAB}
+	Direction${TAB}^D
+	EOF
+	ask script screen cg-checkin --ask --gate south --now "$NOW" >records &&
+	test_line_count = 2 records &&
+	test "$(jq -r ".decision + \" \" + .gate + \" \" + (.seq|tostring)" records | tr "\n" "|")" = "deny south 1|admit south 2|" &&
+	test "$(jq -r .temp records | head -n 1)" = 37.8 &&
+	grep -q "$(printf "\033\\[1;31mDENY")" screen &&
+	grep -q "fever: temperature at or above the threshold" screen &&
+	grep -q "$(printf "\033\\[1;32mADMIT")" screen &&
+	grep -q "张\* 1101\*\*\*\*\*\*\*\*\*\*4514" screen &&
+	cmp records "$CG_HOME/journal/checkin/2026-01-25.jsonl"
+'
+
+test_expect_success PYTHON 'a bad answer is explained and asked again' '
+	cat >script <<-EOF &&
+	Direction${TAB}sideways
+	not one of the choices${TAB}out
+	Kind${TAB}visitor
+	Name${TAB}王五
+	ID number${TAB}110101199003074515
+	wrong check character${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Household visited${TAB}3-2-501
+	Coming from${TAB}
+	Pass number${TAB}
+	Temperature${TAB}hot
+	temperature in${TAB}36.6
+	mask${TAB}maybe
+	answer y or n${TAB}y
+	Symptoms${TAB}cough, fever
+	Direction${TAB}^D
+	EOF
+	ask script screen cg-checkin --ask --gate north --now "$NOW" >records &&
+	test "$(jq -r ".decision + \" \" + (.symptoms|join(\",\"))" records)" = "deny cough,fever" &&
+	grep -q "symptoms reported" screen
+'
+
+test_expect_success PYTHON 'a vehicle asks for its plate only; --dry-run journals nothing' '
+	cat >script <<-EOF &&
+	Direction${TAB}in
+	Kind${TAB}vehicle
+	Plate${TAB}京A12345
+	Direction${TAB}^D
+	EOF
+	before=$(wc -l <"$CG_HOME/journal/checkin/2026-01-25.jsonl") &&
+	ask script screen cg-checkin --ask --dry-run --now "$NOW" >records &&
+	test "$(jq -r ".reasons[0]" records)" = vehicle_unregistered &&
+	test_must_fail grep -q "\"seq\"" records &&
+	test "$(wc -l <"$CG_HOME/journal/checkin/2026-01-25.jsonl")" = $before &&
+	grep -q "Gate .north." screen
+'
+
+test_expect_success PYTHON 'an unknown --gate is a usage error' '
+	printf "" >script &&
+	test_expect_code 2 ask script screen cg-checkin --ask --gate west --now "$NOW"
+'
+
+test_expect_success PYTHON,ZH_LOCALE 'LANGUAGE=zh_CN: Chinese prompts, answers and verdicts' '
+	cat >script <<-EOF &&
+	方向${TAB}进
+	类别${TAB}居民
+	姓名${TAB}张三
+	身份证号${TAB}
+	手机号${TAB}
+	住户${TAB}
+	从哪里来${TAB}
+	出入证号${TAB}
+	体温${TAB}38.2
+	口罩${TAB}是
+	症状${TAB}咳嗽、乏力
+	方向${TAB}^D
+	EOF
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 ask script screen cg-checkin --ask --dry-run --now "$NOW" >records &&
+	test "$(jq -r ".decision + \" \" + .dir + \" \" + .kind + \" \" + (.symptoms | join(\"|\"))" records)" = "deny in resident 咳嗽|乏力" &&
+	grep -q "—— 一问 ——" screen &&
+	grep -q "拦截" screen &&
+	grep -q "发热" screen
+'
+
+test_expect_success PYTHON 'without a Chinese locale the prompts stay English' '
+	printf "Direction\t^D\n" >script.en &&
+	LANGUAGE=zh_CN ask script.en screen.en cg-checkin --ask --dry-run --now "$NOW" &&
+	grep -q "Direction (in/out)" screen.en &&
+	test_must_fail grep -q "方向" screen.en
+'
+
+test_done

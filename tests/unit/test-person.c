@@ -1,0 +1,226 @@
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "person.h"
+#include "unit.h"
+
+/* 2026-01-25T08:00:00+08:00 */
+#define NOW 1769299200LL
+
+#define ID_A "110101199003074514"
+#define ID_X "11010519491231002X"
+
+static const char *str(const json_t *rec, const char *key)
+{
+	const char *s = json_string_value(json_object_get(rec, key));
+
+	return s ? s : "(absent or not a string)";
+}
+
+/* "ok" or the reason cg_person_normalise gives for the record in text. */
+static const char *normalise(const char *text)
+{
+	static char why[256];
+	json_error_t jerr;
+	json_t *rec = json_loads(text, 0, &jerr);
+
+	if (!rec)
+		return "(bad test JSON)";
+	strcpy(why, "(why not set)");
+	if (cg_person_normalise(rec, NOW, why, sizeof(why)) == 0)
+		strcpy(why, "ok");
+	json_decref(rec);
+	return why;
+}
+
+/* The key of the record in text, or "-1" when it identifies nobody. */
+static const char *key_of(const char *text)
+{
+	static char key[CG_PERSON_KEY_LEN + 16];
+	char k[CG_PERSON_KEY_LEN];
+	json_t *rec = json_loads(text, 0, NULL);
+
+	if (!rec)
+		return "(bad test JSON)";
+	memset(k, 'Z', sizeof(k));
+	if (cg_person_key(rec, k) == 0)
+		snprintf(key, sizeof(key), "%s", k);
+	else
+		snprintf(key, sizeof(key), "-1 [%s]", k[0] ? "key not cleared" : "");
+	json_decref(rec);
+	return key;
+}
+
+TEST(normalise_all_fields)
+{
+	json_t *rec = json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", "张三",
+				"id_no", "11010519491231002x",
+				"phone", "+86 138-1234-8000",
+				"household", "a3-1-1102", "x_custom", 7);
+	char why[128] = "";
+
+	CHECK_INT(cg_person_normalise(rec, NOW, why, sizeof(why)), 0);
+	CHECK_STR(str(rec, "id_no"), ID_X);
+	CHECK_STR(str(rec, "phone"), "13812348000");
+	CHECK_STR(str(rec, "household"), "A3-1-1102");
+	CHECK_STR(str(rec, "name"), "张三");
+	CHECK_INT(json_integer_value(json_object_get(rec, "x_custom")), 7);
+	CHECK_INT(json_object_size(rec), 5);
+	/* Idempotent. */
+	CHECK_INT(cg_person_normalise(rec, NOW, why, sizeof(why)), 0);
+	CHECK_STR(str(rec, "id_no"), ID_X);
+	CHECK_STR(str(rec, "phone"), "13812348000");
+	CHECK_STR(str(rec, "household"), "A3-1-1102");
+	json_decref(rec);
+}
+
+TEST(normalise_keeps_order)
+{
+	json_t *rec = json_pack("{s:s,s:s,s:s,s:s}", "household", "b-1-1",
+				"phone", "0086 13812348000", "gate", "north",
+				"id_no", ID_A);
+	const char *key;
+	json_t *v;
+	char order[128] = "", why[128];
+
+	CHECK_INT(cg_person_normalise(rec, NOW, why, sizeof(why)), 0);
+	json_object_foreach(rec, key, v) {
+		strcat(order, key);
+		strcat(order, " ");
+	}
+	CHECK_STR(order, "household phone gate id_no ");
+	CHECK_STR(str(rec, "household"), "B-1-1");
+	json_decref(rec);
+}
+
+TEST(normalise_absent_fields)
+{
+	CHECK_STR(normalise("{}"), "ok");
+	CHECK_STR(normalise("{\"name\":\"李四\"}"), "ok");
+	CHECK_STR(normalise("{\"gate\":\"north\",\"temp\":36.5}"), "ok");
+}
+
+TEST(wrong_types)
+{
+	CHECK_STR(normalise("{\"id_no\":123}"), "'id_no' must be a string");
+	CHECK_STR(normalise("{\"id_no\":null}"), "'id_no' must be a string");
+	CHECK_STR(normalise("{\"phone\":13812348000}"), "'phone' must be a string");
+	CHECK_STR(normalise("{\"household\":[3,2,501]}"), "'household' must be a string");
+	CHECK_STR(normalise("{\"name\":5}"), "'name' must be a non-empty string");
+	CHECK_STR(normalise("{\"name\":{\"zh\":\"张三\"}}"), "'name' must be a non-empty string");
+}
+
+TEST(empty_name)
+{
+	CHECK_STR(normalise("{\"name\":\"\"}"), "'name' must be a non-empty string");
+	CHECK_STR(normalise("{\"name\":\"\",\"id_no\":\"" ID_A "\"}"),
+		  "'name' must be a non-empty string");
+}
+
+TEST(invalid_values)
+{
+	CHECK_STR(normalise("{\"id_no\":\"110101199003074515\"}"),
+		  "invalid id_no '110101199003074515': wrong check character");
+	CHECK_STR(normalise("{\"id_no\":\"11010119900307451\"}"),
+		  "invalid id_no '11010119900307451': must be 18 characters");
+	CHECK_STR(normalise("{\"id_no\":\"\"}"),
+		  "invalid id_no '': must be 18 characters");
+	CHECK_STR(normalise("{\"phone\":\"12345\"}"),
+		  "invalid phone '12345': not a mainland mobile number");
+	CHECK_STR(normalise("{\"household\":\"3-2\"}"),
+		  "invalid household '3-2': must be building-unit-room, e.g. 3-2-501");
+	/* The first bad field is the one reported. */
+	CHECK_STR(normalise("{\"phone\":\"1\",\"id_no\":\"1\"}"),
+		  "invalid id_no '1': must be 18 characters");
+}
+
+TEST(invalid_leaves_why_bounded)
+{
+	char why[16];
+	json_t *rec = json_pack("{s:s}", "id_no", "110101199003074515");
+
+	memset(why, 'Z', sizeof(why));
+	CHECK_INT(cg_person_normalise(rec, NOW, why, sizeof(why)), -1);
+	CHECK(memchr(why, '\0', sizeof(why)) != NULL);
+	CHECK(!strncmp(why, "invalid id_no", 13));
+	json_decref(rec);
+}
+
+TEST(future_birth_date)
+{
+	/* Born 2026-01-26: after the local date of now (TZ CST-8). */
+	CHECK_STR(normalise("{\"id_no\":\"110101202601264515\"}"),
+		  "invalid id_no '110101202601264515': birth date in the future");
+}
+
+TEST(key_precedence)
+{
+	CHECK_STR(key_of("{\"id_no\":\"" ID_A "\",\"phone\":\"13812348000\","
+			 "\"name\":\"张三\",\"household\":\"3-2-501\"}"),
+		  "id:" ID_A);
+	CHECK_STR(key_of("{\"phone\":\"13812348000\",\"name\":\"张三\","
+			 "\"household\":\"3-2-501\"}"),
+		  "phone:13812348000");
+	CHECK_STR(key_of("{\"name\":\"张三\",\"household\":\"3-2-501\"}"),
+		  "name:张三@3-2-501");
+	/* Field order in the record does not matter. */
+	CHECK_STR(key_of("{\"household\":\"3-2-501\",\"phone\":\"13812348000\","
+			 "\"id_no\":\"" ID_A "\"}"),
+		  "id:" ID_A);
+}
+
+TEST(key_none)
+{
+	CHECK_STR(key_of("{}"), "-1 []");
+	CHECK_STR(key_of("{\"name\":\"张三\"}"), "-1 []");
+	CHECK_STR(key_of("{\"household\":\"3-2-501\"}"), "-1 []");
+	CHECK_STR(key_of("{\"gate\":\"north\",\"temp\":36.5}"), "-1 []");
+}
+
+TEST(key_too_long)
+{
+	char name[200], text[300];
+
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(text, sizeof(text), "{\"name\":\"%s\",\"household\":\"3-2-501\"}", name);
+	CHECK_STR(key_of(text), "-1 []");
+}
+
+TEST(get_string)
+{
+	json_t *rec = json_pack("{s:s,s:i,s:n}", "a", "x", "n", 5, "z");
+	int bad = 0;
+
+	CHECK_STR(cg_get_string(rec, "a", &bad), "x");
+	CHECK_INT(bad, 0);
+	CHECK(cg_get_string(rec, "missing", &bad) == NULL);
+	CHECK_INT(bad, 0);
+	CHECK(cg_get_string(rec, "n", &bad) == NULL);
+	CHECK_INT(bad, 1);
+	bad = 0;
+	CHECK(cg_get_string(rec, "z", &bad) == NULL);
+	CHECK_INT(bad, 1);
+	json_decref(rec);
+}
+
+int main(void)
+{
+	setenv("TZ", "CST-8", 1);
+	tzset();
+
+	RUN(normalise_all_fields);
+	RUN(normalise_keeps_order);
+	RUN(normalise_absent_fields);
+	RUN(wrong_types);
+	RUN(empty_name);
+	RUN(invalid_values);
+	RUN(invalid_leaves_why_bounded);
+	RUN(future_birth_date);
+	RUN(key_precedence);
+	RUN(key_none);
+	RUN(key_too_long);
+	RUN(get_string);
+	return UNIT_DONE();
+}
