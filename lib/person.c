@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "mask.h"
 #include "person.h"
 #include "validate.h"
 
@@ -57,7 +58,17 @@ static int person_field(json_t *rec, const char *field, validator *check,
 	if (!s)
 		return 0;
 	if (check(s, out, &reason, now) < 0) {
-		snprintf(why, whylen, _("invalid %s '%s': %s"), field, s, reason);
+		char shown[64];
+
+		/* Messages are read by people: no full ID or phone number in
+		 * them (the rejects file keeps the line whole). */
+		if (!strcmp(field, "id_no"))
+			cg_mask_id_no(s, shown, sizeof(shown));
+		else if (!strcmp(field, "phone"))
+			cg_mask_phone(s, shown, sizeof(shown));
+		else
+			snprintf(shown, sizeof(shown), "%s", s);
+		snprintf(why, whylen, _("invalid %s '%s': %s"), field, shown, reason);
 		return -1;
 	}
 	if (strcmp(out, s))

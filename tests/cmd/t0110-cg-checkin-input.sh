@@ -69,6 +69,17 @@ test_expect_success 'invalid ID numbers: check character, birth date, length' '
 	check_bad "{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"visitor\",\"host\":\"501\"}" "building-unit-room"
 '
 
+test_expect_success 'messages mask the ID and phone numbers they quote' '
+	printf "%s\n" "{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"id_no\":\"110101199003074515\"}" \
+		"{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"phone\":\"12812348000\"}" >in &&
+	rm -f rej &&
+	test_expect_code 1 cg-checkin --dry-run --now "$NOW" --rejects rej <in 2>err &&
+	grep -q "stdin:1: invalid id_no .1101\*\*\*\*\*\*\*\*\*\*4515." err &&
+	grep -q "stdin:2: invalid phone .128\*\*\*\*8000." err &&
+	test_must_fail grep -q "110101199003074515\|12812348000" err &&
+	test_cmp in rej
+'
+
 test_expect_success 'a birth date after today (per --now) is refused' '
 	{ echo "$GOOD"; echo "{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"id_no\":\"110101202601260011\"}"; } >in &&
 	test_expect_code 1 cg-checkin --dry-run --now 2026-01-25T08:00:00+08:00 <in >out 2>err &&

@@ -266,6 +266,73 @@ TEST(ending_old_case_keeps_newer_active)
 	cg_casebook_release(&cb);
 }
 
+/*
+ * The other half of the same rule: releasing the newer of two open cases
+ * of a person leaves them under observation by the older one.
+ */
+TEST(ending_newer_case_keeps_older_active)
+{
+	struct cg_casebook cb;
+
+	cg_casebook_init(&cb);
+	CHECK_INT(apply(&cb, open_ev("Q1", ID_A, "张三")), 0);
+	CHECK_INT(apply(&cb, open_ev("Q2", ID_A, "张三")), 0);
+	CHECK_INT(apply(&cb, ev_of("release", "Q2")), 0);
+	CHECK_STR(case_status(&cb, "Q1"), "open");
+	CHECK_STR(active(&cb, KEY_A), "Q1/open");
+	cg_casebook_release(&cb);
+}
+
+/* A case opened with ID number and phone is found by either. */
+TEST(active_by_every_key)
+{
+	struct cg_casebook cb;
+	json_t *ev = open_ev("Q1", ID_A, "张三");
+
+	json_object_set_new(ev, "phone", json_string("13812348000"));
+	json_object_set_new(ev, "household", json_string("3-2-501"));
+	cg_casebook_init(&cb);
+	CHECK_INT(apply(&cb, ev), 0);
+	CHECK_STR(active(&cb, KEY_A), "Q1/open");
+	CHECK_STR(active(&cb, "phone:13812348000"), "Q1/open");
+	CHECK_STR(active(&cb, "name:张三@3-2-501"), "Q1/open");
+	CHECK_INT(apply(&cb, ev_of("close", "Q1")), 0);
+	CHECK_STR(active(&cb, KEY_A), "none");
+	CHECK_STR(active(&cb, "phone:13812348000"), "none");
+	CHECK_STR(active(&cb, "name:张三@3-2-501"), "none");
+	cg_casebook_release(&cb);
+}
+
+static const char *active_for(const struct cg_casebook *cb, const char *person)
+{
+	json_t *p = json_loads(person, 0, NULL);
+	const json_t *c = p ? cg_casebook_active_for(cb, p) : NULL;
+	const char *id = json_string_value(json_object_get(c, "case_id"));
+
+	json_decref(p);
+	return c ? (id ? id : "(no case_id)") : "none";
+}
+
+TEST(active_for_person)
+{
+	struct cg_casebook cb;
+	json_t *ev = open_ev("Q1", ID_A, "张三");
+
+	json_object_set_new(ev, "phone", json_string("13812348000"));
+	cg_casebook_init(&cb);
+	CHECK_INT(apply(&cb, ev), 0);
+	CHECK_STR(active_for(&cb, "{\"id_no\":\"" ID_A "\"}"), "Q1");
+	CHECK_STR(active_for(&cb, "{\"phone\":\"13812348000\"}"), "Q1");
+	CHECK_STR(active_for(&cb, "{\"phone\":\"13812348000\",\"id_no\":\"" ID_A "\"}"),
+		  "Q1");
+	/* Another person sharing the phone is not under observation. */
+	CHECK_STR(active_for(&cb, "{\"phone\":\"13812348000\",\"id_no\":\"" ID_B "\"}"),
+		  "none");
+	CHECK_STR(active_for(&cb, "{\"phone\":\"13900001111\"}"), "none");
+	CHECK_STR(active_for(&cb, "{}"), "none");
+	cg_casebook_release(&cb);
+}
+
 int main(void)
 {
 	RUN(open_makes_active);
@@ -278,5 +345,8 @@ int main(void)
 	RUN(second_person_independent);
 	RUN(reopen_after_release);
 	RUN(ending_old_case_keeps_newer_active);
+	RUN(ending_newer_case_keeps_older_active);
+	RUN(active_by_every_key);
+	RUN(active_for_person);
 	return UNIT_DONE();
 }

@@ -377,6 +377,38 @@ TEST(issue_without_validity)
 	json_decref(b);
 }
 
+static const char *person_pass(const struct cg_passbook *pb, const char *person,
+			      cg_time_t at)
+{
+	json_t *p = json_loads(person, 0, NULL);
+	const json_t *ev = p ? cg_passbook_for_person(pb, p, at) : NULL;
+	const char *id = json_string_value(json_object_get(ev, "pass_id"));
+
+	json_decref(p);
+	return ev ? (id ? id : "(no pass_id)") : "none";
+}
+
+TEST(for_person)
+{
+	struct cg_passbook pb;
+	json_t *both = issue_ev("BOTH", "resident", ID_A, FROM, UNTIL);
+
+	json_object_set_new(both, "phone", json_string("13812348000"));
+	cg_passbook_init(&pb);
+	CHECK_INT(apply(&pb, both), 0);
+	/* Found by any identity the pass was issued with. */
+	CHECK_STR(person_pass(&pb, "{\"id_no\":\"" ID_A "\"}", NOW), "BOTH");
+	CHECK_STR(person_pass(&pb, "{\"phone\":\"13812348000\"}", NOW), "BOTH");
+	CHECK(cg_passbook_for_holder(&pb, "phone:13812348000", NOW) != NULL);
+	/* Not by someone else sharing the phone. */
+	CHECK_STR(person_pass(&pb, "{\"id_no\":\"" ID_B "\",\"phone\":\"13812348000\"}",
+			     NOW), "none");
+	CHECK_STR(person_pass(&pb, "{\"phone\":\"13900001111\"}", NOW), "none");
+	CHECK_STR(person_pass(&pb, "{}", NOW), "none");
+	CHECK_STR(person_pass(&pb, "{\"id_no\":\"" ID_A "\"}", T_UNTIL), "none");
+	cg_passbook_release(&pb);
+}
+
 int main(void)
 {
 	setenv("TZ", "CST-8", 1);
@@ -393,6 +425,7 @@ int main(void)
 	RUN(pass_id_forms_match);
 	RUN(for_holder);
 	RUN(for_holder_uses_person_key);
+	RUN(for_person);
 	RUN(plate_normalise);
 	RUN(for_plate);
 	RUN(ignored_events);

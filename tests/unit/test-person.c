@@ -205,6 +205,104 @@ TEST(get_string)
 	json_decref(rec);
 }
 
+/* The keys of the record in text, joined by " | ", with their count. */
+static const char *keys_of(const char *text)
+{
+	static char out[4 * CG_PERSON_KEY_LEN];
+	char keys[3][CG_PERSON_KEY_LEN];
+	json_t *rec = json_loads(text, 0, NULL);
+	size_t n = 0;
+	int i, count;
+
+	if (!rec)
+		return "(bad test JSON)";
+	count = cg_person_keys(rec, keys);
+	n = (size_t)snprintf(out, sizeof(out), "%d", count);
+	for (i = 0; i < count && i < 3; i++)
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s",
+				      i ? " | " : ": ", keys[i]);
+	json_decref(rec);
+	return out;
+}
+
+TEST(keys_strongest_first)
+{
+	CHECK_STR(keys_of("{\"household\":\"3-2-501\",\"name\":\"张三\","
+			  "\"phone\":\"13812348000\",\"id_no\":\"" ID_A "\"}"),
+		  "3: id:" ID_A " | phone:13812348000 | name:张三@3-2-501");
+	CHECK_STR(keys_of("{\"phone\":\"13812348000\",\"id_no\":\"" ID_A "\"}"),
+		  "2: id:" ID_A " | phone:13812348000");
+	CHECK_STR(keys_of("{\"phone\":\"13812348000\",\"name\":\"张三\"}"),
+		  "1: phone:13812348000");
+	CHECK_STR(keys_of("{\"name\":\"张三\",\"household\":\"3-2-501\"}"),
+		  "1: name:张三@3-2-501");
+	CHECK_STR(keys_of("{\"name\":\"张三\"}"), "0");
+	CHECK_STR(keys_of("{}"), "0");
+}
+
+TEST(keys_agree_with_key)
+{
+	static const char *const recs[] = {
+		"{\"id_no\":\"" ID_A "\",\"phone\":\"13812348000\"}",
+		"{\"phone\":\"13812348000\",\"name\":\"张三\",\"household\":\"3-2-501\"}",
+		"{\"name\":\"张三\",\"household\":\"3-2-501\"}",
+		NULL
+	};
+	int i;
+
+	/* The first of the keys is the key. */
+	for (i = 0; recs[i]; i++) {
+		json_t *rec = json_loads(recs[i], 0, NULL);
+		char keys[3][CG_PERSON_KEY_LEN], key[CG_PERSON_KEY_LEN];
+
+		CHECK(cg_person_keys(rec, keys) >= 1);
+		CHECK_INT(cg_person_key(rec, key), 0);
+		CHECK_STR(keys[0], key);
+		json_decref(rec);
+	}
+}
+
+static int same(const char *a, const char *b)
+{
+	json_t *x = json_loads(a, 0, NULL), *y = json_loads(b, 0, NULL);
+	int r = x && y ? cg_person_same(x, y) : -1;
+
+	json_decref(x);
+	json_decref(y);
+	return r;
+}
+
+#define P_ID_A "\"id_no\":\"" ID_A "\""
+#define P_ID_B "\"id_no\":\"" ID_X "\""
+#define P_PH_1 "\"phone\":\"13812348000\""
+#define P_PH_2 "\"phone\":\"13900001111\""
+
+TEST(same_person)
+{
+	/* By ID number when both have one, whatever else they carry. */
+	CHECK_INT(same("{" P_ID_A "}", "{" P_ID_A "}"), 1);
+	CHECK_INT(same("{" P_ID_A "}", "{" P_ID_B "}"), 0);
+	CHECK_INT(same("{" P_ID_A "," P_PH_1 "}", "{" P_ID_B "," P_PH_1 "}"), 0);
+	CHECK_INT(same("{" P_ID_A "," P_PH_1 "}", "{" P_ID_A "," P_PH_2 "}"), 1);
+	/* Else by phone. */
+	CHECK_INT(same("{" P_ID_A "," P_PH_1 "}", "{" P_PH_1 "}"), 1);
+	CHECK_INT(same("{" P_ID_A "," P_PH_1 "}", "{" P_PH_2 "}"), 0);
+	CHECK_INT(same("{" P_PH_1 "}", "{" P_ID_A "," P_PH_2 "}"), 0);
+	/* Else by name and household. */
+	CHECK_INT(same("{\"name\":\"张三\",\"household\":\"3-2-501\"}",
+		       "{\"name\":\"张三\",\"household\":\"3-2-501\"," P_ID_A "}"), 1);
+	CHECK_INT(same("{\"name\":\"张三\",\"household\":\"3-2-501\"}",
+		       "{\"name\":\"李四\",\"household\":\"3-2-501\"}"), 0);
+	CHECK_INT(same("{\"name\":\"张三\",\"household\":\"3-2-501\"}",
+		       "{\"name\":\"张三\",\"household\":\"3-2-502\"}"), 0);
+	/* Nothing to tell them apart: they can be. */
+	CHECK_INT(same("{}", "{" P_ID_A "}"), 1);
+	CHECK_INT(same("{" P_PH_1 "}", "{" P_ID_A "}"), 1);
+	/* Symmetric. */
+	CHECK_INT(same("{" P_PH_2 "}", "{" P_ID_A "," P_PH_1 "}"), 0);
+	CHECK_INT(same("{" P_PH_1 "}", "{" P_ID_A "," P_PH_1 "}"), 1);
+}
+
 int main(void)
 {
 	setenv("TZ", "CST-8", 1);
@@ -222,5 +320,8 @@ int main(void)
 	RUN(key_none);
 	RUN(key_too_long);
 	RUN(get_string);
+	RUN(keys_strongest_first);
+	RUN(keys_agree_with_key);
+	RUN(same_person);
 	return UNIT_DONE();
 }
