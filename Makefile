@@ -63,6 +63,7 @@ LIB_OBJS += lib/home.o
 LIB_OBJS += lib/i18n.o
 LIB_OBJS += lib/journal.o
 LIB_OBJS += lib/jsonl.o
+LIB_OBJS += lib/jsonparse.o
 LIB_OBJS += lib/mask.o
 LIB_OBJS += lib/passbook.o
 LIB_OBJS += lib/person.o

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ int cg_buf_grow(struct cg_buf *b, size_t n)
 	size_t want, alloc;
 	char *p;
 
-	if (n > b->limit || b->len > b->limit - n) {
+	if (n > b->limit || b->len > b->limit - n || n >= SIZE_MAX - b->len) {
 		errno = E2BIG;
 		return -1;
 	}

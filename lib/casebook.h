@@ -26,7 +26,7 @@
 
 struct cg_casebook {
 	json_t *cases;	/* case_id -> the open event plus "status" and "end" */
-	json_t *active;	/* person key -> case_id of the open/escalated case */
+	json_t *active;	/* person key -> ids of open/escalated cases, oldest first */
 };
 
 void cg_casebook_init(struct cg_casebook *cb);

@@ -87,14 +87,19 @@ static int check_symptoms(const json_t *s, char *why, size_t whylen)
 	return 0;
 }
 
-static int parse_event(struct cg_checkin *c, json_t *ev, cg_time_t now,
-		       struct event *e, char *why, size_t whylen)
+/*
+ * Check the fields of ev (the decision record being built, holding the
+ * event's fields) and normalise them in place; ts is the event's own.
+ */
+static int parse_event(struct cg_checkin *c, json_t *ev, const json_t *ts_field,
+		       cg_time_t now, struct event *e, char *why, size_t whylen)
 {
-	const char *ts, *host;
+	const char *ts = json_string_value(ts_field), *host;
 
 	memset(e, 0, sizeof(*e));
-	if (get_str(ev, "ts", &ts, 0, why, whylen) < 0 ||
-	    get_str(ev, "gate", &e->gate, 1, why, whylen) < 0 ||
+	if (ts_field && !ts)
+		return fail(why, whylen, _("'%s' must be a string"), "ts");
+	if (get_str(ev, "gate", &e->gate, 1, why, whylen) < 0 ||
 	    get_str(ev, "dir", &e->dir, 1, why, whylen) < 0 ||
 	    get_str(ev, "kind", &e->kind, 1, why, whylen) < 0 ||
 	    get_str(ev, "from", &e->from, 0, why, whylen) < 0 ||
@@ -255,44 +260,55 @@ static const char *verdict(unsigned r)
 	return r ? "refer" : "admit";
 }
 
-/* ts and compound first, then the event's own fields in their order. */
-static json_t *decision_record(struct cg_checkin *c, json_t *ev, const struct event *e,
-			       unsigned r)
+/*
+ * The record starts as ts (a placeholder, so that it comes first) and
+ * compound, then the event's own fields in their order; the rules then
+ * normalise it in place, which saves copying the event twice.
+ */
+static json_t *start_record(struct cg_checkin *c, const json_t *in)
 {
 	json_t *out = json_object();
-	const char *key, *v = verdict(r);
+	const char *key;
 	json_t *val;
+
+	json_object_set_new(out, "ts", json_null());
+	json_object_set_new(out, "compound", json_string(c->cfg->compound_code));
+	json_object_foreach((json_t *)in, key, val)
+		if (!in_list(key, decided_fields))
+			json_object_set(out, key, val);
+	return out;
+}
+
+static void finish_record(struct cg_checkin *c, json_t *out, const struct event *e,
+			  unsigned r)
+{
+	const char *v = verdict(r);
 	char buf[CG_TIME_LEN];
 
 	/* Every ts in a journal has one form, local time with its offset,
 	 * so that reports and tools can compare them as text. */
 	cg_time_format(e->at, buf);
 	json_object_set_new(out, "ts", json_string(buf));
-	json_object_set_new(out, "compound", json_string(c->cfg->compound_code));
-	json_object_foreach(ev, key, val)
-		if (!in_list(key, decided_fields))
-			json_object_set(out, key, val);
 	json_object_set_new(out, "decision", json_string(v));
 	json_object_set_new(out, "reasons", reason_list(r));
 	if (!strcmp(v, "admit") && !strcmp(e->kind, "visitor") && e->in) {
 		cg_time_format(e->at + (cg_time_t)c->cfg->policy.visit_max_min * 60, buf);
 		json_object_set_new(out, "visit_until", json_string(buf));
 	}
-	return out;
 }
 
 json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
 			  char *why, size_t whylen)
 {
-	json_t *ev = json_copy((json_t *)in);	/* normalising edits a copy */
+	json_t *out = start_record(c, in);
 	struct event e;
-	json_t *out = NULL;
 
-	if (ev && parse_event(c, ev, now, &e, why, whylen) == 0) {
-		out = decision_record(c, ev, &e, apply_rules(c, &e));
-		cg_checkin_note(c, out);
+	if (parse_event(c, out, json_object_get(in, "ts"), now, &e, why, whylen) < 0) {
+		json_decref(out);
+		return NULL;
 	}
-	json_decref(ev);
+	finish_record(c, out, &e, apply_rules(c, &e));
+	cg_checkin_note(c, out);
 	return out;
 }
 

@@ -194,8 +194,8 @@ static int read_identity(struct cg_config *cfg, const char *label, struct cg_err
 	return all_strings(cfg->gates, "gates", label, err);
 }
 
-int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
-		    const char *label, struct cg_err *err)
+static int parse_into(struct cg_config *cfg, const char *text, size_t len,
+		      const char *label, struct cg_err *err)
 {
 	json_error_t jerr;
 	json_t *over;
@@ -224,6 +224,16 @@ int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
 	}
 	if (read_identity(cfg, label, err) < 0 || read_policy(cfg, label, err) < 0)
 		return -1;
+	return 0;
+}
+
+int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
+		    const char *label, struct cg_err *err)
+{
+	if (parse_into(cfg, text, len, label, err) < 0) {
+		cg_config_release(cfg);
+		return -1;
+	}
 	return 0;
 }
 

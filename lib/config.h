@@ -60,7 +60,8 @@ int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
 		   struct cg_err *err);
 
 /* Parse a configuration from text over the defaults; label names it in
- * messages.  Used by cg_config_load and the tests. */
+ * messages.  Used by cg_config_load and the tests.  On failure nothing is
+ * left to release. */
 int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
 		    const char *label, struct cg_err *err);
 

@@ -168,6 +168,7 @@ int cg_filter_run(struct cg_filter *f, struct cg_jsonl_reader *in,
 	in->overflow_ctx = f;
 	while (!f->stopped && (st = cg_jsonl_next(in, &line, &len, err)) != CG_JSONL_EOF) {
 		char why[128];
+		int waiting;
 
 		if (st < 0)
 			return -1;
@@ -177,10 +178,15 @@ int cg_filter_run(struct cg_filter *f, struct cg_jsonl_reader *in,
 		} else if (one_line(f, in, line, len, err) < 0) {
 			return -1;
 		}
+		/* Before waiting for input, everything decided so far is
+		 * made durable and handed on: a program that sent one line
+		 * is waiting for its answer. */
+		waiting = cg_jsonl_would_block(in);
 		if (f->journal && f->journal->npending &&
-		    (cg_journal_pending_bytes(f->journal) >= f->batch_bytes ||
-		     cg_jsonl_would_block(in)) &&
+		    (waiting || cg_journal_pending_bytes(f->journal) >= f->batch_bytes) &&
 		    cg_filter_flush(f, err) < 0)
+			return -1;
+		if (waiting && cg_out_flush(&f->out, err) < 0)
 			return -1;
 	}
 	return cg_filter_flush(f, err);

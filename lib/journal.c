@@ -577,6 +577,18 @@ static int refresh_tail(struct cg_journal *j, struct cg_err *err)
 	return 0;
 }
 
+/* printf is a measurable part of sealing a million lines. */
+static int add_decimal(struct cg_buf *b, uint64_t n)
+{
+	char digits[20];
+	size_t i = sizeof(digits);
+
+	do
+		digits[--i] = (char)('0' + n % 10);
+	while ((n /= 10));
+	return cg_buf_add(b, digits + i, sizeof(digits) - i);
+}
+
 /* Turn the queued bodies into journal lines in j->committed. */
 static int seal_pending(struct cg_journal *j, struct cg_err *err)
 {
@@ -595,8 +607,8 @@ static int seal_pending(struct cg_journal *j, struct cg_err *err)
 		int ok;
 
 		ok = cg_buf_add(&j->committed, p, body) == 0 &&
-		     cg_buf_addf(&j->committed, "%s\"seq\":%" PRIu64,
-				 body > 1 ? "," : "", ++seq) == 0;
+		     cg_buf_addstr(&j->committed, body > 1 ? ",\"seq\":" : "\"seq\":") == 0 &&
+		     add_decimal(&j->committed, ++seq) == 0;
 		if (!ok)
 			return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM,
 					    _("cannot write '%s'"), j->label);

@@ -8,6 +8,7 @@
 #include "exitcode.h"
 #include "i18n.h"
 #include "jsonl.h"
+#include "jsonparse.h"
 
 #define READ_CHUNK (64 * 1024)
 
@@ -271,7 +272,9 @@ static int prescan(const char *line, size_t len, char *why, size_t whylen)
 			continue;
 		}
 		if (in_string) {
-			if (c == '\\')
+			/* Skip an escaped quote or backslash, but let a NUL or
+			 * a non-ASCII byte after '\\' be checked as any other. */
+			if (c == '\\' && i + 1 < len && s[i + 1] >= 0x20 && s[i + 1] < 0x7F)
 				i++;
 			else if (c == '"')
 				in_string = 0;
@@ -294,17 +297,13 @@ static int prescan(const char *line, size_t len, char *why, size_t whylen)
 
 json_t *cg_jsonl_parse(const char *line, size_t len, char *why, size_t whylen)
 {
-	json_error_t jerr;
 	json_t *obj;
 
 	if (prescan(line, len, why, whylen) < 0)
 		return NULL;
-	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-	if (!obj) {
-		snprintf(why, whylen, _("invalid JSON at column %d: %s"),
-			 jerr.column, jerr.text);
+	obj = cg_json_parse(line, len, CG_JSONL_MAX_DEPTH, why, whylen);
+	if (!obj)
 		return NULL;
-	}
 	if (!json_is_object(obj)) {
 		json_decref(obj);
 		snprintf(why, whylen, _("not a JSON object"));
@@ -313,15 +312,26 @@ json_t *cg_jsonl_parse(const char *line, size_t len, char *why, size_t whylen)
 	return obj;
 }
 
-static int dump_to_buf(const char *data, size_t size, void *ctx)
-{
-	return cg_buf_add(ctx, data, size);
-}
-
 int cg_jsonl_dump(const json_t *obj, struct cg_buf *out)
 {
-	if (json_dump_callback(obj, dump_to_buf, out, CG_JSON_DUMP_FLAGS) < 0)
+	size_t room, n;
+
+	/* Straight into the buffer; only a record bigger than the room left
+	 * is encoded twice. */
+	if (cg_buf_grow(out, out->limit - out->len > 1024 ? 1024 : 1) < 0)
 		return -1;
+	room = out->alloc - out->len - 1;
+	n = json_dumpb(obj, out->buf + out->len, room, CG_JSON_DUMP_FLAGS);
+	if (n == 0)
+		return -1;
+	if (n > room) {
+		if (cg_buf_grow(out, n + 1) < 0)
+			return -1;
+		room = out->alloc - out->len - 1;
+		if (json_dumpb(obj, out->buf + out->len, room, CG_JSON_DUMP_FLAGS) != n)
+			return -1;
+	}
+	out->len += n;
 	return cg_buf_addch(out, '\n');
 }
 
@@ -345,6 +355,13 @@ int cg_out_line(struct cg_out *o, const char *line, size_t len, struct cg_err *e
 	if (fwrite(line, 1, len, o->fp) != len)
 		return out_failed(o, err);
 	if (o->line_buffered && fflush(o->fp) == EOF)
+		return out_failed(o, err);
+	return 0;
+}
+
+int cg_out_flush(struct cg_out *o, struct cg_err *err)
+{
+	if (fflush(o->fp) == EOF)
 		return out_failed(o, err);
 	return 0;
 }

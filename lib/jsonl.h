@@ -99,6 +99,8 @@ void cg_out_init(struct cg_out *o, FILE *fp, int line_buffered);
 /* Write one line (with its newline); flush when line buffered.  On EPIPE
  * exits 0 at once, on any other error returns -1 with *err. */
 int cg_out_line(struct cg_out *o, const char *line, size_t len, struct cg_err *err);
+/* Flush what is buffered; -1 with *err on a write error. */
+int cg_out_flush(struct cg_out *o, struct cg_err *err);
 /* Flush and close; -1 with *err on a write error. */
 int cg_out_close(struct cg_out *o, struct cg_err *err);
 

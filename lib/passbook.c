@@ -117,7 +117,9 @@ int cg_passbook_apply(struct cg_passbook *pb, const json_t *ev, struct cg_err *e
 	/* Issue events are shared with the journal reader's records: copy
 	 * before marking, so a revoke never edits what was read. */
 	copy = json_copy(pass);
-	json_object_set(copy, "revoked", json_object_get(ev, "ts"));
+	/* A revoke without a time still revokes: fail closed. */
+	json_object_set_new(copy, "revoked", json_object_get(ev, "ts") ?
+			    json_incref(json_object_get(ev, "ts")) : json_true());
 	json_object_set_new(pb->passes, id, copy);
 	return 0;
 }

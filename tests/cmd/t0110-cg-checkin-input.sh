@@ -209,6 +209,20 @@ test_expect_success '--verbose prints a summary, --quiet does not change records
 	test_cmp out out2
 '
 
+test_expect_success PYTHON 'a program on a pipe gets each answer before it sends the next line' '
+	python3 "$SRC_DIR/tests/lib/pipe-dialog.py" 20 cg-checkin --now "$NOW" &&
+	python3 "$SRC_DIR/tests/lib/pipe-dialog.py" 5 cg-checkin --dry-run --now "$NOW"
+'
+
+test_expect_success '--line-buffered flushes every record even in a batch' '
+	i=0; while [ $i -lt 3000 ]; do echo "$GOOD"; i=$((i + 1)); done >batch &&
+	cg-checkin --dry-run --line-buffered --now "$NOW" <batch | head -n 1 >first &&
+	test_line_count = 1 first &&
+	strace -f -e trace=write -o trace cg-checkin --dry-run --line-buffered --now "$NOW" <batch >/dev/null 2>&1 &&
+	test "$(grep -c "^[0-9]* *write(1," trace)" -ge 3000 ||
+	{ ! command -v strace >/dev/null && echo "(no strace: write count not checked)"; }
+'
+
 test_expect_success 'a closed stdout ends quietly; a full disk is a clear error, exit 3' '
 	i=0; while [ $i -lt 5000 ]; do echo "$GOOD"; i=$((i + 1)); done >many &&
 	cg-checkin --dry-run --now "$NOW" <many 2>err | head -n 1 >/dev/null &&

@@ -851,11 +851,11 @@ TEST(rejected)
 	CHECK_STR(verdict(&w, "{\"symptoms\":[\"cough\",1]}"),
 		  "error: 'symptoms' must be an array of strings");
 	CHECK_STR(verdict(&w, "{\"id_no\":\"110101199003074515\"}"),
-		  "error: invalid id_no '110101199003074515': wrong check character");
+		  "error: invalid id_no '1101**********4515': wrong check character");
 	CHECK_STR(verdict(&w, "{\"id_no\":110101199003074514}"),
 		  "error: 'id_no' must be a string");
-	CHECK_STR(verdict(&w, "{\"phone\":\"12345\"}"),
-		  "error: invalid phone '12345': not a mainland mobile number");
+	CHECK(strstr(verdict(&w, "{\"phone\":\"12345\"}"), "12345") == NULL);
+	CHECK(starts(verdict(&w, "{\"phone\":\"12345\"}"), "error: invalid phone '"));
 	CHECK_STR(verdict(&w, "{\"name\":\"\"}"), "error: 'name' must be a non-empty string");
 	CHECK_STR(verdict(&w, "{\"kind\":\"visitor\",\"host\":\"3-2\"}"),
 		  "error: invalid host '3-2': must be building-unit-room, e.g. 3-2-501");

@@ -918,8 +918,42 @@ TEST(dump_appends_and_limits)
 	cg_buf_reset(&out);
 	CHECK_INT(cg_jsonl_dump(big, &out), -1);
 	cg_buf_release(&out);
+
+	/* A record that fits exactly, newline included, is not refused. */
+	out.limit = 8;
+	CHECK_INT(cg_jsonl_dump(a, &out), 0);
+	CHECK_STR(out.buf, "{\"a\":1}\n");
+	CHECK_INT(cg_jsonl_dump(a, &out), -1);
+	cg_buf_release(&out);
 	json_decref(a);
 	json_decref(big);
+}
+
+TEST(dump_large_record)
+{
+	struct cg_buf out = CG_BUF_INIT(SIZE_MAX);
+	char *v = pattern(100000, 5);
+	json_t *obj = json_pack("{s:s,s:i}", "v", v, "n", 1);
+	int i, ok = 1;
+
+	/* After a short record, so the large one starts mid-buffer. */
+	CHECK_INT(cg_buf_addstr(&out, "x\n"), 0);
+	for (i = 0; i < 3; i++) {
+		size_t at = out.len;
+
+		CHECK_INT(cg_jsonl_dump(obj, &out), 0);
+		if (out.len - at != 100000 + 15 ||
+		    strncmp(out.buf + at, "{\"v\":\"", 6) ||
+		    memcmp(out.buf + at + 6, v, 100000) ||
+		    strcmp(out.buf + at + 100006, "\",\"n\":1}\n"))
+			ok = 0;
+	}
+	CHECK(ok);
+	CHECK_INT(out.len, 2 + 3 * (100000 + 15));
+	CHECK(!strncmp(out.buf, "x\n{", 3));
+	json_decref(obj);
+	free(v);
+	cg_buf_release(&out);
 }
 
 TEST(parse_dump_round_trip)
@@ -976,6 +1010,7 @@ int main(void)
 	RUN(dump_chinese_unescaped);
 	RUN(dump_numbers);
 	RUN(dump_appends_and_limits);
+	RUN(dump_large_record);
 	RUN(parse_dump_round_trip);
 	tmp_cleanup();
 	return UNIT_DONE();

@@ -1,0 +1,24 @@
+#ifndef CG_JSONPARSE_H
+#define CG_JSONPARSE_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+/*
+ * A strict JSON (RFC 8259) parser for one record line, building Jansson
+ * values.  Jansson's own parser reads through a character stream one call
+ * per byte and is the larger part of a check-in's cost; this one walks the
+ * buffer directly and accepts exactly what json_loadb() accepts with
+ * JSON_REJECT_DUPLICATES | JSON_DECODE_ANY (tests/unit/test-jsonparse.c
+ * holds the two to that), so the choice never changes what a command
+ * accepts.
+ *
+ * s need not be NUL-terminated; it must already be valid UTF-8 without NUL
+ * bytes (cg_jsonl_parse checks that first).  Returns a new reference, or
+ * NULL with a reason ("... at column N") in why.  Nesting is limited to
+ * max_depth arrays and objects.
+ */
+json_t *cg_json_parse(const char *s, size_t len, int max_depth,
+		      char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * cg_json_parse must accept exactly what json_loadb accepts (with
+ * JSON_REJECT_DUPLICATES | JSON_DECODE_ANY) and build equal values: checked
+ * on hand-picked cases and on many random mutations of real records.
+ */
+#include <stdlib.h>
+
+#include "jsonparse.h"
+#include "jsonl.h"
+#include "unit.h"
+
+static const char *const cases[] = {
+	"{}", "[]", "{\"a\":1}", "{\"a\":-0}", "{\"a\":0.5e-3}", "{\"a\":1E+2}",
+	"{\"a\":[1,2,{\"b\":null}]}", "{\"a\":true,\"b\":false}", "  {\"a\" : 1 }  ",
+	"{\"a\":\"\\u00e9\\ud83d\\ude00\\n\\t\\\"\\\\\\/\"}", "{\"张\":\"三\"}",
+	"{\"a\":9223372036854775807}", "{\"a\":-9223372036854775808}",
+	"{\"a\":9223372036854775808}", "{\"a\":1e400}", "{\"a\":1e-400}",
+	"{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":-}",
+	"{\"a\":1x}", "{\"a\":truex}", "{\"a\":tru}", "{\"a\":nul}",
+	"{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\ud800\"}",
+	"{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800\\u0041\"}", "{\"a\":\"\\u0000\"}",
+	"{\"a\":\"tab\there\"}", "{\"a\":\"unterminated}", "{\"a\" 1}",
+	"{\"a\":1,}", "{,}", "{\"a\":1 \"b\":2}", "[1,]", "[1 2]", "{\"a\":1}}",
+	"{\"a\":1} x", "{\"a\":1,\"a\":2}", "{1:2}", "", " ", "{", "[", "\"s\"",
+	"42", "null", "{\"a\":[[[[[]]]]]}", "{\"\":0}", "{\"a\":\"\\/\"}",
+	"{\"a\":1.5e+10,\"b\":-0.0}", "{\"a\":\"\\uD834\\uDD1E\"}",
+	"{\"a\":123456789012345678901234567890}",
+};
+
+/* 1 when both parsers agree on s (both reject, or equal values). */
+static int agree(const char *s, size_t len)
+{
+	char why[256];
+	json_t *mine = cg_json_parse(s, len, 64, why, sizeof(why));
+	json_t *theirs = json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
+	int ok = (!mine && !theirs) || (mine && theirs && json_equal(mine, theirs));
+
+	if (!ok)
+		printf("# disagree on '%.*s': cg %s, jansson %s\n", (int)len, s,
+		       mine ? "accepts" : why, theirs ? "accepts" : "rejects");
+	json_decref(mine);
+	json_decref(theirs);
+	return ok;
+}
+
+TEST(hand_picked_cases)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(agree(cases[i], strlen(cases[i])));
+}
+
+TEST(errors_name_a_column)
+{
+	char why[256];
+
+	CHECK(!cg_json_parse("{\"a\":1,\"a\":2}", 13, 64, why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 8: duplicate object key");
+	CHECK(!cg_json_parse("{\"a\":tru}", 9, 64, why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 6: unexpected character");
+	CHECK(!cg_json_parse("[[[1]]]", 7, 2, why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 3: nesting too deep");
+}
+
+TEST(integers_stay_integers_reals_stay_reals)
+{
+	char why[256];
+	const char *s = "{\"i\":42,\"r\":37.3,\"e\":1e2}";
+	json_t *v = cg_json_parse(s, strlen(s), 64, why, sizeof(why));
+
+	CHECK(v && json_is_integer(json_object_get(v, "i")));
+	CHECK(v && json_is_real(json_object_get(v, "r")));
+	CHECK(v && json_is_real(json_object_get(v, "e")));
+	CHECK(json_real_value(json_object_get(v, "r")) == 37.3);
+	json_decref(v);
+}
+
+TEST(key_order_is_kept)
+{
+	char why[256];
+	json_t *v = cg_json_parse("{\"z\":1,\"a\":2,\"m\":3}", 19, 64, why, sizeof(why));
+	struct cg_buf out = CG_BUF_INIT(1024);
+
+	CHECK(v && cg_jsonl_dump(v, &out) == 0);
+	CHECK_STR(out.buf, "{\"z\":1,\"a\":2,\"m\":3}\n");
+	cg_buf_release(&out);
+	json_decref(v);
+}
+
+static const char seed[] =
+	"{\"ts\":\"2026-01-25T08:03:11+08:00\",\"gate\":\"north\",\"dir\":\"in\","
+	"\"kind\":\"resident\",\"name\":\"\xe5\xbc\xa0\xe4\xb8\x89\",\"id_no\":\"110101199003074514\","
+	"\"temp\":36.5,\"mask\":true,\"symptoms\":[\"cough\",\"\\u53d1\\u70ed\"],"
+	"\"x\":{\"n\":-1.5e3,\"z\":null,\"f\":false}}";
+
+/*
+ * The whole line check (UTF-8, NUL, depth, then the parser) against
+ * Jansson, which validates UTF-8 itself, plus the object check.
+ */
+static int agree_line(const char *s, size_t len)
+{
+	char why[256];
+	json_t *mine = cg_jsonl_parse(s, len, why, sizeof(why));
+	json_t *theirs = json_loadb(s, len, JSON_REJECT_DUPLICATES, NULL);
+	int ok;
+
+	if (theirs && !json_is_object(theirs)) {
+		json_decref(theirs);
+		theirs = NULL;
+	}
+	ok = (!mine && !theirs) || (mine && theirs && json_equal(mine, theirs));
+	if (!ok)
+		printf("# disagree on '%.*s': cg %s, jansson %s\n", (int)len, s,
+		       mine ? "accepts" : why, theirs ? "accepts" : "rejects");
+	json_decref(mine);
+	json_decref(theirs);
+	return ok;
+}
+
+/* Replace, insert or delete a byte with one of JSON's own characters. */
+static size_t mutate(char *buf, size_t len, size_t cap, unsigned *rng)
+{
+	static const char alphabet[] = "{}[]\":,\\/-+.0123456789eEtrufalsn \tu";
+	unsigned r = (*rng = *rng * 1103515245u + 12345u) >> 8;
+	size_t at = len ? r % len : 0;
+	char c = alphabet[(r >> 8) % (sizeof(alphabet) - 1)];
+
+	switch ((r >> 16) % 3) {
+	case 0:
+		if (len)
+			buf[at] = c;
+		break;
+	case 1:
+		if (len + 1 < cap) {
+			memmove(buf + at + 1, buf + at, len - at);
+			buf[at] = c;
+			len++;
+		}
+		break;
+	default:
+		if (len) {
+			memmove(buf + at, buf + at + 1, len - at - 1);
+			len--;
+		}
+	}
+	return len;
+}
+
+TEST(random_mutations_of_a_record)
+{
+	char buf[512];
+	unsigned rng = 12345;
+	int bad = 0;
+
+	for (int round = 0; round < 20000 && bad < 5; round++) {
+		size_t len = sizeof(seed) - 1;
+
+		memcpy(buf, seed, len);
+		for (int k = 1 + round % 4; k > 0; k--)
+			len = mutate(buf, len, sizeof(buf), &rng);
+		if (!agree_line(buf, len))
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+}
+
+int main(void)
+{
+	RUN(hand_picked_cases);
+	RUN(errors_name_a_column);
+	RUN(integers_stay_integers_reals_stay_reals);
+	RUN(key_order_is_kept);
+	RUN(random_mutations_of_a_record);
+	return UNIT_DONE();
+}
