@@ -86,10 +86,18 @@ $(O)/gen/defaults.c: share/cg/config.json scripts/embed
 	@mkdir -p $(dir $@)
 	$(QUIET_GEN)scripts/embed cg_default_config $< >$@
 
-$(O)/gen/%.o: $(O)/gen/%.c
+$(O)/gen/%.o: $(O)/gen/%.c $(O)/BUILD-FLAGS
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(O)/%.o: %.c
+# Rebuild everything when the flags change, e.g. a new PREFIX at install
+# (the catalog directory is compiled in) or a switch to -Werror.
+BUILD_FLAGS = $(LOCALEDIR) $(VERSION) $(SANITIZE) $(CFLAGS) $(WERROR) $(LDFLAGS)
+$(O)/BUILD-FLAGS: FORCE
+	@mkdir -p $(O)
+	@if [ "$$(cat $@ 2>/dev/null)" != "$(BUILD_FLAGS)" ]; then \
+		echo "$(BUILD_FLAGS)" >$@; fi
+
+$(O)/%.o: %.c $(O)/BUILD-FLAGS
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -136,6 +144,20 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@O=$(O) tests/bench/run
 
+# Coverage-guided fuzzing with clang's libFuzzer: FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SRCS = $(filter-out lib/i18n.c,$(wildcard lib/*.c))
+
+fuzz: deps $(O)/gen/defaults.c
+	@mkdir -p $(O)/fuzz
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		-Ilib $(PKG_CFLAGS) -o $(O)/fuzz/fuzz-jsonl tests/fuzz/fuzz-jsonl.c \
+		$(FUZZ_SRCS) lib/i18n.c $(O)/gen/defaults.c $(LIBS)
+	@mkdir -p $(O)/fuzz/corpus && cp tests/fuzz/corpus/* $(O)/fuzz/corpus/
+	$(O)/fuzz/fuzz-jsonl -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		$(O)/fuzz/corpus
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/cg \
@@ -174,7 +196,7 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all check demo bench install uninstall clean deps pot
+.PHONY: all check demo bench fuzz install uninstall clean deps pot FORCE
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
