@@ -25,15 +25,21 @@ const char *cg_progname(void)
 	return progname;
 }
 
+static int err_vset(struct cg_err *err, int status, const char *fmt, va_list ap)
+{
+	if (!err)
+		return -1;
+	err->status = status;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return -1;
+}
+
 int cg_err_set(struct cg_err *err, int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return -1;
-	err->status = status;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset(err, status, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -43,14 +49,13 @@ int cg_err_errno(struct cg_err *err, int status, int errnum, const char *fmt, ..
 	va_list ap;
 	size_t len;
 
-	if (!err)
-		return -1;
-	err->status = status;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset(err, status, fmt, ap);
 	va_end(ap);
-	len = strlen(err->msg);
-	snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
+	if (err) {
+		len = strlen(err->msg);
+		snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
+	}
 	return -1;
 }
 

@@ -27,12 +27,9 @@ static const char *const cases[] = {
 	"{\"a\":123456789012345678901234567890}",
 };
 
-/* 1 when both parsers agree on s (both reject, or equal values). */
-static int agree(const char *s, size_t len)
+static int report(const char *s, size_t len, json_t *mine, json_t *theirs,
+		  const char *why)
 {
-	char why[256];
-	json_t *mine = cg_json_parse(s, len, 64, why, sizeof(why));
-	json_t *theirs = json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
 	int ok = (!mine && !theirs) || (mine && theirs && json_equal(mine, theirs));
 
 	if (!ok)
@@ -41,6 +38,16 @@ static int agree(const char *s, size_t len)
 	json_decref(mine);
 	json_decref(theirs);
 	return ok;
+}
+
+/* 1 when both parsers agree on s (both reject, or equal values). */
+static int agree(const char *s, size_t len)
+{
+	char why[256];
+	json_t *mine = cg_json_parse(s, len, 64, why, sizeof(why));
+
+	return report(s, len, mine,
+		      json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL), why);
 }
 
 TEST(hand_picked_cases)
@@ -101,19 +108,12 @@ static int agree_line(const char *s, size_t len)
 	char why[256];
 	json_t *mine = cg_jsonl_parse(s, len, why, sizeof(why));
 	json_t *theirs = json_loadb(s, len, JSON_REJECT_DUPLICATES, NULL);
-	int ok;
 
 	if (theirs && !json_is_object(theirs)) {
 		json_decref(theirs);
 		theirs = NULL;
 	}
-	ok = (!mine && !theirs) || (mine && theirs && json_equal(mine, theirs));
-	if (!ok)
-		printf("# disagree on '%.*s': cg %s, jansson %s\n", (int)len, s,
-		       mine ? "accepts" : why, theirs ? "accepts" : "rejects");
-	json_decref(mine);
-	json_decref(theirs);
-	return ok;
+	return report(s, len, mine, theirs, why);
 }
 
 /* Replace, insert or delete a byte with one of JSON's own characters. */
