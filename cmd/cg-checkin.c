@@ -34,7 +34,8 @@ static const char usage_text[] = N_(
 "      --home DIR        data directory (default $CG_HOME, else\n"
 "                        $XDG_STATE_HOME/cg, else ~/.local/state/cg)\n"
 "      --line-buffered   flush every record (default when stdout is a terminal)\n"
-"      --max-line BYTES  reject input lines longer than BYTES (default 1M)\n"
+"      --max-line BYTES  reject input lines longer than BYTES (default 1M,\n"
+"                        at most 2M)\n"
 "      --now TIME        fix the clock (RFC 3339; default $CG_NOW, else now)\n"
 "  -q, --quiet           no warnings\n"
 "      --rejects FILE    append every rejected input line to FILE\n"
@@ -104,8 +105,10 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_HOME: o->home = optarg; break;
 		case OPT_LINE_BUFFERED: o->line_buffered = 1; break;
 		case OPT_MAX_LINE:
-			if (cg_parse_size(optarg, &o->max_line) < 0) {
-				cg_error(_("invalid size '%s' for --max-line"), optarg);
+			/* A decision must still fit a journal line. */
+			if (cg_parse_size(optarg, &o->max_line) < 0 ||
+			    o->max_line > CG_JOURNAL_MAX_LINE / 2) {
+				cg_error(_("invalid size '%s' for --max-line (at most 2M)"), optarg);
 				cg_usage_hint();
 			}
 			break;
@@ -311,6 +314,15 @@ static int run_filter(struct world *w, const struct opts *o, char **files,
 	return cg_filter_status(&f);
 }
 
+/* The filter closes stdout itself; the other modes print with stdio. */
+static int close_stdout(struct cg_err *err)
+{
+	struct cg_out out;
+
+	cg_out_init(&out, stdout, 0);
+	return cg_out_close(&out, err);
+}
+
 int main(int argc, char **argv)
 {
 	struct cg_err err = CG_ERR_INIT;
@@ -331,6 +343,8 @@ int main(int argc, char **argv)
 				    &w.clock, o.gate, &err);
 	else
 		status = run_filter(&w, &o, argv + optind, argc - optind, &err);
+	if (status >= 0 && (o.verify || o.ask) && close_stdout(&err) < 0)
+		status = -1;
 	if (status < 0) {
 		if (err.status == CG_EXIT_USAGE) {
 			cg_error("%s", err.msg);

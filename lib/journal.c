@@ -168,11 +168,14 @@ void cg_journal_release(struct cg_journal *j)
 
 int cg_journal_set_day(struct cg_journal *j, const char *day, struct cg_err *err)
 {
+	int y, m, d;
+
 	if (!j->daily)
 		return 0;
 	if (!strcmp(j->day, day))
 		return 0;
-	if (strlen(day) != CG_DATE_LEN - 1)
+	/* The day names a file: nothing but a real date may get there. */
+	if (strlen(day) != CG_DATE_LEN - 1 || cg_date_parse(day, &y, &m, &d) < 0)
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("bad journal day '%s'"), day);
 	memcpy(j->day, day, CG_DATE_LEN);
 	snprintf(j->name, sizeof(j->name), "%s.jsonl", day);
@@ -287,7 +290,7 @@ static int settle_tail(int dirfd, const char *name, const char *label, int fd,
 		nl = memrchr(buf, '\n', have);
 		if (!nl && off > 0)
 			goto widen;
-		if (nl + 1 != end) {
+		if (!nl || nl + 1 != end) {
 			/* A torn last line: from after the last newline to EOF. */
 			char *from = nl ? nl + 1 : buf;
 
@@ -300,11 +303,14 @@ static int settle_tail(int dirfd, const char *name, const char *label, int fd,
 					     _("cannot cut the torn tail of '%s'"), label);
 				goto out;
 			}
-			if (!nl) {
+			/* Look again at the file as it is now, which ends
+			 * with a whole line (or is empty). */
+			st.st_size = t->size;
+			if (!st.st_size) {
 				ret = 0;
 				goto out;
 			}
-			end = nl + 1;
+			continue;
 		}
 		/* The last whole line ends at end - 1; find where it starts. */
 		last = end - 1 > buf ? memrchr(buf, '\n', (size_t)(end - 1 - buf)) : NULL;
