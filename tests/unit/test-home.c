@@ -114,7 +114,7 @@ static const char *opened(const char *opt)
 	struct cg_home h;
 
 	if (cg_home_open(&h, opt, &err) < 0)
-		snprintf(out, sizeof(out), "(error: %s)", err.msg);
+		snprintf(out, sizeof(out), "(error: %.400s)", err.msg);
 	else
 		snprintf(out, sizeof(out), "%s", h.path);
 	cg_home_release(&h);
