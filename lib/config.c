@@ -78,28 +78,30 @@ static int overlay(json_t *base, json_t *over, char *path, size_t pathlen,
 }
 
 static int get_num(const json_t *obj, const char *key, double lo, double hi,
-		   double *out, const char *label, struct cg_err *err)
+		   double *out, const char *section, const char *label,
+		   struct cg_err *err)
 {
 	double v = json_number_value(json_object_get(obj, key));
 
 	if (!(v >= lo && v <= hi))
 		return cg_err_set(err, CG_EXIT_SYSTEM,
-				  _("%s: 'policy.%s' must be between %g and %g"),
-				  label, key, lo, hi);
+				  _("%s: '%s.%s' must be between %g and %g"),
+				  label, section, key, lo, hi);
 	*out = v;
 	return 0;
 }
 
 static int get_int(const json_t *obj, const char *key, int lo, int hi,
-		   int *out, const char *label, struct cg_err *err)
+		   int *out, const char *section, const char *label,
+		   struct cg_err *err)
 {
 	double v;
 
-	if (get_num(obj, key, lo, hi, &v, label, err) < 0)
+	if (get_num(obj, key, lo, hi, &v, section, label, err) < 0)
 		return -1;
 	if (v != (int)v)
 		return cg_err_set(err, CG_EXIT_SYSTEM,
-				  _("%s: 'policy.%s' must be a whole number"), label, key);
+				  _("%s: '%s.%s' must be a whole number"), label, section, key);
 	*out = (int)v;
 	return 0;
 }
@@ -139,12 +141,15 @@ static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *
 	const char *key;
 	json_t *val;
 
-	if (get_num(pol, "fever_threshold", 35, 43, &p->fever_threshold, label, err) < 0 ||
-	    get_num(pol, "temp_min", 25, 45, &p->temp_min, label, err) < 0 ||
-	    get_num(pol, "temp_max", 25, 45, &p->temp_max, label, err) < 0 ||
-	    get_int(pol, "remeasure_wait_min", 0, 24 * 60, &p->remeasure_wait_min, label, err) < 0 ||
-	    get_int(pol, "visit_max_min", 1, 7 * 24 * 60, &p->visit_max_min, label, err) < 0 ||
-	    get_int(pol, "duty_gap_max_min", 1, 24 * 60, &p->duty_gap_max_min, label, err) < 0)
+	if (get_num(pol, "fever_threshold", 35, 43, &p->fever_threshold, "policy", label, err) < 0 ||
+	    get_num(pol, "temp_min", 25, 45, &p->temp_min, "policy", label, err) < 0 ||
+	    get_num(pol, "temp_max", 25, 45, &p->temp_max, "policy", label, err) < 0 ||
+	    get_int(pol, "remeasure_wait_min", 0, 24 * 60, &p->remeasure_wait_min,
+		    "policy", label, err) < 0 ||
+	    get_int(pol, "visit_max_min", 1, 7 * 24 * 60, &p->visit_max_min,
+		    "policy", label, err) < 0 ||
+	    get_int(pol, "duty_gap_max_min", 1, 24 * 60, &p->duty_gap_max_min,
+		    "policy", label, err) < 0)
 		return -1;
 	if (p->temp_min >= p->temp_max)
 		return cg_err_set(err, CG_EXIT_SYSTEM,
@@ -173,6 +178,43 @@ static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *
 					  _("%s: unknown key 'policy.rules.%s'"), label, key);
 		if (json_is_true(val))
 			p->rules |= 1u << r;
+	}
+	return 0;
+}
+
+static int read_quarantine(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *q = json_object_get(cfg->root, "quarantine");
+	const json_t *windows = json_object_get(q, "check_windows");
+	struct cg_quarantine_policy *p = &cfg->quarantine;
+	size_t i;
+	json_t *w;
+
+	if (get_int(q, "days", 1, 365, &p->days, "quarantine", label, err) < 0 ||
+	    get_int(q, "min_days", 1, 365, &p->min_days, "quarantine", label, err) < 0 ||
+	    get_int(q, "release_checks_normal", 0, 100, &p->release_checks_normal,
+		    "quarantine", label, err) < 0)
+		return -1;
+	p->release_needs_final_day_check =
+		json_is_true(json_object_get(q, "release_needs_final_day_check"));
+	if (p->min_days > p->days)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'quarantine.min_days' must not exceed 'quarantine.days'"), label);
+	p->nwindows = (int)json_array_size(windows);
+	if (p->nwindows > CG_MAX_CHECK_WINDOWS)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'quarantine.check_windows' has more than %d windows"),
+				  label, CG_MAX_CHECK_WINDOWS);
+	json_array_foreach(windows, i, w) {
+		int *start = &p->window_start_min[i], *end = &p->window_end_min[i];
+
+		if (json_array_size(w) != 2 ||
+		    parse_hhmm(json_array_get(w, 0), start) < 0 ||
+		    parse_hhmm(json_array_get(w, 1), end) < 0 || *start >= *end ||
+		    (i > 0 && *start < p->window_end_min[i - 1]))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: 'quarantine.check_windows' must be [[\"HH:MM\", \"HH:MM\"], ...] in order, without overlap"),
+					  label);
 	}
 	return 0;
 }
@@ -222,7 +264,8 @@ static int parse_into(struct cg_config *cfg, const char *text, size_t len,
 		}
 		json_decref(over);
 	}
-	if (read_identity(cfg, label, err) < 0 || read_policy(cfg, label, err) < 0)
+	if (read_identity(cfg, label, err) < 0 || read_policy(cfg, label, err) < 0 ||
+	    read_quarantine(cfg, label, err) < 0)
 		return -1;
 	return 0;
 }

@@ -46,12 +46,26 @@ struct cg_policy {
 	unsigned rules;			/* bit (1u << enum cg_reason): rule on */
 };
 
+#define CG_MAX_CHECK_WINDOWS 6
+
+/* Home observation (居家观察), the "quarantine" section. */
+struct cg_quarantine_policy {
+	int days;			/* default length of a case */
+	int min_days;			/* extend never goes below this */
+	int nwindows;			/* daily temperature-check windows */
+	int window_start_min[CG_MAX_CHECK_WINDOWS];	/* minutes of the day */
+	int window_end_min[CG_MAX_CHECK_WINDOWS];	/* exclusive */
+	int release_checks_normal;	/* the last N checks must be normal */
+	int release_needs_final_day_check;
+};
+
 struct cg_config {
 	json_t *root;			/* the merged configuration; owned */
 	const char *compound_code;	/* borrowed from root */
 	const char *compound_name;	/* borrowed from root */
 	const json_t *gates;		/* array of strings; borrowed */
 	struct cg_policy policy;
+	struct cg_quarantine_policy quarantine;
 };
 
 /* Load defaults and the data directory's config.json (h may be NULL for
