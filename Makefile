@@ -18,7 +18,7 @@ LOCALEDIR = $(DATADIR)/locale
 O ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = jansson libcurl zlib libsodium
+PKGS = jansson libcurl zlib libsodium libqrencode
 
 CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -41,7 +41,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(WERROR) $(SAN_FLAGS) \
 	-DCG_VERSION='"$(VERSION)"' -DCG_LOCALEDIR='"$(LOCALEDIR)"' \
 	-MMD -MP
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lm
+LIBS = $(PKG_LIBS) -lm -lpthread
 
 ifneq ($(V),1)
 QUIET_CC = @echo '   CC     $@';
@@ -51,7 +51,9 @@ QUIET_GEN = @echo '   GEN    $@';
 endif
 
 LIB_OBJS += lib/ask.o
+LIB_OBJS += lib/base45.o
 LIB_OBJS += lib/buf.o
+LIB_OBJS += lib/cards.o
 LIB_OBJS += lib/casebook.o
 LIB_OBJS += lib/checkin.o
 LIB_OBJS += lib/clock.o
@@ -65,8 +67,12 @@ LIB_OBJS += lib/journal.o
 LIB_OBJS += lib/jsonl.o
 LIB_OBJS += lib/jsonparse.o
 LIB_OBJS += lib/mask.o
+LIB_OBJS += lib/pass.o
 LIB_OBJS += lib/passbook.o
+LIB_OBJS += lib/passid.o
 LIB_OBJS += lib/person.o
+LIB_OBJS += lib/qr.o
+LIB_OBJS += lib/token.o
 LIB_OBJS += lib/validate.o
 LIB_OBJS += gen/defaults.o
 

@@ -140,6 +140,8 @@ struct world {
 	struct cg_passbook passes;
 	struct cg_casebook cases;
 	struct cg_checkin checkin;
+	struct cg_keyring keys;
+	struct cg_pass_ctx pass;
 	struct cg_clock clock;
 	struct cg_journal journal;
 };
@@ -188,12 +190,16 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	}
 	cg_passbook_init(&w->passes);
 	cg_casebook_init(&w->cases);
+	cg_keyring_init(&w->keys);
 	if (cg_home_open(&w->home, o->home, err) < 0 ||
 	    cg_config_load(&w->cfg, &w->home, err) < 0 ||
 	    cg_passbook_load(&w->passes, &w->home, err) < 0 ||
-	    cg_casebook_load(&w->cases, &w->home, err) < 0)
+	    cg_casebook_load(&w->cases, &w->home, err) < 0 ||
+	    cg_keyring_load(&w->keys, &w->home, 0, 0, err) < 0)
 		cg_die_err(err);
 	cg_checkin_init(&w->checkin, &w->cfg, &w->passes, &w->cases);
+	w->pass = (struct cg_pass_ctx){ &w->cfg, &w->passes, &w->cases, &w->keys, NULL, 0 };
+	w->checkin.pass = &w->pass;
 	load_recent(w, err);
 	if (!o->dry_run && !o->verify &&
 	    cg_journal_open(&w->journal, &w->home, "checkin", err) < 0)
@@ -205,6 +211,7 @@ static void release_world(struct world *w, const struct opts *o)
 	if (!o->dry_run && !o->verify)
 		cg_journal_release(&w->journal);
 	cg_checkin_release(&w->checkin);
+	cg_keyring_release(&w->keys);
 	cg_casebook_release(&w->cases);
 	cg_passbook_release(&w->passes);
 	cg_config_release(&w->cfg);

@@ -1,16 +1,733 @@
 /*
- * cg-pass: not implemented yet; its issue builds on the foundation.
+ * cg-pass: signed, printable, revocable passes (出入证) that a gate can
+ * verify offline.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "cards.h"
+#include "casebook.h"
+#include "clock.h"
 #include "cmd.h"
-#include "error.h"
+#include "config.h"
 #include "exitcode.h"
+#include "filter.h"
+#include "home.h"
 #include "i18n.h"
+#include "journal.h"
+#include "pass.h"
+#include "passbook.h"
+#include "token.h"
 
-int main(void)
+static const char usage_text[] = N_(
+"Usage: cg-pass issue [--class CLASS] [--days N | --valid-until TIME]\n"
+"                     [--force --reason TEXT] [OPTION]... [FILE]...\n"
+"   or: cg-pass verify [--pubkey FILE] [--revocations FILE] [OPTION]... [FILE]...\n"
+"   or: cg-pass revoke --reason TEXT [OPTION]... [PASS_ID]...\n"
+"   or: cg-pass revocations [OPTION]...\n"
+"   or: cg-pass list [--active | --expired | --revoked] [--class CLASS]\n"
+"                    [--household HOUSEHOLD] [OPTION]...\n"
+"   or: cg-pass print [--format html|svg|txt] [OPTION]... [FILE]...\n"
+"   or: cg-pass key export | cg-pass key rotate\n"
+"Issue passes (出入证) with signed tokens for their QR codes, verify them\n"
+"offline, revoke, list and print them.  Records are JSON lines.\n"
+"\n"
+"  issue: person, household or vehicle records in, one pass out each\n"
+"      --class CLASS     pass class (default: the record's \"class\", else\n"
+"                        vehicle for a plate alone, else resident)\n"
+"      --days N          valid for N days (through the end of the last)\n"
+"      --valid-until TIME  valid until TIME (RFC 3339 or YYYY-MM-DD)\n"
+"      --force           issue a returnee pass without a released case\n"
+"      --reason TEXT     why (journaled; --force and revoke need it)\n"
+"  verify: tokens, pass ids or records with a \"pass\" field in\n"
+"      --pubkey FILE     verify with exported public keys only (offline)\n"
+"      --revocations FILE  also refuse the passes revoked in FILE\n"
+"  list:\n"
+"      --active          only passes valid now\n"
+"      --expired         only expired passes\n"
+"      --revoked         only revoked passes\n"
+"      --household HOUSEHOLD  only that household's passes\n"
+"  print: pass records in, printable cards out\n"
+"      --format FORMAT   html (A4 sheets, default), svg or txt (terminal)\n"
+"\n"
+"      --home DIR        data directory (default $CG_HOME, else\n"
+"                        $XDG_STATE_HOME/cg, else ~/.local/state/cg)\n"
+"  -n, --dry-run         do everything but journal\n"
+"      --line-buffered   flush every record\n"
+"      --now TIME        fix the clock (RFC 3339; default $CG_NOW, else now)\n"
+"  -q, --quiet           no warnings\n"
+"      --rejects FILE    append every rejected input line to FILE\n"
+"      --strict          stop at the first rejected line\n"
+"  -v, --verbose         a summary on standard error at the end\n"
+"  -h, --help            show this help and exit\n"
+"  -V, --version         show the version and exit\n"
+"\n"
+"Exit status: 0 all good, 1 some input rejected, 2 usage error, 3 system\n"
+"error, 6 a journal is damaged.\n"
+"\n"
+"Examples:\n"
+"  cg-pass issue --class resident <residents.jsonl >passes.jsonl\n"
+"  cg-quarantine release | cg-pass issue --class returnee\n"
+"  cg-pass list --active --class resident | cg-pass print >sheets.html\n"
+"  cg-pass key export >gate.pub; cg-pass revocations >revoked.jsonl\n"
+"  cg-pass verify --pubkey gate.pub --revocations revoked.jsonl <scans.txt\n");
+
+enum {
+	OPT_ACTIVE = 256, OPT_CLASS, OPT_DAYS, OPT_EXPIRED, OPT_FORCE, OPT_FORMAT,
+	OPT_HOME, OPT_HOUSEHOLD, OPT_LINE_BUFFERED, OPT_NOW, OPT_PUBKEY,
+	OPT_REASON, OPT_REJECTS, OPT_REVOCATIONS, OPT_REVOKED, OPT_STRICT,
+	OPT_VALID_UNTIL
+};
+
+static const struct option options[] = {
+	{ "active", no_argument, NULL, OPT_ACTIVE },
+	{ "class", required_argument, NULL, OPT_CLASS },
+	{ "days", required_argument, NULL, OPT_DAYS },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "expired", no_argument, NULL, OPT_EXPIRED },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "home", required_argument, NULL, OPT_HOME },
+	{ "household", required_argument, NULL, OPT_HOUSEHOLD },
+	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "pubkey", required_argument, NULL, OPT_PUBKEY },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "revocations", required_argument, NULL, OPT_REVOCATIONS },
+	{ "revoked", no_argument, NULL, OPT_REVOKED },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "valid-until", required_argument, NULL, OPT_VALID_UNTIL },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	const char *sub, *home, *now, *rejects, *class_, *reason, *pubkey;
+	const char *revocations, *household, *format, *valid_until;
+	int days, dry_run, force, line_buffered, quiet, strict, verbose;
+	int active, expired, revoked;
+};
+
+static void usage_error(const char *fmt, const char *arg)
 {
+	cg_error(fmt, arg);
+	cg_usage_hint();
+}
+
+static void check_combination(const struct opts *o)
+{
+	const char *s = o->sub;
+	int issue = !strcmp(s, "issue"), list = !strcmp(s, "list");
+
+	if ((o->class_ && !issue && !list) || ((o->days || o->valid_until || o->force) && !issue))
+		usage_error(_("%s takes no --class, --days, --valid-until or --force"), s);
+	if ((o->pubkey || o->revocations) && strcmp(s, "verify"))
+		usage_error(_("%s takes no --pubkey or --revocations"), s);
+	if ((o->active || o->expired || o->revoked || o->household) && !list)
+		usage_error(_("%s takes no --active, --expired, --revoked or --household"), s);
+	if (o->active + o->expired + o->revoked > 1)
+		usage_error(_("%s: choose one of --active, --expired, --revoked"), s);
+	if (o->format && strcmp(s, "print"))
+		usage_error(_("%s takes no --format"), s);
+	if (o->days && o->valid_until)
+		usage_error(_("%s: --days and --valid-until exclude each other"), s);
+	if (o->force && !o->reason)
+		usage_error(_("%s: --force needs --reason"), s);
+	if (!strcmp(s, "revoke") && !o->reason)
+		usage_error(_("%s needs --reason"), s);
+	if (o->reason && !issue && strcmp(s, "revoke"))
+		usage_error(_("%s takes no --reason"), s);
+	if (o->format && strcmp(o->format, "html") && strcmp(o->format, "svg") &&
+	    strcmp(o->format, "txt"))
+		usage_error(_("unknown format '%s' (html, svg, txt)"), o->format);
+}
+
+static void parse_options(int argc, char **argv, struct opts *o)
+{
+	static const char *const subs[] = {
+		"issue", "verify", "revoke", "revocations", "list", "print", "key", NULL
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	argv[0] = (char *)cg_progname();
+	while ((c = getopt_long(argc, argv, "hnqvV", options, NULL)) != -1) {
+		switch (c) {
+		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
+		case 'n': o->dry_run = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'v': o->verbose = 1; break;
+		case 'V': cg_print_version();
+		case OPT_ACTIVE: o->active = 1; break;
+		case OPT_CLASS: o->class_ = optarg; break;
+		case OPT_DAYS: {
+			char *end;
+			long d = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || d < 1 || d > 3660)
+				usage_error(_("invalid number of days '%s'"), optarg);
+			o->days = (int)d;
+			break;
+		}
+		case OPT_EXPIRED: o->expired = 1; break;
+		case OPT_FORCE: o->force = 1; break;
+		case OPT_FORMAT: o->format = optarg; break;
+		case OPT_HOME: o->home = optarg; break;
+		case OPT_HOUSEHOLD: o->household = optarg; break;
+		case OPT_LINE_BUFFERED: o->line_buffered = 1; break;
+		case OPT_NOW: o->now = optarg; break;
+		case OPT_PUBKEY: o->pubkey = optarg; break;
+		case OPT_REASON: o->reason = optarg; break;
+		case OPT_REJECTS: o->rejects = optarg; break;
+		case OPT_REVOCATIONS: o->revocations = optarg; break;
+		case OPT_REVOKED: o->revoked = 1; break;
+		case OPT_STRICT: o->strict = 1; break;
+		case OPT_VALID_UNTIL: o->valid_until = optarg; break;
+		default: cg_usage_hint();
+		}
+	}
+	if (optind >= argc)
+		usage_error("%s", _("no subcommand (issue, verify, revoke, revocations, list, print, key)"));
+	o->sub = argv[optind++];
+	for (c = 0; subs[c] && strcmp(subs[c], o->sub); c++)
+		;
+	if (!subs[c])
+		usage_error(_("unknown subcommand '%s'"), o->sub);
+	check_combination(o);
+}
+
+/* What every subcommand may need, loaded once. */
+struct world {
+	struct opts *o;
+	struct cg_clock clock;
+	struct cg_home home;
+	int have_home;
+	struct cg_config cfg;
+	struct cg_passbook passes;
+	struct cg_casebook cases;
+	struct cg_keyring keys;
+	json_t *revoked_list;
+	struct cg_pass_ctx ctx;
+	struct cg_issue_opts issue;
+	struct cg_journal journal;
+};
+
+static void load_revocations(struct world *w, const char *path, struct cg_err *err)
+{
+	struct cg_jsonl_reader in;
+	char *line, why[256];
+	size_t len;
+	int st;
+
+	w->revoked_list = json_object();
+	if (cg_jsonl_reader_open(&in, AT_FDCWD, path, path, 0, err) < 0)
+		cg_die_err(err);
+	while ((st = cg_jsonl_next(&in, &line, &len, err)) != CG_JSONL_EOF) {
+		json_t *r = st == CG_JSONL_LINE ? cg_jsonl_parse(line, len, why, sizeof(why)) : NULL;
+		const char *id = json_string_value(json_object_get(r, "pass_id"));
+		char norm[CG_PASS_ID_LEN];
+
+		if (st < 0)
+			cg_die_err(err);
+		if (!id)
+			cg_die(CG_EXIT_SYSTEM, _("%s:%lu: not a revocation record"), path, in.lineno);
+		cg_pass_id_normalise(id, norm);
+		json_object_set_new(w->revoked_list, norm, json_true());
+		json_decref(r);
+	}
+	cg_jsonl_reader_release(&in);
+}
+
+static void load_world(struct world *w, struct cg_err *err)
+{
+	struct opts *o = w->o;
+	int offline = o->pubkey != NULL;
+	cg_time_t now;
+
+	if (cg_clock_init(&w->clock, o->now, err) < 0)
+		usage_error("%s", err->msg);
+	now = cg_clock_now(&w->clock);
+	cg_passbook_init(&w->passes);
+	cg_casebook_init(&w->cases);
+	cg_keyring_init(&w->keys);
+	if (offline) {
+		if (cg_config_load(&w->cfg, NULL, err) < 0 ||
+		    cg_keyring_load_public(&w->keys, o->pubkey, err) < 0)
+			cg_die_err(err);
+	} else {
+		w->have_home = 1;
+		if (cg_home_open(&w->home, o->home, err) < 0 ||
+		    cg_config_load(&w->cfg, &w->home, err) < 0 ||
+		    cg_passbook_load(&w->passes, &w->home, err) < 0 ||
+		    cg_casebook_load(&w->cases, &w->home, err) < 0 ||
+		    cg_keyring_load(&w->keys, &w->home, !strcmp(o->sub, "issue") ||
+				    !strcmp(o->sub, "key"), now, err) < 0)
+			cg_die_err(err);
+	}
+	if (o->revocations)
+		load_revocations(w, o->revocations, err);
+	if (o->valid_until && cg_time_parse(o->valid_until, 1, &w->issue.valid_until) < 0)
+		usage_error(_("invalid time '%s' for --valid-until"), o->valid_until);
+	w->issue.has_valid_until = o->valid_until != NULL;
+	w->issue.class_ = o->class_;
+	w->issue.days = o->days;
+	w->issue.force_reason = o->force ? o->reason : NULL;
+	w->ctx = (struct cg_pass_ctx){ &w->cfg, &w->passes, offline ? NULL : &w->cases,
+				       &w->keys, w->revoked_list, offline };
+	if (!o->dry_run && w->have_home &&
+	    (!strcmp(o->sub, "issue") || !strcmp(o->sub, "revoke")) &&
+	    cg_journal_open(&w->journal, &w->home, "pass", err) < 0)
+		cg_die_err(err);
+}
+
+static void release_world(struct world *w)
+{
+	if (w->journal.lockfd > 0)
+		cg_journal_release(&w->journal);
+	json_decref(w->revoked_list);
+	cg_keyring_release(&w->keys);
+	cg_casebook_release(&w->cases);
+	cg_passbook_release(&w->passes);
+	cg_config_release(&w->cfg);
+	if (w->have_home)
+		cg_home_release(&w->home);
+}
+
+/* ---- issue and revoke: through the filter ---- */
+
+static struct cg_filter *current_filter;
+
+static json_t *issue_one(void *ctx, const json_t *rec, char *why, size_t whylen)
+{
+	struct world *w = ctx;
+	int existing;
+	json_t *ev = cg_pass_issue(&w->ctx, rec, &w->issue, cg_clock_now(&w->clock),
+				   &existing, why, whylen);
+
+	if (ev && existing)
+		cg_filter_print_only(current_filter);
+	return ev;
+}
+
+static const char *pass_of(const json_t *rec)
+{
+	const char *id = json_string_value(json_object_get(rec, "pass_id"));
+
+	return id ? id : json_string_value(json_object_get(rec, "pass"));
+}
+
+static json_t *revoke_id(struct world *w, const char *id, char *why, size_t whylen)
+{
+	const json_t *ev = cg_passbook_get(w->ctx.passes, id);
+	char buf[CG_TIME_LEN];
+	json_t *out;
+
+	if (!ev) {
+		snprintf(why, whylen, _("unknown pass '%s'"), id);
+		return NULL;
+	}
+	if (json_object_get(ev, "revoked")) {
+		/* Revoking twice is harmless: say it was done already. */
+		out = json_pack("{s:s, s:O, s:b}", "pass_id", json_string_value(json_object_get(ev, "pass_id")),
+				"revoked", json_object_get(ev, "revoked"), "existing", 1);
+		cg_filter_print_only(current_filter);
+		return out;
+	}
+	cg_time_format(cg_clock_now(&w->clock), buf);
+	out = json_pack("{s:s, s:s, s:s, s:O, s:s}", "ts", buf, "compound", w->cfg.compound_code,
+			"event", "revoke", "pass_id", json_object_get(ev, "pass_id"),
+			"reason", w->o->reason);
+	cg_passbook_apply(w->ctx.passes, out, NULL);
+	return out;
+}
+
+static json_t *revoke_one(void *ctx, const json_t *rec, char *why, size_t whylen)
+{
+	const char *id = pass_of(rec);
+
+	if (!id) {
+		snprintf(why, whylen, _("missing field '%s'"), "pass_id");
+		return NULL;
+	}
+	return revoke_id(ctx, id, why, whylen);
+}
+
+static int run_filter(struct world *w, json_t *(*process)(void *, const json_t *, char *, size_t),
+		      char **files, int nfiles, struct cg_err *err)
+{
+	struct cg_filter f;
+	int ret;
+
+	if (cg_filter_init(&f, w->o->rejects, w->o->line_buffered, err) < 0)
+		return -1;
+	current_filter = &f;
+	f.process = process;
+	f.ctx = w;
+	f.clock = &w->clock;
+	f.strict = w->o->strict;
+	if (!w->o->dry_run)
+		f.journal = &w->journal;
+	ret = cg_filter_run_files(&f, files, nfiles, err);
+	if (ret == 0)
+		ret = cg_filter_finish(&f, err);
+	if (ret < 0)
+		return -1;
+	if (w->o->verbose)
+		fprintf(stderr, _("%s: %lu done, %lu rejected\n"), cg_progname(), f.accepted, f.rejected);
+	return cg_filter_status(&f);
+}
+
+/* Revoke takes ids as arguments too: they go through the same path. */
+static int run_revoke(struct world *w, char **args, int nargs, struct cg_err *err)
+{
+	struct cg_filter f;
+	char why[256];
+	int ret = 0;
+
+	if (!nargs)
+		return run_filter(w, revoke_one, NULL, 0, err);
+	if (cg_filter_init(&f, w->o->rejects, w->o->line_buffered, err) < 0)
+		return -1;
+	current_filter = &f;
+	f.clock = &w->clock;
+	if (!w->o->dry_run)
+		f.journal = &w->journal;
+	for (int i = 0; i < nargs && ret == 0; i++) {
+		json_t *out;
+
+		f.print_only = 0;
+		out = revoke_id(w, args[i], why, sizeof(why));
+		if (!out) {
+			cg_error("%s", why);
+			f.rejected++;
+			continue;
+		}
+		ret = f.print_only ? cg_filter_print(&f, out, err) : cg_filter_emit(&f, out, err);
+		json_decref(out);
+	}
+	if (ret == 0)
+		ret = cg_filter_finish(&f, err);
+	return ret < 0 ? -1 : cg_filter_status(&f);
+}
+
+/* ---- verify: in batches, signatures checked on every core ---- */
+
+#define VERIFY_BATCH 4096
+
+struct vitem {
+	json_t *rec;		/* the input record, or NULL for a bare line */
+	char *text;		/* the pass text (owned) */
+};
+
+static json_t *result(struct world *w, const struct vitem *it, const struct cg_pass_check *pc)
+{
+	json_t *out = it->rec ? json_copy(it->rec) : json_object();
+	const json_t *ev = pc->ev;
+	char buf[CG_TIME_LEN];
+
+	if (!it->rec)
+		json_object_set_new(out, "pass", json_string(it->text));
+	if (pc->pass_id[0])
+		json_object_set_new(out, "pass_id", json_string(pc->pass_id));
+	json_object_set_new(out, "valid", json_boolean(pc->reason == CG_PR_OK));
+	json_object_set_new(out, "reason", json_string(cg_pass_reason_code(pc->reason)));
+	if (pc->reason != CG_PR_MALFORMED && pc->reason != CG_PR_BAD_SIGNATURE) {
+		if (pc->is_token) {
+			json_object_set_new(out, "class", json_string(pc->tok.class_));
+			cg_time_format(pc->tok.valid_until, buf);
+			json_object_set_new(out, "valid_until", json_string(buf));
+		} else if (ev) {
+			json_object_set(out, "class", json_object_get(ev, "class"));
+			json_object_set(out, "valid_until", json_object_get(ev, "valid_until"));
+		}
+	}
+	json_object_set_new(out, "revocation", json_string(
+		w->ctx.offline && !w->revoked_list ? "unchecked" :
+		w->ctx.offline ? "list" : "checked"));
+	return out;
+}
+
+static int verify_flush(struct world *w, struct cg_filter *f, struct vitem *items,
+			size_t n, struct cg_err *err)
+{
+	const char **texts = calloc(n ? n : 1, sizeof(*texts));
+	enum cg_token_status *st = calloc(n ? n : 1, sizeof(*st));
+	struct cg_token *toks = calloc(n ? n : 1, sizeof(*toks));
+	cg_time_t now = cg_clock_now(&w->clock);
+	int ret = 0;
+
+	if (!texts || !st || !toks)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		texts[i] = cg_token_is_token(items[i].text) ? items[i].text : "";
+	cg_token_verify_many(&w->keys, texts, n, st, toks);
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		struct cg_pass_check pc;
+		json_t *out;
+
+		if (*texts[i])
+			cg_pass_check_token(&w->ctx, st[i], &toks[i], now, &pc);
+		else
+			cg_pass_check(&w->ctx, items[i].text, now, &pc);
+		out = result(w, &items[i], &pc);
+		ret = cg_filter_emit(f, out, err);
+		json_decref(out);
+		json_decref(items[i].rec);
+		free(items[i].text);
+	}
+	free(texts);
+	free(st);
+	free(toks);
+	return ret;
+}
+
+/* One input line: a token or id alone, or a record with "pass". */
+static int verify_line(struct cg_filter *f, struct cg_jsonl_reader *in, char *line,
+		       size_t len, struct vitem *it)
+{
+	char why[512];
+
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		line[--len] = '\0';
+	while (*line == ' ' || *line == '\t')
+		line++, len--;
+	if (*line != '{') {
+		it->rec = NULL;
+		it->text = strdup(line);
+		return 0;
+	}
+	it->rec = cg_jsonl_parse(line, len, why, sizeof(why));
+	if (it->rec && !json_is_string(json_object_get(it->rec, "pass")))
+		snprintf(why, sizeof(why), json_object_get(it->rec, "pass") ?
+			 _("'pass' must be a string") : _("missing field 'pass'"));
+	if (!it->rec || !json_is_string(json_object_get(it->rec, "pass"))) {
+		json_decref(it->rec);
+		cg_filter_reject(f, in, line, len, why);
+		return -1;
+	}
+	it->text = strdup(json_string_value(json_object_get(it->rec, "pass")));
+	return 0;
+}
+
+static int verify_stream(struct world *w, struct cg_filter *f, struct cg_jsonl_reader *in,
+			 struct cg_err *err)
+{
+	struct vitem *items = calloc(VERIFY_BATCH, sizeof(*items));
+	size_t n = 0;
+	char *line;
+	size_t len;
+	int st, ret = 0;
+
+	while (ret == 0 && !f->stopped && (st = cg_jsonl_next(in, &line, &len, err)) != CG_JSONL_EOF) {
+		if (st < 0) {
+			ret = -1;
+			break;
+		}
+		if (st == CG_JSONL_TOO_LONG)
+			cg_filter_reject(f, in, NULL, 0, _("line too long"));
+		else if (verify_line(f, in, line, len, &items[n]) == 0)
+			n++;
+		if (n == VERIFY_BATCH || (n && cg_jsonl_would_block(in))) {
+			ret = verify_flush(w, f, items, n, err);
+			n = 0;
+			if (ret == 0)
+				ret = cg_out_flush(&f->out, err);
+		}
+	}
+	if (ret == 0)
+		ret = verify_flush(w, f, items, n, err);
+	free(items);
+	return ret;
+}
+
+static int run_verify(struct world *w, char **files, int nfiles, struct cg_err *err)
+{
+	struct cg_jsonl_reader in;
+	struct cg_filter f;
+	int ret = 0;
+
+	if (cg_filter_init(&f, w->o->rejects, w->o->line_buffered, err) < 0)
+		return -1;
+	f.strict = w->o->strict;
+	f.clock = &w->clock;
+	for (int i = 0; ret == 0 && !f.stopped && i < (nfiles ? nfiles : 1); i++) {
+		if (!nfiles || !strcmp(files[i], "-"))
+			cg_jsonl_reader_init_fd(&in, STDIN_FILENO, "stdin", 0);
+		else if (cg_jsonl_reader_open(&in, AT_FDCWD, files[i], files[i], 0, err) < 0)
+			return -1;
+		in.overflow = NULL;
+		ret = verify_stream(w, &f, &in, err);
+		cg_jsonl_reader_release(&in);
+	}
+	if (ret == 0)
+		ret = cg_filter_finish(&f, err);
+	return ret < 0 ? -1 : cg_filter_status(&f);
+}
+
+/* ---- list, revocations, key: from the fold ---- */
+
+static int wanted(const struct world *w, const json_t *ev, cg_time_t now)
+{
+	const struct opts *o = w->o;
+	enum cg_pass_status st = cg_passbook_status(ev, now);
+	const char *cls = json_string_value(json_object_get(ev, "class"));
+	const char *hh = json_string_value(json_object_get(ev, "household"));
+
+	if ((o->active && st != CG_PASS_OK) || (o->expired && st != CG_PASS_EXPIRED) ||
+	    (o->revoked && st != CG_PASS_REVOKED))
+		return 0;
+	if (o->class_ && (!cls || strcmp(cls, o->class_)))
+		return 0;
+	return !o->household || (hh && !strcmp(hh, o->household));
+}
+
+static int print_json(struct cg_out *out, json_t *j, struct cg_err *err)
+{
+	struct cg_buf line = CG_BUF_INIT(SIZE_MAX);
+	int ret = cg_jsonl_dump(j, &line) < 0 ? -1 : cg_out_line(out, line.buf, line.len, err);
+
+	cg_buf_release(&line);
+	json_decref(j);
+	return ret;
+}
+
+static int run_list(struct world *w, int revocations, struct cg_err *err)
+{
+	cg_time_t now = cg_clock_now(&w->clock);
+	struct cg_out out;
+	const char *id;
+	json_t *ev;
+	int ret = 0;
+
+	cg_out_init(&out, stdout, w->o->line_buffered);
+	json_object_foreach(w->passes.passes, id, ev) {
+		json_t *j;
+
+		if (revocations) {
+			if (!json_object_get(ev, "revoked"))
+				continue;
+			j = json_pack("{s:O, s:O}", "pass_id", json_object_get(ev, "pass_id"),
+				      "revoked", json_object_get(ev, "revoked"));
+			if (json_object_get(ev, "revoke_reason"))
+				json_object_set(j, "reason", json_object_get(ev, "revoke_reason"));
+		} else {
+			if (!wanted(w, ev, now))
+				continue;
+			j = json_copy(ev);
+			json_object_del(j, "seq");
+			json_object_del(j, "chain");
+			json_object_set_new(j, "status", json_string(
+				cg_pass_status_code(cg_passbook_status(ev, now))));
+		}
+		if ((ret = print_json(&out, j, err)) < 0)
+			break;
+	}
+	return ret < 0 || cg_out_close(&out, err) < 0 ? -1 : CG_EXIT_OK;
+}
+
+static int run_key(struct world *w, char **args, int nargs, struct cg_err *err)
+{
+	struct cg_out out;
+	int ret = 0;
+
+	if (nargs != 1 || (strcmp(args[0], "export") && strcmp(args[0], "rotate")))
+		usage_error("%s", _("key: say 'export' or 'rotate'"));
+	if (!strcmp(args[0], "rotate") &&
+	    cg_keyring_rotate(&w->keys, &w->home, cg_clock_now(&w->clock), err) < 0)
+		return -1;
+	cg_out_init(&out, stdout, 0);
+	for (size_t i = 0; i < w->keys.n && ret == 0; i++)
+		if (!strcmp(args[0], "export") || (int)i == w->keys.current)
+			ret = print_json(&out, cg_key_export(&w->keys, i), err);
+	return ret < 0 || cg_out_close(&out, err) < 0 ? -1 : CG_EXIT_OK;
+}
+
+/* ---- print ---- */
+
+static json_t *pass_record(void *ctx, const json_t *rec, char *why, size_t whylen)
+{
+	(void)ctx;
+	if (!json_is_string(json_object_get(rec, "token")) ||
+	    !json_is_string(json_object_get(rec, "pass_id"))) {
+		snprintf(why, whylen, _("not a pass record (no pass_id or token)"));
+		return NULL;
+	}
+	return json_incref((json_t *)rec);
+}
+
+static int run_print(struct world *w, char **files, int nfiles, struct cg_err *err)
+{
+	const char *format = w->o->format ? w->o->format : "html";
+	struct cg_buf page = CG_BUF_INIT(SIZE_MAX);
+	json_t *passes = json_array();
+	struct cg_filter f;
+	int ret;
+
+	if (cg_filter_init(&f, w->o->rejects, 0, err) < 0)
+		return -1;
+	f.process = pass_record;
+	f.collect = passes;
+	f.strict = w->o->strict;
+	ret = cg_filter_run_files(&f, files, nfiles, err);
+	if (ret == 0) {
+		ret = !strcmp(format, "svg") ? cg_cards_svg(&w->cfg, passes, &page) :
+		      !strcmp(format, "txt") ? cg_cards_txt(&w->cfg, passes, &page) :
+					       cg_cards_html(&w->cfg, passes, &page);
+		if (ret < 0)
+			cg_err_set(err, CG_EXIT_SYSTEM, _("a token does not fit a QR code"));
+		else if (page.len)
+			ret = cg_out_line(&f.out, page.buf, page.len, err);
+	}
+	if (ret == 0)
+		ret = cg_filter_finish(&f, err);
+	cg_buf_release(&page);
+	json_decref(passes);
+	return ret < 0 ? -1 : cg_filter_status(&f);
+}
+
+int main(int argc, char **argv)
+{
+	struct cg_err err = CG_ERR_INIT;
+	struct opts o;
+	struct world w;
+	char **args;
+	int nargs, status;
+
 	cg_cmd_setup("cg-pass");
-	cg_error(_("not implemented yet"));
-	return CG_EXIT_USAGE;
+	parse_options(argc, argv, &o);
+	cg_set_quiet(o.quiet);
+	memset(&w, 0, sizeof(w));
+	w.o = &o;
+	w.journal.lockfd = -1;
+	args = argv + optind;
+	nargs = argc - optind;
+	load_world(&w, &err);
+
+	if (!strcmp(o.sub, "issue"))
+		status = run_filter(&w, issue_one, args, nargs, &err);
+	else if (!strcmp(o.sub, "verify"))
+		status = run_verify(&w, args, nargs, &err);
+	else if (!strcmp(o.sub, "revoke"))
+		status = run_revoke(&w, args, nargs, &err);
+	else if (!strcmp(o.sub, "revocations"))
+		status = run_list(&w, 1, &err);
+	else if (!strcmp(o.sub, "list"))
+		status = run_list(&w, 0, &err);
+	else if (!strcmp(o.sub, "print"))
+		status = run_print(&w, args, nargs, &err);
+	else
+		status = run_key(&w, args, nargs, &err);
+	if (status < 0)
+		cg_die_err(&err);
+	release_world(&w);
+	return status;
 }

@@ -31,6 +31,7 @@ void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,
 	c->passes = passes;
 	c->cases = cases;
 	c->first_high = json_object();
+	c->pass = NULL;
 }
 
 void cg_checkin_release(struct cg_checkin *c)
@@ -192,14 +193,29 @@ static int risky_origin(const struct cg_policy *p, const char *from)
 	return 0;
 }
 
+/*
+ * A presented pass, id or signed token, checked as cg-pass verify does.  A
+ * holder under observation may still come in (home is where they belong).
+ */
+static int pass_valid(struct cg_checkin *c, const char *pass, cg_time_t at,
+		      const json_t **ev)
+{
+	struct cg_pass_check pc;
+
+	if (!c->pass)
+		return cg_passbook_check(c->passes, pass, at, ev) == CG_PASS_OK;
+	cg_pass_check(c->pass, pass, at, &pc);
+	*ev = pc.ev;
+	return pc.reason == CG_PR_OK || pc.reason == CG_PR_HOLDER_QUARANTINED;
+}
+
 static void pass_rules(struct cg_checkin *c, const struct event *e, unsigned *r)
 {
-	const json_t *ev;
+	const json_t *ev = NULL;
 
 	if (e->pass) {
 		/* Someone else's pass is as good as none. */
-		if (cg_passbook_check(c->passes, e->pass, e->at, &ev) != CG_PASS_OK ||
-		    !cg_person_same(ev, e->rec))
+		if (!pass_valid(c, e->pass, e->at, &ev) || (ev && !cg_person_same(ev, e->rec)))
 			*r |= 1u << CG_R_PASS_INVALID;
 		return;
 	}
@@ -208,10 +224,29 @@ static void pass_rules(struct cg_checkin *c, const struct event *e, unsigned *r)
 		*r |= 1u << CG_R_NO_PASS;
 }
 
+/* A vehicle pass shown at the gate, for this plate. */
+static int vehicle_pass(struct cg_checkin *c, const struct event *e)
+{
+	struct cg_pass_check pc;
+	char a[CG_PLATE_LEN], b[CG_PLATE_LEN];
+	const char *plate;
+
+	if (!e->pass || !c->pass)
+		return 0;
+	cg_pass_check(c->pass, e->pass, e->at, &pc);
+	if (pc.reason != CG_PR_OK || strcmp(pc.is_token ? pc.tok.class_ :
+			json_string_value(json_object_get(pc.ev, "class")) ?: "", "vehicle"))
+		return 0;
+	plate = pc.is_token ? pc.tok.ref : json_string_value(json_object_get(pc.ev, "plate"));
+	cg_plate_normalise(plate ? plate : "", a);
+	cg_plate_normalise(e->plate, b);
+	return !strcmp(a, b);
+}
+
 static void vehicle_rules(struct cg_checkin *c, const struct event *e, unsigned *r)
 {
 	if (e->in && cg_rule_on(&c->cfg->policy, CG_R_VEHICLE_UNREGISTERED) &&
-	    !cg_passbook_for_plate(c->passes, e->plate, e->at))
+	    !vehicle_pass(c, e) && !cg_passbook_for_plate(c->passes, e->plate, e->at))
 		*r |= 1u << CG_R_VEHICLE_UNREGISTERED;
 }
 

@@ -7,6 +7,7 @@
 #include "casebook.h"
 #include "clock.h"
 #include "config.h"
+#include "pass.h"
 #include "passbook.h"
 
 /*
@@ -24,6 +25,7 @@ struct cg_checkin {
 	const struct cg_casebook *cases;	/* borrowed */
 	json_t *first_high;	/* person key -> time of a high reading awaiting
 				 * its re-measurement; owned */
+	const struct cg_pass_ctx *pass;	/* checks signed tokens too; may be NULL */
 };
 
 void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,

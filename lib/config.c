@@ -60,6 +60,13 @@ static int overlay(json_t *base, json_t *over, char *path, size_t pathlen,
 		json_t *cur = json_object_get(base, key);
 
 		snprintf(path + used, pathlen - used, "%s%s", used ? "." : "", key);
+		/* An office may define pass classes of its own; read_passes
+		 * checks their shape. */
+		if (!cur && !strncmp(path, "passes.classes.", 15)) {
+			json_object_set(base, key, val);
+			path[used] = '\0';
+			continue;
+		}
 		if (!cur)
 			return cg_err_set(err, CG_EXIT_SYSTEM,
 					  _("%s: unknown key '%s'"), label, path);
@@ -219,6 +226,30 @@ static int read_quarantine(struct cg_config *cfg, const char *label, struct cg_e
 	return 0;
 }
 
+static int read_passes(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *classes = json_object_get(json_object_get(cfg->root, "passes"), "classes");
+	const char *name;
+	json_t *cls;
+	int days;
+
+	json_object_foreach((json_t *)classes, name, cls) {
+		char section[96];
+		const json_t *colour = json_object_get(cls, "colour");
+
+		snprintf(section, sizeof(section), "passes.classes.%s", name);
+		if (!json_is_object(cls) || json_object_size(cls) != 2 ||
+		    !json_is_string(colour) || !json_string_length(colour))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: '%s' must be {\"colour\": NAME, \"days\": N}"),
+					  label, section);
+		if (get_int(cls, "days", 1, 3660, &days, section, label, err) < 0)
+			return -1;
+	}
+	cfg->pass_classes = classes;
+	return 0;
+}
+
 static int read_identity(struct cg_config *cfg, const char *label, struct cg_err *err)
 {
 	const json_t *comp = json_object_get(cfg->root, "compound");
@@ -265,7 +296,7 @@ static int parse_into(struct cg_config *cfg, const char *text, size_t len,
 		json_decref(over);
 	}
 	if (read_identity(cfg, label, err) < 0 || read_policy(cfg, label, err) < 0 ||
-	    read_quarantine(cfg, label, err) < 0)
+	    read_quarantine(cfg, label, err) < 0 || read_passes(cfg, label, err) < 0)
 		return -1;
 	return 0;
 }

@@ -66,6 +66,7 @@ struct cg_config {
 	const json_t *gates;		/* array of strings; borrowed */
 	struct cg_policy policy;
 	struct cg_quarantine_policy quarantine;
+	const json_t *pass_classes;	/* name -> {"colour", "days"}; borrowed */
 };
 
 /* Load defaults and the data directory's config.json (h may be NULL for

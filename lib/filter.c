@@ -119,19 +119,29 @@ int cg_filter_flush(struct cg_filter *f, struct cg_err *err)
 	return tidy(j);
 }
 
-int cg_filter_emit(struct cg_filter *f, const json_t *rec, struct cg_err *err)
+int cg_filter_print(struct cg_filter *f, const json_t *rec, struct cg_err *err)
 {
 	struct cg_buf line = CG_BUF_INIT(SIZE_MAX);
 	int ret;
 
 	f->accepted++;
-	if (f->journal)
-		return cg_journal_add(f->journal, rec, err);
+	if (f->collect)
+		return json_array_append(f->collect, (json_t *)rec);
+	if (cg_filter_flush(f, err) < 0)
+		return -1;
 	if (cg_jsonl_dump(rec, &line) < 0)
 		return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM, _("cannot write a record"));
 	ret = cg_out_line(&f->out, line.buf, line.len, err);
 	cg_buf_release(&line);
 	return ret;
+}
+
+int cg_filter_emit(struct cg_filter *f, const json_t *rec, struct cg_err *err)
+{
+	if (!f->journal)
+		return cg_filter_print(f, rec, err);
+	f->accepted++;
+	return cg_journal_add(f->journal, rec, err);
 }
 
 static int one_line(struct cg_filter *f, struct cg_jsonl_reader *in,
@@ -146,13 +156,14 @@ static int one_line(struct cg_filter *f, struct cg_jsonl_reader *in,
 		cg_filter_reject(f, in, line, len, why);
 		return 0;
 	}
+	f->print_only = 0;
 	out = f->process(f->ctx, rec, why, sizeof(why));
 	json_decref(rec);
 	if (!out) {
 		cg_filter_reject(f, in, line, len, why);
 		return 0;
 	}
-	ret = cg_filter_emit(f, out, err);
+	ret = f->print_only ? cg_filter_print(f, out, err) : cg_filter_emit(f, out, err);
 	json_decref(out);
 	return ret;
 }

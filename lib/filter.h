@@ -24,6 +24,14 @@ struct cg_filter {
 	 */
 	json_t *(*process)(void *ctx, const json_t *rec, char *why, size_t whylen);
 	void *ctx;
+	/*
+	 * Set by process (through cg_filter_print_only) for a record to print
+	 * without journaling, such as a pass that already existed; it is
+	 * printed in its place among the others.
+	 */
+	int print_only;
+	json_t *collect;		/* when set, records are gathered here
+					 * instead of printed; borrowed */
 
 	struct cg_journal *journal;	/* NULL: print without journaling */
 	const struct cg_clock *clock;	/* picks the day of daily journals */
@@ -58,6 +66,15 @@ int cg_filter_run_files(struct cg_filter *f, char **files, int nfiles,
 /* Report a bad line as the loop does (for commands with their own loop). */
 void cg_filter_reject(struct cg_filter *f, const struct cg_jsonl_reader *in,
 		      const char *line, size_t len, const char *why);
+
+/* Called from ->process: the record it returns is printed, not journaled. */
+static inline void cg_filter_print_only(struct cg_filter *f)
+{
+	f->print_only = 1;
+}
+
+/* Print rec now without journaling it, after the records queued before. */
+int cg_filter_print(struct cg_filter *f, const json_t *rec, struct cg_err *err);
 
 /* Journal and print one record now (steals nothing; rec is borrowed). */
 int cg_filter_emit(struct cg_filter *f, const json_t *rec, struct cg_err *err);

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "exitcode.h"
@@ -91,8 +92,18 @@ static int apply_issue(struct cg_passbook *pb, const json_t *ev, const char *id,
 		return cg_err_set(err, CG_EXIT_DAMAGED,
 				  _("pass '%s' has no valid_from or valid_until"), id);
 	json_object_set(pb->passes, id, (json_t *)ev);
-	for (int i = cg_person_keys(ev, keys) - 1; i >= 0; i--)
+	int n = cg_person_keys(ev, keys);
+	const char *hh = json_string_value(json_object_get(ev, "household"));
+
+	for (int i = n - 1; i >= 0; i--)
 		index_add(pb->holders, keys[i], id);
+	/* A household's own pass, held by nobody in particular. */
+	if (!n && hh) {
+		char key[CG_PERSON_KEY_LEN];
+
+		snprintf(key, sizeof(key), "household:%s", hh);
+		index_add(pb->holders, key, id);
+	}
 	if (p) {
 		cg_plate_normalise(p, plate);
 		index_add(pb->plates, plate, id);
@@ -120,6 +131,8 @@ int cg_passbook_apply(struct cg_passbook *pb, const json_t *ev, struct cg_err *e
 	/* A revoke without a time still revokes: fail closed. */
 	json_object_set_new(copy, "revoked", json_object_get(ev, "ts") ?
 			    json_incref(json_object_get(ev, "ts")) : json_true());
+	if (json_object_get(ev, "reason"))
+		json_object_set(copy, "revoke_reason", json_object_get(ev, "reason"));
 	json_object_set_new(pb->passes, id, copy);
 	return 0;
 }
@@ -201,6 +214,44 @@ const json_t *cg_passbook_for_person(const struct cg_passbook *pb,
 			return ev;
 	}
 	return NULL;
+}
+
+const json_t *cg_passbook_find(const struct cg_passbook *pb, const json_t *holder,
+			       const char *class_, cg_time_t now)
+{
+	char keys[3][CG_PERSON_KEY_LEN], norm[CG_PLATE_LEN];
+	const char *plate = json_string_value(json_object_get(holder, "plate"));
+	const char *hh = json_string_value(json_object_get(holder, "household"));
+	int n = cg_person_keys(holder, keys);
+	const json_t *ev;
+
+	for (int i = 0; i < n; i++) {
+		ev = first_valid(pb, json_object_get(pb->holders, keys[i]), now, class_);
+		if (ev && cg_person_same(ev, holder))
+			return ev;
+	}
+	if (plate) {
+		cg_plate_normalise(plate, norm);
+		return first_valid(pb, json_object_get(pb->plates, norm), now, class_);
+	}
+	if (!n && hh) {
+		snprintf(keys[0], sizeof(keys[0]), "household:%s", hh);
+		return first_valid(pb, json_object_get(pb->holders, keys[0]), now, class_);
+	}
+	return NULL;
+}
+
+const json_t *cg_passbook_get(const struct cg_passbook *pb, const char *pass_id)
+{
+	char id[CG_PASS_ID_LEN];
+
+	cg_pass_id_normalise(pass_id, id);
+	return json_object_get(pb->passes, id);
+}
+
+enum cg_pass_status cg_passbook_status(const json_t *ev, cg_time_t now)
+{
+	return status_of(ev, now);
 }
 
 const json_t *cg_passbook_for_plate(const struct cg_passbook *pb,

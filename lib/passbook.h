@@ -70,6 +70,20 @@ const json_t *cg_passbook_for_holder(const struct cg_passbook *pb,
  * skipping passes whose holder differs. */
 const json_t *cg_passbook_for_person(const struct cg_passbook *pb,
 				     const json_t *person, cg_time_t now);
+/*
+ * A pass of class_ (any class when NULL) valid at now for the holder
+ * described by the record holder: a person (any identity key), else a
+ * vehicle (plate), else a household with nobody named.  Borrowed.
+ */
+const json_t *cg_passbook_find(const struct cg_passbook *pb, const json_t *holder,
+			       const char *class_, cg_time_t now);
+
+/* The issue event of a pass id (any spelling), or NULL.  Borrowed. */
+const json_t *cg_passbook_get(const struct cg_passbook *pb, const char *pass_id);
+
+/* The status at now of a pass given its issue event. */
+enum cg_pass_status cg_passbook_status(const json_t *ev, cg_time_t now);
+
 const json_t *cg_passbook_for_plate(const struct cg_passbook *pb,
 				    const char *plate, cg_time_t now);
 

@@ -110,7 +110,7 @@ test_expect_success 'vehicle_unregistered: a plate without a vehicle pass is den
 
 test_expect_success 'vehicle with a valid vehicle pass is admitted, until it expires' '
 	cat >passes <<-EOF &&
-	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"VH01-0000-1","class":"vehicle","plate":"京A·12345","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-01-25T08:00:01+08:00"}
+	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"VH01-0000-Y","class":"vehicle","plate":"京A·12345","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-01-25T08:00:01+08:00"}
 	EOF
 	journal_append pass <passes >/dev/null &&
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"vehicle\",\"dir\":\"in\",\"plate\":\"京a 12345\"}" "admit" &&
@@ -122,20 +122,20 @@ test_expect_success 'vehicle with a valid vehicle pass is admitted, until it exp
 test_expect_success 'pass checking: passes for residents, refer without, deny a bad one' '
 	write_config "{\"policy\":{\"pass_check\":true}}" &&
 	cat >passes <<-EOF &&
-	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"AB12-CD34-E","class":"resident","name":"张三","id_no":"110101199003074514","household":"3-2-501","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-07-01T00:00:00+08:00"}
-	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"OLD0-0000-1","class":"resident","name":"李四","id_no":"11010519491231002X","valid_from":"2025-01-01T00:00:00+08:00","valid_until":"2026-01-01T00:00:00+08:00"}
-	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"REV0-0000-1","class":"resident","name":"李四","id_no":"11010519491231002X","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-07-01T00:00:00+08:00"}
-	{"ts":"2026-01-02T00:00:00+08:00","event":"revoke","pass_id":"REV0-0000-1","reason":"lost"}
+	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"AB12-CD34-S","class":"resident","name":"张三","id_no":"110101199003074514","household":"3-2-501","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-07-01T00:00:00+08:00"}
+	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"OLD0-0000-C","class":"resident","name":"李四","id_no":"11010519491231002X","valid_from":"2025-01-01T00:00:00+08:00","valid_until":"2026-01-01T00:00:00+08:00"}
+	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"REV0-0000-3","class":"resident","name":"李四","id_no":"11010519491231002X","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-07-01T00:00:00+08:00"}
+	{"ts":"2026-01-02T00:00:00+08:00","event":"revoke","pass_id":"REV0-0000-3","reason":"lost"}
 	EOF
 	journal_append pass <passes >/dev/null &&
 	L="\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"id_no\":\"11010519491231002X\"" &&
-	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"pass\":\"ab12-cd34-e\"}" "admit" &&
+	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"pass\":\"ab12-cd34-s\"}" "admit" &&
 	expect_verdict "{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true}" "admit" &&
 	expect_verdict "{$L}" "refer no_pass" &&
-	expect_verdict "{$L,\"pass\":\"OLD0-0000-1\"}" "deny pass_invalid" &&
-	expect_verdict "{$L,\"pass\":\"REV0-0000-1\"}" "deny pass_invalid" &&
+	expect_verdict "{$L,\"pass\":\"OLD0-0000-C\"}" "deny pass_invalid" &&
+	expect_verdict "{$L,\"pass\":\"REV0-0000-3\"}" "deny pass_invalid" &&
 	expect_verdict "{$L,\"pass\":\"NOPE-0000-1\"}" "deny pass_invalid" &&
-	expect_verdict "{$L,\"pass\":\"AB12-CD34-E\"}" "deny pass_invalid" &&
+	expect_verdict "{$L,\"pass\":\"AB12-CD34-S\"}" "deny pass_invalid" &&
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13812348000\"}" "refer no_pass" &&
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"staff\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true}" "admit" &&
 	rm "$CG_HOME/config.json"
@@ -143,7 +143,7 @@ test_expect_success 'pass checking: passes for residents, refer without, deny a 
 
 test_expect_success 'pass expiry instant: valid one second before valid_until, not at it' '
 	write_config "{\"policy\":{\"pass_check\":true}}" &&
-	E="{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"pass\":\"AB12-CD34-E\"}" &&
+	E="{$R,\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"pass\":\"AB12-CD34-S\"}" &&
 	printf "%s\n" "$E" | cg-checkin --dry-run --now 2026-06-30T23:59:59+08:00 >out &&
 	test "$(jq -r .decision out)" = admit &&
 	printf "%s\n" "$E" | cg-checkin --dry-run --now 2026-07-01T00:00:00+08:00 >out &&
@@ -174,11 +174,11 @@ test_expect_success 'identity: a case or pass recorded with ID and phone is foun
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"phone\":\"13912345678\",\"id_no\":\"110101199003074514\"}" "admit" &&
 	write_config "{\"policy\":{\"pass_check\":true}}" &&
 	cat >passes <<-EOF &&
-	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"PH00-0000-1","class":"tenant","name":"孙七","id_no":"510107200012298761","phone":"13700001111","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-07-01T00:00:00+08:00"}
+	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"PH00-0000-D","class":"tenant","name":"孙七","id_no":"510107200012298761","phone":"13700001111","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-07-01T00:00:00+08:00"}
 	EOF
 	journal_append pass <passes >/dev/null &&
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\"}" "admit" &&
-	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\",\"pass\":\"PH00-0000-1\"}" "admit" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\",\"pass\":\"PH00-0000-D\"}" "admit" &&
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\",\"id_no\":\"11010519491231002X\"}" "refer no_pass" &&
 	rm "$CG_HOME/config.json"
 '
