@@ -216,6 +216,7 @@ struct world {
 	struct cg_casebook cases;
 	struct cg_keyring keys;
 	json_t *revoked_list;
+	json_t *good_signatures;	/* tokens already verified in this run */
 	struct cg_pass_ctx ctx;
 	struct cg_issue_opts issue;
 	struct cg_journal journal;
@@ -275,6 +276,7 @@ static void load_world(struct world *w, struct cg_err *err)
 	}
 	if (o->revocations)
 		load_revocations(w, o->revocations, err);
+	w->good_signatures = json_object();
 	if (o->valid_until && cg_time_parse(o->valid_until, 1, &w->issue.valid_until) < 0)
 		usage_error(_("invalid time '%s' for --valid-until"), o->valid_until);
 	w->issue.has_valid_until = o->valid_until != NULL;
@@ -294,6 +296,7 @@ static void release_world(struct world *w)
 	if (w->journal.lockfd > 0)
 		cg_journal_release(&w->journal);
 	json_decref(w->revoked_list);
+	json_decref(w->good_signatures);
 	cg_keyring_release(&w->keys);
 	cg_casebook_release(&w->cases);
 	cg_passbook_release(&w->passes);
@@ -469,7 +472,7 @@ static int verify_flush(struct world *w, struct cg_filter *f, struct vitem *item
 		abort();
 	for (size_t i = 0; i < n; i++)
 		texts[i] = cg_token_is_token(items[i].text) ? items[i].text : "";
-	cg_token_verify_many(&w->keys, texts, n, st, toks);
+	cg_token_verify_many(&w->keys, texts, n, st, toks, w->good_signatures);
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		struct cg_pass_check pc;
 		json_t *out;

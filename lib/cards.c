@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cards.h"
+#include "clock.h"
 #include "i18n.h"
 #include "mask.h"
 #include "qr.h"
@@ -85,11 +86,25 @@ static void holder_line(const json_t *pass, char *out, size_t len)
 		snprintf(out, len, "%s", hh);
 }
 
+/* The last day a pass is good for: valid_until is the instant it ends. */
+static void last_day(const json_t *pass, char out[CG_DATE_LEN])
+{
+	cg_time_t until;
+
+	if (cg_time_parse(str(pass, "valid_until"), 0, &until) < 0)
+		snprintf(out, CG_DATE_LEN, "?");
+	else
+		cg_time_date(until - 1, out);
+}
+
 static int text_el(struct cg_buf *out, double x, double y, double size,
 		   const char *weight, const char *family, const char *s)
 {
+	/* A negative x is measured from the card's right edge. */
 	int ret = cg_buf_addf(out, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"%.2f\" "
-			      "font-weight=\"%s\" font-family=\"%s\">", x, y, size, weight, family);
+			      "font-weight=\"%s\" font-family=\"%s\"%s>",
+			      x < 0 ? CARD_W + x : x, y, size, weight, family,
+			      x < 0 ? " text-anchor=\"end\"" : "");
 
 	ret |= add_xml(out, s);
 	return ret | cg_buf_addstr(out, "</text>");
@@ -101,7 +116,7 @@ static int text_el(struct cg_buf *out, double x, double y, double size,
 static int card(const struct cg_config *cfg, const json_t *pass, double x, double y,
 		struct cg_buf *out)
 {
-	char line[256], until[16];
+	char line[256], until[CG_DATE_LEN];
 	const char *cls = str(pass, "class");
 	int ret = 0;
 
@@ -113,15 +128,17 @@ static int card(const struct cg_config *cfg, const json_t *pass, double x, doubl
 	snprintf(line, sizeof(line), "%s %s", cfg->compound_name ? cfg->compound_name : "",
 		 _("Pass"));
 	ret |= text_el(out, 4, 7.5, 4.2, "bold", SANS, line);
-	ret |= text_el(out, CARD_W - 4 - 4.2 * 3, 7.5, 4.2, "bold", SANS, class_label(cls));
-	ret |= text_el(out, 4, 24, 6.4, "bold", MONO, str(pass, "pass_id"));
+	ret |= text_el(out, -4, 7.5, 4.2, "bold", SANS, class_label(cls));
+	ret |= text_el(out, 4, 22, 5.4, "bold", MONO, str(pass, "pass_id"));
 	holder_line(pass, line, sizeof(line));
-	ret |= text_el(out, 4, 33, 3.6, "normal", SANS, line);
-	snprintf(until, sizeof(until), "%.10s", str(pass, "valid_until"));
-	snprintf(line, sizeof(line), _("Valid %.10s to %s"), str(pass, "valid_from"), until);
-	ret |= text_el(out, 4, 41, 3.0, "normal", SANS, line);
+	ret |= text_el(out, 4, 30, 3.6, "normal", SANS, line);
+	snprintf(line, sizeof(line), _("Valid from %.10s"), str(pass, "valid_from"));
+	ret |= text_el(out, 4, 37, 3.0, "normal", SANS, line);
+	last_day(pass, until);
+	snprintf(line, sizeof(line), _("through %s"), until);
+	ret |= text_el(out, 4, 41.5, 3.0, "normal", SANS, line);
 	ret |= text_el(out, 4, 49, 2.6, "normal", SANS, cfg->compound_code);
-	if (cg_qr_svg(str(pass, "token"), CARD_W - 41, 12.5, 40, out) < 0)
+	if (cg_qr_svg(str(pass, "token"), CARD_W - 36.5, 13.5, 34, out) < 0)
 		return -1;
 	return ret | cg_buf_addstr(out, "</g>");
 }
@@ -184,13 +201,14 @@ int cg_cards_txt(const struct cg_config *cfg, const json_t *passes, struct cg_bu
 	int ret = 0;
 
 	json_array_foreach(passes, i, pass) {
-		char who[256];
+		char who[256], until[CG_DATE_LEN];
 
 		holder_line(pass, who, sizeof(who));
 		ret |= cg_buf_addf(out, "%s %s  %s  %s\n%s\n", cfg->compound_name ? cfg->compound_name : "",
 				   _("Pass"), str(pass, "pass_id"), class_label(str(pass, "class")), who);
-		ret |= cg_buf_addf(out, _("Valid %.10s to %s"), str(pass, "valid_from"), str(pass, "valid_until"));
-		ret |= cg_buf_addch(out, '\n');
+		last_day(pass, until);
+		ret |= cg_buf_addf(out, _("Valid from %.10s"), str(pass, "valid_from"));
+		ret |= cg_buf_addf(out, " %s %s\n", _("through"), until);
 		if (cg_qr_text(str(pass, "token"), out) < 0)
 			return -1;
 		ret |= cg_buf_addch(out, '\n');

@@ -98,9 +98,16 @@ enum cg_token_status cg_token_verify(const struct cg_keyring *kr, const char *s,
 /*
  * Verify many tokens on several threads (signature checks are most of the
  * cost of a verification).  texts[i] -> status[i], toks[i].
+ *
+ * good, when not NULL, is a JSON object used as a set of token texts whose
+ * signature was found good: a gate scanning the same passes all day checks
+ * each signature once.  Only the signature is remembered; validity and
+ * revocation are for the caller to check every time.  It grows to at most
+ * CG_TOKEN_CACHE_MAX entries.
  */
+#define CG_TOKEN_CACHE_MAX 50000
 void cg_token_verify_many(const struct cg_keyring *kr, const char *const *texts,
 			  size_t n, enum cg_token_status *status,
-			  struct cg_token *toks);
+			  struct cg_token *toks, json_t *good);
 
 #endif
