@@ -23,6 +23,7 @@
 #include "pass.h"
 #include "passbook.h"
 #include "token.h"
+#include "validate.h"
 
 static const char usage_text[] = N_(
 "Usage: cg-pass issue [--class CLASS] [--days N | --valid-until TIME]\n"
@@ -144,8 +145,8 @@ static void check_combination(const struct opts *o)
 		usage_error(_("%s: --force needs --reason"), s);
 	if (!strcmp(s, "revoke") && !o->reason)
 		usage_error(_("%s needs --reason"), s);
-	if (o->reason && !issue && strcmp(s, "revoke"))
-		usage_error(_("%s takes no --reason"), s);
+	if (o->reason && !o->force && strcmp(s, "revoke"))
+		usage_error(_("%s: --reason goes with --force (or with revoke)"), s);
 	if (o->format && strcmp(o->format, "html") && strcmp(o->format, "svg") &&
 	    strcmp(o->format, "txt"))
 		usage_error(_("unknown format '%s' (html, svg, txt)"), o->format);
@@ -217,6 +218,7 @@ struct world {
 	struct cg_keyring keys;
 	json_t *revoked_list;
 	json_t *good_signatures;	/* tokens already verified in this run */
+	char household[CG_HOUSEHOLD_LEN];	/* --household, normalised */
 	struct cg_pass_ctx ctx;
 	struct cg_issue_opts issue;
 	struct cg_journal journal;
@@ -277,9 +279,17 @@ static void load_world(struct world *w, struct cg_err *err)
 	if (o->revocations)
 		load_revocations(w, o->revocations, err);
 	w->good_signatures = json_object();
-	if (o->valid_until && cg_time_parse(o->valid_until, 1, &w->issue.valid_until) < 0)
+	if (o->household) {
+		const char *why;
+
+		if (cg_valid_household(o->household, w->household, &why) < 0)
+			usage_error(_("invalid --household '%s'"), o->household);
+	}
+	if (o->valid_until && cg_pass_until(o->valid_until, &w->issue.valid_until) < 0)
 		usage_error(_("invalid time '%s' for --valid-until"), o->valid_until);
 	w->issue.has_valid_until = o->valid_until != NULL;
+	if (o->class_ && !json_object_get(w->cfg.pass_classes, o->class_))
+		usage_error(_("unknown pass class '%s' (see passes.classes in config.json)"), o->class_);
 	w->issue.class_ = o->class_;
 	w->issue.days = o->days;
 	w->issue.force_reason = o->force ? o->reason : NULL;
@@ -321,13 +331,6 @@ static json_t *issue_one(void *ctx, const json_t *rec, char *why, size_t whylen)
 	return ev;
 }
 
-static const char *pass_of(const json_t *rec)
-{
-	const char *id = json_string_value(json_object_get(rec, "pass_id"));
-
-	return id ? id : json_string_value(json_object_get(rec, "pass"));
-}
-
 static json_t *revoke_id(struct world *w, const char *id, char *why, size_t whylen)
 {
 	const json_t *ev = cg_passbook_get(w->ctx.passes, id);
@@ -353,15 +356,19 @@ static json_t *revoke_id(struct world *w, const char *id, char *why, size_t whyl
 	return out;
 }
 
-static json_t *revoke_one(void *ctx, const json_t *rec, char *why, size_t whylen)
+/* Revoke the pass a text names: a pass id, or a token scanned from a card. */
+static json_t *revoke_text(struct world *w, const char *text, char *why, size_t whylen)
 {
-	const char *id = pass_of(rec);
+	struct cg_token tok;
 
-	if (!id) {
-		snprintf(why, whylen, _("missing field '%s'"), "pass_id");
-		return NULL;
+	if (cg_token_is_token(text)) {
+		if (cg_token_verify(&w->keys, text, &tok) == CG_TOKEN_MALFORMED) {
+			snprintf(why, whylen, _("not a pass id or token"));
+			return NULL;
+		}
+		text = tok.pass_id;
 	}
-	return revoke_id(ctx, id, why, whylen);
+	return revoke_id(w, text, why, whylen);
 }
 
 static int run_filter(struct world *w, json_t *(*process)(void *, const json_t *, char *, size_t),
@@ -389,39 +396,6 @@ static int run_filter(struct world *w, json_t *(*process)(void *, const json_t *
 	return cg_filter_status(&f);
 }
 
-/* Revoke takes ids as arguments too: they go through the same path. */
-static int run_revoke(struct world *w, char **args, int nargs, struct cg_err *err)
-{
-	struct cg_filter f;
-	char why[256];
-	int ret = 0;
-
-	if (!nargs)
-		return run_filter(w, revoke_one, NULL, 0, err);
-	if (cg_filter_init(&f, w->o->rejects, w->o->line_buffered, err) < 0)
-		return -1;
-	current_filter = &f;
-	f.clock = &w->clock;
-	if (!w->o->dry_run)
-		f.journal = &w->journal;
-	for (int i = 0; i < nargs && ret == 0; i++) {
-		json_t *out;
-
-		f.print_only = 0;
-		out = revoke_id(w, args[i], why, sizeof(why));
-		if (!out) {
-			cg_error("%s", why);
-			f.rejected++;
-			continue;
-		}
-		ret = f.print_only ? cg_filter_print(&f, out, err) : cg_filter_emit(&f, out, err);
-		json_decref(out);
-	}
-	if (ret == 0)
-		ret = cg_filter_finish(&f, err);
-	return ret < 0 ? -1 : cg_filter_status(&f);
-}
-
 /* ---- verify: in batches, signatures checked on every core ---- */
 
 #define VERIFY_BATCH 4096
@@ -439,13 +413,17 @@ static json_t *result(struct world *w, const struct vitem *it, const struct cg_p
 
 	if (!it->rec)
 		json_object_set_new(out, "pass", json_string(it->text));
-	if (pc->pass_id[0])
+	/* An unverified token's contents are not repeated as facts. */
+	if (pc->pass_id[0] && pc->reason != CG_PR_BAD_SIGNATURE)
 		json_object_set_new(out, "pass_id", json_string(pc->pass_id));
 	json_object_set_new(out, "valid", json_boolean(pc->reason == CG_PR_OK));
 	json_object_set_new(out, "reason", json_string(cg_pass_reason_code(pc->reason)));
 	if (pc->reason != CG_PR_MALFORMED && pc->reason != CG_PR_BAD_SIGNATURE) {
 		if (pc->is_token) {
 			json_object_set_new(out, "class", json_string(pc->tok.class_));
+			if (pc->tok.ref[0])
+				json_object_set_new(out, strcmp(pc->tok.class_, "vehicle") ?
+						    "household" : "plate", json_string(pc->tok.ref));
 			cg_time_format(pc->tok.valid_until, buf);
 			json_object_set_new(out, "valid_until", json_string(buf));
 		} else if (ev) {
@@ -493,31 +471,56 @@ static int verify_flush(struct world *w, struct cg_filter *f, struct vitem *item
 	return ret;
 }
 
-/* One input line: a token or id alone, or a record with "pass". */
+/*
+ * The pass a record presents: its "pass" (what a gate event carries), else
+ * its "token", else its "pass_id" (what issue and list print).
+ */
+static const char *presented(const json_t *rec, char *why, size_t whylen)
+{
+	static const char *const fields[] = { "pass", "token", "pass_id" };
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const json_t *v = json_object_get(rec, fields[i]);
+
+		if (v && !json_is_string(v)) {
+			snprintf(why, whylen, _("'%s' must be a string"), fields[i]);
+			return NULL;
+		}
+		if (v)
+			return json_string_value(v);
+	}
+	snprintf(why, whylen, _("missing field 'pass' (or 'token' or 'pass_id')"));
+	return NULL;
+}
+
+/* One input line: a token or id alone, or a record presenting one. */
 static int verify_line(struct cg_filter *f, struct cg_jsonl_reader *in, char *line,
 		       size_t len, struct vitem *it)
 {
+	const char *text;
 	char why[512];
 
-	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-		line[--len] = '\0';
 	while (*line == ' ' || *line == '\t')
 		line++, len--;
+	/* A token may end in a space (base45 has one); an id typed by hand
+	 * may carry stray ones. */
+	while (!cg_token_is_token(line) && len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		line[--len] = '\0';
 	if (*line != '{') {
 		it->rec = NULL;
 		it->text = strdup(line);
 		return 0;
 	}
 	it->rec = cg_jsonl_parse(line, len, why, sizeof(why));
-	if (it->rec && !json_is_string(json_object_get(it->rec, "pass")))
-		snprintf(why, sizeof(why), json_object_get(it->rec, "pass") ?
-			 _("'pass' must be a string") : _("missing field 'pass'"));
-	if (!it->rec || !json_is_string(json_object_get(it->rec, "pass"))) {
+	if (it->rec && !(text = presented(it->rec, why, sizeof(why)))) {
 		json_decref(it->rec);
+		it->rec = NULL;
+	}
+	if (!it->rec) {
 		cg_filter_reject(f, in, line, len, why);
 		return -1;
 	}
-	it->text = strdup(json_string_value(json_object_get(it->rec, "pass")));
+	it->text = strdup(text);
 	return 0;
 }
 
@@ -576,6 +579,82 @@ static int run_verify(struct world *w, char **files, int nfiles, struct cg_err *
 	return ret < 0 ? -1 : cg_filter_status(&f);
 }
 
+/* ---- revoke ---- */
+
+/*
+ * Revoke takes pass ids or tokens as arguments, or on standard input as
+ * bare lines or records (as verify reads them).
+ */
+static int revoke_one(struct world *w, struct cg_filter *f, const char *text,
+		      struct cg_jsonl_reader *in, char *line, size_t len,
+		      struct cg_err *err)
+{
+	char why[256];
+	json_t *out;
+	int ret;
+
+	f->print_only = 0;
+	out = revoke_text(w, text, why, sizeof(why));
+	if (!out) {
+		if (in)
+			cg_filter_reject(f, in, line, len, why);
+		else
+			cg_error("%s", why), f->rejected++;
+		return 0;
+	}
+	ret = f->print_only ? cg_filter_print(f, out, err) : cg_filter_emit(f, out, err);
+	json_decref(out);
+	return ret;
+}
+
+static int revoke_stream(struct world *w, struct cg_filter *f, struct cg_err *err)
+{
+	struct cg_jsonl_reader in;
+	struct vitem it;
+	char *line;
+	size_t len;
+	int st, ret = 0;
+
+	cg_jsonl_reader_init_fd(&in, STDIN_FILENO, "stdin", 0);
+	while (ret == 0 && !f->stopped && (st = cg_jsonl_next(&in, &line, &len, err)) != CG_JSONL_EOF) {
+		if (st < 0) {
+			ret = -1;
+		} else if (st == CG_JSONL_TOO_LONG) {
+			cg_filter_reject(f, &in, NULL, 0, _("line too long"));
+		} else if (verify_line(f, &in, line, len, &it) == 0) {
+			ret = revoke_one(w, f, it.text, &in, line, len, err);
+			json_decref(it.rec);
+			free(it.text);
+		}
+	}
+	cg_jsonl_reader_release(&in);
+	return ret;
+}
+
+static int run_revoke(struct world *w, char **args, int nargs, struct cg_err *err)
+{
+	struct cg_filter f;
+	int ret = 0;
+
+	if (cg_filter_init(&f, w->o->rejects, w->o->line_buffered, err) < 0)
+		return -1;
+	current_filter = &f;
+	f.clock = &w->clock;
+	f.strict = w->o->strict;
+	if (!w->o->dry_run)
+		f.journal = &w->journal;
+	if (nargs)
+		for (int i = 0; i < nargs && ret == 0; i++)
+			ret = revoke_one(w, &f, args[i], NULL, NULL, 0, err);
+	else
+		ret = revoke_stream(w, &f, err);
+	if (ret == 0)
+		ret = cg_filter_finish(&f, err);
+	if (ret == 0 && w->o->verbose)
+		fprintf(stderr, _("%s: %lu done, %lu rejected\n"), cg_progname(), f.accepted, f.rejected);
+	return ret < 0 ? -1 : cg_filter_status(&f);
+}
+
 /* ---- list, revocations, key: from the fold ---- */
 
 static int wanted(const struct world *w, const json_t *ev, cg_time_t now)
@@ -590,7 +669,7 @@ static int wanted(const struct world *w, const json_t *ev, cg_time_t now)
 		return 0;
 	if (o->class_ && (!cls || strcmp(cls, o->class_)))
 		return 0;
-	return !o->household || (hh && !strcmp(hh, o->household));
+	return !w->household[0] || (hh && !strcmp(hh, w->household));
 }
 
 static int print_json(struct cg_out *out, json_t *j, struct cg_err *err)

@@ -206,6 +206,27 @@ static int check_holder(struct cg_pass_ctx *c, json_t *rec, const char *cls,
 	return 0;
 }
 
+/*
+ * A time, or a bare date meaning through the end of that day, as a person
+ * writing "valid until 30 June" means it.
+ */
+static int until_time(const char *s, cg_time_t *out)
+{
+	int y, m, d;
+
+	if (strlen(s) == 10 && cg_date_parse(s, &y, &m, &d) == 0) {
+		cg_civil_from_days(cg_days_from_civil(y, m, d) + 1, &y, &m, &d);
+		*out = cg_date_start(y, m, d);
+		return 0;
+	}
+	return cg_time_parse(s, 0, out);
+}
+
+int cg_pass_until(const char *s, cg_time_t *out)
+{
+	return until_time(s, out);
+}
+
 static int validity(const struct cg_pass_ctx *c, const json_t *rec, const char *cls,
 		    const struct cg_issue_opts *o, cg_time_t now, cg_time_t *from,
 		    cg_time_t *until, char *why, size_t whylen)
@@ -224,10 +245,10 @@ static int validity(const struct cg_pass_ctx *c, const json_t *rec, const char *
 	if (o->has_valid_until)
 		*until = o->valid_until;
 	else if (!o->days && vu) {
-		if (cg_time_parse(vu, 1, until) < 0)
+		if (until_time(vu, until) < 0)
 			return fail(why, whylen, _("'%s' is not an RFC 3339 time or a date"), "valid_until");
 	} else if (!o->days && lease && !strcmp(cls, "tenant")) {
-		if (cg_time_parse(lease, 1, until) < 0)
+		if (until_time(lease, until) < 0)
 			return fail(why, whylen, _("'%s' is not an RFC 3339 time or a date"), "lease_until");
 	} else {
 		/* Through the end of the last day: a one-day pass lasts

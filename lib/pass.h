@@ -45,6 +45,12 @@ json_t *cg_pass_issue(struct cg_pass_ctx *c, const json_t *in,
 		      const struct cg_issue_opts *o, cg_time_t now, int *existing,
 		      char *why, size_t whylen);
 
+/*
+ * The end of a validity given as an RFC 3339 time, or as a date meaning
+ * through the end of that day.  0 or -1.
+ */
+int cg_pass_until(const char *s, cg_time_t *out);
+
 enum cg_pass_reason {
 	CG_PR_OK,
 	CG_PR_BAD_SIGNATURE,

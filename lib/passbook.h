@@ -10,7 +10,7 @@
 /*
  * Passes (出入证) as the fold of journal/pass.jsonl.  Its events:
  *
- *   {"ts":T,"compound":C,"event":"issue","pass_id":"K3F9-2XQ7-MC",
+ *   {"ts":T,"compound":C,"event":"issue","pass_id":"K3F9-2XQ7-M",
  *    "class":"resident","colour":"pink", holder fields (name, id_no,
  *    phone, household), "plate" for vehicles,
  *    "valid_from":T,"valid_until":T, ...}

@@ -55,17 +55,19 @@ test_expect_success '--class, --days and --valid-until' '
 	echo "{\"name\":\"赵六\",\"phone\":\"13900001111\"}" | cg-pass issue --class temporary --days 3 --now "$NOW" >t &&
 	test "$(jq -r ".class + \" \" + .colour + \" \" + .valid_until" t)" = "temporary yellow 2026-01-28T00:00:00+08:00" &&
 	echo "{\"name\":\"钱七\",\"phone\":\"13900002222\"}" | cg-pass issue --class temporary --valid-until 2026-02-10 --now "$NOW" >t &&
-	test "$(jq -r .valid_until t)" = "2026-02-10T00:00:00+08:00" &&
+	test "$(jq -r .valid_until t)" = "2026-02-11T00:00:00+08:00" &&
+	echo "{\"name\":\"钱八\",\"phone\":\"13900002223\"}" | cg-pass issue --class temporary --valid-until 2026-02-10T12:00:00+08:00 --now "$NOW" >t &&
+	test "$(jq -r .valid_until t)" = "2026-02-10T12:00:00+08:00" &&
 	test_expect_code 2 cg-pass issue --days 3 --valid-until 2026-02-10 </dev/null &&
 	test_expect_code 2 cg-pass issue --days 0 </dev/null &&
 	test_expect_code 2 cg-pass issue --valid-until soon </dev/null
 '
 
-test_expect_success 'a visitor pass lasts the day; a tenant pass follows lease_until' '
+test_expect_success 'a visitor pass lasts the day; a tenant pass runs through lease_until' '
 	echo "{\"name\":\"孙八\",\"phone\":\"13900003333\",\"class\":\"visitor\"}" | cg-pass issue --now 2026-01-25T21:30:00+08:00 >v &&
 	test "$(jq -r .valid_until v)" = "2026-01-26T00:00:00+08:00" &&
 	echo "{\"name\":\"周九\",\"phone\":\"13900004444\",\"class\":\"tenant\",\"lease_until\":\"2026-06-30\"}" | cg-pass issue --now "$NOW" >t &&
-	test "$(jq -r ".colour + \" \" + .valid_until" t)" = "blue 2026-06-30T00:00:00+08:00"
+	test "$(jq -r ".colour + \" \" + .valid_until" t)" = "blue 2026-07-01T00:00:00+08:00"
 '
 
 test_expect_success 'classes come from the config; an office may add its own' '
@@ -74,8 +76,10 @@ test_expect_success 'classes come from the config; an office may add its own' '
 	test "$(jq -r ".colour + \" \" + .valid_until" vol)" = "red 2026-02-01T00:00:00+08:00" &&
 	echo "{\"name\":\"郑一\",\"phone\":\"13900006666\"}" | cg-pass issue --now "$NOW" >res &&
 	test "$(jq -r .colour res)" = "#ffc0cb" &&
-	echo "{\"name\":\"x\",\"phone\":\"13900007777\"}" | test_expect_code 1 cg-pass issue --class nosuch --now "$NOW" 2>err &&
+	echo "{\"name\":\"x\",\"phone\":\"13900007777\"}" | test_expect_code 2 cg-pass issue --class nosuch --now "$NOW" 2>err &&
 	grep -q "unknown pass class .nosuch." err &&
+	echo "{\"name\":\"x\",\"phone\":\"13900007777\",\"class\":\"nosuch\"}" | test_expect_code 1 cg-pass issue --now "$NOW" 2>err &&
+	grep -q "stdin:1: unknown pass class .nosuch." err &&
 	write_config "{\"passes\":{\"classes\":{\"bad\":{\"colour\":\"red\"}}}}" &&
 	test_expect_code 3 cg-pass list 2>err &&
 	grep -q "passes.classes.bad" err &&
@@ -110,6 +114,8 @@ test_expect_success 'returnee without any case: refused, unless --force --reason
 	grep -q "needs a released observation case" err &&
 	test_expect_code 2 cg-pass issue --class returnee --force </dev/null 2>err &&
 	grep -q "needs --reason" err &&
+	test_expect_code 2 cg-pass issue --reason "no force" </dev/null 2>err &&
+	grep -q "goes with --force" err &&
 	echo "$R" | cg-pass issue --class returnee --force --reason "released by the street office, paper record" --now "$NOW" >f &&
 	test "$(jq -r .force_reason f)" = "released by the street office, paper record" &&
 	tail -n 1 "$CG_HOME/journal/pass.jsonl" | grep -q force_reason
@@ -149,6 +155,8 @@ test_expect_success 'list: all, --active, --expired, --revoked, --class, --house
 	test "$(jq -r .status l | sort -u)" = revoked &&
 	cg-pass list --class vehicle --now "$NOW" >l && test "$(jq -r .plate l)" = "京A·12345" &&
 	cg-pass list --household 5-1-101 --now "$NOW" >l && test_line_count = 1 l &&
+	cg-pass list --household a3-1-1102 --now "$NOW" >l && test_must_fail test -s l &&
+	test_expect_code 2 cg-pass list --household 501 &&
 	cg-pass list --expired --now 2026-01-29T00:00:00+08:00 >l &&
 	test "$(jq -r .class l | sort | tr "\n" " ")" = "temporary visitor " &&
 	cg-pass list --active --now "$NOW" >l &&
@@ -169,6 +177,25 @@ test_expect_success 'key export and rotate: old tokens still verify, new ones us
 	{ sed -n 3p out | jq -r .token; jq -r .token n; } | cg-pass verify --now "$NOW" >v &&
 	test "$(jq -r .reason v | tr "\n" " ")" = "ok ok " &&
 	test_expect_code 2 cg-pass key 2>/dev/null && test_expect_code 2 cg-pass key burn 2>/dev/null
+'
+
+test_expect_success 'revoke on stdin: bare ids, scanned tokens, records; bad lines by number' '
+	printf "%s\n" "{\"name\":\"r1\",\"phone\":\"13600000001\"}" "{\"name\":\"r2\",\"phone\":\"13600000002\"}" \
+		"{\"name\":\"r3\",\"phone\":\"13600000003\"}" | cg-pass issue --now "$NOW" >rp &&
+	{ sed -n 1p rp | jq -r .pass_id; sed -n 2p rp | jq -r .token; sed -n 3p rp | jq -c "{pass_id}";
+	  echo "CG1:XYZ"; echo "{\"pass_id\":7}"; } >rin &&
+	test_expect_code 1 cg-pass revoke --reason "moved out" --now "$NOW" <rin >rout 2>err &&
+	test "$(jq -r .pass_id rout | tr "\n" " ")" = "$(jq -r .pass_id rp | tr "\n" " ")" &&
+	grep -q "stdin:4: not a pass id or token" err &&
+	grep -q "stdin:5: .pass_id. must be a string" err
+'
+
+test_expect_success 'list and verify go together: a list is verified as it stands' '
+	cg-pass list --now "$NOW" >l &&
+	cg-pass verify --now "$NOW" <l >v &&
+	test "$(wc -l <v)" = "$(wc -l <l)" &&
+	test "$(jq -r "select(.status == \"revoked\") | .pass_id" l | sort)" = \
+		"$(jq -r "select(.reason == \"revoked\") | .pass_id" v | sort)"
 '
 
 test_expect_success 'usage errors' '

@@ -62,7 +62,8 @@ test_expect_success 'bad_signature: every single character of a token changed' '
 test_expect_success 'bad_signature: a token signed by another office key' '
 	H2=$TRASH/other && echo "$P1" | cg-pass issue --home "$H2" --now "$NOW" >p2 &&
 	jq -r .token p2 | cg-pass verify --now "$NOW" >v &&
-	test "$(reasons v)" = "bad_signature "
+	test "$(reasons v)" = "bad_signature " &&
+	test "$(jq -r ".pass_id // \"none\"" v)" = none
 '
 
 test_expect_success 'unknown: a pass id or a signed token the journal does not know' '
@@ -88,6 +89,7 @@ test_expect_success 'offline at a gate: --pubkey alone checks signature and vali
 	cat tokens | cg-pass verify --pubkey gate.pub --now "$NOW" >v &&
 	test "$(reasons v)" = "ok ok ok " &&
 	test "$(jq -r .revocation v | sort -u)" = unchecked &&
+	test "$(head -n 1 v | jq -r .household)" = 3-2-501 &&
 	cg-pass verify --pubkey gate.pub --now 2028-01-01T00:00:00+08:00 <t1 >v && test "$(reasons v)" = "expired " &&
 	jq -r .token p2 | cg-pass verify --pubkey gate.pub --now "$NOW" >v && test "$(reasons v)" = "bad_signature "
 '

@@ -228,7 +228,8 @@ for bin in "$CG_BUILD"/bin/cg-*; do
 
 	if command -v mandoc >/dev/null 2>&1 || command -v man >/dev/null 2>&1; then
 		test_expect_success "$cmd: the SYNOPSIS of $cmd.1 is the usage text" '
-			sed -n -e "s/^Usage: //p" -e "s/^ *or: //p" "$help" >expect &&
+			sed -n -e "/^Usage: /,/^[^ U]/{" -e "s/^Usage: //p" -e t \
+				-e "s/^ *or: //p" -e t -e "s/^ \{1,\}//p" -e "}" "$help" >expect &&
 			render "$man" | sed -n "/^SYNOPSIS/,/^[A-Z]/{/^ /p;}" |
 				sed "s/^ *//" >actual &&
 			test_cmp expect actual
