@@ -224,30 +224,34 @@ struct world {
 	struct cg_journal journal;
 };
 
-static void load_revocations(struct world *w, const char *path, struct cg_err *err)
+static int load_revocations(struct world *w, const char *path, struct cg_err *err)
 {
 	struct cg_jsonl_reader in;
 	char *line, why[256];
 	size_t len;
-	int st;
+	int st, ret = 0;
 
 	w->revoked_list = json_object();
 	if (cg_jsonl_reader_open(&in, AT_FDCWD, path, path, 0, err) < 0)
-		cg_die_err(err);
-	while ((st = cg_jsonl_next(&in, &line, &len, err)) != CG_JSONL_EOF) {
+		return -1;
+	while (ret == 0 && (st = cg_jsonl_next(&in, &line, &len, err)) != CG_JSONL_EOF) {
 		json_t *r = st == CG_JSONL_LINE ? cg_jsonl_parse(line, len, why, sizeof(why)) : NULL;
 		const char *id = json_string_value(json_object_get(r, "pass_id"));
 		char norm[CG_PASS_ID_LEN];
 
 		if (st < 0)
-			cg_die_err(err);
-		if (!id)
-			cg_die(CG_EXIT_SYSTEM, _("%s:%lu: not a revocation record"), path, in.lineno);
-		cg_pass_id_normalise(id, norm);
-		json_object_set_new(w->revoked_list, norm, json_true());
+			ret = -1;
+		else if (!id)
+			ret = cg_err_set(err, CG_EXIT_SYSTEM, _("%s:%lu: not a revocation record"),
+					 path, in.lineno);
+		else {
+			cg_pass_id_normalise(id, norm);
+			json_object_set_new(w->revoked_list, norm, json_true());
+		}
 		json_decref(r);
 	}
 	cg_jsonl_reader_release(&in);
+	return ret;
 }
 
 static void load_world(struct world *w, struct cg_err *err)
@@ -276,8 +280,8 @@ static void load_world(struct world *w, struct cg_err *err)
 				    !strcmp(o->sub, "key"), now, err) < 0)
 			cg_die_err(err);
 	}
-	if (o->revocations)
-		load_revocations(w, o->revocations, err);
+	if (o->revocations && load_revocations(w, o->revocations, err) < 0)
+		cg_die_err(err);
 	w->good_signatures = json_object();
 	if (o->household) {
 		const char *why;
