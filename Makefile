@@ -72,6 +72,7 @@ LIB_OBJS += lib/passbook.o
 LIB_OBJS += lib/passid.o
 LIB_OBJS += lib/person.o
 LIB_OBJS += lib/qr.o
+LIB_OBJS += lib/quarantine.o
 LIB_OBJS += lib/token.o
 LIB_OBJS += lib/validate.o
 LIB_OBJS += gen/defaults.o

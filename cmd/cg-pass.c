@@ -326,9 +326,24 @@ static struct cg_filter *current_filter;
 static json_t *issue_one(void *ctx, const json_t *rec, char *why, size_t whylen)
 {
 	struct world *w = ctx;
+	struct cg_err err = CG_ERR_INIT;
+	uint64_t seen = w->cases.seq;
 	int existing;
 	json_t *ev = cg_pass_issue(&w->ctx, rec, &w->issue, cg_clock_now(&w->clock),
 				   &existing, why, whylen);
+
+	/*
+	 * In "cg-quarantine release | cg-pass issue" the releases reach the
+	 * journal after this run loaded it: a refusal may be out of date, so
+	 * look at the journal again before saying no.
+	 */
+	if (!ev && w->have_home) {
+		if (cg_casebook_refresh(&w->cases, &w->home, &err) < 0)
+			cg_die_err(&err);
+		if (w->cases.seq != seen)
+			ev = cg_pass_issue(&w->ctx, rec, &w->issue, cg_clock_now(&w->clock),
+					   &existing, why, whylen);
+	}
 
 	if (ev && existing)
 		cg_filter_print_only(current_filter);

@@ -108,6 +108,20 @@ test_expect_success 'returnee: refused without a released case, issued after rel
 	test_must_fail jq -e .force_reason ret >/dev/null
 '
 
+test_expect_success 'returnee: a release journaled after cg-pass started is seen (release | issue)' '
+	echo "{\"event\":\"open\",\"case_id\":\"Q3\",\"name\":\"韩五\",\"phone\":\"13700005555\",\"start\":\"2026-01-01\",\"end\":\"2026-01-14\"}" |
+	journal_append quarantine >/dev/null &&
+	mkfifo records &&
+	{ cg-pass issue --class returnee --now "$NOW" <records >late 2>err & } &&
+	exec 9>records &&
+	sleep 0.3 &&
+	echo "{\"event\":\"release\",\"case_id\":\"Q3\"}" | journal_append quarantine >/dev/null &&
+	echo "{\"name\":\"韩五\",\"phone\":\"13700005555\"}" >&9 &&
+	exec 9>&- &&
+	wait &&
+	test "$(jq -r .class late)" = returnee
+'
+
 test_expect_success 'returnee without any case: refused, unless --force --reason (journaled)' '
 	R="{\"name\":\"褚四\",\"phone\":\"13700008888\"}" &&
 	echo "$R" | test_expect_code 1 cg-pass issue --class returnee --now "$NOW" 2>err &&

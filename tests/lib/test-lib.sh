@@ -73,6 +73,8 @@ test_have_prereq() {
 	DE_LOCALE) locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$' ;;
 	PYTHON) command -v python3 >/dev/null ;;
 	JQ) command -v jq >/dev/null ;;
+	CG_PASS) [ -x "$CG_BUILD/bin/cg-pass" ] &&
+		! "$CG_BUILD/bin/cg-pass" --help </dev/null 2>&1 | grep -q "not implemented yet" ;;
 	ZBAR) command -v zbarimg >/dev/null && command -v rsvg-convert >/dev/null ;;
 	*) return 1 ;;
 	esac

@@ -1,7 +1,12 @@
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "casebook.h"
+#include "journal.h"
 #include "unit.h"
 
 #define ID_A "110101199003074514"
@@ -333,8 +338,427 @@ TEST(active_for_person)
 	cg_casebook_release(&cb);
 }
 
+
+static int apply_text(struct cg_casebook *cb, const char *text)
+{
+	json_t *ev = json_loads(text, 0, NULL);
+
+	if (!ev)
+		abort();
+	return apply(cb, ev);
+}
+
+TEST(local_days)
+{
+	int32_t d;
+	char out[CG_DATE_LEN];
+	int minute;
+
+	CHECK_INT(cg_day_parse("1970-01-01", &d), 0);
+	CHECK_INT(d, 0);
+	CHECK_INT(cg_day_parse("2026-01-25", &d), 0);
+	cg_day_format(d + 13, out);
+	CHECK_STR(out, "2026-02-07");
+	cg_day_format(d + 6, out);
+	CHECK_STR(out, "2026-01-31");
+	CHECK_INT(cg_day_parse("2028-02-20", &d), 0);
+	cg_day_format(d + 13, out);
+	CHECK_STR(out, "2028-03-04");
+	CHECK_INT(cg_day_parse("2026-02-29", &d), -1);
+	CHECK_INT(cg_day_parse("2026-01-25T08:00:00+08:00", &d), -1);
+	/* 2026-01-25T23:59:00+08:00 is 15:59 UTC: local day and minute. */
+	d = cg_local_day(1769356740, &minute);
+	cg_day_format(d, out);
+	CHECK_STR(out, "2026-01-25");
+	CHECK_INT(minute, 23 * 60 + 59);
+	d = cg_local_day(1769356740 + 60, &minute);
+	cg_day_format(d, out);
+	CHECK_STR(out, "2026-01-26");
+	CHECK_INT(minute, 0);
+}
+
+TEST(status_enum_and_times)
+{
+	struct cg_casebook cb;
+	struct cg_case *c;
+
+	cg_casebook_init(&cb);
+	CHECK_INT(apply(&cb, open_ev("Q1", ID_A, "张三")), 0);
+	c = cg_casebook_find(&cb, "Q1");
+	CHECK(c != NULL);
+	CHECK(cg_casebook_find(&cb, "Q2") == NULL);
+	CHECK_INT(c->status, CG_CASE_OPEN);
+	CHECK_STR(c->id, "Q1");
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-26T10:00:00+08:00\",\"event\":\"escalate\","
+			     "\"case_id\":\"Q1\",\"reason\":\"fever\"}"), 0);
+	CHECK_INT(c->status, CG_CASE_ESCALATED);
+	CHECK_STR(json_string_value(json_object_get(c->rec, "escalated_at")),
+		  "2026-01-26T10:00:00+08:00");
+	CHECK_STR(json_string_value(json_object_get(c->rec, "escalate_reason")), "fever");
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-27T10:00:00+08:00\",\"event\":\"close\","
+			     "\"case_id\":\"Q1\",\"reason\":\"hospital\"}"), 0);
+	CHECK_INT(c->status, CG_CASE_CLOSED);
+	CHECK_STR(json_string_value(json_object_get(c->rec, "close_reason")), "hospital");
+	/* Ended stays ended, and its times stay. */
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-28T10:00:00+08:00\",\"event\":\"release\","
+			     "\"case_id\":\"Q1\"}"), 0);
+	CHECK_INT(c->status, CG_CASE_CLOSED);
+	CHECK(json_object_get(c->rec, "released_at") == NULL);
+	CHECK_STR(cg_case_status_name(CG_CASE_RELEASED), "released");
+	CHECK_STR(cg_case_status_name(CG_CASE_ESCALATED), "escalated");
+	cg_casebook_release(&cb);
+}
+
+TEST(days_of_a_case)
+{
+	struct cg_casebook cb;
+	struct cg_case *c;
+	char out[CG_DATE_LEN];
+
+	cg_casebook_init(&cb);
+	CHECK_INT(apply(&cb, open_ev("Q1", ID_A, "张三")), 0);
+	c = cg_casebook_find(&cb, "Q1");
+	cg_day_format(c->start_day, out);
+	CHECK_STR(out, "2026-01-25");
+	cg_day_format(c->end_day, out);
+	CHECK_STR(out, "2026-02-08");
+	cg_day_format(c->opened_day, out);
+	CHECK_STR(out, "2026-01-25");
+	CHECK_INT(c->opened_minute, 9 * 60);
+	CHECK_INT(apply_text(&cb, "{\"event\":\"extend\",\"case_id\":\"Q1\",\"days\":21,"
+			     "\"end\":\"2026-02-14\"}"), 0);
+	cg_day_format(c->end_day, out);
+	CHECK_STR(out, "2026-02-14");
+	CHECK_INT(json_integer_value(json_object_get(c->rec, "days")), 21);
+	/* A journal written by hand without dates still folds. */
+	CHECK_INT(apply_text(&cb, "{\"event\":\"open\",\"case_id\":\"Q2\",\"id_no\":\"" ID_B "\"}"), 0);
+	c = cg_casebook_find(&cb, "Q2");
+	CHECK_INT(c->start_day, CG_CASE_NO_DAY);
+	CHECK_INT(c->end_day, CG_CASE_NO_DAY);
+	CHECK_INT(c->opened_day, CG_CASE_NO_DAY);
+	cg_casebook_release(&cb);
+}
+
+TEST(checks_in_time_order)
+{
+	struct cg_casebook cb;
+	struct cg_case *c;
+
+	cg_casebook_init(&cb);
+	CHECK_INT(apply(&cb, open_ev("Q1", ID_A, "张三")), 0);
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-26T17:00:00+08:00\",\"event\":\"check\","
+			     "\"case_id\":\"Q1\",\"temp\":36.5,\"result\":\"ok\"}"), 0);
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-26T07:00:00+08:00\",\"event\":\"check\","
+			     "\"case_id\":\"Q1\",\"temp\":37.9,\"result\":\"alert\"}"), 0);
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-27T07:10:00+08:00\",\"event\":\"check\","
+			     "\"case_id\":\"Q1\",\"temp\":36.5,\"result\":\"ok\"}"), 0);
+	/* Without a time it cannot be placed: not kept. */
+	CHECK_INT(apply_text(&cb, "{\"event\":\"check\",\"case_id\":\"Q1\",\"result\":\"ok\"}"), 0);
+	c = cg_casebook_find(&cb, "Q1");
+	CHECK_INT(c->nchecks, 3);
+	CHECK_INT(c->nalerts, 1);
+	CHECK(c->checks[0].at < c->checks[1].at && c->checks[1].at < c->checks[2].at);
+	CHECK_INT(c->checks[0].alert, 1);
+	CHECK_INT(c->checks[0].minute, 7 * 60);
+	CHECK_INT(c->checks[1].minute, 17 * 60);
+	CHECK_INT(c->checks[2].minute, 7 * 60 + 10);
+	CHECK_INT(c->checks[2].day - c->checks[0].day, 1);
+	CHECK_INT(c->checks[0].day - c->start_day, 1);
+	/* Checks do not change the status (the escalate event does). */
+	CHECK_INT(c->status, CG_CASE_OPEN);
+	cg_casebook_release(&cb);
+}
+
+TEST(needs_and_done)
+{
+	struct cg_casebook cb;
+	struct cg_case *c, *found;
+	json_t *n;
+
+	cg_casebook_init(&cb);
+	CHECK_INT(apply(&cb, open_ev("Q260125-001", ID_A, "张三")), 0);
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-26T09:00:00+08:00\",\"event\":\"need\","
+			     "\"case_id\":\"Q260125-001\",\"need_id\":\"Q260125-001-N1\","
+			     "\"need\":\"supplies\",\"seq\":4,\"chain\":\"x\"}"), 0);
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-26T09:05:00+08:00\",\"event\":\"need\","
+			     "\"case_id\":\"Q260125-001\",\"need_id\":\"Q260125-001-N2\","
+			     "\"need\":\"garbage\"}"), 0);
+	c = cg_casebook_find(&cb, "Q260125-001");
+	CHECK_INT(json_array_size(c->needs), 2);
+	CHECK_INT(c->needs_open, 2);
+	n = json_array_get(c->needs, 0);
+	CHECK(json_object_get(n, "seq") == NULL && json_object_get(n, "event") == NULL);
+	CHECK_STR(json_string_value(json_object_get(n, "need")), "supplies");
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-26T12:00:00+08:00\",\"event\":\"need_done\","
+			     "\"case_id\":\"Q260125-001\",\"need_id\":\"Q260125-001-N1\"}"), 0);
+	CHECK_INT(c->needs_open, 1);
+	CHECK(json_is_true(json_object_get(n, "done")));
+	CHECK_STR(json_string_value(json_object_get(n, "done_at")), "2026-01-26T12:00:00+08:00");
+	/* Done twice counts once. */
+	CHECK_INT(apply_text(&cb, "{\"event\":\"need_done\",\"case_id\":\"Q260125-001\","
+			     "\"need_id\":\"Q260125-001-N1\"}"), 0);
+	CHECK_INT(c->needs_open, 1);
+	CHECK(cg_casebook_find_need(&cb, "Q260125-001-N2", &found) != NULL);
+	CHECK(found == c);
+	CHECK(cg_casebook_find_need(&cb, "Q260125-001-N3", &found) == NULL);
+	CHECK(cg_casebook_find_need(&cb, "Q260125-002-N1", &found) == NULL);
+	CHECK(found == NULL);
+	CHECK(cg_casebook_find_need(&cb, "nonsense", &found) == NULL);
+	cg_casebook_release(&cb);
+}
+
+TEST(next_id_from_the_journal)
+{
+	struct cg_casebook cb;
+	char id[CG_CASE_ID_LEN];
+
+	cg_casebook_init(&cb);
+	cg_casebook_next_id(&cb, "2026-01-25", id);
+	CHECK_STR(id, "Q260125-001");
+	CHECK_INT(apply(&cb, open_ev("Q260125-001", ID_A, "张三")), 0);
+	CHECK_INT(apply(&cb, open_ev("Q260125-007", ID_B, "李四")), 0);
+	CHECK_INT(apply(&cb, open_ev("Q260126-002", "110101199003074514", "王五")), 0);
+	/* Ids of another form do not count. */
+	CHECK_INT(apply(&cb, open_ev("Q260125-x", ID_A, "张三")), 0);
+	CHECK_INT(apply(&cb, open_ev("C1", ID_A, "张三")), 0);
+	cg_casebook_next_id(&cb, "2026-01-25", id);
+	CHECK_STR(id, "Q260125-008");
+	cg_casebook_next_id(&cb, "2026-01-26", id);
+	CHECK_STR(id, "Q260126-003");
+	cg_casebook_next_id(&cb, "2027-12-31", id);
+	CHECK_STR(id, "Q271231-001");
+	CHECK_INT(apply(&cb, open_ev("Q260127-999", ID_A, "张三")), 0);
+	cg_casebook_next_id(&cb, "2026-01-27", id);
+	CHECK_STR(id, "Q260127-1000");
+	cg_casebook_release(&cb);
+}
+
+TEST(latest_case_of_a_person)
+{
+	struct cg_casebook cb;
+	json_t *p = json_pack("{s:s}", "id_no", ID_A);
+	json_t *other = json_pack("{s:s}", "id_no", ID_B);
+
+	cg_casebook_init(&cb);
+	CHECK(cg_casebook_latest_for(&cb, p) == NULL);
+	CHECK_INT(apply(&cb, open_ev("Q1", ID_A, "张三")), 0);
+	CHECK_INT(apply(&cb, ev_of("release", "Q1")), 0);
+	CHECK_STR(cg_casebook_latest_for(&cb, p)->id, "Q1");
+	CHECK(cg_casebook_active_for(&cb, p) == NULL);
+	CHECK_INT(apply(&cb, open_ev("Q2", ID_A, "张三")), 0);
+	CHECK_STR(cg_casebook_latest_for(&cb, p)->id, "Q2");
+	CHECK(cg_casebook_latest_for(&cb, other) == NULL);
+	json_decref(p);
+	json_decref(other);
+	cg_casebook_release(&cb);
+}
+
+TEST(kept_events)
+{
+	struct cg_casebook cb;
+
+	cg_casebook_init(&cb);
+	cg_casebook_keep_events(&cb, "Q2");
+	CHECK_INT(apply(&cb, open_ev("Q1", ID_A, "张三")), 0);
+	CHECK_INT(apply(&cb, open_ev("Q2", ID_B, "李四")), 0);
+	CHECK_INT(apply(&cb, ev_of("check", "Q1")), 0);
+	CHECK_INT(apply(&cb, ev_of("check", "Q2")), 0);
+	CHECK_INT(apply(&cb, ev_of("escalate", "Q2")), 0);
+	CHECK(cg_casebook_find(&cb, "Q1")->events == NULL);
+	CHECK_INT(json_array_size(cg_casebook_find(&cb, "Q2")->events), 3);
+	CHECK_STR(json_string_value(json_object_get(
+		json_array_get(cg_casebook_find(&cb, "Q2")->events, 2), "event")), "escalate");
+	CHECK_INT(cb.ncases, 2);
+	CHECK(cb.list[0] == cg_casebook_find(&cb, "Q1"));
+	cg_casebook_release(&cb);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Journal one event; the casebook is not told. */
+static void journal(struct cg_journal *j, json_t *ev)
+{
+	struct cg_err err = CG_ERR_INIT;
+
+	json_object_del(ev, "seq");	/* the journal's own */
+	json_object_del(ev, "chain");
+	if (cg_journal_add(j, ev, &err) < 0 || cg_journal_commit(j, &err) < 0) {
+		printf("# journal: %s\n", err.msg);
+		abort();
+	}
+	json_decref(ev);
+}
+
+/*
+ * What another process journals after a load is folded by a refresh, once:
+ * "cg-quarantine release | cg-pass issue" loads before the releases exist.
+ */
+TEST(refresh_folds_what_was_appended)
+{
+	char tmp[64] = "/tmp/cg-test-casebook-XXXXXX", home[96];
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_casebook cb;
+	struct cg_home h;
+	struct cg_journal j;
+
+	if (!mkdtemp(tmp)) {
+		printf("# mkdtemp: %s\n", strerror(errno));
+		abort();
+	}
+	snprintf(home, sizeof(home), "%s/home", tmp);
+	CHECK_INT(cg_home_open(&h, home, &err), 0);
+	cg_casebook_init(&cb);
+	/* No journal yet: empty. */
+	CHECK_INT(cg_casebook_load(&cb, &h, &err), 0);
+	CHECK_INT(cb.ncases, 0);
+	CHECK_INT(cg_journal_open(&j, &h, "quarantine", &err), 0);
+	journal(&j, open_ev("Q1", ID_A, "张三"));
+	journal(&j, ev_of("check", "Q1"));
+	CHECK_INT(cg_casebook_load(&cb, &h, &err), 0);
+	CHECK_INT(cb.seq, 2);
+	CHECK_STR(active(&cb, KEY_A), "Q1/open");
+	journal(&j, ev_of("release", "Q1"));
+	journal(&j, open_ev("Q2", ID_B, "李四"));
+	CHECK_STR(active(&cb, KEY_A), "Q1/open");
+	CHECK_INT(cg_casebook_refresh(&cb, &h, &err), 0);
+	CHECK_INT(cb.seq, 4);
+	CHECK_STR(active(&cb, KEY_A), "none");
+	CHECK_STR(case_status(&cb, "Q1"), "released");
+	CHECK_STR(active(&cb, KEY_B), "Q2/open");
+	CHECK_INT(cb.ncases, 2);
+	/* Nothing new: nothing changes. */
+	CHECK_INT(cg_casebook_refresh(&cb, &h, &err), 0);
+	CHECK_INT(cb.ncases, 2);
+	CHECK_INT(cb.seq, 4);
+	cg_journal_release(&j);
+	cg_casebook_release(&cb);
+	cg_home_release(&h);
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *quick(const char *line)
+{
+	static char out[128];
+	char id[CG_CASE_ID_LEN];
+	cg_time_t at;
+	int alert;
+
+	if (cg_casebook_quick_check(line, strlen(line), id, &at, &alert) < 0)
+		return "no";
+	snprintf(out, sizeof(out), "%s %lld %s", id, (long long)at, alert ? "alert" : "ok");
+	return out;
+}
+
+#define CHAIN ",\"chain\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}"
+#define HEAD "{\"ts\":\"2026-01-26T07:00:00+08:00\",\"compound\":\"DEMO-0001\",\"event\":\"check\"," \
+	"\"case_id\":\"Q260125-001\","
+
+/* The lines of checks as cg-quarantine writes them are read without JSON;
+ * anything else is left to the parser. */
+TEST(quick_check_lines)
+{
+	CHECK_STR(quick(HEAD "\"temp\":36.5,\"symptoms\":[],\"day\":2,\"window\":\"06:00-10:00\","
+			"\"result\":\"ok\",\"seq\":12" CHAIN), "Q260125-001 1769382000 ok");
+	CHECK_STR(quick(HEAD "\"temp\":38.5,\"result\":\"alert\",\"seq\":1" CHAIN),
+		  "Q260125-001 1769382000 alert");
+	/* Not a check, not in this order, escapes, no result: parsed. */
+	CHECK_STR(quick("{\"ts\":\"2026-01-26T07:00:00+08:00\",\"compound\":\"DEMO-0001\","
+			"\"event\":\"open\",\"case_id\":\"Q1\",\"result\":\"ok\",\"seq\":1" CHAIN), "no");
+	CHECK_STR(quick("{\"compound\":\"DEMO-0001\",\"ts\":\"2026-01-26T07:00:00+08:00\","
+			"\"event\":\"check\",\"case_id\":\"Q1\",\"result\":\"ok\",\"seq\":1" CHAIN), "no");
+	CHECK_STR(quick("{\"ts\":\"2026-01-26T07:00:00+08:00\",\"compound\":\"DEMO-0001\","
+			"\"event\":\"check\",\"case_id\":\"Q\\u0031\",\"result\":\"ok\",\"seq\":1" CHAIN), "no");
+	CHECK_STR(quick(HEAD "\"temp\":36.5,\"seq\":1" CHAIN), "no");
+	/* A result inside a nested object or a string is not the check's. */
+	CHECK_STR(quick(HEAD "\"x\":{\"result\":\"alert\"},\"seq\":1" CHAIN), "no");
+	CHECK_STR(quick(HEAD "\"note\":\"a\\\",\\\"result\\\":\\\"alert\",\"seq\":1" CHAIN), "no");
+	CHECK_STR(quick(HEAD "\"result\":\"maybe\",\"seq\":1" CHAIN), "no");
+	/* Not a journal line, a time that does not parse, a long id. */
+	CHECK_STR(quick(HEAD "\"result\":\"ok\"}"), "no");
+	CHECK_STR(quick("{\"ts\":\"2026-01-26\",\"compound\":\"D\",\"event\":\"check\","
+			"\"case_id\":\"Q1\",\"result\":\"ok\",\"seq\":1" CHAIN), "no");
+	CHECK_STR(quick("{\"ts\":\"2026-01-26T07:00:00+08:00\",\"compound\":\"D\",\"event\":\"check\","
+			"\"case_id\":\"Q0123456789012345678901234567890123456789\","
+			"\"result\":\"ok\",\"seq\":1" CHAIN), "no");
+	CHECK_STR(quick(""), "no");
+	CHECK_STR(quick("{\"ts\":\""), "no");
+}
+
+static int fold_apply(void *ctx, const json_t *rec, struct cg_err *err)
+{
+	return cg_casebook_apply(ctx, rec, err);
+}
+
+/* A fold through the quick reading equals one through the parser. */
+TEST(quick_fold_equals_parsed_fold)
+{
+	char tmp[64] = "/tmp/cg-test-casebook-XXXXXX", home[96];
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_casebook quick_cb, parsed_cb;
+	struct cg_home h;
+	struct cg_journal j;
+	static const char *const extra[] = {
+		"", ",\"symptoms\":[\"cough\"]", ",\"note\":\"\\\"result\\\":\\\"alert\\\"\"",
+		",\"x\":{\"result\":\"alert\"}", ",\"by\":\"王五\""
+	};
+
+	if (!mkdtemp(tmp))
+		abort();
+	snprintf(home, sizeof(home), "%s/home", tmp);
+	CHECK_INT(cg_home_open(&h, home, &err), 0);
+	CHECK_INT(cg_journal_open(&j, &h, "quarantine", &err), 0);
+	journal(&j, open_ev("Q260125-001", ID_A, "张三"));
+	journal(&j, open_ev("Q260125-002", ID_B, "李四"));
+	for (int i = 0; i < 40; i++) {
+		char text[512];
+		json_t *ev;
+
+		snprintf(text, sizeof(text),
+			 "{\"ts\":\"2026-01-%02dT%02d:%02d:00+08:00\",\"compound\":\"DEMO-0001\","
+			 "\"event\":\"check\",\"case_id\":\"Q260125-00%d\",\"temp\":36.5%s,"
+			 "\"result\":\"%s\"}", 25 + i % 5, 6 + i % 14, i, 1 + i % 2,
+			 extra[i % 5], i % 7 == 3 ? "alert" : "ok");
+		ev = json_loads(text, 0, NULL);
+		if (!ev)
+			abort();
+		journal(&j, ev);
+	}
+	cg_casebook_init(&quick_cb);
+	cg_casebook_init(&parsed_cb);
+	CHECK_INT(cg_casebook_load(&quick_cb, &h, &err), 0);
+	CHECK_INT(cg_journal_fold(&h, "quarantine", fold_apply, &parsed_cb, &err), 0);
+	CHECK_INT(quick_cb.ncases, 2);
+	for (size_t k = 0; k < quick_cb.ncases; k++) {
+		struct cg_case *a = quick_cb.list[k], *b = parsed_cb.list[k];
+
+		CHECK_INT(a->nchecks, 20);
+		CHECK_INT(a->nchecks, b->nchecks);
+		CHECK_INT(a->nalerts, b->nalerts);
+		CHECK(a->nalerts > 0);
+		for (size_t i = 0; i < a->nchecks && i < b->nchecks; i++)
+			CHECK(a->checks[i].at == b->checks[i].at &&
+			      a->checks[i].day == b->checks[i].day &&
+			      a->checks[i].minute == b->checks[i].minute &&
+			      a->checks[i].alert == b->checks[i].alert);
+	}
+	cg_journal_release(&j);
+	cg_casebook_release(&quick_cb);
+	cg_casebook_release(&parsed_cb);
+	cg_home_release(&h);
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int main(void)
 {
+	/* Local days below are Shanghai's (a POSIX rule: no zoneinfo needed). */
+	setenv("TZ", "CST-8", 1);
+	tzset();
 	RUN(open_makes_active);
 	RUN(open_by_phone_or_name);
 	RUN(open_does_not_modify_event);
@@ -348,5 +772,16 @@ int main(void)
 	RUN(ending_newer_case_keeps_older_active);
 	RUN(active_by_every_key);
 	RUN(active_for_person);
+	RUN(local_days);
+	RUN(status_enum_and_times);
+	RUN(days_of_a_case);
+	RUN(checks_in_time_order);
+	RUN(needs_and_done);
+	RUN(next_id_from_the_journal);
+	RUN(latest_case_of_a_person);
+	RUN(kept_events);
+	RUN(refresh_folds_what_was_appended);
+	RUN(quick_check_lines);
+	RUN(quick_fold_equals_parsed_fold);
 	return UNIT_DONE();
 }
