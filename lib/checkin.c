@@ -61,16 +61,7 @@ static int fail(char *why, size_t whylen, const char *fmt, const char *field)
 static int get_str(const json_t *ev, const char *field, const char **out,
 		   int required, char *why, size_t whylen)
 {
-	int bad = 0;
-
-	*out = cg_get_string(ev, field, &bad);
-	if (bad)
-		return fail(why, whylen, _("'%s' must be a string"), field);
-	if (!*out && required)
-		return fail(why, whylen, _("missing field '%s'"), field);
-	if (*out && !**out)
-		return fail(why, whylen, _("'%s' must not be empty"), field);
-	return 0;
+	return cg_field_string(ev, field, required, out, why, whylen);
 }
 
 static int check_symptoms(const json_t *s, char *why, size_t whylen)

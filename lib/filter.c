@@ -61,6 +61,12 @@ static void overflow(void *ctx, const char *data, size_t len, int end)
 		fputc('\n', f->rejects);
 }
 
+void cg_filter_watch(struct cg_filter *f, struct cg_jsonl_reader *in)
+{
+	in->overflow = overflow;
+	in->overflow_ctx = f;
+}
+
 static int print_lines(struct cg_filter *f, const char *p, size_t len,
 		       struct cg_err *err)
 {
@@ -175,8 +181,7 @@ int cg_filter_run(struct cg_filter *f, struct cg_jsonl_reader *in,
 	size_t len;
 	int st;
 
-	in->overflow = overflow;
-	in->overflow_ctx = f;
+	cg_filter_watch(f, in);
 	while (!f->stopped && (st = cg_jsonl_next(in, &line, &len, err)) != CG_JSONL_EOF) {
 		char why[128];
 		int waiting;

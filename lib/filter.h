@@ -63,6 +63,10 @@ int cg_filter_run(struct cg_filter *f, struct cg_jsonl_reader *in,
 int cg_filter_run_files(struct cg_filter *f, char **files, int nfiles,
 			struct cg_err *err);
 
+/* Have an over-long line of in copied whole to the rejects file as it is
+ * skipped, as the loop does. */
+void cg_filter_watch(struct cg_filter *f, struct cg_jsonl_reader *in);
+
 /* Report a bad line as the loop does (for commands with their own loop). */
 void cg_filter_reject(struct cg_filter *f, const struct cg_jsonl_reader *in,
 		      const char *line, size_t len, const char *why);

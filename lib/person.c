@@ -19,6 +19,23 @@ const char *cg_get_string(const json_t *rec, const char *key, int *bad)
 	return json_string_value(v);
 }
 
+int cg_field_string(const json_t *rec, const char *field, int required,
+		    const char **out, char *why, size_t whylen)
+{
+	int bad = 0;
+
+	*out = cg_get_string(rec, field, &bad);
+	if (bad)
+		snprintf(why, whylen, _("'%s' must be a string"), field);
+	else if (!*out && required)
+		snprintf(why, whylen, _("missing field '%s'"), field);
+	else if (*out && !**out)
+		snprintf(why, whylen, _("'%s' must not be empty"), field);
+	else
+		return 0;
+	return -1;
+}
+
 static int wrong_type(const char *field, const char *want, char *why, size_t whylen)
 {
 	snprintf(why, whylen, _("'%s' must be %s"), field, want);

@@ -47,4 +47,12 @@ int cg_person_same(const json_t *a, const json_t *b);
  */
 const char *cg_get_string(const json_t *rec, const char *key, int *bad);
 
+/*
+ * A string field of a record as the commands check them: 0 with *out
+ * (NULL when absent and not required), or -1 with the reason in why when
+ * it is not a string, missing though required, or empty.
+ */
+int cg_field_string(const json_t *rec, const char *field, int required,
+		    const char **out, char *why, size_t whylen);
+
 #endif

@@ -161,17 +161,6 @@ static void line_warning(const struct cg_quarantine *q, const char *msg)
 
 /* ---- the input loop ---- */
 
-static void overflow(void *ctx, const char *data, size_t len, int end)
-{
-	struct cg_filter *f = ctx;
-
-	if (!f->rejects)
-		return;
-	fwrite(data, 1, len, f->rejects);
-	if (end)
-		fputc('\n', f->rejects);
-}
-
 static int run_reader(struct cg_quarantine *q, cg_quarantine_fn *fn,
 		      struct cg_jsonl_reader *in, struct cg_err *err)
 {
@@ -180,8 +169,7 @@ static int run_reader(struct cg_quarantine *q, cg_quarantine_fn *fn,
 	size_t len;
 	int st;
 
-	in->overflow = overflow;
-	in->overflow_ctx = f;
+	cg_filter_watch(f, in);
 	q->in = in;
 	while (!f->stopped && (st = cg_jsonl_next(in, &line, &len, err)) != CG_JSONL_EOF) {
 		char why[512];
@@ -253,20 +241,11 @@ static int fail(char *why, size_t whylen, const char *fmt, const char *a)
 	return 1;
 }
 
-/* A string field: absent (NULL) unless required, else non-empty. */
+/* A string field: absent (NULL) unless required, else non-empty; 1 rejects. */
 static int get_str(const json_t *rec, const char *field, const char **out,
 		   int required, char *why, size_t whylen)
 {
-	int bad = 0;
-
-	*out = cg_get_string(rec, field, &bad);
-	if (bad)
-		return fail(why, whylen, _("'%s' must be a string"), field);
-	if (!*out && required)
-		return fail(why, whylen, _("missing field '%s'"), field);
-	if (*out && !**out)
-		return fail(why, whylen, _("'%s' must not be empty"), field);
-	return 0;
+	return cg_field_string(rec, field, required, out, why, whylen) < 0;
 }
 
 /* A whole number field, absent (0 in *out, returns 0) or from lo to hi. */
