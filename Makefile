@@ -62,6 +62,7 @@ LIB_OBJS += lib/config.o
 LIB_OBJS += lib/error.o
 LIB_OBJS += lib/filter.o
 LIB_OBJS += lib/home.o
+LIB_OBJS += lib/http.o
 LIB_OBJS += lib/i18n.o
 LIB_OBJS += lib/journal.o
 LIB_OBJS += lib/jsonl.o
@@ -73,6 +74,7 @@ LIB_OBJS += lib/passid.o
 LIB_OBJS += lib/person.o
 LIB_OBJS += lib/qr.o
 LIB_OBJS += lib/quarantine.o
+LIB_OBJS += lib/sync.o
 LIB_OBJS += lib/token.o
 LIB_OBJS += lib/validate.o
 LIB_OBJS += gen/defaults.o
@@ -176,8 +178,10 @@ install: all
 	install -m 644 $(wildcard share/man/man1/*.1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(wildcard share/man/man7/*.7) $(DESTDIR)$(MANDIR)/man7
 	install -d $(DESTDIR)$(DATADIR)/cg/sample
-	install -m 644 share/cg/config.json $(DESTDIR)$(DATADIR)/cg
+	install -m 644 share/cg/*.json $(DESTDIR)$(DATADIR)/cg
 	install -m 644 share/cg/sample/*.jsonl $(DESTDIR)$(DATADIR)/cg/sample
+	install -d $(DESTDIR)$(DATADIR)/cg/clickhouse
+	install -m 644 share/clickhouse/*.sql $(DESTDIR)$(DATADIR)/cg/clickhouse
 	install -m 644 $(MO) $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/cg.mo
 	for f in completions/bash/cg-*; do \
 		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/bash-completion/completions/; \

@@ -60,9 +60,10 @@ static int overlay(json_t *base, json_t *over, char *path, size_t pathlen,
 		json_t *cur = json_object_get(base, key);
 
 		snprintf(path + used, pathlen - used, "%s%s", used ? "." : "", key);
-		/* An office may define pass classes of its own; read_passes
-		 * checks their shape. */
-		if (!cur && !strncmp(path, "passes.classes.", 15)) {
+		/* An office may define pass classes and upstream targets of
+		 * its own; read_passes and read_targets check their shape. */
+		if (!cur && (!strncmp(path, "passes.classes.", 15) ||
+			     !strncmp(path, "targets.", 8))) {
 			json_object_set(base, key, val);
 			path[used] = '\0';
 			continue;
@@ -250,6 +251,74 @@ static int read_passes(struct cg_config *cfg, const char *label, struct cg_err *
 	return 0;
 }
 
+/* Upstream targets of cg-sync: "targets": {"NAME": {"url": ..., ...}}. */
+static int read_targets(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *targets = json_object_get(cfg->root, "targets");
+	const char *name, *key;
+	json_t *t, *v;
+
+	json_object_foreach((json_t *)targets, name, t) {
+		char section[96];
+		const char *url = json_string_value(json_object_get(t, "url"));
+		int n;
+
+		snprintf(section, sizeof(section), "targets.%s", name);
+		if (!*name || name[0] == '.' || strlen(name) > 63 ||
+		    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			   "0123456789-_.") != strlen(name))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: '%s': a target name is letters, digits, '-', '_' or '.'"),
+					  label, section);
+		if (!json_is_object(t) || !url ||
+		    (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: '%s' needs \"url\": \"http(s)://...\""), label, section);
+		json_object_foreach(t, key, v) {
+			int ok;
+
+			if (!strcmp(key, "url"))
+				ok = 1;
+			else if (!strcmp(key, "format"))
+				ok = json_is_string(v) &&
+					(!strcmp(json_string_value(v), "ndjson") ||
+					 !strcmp(json_string_value(v), "clickhouse") ||
+					 !strcmp(json_string_value(v), "es-bulk"));
+			else if (!strcmp(key, "table") || !strcmp(key, "token_file"))
+				ok = json_is_string(v);
+			else if (!strcmp(key, "headers")) {
+				const char *h;
+				json_t *hv;
+
+				ok = json_is_object(v);
+				json_object_foreach(v, h, hv)
+					if (!json_is_string(hv) || !*h || strpbrk(h, ":\r\n") ||
+					    strpbrk(json_string_value(hv), "\r\n"))
+						ok = 0;
+			} else if (!strcmp(key, "batch_records")) {
+				if (get_int(t, key, 1, 1000000, &n, section, label, err) < 0)
+					return -1;
+				ok = 1;
+			} else if (!strcmp(key, "batch_bytes")) {
+				if (get_int(t, key, 1024, 1 << 30, &n, section, label, err) < 0)
+					return -1;
+				ok = 1;
+			} else if (!strcmp(key, "gzip_level")) {
+				if (get_int(t, key, 0, 9, &n, section, label, err) < 0)
+					return -1;
+				ok = 1;
+			} else {
+				return cg_err_set(err, CG_EXIT_SYSTEM, _("%s: unknown key '%s.%s'"),
+						  label, section, key);
+			}
+			if (!ok)
+				return cg_err_set(err, CG_EXIT_SYSTEM, _("%s: '%s.%s' has the wrong type"),
+						  label, section, key);
+		}
+	}
+	return 0;
+}
+
 static int read_identity(struct cg_config *cfg, const char *label, struct cg_err *err)
 {
 	const json_t *comp = json_object_get(cfg->root, "compound");
@@ -296,7 +365,8 @@ static int parse_into(struct cg_config *cfg, const char *text, size_t len,
 		json_decref(over);
 	}
 	if (read_identity(cfg, label, err) < 0 || read_policy(cfg, label, err) < 0 ||
-	    read_quarantine(cfg, label, err) < 0 || read_passes(cfg, label, err) < 0)
+	    read_quarantine(cfg, label, err) < 0 || read_passes(cfg, label, err) < 0 ||
+	    read_targets(cfg, label, err) < 0)
 		return -1;
 	return 0;
 }

@@ -75,6 +75,8 @@ test_have_prereq() {
 	JQ) command -v jq >/dev/null ;;
 	CG_PASS) [ -x "$CG_BUILD/bin/cg-pass" ] &&
 		! "$CG_BUILD/bin/cg-pass" --help </dev/null 2>&1 | grep -q "not implemented yet" ;;
+	CLICKHOUSE) command -v clickhouse-server >/dev/null && command -v curl >/dev/null &&
+		command -v python3 >/dev/null && command -v jq >/dev/null ;;
 	ZBAR) command -v zbarimg >/dev/null && command -v rsvg-convert >/dev/null ;;
 	*) return 1 ;;
 	esac

@@ -1,0 +1,55 @@
+-- ClickHouse tables for cg-sync --format clickhouse (default table names
+-- cg_{stream}).  Written for ClickHouse 18.16 (Debian's) and later.
+--
+-- Every record carries rid (compound/journal/seq): ReplacingMergeTree
+-- keeps one row per sorting key, and rid is the last column of the key,
+-- so a batch sent twice collapses at merge time; query with FINAL (or
+-- GROUP BY rid) for exact counts before the merge.
+-- ts is kept as sent ("2026-01-25T08:03:11+08:00"); time is parsed from
+-- it on insert.  Fields the tables do not name are skipped
+-- (input_format_skip_unknown_fields=1).
+
+CREATE TABLE IF NOT EXISTS cg_checkin (
+    rid String,
+    compound String,
+    ts String,
+    time DateTime MATERIALIZED parseDateTimeBestEffort(ts),
+    gate String,
+    dir String,
+    kind String,
+    household String,
+    temp Float64,
+    decision String,
+    reasons Array(String),
+    seq UInt64
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toDate(parseDateTimeBestEffort(ts))
+ORDER BY (compound, parseDateTimeBestEffort(ts), rid);
+
+CREATE TABLE IF NOT EXISTS cg_pass (
+    rid String,
+    compound String,
+    ts String,
+    time DateTime MATERIALIZED parseDateTimeBestEffort(ts),
+    event String,
+    pass_id String,
+    class String,
+    household String,
+    seq UInt64
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toDate(parseDateTimeBestEffort(ts))
+ORDER BY (compound, parseDateTimeBestEffort(ts), rid);
+
+CREATE TABLE IF NOT EXISTS cg_quarantine (
+    rid String,
+    compound String,
+    ts String,
+    time DateTime MATERIALIZED parseDateTimeBestEffort(ts),
+    event String,
+    case_id String,
+    household String,
+    temp Float64,
+    seq UInt64
+) ENGINE = ReplacingMergeTree()
+PARTITION BY toDate(parseDateTimeBestEffort(ts))
+ORDER BY (compound, parseDateTimeBestEffort(ts), rid);

@@ -1,0 +1,115 @@
+#!/bin/sh
+test_description='cg-sync --format clickhouse against a real clickhouse-server'
+. "${0%/*}/../lib/test-lib.sh"
+. "$SRC_DIR/tests/lib/sync-lib.sh"
+
+CH=$TRASH/ch
+CHPORT=$((20000 + $$ % 20000))
+
+start_clickhouse() {
+	mkdir -p "$CH/data" "$CH/tmp" "$CH/log" &&
+	cat >"$CH/config.xml" <<-XML &&
+	<yandex>
+	  <logger><level>warning</level><log>$CH/log/server.log</log><errorlog>$CH/log/err.log</errorlog></logger>
+	  <http_port>$CHPORT</http_port>
+	  <tcp_port>$((CHPORT + 1))</tcp_port>
+	  <listen_host>127.0.0.1</listen_host>
+	  <path>$CH/data/</path>
+	  <tmp_path>$CH/tmp/</tmp_path>
+	  <users_config>$CH/users.xml</users_config>
+	  <default_profile>default</default_profile>
+	  <default_database>default</default_database>
+	  <mark_cache_size>5368709</mark_cache_size>
+	</yandex>
+	XML
+	cat >"$CH/users.xml" <<-XML &&
+	<yandex>
+	  <profiles><default></default></profiles>
+	  <users><default><password></password><networks><ip>127.0.0.1</ip></networks>
+	    <profile>default</profile><quota>default</quota></default></users>
+	  <quotas><default></default></quotas>
+	</yandex>
+	XML
+	(cd "$CH" && exec clickhouse-server --config-file="$CH/config.xml" >"$CH/out.log" 2>&1 3>&- </dev/null) &
+	mkdir -p "$TRASH/chsrv" && echo $! >"$TRASH/chsrv/pid"
+	i=0
+	while [ $i -lt 100 ]; do
+		curl -sf "http://127.0.0.1:$CHPORT/?query=SELECT%201" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+chq() {
+	curl -sf --data-binary @- "http://127.0.0.1:$CHPORT/"
+}
+
+if test_have_prereq CLICKHOUSE && start_clickhouse; then
+	CHURL=http://127.0.0.1:$CHPORT/
+else
+	echo "# clickhouse-server did not start; skipping"
+fi
+test_have_prereq CLICKHOUSE && [ -n "${CHURL:-}" ] && CHOK=CLICKHOUSE || CHOK=NO_CLICKHOUSE
+
+test_expect_success $CHOK 'the tables of share/clickhouse/schema.sql' '
+	sed -e "s/--.*//" "$SRC_DIR/share/clickhouse/schema.sql" | tr "\n" " " | tr ";" "\n" |
+	while read -r q; do
+		[ -z "$q" ] || echo "$q" | chq || return 1
+	done &&
+	echo "EXISTS TABLE cg_checkin" | chq >e && test "$(cat e)" = 1
+'
+
+test_expect_success $CHOK 'a day of check-ins, pushed with a kill and a restart midway' '
+	awk "BEGIN { srand(7); for (i = 1; i <= 2000; i++) {
+		t = 36 + rand() * 2; g = (i % 3) ? \"north\" : \"south\"; d = (i % 2) ? \"in\" : \"out\";
+		printf \"{\\\"gate\\\":\\\"%s\\\",\\\"dir\\\":\\\"%s\\\",\\\"kind\\\":\\\"resident\\\",\\\"temp\\\":%.1f,\\\"mask\\\":%s}\\n\", g, d, t, (i % 17) ? \"true\" : \"false\" } }" |
+		cg-checkin --now "$NOW" >/dev/null
+	test "$(wc -l <"$CG_HOME/journal/checkin/2026-01-25.jsonl")" = 2000 &&
+	cg-sync push --target ch --format clickhouse --url "$CHURL" --from-start --batch-records 50 >out1 &
+	pid=$! && sleep 0.3 && kill -9 $pid; wait $pid
+	cg-sync push --target ch --format clickhouse --url "$CHURL" --batch-records 50 >out2 &&
+	echo "SELECT count() FROM cg_checkin FINAL" | chq >n &&
+	test "$(cat n)" = 2000 &&
+	echo "SELECT uniqExact(rid) FROM cg_checkin" | chq >n &&
+	test "$(cat n)" = 2000
+'
+
+test_expect_success $CHOK 'sending everything again is dropped by FINAL' '
+	cg-sync push --target ch-again --format clickhouse --url "$CHURL" --from-start --batch-records 500 >out3 &&
+	test "$(jq -s "map(.records) | add" out3)" = 2000 &&
+	test "$(jq -r .result out3 | sort -u)" = sent &&
+	echo "SELECT count() FROM cg_checkin FINAL" | chq >n && test "$(cat n)" = 2000
+'
+
+NUM='with_entries(if (.value | type) == "string" and (.value | test("^[0-9]+$")) then .value |= tonumber else . end)'
+
+report() {
+	sed -n "/^-- $1/,/JSONEachRow;/p" "$SRC_DIR/share/clickhouse/daily_report.sql" |
+		grep -v "^--" | sed "s/;\$//" | chq
+}
+
+test_expect_success $CHOK 'daily_report.sql gives the figures of the journal' '
+	J=$CG_HOME/journal/checkin/2026-01-25.jsonl &&
+	report 1 | jq -c "$NUM" >got &&
+	jq -s -c "{compound: \"DEMO-0001\", events: length,
+		entries: map(select(.dir == \"in\")) | length,
+		exits: map(select(.dir == \"out\")) | length,
+		admit: map(select(.decision == \"admit\")) | length,
+		deny: map(select(.decision == \"deny\")) | length,
+		refer: map(select(.decision == \"refer\")) | length,
+		fevers: map(select(.reasons | index(\"fever\"))) | length}" "$J" >want &&
+	test_cmp want got &&
+	report 2 | jq -c "$NUM" >got &&
+	jq -s -c "group_by(.gate)[] | {compound: \"DEMO-0001\", gate: .[0].gate,
+		entries: map(select(.dir == \"in\")) | length,
+		exits: map(select(.dir == \"out\")) | length,
+		deny: map(select(.decision == \"deny\")) | length}" "$J" >want &&
+	test_cmp want got &&
+	report 3 | jq -c "$NUM" >got &&
+	jq -s -c "[.[] | .reasons[]] | group_by(.)[] | {compound: \"DEMO-0001\", reason: .[0], n: length}" "$J" >want &&
+	test_cmp want got
+'
+
+[ -f "$TRASH/chsrv/pid" ] && kill "$(cat "$TRASH/chsrv/pid")" 2>/dev/null
+test_done
