@@ -69,7 +69,7 @@ static const char usage_text[] = N_(
 "  cg-sync push --target city --url https://city.example/ingest --from-start\n"
 "  cg-sync push city\n"
 "  cg-sync push --url http://127.0.0.1:8123/ --format clickhouse --target ch\n"
-"  cg-report --day 2026-01-25 | cg-sync push --url https://street.example/r -\n"
+"  cg-report --date 2026-01-25 | cg-sync push --url https://street.example/r -\n"
 "  cg-sync status\n"
 "  cg-sync dead list city\n"
 "  17 * * * * cg-sync push -q city >>/var/log/cg-sync.jsonl   (crontab)\n");
