@@ -1,16 +1,437 @@
 /*
- * cg-report: not implemented yet; its issue builds on the foundation.
+ * cg-report: the daily report (日报) of a compound, from its journals or
+ * from records, in JSON, text, CSV, Markdown or HTML; --merge rolls the
+ * reports of many compounds up into one.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "casebook.h"
+#include "clock.h"
 #include "cmd.h"
-#include "error.h"
+#include "config.h"
 #include "exitcode.h"
+#include "home.h"
 #include "i18n.h"
+#include "jsonl.h"
+#include "report-read.h"
+#include "report.h"
 
-int main(void)
+static const char usage_text[] = N_(
+"Usage: cg-report [--date DATE | --since DATE [--until DATE]] [OPTION]...\n"
+"                 [FILE]...\n"
+"   or: cg-report --merge [OPTION]... [FILE]...\n"
+"Make the daily report (日报) of the compound: traffic and duty coverage of\n"
+"every gate, fevers and denials, visitors, home observation, passes and the\n"
+"integrity of the journals.  It reads the journals of the data directory, or\n"
+"the records (check-in decisions, pass and case events) in FILEs.\n"
+"\n"
+"      --date DATE       the day: today, yesterday or YYYY-MM-DD (default today)\n"
+"      --since DATE      the first day of a period\n"
+"      --until DATE      the last day of a period (default today)\n"
+"      --merge           roll JSON reports of many compounds up into one\n"
+"      --format FORMAT   json (default, one line), text, csv, md or html\n"
+"      --table TABLE     one list as CSV: fevers, denials, gates, hours, cases,\n"
+"                        overstays, warnings, journals or compounds\n"
+"      --no-mask         show names, phone and ID numbers in full\n"
+"      --fail-on WHAT    with 'warnings': exit 5 when the report has warnings\n"
+"      --home DIR        data directory (default $CG_HOME, else\n"
+"                        $XDG_STATE_HOME/cg, else ~/.local/state/cg)\n"
+"      --line-buffered   flush the output as soon as it is written\n"
+"      --now TIME        fix the clock (RFC 3339; default $CG_NOW, else now)\n"
+"  -q, --quiet           no warnings and no progress on standard error\n"
+"      --rejects FILE    append every rejected input line to FILE\n"
+"      --strict          stop at the first rejected line, with no report\n"
+"  -v, --verbose         a summary on standard error at the end\n"
+"  -h, --help            show this help and exit\n"
+"  -V, --version         show the version and exit\n"
+"\n"
+"Exit status: 0 the report was made, 1 some input rejected, 2 usage error,\n"
+"3 system error, 5 warnings (with --fail-on warnings), 6 a journal is\n"
+"damaged (the report is still made).\n"
+"\n"
+"Examples:\n"
+"  cg-report --format text\n"
+"  cg-report --date yesterday --format html >report.html\n"
+"  cg-report --since 2026-01-19 --until 2026-01-25 --table gates\n"
+"  cat reports/*.json | cg-report --merge --format text\n");
+
+enum {
+	OPT_DATE = 256, OPT_FAIL_ON, OPT_FORMAT, OPT_HOME, OPT_LINE_BUFFERED,
+	OPT_MERGE, OPT_NO_MASK, OPT_NOW, OPT_REJECTS, OPT_SINCE, OPT_STRICT,
+	OPT_TABLE, OPT_UNTIL
+};
+
+static const struct option options[] = {
+	{ "date", required_argument, NULL, OPT_DATE },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "home", required_argument, NULL, OPT_HOME },
+	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
+	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "no-mask", no_argument, NULL, OPT_NO_MASK },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	const char *date, *since, *until, *format, *table, *home, *now, *rejects;
+	int merge, no_mask, fail_on_warnings, line_buffered, quiet, strict, verbose;
+	int fmt;
+};
+
+static void usage_error(const char *fmt, const char *arg)
 {
+	cg_error(fmt, arg);
+	cg_usage_hint();
+}
+
+static void check_options(struct opts *o)
+{
+	if (o->date && (o->since || o->until))
+		usage_error("%s", _("--date excludes --since and --until"));
+	if (o->until && !o->since)
+		usage_error("%s", _("--until goes with --since"));
+	if (o->merge && (o->date || o->since))
+		usage_error("%s", _("--merge takes no --date, --since or --until (the reports say)"));
+	o->fmt = CG_REPORT_JSON;
+	if (o->format && (o->fmt = cg_report_format_parse(o->format)) < 0)
+		usage_error(_("unknown format '%s' (json, text, csv, md, html)"), o->format);
+	if (o->table) {
+		int i;
+
+		for (i = 0; cg_report_tables[i] && strcmp(cg_report_tables[i], o->table); i++)
+			;
+		if (!cg_report_tables[i])
+			usage_error(_("unknown table '%s' (fevers, denials, gates, hours, cases, "
+				      "overstays, warnings, journals, compounds)"), o->table);
+		if (o->format && o->fmt != CG_REPORT_CSV)
+			usage_error("%s", _("--table goes with --format csv"));
+		o->fmt = CG_REPORT_CSV;
+	}
+}
+
+static void parse_options(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	argv[0] = (char *)cg_progname();
+	while ((c = getopt_long(argc, argv, "hqvV", options, NULL)) != -1) {
+		switch (c) {
+		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
+		case 'q': o->quiet = 1; break;
+		case 'v': o->verbose = 1; break;
+		case 'V': cg_print_version();
+		case OPT_DATE: o->date = optarg; break;
+		case OPT_FAIL_ON:
+			if (strcmp(optarg, "warnings"))
+				usage_error(_("--fail-on takes 'warnings', not '%s'"), optarg);
+			o->fail_on_warnings = 1;
+			break;
+		case OPT_FORMAT: o->format = optarg; break;
+		case OPT_HOME: o->home = optarg; break;
+		case OPT_LINE_BUFFERED: o->line_buffered = 1; break;
+		case OPT_MERGE: o->merge = 1; break;
+		case OPT_NO_MASK: o->no_mask = 1; break;
+		case OPT_NOW: o->now = optarg; break;
+		case OPT_REJECTS: o->rejects = optarg; break;
+		case OPT_SINCE: o->since = optarg; break;
+		case OPT_STRICT: o->strict = 1; break;
+		case OPT_TABLE: o->table = optarg; break;
+		case OPT_UNTIL: o->until = optarg; break;
+		default: cg_usage_hint();
+		}
+	}
+	check_options(o);
+}
+
+/* today, yesterday or YYYY-MM-DD, as a local day number. */
+static int32_t parse_day(const char *opt, const char *s, cg_time_t now)
+{
+	int32_t day;
+
+	if (!strcmp(s, "today"))
+		return cg_local_day(now, NULL);
+	if (!strcmp(s, "yesterday"))
+		return cg_local_day(now, NULL) - 1;
+	if (strlen(s) != 10 || cg_day_parse(s, &day) < 0) {
+		cg_error(_("invalid date '%s' for %s (today, yesterday or YYYY-MM-DD)"), s, opt);
+		cg_usage_hint();
+	}
+	return day;
+}
+
+static int worse(int a, int b)
+{
+	return b > a ? b : a;
+}
+
+static int write_report(const json_t *rep, const struct opts *o, struct cg_err *err)
+{
+	if (cg_report_write(rep, o->fmt, o->table, stdout, err) < 0)
+		return -1;
+	if (o->line_buffered && fflush(stdout) == EOF)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write to standard output"));
+	return 0;
+}
+
+static int status_of(const json_t *rep, const struct opts *o, int status)
+{
+	if (o->fail_on_warnings && json_array_size(json_object_get(rep, "warnings")))
+		status = worse(status, CG_EXIT_WARNINGS);
+	return status;
+}
+
+static FILE *open_rejects(const char *path, struct cg_err *err)
+{
+	int fd;
+	FILE *fp;
+
+	if (!path)
+		return NULL;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0 || !(fp = fdopen(fd, "a"))) {
+		if (fd >= 0)
+			close(fd);
+		cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"), path);
+		cg_die_err(err);
+	}
+	return fp;
+}
+
+static int close_rejects(FILE *fp, const char *path, struct cg_err *err)
+{
+	if (fp && (fflush(fp) == EOF || ferror(fp) || fclose(fp) == EOF))
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write '%s'"), path);
+	return 0;
+}
+
+static const char *generator(void)
+{
+	return "cg-report " CG_VERSION;
+}
+
+/* ---- --merge ---- */
+
+static int merge_line(void *ctx, const char *line, size_t len, char *why,
+		      size_t whylen, struct cg_err *err)
+{
+	json_t *rep = cg_jsonl_parse(line, len, why, whylen);
+	int st;
+
+	(void)err;
+	if (!rep)
+		return 1;
+	st = cg_merge_add(ctx, rep, why, whylen);
+	json_decref(rep);
+	return st;
+}
+
+static int run_merge(const struct opts *o, cg_time_t now, char **files, int nfiles,
+		     struct cg_err *err)
+{
+	struct cg_merge *m = cg_merge_new(!o->no_mask);
+	struct cg_report_reader rd;
+	char *dash[] = { (char *)"-" };
+	json_t *rep;
+	int status;
+
+	if (!m)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	cg_report_reader_init(&rd, NULL);
+	rd.rejects = open_rejects(o->rejects, err);
+	rd.strict = o->strict;
+	if (!nfiles) {
+		files = dash;
+		nfiles = 1;
+	}
+	for (int i = 0; i < nfiles && !rd.stopped; i++) {
+		struct cg_jsonl_reader in;
+		int ret;
+
+		if (!strcmp(files[i], "-"))
+			cg_jsonl_reader_init_fd(&in, STDIN_FILENO, "stdin", 0);
+		else if (cg_jsonl_reader_open(&in, AT_FDCWD, files[i], files[i], 0, err) < 0)
+			goto fail;
+		/* A report of thousands of gates is long; allow for it. */
+		in.max_line = 64 * 1024 * 1024;
+		ret = cg_report_read_lines(&rd, &in, merge_line, m, err);
+		cg_jsonl_reader_release(&in);
+		if (ret < 0)
+			goto fail;
+	}
+	if (close_rejects(rd.rejects, o->rejects, err) < 0)
+		goto fail;
+	rd.rejects = NULL;
+	if (rd.stopped) {
+		cg_merge_free(m);
+		return CG_EXIT_REJECTED;
+	}
+	rep = cg_merge_finish(m, now, generator());
+	cg_merge_free(m);
+	status = rd.rejected ? CG_EXIT_REJECTED : CG_EXIT_OK;
+	if (write_report(rep, o, err) < 0) {
+		json_decref(rep);
+		return -1;
+	}
+	status = status_of(rep, o, status);
+	if (o->verbose)
+		fprintf(stderr, _("%s: %lu reports merged, %lu rejected\n"), cg_progname(),
+			(unsigned long)json_integer_value(json_object_get(json_object_get(rep, "compound"), "count")),
+			rd.rejected);
+	json_decref(rep);
+	return status;
+fail:
+	if (rd.rejects)
+		fclose(rd.rejects);
+	cg_merge_free(m);
+	return -1;
+}
+
+/* ---- a report ---- */
+
+static int run_report(const struct opts *o, cg_time_t now, char **files, int nfiles,
+		      struct cg_err *err)
+{
+	struct cg_report_opts ro = { 0 };
+	struct cg_report_reader rd;
+	struct cg_report_counts counts;
+	struct cg_home home;
+	struct cg_config cfg;
+	struct cg_report *r;
+	const char *slow = getenv("CG_REPORT_SLOW");
+	double t0 = (double)clock() / CLOCKS_PER_SEC;
+	json_t *rep;
+	int status = CG_EXIT_OK;
+
+	if (cg_home_open(&home, o->home, err) < 0 || cg_config_load(&cfg, &home, err) < 0)
+		cg_die_err(err);
+	ro.cfg = &cfg;
+	ro.now = now;
+	ro.mask = !o->no_mask;
+	ro.fast = !(slow && *slow && strcmp(slow, "0"));
+	ro.since = ro.until = CG_REPORT_NO_DAY;
+	if (o->date) {
+		ro.since = ro.until = parse_day("--date", o->date, now);
+	} else if (o->since) {
+		ro.since = parse_day("--since", o->since, now);
+		ro.until = o->until ? parse_day("--until", o->until, now) : cg_local_day(now, NULL);
+		if (ro.until < ro.since)
+			usage_error("%s", _("--until is before --since"));
+		if (ro.until - ro.since > 3660)
+			usage_error("%s", _("a period of at most ten years"));
+	} else if (!nfiles) {
+		ro.since = ro.until = cg_local_day(now, NULL);
+	}
+	if (!(r = cg_report_new(&ro)))
+		cg_die(CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	cg_report_reader_init(&rd, r);
+	rd.rejects = open_rejects(o->rejects, err);
+	rd.strict = o->strict;
+	rd.lib_verify = !ro.fast;
+	rd.progress = !o->quiet && isatty(STDERR_FILENO);
+
+	for (int i = 0; i < nfiles && !rd.stopped; i++)
+		if (cg_report_read_file(&rd, files[i], err) < 0)
+			goto fail;
+	if (!nfiles) {
+		for (int32_t d = ro.since; d <= ro.until && !rd.stopped; d++) {
+			char day[CG_DATE_LEN];
+
+			cg_day_format(d, day);
+			if (cg_report_read_journal(&rd, &home, "checkin", day, err) < 0)
+				goto fail;
+		}
+		if (!rd.stopped && (cg_report_read_journal(&rd, &home, "pass", NULL, err) < 0 ||
+				    cg_report_read_journal(&rd, &home, "quarantine", NULL, err) < 0))
+			goto fail;
+	}
+	cg_report_reader_done(&rd);
+	if (close_rejects(rd.rejects, o->rejects, err) < 0) {
+		rd.rejects = NULL;
+		goto fail;
+	}
+	rd.rejects = NULL;
+	if (rd.stopped) {
+		cg_report_free(r);
+		cg_config_release(&cfg);
+		cg_home_release(&home);
+		return CG_EXIT_REJECTED;
+	}
+	cg_report_counts(r, &counts);
+	rep = cg_report_finish(r, generator());
+	cg_report_free(r);
+	if (rd.rejected)
+		status = CG_EXIT_REJECTED;
+	if (rd.damaged)
+		status = worse(status, CG_EXIT_DAMAGED);
+	if (write_report(rep, o, err) < 0) {
+		json_decref(rep);
+		cg_config_release(&cfg);
+		cg_home_release(&home);
+		return -1;
+	}
+	status = status_of(rep, o, status);
+	if (o->verbose)
+		fprintf(stderr, _("%s: %lu check-ins, %lu pass events, %lu case events, "
+				  "%lu unknown, %lu outside the period, %lu rejected; "
+				  "%zu journals, %zu warnings; %.2f s\n"),
+			cg_progname(), counts.checkins, counts.passes, counts.cases,
+			counts.unknown, counts.outside, counts.rejected,
+			json_array_size(json_object_get(rep, "journals")),
+			json_array_size(json_object_get(rep, "warnings")),
+			(double)clock() / CLOCKS_PER_SEC - t0);
+	json_decref(rep);
+	cg_config_release(&cfg);
+	cg_home_release(&home);
+	return status;
+fail:
+	cg_report_reader_done(&rd);
+	if (rd.rejects)
+		fclose(rd.rejects);
+	cg_report_free(r);
+	cg_config_release(&cfg);
+	cg_home_release(&home);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_clock clock_;
+	struct cg_out out;
+	struct opts o;
+	int status;
+
 	cg_cmd_setup("cg-report");
-	cg_error(_("not implemented yet"));
-	return CG_EXIT_USAGE;
+	parse_options(argc, argv, &o);
+	cg_set_quiet(o.quiet);
+	if (cg_clock_init(&clock_, o.now, &err) < 0)
+		usage_error("%s", err.msg);
+	if (o.merge)
+		status = run_merge(&o, cg_clock_now(&clock_), argv + optind, argc - optind, &err);
+	else
+		status = run_report(&o, cg_clock_now(&clock_), argv + optind, argc - optind, &err);
+	if (status < 0)
+		cg_die_err(&err);
+	cg_out_init(&out, stdout, 0);
+	if (cg_out_close(&out, &err) < 0)
+		cg_die_err(&err);
+	return status;
 }

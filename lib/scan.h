@@ -1,0 +1,73 @@
+#ifndef CG_SCAN_H
+#define CG_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A fast, non-allocating scan of one JSON-lines record for a few top-level
+ * fields, for readers that go through millions of lines and look at a
+ * handful of fields in each (cg-report).
+ *
+ * The scan accepts only a simple subset of JSON, and only when it is sure
+ * that cg_jsonl_parse() would accept the line too and decode the same
+ * values: one object; strings without backslash escapes (so their bytes
+ * are their value), valid UTF-8 without control characters; numbers
+ * without an exponent and of at most 18 integer digits; true, false, null;
+ * arrays of those scalars (no nesting); no duplicate keys; at most
+ * CG_SCAN_MAX_KEYS keys.  Anything else -- an escape, a nested object, a
+ * syntax error -- returns 0, and the caller takes the strict path
+ * (cg_jsonl_parse and Jansson), which reports errors.  So the scan never
+ * rejects a line itself and never changes what a command accepts:
+ * tests/unit/test-report-scan.c holds the two paths to that on real and on
+ * mutated lines.
+ */
+
+#define CG_SCAN_MAX_KEYS 64
+
+enum cg_scan_type {
+	CG_SCAN_ABSENT = 0,
+	CG_SCAN_STRING,
+	CG_SCAN_NUMBER,
+	CG_SCAN_TRUE,
+	CG_SCAN_FALSE,
+	CG_SCAN_NULL,
+	CG_SCAN_ARRAY,
+	CG_SCAN_OBJECT		/* set only by callers filling a view from Jansson */
+};
+
+/* A value found: for a string its bytes (no quotes), for a number its
+ * text, for an array its text from '[' to ']'.  Borrowed from the line. */
+struct cg_scan_val {
+	enum cg_scan_type type;
+	const char *p;
+	size_t len;
+};
+
+/* The keys a caller wants, looked up by length and first byte. */
+struct cg_scan_keys {
+	const char *const *names;
+	size_t n;
+	uint8_t index[33][128];	/* [len][first byte] -> position + 1, 0 none */
+	uint8_t index2[33][128];	/* a second key of the same len and byte */
+};
+
+/* Index names[0..n) (n <= 254, names of 1-32 ASCII bytes). */
+void cg_scan_keys_init(struct cg_scan_keys *k, const char *const *names, size_t n);
+
+/*
+ * Scan line[0..len) (need not be NUL-terminated).  Returns 1 with vals[i]
+ * set for every wanted key present (CG_SCAN_ABSENT for the others), or 0
+ * when the line must take the strict path.
+ */
+int cg_scan_line(const struct cg_scan_keys *k, const char *line, size_t len,
+		 struct cg_scan_val *vals);
+
+/*
+ * The next element of an array value found by cg_scan_line: *pos starts
+ * at 0.  Returns 1 with *v set, 0 after the last.
+ */
+int cg_scan_array_next(const struct cg_scan_val *arr, size_t *pos,
+		       struct cg_scan_val *v);
+
+#endif

@@ -1,0 +1,413 @@
+/*
+ * cg-report's fast path against the strict one: lib/scan against
+ * cg_jsonl_parse (Jansson values), the whole report built both ways from
+ * real journal lines and from thousands of mutations of them, and
+ * lib/sha256 against libsodium.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sodium.h>
+
+#include "clock.h"
+#include "config.h"
+#include "jsonl.h"
+#include "report.h"
+#include "scan.h"
+#include "sha256.h"
+#include "unit.h"
+
+#define SAMPLE "tests/fixtures/report/checkin-sample.jsonl"
+#define MUTATIONS 30000
+
+static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+
+static uint64_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static size_t pick(size_t n)
+{
+	return n ? (size_t)(next() % n) : 0;
+}
+
+static char **lines;
+static size_t nlines;
+
+static void load_sample(void)
+{
+	FILE *fp = fopen(SAMPLE, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!fp) {
+		printf("# cannot open %s (run from the source tree)\n", SAMPLE);
+		return;
+	}
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		lines = realloc(lines, (nlines + 1) * sizeof(*lines));
+		lines[nlines++] = strdup(line);
+	}
+	free(line);
+	fclose(fp);
+}
+
+static const char *const keys[] = {
+	"ts", "gate", "dir", "kind", "decision", "reasons", "temp", "name", "id_no",
+	"mask", "symptoms", "seq", "chain", "phone", "visit_until", "event", "x"
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static struct cg_scan_keys scan_keys;
+
+/* When the scan takes a line, Jansson must take it and see the same. */
+static int same_as_jansson(const char *line, size_t len)
+{
+	struct cg_scan_val vals[NKEYS];
+	char why[256];
+	json_t *rec;
+	int ok = 1;
+
+	if (!cg_scan_line(&scan_keys, line, len, vals))
+		return 1;	/* the strict path decides */
+	rec = cg_jsonl_parse(line, len, why, sizeof(why));
+	if (!rec) {
+		printf("# scan took a line Jansson refuses (%s): %.*s\n", why, (int)len, line);
+		return 0;
+	}
+	for (size_t k = 0; k < NKEYS && ok; k++) {
+		const json_t *j = json_object_get(rec, keys[k]);
+		const struct cg_scan_val *v = &vals[k];
+
+		switch (v->type) {
+		case CG_SCAN_ABSENT:
+			ok = !j;
+			break;
+		case CG_SCAN_STRING:
+			ok = json_is_string(j) && json_string_length(j) == v->len &&
+			     !memcmp(json_string_value(j), v->p, v->len);
+			break;
+		case CG_SCAN_NUMBER: {
+			char num[64];
+
+			snprintf(num, sizeof(num), "%.*s", (int)v->len, v->p);
+			ok = json_is_number(j) && strtod(num, NULL) == json_number_value(j);
+			break;
+		}
+		case CG_SCAN_TRUE: ok = json_is_true(j); break;
+		case CG_SCAN_FALSE: ok = json_is_false(j); break;
+		case CG_SCAN_NULL: ok = json_is_null(j); break;
+		case CG_SCAN_ARRAY: {
+			struct cg_scan_val e;
+			size_t pos = 0, i = 0;
+
+			ok = json_is_array(j);
+			while (ok && cg_scan_array_next(v, &pos, &e)) {
+				const json_t *x = json_array_get(j, i++);
+
+				if (e.type == CG_SCAN_STRING)
+					ok = json_is_string(x) && json_string_length(x) == e.len &&
+					     !memcmp(json_string_value(x), e.p, e.len);
+				else
+					ok = x && !json_is_string(x) && !json_is_object(x) &&
+					     !json_is_array(x);
+			}
+			ok = ok && i == json_array_size(j);
+			break;
+		}
+		default:
+			ok = 0;
+		}
+		if (!ok)
+			printf("# key '%s' differs: %.*s\n", keys[k], (int)len, line);
+	}
+	json_decref(rec);
+	return ok;
+}
+
+TEST(scan_simple_lines)
+{
+	struct cg_scan_val vals[NKEYS];
+	const char *ok[] = {
+		"{}", " {\"ts\":\"x\"} ", "{\"temp\":36.5,\"reasons\":[\"fever\",\"no_mask\"]}",
+		"{\"temp\":-0.5,\"x\":[],\"mask\":true,\"seq\":null}", "{\"name\":\"张三\"}",
+		"{\"a\":[1,true,null,\"b\"],\"b\":false}"
+	};
+	const char *fallback[] = {
+		"", "[]", "{\"ts\":\"a\\\"b\"}", "{\"x\":{\"y\":1}}", "{\"x\":[[1]]}",
+		"{\"temp\":1e5}", "{\"temp\":01}", "{\"a\":1,\"a\":2}", "{\"ts\":\"x\",\"ts\":\"x\"}",
+		"{\"x\":1} x", "{\"x\":tru}", "{\"x\":\"\x01\"}", "{\"x\":\"\xff\"}",
+		"{\"x\":\"\xc0\x80\"}", "{\"x\":\"\xed\xa0\x80\"}", "{\"x\":1234567890123456789}",
+		"{\"x\":-}", "{\"x\":1.}", "{'x':1}", "{\"x\":1,}", "{\"x\" 1}"
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		CHECK(cg_scan_line(&scan_keys, ok[i], strlen(ok[i]), vals) == 1);
+		CHECK(same_as_jansson(ok[i], strlen(ok[i])));
+	}
+	for (size_t i = 0; i < sizeof(fallback) / sizeof(fallback[0]); i++)
+		if (cg_scan_line(&scan_keys, fallback[i], strlen(fallback[i]), vals)) {
+			printf("# took: %s\n", fallback[i]);
+			CHECK(0);
+		}
+	CHECK(cg_scan_line(&scan_keys, "{\"temp\":36.5}", 13, vals) == 1);
+	CHECK(vals[6].type == CG_SCAN_NUMBER && vals[6].len == 4 && !memcmp(vals[6].p, "36.5", 4));
+	CHECK(vals[0].type == CG_SCAN_ABSENT);
+}
+
+TEST(scan_real_lines)
+{
+	struct cg_scan_val vals[NKEYS];
+	size_t taken = 0;
+
+	CHECK(nlines >= 200);
+	for (size_t i = 0; i < nlines; i++) {
+		taken += cg_scan_line(&scan_keys, lines[i], strlen(lines[i]), vals);
+		CHECK(same_as_jansson(lines[i], strlen(lines[i])));
+	}
+	CHECK_INT(taken, nlines);	/* every journal line takes the fast path */
+}
+
+/* A mutation of a real line, in buf. */
+static size_t mutate(const char *line, char *buf, size_t size)
+{
+	static const char bytes[] = "\"\\{}[],: 09-.etnu\x01\x1f\x80\xc3\xe4\xffx";
+	static const char *const snippets[] = {
+		"\\u0041", "\\n", ",\"ts\":1", ",\"gate\":\"north\"", "[1,[2]]", "{}", "1e5",
+		"-0", "01", "true", "null", ",\"reasons\":[\"fever\"]", "\"temp\":37.3,",
+		"\xe5\xbc\xa0", "\\ud800", "36.50", "3.65e1", ",\"decision\":\"deny\"", "\"\"",
+		",\"reasons\":[1]", ",\"temp\":\"36\"", ",\"id_no\":\"110101199003074515\"",
+		",\"dir\":\"up\"", ",\"event\":\"open\"", "1234567890123456789", "0.0000000000000000001"
+	};
+	size_t len = strlen(line), n = 1 + pick(3);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, line, len);
+	while (n--) {
+		size_t at = pick(len + 1);
+
+		switch (pick(5)) {
+		case 0:	/* replace a byte */
+			if (len)
+				buf[pick(len)] = bytes[pick(sizeof(bytes) - 1)];
+			break;
+		case 1: {	/* delete a run */
+			size_t k = 1 + pick(4);
+
+			if (at + k <= len) {
+				memmove(buf + at, buf + at + k, len - at - k);
+				len -= k;
+			}
+			break;
+		}
+		case 2: {	/* insert a snippet */
+			const char *s = snippets[pick(sizeof(snippets) / sizeof(snippets[0]))];
+			size_t k = strlen(s);
+
+			if (len + k < size) {
+				memmove(buf + at + k, buf + at, len - at);
+				memcpy(buf + at, s, k);
+				len += k;
+			}
+			break;
+		}
+		case 3:	/* cut short */
+			len = at;
+			break;
+		default:	/* a byte in the middle of a value */
+			if (len > 2)
+				buf[1 + pick(len - 2)] = (char)(0x20 + pick(0x60));
+		}
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+static struct cg_config cfg;
+
+static struct cg_report *new_report(int fast)
+{
+	struct cg_report_opts o = { &cfg, 0, CG_REPORT_NO_DAY, CG_REPORT_NO_DAY, 1, fast };
+
+	cg_time_parse("2026-01-25T20:00:00+08:00", 0, &o.now);
+	return cg_report_new(&o);
+}
+
+/* Feed a line to both reports; they must say the same of it. */
+static int both(struct cg_report *a, struct cg_report *b, const char *line, size_t len)
+{
+	char wa[512] = "", wb[512] = "";
+	struct cg_err ea = CG_ERR_INIT, eb = CG_ERR_INIT;
+	int ra = cg_report_line(a, line, len, wa, sizeof(wa), &ea);
+	int rb = cg_report_line(b, line, len, wb, sizeof(wb), &eb);
+
+	if (ra != rb || (ra == 1 && strcmp(wa, wb))) {
+		printf("# fast %d '%s', strict %d '%s': %.*s\n", ra, wa, rb, wb, (int)len, line);
+		return 0;
+	}
+	return 1;
+}
+
+static int same_reports(struct cg_report *a, struct cg_report *b)
+{
+	json_t *ja = cg_report_finish(a, "cg-report test"), *jb = cg_report_finish(b, "cg-report test");
+	char *sa = json_dumps(ja, JSON_COMPACT), *sb = json_dumps(jb, JSON_COMPACT);
+	int same = sa && sb && !strcmp(sa, sb);
+
+	if (!same)
+		printf("# reports differ:\n# %.300s\n# %.300s\n", sa, sb);
+	free(sa);
+	free(sb);
+	json_decref(ja);
+	json_decref(jb);
+	return same;
+}
+
+TEST(report_real_lines_both_ways)
+{
+	struct cg_report *a = new_report(1), *b = new_report(0);
+
+	for (size_t i = 0; i < nlines; i++)
+		CHECK(both(a, b, lines[i], strlen(lines[i])));
+	CHECK(same_reports(a, b));
+	cg_report_free(a);
+	cg_report_free(b);
+}
+
+TEST(report_mutated_lines_both_ways)
+{
+	struct cg_report *a = new_report(1), *b = new_report(0);
+	char buf[4096];
+	size_t fast = 0, bad = 0;
+
+	if (!nlines) {
+		CHECK(0);
+		return;
+	}
+	for (size_t i = 0; i < MUTATIONS; i++) {
+		size_t len = mutate(lines[pick(nlines)], buf, sizeof(buf));
+		struct cg_scan_val vals[NKEYS];
+
+		fast += (size_t)cg_scan_line(&scan_keys, buf, len, vals);
+		if (!same_as_jansson(buf, len) || !both(a, b, buf, len))
+			if (++bad > 5)
+				break;
+	}
+	CHECK_INT(bad, 0);
+	CHECK(same_reports(a, b));
+	/* Both paths were exercised. */
+	printf("# %zu of %d mutations took the fast path\n", fast, MUTATIONS);
+	CHECK(fast > MUTATIONS / 10 && fast < MUTATIONS);
+	cg_report_free(a);
+	cg_report_free(b);
+}
+
+/* Memory stays bounded: past 65536 visits still open, the oldest ended
+ * ones are settled as overstays; every visitor is still counted once. */
+TEST(many_visitors)
+{
+	struct cg_report *r = new_report(1);
+	struct cg_err err = CG_ERR_INIT;
+	char line[512], why[256];
+	json_t *rep, *v;
+	int n = 80000;
+
+	for (int i = 0; i < n; i++) {
+		int s = (int)((long long)i * 86000 / n);
+
+		snprintf(line, sizeof(line),
+			 "{\"ts\":\"2026-01-24T%02d:%02d:%02d+08:00\",\"gate\":\"north\",\"dir\":\"in\","
+			 "\"kind\":\"visitor\",\"phone\":\"139%08d\",\"host\":\"1-1-101\",\"decision\":\"admit\","
+			 "\"reasons\":[],\"visit_until\":\"2026-01-24T%02d:%02d:%02d+08:00\"}",
+			 s / 3600, s / 60 % 60, s % 60, i, s / 3600, s / 60 % 60, s % 60);
+		if (cg_report_line(r, line, strlen(line), why, sizeof(why), &err) != 0) {
+			printf("# %s: %s\n", why, line);
+			CHECK(0);
+			break;
+		}
+	}
+	rep = cg_report_finish(r, "cg-report test");
+	v = json_object_get(rep, "visitors");
+	CHECK_INT(json_integer_value(json_object_get(v, "count")), n);
+	CHECK_INT(json_integer_value(json_object_get(v, "overstay_count")) +
+		  json_integer_value(json_object_get(v, "inside")), n);
+	CHECK_INT(json_array_size(json_object_get(v, "overstays")), CG_REPORT_LIST_MAX);
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(rep, "omitted"), "overstays")),
+		  json_integer_value(json_object_get(v, "overstay_count")) - CG_REPORT_LIST_MAX);
+	json_decref(rep);
+	cg_report_free(r);
+}
+
+TEST(sha256_matches_libsodium)
+{
+	unsigned char data[1200], a[32], b[32];
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)next();
+	for (int portable = 0; portable < 2; portable++) {
+		cg_sha256_force_portable(portable);
+		for (size_t n = 0; n <= sizeof(data); n += (n < 300 ? 1 : 37)) {
+			struct cg_sha256 s;
+			size_t cut = pick(n + 1);
+
+			cg_sha256_init(&s);
+			cg_sha256_update(&s, data, cut);
+			cg_sha256_update(&s, data + cut, n - cut);
+			cg_sha256_final(&s, a);
+			crypto_hash_sha256(b, data, n);
+			if (memcmp(a, b, 32)) {
+				printf("# sha256 differs: portable %d, %zu bytes\n", portable, n);
+				CHECK(0);
+				break;
+			}
+		}
+	}
+	cg_sha256_force_portable(0);
+	printf("# SHA extensions %s\n", cg_sha256_accelerated() ? "in use" : "not available");
+}
+
+TEST(text_width)
+{
+	CHECK_INT(cg_text_width(""), 0);
+	CHECK_INT(cg_text_width("north"), 5);
+	CHECK_INT(cg_text_width("张三"), 4);
+	CHECK_INT(cg_text_width("张*"), 3);
+	CHECK_INT(cg_text_width("示范小区 (DEMO)"), 15);
+	CHECK_INT(cg_text_width("京A12345"), 8);
+	CHECK_INT(cg_text_width("ｈｉ"), 4);	/* fullwidth */
+}
+
+int main(void)
+{
+	struct cg_err err = CG_ERR_INIT;
+
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	if (sodium_init() < 0 || cg_config_parse(&cfg, "{}", 2, "test", &err) < 0) {
+		printf("not ok - setup: %s\n", err.msg);
+		return 1;
+	}
+	cg_scan_keys_init(&scan_keys, keys, NKEYS);
+	load_sample();
+	RUN(scan_simple_lines);
+	RUN(scan_real_lines);
+	RUN(report_real_lines_both_ways);
+	RUN(report_mutated_lines_both_ways);
+	RUN(many_visitors);
+	RUN(sha256_matches_libsodium);
+	RUN(text_width);
+	for (size_t i = 0; i < nlines; i++)
+		free(lines[i]);
+	free(lines);
+	cg_config_release(&cfg);
+	return UNIT_DONE();
+}
