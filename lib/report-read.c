@@ -36,7 +36,9 @@ static void progress(struct cg_report_reader *rd, const char *name)
 	if (now - rd->last_shown < 0.25)
 		return;
 	rd->last_shown = now;
-	fprintf(stderr, _("\r\033[K%s: %s: %lu records"), cg_progname(), name, rd->lines);
+	/* Back to the start of the line and clear it, then the count. */
+	fputs("\r\033[K", stderr);
+	fprintf(stderr, _("%s: %s: %lu records"), cg_progname(), name, rd->lines);
 	fflush(stderr);
 }
 
