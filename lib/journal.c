@@ -8,12 +8,12 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <sodium.h>
 #include <zlib.h>
 
 #include "exitcode.h"
 #include "i18n.h"
 #include "journal.h"
+#include "sha256.h"
 
 static const char zero_chain[CG_CHAIN_HEX + 1] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -21,19 +21,30 @@ static const char zero_chain[CG_CHAIN_HEX + 1] =
 #define CHAIN_KEY ",\"chain\":\""
 #define CHAIN_SUFFIX_LEN (sizeof(CHAIN_KEY) - 1 + CG_CHAIN_HEX + 2)
 
+static void to_hex(const unsigned char *h, char out[CG_CHAIN_HEX])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int i = 0; i < CG_SHA256_BYTES; i++) {
+		out[2 * i] = hex[h[i] >> 4];
+		out[2 * i + 1] = hex[h[i] & 15];
+	}
+}
+
 /* chain = hex(SHA-256(prev || body-up-to-seq || "}")). */
 static void chain_hash(const char *prev, const char *body, size_t len,
 		       char out[CG_CHAIN_HEX + 1])
 {
-	crypto_hash_sha256_state st;
-	unsigned char h[crypto_hash_sha256_BYTES];
+	struct cg_sha256 s;
+	unsigned char h[CG_SHA256_BYTES];
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)prev, CG_CHAIN_HEX);
-	crypto_hash_sha256_update(&st, (const unsigned char *)body, len);
-	crypto_hash_sha256_update(&st, (const unsigned char *)"}", 1);
-	crypto_hash_sha256_final(&st, h);
-	sodium_bin2hex(out, CG_CHAIN_HEX + 1, h, sizeof(h));
+	cg_sha256_init(&s);
+	cg_sha256_update(&s, prev, CG_CHAIN_HEX);
+	cg_sha256_update(&s, body, len);
+	cg_sha256_update(&s, "}", 1);
+	cg_sha256_final(&s, h);
+	to_hex(h, out);
+	out[CG_CHAIN_HEX] = '\0';
 }
 
 static int is_hex64(const char *s)
@@ -81,12 +92,8 @@ static int split_line(const char *line, size_t len, uint64_t *seq,
 	return 0;
 }
 
-/*
- * Check one journal line against the previous seq and chain; on success
- * they become the line's own.
- */
-static int check_line(const char *line, size_t len, uint64_t *seq,
-		      char chain[CG_CHAIN_HEX + 1], const char **why)
+int cg_journal_check_line(const char *line, size_t len, uint64_t *seq,
+			  char chain[CG_CHAIN_HEX + 1], const char **why)
 {
 	char want[CG_CHAIN_HEX + 1];
 	const char *have;
@@ -765,7 +772,7 @@ int cg_journal_reader_next(struct cg_journal_reader *jr, json_t **rec,
 	if (st == CG_JSONL_TOO_LONG)
 		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
 				  jr->label, jr->in.lineno, _("line too long"));
-	if (check_line(line, len, &jr->seq, jr->chain, &why) < 0)
+	if (cg_journal_check_line(line, len, &jr->seq, jr->chain, &why) < 0)
 		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
 				  jr->label, jr->in.lineno, why);
 	jr->line = line;

@@ -127,6 +127,14 @@ int cg_journal_reader_next(struct cg_journal_reader *jr, json_t **rec,
 			   struct cg_err *err);
 void cg_journal_reader_release(struct cg_journal_reader *jr);
 
+/*
+ * Check one line against the seq and chain of the line before it (64
+ * zeros and 0 before the first); on success they become the line's own.
+ * Returns 0, or -1 with what is wrong in why.
+ */
+int cg_journal_check_line(const char *line, size_t len, uint64_t *seq,
+			  char chain[CG_CHAIN_HEX + 1], const char **why);
+
 /* Read a journal through, verifying it; ->seq and ->chain are its head. */
 int cg_journal_verify(struct cg_journal_reader *jr, struct cg_err *err);
 

@@ -218,8 +218,8 @@ int cg_jsonl_would_block(struct cg_jsonl_reader *r)
 	return poll(&pfd, 1, 0) == 0;
 }
 
-/* Length of the UTF-8 sequence at s (1..4), or 0 when it is invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t avail)
+
+size_t cg_utf8_seq(const unsigned char *s, size_t avail)
 {
 	unsigned char c = s[0];
 
@@ -263,7 +263,7 @@ static int prescan(const char *line, size_t len, char *why, size_t whylen)
 			return -1;
 		}
 		if (c >= 0x80) {
-			n = utf8_seq(s + i, len - i);
+			n = cg_utf8_seq(s + i, len - i);
 			if (!n) {
 				snprintf(why, whylen, _("invalid UTF-8 at column %zu"), i + 1);
 				return -1;

@@ -74,6 +74,10 @@ int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
  */
 int cg_jsonl_would_block(struct cg_jsonl_reader *r);
 
+/* Length of the valid UTF-8 sequence at s (1 to 4 bytes; no overlongs,
+ * surrogates or code points past U+10FFFF), or 0 when it is invalid. */
+size_t cg_utf8_seq(const unsigned char *s, size_t avail);
+
 /*
  * Check one line and parse it: NUL bytes, invalid UTF-8, nesting deeper
  * than CG_JSONL_MAX_DEPTH, invalid JSON, duplicate keys and non-objects are

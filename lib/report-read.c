@@ -10,7 +10,6 @@
 #include "i18n.h"
 #include "journal.h"
 #include "report-read.h"
-#include "sha256.h"
 
 void cg_report_reader_init(struct cg_report_reader *rd, struct cg_report *r)
 {
@@ -65,84 +64,6 @@ static void reject(struct cg_report_reader *rd, const char *name, unsigned long 
 		rd->stopped = 1;
 }
 
-/* ---- verifying a journal line (the format of journal.h) ---- */
-
-#define CHAIN_KEY ",\"chain\":\""
-#define CHAIN_SUFFIX_LEN (sizeof(CHAIN_KEY) - 1 + CG_CHAIN_HEX + 2)
-
-static int is_hex64(const char *s)
-{
-	for (int i = 0; i < CG_CHAIN_HEX; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
-/*
- * journal.c's check, in its order of reasons: the chain field (64 hex
- * digits), the seq field, seq order, the hash.  Whether the chain field is
- * hex is told by comparing it with the hash (lowercase hex) first: the
- * per-character test costs as much as the hash, and only a failing line
- * needs it.
- */
-static int check_line(const char *line, size_t len, uint64_t *seq,
-		      char chain[CG_CHAIN_HEX + 1], const char **why)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char h[CG_SHA256_BYTES];
-	char want[CG_CHAIN_HEX];
-	struct cg_sha256 s;
-	const char *tail, *p, *have;
-	uint64_t n = 0;
-
-	if (len < CHAIN_SUFFIX_LEN + 8) {
-		*why = _("line too short for a journal record");
-		return -1;
-	}
-	tail = line + len - CHAIN_SUFFIX_LEN;
-	have = tail + sizeof(CHAIN_KEY) - 1;
-	if (memcmp(tail, CHAIN_KEY, sizeof(CHAIN_KEY) - 1) || memcmp(line + len - 2, "\"}", 2))
-		goto no_chain;
-	p = tail;
-	while (p > line && p[-1] >= '0' && p[-1] <= '9')
-		p--;
-	if (p == tail || tail - p > 19 || p - line < 7 || memcmp(p - 6, "\"seq\":", 6)) {
-		if (!is_hex64(have))
-			goto no_chain;
-		*why = _("no seq field before the chain");
-		return -1;
-	}
-	for (const char *d = p; d < tail; d++)
-		n = n * 10 + (uint64_t)(*d - '0');
-	if (n != *seq + 1) {
-		if (!is_hex64(have))
-			goto no_chain;
-		*why = _("seq out of order (a line was inserted or deleted)");
-		return -1;
-	}
-	cg_sha256_init(&s);
-	cg_sha256_update(&s, chain, CG_CHAIN_HEX);
-	cg_sha256_update(&s, line, (size_t)(tail - line));
-	cg_sha256_update(&s, "}", 1);
-	cg_sha256_final(&s, h);
-	for (int i = 0; i < CG_SHA256_BYTES; i++) {
-		want[2 * i] = hex[h[i] >> 4];
-		want[2 * i + 1] = hex[h[i] & 15];
-	}
-	if (memcmp(want, have, CG_CHAIN_HEX)) {
-		if (!is_hex64(have))
-			goto no_chain;
-		*why = _("chain mismatch (the line or one before it was edited)");
-		return -1;
-	}
-	*seq = n;
-	memcpy(chain, want, CG_CHAIN_HEX);
-	return 0;
-no_chain:
-	*why = _("no chain field at the end of the line");
-	return -1;
-}
-
 /* One record line of a journal to the report. */
 static int take(struct cg_report_reader *rd, const char *label, unsigned long lineno,
 		const char *line, size_t len, struct cg_err *err)
@@ -188,7 +109,7 @@ static int next_verified(struct cg_report_reader *rd, struct cg_journal_reader *
 	if (st == CG_JSONL_TOO_LONG)
 		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
 				  jr->label, jr->in.lineno, _("line too long"));
-	if (check_line(*line, *len, &jr->seq, jr->chain, &why) < 0)
+	if (cg_journal_check_line(*line, *len, &jr->seq, jr->chain, &why) < 0)
 		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
 				  jr->label, jr->in.lineno, why);
 	return 1;

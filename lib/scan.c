@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "jsonl.h"
 #include "scan.h"
 
 #if defined(__SSE2__)
@@ -63,32 +64,6 @@ static inline uint64_t has_less_0x20(uint64_t w)
 	return (w - ONES * 0x20) & ~w & HIGHS;
 }
 
-/* The well-formed UTF-8 sequence at s (2-4 bytes), 0 when invalid: the
- * rules of cg_jsonl_parse's check. */
-static size_t utf8_seq(const unsigned char *s, const unsigned char *end)
-{
-	unsigned char c = s[0];
-	size_t avail = (size_t)(end - s);
-
-	if (c >= 0xC2 && c <= 0xDF)
-		return avail >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (c >= 0xE0 && c <= 0xEF) {
-		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
-		unsigned char hi = c == 0xED ? 0x9F : 0xBF;
-
-		return avail >= 3 && s[1] >= lo && s[1] <= hi &&
-		       (s[2] & 0xC0) == 0x80 ? 3 : 0;
-	}
-	if (c >= 0xF0 && c <= 0xF4) {
-		unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
-		unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
-
-		return avail >= 4 && s[1] >= lo && s[1] <= hi &&
-		       (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
-	}
-	return 0;
-}
-
 /*
  * A string after its opening quote: *pp moves past the closing quote.
  * 0 for an escape, a control character, invalid UTF-8 or no end.
@@ -134,7 +109,7 @@ static inline __attribute__((always_inline)) int string(const unsigned char **pp
 		if (*p == '\\' || *p < 0x20)
 			return 0;
 		if (*p >= 0x80) {
-			size_t n = utf8_seq(p, end);
+			size_t n = cg_utf8_seq(p, (size_t)(end - p));
 
 			if (!n)
 				return 0;
