@@ -29,7 +29,7 @@ endif
 WERROR ?=
 ifeq ($(SANITIZE),1)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer
+	-fno-omit-frame-pointer -DCG_LEAK_CHECKS
 CFLAGS = -O1 -g
 endif
 
@@ -93,7 +93,7 @@ UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 LIB = $(O)/libcg.a
 BINS = $(addprefix $(O)/bin/,$(COMMANDS))
 UNIT_BINS = $(addprefix $(O)/tests/,$(UNIT_TESTS))
-TOOL_BINS = $(O)/tests/helper-journal-append
+TOOL_BINS = $(O)/tests/helper-journal-append $(O)/tests/helper-verify-rate
 MO = $(O)/locale/zh_CN/LC_MESSAGES/cg.mo
 
 all: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(MO)

@@ -309,9 +309,11 @@ static void release_world(struct world *w)
 {
 	if (w->journal.lockfd > 0)
 		cg_journal_release(&w->journal);
+	cg_keyring_release(&w->keys);	/* wipes the secret keys */
+	if (!CG_FREE_AT_EXIT)
+		return;
 	json_decref(w->revoked_list);
 	json_decref(w->good_signatures);
-	cg_keyring_release(&w->keys);
 	cg_casebook_release(&w->cases);
 	cg_passbook_release(&w->passes);
 	cg_config_release(&w->cfg);
@@ -469,7 +471,7 @@ static int verify_flush(struct world *w, struct cg_filter *f, struct vitem *item
 		abort();
 	for (size_t i = 0; i < n; i++)
 		texts[i] = cg_token_is_token(items[i].text) ? items[i].text : "";
-	cg_token_verify_many(&w->keys, texts, n, st, toks, w->good_signatures);
+	cg_pass_verify_many(&w->ctx, texts, n, st, toks, w->good_signatures);
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		struct cg_pass_check pc;
 		json_t *out;

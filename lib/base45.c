@@ -22,12 +22,23 @@ int cg_base45_encode(const unsigned char *data, size_t len, struct cg_buf *out)
 	return 0;
 }
 
+/* A table, not a search: a gate decodes every token it is shown.  It
+ * holds value + 1, so that the zero of every other byte means none. */
+static const unsigned char values[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+	['F'] = 16, ['G'] = 17, ['H'] = 18, ['I'] = 19, ['J'] = 20,
+	['K'] = 21, ['L'] = 22, ['M'] = 23, ['N'] = 24, ['O'] = 25,
+	['P'] = 26, ['Q'] = 27, ['R'] = 28, ['S'] = 29, ['T'] = 30,
+	['U'] = 31, ['V'] = 32, ['W'] = 33, ['X'] = 34, ['Y'] = 35,
+	['Z'] = 36, [' '] = 37, ['$'] = 38, ['%'] = 39, ['*'] = 40,
+	['+'] = 41, ['-'] = 42, ['.'] = 43, ['/'] = 44, [':'] = 45,
+};
+
 static int value(char c)
 {
-	for (int i = 0; i < 45; i++)
-		if (alphabet[i] == c)
-			return i;
-	return -1;
+	return values[(unsigned char)c] - 1;
 }
 
 long cg_base45_decode(const char *s, size_t len, unsigned char *out)

@@ -73,6 +73,25 @@ struct cg_pass_check {
 	struct cg_token tok;	/* when is_token and not malformed */
 };
 
+/*
+ * 1 when the pass register (the pass journal) recorded exactly this token
+ * (decoded into tok) at issue, signed by a key still in the keyring.  Its
+ * signature then needs no check: the office made it.  The register lies
+ * beside the secret key, in the same trust: whoever can write the one can
+ * read the other and sign.  Taking a key out of the keyring still voids
+ * its tokens.
+ */
+int cg_pass_registered(const struct cg_pass_ctx *c, const char *text,
+		       const struct cg_token *tok);
+
+/*
+ * cg_token_verify_many for tokens presented to this office: the ones the
+ * register vouches for are only decoded, the others have their signatures
+ * checked on every core.
+ */
+void cg_pass_verify_many(const struct cg_pass_ctx *c, const char *const *texts, size_t n,
+			 enum cg_token_status *status, struct cg_token *toks, json_t *good);
+
 /* Check a pass id or token presented at now. */
 void cg_pass_check(const struct cg_pass_ctx *c, const char *text, cg_time_t now,
 		   struct cg_pass_check *out);

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exitcode.h"
@@ -20,16 +21,21 @@ const char *cg_pass_status_code(enum cg_pass_status s)
 void cg_passbook_init(struct cg_passbook *pb)
 {
 	pb->passes = json_object();
-	pb->holders = json_object();
-	pb->plates = json_object();
+	pb->index = calloc(1, sizeof(*pb->index));
+	if (!pb->passes || !pb->index)
+		abort();
 }
 
 void cg_passbook_release(struct cg_passbook *pb)
 {
 	json_decref(pb->passes);
-	json_decref(pb->holders);
-	json_decref(pb->plates);
-	pb->passes = pb->holders = pb->plates = NULL;
+	if (pb->index) {
+		json_decref(pb->index->holders);
+		json_decref(pb->index->plates);
+	}
+	free(pb->index);
+	pb->passes = NULL;
+	pb->index = NULL;
 }
 
 void cg_pass_id_normalise(const char *in, char out[CG_PASS_ID_LEN])
@@ -80,11 +86,48 @@ static void index_add(json_t *index, const char *key, const char *id)
 	json_array_append_new(arr, json_string(id));
 }
 
-static int apply_issue(struct cg_passbook *pb, const json_t *ev, const char *id,
-		       struct cg_err *err)
+static void index_issue(struct cg_passbook_index *ix, const json_t *ev, const char *id)
 {
 	char keys[3][CG_PERSON_KEY_LEN], plate[CG_PLATE_LEN];
 	const char *p = json_string_value(json_object_get(ev, "plate"));
+	const char *hh = json_string_value(json_object_get(ev, "household"));
+	int n = cg_person_keys(ev, keys);
+
+	for (int i = n - 1; i >= 0; i--)
+		index_add(ix->holders, keys[i], id);
+	/* A household's own pass, held by nobody in particular. */
+	if (!n && hh) {
+		char key[CG_PERSON_KEY_LEN];
+
+		snprintf(key, sizeof(key), "household:%s", hh);
+		index_add(ix->holders, key, id);
+	}
+	if (p) {
+		cg_plate_normalise(p, plate);
+		index_add(ix->plates, plate, id);
+	}
+}
+
+/* The index, built now if this is its first use.  Passes keep the order
+ * they were issued in, so the index lists ids as a fold would have. */
+static const struct cg_passbook_index *index_of(const struct cg_passbook *pb)
+{
+	struct cg_passbook_index *ix = pb->index;
+	const char *id;
+	json_t *ev;
+
+	if (ix->holders)
+		return ix;
+	ix->holders = json_object();
+	ix->plates = json_object();
+	json_object_foreach(pb->passes, id, ev)
+		index_issue(ix, ev, id);
+	return ix;
+}
+
+static int apply_issue(struct cg_passbook *pb, const json_t *ev, const char *id,
+		       struct cg_err *err)
+{
 	cg_time_t t;
 
 	if (cg_time_parse(json_string_value(json_object_get(ev, "valid_from")), 0, &t) < 0 ||
@@ -92,22 +135,8 @@ static int apply_issue(struct cg_passbook *pb, const json_t *ev, const char *id,
 		return cg_err_set(err, CG_EXIT_DAMAGED,
 				  _("pass '%s' has no valid_from or valid_until"), id);
 	json_object_set(pb->passes, id, (json_t *)ev);
-	int n = cg_person_keys(ev, keys);
-	const char *hh = json_string_value(json_object_get(ev, "household"));
-
-	for (int i = n - 1; i >= 0; i--)
-		index_add(pb->holders, keys[i], id);
-	/* A household's own pass, held by nobody in particular. */
-	if (!n && hh) {
-		char key[CG_PERSON_KEY_LEN];
-
-		snprintf(key, sizeof(key), "household:%s", hh);
-		index_add(pb->holders, key, id);
-	}
-	if (p) {
-		cg_plate_normalise(p, plate);
-		index_add(pb->plates, plate, id);
-	}
+	if (pb->index->holders)
+		index_issue(pb->index, ev, id);
 	return 0;
 }
 
@@ -198,7 +227,7 @@ static const json_t *first_valid(const struct cg_passbook *pb, const json_t *ids
 const json_t *cg_passbook_for_holder(const struct cg_passbook *pb,
 				     const char *key, cg_time_t now)
 {
-	return first_valid(pb, json_object_get(pb->holders, key), now, NULL);
+	return first_valid(pb, json_object_get(index_of(pb)->holders, key), now, NULL);
 }
 
 const json_t *cg_passbook_for_person(const struct cg_passbook *pb,
@@ -223,20 +252,21 @@ const json_t *cg_passbook_find(const struct cg_passbook *pb, const json_t *holde
 	const char *plate = json_string_value(json_object_get(holder, "plate"));
 	const char *hh = json_string_value(json_object_get(holder, "household"));
 	int n = cg_person_keys(holder, keys);
+	const struct cg_passbook_index *ix = index_of(pb);
 	const json_t *ev;
 
 	for (int i = 0; i < n; i++) {
-		ev = first_valid(pb, json_object_get(pb->holders, keys[i]), now, class_);
+		ev = first_valid(pb, json_object_get(ix->holders, keys[i]), now, class_);
 		if (ev && cg_person_same(ev, holder))
 			return ev;
 	}
 	if (plate) {
 		cg_plate_normalise(plate, norm);
-		return first_valid(pb, json_object_get(pb->plates, norm), now, class_);
+		return first_valid(pb, json_object_get(ix->plates, norm), now, class_);
 	}
 	if (!n && hh) {
 		snprintf(keys[0], sizeof(keys[0]), "household:%s", hh);
-		return first_valid(pb, json_object_get(pb->holders, keys[0]), now, class_);
+		return first_valid(pb, json_object_get(ix->holders, keys[0]), now, class_);
 	}
 	return NULL;
 }
@@ -260,5 +290,5 @@ const json_t *cg_passbook_for_plate(const struct cg_passbook *pb,
 	char norm[CG_PLATE_LEN];
 
 	cg_plate_normalise(plate, norm);
-	return first_valid(pb, json_object_get(pb->plates, norm), now, "vehicle");
+	return first_valid(pb, json_object_get(index_of(pb)->plates, norm), now, "vehicle");
 }

@@ -33,10 +33,19 @@ enum cg_pass_status {
 /* "ok", "unknown", "expired", "not_yet_valid", "revoked". */
 const char *cg_pass_status_code(enum cg_pass_status s);
 
-struct cg_passbook {
-	json_t *passes;		/* normal id -> issue event, plus "revoked" */
+/*
+ * The holder and plate indexes are built on the first lookup that needs
+ * them: checking a pass by id or token, most of what a gate does, needs
+ * only passes.
+ */
+struct cg_passbook_index {
 	json_t *holders;	/* person key -> array of normal ids */
 	json_t *plates;		/* normal plate -> array of normal ids */
+};
+
+struct cg_passbook {
+	json_t *passes;		/* normal id -> issue event, plus "revoked" */
+	struct cg_passbook_index *index;	/* owned; empty until needed */
 };
 
 void cg_passbook_init(struct cg_passbook *pb);

@@ -367,7 +367,7 @@ int cg_token_is_token(const char *s)
 	return !strncmp(s, CG_TOKEN_PREFIX, sizeof(CG_TOKEN_PREFIX) - 1);
 }
 
-static int decode(const char *s, struct cg_token *t, unsigned char *buf, size_t *payload)
+static int decode_into(const char *s, struct cg_token *t, unsigned char *buf, size_t *payload)
 {
 	size_t len, n = 0;
 	long got;
@@ -397,6 +397,19 @@ static int decode(const char *s, struct cg_token *t, unsigned char *buf, size_t 
 	return 0;
 }
 
+int cg_token_decode(const char *s, struct cg_token *t)
+{
+	unsigned char buf[MAX_TOKEN];
+	size_t payload;
+
+	return decode_into(s, t, buf, &payload);
+}
+
+int cg_keyring_has(const struct cg_keyring *kr, const char *key_id)
+{
+	return find_key(kr, key_id) >= 0;
+}
+
 enum cg_token_status cg_token_verify(const struct cg_keyring *kr, const char *s,
 				     struct cg_token *t)
 {
@@ -404,7 +417,7 @@ enum cg_token_status cg_token_verify(const struct cg_keyring *kr, const char *s,
 	size_t payload;
 	int k;
 
-	if (decode(s, t, buf, &payload) < 0)
+	if (decode_into(s, t, buf, &payload) < 0)
 		return CG_TOKEN_MALFORMED;
 	k = find_key(kr, t->key_id);
 	if (k < 0 || crypto_sign_verify_detached(buf + payload, buf, payload,
@@ -432,17 +445,16 @@ static void *verify_range(void *arg)
 	return NULL;
 }
 
-/* Decode the tokens the cache vouches for; their signatures need no check. */
-static void from_cache(const char *const *texts, size_t n, enum cg_token_status *status,
-		       struct cg_token *toks, const json_t *good)
+/* Decode the tokens the caller or the cache vouches for; their signatures
+ * need no check. */
+static void vouched_for(const char *const *texts, size_t n, enum cg_token_status *status,
+			struct cg_token *toks, const unsigned char *vouched,
+			const json_t *good)
 {
-	unsigned char buf[MAX_TOKEN];
-	size_t payload;
-
 	for (size_t i = 0; i < n; i++) {
 		status[i] = CG_TOKEN_MALFORMED;
-		if (good && json_object_get(good, texts[i]) &&
-		    decode(texts[i], &toks[i], buf, &payload) == 0)
+		if (((vouched && vouched[i]) || (good && json_object_get(good, texts[i]))) &&
+		    cg_token_decode(texts[i], &toks[i]) == 0)
 			status[i] = (enum cg_token_status)-1;
 	}
 }
@@ -461,7 +473,8 @@ static void to_cache(const char *const *texts, size_t n, enum cg_token_status *s
 
 void cg_token_verify_many(const struct cg_keyring *kr, const char *const *texts,
 			  size_t n, enum cg_token_status *status,
-			  struct cg_token *toks, json_t *good)
+			  struct cg_token *toks, const unsigned char *vouched,
+			  json_t *good)
 {
 	enum { MAX_THREADS = 8 };
 	struct verify_job jobs[MAX_THREADS];
@@ -472,7 +485,7 @@ void cg_token_verify_many(const struct cg_keyring *kr, const char *const *texts,
 
 	if (nthreads > MAX_THREADS)
 		nthreads = MAX_THREADS;
-	from_cache(texts, n, status, toks, good);
+	vouched_for(texts, n, status, toks, vouched, good);
 	/* A thread is worth it only for a good handful of signatures. */
 	if (n < 64)
 		nthreads = 1;

@@ -91,6 +91,12 @@ enum cg_token_status {
 /* 1 when s looks like a token rather than a pass id. */
 int cg_token_is_token(const char *s);
 
+/* Decode a token without checking its signature: 0, or -1 when malformed. */
+int cg_token_decode(const char *s, struct cg_token *t);
+
+/* 1 when the keyring holds the key with that id. */
+int cg_keyring_has(const struct cg_keyring *kr, const char *key_id);
+
 /* Decode and verify one token (t is filled in when not malformed). */
 enum cg_token_status cg_token_verify(const struct cg_keyring *kr, const char *s,
 				     struct cg_token *t);
@@ -98,6 +104,9 @@ enum cg_token_status cg_token_verify(const struct cg_keyring *kr, const char *s,
 /*
  * Verify many tokens on several threads (signature checks are most of the
  * cost of a verification).  texts[i] -> status[i], toks[i].
+ *
+ * vouched, when not NULL, marks the tokens whose signature the caller
+ * already knows to be good (vouched[i] nonzero): they are only decoded.
  *
  * good, when not NULL, is a JSON object used as a set of token texts whose
  * signature was found good: a gate scanning the same passes all day checks
@@ -108,6 +117,7 @@ enum cg_token_status cg_token_verify(const struct cg_keyring *kr, const char *s,
 #define CG_TOKEN_CACHE_MAX 50000
 void cg_token_verify_many(const struct cg_keyring *kr, const char *const *texts,
 			  size_t n, enum cg_token_status *status,
-			  struct cg_token *toks, json_t *good);
+			  struct cg_token *toks, const unsigned char *vouched,
+			  json_t *good);
 
 #endif

@@ -135,4 +135,21 @@ test_expect_success 'many tokens at once give the same answers as one at a time'
 	head -n "$(wc -l <one)" v | jq -r .reason >a && jq -r .reason one >b && test_cmp b a
 '
 
+test_expect_success 'the journal and the public key alone agree on every signature' '
+	cat tokens mutants >mixed &&
+	cg-pass verify --now "$NOW" <mixed | jq -r "[.reason == \"bad_signature\" or .reason == \"malformed\"] | .[0]" >with-journal &&
+	cg-pass verify --pubkey gate.pub --now "$NOW" <mixed | jq -r "[.reason == \"bad_signature\" or .reason == \"malformed\"] | .[0]" >with-key &&
+	test_cmp with-key with-journal &&
+	test "$(grep -c false with-journal)" = 3
+'
+
+test_expect_success 'a key taken out of the keyring voids its passes, journal or not' '
+	H4=$TRASH/retired && cp -a "$CG_HOME" "$H4" &&
+	old=$(cat "$H4/keys/current") &&
+	cg-pass key rotate --home "$H4" --now "$NOW" >/dev/null &&
+	cg-pass verify --home "$H4" --now "$NOW" <t1 >v && test "$(reasons v)" = "ok " &&
+	rm "$H4/keys/pass-$old.json" &&
+	cg-pass verify --home "$H4" --now "$NOW" <t1 >v && test "$(reasons v)" = "bad_signature "
+'
+
 test_done

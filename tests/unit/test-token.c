@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "base45.h"
+#include "pass.h"
 #include "passid.h"
 #include "token.h"
 #include "unit.h"
@@ -43,6 +44,24 @@ TEST(base45_rejects_bad_input)
 	CHECK(cg_base45_decode("ab8", 3, out) < 0);	/* lower case */
 	CHECK(cg_base45_decode("B_8", 3, out) < 0);
 	CHECK(cg_base45_decode(":Z", 2, out) < 0);	/* one byte > 255 */
+}
+
+TEST(base45_rejects_every_byte_outside_the_alphabet)
+{
+	static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+	unsigned char out[4];
+	int accepted = 0;
+
+	for (int c = 1; c < 256; c++) {
+		char in[3] = { (char)c, '0', '0' };
+		int ok = cg_base45_decode(in, 3, out) == 2;
+
+		CHECK_INT(ok, strchr(alphabet, c) != NULL);
+		if (ok)
+			CHECK_INT(out[0] * 256 + out[1], (int)(strchr(alphabet, c) - alphabet));
+		accepted += ok;
+	}
+	CHECK_INT(accepted, 45);
 }
 
 TEST(passid_round_trip_and_spelling)
@@ -201,7 +220,7 @@ TEST(token_many_matches_one_by_one)
 			bufs[i].buf[bufs[i].len - 2] ^= 1;	/* break some */
 		texts[i] = i % 3 == 2 ? "not a token" : bufs[i].buf;
 	}
-	cg_token_verify_many(&kr, texts, N, st, toks, NULL);
+	cg_token_verify_many(&kr, texts, N, st, toks, NULL, NULL);
 	for (int i = 0; i < N; i++) {
 		struct cg_token one;
 
@@ -235,9 +254,9 @@ TEST(token_cache_remembers_only_good_signatures)
 			bufs[i].buf[bufs[i].len - 2] ^= 1;
 		texts[i] = bufs[i].buf;
 	}
-	cg_token_verify_many(&kr, texts, N, st, toks, good);
+	cg_token_verify_many(&kr, texts, N, st, toks, NULL, good);
 	CHECK_INT(json_object_size(good), N - N / 4);
-	cg_token_verify_many(&kr, texts, N, again, toks2, good);
+	cg_token_verify_many(&kr, texts, N, again, toks2, NULL, good);
 	for (int i = 0; i < N; i++) {
 		CHECK_INT(again[i], st[i]);
 		if (st[i] == CG_TOKEN_OK)
@@ -248,15 +267,100 @@ TEST(token_cache_remembers_only_good_signatures)
 	cg_keyring_release(&kr);
 }
 
+TEST(token_vouched_are_only_decoded)
+{
+	struct cg_keyring kr;
+	struct cg_buf a = CG_BUF_INIT(4096), b = CG_BUF_INIT(4096);
+	struct cg_token t, toks[3];
+	enum cg_token_status st[3];
+	const unsigned char vouched[3] = { 1, 0, 1 };
+	const char *texts[3];
+
+	make_ring(&kr);
+	sample(&t);
+	cg_token_sign(&kr, &t, &a, NULL);
+	cg_token_sign(&kr, &t, &b, NULL);
+	b.buf[b.len - 2] ^= 1;
+	texts[0] = b.buf;	/* the caller's word is taken */
+	texts[1] = b.buf;	/* not vouched for: checked, and bad */
+	texts[2] = "CG1:%%%";	/* still has to decode */
+	cg_token_verify_many(&kr, texts, 3, st, toks, vouched, NULL);
+	CHECK_INT(st[0], CG_TOKEN_OK);
+	CHECK(toks[0].pass_value == t.pass_value);
+	CHECK_INT(st[1], CG_TOKEN_BAD_SIGNATURE);
+	CHECK_INT(st[2], CG_TOKEN_MALFORMED);
+	cg_keyring_release(&kr);
+	cg_buf_release(&a);
+	cg_buf_release(&b);
+}
+
+/* The issue event the pass journal would hold for token text. */
+static json_t *issued(const struct cg_token *t, const char *text)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event", "issue",
+			 "pass_id", t->pass_id, "class", "resident",
+			 "valid_from", "2026-01-25T08:00:00+08:00",
+			 "valid_until", "2027-01-25T00:00:00+08:00", "token", text);
+}
+
+TEST(pass_register_vouches_only_for_its_own_tokens)
+{
+	struct cg_keyring kr, other;
+	struct cg_passbook pb;
+	struct cg_buf tok = CG_BUF_INIT(4096), foreign = CG_BUF_INIT(4096);
+	struct cg_token t, back;
+	struct cg_pass_ctx ctx = { 0 };
+	json_t *ev;
+
+	make_ring(&kr);
+	make_ring(&other);
+	strcpy(other.keys[0].id, "11111111");
+	sample(&t);
+	cg_token_sign(&kr, &t, &tok, NULL);
+	cg_token_sign(&other, &t, &foreign, NULL);
+	cg_passbook_init(&pb);
+	ctx.passes = &pb;
+	ctx.keys = &kr;
+	CHECK(cg_token_decode(tok.buf, &back) == 0);
+	CHECK_INT(cg_pass_registered(&ctx, tok.buf, &back), 0);	/* not issued yet */
+	ev = issued(&back, tok.buf);
+	CHECK(cg_passbook_apply(&pb, ev, NULL) == 0);
+	json_decref(ev);
+	CHECK_INT(cg_pass_registered(&ctx, tok.buf, &back), 1);
+	/* One character of the signature changed: it decodes, but is not
+	 * what was issued. */
+	tok.buf[tok.len - 2] ^= 1;
+	CHECK(cg_token_decode(tok.buf, &back) == 0);
+	CHECK_INT(cg_pass_registered(&ctx, tok.buf, &back), 0);
+	tok.buf[tok.len - 2] ^= 1;
+	/* Same pass id, another key: not what the office recorded. */
+	CHECK(cg_token_decode(foreign.buf, &back) == 0);
+	CHECK_INT(cg_pass_registered(&ctx, foreign.buf, &back), 0);
+	/* A key taken out of the keyring voids its tokens. */
+	CHECK(cg_token_decode(tok.buf, &back) == 0);
+	ctx.keys = &other;
+	CHECK_INT(cg_pass_registered(&ctx, tok.buf, &back), 0);
+	ctx.keys = NULL;
+	CHECK_INT(cg_pass_registered(&ctx, tok.buf, &back), 0);
+	cg_passbook_release(&pb);
+	cg_keyring_release(&kr);
+	cg_keyring_release(&other);
+	cg_buf_release(&tok);
+	cg_buf_release(&foreign);
+}
+
 int main(void)
 {
 	RUN(base45_rfc_vectors);
 	RUN(base45_rejects_bad_input);
+	RUN(base45_rejects_every_byte_outside_the_alphabet);
 	RUN(passid_round_trip_and_spelling);
 	RUN(passid_check_catches_every_single_change_and_swap);
 	RUN(token_sign_and_verify);
 	RUN(token_every_changed_character_fails);
 	RUN(token_many_matches_one_by_one);
 	RUN(token_cache_remembers_only_good_signatures);
+	RUN(token_vouched_are_only_decoded);
+	RUN(pass_register_vouches_only_for_its_own_tokens);
 	return UNIT_DONE();
 }
