@@ -38,6 +38,8 @@ ap.add_argument("--fail-rate", type=float, default=0.0)
 ap.add_argument("--fail-actions", default="500,429,reset,hang")
 ap.add_argument("--tls", nargs=2)
 ap.add_argument("--sink", action="store_true", help="bench: read, answer 200, log nothing")
+ap.add_argument("--latency", type=float, default=0.0,
+                help="seconds to wait before every answer, as a distant platform would")
 args = ap.parse_args()
 
 plan = [a for a in args.plan.split(",") if a]
@@ -59,6 +61,10 @@ def next_action():
 
 class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # The status line and the body go out in two writes; with Nagle on,
+    # the body waits for the client's delayed ACK, 40 ms a request, which
+    # no real upstream charges.
+    disable_nagle_algorithm = True
     timeout = 60
 
     def log_message(self, *a):
@@ -109,6 +115,8 @@ class H(BaseHTTPRequestHandler):
             "records": len(lines), "bad": bad, "rids": rids,
         }
         log.write(json.dumps(rec) + "\n")
+        if args.latency:
+            time.sleep(args.latency)
         if action == "ok":
             self.answer(200, b'{"ok":true}\n')
         elif action == "500":
