@@ -54,12 +54,7 @@ static const char usage_text[] = N_(
 "  cg-checkin --ask --gate north\n");
 
 enum {
-	OPT_HOME = 256,
-	OPT_LINE_BUFFERED,
-	OPT_MAX_LINE,
-	OPT_NOW,
-	OPT_REJECTS,
-	OPT_STRICT,
+	OPT_MAX_LINE = 256,
 	OPT_VERIFY
 };
 
@@ -68,22 +63,16 @@ static const struct option options[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "gate", required_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
-	{ "home", required_argument, NULL, OPT_HOME },
-	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
 	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
-	{ "now", required_argument, NULL, OPT_NOW },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "rejects", required_argument, NULL, OPT_REJECTS },
-	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "verbose", no_argument, NULL, 'v' },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
-	{ "version", no_argument, NULL, 'V' },
+	CG_RECORD_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
 struct opts {
-	int ask, dry_run, line_buffered, quiet, strict, verbose, verify;
-	const char *gate, *home, *now, *rejects;
+	struct cg_common_opts common;
+	int ask, dry_run, verify;
+	const char *gate;
 	size_t max_line;
 };
 
@@ -99,11 +88,6 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 'g': o->gate = optarg; break;
 		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
 		case 'n': o->dry_run = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'v': o->verbose = 1; break;
-		case 'V': cg_print_version();
-		case OPT_HOME: o->home = optarg; break;
-		case OPT_LINE_BUFFERED: o->line_buffered = 1; break;
 		case OPT_MAX_LINE:
 			/* A decision must still fit a journal line. */
 			if (cg_parse_size(optarg, &o->max_line) < 0 ||
@@ -112,11 +96,10 @@ static void parse_options(int argc, char **argv, struct opts *o)
 				cg_usage_hint();
 			}
 			break;
-		case OPT_NOW: o->now = optarg; break;
-		case OPT_REJECTS: o->rejects = optarg; break;
-		case OPT_STRICT: o->strict = 1; break;
 		case OPT_VERIFY: o->verify = 1; break;
-		default: cg_usage_hint();
+		default:
+			if (!cg_common_option(c, optarg, &o->common))
+				cg_usage_hint();
 		}
 	}
 	if (o->ask && o->verify) {
@@ -184,14 +167,14 @@ static void load_recent(struct world *w, struct cg_err *err)
 
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)
 {
-	if (cg_clock_init(&w->clock, o->now, err) < 0) {
+	if (cg_clock_init(&w->clock, o->common.now, err) < 0) {
 		cg_error("%s", err->msg);
 		cg_usage_hint();
 	}
 	cg_passbook_init(&w->passes);
 	cg_casebook_init(&w->cases);
 	cg_keyring_init(&w->keys);
-	if (cg_home_open(&w->home, o->home, err) < 0 ||
+	if (cg_home_open(&w->home, o->common.home, err) < 0 ||
 	    cg_config_load(&w->cfg, &w->home, err) < 0 ||
 	    cg_passbook_load(&w->passes, &w->home, err) < 0 ||
 	    cg_casebook_load(&w->cases, &w->home, err) < 0 ||
@@ -295,12 +278,12 @@ static int run_filter(struct world *w, const struct opts *o, char **files,
 	struct cg_filter f;
 	int ret;
 
-	if (cg_filter_init(&f, o->rejects, o->line_buffered, err) < 0)
+	if (cg_filter_init(&f, o->common.rejects, o->common.line_buffered, err) < 0)
 		cg_die_err(err);
 	f.process = decide;
 	f.ctx = w;
 	f.clock = &w->clock;
-	f.strict = o->strict;
+	f.strict = o->common.strict;
 	if (o->max_line)
 		f.max_line = o->max_line;
 	if (!o->dry_run)
@@ -315,7 +298,7 @@ static int run_filter(struct world *w, const struct opts *o, char **files,
 	}
 	if (cg_filter_finish(&f, err) < 0)
 		return -1;
-	if (o->verbose)
+	if (o->common.verbose)
 		fprintf(stderr, _("%s: %lu decided, %lu rejected\n"),
 			cg_progname(), f.accepted, f.rejected);
 	return cg_filter_status(&f);
@@ -339,7 +322,7 @@ int main(int argc, char **argv)
 
 	cg_cmd_setup("cg-checkin");
 	parse_options(argc, argv, &o);
-	cg_set_quiet(o.quiet);
+	cg_set_quiet(o.common.quiet);
 	memset(&w, 0, sizeof(w));
 	load_world(&w, &o, &err);
 

@@ -80,8 +80,7 @@ static const char usage_text[] = N_(
 
 enum {
 	OPT_ACTIVE = 256, OPT_CLASS, OPT_DAYS, OPT_EXPIRED, OPT_FORCE, OPT_FORMAT,
-	OPT_HOME, OPT_HOUSEHOLD, OPT_LINE_BUFFERED, OPT_NOW, OPT_PUBKEY,
-	OPT_REASON, OPT_REJECTS, OPT_REVOCATIONS, OPT_REVOKED, OPT_STRICT,
+	OPT_HOUSEHOLD, OPT_PUBKEY, OPT_REASON, OPT_REVOCATIONS, OPT_REVOKED,
 	OPT_VALID_UNTIL
 };
 
@@ -94,27 +93,21 @@ static const struct option options[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
-	{ "home", required_argument, NULL, OPT_HOME },
 	{ "household", required_argument, NULL, OPT_HOUSEHOLD },
-	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
-	{ "now", required_argument, NULL, OPT_NOW },
 	{ "pubkey", required_argument, NULL, OPT_PUBKEY },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "reason", required_argument, NULL, OPT_REASON },
-	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "revocations", required_argument, NULL, OPT_REVOCATIONS },
 	{ "revoked", no_argument, NULL, OPT_REVOKED },
-	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "valid-until", required_argument, NULL, OPT_VALID_UNTIL },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
+	CG_RECORD_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
 struct opts {
-	const char *sub, *home, *now, *rejects, *class_, *reason, *pubkey;
+	struct cg_common_opts common;
+	const char *sub, *class_, *reason, *pubkey;
 	const char *revocations, *household, *format, *valid_until;
-	int days, dry_run, force, line_buffered, quiet, strict, verbose;
+	int days, dry_run, force;
 	int active, expired, revoked;
 };
 
@@ -165,9 +158,6 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
 		case 'n': o->dry_run = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'v': o->verbose = 1; break;
-		case 'V': cg_print_version();
 		case OPT_ACTIVE: o->active = 1; break;
 		case OPT_CLASS: o->class_ = optarg; break;
 		case OPT_DAYS: {
@@ -182,18 +172,15 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_EXPIRED: o->expired = 1; break;
 		case OPT_FORCE: o->force = 1; break;
 		case OPT_FORMAT: o->format = optarg; break;
-		case OPT_HOME: o->home = optarg; break;
 		case OPT_HOUSEHOLD: o->household = optarg; break;
-		case OPT_LINE_BUFFERED: o->line_buffered = 1; break;
-		case OPT_NOW: o->now = optarg; break;
 		case OPT_PUBKEY: o->pubkey = optarg; break;
 		case OPT_REASON: o->reason = optarg; break;
-		case OPT_REJECTS: o->rejects = optarg; break;
 		case OPT_REVOCATIONS: o->revocations = optarg; break;
 		case OPT_REVOKED: o->revoked = 1; break;
-		case OPT_STRICT: o->strict = 1; break;
 		case OPT_VALID_UNTIL: o->valid_until = optarg; break;
-		default: cg_usage_hint();
+		default:
+			if (!cg_common_option(c, optarg, &o->common))
+				cg_usage_hint();
 		}
 	}
 	if (optind >= argc)
@@ -260,7 +247,7 @@ static void load_world(struct world *w, struct cg_err *err)
 	int offline = o->pubkey != NULL;
 	cg_time_t now;
 
-	if (cg_clock_init(&w->clock, o->now, err) < 0)
+	if (cg_clock_init(&w->clock, o->common.now, err) < 0)
 		usage_error("%s", err->msg);
 	now = cg_clock_now(&w->clock);
 	cg_passbook_init(&w->passes);
@@ -272,7 +259,7 @@ static void load_world(struct world *w, struct cg_err *err)
 			cg_die_err(err);
 	} else {
 		w->have_home = 1;
-		if (cg_home_open(&w->home, o->home, err) < 0 ||
+		if (cg_home_open(&w->home, o->common.home, err) < 0 ||
 		    cg_config_load(&w->cfg, &w->home, err) < 0 ||
 		    cg_passbook_load(&w->passes, &w->home, err) < 0 ||
 		    cg_casebook_load(&w->cases, &w->home, err) < 0 ||
@@ -398,13 +385,13 @@ static int run_filter(struct world *w, json_t *(*process)(void *, const json_t *
 	struct cg_filter f;
 	int ret;
 
-	if (cg_filter_init(&f, w->o->rejects, w->o->line_buffered, err) < 0)
+	if (cg_filter_init(&f, w->o->common.rejects, w->o->common.line_buffered, err) < 0)
 		return -1;
 	current_filter = &f;
 	f.process = process;
 	f.ctx = w;
 	f.clock = &w->clock;
-	f.strict = w->o->strict;
+	f.strict = w->o->common.strict;
 	if (!w->o->dry_run)
 		f.journal = &w->journal;
 	ret = cg_filter_run_files(&f, files, nfiles, err);
@@ -412,7 +399,7 @@ static int run_filter(struct world *w, json_t *(*process)(void *, const json_t *
 		ret = cg_filter_finish(&f, err);
 	if (ret < 0)
 		return -1;
-	if (w->o->verbose)
+	if (w->o->common.verbose)
 		fprintf(stderr, _("%s: %lu done, %lu rejected\n"), cg_progname(), f.accepted, f.rejected);
 	return cg_filter_status(&f);
 }
@@ -582,9 +569,9 @@ static int run_verify(struct world *w, char **files, int nfiles, struct cg_err *
 	struct cg_filter f;
 	int ret = 0;
 
-	if (cg_filter_init(&f, w->o->rejects, w->o->line_buffered, err) < 0)
+	if (cg_filter_init(&f, w->o->common.rejects, w->o->common.line_buffered, err) < 0)
 		return -1;
-	f.strict = w->o->strict;
+	f.strict = w->o->common.strict;
 	f.clock = &w->clock;
 	for (int i = 0; ret == 0 && !f.stopped && i < (nfiles ? nfiles : 1); i++) {
 		if (!nfiles || !strcmp(files[i], "-"))
@@ -657,11 +644,11 @@ static int run_revoke(struct world *w, char **args, int nargs, struct cg_err *er
 	struct cg_filter f;
 	int ret = 0;
 
-	if (cg_filter_init(&f, w->o->rejects, w->o->line_buffered, err) < 0)
+	if (cg_filter_init(&f, w->o->common.rejects, w->o->common.line_buffered, err) < 0)
 		return -1;
 	current_filter = &f;
 	f.clock = &w->clock;
-	f.strict = w->o->strict;
+	f.strict = w->o->common.strict;
 	if (!w->o->dry_run)
 		f.journal = &w->journal;
 	if (nargs)
@@ -671,7 +658,7 @@ static int run_revoke(struct world *w, char **args, int nargs, struct cg_err *er
 		ret = revoke_stream(w, &f, err);
 	if (ret == 0)
 		ret = cg_filter_finish(&f, err);
-	if (ret == 0 && w->o->verbose)
+	if (ret == 0 && w->o->common.verbose)
 		fprintf(stderr, _("%s: %lu done, %lu rejected\n"), cg_progname(), f.accepted, f.rejected);
 	return ret < 0 ? -1 : cg_filter_status(&f);
 }
@@ -711,7 +698,7 @@ static int run_list(struct world *w, int revocations, struct cg_err *err)
 	json_t *ev;
 	int ret = 0;
 
-	cg_out_init(&out, stdout, w->o->line_buffered);
+	cg_out_init(&out, stdout, w->o->common.line_buffered);
 	json_object_foreach(w->passes.passes, id, ev) {
 		json_t *j;
 
@@ -775,11 +762,11 @@ static int run_print(struct world *w, char **files, int nfiles, struct cg_err *e
 	struct cg_filter f;
 	int ret;
 
-	if (cg_filter_init(&f, w->o->rejects, 0, err) < 0)
+	if (cg_filter_init(&f, w->o->common.rejects, 0, err) < 0)
 		return -1;
 	f.process = pass_record;
 	f.collect = passes;
-	f.strict = w->o->strict;
+	f.strict = w->o->common.strict;
 	ret = cg_filter_run_files(&f, files, nfiles, err);
 	if (ret == 0) {
 		ret = !strcmp(format, "svg") ? cg_cards_svg(&w->cfg, passes, &page) :
@@ -807,7 +794,7 @@ int main(int argc, char **argv)
 
 	cg_cmd_setup("cg-pass");
 	parse_options(argc, argv, &o);
-	cg_set_quiet(o.quiet);
+	cg_set_quiet(o.common.quiet);
 	memset(&w, 0, sizeof(w));
 	w.o = &o;
 	w.journal.lockfd = -1;

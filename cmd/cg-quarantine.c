@@ -87,16 +87,11 @@ enum {
 	OPT_DATE = 256,
 	OPT_DAYS,
 	OPT_EXPLAIN,
-	OPT_HOME,
 	OPT_HOUSEHOLD,
-	OPT_LINE_BUFFERED,
 	OPT_NO_FINAL_DAY_CHECK,
-	OPT_NOW,
 	OPT_OFFICER,
 	OPT_REASON,
-	OPT_REJECTS,
-	OPT_STATUS,
-	OPT_STRICT
+	OPT_STATUS
 };
 
 static const struct option options[] = {
@@ -105,19 +100,12 @@ static const struct option options[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "help", no_argument, NULL, 'h' },
-	{ "home", required_argument, NULL, OPT_HOME },
 	{ "household", required_argument, NULL, OPT_HOUSEHOLD },
-	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
 	{ "no-final-day-check", no_argument, NULL, OPT_NO_FINAL_DAY_CHECK },
-	{ "now", required_argument, NULL, OPT_NOW },
 	{ "officer", required_argument, NULL, OPT_OFFICER },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "reason", required_argument, NULL, OPT_REASON },
-	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "status", required_argument, NULL, OPT_STATUS },
-	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
+	CG_RECORD_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -150,9 +138,10 @@ static const struct subcommand subcommands[] = {
 
 struct opts {
 	const struct subcommand *sub;
-	int dry_run, explain, line_buffered, no_final_day_check, quiet, strict, verbose;
+	struct cg_common_opts common;
+	int dry_run, explain, no_final_day_check;
 	int days, add_days;
-	const char *date, *home, *now, *officer, *reason, *rejects, *status;
+	const char *date, *officer, *reason, *status;
 	char household[CG_HOUSEHOLD_LEN];
 	int has_household;
 	char **operands;
@@ -215,9 +204,9 @@ static void check_combinations(struct opts *o)
 	only_for(o->no_final_day_check, "--no-final-day-check", o, release);
 	only_for(o->officer != NULL, "--officer", o, listing);
 	only_for(o->reason != NULL, "--reason", o, reasoned);
-	only_for(o->rejects != NULL, "--rejects", o, reads);
+	only_for(o->common.rejects != NULL, "--rejects", o, reads);
 	only_for(o->status != NULL, "--status", o, listing);
-	only_for(o->strict, "--strict", o, reads);
+	only_for(o->common.strict, "--strict", o, reads);
 	if (o->add_days && strcmp(o->sub->name, "extend"))
 		usage_error(_("--days +N goes with '%s' only"), "extend");
 	if (o->reason && !strcmp(o->sub->name, "close") &&
@@ -251,13 +240,9 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
 		case 'n': o->dry_run = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'v': o->verbose = 1; break;
-		case 'V': cg_print_version();
 		case OPT_DATE: o->date = optarg; break;
 		case OPT_DAYS: parse_days(optarg, o); break;
 		case OPT_EXPLAIN: o->explain = 1; break;
-		case OPT_HOME: o->home = optarg; break;
 		case OPT_HOUSEHOLD:
 			if (cg_valid_household(optarg, o->household, &why) < 0) {
 				cg_error(_("invalid household '%s' for --household: %s"), optarg, why);
@@ -265,15 +250,13 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			}
 			o->has_household = 1;
 			break;
-		case OPT_LINE_BUFFERED: o->line_buffered = 1; break;
 		case OPT_NO_FINAL_DAY_CHECK: o->no_final_day_check = 1; break;
-		case OPT_NOW: o->now = optarg; break;
 		case OPT_OFFICER: o->officer = optarg; break;
 		case OPT_REASON: o->reason = optarg; break;
-		case OPT_REJECTS: o->rejects = optarg; break;
 		case OPT_STATUS: o->status = optarg; break;
-		case OPT_STRICT: o->strict = 1; break;
-		default: cg_usage_hint();
+		default:
+			if (!cg_common_option(c, optarg, &o->common))
+				cg_usage_hint();
 		}
 	}
 	if (optind >= argc)
@@ -305,7 +288,7 @@ struct world {
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	w->lockfd = -1;
-	if (cg_clock_init(&w->clock, o->now, err) < 0) {
+	if (cg_clock_init(&w->clock, o->common.now, err) < 0) {
 		cg_error("%s", err->msg);
 		cg_usage_hint();
 	}
@@ -314,7 +297,7 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 		for (int i = 0; i < o->noperands; i++)
 			cg_casebook_keep_events(&w->cases, o->operands[i]);
 	w->journaling = (o->sub->flags & WRITES) && !o->dry_run && !o->explain;
-	if (cg_home_open(&w->home, o->home, err) < 0 ||
+	if (cg_home_open(&w->home, o->common.home, err) < 0 ||
 	    cg_config_load(&w->cfg, &w->home, err) < 0)
 		cg_die_err(err);
 	/* What a run checks its records against must stay true until its
@@ -325,10 +308,10 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 		cg_die_err(err);
 	if (w->journaling && cg_journal_open(&w->journal, &w->home, "quarantine", err) < 0)
 		cg_die_err(err);
-	if (cg_filter_init(&w->filter, o->rejects, o->line_buffered, err) < 0)
+	if (cg_filter_init(&w->filter, o->common.rejects, o->common.line_buffered, err) < 0)
 		cg_die_err(err);
 	w->filter.clock = &w->clock;
-	w->filter.strict = o->strict;
+	w->filter.strict = o->common.strict;
 	if (w->journaling)
 		w->filter.journal = &w->journal;
 	cg_quarantine_init(&w->q, &w->cfg, &w->cases, &w->filter, cg_clock_now(&w->clock));
@@ -408,13 +391,13 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 	if (o->sub->fn) {
 		if (cg_quarantine_run(&w->q, o->sub->fn, o->operands, o->noperands, err) < 0)
 			return -1;
-		if (o->verbose && !strcmp(name, "open"))
+		if (o->common.verbose && !strcmp(name, "open"))
 			fprintf(stderr, _("%s: %lu accepted (%lu already open), %lu rejected\n"),
 				cg_progname(), w->q.accepted, w->q.existing, w->filter.rejected);
-		else if (o->verbose && !strcmp(name, "check"))
+		else if (o->common.verbose && !strcmp(name, "check"))
 			fprintf(stderr, _("%s: %lu accepted (%lu alerts), %lu rejected\n"),
 				cg_progname(), w->q.accepted, w->q.alerts, w->filter.rejected);
-		else if (o->verbose)
+		else if (o->common.verbose)
 			fprintf(stderr, _("%s: %lu accepted, %lu rejected\n"),
 				cg_progname(), w->q.accepted, w->filter.rejected);
 		return cg_filter_status(&w->filter);
@@ -424,12 +407,12 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 	if (!strcmp(name, "due")) {
 		if ((n = cg_quarantine_due(&w->q, the_day(w, o), err)) < 0)
 			return -1;
-		if (o->verbose)
+		if (o->common.verbose)
 			fprintf(stderr, _("%s: %ld cases under observation\n"), cg_progname(), n);
 	} else if (!strcmp(name, "release")) {
 		if ((n = cg_quarantine_release(&w->q, the_day(w, o), o->explain, err)) < 0)
 			return -1;
-		if (o->verbose)
+		if (o->common.verbose)
 			fprintf(stderr, o->explain ? _("%s: %ld cases not releasable\n") :
 				_("%s: %ld cases released\n"), cg_progname(), n);
 	} else {
@@ -438,7 +421,7 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		sel.household = o->has_household ? o->household : NULL;
 		if ((n = cg_quarantine_list(&w->q, &sel, err)) < 0)
 			return -1;
-		if (o->verbose)
+		if (o->common.verbose)
 			fprintf(stderr, _("%s: %ld cases\n"), cg_progname(), n);
 	}
 	return CG_EXIT_OK;
@@ -453,7 +436,7 @@ int main(int argc, char **argv)
 
 	cg_cmd_setup("cg-quarantine");
 	parse_options(argc, argv, &o);
-	cg_set_quiet(o.quiet);
+	cg_set_quiet(o.common.quiet);
 	memset(&w, 0, sizeof(w));
 	load_world(&w, &o, &err);
 	status = run(&w, &o, &err);

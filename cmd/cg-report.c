@@ -63,8 +63,7 @@ static const char usage_text[] = N_(
 "  cat reports/*.json | cg-report --merge --format text\n");
 
 enum {
-	OPT_DATE = 256, OPT_FAIL_ON, OPT_FORMAT, OPT_HOME, OPT_LINE_BUFFERED,
-	OPT_MERGE, OPT_NO_MASK, OPT_NOW, OPT_REJECTS, OPT_SINCE, OPT_STRICT,
+	OPT_DATE = 256, OPT_FAIL_ON, OPT_FORMAT, OPT_MERGE, OPT_NO_MASK, OPT_SINCE,
 	OPT_TABLE, OPT_UNTIL
 };
 
@@ -73,25 +72,19 @@ static const struct option options[] = {
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
-	{ "home", required_argument, NULL, OPT_HOME },
-	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
 	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "no-mask", no_argument, NULL, OPT_NO_MASK },
-	{ "now", required_argument, NULL, OPT_NOW },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "table", required_argument, NULL, OPT_TABLE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
+	CG_RECORD_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
 struct opts {
-	const char *date, *since, *until, *format, *table, *home, *now, *rejects;
-	int merge, no_mask, fail_on_warnings, line_buffered, quiet, strict, verbose;
+	struct cg_common_opts common;
+	const char *date, *since, *until, *format, *table;
+	int merge, no_mask, fail_on_warnings;
 	int fmt;
 };
 
@@ -135,9 +128,6 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, "hqvV", options, NULL)) != -1) {
 		switch (c) {
 		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
-		case 'q': o->quiet = 1; break;
-		case 'v': o->verbose = 1; break;
-		case 'V': cg_print_version();
 		case OPT_DATE: o->date = optarg; break;
 		case OPT_FAIL_ON:
 			if (strcmp(optarg, "warnings"))
@@ -145,17 +135,14 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			o->fail_on_warnings = 1;
 			break;
 		case OPT_FORMAT: o->format = optarg; break;
-		case OPT_HOME: o->home = optarg; break;
-		case OPT_LINE_BUFFERED: o->line_buffered = 1; break;
 		case OPT_MERGE: o->merge = 1; break;
 		case OPT_NO_MASK: o->no_mask = 1; break;
-		case OPT_NOW: o->now = optarg; break;
-		case OPT_REJECTS: o->rejects = optarg; break;
 		case OPT_SINCE: o->since = optarg; break;
-		case OPT_STRICT: o->strict = 1; break;
 		case OPT_TABLE: o->table = optarg; break;
 		case OPT_UNTIL: o->until = optarg; break;
-		default: cg_usage_hint();
+		default:
+			if (!cg_common_option(c, optarg, &o->common))
+				cg_usage_hint();
 		}
 	}
 	check_options(o);
@@ -186,7 +173,7 @@ static int write_report(const json_t *rep, const struct opts *o, struct cg_err *
 {
 	if (cg_report_write(rep, o->fmt, o->table, stdout, err) < 0)
 		return -1;
-	if (o->line_buffered && fflush(stdout) == EOF)
+	if (o->common.line_buffered && fflush(stdout) == EOF)
 		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write to standard output"));
 	return 0;
 }
@@ -255,8 +242,8 @@ static int run_merge(const struct opts *o, cg_time_t now, char **files, int nfil
 	if (!m)
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 	cg_report_reader_init(&rd, NULL);
-	rd.rejects = open_rejects(o->rejects, err);
-	rd.strict = o->strict;
+	rd.rejects = open_rejects(o->common.rejects, err);
+	rd.strict = o->common.strict;
 	if (!nfiles) {
 		files = dash;
 		nfiles = 1;
@@ -276,7 +263,7 @@ static int run_merge(const struct opts *o, cg_time_t now, char **files, int nfil
 		if (ret < 0)
 			goto fail;
 	}
-	if (close_rejects(rd.rejects, o->rejects, err) < 0)
+	if (close_rejects(rd.rejects, o->common.rejects, err) < 0)
 		goto fail;
 	rd.rejects = NULL;
 	if (rd.stopped) {
@@ -291,7 +278,7 @@ static int run_merge(const struct opts *o, cg_time_t now, char **files, int nfil
 		return -1;
 	}
 	status = status_of(rep, o, status);
-	if (o->verbose)
+	if (o->common.verbose)
 		fprintf(stderr, _("%s: %lu reports merged, %lu rejected\n"), cg_progname(),
 			(unsigned long)json_integer_value(json_object_get(json_object_get(rep, "compound"), "count")),
 			rd.rejected);
@@ -320,7 +307,7 @@ static int run_report(const struct opts *o, cg_time_t now, char **files, int nfi
 	json_t *rep;
 	int status = CG_EXIT_OK;
 
-	if (cg_home_open(&home, o->home, err) < 0 || cg_config_load(&cfg, &home, err) < 0)
+	if (cg_home_open(&home, o->common.home, err) < 0 || cg_config_load(&cfg, &home, err) < 0)
 		cg_die_err(err);
 	ro.cfg = &cfg;
 	ro.now = now;
@@ -342,10 +329,10 @@ static int run_report(const struct opts *o, cg_time_t now, char **files, int nfi
 	if (!(r = cg_report_new(&ro)))
 		cg_die(CG_EXIT_SYSTEM, "%s", _("out of memory"));
 	cg_report_reader_init(&rd, r);
-	rd.rejects = open_rejects(o->rejects, err);
-	rd.strict = o->strict;
+	rd.rejects = open_rejects(o->common.rejects, err);
+	rd.strict = o->common.strict;
 	rd.lib_verify = !ro.fast;
-	rd.progress = !o->quiet && isatty(STDERR_FILENO);
+	rd.progress = !o->common.quiet && isatty(STDERR_FILENO);
 
 	for (int i = 0; i < nfiles && !rd.stopped; i++)
 		if (cg_report_read_file(&rd, files[i], err) < 0)
@@ -363,7 +350,7 @@ static int run_report(const struct opts *o, cg_time_t now, char **files, int nfi
 			goto fail;
 	}
 	cg_report_reader_done(&rd);
-	if (close_rejects(rd.rejects, o->rejects, err) < 0) {
+	if (close_rejects(rd.rejects, o->common.rejects, err) < 0) {
 		rd.rejects = NULL;
 		goto fail;
 	}
@@ -388,7 +375,7 @@ static int run_report(const struct opts *o, cg_time_t now, char **files, int nfi
 		return -1;
 	}
 	status = status_of(rep, o, status);
-	if (o->verbose)
+	if (o->common.verbose)
 		fprintf(stderr, _("%s: %lu check-ins, %lu pass events, %lu case events, "
 				  "%lu unknown, %lu outside the period, %lu rejected; "
 				  "%zu journals, %zu warnings; %.2f s\n"),
@@ -421,8 +408,8 @@ int main(int argc, char **argv)
 
 	cg_cmd_setup("cg-report");
 	parse_options(argc, argv, &o);
-	cg_set_quiet(o.quiet);
-	if (cg_clock_init(&clock_, o.now, &err) < 0)
+	cg_set_quiet(o.common.quiet);
+	if (cg_clock_init(&clock_, o.common.now, &err) < 0)
 		usage_error("%s", err.msg);
 	if (o.merge)
 		status = run_merge(&o, cg_clock_now(&clock_), argv + optind, argc - optind, &err);

@@ -83,13 +83,11 @@ enum {
 	OPT_FORMAT,
 	OPT_FROM_START,
 	OPT_GZIP_LEVEL,
-	OPT_HOME,
 	OPT_INSECURE,
 	OPT_KEEP_GOING,
 	OPT_MAX_RETRIES,
 	OPT_MAX_TIME,
 	OPT_NO_GZIP,
-	OPT_NOW,
 	OPT_PIN,
 	OPT_REDACT,
 	OPT_TABLE,
@@ -110,15 +108,12 @@ static const struct option options[] = {
 	{ "from-start", no_argument, NULL, OPT_FROM_START },
 	{ "gzip-level", required_argument, NULL, OPT_GZIP_LEVEL },
 	{ "help", no_argument, NULL, 'h' },
-	{ "home", required_argument, NULL, OPT_HOME },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
 	{ "max-retries", required_argument, NULL, OPT_MAX_RETRIES },
 	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
 	{ "no-gzip", no_argument, NULL, OPT_NO_GZIP },
-	{ "now", required_argument, NULL, OPT_NOW },
 	{ "pin", required_argument, NULL, OPT_PIN },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "redact", no_argument, NULL, OPT_REDACT },
 	{ "stream", required_argument, NULL, 's' },
 	{ "table", required_argument, NULL, OPT_TABLE },
@@ -126,18 +121,18 @@ static const struct option options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
 	{ "url", required_argument, NULL, OPT_URL },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
+	CG_BASIC_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
 struct opts {
-	int dry_run, from_start, insecure, keep_going, no_gzip, quiet, redact, verbose;
+	struct cg_common_opts common;
+	int dry_run, from_start, insecure, keep_going, no_gzip, redact;
 	int max_retries, gzip_level;
 	double backoff_base, backoff_cap, max_time, timeout;
 	size_t batch_bytes, batch_records;
 	unsigned streams;
-	const char *cacert, *format, *home, *now, *pin, *table, *target, *token_file, *url;
+	const char *cacert, *format, *pin, *table, *target, *token_file, *url;
 };
 
 static void usage_error(const char *fmt, const char *arg)
@@ -180,13 +175,10 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
 		case 'n': o->dry_run = 1; break;
-		case 'q': o->quiet = 1; break;
 		case 's':
 			if (cg_sync_streams_parse(optarg, &o->streams) < 0)
 				usage_error(_("invalid --stream '%s' (checkin, pass, quarantine)"), optarg);
 			break;
-		case 'v': o->verbose = 1; break;
-		case 'V': cg_print_version();
 		case OPT_BACKOFF_BASE: o->backoff_base = parse_secs(optarg, "--backoff-base"); break;
 		case OPT_BACKOFF_CAP: o->backoff_cap = parse_secs(optarg, "--backoff-cap"); break;
 		case OPT_BATCH_BYTES:
@@ -204,13 +196,11 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_FROM_START: o->from_start = 1; break;
 		case OPT_GZIP_LEVEL: o->gzip_level = parse_int(optarg, 1, 9); break;
-		case OPT_HOME: o->home = optarg; break;
 		case OPT_INSECURE: o->insecure = 1; break;
 		case OPT_KEEP_GOING: o->keep_going = 1; break;
 		case OPT_MAX_RETRIES: o->max_retries = parse_int(optarg, 0, 1000); break;
 		case OPT_MAX_TIME: o->max_time = parse_secs(optarg, "--max-time"); break;
 		case OPT_NO_GZIP: o->no_gzip = 1; break;
-		case OPT_NOW: o->now = optarg; break;
 		case OPT_PIN: o->pin = optarg; break;
 		case OPT_REDACT: o->redact = 1; break;
 		case OPT_TABLE: o->table = optarg; break;
@@ -222,7 +212,9 @@ static void parse_options(int argc, char **argv, struct opts *o)
 				usage_error(_("invalid --url '%s' (http:// or https://)"), optarg);
 			o->url = optarg;
 			break;
-		default: cg_usage_hint();
+		default:
+			if (!cg_common_option(c, optarg, &o->common))
+				cg_usage_hint();
 		}
 	}
 	if (optind >= argc) {
@@ -290,11 +282,11 @@ static void setup_sync(struct cg_sync *s, const struct opts *o)
 	s->dry_run = o->dry_run;
 	s->keep_going = o->keep_going;
 	s->from_start = o->from_start;
-	s->verbose = o->verbose;
+	s->verbose = o->common.verbose;
 	s->http_opts.cacert = o->cacert;
 	s->http_opts.pin = o->pin;
 	s->http_opts.insecure = o->insecure;
-	s->http_opts.verbose = o->verbose;
+	s->http_opts.verbose = o->common.verbose;
 	if (o->insecure)
 		cg_warning(_("--insecure: the server's certificate is not checked"));
 }
@@ -346,7 +338,7 @@ static int run_push(struct cg_sync *s, const struct opts *o, struct cg_config *c
 		cg_sync_target_release(&t);
 		return -1;
 	}
-	if (!from_stdin && isatty(STDERR_FILENO) && !o->quiet) {
+	if (!from_stdin && isatty(STDERR_FILENO) && !o->common.quiet) {
 		s->progress = progress_bar;
 		s->progress_ctx = (void *)cg_progname();
 	}
@@ -461,18 +453,18 @@ int main(int argc, char **argv)
 
 	cg_cmd_setup("cg-sync");
 	parse_options(argc, argv, &o);
-	cg_set_quiet(o.quiet);
+	cg_set_quiet(o.common.quiet);
 	cmd = argv[optind++];
 	if (strcmp(cmd, "push") && strcmp(cmd, "status") && strcmp(cmd, "dead"))
 		usage_error(_("unknown command '%s' (push, status or dead)"), cmd);
 	if (sodium_init() < 0)
 		cg_die(CG_EXIT_SYSTEM, "%s", _("cannot initialise libsodium"));
 	cg_sync_init(&s);
-	if (cg_clock_init(&s.clock, o.now, &err) < 0) {
+	if (cg_clock_init(&s.clock, o.common.now, &err) < 0) {
 		cg_error("%s", err.msg);
 		cg_usage_hint();
 	}
-	if (cg_home_open(&home, o.home, &err) < 0)
+	if (cg_home_open(&home, o.common.home, &err) < 0)
 		cg_die_err(&err);
 	if (cg_config_load(&cfg, &home, &err) < 0)
 		cg_die_err(&err);

@@ -43,6 +43,21 @@ void cg_print_version(void)
 	exit(fflush(stdout) == 0 ? CG_EXIT_OK : CG_EXIT_SYSTEM);
 }
 
+int cg_common_option(int c, const char *arg, struct cg_common_opts *o)
+{
+	switch (c) {
+	case CG_OPT_HOME: o->home = arg; return 1;
+	case CG_OPT_LINE_BUFFERED: o->line_buffered = 1; return 1;
+	case CG_OPT_NOW: o->now = arg; return 1;
+	case CG_OPT_REJECTS: o->rejects = arg; return 1;
+	case CG_OPT_STRICT: o->strict = 1; return 1;
+	case 'q': o->quiet = 1; return 1;
+	case 'v': o->verbose = 1; return 1;
+	case 'V': cg_print_version();
+	default: return 0;
+	}
+}
+
 int cg_parse_size(const char *s, size_t *out)
 {
 	char *end;

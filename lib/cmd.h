@@ -1,6 +1,8 @@
 #ifndef CG_CMD_H
 #define CG_CMD_H
 
+#include <getopt.h>
+
 /*
  * What every command's main does first: program name for messages, locale
  * and message catalog, umask 077 so every file created is private, SIGPIPE
@@ -26,6 +28,48 @@ void cg_print_version(void) __attribute__((noreturn));
 #else
 #define CG_FREE_AT_EXIT 0
 #endif
+
+/*
+ * The options the commands share, parsed in one place so that they mean
+ * the same everywhere.  A command lists CG_BASIC_OPTIONS (--home, --now,
+ * -q, -v, -V), or CG_RECORD_OPTIONS (those, and --line-buffered,
+ * --rejects, --strict for commands that read records), in its
+ * getopt_long table, puts "qvV" in its short options, and hands every
+ * option its own switch does not know to cg_common_option.
+ */
+enum {
+	CG_OPT_HOME = 0x1000,
+	CG_OPT_LINE_BUFFERED,
+	CG_OPT_NOW,
+	CG_OPT_REJECTS,
+	CG_OPT_STRICT
+};
+
+#define CG_BASIC_OPTIONS \
+	{ "home", required_argument, NULL, CG_OPT_HOME }, \
+	{ "now", required_argument, NULL, CG_OPT_NOW }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "version", no_argument, NULL, 'V' }
+
+#define CG_RECORD_OPTIONS \
+	CG_BASIC_OPTIONS, \
+	{ "line-buffered", no_argument, NULL, CG_OPT_LINE_BUFFERED }, \
+	{ "rejects", required_argument, NULL, CG_OPT_REJECTS }, \
+	{ "strict", no_argument, NULL, CG_OPT_STRICT }
+
+struct cg_common_opts {
+	const char *home;	/* --home; NULL: $CG_HOME, then the default */
+	const char *now;	/* --now; NULL: the clock */
+	const char *rejects;	/* --rejects FILE */
+	int line_buffered, quiet, strict, verbose;
+};
+
+/*
+ * Take option c (its argument arg) into o: 1 when it is a common option,
+ * 0 when not.  -V prints the version and exits.
+ */
+int cg_common_option(int c, const char *arg, struct cg_common_opts *o);
 
 /* Parse a size with an optional k/M/G suffix; 0 or -1. */
 int cg_parse_size(const char *s, size_t *out);

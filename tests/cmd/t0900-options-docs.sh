@@ -38,9 +38,29 @@ cmd_sources() {
 }
 
 # table_longs SOURCE...: the names of the { "name", ... } entries of the
-# getopt_long table options[].
+# getopt_long table options[], with those of the shared option lists
+# (CG_RECORD_OPTIONS, ...) it names.
 table_longs() {
-	sed -n '/struct option options\[\]/,/^};/s/^[[:space:]]*{[[:space:]]*"\([^"]*\)".*/--\1/p' "$@"
+	sed -n '/struct option options\[\]/,/^};/p' "$@" >"$TRASH/table.c" &&
+	entry_longs "$TRASH/table.c" &&
+	for tl_macro in $(grep -o 'CG_[A-Z]*_OPTIONS' "$TRASH/table.c"); do
+		macro_longs "$tl_macro"
+	done
+}
+
+entry_longs() {
+	sed -n 's/^[[:space:]]*{[[:space:]]*"\([^"]*\)".*/--\1/p' "$1"
+}
+
+# macro_longs NAME: the long options of lib/cmd.h's list NAME, and of the
+# lists it names in turn.
+macro_longs() {
+	sed -n "/^#define $1 /,/[^\\\\]\$/p" "$SRC_DIR/lib/cmd.h" >"$TRASH/$1.h" &&
+	test -s "$TRASH/$1.h" &&
+	entry_longs "$TRASH/$1.h" &&
+	for ml_inner in $(grep -o 'CG_[A-Z]*_OPTIONS' "$TRASH/$1.h" | grep -v "^$1\$"); do
+		macro_longs "$ml_inner"
+	done
 }
 
 # table_shorts SOURCE...: the short options of getopt_long's option string.
