@@ -173,12 +173,17 @@ static int fail(char *why, size_t whylen, const char *fmt, const char *arg)
 	return -1;
 }
 
-static const char *pick_class(const json_t *in, const struct cg_issue_opts *o)
+/* The class asked for: --class, else the record's, else by what it holds;
+ * NULL with why when the record's is not a string. */
+static const char *pick_class(const json_t *in, const struct cg_issue_opts *o,
+			      char *why, size_t whylen)
 {
-	const char *cls = json_string_value(json_object_get(in, "class"));
+	const char *cls;
 	int person = json_object_get(in, "id_no") || json_object_get(in, "phone") ||
 		     json_object_get(in, "name");
 
+	if (cg_field_string(in, "class", 0, &cls, why, whylen) < 0)
+		return NULL;
 	if (o->class_)
 		return o->class_;
 	if (cls)
@@ -361,13 +366,15 @@ json_t *cg_pass_issue(struct cg_pass_ctx *c, const json_t *in,
 		      const struct cg_issue_opts *o, cg_time_t now, int *existing,
 		      char *why, size_t whylen)
 {
-	const char *cls = pick_class(in, o);
+	const char *cls = pick_class(in, o, why, whylen);
 	json_t *rec = json_copy((json_t *)in);	/* normalising edits a copy */
 	const json_t *have;
 	json_t *ev = NULL;
 	cg_time_t from, until;
 
 	*existing = 0;
+	if (!cls)
+		goto out;
 	if (!json_object_get(c->cfg->pass_classes, cls)) {
 		fail(why, whylen, _("unknown pass class '%s' (see passes.classes in config.json)"), cls);
 		goto out;

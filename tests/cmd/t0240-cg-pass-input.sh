@@ -31,7 +31,9 @@ test_expect_success 'wrong types' '
 	check_bad "{\"name\":\"王五\",\"id_no\":110101199003074514}" "id_no.* must be a string" &&
 	check_bad "{\"name\":\"\",\"phone\":\"13900001111\"}" "name.* must be a non-empty string" &&
 	check_bad "{\"plate\":12345,\"household\":\"1-1-101\"}" "plate.* must be a non-empty string" &&
-	check_bad "{\"name\":\"王五\",\"phone\":\"13900001111\",\"valid_until\":\"soon\"}" "valid_until.* is not"
+	check_bad "{\"name\":\"王五\",\"phone\":\"13900001111\",\"valid_until\":\"soon\"}" "valid_until.* is not" &&
+	check_bad "{\"name\":\"王五\",\"phone\":\"13900001111\",\"class\":5}" "class.* must be a string" &&
+	check_bad "{\"name\":\"王五\",\"phone\":\"13900001111\",\"class\":null}" "class.* must be a string"
 '
 
 test_expect_success 'missing fields: no holder, a vehicle pass without a plate' '
