@@ -129,7 +129,9 @@ struct world {
 	struct cg_journal journal;
 };
 
-static void load_day(struct world *w, const char *day, struct cg_err *err)
+/* Read a day's journal, checking its chain; with learn, remember its
+ * readings for re-measuring. */
+static void load_day(struct world *w, const char *day, int learn, struct cg_err *err)
 {
 	struct cg_journal_reader jr;
 	json_t *rec;
@@ -137,7 +139,9 @@ static void load_day(struct world *w, const char *day, struct cg_err *err)
 
 	if (cg_journal_reader_open_stream(&jr, &w->home, "checkin", day, err) < 0)
 		cg_die_err(err);
-	while ((st = cg_journal_reader_next(&jr, &rec, err)) > 0) {
+	while ((st = cg_journal_reader_next(&jr, learn ? &rec : NULL, err)) > 0) {
+		if (!learn)
+			continue;
 		cg_checkin_note(&w->checkin, rec);
 		json_decref(rec);
 	}
@@ -147,8 +151,10 @@ static void load_day(struct world *w, const char *day, struct cg_err *err)
 }
 
 /*
- * Only re-measuring needs earlier readings: those within the wait, which
- * after midnight reaches into yesterday's journal.
+ * Today's journal is read whole before anything is added to it: an append
+ * looks only at the last line, and a chain damaged further up must not be
+ * sealed over.  Only re-measuring needs earlier readings: those within
+ * the wait, which after midnight reaches into yesterday's journal.
  */
 static void load_recent(struct world *w, struct cg_err *err)
 {
@@ -156,13 +162,11 @@ static void load_recent(struct world *w, struct cg_err *err)
 	int wait = w->cfg.policy.remeasure_wait_min;
 	char day[CG_DATE_LEN], before[CG_DATE_LEN];
 
-	if (!wait)
-		return;
 	cg_time_date(now, day);
 	cg_time_date(now - (cg_time_t)wait * 60, before);
-	if (strcmp(before, day))
-		load_day(w, before, err);
-	load_day(w, day, err);
+	if (wait && strcmp(before, day))
+		load_day(w, before, 1, err);
+	load_day(w, day, wait != 0, err);
 }
 
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)
@@ -183,7 +187,8 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	cg_checkin_init(&w->checkin, &w->cfg, &w->passes, &w->cases);
 	w->pass = (struct cg_pass_ctx){ &w->cfg, &w->passes, &w->cases, &w->keys, NULL, 0 };
 	w->checkin.pass = &w->pass;
-	load_recent(w, err);
+	if (!o->verify)
+		load_recent(w, err);
 	if (!o->dry_run && !o->verify &&
 	    cg_journal_open(&w->journal, &w->home, "checkin", err) < 0)
 		cg_die_err(err);

@@ -711,6 +711,10 @@ int cg_journal_reader_open(struct cg_journal_reader *jr, int dirfd,
 		open_name = gzname;
 		snprintf(jr->label, sizeof(jr->label), "%s.gz", label);
 	}
+	/* A journal is never read through a symbolic link, as it is never
+	 * written through one. */
+	if (!S_ISREG(st.st_mode))
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("'%s' is not a regular file"), jr->label);
 	if (cg_jsonl_reader_open(&jr->in, dirfd, open_name, jr->label,
 				 CG_JOURNAL_MAX_LINE, err) < 0)
 		return -1;

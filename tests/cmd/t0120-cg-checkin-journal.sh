@@ -67,7 +67,17 @@ test_expect_success 'a damaged last line refuses appends with exit 6, nothing pr
 	sed -i "\$s/\"chain\":\"/\"chain\":\"x/" "$J/2026-01-25.jsonl" &&
 	three | test_expect_code 6 cg-checkin --now "$NOW" >out 2>err &&
 	test_must_fail test -s out &&
-	grep -q "journal damaged at its last line" err &&
+	grep -q "2026-01-25.jsonl:6: journal damaged" err &&
+	cp saved "$J/2026-01-25.jsonl"
+'
+
+test_expect_success 'damage further up refuses appends too: nothing is sealed over it' '
+	sed -i "2s/36.5/39.5/" "$J/2026-01-25.jsonl" &&
+	cp "$J/2026-01-25.jsonl" damaged &&
+	three | test_expect_code 6 cg-checkin --now "$NOW" >out 2>err &&
+	test_must_fail test -s out &&
+	grep -q "2026-01-25.jsonl:2: journal damaged: chain mismatch" err &&
+	test_cmp damaged "$J/2026-01-25.jsonl" &&
 	cp saved "$J/2026-01-25.jsonl"
 '
 
