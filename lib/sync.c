@@ -193,6 +193,7 @@ void cg_sync_release(struct cg_sync *s)
 		deflateEnd(&s->z);
 	json_decref(s->cursor);
 	json_decref(s->before);
+	json_decref(s->days_read);
 	cg_buf_release(&s->body);
 	cg_buf_release(&s->file);
 	if (s->auth) {
@@ -389,10 +390,31 @@ int cg_sync_record(struct cg_buf *out, const char *line, size_t len,
 
 static json_t *fresh_cursor(const char *target)
 {
-	return json_pack("{s:s, s:I, s:n, s:{s:s, s:I}, s:{s:I}, s:{s:I}}",
+	return json_pack("{s:s, s:I, s:n, s:{s:s, s:I, s:{}}, s:{s:I}, s:{s:I}}",
 			 "target", target, "batches", (json_int_t)0, "last_success",
-			 "checkin", "file", "", "seq", (json_int_t)0,
+			 "checkin", "file", "", "seq", (json_int_t)0, "days",
 			 "pass", "seq", (json_int_t)0, "quarantine", "seq", (json_int_t)0);
+}
+
+/* Each entry of a check-in cursor's "days": {"seq":N,"bytes":N,"mtime_ns":N,"gz":B}. */
+static int days_valid(const json_t *days)
+{
+	const char *day;
+	json_t *e;
+	int y, m, d;
+
+	if (!days)
+		return 1;
+	if (!json_is_object(days))
+		return 0;
+	json_object_foreach((json_t *)days, day, e)
+		if (cg_date_parse(day, &y, &m, &d) < 0 ||
+		    !json_is_integer(json_object_get(e, "seq")) ||
+		    !json_is_integer(json_object_get(e, "bytes")) ||
+		    !json_is_integer(json_object_get(e, "mtime_ns")) ||
+		    !json_is_boolean(json_object_get(e, "gz")))
+			return 0;
+	return 1;
 }
 
 static int cursor_valid(const json_t *c)
@@ -402,7 +424,8 @@ static int cursor_valid(const json_t *c)
 	int y, m, d;
 
 	if (!json_is_object(c) || !json_is_integer(json_object_get(c, "batches")) ||
-	    !file || (*file && cg_date_parse(file, &y, &m, &d) < 0))
+	    !file || (*file && cg_date_parse(file, &y, &m, &d) < 0) ||
+	    !days_valid(json_object_get(ci, "days")))
 		return 0;
 	for (int i = 0; i < 3; i++) {
 		const json_t *seq = json_object_get(json_object_get(c, stream_names[i]), "seq");
@@ -1120,7 +1143,8 @@ static int flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err
 	if (!s->nrec)
 		return 0;
 	after = !s->use_outbox ? json_null() : s->last_day[0] ?
-		json_pack("{s:s, s:I}", "file", s->last_day, "seq", (json_int_t)s->last_seq) :
+		json_pack("{s:s, s:I, s:o*}", "file", s->last_day, "seq", (json_int_t)s->last_seq,
+			  "days", json_deep_copy(s->days_read)) :
 		json_pack("{s:I}", "seq", (json_int_t)s->last_seq);
 	if (s->dry_run) {
 		ret = cg_out_line(s->out, s->body.buf, s->body.len, err);
@@ -1196,8 +1220,12 @@ static int push_reader(struct cg_sync *s, struct cg_journal_reader *jr, const ch
 				 stream, (unsigned long long)jr->seq);
 		if (add_record(s, jr->line, jr->len, rid, table, err) < 0)
 			return -1;
-		snprintf(s->last_day, sizeof(s->last_day), "%s", day ? day : "");
-		s->last_seq = jr->seq;
+		/* A day back-filled behind the cursor's file leaves the
+		 * file and seq where they are: "days" says what was sent. */
+		if (!day || strcmp(day, s->last_day) >= 0) {
+			snprintf(s->last_day, sizeof(s->last_day), "%s", day ? day : "");
+			s->last_seq = jr->seq;
+		}
 		if (!batch_full(s))
 			continue;
 		st = flush_batch(s, stream, err);
@@ -1205,6 +1233,85 @@ static int push_reader(struct cg_sync *s, struct cg_journal_reader *jr, const ch
 			return -1;
 	}
 	return s->stop ? 0 : st;
+}
+
+/*
+ * A check-in day's journal file as it is now: size, modification time and
+ * whether it is compressed.  Taken before the day is read, so that a day
+ * that grows while or after it is read never looks unchanged.
+ */
+struct day_stamp {
+	json_int_t bytes, mtime_ns;
+	int gz;
+};
+
+static int stamp_day(struct cg_sync *s, const char *day, struct day_stamp *out,
+		     struct cg_err *err)
+{
+	int dfd = cg_home_dir(s->home, "journal/checkin", 0, err);
+	char name[CG_DATE_LEN + 16];
+	struct stat st;
+	int found;
+
+	if (dfd < 0)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	snprintf(name, sizeof(name), "%s.jsonl", day);
+	found = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (!found) {
+		snprintf(name, sizeof(name), "%s.jsonl.gz", day);
+		found = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		out->gz = found;
+	}
+	close(dfd);
+	if (found) {
+		out->bytes = (json_int_t)st.st_size;
+		out->mtime_ns = (json_int_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	}
+	return 0;
+}
+
+/*
+ * Whether check-in day `day` has records to send (1, after *skip) or not
+ * (0).  Days from the cursor's file on are read as always.  Days before it
+ * were read to their end, and "days" says how they looked then; one that
+ * changed since, back-filled with cg-checkin --now, is read again after
+ * what was sent of it, and one begun since is read whole.  A cursor from
+ * before "days" (days NULL) passes them by, as it always did.
+ */
+static int day_todo(struct cg_sync *s, const json_t *days, const char *day,
+		    const json_t *cur, struct day_stamp *stamp, uint64_t *skip,
+		    struct cg_err *err)
+{
+	const char *from = json_string_value(json_object_get(cur, "file"));
+	int c = strcmp(day, from ? from : "");
+	const json_t *e;
+
+	if (stamp_day(s, day, stamp, err) < 0)
+		return -1;
+	*skip = c ? 0 : (uint64_t)json_integer_value(json_object_get(cur, "seq"));
+	if (c >= 0)
+		return 1;
+	if (!days)
+		return 0;
+	if (!(e = json_object_get(days, day)))
+		return 1;
+	if (json_integer_value(json_object_get(e, "bytes")) == stamp->bytes &&
+	    json_integer_value(json_object_get(e, "mtime_ns")) == stamp->mtime_ns &&
+	    json_is_true(json_object_get(e, "gz")) == stamp->gz)
+		return 0;
+	*skip = (uint64_t)json_integer_value(json_object_get(e, "seq"));
+	return 1;
+}
+
+/* Remember that a day was read to its end, up to seq, looking as stamped. */
+static void note_day_read(struct cg_sync *s, const char *day, uint64_t seq,
+			  const struct day_stamp *stamp)
+{
+	if (s->days_read)
+		json_object_set_new(s->days_read, day, json_pack("{s:I, s:I, s:I, s:b}",
+			"seq", (json_int_t)seq, "bytes", stamp->bytes,
+			"mtime_ns", stamp->mtime_ns, "gz", stamp->gz));
 }
 
 static int push_stream(struct cg_sync *s, int idx, struct cg_err *err)
@@ -1219,32 +1326,44 @@ static int push_stream(struct cg_sync *s, int idx, struct cg_err *err)
 	if (idx == 0) {
 		json_t *days, *d;
 		size_t i;
-		char from[CG_DATE_LEN];
-		/* Copies: settling a batch replaces the cursor's objects. */
-		uint64_t seq = (uint64_t)json_integer_value(json_object_get(cur, "seq"));
+		/* A copy: settling a batch replaces the cursor's objects. */
+		json_t *start = json_deep_copy(cur);
 
-		snprintf(from, sizeof(from), "%s", json_string_value(json_object_get(cur, "file")));
-
-		if (cg_journal_days(s->home, &days, err) < 0)
+		json_decref(s->days_read);
+		s->days_read = json_deep_copy(json_object_get(start, "days"));
+		snprintf(s->last_day, sizeof(s->last_day), "%s",
+			 json_string_value(json_object_get(start, "file")) ?: "");
+		s->last_seq = (uint64_t)json_integer_value(json_object_get(start, "seq"));
+		if (cg_journal_days(s->home, &days, err) < 0) {
+			json_decref(start);
 			return -1;
-		/* Days before the cursor's are finished: cg-checkin writes
-		 * to the day of its clock. */
+		}
 		json_array_foreach(days, i, d) {
 			const char *day = json_string_value(d);
-			int c = strcmp(day, from);
+			struct day_stamp stamp;
+			uint64_t skip;
+			int todo = day_todo(s, json_object_get(start, "days"), day, start,
+					    &stamp, &skip, err);
 
-			if (c < 0)
+			if (todo <= 0) {
+				ret = todo;
+				if (ret < 0)
+					break;
 				continue;
+			}
 			if (cg_journal_reader_open_stream(&jr, s->home, stream, day, err) < 0) {
 				ret = -1;
 				break;
 			}
-			ret = push_reader(s, &jr, stream, day, c ? 0 : seq, err);
+			ret = push_reader(s, &jr, stream, day, skip, err);
+			if (ret == 0 && !s->stop)
+				note_day_read(s, day, jr.seq, &stamp);
 			cg_journal_reader_release(&jr);
 			if (ret < 0 || s->stop)
 				break;
 		}
 		json_decref(days);
+		json_decref(start);
 	} else {
 		if (cg_journal_reader_open_stream(&jr, s->home, stream, NULL, err) < 0)
 			return -1;
@@ -1291,7 +1410,8 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err)
 			if (s->streams & (1u << i))
 				json_object_set_new(s->cursor, stream_names[i],
 						    i ? json_pack("{s:I}", "seq", (json_int_t)0) :
-						    json_pack("{s:s, s:I}", "file", "", "seq", (json_int_t)0));
+						    json_pack("{s:s, s:I, s:{}}", "file", "", "seq",
+							      (json_int_t)0, "days"));
 		if (!s->dry_run && save_cursor(s, err) < 0)
 			return -1;
 	}
@@ -1386,22 +1506,26 @@ static int count_after(struct cg_sync *s, const json_t *cursor, unsigned streams
 		if (i == 0) {
 			json_t *days, *d;
 			size_t k;
-			const char *from = json_string_value(json_object_get(cur, "file"));
 
 			if (cg_journal_days(s->home, &days, err) < 0)
 				return -1;
 			json_array_foreach(days, k, d) {
-				int c = from ? strcmp(json_string_value(d), from) : 1;
+				struct day_stamp stamp;
+				uint64_t from_seq;
+				int todo = day_todo(s, json_object_get(cur, "days"),
+						    json_string_value(d), cur, &stamp, &from_seq, err);
 
-				if (c < 0)
-					continue;
-				if (cg_journal_reader_open_stream(&jr, s->home, stream_names[i],
-								  json_string_value(d), err) < 0 ||
-				    cg_journal_verify(&jr, err) < 0) {
+				if (todo < 0 ||
+				    (todo && (cg_journal_reader_open_stream(&jr, s->home, stream_names[i],
+									    json_string_value(d), err) < 0 ||
+					      cg_journal_verify(&jr, err) < 0))) {
 					json_decref(days);
 					return -1;
 				}
-				*n += (json_int_t)jr.seq - (json_int_t)(c ? 0 : skip);
+				if (!todo)
+					continue;
+				if (jr.seq > from_seq)
+					*n += (json_int_t)(jr.seq - from_seq);
 				cg_journal_reader_release(&jr);
 			}
 			json_decref(days);

@@ -122,6 +122,9 @@ struct cg_sync {
 	int use_outbox;			/* journal mode: cursor and outbox */
 	char last_day[16];		/* where the last record added came from */
 	uint64_t last_seq;
+	json_t *days_read;		/* check-in days read to their end: the
+					 * cursor's "days"; NULL for a cursor
+					 * from before it had them */
 };
 
 /* Set every option to its default.  s->home etc. are filled in by the
