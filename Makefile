@@ -2,7 +2,7 @@
 #
 #   make                build libcg and the five commands into $(O)/
 #   make check          unit and command tests, then again under ASan+UBSan
-#   make demo           a day of gate check-ins on the default data directory
+#   make demo           a day of gate check-ins on a fresh $(O)/demo/cg
 #   make bench          the performance figures the issues ask for
 #   make install        PREFIX=/usr/local DESTDIR=
 #   V=1                 show full commands
@@ -152,7 +152,9 @@ check: deps
 	@$(MAKE) --no-print-directory O=build-san SANITIZE=1 all
 	@tests/run $(O) build-san
 
-demo: deps
+# Only what building and running the commands needs, not the test tools.
+demo:
+	@scripts/deps --build
 	@$(MAKE) --no-print-directory all
 	@O=$(O) scripts/demo
 
