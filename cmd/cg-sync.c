@@ -66,7 +66,7 @@ static const char usage_text[] = N_(
 "or the dead letters), 6 a journal or the outbox is damaged.\n"
 "\n"
 "Examples:\n"
-"  cg-sync push --target city --url https://city.example/ingest --from-start\n"
+"  cg-sync push --from-start city   (city: a target in config.json)\n"
 "  cg-sync push city\n"
 "  cg-sync push --url http://127.0.0.1:8123/ --format clickhouse --target ch\n"
 "  cg-report --date 2026-01-25 | cg-sync push --url https://street.example/r -\n"
@@ -324,6 +324,8 @@ static int run_push(struct cg_sync *s, const struct opts *o, struct cg_config *c
 	}
 	if (!name && from_stdin && o->url)
 		name = "stdin";
+	if (!name && from_stdin && !o->url)
+		usage_error("%s", _("push - needs --url: standard input goes to no named target"));
 	if (!name && pick_default_target(cfg, &name) < 0) {
 		cg_error(o->url ? _("--target NAME is needed with --url: the name keys the cursor") :
 			 _("which target? name one (config.json has none or several)"));
@@ -360,6 +362,25 @@ static void add_name(json_t *names, const char *n)
 	json_array_append_new(names, json_string(n));
 }
 
+/* A target named in config.json, or one pushed to before (it has a folder). */
+static int known_target(struct cg_sync *s, const struct cg_config *cfg, const char *name)
+{
+	struct cg_err ignored = CG_ERR_INIT;
+	char rel[96];
+	int fd;
+
+	if (json_object_get(json_object_get(cfg->root, "targets"), name))
+		return 1;
+	if (!cg_sync_name_ok(name))
+		return 0;
+	snprintf(rel, sizeof(rel), "sync/%s", name);
+	fd = cg_home_dir(s->home, rel, 0, &ignored);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 static int run_status(struct cg_sync *s, const struct opts *o, struct cg_config *cfg,
 		      char **args, int nargs, struct cg_err *err)
 {
@@ -391,6 +412,12 @@ static int run_status(struct cg_sync *s, const struct opts *o, struct cg_config 
 	json_array_foreach(names, i, v) {
 		struct cg_sync_target t;
 
+		if (!known_target(s, cfg, json_string_value(v))) {
+			ret = cg_err_set(err, CG_EXIT_USAGE,
+					 _("no target '%s': not in config.json, and never pushed"),
+					 json_string_value(v));
+			break;
+		}
 		setup_target(&t, cfg, o, json_string_value(v), 0);
 		s->t = &t;
 		ret = cg_sync_status(s, err);

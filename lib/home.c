@@ -125,9 +125,12 @@ int cg_home_open(struct cg_home *h, const char *opt, struct cg_err *err)
 				    _("cannot create data directory '%s'"), h->path);
 	h->fd = open(h->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (h->fd < 0) {
-		if (errno == ELOOP || errno == ENOTDIR)
-			return cg_err_set(err, CG_EXIT_SYSTEM,
-					  _("refusing data directory '%s': not a directory or a symbolic link"),
+		struct stat st;
+
+		if ((errno == ELOOP || errno == ENOTDIR) && lstat(h->path, &st) == 0)
+			return cg_err_set(err, CG_EXIT_SYSTEM, S_ISLNK(st.st_mode) ?
+					  _("refusing data directory '%s': it is a symbolic link, which is not followed") :
+					  _("refusing data directory '%s': it is not a directory"),
 					  h->path);
 		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
 				    _("cannot open data directory '%s'"), h->path);

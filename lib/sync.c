@@ -1746,8 +1746,10 @@ static int drop_one(struct cg_sync *s, int dfd, const char *id, struct cg_err *e
 		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot remove '%s'"), name);
 	snprintf(name, sizeof(name), "%s.json", id);
 	if (unlinkat(dfd, name, 0) < 0)
-		return cg_err_errno(err, errno == ENOENT ? CG_EXIT_USAGE : CG_EXIT_SYSTEM, errno,
-				    _("no dead letter '%s' for target '%s'"), id, s->t->name);
+		return errno == ENOENT ?
+			cg_err_set(err, CG_EXIT_REJECTED, _("no dead letter '%s' for target '%s'"),
+				   id, s->t->name) :
+			cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot remove '%s'"), name);
 	return cg_fsync_dir(dfd) < 0 ?
 		cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot sync 'sync/%s/dead'"), s->t->name) : 0;
 }
@@ -1757,7 +1759,7 @@ int cg_sync_dead_drop(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 	int dfd = dead_dir(s, 0, err);
 
 	if (dfd == -2)
-		return cg_err_set(err, CG_EXIT_USAGE, _("no dead letter '%s' for target '%s'"),
+		return cg_err_set(err, CG_EXIT_REJECTED, _("no dead letter '%s' for target '%s'"),
 				  ids[0], s->t->name);
 	if (dfd < 0)
 		return -1;

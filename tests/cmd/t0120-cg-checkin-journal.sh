@@ -178,7 +178,10 @@ test_expect_success 'a data directory writable by group or others is refused' '
 test_expect_success 'a symbolic link as data directory or journal is not followed' '
 	mkdir -m 700 real && ln -s real link &&
 	echo "$GOOD" | test_expect_code 3 cg-checkin --home "$TRASH/link" --now "$NOW" 2>err &&
-	grep -q "symbolic link" err &&
+	grep -q "it is a symbolic link, which is not followed" err &&
+	echo x >plain &&
+	echo "$GOOD" | test_expect_code 3 cg-checkin --home "$TRASH/plain" --now "$NOW" 2>err &&
+	grep -q "it is not a directory" err &&
 	H=$TRASH/h2 && mkdir -m 700 "$H" "$H/journal" && chmod 700 "$H/journal" &&
 	ln -s /tmp "$H/journal/checkin" &&
 	echo "$GOOD" | test_expect_code 3 cg-checkin --home "$H" --now "$NOW" 2>err &&

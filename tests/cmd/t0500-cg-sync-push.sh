@@ -136,7 +136,16 @@ test_expect_success PYTHON,JQ 'usage errors exit 2' '
 	test_expect_code 2 cg-sync &&
 	test_expect_code 2 cg-sync fly &&
 	test_expect_code 2 cg-sync push --format xml city &&
-	test_expect_code 2 cg-sync push --url ftp://x/ city
+	test_expect_code 2 cg-sync push --url ftp://x/ city &&
+	echo "{}" | test_expect_code 2 cg-sync push - 2>err &&
+	grep -q "push - needs --url" err
+'
+
+test_expect_success PYTHON,JQ 'status of a target never configured nor pushed is an error, and makes nothing' '
+	test_expect_code 2 cg-sync status nosuch 2>err &&
+	grep -q "no target .nosuch.: not in config.json, and never pushed" err &&
+	test_must_fail test -e "$CG_HOME/sync/nosuch" &&
+	cg-sync status city >st && test "$(jq -r .target st)" = city
 '
 
 stop_upstream up

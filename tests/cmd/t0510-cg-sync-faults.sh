@@ -95,7 +95,9 @@ test_expect_success PYTHON,JQ '--keep-going goes on after a dead letter; dead dr
 	id=$(cg-sync dead list t | field id) &&
 	cg-sync dead drop t "$id" &&
 	test "$(cg-sync dead list t | wc -l)" = 0 &&
-	test_expect_code 2 cg-sync dead drop t "$id"
+	test_expect_code 1 cg-sync dead drop t "$id" 2>err &&
+	grep -q "^cg-sync: no dead letter .$id. for target .t.$" err &&
+	test_line_count = 1 err
 '
 
 test_have_prereq PYTHON,JQ && fault up redirect
