@@ -22,6 +22,7 @@ struct cg_merge {
 	char since[16], until[16];
 	json_int_t omit_fevers, omit_denials, omit_overstays, omit_cases;
 	json_t *by_day;		/* date -> open */
+	json_t *periods;	/* compound code -> [[since, until], ...] */
 };
 
 struct cg_merge *cg_merge_new(int mask)
@@ -34,6 +35,7 @@ struct cg_merge *cg_merge_new(int mask)
 	m->out = json_object();
 	m->rows = json_array();
 	m->by_day = json_object();
+	m->periods = json_object();
 	return m;
 }
 
@@ -45,6 +47,7 @@ void cg_merge_free(struct cg_merge *m)
 	json_decref(m->rows);
 	json_decref(m->policy);
 	json_decref(m->by_day);
+	json_decref(m->periods);
 	free(m);
 }
 
@@ -258,6 +261,58 @@ static json_t *row_of(const json_t *rep)
 	return row;
 }
 
+/*
+ * The compounds and periods a report covers: itself, or the rows of a
+ * roll-up.  A compound's days summed twice would count its people twice,
+ * so a report whose days overlap ones already in is refused (1, why).
+ */
+static int check_periods(struct cg_merge *m, const json_t *rep, const char *code,
+			 char *why, size_t whylen)
+{
+	json_t *rows = code ? json_pack("[{s:s, s:O, s:O}]", "code", code,
+					"since", json_object_get(rep, "since"),
+					"until", json_object_get(rep, "until")) :
+			      json_incref(json_object_get(rep, "compounds"));
+	json_t *row, *p;
+	size_t i, k;
+	int ret = 0;
+
+	json_array_foreach(rows, i, row) {
+		const char *c = json_string_value(json_object_get(row, "code"));
+		const char *since = json_string_value(json_object_get(row, "since"));
+		const char *until = json_string_value(json_object_get(row, "until"));
+
+		if (!c || !since || !until)
+			continue;
+		json_array_foreach(json_object_get(m->periods, c), k, p) {
+			const char *s0 = json_string_value(json_array_get(p, 0));
+			const char *u0 = json_string_value(json_array_get(p, 1));
+
+			if (strcmp(since, u0) <= 0 && strcmp(s0, until) <= 0) {
+				snprintf(why, whylen,
+					 _("compound %s is already in the roll-up for %s to %s (the same report twice?)"),
+					 c, s0, u0);
+				ret = 1;
+				goto out;
+			}
+		}
+	}
+	json_array_foreach(rows, i, row) {
+		const char *c = json_string_value(json_object_get(row, "code"));
+
+		if (!c)
+			continue;
+		if (!json_object_get(m->periods, c))
+			json_object_set_new(m->periods, c, json_array());
+		json_array_append_new(json_object_get(m->periods, c),
+				      json_pack("[O, O]", json_object_get(row, "since"),
+						json_object_get(row, "until")));
+	}
+out:
+	json_decref(rows);
+	return ret;
+}
+
 int cg_merge_add(struct cg_merge *m, const json_t *rep, char *why, size_t whylen)
 {
 	const char *gen = json_string_value(json_object_get(rep, "generator"));
@@ -280,8 +335,12 @@ int cg_merge_add(struct cg_merge *m, const json_t *rep, char *why, size_t whylen
 			snprintf(why, whylen, "%s", _("not a report of cg-report"));
 			return 1;
 		}
+		if (check_periods(m, rep, code, why, whylen))
+			return 1;
 		json_array_append_new(m->rows, row_of(rep));
 	} else {
+		if (check_periods(m, rep, NULL, why, whylen))
+			return 1;
 		json_array_foreach(json_object_get(rep, "compounds"), i, v)
 			json_array_append(m->rows, (json_t *)v);
 	}

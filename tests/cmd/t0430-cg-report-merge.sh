@@ -93,6 +93,19 @@ test_expect_success 'a line that is not a report is rejected, the others merged'
 	test "$(rq ".compound.count")" = 2
 '
 
+test_expect_success 'a compound twice for the same days is refused, not counted twice' '
+	cat A.json B.json A.json >twice.jsonl &&
+	test_expect_code 1 cg_report --merge twice.jsonl >out 2>err &&
+	echo "cg-report: twice.jsonl:3: compound A-0001 is already in the roll-up for 2026-01-25 to 2026-01-25 (the same report twice?)" >expect &&
+	test_cmp expect err &&
+	cat A.json B.json | cg_report --merge >AB.json &&
+	test_cmp AB.json out &&
+	cat AB.json A.json | test_expect_code 1 cg_report --merge >out 2>err &&
+	grep -q "stdin:2: compound A-0001 is already in the roll-up" err &&
+	cat A24.json A.json | cg_report --merge >out &&
+	test "$(rq ".compounds | length" out)" = 2
+'
+
 test_expect_success 'the policy is kept when all agree, left out when not' '
 	test "$(rq ".policy.duty_hours | join(\"-\")" ABC.json)" = "08:00-20:00" &&
 	compound d D-0004 丁小区 &&
