@@ -30,6 +30,16 @@ sent_once() {
 	test_cmp want got
 }
 
+# add_and_push N WHEN: N check-ins at WHEN are the backlog, and one push
+# sends exactly them.
+add_and_push() {
+	checkins "$1" "$2" &&
+	test "$(backlog)" = "$1" &&
+	push >out &&
+	test "$(jq -r .records out)" = "$1" &&
+	sent_once
+}
+
 test_expect_success PYTHON,JQ 'setup: two days of check-ins, sent' '
 	checkins 3 2026-01-24T10:00:00+08:00 &&
 	checkins 2 2026-01-25T10:00:00+08:00 &&
@@ -40,11 +50,7 @@ test_expect_success PYTHON,JQ 'setup: two days of check-ins, sent' '
 '
 
 test_expect_success PYTHON,JQ 'a back-fill into a day behind the cursor is counted and sent' '
-	checkins 2 2026-01-24T23:00:00+08:00 &&
-	test "$(backlog)" = 2 &&
-	push >out &&
-	test "$(jq -r .records out)" = 2 &&
-	sent_once &&
+	add_and_push 2 2026-01-24T23:00:00+08:00 &&
 	test "$(jq -c "{file: .checkin.file, seq: .checkin.seq}" "$C/cursor.json")" = "{\"file\":\"2026-01-25\",\"seq\":2}" &&
 	test "$(jq -r ".checkin.days[\"2026-01-24\"].seq" "$C/cursor.json")" = 5
 '
@@ -59,11 +65,7 @@ test_expect_success PYTHON,JQ 'and only once: the next push sends nothing, the c
 '
 
 test_expect_success PYTHON,JQ 'a day begun behind the cursor is sent whole' '
-	checkins 4 2026-01-20T09:00:00+08:00 &&
-	test "$(backlog)" = 4 &&
-	push >out &&
-	test "$(jq -r .records out)" = 4 &&
-	sent_once &&
+	add_and_push 4 2026-01-20T09:00:00+08:00 &&
 	test "$(backlog)" = 0
 '
 
@@ -76,12 +78,8 @@ test_expect_success PYTHON,JQ 'a day compressed after it was sent is read again,
 '
 
 test_expect_success PYTHON,JQ 'a back-fill into a compressed day: only the new records' '
-	checkins 1 2026-01-24T23:30:00+08:00 &&
-	test -f "$J/2026-01-24.jsonl" &&
-	test "$(backlog)" = 1 &&
-	push >out &&
-	test "$(jq -r .records out)" = 1 &&
-	sent_once
+	add_and_push 1 2026-01-24T23:30:00+08:00 &&
+	test -f "$J/2026-01-24.jsonl"
 '
 
 test_expect_success PYTHON,JQ 'back-fills and new days in one push, in small batches' '
@@ -99,11 +97,7 @@ test_expect_success PYTHON,JQ 'back-fills and new days in one push, in small bat
 test_expect_success PYTHON,JQ 'a cursor from before "days" goes on as it did' '
 	jq -c "del(.checkin.days)" "$C/cursor.json" >old &&
 	cp old "$C/cursor.json" &&
-	checkins 1 2026-01-26T09:00:00+08:00 &&
-	test "$(backlog)" = 1 &&
-	push >out &&
-	test "$(jq -r .records out)" = 1 &&
-	sent_once
+	add_and_push 1 2026-01-26T09:00:00+08:00
 '
 
 test_expect_success PYTHON,JQ 'a cursor whose "days" is damaged is refused, nothing sent' '
