@@ -15,6 +15,7 @@
 #include "exitcode.h"
 #include "i18n.h"
 #include "journal.h"
+#include "sha256.h"
 #include "sync.h"
 
 #define CHAIN_SUFFIX_LEN (sizeof(",\"chain\":\"") - 1 + CG_CHAIN_HEX + 2)
@@ -72,11 +73,16 @@ int cg_sync_name_ok(const char *name)
 		       "0123456789-_.") == n;
 }
 
+/* With the journal's SHA-256 (SHA extensions when the CPU has them):
+ * libsodium's portable one was a fifth of a push. */
 void cg_sync_sha256_hex(const void *data, size_t len, char out[65])
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
+	unsigned char h[CG_SHA256_BYTES];
+	struct cg_sha256 ctx;
 
-	crypto_hash_sha256(h, data, len);
+	cg_sha256_init(&ctx);
+	cg_sha256_update(&ctx, data, len);
+	cg_sha256_final(&ctx, h);
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 

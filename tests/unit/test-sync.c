@@ -3,6 +3,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "config.h"
 #include "http.h"
 #include "sync.h"
@@ -52,6 +54,25 @@ TEST(record_with_rid_or_redacted_goes_through_jansson)
 	cg_buf_reset(&out);
 	CHECK_INT(cg_sync_record(&out, "{bad", 4, "r", "C", key, &err), -1);
 	cg_buf_release(&out);
+}
+
+TEST(idempotency_key_is_the_sha256_of_the_body)
+{
+	enum { BIG = (1 << 20) + 37 };	/* not a whole number of blocks */
+	unsigned char *big = malloc(BIG), h[crypto_hash_sha256_BYTES];
+	char hex[65], want[65];
+
+	cg_sync_sha256_hex("abc", 3, hex);
+	CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	cg_sync_sha256_hex("", 0, hex);
+	CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	for (size_t i = 0; i < BIG; i++)
+		big[i] = (unsigned char)(i * 2654435761u >> 13);
+	cg_sync_sha256_hex(big, BIG, hex);
+	crypto_hash_sha256(h, big, BIG);
+	sodium_bin2hex(want, sizeof(want), h, sizeof(h));
+	CHECK_STR(hex, want);
+	free(big);
 }
 
 TEST(names_and_formats)
@@ -126,6 +147,7 @@ int main(void)
 	RUN(record_drops_chain_adds_rid);
 	RUN(record_adds_compound_only_when_absent);
 	RUN(record_with_rid_or_redacted_goes_through_jansson);
+	RUN(idempotency_key_is_the_sha256_of_the_body);
 	RUN(names_and_formats);
 	RUN(retry_after);
 	RUN(redact_url);
