@@ -675,19 +675,45 @@ static const char *const transition_skip[] = {
 	RESERVED, PERSON, CASE_FIELDS, "by", "add_days", "need", "need_id", "done", NULL
 };
 
+/*
+ * What escalate, close and extend read first: a copy of the input (*rec,
+ * for the caller to release, even on failure), its time, its case, and a
+ * "by" that is a string if given.
+ */
+static int case_input(struct cg_quarantine *q, const json_t *in, json_t **rec,
+		      struct cg_case **c, cg_time_t *at, char *why, size_t whylen)
+{
+	const char *by;
+	int r;
+
+	*rec = json_copy((json_t *)in);
+	if ((r = get_ts(q, *rec, at, why, whylen)) ||
+	    (r = find_case(q, *rec, c, why, whylen)))
+		return r;
+	return get_str(*rec, "by", &by, 0, why, whylen);
+}
+
+/* Journal and print the event out, with the input's "by" and the fields of
+ * its own that skip does not name. */
+static int emit_from(struct cg_quarantine *q, json_t *out, const json_t *rec,
+		     const char *const *skip, struct cg_err *err)
+{
+	copy_field(out, rec, "by");
+	pass_through(out, rec, skip);
+	return emit(q, out, err);
+}
+
 int cg_quarantine_escalate(struct cg_quarantine *q, const json_t *in, char *why,
 			   size_t whylen, struct cg_err *err)
 {
-	json_t *rec = json_copy((json_t *)in), *out;
-	const char *reason, *by;
+	json_t *rec, *out;
+	const char *reason;
 	struct cg_case *c;
 	cg_time_t at;
 	int r;
 
-	if ((r = get_ts(q, rec, &at, why, whylen)) ||
-	    (r = find_case(q, rec, &c, why, whylen)) ||
-	    (r = get_str(rec, "reason", &reason, 0, why, whylen)) ||
-	    (r = get_str(rec, "by", &by, 0, why, whylen)))
+	if ((r = case_input(q, in, &rec, &c, &at, why, whylen)) ||
+	    (r = get_str(rec, "reason", &reason, 0, why, whylen)))
 		goto out;
 	if (c->status != CG_CASE_OPEN) {
 		if (c->status == CG_CASE_ESCALATED)
@@ -700,9 +726,7 @@ int cg_quarantine_escalate(struct cg_quarantine *q, const json_t *in, char *why,
 	reason = q->reason ? q->reason : json_string_value(json_object_get(rec, "reason"));
 	out = event_new(q, "escalate", c->id, at);
 	json_object_set_new(out, "reason", json_string(reason ? reason : "manual"));
-	copy_field(out, rec, "by");
-	pass_through(out, rec, transition_skip);
-	r = emit(q, out, err);
+	r = emit_from(q, out, rec, transition_skip, err);
 out:
 	json_decref(rec);
 	return r;
@@ -711,15 +735,13 @@ out:
 int cg_quarantine_close(struct cg_quarantine *q, const json_t *in, char *why,
 			size_t whylen, struct cg_err *err)
 {
-	json_t *rec = json_copy((json_t *)in), *out;
-	const char *reason, *by;
+	json_t *rec, *out;
+	const char *reason;
 	struct cg_case *c;
 	cg_time_t at;
 	int r;
 
-	if ((r = get_ts(q, rec, &at, why, whylen)) ||
-	    (r = find_case(q, rec, &c, why, whylen)) ||
-	    (r = get_str(rec, "by", &by, 0, why, whylen)))
+	if ((r = case_input(q, in, &rec, &c, &at, why, whylen)))
 		goto out;
 	reason = q->reason;
 	if (!reason && (r = get_str(rec, "reason", &reason, 1, why, whylen)))
@@ -737,9 +759,7 @@ int cg_quarantine_close(struct cg_quarantine *q, const json_t *in, char *why,
 	}
 	out = event_new(q, "close", c->id, at);
 	json_object_set_new(out, "reason", json_string(reason));
-	copy_field(out, rec, "by");
-	pass_through(out, rec, transition_skip);
-	r = emit(q, out, err);
+	r = emit_from(q, out, rec, transition_skip, err);
 out:
 	json_decref(rec);
 	return r;
@@ -749,16 +769,13 @@ int cg_quarantine_extend(struct cg_quarantine *q, const json_t *in, char *why,
 			 size_t whylen, struct cg_err *err)
 {
 	const struct cg_quarantine_policy *p = &q->cfg->quarantine;
-	json_t *rec = json_copy((json_t *)in), *out;
-	const char *by;
+	json_t *rec, *out;
 	struct cg_case *c;
 	int32_t served;
 	cg_time_t at;
 	int days, add, cur, r;
 
-	if ((r = get_ts(q, rec, &at, why, whylen)) ||
-	    (r = find_case(q, rec, &c, why, whylen)) ||
-	    (r = get_str(rec, "by", &by, 0, why, whylen)) ||
+	if ((r = case_input(q, in, &rec, &c, &at, why, whylen)) ||
 	    (r = get_int(rec, "days", 1, MAX_DAYS, &days, why, whylen)) ||
 	    (r = get_int(rec, "add_days", 1, MAX_DAYS, &add, why, whylen)))
 		goto out;
@@ -811,9 +828,7 @@ int cg_quarantine_extend(struct cg_quarantine *q, const json_t *in, char *why,
 	json_object_set_new(out, "days", json_integer(days));
 	set_day(out, "end", c->start_day + days - 1);
 	set_day(out, "previous_end", c->end_day);
-	copy_field(out, rec, "by");
-	pass_through(out, rec, transition_skip);
-	r = emit(q, out, err);
+	r = emit_from(q, out, rec, transition_skip, err);
 out:
 	json_decref(rec);
 	return r;
@@ -860,9 +875,7 @@ int cg_quarantine_need(struct cg_quarantine *q, const json_t *in, char *why,
 		out = event_new(q, "need_done", c->id, at);
 		json_object_set_new(out, "need_id", json_string(need_id));
 		copy_field(out, need, "need");
-		copy_field(out, rec, "by");
-		pass_through(out, rec, skip);
-		r = emit(q, out, err);
+		r = emit_from(q, out, rec, skip, err);
 		goto out;
 	}
 	if (need_id) {
@@ -882,9 +895,7 @@ int cg_quarantine_need(struct cg_quarantine *q, const json_t *in, char *why,
 	out = event_new(q, "need", c->id, at);
 	json_object_set_new(out, "need_id", json_string(nid));
 	json_object_set_new(out, "need", json_string(what));
-	copy_field(out, rec, "by");
-	pass_through(out, rec, transition_skip);
-	r = emit(q, out, err);
+	r = emit_from(q, out, rec, transition_skip, err);
 out:
 	json_decref(rec);
 	return r;
