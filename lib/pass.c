@@ -92,7 +92,9 @@ static enum cg_token_status verify_token(const struct cg_pass_ctx *c, const char
 {
 	if (!c->keys)
 		return CG_TOKEN_BAD_SIGNATURE;
-	if (cg_token_decode(text, tok) == 0 && cg_pass_registered(c, text, tok))
+	if (cg_token_decode(text, tok) < 0)
+		return CG_TOKEN_MALFORMED;
+	if (cg_pass_registered(c, text, tok))
 		return CG_TOKEN_OK;
 	return cg_token_verify(c->keys, text, tok);
 }
