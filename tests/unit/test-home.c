@@ -10,46 +10,8 @@
 
 #include "exitcode.h"
 #include "home.h"
+#include "scratch.h"
 #include "unit.h"
-
-/* ---- a scratch directory per test ---- */
-
-static char tmp[64];
-
-static void tmp_make(void)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/cg-test-home-XXXXXX");
-	if (!mkdtemp(tmp)) {
-		printf("# mkdtemp: %s\n", strerror(errno));
-		exit(1);
-	}
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void tmp_remove(void)
-{
-	if (nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
-		printf("# cannot remove %s: %s\n", tmp, strerror(errno));
-}
-
-/* tmp/rel into a static buffer (one at a time). */
-static const char *at(const char *rel)
-{
-	static char path[2][256];
-	static int which;
-
-	which = !which;
-	snprintf(path[which], sizeof(path[which]), "%s/%s", tmp, rel);
-	return path[which];
-}
 
 /* Permission bits of a path (not following a link), or -1. */
 static int mode_of(const char *path)

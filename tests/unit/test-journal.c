@@ -11,52 +11,8 @@
 #include "exitcode.h"
 #include "home.h"
 #include "journal.h"
+#include "scratch.h"
 #include "unit.h"
-
-/* ---- a scratch data directory per test ---- */
-
-static char tmp[64];
-
-static void tmp_make(void)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/cg-test-journal-XXXXXX");
-	if (!mkdtemp(tmp)) {
-		printf("# mkdtemp: %s\n", strerror(errno));
-		exit(1);
-	}
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void tmp_remove(void)
-{
-	if (nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
-		printf("# cannot remove %s: %s\n", tmp, strerror(errno));
-}
-
-static const char *at(const char *rel)
-{
-	static char path[2][256];
-	static int which;
-
-	which = !which;
-	snprintf(path[which], sizeof(path[which]), "%s/%s", tmp, rel);
-	return path[which];
-}
-
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
-}
 
 /* The whole file, malloc'd and NUL-terminated ("" when missing). */
 static char *slurp(const char *path, size_t *lenp)
