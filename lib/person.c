@@ -42,28 +42,19 @@ static int wrong_type(const char *field, const char *want, char *why, size_t why
 	return -1;
 }
 
-typedef int validator(const char *s, char *out, const char **why, cg_time_t now);
-
-static int v_id(const char *s, char *out, const char **why, cg_time_t now)
+int cg_person_field_valid(const char *field, const char *s, cg_time_t now,
+			  char *out, const char **why)
 {
-	return cg_valid_id_no(s, now, out, why);
-}
-
-static int v_phone(const char *s, char *out, const char **why, cg_time_t now)
-{
-	(void)now;
-	return cg_valid_phone(s, out, why);
-}
-
-static int v_household(const char *s, char *out, const char **why, cg_time_t now)
-{
-	(void)now;
+	if (!strcmp(field, "id_no"))
+		return cg_valid_id_no(s, now, out, why);
+	if (!strcmp(field, "phone"))
+		return cg_valid_phone(s, out, why);
 	return cg_valid_household(s, out, why);
 }
 
 /* Validate and normalise one identifying string field in place. */
-static int person_field(json_t *rec, const char *field, validator *check,
-			cg_time_t now, char *why, size_t whylen)
+static int person_field(json_t *rec, const char *field, cg_time_t now,
+			char *why, size_t whylen)
 {
 	char out[CG_HOUSEHOLD_LEN + CG_ID_NO_LEN];
 	const char *reason;
@@ -74,7 +65,7 @@ static int person_field(json_t *rec, const char *field, validator *check,
 		return wrong_type(field, _("a string"), why, whylen);
 	if (!s)
 		return 0;
-	if (check(s, out, &reason, now) < 0) {
+	if (cg_person_field_valid(field, s, now, out, &reason) < 0) {
 		char shown[64];
 
 		/* Messages are read by people: no full ID or phone number in
@@ -99,9 +90,9 @@ int cg_person_normalise(json_t *rec, cg_time_t now, char *why, size_t whylen)
 
 	if (name && (!json_is_string(name) || !json_string_length(name)))
 		return wrong_type("name", _("a non-empty string"), why, whylen);
-	if (person_field(rec, "id_no", v_id, now, why, whylen) < 0 ||
-	    person_field(rec, "phone", v_phone, now, why, whylen) < 0 ||
-	    person_field(rec, "household", v_household, now, why, whylen) < 0)
+	if (person_field(rec, "id_no", now, why, whylen) < 0 ||
+	    person_field(rec, "phone", now, why, whylen) < 0 ||
+	    person_field(rec, "household", now, why, whylen) < 0)
 		return -1;
 	return 0;
 }

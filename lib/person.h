@@ -22,6 +22,14 @@
 int cg_person_normalise(json_t *rec, cg_time_t now, char *why, size_t whylen);
 
 /*
+ * Check the value s of an identifying field, "id_no" or "phone" (any
+ * other field is checked as a household: "household", "host"), and write
+ * its normal form to out.  0, or -1 with what is wrong in *why.
+ */
+int cg_person_field_valid(const char *field, const char *s, cg_time_t now,
+			  char *out, const char **why);
+
+/*
  * The identity key of rec: "id:ID", "phone:PHONE" or "name:NAME@HOUSEHOLD",
  * from already normalised fields.  Returns 0, or -1 (key "") when the
  * record does not identify anyone.

@@ -16,6 +16,7 @@
 #include "jsonl.h"
 #include "mask.h"
 #include "passbook.h"
+#include "person.h"
 #include "quarantine.h"
 #include "report.h"
 #include "scan.h"
@@ -580,28 +581,9 @@ static int want_time(const struct view *v, int k, int required, cg_time_t *t,
 	return 0;
 }
 
-typedef int validator(const char *s, char *out, const char **why, cg_time_t now);
-
-static int v_id(const char *s, char *out, const char **why, cg_time_t now)
-{
-	return cg_valid_id_no(s, now, out, why);
-}
-
-static int v_phone(const char *s, char *out, const char **why, cg_time_t now)
-{
-	(void)now;
-	return cg_valid_phone(s, out, why);
-}
-
-static int v_household(const char *s, char *out, const char **why, cg_time_t now)
-{
-	(void)now;
-	return cg_valid_household(s, out, why);
-}
-
 /* An identifying field, checked and normalised as cg-checkin does. */
 static int want_person(struct cg_report *r, const struct view *v, int k,
-		       validator *check, char *out, char *why, size_t whylen)
+		       char *out, char *why, size_t whylen)
 {
 	char buf[128], masked[64];
 	const char *reason;
@@ -626,7 +608,7 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 		}
 	}
 	copy_str(&v->f[k], buf, sizeof(buf));
-	if (v->f[k].len >= sizeof(buf) || check(buf, out, &reason, r->o.now) < 0) {
+	if (v->f[k].len >= sizeof(buf) || cg_person_field_valid(key_names[k], buf, r->o.now, out, &reason) < 0) {
 		if (v->f[k].len >= sizeof(buf))
 			reason = _("too long");
 		/* No full ID or phone number in messages. */
@@ -708,10 +690,10 @@ static int check_checkin(struct cg_report *r, const struct view *v, struct check
 	c->has_until = v->f[K_VISIT_UNTIL].type != CG_SCAN_ABSENT;
 	if (want_string(v, K_NAME, 0, why, whylen) || want_string(v, K_PLATE, 0, why, whylen) ||
 	    want_string(v, K_COMPOUND, 0, why, whylen) ||
-	    want_person(r, v, K_ID_NO, v_id, c->id_no, why, whylen) ||
-	    want_person(r, v, K_PHONE, v_phone, c->phone, why, whylen) ||
-	    want_person(r, v, K_HOUSEHOLD, v_household, c->household, why, whylen) ||
-	    want_person(r, v, K_HOST, v_household, c->host, why, whylen))
+	    want_person(r, v, K_ID_NO, c->id_no, why, whylen) ||
+	    want_person(r, v, K_PHONE, c->phone, why, whylen) ||
+	    want_person(r, v, K_HOUSEHOLD, c->household, why, whylen) ||
+	    want_person(r, v, K_HOST, c->host, why, whylen))
 		return 1;
 	c->name = v->f[K_NAME].type == CG_SCAN_STRING ? &v->f[K_NAME] : NULL;
 	c->plate = v->f[K_PLATE].type == CG_SCAN_STRING ? &v->f[K_PLATE] : NULL;
