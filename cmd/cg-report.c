@@ -331,7 +331,6 @@ static int run_report(const struct opts *o, cg_time_t now, char **files, int nfi
 	cg_report_reader_init(&rd, r);
 	rd.rejects = open_rejects(o->common.rejects, err);
 	rd.strict = o->common.strict;
-	rd.lib_verify = !ro.fast;
 	rd.progress = !o->common.quiet && isatty(STDERR_FILENO);
 
 	for (int i = 0; i < nfiles && !rd.stopped; i++)

@@ -83,36 +83,16 @@ static int take(struct cg_report_reader *rd, const char *label, unsigned long li
  * The next verified line: 1 with *line, 0 at the end, -1 with *err:
  * CG_EXIT_DAMAGED for damage, else a system error.
  */
-static int next_verified(struct cg_report_reader *rd, struct cg_journal_reader *jr,
-			 char **line, size_t *len, struct cg_err *err)
+static int next_verified(struct cg_journal_reader *jr, char **line, size_t *len,
+			 struct cg_err *err)
 {
-	const char *why;
-	int st;
+	int st = cg_journal_reader_next(jr, NULL, err);
 
-	if (rd->lib_verify) {
-		st = cg_journal_reader_next(jr, NULL, err);
-		if (st > 0) {
-			*line = jr->line;
-			*len = jr->len;
-		}
-		return st;
+	if (st > 0) {
+		*line = jr->line;
+		*len = jr->len;
 	}
-	st = cg_jsonl_next(&jr->in, line, len, err);
-	if (st < 0)
-		return -1;
-	if (st == CG_JSONL_EOF)
-		return 0;
-	if (jr->in.unterminated) {
-		jr->torn++;
-		return 0;
-	}
-	if (st == CG_JSONL_TOO_LONG)
-		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
-				  jr->label, jr->in.lineno, _("line too long"));
-	if (cg_journal_check_line(*line, *len, &jr->seq, jr->chain, &why) < 0)
-		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
-				  jr->label, jr->in.lineno, why);
-	return 1;
+	return st;
 }
 
 /*
@@ -217,7 +197,7 @@ static void *producer(void *arg)
 
 	while (b) {
 		if (verified) {
-			st = next_verified(pl->rd, jr, &line, &len, &pl->err);
+			st = next_verified(jr, &line, &len, &pl->err);
 			if (st < 0 && pl->err.status == CG_EXIT_DAMAGED) {
 				/* Mark the damage; what follows is read unverified. */
 				b->damaged = 1;

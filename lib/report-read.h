@@ -12,12 +12,8 @@
  * Feeding a report from the journals of the data directory or from files.
  *
  * Journals are verified as they are read (seq without gaps, the SHA-256
- * chain; see journal.h).  Hashing is most of the cost of a big day, so
- * the chain is checked here with lib/sha256 (the CPU's SHA extensions when
- * it has them) rather than through cg_journal_reader_next, which hashes
- * with libsodium's portable code at about a quarter of the speed; with
- * lib_verify set the library's reader is used instead, and the tests hold
- * the two to the same heads and the same damage.  A journal damaged before
+ * chain; see journal.h), by cg_journal_reader_next on a thread of its own:
+ * hashing is most of the cost of a big day.  A journal damaged before
  * its last line is reported ("LABEL:LINE: journal damaged: ..."), the
  * lines after the damage are still counted, unverified, and the journal is
  * listed with "verified": false.
@@ -27,7 +23,6 @@ struct cg_report_reader {
 	FILE *rejects;		/* rejected lines appended whole; may be NULL */
 	int strict;		/* stop at the first rejected line */
 	int stopped;		/* strict met one */
-	int lib_verify;		/* verify with cg_journal_reader_next */
 	int progress;		/* a progress line on stderr */
 	int damaged;		/* some journal did not verify */
 	unsigned long rejected;
