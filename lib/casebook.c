@@ -589,3 +589,11 @@ struct cg_case *cg_casebook_latest_for(const struct cg_casebook *cb,
 	}
 	return NULL;
 }
+
+void cg_json_set_day(json_t *obj, const char *key, int32_t day)
+{
+	char buf[CG_DATE_LEN];
+
+	cg_day_format(day, buf);
+	json_object_set_new(obj, key, json_string(buf));
+}

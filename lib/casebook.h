@@ -163,5 +163,7 @@ int cg_day_parse(const char *s, int32_t *day);
 
 /* A day number as "YYYY-MM-DD". */
 void cg_day_format(int32_t day, char out[CG_DATE_LEN]);
+/* Set obj's key to that day, "YYYY-MM-DD". */
+void cg_json_set_day(json_t *obj, const char *key, int32_t day);
 
 #endif

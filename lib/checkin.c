@@ -3,6 +3,7 @@
 
 #include "checkin.h"
 #include "i18n.h"
+#include "jsonl.h"
 #include "person.h"
 #include "validate.h"
 
@@ -309,17 +310,14 @@ static void finish_record(struct cg_checkin *c, json_t *out, const struct event 
 			  unsigned r)
 {
 	const char *v = verdict(r);
-	char buf[CG_TIME_LEN];
 
 	/* Every ts in a journal has one form, local time with its offset,
 	 * so that reports and tools can compare them as text. */
-	cg_time_format(e->at, buf);
-	json_object_set_new(out, "ts", json_string(buf));
+	cg_json_set_time(out, "ts", e->at);
 	json_object_set_new(out, "decision", json_string(v));
 	json_object_set_new(out, "reasons", reason_list(r));
 	if (!strcmp(v, "admit") && !strcmp(e->kind, "visitor") && e->in) {
-		cg_time_format(e->at + (cg_time_t)c->cfg->policy.visit_max_min * 60, buf);
-		json_object_set_new(out, "visit_until", json_string(buf));
+		cg_json_set_time(out, "visit_until", e->at + (cg_time_t)c->cfg->policy.visit_max_min * 60);
 	}
 }
 

@@ -374,3 +374,11 @@ int cg_out_close(struct cg_out *o, struct cg_err *err)
 		return out_failed(o, err);
 	return 0;
 }
+
+void cg_json_set_time(json_t *obj, const char *key, cg_time_t t)
+{
+	char buf[CG_TIME_LEN];
+
+	cg_time_format(t, buf);
+	json_object_set_new(obj, key, json_string(buf));
+}

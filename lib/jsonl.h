@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "error.h"
 
 #define CG_JSONL_MAX_LINE_DEFAULT (1024 * 1024)
@@ -107,5 +108,8 @@ int cg_out_line(struct cg_out *o, const char *line, size_t len, struct cg_err *e
 int cg_out_flush(struct cg_out *o, struct cg_err *err);
 /* Flush and close; -1 with *err on a write error. */
 int cg_out_close(struct cg_out *o, struct cg_err *err);
+
+/* Set obj's key to the time t (RFC 3339, local offset). */
+void cg_json_set_time(json_t *obj, const char *key, cg_time_t t);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "jsonl.h"
 #include "pass.h"
 #include "person.h"
 
@@ -326,7 +327,7 @@ static json_t *build_event(struct cg_pass_ctx *c, const json_t *rec, const char 
 	struct cg_buf token = CG_BUF_INIT(4096);
 	struct cg_err err = CG_ERR_INIT;
 	struct cg_token t;
-	char id[CG_PASSID_TEXT], buf[CG_TIME_LEN];
+	char id[CG_PASSID_TEXT];
 	json_t *ev = json_object(), *val;
 	const char *key;
 
@@ -342,8 +343,7 @@ static json_t *build_event(struct cg_pass_ctx *c, const json_t *rec, const char 
 		json_decref(ev);
 		return NULL;
 	}
-	cg_time_format(now, buf);
-	json_object_set_new(ev, "ts", json_string(buf));
+	cg_json_set_time(ev, "ts", now);
 	json_object_set_new(ev, "compound", json_string(c->cfg->compound_code));
 	json_object_set_new(ev, "event", json_string("issue"));
 	json_object_set_new(ev, "pass_id", json_string(id));
@@ -352,10 +352,8 @@ static json_t *build_event(struct cg_pass_ctx *c, const json_t *rec, const char 
 	json_object_foreach((json_t *)rec, key, val)
 		if (!in_list(key, issued_fields))
 			json_object_set(ev, key, val);
-	cg_time_format(from, buf);
-	json_object_set_new(ev, "valid_from", json_string(buf));
-	cg_time_format(until, buf);
-	json_object_set_new(ev, "valid_until", json_string(buf));
+	cg_json_set_time(ev, "valid_from", from);
+	cg_json_set_time(ev, "valid_until", until);
 	json_object_set_new(ev, "key_id", json_string(t.key_id));
 	json_object_set_new(ev, "token", json_stringn(token.buf, token.len));
 	if (o->force_reason && !strcmp(cls, "returnee") && !released(c->cases, rec))

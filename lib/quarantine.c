@@ -304,28 +304,12 @@ static int check_symptoms(const json_t *s, char *why, size_t whylen)
 
 /* ---- building events ---- */
 
-static void set_time(json_t *obj, const char *key, cg_time_t t)
-{
-	char buf[CG_TIME_LEN];
-
-	cg_time_format(t, buf);
-	json_object_set_new(obj, key, json_string(buf));
-}
-
-static void set_day(json_t *obj, const char *key, int32_t day)
-{
-	char buf[CG_DATE_LEN];
-
-	cg_day_format(day, buf);
-	json_object_set_new(obj, key, json_string(buf));
-}
-
 static json_t *event_new(const struct cg_quarantine *q, const char *event,
 			 const char *case_id, cg_time_t at)
 {
 	json_t *ev = json_object();
 
-	set_time(ev, "ts", at);
+	cg_json_set_time(ev, "ts", at);
 	json_object_set_new(ev, "compound", json_string(q->cfg->compound_code));
 	json_object_set_new(ev, "event", json_string(event));
 	if (case_id)
@@ -506,9 +490,9 @@ int cg_quarantine_open(struct cg_quarantine *q, const json_t *in, char *why,
 	copy_person(out, rec);
 	json_object_set_new(out, "reason", json_string(reason));
 	copy_field(out, rec, "from");
-	set_day(out, "start", start);
+	cg_json_set_day(out, "start", start);
 	json_object_set_new(out, "days", json_integer(days));
-	set_day(out, "end", start + days - 1);
+	cg_json_set_day(out, "end", start + days - 1);
 	copy_field(out, rec, "officer");
 	copy_field(out, rec, "by");
 	pass_through(out, rec, skip);
@@ -826,8 +810,8 @@ int cg_quarantine_extend(struct cg_quarantine *q, const json_t *in, char *why,
 		goto out;
 	out = event_new(q, "extend", c->id, at);
 	json_object_set_new(out, "days", json_integer(days));
-	set_day(out, "end", c->start_day + days - 1);
-	set_day(out, "previous_end", c->end_day);
+	cg_json_set_day(out, "end", c->start_day + days - 1);
+	cg_json_set_day(out, "previous_end", c->end_day);
 	r = emit_from(q, out, rec, transition_skip, err);
 out:
 	json_decref(rec);
@@ -1015,13 +999,13 @@ json_t *cg_quarantine_due_record(const struct cg_quarantine *q,
 
 	out = json_object();
 	json_object_set_new(out, "compound", json_string(q->cfg->compound_code));
-	set_day(out, "date", day);
+	cg_json_set_day(out, "date", day);
 	json_object_set_new(out, "case_id", json_string(c->id));
 	copy_person(out, c->rec);
 	copy_field(out, c->rec, "officer");
 	json_object_set_new(out, "status", json_string(status_name(c)));
-	set_day(out, "start", c->start_day);
-	set_day(out, "end", c->end_day);
+	cg_json_set_day(out, "start", c->start_day);
+	cg_json_set_day(out, "end", c->end_day);
 	snprintf(buf, sizeof(buf), "%d of %d", (int)(day - c->start_day + 1),
 		 (int)(c->end_day - c->start_day + 1));
 	json_object_set_new(out, "day", json_string(buf));
@@ -1158,13 +1142,13 @@ static json_t *explain_record(const struct cg_quarantine *q, const struct cg_cas
 	json_t *out = json_object();
 
 	json_object_set_new(out, "compound", json_string(q->cfg->compound_code));
-	set_day(out, "date", day);
+	cg_json_set_day(out, "date", day);
 	json_object_set_new(out, "case_id", json_string(c->id));
 	copy_person(out, c->rec);
 	copy_field(out, c->rec, "officer");
 	json_object_set_new(out, "status", json_string(status_name(c)));
-	set_day(out, "start", c->start_day);
-	set_day(out, "end", c->end_day);
+	cg_json_set_day(out, "start", c->start_day);
+	cg_json_set_day(out, "end", c->end_day);
 	json_object_set_new(out, "releasable", json_false());
 	json_object_set_new(out, "why", explain_text(q, c, codes));
 	json_object_set_new(out, "reasons", codes);
@@ -1201,7 +1185,7 @@ long cg_quarantine_release(struct cg_quarantine *q, int32_t day, int explain,
 		out = event_new(q, "release", c->id, q->now);
 		copy_person(out, c->rec);
 		json_object_set_new(out, "class", json_string("returnee"));
-		set_time(out, "released_at", q->now);
+		cg_json_set_time(out, "released_at", q->now);
 		n++;
 		if (emit(q, out, err) < 0)
 			return -1;
@@ -1247,7 +1231,7 @@ json_t *cg_quarantine_case_record(const struct cg_quarantine *q, const struct cg
 	json_object_set_new(out, "check_count", json_integer((json_int_t)c->nchecks));
 	json_object_set_new(out, "alert_count", json_integer((json_int_t)c->nalerts));
 	if (c->nchecks)
-		set_time(out, "last_check", c->checks[c->nchecks - 1].at);
+		cg_json_set_time(out, "last_check", c->checks[c->nchecks - 1].at);
 	else
 		json_object_set_new(out, "last_check", json_null());
 	json_object_set_new(out, "needs_open", json_integer((json_int_t)c->needs_open));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "jsonl.h"
 #include "mask.h"
 #include "report.h"
 
@@ -452,7 +453,6 @@ static void put(json_t *dst, const char *key, json_t *src, json_t *dflt)
 json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator)
 {
 	json_t *rep = json_object(), *o = m->out, *s, *c;
-	char buf[CG_TIME_LEN];
 	static const char *const case_keys[] = {
 		"open", "opened", "escalated", "released", "closed", "extended", "checks",
 		"alerts", "missed_windows", "ending_today", "ending_tomorrow", "needs_open", NULL
@@ -473,8 +473,7 @@ json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator
 	}
 	json_object_set_new(rep, "since", json_string(m->since));
 	json_object_set_new(rep, "until", json_string(m->until));
-	cg_time_format(now, buf);
-	json_object_set_new(rep, "generated_at", json_string(buf));
+	cg_json_set_time(rep, "generated_at", now);
 	json_object_set_new(rep, "generator", json_string(generator));
 	json_object_set_new(rep, "masked", json_boolean(m->mask));
 	if (m->policy && !json_is_null(m->policy))

@@ -288,22 +288,6 @@ static int index_of(const struct field *f, const char *const *list, int n)
 	return -1;
 }
 
-static void set_time(json_t *obj, const char *key, cg_time_t t)
-{
-	char buf[CG_TIME_LEN];
-
-	cg_time_format(t, buf);
-	json_object_set_new(obj, key, json_string(buf));
-}
-
-static void set_day(json_t *obj, const char *key, int32_t day)
-{
-	char buf[CG_DATE_LEN];
-
-	cg_day_format(day, buf);
-	json_object_set_new(obj, key, json_string(buf));
-}
-
 static uint64_t hash(const char *tag, const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -831,7 +815,7 @@ static void list_entry(struct cg_report *r, json_t *list, const struct checkin *
 {
 	json_t *e = json_object();
 
-	set_time(e, "ts", c->at);
+	cg_json_set_time(e, "ts", c->at);
 	json_object_set_new(e, "gate", json_string(c->gate));
 	json_object_set_new(e, "dir", json_string(c->in ? "in" : "out"));
 	json_object_set_new(e, "kind", json_string(kinds[c->kind]));
@@ -910,7 +894,7 @@ static void overstay(struct cg_report *r, const struct visit *v)
 		return;
 	}
 	e = json_object();
-	set_time(e, "ts", v->at);
+	cg_json_set_time(e, "ts", v->at);
 	json_object_set_new(e, "gate", json_string(r->gates[v->gate]->name));
 	if (v->name[0])
 		json_object_set_new(e, "name", json_string(v->name));
@@ -920,9 +904,9 @@ static void overstay(struct cg_report *r, const struct visit *v)
 		json_object_set_new(e, "phone", json_string(v->phone));
 	if (v->host[0])
 		json_object_set_new(e, "host", json_string(v->host));
-	set_time(e, "visit_until", v->until);
+	cg_json_set_time(e, "visit_until", v->until);
 	if (v->state == 2)
-		set_time(e, "out", v->out_at);
+		cg_json_set_time(e, "out", v->out_at);
 	else
 		json_object_set_new(e, "out", json_null());
 	json_array_append_new(r->overstays, e);
@@ -1473,8 +1457,8 @@ static void gap(struct cg_report *r, struct gate *g, cg_time_t a, cg_time_t b, j
 
 		json_object_set_new(w, "code", json_string("gate_unattended"));
 		json_object_set_new(w, "gate", json_string(g->name));
-		set_time(w, "from", a);
-		set_time(w, "to", b);
+		cg_json_set_time(w, "from", a);
+		cg_json_set_time(w, "to", b);
 		json_object_set_new(w, "gap_min", json_integer(mins));
 		json_array_append_new(warn, w);
 	}
@@ -1693,9 +1677,9 @@ static json_t *cases_section(struct cg_report *r, int32_t since, int32_t until,
 		case_person(r, row, c->rec);
 		json_object_set_new(row, "status", json_string(cg_case_status_name(c->status)));
 		if (c->start_day != CG_CASE_NO_DAY)
-			set_day(row, "start", c->start_day);
+			cg_json_set_day(row, "start", c->start_day);
 		if (c->end_day != CG_CASE_NO_DAY)
-			set_day(row, "end", c->end_day);
+			cg_json_set_day(row, "end", c->end_day);
 		json_object_set_new(row, "missed", json_integer((json_int_t)case_missed));
 		json_object_set_new(row, "needs_open", json_integer((json_int_t)c->needs_open));
 		json_object_set_new(row, "ending_tomorrow",
@@ -1716,7 +1700,7 @@ static json_t *cases_section(struct cg_report *r, int32_t since, int32_t until,
 			if (c->opened_at < at && (!ended || ended >= at))
 				n++;
 		}
-		set_day(e, "date", d);
+		cg_json_set_day(e, "date", d);
 		json_object_set_new(e, "open", json_integer((json_int_t)n));
 		json_array_append_new(by_day, e);
 	}
@@ -1853,9 +1837,9 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 		cg_day_format(since, date);
 		json_object_set_new(rep, "date", json_string(date));
 	}
-	set_day(rep, "since", since);
-	set_day(rep, "until", until);
-	set_time(rep, "generated_at", r->o.now);
+	cg_json_set_day(rep, "since", since);
+	cg_json_set_day(rep, "until", until);
+	cg_json_set_time(rep, "generated_at", r->o.now);
 	json_object_set_new(rep, "generator", json_string(generator));
 	json_object_set_new(rep, "masked", json_boolean(r->o.mask));
 	json_object_set_new(rep, "policy", policy_section(r->cfg));
