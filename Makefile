@@ -50,40 +50,40 @@ QUIET_LINK = @echo '   LINK   $@';
 QUIET_GEN = @echo '   GEN    $@';
 endif
 
-LIB_OBJS += lib/ask.o
-LIB_OBJS += lib/base45.o
-LIB_OBJS += lib/buf.o
-LIB_OBJS += lib/cards.o
-LIB_OBJS += lib/casebook.o
-LIB_OBJS += lib/checkin.o
-LIB_OBJS += lib/clock.o
-LIB_OBJS += lib/cmd.o
-LIB_OBJS += lib/config.o
-LIB_OBJS += lib/error.o
-LIB_OBJS += lib/filter.o
-LIB_OBJS += lib/home.o
-LIB_OBJS += lib/http.o
-LIB_OBJS += lib/i18n.o
-LIB_OBJS += lib/journal.o
-LIB_OBJS += lib/jsonl.o
-LIB_OBJS += lib/jsonparse.o
-LIB_OBJS += lib/mask.o
-LIB_OBJS += lib/pass.o
-LIB_OBJS += lib/passbook.o
-LIB_OBJS += lib/passid.o
-LIB_OBJS += lib/person.o
-LIB_OBJS += lib/qr.o
-LIB_OBJS += lib/quarantine.o
-LIB_OBJS += lib/report.o
-LIB_OBJS += lib/report-format.o
-LIB_OBJS += lib/report-html.o
-LIB_OBJS += lib/report-merge.o
-LIB_OBJS += lib/report-read.o
-LIB_OBJS += lib/scan.o
-LIB_OBJS += lib/sha256.o
-LIB_OBJS += lib/sync.o
-LIB_OBJS += lib/token.o
-LIB_OBJS += lib/validate.o
+LIB_OBJS += lib/core/buf.o
+LIB_OBJS += lib/core/clock.o
+LIB_OBJS += lib/core/cmd.o
+LIB_OBJS += lib/core/error.o
+LIB_OBJS += lib/core/home.o
+LIB_OBJS += lib/core/i18n.o
+LIB_OBJS += lib/core/mask.o
+LIB_OBJS += lib/json/jsonl.o
+LIB_OBJS += lib/json/jsonparse.o
+LIB_OBJS += lib/json/scan.o
+LIB_OBJS += lib/crypto/base45.o
+LIB_OBJS += lib/crypto/passid.o
+LIB_OBJS += lib/crypto/sha256.o
+LIB_OBJS += lib/crypto/token.o
+LIB_OBJS += lib/store/config.o
+LIB_OBJS += lib/store/filter.o
+LIB_OBJS += lib/store/journal.o
+LIB_OBJS += lib/rules/casebook.o
+LIB_OBJS += lib/rules/checkin.o
+LIB_OBJS += lib/rules/pass.o
+LIB_OBJS += lib/rules/passbook.o
+LIB_OBJS += lib/rules/person.o
+LIB_OBJS += lib/rules/quarantine.o
+LIB_OBJS += lib/rules/validate.o
+LIB_OBJS += lib/report/report-format.o
+LIB_OBJS += lib/report/report-html.o
+LIB_OBJS += lib/report/report-merge.o
+LIB_OBJS += lib/report/report-read.o
+LIB_OBJS += lib/report/report.o
+LIB_OBJS += lib/sync/http.o
+LIB_OBJS += lib/sync/sync.o
+LIB_OBJS += lib/ui/ask.o
+LIB_OBJS += lib/ui/cards.o
+LIB_OBJS += lib/ui/qr.o
 LIB_OBJS += gen/defaults.o
 
 COMMANDS = cg-checkin cg-pass cg-quarantine cg-report cg-sync
@@ -141,7 +141,7 @@ $(MO): share/po/zh_CN.po
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -o share/po/cg.pot \
 		--package-name=cg --package-version=$(VERSION) \
-		cmd/*.c lib/*.c
+		cmd/*.c lib/*/*.c
 	msgmerge -q -U share/po/zh_CN.po share/po/cg.pot
 
 deps:
@@ -165,13 +165,13 @@ bench: deps
 # Coverage-guided fuzzing with clang's libFuzzer: FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_SRCS = $(filter-out lib/i18n.c,$(wildcard lib/*.c))
+FUZZ_SRCS = $(filter-out lib/core/i18n.c,$(wildcard lib/*/*.c))
 
 fuzz: deps $(O)/gen/defaults.c
 	@mkdir -p $(O)/fuzz
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 		-Ilib $(PKG_CFLAGS) -o $(O)/fuzz/fuzz-jsonl tests/fuzz/fuzz-jsonl.c \
-		$(FUZZ_SRCS) lib/i18n.c $(O)/gen/defaults.c $(LIBS)
+		$(FUZZ_SRCS) lib/core/i18n.c $(O)/gen/defaults.c $(LIBS)
 	@mkdir -p $(O)/fuzz/corpus && cp tests/fuzz/corpus/* $(O)/fuzz/corpus/
 	$(O)/fuzz/fuzz-jsonl -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		$(O)/fuzz/corpus

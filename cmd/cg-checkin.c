@@ -7,18 +7,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ask.h"
-#include "casebook.h"
-#include "checkin.h"
-#include "clock.h"
-#include "cmd.h"
-#include "config.h"
-#include "exitcode.h"
-#include "filter.h"
-#include "home.h"
-#include "i18n.h"
-#include "journal.h"
-#include "passbook.h"
+#include "ui/ask.h"
+#include "rules/casebook.h"
+#include "rules/checkin.h"
+#include "core/clock.h"
+#include "core/cmd.h"
+#include "store/config.h"
+#include "core/exitcode.h"
+#include "store/filter.h"
+#include "core/home.h"
+#include "core/i18n.h"
+#include "store/journal.h"
+#include "rules/passbook.h"
 
 static const char usage_text[] = N_(
 "Usage: cg-checkin [OPTION]... [FILE]...\n"

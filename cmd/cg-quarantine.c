@@ -7,17 +7,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "casebook.h"
-#include "clock.h"
-#include "cmd.h"
-#include "config.h"
-#include "exitcode.h"
-#include "filter.h"
-#include "home.h"
-#include "i18n.h"
-#include "journal.h"
-#include "quarantine.h"
-#include "validate.h"
+#include "rules/casebook.h"
+#include "core/clock.h"
+#include "core/cmd.h"
+#include "store/config.h"
+#include "core/exitcode.h"
+#include "store/filter.h"
+#include "core/home.h"
+#include "core/i18n.h"
+#include "store/journal.h"
+#include "rules/quarantine.h"
+#include "rules/validate.h"
 
 static const char usage_text[] = N_(
 "Usage: cg-quarantine open [OPTION]... [FILE]...\n"

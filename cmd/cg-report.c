@@ -12,16 +12,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "casebook.h"
-#include "clock.h"
-#include "cmd.h"
-#include "config.h"
-#include "exitcode.h"
-#include "home.h"
-#include "i18n.h"
-#include "jsonl.h"
-#include "report-read.h"
-#include "report.h"
+#include "rules/casebook.h"
+#include "core/clock.h"
+#include "core/cmd.h"
+#include "store/config.h"
+#include "core/exitcode.h"
+#include "core/home.h"
+#include "core/i18n.h"
+#include "json/jsonl.h"
+#include "report/report-read.h"
+#include "report/report.h"
 
 static const char usage_text[] = N_(
 "Usage: cg-report [--date DATE | --since DATE [--until DATE]] [OPTION]...\n"

@@ -11,12 +11,12 @@
 
 #include <sodium.h>
 
-#include "cmd.h"
-#include "config.h"
-#include "exitcode.h"
-#include "home.h"
-#include "i18n.h"
-#include "sync.h"
+#include "core/cmd.h"
+#include "store/config.h"
+#include "core/exitcode.h"
+#include "core/home.h"
+#include "core/i18n.h"
+#include "sync/sync.h"
 
 static const char usage_text[] = N_(
 "Usage: cg-sync push [OPTION]... [TARGET]\n"

@@ -52,10 +52,10 @@ entry_longs() {
 	sed -n 's/^[[:space:]]*{[[:space:]]*"\([^"]*\)".*/--\1/p' "$1"
 }
 
-# macro_longs NAME: the long options of lib/cmd.h's list NAME, and of the
+# macro_longs NAME: the long options of lib/core/cmd.h's list NAME, and of the
 # lists it names in turn.
 macro_longs() {
-	sed -n "/^#define $1 /,/[^\\\\]\$/p" "$SRC_DIR/lib/cmd.h" >"$TRASH/$1.h" &&
+	sed -n "/^#define $1 /,/[^\\\\]\$/p" "$SRC_DIR/lib/core/cmd.h" >"$TRASH/$1.h" &&
 	test -s "$TRASH/$1.h" &&
 	entry_longs "$TRASH/$1.h" &&
 	for ml_inner in $(grep -o 'CG_[A-Z]*_OPTIONS' "$TRASH/$1.h" | grep -v "^$1\$"); do

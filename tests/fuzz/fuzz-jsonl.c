@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "casebook.h"
-#include "checkin.h"
-#include "config.h"
-#include "jsonl.h"
-#include "passbook.h"
+#include "rules/casebook.h"
+#include "rules/checkin.h"
+#include "store/config.h"
+#include "json/jsonl.h"
+#include "rules/passbook.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "clock.h"
-#include "cmd.h"
-#include "error.h"
-#include "filter.h"
-#include "home.h"
-#include "journal.h"
+#include "core/clock.h"
+#include "core/cmd.h"
+#include "core/error.h"
+#include "store/filter.h"
+#include "core/home.h"
+#include "store/journal.h"
 
 static json_t *keep(void *ctx, const json_t *rec, char *why, size_t whylen)
 {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "unit.h"
 
 /* A snapshot of a buffer, to tell that a failed call left it unchanged. */

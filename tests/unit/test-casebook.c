@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "casebook.h"
-#include "journal.h"
+#include "rules/casebook.h"
+#include "store/journal.h"
 #include "unit.h"
 
 #define ID_A "110101199003074514"

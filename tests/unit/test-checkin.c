@@ -2,8 +2,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "checkin.h"
-#include "jsonl.h"
+#include "rules/checkin.h"
+#include "json/jsonl.h"
 #include "unit.h"
 
 /* 2026-01-25T08:00:00+08:00 */

@@ -2,8 +2,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
-#include "exitcode.h"
+#include "core/clock.h"
+#include "core/exitcode.h"
 #include "unit.h"
 
 /*

@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "exitcode.h"
+#include "store/config.h"
+#include "core/exitcode.h"
 #include "unit.h"
 
 #define LABEL "config.json"

@@ -7,11 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "exitcode.h"
-#include "filter.h"
-#include "home.h"
-#include "journal.h"
+#include "core/clock.h"
+#include "core/exitcode.h"
+#include "store/filter.h"
+#include "core/home.h"
+#include "store/journal.h"
 #include "scratch.h"
 #include "unit.h"
 

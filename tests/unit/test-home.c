@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "home.h"
+#include "core/exitcode.h"
+#include "core/home.h"
 #include "scratch.h"
 #include "unit.h"
 

@@ -8,9 +8,9 @@
 #include <unistd.h>
 #include <sodium.h>
 
-#include "exitcode.h"
-#include "home.h"
-#include "journal.h"
+#include "core/exitcode.h"
+#include "core/home.h"
+#include "store/journal.h"
 #include "scratch.h"
 #include "unit.h"
 

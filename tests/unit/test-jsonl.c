@@ -9,8 +9,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "exitcode.h"
-#include "jsonl.h"
+#include "core/exitcode.h"
+#include "json/jsonl.h"
 #include "unit.h"
 
 #define CHUNK (64 * 1024)

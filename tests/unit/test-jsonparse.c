@@ -5,8 +5,8 @@
  */
 #include <stdlib.h>
 
-#include "jsonparse.h"
-#include "jsonl.h"
+#include "json/jsonparse.h"
+#include "json/jsonl.h"
 #include "unit.h"
 
 static const char *const cases[] = {

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mask.h"
+#include "core/mask.h"
 #include "unit.h"
 
 typedef char *(*mask_fn)(const char *, char *, size_t);

@@ -2,9 +2,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "exitcode.h"
-#include "passbook.h"
-#include "person.h"
+#include "core/exitcode.h"
+#include "rules/passbook.h"
+#include "rules/person.h"
 #include "unit.h"
 
 /*

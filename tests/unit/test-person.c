@@ -2,7 +2,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "person.h"
+#include "rules/person.h"
 #include "unit.h"
 
 /* 2026-01-25T08:00:00+08:00 */

@@ -2,8 +2,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "jsonl.h"
-#include "quarantine.h"
+#include "json/jsonl.h"
+#include "rules/quarantine.h"
 #include "unit.h"
 
 #define ID_A "110101199003074514"

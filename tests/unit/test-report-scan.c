@@ -10,12 +10,12 @@
 #include <time.h>
 #include <sodium.h>
 
-#include "clock.h"
-#include "config.h"
-#include "jsonl.h"
-#include "report.h"
-#include "scan.h"
-#include "sha256.h"
+#include "core/clock.h"
+#include "store/config.h"
+#include "json/jsonl.h"
+#include "report/report.h"
+#include "json/scan.h"
+#include "crypto/sha256.h"
 #include "unit.h"
 
 #define SAMPLE "tests/fixtures/report/checkin-sample.jsonl"

@@ -1,13 +1,13 @@
-/* Unit tests of lib/sync.c and lib/http.c: record lines, names, Retry-After. */
+/* Unit tests of lib/sync/sync.c and lib/sync/http.c: record lines, names, Retry-After. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <sodium.h>
 
-#include "config.h"
-#include "http.h"
-#include "sync.h"
+#include "store/config.h"
+#include "sync/http.h"
+#include "sync/sync.h"
 #include "unit.h"
 
 static const char line[] =

@@ -4,10 +4,10 @@
  */
 #include <stdlib.h>
 
-#include "base45.h"
-#include "pass.h"
-#include "passid.h"
-#include "token.h"
+#include "crypto/base45.h"
+#include "rules/pass.h"
+#include "crypto/passid.h"
+#include "crypto/token.h"
 #include "unit.h"
 
 static const struct { const char *raw, *enc; } vectors[] = {

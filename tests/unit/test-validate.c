@@ -2,8 +2,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
-#include "validate.h"
+#include "core/clock.h"
+#include "rules/validate.h"
 #include "unit.h"
 
 #define TZ_SHANGHAI "CST-8"	/* Asia/Shanghai without needing tzdata */

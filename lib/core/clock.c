@@ -1,0 +1,379 @@
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "core/exitcode.h"
+#include "core/i18n.h"
+
+int cg_clock_init(struct cg_clock *c, const char *now_opt, struct cg_err *err)
+{
+	const char *s = now_opt;
+	cg_time_t t;
+
+	tzset();
+	c->fixed = 0;
+	c->at = 0;
+	if (!s) {
+		s = getenv("CG_NOW");
+		/* An empty $CG_NOW is how a script unsets it for a command. */
+		if (s && !*s)
+			s = NULL;
+	}
+	if (!s)
+		return 0;
+	if (cg_time_parse(s, 1, &t) < 0)
+		return cg_err_set(err, CG_EXIT_USAGE,
+				  _("invalid time '%s' (expected RFC 3339, e.g. 2026-01-25T08:00:00+08:00)"),
+				  s);
+	c->fixed = 1;
+	c->at = t;
+	return 0;
+}
+
+cg_time_t cg_clock_now(const struct cg_clock *c)
+{
+	if (c->fixed)
+		return c->at;
+	return (cg_time_t)time(NULL);
+}
+
+/* ctype's isdigit follows the locale and takes int; input is bytes. */
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Exactly n ASCII digits at *sp, advancing past them. */
+static int get_num(const char **sp, int n, int *val)
+{
+	const char *s = *sp;
+	int v = 0;
+
+	while (n-- > 0) {
+		if (!is_digit(*s))
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	*val = v;
+	*sp = s;
+	return 0;
+}
+
+static int get_char(const char **sp, char c)
+{
+	if (**sp != c)
+		return -1;
+	(*sp)++;
+	return 0;
+}
+
+static int get_date(const char **sp, int *year, int *month, int *day)
+{
+	if (get_num(sp, 4, year) < 0 || get_char(sp, '-') < 0 ||
+	    get_num(sp, 2, month) < 0 || get_char(sp, '-') < 0 ||
+	    get_num(sp, 2, day) < 0)
+		return -1;
+	if (*year < 1 || !cg_date_valid(*year, *month, *day))
+		return -1;
+	return 0;
+}
+
+/*
+ * mktime() returns -1 both for errors and for 1969-12-31T23:59:59Z, so
+ * success is told by tm_wday, which it sets only when it succeeds.
+ */
+static int local_time(int year, int month, int day, int hour, int min,
+		      int sec, cg_time_t *out)
+{
+	struct tm tm;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
+	tm.tm_isdst = -1;
+	tm.tm_wday = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1 && tm.tm_wday == -1)
+		return -1;
+	*out = (cg_time_t)t;
+	return 0;
+}
+
+/* Z, z or +HH:MM / -HH:MM, as seconds east of UTC. */
+static int get_offset(const char **sp, int *offset)
+{
+	int sign, hh, mm;
+
+	if (**sp == 'Z' || **sp == 'z') {
+		(*sp)++;
+		*offset = 0;
+		return 0;
+	}
+	if (**sp != '+' && **sp != '-')
+		return -1;
+	sign = **sp == '-' ? -1 : 1;
+	(*sp)++;
+	if (get_num(sp, 2, &hh) < 0 || get_char(sp, ':') < 0 ||
+	    get_num(sp, 2, &mm) < 0 || hh > 23 || mm > 59)
+		return -1;
+	*offset = sign * (hh * 3600 + mm * 60);
+	return 0;
+}
+
+static int get_clock(const char **sp, int *hour, int *min, int *sec)
+{
+	if (get_num(sp, 2, hour) < 0 || get_char(sp, ':') < 0 ||
+	    get_num(sp, 2, min) < 0 || get_char(sp, ':') < 0 ||
+	    get_num(sp, 2, sec) < 0)
+		return -1;
+	if (*hour > 23 || *min > 59 || *sec > 60)
+		return -1;
+	/*
+	 * Neither time_t nor mktime() knows leap seconds; :60 is the last
+	 * second of its minute as far as ordering goes.
+	 */
+	if (*sec == 60)
+		*sec = 59;
+	if (**sp == '.') {
+		(*sp)++;
+		if (!is_digit(**sp))
+			return -1;
+		while (is_digit(**sp))
+			(*sp)++;
+	}
+	return 0;
+}
+
+int cg_time_parse(const char *s, int allow_local, cg_time_t *out)
+{
+	int year, month, day, hour, min, sec, offset;
+
+	if (!s || get_date(&s, &year, &month, &day) < 0)
+		return -1;
+	if (!*s) {
+		if (!allow_local)
+			return -1;
+		*out = cg_date_start(year, month, day);
+		return 0;
+	}
+	if (*s != 'T' && *s != 't' && *s != ' ')
+		return -1;
+	s++;
+	if (get_clock(&s, &hour, &min, &sec) < 0)
+		return -1;
+	if (!*s) {
+		if (!allow_local)
+			return -1;
+		return local_time(year, month, day, hour, min, sec, out);
+	}
+	if (get_offset(&s, &offset) < 0 || *s)
+		return -1;
+	*out = cg_days_from_civil(year, month, day) * 86400 +
+	       hour * 3600 + min * 60 + sec - offset;
+	return 0;
+}
+
+/* v as exactly width decimal digits; v is known to fit. */
+static char *put_digits(char *p, long v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+/*
+ * "YYYY-MM-DD" without the NUL.  RFC 3339 has four-digit years only, so
+ * a year outside 0000-9999 (only from absurd input) becomes 0000-00-00
+ * rather than text that would not parse back.
+ */
+static char *put_date(char *p, const struct tm *tm)
+{
+	long year = (long)tm->tm_year + 1900;
+
+	if (year < 0 || year > 9999) {
+		memcpy(p, "0000-00-00", 10);
+		return p + 10;
+	}
+	p = put_digits(p, year, 4);
+	*p++ = '-';
+	p = put_digits(p, tm->tm_mon + 1, 2);
+	*p++ = '-';
+	return put_digits(p, tm->tm_mday, 2);
+}
+
+void cg_time_format(cg_time_t t, char out[CG_TIME_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	long off;
+	char *p = out;
+
+	/* Fails only for years past INT_MAX: show 0000-00-00T00:00:00+00:00. */
+	if (!localtime_r(&tt, &tm)) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = -1901;
+	}
+	off = tm.tm_gmtoff;
+	/*
+	 * RFC 3339 offsets have no seconds (local mean time before 1901 in
+	 * many zones does); print those in UTC so the text still parses
+	 * back to the same instant.
+	 */
+	if (off % 60) {
+		gmtime_r(&tt, &tm);
+		off = 0;
+	}
+	p = put_date(p, &tm);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	*p++ = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	p = put_digits(p, off / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, off / 60 % 60, 2);
+	*p = '\0';
+}
+
+void cg_time_date(cg_time_t t, char out[CG_DATE_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm)) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = -1901;
+	}
+	*put_date(out, &tm) = '\0';
+}
+
+int cg_date_parse(const char *s, int *year, int *month, int *day)
+{
+	int y, m, d;
+
+	if (!s || get_date(&s, &y, &m, &d) < 0 || *s)
+		return -1;
+	*year = y;
+	*month = m;
+	*day = d;
+	return 0;
+}
+
+/*
+ * Where a DST change skips midnight, mktime() moves into the hour that
+ * does exist, which is when that day starts.
+ */
+cg_time_t cg_date_start(int year, int month, int day)
+{
+	cg_time_t t;
+
+	if (local_time(year, month, day, 0, 0, 0, &t) < 0)
+		return (cg_days_from_civil(year, month, day) * 86400);
+	return t;
+}
+
+/* Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms". */
+int64_t cg_days_from_civil(int year, int month, int day)
+{
+	int64_t y = (int64_t)year - (month <= 2);
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 +
+		      day - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+void cg_civil_from_days(int64_t days, int *year, int *month, int *day)
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+
+	*year = (int)(yoe + era * 400 + (m <= 2));
+	*month = m;
+	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
+}
+
+static int is_leap(int year)
+{
+	return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+}
+
+int cg_date_valid(int year, int month, int day)
+{
+	static const int mdays[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int n;
+
+	if (month < 1 || month > 12 || day < 1)
+		return 0;
+	n = mdays[month - 1] + (month == 2 && is_leap(year));
+	return day <= n;
+}
+
+/* ---- local days ---- */
+
+int32_t cg_local_day(cg_time_t t, int *minute)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm)) {
+		if (minute)
+			*minute = 0;
+		return 0;
+	}
+	if (minute)
+		*minute = tm.tm_hour * 60 + tm.tm_min;
+	return (int32_t)cg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int cg_day_parse(const char *s, int32_t *day)
+{
+	int y, m, d;
+
+	if (cg_date_parse(s, &y, &m, &d) < 0)
+		return -1;
+	*day = (int32_t)cg_days_from_civil(y, m, d);
+	return 0;
+}
+
+void cg_day_format(int32_t day, char out[CG_DATE_LEN])
+{
+	int y, m, d;
+	char *p = out;
+
+	cg_civil_from_days(day, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		y = m = d = 0;
+	for (int div = 1000; div; div /= 10)
+		*p++ = (char)('0' + y / div % 10);
+	*p++ = '-';
+	*p++ = (char)('0' + m / 10);
+	*p++ = (char)('0' + m % 10);
+	*p++ = '-';
+	*p++ = (char)('0' + d / 10);
+	*p++ = (char)('0' + d % 10);
+	*p = '\0';
+}

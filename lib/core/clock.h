@@ -1,0 +1,74 @@
+#ifndef CG_CLOCK_H
+#define CG_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+/*
+ * Time is int64 seconds since the Unix epoch.  Fractions of a second in
+ * input are accepted and dropped.  The local day and the printed offset
+ * follow the TZ environment variable (tzset() is called by cg_clock_init).
+ */
+typedef int64_t cg_time_t;
+
+#define CG_TIME_LEN 32	/* enough for "2026-01-25T08:03:11+08:00" and NUL */
+#define CG_DATE_LEN 11	/* "2026-01-25" and NUL */
+
+struct cg_clock {
+	int fixed;		/* 1 when --now or $CG_NOW set the time */
+	cg_time_t at;		/* the fixed time */
+};
+
+/*
+ * Fix the clock from --now (now_opt, may be NULL) else $CG_NOW, else leave it
+ * running.  Returns 0 or -1 with *err (CG_EXIT_USAGE) when the value does not
+ * parse.
+ */
+int cg_clock_init(struct cg_clock *c, const char *now_opt, struct cg_err *err);
+
+/* The fixed time, or time(NULL). */
+cg_time_t cg_clock_now(const struct cg_clock *c);
+
+/*
+ * Parse RFC 3339: "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)"; 't', ' '
+ * for 'T' and 'z' for 'Z' are accepted.  When allow_local is set, a time
+ * without offset (and a bare date "YYYY-MM-DD", meaning 00:00:00) is taken
+ * as local time.  Returns 0, or -1 when s is not such a time or names an
+ * impossible date (30 February, 25:00, ...).
+ */
+int cg_time_parse(const char *s, int allow_local, cg_time_t *out);
+
+/* "2026-01-25T08:03:11+08:00" in local time (Z is never used; +00:00 is). */
+void cg_time_format(cg_time_t t, char out[CG_TIME_LEN]);
+
+/* The local calendar day of t, "2026-01-25". */
+void cg_time_date(cg_time_t t, char out[CG_DATE_LEN]);
+
+/* Parse "YYYY-MM-DD" (a real calendar date); returns 0 or -1. */
+int cg_date_parse(const char *s, int *year, int *month, int *day);
+
+/* 00:00:00 local time of the given calendar day. */
+cg_time_t cg_date_start(int year, int month, int day);
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian), and back. */
+int64_t cg_days_from_civil(int year, int month, int day);
+void cg_civil_from_days(int64_t days, int *year, int *month, int *day);
+
+/* 1 when year-month-day is a real calendar date, else 0. */
+int cg_date_valid(int year, int month, int day);
+
+/* ---- local days ---- */
+
+/* The local calendar day of t (days since 1970-01-01) and, when minute is
+ * not NULL, the local minute of that day. */
+int32_t cg_local_day(cg_time_t t, int *minute);
+
+/* "YYYY-MM-DD" to a day number; 0 or -1. */
+int cg_day_parse(const char *s, int32_t *day);
+
+/* A day number as "YYYY-MM-DD". */
+void cg_day_format(int32_t day, char out[CG_DATE_LEN]);
+
+#endif

@@ -1,0 +1,103 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/exitcode.h"
+#include "core/i18n.h"
+
+static const char *progname = "cg";
+static int quiet;
+
+void cg_set_quiet(int q)
+{
+	quiet = q;
+}
+
+void cg_set_progname(const char *name)
+{
+	progname = name;
+}
+
+const char *cg_progname(void)
+{
+	return progname;
+}
+
+static int err_vset(struct cg_err *err, int status, const char *fmt, va_list ap)
+{
+	if (!err)
+		return -1;
+	err->status = status;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return -1;
+}
+
+int cg_err_set(struct cg_err *err, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset(err, status, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int cg_err_errno(struct cg_err *err, int status, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	err_vset(err, status, fmt, ap);
+	va_end(ap);
+	if (err) {
+		len = strlen(err->msg);
+		snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
+	}
+	return -1;
+}
+
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", progname, prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cg_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+int cg_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void cg_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vreport(_("warning: "), fmt, ap);
+	va_end(ap);
+}
+
+void cg_die_err(const struct cg_err *err)
+{
+	cg_die(err->status ? err->status : CG_EXIT_SYSTEM, "%s", err->msg);
+}

@@ -1,0 +1,235 @@
+#include <string.h>
+
+#include "crypto/sha256.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define HAVE_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
+static const uint32_t K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+};
+
+static uint32_t ror(uint32_t x, int n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static void blocks_portable(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
+
+	while (nblocks--) {
+		for (int i = 0; i < 16; i++)
+			w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+			       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+		for (int i = 16; i < 64; i++) {
+			uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
+			uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
+
+			w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+		}
+		a = h[0], b = h[1], c = h[2], d = h[3];
+		e = h[4], f = h[5], g = h[6], hh = h[7];
+		for (int i = 0; i < 64; i++) {
+			t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
+			     ((e & f) ^ (~e & g)) + K[i] + w[i];
+			t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
+			     ((a & b) ^ (a & c) ^ (b & c));
+			hh = g, g = f, f = e, e = d + t1;
+			d = c, c = b, b = a, a = t1 + t2;
+		}
+		h[0] += a, h[1] += b, h[2] += c, h[3] += d;
+		h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+		p += 64;
+	}
+}
+
+#ifdef HAVE_X86
+#define SHA_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+/*
+ * Four rounds (4i to 4i+3) with the SHA extensions, after Intel's
+ * "SHA extensions" paper: m[i % 4] holds W[4i..4i+3]; the message schedule
+ * for later rounds is computed alongside (msg1 from round group 1 to 12,
+ * msg2 from 3 to 14).
+ */
+#define ROUNDS(i, m0, m1, m2, m3) do { \
+	msg = _mm_add_epi32(m0, _mm_loadu_si128((const __m128i *)&K[4 * (i)])); \
+	st1 = _mm_sha256rnds2_epu32(st1, st0, msg); \
+	if ((i) >= 3 && (i) < 15) { \
+		tmp = _mm_alignr_epi8(m0, m3, 4); \
+		m1 = _mm_add_epi32(m1, tmp); \
+		m1 = _mm_sha256msg2_epu32(m1, m0); \
+	} \
+	msg = _mm_shuffle_epi32(msg, 0x0E); \
+	st0 = _mm_sha256rnds2_epu32(st0, st1, msg); \
+	if ((i) >= 1 && (i) < 13) \
+		m3 = _mm_sha256msg1_epu32(m3, m0); \
+} while (0)
+
+SHA_TARGET
+static void blocks_shani(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i st0, st1, tmp, msg, m0, m1, m2, m3, save0, save1;
+
+	tmp = _mm_loadu_si128((const __m128i *)&h[0]);
+	st1 = _mm_loadu_si128((const __m128i *)&h[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);		/* CDAB */
+	st1 = _mm_shuffle_epi32(st1, 0x1B);		/* EFGH */
+	st0 = _mm_alignr_epi8(tmp, st1, 8);		/* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xF0);		/* CDGH */
+
+	while (nblocks--) {
+		save0 = st0;
+		save1 = st1;
+		m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 0)), mask);
+		m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), mask);
+		m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), mask);
+		m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), mask);
+		ROUNDS(0, m0, m1, m2, m3);
+		ROUNDS(1, m1, m2, m3, m0);
+		ROUNDS(2, m2, m3, m0, m1);
+		ROUNDS(3, m3, m0, m1, m2);
+		ROUNDS(4, m0, m1, m2, m3);
+		ROUNDS(5, m1, m2, m3, m0);
+		ROUNDS(6, m2, m3, m0, m1);
+		ROUNDS(7, m3, m0, m1, m2);
+		ROUNDS(8, m0, m1, m2, m3);
+		ROUNDS(9, m1, m2, m3, m0);
+		ROUNDS(10, m2, m3, m0, m1);
+		ROUNDS(11, m3, m0, m1, m2);
+		ROUNDS(12, m0, m1, m2, m3);
+		ROUNDS(13, m1, m2, m3, m0);
+		ROUNDS(14, m2, m3, m0, m1);
+		ROUNDS(15, m3, m0, m1, m2);
+		st0 = _mm_add_epi32(st0, save0);
+		st1 = _mm_add_epi32(st1, save1);
+		p += 64;
+	}
+
+	tmp = _mm_shuffle_epi32(st0, 0x1B);		/* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xB1);		/* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xF0);		/* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);		/* ABEF */
+	_mm_storeu_si128((__m128i *)&h[0], st0);
+	_mm_storeu_si128((__m128i *)&h[4], st1);
+}
+
+static int cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9)))
+		return 0;		/* SSE4.1, SSSE3 */
+	if (__get_cpuid_max(0, NULL) < 7)
+		return 0;
+	__cpuid_count(7, 0, a, b, c, d);
+	return (b >> 29) & 1;		/* SHA */
+}
+#endif
+
+static int force_portable;
+static int hw = -1;
+
+static void blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+#ifdef HAVE_X86
+	if (hw < 0)
+		hw = cpu_has_sha();
+	if (hw && !force_portable) {
+		blocks_shani(h, p, nblocks);
+		return;
+	}
+#endif
+	blocks_portable(h, p, nblocks);
+}
+
+int cg_sha256_accelerated(void)
+{
+#ifdef HAVE_X86
+	if (hw < 0)
+		hw = cpu_has_sha();
+	return hw && !force_portable;
+#else
+	return 0;
+#endif
+}
+
+void cg_sha256_force_portable(int on)
+{
+	force_portable = on;
+}
+
+void cg_sha256_init(struct cg_sha256 *s)
+{
+	static const uint32_t iv[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
+	};
+
+	memcpy(s->h, iv, sizeof(iv));
+	s->total = 0;
+	s->n = 0;
+}
+
+void cg_sha256_update(struct cg_sha256 *s, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	s->total += len;
+	if (s->n) {
+		size_t take = 64 - s->n < len ? 64 - s->n : len;
+
+		memcpy(s->buf + s->n, p, take);
+		s->n += take;
+		p += take;
+		len -= take;
+		if (s->n < 64)
+			return;
+		blocks(s->h, s->buf, 1);
+		s->n = 0;
+	}
+	if (len >= 64) {
+		blocks(s->h, p, len / 64);
+		p += len & ~(size_t)63;
+		len &= 63;
+	}
+	memcpy(s->buf, p, len);
+	s->n = len;
+}
+
+void cg_sha256_final(struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES])
+{
+	uint64_t bits = s->total * 8;
+
+	s->buf[s->n++] = 0x80;
+	if (s->n > 56) {
+		memset(s->buf + s->n, 0, 64 - s->n);
+		blocks(s->h, s->buf, 1);
+		s->n = 0;
+	}
+	memset(s->buf + s->n, 0, 56 - s->n);
+	for (int i = 0; i < 8; i++)
+		s->buf[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
+	blocks(s->h, s->buf, 1);
+	for (int i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(s->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)s->h[i];
+	}
+}

@@ -1,0 +1,392 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/exitcode.h"
+#include "core/i18n.h"
+#include "json/jsonl.h"
+#include "json/jsonparse.h"
+
+#define READ_CHUNK (64 * 1024)
+
+void cg_jsonl_reader_init_fd(struct cg_jsonl_reader *r, int fd,
+			     const char *name, size_t max_line)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = name;
+	r->max_line = max_line ? max_line : CG_JSONL_MAX_LINE_DEFAULT;
+	r->fd = fd;
+}
+
+static int is_gzip(int fd)
+{
+	unsigned char magic[2];
+	ssize_t n = pread(fd, magic, 2, 0);
+
+	return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+int cg_jsonl_reader_open(struct cg_jsonl_reader *r, int dirfd, const char *path,
+			 const char *name, size_t max_line, struct cg_err *err)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+				    _("cannot open '%s'"), name);
+	cg_jsonl_reader_init_fd(r, fd, name, max_line);
+	r->own_fd = 1;
+	if (is_gzip(fd)) {
+		int dup_fd = dup(fd);
+
+		if (dup_fd < 0 || !(r->gz = gzdopen(dup_fd, "rb"))) {
+			if (dup_fd >= 0)
+				close(dup_fd);
+			cg_jsonl_reader_release(r);
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("cannot read '%s' as gzip"), name);
+		}
+		gzbuffer(r->gz, 128 * 1024);
+	}
+	return 0;
+}
+
+void cg_jsonl_reader_release(struct cg_jsonl_reader *r)
+{
+	if (r->gz)
+		gzclose(r->gz);
+	if (r->own_fd && r->fd >= 0)
+		close(r->fd);
+	free(r->buf);
+	r->buf = NULL;
+	r->gz = NULL;
+	r->fd = -1;
+	r->alloc = r->start = r->end = 0;
+}
+
+/* Read more bytes after r->end; returns bytes read, 0 at EOF, -1 on error. */
+static ssize_t fill(struct cg_jsonl_reader *r, struct cg_err *err)
+{
+	ssize_t n;
+
+	if (r->start > 0 && r->start == r->end) {
+		r->start = r->end = 0;
+	} else if (r->start > 0 && r->alloc - r->end < READ_CHUNK) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->alloc - r->end < READ_CHUNK) {
+		size_t alloc = r->alloc ? r->alloc * 2 : 2 * READ_CHUNK;
+		char *p = realloc(r->buf, alloc + 1);
+
+		if (!p)
+			return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM,
+					    _("cannot read '%s'"), r->name);
+		r->buf = p;
+		r->alloc = alloc;
+	}
+	for (;;) {
+		size_t room = r->alloc - r->end;
+
+		if (r->gz) {
+			int got = gzread(r->gz, r->buf + r->end,
+					 room > (1u << 30) ? 1u << 30 : (unsigned)room);
+			if (got < 0) {
+				int zerr;
+				const char *msg = gzerror(r->gz, &zerr);
+
+				return cg_err_set(err, CG_EXIT_SYSTEM,
+						  _("cannot read '%s': %s"),
+						  r->name, msg);
+			}
+			n = got;
+		} else {
+			n = read(r->fd, r->buf + r->end, room);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+					    _("cannot read '%s'"), r->name);
+		break;
+	}
+	if (n == 0)
+		r->eof = 1;
+	r->end += (size_t)n;
+	return n;
+}
+
+/* Skip the rest of an over-long line, handing its bytes to ->overflow. */
+static int skip_long_line(struct cg_jsonl_reader *r, size_t *len,
+			  struct cg_err *err)
+{
+	for (;;) {
+		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+		size_t piece = nl ? (size_t)(nl - (r->buf + r->start)) : r->end - r->start;
+
+		if (r->overflow)
+			r->overflow(r->overflow_ctx, r->buf + r->start, piece, !!nl);
+		*len += piece;
+		if (nl) {
+			r->start += piece + 1;
+			return CG_JSONL_TOO_LONG;
+		}
+		r->start = r->end;
+		if (r->eof) {
+			if (r->overflow)
+				r->overflow(r->overflow_ctx, "", 0, 1);
+			r->unterminated = 1;
+			return CG_JSONL_TOO_LONG;
+		}
+		if (fill(r, err) < 0)
+			return -1;
+	}
+}
+
+static int is_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
+		  struct cg_err *err)
+{
+	for (;;) {
+		char *p, *nl;
+		size_t n;
+
+		nl = r->buf ? memchr(r->buf + r->start, '\n', r->end - r->start) : NULL;
+		if (!nl && r->end - r->start > r->max_line) {
+			r->lineno++;
+			r->unterminated = 0;
+			*len = 0;
+			return skip_long_line(r, len, err);
+		}
+		if (!nl && !r->eof) {
+			if (fill(r, err) < 0)
+				return -1;
+			continue;
+		}
+		if (!nl && r->start == r->end)
+			return CG_JSONL_EOF;
+
+		p = r->buf + r->start;
+		n = nl ? (size_t)(nl - p) : r->end - r->start;
+		r->start += n + (nl ? 1 : 0);
+		r->lineno++;
+		r->unterminated = !nl;
+		if (n > r->max_line) {
+			if (r->overflow) {
+				r->overflow(r->overflow_ctx, p, n, 1);
+			}
+			*len = n;
+			return CG_JSONL_TOO_LONG;
+		}
+		if (!r->raw) {
+			if (n && p[n - 1] == '\r')
+				n--;
+			if (r->lineno == 1 && n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
+				p += 3;
+				n -= 3;
+			}
+			if (is_blank(p, n))
+				continue;
+		}
+		p[n] = '\0';
+		*line = p;
+		*len = n;
+		return CG_JSONL_LINE;
+	}
+}
+
+int cg_jsonl_would_block(struct cg_jsonl_reader *r)
+{
+	struct pollfd pfd;
+
+	if (r->start < r->end || r->eof || r->gz)
+		return 0;
+	pfd.fd = r->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) == 0;
+}
+
+
+size_t cg_utf8_seq(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return avail >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
+		unsigned char hi = c == 0xED ? 0x9F : 0xBF;
+
+		return avail >= 3 && s[1] >= lo && s[1] <= hi &&
+		       (s[2] & 0xC0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
+		unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
+
+		return avail >= 4 && s[1] >= lo && s[1] <= hi &&
+		       (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+/*
+ * One pass over the raw bytes for what Jansson reports poorly or not at all:
+ * NUL bytes, invalid UTF-8 (with the column), and nesting depth.
+ */
+static int prescan(const char *line, size_t len, char *why, size_t whylen)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	int depth = 0, in_string = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+
+		if (c == 0) {
+			snprintf(why, whylen, _("NUL byte at column %zu"), i + 1);
+			return -1;
+		}
+		if (c >= 0x80) {
+			n = cg_utf8_seq(s + i, len - i);
+			if (!n) {
+				snprintf(why, whylen, _("invalid UTF-8 at column %zu"), i + 1);
+				return -1;
+			}
+			i += n;
+			continue;
+		}
+		if (in_string) {
+			/* Skip an escaped quote or backslash, but let a NUL or
+			 * a non-ASCII byte after '\\' be checked as any other. */
+			if (c == '\\' && i + 1 < len && s[i + 1] >= 0x20 && s[i + 1] < 0x7F)
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '{' || c == '[') {
+			if (++depth > CG_JSONL_MAX_DEPTH) {
+				snprintf(why, whylen,
+					 _("nesting deeper than %d levels"),
+					 CG_JSONL_MAX_DEPTH);
+				return -1;
+			}
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+		i++;
+	}
+	return 0;
+}
+
+json_t *cg_jsonl_parse(const char *line, size_t len, char *why, size_t whylen)
+{
+	json_t *obj;
+
+	if (prescan(line, len, why, whylen) < 0)
+		return NULL;
+	obj = cg_json_parse(line, len, CG_JSONL_MAX_DEPTH, why, whylen);
+	if (!obj)
+		return NULL;
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		snprintf(why, whylen, _("not a JSON object"));
+		return NULL;
+	}
+	return obj;
+}
+
+int cg_jsonl_dump(const json_t *obj, struct cg_buf *out)
+{
+	size_t room, n;
+
+	/* Straight into the buffer; only a record bigger than the room left
+	 * is encoded twice. */
+	if (cg_buf_grow(out, out->limit - out->len > 1024 ? 1024 : 1) < 0)
+		return -1;
+	room = out->alloc - out->len - 1;
+	n = json_dumpb(obj, out->buf + out->len, room, CG_JSON_DUMP_FLAGS);
+	if (n == 0)
+		return -1;
+	if (n > room) {
+		if (cg_buf_grow(out, n + 1) < 0)
+			return -1;
+		room = out->alloc - out->len - 1;
+		if (json_dumpb(obj, out->buf + out->len, room, CG_JSON_DUMP_FLAGS) != n)
+			return -1;
+	}
+	out->len += n;
+	return cg_buf_addch(out, '\n');
+}
+
+void cg_out_init(struct cg_out *o, FILE *fp, int line_buffered)
+{
+	o->fp = fp;
+	o->line_buffered = line_buffered || isatty(fileno(fp));
+}
+
+static int out_failed(struct cg_out *o, struct cg_err *err)
+{
+	if (errno == EPIPE)
+		exit(CG_EXIT_OK);
+	(void)o;
+	return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+			    _("cannot write to standard output"));
+}
+
+int cg_out_line(struct cg_out *o, const char *line, size_t len, struct cg_err *err)
+{
+	if (fwrite(line, 1, len, o->fp) != len)
+		return out_failed(o, err);
+	if (o->line_buffered && fflush(o->fp) == EOF)
+		return out_failed(o, err);
+	return 0;
+}
+
+int cg_out_flush(struct cg_out *o, struct cg_err *err)
+{
+	if (fflush(o->fp) == EOF)
+		return out_failed(o, err);
+	return 0;
+}
+
+int cg_out_close(struct cg_out *o, struct cg_err *err)
+{
+	if (fflush(o->fp) == EOF || ferror(o->fp))
+		return out_failed(o, err);
+	if (fclose(o->fp) == EOF)
+		return out_failed(o, err);
+	return 0;
+}
+
+void cg_json_set_time(json_t *obj, const char *key, cg_time_t t)
+{
+	char buf[CG_TIME_LEN];
+
+	cg_time_format(t, buf);
+	json_object_set_new(obj, key, json_string(buf));
+}
+
+void cg_json_set_day(json_t *obj, const char *key, int32_t day)
+{
+	char buf[CG_DATE_LEN];
+
+	cg_day_format(day, buf);
+	json_object_set_new(obj, key, json_string(buf));
+}

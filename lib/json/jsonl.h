@@ -1,0 +1,117 @@
+#ifndef CG_JSONL_H
+#define CG_JSONL_H
+
+#include <stdio.h>
+#include <jansson.h>
+#include <zlib.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/error.h"
+
+#define CG_JSONL_MAX_LINE_DEFAULT (1024 * 1024)
+#define CG_JSONL_MAX_DEPTH 16
+
+/*
+ * Reads JSON lines from a descriptor or a (possibly gzip-compressed) file,
+ * one line at a time, without ever holding more than max_line bytes of a
+ * line.  Handles CRLF, a UTF-8 BOM on line 1, blank lines and a missing
+ * final newline.
+ */
+struct cg_jsonl_reader {
+	const char *name;	/* for messages: "stdin" or the path; borrowed */
+	unsigned long lineno;	/* number of the line last returned */
+	size_t max_line;
+	int unterminated;	/* the last line returned had no newline */
+	int raw;		/* return every line as is: no BOM, CR or blank skipping */
+
+	/*
+	 * Called with the bytes of a line longer than max_line as they are
+	 * skipped (end is 1 on the last piece), so that the line can be kept
+	 * whole in a rejects file without being held in memory.
+	 */
+	void (*overflow)(void *ctx, const char *data, size_t len, int end);
+	void *overflow_ctx;
+
+	int fd;			/* plain source, or -1 */
+	gzFile gz;		/* compressed source, or NULL */
+	int own_fd;
+	int eof;
+	char *buf;
+	size_t alloc, start, end;
+};
+
+enum cg_jsonl_status {
+	CG_JSONL_EOF = 0,
+	CG_JSONL_LINE = 1,
+	CG_JSONL_TOO_LONG = 2
+};
+
+/* Read from fd (not closed by the reader). */
+void cg_jsonl_reader_init_fd(struct cg_jsonl_reader *r, int fd,
+			     const char *name, size_t max_line);
+
+/*
+ * Open path relative to dirfd (AT_FDCWD for the cwd), decompressing when the
+ * file is gzip.  name is borrowed for messages.  Returns 0 or -1 with *err.
+ */
+int cg_jsonl_reader_open(struct cg_jsonl_reader *r, int dirfd, const char *path,
+			 const char *name, size_t max_line, struct cg_err *err);
+
+void cg_jsonl_reader_release(struct cg_jsonl_reader *r);
+
+/*
+ * Next non-blank line, without its line ending and NUL-terminated in place
+ * (valid until the next call).  Returns CG_JSONL_LINE, CG_JSONL_EOF,
+ * CG_JSONL_TOO_LONG (the line was skipped; *len is its length) or -1 on a
+ * read error with *err filled.
+ */
+int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
+		  struct cg_err *err);
+
+/*
+ * True when the next cg_jsonl_next() would have to wait for input: nothing
+ * buffered and nothing readable right now.  Group commit syncs then.
+ */
+int cg_jsonl_would_block(struct cg_jsonl_reader *r);
+
+/* Length of the valid UTF-8 sequence at s (1 to 4 bytes; no overlongs,
+ * surrogates or code points past U+10FFFF), or 0 when it is invalid. */
+size_t cg_utf8_seq(const unsigned char *s, size_t avail);
+
+/*
+ * Check one line and parse it: NUL bytes, invalid UTF-8, nesting deeper
+ * than CG_JSONL_MAX_DEPTH, invalid JSON, duplicate keys and non-objects are
+ * refused with a reason in why.  Returns a new reference or NULL.
+ */
+json_t *cg_jsonl_parse(const char *line, size_t len, char *why, size_t whylen);
+
+/* Append obj in the canonical compact form plus a newline.  0 or -1. */
+int cg_jsonl_dump(const json_t *obj, struct cg_buf *out);
+
+/* Flags used for every record cg writes. */
+#define CG_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+/*
+ * stdout for records: write errors are detected, EPIPE exits quietly.
+ */
+struct cg_out {
+	FILE *fp;
+	int line_buffered;
+};
+
+void cg_out_init(struct cg_out *o, FILE *fp, int line_buffered);
+/* Write one line (with its newline); flush when line buffered.  On EPIPE
+ * exits 0 at once, on any other error returns -1 with *err. */
+int cg_out_line(struct cg_out *o, const char *line, size_t len, struct cg_err *err);
+/* Flush what is buffered; -1 with *err on a write error. */
+int cg_out_flush(struct cg_out *o, struct cg_err *err);
+/* Flush and close; -1 with *err on a write error. */
+int cg_out_close(struct cg_out *o, struct cg_err *err);
+
+/* Set obj's key to the time t (RFC 3339, local offset). */
+void cg_json_set_time(json_t *obj, const char *key, cg_time_t t);
+/* Set obj's key to that day, "YYYY-MM-DD". */
+void cg_json_set_day(json_t *obj, const char *key, int32_t day);
+
+#endif

@@ -1,0 +1,364 @@
+#include <string.h>
+
+#include "json/jsonl.h"
+#include "json/scan.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+void cg_scan_keys_init(struct cg_scan_keys *k, const char *const *names, size_t n)
+{
+	memset(k, 0, sizeof(*k));
+	k->names = names;
+	k->n = n;
+	for (size_t i = 0; i < n && i < 254; i++) {
+		size_t len = strlen(names[i]);
+		unsigned char c = (unsigned char)names[i][0];
+
+		if (len < 1 || len > 32 || c >= 128)
+			continue;
+		if (!k->index[len][c])
+			k->index[len][c] = (uint8_t)(i + 1);
+		else
+			k->index2[len][c] = (uint8_t)(i + 1);
+	}
+}
+
+/* memcmp() is a call; keys are a few bytes. */
+static inline int same(const char *a, const char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
+static int lookup(const struct cg_scan_keys *k, const char *s, size_t len)
+{
+	unsigned char c;
+	int i;
+
+	if (len < 1 || len > 32 || (c = (unsigned char)s[0]) >= 128)
+		return -1;
+	i = k->index[len][c];
+	if (i && same(k->names[i - 1], s, len))
+		return i - 1;
+	i = k->index2[len][c];
+	if (i && same(k->names[i - 1], s, len))
+		return i - 1;
+	return -1;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Any byte of w zero / below 0x20 (as a whole-word test). */
+static inline uint64_t has_zero(uint64_t w)
+{
+	return (w - ONES) & ~w & HIGHS;
+}
+
+static inline uint64_t has_less_0x20(uint64_t w)
+{
+	return (w - ONES * 0x20) & ~w & HIGHS;
+}
+
+/*
+ * A string after its opening quote: *pp moves past the closing quote.
+ * 0 for an escape, a control character, invalid UTF-8 or no end.
+ */
+static inline __attribute__((always_inline)) int string(const unsigned char **pp, const unsigned char *end)
+{
+	const unsigned char *p = *pp;
+
+	for (;;) {
+#if defined(__SSE2__)
+		/* 16 bytes at a time: a signed compare below 0x20 also
+		 * catches every byte from 0x80 (UTF-8, checked below). */
+		while (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			__m128i x = _mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+				_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+			unsigned mask = (unsigned)_mm_movemask_epi8(x);
+
+			if (mask) {
+				p += __builtin_ctz(mask);
+				break;
+			}
+			p += 16;
+		}
+#endif
+		while (end - p >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if (has_zero(w ^ (ONES * '"')) | has_zero(w ^ (ONES * '\\')) |
+			    has_less_0x20(w) | (w & HIGHS))
+				break;
+			p += 8;
+		}
+		if (p >= end)
+			return 0;
+		if (*p == '"') {
+			*pp = p + 1;
+			return 1;
+		}
+		if (*p == '\\' || *p < 0x20)
+			return 0;
+		if (*p >= 0x80) {
+			size_t n = cg_utf8_seq(p, (size_t)(end - p));
+
+			if (!n)
+				return 0;
+			p += n;
+		} else {
+			p++;
+		}
+	}
+}
+
+static inline const unsigned char *skip_ws(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static inline int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A number: no exponent, at most 18 integer digits, at most 40 bytes. */
+static inline int number(const unsigned char **pp, const unsigned char *end)
+{
+	const unsigned char *p = *pp, *start = p, *digits;
+
+	if (p < end && *p == '-')
+		p++;
+	digits = p;
+	if (p < end && *p == '0')
+		p++;
+	else if (p < end && *p >= '1' && *p <= '9')
+		while (p < end && is_digit(*p))
+			p++;
+	else
+		return 0;
+	if (p - digits > 18)
+		return 0;
+	if (p < end && *p == '.') {
+		if (++p >= end || !is_digit(*p))
+			return 0;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E'))
+		return 0;
+	if (p - start > 40)
+		return 0;
+	*pp = p;
+	return 1;
+}
+
+/* A scalar value at *pp; its type in *type.  0 when not simple. */
+static inline __attribute__((always_inline)) int scalar(const unsigned char **pp,
+						     const unsigned char *end,
+		  enum cg_scan_type *type)
+{
+	const unsigned char *p = *pp;
+
+	if (p >= end)
+		return 0;
+	switch (*p) {
+	case '"':
+		*pp = p + 1;
+		*type = CG_SCAN_STRING;
+		return string(pp, end);
+	case 't':
+		if (end - p < 4 || memcmp(p, "true", 4))
+			return 0;
+		*pp = p + 4;
+		*type = CG_SCAN_TRUE;
+		return 1;
+	case 'f':
+		if (end - p < 5 || memcmp(p, "false", 5))
+			return 0;
+		*pp = p + 5;
+		*type = CG_SCAN_FALSE;
+		return 1;
+	case 'n':
+		if (end - p < 4 || memcmp(p, "null", 4))
+			return 0;
+		*pp = p + 4;
+		*type = CG_SCAN_NULL;
+		return 1;
+	default:
+		*type = CG_SCAN_NUMBER;
+		return number(pp, end);
+	}
+}
+
+/* An array of scalars after its '['; *pp moves past the ']'. */
+static int array(const unsigned char **pp, const unsigned char *end)
+{
+	const unsigned char *p = skip_ws(*pp, end);
+	enum cg_scan_type t;
+
+	if (p < end && *p == ']') {
+		*pp = p + 1;
+		return 1;
+	}
+	for (;;) {
+		p = skip_ws(p, end);
+		if (!scalar(&p, end, &t))
+			return 0;
+		p = skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		if (p < end && *p == ']') {
+			*pp = p + 1;
+			return 1;
+		}
+		return 0;
+	}
+}
+
+struct key {
+	const unsigned char *p;
+	uint32_t len;
+};
+
+/* Any two keys equal?  Buckets by length and edge bytes first. */
+static int duplicates(const struct key *keys, size_t n)
+{
+	uint64_t seen = 0, clash = 0;
+	unsigned char bucket[CG_SCAN_MAX_KEYS];
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned h = keys[i].len * 7u;
+
+		if (keys[i].len)
+			h += keys[i].p[0] * 3u + keys[i].p[keys[i].len - 1];
+		bucket[i] = (unsigned char)(h & 63);
+		if (seen & (1ULL << bucket[i]))
+			clash |= 1ULL << bucket[i];
+		seen |= 1ULL << bucket[i];
+	}
+	if (!clash)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!(clash & (1ULL << bucket[i])))
+			continue;
+		for (size_t j = i + 1; j < n; j++)
+			if (bucket[j] == bucket[i] && keys[j].len == keys[i].len &&
+			    same((const char *)keys[j].p, (const char *)keys[i].p, keys[i].len))
+				return 1;
+	}
+	return 0;
+}
+
+int cg_scan_line(const struct cg_scan_keys *k, const char *line, size_t len,
+		 struct cg_scan_val *vals)
+{
+	const unsigned char *p = (const unsigned char *)line, *end = p + len;
+	struct key keys[CG_SCAN_MAX_KEYS];
+	size_t nkeys = 0;
+
+	for (size_t i = 0; i < k->n; i++)
+		vals[i].type = CG_SCAN_ABSENT;
+	p = skip_ws(p, end);
+	if (p >= end || *p != '{')
+		return 0;
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == '}') {
+		p++;
+		goto done;
+	}
+	for (;;) {
+		const unsigned char *kp, *vp;
+		enum cg_scan_type type;
+		int want;
+
+		p = skip_ws(p, end);
+		if (p >= end || *p != '"' || nkeys == CG_SCAN_MAX_KEYS)
+			return 0;
+		kp = ++p;
+		if (!string(&p, end))
+			return 0;
+		keys[nkeys].p = kp;
+		keys[nkeys].len = (uint32_t)(p - 1 - kp);
+		want = lookup(k, (const char *)kp, keys[nkeys].len);
+		nkeys++;
+		p = skip_ws(p, end);
+		if (p >= end || *p != ':')
+			return 0;
+		p = skip_ws(p + 1, end);
+		vp = p;
+		if (p < end && *p == '[') {
+			p++;
+			if (!array(&p, end))
+				return 0;
+			type = CG_SCAN_ARRAY;
+		} else if (!scalar(&p, end, &type)) {
+			return 0;
+		}
+		if (want >= 0) {
+			vals[want].type = type;
+			if (type == CG_SCAN_STRING) {
+				vals[want].p = (const char *)vp + 1;
+				vals[want].len = (size_t)(p - vp - 2);
+			} else {
+				vals[want].p = (const char *)vp;
+				vals[want].len = (size_t)(p - vp);
+			}
+		}
+		p = skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		if (p < end && *p == '}') {
+			p++;
+			break;
+		}
+		return 0;
+	}
+done:
+	p = skip_ws(p, end);
+	if (p != end)
+		return 0;
+	return !duplicates(keys, nkeys);
+}
+
+int cg_scan_array_next(const struct cg_scan_val *arr, size_t *pos,
+		       struct cg_scan_val *v)
+{
+	const unsigned char *base = (const unsigned char *)arr->p;
+	const unsigned char *end = base + arr->len - 1;	/* at ']' */
+	const unsigned char *p = base + (*pos ? *pos : 1), *vp;
+	enum cg_scan_type type;
+
+	p = skip_ws(p, end);
+	if (p < end && *p == ',')
+		p = skip_ws(p + 1, end);
+	if (p >= end)
+		return 0;
+	vp = p;
+	if (!scalar(&p, end, &type))
+		return 0;	/* cannot happen on a scanned array */
+	v->type = type;
+	if (type == CG_SCAN_STRING) {
+		v->p = (const char *)vp + 1;
+		v->len = (size_t)(p - vp - 2);
+	} else {
+		v->p = (const char *)vp;
+		v->len = (size_t)(p - vp);
+	}
+	*pos = (size_t)(p - base);
+	return 1;
+}

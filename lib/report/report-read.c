@@ -1,0 +1,399 @@
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/exitcode.h"
+#include "core/i18n.h"
+#include "store/journal.h"
+#include "report/report-read.h"
+
+void cg_report_reader_init(struct cg_report_reader *rd, struct cg_report *r)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->r = r;
+}
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(struct cg_report_reader *rd, const char *name)
+{
+	double now;
+
+	if (!rd->progress || (++rd->lines & 0xFFFF))
+		return;
+	now = seconds();
+	if (now - rd->last_shown < 0.25)
+		return;
+	rd->last_shown = now;
+	/* Back to the start of the line and clear it, then the count. */
+	fputs("\r\033[K", stderr);
+	fprintf(stderr, _("%s: %s: %lu records"), cg_progname(), name, rd->lines);
+	fflush(stderr);
+}
+
+void cg_report_reader_done(struct cg_report_reader *rd)
+{
+	if (rd->progress && rd->last_shown > 0) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		rd->last_shown = 0;
+	}
+}
+
+static void reject(struct cg_report_reader *rd, const char *name, unsigned long lineno,
+		   const char *line, size_t len, const char *why)
+{
+	cg_report_reader_done(rd);
+	cg_error("%s:%lu: %s", name, lineno, why);
+	if (rd->rejects && line) {
+		fwrite(line, 1, len, rd->rejects);
+		fputc('\n', rd->rejects);
+	}
+	rd->rejected++;
+	if (rd->strict)
+		rd->stopped = 1;
+}
+
+/* One record line of a journal to the report. */
+static int take(struct cg_report_reader *rd, const char *label, unsigned long lineno,
+		const char *line, size_t len, struct cg_err *err)
+{
+	char why[512];
+	int st = cg_report_line(rd->r, line, len, why, sizeof(why), err);
+
+	if (st < 0)
+		return -1;
+	if (st == 1)
+		reject(rd, label, lineno, line, len, why);
+	progress(rd, label);
+	return 0;
+}
+
+/*
+ * The next verified line: 1 with *line, 0 at the end, -1 with *err:
+ * CG_EXIT_DAMAGED for damage, else a system error.
+ */
+static int next_verified(struct cg_journal_reader *jr, char **line, size_t *len,
+			 struct cg_err *err)
+{
+	int st = cg_journal_reader_next(jr, NULL, err);
+
+	if (st > 0) {
+		*line = jr->line;
+		*len = jr->len;
+	}
+	return st;
+}
+
+/*
+ * A journal is read in two threads: one reads and verifies lines (the
+ * hashing is a third of the work on a big day) and hands them on in
+ * batches, the other counts them into the report.  Lines keep their order;
+ * damage is a mark in the stream, where the reader reports it.
+ */
+#define NBATCH 4
+#define BATCH_BYTES (1024 * 1024)
+
+struct batch {
+	char *buf;
+	size_t len, cap;
+	unsigned long *lineno;
+	size_t n, ncap;
+	size_t *end;		/* end offset of each line in buf */
+	int damaged;		/* the damage comes after these lines */
+	unsigned long damaged_line;
+	char msg[1024];
+};
+
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t can_fill, can_take;
+	struct batch b[NBATCH];
+	size_t head, tail, count;
+	int done, cancel, status;
+	struct cg_err err;
+	struct cg_report_reader *rd;
+	struct cg_journal_reader *jr;
+	uint64_t records;
+};
+
+static int batch_add(struct batch *b, const char *line, size_t len, unsigned long lineno)
+{
+	if (b->len + len > b->cap) {
+		size_t cap = b->cap ? b->cap : BATCH_BYTES;
+		char *p;
+
+		while (cap < b->len + len)
+			cap *= 2;
+		if (!(p = realloc(b->buf, cap)))
+			return -1;
+		b->buf = p;
+		b->cap = cap;
+	}
+	if (b->n == b->ncap) {
+		size_t ncap = b->ncap ? b->ncap * 2 : 8192;
+		unsigned long *l = realloc(b->lineno, ncap * sizeof(*l));
+		size_t *e;
+
+		if (l)
+			b->lineno = l;
+		e = l ? realloc(b->end, ncap * sizeof(*e)) : NULL;
+		if (!e)
+			return -1;
+		b->end = e;
+		b->ncap = ncap;
+	}
+	memcpy(b->buf + b->len, line, len);
+	b->len += len;
+	b->lineno[b->n] = lineno;
+	b->end[b->n++] = b->len;
+	return 0;
+}
+
+/* The next batch to fill, waiting for a free one; NULL when cancelled. */
+static struct batch *fill_start(struct pipeline *pl)
+{
+	struct batch *b = NULL;
+
+	pthread_mutex_lock(&pl->mu);
+	while (pl->count == NBATCH && !pl->cancel)
+		pthread_cond_wait(&pl->can_fill, &pl->mu);
+	if (!pl->cancel) {
+		b = &pl->b[pl->head];
+		b->len = b->n = 0;
+		b->damaged = 0;
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return b;
+}
+
+static void fill_done(struct pipeline *pl)
+{
+	pthread_mutex_lock(&pl->mu);
+	pl->head = (pl->head + 1) % NBATCH;
+	pl->count++;
+	pthread_cond_signal(&pl->can_take);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+static void *producer(void *arg)
+{
+	struct pipeline *pl = arg;
+	struct cg_journal_reader *jr = pl->jr;
+	struct batch *b = fill_start(pl);
+	char *line;
+	size_t len;
+	int st, verified = 1;
+
+	while (b) {
+		if (verified) {
+			st = next_verified(jr, &line, &len, &pl->err);
+			if (st < 0 && pl->err.status == CG_EXIT_DAMAGED) {
+				/* Mark the damage; what follows is read unverified. */
+				b->damaged = 1;
+				b->damaged_line = jr->in.lineno;
+				snprintf(b->msg, sizeof(b->msg), "%s", pl->err.msg);
+				verified = 0;
+				fill_done(pl);
+				b = fill_start(pl);
+				continue;
+			}
+		} else {
+			st = cg_jsonl_next(&jr->in, &line, &len, &pl->err);
+			if (st == CG_JSONL_LINE && jr->in.unterminated) {
+				jr->torn++;
+				st = 0;
+			} else if (st == CG_JSONL_TOO_LONG) {
+				continue;
+			}
+		}
+		if (st <= 0) {
+			pl->status = st;
+			break;
+		}
+		if (b->n && b->len + len > BATCH_BYTES) {
+			fill_done(pl);
+			if (!(b = fill_start(pl)))
+				break;
+		}
+		if (batch_add(b, line, len, jr->in.lineno) < 0) {
+			pl->status = cg_err_set(&pl->err, CG_EXIT_SYSTEM, _("out of memory"));
+			break;
+		}
+		pl->records++;
+	}
+	pthread_mutex_lock(&pl->mu);
+	if (b && !pl->cancel) {
+		pl->head = (pl->head + 1) % NBATCH;
+		pl->count++;
+	}
+	pl->done = 1;
+	pthread_cond_signal(&pl->can_take);
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+/* Strip "LABEL:LINE: " from a damage message. */
+static void damage_reason(const char *msg, const char *label, char *out, size_t size)
+{
+	size_t n = strlen(label);
+	const char *colon;
+
+	snprintf(out, size, "%s", msg);
+	if (!strncmp(msg, label, n) && msg[n] == ':' && (colon = strchr(msg + n + 1, ':')) &&
+	    colon[1] == ' ')
+		snprintf(out, size, "%s", colon + 2);
+}
+
+int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
+			   const char *stream, const char *day, struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	struct pipeline pl;
+	pthread_t th;
+	unsigned long damaged_line = 0;
+	char reason[1024] = "";
+	int ret = 0;
+
+	if (cg_journal_reader_open_stream(&jr, h, stream, day, err) < 0)
+		return -1;
+	if (jr.missing) {
+		cg_journal_reader_release(&jr);
+		return 0;
+	}
+	memset(&pl, 0, sizeof(pl));
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.can_fill, NULL);
+	pthread_cond_init(&pl.can_take, NULL);
+	pl.rd = rd;
+	pl.jr = &jr;
+	if (pthread_create(&th, NULL, producer, &pl)) {
+		cg_journal_reader_release(&jr);
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot start a thread"));
+	}
+	for (;;) {
+		struct batch *b;
+		size_t start = 0;
+
+		pthread_mutex_lock(&pl.mu);
+		while (!pl.count && !pl.done)
+			pthread_cond_wait(&pl.can_take, &pl.mu);
+		if (!pl.count) {
+			pthread_mutex_unlock(&pl.mu);
+			break;
+		}
+		b = &pl.b[pl.tail];
+		pthread_mutex_unlock(&pl.mu);
+		for (size_t i = 0; i < b->n && ret == 0 && !rd->stopped; i++) {
+			ret = take(rd, jr.label, b->lineno[i], b->buf + start, b->end[i] - start, err);
+			start = b->end[i];
+		}
+		if (b->damaged && ret == 0 && !rd->stopped) {
+			cg_report_reader_done(rd);
+			cg_error("%s", b->msg);
+			rd->damaged = 1;
+			damaged_line = b->damaged_line;
+			damage_reason(b->msg, jr.label, reason, sizeof(reason));
+		}
+		pthread_mutex_lock(&pl.mu);
+		pl.tail = (pl.tail + 1) % NBATCH;
+		pl.count--;
+		if (ret < 0 || rd->stopped)
+			pl.cancel = 1;
+		pthread_cond_broadcast(&pl.can_fill);
+		pthread_mutex_unlock(&pl.mu);
+		if (ret < 0 || rd->stopped)
+			break;
+	}
+	pthread_join(th, NULL);
+	for (int i = 0; i < NBATCH; i++) {
+		free(pl.b[i].buf);
+		free(pl.b[i].lineno);
+		free(pl.b[i].end);
+	}
+	pthread_mutex_destroy(&pl.mu);
+	pthread_cond_destroy(&pl.can_fill);
+	pthread_cond_destroy(&pl.can_take);
+	if (ret == 0 && pl.status < 0 && !rd->stopped) {
+		*err = pl.err;
+		ret = -1;
+	}
+	if (ret == 0)
+		cg_report_journal(rd->r, jr.label, pl.records, jr.seq, jr.chain, !damaged_line,
+				  jr.torn, damaged_line, reason);
+	cg_journal_reader_release(&jr);
+	return ret;
+}
+
+static void overflow(void *ctx, const char *data, size_t len, int end)
+{
+	struct cg_report_reader *rd = ctx;
+
+	if (!rd->rejects)
+		return;
+	fwrite(data, 1, len, rd->rejects);
+	if (end)
+		fputc('\n', rd->rejects);
+}
+
+int cg_report_read_lines(struct cg_report_reader *rd, struct cg_jsonl_reader *in,
+			 cg_report_line_fn *fn, void *ctx, struct cg_err *err)
+{
+	char *line;
+	size_t len;
+	int st;
+
+	in->overflow = overflow;
+	in->overflow_ctx = rd;
+	while (!rd->stopped && (st = cg_jsonl_next(in, &line, &len, err)) != CG_JSONL_EOF) {
+		char why[512];
+
+		if (st < 0)
+			return -1;
+		if (st == CG_JSONL_TOO_LONG) {
+			snprintf(why, sizeof(why), _("line longer than %zu bytes"), in->max_line);
+			if (rd->r)
+				cg_report_rejected(rd->r);
+			reject(rd, in->name, in->lineno, NULL, 0, why);
+			continue;
+		}
+		st = fn(ctx, line, len, why, sizeof(why), err);
+		if (st < 0)
+			return -1;
+		if (st == 1)
+			reject(rd, in->name, in->lineno, line, len, why);
+		progress(rd, in->name);
+	}
+	return 0;
+}
+
+static int report_line(void *ctx, const char *line, size_t len, char *why,
+		       size_t whylen, struct cg_err *err)
+{
+	return cg_report_line(ctx, line, len, why, whylen, err);
+}
+
+int cg_report_read_file(struct cg_report_reader *rd, const char *path,
+			struct cg_err *err)
+{
+	struct cg_jsonl_reader in;
+	int ret;
+
+	if (!strcmp(path, "-"))
+		cg_jsonl_reader_init_fd(&in, STDIN_FILENO, "stdin", rd->max_line);
+	else if (cg_jsonl_reader_open(&in, AT_FDCWD, path, path, rd->max_line, err) < 0)
+		return -1;
+	ret = cg_report_read_lines(rd, &in, report_line, rd->r, err);
+	cg_jsonl_reader_release(&in);
+	return ret;
+}

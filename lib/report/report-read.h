@@ -1,0 +1,63 @@
+#ifndef CG_REPORT_READ_H
+#define CG_REPORT_READ_H
+
+#include <stdio.h>
+
+#include "core/error.h"
+#include "core/home.h"
+#include "json/jsonl.h"
+#include "report/report.h"
+
+/*
+ * Feeding a report from the journals of the data directory or from files.
+ *
+ * Journals are verified as they are read (seq without gaps, the SHA-256
+ * chain; see journal.h), by cg_journal_reader_next on a thread of its own:
+ * hashing is most of the cost of a big day.  A journal damaged before
+ * its last line is reported ("LABEL:LINE: journal damaged: ..."), the
+ * lines after the damage are still counted, unverified, and the journal is
+ * listed with "verified": false.
+ */
+struct cg_report_reader {
+	struct cg_report *r;
+	FILE *rejects;		/* rejected lines appended whole; may be NULL */
+	int strict;		/* stop at the first rejected line */
+	int stopped;		/* strict met one */
+	int progress;		/* a progress line on stderr */
+	int damaged;		/* some journal did not verify */
+	unsigned long rejected;
+	size_t max_line;	/* for files; 0: the default */
+	/* progress state */
+	unsigned long lines;
+	double last_shown;
+};
+
+void cg_report_reader_init(struct cg_report_reader *rd, struct cg_report *r);
+
+/*
+ * Read the journal of stream ("checkin" with a day "YYYY-MM-DD", "pass"
+ * or "quarantine").  A missing journal is skipped (and not listed).
+ * Returns 0, or -1 with *err on a system error.
+ */
+int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
+			   const char *stream, const char *day, struct cg_err *err);
+
+/* Read a file of records ("-" for standard input; gzip is read as such).
+ * 0, or -1 with *err. */
+int cg_report_read_file(struct cg_report_reader *rd, const char *path,
+			struct cg_err *err);
+
+/* Clear the progress line, if one is shown. */
+void cg_report_reader_done(struct cg_report_reader *rd);
+
+/*
+ * The line loop alone, for other readers of records (--merge): each line
+ * of in goes to fn, which returns 0 taken, 1 rejected (why filled), -1
+ * error.  Rejected lines are reported as "PROG: FILE:LINE: why".
+ */
+typedef int cg_report_line_fn(void *ctx, const char *line, size_t len,
+			      char *why, size_t whylen, struct cg_err *err);
+int cg_report_read_lines(struct cg_report_reader *rd, struct cg_jsonl_reader *in,
+			 cg_report_line_fn *fn, void *ctx, struct cg_err *err);
+
+#endif

@@ -1,0 +1,129 @@
+#ifndef CG_REPORT_H
+#define CG_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "core/clock.h"
+#include "store/config.h"
+#include "core/error.h"
+
+/*
+ * The daily report (日报) of one compound: counters fed record by record,
+ * then one JSON report (share/cg/report.schema.json describes its shape,
+ * cg-report(1) every figure).  The report keeps counters, not records: its
+ * memory does not grow with the number of check-ins, except for the lists
+ * it shows, which stop at CG_REPORT_LIST_MAX entries each (the rest are
+ * counted in "omitted"), and the visitors still inside (see visitors in
+ * report.c).
+ *
+ * Input lines may be check-in decisions (they have "decision"), pass
+ * events ("event" issue or revoke, with "pass_id") and case events
+ * ("event" open, check, ... with "case_id"); any other object is counted
+ * in "unknown" and ignored.
+ */
+
+#define CG_REPORT_LIST_MAX 1000
+#define CG_REPORT_MAX_GATES 256
+#define CG_REPORT_MAX_REASONS 16
+#define CG_REPORT_GATE_LEN 64	/* longest gate name + 1 */
+
+/* The temperature histogram: 0.1 degree bins from 35.0 to 42.5. */
+#define CG_TEMP_FROM10 350
+#define CG_TEMP_BINS 76
+
+/* The period when it is not given: taken from the records' days. */
+#define CG_REPORT_NO_DAY INT32_MIN
+
+struct cg_report_opts {
+	const struct cg_config *cfg;	/* borrowed; policy and identity */
+	cg_time_t now;			/* generated_at, and the end of today */
+	int32_t since, until;		/* local days (days since 1970-01-01),
+					 * or CG_REPORT_NO_DAY for both */
+	int mask;			/* mask names, phones, ID numbers */
+	int fast;			/* scan check-in lines with lib/scan */
+};
+
+struct cg_report;
+
+/* A new report, or NULL when out of memory. */
+struct cg_report *cg_report_new(const struct cg_report_opts *o);
+void cg_report_free(struct cg_report *r);
+
+/*
+ * One input line (need not be NUL-terminated).  Returns 0 when it was
+ * taken (counted, or ignored as unknown or outside the period), 1 when it
+ * is rejected with the reason in why, -1 with *err on a system error.
+ */
+int cg_report_line(struct cg_report *r, const char *line, size_t len,
+		   char *why, size_t whylen, struct cg_err *err);
+
+/*
+ * A journal read, for the "journals" section; chain is the hex head (64
+ * characters).  When it did not verify, damaged_line and reason say where
+ * and why, and a journal_damaged warning is added.
+ */
+void cg_report_journal(struct cg_report *r, const char *label, uint64_t records,
+		       uint64_t seq, const char *chain, int verified, int torn,
+		       unsigned long damaged_line, const char *reason);
+
+/* Count a rejected input line (a rejected_records warning at the end). */
+void cg_report_rejected(struct cg_report *r);
+
+/* What was counted so far, for progress and -v. */
+struct cg_report_counts {
+	unsigned long checkins, passes, cases, unknown, outside, rejected;
+};
+void cg_report_counts(const struct cg_report *r, struct cg_report_counts *c);
+
+/*
+ * The report as JSON (a new reference).  generator is "cg-report VERSION".
+ * Call once, after the last line.
+ */
+json_t *cg_report_finish(struct cg_report *r, const char *generator);
+
+/* ---- merging reports of many compounds (cg-report --merge) ---- */
+
+struct cg_merge;
+
+struct cg_merge *cg_merge_new(int mask);
+void cg_merge_free(struct cg_merge *m);
+
+/*
+ * Add one report (borrowed): a report of one compound or a merged one.
+ * Returns 0, or 1 with a reason in why when rep is not a cg-report report.
+ */
+int cg_merge_add(struct cg_merge *m, const json_t *rep, char *why, size_t whylen);
+
+/* The roll-up (a new reference); now is its generated_at. */
+json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator);
+
+/* ---- output ---- */
+
+enum cg_report_format {
+	CG_REPORT_JSON,
+	CG_REPORT_TEXT,
+	CG_REPORT_CSV,
+	CG_REPORT_MD,
+	CG_REPORT_HTML
+};
+
+/* "json", "text", ... to a format; -1 when unknown. */
+int cg_report_format_parse(const char *s);
+
+/* The tables of --table: "fevers", "denials", "gates", "hours", "cases",
+ * "overstays", "warnings", "journals", "compounds"; NULL-terminated. */
+extern const char *const cg_report_tables[];
+
+/*
+ * Write rep (borrowed) to fp in a format; table (may be NULL) picks one
+ * list for CSV.  Returns 0 or -1 with *err on a write error.
+ */
+int cg_report_write(const json_t *rep, enum cg_report_format fmt,
+		    const char *table, FILE *fp, struct cg_err *err);
+
+/* Display columns of UTF-8 text: East Asian wide characters count 2. */
+size_t cg_text_width(const char *s);
+
+#endif

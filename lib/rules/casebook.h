@@ -1,0 +1,155 @@
+#ifndef CG_CASEBOOK_H
+#define CG_CASEBOOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/home.h"
+
+/*
+ * Home-observation cases (居家观察) as the fold of journal/quarantine.jsonl.
+ * Every event has "ts", "compound", "event" and "case_id":
+ *
+ *   open      person fields (name, id_no, phone, household), "reason",
+ *             "from", "start", "days", "end", "officer", "status":"open";
+ *             the case is "open"
+ *   check     "temp", "symptoms", "by", "day", "window", "result" ("ok" or
+ *             "alert")
+ *   escalate  "reason"; the case becomes "escalated"
+ *   alert     the person, "temp", "symptoms", "reasons": what a check in
+ *             alert raised (for mail); changes nothing
+ *   release   the person, "class":"returnee", "released_at"; the case
+ *             becomes "released"
+ *   close     "reason"; the case becomes "closed"
+ *   extend    "days", "end": the new length and end
+ *   need      "need_id", "need"      (a service request)
+ *   need_done "need_id"
+ *
+ * "start" and "end" are local dates (YYYY-MM-DD): day 1 is the start date,
+ * day "days" is the end date, and the case's period is over at the end of
+ * the end date.  Case ids are "Q" YYMMDD "-" NNN, the date of the open
+ * event and a running number of that date (cg_casebook_next_id).  Need ids
+ * are the case id, "-N" and a running number of the case.
+ *
+ * A person is under observation while a case of theirs is open or
+ * escalated.  Released and closed cases stay ended.
+ */
+
+enum cg_case_status {
+	CG_CASE_OPEN,
+	CG_CASE_ESCALATED,
+	CG_CASE_RELEASED,
+	CG_CASE_CLOSED
+};
+
+/* "open", "escalated", "released", "closed". */
+const char *cg_case_status_name(enum cg_case_status s);
+
+/* A check as the fold keeps it: what due and release need, no JSON. */
+struct cg_case_check {
+	cg_time_t at;
+	int32_t day;		/* local calendar day (days since 1970-01-01) */
+	int16_t minute;		/* local minute of that day, 0-1439 */
+	unsigned char alert;	/* "result":"alert" */
+};
+
+#define CG_CASE_NO_DAY INT32_MIN
+
+struct cg_case {
+	const char *id;		/* borrowed from rec */
+	json_t *rec;		/* the case (see cg_casebook.cases); borrowed */
+	enum cg_case_status status;
+	int32_t start_day, end_day;	/* CG_CASE_NO_DAY when unknown */
+	cg_time_t opened_at;		/* ts of the open event, 0 unknown */
+	int32_t opened_day;
+	int16_t opened_minute;
+	struct cg_case_check *checks;	/* in time order; owned */
+	size_t nchecks, alloc;
+	size_t nalerts;
+	/* Service requests: {"need_id","need","ts",...,"done":bool,
+	 * "done_at"} in the order asked; owned. */
+	json_t *needs;
+	size_t needs_open;
+	/* With cg_casebook_keep_events: the case's events as read (new
+	 * references), else NULL. */
+	json_t *events;
+};
+
+struct cg_casebook {
+	json_t *cases;	/* case_id -> the open event (without seq, chain) plus
+			 * "status", the current "end" and "days", and
+			 * "escalated_at", "escalate_reason", "released_at",
+			 * "closed_at", "close_reason" once they happen */
+	json_t *active;	/* person key -> ids of open/escalated cases, oldest first */
+	json_t *latest;	/* person key -> id of the person's latest case */
+	json_t *index;	/* case_id -> position in list */
+	json_t *serials;	/* "QYYMMDD" -> highest number used */
+	json_t *keep;	/* case ids whose events are kept, or NULL */
+	struct cg_case **list;	/* every case in the order opened; owned */
+	size_t ncases, alloc;
+	uint64_t seq;		/* the journal lines folded by load/refresh */
+};
+
+void cg_casebook_init(struct cg_casebook *cb);
+void cg_casebook_release(struct cg_casebook *cb);
+
+int cg_casebook_load(struct cg_casebook *cb, const struct cg_home *h,
+		     struct cg_err *err);
+
+/*
+ * Fold the journal lines appended since the last load or refresh: another
+ * process may have journaled since (cg-pass reading the output of
+ * "cg-quarantine release" loads before the releases are written).  Only for
+ * a casebook whose events all come from the journal, not from
+ * cg_casebook_apply.  0 or -1 with *err.
+ */
+int cg_casebook_refresh(struct cg_casebook *cb, const struct cg_home *h,
+			struct cg_err *err);
+
+/* Fold one event (borrowed).  Unknown event types are ignored. */
+int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev,
+		      struct cg_err *err);
+
+/* Keep the events of case id (in ->events) when they are folded; call
+ * before loading. */
+void cg_casebook_keep_events(struct cg_casebook *cb, const char *id);
+
+/* The case with that id, or NULL.  Borrowed. */
+struct cg_case *cg_casebook_find(const struct cg_casebook *cb, const char *id);
+
+/* The need with that id (borrowed) and its case in *c, or NULL. */
+json_t *cg_casebook_find_need(const struct cg_casebook *cb, const char *need_id,
+			      struct cg_case **c);
+
+/* The open or escalated case of the person with that key, or NULL.
+ * Borrowed. */
+const json_t *cg_casebook_active(const struct cg_casebook *cb, const char *key);
+
+/* The same, trying every identity key of person (borrowed); a case whose
+ * person differs (another ID number under the same phone) is no match. */
+const json_t *cg_casebook_active_for(const struct cg_casebook *cb,
+				     const json_t *person);
+
+/* The person's latest case whatever its status, or NULL.  Borrowed. */
+struct cg_case *cg_casebook_latest_for(const struct cg_casebook *cb,
+				       const json_t *person);
+
+#define CG_CASE_ID_LEN 32
+
+/*
+ * Read a journal line of a check as cg-quarantine writes it without
+ * building JSON (see casebook.c): 0 with the case id, time and result
+ * (*alert 1 for "alert"), or -1 when the line has another shape.
+ */
+int cg_casebook_quick_check(const char *line, size_t len, char id[CG_CASE_ID_LEN],
+			    cg_time_t *at, int *alert);
+
+/* The id the next case opened on local date "YYYY-MM-DD" gets:
+ * "Q260125-001", "Q260125-002", ... (four digits past 999). */
+void cg_casebook_next_id(const struct cg_casebook *cb, const char *date,
+			 char out[CG_CASE_ID_LEN]);
+
+#endif

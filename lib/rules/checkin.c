@@ -1,0 +1,362 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "rules/checkin.h"
+#include "core/i18n.h"
+#include "json/jsonl.h"
+#include "rules/person.h"
+#include "rules/validate.h"
+
+static const char *const kinds[] = {
+	"resident", "tenant", "visitor", "courier", "staff", "vehicle", NULL
+};
+
+/* Fields the decision sets; an event's own values of these are replaced. */
+static const char *const decided_fields[] = {
+	"ts", "compound", "decision", "reasons", "visit_until", "seq", "chain", NULL
+};
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return 1;
+	return 0;
+}
+
+void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,
+		     const struct cg_passbook *passes,
+		     const struct cg_casebook *cases)
+{
+	c->cfg = cfg;
+	c->passes = passes;
+	c->cases = cases;
+	c->first_high = json_object();
+	c->pass = NULL;
+}
+
+void cg_checkin_release(struct cg_checkin *c)
+{
+	json_decref(c->first_high);
+	c->first_high = NULL;
+}
+
+/* The parsed, checked fields of one gate event. */
+struct event {
+	cg_time_t at;
+	const char *gate, *dir, *kind;
+	int in, person;
+	const json_t *temp, *mask, *symptoms;
+	const char *from, *pass, *plate;
+	const json_t *rec;	/* the normalised event, for identity */
+	char key[CG_PERSON_KEY_LEN];
+	int has_key, has_host;
+};
+
+static int fail(char *why, size_t whylen, const char *fmt, const char *field)
+{
+	snprintf(why, whylen, fmt, field);
+	return -1;
+}
+
+static int get_str(const json_t *ev, const char *field, const char **out,
+		   int required, char *why, size_t whylen)
+{
+	return cg_field_string(ev, field, required, out, why, whylen);
+}
+
+static int check_symptoms(const json_t *s, char *why, size_t whylen)
+{
+	size_t i;
+	json_t *v;
+
+	if (!s)
+		return 0;
+	if (!json_is_array(s))
+		return fail(why, whylen, _("'%s' must be an array of strings"), "symptoms");
+	json_array_foreach(s, i, v)
+		if (!json_is_string(v))
+			return fail(why, whylen, _("'%s' must be an array of strings"), "symptoms");
+	return 0;
+}
+
+/*
+ * Check the fields of ev (the decision record being built, holding the
+ * event's fields) and normalise them in place; ts is the event's own.
+ */
+static int parse_event(struct cg_checkin *c, json_t *ev, const json_t *ts_field,
+		       cg_time_t now, struct event *e, char *why, size_t whylen)
+{
+	const char *ts = json_string_value(ts_field), *host;
+
+	memset(e, 0, sizeof(*e));
+	if (ts_field && !ts)
+		return fail(why, whylen, _("'%s' must be a string"), "ts");
+	if (get_str(ev, "gate", &e->gate, 1, why, whylen) < 0 ||
+	    get_str(ev, "dir", &e->dir, 1, why, whylen) < 0 ||
+	    get_str(ev, "kind", &e->kind, 1, why, whylen) < 0 ||
+	    get_str(ev, "from", &e->from, 0, why, whylen) < 0 ||
+	    get_str(ev, "pass", &e->pass, 0, why, whylen) < 0 ||
+	    get_str(ev, "plate", &e->plate, 0, why, whylen) < 0 ||
+	    get_str(ev, "host", &host, 0, why, whylen) < 0)
+		return -1;
+	e->at = now;
+	if (ts && cg_time_parse(ts, 0, &e->at) < 0)
+		return fail(why, whylen, _("'ts' is not an RFC 3339 time: '%s'"), ts);
+	if (strcmp(e->dir, "in") && strcmp(e->dir, "out"))
+		return fail(why, whylen, _("'dir' must be \"in\" or \"out\", not '%s'"), e->dir);
+	if (!in_list(e->kind, kinds))
+		return fail(why, whylen,
+			    _("unknown kind '%s' (resident, tenant, visitor, courier, staff, vehicle)"),
+			    e->kind);
+	if (!cg_config_has_gate(c->cfg, e->gate))
+		return fail(why, whylen, _("unknown gate '%s' (see 'gates' in config.json)"), e->gate);
+	e->in = !strcmp(e->dir, "in");
+	e->person = strcmp(e->kind, "vehicle") != 0;
+	if (!e->person && !e->plate)
+		return fail(why, whylen, _("missing field '%s'"), "plate");
+	e->temp = json_object_get(ev, "temp");
+	if (e->temp && !json_is_number(e->temp))
+		return fail(why, whylen, _("'%s' must be a number"), "temp");
+	e->mask = json_object_get(ev, "mask");
+	if (e->mask && !json_is_boolean(e->mask))
+		return fail(why, whylen, _("'%s' must be true or false"), "mask");
+	e->symptoms = json_object_get(ev, "symptoms");
+	if (check_symptoms(e->symptoms, why, whylen) < 0)
+		return -1;
+	if (cg_person_normalise(ev, now, why, whylen) < 0)
+		return -1;
+	if (host) {
+		char hh[CG_HOUSEHOLD_LEN];
+		const char *reason;
+
+		if (cg_valid_household(host, hh, &reason) < 0) {
+			snprintf(why, whylen, _("invalid %s '%s': %s"), "host", host, reason);
+			return -1;
+		}
+		json_object_set_new(ev, "host", json_string(hh));
+		e->has_host = 1;
+	}
+	e->rec = ev;
+	e->has_key = cg_person_key(ev, e->key) == 0;
+	return 0;
+}
+
+/* The temperature rules; may hold a first high reading for re-measuring. */
+static void temperature(struct cg_checkin *c, const struct event *e, unsigned *r)
+{
+	const struct cg_policy *p = &c->cfg->policy;
+	double t;
+	json_t *first;
+
+	if (!e->temp) {
+		if (e->in && cg_rule_on(p, CG_R_REMEASURE))
+			*r |= 1u << CG_R_REMEASURE;
+		return;
+	}
+	t = json_number_value(e->temp);
+	if (t < p->temp_min || t > p->temp_max) {
+		if (cg_rule_on(p, CG_R_REMEASURE))
+			*r |= 1u << CG_R_REMEASURE;
+		return;
+	}
+	if (!cg_rule_on(p, CG_R_FEVER) || t < p->fever_threshold)
+		return;
+	if (!p->remeasure_wait_min || !cg_rule_on(p, CG_R_REMEASURE) || !e->has_key) {
+		*r |= 1u << CG_R_FEVER;
+		return;
+	}
+	first = json_object_get(c->first_high, e->key);
+	if (first && e->at - json_integer_value(first) <= p->remeasure_wait_min * 60 &&
+	    e->at >= json_integer_value(first))
+		*r |= 1u << CG_R_FEVER;
+	else
+		*r |= 1u << CG_R_REMEASURE;
+}
+
+static int risky_origin(const struct cg_policy *p, const char *from)
+{
+	size_t i;
+	json_t *area;
+
+	json_array_foreach(p->risk_areas, i, area)
+		if (strstr(from, json_string_value(area)))
+			return 1;
+	return 0;
+}
+
+/*
+ * A presented pass, id or signed token, checked as cg-pass verify does.  A
+ * holder under observation may still come in (home is where they belong).
+ */
+static int pass_valid(struct cg_checkin *c, const char *pass, cg_time_t at,
+		      const json_t **ev)
+{
+	struct cg_pass_check pc;
+
+	if (!c->pass)
+		return cg_passbook_check(c->passes, pass, at, ev) == CG_PASS_OK;
+	cg_pass_check(c->pass, pass, at, &pc);
+	*ev = pc.ev;
+	return pc.reason == CG_PR_OK || pc.reason == CG_PR_HOLDER_QUARANTINED;
+}
+
+static void pass_rules(struct cg_checkin *c, const struct event *e, unsigned *r)
+{
+	const json_t *ev = NULL;
+
+	if (e->pass) {
+		/* Someone else's pass is as good as none. */
+		if (!pass_valid(c, e->pass, e->at, &ev) || (ev && !cg_person_same(ev, e->rec)))
+			*r |= 1u << CG_R_PASS_INVALID;
+		return;
+	}
+	if ((!strcmp(e->kind, "resident") || !strcmp(e->kind, "tenant")) &&
+	    !cg_passbook_for_person(c->passes, e->rec, e->at))
+		*r |= 1u << CG_R_NO_PASS;
+}
+
+/* A vehicle pass shown at the gate, for this plate. */
+static int vehicle_pass(struct cg_checkin *c, const struct event *e)
+{
+	struct cg_pass_check pc;
+	char a[CG_PLATE_LEN], b[CG_PLATE_LEN];
+	const char *plate;
+
+	if (!e->pass || !c->pass)
+		return 0;
+	cg_pass_check(c->pass, e->pass, e->at, &pc);
+	if (pc.reason != CG_PR_OK || strcmp(pc.is_token ? pc.tok.class_ :
+			json_string_value(json_object_get(pc.ev, "class")) ?: "", "vehicle"))
+		return 0;
+	plate = pc.is_token ? pc.tok.ref : json_string_value(json_object_get(pc.ev, "plate"));
+	cg_plate_normalise(plate ? plate : "", a);
+	cg_plate_normalise(e->plate, b);
+	return !strcmp(a, b);
+}
+
+static void vehicle_rules(struct cg_checkin *c, const struct event *e, unsigned *r)
+{
+	if (e->in && cg_rule_on(&c->cfg->policy, CG_R_VEHICLE_UNREGISTERED) &&
+	    !vehicle_pass(c, e) && !cg_passbook_for_plate(c->passes, e->plate, e->at))
+		*r |= 1u << CG_R_VEHICLE_UNREGISTERED;
+}
+
+static unsigned apply_rules(struct cg_checkin *c, const struct event *e)
+{
+	const struct cg_policy *p = &c->cfg->policy;
+	unsigned r = 0;
+
+	if (!e->person) {
+		vehicle_rules(c, e, &r);
+		return r & p->rules;
+	}
+	temperature(c, e, &r);
+	if (json_array_size(e->symptoms))
+		r |= 1u << CG_R_SYMPTOMS;
+	if (!json_is_true(e->mask))
+		r |= 1u << CG_R_NO_MASK;
+	if (e->in && !strcmp(e->kind, "courier"))
+		r |= 1u << CG_R_COURIER;
+	if (e->in && !strcmp(e->kind, "visitor") && !e->has_host)
+		r |= 1u << CG_R_VISITOR_NO_HOST;
+	if (e->in && p->pass_check)
+		pass_rules(c, e, &r);
+	if (!e->in && cg_casebook_active_for(c->cases, e->rec))
+		r |= 1u << CG_R_QUARANTINED;
+	if (e->in && e->from && risky_origin(p, e->from))
+		r |= 1u << CG_R_RISK_AREA;
+	return r & p->rules;
+}
+
+static json_t *reason_list(unsigned r)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; i < CG_R_COUNT; i++)
+		if (r & (1u << i))
+			json_array_append_new(arr, json_string(cg_reason_code(i)));
+	return arr;
+}
+
+static const char *verdict(unsigned r)
+{
+	for (int i = 0; i < CG_R_COUNT; i++)
+		if ((r & (1u << i)) && cg_reason_denies(i))
+			return "deny";
+	return r ? "refer" : "admit";
+}
+
+/*
+ * The record starts as ts (a placeholder, so that it comes first) and
+ * compound, then the event's own fields in their order; the rules then
+ * normalise it in place, which saves copying the event twice.
+ */
+static json_t *start_record(struct cg_checkin *c, const json_t *in)
+{
+	json_t *out = json_object();
+	const char *key;
+	json_t *val;
+
+	json_object_set_new(out, "ts", json_null());
+	json_object_set_new(out, "compound", json_string(c->cfg->compound_code));
+	json_object_foreach((json_t *)in, key, val)
+		if (!in_list(key, decided_fields))
+			json_object_set(out, key, val);
+	return out;
+}
+
+static void finish_record(struct cg_checkin *c, json_t *out, const struct event *e,
+			  unsigned r)
+{
+	const char *v = verdict(r);
+
+	/* Every ts in a journal has one form, local time with its offset,
+	 * so that reports and tools can compare them as text. */
+	cg_json_set_time(out, "ts", e->at);
+	json_object_set_new(out, "decision", json_string(v));
+	json_object_set_new(out, "reasons", reason_list(r));
+	if (!strcmp(v, "admit") && !strcmp(e->kind, "visitor") && e->in) {
+		cg_json_set_time(out, "visit_until", e->at + (cg_time_t)c->cfg->policy.visit_max_min * 60);
+	}
+}
+
+json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
+			  char *why, size_t whylen)
+{
+	json_t *out = start_record(c, in);
+	struct event e;
+
+	if (parse_event(c, out, json_object_get(in, "ts"), now, &e, why, whylen) < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	finish_record(c, out, &e, apply_rules(c, &e));
+	cg_checkin_note(c, out);
+	return out;
+}
+
+void cg_checkin_note(struct cg_checkin *c, const json_t *d)
+{
+	const struct cg_policy *p = &c->cfg->policy;
+	const json_t *temp = json_object_get(d, "temp");
+	char key[CG_PERSON_KEY_LEN];
+	cg_time_t at;
+	size_t i;
+	json_t *r;
+	int held = 0;
+
+	if (!p->remeasure_wait_min || !json_is_number(temp) || cg_person_key(d, key) < 0)
+		return;
+	if (cg_time_parse(json_string_value(json_object_get(d, "ts")), 0, &at) < 0)
+		return;
+	/* A high reading that was referred, not denied, awaits its second. */
+	json_array_foreach(json_object_get(d, "reasons"), i, r)
+		if (!strcmp(json_string_value(r), "remeasure"))
+			held = 1;
+	if (held && json_number_value(temp) >= p->fever_threshold &&
+	    json_number_value(temp) <= p->temp_max)
+		json_object_set_new(c->first_high, key, json_integer(at));
+	else
+		json_object_del(c->first_high, key);
+}

@@ -1,0 +1,50 @@
+#ifndef CG_CHECKIN_H
+#define CG_CHECKIN_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "rules/casebook.h"
+#include "core/clock.h"
+#include "store/config.h"
+#include "rules/pass.h"
+#include "rules/passbook.h"
+
+/*
+ * The gate rules (一问二测三登记): a gate event in, a decision out.
+ *
+ * The decision record is the event's fields with "ts" (from the clock when
+ * absent) and "compound" first, then "decision" ("admit", "deny" or
+ * "refer") and "reasons" (codes in enum cg_reason order, empty when
+ * admitted), and "visit_until" for an admitted visitor.  The most severe
+ * reason decides: deny over refer over admit.
+ */
+struct cg_checkin {
+	const struct cg_config *cfg;		/* borrowed */
+	const struct cg_passbook *passes;	/* borrowed */
+	const struct cg_casebook *cases;	/* borrowed */
+	json_t *first_high;	/* person key -> time of a high reading awaiting
+				 * its re-measurement; owned */
+	const struct cg_pass_ctx *pass;	/* checks signed tokens too; may be NULL */
+};
+
+void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,
+		     const struct cg_passbook *passes,
+		     const struct cg_casebook *cases);
+void cg_checkin_release(struct cg_checkin *c);
+
+/*
+ * Decide one event (borrowed, not modified).  Returns the decision record
+ * (a new reference), or NULL with a reason in why when the event is not a
+ * valid gate record (wrong types, unknown dir/kind/gate, bad ID number...).
+ */
+json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *ev, cg_time_t now,
+			  char *why, size_t whylen);
+
+/*
+ * Learn from a decision already in the journal (borrowed), so that a
+ * re-measurement in a new run follows a high reading of an earlier one.
+ */
+void cg_checkin_note(struct cg_checkin *c, const json_t *decided);
+
+#endif

@@ -1,0 +1,97 @@
+#ifndef CG_PASSBOOK_H
+#define CG_PASSBOOK_H
+
+#include <jansson.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/home.h"
+#include "crypto/passid.h"
+
+/*
+ * Passes (出入证) as the fold of journal/pass.jsonl.  Its events:
+ *
+ *   {"ts":T,"compound":C,"event":"issue","pass_id":"K3F9-2XQ7-M",
+ *    "class":"resident","colour":"pink", holder fields (name, id_no,
+ *    phone, household), "plate" for vehicles,
+ *    "valid_from":T,"valid_until":T, ...}
+ *   {"ts":T,"compound":C,"event":"revoke","pass_id":P,"reason":TEXT}
+ *
+ * A pass is valid from valid_from (inclusive) until valid_until
+ * (exclusive), unless revoked.  Pass ids compare in Crockford base32
+ * normal form: case, hyphens and spaces do not matter, O reads as 0 and
+ * I and L as 1.
+ */
+
+enum cg_pass_status {
+	CG_PASS_OK,
+	CG_PASS_UNKNOWN,
+	CG_PASS_EXPIRED,
+	CG_PASS_NOT_YET_VALID,
+	CG_PASS_REVOKED
+};
+
+/* "ok", "unknown", "expired", "not_yet_valid", "revoked". */
+const char *cg_pass_status_code(enum cg_pass_status s);
+
+/*
+ * The holder and plate indexes are built on the first lookup that needs
+ * them: checking a pass by id or token, most of what a gate does, needs
+ * only passes.
+ */
+struct cg_passbook_index {
+	json_t *holders;	/* person key -> array of normal ids */
+	json_t *plates;		/* normal plate -> array of normal ids */
+};
+
+struct cg_passbook {
+	json_t *passes;		/* normal id -> issue event, plus "revoked" */
+	struct cg_passbook_index *index;	/* owned; empty until needed */
+};
+
+void cg_passbook_init(struct cg_passbook *pb);
+void cg_passbook_release(struct cg_passbook *pb);
+
+/* Fold the data directory's pass journal.  0 or -1 with *err. */
+int cg_passbook_load(struct cg_passbook *pb, const struct cg_home *h,
+		     struct cg_err *err);
+
+/* Fold one event (borrowed).  Unknown event types are ignored. */
+int cg_passbook_apply(struct cg_passbook *pb, const json_t *ev,
+		      struct cg_err *err);
+
+#define CG_PLATE_LEN 32
+void cg_plate_normalise(const char *in, char out[CG_PLATE_LEN]);
+
+/* Status of the pass with that id at now; *ev (may be NULL) is set to its
+ * issue event, borrowed, when the id is known. */
+enum cg_pass_status cg_passbook_check(const struct cg_passbook *pb,
+				      const char *pass_id, cg_time_t now,
+				      const json_t **ev);
+
+/* A pass valid at now held by the person with that key / for that plate
+ * (class "vehicle"), or NULL.  Borrowed. */
+const json_t *cg_passbook_for_holder(const struct cg_passbook *pb,
+				     const char *key, cg_time_t now);
+/* As cg_passbook_for_holder, trying every identity key of person and
+ * skipping passes whose holder differs. */
+const json_t *cg_passbook_for_person(const struct cg_passbook *pb,
+				     const json_t *person, cg_time_t now);
+/*
+ * A pass of class_ (any class when NULL) valid at now for the holder
+ * described by the record holder: a person (any identity key), else a
+ * vehicle (plate), else a household with nobody named.  Borrowed.
+ */
+const json_t *cg_passbook_find(const struct cg_passbook *pb, const json_t *holder,
+			       const char *class_, cg_time_t now);
+
+/* The issue event of a pass id (any spelling), or NULL.  Borrowed. */
+const json_t *cg_passbook_get(const struct cg_passbook *pb, const char *pass_id);
+
+/* The status at now of a pass given its issue event. */
+enum cg_pass_status cg_passbook_status(const json_t *ev, cg_time_t now);
+
+const json_t *cg_passbook_for_plate(const struct cg_passbook *pb,
+				    const char *plate, cg_time_t now);
+
+#endif

@@ -1,0 +1,161 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/mask.h"
+#include "rules/person.h"
+#include "rules/validate.h"
+
+const char *cg_get_string(const json_t *rec, const char *key, int *bad)
+{
+	const json_t *v = json_object_get(rec, key);
+
+	if (!v)
+		return NULL;
+	if (!json_is_string(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+int cg_field_string(const json_t *rec, const char *field, int required,
+		    const char **out, char *why, size_t whylen)
+{
+	int bad = 0;
+
+	*out = cg_get_string(rec, field, &bad);
+	if (bad)
+		snprintf(why, whylen, _("'%s' must be a string"), field);
+	else if (!*out && required)
+		snprintf(why, whylen, _("missing field '%s'"), field);
+	else if (*out && !**out)
+		snprintf(why, whylen, _("'%s' must not be empty"), field);
+	else
+		return 0;
+	return -1;
+}
+
+static int wrong_type(const char *field, const char *want, char *why, size_t whylen)
+{
+	snprintf(why, whylen, _("'%s' must be %s"), field, want);
+	return -1;
+}
+
+int cg_person_field_valid(const char *field, const char *s, cg_time_t now,
+			  char *out, const char **why)
+{
+	if (!strcmp(field, "id_no"))
+		return cg_valid_id_no(s, now, out, why);
+	if (!strcmp(field, "phone"))
+		return cg_valid_phone(s, out, why);
+	return cg_valid_household(s, out, why);
+}
+
+/* Validate and normalise one identifying string field in place. */
+static int person_field(json_t *rec, const char *field, cg_time_t now,
+			char *why, size_t whylen)
+{
+	char out[CG_HOUSEHOLD_LEN + CG_ID_NO_LEN];
+	const char *reason;
+	int bad = 0;
+	const char *s = cg_get_string(rec, field, &bad);
+
+	if (bad)
+		return wrong_type(field, _("a string"), why, whylen);
+	if (!s)
+		return 0;
+	if (cg_person_field_valid(field, s, now, out, &reason) < 0) {
+		char shown[64];
+
+		/* Messages are read by people: no full ID or phone number in
+		 * them (the rejects file keeps the line whole). */
+		if (!strcmp(field, "id_no"))
+			cg_mask_id_no(s, shown, sizeof(shown));
+		else if (!strcmp(field, "phone"))
+			cg_mask_phone(s, shown, sizeof(shown));
+		else
+			snprintf(shown, sizeof(shown), "%s", s);
+		snprintf(why, whylen, _("invalid %s '%s': %s"), field, shown, reason);
+		return -1;
+	}
+	if (strcmp(out, s))
+		json_object_set_new(rec, field, json_string(out));
+	return 0;
+}
+
+int cg_person_normalise(json_t *rec, cg_time_t now, char *why, size_t whylen)
+{
+	const json_t *name = json_object_get(rec, "name");
+
+	if (name && (!json_is_string(name) || !json_string_length(name)))
+		return wrong_type("name", _("a non-empty string"), why, whylen);
+	if (person_field(rec, "id_no", now, why, whylen) < 0 ||
+	    person_field(rec, "phone", now, why, whylen) < 0 ||
+	    person_field(rec, "household", now, why, whylen) < 0)
+		return -1;
+	return 0;
+}
+
+int cg_person_key(const json_t *rec, char key[CG_PERSON_KEY_LEN])
+{
+	const char *id = json_string_value(json_object_get(rec, "id_no"));
+	const char *phone = json_string_value(json_object_get(rec, "phone"));
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	const char *hh = json_string_value(json_object_get(rec, "household"));
+	int n;
+
+	if (id)
+		n = snprintf(key, CG_PERSON_KEY_LEN, "id:%s", id);
+	else if (phone)
+		n = snprintf(key, CG_PERSON_KEY_LEN, "phone:%s", phone);
+	else if (name && hh)
+		n = snprintf(key, CG_PERSON_KEY_LEN, "name:%s@%s", name, hh);
+	else
+		n = -1;
+	if (n < 0 || n >= CG_PERSON_KEY_LEN) {
+		key[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int cg_person_keys(const json_t *rec, char keys[3][CG_PERSON_KEY_LEN])
+{
+	const char *id = json_string_value(json_object_get(rec, "id_no"));
+	const char *phone = json_string_value(json_object_get(rec, "phone"));
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	const char *hh = json_string_value(json_object_get(rec, "household"));
+	int n = 0;
+
+	if (id && snprintf(keys[n], CG_PERSON_KEY_LEN, "id:%s", id) < CG_PERSON_KEY_LEN)
+		n++;
+	if (phone && snprintf(keys[n], CG_PERSON_KEY_LEN, "phone:%s", phone) < CG_PERSON_KEY_LEN)
+		n++;
+	if (name && hh &&
+	    snprintf(keys[n], CG_PERSON_KEY_LEN, "name:%s@%s", name, hh) < CG_PERSON_KEY_LEN)
+		n++;
+	return n;
+}
+
+/* -1: not both have it; 0: equal; 1: differ. */
+static int compare_field(const json_t *a, const json_t *b, const char *field)
+{
+	const char *x = json_string_value(json_object_get(a, field));
+	const char *y = json_string_value(json_object_get(b, field));
+
+	if (!x || !y)
+		return -1;
+	return strcmp(x, y) != 0;
+}
+
+int cg_person_same(const json_t *a, const json_t *b)
+{
+	int d = compare_field(a, b, "id_no");
+
+	if (d < 0)
+		d = compare_field(a, b, "phone");
+	if (d < 0 && (d = compare_field(a, b, "name")) == 0)
+		d = compare_field(a, b, "household");
+	return d != 1;
+}

@@ -1,0 +1,66 @@
+#ifndef CG_PERSON_H
+#define CG_PERSON_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "core/clock.h"
+
+/*
+ * The fields that identify a person in any record (gate events, passes,
+ * cases): name, id_no, phone, household.  A person is identified by id_no,
+ * else phone, else name and household.
+ */
+
+#define CG_PERSON_KEY_LEN 160
+
+/*
+ * Check the types of name, id_no, phone and household when present,
+ * validate the last three and replace them with their normalised forms.
+ * Returns 0, or -1 with the field and what is wrong in why.
+ */
+int cg_person_normalise(json_t *rec, cg_time_t now, char *why, size_t whylen);
+
+/*
+ * Check the value s of an identifying field, "id_no" or "phone" (any
+ * other field is checked as a household: "household", "host"), and write
+ * its normal form to out.  0, or -1 with what is wrong in *why.
+ */
+int cg_person_field_valid(const char *field, const char *s, cg_time_t now,
+			  char *out, const char **why);
+
+/*
+ * The identity key of rec: "id:ID", "phone:PHONE" or "name:NAME@HOUSEHOLD",
+ * from already normalised fields.  Returns 0, or -1 (key "") when the
+ * record does not identify anyone.
+ */
+int cg_person_key(const json_t *rec, char key[CG_PERSON_KEY_LEN]);
+
+/*
+ * Every identity key rec carries, strongest first (up to three: id, phone,
+ * name@household), so that a record with only a phone still finds a pass
+ * or case recorded with both ID number and phone.  Returns how many.
+ */
+int cg_person_keys(const json_t *rec, char keys[3][CG_PERSON_KEY_LEN]);
+
+/*
+ * Whether a and b can be the same person: they are not when both carry
+ * an ID number (else a phone, else a name and household) and those differ.
+ */
+int cg_person_same(const json_t *a, const json_t *b);
+
+/*
+ * When rec has key, it must be a string: returns its value, NULL when
+ * absent; *bad is set when present with another type.
+ */
+const char *cg_get_string(const json_t *rec, const char *key, int *bad);
+
+/*
+ * A string field of a record as the commands check them: 0 with *out
+ * (NULL when absent and not required), or -1 with the reason in why when
+ * it is not a string, missing though required, or empty.
+ */
+int cg_field_string(const json_t *rec, const char *field, int required,
+		    const char **out, char *why, size_t whylen);
+
+#endif

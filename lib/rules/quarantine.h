@@ -1,0 +1,155 @@
+#ifndef CG_QUARANTINE_H
+#define CG_QUARANTINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "rules/casebook.h"
+#include "core/clock.h"
+#include "store/config.h"
+#include "core/error.h"
+#include "store/filter.h"
+#include "core/home.h"
+#include "json/jsonl.h"
+
+/*
+ * The rules of home observation (居家观察) over a casebook: what
+ * cg-quarantine's subcommands accept, the events they journal, and what is
+ * due, missed and releasable.  The event formats are those of casebook.h.
+ *
+ * Day counting: day 1 is the local date of "start"; the case ends at the end
+ * of day "days", its "end" date (start + days - 1).  On date D a case is on
+ * day D - start + 1; it is "ending today" when end == D, and its period is
+ * over on D when end < D.
+ *
+ * Check windows (policy "check_windows", local [start, end) minutes of
+ * every day): a check belongs to the window its local time falls in, or to
+ * none (it still counts as a check of its day).  Window w of date d is
+ * expected of a case when d lies from start to end and the window closes
+ * after the case was opened (its open event's ts); it is done when a check
+ * falls in it, and missed when it is expected, not done and closed: d is
+ * before today, or d is today and the clock has reached its end.
+ */
+
+struct cg_quarantine;
+
+/*
+ * A record handler: rec (borrowed) in, events out through the filter.
+ * Returns 0 when the record was accepted, 1 when it is rejected (the
+ * reason in why; nothing was emitted), -1 with *err on a system error.
+ */
+typedef int cg_quarantine_fn(struct cg_quarantine *q, const json_t *rec,
+			     char *why, size_t whylen, struct cg_err *err);
+
+struct cg_quarantine {
+	const struct cg_config *cfg;	/* borrowed */
+	struct cg_casebook *cb;		/* borrowed; every event emitted is
+					 * folded into it at once */
+	struct cg_filter *f;		/* borrowed; output and journal */
+	cg_time_t now;
+	int32_t today;			/* local day of now */
+	int now_minute;			/* local minute of now */
+
+	/* Defaults from the command line for records without their own. */
+	const char *reason;		/* escalate, close: wins over the record's */
+	int days;			/* open, extend: the length; 0: none */
+	int add_days;			/* extend: lengthen by; 0: none */
+	int final_day_check;		/* release: the final day's windows */
+
+	const struct cg_jsonl_reader *in;	/* the input, for warnings */
+	unsigned long accepted, existing, alerts;
+};
+
+/* Set up for now; the policy's final-day switch is taken from cfg. */
+void cg_quarantine_init(struct cg_quarantine *q, const struct cg_config *cfg,
+			struct cg_casebook *cb, struct cg_filter *f, cg_time_t now);
+
+/*
+ * Serialise the commands that change cases: an exclusive lock on
+ * journal/.quarantine.run.lock, so that what a run checks against stays
+ * true until its events are journaled.  Waits (with a warning) while
+ * another run holds it.  Returns the descriptor to close, or -1 with *err.
+ */
+int cg_quarantine_lock(const struct cg_home *h, struct cg_err *err);
+
+/* Run every line of the named inputs (none or "-": stdin) through fn, as
+ * cg_filter_run does.  -1 with *err on a system error. */
+int cg_quarantine_run(struct cg_quarantine *q, cg_quarantine_fn *fn,
+		      char **files, int nfiles, struct cg_err *err);
+
+/* The record handlers of the subcommands that read records. */
+cg_quarantine_fn cg_quarantine_open;
+cg_quarantine_fn cg_quarantine_check;
+cg_quarantine_fn cg_quarantine_escalate;
+cg_quarantine_fn cg_quarantine_close;
+cg_quarantine_fn cg_quarantine_extend;
+cg_quarantine_fn cg_quarantine_need;
+
+/* ---- reports (nothing journaled) ---- */
+
+/* Print the due record of every open or escalated case started by day.
+ * Returns how many were printed, or -1 with *err. */
+long cg_quarantine_due(struct cg_quarantine *q, int32_t day, struct cg_err *err);
+
+/*
+ * Release every open case whose period is over on day and that meets the
+ * policy (journaled and printed); with explain, release nothing and print
+ * instead why each case whose period is over is not releasable.  Returns
+ * how many were released (or explained), or -1 with *err.
+ */
+long cg_quarantine_release(struct cg_quarantine *q, int32_t day, int explain,
+			   struct cg_err *err);
+
+/* The filters of list: status "open", "escalated", "released", "closed" or
+ * "active" (open or escalated); NULL fields match everything. */
+struct cg_quarantine_select {
+	const char *status, *officer, *household;
+};
+
+/* Print the case record of every case selected.  Count or -1. */
+long cg_quarantine_list(struct cg_quarantine *q, const struct cg_quarantine_select *sel,
+			struct cg_err *err);
+
+/* ---- records (new references) ---- */
+
+/* A case as list prints it. */
+json_t *cg_quarantine_case_record(const struct cg_quarantine *q, const struct cg_case *c);
+
+/* A case as show prints it: the case record with its "checks", "needs"
+ * and "history" (from c->events, see cg_casebook_keep_events). */
+json_t *cg_quarantine_show_record(const struct cg_quarantine *q, const struct cg_case *c);
+
+/* What is due of c on day, or NULL when the case is not listed then. */
+json_t *cg_quarantine_due_record(const struct cg_quarantine *q,
+				 const struct cg_case *c, int32_t day);
+
+/*
+ * Why c cannot be released on day: a new array of reason codes, in this
+ * order: "released" or "closed" (it has ended), "escalated",
+ * "period_not_over" (end is not before day), "too_few_checks" (fewer than
+ * release_checks_normal), "abnormal_check" (an alert among the last
+ * release_checks_normal checks), "final_day_missed" (with
+ * q->final_day_check: an expected window of the end date without a check,
+ * or no check that day when there are no windows); empty when it can.
+ */
+json_t *cg_quarantine_release_reasons(const struct cg_quarantine *q,
+				      const struct cg_case *c, int32_t day);
+
+/* ---- check windows ---- */
+
+/* The window (0-based) minute of the day falls in, or -1. */
+int cg_quarantine_window_of(const struct cg_quarantine_policy *p, int minute);
+
+/* "06:00-10:00" */
+#define CG_WINDOW_LABEL_LEN 16
+void cg_quarantine_window_label(const struct cg_quarantine_policy *p, int w,
+				char out[CG_WINDOW_LABEL_LEN]);
+
+/* The reasons close accepts: "transferred", "hospital", "moved_out",
+ * "cancelled", "error"; and open: "risk_area_return", "close_contact",
+ * "secondary_contact", "other".  1 when s is one. */
+int cg_quarantine_close_reason_ok(const char *s);
+int cg_quarantine_open_reason_ok(const char *s);
+
+#endif

@@ -1,0 +1,44 @@
+#ifndef CG_VALIDATE_H
+#define CG_VALIDATE_H
+
+#include <stddef.h>
+
+#include "core/clock.h"
+
+/*
+ * Validators for the identifying fields of a record.  Each returns 0 and
+ * writes the normalised form into out (NUL-terminated), or -1 and a short
+ * reason (a translatable English phrase, already passed through gettext)
+ * in why.
+ */
+
+#define CG_ID_NO_LEN 19		/* 18 characters and NUL */
+#define CG_PHONE_LEN 12		/* 11 digits and NUL */
+#define CG_HOUSEHOLD_LEN 32
+
+/*
+ * GB 11643 mainland resident ID: 18 characters, 17 digits then the
+ * ISO 7064 MOD 11-2 check character (0-9 or X; lowercase x accepted and
+ * normalised to X), a known province prefix, and a real calendar birth date
+ * (YYYYMMDD at positions 7-14) from 1900 on and not after the local date of
+ * now.
+ */
+int cg_valid_id_no(const char *s, cg_time_t now, char out[CG_ID_NO_LEN],
+		   const char **why);
+
+/*
+ * Mainland mobile number: a leading "+86" or "0086" (or "86" before 11
+ * more digits), spaces, hyphens, dots and parentheses are stripped; what
+ * is left must be 11 digits starting 1[3-9].
+ */
+int cg_valid_phone(const char *s, char out[CG_PHONE_LEN], const char **why);
+
+/*
+ * Household "building-unit-room": three parts of 1-8 ASCII letters or
+ * digits separated by '-', e.g. "3-2-501" or "A3-1-1102".  Letters are
+ * upper-cased.
+ */
+int cg_valid_household(const char *s, char out[CG_HOUSEHOLD_LEN],
+		       const char **why);
+
+#endif

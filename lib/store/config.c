@@ -1,0 +1,421 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/config.h"
+#include "core/exitcode.h"
+#include "core/i18n.h"
+
+extern const char cg_default_config[];
+
+static const struct {
+	const char *code;
+	int denies;
+} reasons[CG_R_COUNT] = {
+	[CG_R_FEVER] = { "fever", 1 },
+	[CG_R_SYMPTOMS] = { "symptoms", 1 },
+	[CG_R_NO_MASK] = { "no_mask", 1 },
+	[CG_R_COURIER] = { "courier", 1 },
+	[CG_R_VISITOR_NO_HOST] = { "visitor_no_host", 1 },
+	[CG_R_VEHICLE_UNREGISTERED] = { "vehicle_unregistered", 1 },
+	[CG_R_PASS_INVALID] = { "pass_invalid", 1 },
+	[CG_R_QUARANTINED] = { "quarantined", 1 },
+	[CG_R_REMEASURE] = { "remeasure", 0 },
+	[CG_R_NO_PASS] = { "no_pass", 0 },
+	[CG_R_RISK_AREA] = { "risk_area", 0 },
+};
+
+const char *cg_reason_code(enum cg_reason r)
+{
+	return (unsigned)r < CG_R_COUNT ? reasons[r].code : NULL;
+}
+
+int cg_reason_denies(enum cg_reason r)
+{
+	return (unsigned)r < CG_R_COUNT && reasons[r].denies;
+}
+
+/*
+ * The shape every configuration must have is the shape of the shipped
+ * defaults: the same keys with values of the same JSON types.  Overlaying
+ * a user's file therefore validates it too.
+ */
+static int same_kind(const json_t *a, const json_t *b)
+{
+	if (json_is_number(a) && json_is_number(b))
+		return 1;
+	if (json_is_boolean(a) && json_is_boolean(b))
+		return 1;
+	return json_typeof(a) == json_typeof(b);
+}
+
+static int overlay(json_t *base, json_t *over, char *path, size_t pathlen,
+		   const char *label, struct cg_err *err)
+{
+	const char *key;
+	json_t *val;
+	size_t used = strlen(path);
+
+	json_object_foreach(over, key, val) {
+		json_t *cur = json_object_get(base, key);
+
+		snprintf(path + used, pathlen - used, "%s%s", used ? "." : "", key);
+		/* An office may define pass classes and upstream targets of
+		 * its own; read_passes and read_targets check their shape. */
+		if (!cur && (!strncmp(path, "passes.classes.", 15) ||
+			     !strncmp(path, "targets.", 8))) {
+			json_object_set(base, key, val);
+			path[used] = '\0';
+			continue;
+		}
+		if (!cur)
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: unknown key '%s'"), label, path);
+		if (!same_kind(cur, val))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: '%s' has the wrong type"), label, path);
+		if (json_is_object(cur)) {
+			if (overlay(cur, val, path, pathlen, label, err) < 0)
+				return -1;
+		} else {
+			json_object_set(base, key, val);
+		}
+		path[used] = '\0';
+	}
+	return 0;
+}
+
+static int get_num(const json_t *obj, const char *key, double lo, double hi,
+		   double *out, const char *section, const char *label,
+		   struct cg_err *err)
+{
+	double v = json_number_value(json_object_get(obj, key));
+
+	if (!(v >= lo && v <= hi))
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: '%s.%s' must be between %g and %g"),
+				  label, section, key, lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int get_int(const json_t *obj, const char *key, int lo, int hi,
+		   int *out, const char *section, const char *label,
+		   struct cg_err *err)
+{
+	double v;
+
+	if (get_num(obj, key, lo, hi, &v, section, label, err) < 0)
+		return -1;
+	if (v != (int)v)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: '%s.%s' must be a whole number"), label, section, key);
+	*out = (int)v;
+	return 0;
+}
+
+static int all_strings(const json_t *arr, const char *what, const char *label,
+		       struct cg_err *err)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (!json_is_string(v) || !json_string_length(v))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: '%s' must be a list of names"), label, what);
+	return 0;
+}
+
+static int parse_hhmm(const json_t *v, int *minutes)
+{
+	unsigned h, m;
+	char extra;
+	const char *s = json_string_value(v);
+
+	if (!s || sscanf(s, "%2u:%2u%c", &h, &m, &extra) != 2 || m > 59 ||
+	    h * 60 + m > 24 * 60)
+		return -1;
+	*minutes = (int)(h * 60 + m);
+	return 0;
+}
+
+static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *pol = json_object_get(cfg->root, "policy");
+	const json_t *rules = json_object_get(pol, "rules");
+	const json_t *duty = json_object_get(pol, "duty_hours");
+	struct cg_policy *p = &cfg->policy;
+	const char *key;
+	json_t *val;
+
+	if (get_num(pol, "fever_threshold", 35, 43, &p->fever_threshold, "policy", label, err) < 0 ||
+	    get_num(pol, "temp_min", 25, 45, &p->temp_min, "policy", label, err) < 0 ||
+	    get_num(pol, "temp_max", 25, 45, &p->temp_max, "policy", label, err) < 0 ||
+	    get_int(pol, "remeasure_wait_min", 0, 24 * 60, &p->remeasure_wait_min,
+		    "policy", label, err) < 0 ||
+	    get_int(pol, "visit_max_min", 1, 7 * 24 * 60, &p->visit_max_min,
+		    "policy", label, err) < 0 ||
+	    get_int(pol, "duty_gap_max_min", 1, 24 * 60, &p->duty_gap_max_min,
+		    "policy", label, err) < 0)
+		return -1;
+	if (p->temp_min >= p->temp_max)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'policy.temp_min' must be below 'policy.temp_max'"), label);
+	p->pass_check = json_is_true(json_object_get(pol, "pass_check"));
+	p->risk_areas = json_object_get(pol, "risk_areas");
+	if (all_strings(p->risk_areas, "policy.risk_areas", label, err) < 0)
+		return -1;
+	if (json_array_size(duty) != 2 ||
+	    parse_hhmm(json_array_get(duty, 0), &p->duty_start_min) < 0 ||
+	    parse_hhmm(json_array_get(duty, 1), &p->duty_end_min) < 0 ||
+	    p->duty_start_min >= p->duty_end_min)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'policy.duty_hours' must be [\"HH:MM\", \"HH:MM\"], start before end"),
+				  label);
+	/* Pass checking has its own switch; the rules table holds the rest. */
+	p->rules = (1u << CG_R_NO_PASS) | (1u << CG_R_PASS_INVALID);
+	json_object_foreach((json_t *)rules, key, val) {
+		int r;
+
+		for (r = 0; r < CG_R_COUNT; r++)
+			if (!strcmp(key, reasons[r].code))
+				break;
+		if (r == CG_R_COUNT || r == CG_R_NO_PASS || r == CG_R_PASS_INVALID)
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: unknown key 'policy.rules.%s'"), label, key);
+		if (json_is_true(val))
+			p->rules |= 1u << r;
+	}
+	return 0;
+}
+
+static int read_quarantine(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *q = json_object_get(cfg->root, "quarantine");
+	const json_t *windows = json_object_get(q, "check_windows");
+	struct cg_quarantine_policy *p = &cfg->quarantine;
+	size_t i;
+	json_t *w;
+
+	if (get_int(q, "days", 1, 365, &p->days, "quarantine", label, err) < 0 ||
+	    get_int(q, "min_days", 1, 365, &p->min_days, "quarantine", label, err) < 0 ||
+	    get_int(q, "release_checks_normal", 0, 100, &p->release_checks_normal,
+		    "quarantine", label, err) < 0)
+		return -1;
+	p->release_needs_final_day_check =
+		json_is_true(json_object_get(q, "release_needs_final_day_check"));
+	if (p->min_days > p->days)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'quarantine.min_days' must not exceed 'quarantine.days'"), label);
+	p->nwindows = (int)json_array_size(windows);
+	if (p->nwindows > CG_MAX_CHECK_WINDOWS)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'quarantine.check_windows' has more than %d windows"),
+				  label, CG_MAX_CHECK_WINDOWS);
+	json_array_foreach(windows, i, w) {
+		int *start = &p->window_start_min[i], *end = &p->window_end_min[i];
+
+		if (json_array_size(w) != 2 ||
+		    parse_hhmm(json_array_get(w, 0), start) < 0 ||
+		    parse_hhmm(json_array_get(w, 1), end) < 0 || *start >= *end ||
+		    (i > 0 && *start < p->window_end_min[i - 1]))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: 'quarantine.check_windows' must be [[\"HH:MM\", \"HH:MM\"], ...] in order, without overlap"),
+					  label);
+	}
+	return 0;
+}
+
+static int read_passes(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *classes = json_object_get(json_object_get(cfg->root, "passes"), "classes");
+	const char *name;
+	json_t *cls;
+	int days;
+
+	json_object_foreach((json_t *)classes, name, cls) {
+		char section[96];
+		const json_t *colour = json_object_get(cls, "colour");
+
+		snprintf(section, sizeof(section), "passes.classes.%s", name);
+		if (!json_is_object(cls) || json_object_size(cls) != 2 ||
+		    !json_is_string(colour) || !json_string_length(colour))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: '%s' must be {\"colour\": NAME, \"days\": N}"),
+					  label, section);
+		if (get_int(cls, "days", 1, 3660, &days, section, label, err) < 0)
+			return -1;
+	}
+	cfg->pass_classes = classes;
+	return 0;
+}
+
+/* Upstream targets of cg-sync: "targets": {"NAME": {"url": ..., ...}}. */
+static int read_targets(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *targets = json_object_get(cfg->root, "targets");
+	const char *name, *key;
+	json_t *t, *v;
+
+	json_object_foreach((json_t *)targets, name, t) {
+		char section[96];
+		const char *url = json_string_value(json_object_get(t, "url"));
+		int n;
+
+		snprintf(section, sizeof(section), "targets.%s", name);
+		if (!*name || name[0] == '.' || strlen(name) > 63 ||
+		    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			   "0123456789-_.") != strlen(name))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: '%s': a target name is letters, digits, '-', '_' or '.'"),
+					  label, section);
+		if (!json_is_object(t) || !url ||
+		    (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: '%s' needs \"url\": \"http(s)://...\""), label, section);
+		json_object_foreach(t, key, v) {
+			int ok;
+
+			if (!strcmp(key, "url"))
+				ok = 1;
+			else if (!strcmp(key, "format"))
+				ok = json_is_string(v) &&
+					(!strcmp(json_string_value(v), "ndjson") ||
+					 !strcmp(json_string_value(v), "clickhouse") ||
+					 !strcmp(json_string_value(v), "es-bulk"));
+			else if (!strcmp(key, "table") || !strcmp(key, "token_file"))
+				ok = json_is_string(v);
+			else if (!strcmp(key, "headers")) {
+				const char *h;
+				json_t *hv;
+
+				ok = json_is_object(v);
+				json_object_foreach(v, h, hv)
+					if (!json_is_string(hv) || !*h || strpbrk(h, ":\r\n") ||
+					    strpbrk(json_string_value(hv), "\r\n"))
+						ok = 0;
+			} else if (!strcmp(key, "batch_records")) {
+				if (get_int(t, key, 1, 1000000, &n, section, label, err) < 0)
+					return -1;
+				ok = 1;
+			} else if (!strcmp(key, "batch_bytes")) {
+				if (get_int(t, key, 1024, 1 << 30, &n, section, label, err) < 0)
+					return -1;
+				ok = 1;
+			} else if (!strcmp(key, "gzip_level")) {
+				if (get_int(t, key, 0, 9, &n, section, label, err) < 0)
+					return -1;
+				ok = 1;
+			} else {
+				return cg_err_set(err, CG_EXIT_SYSTEM, _("%s: unknown key '%s.%s'"),
+						  label, section, key);
+			}
+			if (!ok)
+				return cg_err_set(err, CG_EXIT_SYSTEM, _("%s: '%s.%s' has the wrong type"),
+						  label, section, key);
+		}
+	}
+	return 0;
+}
+
+static int read_identity(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *comp = json_object_get(cfg->root, "compound");
+
+	cfg->compound_code = json_string_value(json_object_get(comp, "code"));
+	cfg->compound_name = json_string_value(json_object_get(comp, "name"));
+	/* The code goes into record ids upstream: keep it plain. */
+	if (!cfg->compound_code || !*cfg->compound_code ||
+	    strspn(cfg->compound_code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789-_.") != strlen(cfg->compound_code))
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'compound.code' must be letters, digits, '-', '_' or '.'"),
+				  label);
+	cfg->gates = json_object_get(cfg->root, "gates");
+	return all_strings(cfg->gates, "gates", label, err);
+}
+
+static int parse_into(struct cg_config *cfg, const char *text, size_t len,
+		      const char *label, struct cg_err *err)
+{
+	json_error_t jerr;
+	json_t *over;
+	char path[256] = "";
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->root = json_loads(cg_default_config, 0, &jerr);
+	if (!cfg->root)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("built-in configuration is invalid: %s"), jerr.text);
+	if (text) {
+		over = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!over)
+			return cg_err_set(err, CG_EXIT_SYSTEM, _("%s:%d: %s"),
+					  label, jerr.line, jerr.text);
+		if (!json_is_object(over)) {
+			json_decref(over);
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: not a JSON object"), label);
+		}
+		if (overlay(cfg->root, over, path, sizeof(path), label, err) < 0) {
+			json_decref(over);
+			return -1;
+		}
+		json_decref(over);
+	}
+	if (read_identity(cfg, label, err) < 0 || read_policy(cfg, label, err) < 0 ||
+	    read_quarantine(cfg, label, err) < 0 || read_passes(cfg, label, err) < 0 ||
+	    read_targets(cfg, label, err) < 0)
+		return -1;
+	return 0;
+}
+
+int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
+		    const char *label, struct cg_err *err)
+{
+	if (parse_into(cfg, text, len, label, err) < 0) {
+		cg_config_release(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
+		   struct cg_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int st = -2, ret;
+
+	if (h) {
+		st = cg_read_file(h->fd, "config.json", 1024 * 1024, &text, &len,
+				  "config.json", err);
+		if (st == -1) {
+			memset(cfg, 0, sizeof(*cfg));
+			return -1;
+		}
+	}
+	ret = cg_config_parse(cfg, st == 0 ? text : NULL, len, "config.json", err);
+	free(text);
+	return ret;
+}
+
+void cg_config_release(struct cg_config *cfg)
+{
+	json_decref(cfg->root);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+int cg_config_has_gate(const struct cg_config *cfg, const char *gate)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_array_size(cfg->gates))
+		return 1;
+	json_array_foreach(cfg->gates, i, v)
+		if (!strcmp(json_string_value(v), gate))
+			return 1;
+	return 0;
+}

@@ -1,0 +1,93 @@
+#ifndef CG_CONFIG_H
+#define CG_CONFIG_H
+
+#include <jansson.h>
+
+#include "core/error.h"
+#include "core/home.h"
+
+/*
+ * Configuration: the defaults shipped in share/cg/config.json (compiled
+ * into the binaries) overlaid, key by key, with config.json in the data
+ * directory.  Unknown keys and wrong types are errors that name the key.
+ */
+
+/* The reason codes of cg-checkin, in the order they are reported. */
+enum cg_reason {
+	CG_R_FEVER,
+	CG_R_SYMPTOMS,
+	CG_R_NO_MASK,
+	CG_R_COURIER,
+	CG_R_VISITOR_NO_HOST,
+	CG_R_VEHICLE_UNREGISTERED,
+	CG_R_PASS_INVALID,
+	CG_R_QUARANTINED,
+	CG_R_REMEASURE,
+	CG_R_NO_PASS,
+	CG_R_RISK_AREA,
+	CG_R_COUNT
+};
+
+/* "fever", "no_mask", ...; NULL past the end. */
+const char *cg_reason_code(enum cg_reason r);
+
+/* 1 for a reason that denies, 0 for one that refers. */
+int cg_reason_denies(enum cg_reason r);
+
+struct cg_policy {
+	double fever_threshold;		/* at or above is a fever */
+	double temp_min, temp_max;	/* plausible readings */
+	int remeasure_wait_min;		/* 0: a first high reading decides */
+	int visit_max_min;
+	int pass_check;			/* residents and tenants need a pass */
+	int duty_start_min, duty_end_min;	/* duty hours, minutes of the day */
+	int duty_gap_max_min;
+	const json_t *risk_areas;	/* array of strings; borrowed from root */
+	unsigned rules;			/* bit (1u << enum cg_reason): rule on */
+};
+
+#define CG_MAX_CHECK_WINDOWS 6
+
+/* Home observation (居家观察), the "quarantine" section. */
+struct cg_quarantine_policy {
+	int days;			/* default length of a case */
+	int min_days;			/* extend never goes below this */
+	int nwindows;			/* daily temperature-check windows */
+	int window_start_min[CG_MAX_CHECK_WINDOWS];	/* minutes of the day */
+	int window_end_min[CG_MAX_CHECK_WINDOWS];	/* exclusive */
+	int release_checks_normal;	/* the last N checks must be normal */
+	int release_needs_final_day_check;
+};
+
+struct cg_config {
+	json_t *root;			/* the merged configuration; owned */
+	const char *compound_code;	/* borrowed from root */
+	const char *compound_name;	/* borrowed from root */
+	const json_t *gates;		/* array of strings; borrowed */
+	struct cg_policy policy;
+	struct cg_quarantine_policy quarantine;
+	const json_t *pass_classes;	/* name -> {"colour", "days"}; borrowed */
+};
+
+/* Load defaults and the data directory's config.json (h may be NULL for
+ * defaults only).  0, or -1 with *err (CG_EXIT_SYSTEM). */
+int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
+		   struct cg_err *err);
+
+/* Parse a configuration from text over the defaults; label names it in
+ * messages.  Used by cg_config_load and the tests.  On failure nothing is
+ * left to release. */
+int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
+		    const char *label, struct cg_err *err);
+
+void cg_config_release(struct cg_config *cfg);
+
+static inline int cg_rule_on(const struct cg_policy *p, enum cg_reason r)
+{
+	return (p->rules >> r) & 1u;
+}
+
+/* 1 when gate is one of the configured gates (or none are configured). */
+int cg_config_has_gate(const struct cg_config *cfg, const char *gate);
+
+#endif

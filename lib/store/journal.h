@@ -1,0 +1,156 @@
+#ifndef CG_JOURNAL_H
+#define CG_JOURNAL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/home.h"
+#include "json/jsonl.h"
+
+/*
+ * Append-only JSON-lines journals in the data directory:
+ *
+ *   journal/checkin/DATE.jsonl   "checkin", one file per local day; days
+ *                                before the one being written are gzipped
+ *   journal/pass.jsonl           "pass"
+ *   journal/quarantine.jsonl     "quarantine"
+ *
+ * Every line is a record followed by two fields the journal adds:
+ *
+ *   {...,"seq":N,"chain":"HEX"}
+ *
+ * seq counts the lines of the file from 1 without gaps; chain is the hex
+ * SHA-256 of the previous line's chain (64 zeros for the first line)
+ * followed by this line's text up to and including the "seq" field, closed
+ * with '}'.  Editing, inserting or deleting a line breaks the chain.
+ *
+ * Appends happen under an exclusive flock() of a lock file beside the
+ * journal, as one write() of whole lines followed by fdatasync(); only then
+ * does the caller print them.  A torn last line left by a crash is moved to
+ * NAME.torn at the next append; damage before the last line is refused with
+ * CG_EXIT_DAMAGED.
+ */
+
+#define CG_CHAIN_HEX 64
+#define CG_JOURNAL_MAX_LINE (4 * 1024 * 1024)
+
+struct cg_journal {
+	int dirfd;		/* directory of the file; owned */
+	int lockfd;		/* owned */
+	int fd;			/* append descriptor, -1 until opened */
+	int daily;		/* a check-in journal: one file per day */
+	char stream[16];	/* "checkin", "pass", "quarantine" */
+	char day[CG_DATE_LEN];	/* daily: the day selected by cg_journal_set_day */
+	char name[64];		/* file name in dirfd */
+	char label[128];	/* path below the data directory, for messages */
+	dev_t dev;
+	ino_t ino;
+	off_t size;		/* size after our last look, -1 when unknown */
+	uint64_t seq;
+	char chain[CG_CHAIN_HEX + 1];
+
+	struct cg_buf pending;	/* bodies without seq/chain, one per line */
+	size_t npending;
+	struct cg_buf committed;	/* the lines the last commit wrote */
+	char notice[512];	/* a warning for main to print, "" when none */
+	int tidy_due;		/* daily: a new day was opened since the last tidy */
+};
+
+/* Open a stream ("checkin", "pass" or "quarantine") for appending. */
+int cg_journal_open(struct cg_journal *j, const struct cg_home *h,
+		    const char *stream, struct cg_err *err);
+void cg_journal_release(struct cg_journal *j);
+
+/* Daily journals: the day ("YYYY-MM-DD") the next commit writes to. */
+int cg_journal_set_day(struct cg_journal *j, const char *day, struct cg_err *err);
+
+/* Queue one record (serialised now; rec is not kept). 0 or -1. */
+int cg_journal_add(struct cg_journal *j, const json_t *rec, struct cg_err *err);
+
+static inline size_t cg_journal_pending_bytes(const struct cg_journal *j)
+{
+	return j->pending.len;
+}
+
+/*
+ * Write every queued record under the lock and make it durable.  On return
+ * j->committed holds the lines as written, to be printed by the caller.
+ * 0 or -1 with *err; on error nothing queued may be reported as journaled.
+ */
+int cg_journal_commit(struct cg_journal *j, struct cg_err *err);
+
+/*
+ * Daily journals: gzip the finished days (plain files before the current
+ * day), once per new day opened.  Called after the records of a commit
+ * have been printed, since it may take seconds on a big day.  A failure
+ * leaves the day plain, which every reader accepts.
+ */
+int cg_journal_tidy(struct cg_journal *j, struct cg_err *err);
+
+/*
+ * Reading a journal file with verification of seq and chain.  A missing
+ * file reads as empty (->missing set).  A torn last line is skipped and
+ * counted in ->torn.  Any other damage is an error with CG_EXIT_DAMAGED and
+ * "LABEL:LINE: ..." in the message.
+ */
+struct cg_journal_reader {
+	struct cg_jsonl_reader in;
+	char label[128];
+	int missing;
+	int torn;
+	uint64_t seq;		/* last seq read */
+	char chain[CG_CHAIN_HEX + 1];	/* last chain read */
+	char *line;		/* raw text of the last record; valid until next */
+	size_t len;
+};
+
+/*
+ * Open dirfd/name, or dirfd/name.gz when only that exists.  label is used
+ * in messages (e.g. "journal/pass.jsonl").
+ */
+int cg_journal_reader_open(struct cg_journal_reader *jr, int dirfd,
+			   const char *name, const char *label,
+			   struct cg_err *err);
+
+/* Open a stream's journal below the data directory; for "checkin" day
+ * names the file. */
+int cg_journal_reader_open_stream(struct cg_journal_reader *jr,
+				  const struct cg_home *h, const char *stream,
+				  const char *day, struct cg_err *err);
+
+/* 1 with a new reference in *rec (when rec is not NULL), 0 at the end, -1. */
+int cg_journal_reader_next(struct cg_journal_reader *jr, json_t **rec,
+			   struct cg_err *err);
+void cg_journal_reader_release(struct cg_journal_reader *jr);
+
+/*
+ * Check one line against the seq and chain of the line before it (64
+ * zeros and 0 before the first); on success they become the line's own.
+ * Returns 0, or -1 with what is wrong in why.
+ */
+int cg_journal_check_line(const char *line, size_t len, uint64_t *seq,
+			  char chain[CG_CHAIN_HEX + 1], const char **why);
+
+/* Read a journal through, verifying it; ->seq and ->chain are its head. */
+int cg_journal_verify(struct cg_journal_reader *jr, struct cg_err *err);
+
+/*
+ * Read a whole stream ("pass" or "quarantine") through fn, record by record
+ * in journal order (rec is borrowed).  A missing journal is empty.  The
+ * fold stops at the first error of fn or of the journal.
+ */
+typedef int cg_fold_fn(void *ctx, const json_t *rec, struct cg_err *err);
+int cg_journal_fold(const struct cg_home *h, const char *stream,
+		    cg_fold_fn *fn, void *ctx, struct cg_err *err);
+
+/*
+ * The days ("YYYY-MM-DD", ascending) that have a check-in journal, plain or
+ * compressed.  *days is a new JSON array of strings.
+ */
+int cg_journal_days(const struct cg_home *h, json_t **days, struct cg_err *err);
+
+#endif

@@ -1,0 +1,177 @@
+#ifndef CG_SYNC_H
+#define CG_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <zlib.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "store/config.h"
+#include "core/error.h"
+#include "core/home.h"
+#include "sync/http.h"
+#include "json/jsonl.h"
+
+/*
+ * Pushing records upstream exactly once, as the upstream sees it.
+ *
+ * Below the data directory, per target NAME:
+ *
+ *   sync/NAME/cursor.json   {"target","batches","last_success",
+ *                            "checkin":{"file":DAY,"seq":N},
+ *                            "pass":{"seq":N},"quarantine":{"seq":N}}
+ *                           the last record of each journal the upstream
+ *                           has acknowledged; replaced atomically
+ *   sync/NAME/outbox        the batch in flight: one JSON line of metadata
+ *                           (batch, stream, key, records, before/after
+ *                           cursors, ...) then the body exactly as sent;
+ *                           written durably before the first attempt
+ *   sync/NAME/dead/ID.json  a batch the upstream refused for good: its
+ *   sync/NAME/dead/ID.body  metadata with the response, and the body
+ *
+ * Order of writes: outbox, send, cursor, unlink outbox.  A crash before the
+ * cursor is written re-sends the outbox byte for byte (same
+ * Idempotency-Key); a crash after it finds the outbox's "after" equal to
+ * the cursor and only removes it.
+ */
+
+enum cg_sync_format {
+	CG_SYNC_NDJSON,
+	CG_SYNC_CLICKHOUSE,
+	CG_SYNC_ES_BULK
+};
+
+#define CG_SYNC_CHECKIN 1u
+#define CG_SYNC_PASS 2u
+#define CG_SYNC_QUARANTINE 4u
+#define CG_SYNC_ALL 7u
+
+/* "ndjson", "clickhouse", "es-bulk"; -1 for anything else. */
+int cg_sync_format_parse(const char *s);
+const char *cg_sync_format_name(enum cg_sync_format f);
+
+/* "checkin,pass" into a CG_SYNC_* mask; -1 on an unknown name. */
+int cg_sync_streams_parse(const char *s, unsigned *mask);
+
+/* Target names key directories: letters, digits, '-', '_', '.' (not first). */
+int cg_sync_name_ok(const char *name);
+
+struct cg_sync_target {
+	char name[64];
+	char *url;			/* owned */
+	int format;			/* enum cg_sync_format */
+	char *table;			/* owned; "{stream}" is replaced */
+	struct curl_slist *headers;	/* "Name: value" from config; owned */
+	char *token_file;		/* owned, or NULL */
+	size_t batch_records;
+	size_t batch_bytes;
+	int gzip_level;			/* 0: no compression */
+};
+
+/* Defaults, then the config's targets.NAME when there is one (found is
+ * set).  0 or -1 with *err. */
+int cg_sync_target_load(struct cg_sync_target *t, const struct cg_config *cfg,
+			const char *name, int *found, struct cg_err *err);
+void cg_sync_target_release(struct cg_sync_target *t);
+
+/* Replace a string field of a target (url, table, token_file). */
+void cg_sync_set_str(char **field, const char *value);
+
+struct cg_sync {
+	const struct cg_home *home;	/* borrowed */
+	const struct cg_config *cfg;	/* borrowed */
+	struct cg_sync_target *t;	/* borrowed */
+	struct cg_out *out;		/* result lines; borrowed */
+	struct cg_clock clock;		/* for last_success */
+
+	int dry_run, keep_going, from_start, verbose;
+	unsigned streams;
+	int max_retries;
+	double max_time;		/* seconds per batch, retries included */
+	double backoff_base, backoff_cap;	/* seconds */
+	struct cg_http_opts http_opts;
+	char *auth;			/* the Authorization value; owned secret */
+	int redact;
+	unsigned char redact_key[32];
+
+	/*
+	 * Called after each batch of a journal push when set, with the
+	 * records sent so far and the backlog at the start: main draws a
+	 * progress bar on a terminal.
+	 */
+	void (*progress)(void *ctx, long long sent, long long total);
+	void *progress_ctx;
+
+	/* private */
+	long long sent, total;
+	struct cg_http http;
+	int http_ready;
+	int dirfd;			/* sync/NAME, -1 until opened */
+	json_t *cursor;			/* owned */
+	struct cg_buf body;		/* uncompressed batch */
+	struct cg_buf file;		/* outbox: metadata line + payload */
+	z_stream z;
+	int z_ready;
+	size_t nrec;
+	char first_rid[160], last_rid[160];
+	json_t *before;			/* stream cursor before the batch; owned */
+	int status;			/* worst exit status so far */
+	int stop;			/* a batch failed: no more batches */
+	int use_outbox;			/* journal mode: cursor and outbox */
+	char last_day[16];		/* where the last record added came from */
+	uint64_t last_seq;
+	json_t *days_read;		/* check-in days read to their end: the
+					 * cursor's "days"; NULL for a cursor
+					 * from before it had them */
+};
+
+/* Set every option to its default.  s->home etc. are filled in by the
+ * caller afterwards. */
+void cg_sync_init(struct cg_sync *s);
+void cg_sync_release(struct cg_sync *s);
+
+/*
+ * The token: from t->token_file (refused when group or others may read
+ * it), else $CG_SYNC_TOKEN, else none.  A token with a space is a whole
+ * Authorization value ("Basic ...", "ApiKey ..."); otherwise "Bearer ".
+ */
+int cg_sync_load_token(struct cg_sync *s, const char *token_file, struct cg_err *err);
+
+/* The --redact key: keys/sync-redact.key, created on first use. */
+int cg_sync_load_redact_key(struct cg_sync *s, struct cg_err *err);
+
+/*
+ * Push the journals from the cursor.  Returns the exit status (0, or
+ * CG_EXIT_UPSTREAM when a batch failed or was dead-lettered), or -1 with
+ * *err for a local error (cursor, journal, disk).
+ */
+int cg_sync_push(struct cg_sync *s, struct cg_err *err);
+
+/* Push JSON lines read from fd (no cursor, no outbox).  Bad lines are
+ * reported and skipped; returns the exit status or -1. */
+int cg_sync_push_fd(struct cg_sync *s, int fd, const char *name, struct cg_err *err);
+
+/* One JSON line per target: cursor, backlog, last success, outbox, dead. */
+int cg_sync_status(struct cg_sync *s, struct cg_err *err);
+
+/* Dead letters of s->t: list, retry (ids, or all when n is 0), drop. */
+int cg_sync_dead_list(struct cg_sync *s, struct cg_err *err);
+int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err);
+int cg_sync_dead_drop(struct cg_sync *s, char **ids, int n, struct cg_err *err);
+
+/*
+ * The line sent for one journal record: the journal line without its
+ * chain, with "rid" and (when absent) "compound" added; with redact_key,
+ * id_no, phone and name replaced by keyed hashes.  Appended to out with a
+ * newline.  Exposed for the unit tests.
+ */
+int cg_sync_record(struct cg_buf *out, const char *line, size_t len,
+		   const char *rid, const char *compound,
+		   const unsigned char *redact_key, struct cg_err *err);
+
+/* Hex SHA-256 of data (65 bytes with the NUL). */
+void cg_sync_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif
