@@ -4,15 +4,37 @@
 #   . "${0%/*}/../lib/test-lib.sh"
 #   test_expect_success 'title' '
 #           cmd1 &&
+#           test_when_finished "rm -f scratch" &&
 #           cmd2
 #   '
 #   test_done
 #
 # Each test runs in a subshell inside a fresh trash directory shared by the
 # script; CG_HOME points into it.  Output is "ok - N title" or
-# "not ok - N title"; tests/run counts those lines.
+# "not ok - N title" (and "ok - N title # skip why"); tests/run counts
+# those lines.  A script takes:
+#
+#   -v, --verbose    show every test's output, not only a failing one's
+#   --run=LIST       run only the tests numbered in LIST (e.g. 3 or 1,4-6);
+#                    the others are reported as skipped
+#   -i, --immediate  stop at the first failure (the trash is kept)
+#   --keep-trash     keep the trash directory (also KEEP_TRASH=1)
 
 set -u
+
+test_verbose= test_run_list= test_immediate=
+for test_arg in "$@"; do
+	case $test_arg in
+	-v | --verbose) test_verbose=1 ;;
+	--run=*) test_run_list=${test_arg#--run=} ;;
+	-i | --immediate) test_immediate=1 KEEP_TRASH=1 ;;
+	--keep-trash) KEEP_TRASH=1 ;;
+	*)
+		echo "${0##*/}: unknown option '$test_arg' (-v, --run=LIST, -i, --keep-trash)" >&2
+		exit 2
+		;;
+	esac
+done
 LC_ALL=C
 LANG=C
 unset LANGUAGE
@@ -43,6 +65,40 @@ say_result() {
 	printf '%s\n' "$*"
 }
 
+# test_selected N: whether --run (if given) names test N.
+test_selected() {
+	[ -z "$test_run_list" ] && return 0
+	echo "$test_run_list" | tr ',' '\n' | while IFS=- read -r ts_lo ts_hi; do
+		[ -n "$ts_hi" ] || ts_hi=$ts_lo
+		[ "$1" -ge "$ts_lo" ] && [ "$1" -le "$ts_hi" ] && echo yes
+	done | grep -q yes
+}
+
+# test_when_finished CMD: run CMD when the current test ends, whether it
+# passed or failed (in the test's subshell, after its body; the last
+# registered runs first); a failing CMD fails the test.  As git's, so that
+# cleanup never leaks into the tests after it.
+test_cleanup=:
+test_when_finished() {
+	test_cleanup="{ $*
+	} || test_cleanup_failed=1; $test_cleanup"
+}
+
+# test_run_body BODY: the body, then its cleanups, in a subshell.
+test_run_body() {
+	(
+		test_cleanup=: test_cleanup_failed=
+		eval "$1"
+		test_eval_status=$?
+		eval "$test_cleanup"
+		if [ -n "$test_cleanup_failed" ]; then
+			echo "test_when_finished: a cleanup failed" >&2
+			test_eval_status=1
+		fi
+		exit "$test_eval_status"
+	)
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
 	if [ $# -eq 3 ]; then
@@ -53,14 +109,26 @@ test_expect_success() {
 		fi
 		shift
 	fi
-	if (eval "$2") >"$TRASH/.out" 2>&1; then
+	if ! test_selected "$test_count"; then
+		test_skips=$((test_skips + 1))
+		say_result "ok - $test_count $1 # skip not in --run=$test_run_list"
+		return 0
+	fi
+	if test_run_body "$2" >"$TRASH/.out" 2>&1 </dev/null; then
 		say_result "ok - $test_count $1"
+		if [ -n "$test_verbose" ]; then
+			sed -e 's/^/#  /' "$TRASH/.out"
+		fi
 	else
 		test_failures=$((test_failures + 1))
 		say_result "not ok - $test_count $1"
 		sed -e 's/^/#  /' "$TRASH/.out"
 		printf '#  --- test body:\n'
 		printf '%s\n' "$2" | sed -e 's/^/#  /'
+		if [ -n "$test_immediate" ]; then
+			printf '# stopped at the first failure; trash kept in %s\n' "$TRASH"
+			exit 1
+		fi
 	fi
 }
 

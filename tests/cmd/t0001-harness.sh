@@ -1,0 +1,79 @@
+#!/bin/sh
+test_description='the test harness itself: results, cleanup, --run, -v, -i'
+. "${0%/*}/../lib/test-lib.sh"
+
+# A script of four tests on the harness, in a directory of its own so that
+# "${0%/*}/../lib/test-lib.sh" finds the real harness.
+mkdir -p "$TRASH/h/cmd" &&
+ln -s "$SRC_DIR/tests/lib" "$TRASH/h/lib" &&
+cat >"$TRASH/h/cmd/t-sample.sh" <<\SAMPLE
+#!/bin/sh
+. "${0%/*}/../lib/test-lib.sh"
+test_expect_success 'passes, cleans up after itself' '
+	test_when_finished "echo cleaned-1 >>$OUT" &&
+	echo visible-with-v
+'
+test_expect_success 'fails, and its cleanup still runs' '
+	test_when_finished "echo cleaned-2 >>$OUT" &&
+	echo said-something &&
+	false
+'
+test_expect_success NO_SUCH_PREREQ 'needs what is missing' '
+	false
+'
+test_expect_success 'a failing cleanup fails the test' '
+	test_when_finished "false" &&
+	true
+'
+test_done
+SAMPLE
+
+test_expect_success 'results, counts and status of a script' '
+	OUT=$TRASH/cleanups && export OUT && : >"$OUT" &&
+	test_expect_code 1 sh h/cmd/t-sample.sh >out &&
+	grep -v "^#" out >results &&
+	cat >expect <<-\EOF &&
+	ok - 1 passes, cleans up after itself
+	not ok - 2 fails, and its cleanup still runs
+	ok - 3 needs what is missing # skip missing NO_SUCH_PREREQ
+	not ok - 4 a failing cleanup fails the test
+	EOF
+	test_cmp expect results &&
+	grep -q "^#  said-something" out &&
+	grep -q "^# t-sample.sh: 4 tests, 2 failed, 1 skipped" out &&
+	printf "cleaned-1\ncleaned-2\n" >expect && test_cmp expect "$OUT"
+'
+
+test_expect_success '--run runs only the tests it names' '
+	OUT=$TRASH/cleanups && export OUT && : >"$OUT" &&
+	sh h/cmd/t-sample.sh --run=1,3-3 >out &&
+	grep -v "^#" out >results &&
+	cat >expect <<-\EOF &&
+	ok - 1 passes, cleans up after itself
+	ok - 2 fails, and its cleanup still runs # skip not in --run=1,3-3
+	ok - 3 needs what is missing # skip missing NO_SUCH_PREREQ
+	ok - 4 a failing cleanup fails the test # skip not in --run=1,3-3
+	EOF
+	test_cmp expect results &&
+	echo cleaned-1 >expect && test_cmp expect "$OUT"
+'
+
+test_expect_success '-v shows the output of passing tests too; -i stops at the first failure' '
+	OUT=/dev/null && export OUT &&
+	sh h/cmd/t-sample.sh --run=1 >out &&
+	test_must_fail grep -q "visible-with-v" out &&
+	sh h/cmd/t-sample.sh --run=1 -v >out &&
+	grep -q "^#  visible-with-v" out &&
+	test_expect_code 1 sh h/cmd/t-sample.sh -i >out &&
+	tail -n 1 out >last &&
+	grep -q "^# stopped at the first failure; trash kept in " last &&
+	test_must_fail grep -q "^ok - 3" out &&
+	rm -rf "$(sed -n "s/^# stopped.*kept in //p" last)"
+'
+
+test_expect_success 'an unknown option is a usage error' '
+	test_expect_code 2 sh h/cmd/t-sample.sh --frobnicate 2>err &&
+	grep -q "unknown option" err
+'
+
+test_done
