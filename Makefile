@@ -147,10 +147,14 @@ pot:
 deps:
 	@scripts/deps
 
+# The two builds side by side, then every test script of both, CHECK_JOBS
+# at a time (tests/run -j); TESTS='t01* test-journal' runs only those.
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory O=build-san SANITIZE=1 all
-	@tests/run $(O) build-san
+	@$(MAKE) --no-print-directory all & plain=$$!; \
+	$(MAKE) --no-print-directory O=build-san SANITIZE=1 all & san=$$!; \
+	wait $$plain; status=$$?; wait $$san && [ $$status -eq 0 ]
+	@tests/run -j $(CHECK_JOBS) $(O) build-san $(if $(TESTS),-- $(TESTS))
 
 # Only what building and running the commands needs, not the test tools.
 demo:
