@@ -40,9 +40,43 @@ test_expect_success 'each writer printed exactly its own lines, in its input ord
 	done
 '
 
-test_expect_success 'the writers really interleaved (more than one batch each)' '
-	jq -r .x_w "$J" | uniq | wc -l >runs &&
-	test "$(cat runs)" -gt $WRITERS
+# wait_lines FILE N: until FILE has N lines (at most 60 s).
+wait_lines() {
+	wl_n=0
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ]; do
+		wl_n=$((wl_n + 1))
+		test $wl_n -lt 6000 || { echo "$1: not $2 lines after 60 s" >&2; return 1; }
+		sleep 0.01
+	done
+}
+
+test_expect_success 'writers fed in turns: their batches interleave, seq gap-free, nothing lost' '
+	J2=$CG_HOME/journal/checkin/2026-01-26.jsonl &&
+	w=0 && while [ $w -lt $WRITERS ]; do
+		rm -f fifo.$w && mkfifo fifo.$w || exit 1
+		cg-checkin --now 2026-01-26T08:00:00+08:00 <fifo.$w >turns.$w &
+		eval "exec $((w + 4))>fifo.$w"
+		w=$((w + 1))
+	done &&
+	# Each writer is given a chunk only when the one before is journaled,
+	# so the journal holds exactly ROUNDS x WRITERS runs, in turn.
+	ROUNDS=5 CHUNK=7 total=0 &&
+	r=0 && while [ $r -lt $ROUNDS ]; do
+		w=0 && while [ $w -lt $WRITERS ]; do
+			sed -n "$((r * CHUNK + 1)),$(((r + 1) * CHUNK))p" in.$w >&$((w + 4)) &&
+			total=$((total + CHUNK)) &&
+			wait_lines "$J2" $total &&
+			w=$((w + 1)) || exit 1
+		done
+		r=$((r + 1))
+	done &&
+	w=0 && while [ $w -lt $WRITERS ]; do eval "exec $((w + 4))>&-"; w=$((w + 1)); done &&
+	wait &&
+	jq -r .x_w "$J2" | uniq >runs &&
+	test_line_count = $((ROUNDS * WRITERS)) runs &&
+	jq -r .seq "$J2" >seqs && seq 1 $total >expect && test_cmp expect seqs &&
+	cg-checkin --verify 2026-01-26 >v && test "$(jq -r .records v)" = $total &&
+	cat turns.* | sort >printed && sort "$J2" >journaled && test_cmp journaled printed
 '
 
 test_done
