@@ -2,6 +2,7 @@
 #
 #   make                build libcg and the five commands into $(O)/
 #   make check          unit and command tests, then again under ASan+UBSan
+#   make docs           the generated parts of the man pages, the completions
 #   make demo           a day of gate check-ins on a fresh $(O)/demo/cg
 #   make bench          the performance figures the issues ask for
 #   make install        PREFIX=/usr/local DESTDIR=
@@ -138,6 +139,11 @@ $(MO): share/po/zh_CN.po
 	@mkdir -p $(dir $@)
 	$(QUIET_GEN)msgfmt --check -o $@ $<
 
+# The SYNOPSIS and OPTIONS of the man pages and the completions, from the
+# option tables of the commands (their --dump-options).
+docs: $(BINS)
+	@scripts/gen-docs . $(BINS)
+
 # Refresh the template and merge it into the catalog after changing messages.
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -o share/po/cg.pot \
@@ -217,7 +223,7 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all check demo bench fuzz install uninstall clean deps pot FORCE
+.PHONY: all check demo bench fuzz install uninstall clean deps docs pot FORCE
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -117,7 +117,7 @@ static const struct cg_option release_options[] = {
 
 static const struct cg_option list_options[] = {
 	{ "household", 0, OPT_HOUSEHOLD, "HOUSEHOLD",
-	  N_("only the cases of this household"), "text", NULL, NULL,
+	  N_("only the cases of this household"), "household", NULL, NULL,
 	  "Only the cases of this household (building-unit-room, as\n"
 	  ".Li 3-2-501 ) .\n" },
 	{ "officer", 0, OPT_OFFICER, "NAME", N_("only the cases of this officer"),
