@@ -2,6 +2,7 @@
 #
 #   make                build libcg and the five commands into $(O)/
 #   make check          unit and command tests, then again under ASan+UBSan
+#   make docs           the generated parts of the man pages, the completions
 #   make demo           a day of gate check-ins on a fresh $(O)/demo/cg
 #   make bench          the performance figures the issues ask for
 #   make install        PREFIX=/usr/local DESTDIR=
@@ -57,6 +58,7 @@ LIB_OBJS += lib/core/error.o
 LIB_OBJS += lib/core/home.o
 LIB_OBJS += lib/core/i18n.o
 LIB_OBJS += lib/core/mask.o
+LIB_OBJS += lib/core/options.o
 LIB_OBJS += lib/json/jsonl.o
 LIB_OBJS += lib/json/jsonparse.o
 LIB_OBJS += lib/json/scan.o
@@ -136,6 +138,11 @@ $(O)/tests/helper-%: $(O)/tests/lib/%.o $(LIB)
 $(MO): share/po/zh_CN.po
 	@mkdir -p $(dir $@)
 	$(QUIET_GEN)msgfmt --check -o $@ $<
+
+# The SYNOPSIS and OPTIONS of the man pages and the completions, from the
+# option tables of the commands (their --dump-options).
+docs: $(BINS)
+	@scripts/gen-docs . $(BINS)
 
 # Refresh the template and merge it into the catalog after changing messages.
 pot:
@@ -220,7 +227,7 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all check demo bench fuzz install uninstall clean deps pot FORCE
+.PHONY: all check demo bench fuzz install uninstall clean deps docs pot FORCE
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

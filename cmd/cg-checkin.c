@@ -17,34 +17,16 @@
 #include "store/filter.h"
 #include "core/home.h"
 #include "core/i18n.h"
+#include "core/options.h"
 #include "store/journal.h"
 #include "rules/passbook.h"
 
-static const char usage_text[] = N_(
-"Usage: cg-checkin [OPTION]... [FILE]...\n"
-"   or: cg-checkin --ask [--gate NAME] [OPTION]...\n"
-"   or: cg-checkin --verify [DATE]...\n"
+static const char summary[] = N_(
 "Decide gate events (JSON lines from FILEs or standard input): admit, deny\n"
 "or refer, with reason codes.  Every decision is journaled in the data\n"
-"directory and made durable before it is printed.\n"
-"\n"
-"  -a, --ask             interactive guard mode at a terminal (一问二测三登记)\n"
-"  -g, --gate NAME       the gate --ask registers at (default: the first gate)\n"
-"  -n, --dry-run         decide and print, but journal nothing\n"
-"      --home DIR        data directory (default $CG_HOME, else\n"
-"                        $XDG_STATE_HOME/cg, else ~/.local/state/cg)\n"
-"      --line-buffered   flush every record (default when stdout is a terminal)\n"
-"      --max-line BYTES  reject input lines longer than BYTES (default 1M,\n"
-"                        at most 2M)\n"
-"      --now TIME        fix the clock (RFC 3339; default $CG_NOW, else now)\n"
-"  -q, --quiet           no warnings\n"
-"      --rejects FILE    append every rejected input line to FILE\n"
-"      --strict          stop at the first rejected line\n"
-"  -v, --verbose         a summary on standard error at the end\n"
-"      --verify          verify the check-in journals (all days, or DATEs)\n"
-"  -h, --help            show this help and exit\n"
-"  -V, --version         show the version and exit\n"
-"\n"
+"directory and made durable before it is printed.\n");
+
+static const char footer[] = N_(
 "Exit status: 0 all good, 1 some lines rejected, 2 usage error, 3 system\n"
 "error, 6 a journal is damaged.\n"
 "\n"
@@ -58,15 +40,103 @@ enum {
 	OPT_VERIFY
 };
 
-static const struct option options[] = {
-	{ "ask", no_argument, NULL, 'a' },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "gate", required_argument, NULL, 'g' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
-	{ "verify", no_argument, NULL, OPT_VERIFY },
-	CG_RECORD_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static const struct cg_option options[] = {
+	{ "ask", 'a', 'a', NULL,
+	  N_("interactive guard mode at a terminal (一问二测三登记)"),
+	  NULL, "none", NULL,
+	  "Interactive guard mode at a terminal, as described above.\n"
+	  "Reads answers from standard input; takes no\n"
+	  ".Ar FILE .\n" },
+	{ "gate", 'g', 'g', "NAME",
+	  N_("the gate --ask registers at (default: the first gate)"),
+	  "gate", NULL, NULL,
+	  "The gate\n"
+	  ".Fl -ask\n"
+	  "registers at; it must be one of\n"
+	  ".Cm gates\n"
+	  "in\n"
+	  ".Pa config.json .\n"
+	  "The default is the first gate.\n"
+	  "Only valid with\n"
+	  ".Fl -ask ;\n"
+	  "events read from files name their own gate.\n" },
+	{ "dry-run", 'n', 'n', NULL, N_("decide and print, but journal nothing"),
+	  NULL, NULL, NULL,
+	  "Decide and print, but journal nothing: the records have no\n"
+	  ".Cm seq\n"
+	  "and\n"
+	  ".Cm chain .\n"
+	  "The data directory is still read for the configuration, passes and cases.\n" },
+	{ "max-line", 0, OPT_MAX_LINE, "BYTES",
+	  N_("reject input lines longer than BYTES (default 1M,\nat most 2M)"),
+	  "size", NULL, NULL,
+	  "Reject input lines longer than\n"
+	  ".Ar BYTES\n"
+	  "(at most 2M, so that a decision still fits a journal line)\n"
+	  "(with the message\n"
+	  ".Ql line longer than BYTES bytes ;\n"
+	  "the line is still kept whole by\n"
+	  ".Fl -rejects ) .\n"
+	  "A suffix\n"
+	  ".Cm k ,\n"
+	  ".Cm M\n"
+	  "or\n"
+	  ".Cm G\n"
+	  "multiplies by 1024, 1024^2 or 1024^3.\n"
+	  "The default is\n"
+	  ".Cm 1M .\n" },
+	{ "verify", 0, OPT_VERIFY, NULL,
+	  N_("verify the check-in journals (all days, or DATEs)"),
+	  NULL, "journal-day", NULL,
+	  "Verify the check-in journals instead of deciding events, as described\n"
+	  "above.\n"
+	  "The operands are dates, not files.\n" },
+	/* The shared options, as they read here. */
+	{ "line-buffered", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "Flush standard output after every record.\n"
+	  "This is the default when standard output is a terminal.\n"
+	  "Without it, output is still flushed whenever\n"
+	  ".Nm\n"
+	  "would wait for input, so a program that writes one event to a pipe gets its\n"
+	  "decision back at once.\n" },
+	{ "now", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "Fix the clock at\n"
+	  ".Ar TIME ,\n"
+	  "RFC 3339\n"
+	  ".Pq Li 2026-01-25T08:00:00+08:00 ;\n"
+	  "a time without offset or a bare date\n"
+	  ".Ar YYYY-MM-DD\n"
+	  "(its midnight) is taken as local time.\n"
+	  "The default is\n"
+	  ".Ev CG_NOW ,\n"
+	  "else the system clock.\n"
+	  "The clock stamps events that have no\n"
+	  ".Cm ts\n"
+	  "and picks the day whose journal is written, for tests and for back-filling\n"
+	  "a paper register.\n" },
+	{ "quiet", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "No warnings (such as a torn journal line set aside, or a finished day\n"
+	  "that could not be compressed).\n"
+	  "Rejected lines and errors are still reported.\n" },
+	{ "strict", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "Stop at the first rejected line.\n"
+	  "What was decided before it is journaled and printed; the exit status is 1.\n" },
+	{ "verbose", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "At the end, write a summary to standard error:\n"
+	  ".Ql cg-checkin: 412 decided, 3 rejected .\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_command command = {
+	.name = "cg-checkin",
+	.usage = "cg-checkin [OPTION]... [FILE]...\n"
+		 "cg-checkin --ask [--gate NAME] [OPTION]...\n"
+		 "cg-checkin --verify [DATE]...",
+	.summary = summary,
+	.options = options,
+	.common = CG_COMMON_RECORD,
+	.operands = "file",
+	.footer = footer,
 };
 
 struct opts {
@@ -78,30 +148,27 @@ struct opts {
 
 static void parse_options(int argc, char **argv, struct opts *o)
 {
+	struct cg_parse p;
+	const char *arg;
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	argv[0] = (char *)cg_progname();	/* getopt's messages use it */
-	while ((c = getopt_long(argc, argv, "ag:hnqvV", options, NULL)) != -1) {
+	cg_parse_init(&p, &command, argc, argv, &o->common);
+	while ((c = cg_parse_next(&p, &arg)) != -1) {
 		switch (c) {
 		case 'a': o->ask = 1; break;
-		case 'g': o->gate = optarg; break;
-		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
+		case 'g': o->gate = arg; break;
 		case 'n': o->dry_run = 1; break;
 		case OPT_MAX_LINE:
 			/* A decision must still fit a journal line. */
-			if (cg_parse_size(optarg, &o->max_line) < 0 ||
-			    o->max_line > CG_JOURNAL_MAX_LINE / 2) {
-				cg_error(_("invalid size '%s' for --max-line (at most 2M)"), optarg);
-				cg_usage_hint();
-			}
+			if (cg_parse_size(arg, &o->max_line) < 0 ||
+			    o->max_line > CG_JOURNAL_MAX_LINE / 2)
+				cg_usage_error(_("invalid size '%s' for --max-line (at most 2M)"), arg);
 			break;
 		case OPT_VERIFY: o->verify = 1; break;
-		default:
-			if (!cg_common_option(c, optarg, &o->common))
-				cg_usage_hint();
 		}
 	}
+	cg_parse_end(&p);
 	if (o->ask && o->verify) {
 		cg_error(_("--ask and --verify cannot be used together"));
 		cg_usage_hint();

@@ -19,55 +19,18 @@
 #include "store/filter.h"
 #include "core/home.h"
 #include "core/i18n.h"
+#include "core/options.h"
 #include "store/journal.h"
 #include "rules/pass.h"
 #include "rules/passbook.h"
 #include "crypto/token.h"
 #include "rules/validate.h"
 
-static const char usage_text[] = N_(
-"Usage: cg-pass issue [--class CLASS] [--days N | --valid-until TIME]\n"
-"                     [--force --reason TEXT] [OPTION]... [FILE]...\n"
-"   or: cg-pass verify [--pubkey FILE] [--revocations FILE] [OPTION]... [FILE]...\n"
-"   or: cg-pass revoke --reason TEXT [OPTION]... [PASS_ID]...\n"
-"   or: cg-pass revocations [OPTION]...\n"
-"   or: cg-pass list [--active | --expired | --revoked] [--class CLASS]\n"
-"                    [--household HOUSEHOLD] [OPTION]...\n"
-"   or: cg-pass print [--format html|svg|txt] [OPTION]... [FILE]...\n"
-"   or: cg-pass key export | cg-pass key rotate\n"
+static const char summary[] = N_(
 "Issue passes (出入证) with signed tokens for their QR codes, verify them\n"
-"offline, revoke, list and print them.  Records are JSON lines.\n"
-"\n"
-"  issue: person, household or vehicle records in, one pass out each\n"
-"      --class CLASS     pass class (default: the record's \"class\", else\n"
-"                        vehicle for a plate alone, else resident)\n"
-"      --days N          valid for N days (through the end of the last)\n"
-"      --valid-until TIME  valid until TIME (RFC 3339 or YYYY-MM-DD)\n"
-"      --force           issue a returnee pass without a released case\n"
-"      --reason TEXT     why (journaled; --force and revoke need it)\n"
-"  verify: tokens, pass ids or records with a \"pass\" field in\n"
-"      --pubkey FILE     verify with exported public keys only (offline)\n"
-"      --revocations FILE  also refuse the passes revoked in FILE\n"
-"  list:\n"
-"      --active          only passes valid now\n"
-"      --expired         only expired passes\n"
-"      --revoked         only revoked passes\n"
-"      --household HOUSEHOLD  only that household's passes\n"
-"  print: pass records in, printable cards out\n"
-"      --format FORMAT   html (A4 sheets, default), svg or txt (terminal)\n"
-"\n"
-"      --home DIR        data directory (default $CG_HOME, else\n"
-"                        $XDG_STATE_HOME/cg, else ~/.local/state/cg)\n"
-"  -n, --dry-run         do everything but journal\n"
-"      --line-buffered   flush every record\n"
-"      --now TIME        fix the clock (RFC 3339; default $CG_NOW, else now)\n"
-"  -q, --quiet           no warnings\n"
-"      --rejects FILE    append every rejected input line to FILE\n"
-"      --strict          stop at the first rejected line\n"
-"  -v, --verbose         a summary on standard error at the end\n"
-"  -h, --help            show this help and exit\n"
-"  -V, --version         show the version and exit\n"
-"\n"
+"offline, revoke, list and print them.  Records are JSON lines.\n");
+
+static const char footer[] = N_(
 "Exit status: 0 all good, 1 some input rejected, 2 usage error, 3 system\n"
 "error, 6 a journal is damaged.\n"
 "\n"
@@ -84,27 +47,192 @@ enum {
 	OPT_VALID_UNTIL
 };
 
-static const struct option options[] = {
-	{ "active", no_argument, NULL, OPT_ACTIVE },
-	{ "class", required_argument, NULL, OPT_CLASS },
-	{ "days", required_argument, NULL, OPT_DAYS },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "expired", no_argument, NULL, OPT_EXPIRED },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "household", required_argument, NULL, OPT_HOUSEHOLD },
-	{ "pubkey", required_argument, NULL, OPT_PUBKEY },
-	{ "reason", required_argument, NULL, OPT_REASON },
-	{ "revocations", required_argument, NULL, OPT_REVOCATIONS },
-	{ "revoked", no_argument, NULL, OPT_REVOKED },
-	{ "valid-until", required_argument, NULL, OPT_VALID_UNTIL },
-	CG_RECORD_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static const struct cg_option issue_options[] = {
+	{ "class", 0, OPT_CLASS, "CLASS",
+	  N_("pass class (default: the record's \"class\", else\n"
+	     "vehicle for a plate alone, else resident)"), "class", NULL, NULL,
+	  "Issue passes of class\n"
+	  ".Ar CLASS ,\n"
+	  "whatever the records say.\n" },
+	{ "days", 0, OPT_DAYS, "N", N_("valid for N days (through the end of the last)"),
+	  "number", NULL, NULL,
+	  "Valid for\n"
+	  ".Ar N\n"
+	  "days (1 to 3660), through the end of the last, instead of the record's\n"
+	  ".Cm valid_until ,\n"
+	  ".Cm lease_until\n"
+	  "or the class's days.\n" },
+	{ "valid-until", 0, OPT_VALID_UNTIL, "TIME",
+	  N_("valid until TIME (RFC 3339 or YYYY-MM-DD)"), "time", NULL, NULL,
+	  "Valid until\n"
+	  ".Ar TIME ,\n"
+	  "RFC 3339 or\n"
+	  ".Ar YYYY-MM-DD\n"
+	  "(through the end of that day), for every record.\n"
+	  "Excludes\n"
+	  ".Fl -days .\n" },
+	{ "force", 0, OPT_FORCE, NULL,
+	  N_("issue a returnee pass without a released case"), NULL, NULL, NULL,
+	  "Issue\n"
+	  ".Cm returnee\n"
+	  "passes to holders without a released observation case.\n"
+	  "Needs\n"
+	  ".Fl -reason .\n"
+	  "Holders under observation are refused all the same.\n" },
+	{ "reason", 0, OPT_REASON, "TEXT", N_("why (journaled; --force needs it)"),
+	  "text", NULL, NULL,
+	  "Why: with\n"
+	  ".Fl -force ,\n"
+	  "journaled as the\n"
+	  ".Cm force_reason\n"
+	  "of a forced returnee pass; without\n"
+	  ".Fl -force\n"
+	  "it is a usage error.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option verify_options[] = {
+	{ "pubkey", 0, OPT_PUBKEY, "FILE",
+	  N_("verify with exported public keys only (offline)"), "file", NULL, NULL,
+	  "Verify offline with the public keys of\n"
+	  ".Ar FILE ,\n"
+	  "the output of\n"
+	  ".Cm key export ,\n"
+	  "instead of the data directory.\n" },
+	{ "revocations", 0, OPT_REVOCATIONS, "FILE",
+	  N_("also refuse the passes revoked in FILE"), "file", NULL, NULL,
+	  "Also refuse the passes listed in\n"
+	  ".Ar FILE ,\n"
+	  "the output of\n"
+	  ".Cm revocations ;\n"
+	  "a line of it without a\n"
+	  ".Cm pass_id\n"
+	  "is an error (exit status 3).\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option revoke_options[] = {
+	{ "reason", 0, OPT_REASON, "TEXT", N_("why the passes are revoked (journaled)"),
+	  "text", NULL, NULL,
+	  "Why the passes are revoked, journaled with each revoke event.\n"
+	  "Required.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option list_options[] = {
+	{ "active", 0, OPT_ACTIVE, NULL, N_("only passes valid now"), NULL, NULL, NULL,
+	  "Only passes valid now\n"
+	  ".Pq status Cm ok .\n" },
+	{ "expired", 0, OPT_EXPIRED, NULL, N_("only expired passes"), NULL, NULL, NULL,
+	  "Only expired passes.\n" },
+	{ "revoked", 0, OPT_REVOKED, NULL, N_("only revoked passes"), NULL, NULL, NULL,
+	  "Only revoked passes.\n" },
+	{ "class", 0, OPT_CLASS, "CLASS", N_("only passes of class CLASS"),
+	  "class", NULL, NULL,
+	  "Only passes of class\n"
+	  ".Ar CLASS .\n" },
+	{ "household", 0, OPT_HOUSEHOLD, "HOUSEHOLD",
+	  N_("only that household's passes"), "household", NULL, NULL,
+	  "Only the passes of household\n"
+	  ".Ar HOUSEHOLD ,\n"
+	  "vehicles' included, written as the journal has it\n"
+	  ".Pq Li 3-2-501 ,\n"
+	  "upper case.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option print_options[] = {
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("html (A4 sheets, default), svg or txt (terminal)"),
+	  "choice:html svg txt", NULL, NULL,
+	  ".Cm html\n"
+	  "(the default): one self-contained HTML page of A4 sheets, eight cards\n"
+	  "each with cutting marks, one sheet per eight passes; print it at 100%\n"
+	  "scale.\n"
+	  ".Cm svg :\n"
+	  "one SVG document per sheet, concatenated when there is more than one.\n"
+	  ".Cm txt :\n"
+	  "for a terminal, each card's facts and its QR code drawn in Unicode half\n"
+	  "blocks, to be scanned from the screen.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option options[] = {
+	{ "dry-run", 'n', 'n', NULL, N_("do everything but journal"), NULL, NULL,
+	  "issue revoke",
+	  "Issue or revoke and print, but journal nothing: the records have no\n"
+	  ".Cm seq\n"
+	  "and\n"
+	  ".Cm chain ,\n"
+	  "and the passes so issued are unknown to\n"
+	  ".Cm verify\n"
+	  "and\n"
+	  ".Cm list .\n" },
+	/* The shared options, as they read here. */
+	{ "now", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "Fix the clock at\n"
+	  ".Ar TIME ,\n"
+	  "RFC 3339\n"
+	  ".Pq Li 2026-01-25T09:00:00+08:00 ;\n"
+	  "a time without offset or a bare date\n"
+	  ".Ar YYYY-MM-DD\n"
+	  "(its midnight) is taken as local time.\n"
+	  "The default is\n"
+	  ".Ev CG_NOW ,\n"
+	  "else the system clock.\n"
+	  "The clock stamps issue and revoke events, starts passes, and decides\n"
+	  "which passes are valid, expired or not yet valid.\n" },
+	{ "verbose", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "After\n"
+	  ".Cm issue ,\n"
+	  "or\n"
+	  ".Cm revoke\n"
+	  "reading records, write a summary to standard error:\n"
+	  ".Ql cg-pass: 412 done, 3 rejected .\n" },
+	CG_OPTION_END
+};
+
+/* The subcommands that read records take --rejects and --strict. */
+#define READING CG_COMMON_RECORD
+#define LISTING (CG_COMMON_BASIC | CG_COMMON_LINE_BUFFERED)
+
+static const struct cg_subcommand subs[] = {
+	{ "issue", "cg-pass issue [--class CLASS] [--days N | --valid-until TIME]\n"
+		   "              [--force --reason TEXT] [OPTION]... [FILE]...",
+	  N_("person, household or vehicle records in, one pass out each"),
+	  issue_options, READING, "file" },
+	{ "verify", "cg-pass verify [--pubkey FILE] [--revocations FILE] [OPTION]... [FILE]...",
+	  N_("tokens, pass ids or records with a \"pass\" field in"),
+	  verify_options, READING, "file" },
+	{ "revoke", "cg-pass revoke --reason TEXT [OPTION]... [PASS_ID]...",
+	  N_("revoke the passes named, or those on standard input"),
+	  revoke_options, READING, "pass" },
+	{ "revocations", "cg-pass revocations [OPTION]...",
+	  N_("the revocation list for offline gates"), NULL, LISTING, "none" },
+	{ "list", "cg-pass list [--active | --expired | --revoked] [--class CLASS]\n"
+		  "             [--household HOUSEHOLD] [OPTION]...",
+	  N_("the passes of the journal"), list_options, LISTING, "none" },
+	{ "print", "cg-pass print [--format html|svg|txt] [OPTION]... [FILE]...",
+	  N_("pass records in, printable cards out"), print_options, READING, "file" },
+	{ "key", "cg-pass key export|rotate",
+	  N_("export the public keys, or rotate the signing key"), NULL, LISTING,
+	  "choice:export rotate" },
+	{ NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+static const struct cg_command command = {
+	.name = "cg-pass",
+	.summary = summary,
+	.options = options,
+	.subs = subs,
+	.common = CG_COMMON_RECORD,
+	.footer = footer,
 };
 
 struct opts {
 	struct cg_common_opts common;
+	char **args;		/* the operands after the subcommand */
+	int nargs;
 	const char *sub, *class_, *reason, *pubkey;
 	const char *revocations, *household, *format, *valid_until;
 	int days, dry_run, force;
@@ -117,21 +245,14 @@ static void usage_error(const char *fmt, const char *arg)
 	cg_usage_hint();
 }
 
+/* Which option goes with which subcommand is in subs[]; these are the
+ * options that go together, and the values. */
 static void check_combination(const struct opts *o)
 {
 	const char *s = o->sub;
-	int issue = !strcmp(s, "issue"), list = !strcmp(s, "list");
 
-	if ((o->class_ && !issue && !list) || ((o->days || o->valid_until || o->force) && !issue))
-		usage_error(_("%s takes no --class, --days, --valid-until or --force"), s);
-	if ((o->pubkey || o->revocations) && strcmp(s, "verify"))
-		usage_error(_("%s takes no --pubkey or --revocations"), s);
-	if ((o->active || o->expired || o->revoked || o->household) && !list)
-		usage_error(_("%s takes no --active, --expired, --revoked or --household"), s);
 	if (o->active + o->expired + o->revoked > 1)
 		usage_error(_("%s: choose one of --active, --expired, --revoked"), s);
-	if (o->format && strcmp(s, "print"))
-		usage_error(_("%s takes no --format"), s);
 	if (o->days && o->valid_until)
 		usage_error(_("%s: --days and --valid-until exclude each other"), s);
 	if (o->force && !o->reason)
@@ -147,49 +268,41 @@ static void check_combination(const struct opts *o)
 
 static void parse_options(int argc, char **argv, struct opts *o)
 {
-	static const char *const subs[] = {
-		"issue", "verify", "revoke", "revocations", "list", "print", "key", NULL
-	};
+	struct cg_parse p;
+	const char *arg;
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	argv[0] = (char *)cg_progname();
-	while ((c = getopt_long(argc, argv, "hnqvV", options, NULL)) != -1) {
+	cg_parse_init(&p, &command, argc, argv, &o->common);
+	while ((c = cg_parse_next(&p, &arg)) != -1) {
 		switch (c) {
-		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
 		case 'n': o->dry_run = 1; break;
 		case OPT_ACTIVE: o->active = 1; break;
-		case OPT_CLASS: o->class_ = optarg; break;
+		case OPT_CLASS: o->class_ = arg; break;
 		case OPT_DAYS: {
 			char *end;
-			long d = strtol(optarg, &end, 10);
+			long d = strtol(arg, &end, 10);
 
-			if (*end || end == optarg || d < 1 || d > 3660)
-				usage_error(_("invalid number of days '%s'"), optarg);
+			if (*end || end == arg || d < 1 || d > 3660)
+				usage_error(_("invalid number of days '%s'"), arg);
 			o->days = (int)d;
 			break;
 		}
 		case OPT_EXPIRED: o->expired = 1; break;
 		case OPT_FORCE: o->force = 1; break;
-		case OPT_FORMAT: o->format = optarg; break;
-		case OPT_HOUSEHOLD: o->household = optarg; break;
-		case OPT_PUBKEY: o->pubkey = optarg; break;
-		case OPT_REASON: o->reason = optarg; break;
-		case OPT_REVOCATIONS: o->revocations = optarg; break;
+		case OPT_FORMAT: o->format = arg; break;
+		case OPT_HOUSEHOLD: o->household = arg; break;
+		case OPT_PUBKEY: o->pubkey = arg; break;
+		case OPT_REASON: o->reason = arg; break;
+		case OPT_REVOCATIONS: o->revocations = arg; break;
 		case OPT_REVOKED: o->revoked = 1; break;
-		case OPT_VALID_UNTIL: o->valid_until = optarg; break;
-		default:
-			if (!cg_common_option(c, optarg, &o->common))
-				cg_usage_hint();
+		case OPT_VALID_UNTIL: o->valid_until = arg; break;
 		}
 	}
-	if (optind >= argc)
-		usage_error("%s", _("no subcommand (issue, verify, revoke, revocations, list, print, key)"));
-	o->sub = argv[optind++];
-	for (c = 0; subs[c] && strcmp(subs[c], o->sub); c++)
-		;
-	if (!subs[c])
-		usage_error(_("unknown subcommand '%s'"), o->sub);
+	cg_parse_end(&p);
+	o->sub = p.sub->name;
+	o->args = p.operands;
+	o->nargs = p.noperands;
 	check_combination(o);
 }
 
@@ -798,8 +911,8 @@ int main(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	w.o = &o;
 	w.journal.lockfd = -1;
-	args = argv + optind;
-	nargs = argc - optind;
+	args = o.args;
+	nargs = o.nargs;
 	load_world(&w, &err);
 
 	if (!strcmp(o.sub, "issue"))

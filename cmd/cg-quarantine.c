@@ -15,65 +15,18 @@
 #include "store/filter.h"
 #include "core/home.h"
 #include "core/i18n.h"
+#include "core/options.h"
 #include "store/journal.h"
 #include "rules/quarantine.h"
 #include "rules/validate.h"
 
-static const char usage_text[] = N_(
-"Usage: cg-quarantine open [OPTION]... [FILE]...\n"
-"   or: cg-quarantine check [OPTION]... [FILE]...\n"
-"   or: cg-quarantine escalate [--reason TEXT] [OPTION]... [FILE]...\n"
-"   or: cg-quarantine close [--reason REASON] [OPTION]... [FILE]...\n"
-"   or: cg-quarantine extend [--days [+]N] [OPTION]... [FILE]...\n"
-"   or: cg-quarantine need [OPTION]... [FILE]...\n"
-"   or: cg-quarantine due [--date DATE] [OPTION]...\n"
-"   or: cg-quarantine release [--date DATE] [--explain] [OPTION]...\n"
-"   or: cg-quarantine list [--status STATUS] [OPTION]...\n"
-"   or: cg-quarantine show [OPTION]... CASE_ID...\n"
+static const char summary[] = N_(
 "Home-observation cases (居家观察): open them, record the daily temperature\n"
 "checks, see what is due, release the finished ones for a pass.  Records are\n"
 "JSON lines from FILEs or standard input; every event is journaled in the\n"
-"data directory and made durable before it is printed.\n"
-"\n"
-"Subcommands:\n"
-"  open      person records in (reason, from, start, days, officer), cases out\n"
-"  check     checks in (case_id or id_no/phone, temp, symptoms, by); a fever\n"
-"            or symptoms escalate the case and print an alert\n"
-"  escalate  escalate open cases by hand\n"
-"  close     close cases: transferred, hospital, moved_out, cancelled, error\n"
-"  extend    change the length of cases (\"days\", or \"add_days\")\n"
-"  need      service requests (supplies, garbage, repair, medical, ...);\n"
-"            {\"need_id\":ID,\"done\":true} closes one\n"
-"  due       what is due on a day: check windows, missed ones, cases ending\n"
-"  release   release the cases whose period is over and whose checks are good;\n"
-"            the output feeds 'cg-pass issue'\n"
-"  list      the cases\n"
-"  show      cases with their checks, needs and history\n"
-"\n"
-"Options:\n"
-"      --date DATE       the day due and release look at (default today)\n"
-"      --days N          open: the length of cases; extend: the new length,\n"
-"                        or +N to add N days\n"
-"  -n, --dry-run         check and print, but journal nothing\n"
-"      --explain         release: print why each ended case is not\n"
-"                        releasable, release nothing\n"
-"      --home DIR        data directory (default $CG_HOME, else\n"
-"                        $XDG_STATE_HOME/cg, else ~/.local/state/cg)\n"
-"      --household HOUSEHOLD  list: only the cases of this household\n"
-"      --line-buffered   flush every record (default when stdout is a terminal)\n"
-"      --no-final-day-check  release: do not require a check in every window\n"
-"                        of the final day\n"
-"      --now TIME        fix the clock (RFC 3339; default $CG_NOW, else now)\n"
-"      --officer NAME    list: only the cases of this officer\n"
-"  -q, --quiet           no warnings\n"
-"      --reason REASON   escalate, close: the reason of every record\n"
-"      --rejects FILE    append every rejected input line to FILE\n"
-"      --status STATUS   list: open, escalated, released, closed or active\n"
-"      --strict          stop at the first rejected line\n"
-"  -v, --verbose         a summary on standard error at the end\n"
-"  -h, --help            show this help and exit\n"
-"  -V, --version         show the version and exit\n"
-"\n"
+"data directory and made durable before it is printed.\n");
+
+static const char footer[] = N_(
 "Exit status: 0 all good, 1 some lines rejected (or an unknown CASE_ID),\n"
 "2 usage error, 3 system error, 6 a journal is damaged.\n"
 "\n"
@@ -94,19 +47,145 @@ enum {
 	OPT_STATUS
 };
 
-static const struct option options[] = {
-	{ "date", required_argument, NULL, OPT_DATE },
-	{ "days", required_argument, NULL, OPT_DAYS },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "explain", no_argument, NULL, OPT_EXPLAIN },
-	{ "help", no_argument, NULL, 'h' },
-	{ "household", required_argument, NULL, OPT_HOUSEHOLD },
-	{ "no-final-day-check", no_argument, NULL, OPT_NO_FINAL_DAY_CHECK },
-	{ "officer", required_argument, NULL, OPT_OFFICER },
-	{ "reason", required_argument, NULL, OPT_REASON },
-	{ "status", required_argument, NULL, OPT_STATUS },
-	CG_RECORD_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static const struct cg_option open_options[] = {
+	{ "days", 0, OPT_DAYS, "N", N_("the length of cases"), "number", NULL, NULL,
+	  "The length of the cases whose records have no\n"
+	  ".Cm days ,\n"
+	  "1 to 365.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option escalate_options[] = {
+	{ "reason", 0, OPT_REASON, "TEXT", N_("the reason of every record"),
+	  "text", NULL, NULL,
+	  "The reason of every record, over the records' own.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option close_options[] = {
+	{ "reason", 0, OPT_REASON, "REASON",
+	  N_("the reason of every record: transferred, hospital,\n"
+	     "moved_out, cancelled or error"),
+	  "choice:transferred hospital moved_out cancelled error", NULL, NULL,
+	  "The reason of every record, over the records' own; one of the close\n"
+	  "reasons.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option extend_options[] = {
+	{ "days", 0, OPT_DAYS, "N", N_("the new length, or +N to add N days"),
+	  "number", NULL, NULL,
+	  "The new length of cases whose records have neither\n"
+	  ".Cm days\n"
+	  "nor\n"
+	  ".Cm add_days ,\n"
+	  "or with a leading\n"
+	  ".Sq + ,\n"
+	  "the days to add\n"
+	  ".Pq Fl -days Li +7 .\n"
+	  "1 to 365.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option due_options[] = {
+	{ "date", 0, OPT_DATE, "DATE", N_("the day to look at (default today)"),
+	  "date", NULL, NULL,
+	  "The day to look at,\n"
+	  ".Ar YYYY-MM-DD ;\n"
+	  "today (the local date of the clock) by default.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option release_options[] = {
+	{ "date", 0, OPT_DATE, "DATE", N_("the day to look at (default today)"),
+	  "date", NULL, NULL,
+	  "The day to look at,\n"
+	  ".Ar YYYY-MM-DD ;\n"
+	  "today (the local date of the clock) by default.\n"
+	  "It may not be after today.\n" },
+	{ "explain", 0, OPT_EXPLAIN, NULL,
+	  N_("print why each ended case is not releasable,\nrelease nothing"),
+	  NULL, NULL, NULL,
+	  "Release nothing; print why each case whose period is over cannot be\n"
+	  "released.\n" },
+	{ "no-final-day-check", 0, OPT_NO_FINAL_DAY_CHECK, NULL,
+	  N_("do not require a check in every window of the\nfinal day"),
+	  NULL, NULL, NULL,
+	  "Do not require a check in every window of the final day.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option list_options[] = {
+	{ "household", 0, OPT_HOUSEHOLD, "HOUSEHOLD",
+	  N_("only the cases of this household"), "household", NULL, NULL,
+	  "Only the cases of this household (building-unit-room, as\n"
+	  ".Li 3-2-501 ) .\n" },
+	{ "officer", 0, OPT_OFFICER, "NAME", N_("only the cases of this officer"),
+	  "text", NULL, NULL,
+	  "Only the cases whose\n"
+	  ".Cm officer\n"
+	  "is\n"
+	  ".Ar NAME .\n" },
+	{ "status", 0, OPT_STATUS, "STATUS",
+	  N_("open, escalated, released, closed or active"),
+	  "choice:open escalated released closed active", NULL, NULL,
+	  "Only the cases with that status:\n"
+	  ".Cm open ,\n"
+	  ".Cm escalated ,\n"
+	  ".Cm released ,\n"
+	  ".Cm closed ,\n"
+	  "or\n"
+	  ".Cm active\n"
+	  "(open or escalated).\n" },
+	CG_OPTION_END
+};
+
+/* The subcommands that read records take --rejects and --strict. */
+#define READING CG_COMMON_RECORD
+#define LISTING (CG_COMMON_BASIC | CG_COMMON_LINE_BUFFERED)
+
+static const struct cg_option options[] = {
+	{ "dry-run", 'n', 'n', NULL, N_("check and print, but journal nothing"),
+	  NULL, NULL, "open check escalate close extend need release",
+	  "Check and print, but journal nothing: the records have no\n"
+	  ".Cm seq\n"
+	  "and\n"
+	  ".Cm chain .\n"
+	  "Later records of the same run see the earlier ones.\n" },
+	/* The shared options, as they read here. */
+	{ "line-buffered", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "Flush standard output after every record.\n"
+	  "This is the default when standard output is a terminal.\n"
+	  "Without it, output is still flushed whenever\n"
+	  ".Nm\n"
+	  "would wait for input.\n" },
+	{ "now", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "Fix the clock at\n"
+	  ".Ar TIME ,\n"
+	  "RFC 3339\n"
+	  ".Pq Li 2026-01-25T08:00:00+08:00 ;\n"
+	  "a time without offset or a bare date is local time.\n"
+	  "The default is\n"
+	  ".Ev CG_NOW ,\n"
+	  "else the system clock.\n"
+	  "The clock stamps records without\n"
+	  ".Cm ts ,\n"
+	  "picks today for\n"
+	  ".Cm due\n"
+	  "and\n"
+	  ".Cm release ,\n"
+	  "and decides which windows have closed.\n" },
+	{ "quiet", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "No warnings (checks outside every window, checks of escalated cases, a\n"
+	  "torn journal line set aside, waiting for another run).\n"
+	  "Rejected lines and errors are still reported.\n" },
+	{ "strict", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "Stop at the first rejected line.\n"
+	  "What was accepted before it is journaled and printed; the exit status is 1.\n" },
+	{ "verbose", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "At the end, write a summary to standard error, such as\n"
+	  ".Ql cg-quarantine: 12 accepted (1 alerts), 0 rejected .\n" },
+	CG_OPTION_END
 };
 
 /* What a subcommand does with input, the journal and operands. */
@@ -116,6 +195,50 @@ enum {
 	IDS = 4		/* operands are case ids */
 };
 
+static const struct cg_subcommand subs[] = {
+	{ "open", "cg-quarantine open [OPTION]... [FILE]...",
+	  N_("person records in (reason, from, start, days, officer), cases out"),
+	  open_options, READING, "file" },
+	{ "check", "cg-quarantine check [OPTION]... [FILE]...",
+	  N_("checks in (case_id or id_no/phone, temp, symptoms, by); a fever\n"
+	     "or symptoms escalate the case and print an alert"),
+	  NULL, READING, "file" },
+	{ "escalate", "cg-quarantine escalate [--reason TEXT] [OPTION]... [FILE]...",
+	  N_("escalate open cases by hand"), escalate_options, READING, "file" },
+	{ "close", "cg-quarantine close [--reason REASON] [OPTION]... [FILE]...",
+	  N_("close cases: transferred, hospital, moved_out, cancelled, error"),
+	  close_options, READING, "file" },
+	{ "extend", "cg-quarantine extend [--days [+]N] [OPTION]... [FILE]...",
+	  N_("change the length of cases (\"days\", or \"add_days\")"),
+	  extend_options, READING, "file" },
+	{ "need", "cg-quarantine need [OPTION]... [FILE]...",
+	  N_("service requests (supplies, garbage, repair, medical, ...);\n"
+	     "{\"need_id\":ID,\"done\":true} closes one"),
+	  NULL, READING, "file" },
+	{ "due", "cg-quarantine due [--date DATE] [OPTION]...",
+	  N_("what is due on a day: check windows, missed ones, cases ending"),
+	  due_options, LISTING, "none" },
+	{ "release", "cg-quarantine release [--date DATE] [--explain] [OPTION]...",
+	  N_("release the cases whose period is over and whose checks are good;\n"
+	     "the output feeds 'cg-pass issue'"),
+	  release_options, LISTING, "none" },
+	{ "list", "cg-quarantine list [--status STATUS] [OPTION]...",
+	  N_("the cases"), list_options, LISTING, "none" },
+	{ "show", "cg-quarantine show [OPTION]... CASE_ID...",
+	  N_("cases with their checks, needs and history"), NULL, LISTING, "case" },
+	{ NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+static const struct cg_command command = {
+	.name = "cg-quarantine",
+	.summary = summary,
+	.options = options,
+	.subs = subs,
+	.common = CG_COMMON_RECORD,
+	.footer = footer,
+};
+
+/* What each subcommand does, by the name of its entry in subs[]. */
 struct subcommand {
 	const char *name;
 	cg_quarantine_fn *fn;
@@ -154,19 +277,6 @@ static void usage_error(const char *fmt, const char *arg)
 	cg_usage_hint();
 }
 
-/* The option given goes with the subcommands named in `with`. */
-static void only_for(int given, const char *option, const struct opts *o,
-		     const char *const *with)
-{
-	if (!given)
-		return;
-	for (; *with; with++)
-		if (!strcmp(*with, o->sub->name))
-			return;
-	cg_error(_("%s does not go with '%s'"), option, o->sub->name);
-	cg_usage_hint();
-}
-
 static void parse_days(const char *arg, struct opts *o)
 {
 	char *end;
@@ -181,32 +291,12 @@ static void parse_days(const char *arg, struct opts *o)
 		o->days = (int)n;
 }
 
+/* Which option goes with which subcommand is in subs[]; these are the
+ * values and the operands. */
 static void check_combinations(struct opts *o)
 {
-	static const char *const reads[] = {
-		"open", "check", "escalate", "close", "extend", "need", NULL
-	};
-	static const char *const writes[] = {
-		"open", "check", "escalate", "close", "extend", "need", "release", NULL
-	};
-	static const char *const dated[] = { "due", "release", NULL };
-	static const char *const release[] = { "release", NULL };
-	static const char *const reasoned[] = { "escalate", "close", NULL };
-	static const char *const days[] = { "open", "extend", NULL };
-	static const char *const listing[] = { "list", NULL };
 	int flags = o->sub->flags;
 
-	only_for(o->date != NULL, "--date", o, dated);
-	only_for(o->days || o->add_days, "--days", o, days);
-	only_for(o->dry_run, "--dry-run", o, writes);
-	only_for(o->explain, "--explain", o, release);
-	only_for(o->has_household, "--household", o, listing);
-	only_for(o->no_final_day_check, "--no-final-day-check", o, release);
-	only_for(o->officer != NULL, "--officer", o, listing);
-	only_for(o->reason != NULL, "--reason", o, reasoned);
-	only_for(o->common.rejects != NULL, "--rejects", o, reads);
-	only_for(o->status != NULL, "--status", o, listing);
-	only_for(o->common.strict, "--strict", o, reads);
 	if (o->add_days && strcmp(o->sub->name, "extend"))
 		usage_error(_("--days +N goes with '%s' only"), "extend");
 	if (o->reason && !strcmp(o->sub->name, "close") &&
@@ -231,45 +321,37 @@ static void check_combinations(struct opts *o)
 static void parse_options(int argc, char **argv, struct opts *o)
 {
 	const struct subcommand *s;
-	const char *why;
+	struct cg_parse p;
+	const char *why, *arg;
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	argv[0] = (char *)cg_progname();	/* getopt's messages use it */
-	while ((c = getopt_long(argc, argv, "hnqvV", options, NULL)) != -1) {
+	cg_parse_init(&p, &command, argc, argv, &o->common);
+	while ((c = cg_parse_next(&p, &arg)) != -1) {
 		switch (c) {
-		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
 		case 'n': o->dry_run = 1; break;
-		case OPT_DATE: o->date = optarg; break;
-		case OPT_DAYS: parse_days(optarg, o); break;
+		case OPT_DATE: o->date = arg; break;
+		case OPT_DAYS: parse_days(arg, o); break;
 		case OPT_EXPLAIN: o->explain = 1; break;
 		case OPT_HOUSEHOLD:
-			if (cg_valid_household(optarg, o->household, &why) < 0) {
-				cg_error(_("invalid household '%s' for --household: %s"), optarg, why);
+			if (cg_valid_household(arg, o->household, &why) < 0) {
+				cg_error(_("invalid household '%s' for --household: %s"), arg, why);
 				cg_usage_hint();
 			}
 			o->has_household = 1;
 			break;
 		case OPT_NO_FINAL_DAY_CHECK: o->no_final_day_check = 1; break;
-		case OPT_OFFICER: o->officer = optarg; break;
-		case OPT_REASON: o->reason = optarg; break;
-		case OPT_STATUS: o->status = optarg; break;
-		default:
-			if (!cg_common_option(c, optarg, &o->common))
-				cg_usage_hint();
+		case OPT_OFFICER: o->officer = arg; break;
+		case OPT_REASON: o->reason = arg; break;
+		case OPT_STATUS: o->status = arg; break;
 		}
 	}
-	if (optind >= argc)
-		usage_error(_("missing subcommand (open, check, escalate, close, extend, need, due, release, list, show)%s"),
-			    "");
-	for (s = subcommands; s->name; s++)
-		if (!strcmp(s->name, argv[optind]))
-			break;
-	if (!s->name)
-		usage_error(_("unknown subcommand '%s'"), argv[optind]);
+	cg_parse_end(&p);
+	for (s = subcommands; strcmp(s->name, p.sub->name); s++)
+		;
 	o->sub = s;
-	o->operands = argv + optind + 1;
-	o->noperands = argc - optind - 1;
+	o->operands = p.operands;
+	o->noperands = p.noperands;
 	check_combinations(o);
 }
 

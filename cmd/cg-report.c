@@ -19,39 +19,18 @@
 #include "core/exitcode.h"
 #include "core/home.h"
 #include "core/i18n.h"
+#include "core/options.h"
 #include "json/jsonl.h"
 #include "report/report-read.h"
 #include "report/report.h"
 
-static const char usage_text[] = N_(
-"Usage: cg-report [--date DATE | --since DATE [--until DATE]] [OPTION]...\n"
-"                 [FILE]...\n"
-"   or: cg-report --merge [OPTION]... [FILE]...\n"
+static const char summary[] = N_(
 "Make the daily report (日报) of the compound: traffic and duty coverage of\n"
 "every gate, fevers and denials, visitors, home observation, passes and the\n"
 "integrity of the journals.  It reads the journals of the data directory, or\n"
-"the records (check-in decisions, pass and case events) in FILEs.\n"
-"\n"
-"      --date DATE       the day: today, yesterday or YYYY-MM-DD (default today)\n"
-"      --since DATE      the first day of a period\n"
-"      --until DATE      the last day of a period (default today)\n"
-"      --merge           roll JSON reports of many compounds up into one\n"
-"      --format FORMAT   json (default, one line), text, csv, md or html\n"
-"      --table TABLE     one list as CSV: fevers, denials, gates, hours, cases,\n"
-"                        overstays, warnings, journals or compounds\n"
-"      --no-mask         show names, phone and ID numbers in full\n"
-"      --fail-on WHAT    with 'warnings': exit 5 when the report has warnings\n"
-"      --home DIR        data directory (default $CG_HOME, else\n"
-"                        $XDG_STATE_HOME/cg, else ~/.local/state/cg)\n"
-"      --line-buffered   flush the output as soon as it is written\n"
-"      --now TIME        fix the clock (RFC 3339; default $CG_NOW, else now)\n"
-"  -q, --quiet           no warnings and no progress on standard error\n"
-"      --rejects FILE    append every rejected input line to FILE\n"
-"      --strict          stop at the first rejected line, with no report\n"
-"  -v, --verbose         a summary on standard error at the end\n"
-"  -h, --help            show this help and exit\n"
-"  -V, --version         show the version and exit\n"
-"\n"
+"the records (check-in decisions, pass and case events) in FILEs.\n");
+
+static const char footer[] = N_(
 "Exit status: 0 the report was made, 1 some input rejected, 2 usage error,\n"
 "3 system error, 5 warnings (with --fail-on warnings), 6 a journal is\n"
 "damaged (the report is still made).\n"
@@ -67,20 +46,128 @@ enum {
 	OPT_TABLE, OPT_UNTIL
 };
 
-static const struct option options[] = {
-	{ "date", required_argument, NULL, OPT_DATE },
-	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "merge", no_argument, NULL, OPT_MERGE },
-	{ "no-mask", no_argument, NULL, OPT_NO_MASK },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "table", required_argument, NULL, OPT_TABLE },
-	{ "until", required_argument, NULL, OPT_UNTIL },
-	CG_RECORD_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static const struct cg_option options[] = {
+	{ "date", 0, OPT_DATE, "DATE",
+	  N_("the day: today, yesterday or YYYY-MM-DD (default today)"),
+	  "day", NULL, NULL,
+	  "The day of the report:\n"
+	  ".Cm today ,\n"
+	  ".Cm yesterday\n"
+	  "(by the clock) or\n"
+	  ".Ar YYYY-MM-DD .\n"
+	  "The default is today, except for\n"
+	  ".Ar FILE Ns s ,\n"
+	  "whose records give the period.\n" },
+	{ "since", 0, OPT_SINCE, "DATE", N_("the first day of a period"),
+	  "day", NULL, NULL,
+	  "The first day of a period of several days, inclusive; the same forms as\n"
+	  ".Fl -date .\n" },
+	{ "until", 0, OPT_UNTIL, "DATE", N_("the last day of a period (default today)"),
+	  "day", NULL, NULL,
+	  "The last day of the period, inclusive; the default is today.\n"
+	  "Needs\n"
+	  ".Fl -since .\n" },
+	{ "merge", 0, OPT_MERGE, NULL,
+	  N_("roll JSON reports of many compounds up into one"), NULL, NULL, NULL,
+	  "Roll reports up, as described in\n"
+	  ".Sx MERGING .\n"
+	  "Takes no period options.\n" },
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("json (default, one line), text, csv, md or html"),
+	  "choice:json text csv md html", NULL, NULL,
+	  ".Cm json\n"
+	  "(the default),\n"
+	  ".Cm text ,\n"
+	  ".Cm csv ,\n"
+	  ".Cm md\n"
+	  "or\n"
+	  ".Cm html ;\n"
+	  "see\n"
+	  ".Sx FORMATS .\n" },
+	{ "table", 0, OPT_TABLE, "TABLE",
+	  N_("one list as CSV: fevers, denials, gates, hours, cases,\n"
+	     "overstays, warnings, journals or compounds"),
+	  "choice:fevers denials gates hours cases overstays warnings journals compounds",
+	  NULL, NULL,
+	  "One list as CSV:\n"
+	  ".Cm fevers ,\n"
+	  ".Cm denials ,\n"
+	  ".Cm gates ,\n"
+	  ".Cm hours ,\n"
+	  ".Cm cases ,\n"
+	  ".Cm overstays ,\n"
+	  ".Cm warnings ,\n"
+	  ".Cm journals\n"
+	  "or\n"
+	  ".Cm compounds .\n"
+	  "Implies\n"
+	  ".Fl -format Cm csv ;\n"
+	  "other formats refuse it.\n" },
+	{ "no-mask", 0, OPT_NO_MASK, NULL,
+	  N_("show names, phone and ID numbers in full"), NULL, NULL, NULL,
+	  "Names, phone and ID numbers in full, in every format.\n" },
+	{ "fail-on", 0, OPT_FAIL_ON, "WHAT",
+	  N_("with 'warnings': exit 5 when the report has warnings"),
+	  "choice:warnings", NULL, NULL,
+	  "With\n"
+	  ".Cm warnings\n"
+	  "(the only value): exit 5 when the report has warnings, so that\n"
+	  ".Xr cron 8\n"
+	  "mails only when something is wrong.\n"
+	  "The report is written all the same.\n" },
+	/* The shared options, as they read here. */
+	{ "home", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "Use\n"
+	  ".Ar DIR\n"
+	  "as the data directory, instead of\n"
+	  ".Ev CG_HOME ,\n"
+	  "else\n"
+	  ".Pa $XDG_STATE_HOME/cg ,\n"
+	  "else\n"
+	  ".Pa ~/.local/state/cg .\n"
+	  "Its\n"
+	  ".Pa config.json\n"
+	  "gives the compound, the gates and the policy, also for\n"
+	  ".Ar FILE Ns s .\n" },
+	{ "line-buffered", 0, 0, NULL,
+	  N_("flush the output as soon as it is written"), NULL, NULL, NULL,
+	  "Flush standard output as soon as the report is written (it is written\n"
+	  "at once in any case).\n" },
+	{ "now", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "Fix the clock at\n"
+	  ".Ar TIME ,\n"
+	  "RFC 3339; a time without offset or a bare date is local time.\n"
+	  "The default is\n"
+	  ".Ev CG_NOW ,\n"
+	  "else the system clock.\n"
+	  "The clock picks today, ends the period when it is earlier than the end of\n"
+	  "the period's last day, and is\n"
+	  ".Cm generated_at .\n" },
+	{ "quiet", 0, 0, NULL,
+	  N_("no warnings and no progress on standard error"), NULL, NULL, NULL,
+	  "No warnings and no progress on standard error.\n"
+	  "Rejected lines and errors are still reported.\n" },
+	{ "strict", 0, 0, NULL,
+	  N_("stop at the first rejected line, with no report"), NULL, NULL, NULL,
+	  "Stop at the first rejected line and make no report; the exit status is\n"
+	  "1.\n" },
+	{ "verbose", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "At the end, write a summary to standard error:\n"
+	  ".Ql cg-report: 412 check-ins, 3 pass events, 5 case events, 0 unknown, 0 outside the period, 0 rejected; 3 journals, 2 warnings; 0.02 s .\n" },
+	CG_OPTION_END
 };
 
+static const struct cg_command command = {
+	.name = "cg-report",
+	.usage = "cg-report [--date DATE | --since DATE [--until DATE]] [OPTION]...\n"
+		 "          [FILE]...\n"
+		 "cg-report --merge [OPTION]... [FILE]...",
+	.summary = summary,
+	.options = options,
+	.common = CG_COMMON_RECORD,
+	.operands = "file",
+	.footer = footer,
+};
 struct opts {
 	struct cg_common_opts common;
 	const char *date, *since, *until, *format, *table;
@@ -121,30 +208,29 @@ static void check_options(struct opts *o)
 
 static void parse_options(int argc, char **argv, struct opts *o)
 {
+	struct cg_parse p;
+	const char *arg;
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	argv[0] = (char *)cg_progname();
-	while ((c = getopt_long(argc, argv, "hqvV", options, NULL)) != -1) {
+	cg_parse_init(&p, &command, argc, argv, &o->common);
+	while ((c = cg_parse_next(&p, &arg)) != -1) {
 		switch (c) {
-		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
-		case OPT_DATE: o->date = optarg; break;
+		case OPT_DATE: o->date = arg; break;
 		case OPT_FAIL_ON:
-			if (strcmp(optarg, "warnings"))
-				usage_error(_("--fail-on takes 'warnings', not '%s'"), optarg);
+			if (strcmp(arg, "warnings"))
+				usage_error(_("--fail-on takes 'warnings', not '%s'"), arg);
 			o->fail_on_warnings = 1;
 			break;
-		case OPT_FORMAT: o->format = optarg; break;
+		case OPT_FORMAT: o->format = arg; break;
 		case OPT_MERGE: o->merge = 1; break;
 		case OPT_NO_MASK: o->no_mask = 1; break;
-		case OPT_SINCE: o->since = optarg; break;
-		case OPT_TABLE: o->table = optarg; break;
-		case OPT_UNTIL: o->until = optarg; break;
-		default:
-			if (!cg_common_option(c, optarg, &o->common))
-				cg_usage_hint();
+		case OPT_SINCE: o->since = arg; break;
+		case OPT_TABLE: o->table = arg; break;
+		case OPT_UNTIL: o->until = arg; break;
 		}
 	}
+	cg_parse_end(&p);
 	check_options(o);
 }
 

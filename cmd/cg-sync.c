@@ -16,51 +16,17 @@
 #include "core/exitcode.h"
 #include "core/home.h"
 #include "core/i18n.h"
+#include "core/options.h"
 #include "sync/sync.h"
 
-static const char usage_text[] = N_(
-"Usage: cg-sync push [OPTION]... [TARGET]\n"
-"   or: cg-sync push --url URL [OPTION]... -\n"
-"   or: cg-sync status [OPTION]... [TARGET]...\n"
-"   or: cg-sync dead list|retry|drop [OPTION]... TARGET [ID]...\n"
+static const char summary[] = N_(
 "Push the journals (check-ins, passes, cases) from the target's cursor, or\n"
 "JSON lines from standard input, to an upstream in gzip batches.  Every\n"
 "batch is kept in an outbox until the upstream acknowledges it, carries an\n"
 "Idempotency-Key, and is re-sent byte for byte after a failure or a crash;\n"
-"every record carries a stable \"rid\".  One result line per batch.\n"
-"\n"
-"      --backoff-base SECONDS  first retry wait, doubled per retry (default 0.5)\n"
-"      --backoff-cap SECONDS   longest wait between retries (default 30)\n"
-"      --batch-bytes BYTES     batch size before compression (default 4M)\n"
-"      --batch-records N       records per batch (default 1000)\n"
-"      --cacert FILE           trust the CA certificates in FILE\n"
-"  -n, --dry-run               print the batches instead of sending them\n"
-"      --format FORMAT         ndjson, clickhouse or es-bulk (default ndjson)\n"
-"      --from-start            no cursor yet (or a bad one): send every record\n"
-"      --gzip-level N          gzip level 1-9 of request bodies (default 6)\n"
-"      --home DIR              data directory (default $CG_HOME, else\n"
-"                              $XDG_STATE_HOME/cg, else ~/.local/state/cg)\n"
-"      --insecure              do not verify the server's certificate (warns)\n"
-"      --keep-going            go on after a batch refused for good\n"
-"      --max-retries N         retries of one batch (default 8)\n"
-"      --max-time SECONDS      time for one batch with its retries (default 300)\n"
-"      --no-gzip               send request bodies uncompressed\n"
-"      --now TIME              fix the clock (RFC 3339; default $CG_NOW, else now)\n"
-"      --pin PINS              pin the server's public key (sha256//BASE64;...)\n"
-"  -q, --quiet                 no warnings\n"
-"      --redact                replace id_no, phone and name with keyed hashes\n"
-"  -s, --stream LIST           journals to push: checkin,pass,quarantine (all)\n"
-"      --table NAME            ClickHouse table or index; {stream} is replaced\n"
-"                              (default cg_{stream}, cg-{stream} for es-bulk)\n"
-"      --target NAME           the target (names cursor, outbox, dead letters)\n"
-"      --timeout SECONDS       time for one request (default 60)\n"
-"      --token-file FILE       the upstream token (else $CG_SYNC_TOKEN); FILE\n"
-"                              must not be readable by group or others\n"
-"      --url URL               the upstream URL (overrides the target's)\n"
-"  -v, --verbose               trace requests on standard error (secrets redacted)\n"
-"  -h, --help                  show this help and exit\n"
-"  -V, --version               show the version and exit\n"
-"\n"
+"every record carries a stable \"rid\".  One result line per batch.\n");
+
+static const char footer[] = N_(
 "Exit status: 0 all good, 1 some input lines rejected, 2 usage error, 3 system\n"
 "error, 4 the upstream failed (nothing is lost: the batch stays in the outbox\n"
 "or the dead letters), 6 a journal or the outbox is damaged.\n"
@@ -97,36 +63,134 @@ enum {
 	OPT_URL
 };
 
-static const struct option options[] = {
-	{ "backoff-base", required_argument, NULL, OPT_BACKOFF_BASE },
-	{ "backoff-cap", required_argument, NULL, OPT_BACKOFF_CAP },
-	{ "batch-bytes", required_argument, NULL, OPT_BATCH_BYTES },
-	{ "batch-records", required_argument, NULL, OPT_BATCH_RECORDS },
-	{ "cacert", required_argument, NULL, OPT_CACERT },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "from-start", no_argument, NULL, OPT_FROM_START },
-	{ "gzip-level", required_argument, NULL, OPT_GZIP_LEVEL },
-	{ "help", no_argument, NULL, 'h' },
-	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
-	{ "max-retries", required_argument, NULL, OPT_MAX_RETRIES },
-	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
-	{ "no-gzip", no_argument, NULL, OPT_NO_GZIP },
-	{ "pin", required_argument, NULL, OPT_PIN },
-	{ "redact", no_argument, NULL, OPT_REDACT },
-	{ "stream", required_argument, NULL, 's' },
-	{ "table", required_argument, NULL, OPT_TABLE },
-	{ "target", required_argument, NULL, OPT_TARGET },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
-	{ "url", required_argument, NULL, OPT_URL },
-	CG_BASIC_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static const struct cg_option push_options[] = {
+	{ "batch-bytes", 0, OPT_BATCH_BYTES, "BYTES",
+	  N_("batch size before compression (default 4M)"), "size", NULL, NULL,
+	  "Batch size before compression (default 4M).\n" },
+	{ "batch-records", 0, OPT_BATCH_RECORDS, "N", N_("records per batch (default 1000)"),
+	  "number", NULL, NULL, "Records per batch (default 1000).\n" },
+	{ "dry-run", 'n', 'n', NULL, N_("print the batches instead of sending them"),
+	  NULL, NULL, NULL,
+	  "Print the batches (the outbox first) instead of sending them; nothing is\n"
+	  "written.\n" },
+	{ "from-start", 0, OPT_FROM_START, NULL,
+	  N_("no cursor yet (or a bad one): send every record"), NULL, NULL, NULL,
+	  "Start from the first record: with no cursor, or to replace a bad one.\n" },
+	{ "gzip-level", 0, OPT_GZIP_LEVEL, "N",
+	  N_("gzip level 1-9 of request bodies (default 6)"),
+	  "choice:1 2 3 4 5 6 7 8 9", NULL, NULL,
+	  "Gzip level 1-9 of request bodies (default 6).\n" },
+	{ "keep-going", 0, OPT_KEEP_GOING, NULL, N_("go on after a batch refused for good"),
+	  NULL, NULL, NULL, "Go on after a batch refused for good.\n" },
+	{ "no-gzip", 0, OPT_NO_GZIP, NULL, N_("send request bodies uncompressed"),
+	  NULL, NULL, NULL, "Send request bodies uncompressed.\n" },
+	{ "redact", 0, OPT_REDACT, NULL,
+	  N_("replace id_no, phone and name with keyed hashes"), NULL, NULL, NULL,
+	  "Replace id_no, phone and name with keyed hashes (BLAKE2b keyed with\n"
+	  ".Pa keys/sync-redact.key ,\n"
+	  "created on first use), so that the upstream can still join the records\n"
+	  "of one person.\n" },
+	{ "table", 0, OPT_TABLE, "NAME",
+	  N_("ClickHouse table or index; {stream} is replaced\n"
+	     "(default cg_{stream}, cg-{stream} for es-bulk)"), "text", NULL, NULL,
+	  "The ClickHouse table or Elasticsearch index;\n"
+	  ".Ql {stream}\n"
+	  "is replaced by the journal (default cg_{stream}, cg-{stream} for es-bulk).\n" },
+	CG_OPTION_END
+};
+
+/* push and dead retry send; push and status read the journals. */
+#define SENDING "push dead"
+#define READING "push status"
+
+static const struct cg_option options[] = {
+	{ "backoff-base", 0, OPT_BACKOFF_BASE, "SECONDS",
+	  N_("first retry wait, doubled per retry (default 0.5)"), "seconds", NULL, SENDING,
+	  "The first retry waits up to this long, doubled per retry (default 0.5).\n" },
+	{ "backoff-cap", 0, OPT_BACKOFF_CAP, "SECONDS",
+	  N_("longest wait between retries (default 30)"), "seconds", NULL, SENDING,
+	  "The longest wait between retries (default 30).\n" },
+	{ "cacert", 0, OPT_CACERT, "FILE", N_("trust the CA certificates in FILE"),
+	  "file", NULL, SENDING, "Trust the CA certificates in\n.Ar FILE .\n" },
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("ndjson, clickhouse or es-bulk (default ndjson)"),
+	  "choice:ndjson clickhouse es-bulk", NULL, READING,
+	  ".Cm ndjson ,\n.Cm clickhouse\nor\n.Cm es-bulk\n(default\n.Cm ndjson ) .\n" },
+	{ "insecure", 0, OPT_INSECURE, NULL,
+	  N_("do not verify the server's certificate (warns)"), NULL, NULL, SENDING,
+	  "Do not verify the server's certificate; a warning says so.\n" },
+	{ "max-retries", 0, OPT_MAX_RETRIES, "N", N_("retries of one batch (default 8)"),
+	  "number", NULL, SENDING, "Retries of one batch (default 8).\n" },
+	{ "max-time", 0, OPT_MAX_TIME, "SECONDS",
+	  N_("time for one batch with its retries (default 300)"), "seconds", NULL, SENDING,
+	  "Time for one batch with its retries (default 300).\n" },
+	{ "pin", 0, OPT_PIN, "PINS",
+	  N_("pin the server's public key (sha256//BASE64;...)"), "text", NULL, SENDING,
+	  "Pin the server's public key,\n"
+	  ".Ql sha256//BASE64\n"
+	  "(several joined by ;).\n" },
+	{ "stream", 's', 's', "LIST",
+	  N_("journals to push: checkin,pass,quarantine (all)"),
+	  "choice:checkin pass quarantine checkin,pass,quarantine", NULL, READING,
+	  "The journals to push: checkin, pass, quarantine, comma-separated (all).\n" },
+	{ "target", 0, OPT_TARGET, "NAME",
+	  N_("the target (names cursor, outbox, dead letters)"), "target", NULL, NULL,
+	  "The target: its settings in\n.Pa config.json ,\n"
+	  "and the name of its cursor, outbox and dead letters.\n" },
+	{ "timeout", 0, OPT_TIMEOUT, "SECONDS", N_("time for one request (default 60)"),
+	  "seconds", NULL, SENDING, "Time for one request (default 60).\n" },
+	{ "token-file", 0, OPT_TOKEN_FILE, "FILE",
+	  N_("the upstream token (else $CG_SYNC_TOKEN); FILE\n"
+	     "must not be readable by group or others"), "file", NULL, SENDING,
+	  "The upstream token, refused when\n.Ar FILE\nis readable by group or others;\n"
+	  "else\n"
+	  ".Ev CG_SYNC_TOKEN .\n"
+	  "A token with a space is a whole Authorization value\n"
+	  ".Pq Ql Basic ... ;\n"
+	  "otherwise it is sent as a Bearer token.\n"
+	  "Tokens are never taken from arguments and never printed.\n" },
+	{ "url", 0, OPT_URL, "URL", N_("the upstream URL (overrides the target's)"),
+	  "url", NULL, NULL, "The upstream URL (overrides the target's).\n" },
+	/* The shared options, as they read here. */
+	{ "quiet", 0, 0, NULL, NULL, NULL, NULL, NULL,
+	  "No warnings.\n"
+	  "When standard error is a terminal and\n"
+	  ".Fl q\n"
+	  "is not given, a journal push draws a progress bar there: the records sent\n"
+	  "out of the backlog it found when it started.\n" },
+	{ "verbose", 0, 0, NULL, N_("trace requests on standard error (secrets redacted)"),
+	  NULL, NULL, NULL,
+	  "Trace the requests on standard error, with Authorization redacted.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_subcommand subs[] = {
+	{ "push", "cg-sync push [OPTION]... [TARGET]\n"
+		  "cg-sync push --url URL [OPTION]... -",
+	  N_("push the journals from the target's cursor, or standard input"),
+	  push_options, 0, "target" },
+	{ "status", "cg-sync status [OPTION]... [TARGET]...",
+	  N_("the cursor, backlog and dead letters of targets"), NULL, 0, "target" },
+	{ "dead", "cg-sync dead list|retry|drop [OPTION]... TARGET [ID]...",
+	  N_("list, retry or drop the batches refused for good"), NULL, 0,
+	  "choice:list retry drop" },
+	{ NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+static const struct cg_command command = {
+	.name = "cg-sync",
+	.summary = summary,
+	.options = options,
+	.subs = subs,
+	.common = CG_COMMON_BASIC,
+	.footer = footer,
 };
 
 struct opts {
 	struct cg_common_opts common;
+	const char *sub;	/* push, status or dead */
+	char **args;		/* the operands after it */
+	int nargs;
 	int dry_run, from_start, insecure, keep_going, no_gzip, redact;
 	int max_retries, gzip_level;
 	double backoff_base, backoff_cap, max_time, timeout;
@@ -164,63 +228,61 @@ static int parse_int(const char *s, int lo, int hi)
 
 static void parse_options(int argc, char **argv, struct opts *o)
 {
+	struct cg_parse p;
+	const char *arg;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->max_retries = -1;
 	o->gzip_level = -1;
 	o->backoff_base = o->backoff_cap = o->max_time = o->timeout = -1;
-	argv[0] = (char *)cg_progname();	/* getopt's messages use it */
-	while ((c = getopt_long(argc, argv, "hnqs:vV", options, NULL)) != -1) {
+	cg_parse_init(&p, &command, argc, argv, &o->common);
+	while ((c = cg_parse_next(&p, &arg)) != -1) {
 		switch (c) {
-		case 'h': fputs(_(usage_text), stdout); exit(CG_EXIT_OK);
 		case 'n': o->dry_run = 1; break;
 		case 's':
-			if (cg_sync_streams_parse(optarg, &o->streams) < 0)
-				usage_error(_("invalid --stream '%s' (checkin, pass, quarantine)"), optarg);
+			if (cg_sync_streams_parse(arg, &o->streams) < 0)
+				usage_error(_("invalid --stream '%s' (checkin, pass, quarantine)"), arg);
 			break;
-		case OPT_BACKOFF_BASE: o->backoff_base = parse_secs(optarg, "--backoff-base"); break;
-		case OPT_BACKOFF_CAP: o->backoff_cap = parse_secs(optarg, "--backoff-cap"); break;
+		case OPT_BACKOFF_BASE: o->backoff_base = parse_secs(arg, "--backoff-base"); break;
+		case OPT_BACKOFF_CAP: o->backoff_cap = parse_secs(arg, "--backoff-cap"); break;
 		case OPT_BATCH_BYTES:
-			if (cg_parse_size(optarg, &o->batch_bytes) < 0 || o->batch_bytes > (1u << 30))
-				usage_error(_("invalid size '%s' for --batch-bytes (at most 1G)"), optarg);
+			if (cg_parse_size(arg, &o->batch_bytes) < 0 || o->batch_bytes > (1u << 30))
+				usage_error(_("invalid size '%s' for --batch-bytes (at most 1G)"), arg);
 			break;
 		case OPT_BATCH_RECORDS:
-			o->batch_records = (size_t)parse_int(optarg, 1, 1000000);
+			o->batch_records = (size_t)parse_int(arg, 1, 1000000);
 			break;
-		case OPT_CACERT: o->cacert = optarg; break;
+		case OPT_CACERT: o->cacert = arg; break;
 		case OPT_FORMAT:
-			if (cg_sync_format_parse(optarg) < 0)
-				usage_error(_("invalid --format '%s' (ndjson, clickhouse, es-bulk)"), optarg);
-			o->format = optarg;
+			if (cg_sync_format_parse(arg) < 0)
+				usage_error(_("invalid --format '%s' (ndjson, clickhouse, es-bulk)"), arg);
+			o->format = arg;
 			break;
 		case OPT_FROM_START: o->from_start = 1; break;
-		case OPT_GZIP_LEVEL: o->gzip_level = parse_int(optarg, 1, 9); break;
+		case OPT_GZIP_LEVEL: o->gzip_level = parse_int(arg, 1, 9); break;
 		case OPT_INSECURE: o->insecure = 1; break;
 		case OPT_KEEP_GOING: o->keep_going = 1; break;
-		case OPT_MAX_RETRIES: o->max_retries = parse_int(optarg, 0, 1000); break;
-		case OPT_MAX_TIME: o->max_time = parse_secs(optarg, "--max-time"); break;
+		case OPT_MAX_RETRIES: o->max_retries = parse_int(arg, 0, 1000); break;
+		case OPT_MAX_TIME: o->max_time = parse_secs(arg, "--max-time"); break;
 		case OPT_NO_GZIP: o->no_gzip = 1; break;
-		case OPT_PIN: o->pin = optarg; break;
+		case OPT_PIN: o->pin = arg; break;
 		case OPT_REDACT: o->redact = 1; break;
-		case OPT_TABLE: o->table = optarg; break;
-		case OPT_TARGET: o->target = optarg; break;
-		case OPT_TIMEOUT: o->timeout = parse_secs(optarg, "--timeout"); break;
-		case OPT_TOKEN_FILE: o->token_file = optarg; break;
+		case OPT_TABLE: o->table = arg; break;
+		case OPT_TARGET: o->target = arg; break;
+		case OPT_TIMEOUT: o->timeout = parse_secs(arg, "--timeout"); break;
+		case OPT_TOKEN_FILE: o->token_file = arg; break;
 		case OPT_URL:
-			if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
-				usage_error(_("invalid --url '%s' (http:// or https://)"), optarg);
-			o->url = optarg;
+			if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8))
+				usage_error(_("invalid --url '%s' (http:// or https://)"), arg);
+			o->url = arg;
 			break;
-		default:
-			if (!cg_common_option(c, optarg, &o->common))
-				cg_usage_hint();
 		}
 	}
-	if (optind >= argc) {
-		cg_error(_("no command (push, status or dead)"));
-		cg_usage_hint();
-	}
+	cg_parse_end(&p);
+	o->sub = p.sub->name;
+	o->args = p.operands;
+	o->nargs = p.noperands;
 }
 
 /* The target names the configuration defines. */
@@ -481,9 +543,7 @@ int main(int argc, char **argv)
 	cg_cmd_setup("cg-sync");
 	parse_options(argc, argv, &o);
 	cg_set_quiet(o.common.quiet);
-	cmd = argv[optind++];
-	if (strcmp(cmd, "push") && strcmp(cmd, "status") && strcmp(cmd, "dead"))
-		usage_error(_("unknown command '%s' (push, status or dead)"), cmd);
+	cmd = o.sub;
 	if (sodium_init() < 0)
 		cg_die(CG_EXIT_SYSTEM, "%s", _("cannot initialise libsodium"));
 	cg_sync_init(&s);
@@ -506,11 +566,11 @@ int main(int argc, char **argv)
 		http = 1;
 	}
 	if (!strcmp(cmd, "push"))
-		status = run_push(&s, &o, &cfg, argv + optind, argc - optind, &err);
+		status = run_push(&s, &o, &cfg, o.args, o.nargs, &err);
 	else if (!strcmp(cmd, "status"))
-		status = run_status(&s, &o, &cfg, argv + optind, argc - optind, &err);
+		status = run_status(&s, &o, &cfg, o.args, o.nargs, &err);
 	else
-		status = run_dead(&s, &o, &cfg, argv + optind, argc - optind, &err);
+		status = run_dead(&s, &o, &cfg, o.args, o.nargs, &err);
 	cg_sync_release(&s);
 	if (http)
 		cg_http_global_cleanup();

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/exitcode.h"
 #include "core/i18n.h"
+#include "core/options.h"
 
 #ifndef CG_VERSION
 #define CG_VERSION "unknown"
@@ -40,7 +41,7 @@ void cg_usage_hint(void)
 void cg_print_version(void)
 {
 	printf("%s (cg) %s\n", cg_progname(), CG_VERSION);
-	exit(fflush(stdout) == 0 ? CG_EXIT_OK : CG_EXIT_SYSTEM);
+	cg_exit_closing_stdout();
 }
 
 int cg_common_option(int c, const char *arg, struct cg_common_opts *o)

@@ -31,11 +31,8 @@ void cg_print_version(void) __attribute__((noreturn));
 
 /*
  * The options the commands share, parsed in one place so that they mean
- * the same everywhere.  A command lists CG_BASIC_OPTIONS (--home, --now,
- * -q, -v, -V), or CG_RECORD_OPTIONS (those, and --line-buffered,
- * --rejects, --strict for commands that read records), in its
- * getopt_long table, puts "qvV" in its short options, and hands every
- * option its own switch does not know to cg_common_option.
+ * the same everywhere.  Their ids; lib/core/options.c describes them, and
+ * cg_parse_next hands them to cg_common_option.
  */
 enum {
 	CG_OPT_HOME = 0x1000,
@@ -44,19 +41,6 @@ enum {
 	CG_OPT_REJECTS,
 	CG_OPT_STRICT
 };
-
-#define CG_BASIC_OPTIONS \
-	{ "home", required_argument, NULL, CG_OPT_HOME }, \
-	{ "now", required_argument, NULL, CG_OPT_NOW }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "version", no_argument, NULL, 'V' }
-
-#define CG_RECORD_OPTIONS \
-	CG_BASIC_OPTIONS, \
-	{ "line-buffered", no_argument, NULL, CG_OPT_LINE_BUFFERED }, \
-	{ "rejects", required_argument, NULL, CG_OPT_REJECTS }, \
-	{ "strict", no_argument, NULL, CG_OPT_STRICT }
 
 struct cg_common_opts {
 	const char *home;	/* --home; NULL: $CG_HOME, then the default */

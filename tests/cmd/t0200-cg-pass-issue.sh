@@ -213,11 +213,16 @@ test_expect_success 'list and verify go together: a list is verified as it stand
 '
 
 test_expect_success 'usage errors' '
-	test_expect_code 2 cg-pass 2>err && grep -q "no subcommand" err &&
+	test_expect_code 2 cg-pass 2>err && grep -q "missing subcommand" err &&
 	test_expect_code 2 cg-pass frobnicate 2>err && grep -q "unknown subcommand" err &&
 	test_expect_code 2 cg-pass list --format svg &&
 	test_expect_code 2 cg-pass verify --class resident &&
-	test_expect_code 2 cg-pass issue --pubkey x &&
+	test_expect_code 2 cg-pass issue --pubkey x 2>err &&
+	grep -q "^cg-pass: --pubkey does not go with .issue.$" err &&
+	test_expect_code 2 cg-pass --format svg list 2>err &&
+	grep -q "^cg-pass: --format does not go with .list.$" err &&
+	test_expect_code 2 cg-pass list -n 2>err &&
+	grep -q "^cg-pass: -n does not go with .list.$" err &&
 	test_expect_code 2 cg-pass print --format pdf &&
 	cg-pass --help | grep -q "^Usage: cg-pass issue" &&
 	cg-pass --version | grep -q "^cg-pass (cg) "

@@ -5,7 +5,7 @@ test_description='cg-quarantine: options, usage errors, the journal, locking, th
 T=2026-01-25T09:00:00+08:00
 OPEN1='{"name":"甲","household":"1-1-101","reason":"other"}'
 
-test_expect_success '--help lists every subcommand and exits 0' '
+test_expect_success '--help lists every subcommand and exits 0; SUB --help is that of SUB' '
 	cg-quarantine --help >out 2>err &&
 	test_must_fail test -s err &&
 	for s in open check escalate close extend need due release list show; do
@@ -13,7 +13,10 @@ test_expect_success '--help lists every subcommand and exits 0' '
 		grep -q "^ *\(Usage\|or\): cg-quarantine $s " out || return 1
 	done &&
 	cg-quarantine due --help >out2 &&
-	test_cmp out out2
+	grep -q "^Usage: cg-quarantine due " out2 &&
+	test_must_fail grep -q "^ *or: " out2 &&
+	grep -q -- "--date DATE" out2 &&
+	test_must_fail grep -q -- "--officer" out2
 '
 
 test_expect_success '--version' '

@@ -141,6 +141,7 @@ test_have_prereq() {
 	DE_LOCALE) locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$' ;;
 	PYTHON) command -v python3 >/dev/null ;;
 	JQ) command -v jq >/dev/null ;;
+	MANDOC) command -v mandoc >/dev/null ;;
 	CG_PASS) [ -x "$CG_BUILD/bin/cg-pass" ] &&
 		! "$CG_BUILD/bin/cg-pass" --help </dev/null 2>&1 | grep -q "not implemented yet" ;;
 	CLICKHOUSE) command -v clickhouse-server >/dev/null && command -v curl >/dev/null &&
