@@ -99,5 +99,7 @@ void cg_warning(const char *fmt, ...)
 
 void cg_die_err(const struct cg_err *err)
 {
+	if (err->status == CG_EXIT_PIPE)
+		exit(CG_EXIT_OK);
 	cg_die(err->status ? err->status : CG_EXIT_SYSTEM, "%s", err->msg);
 }

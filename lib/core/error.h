@@ -43,7 +43,11 @@ void cg_set_quiet(int quiet);
 /* "cg-NAME: warning: message" on stderr. */
 void cg_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Print err->msg with the program prefix and exit with err->status. */
+/*
+ * Print err->msg with the program prefix and exit with err->status; when
+ * the status is CG_EXIT_PIPE (the reader of standard output went away),
+ * exit 0 without a word, as a filter in a pipeline should.
+ */
 void cg_die_err(const struct cg_err *err) __attribute__((noreturn));
 
 #endif
