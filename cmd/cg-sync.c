@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
 
 #include "core/cmd.h"
 #include "store/config.h"
@@ -484,8 +483,6 @@ int main(int argc, char **argv)
 	cmd = argv[optind++];
 	if (strcmp(cmd, "push") && strcmp(cmd, "status") && strcmp(cmd, "dead"))
 		usage_error(_("unknown command '%s' (push, status or dead)"), cmd);
-	if (sodium_init() < 0)
-		cg_die(CG_EXIT_SYSTEM, "%s", _("cannot initialise libsodium"));
 	cg_sync_init(&s);
 	if (cg_clock_init(&s.clock, o.common.now, &err) < 0) {
 		cg_error("%s", err.msg);
