@@ -67,6 +67,7 @@ LIB_OBJS += lib/crypto/token.o
 LIB_OBJS += lib/store/config.o
 LIB_OBJS += lib/store/filter.o
 LIB_OBJS += lib/store/journal.o
+LIB_OBJS += lib/store/loop.o
 LIB_OBJS += lib/rules/casebook.o
 LIB_OBJS += lib/rules/checkin.o
 LIB_OBJS += lib/rules/pass.o

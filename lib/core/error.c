@@ -103,3 +103,39 @@ void cg_die_err(const struct cg_err *err)
 		exit(CG_EXIT_OK);
 	cg_die(err->status ? err->status : CG_EXIT_SYSTEM, "%s", err->msg);
 }
+
+void cg_notify(const struct cg_notifier *n, enum cg_msg_kind kind, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (!n || !n->fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n->fn(n->ctx, kind, msg);
+}
+
+void cg_notify_stderr(void *ctx, enum cg_msg_kind kind, const char *msg)
+{
+	(void)ctx;
+	switch (kind) {
+	case CG_MSG_ERROR:
+	case CG_MSG_INFO:
+		cg_error("%s", msg);
+		break;
+	case CG_MSG_WARNING:
+		cg_warning("%s", msg);
+		break;
+	case CG_MSG_TRACE:
+		fprintf(stderr, "%s\n", msg);
+		break;
+	case CG_MSG_PROGRESS:
+		/* Back to the start of the line and clear it. */
+		fputs("\r\033[K", stderr);
+		fputs(msg, stderr);
+		fflush(stderr);
+		break;
+	}
+}
