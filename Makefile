@@ -65,7 +65,6 @@ LIB_OBJS += lib/crypto/passid.o
 LIB_OBJS += lib/crypto/sha256.o
 LIB_OBJS += lib/crypto/token.o
 LIB_OBJS += lib/store/config.o
-LIB_OBJS += lib/store/filter.o
 LIB_OBJS += lib/store/journal.o
 LIB_OBJS += lib/store/loop.o
 LIB_OBJS += lib/rules/casebook.o
