@@ -45,8 +45,10 @@ struct cg_loop;
 struct cg_loop_line {
 	const char *name;	/* the input, for messages: "stdin" or the path */
 	unsigned long lineno;	/* from 1 */
-	char *text;		/* without its line ending, NUL-terminated; fn
-				 * may change it in place */
+	char *text;		/* without its line ending; NUL-terminated when
+				 * the loop read it (cg_loop_take: as given);
+				 * fn may change it in place, but a line it
+				 * rejects is kept as it leaves it */
 	size_t len;
 	const json_t *rec;	/* with ->parse, the line's object; else NULL */
 };
