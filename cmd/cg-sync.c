@@ -286,6 +286,8 @@ static void setup_sync(struct cg_sync *s, const struct opts *o)
 	s->http_opts.pin = o->pin;
 	s->http_opts.insecure = o->insecure;
 	s->http_opts.verbose = o->common.verbose;
+	s->http_opts.trace = CG_NOTIFIER_STDERR;
+	s->notify = CG_NOTIFIER_STDERR;
 	if (o->insecure)
 		cg_warning(_("--insecure: the server's certificate is not checked"));
 }

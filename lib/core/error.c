@@ -106,15 +106,24 @@ void cg_die_err(const struct cg_err *err)
 
 void cg_notify(const struct cg_notifier *n, enum cg_msg_kind kind, const char *fmt, ...)
 {
-	char msg[2048];
+	char small[1024], *msg = small;
 	va_list ap;
+	int len;
 
 	if (!n || !n->fn)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	len = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	n->fn(n->ctx, kind, msg);
+	/* A trace line can be a long header: said whole, not cut. */
+	if (len >= (int)sizeof(small) && (msg = malloc((size_t)len + 1))) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)len + 1, fmt, ap);
+		va_end(ap);
+	}
+	n->fn(n->ctx, kind, msg ? msg : small);
+	if (msg != small)
+		free(msg);
 }
 
 void cg_notify_stderr(void *ctx, enum cg_msg_kind kind, const char *msg)
@@ -122,14 +131,13 @@ void cg_notify_stderr(void *ctx, enum cg_msg_kind kind, const char *msg)
 	(void)ctx;
 	switch (kind) {
 	case CG_MSG_ERROR:
-	case CG_MSG_INFO:
 		cg_error("%s", msg);
 		break;
 	case CG_MSG_WARNING:
 		cg_warning("%s", msg);
 		break;
 	case CG_MSG_TRACE:
-		fprintf(stderr, "%s\n", msg);
+		fputs(msg, stderr);
 		break;
 	case CG_MSG_PROGRESS:
 		/* Back to the start of the line and clear it. */

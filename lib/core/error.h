@@ -60,8 +60,8 @@ void cg_die_err(const struct cg_err *err) __attribute__((noreturn));
 enum cg_msg_kind {
 	CG_MSG_ERROR,		/* "PROG: msg" */
 	CG_MSG_WARNING,		/* "PROG: warning: msg", not under -q */
-	CG_MSG_INFO,		/* "PROG: msg": what -v asked for */
-	CG_MSG_TRACE,		/* msg alone, on a line of its own */
+	CG_MSG_TRACE,		/* msg as it is, its newline included: what
+				 * -v asked for */
 	CG_MSG_PROGRESS		/* msg on a line that the next one replaces;
 				 * "" clears it */
 };

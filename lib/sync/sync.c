@@ -15,6 +15,7 @@
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "store/journal.h"
+#include "store/loop.h"
 #include "crypto/sha256.h"
 #include "sync/sync.h"
 
@@ -853,9 +854,10 @@ static enum outcome deliver(struct cg_sync *s, struct batch *b, const char *stre
 			break;
 		}
 		if (s->verbose)
-			fprintf(stderr, _("%s: batch %lld: %s; retrying in %.2fs\n"), cg_progname(),
-				(long long)json_integer_value(json_object_get(b->meta, "batch")),
-				b->why, wait);
+			cg_notify(&s->notify, CG_MSG_TRACE, _("%s: batch %lld: %s; retrying in %.2fs\n"),
+				  cg_progname(),
+				  (long long)json_integer_value(json_object_get(b->meta, "batch")),
+				  b->why, wait);
 		sleep_secs(wait);
 	}
 	b->ms = (long)((now_secs() - start) * 1000);
@@ -1020,13 +1022,15 @@ static int settle(struct cg_sync *s, json_t *meta, const char *payload, size_t l
 		if (oc == FAILED || !s->keep_going)
 			s->stop = 1;
 		if (oc == DEAD)
-			cg_error(_("batch %lld refused (%s); kept in 'sync/%s/dead'"),
-				 (long long)json_integer_value(json_object_get(meta, "batch")),
-				 b.why, s->t->name);
+			cg_notify(&s->notify, CG_MSG_ERROR,
+				  _("batch %lld refused (%s); kept in 'sync/%s/dead'"),
+				  (long long)json_integer_value(json_object_get(meta, "batch")),
+				  b.why, s->t->name);
 		else
-			cg_error(_("batch %lld not delivered: %s; it stays in the outbox"),
-				 (long long)json_integer_value(json_object_get(meta, "batch")),
-				 b.why);
+			cg_notify(&s->notify, CG_MSG_ERROR,
+				  _("batch %lld not delivered: %s; it stays in the outbox"),
+				  (long long)json_integer_value(json_object_get(meta, "batch")),
+				  b.why);
 	}
 	ret = print_result(s, meta, b.status, b.attempts, b.ms,
 			   oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed", NULL, err);
@@ -1438,61 +1442,67 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err)
 
 /* ---- standard input ---- */
 
+/* What the loop hands each line of standard input to. */
+struct stdin_job {
+	struct cg_sync *s;
+	char table[128];
+};
+
+static int push_line(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		     char *why, size_t whylen, struct cg_err *err)
+{
+	struct stdin_job *job = ctx;
+	struct cg_sync *s = job->s;
+	const json_t *v = json_object_get(ln->rec, "rid");
+	char rid[160], hex[65];
+
+	(void)why;
+	(void)whylen;
+	/* A record without a rid gets one from its content, so that
+	 * sending the same line twice is still one record. */
+	if (json_is_string(v)) {
+		snprintf(rid, sizeof(rid), "%s", json_string_value(v));
+	} else {
+		cg_sync_sha256_hex(ln->text, ln->len, hex);
+		snprintf(rid, sizeof(rid), "%s/stdin/%.32s", s->cfg->compound_code, hex);
+	}
+	if (add_record(s, ln->text, ln->len, rid, job->table, err) < 0)
+		return -1;
+	if (batch_full(s) && flush_batch(s, "stdin", err) < 0)
+		return -1;
+	/* A batch that failed ends the push. */
+	lp->quit = s->stop;
+	return 0;
+}
+
 int cg_sync_push_fd(struct cg_sync *s, int fd, const char *name, struct cg_err *err)
 {
 	struct cg_jsonl_reader in;
-	char *line, why[256], rid[160], table[128], hex[65];
-	size_t len;
-	int st = 0, rejected = 0;
+	struct stdin_job job = { s, "" };
+	struct cg_loop lp;
+	int st;
 
+	if (cg_loop_init(&lp, NULL, 0, err) < 0)
+		return -1;
+	lp.fn = push_line;
+	lp.ctx = &job;
+	lp.parse = 1;
+	lp.too_long = _("line too long");
+	lp.notify = s->notify;
 	cg_jsonl_reader_init_fd(&in, fd, name, CG_JSONL_MAX_LINE_DEFAULT);
 	s->cursor = json_pack("{s:I}", "batches", (json_int_t)0);
-	table_for(s, "stdin", table, sizeof(table));
-	while (!s->stop && (st = cg_jsonl_next(&in, &line, &len, err)) != CG_JSONL_EOF) {
-		json_t *rec, *v;
-
-		if (st < 0)
-			break;
-		if (st == CG_JSONL_TOO_LONG) {
-			cg_error(_("%s:%lu: line too long"), name, in.lineno);
-			rejected = 1;
-			continue;
-		}
-		rec = cg_jsonl_parse(line, len, why, sizeof(why));
-		if (!rec) {
-			cg_error("%s:%lu: %s", name, in.lineno, why);
-			rejected = 1;
-			continue;
-		}
-		/* A record without a rid gets one from its content, so that
-		 * sending the same line twice is still one record. */
-		v = json_object_get(rec, "rid");
-		if (json_is_string(v)) {
-			snprintf(rid, sizeof(rid), "%s", json_string_value(v));
-		} else {
-			cg_sync_sha256_hex(line, len, hex);
-			snprintf(rid, sizeof(rid), "%s/stdin/%.32s", s->cfg->compound_code, hex);
-		}
-		json_decref(rec);
-		if (add_record(s, line, len, rid, table, err) < 0) {
-			st = -1;
-			break;
-		}
-		if (batch_full(s)) {
-			if (flush_batch(s, "stdin", err) < 0) {
-				st = -1;
-				break;
-			}
-		}
-	}
-	if (st >= 0 && !s->stop && s->nrec)
+	table_for(s, "stdin", job.table, sizeof(job.table));
+	st = cg_loop_run(&lp, &in, err);
+	if (st == 0 && !s->stop && s->nrec)
 		st = flush_batch(s, "stdin", err);
+	if (st == 0)
+		st = cg_loop_finish(&lp, err);
 	cg_jsonl_reader_release(&in);
 	json_decref(s->cursor);
 	s->cursor = NULL;
 	if (st < 0)
 		return -1;
-	return s->status ? s->status : rejected ? CG_EXIT_REJECTED : CG_EXIT_OK;
+	return s->status ? s->status : cg_loop_status(&lp);
 }
 
 /* ---- status ---- */
@@ -1835,7 +1845,8 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 			if (oc == FAILED)
 				s->stop = 1;
 			if (oc != SENT)
-				cg_error(_("dead letter '%s' not delivered: %s"), id, b.why);
+				cg_notify(&s->notify, CG_MSG_ERROR,
+					  _("dead letter '%s' not delivered: %s"), id, b.why);
 			if (ret == 0)
 				ret = print_result(s, meta, b.status, b.attempts, b.ms,
 						   oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed",
