@@ -686,9 +686,12 @@ static int wanted(const struct world *w, const json_t *ev, cg_time_t now)
 	return !w->household[0] || (hh && !strcmp(hh, w->household));
 }
 
+/* A pass or key printed from the fold: what its journal line holds. */
+#define RECORD_MAX CG_JOURNAL_MAX_LINE
+
 static int print_json(struct cg_out *out, json_t *j, struct cg_err *err)
 {
-	struct cg_buf line = CG_BUF_INIT(SIZE_MAX);
+	struct cg_buf line = CG_BUF_INIT(RECORD_MAX);
 	int ret = cg_jsonl_dump(j, &line) < 0 ? -1 : cg_out_line(out, line.buf, line.len, err);
 
 	cg_buf_release(&line);
@@ -761,10 +764,14 @@ static int pass_record(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 	return cg_loop_emit(lp, ln->rec, err);
 }
 
+/* A sheet of cards for every pass given: a card is some 10 KiB of SVG,
+ * so 1 GiB is a hundred thousand passes. */
+#define PAGE_MAX ((size_t)1 << 30)
+
 static int run_print(struct world *w, char **files, int nfiles, struct cg_err *err)
 {
 	const char *format = w->o->format ? w->o->format : "html";
-	struct cg_buf page = CG_BUF_INIT(SIZE_MAX);
+	struct cg_buf page = CG_BUF_INIT(PAGE_MAX);
 	json_t *passes = json_array();
 	struct cg_loop lp;
 	int ret;
@@ -779,7 +786,10 @@ static int run_print(struct world *w, char **files, int nfiles, struct cg_err *e
 		ret = !strcmp(format, "svg") ? cg_cards_svg(&w->cfg, passes, &page) :
 		      !strcmp(format, "txt") ? cg_cards_txt(&w->cfg, passes, &page) :
 					       cg_cards_html(&w->cfg, passes, &page);
-		if (ret < 0)
+		if (ret < 0 && errno == E2BIG)
+			cg_err_set(err, CG_EXIT_SYSTEM, _("cannot print more than %zu bytes of cards"),
+				   PAGE_MAX);
+		else if (ret < 0)
 			cg_err_set(err, CG_EXIT_SYSTEM, _("a token does not fit a QR code"));
 		else if (page.len)
 			ret = cg_out_line(&lp.out, page.buf, page.len, err);

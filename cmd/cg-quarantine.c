@@ -355,13 +355,17 @@ static int32_t the_day(const struct world *w, const struct opts *o)
 	return day;
 }
 
+/* A case with its whole history: hundreds of events of a few hundred
+ * bytes each; room for records that carry large fields of their own. */
+#define SHOW_MAX (64 * 1024 * 1024)
+
 static int show(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	int status = CG_EXIT_OK;
 
 	for (int i = 0; i < o->noperands; i++) {
 		struct cg_case *c = cg_casebook_find(&w->cases, o->operands[i]);
-		struct cg_buf line = CG_BUF_INIT(SIZE_MAX);
+		struct cg_buf line = CG_BUF_INIT(SHOW_MAX);
 		json_t *rec;
 		int ret;
 

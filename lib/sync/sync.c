@@ -23,6 +23,37 @@
 #define OUTBOX "outbox"
 #define CURSOR "cursor.json"
 #define META_MAX (64 * 1024)
+/* A dead letter's metadata: the batch's (META_MAX), the upstream's
+ * response (BULK_RESP_MAX, JSON-escaped: twice that covers mostly-ASCII
+ * answers) and the refused items of a _bulk batch. */
+#define DEAD_META_MAX (META_MAX * 2 + BULK_RESP_MAX * 2)
+/* A token file: a bearer token or an Authorization value. */
+#define TOKEN_FILE_MAX (64 * 1024)
+/* keys/sync-redact.key: 32 bytes. */
+#define REDACT_KEY_FILE_MAX 1024
+
+/*
+ * A batch: --batch-bytes is at most 1 GiB and a batch is sealed once it
+ * reaches it, so its body holds at most one more record (a journal line,
+ * 4 MiB at most); gzip never makes it much bigger, and the outbox adds a
+ * line of metadata.  2 GiB bounds the body, the outbox, a dead letter and
+ * a stored batch decompressed.
+ */
+#define BATCH_MAX ((size_t)1 << 31)
+
+/*
+ * A line cg-sync prints: a batch result, a dead letter, or a target's
+ * status with its cursor (one entry per day of check-ins: ten years is
+ * some 150 KiB) and outbox metadata (META_MAX).
+ */
+#define RESULT_LINE_MAX (1024 * 1024)
+
+/*
+ * The part of a response kept: an Elasticsearch _bulk answer lists every
+ * item with its status, which a batch's thousands of records need; more
+ * than this is cut (see cg_http_resp).
+ */
+#define BULK_RESP_MAX (16 * 1024 * 1024)
 
 static const char *const stream_names[] = { "checkin", "pass", "quarantine" };
 
@@ -186,8 +217,8 @@ void cg_sync_init(struct cg_sync *s)
 	s->http_opts.timeout_ms = 60000;
 	s->dirfd = -1;
 	s->status = CG_EXIT_OK;
-	cg_buf_init(&s->body, (size_t)-1);
-	cg_buf_init(&s->file, (size_t)-1);
+	cg_buf_init(&s->body, BATCH_MAX);
+	cg_buf_init(&s->file, BATCH_MAX);
 }
 
 void cg_sync_release(struct cg_sync *s)
@@ -231,7 +262,7 @@ int cg_sync_load_token(struct cg_sync *s, const char *token_file, struct cg_err 
 					  token_file);
 		}
 		close(fd);
-		if (cg_read_file(AT_FDCWD, token_file, 64 * 1024, &text, &len, token_file, err) < 0)
+		if (cg_read_file(AT_FDCWD, token_file, TOKEN_FILE_MAX, &text, &len, token_file, err) < 0)
 			return -1;
 	} else if (env && *env) {
 		text = strdup(env);
@@ -266,7 +297,7 @@ int cg_sync_load_redact_key(struct cg_sync *s, struct cg_err *err)
 
 	if (dirfd < 0)
 		return -1;
-	st = cg_read_file(dirfd, "sync-redact.key", 1024, &data, &len, "keys/sync-redact.key", err);
+	st = cg_read_file(dirfd, "sync-redact.key", REDACT_KEY_FILE_MAX, &data, &len, "keys/sync-redact.key", err);
 	if (st == -2) {
 		randombytes_buf(s->redact_key, sizeof(s->redact_key));
 		st = cg_replace_file(dirfd, "sync-redact.key", s->redact_key,
@@ -593,7 +624,11 @@ static int gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_er
 			inflateEnd(&z);
 			return cg_err_set(err, CG_EXIT_DAMAGED, _("a stored batch does not decompress"));
 		}
-		cg_buf_add(out, chunk, sizeof(chunk) - z.avail_out);
+		if (cg_buf_add(out, chunk, sizeof(chunk) - z.avail_out) < 0) {
+			inflateEnd(&z);
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+					    _("cannot decompress a stored batch"));
+		}
 	}
 	inflateEnd(&z);
 	return 0;
@@ -881,7 +916,7 @@ static int print_result(struct cg_sync *s, const json_t *meta, long status, int 
 			      "gzip_bytes", json_object_get(meta, "gzip_bytes"),
 			      "status", (json_int_t)status, "attempts", attempts,
 			      "ms", (json_int_t)ms, "result", result);
-	struct cg_buf line = CG_BUF_INIT((size_t)-1);
+	struct cg_buf line = CG_BUF_INIT(RESULT_LINE_MAX);
 	int ret;
 
 	if (why && *why)
@@ -907,7 +942,6 @@ static int write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_r
 	int ret;
 	const char *payload = b->payload;
 	size_t len = b->len;
-	struct cg_buf gz = CG_BUF_INIT((size_t)-1);
 
 	if (open_dir(s, err) < 0)
 		return -1;
@@ -954,7 +988,6 @@ static int write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_r
 		ret = cg_replace_file(dfd, name, text, strlen(text), label, err);
 	free(text);
 	json_decref(meta);
-	cg_buf_release(&gz);
 	close(dfd);
 	return ret;
 }
@@ -991,9 +1024,9 @@ static int settle(struct cg_sync *s, json_t *meta, const char *payload, size_t l
 	b.len = len;
 	b.body = body;
 	b.body_len = body_len;
-	cg_buf_init(&b.dead_body, (size_t)-1);
+	cg_buf_init(&b.dead_body, BATCH_MAX);
 	cg_http_resp_init(&r);
-	r.body.limit = 16 * 1024 * 1024;
+	r.body.limit = BULK_RESP_MAX;
 	oc = deliver(s, &b, stream, &r, err);
 	if (oc == FAILED && !b.attempts) {
 		ret = -1;
@@ -1050,7 +1083,7 @@ static int read_outbox(struct cg_sync *s, json_t **meta, size_t *off, struct cg_
 	int st;
 
 	snprintf(label, sizeof(label), "sync/%s/%s", s->t->name, OUTBOX);
-	st = cg_read_file(s->dirfd, OUTBOX, (size_t)1 << 31, &data, &len, label, err);
+	st = cg_read_file(s->dirfd, OUTBOX, BATCH_MAX, &data, &len, label, err);
 	if (st < 0)
 		return st;
 	nl = memchr(data, '\n', len);
@@ -1104,7 +1137,7 @@ static int recover_outbox(struct cg_sync *s, struct cg_err *err)
 	}
 	if (s->dry_run) {
 		/* What the next push sends first. */
-		struct cg_buf body = CG_BUF_INIT((size_t)-1);
+		struct cg_buf body = CG_BUF_INIT(BATCH_MAX);
 		const char *payload = s->file.buf + off;
 		size_t len = s->file.len - off;
 
@@ -1120,7 +1153,7 @@ static int recover_outbox(struct cg_sync *s, struct cg_err *err)
 		return st;
 	}
 	{
-		struct cg_buf body = CG_BUF_INIT((size_t)-1);
+		struct cg_buf body = CG_BUF_INIT(BATCH_MAX);
 		const char *payload = s->file.buf + off;
 		size_t len = s->file.len - off;
 
@@ -1130,8 +1163,11 @@ static int recover_outbox(struct cg_sync *s, struct cg_err *err)
 					json_decref(meta);
 					return -1;
 				}
-			} else {
-				cg_buf_add(&body, payload, len);
+			} else if (cg_buf_add(&body, payload, len) < 0) {
+				cg_buf_release(&body);
+				json_decref(meta);
+				return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+						    _("cannot read 'sync/%s/%s'"), s->t->name, OUTBOX);
 			}
 		}
 		st = settle(s, meta, payload, len, body.buf, body.len, err);
@@ -1587,7 +1623,7 @@ int cg_sync_status(struct cg_sync *s, struct cg_err *err)
 	json_int_t backlog, dead;
 	size_t off;
 	int st;
-	struct cg_buf line = CG_BUF_INIT((size_t)-1);
+	struct cg_buf line = CG_BUF_INIT(RESULT_LINE_MAX);
 
 	if (open_dir(s, err) < 0)
 		return -1;
@@ -1684,7 +1720,7 @@ static int read_dead(struct cg_sync *s, int dfd, const char *id, json_t **meta,
 		return cg_err_set(err, CG_EXIT_USAGE, _("invalid dead letter id '%s'"), id);
 	snprintf(name, sizeof(name), "%s.json", id);
 	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
-	st = cg_read_file(dfd, name, META_MAX * 64, &text, &tl, label, err);
+	st = cg_read_file(dfd, name, DEAD_META_MAX, &text, &tl, label, err);
 	if (st == -2)
 		return cg_err_set(err, CG_EXIT_USAGE, _("no dead letter '%s' for target '%s'"),
 				  id, s->t->name);
@@ -1698,7 +1734,7 @@ static int read_dead(struct cg_sync *s, int dfd, const char *id, json_t **meta,
 		return 0;
 	snprintf(name, sizeof(name), "%s.body", id);
 	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
-	st = cg_read_file(dfd, name, (size_t)1 << 31, body, len, label, err);
+	st = cg_read_file(dfd, name, BATCH_MAX, body, len, label, err);
 	if (st < 0) {
 		json_decref(*meta);
 		*meta = NULL;
@@ -1723,7 +1759,7 @@ int cg_sync_dead_list(struct cg_sync *s, struct cg_err *err)
 		json_t *meta, *o;
 		char *body;
 		size_t len;
-		struct cg_buf line = CG_BUF_INIT((size_t)-1);
+		struct cg_buf line = CG_BUF_INIT(RESULT_LINE_MAX);
 
 		if (read_dead(s, dfd, json_string_value(id), &meta, NULL, &len, err) < 0) {
 			ret = -1;
@@ -1810,7 +1846,7 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 		size_t len;
 		struct batch b;
 		struct cg_http_resp r;
-		struct cg_buf plain = CG_BUF_INIT((size_t)-1);
+		struct cg_buf plain = CG_BUF_INIT(BATCH_MAX);
 		enum outcome oc;
 		const char *enc;
 
@@ -1819,11 +1855,19 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 			break;
 		}
 		enc = json_string_value(json_object_get(meta, "encoding"));
+		/* _bulk's answer is matched against the plain body. */
 		if (s->t->format == CG_SYNC_ES_BULK) {
 			if (enc && !strcmp(enc, "gzip"))
-				gunzip(body, len, &plain, err);
-			else
-				cg_buf_add(&plain, body, len);
+				ret = gunzip(body, len, &plain, err);
+			else if (cg_buf_add(&plain, body, len) < 0)
+				ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+						   _("cannot read dead letter '%s'"), id);
+			if (ret < 0) {
+				cg_buf_release(&plain);
+				json_decref(meta);
+				free(body);
+				break;
+			}
 		}
 		memset(&b, 0, sizeof(b));
 		b.meta = meta;
@@ -1831,9 +1875,9 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 		b.len = len;
 		b.body = plain.buf;
 		b.body_len = plain.len;
-		cg_buf_init(&b.dead_body, (size_t)-1);
+		cg_buf_init(&b.dead_body, BATCH_MAX);
 		cg_http_resp_init(&r);
-		r.body.limit = 16 * 1024 * 1024;
+		r.body.limit = BULK_RESP_MAX;
 		oc = deliver(s, &b, json_string_value(json_object_get(meta, "stream")), &r, err);
 		if (oc == FAILED && !b.attempts) {
 			ret = -1;
