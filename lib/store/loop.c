@@ -142,7 +142,8 @@ int cg_loop_print(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 
 	lp->emitted++;
 	if (lp->collect)
-		return json_array_append(lp->collect, (json_t *)rec);
+		return json_array_append(lp->collect, (json_t *)rec) < 0 ?
+			cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory")) : 0;
 	if (lp->journal && lp->journal->npending && cg_loop_flush(lp, err) < 0)
 		return -1;
 	if (cg_jsonl_dump(rec, &line) < 0) {
