@@ -14,11 +14,11 @@
 #include "core/cmd.h"
 #include "store/config.h"
 #include "core/exitcode.h"
-#include "store/filter.h"
 #include "core/home.h"
 #include "core/i18n.h"
 #include "core/options.h"
 #include "store/journal.h"
+#include "store/loop.h"
 #include "rules/passbook.h"
 
 static const char summary[] = N_(
@@ -273,11 +273,20 @@ static void release_world(struct world *w, const struct opts *o)
 	cg_home_release(&w->home);
 }
 
-static json_t *decide(void *ctx, const json_t *rec, char *why, size_t whylen)
+/* One gate event in, its decision journaled and printed. */
+static int decide(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		  char *why, size_t whylen, struct cg_err *err)
 {
 	struct world *w = ctx;
+	json_t *d = cg_checkin_decide(&w->checkin, ln->rec, cg_clock_now(&w->clock),
+				      why, whylen);
+	int ret;
 
-	return cg_checkin_decide(&w->checkin, rec, cg_clock_now(&w->clock), why, whylen);
+	if (!d)
+		return 1;
+	ret = cg_loop_emit(lp, d, err);
+	json_decref(d);
+	return ret;
 }
 
 /*
@@ -347,36 +356,39 @@ static int run_verify(struct world *w, char **days, int ndays, struct cg_err *er
 static int run_filter(struct world *w, const struct opts *o, char **files,
 		      int nfiles, struct cg_err *err)
 {
-	struct cg_filter f;
+	struct cg_loop lp;
 	int ret;
 
-	if (cg_filter_init(&f, o->common.rejects, o->common.line_buffered, err) < 0)
+	if (cg_loop_init(&lp, o->common.rejects, o->common.line_buffered, err) < 0)
 		cg_die_err(err);
-	f.process = decide;
-	f.ctx = w;
-	f.clock = &w->clock;
-	f.strict = o->common.strict;
+	lp.fn = decide;
+	lp.ctx = w;
+	lp.parse = 1;
+	lp.notify = CG_NOTIFIER_STDERR;
+	lp.clock = &w->clock;
+	lp.strict = o->common.strict;
 	if (o->max_line)
-		f.max_line = o->max_line;
+		lp.max_line = o->max_line;
 	if (!o->dry_run)
-		f.journal = &w->journal;
-	ret = cg_filter_run_files(&f, files, nfiles, err);
+		lp.journal = &w->journal;
+	ret = cg_loop_run_files(&lp, files, nfiles, err);
 	if (ret < 0) {
 		/* Print what was already made durable before giving up. */
 		struct cg_err ignored;
 
-		cg_out_close(&f.out, &ignored);
+		cg_out_close(&lp.out, &ignored);
 		return -1;
 	}
-	if (cg_filter_finish(&f, err) < 0)
+	if (cg_loop_finish(&lp, err) < 0 || cg_out_close(&lp.out, err) < 0)
 		return -1;
 	if (o->common.verbose)
 		fprintf(stderr, _("%s: %lu decided, %lu rejected\n"),
-			cg_progname(), f.accepted, f.rejected);
-	return cg_filter_status(&f);
+			cg_progname(), lp.emitted, lp.rejected);
+	return cg_loop_status(&lp);
 }
 
-/* The filter closes stdout itself; the other modes print with stdio. */
+/* The loop's stdout is closed by run_filter; the other modes print with
+ * stdio. */
 static int close_stdout(struct cg_err *err)
 {
 	struct cg_out out;

@@ -16,11 +16,11 @@
 #include "core/cmd.h"
 #include "store/config.h"
 #include "core/exitcode.h"
-#include "store/filter.h"
 #include "core/home.h"
 #include "core/i18n.h"
 #include "core/options.h"
 #include "store/journal.h"
+#include "store/loop.h"
 #include "rules/pass.h"
 #include "rules/passbook.h"
 #include "crypto/token.h"
@@ -421,17 +421,40 @@ static void release_world(struct world *w)
 		cg_home_release(&w->home);
 }
 
-/* ---- issue and revoke: through the filter ---- */
+/* ---- issue and revoke: through the loop ---- */
 
-static struct cg_filter *current_filter;
+/* A loop set up as every subcommand that reads records has it. */
+static int loop_init(struct world *w, struct cg_loop *lp, int line_buffered,
+		     struct cg_err *err)
+{
+	if (cg_loop_init(lp, w->o->common.rejects, line_buffered, err) < 0)
+		return -1;
+	lp->ctx = w;
+	lp->notify = CG_NOTIFIER_STDERR;
+	lp->clock = &w->clock;
+	lp->strict = w->o->common.strict;
+	return 0;
+}
 
-static json_t *issue_one(void *ctx, const json_t *rec, char *why, size_t whylen)
+/* The end of a loop: what is queued, the rejects file, stdout. */
+static int loop_finish(struct cg_loop *lp, int ret, struct cg_err *err)
+{
+	if (ret == 0)
+		ret = cg_loop_finish(lp, err);
+	if (ret == 0)
+		ret = cg_out_close(&lp->out, err);
+	return ret < 0 ? -1 : cg_loop_status(lp);
+}
+
+/* One person, household or vehicle record in, a pass out (printed, not
+ * journaled again, when it already existed). */
+static int issue_one(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		     char *why, size_t whylen, struct cg_err *err)
 {
 	struct world *w = ctx;
-	struct cg_err err = CG_ERR_INIT;
 	uint64_t seen = w->cases.seq;
-	int existing;
-	json_t *ev = cg_pass_issue(&w->ctx, rec, &w->issue, cg_clock_now(&w->clock),
+	int existing, ret;
+	json_t *ev = cg_pass_issue(&w->ctx, ln->rec, &w->issue, cg_clock_now(&w->clock),
 				   &existing, why, whylen);
 
 	/*
@@ -440,34 +463,39 @@ static json_t *issue_one(void *ctx, const json_t *rec, char *why, size_t whylen)
 	 * look at the journal again before saying no.
 	 */
 	if (!ev && w->have_home) {
-		if (cg_casebook_refresh(&w->cases, &w->home, &err) < 0)
-			cg_die_err(&err);
+		if (cg_casebook_refresh(&w->cases, &w->home, err) < 0)
+			return -1;
 		if (w->cases.seq != seen)
-			ev = cg_pass_issue(&w->ctx, rec, &w->issue, cg_clock_now(&w->clock),
+			ev = cg_pass_issue(&w->ctx, ln->rec, &w->issue, cg_clock_now(&w->clock),
 					   &existing, why, whylen);
 	}
-
-	if (ev && existing)
-		cg_filter_print_only(current_filter);
-	return ev;
+	if (!ev)
+		return 1;
+	ret = existing ? cg_loop_print(lp, ev, err) : cg_loop_emit(lp, ev, err);
+	json_decref(ev);
+	return ret;
 }
 
-static json_t *revoke_id(struct world *w, const char *id, char *why, size_t whylen)
+/* The revoke event of a pass id, or (*existing set) the revocation it
+ * already has; NULL with why when there is no such pass. */
+static json_t *revoke_id(struct world *w, const char *id, int *existing, char *why,
+			 size_t whylen)
 {
 	const json_t *ev = cg_passbook_get(w->ctx.passes, id);
 	char buf[CG_TIME_LEN];
 	json_t *out;
 
+	*existing = 0;
 	if (!ev) {
 		snprintf(why, whylen, _("unknown pass '%s'"), id);
 		return NULL;
 	}
 	if (json_object_get(ev, "revoked")) {
 		/* Revoking twice is harmless: say it was done already. */
-		out = json_pack("{s:s, s:O, s:b}", "pass_id", json_string_value(json_object_get(ev, "pass_id")),
-				"revoked", json_object_get(ev, "revoked"), "existing", 1);
-		cg_filter_print_only(current_filter);
-		return out;
+		*existing = 1;
+		return json_pack("{s:s, s:O, s:b}", "pass_id",
+				 json_string_value(json_object_get(ev, "pass_id")),
+				 "revoked", json_object_get(ev, "revoked"), "existing", 1);
 	}
 	cg_time_format(cg_clock_now(&w->clock), buf);
 	out = json_pack("{s:s, s:s, s:s, s:O, s:s}", "ts", buf, "compound", w->cfg.compound_code,
@@ -477,44 +505,45 @@ static json_t *revoke_id(struct world *w, const char *id, char *why, size_t whyl
 	return out;
 }
 
-/* Revoke the pass a text names: a pass id, or a token scanned from a card. */
-static json_t *revoke_text(struct world *w, const char *text, char *why, size_t whylen)
+/* Revoke the pass a text names: a pass id, or a token scanned from a card.
+ * 0 done, 1 refused (why), -1 with *err. */
+static int revoke_text(struct world *w, struct cg_loop *lp, const char *text,
+		       char *why, size_t whylen, struct cg_err *err)
 {
 	struct cg_token tok;
+	json_t *out;
+	int existing, ret;
 
 	if (cg_token_is_token(text)) {
 		if (cg_token_verify(&w->keys, text, &tok) == CG_TOKEN_MALFORMED) {
 			snprintf(why, whylen, _("not a pass id or token"));
-			return NULL;
+			return 1;
 		}
 		text = tok.pass_id;
 	}
-	return revoke_id(w, text, why, whylen);
+	if (!(out = revoke_id(w, text, &existing, why, whylen)))
+		return 1;
+	ret = existing ? cg_loop_print(lp, out, err) : cg_loop_emit(lp, out, err);
+	json_decref(out);
+	return ret;
 }
 
-static int run_filter(struct world *w, json_t *(*process)(void *, const json_t *, char *, size_t),
-		      char **files, int nfiles, struct cg_err *err)
+static int run_issue(struct world *w, char **files, int nfiles, struct cg_err *err)
 {
-	struct cg_filter f;
+	struct cg_loop lp;
 	int ret;
 
-	if (cg_filter_init(&f, w->o->common.rejects, w->o->common.line_buffered, err) < 0)
+	if (loop_init(w, &lp, w->o->common.line_buffered, err) < 0)
 		return -1;
-	current_filter = &f;
-	f.process = process;
-	f.ctx = w;
-	f.clock = &w->clock;
-	f.strict = w->o->common.strict;
+	lp.fn = issue_one;
+	lp.parse = 1;
 	if (!w->o->dry_run)
-		f.journal = &w->journal;
-	ret = cg_filter_run_files(&f, files, nfiles, err);
-	if (ret == 0)
-		ret = cg_filter_finish(&f, err);
-	if (ret < 0)
-		return -1;
-	if (w->o->common.verbose)
-		fprintf(stderr, _("%s: %lu done, %lu rejected\n"), cg_progname(), f.accepted, f.rejected);
-	return cg_filter_status(&f);
+		lp.journal = &w->journal;
+	ret = loop_finish(&lp, cg_loop_run_files(&lp, files, nfiles, err), err);
+	if (ret >= 0 && w->o->common.verbose)
+		fprintf(stderr, _("%s: %lu done, %lu rejected\n"), cg_progname(), lp.emitted,
+			lp.rejected);
+	return ret;
 }
 
 /* ---- verify: in batches, signatures checked on every core ---- */
@@ -558,9 +587,21 @@ static json_t *result(struct world *w, const struct vitem *it, const struct cg_p
 	return out;
 }
 
-static int verify_flush(struct world *w, struct cg_filter *f, struct vitem *items,
-			size_t n, struct cg_err *err)
+/* The lines verify holds back while their signatures wait for a batch. */
+struct verify_batch {
+	struct world *w;
+	struct vitem items[VERIFY_BATCH];
+	size_t n;
+};
+
+/* Check the signatures of the batch on every core, and print a result for
+ * each of its lines in their order. */
+static int verify_drain(void *ctx, struct cg_loop *lp, struct cg_err *err)
 {
+	struct verify_batch *vb = ctx;
+	struct world *w = vb->w;
+	struct vitem *items = vb->items;
+	size_t n = vb->n;
 	const char **texts = calloc(n ? n : 1, sizeof(*texts));
 	enum cg_token_status *st = calloc(n ? n : 1, sizeof(*st));
 	struct cg_token *toks = calloc(n ? n : 1, sizeof(*toks));
@@ -572,20 +613,23 @@ static int verify_flush(struct world *w, struct cg_filter *f, struct vitem *item
 	for (size_t i = 0; i < n; i++)
 		texts[i] = cg_token_is_token(items[i].text) ? items[i].text : "";
 	cg_pass_verify_many(&w->ctx, texts, n, st, toks, w->good_signatures);
-	for (size_t i = 0; i < n && ret == 0; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct cg_pass_check pc;
 		json_t *out;
 
-		if (*texts[i])
-			cg_pass_check_token(&w->ctx, st[i], &toks[i], now, &pc);
-		else
-			cg_pass_check(&w->ctx, items[i].text, now, &pc);
-		out = result(w, &items[i], &pc);
-		ret = cg_filter_emit(f, out, err);
-		json_decref(out);
+		if (ret == 0) {
+			if (*texts[i])
+				cg_pass_check_token(&w->ctx, st[i], &toks[i], now, &pc);
+			else
+				cg_pass_check(&w->ctx, items[i].text, now, &pc);
+			out = result(w, &items[i], &pc);
+			ret = cg_loop_emit(lp, out, err);
+			json_decref(out);
+		}
 		json_decref(items[i].rec);
 		free(items[i].text);
 	}
+	vb->n = 0;
 	free(texts);
 	free(st);
 	free(toks);
@@ -614,90 +658,81 @@ static const char *presented(const json_t *rec, char *why, size_t whylen)
 	return NULL;
 }
 
-/* One input line: a token or id alone, or a record presenting one. */
-static int verify_line(struct cg_filter *f, struct cg_jsonl_reader *in, char *line,
-		       size_t len, struct vitem *it)
+/*
+ * One input line of verify or revoke: a token or id alone, or a record
+ * presenting one.  0 with *it filled (the text a copy), or 1 with why.
+ */
+static int presented_line(const struct cg_loop_line *ln, struct vitem *it, char *why,
+			  size_t whylen)
 {
-	const char *text;
-	char why[512];
+	const char *line = ln->text, *text;
+	size_t len = ln->len;
 
 	while (*line == ' ' || *line == '\t')
 		line++, len--;
 	/* A token may end in a space (base45 has one); an id typed by hand
 	 * may carry stray ones. */
 	while (!cg_token_is_token(line) && len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-		line[--len] = '\0';
+		len--;
 	if (*line != '{') {
 		it->rec = NULL;
-		it->text = strdup(line);
+		it->text = strndup(line, len);
+		if (!it->text)
+			abort();
 		return 0;
 	}
-	it->rec = cg_jsonl_parse(line, len, why, sizeof(why));
-	if (it->rec && !(text = presented(it->rec, why, sizeof(why)))) {
+	it->rec = cg_jsonl_parse(line, len, why, whylen);
+	if (it->rec && !(text = presented(it->rec, why, whylen))) {
 		json_decref(it->rec);
 		it->rec = NULL;
 	}
-	if (!it->rec) {
-		cg_filter_reject(f, in, line, len, why);
-		return -1;
-	}
+	if (!it->rec)
+		return 1;
 	it->text = strdup(text);
+	if (!it->text)
+		abort();
 	return 0;
 }
 
-static int verify_stream(struct world *w, struct cg_filter *f, struct cg_jsonl_reader *in,
-			 struct cg_err *err)
+static int verify_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		       char *why, size_t whylen, struct cg_err *err)
 {
-	struct vitem *items = calloc(VERIFY_BATCH, sizeof(*items));
-	size_t n = 0;
-	char *line;
-	size_t len;
-	int st, ret = 0;
+	struct verify_batch *vb = ctx;
 
-	while (ret == 0 && !f->stopped && (st = cg_jsonl_next(in, &line, &len, err)) != CG_JSONL_EOF) {
-		if (st < 0) {
-			ret = -1;
-			break;
-		}
-		if (st == CG_JSONL_TOO_LONG)
-			cg_filter_reject(f, in, NULL, 0, _("line too long"));
-		else if (verify_line(f, in, line, len, &items[n]) == 0)
-			n++;
-		if (n == VERIFY_BATCH || (n && cg_jsonl_would_block(in))) {
-			ret = verify_flush(w, f, items, n, err);
-			n = 0;
-			if (ret == 0)
-				ret = cg_out_flush(&f->out, err);
-		}
-	}
-	if (ret == 0)
-		ret = verify_flush(w, f, items, n, err);
-	free(items);
-	return ret;
+	if (presented_line(ln, &vb->items[vb->n], why, whylen))
+		return 1;
+	if (++vb->n == VERIFY_BATCH)
+		return verify_drain(vb, lp, err);
+	return 0;
 }
 
 static int run_verify(struct world *w, char **files, int nfiles, struct cg_err *err)
 {
-	struct cg_jsonl_reader in;
-	struct cg_filter f;
-	int ret = 0;
+	struct verify_batch *vb = calloc(1, sizeof(*vb));
+	struct cg_loop lp;
+	int ret;
 
-	if (cg_filter_init(&f, w->o->common.rejects, w->o->common.line_buffered, err) < 0)
+	if (!vb)
+		abort();
+	vb->w = w;
+	if (loop_init(w, &lp, w->o->common.line_buffered, err) < 0) {
+		free(vb);
 		return -1;
-	f.strict = w->o->common.strict;
-	f.clock = &w->clock;
-	for (int i = 0; ret == 0 && !f.stopped && i < (nfiles ? nfiles : 1); i++) {
-		if (!nfiles || !strcmp(files[i], "-"))
-			cg_jsonl_reader_init_fd(&in, STDIN_FILENO, "stdin", 0);
-		else if (cg_jsonl_reader_open(&in, AT_FDCWD, files[i], files[i], 0, err) < 0)
-			return -1;
-		in.overflow = NULL;
-		ret = verify_stream(w, &f, &in, err);
-		cg_jsonl_reader_release(&in);
 	}
-	if (ret == 0)
-		ret = cg_filter_finish(&f, err);
-	return ret < 0 ? -1 : cg_filter_status(&f);
+	lp.fn = verify_take;
+	lp.drain = verify_drain;
+	lp.ctx = vb;
+	lp.too_long = _("line too long");
+	ret = cg_loop_run_files(&lp, files, nfiles, err);
+	if (ret < 0) {
+		/* Release what an error left held back. */
+		for (size_t i = 0; i < vb->n; i++) {
+			json_decref(vb->items[i].rec);
+			free(vb->items[i].text);
+		}
+	}
+	free(vb);
+	return loop_finish(&lp, ret, err);
 }
 
 /* ---- revoke ---- */
@@ -706,74 +741,45 @@ static int run_verify(struct world *w, char **files, int nfiles, struct cg_err *
  * Revoke takes pass ids or tokens as arguments, or on standard input as
  * bare lines or records (as verify reads them).
  */
-static int revoke_one(struct world *w, struct cg_filter *f, const char *text,
-		      struct cg_jsonl_reader *in, char *line, size_t len,
-		      struct cg_err *err)
+static int revoke_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		       char *why, size_t whylen, struct cg_err *err)
 {
-	char why[256];
-	json_t *out;
+	struct vitem it;
 	int ret;
 
-	f->print_only = 0;
-	out = revoke_text(w, text, why, sizeof(why));
-	if (!out) {
-		if (in)
-			cg_filter_reject(f, in, line, len, why);
-		else
-			cg_error("%s", why), f->rejected++;
-		return 0;
-	}
-	ret = f->print_only ? cg_filter_print(f, out, err) : cg_filter_emit(f, out, err);
-	json_decref(out);
-	return ret;
-}
-
-static int revoke_stream(struct world *w, struct cg_filter *f, struct cg_err *err)
-{
-	struct cg_jsonl_reader in;
-	struct vitem it;
-	char *line;
-	size_t len;
-	int st, ret = 0;
-
-	cg_jsonl_reader_init_fd(&in, STDIN_FILENO, "stdin", 0);
-	while (ret == 0 && !f->stopped && (st = cg_jsonl_next(&in, &line, &len, err)) != CG_JSONL_EOF) {
-		if (st < 0) {
-			ret = -1;
-		} else if (st == CG_JSONL_TOO_LONG) {
-			cg_filter_reject(f, &in, NULL, 0, _("line too long"));
-		} else if (verify_line(f, &in, line, len, &it) == 0) {
-			ret = revoke_one(w, f, it.text, &in, line, len, err);
-			json_decref(it.rec);
-			free(it.text);
-		}
-	}
-	cg_jsonl_reader_release(&in);
+	if (presented_line(ln, &it, why, whylen))
+		return 1;
+	ret = revoke_text(ctx, lp, it.text, why, whylen, err);
+	json_decref(it.rec);
+	free(it.text);
 	return ret;
 }
 
 static int run_revoke(struct world *w, char **args, int nargs, struct cg_err *err)
 {
-	struct cg_filter f;
+	char why[CG_LOOP_WHY_MAX];
+	struct cg_loop lp;
 	int ret = 0;
 
-	if (cg_filter_init(&f, w->o->common.rejects, w->o->common.line_buffered, err) < 0)
+	if (loop_init(w, &lp, w->o->common.line_buffered, err) < 0)
 		return -1;
-	current_filter = &f;
-	f.clock = &w->clock;
-	f.strict = w->o->common.strict;
+	lp.fn = revoke_take;
+	lp.too_long = _("line too long");
 	if (!w->o->dry_run)
-		f.journal = &w->journal;
-	if (nargs)
-		for (int i = 0; i < nargs && ret == 0; i++)
-			ret = revoke_one(w, &f, args[i], NULL, NULL, 0, err);
-	else
-		ret = revoke_stream(w, &f, err);
-	if (ret == 0)
-		ret = cg_filter_finish(&f, err);
-	if (ret == 0 && w->o->common.verbose)
-		fprintf(stderr, _("%s: %lu done, %lu rejected\n"), cg_progname(), f.accepted, f.rejected);
-	return ret < 0 ? -1 : cg_filter_status(&f);
+		lp.journal = &w->journal;
+	if (nargs) {
+		for (int i = 0; i < nargs && ret >= 0; i++)
+			if ((ret = revoke_text(w, &lp, args[i], why, sizeof(why), err)) > 0)
+				cg_loop_refuse(&lp, why);
+		ret = ret < 0 ? -1 : 0;
+	} else {
+		ret = cg_loop_run_files(&lp, NULL, 0, err);
+	}
+	ret = loop_finish(&lp, ret, err);
+	if (ret >= 0 && w->o->common.verbose)
+		fprintf(stderr, _("%s: %lu done, %lu rejected\n"), cg_progname(), lp.emitted,
+			lp.rejected);
+	return ret;
 }
 
 /* ---- list, revocations, key: from the fold ---- */
@@ -793,9 +799,12 @@ static int wanted(const struct world *w, const json_t *ev, cg_time_t now)
 	return !w->household[0] || (hh && !strcmp(hh, w->household));
 }
 
+/* A pass or key printed from the fold: what its journal line holds. */
+#define RECORD_MAX CG_JOURNAL_MAX_LINE
+
 static int print_json(struct cg_out *out, json_t *j, struct cg_err *err)
 {
-	struct cg_buf line = CG_BUF_INIT(SIZE_MAX);
+	struct cg_buf line = CG_BUF_INIT(RECORD_MAX);
 	int ret = cg_jsonl_dump(j, &line) < 0 ? -1 : cg_out_line(out, line.buf, line.len, err);
 
 	cg_buf_release(&line);
@@ -856,45 +865,51 @@ static int run_key(struct world *w, char **args, int nargs, struct cg_err *err)
 
 /* ---- print ---- */
 
-static json_t *pass_record(void *ctx, const json_t *rec, char *why, size_t whylen)
+static int pass_record(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		       char *why, size_t whylen, struct cg_err *err)
 {
 	(void)ctx;
-	if (!json_is_string(json_object_get(rec, "token")) ||
-	    !json_is_string(json_object_get(rec, "pass_id"))) {
+	if (!json_is_string(json_object_get(ln->rec, "token")) ||
+	    !json_is_string(json_object_get(ln->rec, "pass_id"))) {
 		snprintf(why, whylen, _("not a pass record (no pass_id or token)"));
-		return NULL;
+		return 1;
 	}
-	return json_incref((json_t *)rec);
+	return cg_loop_emit(lp, ln->rec, err);
 }
+
+/* A sheet of cards for every pass given: a card is some 10 KiB of SVG,
+ * so 1 GiB is a hundred thousand passes. */
+#define PAGE_MAX ((size_t)1 << 30)
 
 static int run_print(struct world *w, char **files, int nfiles, struct cg_err *err)
 {
 	const char *format = w->o->format ? w->o->format : "html";
-	struct cg_buf page = CG_BUF_INIT(SIZE_MAX);
+	struct cg_buf page = CG_BUF_INIT(PAGE_MAX);
 	json_t *passes = json_array();
-	struct cg_filter f;
+	struct cg_loop lp;
 	int ret;
 
-	if (cg_filter_init(&f, w->o->common.rejects, 0, err) < 0)
+	if (loop_init(w, &lp, 0, err) < 0)
 		return -1;
-	f.process = pass_record;
-	f.collect = passes;
-	f.strict = w->o->common.strict;
-	ret = cg_filter_run_files(&f, files, nfiles, err);
+	lp.fn = pass_record;
+	lp.parse = 1;
+	lp.collect = passes;
+	ret = cg_loop_run_files(&lp, files, nfiles, err);
 	if (ret == 0) {
 		ret = !strcmp(format, "svg") ? cg_cards_svg(&w->cfg, passes, &page) :
 		      !strcmp(format, "txt") ? cg_cards_txt(&w->cfg, passes, &page) :
 					       cg_cards_html(&w->cfg, passes, &page);
-		if (ret < 0)
+		if (ret < 0 && errno == E2BIG)
+			cg_err_set(err, CG_EXIT_SYSTEM, _("cannot print more than %zu bytes of cards"),
+				   PAGE_MAX);
+		else if (ret < 0)
 			cg_err_set(err, CG_EXIT_SYSTEM, _("a token does not fit a QR code"));
 		else if (page.len)
-			ret = cg_out_line(&f.out, page.buf, page.len, err);
+			ret = cg_out_line(&lp.out, page.buf, page.len, err);
 	}
-	if (ret == 0)
-		ret = cg_filter_finish(&f, err);
 	cg_buf_release(&page);
 	json_decref(passes);
-	return ret < 0 ? -1 : cg_filter_status(&f);
+	return loop_finish(&lp, ret, err);
 }
 
 int main(int argc, char **argv)
@@ -916,7 +931,7 @@ int main(int argc, char **argv)
 	load_world(&w, &err);
 
 	if (!strcmp(o.sub, "issue"))
-		status = run_filter(&w, issue_one, args, nargs, &err);
+		status = run_issue(&w, args, nargs, &err);
 	else if (!strcmp(o.sub, "verify"))
 		status = run_verify(&w, args, nargs, &err);
 	else if (!strcmp(o.sub, "revoke"))

@@ -12,11 +12,11 @@
 #include "core/cmd.h"
 #include "store/config.h"
 #include "core/exitcode.h"
-#include "store/filter.h"
 #include "core/home.h"
 #include "core/i18n.h"
 #include "core/options.h"
 #include "store/journal.h"
+#include "store/loop.h"
 #include "rules/quarantine.h"
 #include "rules/validate.h"
 
@@ -361,7 +361,7 @@ struct world {
 	struct cg_casebook cases;
 	struct cg_clock clock;
 	struct cg_journal journal;
-	struct cg_filter filter;
+	struct cg_loop loop;
 	struct cg_quarantine q;
 	int lockfd;
 	int journaling;
@@ -384,19 +384,21 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 		cg_die_err(err);
 	/* What a run checks its records against must stay true until its
 	 * events are journaled: writers take turns, and read after the lock. */
-	if (w->journaling && (w->lockfd = cg_quarantine_lock(&w->home, err)) < 0)
+	if (w->journaling &&
+	    (w->lockfd = cg_quarantine_lock(&w->home, &CG_NOTIFIER_STDERR, err)) < 0)
 		cg_die_err(err);
 	if (cg_casebook_load(&w->cases, &w->home, err) < 0)
 		cg_die_err(err);
 	if (w->journaling && cg_journal_open(&w->journal, &w->home, "quarantine", err) < 0)
 		cg_die_err(err);
-	if (cg_filter_init(&w->filter, o->common.rejects, o->common.line_buffered, err) < 0)
+	if (cg_loop_init(&w->loop, o->common.rejects, o->common.line_buffered, err) < 0)
 		cg_die_err(err);
-	w->filter.clock = &w->clock;
-	w->filter.strict = o->common.strict;
+	w->loop.notify = CG_NOTIFIER_STDERR;
+	w->loop.clock = &w->clock;
+	w->loop.strict = o->common.strict;
 	if (w->journaling)
-		w->filter.journal = &w->journal;
-	cg_quarantine_init(&w->q, &w->cfg, &w->cases, &w->filter, cg_clock_now(&w->clock));
+		w->loop.journal = &w->journal;
+	cg_quarantine_init(&w->q, &w->cfg, &w->cases, cg_clock_now(&w->clock));
 	w->q.reason = o->reason;
 	w->q.days = o->days;
 	w->q.add_days = o->add_days;
@@ -435,13 +437,17 @@ static int32_t the_day(const struct world *w, const struct opts *o)
 	return day;
 }
 
+/* A case with its whole history: hundreds of events of a few hundred
+ * bytes each; room for records that carry large fields of their own. */
+#define SHOW_MAX (64 * 1024 * 1024)
+
 static int show(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	int status = CG_EXIT_OK;
 
 	for (int i = 0; i < o->noperands; i++) {
 		struct cg_case *c = cg_casebook_find(&w->cases, o->operands[i]);
-		struct cg_buf line = CG_BUF_INIT(SIZE_MAX);
+		struct cg_buf line = CG_BUF_INIT(SHOW_MAX);
 		json_t *rec;
 		int ret;
 
@@ -454,7 +460,7 @@ static int show(struct world *w, const struct opts *o, struct cg_err *err)
 		ret = cg_jsonl_dump(rec, &line);
 		json_decref(rec);
 		if (ret == 0)
-			ret = cg_out_line(&w->filter.out, line.buf, line.len, err);
+			ret = cg_out_line(&w->loop.out, line.buf, line.len, err);
 		else
 			ret = cg_err_set(err, CG_EXIT_SYSTEM, _("cannot write a record"));
 		cg_buf_release(&line);
@@ -471,28 +477,32 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 	long n;
 
 	if (o->sub->fn) {
-		if (cg_quarantine_run(&w->q, o->sub->fn, o->operands, o->noperands, err) < 0)
+		w->q.rule = o->sub->fn;
+		w->loop.fn = cg_quarantine_take;
+		w->loop.ctx = &w->q;
+		w->loop.parse = 1;
+		if (cg_loop_run_files(&w->loop, o->operands, o->noperands, err) < 0)
 			return -1;
 		if (o->common.verbose && !strcmp(name, "open"))
 			fprintf(stderr, _("%s: %lu accepted (%lu already open), %lu rejected\n"),
-				cg_progname(), w->q.accepted, w->q.existing, w->filter.rejected);
+				cg_progname(), w->loop.taken, w->q.existing, w->loop.rejected);
 		else if (o->common.verbose && !strcmp(name, "check"))
 			fprintf(stderr, _("%s: %lu accepted (%lu alerts), %lu rejected\n"),
-				cg_progname(), w->q.accepted, w->q.alerts, w->filter.rejected);
+				cg_progname(), w->loop.taken, w->q.alerts, w->loop.rejected);
 		else if (o->common.verbose)
 			fprintf(stderr, _("%s: %lu accepted, %lu rejected\n"),
-				cg_progname(), w->q.accepted, w->filter.rejected);
-		return cg_filter_status(&w->filter);
+				cg_progname(), w->loop.taken, w->loop.rejected);
+		return cg_loop_status(&w->loop);
 	}
 	if (!strcmp(name, "show"))
 		return show(w, o, err);
 	if (!strcmp(name, "due")) {
-		if ((n = cg_quarantine_due(&w->q, the_day(w, o), err)) < 0)
+		if ((n = cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err)) < 0)
 			return -1;
 		if (o->common.verbose)
 			fprintf(stderr, _("%s: %ld cases under observation\n"), cg_progname(), n);
 	} else if (!strcmp(name, "release")) {
-		if ((n = cg_quarantine_release(&w->q, the_day(w, o), o->explain, err)) < 0)
+		if ((n = cg_quarantine_release(&w->q, the_day(w, o), o->explain, &w->loop, err)) < 0)
 			return -1;
 		if (o->common.verbose)
 			fprintf(stderr, o->explain ? _("%s: %ld cases not releasable\n") :
@@ -501,7 +511,7 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		sel.status = o->status;
 		sel.officer = o->officer;
 		sel.household = o->has_household ? o->household : NULL;
-		if ((n = cg_quarantine_list(&w->q, &sel, err)) < 0)
+		if ((n = cg_quarantine_list(&w->q, &sel, &w->loop, err)) < 0)
 			return -1;
 		if (o->common.verbose)
 			fprintf(stderr, _("%s: %ld cases\n"), cg_progname(), n);
@@ -522,13 +532,13 @@ int main(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	load_world(&w, &o, &err);
 	status = run(&w, &o, &err);
-	if (status >= 0 && cg_filter_finish(&w.filter, &err) < 0)
+	if (status >= 0 && (cg_loop_finish(&w.loop, &err) < 0 || cg_out_close(&w.loop.out, &err) < 0))
 		status = -1;
 	if (status < 0) {
 		/* Print what was already made durable before giving up. */
 		struct cg_err ignored;
 
-		cg_out_close(&w.filter.out, &ignored);
+		cg_out_close(&w.loop.out, &ignored);
 		cg_die_err(&err);
 	}
 	release_world(&w);

@@ -271,28 +271,15 @@ static int status_of(const json_t *rep, const struct opts *o, int status)
 	return status;
 }
 
-static FILE *open_rejects(const char *path, struct cg_err *err)
+/* The reader of every input, with the options of every command that
+ * reads records. */
+static void reader_init(struct cg_report_reader *rd, struct cg_report *r,
+			const struct opts *o, struct cg_err *err)
 {
-	int fd;
-	FILE *fp;
-
-	if (!path)
-		return NULL;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0 || !(fp = fdopen(fd, "a"))) {
-		if (fd >= 0)
-			close(fd);
-		cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"), path);
+	if (cg_report_reader_init(rd, r, o->common.rejects, err) < 0)
 		cg_die_err(err);
-	}
-	return fp;
-}
-
-static int close_rejects(FILE *fp, const char *path, struct cg_err *err)
-{
-	if (fp && (fflush(fp) == EOF || ferror(fp) || fclose(fp) == EOF))
-		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write '%s'"), path);
-	return 0;
+	rd->loop.strict = o->common.strict;
+	rd->notify = CG_NOTIFIER_STDERR;
 }
 
 static const char *generator(void)
@@ -321,20 +308,19 @@ static int run_merge(const struct opts *o, cg_time_t now, char **files, int nfil
 {
 	struct cg_merge *m = cg_merge_new(!o->no_mask);
 	struct cg_report_reader rd;
+	struct cg_err ignored;
 	char *dash[] = { (char *)"-" };
 	json_t *rep;
 	int status;
 
 	if (!m)
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
-	cg_report_reader_init(&rd, NULL);
-	rd.rejects = open_rejects(o->common.rejects, err);
-	rd.strict = o->common.strict;
+	reader_init(&rd, NULL, o, err);
 	if (!nfiles) {
 		files = dash;
 		nfiles = 1;
 	}
-	for (int i = 0; i < nfiles && !rd.stopped; i++) {
+	for (int i = 0; i < nfiles && !rd.loop.stopped; i++) {
 		struct cg_jsonl_reader in;
 		int ret;
 
@@ -349,16 +335,15 @@ static int run_merge(const struct opts *o, cg_time_t now, char **files, int nfil
 		if (ret < 0)
 			goto fail;
 	}
-	if (close_rejects(rd.rejects, o->common.rejects, err) < 0)
+	if (cg_report_reader_finish(&rd, err) < 0)
 		goto fail;
-	rd.rejects = NULL;
-	if (rd.stopped) {
+	if (rd.loop.stopped) {
 		cg_merge_free(m);
 		return CG_EXIT_REJECTED;
 	}
 	rep = cg_merge_finish(m, now, generator());
 	cg_merge_free(m);
-	status = rd.rejected ? CG_EXIT_REJECTED : CG_EXIT_OK;
+	status = cg_loop_status(&rd.loop);
 	if (write_report(rep, o, err) < 0) {
 		json_decref(rep);
 		return -1;
@@ -367,12 +352,11 @@ static int run_merge(const struct opts *o, cg_time_t now, char **files, int nfil
 	if (o->common.verbose)
 		fprintf(stderr, _("%s: %lu reports merged, %lu rejected\n"), cg_progname(),
 			(unsigned long)json_integer_value(json_object_get(json_object_get(rep, "compound"), "count")),
-			rd.rejected);
+			rd.loop.rejected);
 	json_decref(rep);
 	return status;
 fail:
-	if (rd.rejects)
-		fclose(rd.rejects);
+	cg_report_reader_finish(&rd, &ignored);
 	cg_merge_free(m);
 	return -1;
 }
@@ -384,6 +368,7 @@ static int run_report(const struct opts *o, cg_time_t now, char **files, int nfi
 {
 	struct cg_report_opts ro = { 0 };
 	struct cg_report_reader rd;
+	struct cg_err ignored;
 	struct cg_report_counts counts;
 	struct cg_home home;
 	struct cg_config cfg;
@@ -414,33 +399,27 @@ static int run_report(const struct opts *o, cg_time_t now, char **files, int nfi
 	}
 	if (!(r = cg_report_new(&ro)))
 		cg_die(CG_EXIT_SYSTEM, "%s", _("out of memory"));
-	cg_report_reader_init(&rd, r);
-	rd.rejects = open_rejects(o->common.rejects, err);
-	rd.strict = o->common.strict;
+	reader_init(&rd, r, o, err);
 	rd.progress = !o->common.quiet && isatty(STDERR_FILENO);
 
-	for (int i = 0; i < nfiles && !rd.stopped; i++)
+	for (int i = 0; i < nfiles && !rd.loop.stopped; i++)
 		if (cg_report_read_file(&rd, files[i], err) < 0)
 			goto fail;
 	if (!nfiles) {
-		for (int32_t d = ro.since; d <= ro.until && !rd.stopped; d++) {
+		for (int32_t d = ro.since; d <= ro.until && !rd.loop.stopped; d++) {
 			char day[CG_DATE_LEN];
 
 			cg_day_format(d, day);
 			if (cg_report_read_journal(&rd, &home, "checkin", day, err) < 0)
 				goto fail;
 		}
-		if (!rd.stopped && (cg_report_read_journal(&rd, &home, "pass", NULL, err) < 0 ||
+		if (!rd.loop.stopped && (cg_report_read_journal(&rd, &home, "pass", NULL, err) < 0 ||
 				    cg_report_read_journal(&rd, &home, "quarantine", NULL, err) < 0))
 			goto fail;
 	}
-	cg_report_reader_done(&rd);
-	if (close_rejects(rd.rejects, o->common.rejects, err) < 0) {
-		rd.rejects = NULL;
+	if (cg_report_reader_finish(&rd, err) < 0)
 		goto fail;
-	}
-	rd.rejects = NULL;
-	if (rd.stopped) {
+	if (rd.loop.stopped) {
 		cg_report_free(r);
 		cg_config_release(&cfg);
 		cg_home_release(&home);
@@ -449,8 +428,7 @@ static int run_report(const struct opts *o, cg_time_t now, char **files, int nfi
 	cg_report_counts(r, &counts);
 	rep = cg_report_finish(r, generator());
 	cg_report_free(r);
-	if (rd.rejected)
-		status = CG_EXIT_REJECTED;
+	status = cg_loop_status(&rd.loop);
 	if (rd.damaged)
 		status = worse(status, CG_EXIT_DAMAGED);
 	if (write_report(rep, o, err) < 0) {
@@ -474,9 +452,7 @@ static int run_report(const struct opts *o, cg_time_t now, char **files, int nfi
 	cg_home_release(&home);
 	return status;
 fail:
-	cg_report_reader_done(&rd);
-	if (rd.rejects)
-		fclose(rd.rejects);
+	cg_report_reader_finish(&rd, &ignored);
 	cg_report_free(r);
 	cg_config_release(&cfg);
 	cg_home_release(&home);

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
 
 #include "core/cmd.h"
 #include "store/config.h"
@@ -349,6 +348,8 @@ static void setup_sync(struct cg_sync *s, const struct opts *o)
 	s->http_opts.pin = o->pin;
 	s->http_opts.insecure = o->insecure;
 	s->http_opts.verbose = o->common.verbose;
+	s->http_opts.trace = CG_NOTIFIER_STDERR;
+	s->notify = CG_NOTIFIER_STDERR;
 	if (o->insecure)
 		cg_warning(_("--insecure: the server's certificate is not checked"));
 }
@@ -544,8 +545,6 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	cg_set_quiet(o.common.quiet);
 	cmd = o.sub;
-	if (sodium_init() < 0)
-		cg_die(CG_EXIT_SYSTEM, "%s", _("cannot initialise libsodium"));
 	cg_sync_init(&s);
 	if (cg_clock_init(&s.clock, o.common.now, &err) < 0) {
 		cg_error("%s", err.msg);

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "core/cmd.h"
 #include "core/error.h"
 #include "core/exitcode.h"
@@ -30,6 +32,10 @@ void cg_cmd_setup(const char *progname)
 	cg_i18n_init();
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
+	/* Pass tokens, the sync's jitter and journal keys use libsodium,
+	 * some of it from threads: initialise it once, before any. */
+	if (sodium_init() < 0)
+		cg_die(CG_EXIT_SYSTEM, "%s", _("cannot initialise libsodium"));
 }
 
 void cg_usage_hint(void)

@@ -6,8 +6,9 @@
 /*
  * What every command's main does first: program name for messages, locale
  * and message catalog, umask 077 so every file created is private, SIGPIPE
- * ignored (EPIPE is handled at the write), and descriptors 0-2 open so a
- * file opened later never lands on one of them.
+ * ignored (EPIPE is handled at the write), descriptors 0-2 open so a file
+ * opened later never lands on one of them, and libsodium initialised (it
+ * exits 3 when libsodium cannot be).
  */
 void cg_cmd_setup(const char *progname);
 

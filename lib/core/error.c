@@ -99,5 +99,51 @@ void cg_warning(const char *fmt, ...)
 
 void cg_die_err(const struct cg_err *err)
 {
+	if (err->status == CG_EXIT_PIPE)
+		exit(CG_EXIT_OK);
 	cg_die(err->status ? err->status : CG_EXIT_SYSTEM, "%s", err->msg);
+}
+
+void cg_notify(const struct cg_notifier *n, enum cg_msg_kind kind, const char *fmt, ...)
+{
+	char small[1024], *msg = small;
+	va_list ap;
+	int len;
+
+	if (!n || !n->fn)
+		return;
+	va_start(ap, fmt);
+	len = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	/* A trace line can be a long header: said whole, not cut. */
+	if (len >= (int)sizeof(small) && (msg = malloc((size_t)len + 1))) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)len + 1, fmt, ap);
+		va_end(ap);
+	}
+	n->fn(n->ctx, kind, msg ? msg : small);
+	if (msg != small)
+		free(msg);
+}
+
+void cg_notify_stderr(void *ctx, enum cg_msg_kind kind, const char *msg)
+{
+	(void)ctx;
+	switch (kind) {
+	case CG_MSG_ERROR:
+		cg_error("%s", msg);
+		break;
+	case CG_MSG_WARNING:
+		cg_warning("%s", msg);
+		break;
+	case CG_MSG_TRACE:
+		fputs(msg, stderr);
+		break;
+	case CG_MSG_PROGRESS:
+		/* Back to the start of the line and clear it. */
+		fputs("\r\033[K", stderr);
+		fputs(msg, stderr);
+		fflush(stderr);
+		break;
+	}
 }

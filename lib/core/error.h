@@ -43,7 +43,41 @@ void cg_set_quiet(int quiet);
 /* "cg-NAME: warning: message" on stderr. */
 void cg_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Print err->msg with the program prefix and exit with err->status. */
+/*
+ * Print err->msg with the program prefix and exit with err->status; when
+ * the status is CG_EXIT_PIPE (the reader of standard output went away),
+ * exit 0 without a word, as a filter in a pipeline should.
+ */
 void cg_die_err(const struct cg_err *err) __attribute__((noreturn));
+
+/*
+ * What a library function has to say besides its result, handed to its
+ * caller instead of printed: a rejected line, a warning, a retry, a trace
+ * line, a progress line.  main passes cg_notify_stderr, the one place that
+ * prints them; a test passes a function of its own; a NULL fn says
+ * nothing.
+ */
+enum cg_msg_kind {
+	CG_MSG_ERROR,		/* "PROG: msg" */
+	CG_MSG_WARNING,		/* "PROG: warning: msg", not under -q */
+	CG_MSG_TRACE,		/* msg as it is, its newline included: what
+				 * -v asked for */
+	CG_MSG_PROGRESS		/* msg on a line that the next one replaces;
+				 * "" clears it */
+};
+
+struct cg_notifier {
+	void (*fn)(void *ctx, enum cg_msg_kind kind, const char *msg);
+	void *ctx;
+};
+
+/* Format a message and hand it to n (n or n->fn may be NULL). */
+void cg_notify(const struct cg_notifier *n, enum cg_msg_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* main's notifier function: prints each kind as its comment above says. */
+void cg_notify_stderr(void *ctx, enum cg_msg_kind kind, const char *msg);
+
+#define CG_NOTIFIER_STDERR ((struct cg_notifier){ cg_notify_stderr, NULL })
 
 #endif

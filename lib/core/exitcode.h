@@ -15,4 +15,11 @@ enum cg_exit {
 	CG_EXIT_DAMAGED = 6	/* a journal is damaged before its tail */
 };
 
+/*
+ * Not an exit status but a struct cg_err status: standard output's reader
+ * went away (EPIPE).  Library functions return it like any error;
+ * cg_die_err() turns it into a quiet exit 0.
+ */
+#define CG_EXIT_PIPE 256
+
 #endif

@@ -18,6 +18,11 @@
 #define MAX_PAYLOAD (FIXED_PART + 3 * CG_TOKEN_FIELD)
 #define MAX_TOKEN (sizeof(CG_TOKEN_PREFIX) + (MAX_PAYLOAD + crypto_sign_BYTES) * 3 / 2 + 3)
 
+/* keys/current names a key id (8 hex digits and a newline). */
+#define CURRENT_FILE_MAX 64
+/* keys/pass-ID.json: a key pair in hex and its dates, well under 1 KiB. */
+#define KEY_FILE_MAX (64 * 1024)
+
 void cg_keyring_init(struct cg_keyring *kr)
 {
 	kr->keys = NULL;
@@ -136,7 +141,7 @@ static int read_current(int dirfd, char id[CG_KEY_ID_LEN], struct cg_err *err)
 {
 	char *text = NULL;
 	size_t len;
-	int st = cg_read_file(dirfd, "current", 64, &text, &len, "keys/current", err);
+	int st = cg_read_file(dirfd, "current", CURRENT_FILE_MAX, &text, &len, "keys/current", err);
 
 	if (st < 0)
 		return st;
@@ -171,7 +176,7 @@ static int load_dir(struct cg_keyring *kr, int dirfd, struct cg_err *err)
 		if (strncmp(de->d_name, "pass-", 5) || !strstr(de->d_name, ".json"))
 			continue;
 		snprintf(label, sizeof(label), "keys/%s", de->d_name);
-		if (cg_read_file(dirfd, de->d_name, 64 * 1024, &text, &len, label, err) < 0) {
+		if (cg_read_file(dirfd, de->d_name, KEY_FILE_MAX, &text, &len, label, err) < 0) {
 			ret = -1;
 			break;
 		}

@@ -343,10 +343,8 @@ void cg_out_init(struct cg_out *o, FILE *fp, int line_buffered)
 
 static int out_failed(struct cg_out *o, struct cg_err *err)
 {
-	if (errno == EPIPE)
-		exit(CG_EXIT_OK);
 	(void)o;
-	return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+	return cg_err_errno(err, errno == EPIPE ? CG_EXIT_PIPE : CG_EXIT_SYSTEM, errno,
 			    _("cannot write to standard output"));
 }
 

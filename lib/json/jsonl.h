@@ -93,7 +93,8 @@ int cg_jsonl_dump(const json_t *obj, struct cg_buf *out);
 #define CG_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
 /*
- * stdout for records: write errors are detected, EPIPE exits quietly.
+ * stdout for records: write errors are detected; EPIPE is an error with
+ * the status CG_EXIT_PIPE, which main turns into a quiet exit.
  */
 struct cg_out {
 	FILE *fp;
@@ -101,8 +102,8 @@ struct cg_out {
 };
 
 void cg_out_init(struct cg_out *o, FILE *fp, int line_buffered);
-/* Write one line (with its newline); flush when line buffered.  On EPIPE
- * exits 0 at once, on any other error returns -1 with *err. */
+/* Write one line (with its newline); flush when line buffered.  -1 with
+ * *err on a write error (CG_EXIT_PIPE for EPIPE). */
 int cg_out_line(struct cg_out *o, const char *line, size_t len, struct cg_err *err);
 /* Flush what is buffered; -1 with *err on a write error. */
 int cg_out_flush(struct cg_out *o, struct cg_err *err);

@@ -9,6 +9,13 @@
 #include "core/i18n.h"
 #include "json/jsonparse.h"
 
+/*
+ * The scratch buffer holds one string unescaped, which is never longer
+ * than its escaped text ("\\u00e9" is 6 bytes for 2), so never longer
+ * than the text parsed.
+ */
+#define UNESCAPED_MAX(len) (len)
+
 struct parser {
 	const char *s, *p, *end;
 	int depth, max_depth;
@@ -400,7 +407,8 @@ static json_t *value(struct parser *ps)
 json_t *cg_json_parse(const char *s, size_t len, int max_depth,
 		      char *why, size_t whylen)
 {
-	struct parser ps = { s, s, s + len, 0, max_depth, NULL, NULL, CG_BUF_INIT(SIZE_MAX) };
+	struct parser ps = { s, s, s + len, 0, max_depth, NULL, NULL,
+			     CG_BUF_INIT(UNESCAPED_MAX(len)) };
 	json_t *v = value(&ps);
 
 	if (v) {

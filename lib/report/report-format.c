@@ -1188,7 +1188,8 @@ int cg_report_write(const json_t *rep, enum cg_report_format fmt,
 	switch (fmt) {
 	case CG_REPORT_JSON:
 		if (json_dumpf(rep, fp, CG_JSON_DUMP_FLAGS) < 0)
-			return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write to standard output"));
+			return cg_err_errno(err, errno == EPIPE ? CG_EXIT_PIPE : CG_EXIT_SYSTEM,
+					    errno, _("cannot write to standard output"));
 		fputc('\n', fp);
 		break;
 	case CG_REPORT_CSV:
@@ -1206,10 +1207,8 @@ int cg_report_write(const json_t *rep, enum cg_report_format fmt,
 		write_doc(&d);
 		break;
 	}
-	if (ferror(fp)) {
-		if (errno == EPIPE)
-			exit(CG_EXIT_OK);
-		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write to standard output"));
-	}
+	if (ferror(fp))
+		return cg_err_errno(err, errno == EPIPE ? CG_EXIT_PIPE : CG_EXIT_SYSTEM, errno,
+				    _("cannot write to standard output"));
 	return 0;
 }

@@ -11,10 +11,30 @@
 #include "store/journal.h"
 #include "report/report-read.h"
 
-void cg_report_reader_init(struct cg_report_reader *rd, struct cg_report *r)
+/* The loop's messages: the progress line is cleared before each. */
+static void tell(void *ctx, enum cg_msg_kind kind, const char *msg)
+{
+	struct cg_report_reader *rd = ctx;
+
+	cg_report_reader_done(rd);
+	cg_notify(&rd->notify, kind, "%s", msg);
+}
+
+int cg_report_reader_init(struct cg_report_reader *rd, struct cg_report *r,
+			  const char *rejects_path, struct cg_err *err)
 {
 	memset(rd, 0, sizeof(*rd));
 	rd->r = r;
+	if (cg_loop_init(&rd->loop, rejects_path, 0, err) < 0)
+		return -1;
+	rd->loop.notify = (struct cg_notifier){ tell, rd };
+	return 0;
+}
+
+int cg_report_reader_finish(struct cg_report_reader *rd, struct cg_err *err)
+{
+	cg_report_reader_done(rd);
+	return cg_loop_finish(&rd->loop, err);
 }
 
 static double seconds(void)
@@ -35,48 +55,41 @@ static void progress(struct cg_report_reader *rd, const char *name)
 	if (now - rd->last_shown < 0.25)
 		return;
 	rd->last_shown = now;
-	/* Back to the start of the line and clear it, then the count. */
-	fputs("\r\033[K", stderr);
-	fprintf(stderr, _("%s: %s: %lu records"), cg_progname(), name, rd->lines);
-	fflush(stderr);
+	cg_notify(&rd->notify, CG_MSG_PROGRESS, _("%s: %s: %lu records"), cg_progname(),
+		  name, rd->lines);
 }
 
 void cg_report_reader_done(struct cg_report_reader *rd)
 {
 	if (rd->progress && rd->last_shown > 0) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
 		rd->last_shown = 0;
+		cg_notify(&rd->notify, CG_MSG_PROGRESS, "%s", "");
 	}
 }
 
-static void reject(struct cg_report_reader *rd, const char *name, unsigned long lineno,
-		   const char *line, size_t len, const char *why)
+/* What the loop hands each line to: fn, then the progress line. */
+struct lines_job {
+	struct cg_report_reader *rd;
+	cg_report_line_fn *fn;
+	void *ctx;
+};
+
+static int take_line(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		     char *why, size_t whylen, struct cg_err *err)
 {
-	cg_report_reader_done(rd);
-	cg_error("%s:%lu: %s", name, lineno, why);
-	if (rd->rejects && line) {
-		fwrite(line, 1, len, rd->rejects);
-		fputc('\n', rd->rejects);
-	}
-	rd->rejected++;
-	if (rd->strict)
-		rd->stopped = 1;
+	struct lines_job *job = ctx;
+	int st = job->fn(job->ctx, ln->text, ln->len, why, whylen, err);
+
+	(void)lp;
+	if (st >= 0)
+		progress(job->rd, ln->name);
+	return st;
 }
 
-/* One record line of a journal to the report. */
-static int take(struct cg_report_reader *rd, const char *label, unsigned long lineno,
-		const char *line, size_t len, struct cg_err *err)
+static int report_line(void *ctx, const char *line, size_t len, char *why,
+		       size_t whylen, struct cg_err *err)
 {
-	char why[512];
-	int st = cg_report_line(rd->r, line, len, why, sizeof(why), err);
-
-	if (st < 0)
-		return -1;
-	if (st == 1)
-		reject(rd, label, lineno, line, len, why);
-	progress(rd, label);
-	return 0;
+	return cg_report_line(ctx, line, len, why, whylen, err);
 }
 
 /*
@@ -263,6 +276,7 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 	pthread_t th;
 	unsigned long damaged_line = 0;
 	char reason[1024] = "";
+	struct lines_job job = { rd, report_line, rd->r };
 	int ret = 0;
 
 	if (cg_journal_reader_open_stream(&jr, h, stream, day, err) < 0)
@@ -277,6 +291,8 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 	pthread_cond_init(&pl.can_take, NULL);
 	pl.rd = rd;
 	pl.jr = &jr;
+	rd->loop.fn = take_line;
+	rd->loop.ctx = &job;
 	if (pthread_create(&th, NULL, producer, &pl)) {
 		cg_journal_reader_release(&jr);
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot start a thread"));
@@ -294,13 +310,13 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 		}
 		b = &pl.b[pl.tail];
 		pthread_mutex_unlock(&pl.mu);
-		for (size_t i = 0; i < b->n && ret == 0 && !rd->stopped; i++) {
-			ret = take(rd, jr.label, b->lineno[i], b->buf + start, b->end[i] - start, err);
+		for (size_t i = 0; i < b->n && ret == 0 && !rd->loop.stopped; i++) {
+			ret = cg_loop_take(&rd->loop, jr.label, b->lineno[i], b->buf + start,
+					   b->end[i] - start, err);
 			start = b->end[i];
 		}
-		if (b->damaged && ret == 0 && !rd->stopped) {
-			cg_report_reader_done(rd);
-			cg_error("%s", b->msg);
+		if (b->damaged && ret == 0 && !rd->loop.stopped) {
+			cg_notify(&rd->loop.notify, CG_MSG_ERROR, "%s", b->msg);
 			rd->damaged = 1;
 			damaged_line = b->damaged_line;
 			damage_reason(b->msg, jr.label, reason, sizeof(reason));
@@ -308,11 +324,11 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 		pthread_mutex_lock(&pl.mu);
 		pl.tail = (pl.tail + 1) % NBATCH;
 		pl.count--;
-		if (ret < 0 || rd->stopped)
+		if (ret < 0 || rd->loop.stopped)
 			pl.cancel = 1;
 		pthread_cond_broadcast(&pl.can_fill);
 		pthread_mutex_unlock(&pl.mu);
-		if (ret < 0 || rd->stopped)
+		if (ret < 0 || rd->loop.stopped)
 			break;
 	}
 	pthread_join(th, NULL);
@@ -324,7 +340,7 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 	pthread_mutex_destroy(&pl.mu);
 	pthread_cond_destroy(&pl.can_fill);
 	pthread_cond_destroy(&pl.can_take);
-	if (ret == 0 && pl.status < 0 && !rd->stopped) {
+	if (ret == 0 && pl.status < 0 && !rd->loop.stopped) {
 		*err = pl.err;
 		ret = -1;
 	}
@@ -335,52 +351,20 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 	return ret;
 }
 
-static void overflow(void *ctx, const char *data, size_t len, int end)
-{
-	struct cg_report_reader *rd = ctx;
-
-	if (!rd->rejects)
-		return;
-	fwrite(data, 1, len, rd->rejects);
-	if (end)
-		fputc('\n', rd->rejects);
-}
-
 int cg_report_read_lines(struct cg_report_reader *rd, struct cg_jsonl_reader *in,
 			 cg_report_line_fn *fn, void *ctx, struct cg_err *err)
 {
-	char *line;
-	size_t len;
-	int st;
+	struct lines_job job = { rd, fn, ctx };
+	unsigned long too_long = rd->loop.too_long_lines;
+	int ret;
 
-	in->overflow = overflow;
-	in->overflow_ctx = rd;
-	while (!rd->stopped && (st = cg_jsonl_next(in, &line, &len, err)) != CG_JSONL_EOF) {
-		char why[512];
-
-		if (st < 0)
-			return -1;
-		if (st == CG_JSONL_TOO_LONG) {
-			snprintf(why, sizeof(why), _("line longer than %zu bytes"), in->max_line);
-			if (rd->r)
-				cg_report_rejected(rd->r);
-			reject(rd, in->name, in->lineno, NULL, 0, why);
-			continue;
-		}
-		st = fn(ctx, line, len, why, sizeof(why), err);
-		if (st < 0)
-			return -1;
-		if (st == 1)
-			reject(rd, in->name, in->lineno, line, len, why);
-		progress(rd, in->name);
-	}
-	return 0;
-}
-
-static int report_line(void *ctx, const char *line, size_t len, char *why,
-		       size_t whylen, struct cg_err *err)
-{
-	return cg_report_line(ctx, line, len, why, whylen, err);
+	rd->loop.fn = take_line;
+	rd->loop.ctx = &job;
+	ret = cg_loop_run(&rd->loop, in, err);
+	/* An over-long line never reaches fn: the report counts it here. */
+	for (; rd->r && too_long < rd->loop.too_long_lines; too_long++)
+		cg_report_rejected(rd->r);
+	return ret;
 }
 
 int cg_report_read_file(struct cg_report_reader *rd, const char *path,

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/home.h"
 #include "json/jsonl.h"
+#include "store/loop.h"
 #include "report/report.h"
 
 /*
@@ -17,22 +18,34 @@
  * its last line is reported ("LABEL:LINE: journal damaged: ..."), the
  * lines after the damage are still counted, unverified, and the journal is
  * listed with "verified": false.
+ *
+ * Every line goes through the input loop (store/loop.h), rd->loop: its
+ * rejects file, strict (rd->loop.strict, .stopped, .rejected) and
+ * FILE:LINE messages are those of every command.  Nothing is printed:
+ * rejections, damage and the progress line go to rd->notify.
  */
 struct cg_report_reader {
-	struct cg_report *r;
-	FILE *rejects;		/* rejected lines appended whole; may be NULL */
-	int strict;		/* stop at the first rejected line */
-	int stopped;		/* strict met one */
-	int progress;		/* a progress line on stderr */
+	struct cg_report *r;	/* NULL: lines go only to the fn given */
+	struct cg_loop loop;
+	struct cg_notifier notify;	/* main's */
+	int progress;		/* say how far it got (CG_MSG_PROGRESS) */
 	int damaged;		/* some journal did not verify */
-	unsigned long rejected;
 	size_t max_line;	/* for files; 0: the default */
 	/* progress state */
 	unsigned long lines;
 	double last_shown;
 };
 
-void cg_report_reader_init(struct cg_report_reader *rd, struct cg_report *r);
+/*
+ * Set up for the report r, with the rejects file rejects_path (may be
+ * NULL; never through a link).  rd must stay where it is until
+ * cg_report_reader_finish.  0, or -1 with *err.
+ */
+int cg_report_reader_init(struct cg_report_reader *rd, struct cg_report *r,
+			  const char *rejects_path, struct cg_err *err);
+
+/* Clear the progress line and close the rejects file.  0 or -1. */
+int cg_report_reader_finish(struct cg_report_reader *rd, struct cg_err *err);
 
 /*
  * Read the journal of stream ("checkin" with a day "YYYY-MM-DD", "pass"
@@ -53,7 +66,7 @@ void cg_report_reader_done(struct cg_report_reader *rd);
 /*
  * The line loop alone, for other readers of records (--merge): each line
  * of in goes to fn, which returns 0 taken, 1 rejected (why filled), -1
- * error.  Rejected lines are reported as "PROG: FILE:LINE: why".
+ * error.  Rejected lines are reported as "FILE:LINE: why".
  */
 typedef int cg_report_line_fn(void *ctx, const char *line, size_t len,
 			      char *why, size_t whylen, struct cg_err *err);

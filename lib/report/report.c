@@ -1641,7 +1641,7 @@ static json_t *cases_section(struct cg_report *r, int32_t since, int32_t until,
 	char since_s[CG_DATE_LEN];
 
 	cg_day_format(since, since_s);
-	cg_quarantine_init(&q, r->cfg, &r->cases, NULL, cutoff);
+	cg_quarantine_init(&q, r->cfg, &r->cases, cutoff);
 	for (size_t i = 0; i < r->cases.ncases; i++) {
 		struct cg_case *c = r->cases.list[i];
 		cg_time_t ended = case_ended(c);

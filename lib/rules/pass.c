@@ -317,6 +317,10 @@ static const char *new_pass_id(const struct cg_passbook *pb, char id[CG_PASSID_T
 	return id;
 }
 
+/* A signed token's text: "CG1:" and the base45 of at most three 64-byte
+ * fields, the fixed part and a signature, some 420 bytes; room to spare. */
+#define TOKEN_TEXT_MAX 4096
+
 static json_t *build_event(struct cg_pass_ctx *c, const json_t *rec, const char *cls,
 			   cg_time_t now, cg_time_t from, cg_time_t until,
 			   const struct cg_issue_opts *o, char *why, size_t whylen)
@@ -324,7 +328,7 @@ static json_t *build_event(struct cg_pass_ctx *c, const json_t *rec, const char 
 	const json_t *def = json_object_get(c->cfg->pass_classes, cls);
 	const char *plate = json_string_value(json_object_get(rec, "plate"));
 	const char *hh = json_string_value(json_object_get(rec, "household"));
-	struct cg_buf token = CG_BUF_INIT(4096);
+	struct cg_buf token = CG_BUF_INIT(TOKEN_TEXT_MAX);
 	struct cg_err err = CG_ERR_INIT;
 	struct cg_token t;
 	char id[CG_PASSID_TEXT];

@@ -57,12 +57,11 @@ int cg_quarantine_open_reason_ok(const char *s)
 }
 
 void cg_quarantine_init(struct cg_quarantine *q, const struct cg_config *cfg,
-			struct cg_casebook *cb, struct cg_filter *f, cg_time_t now)
+			struct cg_casebook *cb, cg_time_t now)
 {
 	memset(q, 0, sizeof(*q));
 	q->cfg = cfg;
 	q->cb = cb;
-	q->f = f;
 	q->now = now;
 	q->today = cg_local_day(now, &q->now_minute);
 	q->final_day_check = cfg->quarantine.release_needs_final_day_check;
@@ -70,7 +69,8 @@ void cg_quarantine_init(struct cg_quarantine *q, const struct cg_config *cfg,
 
 /* ---- locking ---- */
 
-int cg_quarantine_lock(const struct cg_home *h, struct cg_err *err)
+int cg_quarantine_lock(const struct cg_home *h, const struct cg_notifier *n,
+		       struct cg_err *err)
 {
 	int dirfd = cg_home_dir(h, "journal", 1, err);
 	int fd;
@@ -85,7 +85,8 @@ int cg_quarantine_lock(const struct cg_home *h, struct cg_err *err)
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 		return fd;
 	if (errno == EWOULDBLOCK)
-		cg_warning(_("waiting for another cg-quarantine that changes cases to finish"));
+		cg_notify(n, CG_MSG_WARNING, "%s",
+			  _("waiting for another cg-quarantine that changes cases to finish"));
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
 			int e = errno;
@@ -118,118 +119,72 @@ void cg_quarantine_window_label(const struct cg_quarantine_policy *p, int w,
 		 (unsigned)e % 60);
 }
 
-/* ---- output ---- */
+/* ---- results ---- */
 
-/* Journal (unless dry run) and print ev, and fold it in.  Steals ev. */
-static int emit(struct cg_quarantine *q, json_t *ev, struct cg_err *err)
+void cg_quarantine_result_init(struct cg_quarantine_result *res)
 {
-	int ret = cg_filter_emit(q->f, ev, err);
-
-	if (ret == 0)
-		ret = cg_casebook_apply(q->cb, ev, err);
-	json_decref(ev);
-	return ret;
+	res->events = json_array();
+	res->shown = NULL;
+	res->warnings = json_array();
 }
 
-/* Print rec without journaling it, after what is queued.  Steals rec. */
-static int print_only(struct cg_quarantine *q, json_t *rec, struct cg_err *err)
+void cg_quarantine_result_release(struct cg_quarantine_result *res)
 {
-	struct cg_buf line = CG_BUF_INIT(SIZE_MAX);
+	json_decref(res->events);
+	json_decref(res->shown);
+	json_decref(res->warnings);
+	res->events = res->shown = res->warnings = NULL;
+}
+
+/* An event for the result (stolen). */
+static int add_event(struct cg_quarantine_result *res, json_t *ev)
+{
+	json_array_append_new(res->events, ev);
+	return 0;
+}
+
+static void add_warning(struct cg_quarantine_result *res, const char *msg)
+{
+	json_array_append_new(res->warnings, json_string(msg));
+}
+
+/* Journal (unless dry run) and print ev (borrowed), and fold it in. */
+static int write_event(struct cg_quarantine *q, struct cg_loop *lp, const json_t *ev,
+		       struct cg_err *err)
+{
+	if (cg_loop_emit(lp, ev, err) < 0)
+		return -1;
+	return cg_casebook_apply(q->cb, ev, err);
+}
+
+/* ---- the loop's side ---- */
+
+int cg_quarantine_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		       char *why, size_t whylen, struct cg_err *err)
+{
+	struct cg_quarantine *q = ctx;
+	struct cg_quarantine_result res;
+	size_t i;
+	json_t *v;
 	int ret;
 
-	if (q->f->journal && q->f->journal->npending && cg_filter_flush(q->f, err) < 0) {
-		json_decref(rec);
-		return -1;
-	}
-	ret = cg_jsonl_dump(rec, &line);
-	json_decref(rec);
-	if (ret < 0)
-		return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM, _("cannot write a record"));
-	ret = cg_out_line(&q->f->out, line.buf, line.len, err);
-	cg_buf_release(&line);
-	return ret;
-}
-
-/* A warning about an accepted line: "FILE:LINE: ...". */
-static void line_warning(const struct cg_quarantine *q, const char *msg)
-{
-	if (q->in)
-		cg_warning("%s:%lu: %s", q->in->name, q->in->lineno, msg);
-	else
-		cg_warning("%s", msg);
-}
-
-/* ---- the input loop ---- */
-
-static int run_reader(struct cg_quarantine *q, cg_quarantine_fn *fn,
-		      struct cg_jsonl_reader *in, struct cg_err *err)
-{
-	struct cg_filter *f = q->f;
-	char *line;
-	size_t len;
-	int st;
-
-	cg_filter_watch(f, in);
-	q->in = in;
-	while (!f->stopped && (st = cg_jsonl_next(in, &line, &len, err)) != CG_JSONL_EOF) {
-		char why[512];
-		json_t *rec;
-		int waiting;
-
-		if (st < 0)
-			return -1;
-		if (st == CG_JSONL_TOO_LONG) {
-			snprintf(why, sizeof(why), _("line longer than %zu bytes"), in->max_line);
-			cg_filter_reject(f, in, NULL, 0, why);
-		} else if (!(rec = cg_jsonl_parse(line, len, why, sizeof(why)))) {
-			cg_filter_reject(f, in, line, len, why);
-		} else {
-			st = fn(q, rec, why, sizeof(why), err);
-			json_decref(rec);
-			if (st < 0)
-				return -1;
-			if (st > 0)
-				cg_filter_reject(f, in, line, len, why);
-			else
-				q->accepted++;
+	cg_quarantine_result_init(&res);
+	ret = q->rule(q, ln->rec, &res, why, whylen);
+	if (ret == 0) {
+		json_array_foreach(res.warnings, i, v)
+			cg_loop_warning(lp, "%s", json_string_value(v));
+		if (res.shown) {
+			q->existing++;
+			ret = cg_loop_print(lp, res.shown, err);
 		}
-		/* As cg_filter_run: what is decided is made durable and
-		 * handed on before waiting for more input. */
-		waiting = cg_jsonl_would_block(in);
-		if (f->journal && f->journal->npending &&
-		    (waiting || cg_journal_pending_bytes(f->journal) >= f->batch_bytes) &&
-		    cg_filter_flush(f, err) < 0)
-			return -1;
-		if (waiting && cg_out_flush(&f->out, err) < 0)
-			return -1;
-	}
-	return cg_filter_flush(f, err);
-}
-
-int cg_quarantine_run(struct cg_quarantine *q, cg_quarantine_fn *fn,
-		      char **files, int nfiles, struct cg_err *err)
-{
-	struct cg_jsonl_reader in;
-	int ret = 0;
-
-	if (nfiles == 0) {
-		cg_jsonl_reader_init_fd(&in, STDIN_FILENO, "stdin", q->f->max_line);
-		ret = run_reader(q, fn, &in, err);
-		cg_jsonl_reader_release(&in);
-		q->in = NULL;
-		return ret;
-	}
-	for (int i = 0; i < nfiles && ret == 0 && !q->f->stopped; i++) {
-		if (!strcmp(files[i], "-")) {
-			cg_jsonl_reader_init_fd(&in, STDIN_FILENO, "stdin", q->f->max_line);
-		} else if (cg_jsonl_reader_open(&in, AT_FDCWD, files[i], files[i],
-						q->f->max_line, err) < 0) {
-			return -1;
+		json_array_foreach(res.events, i, v) {
+			if (ret < 0 || (ret = write_event(q, lp, v, err)) < 0)
+				break;
+			if (!strcmp(json_string_value(json_object_get(v, "event")), "alert"))
+				q->alerts++;
 		}
-		ret = run_reader(q, fn, &in, err);
-		cg_jsonl_reader_release(&in);
-		q->in = NULL;
 	}
+	cg_quarantine_result_release(&res);
 	return ret;
 }
 
@@ -361,7 +316,7 @@ static int is_active(const struct cg_case *c)
  * The case of rec (a working copy whose person fields are normalised in
  * place): by "case_id", else the person's open or escalated case.
  */
-static int find_case(struct cg_quarantine *q, json_t *rec, struct cg_case **cp,
+static int find_case(const struct cg_quarantine *q, json_t *rec, struct cg_case **cp,
 		     char *why, size_t whylen)
 {
 	char key[CG_PERSON_KEY_LEN];
@@ -425,8 +380,8 @@ static int get_start(const json_t *rec, cg_time_t at, int32_t *day, char *why,
 	return fail(why, whylen, _("'start' is not a date (YYYY-MM-DD) or an RFC 3339 time: '%s'"), s);
 }
 
-int cg_quarantine_open(struct cg_quarantine *q, const json_t *in, char *why,
-		       size_t whylen, struct cg_err *err)
+int cg_quarantine_open(const struct cg_quarantine *q, const json_t *in,
+		       struct cg_quarantine_result *res, char *why, size_t whylen)
 {
 	static const char *const skip[] = {
 		RESERVED, PERSON, "reason", "from", "start", "days", "end", "officer",
@@ -478,10 +433,8 @@ int cg_quarantine_open(struct cg_quarantine *q, const json_t *in, char *why,
 		struct cg_case *c = cg_casebook_find(q->cb,
 				json_string_value(json_object_get(active, "case_id")));
 
-		out = cg_quarantine_case_record(q, c);
-		json_object_set_new(out, "existing", json_true());
-		q->existing++;
-		r = print_only(q, out, err);
+		res->shown = cg_quarantine_case_record(q, c);
+		json_object_set_new(res->shown, "existing", json_true());
 		goto out;
 	}
 	cg_time_date(at, date);
@@ -497,7 +450,7 @@ int cg_quarantine_open(struct cg_quarantine *q, const json_t *in, char *why,
 	copy_field(out, rec, "by");
 	pass_through(out, rec, skip);
 	json_object_set_new(out, "status", json_string("open"));
-	r = emit(q, out, err);
+	r = add_event(res, out);
 out:
 	json_decref(rec);
 	return r;
@@ -516,8 +469,8 @@ static int check_exists(const struct cg_case *c, cg_time_t at)
 	return 0;
 }
 
-int cg_quarantine_check(struct cg_quarantine *q, const json_t *in, char *why,
-			size_t whylen, struct cg_err *err)
+int cg_quarantine_check(const struct cg_quarantine *q, const json_t *in,
+			struct cg_quarantine_result *res, char *why, size_t whylen)
 {
 	static const char *const skip[] = {
 		RESERVED, PERSON, "temp", "symptoms", "by", "day", "window", "result", NULL
@@ -615,29 +568,26 @@ int cg_quarantine_check(struct cg_quarantine *q, const json_t *in, char *why,
 	was_escalated = c->status == CG_CASE_ESCALATED;
 	if (was_escalated) {
 		snprintf(msg, sizeof(msg), _("case '%s' is escalated; the check is recorded"), c->id);
-		line_warning(q, msg);
+		add_warning(res, msg);
 	}
 	if (w < 0 && p->nwindows) {
 		snprintf(msg, sizeof(msg),
 			 _("check at %02u:%02u is outside every check window: it counts for its day, not for a window"),
 			 (unsigned)minute / 60 % 100, (unsigned)minute % 60);
-		line_warning(q, msg);
+		add_warning(res, msg);
 	}
-	if ((r = emit(q, out, err)) < 0 || !json_array_size(reasons)) {
+	r = add_event(res, out);
+	if (!json_array_size(reasons)) {
 		json_decref(reasons);
 		goto out;
 	}
-	q->alerts++;
 	if (!was_escalated) {
 		out = event_new(q, "escalate", c->id, at);
 		json_object_set_new(out, "reason", json_string(fever ? "fever" : "symptoms"));
 		copy_field(out, rec, "by");
 		json_object_set(out, "temp", (json_t *)temp);
 		json_object_set_new(out, "symptoms", symptoms ? json_incref((json_t *)symptoms) : json_array());
-		if ((r = emit(q, out, err)) < 0) {
-			json_decref(reasons);
-			goto out;
-		}
+		add_event(res, out);
 	}
 	out = event_new(q, "alert", c->id, at);
 	copy_person(out, c->rec);
@@ -646,8 +596,9 @@ int cg_quarantine_check(struct cg_quarantine *q, const json_t *in, char *why,
 	json_object_set_new(out, "symptoms", symptoms ? json_incref((json_t *)symptoms) : json_array());
 	copy_field(out, rec, "by");
 	json_object_set_new(out, "reasons", reasons);
-	json_object_set_new(out, "status", json_string(status_name(c)));
-	r = emit(q, out, err);
+	/* Escalated by now: it was, or the event above escalates it. */
+	json_object_set_new(out, "status", json_string(cg_case_status_name(CG_CASE_ESCALATED)));
+	r = add_event(res, out);
 out:
 	json_decref(rec);
 	return r;
@@ -664,7 +615,7 @@ static const char *const transition_skip[] = {
  * for the caller to release, even on failure), its time, its case, and a
  * "by" that is a string if given.
  */
-static int case_input(struct cg_quarantine *q, const json_t *in, json_t **rec,
+static int case_input(const struct cg_quarantine *q, const json_t *in, json_t **rec,
 		      struct cg_case **c, cg_time_t *at, char *why, size_t whylen)
 {
 	const char *by;
@@ -677,18 +628,18 @@ static int case_input(struct cg_quarantine *q, const json_t *in, json_t **rec,
 	return get_str(*rec, "by", &by, 0, why, whylen);
 }
 
-/* Journal and print the event out, with the input's "by" and the fields of
+/* The event out for the result, with the input's "by" and the fields of
  * its own that skip does not name. */
-static int emit_from(struct cg_quarantine *q, json_t *out, const json_t *rec,
-		     const char *const *skip, struct cg_err *err)
+static int add_event_from(struct cg_quarantine_result *res, json_t *out, const json_t *rec,
+			  const char *const *skip)
 {
 	copy_field(out, rec, "by");
 	pass_through(out, rec, skip);
-	return emit(q, out, err);
+	return add_event(res, out);
 }
 
-int cg_quarantine_escalate(struct cg_quarantine *q, const json_t *in, char *why,
-			   size_t whylen, struct cg_err *err)
+int cg_quarantine_escalate(const struct cg_quarantine *q, const json_t *in,
+		            struct cg_quarantine_result *res, char *why, size_t whylen)
 {
 	json_t *rec, *out;
 	const char *reason;
@@ -710,14 +661,14 @@ int cg_quarantine_escalate(struct cg_quarantine *q, const json_t *in, char *why,
 	reason = q->reason ? q->reason : json_string_value(json_object_get(rec, "reason"));
 	out = event_new(q, "escalate", c->id, at);
 	json_object_set_new(out, "reason", json_string(reason ? reason : "manual"));
-	r = emit_from(q, out, rec, transition_skip, err);
+	r = add_event_from(res, out, rec, transition_skip);
 out:
 	json_decref(rec);
 	return r;
 }
 
-int cg_quarantine_close(struct cg_quarantine *q, const json_t *in, char *why,
-			size_t whylen, struct cg_err *err)
+int cg_quarantine_close(const struct cg_quarantine *q, const json_t *in,
+		         struct cg_quarantine_result *res, char *why, size_t whylen)
 {
 	json_t *rec, *out;
 	const char *reason;
@@ -743,14 +694,14 @@ int cg_quarantine_close(struct cg_quarantine *q, const json_t *in, char *why,
 	}
 	out = event_new(q, "close", c->id, at);
 	json_object_set_new(out, "reason", json_string(reason));
-	r = emit_from(q, out, rec, transition_skip, err);
+	r = add_event_from(res, out, rec, transition_skip);
 out:
 	json_decref(rec);
 	return r;
 }
 
-int cg_quarantine_extend(struct cg_quarantine *q, const json_t *in, char *why,
-			 size_t whylen, struct cg_err *err)
+int cg_quarantine_extend(const struct cg_quarantine *q, const json_t *in,
+		          struct cg_quarantine_result *res, char *why, size_t whylen)
 {
 	const struct cg_quarantine_policy *p = &q->cfg->quarantine;
 	json_t *rec, *out;
@@ -812,7 +763,7 @@ int cg_quarantine_extend(struct cg_quarantine *q, const json_t *in, char *why,
 	json_object_set_new(out, "days", json_integer(days));
 	cg_json_set_day(out, "end", c->start_day + days - 1);
 	cg_json_set_day(out, "previous_end", c->end_day);
-	r = emit_from(q, out, rec, transition_skip, err);
+	r = add_event_from(res, out, rec, transition_skip);
 out:
 	json_decref(rec);
 	return r;
@@ -820,8 +771,8 @@ out:
 
 /* ---- need ---- */
 
-int cg_quarantine_need(struct cg_quarantine *q, const json_t *in, char *why,
-		       size_t whylen, struct cg_err *err)
+int cg_quarantine_need(const struct cg_quarantine *q, const json_t *in,
+		        struct cg_quarantine_result *res, char *why, size_t whylen)
 {
 	json_t *rec = json_copy((json_t *)in), *out, *need;
 	const json_t *done = json_object_get(rec, "done");
@@ -859,7 +810,7 @@ int cg_quarantine_need(struct cg_quarantine *q, const json_t *in, char *why,
 		out = event_new(q, "need_done", c->id, at);
 		json_object_set_new(out, "need_id", json_string(need_id));
 		copy_field(out, need, "need");
-		r = emit_from(q, out, rec, skip, err);
+		r = add_event_from(res, out, rec, skip);
 		goto out;
 	}
 	if (need_id) {
@@ -879,7 +830,7 @@ int cg_quarantine_need(struct cg_quarantine *q, const json_t *in, char *why,
 	out = event_new(q, "need", c->id, at);
 	json_object_set_new(out, "need_id", json_string(nid));
 	json_object_set_new(out, "need", json_string(what));
-	r = emit_from(q, out, rec, transition_skip, err);
+	r = add_event_from(res, out, rec, transition_skip);
 out:
 	json_decref(rec);
 	return r;
@@ -1022,7 +973,17 @@ json_t *cg_quarantine_due_record(const struct cg_quarantine *q,
 	return out;
 }
 
-long cg_quarantine_due(struct cg_quarantine *q, int32_t day, struct cg_err *err)
+/* Print rec (stolen) through the loop, not journaled. */
+static int print_only(struct cg_loop *lp, json_t *rec, struct cg_err *err)
+{
+	int ret = cg_loop_print(lp, rec, err);
+
+	json_decref(rec);
+	return ret;
+}
+
+long cg_quarantine_due(const struct cg_quarantine *q, int32_t day, struct cg_loop *lp,
+		       struct cg_err *err)
 {
 	long n = 0;
 
@@ -1032,7 +993,7 @@ long cg_quarantine_due(struct cg_quarantine *q, int32_t day, struct cg_err *err)
 		if (!rec)
 			continue;
 		n++;
-		if (print_only(q, rec, err) < 0)
+		if (print_only(lp, rec, err) < 0)
 			return -1;
 	}
 	return n;
@@ -1155,43 +1116,53 @@ static json_t *explain_record(const struct cg_quarantine *q, const struct cg_cas
 	return out;
 }
 
+json_t *cg_quarantine_release_event(const struct cg_quarantine *q, const struct cg_case *c,
+				    int32_t day, int explain)
+{
+	json_t *codes, *out;
+
+	if (!is_active(c) || c->end_day == CG_CASE_NO_DAY || c->end_day >= day)
+		return NULL;
+	codes = cg_quarantine_release_reasons(q, c, day);
+	if (explain) {
+		if (json_array_size(codes))
+			return explain_record(q, c, day, codes);
+		json_decref(codes);
+		return NULL;
+	}
+	if (json_array_size(codes)) {
+		json_decref(codes);
+		return NULL;
+	}
+	json_decref(codes);
+	out = event_new(q, "release", c->id, q->now);
+	copy_person(out, c->rec);
+	json_object_set_new(out, "class", json_string("returnee"));
+	cg_json_set_time(out, "released_at", q->now);
+	return out;
+}
+
 long cg_quarantine_release(struct cg_quarantine *q, int32_t day, int explain,
-			   struct cg_err *err)
+			   struct cg_loop *lp, struct cg_err *err)
 {
 	long n = 0;
 
 	for (size_t i = 0; i < q->cb->ncases; i++) {
-		struct cg_case *c = q->cb->list[i];
-		json_t *codes, *out;
+		json_t *out = cg_quarantine_release_event(q, q->cb->list[i], day, explain);
+		int ret;
 
-		if (!is_active(c) || c->end_day == CG_CASE_NO_DAY || c->end_day >= day)
+		if (!out)
 			continue;
-		codes = cg_quarantine_release_reasons(q, c, day);
-		if (explain) {
-			if (!json_array_size(codes)) {
-				json_decref(codes);
-				continue;
-			}
-			n++;
-			if (print_only(q, explain_record(q, c, day, codes), err) < 0)
-				return -1;
-			continue;
-		}
-		if (json_array_size(codes)) {
-			json_decref(codes);
-			continue;
-		}
-		json_decref(codes);
-		out = event_new(q, "release", c->id, q->now);
-		copy_person(out, c->rec);
-		json_object_set_new(out, "class", json_string("returnee"));
-		cg_json_set_time(out, "released_at", q->now);
 		n++;
-		if (emit(q, out, err) < 0)
-			return -1;
-		if (q->f->journal &&
-		    cg_journal_pending_bytes(q->f->journal) >= q->f->batch_bytes &&
-		    cg_filter_flush(q->f, err) < 0)
+		if (explain) {
+			ret = print_only(lp, out, err);
+		} else {
+			ret = write_event(q, lp, out, err);
+			json_decref(out);
+			if (ret == 0)
+				ret = cg_loop_commit_due(lp, err);
+		}
+		if (ret < 0)
 			return -1;
 	}
 	return n;
@@ -1302,8 +1273,8 @@ static int selected(const struct cg_case *c, const struct cg_quarantine_select *
 	return 1;
 }
 
-long cg_quarantine_list(struct cg_quarantine *q, const struct cg_quarantine_select *sel,
-			struct cg_err *err)
+long cg_quarantine_list(const struct cg_quarantine *q, const struct cg_quarantine_select *sel,
+			struct cg_loop *lp, struct cg_err *err)
 {
 	long n = 0;
 
@@ -1313,7 +1284,7 @@ long cg_quarantine_list(struct cg_quarantine *q, const struct cg_quarantine_sele
 		if (!selected(c, sel))
 			continue;
 		n++;
-		if (print_only(q, cg_quarantine_case_record(q, c), err) < 0)
+		if (print_only(lp, cg_quarantine_case_record(q, c), err) < 0)
 			return -1;
 	}
 	return n;

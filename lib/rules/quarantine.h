@@ -9,9 +9,9 @@
 #include "core/clock.h"
 #include "store/config.h"
 #include "core/error.h"
-#include "store/filter.h"
 #include "core/home.h"
 #include "json/jsonl.h"
+#include "store/loop.h"
 
 /*
  * The rules of home observation (居家观察) over a casebook: what
@@ -35,18 +35,34 @@
 struct cg_quarantine;
 
 /*
- * A record handler: rec (borrowed) in, events out through the filter.
- * Returns 0 when the record was accepted, 1 when it is rejected (the
- * reason in why; nothing was emitted), -1 with *err on a system error.
+ * What a rule makes of one record, for the loop to write: the events to
+ * journal, print and fold in, in their order; a record to print only (the
+ * case an open finds already open); warnings about the record.
  */
-typedef int cg_quarantine_fn(struct cg_quarantine *q, const json_t *rec,
-			     char *why, size_t whylen, struct cg_err *err);
+struct cg_quarantine_result {
+	json_t *events;		/* array of event objects; owned */
+	json_t *shown;		/* an object, or NULL; owned */
+	json_t *warnings;	/* array of strings; owned */
+};
+
+void cg_quarantine_result_init(struct cg_quarantine_result *res);
+void cg_quarantine_result_release(struct cg_quarantine_result *res);
+
+/*
+ * A record rule: rec (borrowed) and the fold (q->cb, which it does not
+ * change) in, *res (initialised by the caller) out.  Returns 0 when the
+ * record is accepted, 1 when it is rejected (the reason in why; *res is
+ * left empty).  Rules neither print nor journal: cg_quarantine_take does,
+ * for the loop.
+ */
+typedef int cg_quarantine_fn(const struct cg_quarantine *q, const json_t *rec,
+			     struct cg_quarantine_result *res, char *why, size_t whylen);
 
 struct cg_quarantine {
 	const struct cg_config *cfg;	/* borrowed */
-	struct cg_casebook *cb;		/* borrowed; every event emitted is
+	struct cg_casebook *cb;		/* borrowed; every event written is
 					 * folded into it at once */
-	struct cg_filter *f;		/* borrowed; output and journal */
+	cg_quarantine_fn *rule;		/* what cg_quarantine_take applies */
 	cg_time_t now;
 	int32_t today;			/* local day of now */
 	int now_minute;			/* local minute of now */
@@ -57,28 +73,32 @@ struct cg_quarantine {
 	int add_days;			/* extend: lengthen by; 0: none */
 	int final_day_check;		/* release: the final day's windows */
 
-	const struct cg_jsonl_reader *in;	/* the input, for warnings */
-	unsigned long accepted, existing, alerts;
+	unsigned long existing, alerts;	/* cases found open, alerts written */
 };
 
 /* Set up for now; the policy's final-day switch is taken from cfg. */
 void cg_quarantine_init(struct cg_quarantine *q, const struct cg_config *cfg,
-			struct cg_casebook *cb, struct cg_filter *f, cg_time_t now);
+			struct cg_casebook *cb, cg_time_t now);
 
 /*
  * Serialise the commands that change cases: an exclusive lock on
  * journal/.quarantine.run.lock, so that what a run checks against stays
- * true until its events are journaled.  Waits (with a warning) while
+ * true until its events are journaled.  Waits (with a warning to n) while
  * another run holds it.  Returns the descriptor to close, or -1 with *err.
  */
-int cg_quarantine_lock(const struct cg_home *h, struct cg_err *err);
+int cg_quarantine_lock(const struct cg_home *h, const struct cg_notifier *n,
+		       struct cg_err *err);
 
-/* Run every line of the named inputs (none or "-": stdin) through fn, as
- * cg_filter_run does.  -1 with *err on a system error. */
-int cg_quarantine_run(struct cg_quarantine *q, cg_quarantine_fn *fn,
-		      char **files, int nfiles, struct cg_err *err);
+/*
+ * The loop's fn (ctx is the struct cg_quarantine, with ->rule set; the
+ * loop parses): apply the rule to the line's record, say its warnings
+ * about the line, print what it shows, and journal, print and fold in its
+ * events.
+ */
+int cg_quarantine_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		       char *why, size_t whylen, struct cg_err *err);
 
-/* The record handlers of the subcommands that read records. */
+/* The rules of the subcommands that read records. */
 cg_quarantine_fn cg_quarantine_open;
 cg_quarantine_fn cg_quarantine_check;
 cg_quarantine_fn cg_quarantine_escalate;
@@ -86,20 +106,28 @@ cg_quarantine_fn cg_quarantine_close;
 cg_quarantine_fn cg_quarantine_extend;
 cg_quarantine_fn cg_quarantine_need;
 
-/* ---- reports (nothing journaled) ---- */
+/* ---- over every case ---- */
 
-/* Print the due record of every open or escalated case started by day.
- * Returns how many were printed, or -1 with *err. */
-long cg_quarantine_due(struct cg_quarantine *q, int32_t day, struct cg_err *err);
+/* Print through lp the due record of every open or escalated case started
+ * by day.  Returns how many were printed, or -1 with *err. */
+long cg_quarantine_due(const struct cg_quarantine *q, int32_t day, struct cg_loop *lp,
+		       struct cg_err *err);
 
 /*
- * Release every open case whose period is over on day and that meets the
- * policy (journaled and printed); with explain, release nothing and print
- * instead why each case whose period is over is not releasable.  Returns
- * how many were released (or explained), or -1 with *err.
+ * The release event of c on day (a new reference), when its period is
+ * over and it meets the policy; with explain instead, the record that says
+ * why it is not releasable.  NULL when there is nothing to say.
+ */
+json_t *cg_quarantine_release_event(const struct cg_quarantine *q, const struct cg_case *c,
+				    int32_t day, int explain);
+
+/*
+ * Release every case cg_quarantine_release_event releases (journaled,
+ * printed and folded in through lp); with explain, release nothing and
+ * print the explanations.  Returns how many, or -1 with *err.
  */
 long cg_quarantine_release(struct cg_quarantine *q, int32_t day, int explain,
-			   struct cg_err *err);
+			   struct cg_loop *lp, struct cg_err *err);
 
 /* The filters of list: status "open", "escalated", "released", "closed" or
  * "active" (open or escalated); NULL fields match everything. */
@@ -107,9 +135,9 @@ struct cg_quarantine_select {
 	const char *status, *officer, *household;
 };
 
-/* Print the case record of every case selected.  Count or -1. */
-long cg_quarantine_list(struct cg_quarantine *q, const struct cg_quarantine_select *sel,
-			struct cg_err *err);
+/* Print through lp the case record of every case selected.  Count or -1. */
+long cg_quarantine_list(const struct cg_quarantine *q, const struct cg_quarantine_select *sel,
+			struct cg_loop *lp, struct cg_err *err);
 
 /* ---- records (new references) ---- */
 

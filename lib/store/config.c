@@ -6,6 +6,10 @@
 #include "core/exitcode.h"
 #include "core/i18n.h"
 
+/* config.json: identity, gates, policy and targets, a few KiB; a file
+ * larger than this is not a configuration. */
+#define CONFIG_FILE_MAX (1024 * 1024)
+
 extern const char cg_default_config[];
 
 static const struct {
@@ -389,7 +393,7 @@ int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
 	int st = -2, ret;
 
 	if (h) {
-		st = cg_read_file(h->fd, "config.json", 1024 * 1024, &text, &len,
+		st = cg_read_file(h->fd, "config.json", CONFIG_FILE_MAX, &text, &len,
 				  "config.json", err);
 		if (st == -1) {
 			memset(cfg, 0, sizeof(*cfg));

@@ -139,8 +139,8 @@ int cg_journal_open(struct cg_journal *j, const struct cg_home *h,
 	memset(j, 0, sizeof(*j));
 	j->fd = j->lockfd = j->dirfd = -1;
 	j->size = -1;
-	cg_buf_init(&j->pending, SIZE_MAX);
-	cg_buf_init(&j->committed, SIZE_MAX);
+	cg_buf_init(&j->pending, CG_JOURNAL_MAX_PENDING);
+	cg_buf_init(&j->committed, CG_JOURNAL_MAX_COMMIT);
 	snprintf(j->stream, sizeof(j->stream), "%s", stream);
 	j->daily = !strcmp(stream, "checkin");
 	j->dirfd = cg_home_dir(h, j->daily ? "journal/checkin" : "journal", 1, err);
@@ -200,6 +200,10 @@ int cg_journal_add(struct cg_journal *j, const json_t *rec, struct cg_err *err)
 
 	if (cg_jsonl_dump(rec, &j->pending) < 0) {
 		cg_buf_setlen(&j->pending, start);
+		if (errno == E2BIG)
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("cannot queue a record for '%s': more than %d bytes not committed"),
+					  j->stream, CG_JOURNAL_MAX_PENDING);
 		return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM,
 				    _("cannot queue a record for '%s'"), j->stream);
 	}
@@ -612,7 +616,7 @@ static int seal_pending(struct cg_journal *j, struct cg_err *err)
 	memcpy(chain, j->chain, sizeof(chain));
 	cg_buf_reset(&j->committed);
 	if (cg_buf_grow(&j->committed, j->pending.len + j->npending * 100) < 0)
-		return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM, _("cannot write '%s'"), j->label);
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write '%s'"), j->label);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t body = (size_t)(nl - p) - 1;	/* without the closing '}' */
@@ -623,11 +627,11 @@ static int seal_pending(struct cg_journal *j, struct cg_err *err)
 		     cg_buf_addstr(&j->committed, body > 1 ? ",\"seq\":" : "\"seq\":") == 0 &&
 		     add_decimal(&j->committed, ++seq) == 0;
 		if (!ok)
-			return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM,
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
 					    _("cannot write '%s'"), j->label);
 		chain_hash(chain, j->committed.buf + start, j->committed.len - start, chain);
 		if (cg_buf_addf(&j->committed, CHAIN_KEY "%s\"}\n", chain) < 0)
-			return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM,
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
 					    _("cannot write '%s'"), j->label);
 		p = nl + 1;
 	}

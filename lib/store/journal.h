@@ -38,6 +38,16 @@
 #define CG_CHAIN_HEX 64
 #define CG_JOURNAL_MAX_LINE (4 * 1024 * 1024)
 
+/*
+ * What may be queued before a commit: the loop commits every
+ * CG_LOOP_BATCH_BYTES (1 MiB) and the guard's terminal every record, so
+ * 64 MiB only stops a caller that never commits.  A commit's lines are
+ * the queued bodies with seq and chain (some 90 bytes) added to each:
+ * four times as much covers records down to 30 bytes.
+ */
+#define CG_JOURNAL_MAX_PENDING (64 * 1024 * 1024)
+#define CG_JOURNAL_MAX_COMMIT (4 * CG_JOURNAL_MAX_PENDING)
+
 struct cg_journal {
 	int dirfd;		/* directory of the file; owned */
 	int lockfd;		/* owned */

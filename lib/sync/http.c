@@ -124,8 +124,9 @@ void cg_http_redact_url(const char *url, char *out, size_t outlen)
 
 static int trace(CURL *c, curl_infotype type, char *data, size_t size, void *ctx)
 {
+	const struct cg_http *h = ctx;
+
 	(void)c;
-	(void)ctx;
 	if (type != CURLINFO_HEADER_OUT && type != CURLINFO_HEADER_IN &&
 	    type != CURLINFO_TEXT)
 		return 0;
@@ -144,10 +145,10 @@ static int trace(CURL *c, curl_infotype type, char *data, size_t size, void *ctx
 			    !strncasecmp(data, "X-ClickHouse-Key:", 17)) {
 				const char *colon = memchr(data, ':', show);
 
-				fprintf(stderr, "%s%.*s: [redacted]\n", mark,
-					(int)(colon - data), data);
+				cg_notify(&h->o.trace, CG_MSG_TRACE, "%s%.*s: [redacted]\n", mark,
+					  (int)(colon - data), data);
 			} else {
-				fprintf(stderr, "%s%.*s\n", mark, (int)show, data);
+				cg_notify(&h->o.trace, CG_MSG_TRACE, "%s%.*s\n", mark, (int)show, data);
 			}
 		}
 		data += len;
@@ -186,6 +187,7 @@ int cg_http_init(struct cg_http *h, const struct cg_http_opts *o, struct cg_err 
 	if (o->verbose) {
 		curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 		curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, trace);
+		curl_easy_setopt(c, CURLOPT_DEBUGDATA, h);
 	}
 	return 0;
 }

@@ -10,9 +10,9 @@
 /*
  * One HTTP(S) POST at a time over a reused libcurl handle.  TLS is always
  * verified unless ->insecure; redirects are never followed (a 3xx comes
- * back as it is, with its Location).  Nothing here prints except the
- * verbose trace, which shows no secret: the Authorization header and any
- * password in a URL are redacted.
+ * back as it is, with its Location).  Nothing here prints: the verbose
+ * trace goes to ->trace, and shows no secret: the Authorization header
+ * and any password in a URL are redacted.
  */
 struct cg_http_opts {
 	const char *cacert;	/* CA bundle file, or NULL for the system's */
@@ -20,7 +20,8 @@ struct cg_http_opts {
 	int insecure;		/* skip certificate verification */
 	long timeout_ms;	/* whole request (0: none) */
 	long connect_timeout_ms;
-	int verbose;		/* a trace of each request on stderr */
+	int verbose;		/* a trace of each request to ->trace */
+	struct cg_notifier trace;	/* CG_MSG_TRACE lines */
 };
 
 struct cg_http {

@@ -15,6 +15,7 @@
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "store/journal.h"
+#include "store/loop.h"
 #include "crypto/sha256.h"
 #include "sync/sync.h"
 
@@ -22,6 +23,37 @@
 #define OUTBOX "outbox"
 #define CURSOR "cursor.json"
 #define META_MAX (64 * 1024)
+/* A dead letter's metadata: the batch's (META_MAX), the upstream's
+ * response (BULK_RESP_MAX, JSON-escaped: twice that covers mostly-ASCII
+ * answers) and the refused items of a _bulk batch. */
+#define DEAD_META_MAX (META_MAX * 2 + BULK_RESP_MAX * 2)
+/* A token file: a bearer token or an Authorization value. */
+#define TOKEN_FILE_MAX (64 * 1024)
+/* keys/sync-redact.key: 32 bytes. */
+#define REDACT_KEY_FILE_MAX 1024
+
+/*
+ * A batch: --batch-bytes is at most 1 GiB and a batch is sealed once it
+ * reaches it, so its body holds at most one more record (a journal line,
+ * 4 MiB at most); gzip never makes it much bigger, and the outbox adds a
+ * line of metadata.  2 GiB bounds the body, the outbox, a dead letter and
+ * a stored batch decompressed.
+ */
+#define BATCH_MAX ((size_t)1 << 31)
+
+/*
+ * A line cg-sync prints: a batch result, a dead letter, or a target's
+ * status with its cursor (one entry per day of check-ins: ten years is
+ * some 150 KiB) and outbox metadata (META_MAX).
+ */
+#define RESULT_LINE_MAX (1024 * 1024)
+
+/*
+ * The part of a response kept: an Elasticsearch _bulk answer lists every
+ * item with its status, which a batch's thousands of records need; more
+ * than this is cut (see cg_http_resp).
+ */
+#define BULK_RESP_MAX (16 * 1024 * 1024)
 
 static const char *const stream_names[] = { "checkin", "pass", "quarantine" };
 
@@ -185,8 +217,8 @@ void cg_sync_init(struct cg_sync *s)
 	s->http_opts.timeout_ms = 60000;
 	s->dirfd = -1;
 	s->status = CG_EXIT_OK;
-	cg_buf_init(&s->body, (size_t)-1);
-	cg_buf_init(&s->file, (size_t)-1);
+	cg_buf_init(&s->body, BATCH_MAX);
+	cg_buf_init(&s->file, BATCH_MAX);
 }
 
 void cg_sync_release(struct cg_sync *s)
@@ -230,7 +262,7 @@ int cg_sync_load_token(struct cg_sync *s, const char *token_file, struct cg_err 
 					  token_file);
 		}
 		close(fd);
-		if (cg_read_file(AT_FDCWD, token_file, 64 * 1024, &text, &len, token_file, err) < 0)
+		if (cg_read_file(AT_FDCWD, token_file, TOKEN_FILE_MAX, &text, &len, token_file, err) < 0)
 			return -1;
 	} else if (env && *env) {
 		text = strdup(env);
@@ -265,7 +297,7 @@ int cg_sync_load_redact_key(struct cg_sync *s, struct cg_err *err)
 
 	if (dirfd < 0)
 		return -1;
-	st = cg_read_file(dirfd, "sync-redact.key", 1024, &data, &len, "keys/sync-redact.key", err);
+	st = cg_read_file(dirfd, "sync-redact.key", REDACT_KEY_FILE_MAX, &data, &len, "keys/sync-redact.key", err);
 	if (st == -2) {
 		randombytes_buf(s->redact_key, sizeof(s->redact_key));
 		st = cg_replace_file(dirfd, "sync-redact.key", s->redact_key,
@@ -592,7 +624,11 @@ static int gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_er
 			inflateEnd(&z);
 			return cg_err_set(err, CG_EXIT_DAMAGED, _("a stored batch does not decompress"));
 		}
-		cg_buf_add(out, chunk, sizeof(chunk) - z.avail_out);
+		if (cg_buf_add(out, chunk, sizeof(chunk) - z.avail_out) < 0) {
+			inflateEnd(&z);
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+					    _("cannot decompress a stored batch"));
+		}
 	}
 	inflateEnd(&z);
 	return 0;
@@ -853,9 +889,10 @@ static enum outcome deliver(struct cg_sync *s, struct batch *b, const char *stre
 			break;
 		}
 		if (s->verbose)
-			fprintf(stderr, _("%s: batch %lld: %s; retrying in %.2fs\n"), cg_progname(),
-				(long long)json_integer_value(json_object_get(b->meta, "batch")),
-				b->why, wait);
+			cg_notify(&s->notify, CG_MSG_TRACE, _("%s: batch %lld: %s; retrying in %.2fs\n"),
+				  cg_progname(),
+				  (long long)json_integer_value(json_object_get(b->meta, "batch")),
+				  b->why, wait);
 		sleep_secs(wait);
 	}
 	b->ms = (long)((now_secs() - start) * 1000);
@@ -879,7 +916,7 @@ static int print_result(struct cg_sync *s, const json_t *meta, long status, int 
 			      "gzip_bytes", json_object_get(meta, "gzip_bytes"),
 			      "status", (json_int_t)status, "attempts", attempts,
 			      "ms", (json_int_t)ms, "result", result);
-	struct cg_buf line = CG_BUF_INIT((size_t)-1);
+	struct cg_buf line = CG_BUF_INIT(RESULT_LINE_MAX);
 	int ret;
 
 	if (why && *why)
@@ -905,7 +942,6 @@ static int write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_r
 	int ret;
 	const char *payload = b->payload;
 	size_t len = b->len;
-	struct cg_buf gz = CG_BUF_INIT((size_t)-1);
 
 	if (open_dir(s, err) < 0)
 		return -1;
@@ -952,7 +988,6 @@ static int write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_r
 		ret = cg_replace_file(dfd, name, text, strlen(text), label, err);
 	free(text);
 	json_decref(meta);
-	cg_buf_release(&gz);
 	close(dfd);
 	return ret;
 }
@@ -989,9 +1024,9 @@ static int settle(struct cg_sync *s, json_t *meta, const char *payload, size_t l
 	b.len = len;
 	b.body = body;
 	b.body_len = body_len;
-	cg_buf_init(&b.dead_body, (size_t)-1);
+	cg_buf_init(&b.dead_body, BATCH_MAX);
 	cg_http_resp_init(&r);
-	r.body.limit = 16 * 1024 * 1024;
+	r.body.limit = BULK_RESP_MAX;
 	oc = deliver(s, &b, stream, &r, err);
 	if (oc == FAILED && !b.attempts) {
 		ret = -1;
@@ -1020,13 +1055,15 @@ static int settle(struct cg_sync *s, json_t *meta, const char *payload, size_t l
 		if (oc == FAILED || !s->keep_going)
 			s->stop = 1;
 		if (oc == DEAD)
-			cg_error(_("batch %lld refused (%s); kept in 'sync/%s/dead'"),
-				 (long long)json_integer_value(json_object_get(meta, "batch")),
-				 b.why, s->t->name);
+			cg_notify(&s->notify, CG_MSG_ERROR,
+				  _("batch %lld refused (%s); kept in 'sync/%s/dead'"),
+				  (long long)json_integer_value(json_object_get(meta, "batch")),
+				  b.why, s->t->name);
 		else
-			cg_error(_("batch %lld not delivered: %s; it stays in the outbox"),
-				 (long long)json_integer_value(json_object_get(meta, "batch")),
-				 b.why);
+			cg_notify(&s->notify, CG_MSG_ERROR,
+				  _("batch %lld not delivered: %s; it stays in the outbox"),
+				  (long long)json_integer_value(json_object_get(meta, "batch")),
+				  b.why);
 	}
 	ret = print_result(s, meta, b.status, b.attempts, b.ms,
 			   oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed", NULL, err);
@@ -1046,7 +1083,7 @@ static int read_outbox(struct cg_sync *s, json_t **meta, size_t *off, struct cg_
 	int st;
 
 	snprintf(label, sizeof(label), "sync/%s/%s", s->t->name, OUTBOX);
-	st = cg_read_file(s->dirfd, OUTBOX, (size_t)1 << 31, &data, &len, label, err);
+	st = cg_read_file(s->dirfd, OUTBOX, BATCH_MAX, &data, &len, label, err);
 	if (st < 0)
 		return st;
 	nl = memchr(data, '\n', len);
@@ -1100,7 +1137,7 @@ static int recover_outbox(struct cg_sync *s, struct cg_err *err)
 	}
 	if (s->dry_run) {
 		/* What the next push sends first. */
-		struct cg_buf body = CG_BUF_INIT((size_t)-1);
+		struct cg_buf body = CG_BUF_INIT(BATCH_MAX);
 		const char *payload = s->file.buf + off;
 		size_t len = s->file.len - off;
 
@@ -1116,7 +1153,7 @@ static int recover_outbox(struct cg_sync *s, struct cg_err *err)
 		return st;
 	}
 	{
-		struct cg_buf body = CG_BUF_INIT((size_t)-1);
+		struct cg_buf body = CG_BUF_INIT(BATCH_MAX);
 		const char *payload = s->file.buf + off;
 		size_t len = s->file.len - off;
 
@@ -1126,8 +1163,11 @@ static int recover_outbox(struct cg_sync *s, struct cg_err *err)
 					json_decref(meta);
 					return -1;
 				}
-			} else {
-				cg_buf_add(&body, payload, len);
+			} else if (cg_buf_add(&body, payload, len) < 0) {
+				cg_buf_release(&body);
+				json_decref(meta);
+				return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+						    _("cannot read 'sync/%s/%s'"), s->t->name, OUTBOX);
 			}
 		}
 		st = settle(s, meta, payload, len, body.buf, body.len, err);
@@ -1438,61 +1478,67 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err)
 
 /* ---- standard input ---- */
 
+/* What the loop hands each line of standard input to. */
+struct stdin_job {
+	struct cg_sync *s;
+	char table[128];
+};
+
+static int push_line(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		     char *why, size_t whylen, struct cg_err *err)
+{
+	struct stdin_job *job = ctx;
+	struct cg_sync *s = job->s;
+	const json_t *v = json_object_get(ln->rec, "rid");
+	char rid[160], hex[65];
+
+	(void)why;
+	(void)whylen;
+	/* A record without a rid gets one from its content, so that
+	 * sending the same line twice is still one record. */
+	if (json_is_string(v)) {
+		snprintf(rid, sizeof(rid), "%s", json_string_value(v));
+	} else {
+		cg_sync_sha256_hex(ln->text, ln->len, hex);
+		snprintf(rid, sizeof(rid), "%s/stdin/%.32s", s->cfg->compound_code, hex);
+	}
+	if (add_record(s, ln->text, ln->len, rid, job->table, err) < 0)
+		return -1;
+	if (batch_full(s) && flush_batch(s, "stdin", err) < 0)
+		return -1;
+	/* A batch that failed ends the push. */
+	lp->quit = s->stop;
+	return 0;
+}
+
 int cg_sync_push_fd(struct cg_sync *s, int fd, const char *name, struct cg_err *err)
 {
 	struct cg_jsonl_reader in;
-	char *line, why[256], rid[160], table[128], hex[65];
-	size_t len;
-	int st = 0, rejected = 0;
+	struct stdin_job job = { s, "" };
+	struct cg_loop lp;
+	int st;
 
+	if (cg_loop_init(&lp, NULL, 0, err) < 0)
+		return -1;
+	lp.fn = push_line;
+	lp.ctx = &job;
+	lp.parse = 1;
+	lp.too_long = _("line too long");
+	lp.notify = s->notify;
 	cg_jsonl_reader_init_fd(&in, fd, name, CG_JSONL_MAX_LINE_DEFAULT);
 	s->cursor = json_pack("{s:I}", "batches", (json_int_t)0);
-	table_for(s, "stdin", table, sizeof(table));
-	while (!s->stop && (st = cg_jsonl_next(&in, &line, &len, err)) != CG_JSONL_EOF) {
-		json_t *rec, *v;
-
-		if (st < 0)
-			break;
-		if (st == CG_JSONL_TOO_LONG) {
-			cg_error(_("%s:%lu: line too long"), name, in.lineno);
-			rejected = 1;
-			continue;
-		}
-		rec = cg_jsonl_parse(line, len, why, sizeof(why));
-		if (!rec) {
-			cg_error("%s:%lu: %s", name, in.lineno, why);
-			rejected = 1;
-			continue;
-		}
-		/* A record without a rid gets one from its content, so that
-		 * sending the same line twice is still one record. */
-		v = json_object_get(rec, "rid");
-		if (json_is_string(v)) {
-			snprintf(rid, sizeof(rid), "%s", json_string_value(v));
-		} else {
-			cg_sync_sha256_hex(line, len, hex);
-			snprintf(rid, sizeof(rid), "%s/stdin/%.32s", s->cfg->compound_code, hex);
-		}
-		json_decref(rec);
-		if (add_record(s, line, len, rid, table, err) < 0) {
-			st = -1;
-			break;
-		}
-		if (batch_full(s)) {
-			if (flush_batch(s, "stdin", err) < 0) {
-				st = -1;
-				break;
-			}
-		}
-	}
-	if (st >= 0 && !s->stop && s->nrec)
+	table_for(s, "stdin", job.table, sizeof(job.table));
+	st = cg_loop_run(&lp, &in, err);
+	if (st == 0 && !s->stop && s->nrec)
 		st = flush_batch(s, "stdin", err);
+	if (st == 0)
+		st = cg_loop_finish(&lp, err);
 	cg_jsonl_reader_release(&in);
 	json_decref(s->cursor);
 	s->cursor = NULL;
 	if (st < 0)
 		return -1;
-	return s->status ? s->status : rejected ? CG_EXIT_REJECTED : CG_EXIT_OK;
+	return s->status ? s->status : cg_loop_status(&lp);
 }
 
 /* ---- status ---- */
@@ -1577,7 +1623,7 @@ int cg_sync_status(struct cg_sync *s, struct cg_err *err)
 	json_int_t backlog, dead;
 	size_t off;
 	int st;
-	struct cg_buf line = CG_BUF_INIT((size_t)-1);
+	struct cg_buf line = CG_BUF_INIT(RESULT_LINE_MAX);
 
 	if (open_dir(s, err) < 0)
 		return -1;
@@ -1674,7 +1720,7 @@ static int read_dead(struct cg_sync *s, int dfd, const char *id, json_t **meta,
 		return cg_err_set(err, CG_EXIT_USAGE, _("invalid dead letter id '%s'"), id);
 	snprintf(name, sizeof(name), "%s.json", id);
 	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
-	st = cg_read_file(dfd, name, META_MAX * 64, &text, &tl, label, err);
+	st = cg_read_file(dfd, name, DEAD_META_MAX, &text, &tl, label, err);
 	if (st == -2)
 		return cg_err_set(err, CG_EXIT_USAGE, _("no dead letter '%s' for target '%s'"),
 				  id, s->t->name);
@@ -1688,7 +1734,7 @@ static int read_dead(struct cg_sync *s, int dfd, const char *id, json_t **meta,
 		return 0;
 	snprintf(name, sizeof(name), "%s.body", id);
 	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
-	st = cg_read_file(dfd, name, (size_t)1 << 31, body, len, label, err);
+	st = cg_read_file(dfd, name, BATCH_MAX, body, len, label, err);
 	if (st < 0) {
 		json_decref(*meta);
 		*meta = NULL;
@@ -1713,7 +1759,7 @@ int cg_sync_dead_list(struct cg_sync *s, struct cg_err *err)
 		json_t *meta, *o;
 		char *body;
 		size_t len;
-		struct cg_buf line = CG_BUF_INIT((size_t)-1);
+		struct cg_buf line = CG_BUF_INIT(RESULT_LINE_MAX);
 
 		if (read_dead(s, dfd, json_string_value(id), &meta, NULL, &len, err) < 0) {
 			ret = -1;
@@ -1800,7 +1846,7 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 		size_t len;
 		struct batch b;
 		struct cg_http_resp r;
-		struct cg_buf plain = CG_BUF_INIT((size_t)-1);
+		struct cg_buf plain = CG_BUF_INIT(BATCH_MAX);
 		enum outcome oc;
 		const char *enc;
 
@@ -1809,11 +1855,19 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 			break;
 		}
 		enc = json_string_value(json_object_get(meta, "encoding"));
+		/* _bulk's answer is matched against the plain body. */
 		if (s->t->format == CG_SYNC_ES_BULK) {
 			if (enc && !strcmp(enc, "gzip"))
-				gunzip(body, len, &plain, err);
-			else
-				cg_buf_add(&plain, body, len);
+				ret = gunzip(body, len, &plain, err);
+			else if (cg_buf_add(&plain, body, len) < 0)
+				ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+						   _("cannot read dead letter '%s'"), id);
+			if (ret < 0) {
+				cg_buf_release(&plain);
+				json_decref(meta);
+				free(body);
+				break;
+			}
 		}
 		memset(&b, 0, sizeof(b));
 		b.meta = meta;
@@ -1821,9 +1875,9 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 		b.len = len;
 		b.body = plain.buf;
 		b.body_len = plain.len;
-		cg_buf_init(&b.dead_body, (size_t)-1);
+		cg_buf_init(&b.dead_body, BATCH_MAX);
 		cg_http_resp_init(&r);
-		r.body.limit = 16 * 1024 * 1024;
+		r.body.limit = BULK_RESP_MAX;
 		oc = deliver(s, &b, json_string_value(json_object_get(meta, "stream")), &r, err);
 		if (oc == FAILED && !b.attempts) {
 			ret = -1;
@@ -1835,7 +1889,8 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 			if (oc == FAILED)
 				s->stop = 1;
 			if (oc != SENT)
-				cg_error(_("dead letter '%s' not delivered: %s"), id, b.why);
+				cg_notify(&s->notify, CG_MSG_ERROR,
+					  _("dead letter '%s' not delivered: %s"), id, b.why);
 			if (ret == 0)
 				ret = print_result(s, meta, b.status, b.attempts, b.ms,
 						   oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed",

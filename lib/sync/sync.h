@@ -103,6 +103,8 @@ struct cg_sync {
 	 */
 	void (*progress)(void *ctx, long long sent, long long total);
 	void *progress_ctx;
+	/* Retries (with verbose), batches not delivered, bad input lines. */
+	struct cg_notifier notify;
 
 	/* private */
 	long long sent, total;
@@ -149,8 +151,9 @@ int cg_sync_load_redact_key(struct cg_sync *s, struct cg_err *err);
  */
 int cg_sync_push(struct cg_sync *s, struct cg_err *err);
 
-/* Push JSON lines read from fd (no cursor, no outbox).  Bad lines are
- * reported and skipped; returns the exit status or -1. */
+/* Push JSON lines read from fd (no cursor, no outbox), through the input
+ * loop: a bad line is reported to s->notify and skipped.  Returns the exit
+ * status or -1. */
 int cg_sync_push_fd(struct cg_sync *s, int fd, const char *name, struct cg_err *err);
 
 /* One JSON line per target: cursor, backlog, last success, outbox, dead. */

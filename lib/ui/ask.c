@@ -306,7 +306,8 @@ static void show(struct asker *a, const json_t *d)
 static int record(struct asker *a, const json_t *d, struct cg_err *err)
 {
 	char day[CG_DATE_LEN];
-	struct cg_buf line = CG_BUF_INIT(SIZE_MAX);
+	/* A decision printed unjournaled (--dry-run) is a journal line. */
+	struct cg_buf line = CG_BUF_INIT(CG_JOURNAL_MAX_LINE);
 	const char *text;
 	size_t len;
 	int ret = 0;
@@ -323,7 +324,8 @@ static int record(struct asker *a, const json_t *d, struct cg_err *err)
 		text = a->j->committed.buf;
 		len = a->j->committed.len;
 	} else {
-		cg_jsonl_dump(d, &line);
+		if (cg_jsonl_dump(d, &line) < 0)
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write a record"));
 		text = line.buf;
 		len = line.len;
 	}

@@ -10,16 +10,18 @@
 #include "core/clock.h"
 #include "core/cmd.h"
 #include "core/error.h"
-#include "store/filter.h"
 #include "core/home.h"
+#include "json/jsonl.h"
 #include "store/journal.h"
+#include "store/loop.h"
 
-static json_t *keep(void *ctx, const json_t *rec, char *why, size_t whylen)
+static int keep(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		char *why, size_t whylen, struct cg_err *err)
 {
 	(void)ctx;
 	(void)why;
 	(void)whylen;
-	return json_incref((json_t *)rec);
+	return cg_loop_emit(lp, ln->rec, err);
 }
 
 int main(int argc, char **argv)
@@ -28,7 +30,7 @@ int main(int argc, char **argv)
 	struct cg_home home;
 	struct cg_journal j;
 	struct cg_clock clock;
-	struct cg_filter f;
+	struct cg_loop lp;
 
 	cg_cmd_setup("helper-journal-append");
 	if (argc != 2)
@@ -36,14 +38,17 @@ int main(int argc, char **argv)
 	if (cg_clock_init(&clock, NULL, &err) < 0 ||
 	    cg_home_open(&home, NULL, &err) < 0 ||
 	    cg_journal_open(&j, &home, argv[1], &err) < 0 ||
-	    cg_filter_init(&f, NULL, 0, &err) < 0)
+	    cg_loop_init(&lp, NULL, 0, &err) < 0)
 		cg_die_err(&err);
-	f.process = keep;
-	f.journal = &j;
-	f.clock = &clock;
-	if (cg_filter_run_files(&f, NULL, 0, &err) < 0 || cg_filter_finish(&f, &err) < 0)
+	lp.fn = keep;
+	lp.parse = 1;
+	lp.notify = CG_NOTIFIER_STDERR;
+	lp.journal = &j;
+	lp.clock = &clock;
+	if (cg_loop_run_files(&lp, NULL, 0, &err) < 0 || cg_loop_finish(&lp, &err) < 0 ||
+	    cg_out_close(&lp.out, &err) < 0)
 		cg_die_err(&err);
 	cg_journal_release(&j);
 	cg_home_release(&home);
-	return cg_filter_status(&f);
+	return cg_loop_status(&lp);
 }

@@ -681,6 +681,29 @@ TEST(empty_record)
 	fx_close(&x);
 }
 
+/* The queue has a limit: past it a record is refused, not allocated, and
+ * what was queued before stays whole. */
+TEST(queue_has_a_limit)
+{
+	struct fx x;
+
+	if (fx_open(&x, "pass") < 0) {
+		CHECK(0);
+		return;
+	}
+	CHECK_INT(x.j.pending.limit, CG_JOURNAL_MAX_PENDING);
+	CHECK_INT(x.j.committed.limit, CG_JOURNAL_MAX_COMMIT);
+	x.j.pending.limit = 40;
+	CHECK_INT(add(&x.j, "issue", 1, &x.err), 0);
+	CHECK_INT(add(&x.j, "issue", 2, &x.err), -1);
+	CHECK(strstr(x.err.msg, "cannot queue a record for 'pass': more than") != NULL);
+	CHECK_INT(x.j.npending, 1);
+	CHECK_STR(x.j.pending.buf, "{\"event\":\"issue\",\"n\":1}\n");
+	CHECK_INT(cg_journal_commit(&x.j, &x.err), 0);
+	CHECK(!strncmp(x.j.committed.buf, "{\"event\":\"issue\",\"n\":1,\"seq\":1,", 31));
+	fx_close(&x);
+}
+
 /* ---- daily journals ---- */
 
 #define DAY1 "home/journal/checkin/2026-01-24.jsonl"
@@ -896,6 +919,7 @@ int main(void)
 	RUN(torn_tail_after_long_line);
 	RUN(damaged_last_line_refused);
 	RUN(empty_record);
+	RUN(queue_has_a_limit);
 	RUN(daily_compress_and_backfill);
 	RUN(days_without_journal);
 	RUN(fold_in_order_and_stops);
