@@ -1,0 +1,256 @@
+#ifndef CG_REPORT_COUNTERS_H
+#define CG_REPORT_COUNTERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "json/scan.h"
+#include "rules/casebook.h"
+#include "rules/passbook.h"
+#include "rules/validate.h"
+#include "store/config.h"
+#include "report/report.h"
+
+/*
+ * The counters of a report being made, and what the files of lib/report
+ * that fill and finish them share.  Internal to lib/report: commands and
+ * tests use report.h.
+ */
+
+/* ---- the fields a report reads ---- */
+
+enum {
+	K_TS, K_COMPOUND, K_GATE, K_DIR, K_KIND, K_DECISION, K_REASONS, K_TEMP,
+	K_VISIT_UNTIL, K_NAME, K_ID_NO, K_PHONE, K_HOUSEHOLD, K_HOST, K_PLATE,
+	K_EVENT, K_COUNT
+};
+
+extern const char *const key_names[K_COUNT];
+extern const char *const kinds[];
+#define NKINDS 6
+#define KIND_VISITOR 2
+
+extern const char *const decisions[];
+enum { D_ADMIT, D_DENY, D_REFER };
+
+/* A field as either path saw it; strings are their decoded bytes. */
+struct field {
+	enum cg_scan_type type;
+	const char *p;
+	size_t len;
+};
+
+/* A check-in line, from the scanner or from Jansson: the same either way. */
+struct view {
+	struct field f[K_COUNT];
+	double temp;		/* when f[K_TEMP] is a number */
+	size_t nreasons;
+	struct field reasons[CG_REPORT_MAX_REASONS];
+	int too_many_reasons;
+};
+
+/* ---- checking a check-in ---- */
+
+struct checkin {
+	cg_time_t at;
+	int32_t day;
+	int sec;
+	char gate[CG_REPORT_GATE_LEN];
+	size_t gate_len;
+	int in, kind, decision;
+	unsigned reasons;
+	int has_temp;
+	double temp;
+	int has_until;
+	cg_time_t until;
+	const struct field *name, *plate;
+	char id_no[CG_ID_NO_LEN], phone[CG_PHONE_LEN];
+	char household[CG_HOUSEHOLD_LEN], host[CG_HOUSEHOLD_LEN];
+	int has_compound;
+	char compound[64];
+};
+
+/* ---- local time, cached per quarter hour (report-time.c) ---- */
+
+struct ltcache {
+	int64_t slot;
+	int32_t day;
+	int32_t base;
+	int valid;
+};
+
+void local_of(struct ltcache *c, cg_time_t t, int32_t *day, int *sec);
+cg_time_t day_start(int32_t day);
+cg_time_t local_at(int32_t day, int minute);
+
+/* ---- gates ---- */
+
+#define DAY_MINUTES 1500	/* 25 hours: the longest local day */
+
+/* When a gate saw events on one day: per minute since local midnight,
+ * the first and last second (0xFF: none). */
+struct daymap {
+	int32_t day;
+	cg_time_t start;
+	unsigned char first[DAY_MINUTES], last[DAY_MINUTES];
+};
+
+struct gate {
+	char name[CG_REPORT_GATE_LEN];
+	size_t len;
+	unsigned long in, out, dec[3];
+	unsigned long reasons[CG_R_COUNT];
+	unsigned long hours_in[24], hours_out[24];
+	cg_time_t first, last;
+	int any;
+	struct daymap **days;
+	size_t ndays, alloc;
+	size_t last_day;	/* index of the day used last */
+	/* filled at the end */
+	long longest;		/* minutes, -1 when no duty time was looked at */
+	cg_time_t gap_from, gap_to;
+};
+
+/* Minute maps in all (3 kB each): a period of years at many gates is
+ * refused rather than let grow. */
+#define DAYMAPS_MAX 8192
+
+/* ---- visitors ---- */
+
+/*
+ * An admitted visitor with a visit_until, until an exit is matched.  A
+ * visitor is found again by any of up to three identity keys (ID number,
+ * phone, name with the household visited), hashed.  Visits whose exit came
+ * in time are dropped at the next sweep; so are, as overstays, those whose
+ * visit ended more than a day before the latest record read, which keeps
+ * the table at about a day's visitors however long the input.
+ */
+struct visit {
+	uint64_t key[3];
+	int nkeys;
+	uint64_t id;		/* hash of the ID number, 0 none */
+	cg_time_t at, until, out_at;
+	int state;		/* 0 inside, 1 left in time, 2 left late */
+	int gate;
+	char name[40], phone[CG_PHONE_LEN], id_no[CG_ID_NO_LEN], host[27];
+};
+
+struct cg_report {
+	struct cg_report_opts o;
+	const struct cg_config *cfg;
+	struct cg_scan_keys keys;
+	struct ltcache lt;
+	int fixed;		/* the period was given */
+	int32_t since, until;	/* when fixed, else the records' range */
+	int32_t min_day, max_day;
+	cg_time_t period_start, period_end;	/* when fixed */
+	cg_time_t watermark;	/* latest check-in time read */
+
+	unsigned long events, in, out, dec[3];
+	unsigned long reasons[CG_R_COUNT];
+	unsigned long kinds[NKINDS];
+	unsigned long unknown, outside, rejected, foreign;
+	unsigned long checkins, pass_events, case_events;
+	char foreign_code[64];
+
+	struct gate *gates[CG_REPORT_MAX_GATES];
+	size_t ngates, last_gate;
+	size_t daymaps;		/* minute maps of all gates */
+
+	unsigned long temps[CG_TEMP_BINS], temps_below, temps_above, measured;
+
+	json_t *fevers, *denials, *overstays;
+	unsigned long fevers_n, denials_n;
+	unsigned long omit_fevers, omit_denials, omit_overstays;
+
+	unsigned long visitors_in, visitors_refused, visitors_out;
+	unsigned long overstay_n;
+	struct visit *visits;
+	size_t nvisits, avisits, sweep_at;
+	uint64_t *map_key;
+	uint32_t *map_val;
+	size_t map_size;
+
+	struct cg_casebook cases;
+	struct cg_passbook passes;
+	unsigned long opened, escalated, released, closed, extended;
+	unsigned long checks, alerts, needs, needs_done;
+	json_t *issued;		/* class -> count in the period */
+	unsigned long revoked;
+
+	json_t *journals, *warnings;
+
+	/* Person fields found valid (the same people come again and again):
+	 * the field, the value as read and its normal form. */
+	struct known {
+		unsigned char field, len;
+		char raw[30];
+		char norm[32];
+	} known[16384];
+};
+
+/* ---- report-checkin.c: a check-in line read and checked ---- */
+
+char *copy_str(const struct field *f, char *buf, size_t size);
+const char *shown(const struct field *f, char *buf, size_t size);
+int bad(char *why, size_t whylen, const char *fmt, const char *a);
+void fast_view(struct view *v, const struct cg_scan_val *vals);
+void slow_view(struct view *v, const json_t *rec);
+int check_checkin(struct cg_report *r, const struct view *v, struct checkin *c,
+		  char *why, size_t whylen);
+
+/* ---- report.c: counting a check-in, pass and case events ---- */
+
+int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *err);
+int string_of(const json_t *rec, const char *key, const char **out,
+	      char *why, size_t whylen);
+int event_time(struct cg_report *r, const json_t *rec, cg_time_t *at,
+	       int32_t *day, char *why, size_t whylen);
+int event_place(struct cg_report *r, int32_t day);
+
+/* ---- report-gates.c ---- */
+
+struct gate *gate_new(struct cg_report *r, const char *name, size_t len);
+struct gate *gate_of(struct cg_report *r, const char *name, size_t len);
+int mark_time(struct cg_report *r, struct gate *g, int32_t day, cg_time_t at);
+json_t *gates_section(struct cg_report *r, int32_t since, int32_t until,
+		      cg_time_t cutoff, json_t **hours);
+
+/* ---- report-gaps.c ---- */
+
+void duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
+	       int32_t until, cg_time_t cutoff, json_t *warn);
+
+/* ---- report-fevers.c ---- */
+
+void list_entry(struct cg_report *r, json_t *list, const struct checkin *c);
+json_t *temperatures_section(struct cg_report *r);
+
+/* ---- report-visitors.c ---- */
+
+int visitor_in(struct cg_report *r, const struct checkin *c, int gate);
+void visitor_out(struct cg_report *r, const struct checkin *c);
+int sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *inside);
+
+/* ---- report-passes.c ---- */
+
+int pass_event(struct cg_report *r, const json_t *rec, const char *event,
+	       char *why, size_t whylen, struct cg_err *err);
+json_t *passes_section(struct cg_report *r, cg_time_t cutoff);
+
+/* ---- report-cases.c ---- */
+
+int case_event(struct cg_report *r, const json_t *rec, const char *event,
+	       char *why, size_t whylen, struct cg_err *err);
+json_t *cases_section(struct cg_report *r, int32_t since, int32_t until,
+		      cg_time_t pstart, cg_time_t cutoff, json_t *warn);
+
+/* ---- report-finish.c ---- */
+
+json_t *counts_object(const unsigned long *n, const char *const *names, int count);
+json_t *reasons_object(const unsigned long *n, int all);
+
+#endif

@@ -1,0 +1,75 @@
+/* Fevers and denials: the temperature histogram and the two lists. */
+
+#include "core/mask.h"
+#include "json/jsonl.h"
+#include "report/report-counters.h"
+
+/* The person fields of a list entry, masked unless asked otherwise. */
+static void person_fields(struct cg_report *r, json_t *e, const struct checkin *c)
+{
+	char buf[256];
+
+	if (c->name) {
+		copy_str(c->name, buf, sizeof(buf));
+		if (r->o.mask) {
+			char m[256];
+
+			json_object_set_new(e, "name", json_string(cg_mask_name(buf, m, sizeof(m))));
+		} else {
+			json_object_set_new(e, "name", json_string(buf));
+		}
+	}
+	if (c->id_no[0])
+		json_object_set_new(e, "id_no", json_string(r->o.mask ?
+				    cg_mask_id_no(c->id_no, buf, sizeof(buf)) : c->id_no));
+	if (c->phone[0])
+		json_object_set_new(e, "phone", json_string(r->o.mask ?
+				    cg_mask_phone(c->phone, buf, sizeof(buf)) : c->phone));
+	if (c->household[0])
+		json_object_set_new(e, "household", json_string(c->household));
+	if (c->host[0])
+		json_object_set_new(e, "host", json_string(c->host));
+	if (c->plate)
+		json_object_set_new(e, "plate", json_string(copy_str(c->plate, buf, sizeof(buf))));
+}
+
+static json_t *reason_list(unsigned bits)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < CG_R_COUNT; i++)
+		if (bits & (1u << i))
+			json_array_append_new(a, json_string(cg_reason_code(i)));
+	return a;
+}
+
+void list_entry(struct cg_report *r, json_t *list, const struct checkin *c)
+{
+	json_t *e = json_object();
+
+	cg_json_set_time(e, "ts", c->at);
+	json_object_set_new(e, "gate", json_string(c->gate));
+	json_object_set_new(e, "dir", json_string(c->in ? "in" : "out"));
+	json_object_set_new(e, "kind", json_string(kinds[c->kind]));
+	person_fields(r, e, c);
+	if (c->has_temp)
+		json_object_set_new(e, "temp", json_real(c->temp));
+	json_object_set_new(e, "decision", json_string(decisions[c->decision]));
+	json_object_set_new(e, "reasons", reason_list(c->reasons));
+	json_array_append_new(list, e);
+}
+
+json_t *temperatures_section(struct cg_report *r)
+{
+	json_t *t = json_object(), *counts = json_array();
+
+	for (int i = 0; i < CG_TEMP_BINS; i++)
+		json_array_append_new(counts, json_integer((json_int_t)r->temps[i]));
+	json_object_set_new(t, "measured", json_integer((json_int_t)r->measured));
+	json_object_set_new(t, "from", json_real(CG_TEMP_FROM10 / 10.0));
+	json_object_set_new(t, "step", json_real(0.1));
+	json_object_set_new(t, "counts", counts);
+	json_object_set_new(t, "below", json_integer((json_int_t)r->temps_below));
+	json_object_set_new(t, "above", json_integer((json_int_t)r->temps_above));
+	return t;
+}
