@@ -7,18 +7,18 @@
 #include "rules/quarantine.h"
 #include "report/report-counters.h"
 
-int case_event(struct cg_report *r, const json_t *rec, const char *event,
-		      char *why, size_t whylen, struct cg_err *err)
+int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *event,
+			 char *why, size_t whylen, struct cg_err *err)
 {
 	const char *id;
 	cg_time_t at;
 	int32_t day;
 	int place;
 
-	if (event_time(r, rec, &at, &day, why, whylen) ||
-	    string_of(rec, "case_id", &id, why, whylen))
+	if (cg_report_event_time(r, rec, &at, &day, why, whylen) ||
+	    cg_report_string_of(rec, "case_id", &id, why, whylen))
 		return 1;
-	if ((place = event_place(r, day)) < 0)
+	if ((place = cg_report_event_place(r, day)) < 0)
 		return 0;
 	r->case_events++;
 	if (place) {
@@ -79,8 +79,8 @@ static void case_person(struct cg_report *r, json_t *row, const json_t *rec)
 		json_object_set_new(row, "household", json_string(hh));
 }
 
-json_t *cases_section(struct cg_report *r, int32_t since, int32_t until,
-			     cg_time_t pstart, cg_time_t cutoff, json_t *warn)
+json_t *cg_report_cases_section(struct cg_report *r, int32_t since, int32_t until,
+				cg_time_t pstart, cg_time_t cutoff, json_t *warn)
 {
 	json_t *o = json_object(), *list = json_array(), *by_day = json_array();
 	unsigned long open = 0, ending_today = 0, ending_tomorrow = 0, needs_open = 0;
@@ -135,7 +135,7 @@ json_t *cases_section(struct cg_report *r, int32_t since, int32_t until,
 		json_array_append_new(list, row);
 	}
 	for (int32_t d = until - 13; d <= until; d++) {
-		cg_time_t at = day_start(d + 1);
+		cg_time_t at = cg_report_day_start(d + 1);
 		json_t *e = json_object();
 		unsigned long n = 0;
 

@@ -12,21 +12,26 @@
 #include "rules/person.h"
 #include "report/report-counters.h"
 
-const char *const key_names[K_COUNT] = {
+static const char *const key_names[K_COUNT] = {
 	"ts", "compound", "gate", "dir", "kind", "decision", "reasons", "temp",
 	"visit_until", "name", "id_no", "phone", "household", "host", "plate",
 	"event"
 };
 
-const char *const kinds[] = {
+const char *const cg_report_kinds[] = {
 	"resident", "tenant", "visitor", "courier", "staff", "vehicle"
 };
 
-const char *const decisions[] = { "admit", "deny", "refer" };
+const char *const cg_report_decisions[] = { "admit", "deny", "refer" };
+
+void cg_report_keys_init(struct cg_scan_keys *keys)
+{
+	cg_scan_keys_init(keys, key_names, K_COUNT);
+}
 
 /* ---- small helpers ---- */
 
-char *copy_str(const struct field *f, char *buf, size_t size)
+char *cg_report_copy_str(const struct field *f, char *buf, size_t size)
 {
 	size_t n = f->len < size - 1 ? f->len : size - 1;
 
@@ -41,9 +46,9 @@ char *copy_str(const struct field *f, char *buf, size_t size)
 
 /* A value for a message: at most 63 bytes, "..." when cut, control
  * characters as '?' (a message goes to a terminal). */
-const char *shown(const struct field *f, char *buf, size_t size)
+const char *cg_report_shown(const struct field *f, char *buf, size_t size)
 {
-	copy_str(f, buf, size < 64 ? size : 64);
+	cg_report_copy_str(f, buf, size < 64 ? size : 64);
 	for (char *p = buf; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7F)
 			*p = '?';
@@ -117,7 +122,7 @@ slow:
 	return strtod(buf, NULL);
 }
 
-void fast_view(struct view *v, const struct cg_scan_val *vals)
+void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals)
 {
 	for (int k = 0; k < K_COUNT; k++) {
 		v->f[k].type = vals[k].type;
@@ -168,7 +173,7 @@ static void json_field(struct field *f, const json_t *j)
 	}
 }
 
-void slow_view(struct view *v, const json_t *rec)
+void cg_report_slow_view(struct view *v, const json_t *rec)
 {
 	const json_t *j;
 
@@ -195,7 +200,7 @@ void slow_view(struct view *v, const json_t *rec)
 	}
 }
 
-int bad(char *why, size_t whylen, const char *fmt, const char *a)
+int cg_report_bad(char *why, size_t whylen, const char *fmt, const char *a)
 {
 	snprintf(why, whylen, fmt, a);
 	return 1;
@@ -207,11 +212,11 @@ static int want_string(const struct view *v, int k, int required, char *why, siz
 	const struct field *f = &v->f[k];
 
 	if (f->type == CG_SCAN_ABSENT)
-		return required ? bad(why, whylen, _("missing field '%s'"), key_names[k]) : 0;
+		return required ? cg_report_bad(why, whylen, _("missing field '%s'"), key_names[k]) : 0;
 	if (f->type != CG_SCAN_STRING)
-		return bad(why, whylen, _("'%s' must be a string"), key_names[k]);
+		return cg_report_bad(why, whylen, _("'%s' must be a string"), key_names[k]);
 	if (!f->len)
-		return bad(why, whylen, _("'%s' must not be empty"), key_names[k]);
+		return cg_report_bad(why, whylen, _("'%s' must not be empty"), key_names[k]);
 	return 0;
 }
 
@@ -225,9 +230,9 @@ static int want_time(const struct view *v, int k, int required, cg_time_t *t,
 	if (v->f[k].type == CG_SCAN_ABSENT)
 		return 0;
 	if (v->f[k].len >= sizeof(buf) ||
-	    cg_time_parse(copy_str(&v->f[k], buf, sizeof(buf)), 0, t) < 0) {
+	    cg_time_parse(cg_report_copy_str(&v->f[k], buf, sizeof(buf)), 0, t) < 0) {
 		snprintf(why, whylen, _("'%s' is not an RFC 3339 time: '%s'"), key_names[k],
-			 shown(&v->f[k], show, sizeof(show)));
+			 cg_report_shown(&v->f[k], show, sizeof(show)));
 		return 1;
 	}
 	return 0;
@@ -259,7 +264,7 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 			return 0;
 		}
 	}
-	copy_str(&v->f[k], buf, sizeof(buf));
+	cg_report_copy_str(&v->f[k], buf, sizeof(buf));
 	if (v->f[k].len >= sizeof(buf) || cg_person_field_valid(key_names[k], buf, r->o.now, out, &reason) < 0) {
 		if (v->f[k].len >= sizeof(buf))
 			reason = _("too long");
@@ -269,7 +274,7 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 		else if (k == K_PHONE)
 			cg_mask_phone(buf, masked, sizeof(masked));
 		else
-			shown(&v->f[k], masked, sizeof(masked));
+			cg_report_shown(&v->f[k], masked, sizeof(masked));
 		snprintf(why, whylen, _("invalid %s '%s': %s"), key_names[k], masked, reason);
 		out[0] = '\0';
 		return 1;
@@ -283,8 +288,8 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 	return 0;
 }
 
-int check_checkin(struct cg_report *r, const struct view *v, struct checkin *c,
-			 char *why, size_t whylen)
+int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct checkin *c,
+			    char *why, size_t whylen)
 {
 	char show[80];
 
@@ -296,44 +301,45 @@ int check_checkin(struct cg_report *r, const struct view *v, struct checkin *c,
 	    want_string(v, K_DECISION, 1, why, whylen))
 		return 1;
 	if (v->f[K_GATE].len >= CG_REPORT_GATE_LEN)
-		return bad(why, whylen, _("'%s' is too long"), "gate");
+		return cg_report_bad(why, whylen, _("'%s' is too long"), "gate");
 	c->gate_len = v->f[K_GATE].len;
 	memcpy(c->gate, v->f[K_GATE].p, c->gate_len);
 	c->gate[c->gate_len] = '\0';
 	if (field_is(&v->f[K_DIR], "in"))
 		c->in = 1;
 	else if (!field_is(&v->f[K_DIR], "out"))
-		return bad(why, whylen, _("'dir' must be \"in\" or \"out\", not '%s'"),
-			   shown(&v->f[K_DIR], show, sizeof(show)));
-	if ((c->kind = index_of(&v->f[K_KIND], kinds, NKINDS)) < 0)
-		return bad(why, whylen,
+		return cg_report_bad(why, whylen, _("'dir' must be \"in\" or \"out\", not '%s'"),
+			   cg_report_shown(&v->f[K_DIR], show, sizeof(show)));
+	if ((c->kind = index_of(&v->f[K_KIND], cg_report_kinds, NKINDS)) < 0)
+		return cg_report_bad(why, whylen,
 			   _("unknown kind '%s' (resident, tenant, visitor, courier, staff, vehicle)"),
-			   shown(&v->f[K_KIND], show, sizeof(show)));
-	if ((c->decision = index_of(&v->f[K_DECISION], decisions, 3)) < 0)
-		return bad(why, whylen, _("'decision' must be admit, deny or refer, not '%s'"),
-			   shown(&v->f[K_DECISION], show, sizeof(show)));
+			   cg_report_shown(&v->f[K_KIND], show, sizeof(show)));
+	if ((c->decision = index_of(&v->f[K_DECISION], cg_report_decisions, 3)) < 0)
+		return cg_report_bad(why, whylen, _("'decision' must be admit, deny or refer, not '%s'"),
+			   cg_report_shown(&v->f[K_DECISION], show, sizeof(show)));
 	if (v->f[K_REASONS].type == CG_SCAN_ABSENT)
-		return bad(why, whylen, _("missing field '%s'"), "reasons");
+		return cg_report_bad(why, whylen, _("missing field '%s'"), "reasons");
 	if (v->f[K_REASONS].type != CG_SCAN_ARRAY)
-		return bad(why, whylen, _("'%s' must be an array of strings"), "reasons");
+		return cg_report_bad(why, whylen, _("'%s' must be an array of strings"), "reasons");
 	if (v->too_many_reasons)
-		return bad(why, whylen, _("more than %s reasons"), "16");
+		return cg_report_bad(why, whylen, _("more than %s reasons"), "16");
 	for (size_t i = 0; i < v->nreasons; i++) {
 		const struct field *e = &v->reasons[i];
 		int code = -1;
 
 		if (e->type != CG_SCAN_STRING)
-			return bad(why, whylen, _("'%s' must be an array of strings"), "reasons");
+			return cg_report_bad(why, whylen, _("'%s' must be an array of strings"), "reasons");
 		for (int k = 0; k < CG_R_COUNT && code < 0; k++)
 			if (field_is(e, cg_reason_code(k)))
 				code = k;
 		if (code < 0)
-			return bad(why, whylen, _("unknown reason '%s'"), shown(e, show, sizeof(show)));
+			return cg_report_bad(why, whylen, _("unknown reason '%s'"),
+					     cg_report_shown(e, show, sizeof(show)));
 		c->reasons |= 1u << code;
 	}
 	if (v->f[K_TEMP].type != CG_SCAN_ABSENT) {
 		if (v->f[K_TEMP].type != CG_SCAN_NUMBER)
-			return bad(why, whylen, _("'%s' must be a number"), "temp");
+			return cg_report_bad(why, whylen, _("'%s' must be a number"), "temp");
 		c->has_temp = 1;
 		c->temp = v->temp;
 	}
@@ -351,7 +357,7 @@ int check_checkin(struct cg_report *r, const struct view *v, struct checkin *c,
 	c->plate = v->f[K_PLATE].type == CG_SCAN_STRING ? &v->f[K_PLATE] : NULL;
 	if (v->f[K_COMPOUND].type == CG_SCAN_STRING) {
 		c->has_compound = 1;
-		copy_str(&v->f[K_COMPOUND], c->compound, sizeof(c->compound));
+		cg_report_copy_str(&v->f[K_COMPOUND], c->compound, sizeof(c->compound));
 	}
 	return 0;
 }

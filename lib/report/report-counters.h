@@ -28,12 +28,11 @@ enum {
 	K_EVENT, K_COUNT
 };
 
-extern const char *const key_names[K_COUNT];
-extern const char *const kinds[];
+extern const char *const cg_report_kinds[];
 #define NKINDS 6
 #define KIND_VISITOR 2
 
-extern const char *const decisions[];
+extern const char *const cg_report_decisions[];
 enum { D_ADMIT, D_DENY, D_REFER };
 
 /* A field as either path saw it; strings are their decoded bytes. */
@@ -82,9 +81,9 @@ struct ltcache {
 	int valid;
 };
 
-void local_of(struct ltcache *c, cg_time_t t, int32_t *day, int *sec);
-cg_time_t day_start(int32_t day);
-cg_time_t local_at(int32_t day, int minute);
+void cg_report_local_of(struct ltcache *c, cg_time_t t, int32_t *day, int *sec);
+cg_time_t cg_report_day_start(int32_t day);
+cg_time_t cg_report_local_at(int32_t day, int minute);
 
 /* ---- gates ---- */
 
@@ -194,63 +193,63 @@ struct cg_report {
 
 /* ---- report-checkin.c: a check-in line read and checked ---- */
 
-char *copy_str(const struct field *f, char *buf, size_t size);
-const char *shown(const struct field *f, char *buf, size_t size);
-int bad(char *why, size_t whylen, const char *fmt, const char *a);
-void fast_view(struct view *v, const struct cg_scan_val *vals);
-void slow_view(struct view *v, const json_t *rec);
-int check_checkin(struct cg_report *r, const struct view *v, struct checkin *c,
-		  char *why, size_t whylen);
+/* The fields above, for the fast scanner. */
+void cg_report_keys_init(struct cg_scan_keys *keys);
+char *cg_report_copy_str(const struct field *f, char *buf, size_t size);
+const char *cg_report_shown(const struct field *f, char *buf, size_t size);
+int cg_report_bad(char *why, size_t whylen, const char *fmt, const char *a);
+void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals);
+void cg_report_slow_view(struct view *v, const json_t *rec);
+int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct checkin *c,
+			    char *why, size_t whylen);
 
 /* ---- report.c: counting a check-in, pass and case events ---- */
 
-int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *err);
-int string_of(const json_t *rec, const char *key, const char **out,
-	      char *why, size_t whylen);
-int event_time(struct cg_report *r, const json_t *rec, cg_time_t *at,
-	       int32_t *day, char *why, size_t whylen);
-int event_place(struct cg_report *r, int32_t day);
+int cg_report_string_of(const json_t *rec, const char *key, const char **out,
+			char *why, size_t whylen);
+int cg_report_event_time(struct cg_report *r, const json_t *rec, cg_time_t *at,
+			 int32_t *day, char *why, size_t whylen);
+int cg_report_event_place(struct cg_report *r, int32_t day);
 
 /* ---- report-gates.c ---- */
 
-struct gate *gate_new(struct cg_report *r, const char *name, size_t len);
-struct gate *gate_of(struct cg_report *r, const char *name, size_t len);
-int mark_time(struct cg_report *r, struct gate *g, int32_t day, cg_time_t at);
-json_t *gates_section(struct cg_report *r, int32_t since, int32_t until,
-		      cg_time_t cutoff, json_t **hours);
+struct gate *cg_report_gate_new(struct cg_report *r, const char *name, size_t len);
+struct gate *cg_report_gate_of(struct cg_report *r, const char *name, size_t len);
+int cg_report_mark_time(struct cg_report *r, struct gate *g, int32_t day, cg_time_t at);
+json_t *cg_report_gates_section(struct cg_report *r, int32_t since, int32_t until,
+				cg_time_t cutoff, json_t **hours);
 
 /* ---- report-gaps.c ---- */
 
-void duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
-	       int32_t until, cg_time_t cutoff, json_t *warn);
+void cg_report_duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
+			 int32_t until, cg_time_t cutoff, json_t *warn);
 
 /* ---- report-fevers.c ---- */
 
-void list_entry(struct cg_report *r, json_t *list, const struct checkin *c);
-json_t *temperatures_section(struct cg_report *r);
+void cg_report_list_entry(struct cg_report *r, json_t *list, const struct checkin *c);
+json_t *cg_report_temperatures_section(struct cg_report *r);
 
 /* ---- report-visitors.c ---- */
 
-int visitor_in(struct cg_report *r, const struct checkin *c, int gate);
-void visitor_out(struct cg_report *r, const struct checkin *c);
-int sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *inside);
+int cg_report_visitor_in(struct cg_report *r, const struct checkin *c, int gate);
+void cg_report_visitor_out(struct cg_report *r, const struct checkin *c);
+int cg_report_sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *inside);
 
 /* ---- report-passes.c ---- */
 
-int pass_event(struct cg_report *r, const json_t *rec, const char *event,
-	       char *why, size_t whylen, struct cg_err *err);
-json_t *passes_section(struct cg_report *r, cg_time_t cutoff);
+int cg_report_pass_event(struct cg_report *r, const json_t *rec, const char *event,
+			 char *why, size_t whylen, struct cg_err *err);
+json_t *cg_report_passes_section(struct cg_report *r, cg_time_t cutoff);
 
 /* ---- report-cases.c ---- */
 
-int case_event(struct cg_report *r, const json_t *rec, const char *event,
-	       char *why, size_t whylen, struct cg_err *err);
-json_t *cases_section(struct cg_report *r, int32_t since, int32_t until,
-		      cg_time_t pstart, cg_time_t cutoff, json_t *warn);
+int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *event,
+			 char *why, size_t whylen, struct cg_err *err);
+json_t *cg_report_cases_section(struct cg_report *r, int32_t since, int32_t until,
+				cg_time_t pstart, cg_time_t cutoff, json_t *warn);
 
 /* ---- report-finish.c ---- */
 
-json_t *counts_object(const unsigned long *n, const char *const *names, int count);
-json_t *reasons_object(const unsigned long *n, int all);
+json_t *cg_report_reasons_object(const unsigned long *n, int all);
 
 #endif

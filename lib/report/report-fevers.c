@@ -10,7 +10,7 @@ static void person_fields(struct cg_report *r, json_t *e, const struct checkin *
 	char buf[256];
 
 	if (c->name) {
-		copy_str(c->name, buf, sizeof(buf));
+		cg_report_copy_str(c->name, buf, sizeof(buf));
 		if (r->o.mask) {
 			char m[256];
 
@@ -30,7 +30,7 @@ static void person_fields(struct cg_report *r, json_t *e, const struct checkin *
 	if (c->host[0])
 		json_object_set_new(e, "host", json_string(c->host));
 	if (c->plate)
-		json_object_set_new(e, "plate", json_string(copy_str(c->plate, buf, sizeof(buf))));
+		json_object_set_new(e, "plate", json_string(cg_report_copy_str(c->plate, buf, sizeof(buf))));
 }
 
 static json_t *reason_list(unsigned bits)
@@ -43,23 +43,23 @@ static json_t *reason_list(unsigned bits)
 	return a;
 }
 
-void list_entry(struct cg_report *r, json_t *list, const struct checkin *c)
+void cg_report_list_entry(struct cg_report *r, json_t *list, const struct checkin *c)
 {
 	json_t *e = json_object();
 
 	cg_json_set_time(e, "ts", c->at);
 	json_object_set_new(e, "gate", json_string(c->gate));
 	json_object_set_new(e, "dir", json_string(c->in ? "in" : "out"));
-	json_object_set_new(e, "kind", json_string(kinds[c->kind]));
+	json_object_set_new(e, "kind", json_string(cg_report_kinds[c->kind]));
 	person_fields(r, e, c);
 	if (c->has_temp)
 		json_object_set_new(e, "temp", json_real(c->temp));
-	json_object_set_new(e, "decision", json_string(decisions[c->decision]));
+	json_object_set_new(e, "decision", json_string(cg_report_decisions[c->decision]));
 	json_object_set_new(e, "reasons", reason_list(c->reasons));
 	json_array_append_new(list, e);
 }
 
-json_t *temperatures_section(struct cg_report *r)
+json_t *cg_report_temperatures_section(struct cg_report *r)
 {
 	json_t *t = json_object(), *counts = json_array();
 

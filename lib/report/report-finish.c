@@ -44,7 +44,7 @@ static void sort_by_ts(json_t *list)
 
 /* ---- the end: the sections ---- */
 
-json_t *counts_object(const unsigned long *n, const char *const *names, int count)
+static json_t *counts_object(const unsigned long *n, const char *const *names, int count)
 {
 	json_t *o = json_object();
 
@@ -53,7 +53,7 @@ json_t *counts_object(const unsigned long *n, const char *const *names, int coun
 	return o;
 }
 
-json_t *reasons_object(const unsigned long *n, int all)
+json_t *cg_report_reasons_object(const unsigned long *n, int all)
 {
 	json_t *o = json_object();
 
@@ -111,8 +111,8 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 			since = until = cg_local_day(r->o.now, NULL);
 		}
 	}
-	pstart = day_start(since);
-	pend = day_start(until + 1);
+	pstart = cg_report_day_start(since);
+	pend = cg_report_day_start(until + 1);
 	cutoff = r->o.now < pend ? r->o.now : pend;
 	if (cutoff < pstart)
 		cutoff = pstart;
@@ -120,7 +120,7 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 	/* Warnings in a fixed order: the journals' (already there), then
 	 * the gates', then the rest. */
 	warn = r->warnings;
-	sweep(r, 1, cutoff, &inside);
+	cg_report_sweep(r, 1, cutoff, &inside);
 	sort_by_ts(r->overstays);
 	sort_by_ts(r->fevers);
 	sort_by_ts(r->denials);
@@ -146,15 +146,15 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 	json_object_set_new(o, "in", json_integer((json_int_t)r->in));
 	json_object_set_new(o, "out", json_integer((json_int_t)r->out));
 	for (int d = 0; d < 3; d++)
-		json_object_set_new(o, decisions[d], json_integer((json_int_t)r->dec[d]));
+		json_object_set_new(o, cg_report_decisions[d], json_integer((json_int_t)r->dec[d]));
 	json_object_set_new(rep, "totals", o);
-	json_object_set_new(rep, "kinds", counts_object(r->kinds, kinds, NKINDS));
-	json_object_set_new(rep, "reasons", reasons_object(r->reasons, 1));
+	json_object_set_new(rep, "kinds", counts_object(r->kinds, cg_report_kinds, NKINDS));
+	json_object_set_new(rep, "reasons", cg_report_reasons_object(r->reasons, 1));
 
-	gates = gates_section(r, since, until, cutoff, &hours);
+	gates = cg_report_gates_section(r, since, until, cutoff, &hours);
 	json_object_set_new(rep, "gates", gates);
 	json_object_set_new(rep, "hours", hours);
-	json_object_set_new(rep, "temperatures", temperatures_section(r));
+	json_object_set_new(rep, "temperatures", cg_report_temperatures_section(r));
 	json_object_set_new(rep, "fevers", json_incref(r->fevers));
 	json_object_set_new(rep, "denials", json_incref(r->denials));
 
@@ -167,9 +167,9 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 	json_object_set_new(visitors, "overstays", json_incref(r->overstays));
 	json_object_set_new(rep, "visitors", visitors);
 
-	cases = cases_section(r, since, until, pstart, cutoff, warn);
+	cases = cg_report_cases_section(r, since, until, pstart, cutoff, warn);
 	json_object_set_new(rep, "cases", cases);
-	json_object_set_new(rep, "passes", passes_section(r, cutoff));
+	json_object_set_new(rep, "passes", cg_report_passes_section(r, cutoff));
 	json_object_set_new(rep, "journals", json_incref(r->journals));
 
 	count_warning(warn, "visitor_overstay", r->overstay_n);

@@ -37,15 +37,16 @@ static void gap(struct cg_report *r, struct gate *g, cg_time_t a, cg_time_t b, j
  * event, between events, and from the last event to the end of duty, in
  * whole minutes.  Duty windows that touch (24-hour duty) make one stretch.
  */
-void duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
-		      int32_t until, cg_time_t cutoff, json_t *warn)
+void cg_report_duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
+			 int32_t until, cg_time_t cutoff, json_t *warn)
 {
 	const struct cg_policy *p = &r->cfg->policy;
 	cg_time_t prev = 0, open_end = 0, open_eff = 0;
 	int open = 0;
 
 	for (int32_t d = since; d <= until; d++) {
-		cg_time_t s = local_at(d, p->duty_start_min), e = local_at(d, p->duty_end_min);
+		cg_time_t s = cg_report_local_at(d, p->duty_start_min);
+		cg_time_t e = cg_report_local_at(d, p->duty_end_min);
 		cg_time_t eff = e < cutoff ? e : cutoff;
 		struct daymap *m = NULL;
 

@@ -5,7 +5,7 @@
 
 #include "report/report-counters.h"
 
-struct gate *gate_new(struct cg_report *r, const char *name, size_t len)
+struct gate *cg_report_gate_new(struct cg_report *r, const char *name, size_t len)
 {
 	struct gate *g;
 
@@ -21,7 +21,7 @@ struct gate *gate_new(struct cg_report *r, const char *name, size_t len)
 
 /* ---- counting a check-in ---- */
 
-struct gate *gate_of(struct cg_report *r, const char *name, size_t len)
+struct gate *cg_report_gate_of(struct cg_report *r, const char *name, size_t len)
 {
 	struct gate *g;
 
@@ -37,7 +37,7 @@ struct gate *gate_of(struct cg_report *r, const char *name, size_t len)
 			return g;
 		}
 	}
-	if (!(g = gate_new(r, name, len)))
+	if (!(g = cg_report_gate_new(r, name, len)))
 		return NULL;
 	r->last_gate = r->ngates - 1;
 	return g;
@@ -67,7 +67,7 @@ static struct daymap *daymap_of(struct cg_report *r, struct gate *g, int32_t day
 		return NULL;
 	r->daymaps++;
 	m->day = day;
-	m->start = day_start(day);
+	m->start = cg_report_day_start(day);
 	memset(m->first, 0xFF, sizeof(m->first));
 	memset(m->last, 0xFF, sizeof(m->last));
 	g->last_day = g->ndays;
@@ -75,7 +75,7 @@ static struct daymap *daymap_of(struct cg_report *r, struct gate *g, int32_t day
 	return m;
 }
 
-int mark_time(struct cg_report *r, struct gate *g, int32_t day, cg_time_t at)
+int cg_report_mark_time(struct cg_report *r, struct gate *g, int32_t day, cg_time_t at)
 {
 	struct daymap *m = daymap_of(r, g, day);
 	int64_t e;
@@ -109,8 +109,8 @@ static json_t *time_or_null(int have, cg_time_t t)
 	return json_string(buf);
 }
 
-json_t *gates_section(struct cg_report *r, int32_t since, int32_t until,
-			     cg_time_t cutoff, json_t **hours)
+json_t *cg_report_gates_section(struct cg_report *r, int32_t since, int32_t until,
+				cg_time_t cutoff, json_t **hours)
 {
 	json_t *gates = json_object();
 
@@ -119,12 +119,12 @@ json_t *gates_section(struct cg_report *r, int32_t since, int32_t until,
 		struct gate *g = r->gates[i];
 		json_t *o = json_object(), *h = json_object(), *hi = json_array(), *ho = json_array();
 
-		duty_gaps(r, g, since, until, cutoff, r->warnings);
+		cg_report_duty_gaps(r, g, since, until, cutoff, r->warnings);
 		json_object_set_new(o, "in", json_integer((json_int_t)g->in));
 		json_object_set_new(o, "out", json_integer((json_int_t)g->out));
 		for (int d = 0; d < 3; d++)
-			json_object_set_new(o, decisions[d], json_integer((json_int_t)g->dec[d]));
-		json_object_set_new(o, "reasons", reasons_object(g->reasons, 0));
+			json_object_set_new(o, cg_report_decisions[d], json_integer((json_int_t)g->dec[d]));
+		json_object_set_new(o, "reasons", cg_report_reasons_object(g->reasons, 0));
 		json_object_set_new(o, "first", time_or_null(g->any, g->first));
 		json_object_set_new(o, "last", time_or_null(g->any, g->last));
 		json_object_set_new(o, "longest_gap_min", g->longest >= 0 ?

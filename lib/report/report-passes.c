@@ -6,22 +6,22 @@
 #include "core/i18n.h"
 #include "report/report-counters.h"
 
-int pass_event(struct cg_report *r, const json_t *rec, const char *event,
-		      char *why, size_t whylen, struct cg_err *err)
+int cg_report_pass_event(struct cg_report *r, const json_t *rec, const char *event,
+			 char *why, size_t whylen, struct cg_err *err)
 {
 	const char *id, *cls = NULL;
 	cg_time_t at, t;
 	int32_t day;
 	int place;
 
-	if (event_time(r, rec, &at, &day, why, whylen) ||
-	    string_of(rec, "pass_id", &id, why, whylen))
+	if (cg_report_event_time(r, rec, &at, &day, why, whylen) ||
+	    cg_report_string_of(rec, "pass_id", &id, why, whylen))
 		return 1;
 	if (!strcmp(event, "issue")) {
 		const json_t *c = json_object_get(rec, "class");
 
 		if (c && !json_is_string(c))
-			return bad(why, whylen, _("'%s' must be a string"), "class");
+			return cg_report_bad(why, whylen, _("'%s' must be a string"), "class");
 		cls = c ? json_string_value(c) : "resident";
 		if (cg_time_parse(json_string_value(json_object_get(rec, "valid_from")), 0, &t) < 0 ||
 		    cg_time_parse(json_string_value(json_object_get(rec, "valid_until")), 0, &t) < 0)
@@ -29,11 +29,11 @@ int pass_event(struct cg_report *r, const json_t *rec, const char *event,
 			char show[80];
 			struct field f = { CG_SCAN_STRING, id, strlen(id) };
 
-			return bad(why, whylen, _("pass '%s' has no valid_from or valid_until"),
-				   shown(&f, show, sizeof(show)));
+			return cg_report_bad(why, whylen, _("pass '%s' has no valid_from or valid_until"),
+				   cg_report_shown(&f, show, sizeof(show)));
 		}
 	}
-	if ((place = event_place(r, day)) < 0)
+	if ((place = cg_report_event_place(r, day)) < 0)
 		return 0;
 	r->pass_events++;
 	if (place) {
@@ -57,7 +57,7 @@ static void add_count(json_t *o, const char *key, json_int_t n)
 	json_object_set_new(o, key, json_integer(json_integer_value(json_object_get(o, key)) + n));
 }
 
-json_t *passes_section(struct cg_report *r, cg_time_t cutoff)
+json_t *cg_report_passes_section(struct cg_report *r, cg_time_t cutoff)
 {
 	json_t *o = json_object(), *issued = json_object(), *active = json_object();
 	const char *cls;

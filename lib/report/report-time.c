@@ -11,7 +11,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 }
 
 /* Local day of t and seconds since local midnight (wall clock). */
-void local_of(struct ltcache *c, cg_time_t t, int32_t *day, int *sec)
+void cg_report_local_of(struct ltcache *c, cg_time_t t, int32_t *day, int *sec)
 {
 	int64_t slot = floor_div(t, 900);
 	struct tm tm;
@@ -45,7 +45,7 @@ void local_of(struct ltcache *c, cg_time_t t, int32_t *day, int *sec)
 	*sec = c->base + (int)(t - slot * 900);
 }
 
-cg_time_t day_start(int32_t day)
+cg_time_t cg_report_day_start(int32_t day)
 {
 	int y, m, d;
 
@@ -54,16 +54,16 @@ cg_time_t day_start(int32_t day)
 }
 
 /* Local time of minute (0-1440) of day. */
-cg_time_t local_at(int32_t day, int minute)
+cg_time_t cg_report_local_at(int32_t day, int minute)
 {
 	char buf[40], date[CG_DATE_LEN];
 	cg_time_t t;
 
 	if (minute >= 24 * 60)
-		return day_start(day + 1);
+		return cg_report_day_start(day + 1);
 	cg_day_format(day, date);
 	snprintf(buf, sizeof(buf), "%sT%02d:%02d:00", date, minute / 60, minute % 60);
 	if (cg_time_parse(buf, 1, &t) < 0)
-		return day_start(day) + minute * 60;
+		return cg_report_day_start(day) + minute * 60;
 	return t;
 }

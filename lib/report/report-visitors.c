@@ -124,7 +124,7 @@ static int by_until(const void *a, const void *b)
  * the memory stays bounded whatever the input.  With all set, settle
  * every visit against cutoff.
  */
-int sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *inside)
+int cg_report_sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *inside)
 {
 	size_t keep = 0, k = 0;
 
@@ -170,19 +170,19 @@ static int person_keys(const struct checkin *c, uint64_t key[3], uint64_t *id)
 	if (c->phone[0])
 		key[n++] = hash("p:", c->phone);
 	if (c->name && (c->host[0] || c->household[0])) {
-		copy_str(c->name, name, sizeof(name));
+		cg_report_copy_str(c->name, name, sizeof(name));
 		snprintf(buf, sizeof(buf), "%s@%s", name, c->host[0] ? c->host : c->household);
 		key[n++] = hash("n:", buf);
 	}
 	return n;
 }
 
-int visitor_in(struct cg_report *r, const struct checkin *c, int gate)
+int cg_report_visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 {
 	struct visit *v;
 	char buf[256];
 
-	if (r->nvisits >= r->sweep_at && sweep(r, 0, 0, NULL) < 0)
+	if (r->nvisits >= r->sweep_at && cg_report_sweep(r, 0, 0, NULL) < 0)
 		return -1;
 	if (r->nvisits == r->avisits) {
 		size_t alloc = r->avisits ? r->avisits * 2 : 256;
@@ -202,11 +202,11 @@ int visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 	v->until = c->until;
 	v->gate = gate;
 	if (c->name) {
-		copy_str(c->name, buf, sizeof(buf));
+		cg_report_copy_str(c->name, buf, sizeof(buf));
 		if (r->o.mask)
 			cg_mask_name(buf, v->name, sizeof(v->name));
 		else
-			copy_str(c->name, v->name, sizeof(v->name));
+			cg_report_copy_str(c->name, v->name, sizeof(v->name));
 	}
 	if (c->phone[0]) {
 		if (r->o.mask)
@@ -229,7 +229,7 @@ int visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 	return 0;
 }
 
-void visitor_out(struct cg_report *r, const struct checkin *c)
+void cg_report_visitor_out(struct cg_report *r, const struct checkin *c)
 {
 	uint64_t key[3], id;
 	int n = person_keys(c, key, &id);

@@ -33,15 +33,15 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 		return NULL;
 	r->o = *o;
 	r->cfg = o->cfg;
-	cg_scan_keys_init(&r->keys, key_names, K_COUNT);
+	cg_report_keys_init(&r->keys);
 	r->fixed = o->since != CG_REPORT_NO_DAY;
 	r->since = o->since;
 	r->until = o->until;
 	r->min_day = INT32_MAX;
 	r->max_day = INT32_MIN;
 	if (r->fixed) {
-		r->period_start = day_start(r->since);
-		r->period_end = day_start(r->until + 1);
+		r->period_start = cg_report_day_start(r->since);
+		r->period_end = cg_report_day_start(r->until + 1);
 	}
 	r->fevers = json_array();
 	r->denials = json_array();
@@ -57,7 +57,7 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 		const char *s = json_string_value(g);
 
 		if (s && strlen(s) < CG_REPORT_GATE_LEN)
-			gate_new(r, s, strlen(s));
+			cg_report_gate_new(r, s, strlen(s));
 	}
 	return r;
 }
@@ -99,19 +99,19 @@ static int in_period(struct cg_report *r, int32_t day)
 	return 1;
 }
 
-int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *err)
+static int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *err)
 {
 	const struct cg_policy *p = &r->cfg->policy;
 	struct gate *g;
 	int32_t day;
 	int sec, hour, fever;
 
-	local_of(&r->lt, c->at, &day, &sec);
+	cg_report_local_of(&r->lt, c->at, &day, &sec);
 	if (!in_period(r, day)) {
 		r->outside++;
 		return 0;
 	}
-	if (!(g = gate_of(r, c->gate, c->gate_len)))
+	if (!(g = cg_report_gate_of(r, c->gate, c->gate_len)))
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("more than %d gates"), CG_REPORT_MAX_GATES);
 	r->checkins++;
 	r->events++;
@@ -142,7 +142,7 @@ int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *e
 	if (!g->any || c->at > g->last)
 		g->last = c->at;
 	g->any = 1;
-	if (mark_time(r, g, day, c->at) < 0)
+	if (cg_report_mark_time(r, g, day, c->at) < 0)
 		return cg_err_set(err, CG_EXIT_SYSTEM,
 				  _("more than %d gate-days: report a shorter period (--since, --until)"),
 				  DAYMAPS_MAX);
@@ -168,13 +168,13 @@ int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *e
 		(c->has_temp && c->temp >= p->fever_threshold && c->temp <= p->temp_max);
 	if (fever) {
 		if (json_array_size(r->fevers) < CG_REPORT_LIST_MAX)
-			list_entry(r, r->fevers, c);
+			cg_report_list_entry(r, r->fevers, c);
 		else
 			r->omit_fevers++;
 		r->fevers_n++;
 	} else if (c->decision == D_DENY) {
 		if (json_array_size(r->denials) < CG_REPORT_LIST_MAX)
-			list_entry(r, r->denials, c);
+			cg_report_list_entry(r, r->denials, c);
 		else
 			r->omit_denials++;
 		r->denials_n++;
@@ -183,10 +183,10 @@ int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *e
 	if (c->kind == KIND_VISITOR) {
 		if (!c->in) {
 			r->visitors_out++;
-			visitor_out(r, c);
+			cg_report_visitor_out(r, c);
 		} else if (c->decision == D_ADMIT) {
 			r->visitors_in++;
-			if (c->has_until && visitor_in(r, c, (int)r->last_gate) < 0)
+			if (c->has_until && cg_report_visitor_in(r, c, (int)r->last_gate) < 0)
 				return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 		} else {
 			r->visitors_refused++;
@@ -197,45 +197,45 @@ int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *e
 
 /* ---- pass and case events ---- */
 
-int string_of(const json_t *rec, const char *key, const char **out,
-		     char *why, size_t whylen)
+int cg_report_string_of(const json_t *rec, const char *key, const char **out,
+			char *why, size_t whylen)
 {
 	const json_t *v = json_object_get(rec, key);
 
 	*out = NULL;
 	if (!v)
-		return bad(why, whylen, _("missing field '%s'"), key);
+		return cg_report_bad(why, whylen, _("missing field '%s'"), key);
 	if (!json_is_string(v))
-		return bad(why, whylen, _("'%s' must be a string"), key);
+		return cg_report_bad(why, whylen, _("'%s' must be a string"), key);
 	if (!json_string_length(v))
-		return bad(why, whylen, _("'%s' must not be empty"), key);
+		return cg_report_bad(why, whylen, _("'%s' must not be empty"), key);
 	*out = json_string_value(v);
 	return 0;
 }
 
-int event_time(struct cg_report *r, const json_t *rec, cg_time_t *at,
-		      int32_t *day, char *why, size_t whylen)
+int cg_report_event_time(struct cg_report *r, const json_t *rec, cg_time_t *at,
+			 int32_t *day, char *why, size_t whylen)
 {
 	const char *ts;
 	int sec;
 
-	if (string_of(rec, "ts", &ts, why, whylen))
+	if (cg_report_string_of(rec, "ts", &ts, why, whylen))
 		return 1;
 	if (cg_time_parse(ts, 0, at) < 0) {
 		char show[80];
 		struct field f = { CG_SCAN_STRING, ts, strlen(ts) };
 
 		snprintf(why, whylen, _("'%s' is not an RFC 3339 time: '%s'"), "ts",
-			 shown(&f, show, sizeof(show)));
+			 cg_report_shown(&f, show, sizeof(show)));
 		return 1;
 	}
-	local_of(&r->lt, *at, day, &sec);
+	cg_report_local_of(&r->lt, *at, day, &sec);
 	return 0;
 }
 
 /* Where an event stands: -1 after the period (ignored), 0 before it
  * (state only), 1 in it. */
-int event_place(struct cg_report *r, int32_t day)
+int cg_report_event_place(struct cg_report *r, int32_t day)
 {
 	if (!r->fixed) {
 		in_period(r, day);
@@ -253,11 +253,11 @@ static int other_record(struct cg_report *r, const json_t *rec, char *why,
 
 	if (event && json_object_get(rec, "pass_id") &&
 	    (!strcmp(event, "issue") || !strcmp(event, "revoke")))
-		return pass_event(r, rec, event, why, whylen, err);
+		return cg_report_pass_event(r, rec, event, why, whylen, err);
 	if (event && json_object_get(rec, "case_id"))
 		for (int i = 0; case_events[i]; i++)
 			if (!strcmp(event, case_events[i]))
-				return case_event(r, rec, event, why, whylen, err);
+				return cg_report_case_event(r, rec, event, why, whylen, err);
 	r->unknown++;
 	return 0;
 }
@@ -273,7 +273,7 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 
 	if (r->o.fast && cg_scan_line(&r->keys, line, len, vals)) {
 		if (vals[K_DECISION].type != CG_SCAN_ABSENT) {
-			fast_view(&v, vals);
+			cg_report_fast_view(&v, vals);
 			goto checkin;
 		}
 		if (vals[K_EVENT].type == CG_SCAN_ABSENT) {
@@ -292,8 +292,8 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 			r->rejected++;
 		return ret;
 	}
-	slow_view(&v, rec);
-	ret = check_checkin(r, &v, &c, why, whylen);
+	cg_report_slow_view(&v, rec);
+	ret = cg_report_check_checkin(r, &v, &c, why, whylen);
 	if (ret == 0)
 		ret = count_checkin(r, &c, err) < 0 ? -1 : 0;
 	json_decref(rec);
@@ -301,7 +301,7 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 		r->rejected++;
 	return ret;
 checkin:
-	if (check_checkin(r, &v, &c, why, whylen)) {
+	if (cg_report_check_checkin(r, &v, &c, why, whylen)) {
 		r->rejected++;
 		return 1;
 	}
