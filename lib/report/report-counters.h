@@ -113,10 +113,6 @@ struct gate {
 	cg_time_t gap_from, gap_to;
 };
 
-/* Minute maps in all (3 kB each): a period of years at many gates is
- * refused rather than let grow. */
-#define DAYMAPS_MAX 8192
-
 /* ---- visitors ---- */
 
 /*
@@ -214,8 +210,8 @@ int cg_report_event_place(struct cg_report *r, int32_t day);
 /* ---- report-gates.c ---- */
 
 struct gate *cg_report_gate_new(struct cg_report *r, const char *name, size_t len);
-struct gate *cg_report_gate_of(struct cg_report *r, const char *name, size_t len);
-int cg_report_mark_time(struct cg_report *r, struct gate *g, int32_t day, cg_time_t at);
+int cg_report_count_traffic(struct cg_report *r, const struct checkin *c, int32_t day,
+			    int sec, struct cg_err *err);
 json_t *cg_report_gates_section(struct cg_report *r, int32_t since, int32_t until,
 				cg_time_t cutoff, json_t **hours);
 
@@ -226,13 +222,12 @@ void cg_report_duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
 
 /* ---- report-fevers.c ---- */
 
-void cg_report_list_entry(struct cg_report *r, json_t *list, const struct checkin *c);
+void cg_report_count_fevers(struct cg_report *r, const struct checkin *c);
 json_t *cg_report_temperatures_section(struct cg_report *r);
 
 /* ---- report-visitors.c ---- */
 
-int cg_report_visitor_in(struct cg_report *r, const struct checkin *c, int gate);
-void cg_report_visitor_out(struct cg_report *r, const struct checkin *c);
+int cg_report_count_visitor(struct cg_report *r, const struct checkin *c, int gate);
 int cg_report_sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *inside);
 
 /* ---- report-passes.c ---- */

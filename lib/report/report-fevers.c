@@ -1,5 +1,7 @@
 /* Fevers and denials: the temperature histogram and the two lists. */
 
+#include <math.h>
+
 #include "core/mask.h"
 #include "json/jsonl.h"
 #include "report/report-counters.h"
@@ -43,7 +45,7 @@ static json_t *reason_list(unsigned bits)
 	return a;
 }
 
-void cg_report_list_entry(struct cg_report *r, json_t *list, const struct checkin *c)
+static void list_entry(struct cg_report *r, json_t *list, const struct checkin *c)
 {
 	json_t *e = json_object();
 
@@ -57,6 +59,46 @@ void cg_report_list_entry(struct cg_report *r, json_t *list, const struct checki
 	json_object_set_new(e, "decision", json_string(cg_report_decisions[c->decision]));
 	json_object_set_new(e, "reasons", reason_list(c->reasons));
 	json_array_append_new(list, e);
+}
+
+/*
+ * A check-in's temperature in the histogram, and the check-in in the list
+ * of fevers (a fever reason, or a reading from the threshold up) or else,
+ * when denied, in the list of denials.
+ */
+void cg_report_count_fevers(struct cg_report *r, const struct checkin *c)
+{
+	const struct cg_policy *p = &r->cfg->policy;
+	int fever;
+
+	if (c->has_temp) {
+		/* A reading far out of range must not reach lround(). */
+		long bin = c->temp < 30 ? -1 : c->temp > 50 ? CG_TEMP_BINS :
+			   lround(c->temp * 10) - CG_TEMP_FROM10;
+
+		r->measured++;
+		if (bin < 0)
+			r->temps_below++;
+		else if (bin >= CG_TEMP_BINS)
+			r->temps_above++;
+		else
+			r->temps[bin]++;
+	}
+	fever = (c->reasons & (1u << CG_R_FEVER)) ||
+		(c->has_temp && c->temp >= p->fever_threshold && c->temp <= p->temp_max);
+	if (fever) {
+		if (json_array_size(r->fevers) < CG_REPORT_LIST_MAX)
+			list_entry(r, r->fevers, c);
+		else
+			r->omit_fevers++;
+		r->fevers_n++;
+	} else if (c->decision == D_DENY) {
+		if (json_array_size(r->denials) < CG_REPORT_LIST_MAX)
+			list_entry(r, r->denials, c);
+		else
+			r->omit_denials++;
+		r->denials_n++;
+	}
 }
 
 json_t *cg_report_temperatures_section(struct cg_report *r)

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/exitcode.h"
+#include "core/i18n.h"
 #include "report/report-counters.h"
 
 struct gate *cg_report_gate_new(struct cg_report *r, const char *name, size_t len)
@@ -21,7 +23,7 @@ struct gate *cg_report_gate_new(struct cg_report *r, const char *name, size_t le
 
 /* ---- counting a check-in ---- */
 
-struct gate *cg_report_gate_of(struct cg_report *r, const char *name, size_t len)
+static struct gate *gate_of(struct cg_report *r, const char *name, size_t len)
 {
 	struct gate *g;
 
@@ -42,6 +44,10 @@ struct gate *cg_report_gate_of(struct cg_report *r, const char *name, size_t len
 	r->last_gate = r->ngates - 1;
 	return g;
 }
+
+/* Minute maps in all (3 kB each): a period of years at many gates is
+ * refused rather than let grow. */
+#define DAYMAPS_MAX 8192
 
 static struct daymap *daymap_of(struct cg_report *r, struct gate *g, int32_t day)
 {
@@ -75,7 +81,7 @@ static struct daymap *daymap_of(struct cg_report *r, struct gate *g, int32_t day
 	return m;
 }
 
-int cg_report_mark_time(struct cg_report *r, struct gate *g, int32_t day, cg_time_t at)
+static int mark_time(struct cg_report *r, struct gate *g, int32_t day, cg_time_t at)
 {
 	struct daymap *m = daymap_of(r, g, day);
 	int64_t e;
@@ -96,6 +102,44 @@ int cg_report_mark_time(struct cg_report *r, struct gate *g, int32_t day, cg_tim
 		if (sec > m->last[min])
 			m->last[min] = (unsigned char)sec;
 	}
+	return 0;
+}
+
+/* A check-in in the totals and in its gate's counts, hours and minutes. */
+int cg_report_count_traffic(struct cg_report *r, const struct checkin *c, int32_t day,
+			    int sec, struct cg_err *err)
+{
+	struct gate *g = gate_of(r, c->gate, c->gate_len);
+	int hour = sec / 3600 > 23 ? 23 : sec / 3600;
+
+	if (!g)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("more than %d gates"), CG_REPORT_MAX_GATES);
+	if (c->in) {
+		r->in++;
+		g->in++;
+		g->hours_in[hour]++;
+	} else {
+		r->out++;
+		g->out++;
+		g->hours_out[hour]++;
+	}
+	r->dec[c->decision]++;
+	g->dec[c->decision]++;
+	r->kinds[c->kind]++;
+	for (int i = 0; i < CG_R_COUNT; i++)
+		if (c->reasons & (1u << i)) {
+			r->reasons[i]++;
+			g->reasons[i]++;
+		}
+	if (!g->any || c->at < g->first)
+		g->first = c->at;
+	if (!g->any || c->at > g->last)
+		g->last = c->at;
+	g->any = 1;
+	if (mark_time(r, g, day, c->at) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("more than %d gate-days: report a shorter period (--since, --until)"),
+				  DAYMAPS_MAX);
 	return 0;
 }
 

@@ -177,7 +177,7 @@ static int person_keys(const struct checkin *c, uint64_t key[3], uint64_t *id)
 	return n;
 }
 
-int cg_report_visitor_in(struct cg_report *r, const struct checkin *c, int gate)
+static int visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 {
 	struct visit *v;
 	char buf[256];
@@ -229,7 +229,7 @@ int cg_report_visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 	return 0;
 }
 
-void cg_report_visitor_out(struct cg_report *r, const struct checkin *c)
+static void visitor_out(struct cg_report *r, const struct checkin *c)
 {
 	uint64_t key[3], id;
 	int n = person_keys(c, key, &id);
@@ -247,4 +247,20 @@ void cg_report_visitor_out(struct cg_report *r, const struct checkin *c)
 		v->out_at = c->at;
 		return;
 	}
+}
+
+/* A visitor's check-in at gate (an index of r->gates): in, out or refused. */
+int cg_report_count_visitor(struct cg_report *r, const struct checkin *c, int gate)
+{
+	if (!c->in) {
+		r->visitors_out++;
+		visitor_out(r, c);
+	} else if (c->decision == D_ADMIT) {
+		r->visitors_in++;
+		if (c->has_until && visitor_in(r, c, gate) < 0)
+			return -1;
+	} else {
+		r->visitors_refused++;
+	}
+	return 0;
 }

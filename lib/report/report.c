@@ -6,7 +6,6 @@
  * each (report-counters.h lists them).
  */
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,97 +100,27 @@ static int in_period(struct cg_report *r, int32_t day)
 
 static int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *err)
 {
-	const struct cg_policy *p = &r->cfg->policy;
-	struct gate *g;
 	int32_t day;
-	int sec, hour, fever;
+	int sec;
 
 	cg_report_local_of(&r->lt, c->at, &day, &sec);
 	if (!in_period(r, day)) {
 		r->outside++;
 		return 0;
 	}
-	if (!(g = cg_report_gate_of(r, c->gate, c->gate_len)))
-		return cg_err_set(err, CG_EXIT_SYSTEM, _("more than %d gates"), CG_REPORT_MAX_GATES);
 	r->checkins++;
 	r->events++;
 	if (c->at > r->watermark)
 		r->watermark = c->at;
-	hour = sec / 3600;
-	if (hour > 23)
-		hour = 23;
-	if (c->in) {
-		r->in++;
-		g->in++;
-		g->hours_in[hour]++;
-	} else {
-		r->out++;
-		g->out++;
-		g->hours_out[hour]++;
-	}
-	r->dec[c->decision]++;
-	g->dec[c->decision]++;
-	r->kinds[c->kind]++;
-	for (int i = 0; i < CG_R_COUNT; i++)
-		if (c->reasons & (1u << i)) {
-			r->reasons[i]++;
-			g->reasons[i]++;
-		}
-	if (!g->any || c->at < g->first)
-		g->first = c->at;
-	if (!g->any || c->at > g->last)
-		g->last = c->at;
-	g->any = 1;
-	if (cg_report_mark_time(r, g, day, c->at) < 0)
-		return cg_err_set(err, CG_EXIT_SYSTEM,
-				  _("more than %d gate-days: report a shorter period (--since, --until)"),
-				  DAYMAPS_MAX);
+	if (cg_report_count_traffic(r, c, day, sec, err) < 0)
+		return -1;
 	if (c->has_compound && strcmp(c->compound, r->cfg->compound_code)) {
 		if (!r->foreign++)
 			snprintf(r->foreign_code, sizeof(r->foreign_code), "%s", c->compound);
 	}
-
-	if (c->has_temp) {
-		/* A reading far out of range must not reach lround(). */
-		long bin = c->temp < 30 ? -1 : c->temp > 50 ? CG_TEMP_BINS :
-			   lround(c->temp * 10) - CG_TEMP_FROM10;
-
-		r->measured++;
-		if (bin < 0)
-			r->temps_below++;
-		else if (bin >= CG_TEMP_BINS)
-			r->temps_above++;
-		else
-			r->temps[bin]++;
-	}
-	fever = (c->reasons & (1u << CG_R_FEVER)) ||
-		(c->has_temp && c->temp >= p->fever_threshold && c->temp <= p->temp_max);
-	if (fever) {
-		if (json_array_size(r->fevers) < CG_REPORT_LIST_MAX)
-			cg_report_list_entry(r, r->fevers, c);
-		else
-			r->omit_fevers++;
-		r->fevers_n++;
-	} else if (c->decision == D_DENY) {
-		if (json_array_size(r->denials) < CG_REPORT_LIST_MAX)
-			cg_report_list_entry(r, r->denials, c);
-		else
-			r->omit_denials++;
-		r->denials_n++;
-	}
-
-	if (c->kind == KIND_VISITOR) {
-		if (!c->in) {
-			r->visitors_out++;
-			cg_report_visitor_out(r, c);
-		} else if (c->decision == D_ADMIT) {
-			r->visitors_in++;
-			if (c->has_until && cg_report_visitor_in(r, c, (int)r->last_gate) < 0)
-				return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
-		} else {
-			r->visitors_refused++;
-		}
-	}
+	cg_report_count_fevers(r, c);
+	if (c->kind == KIND_VISITOR && cg_report_count_visitor(r, c, (int)r->last_gate) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 	return 0;
 }
 
