@@ -79,9 +79,11 @@ static void case_person(struct cg_report *r, json_t *row, const json_t *rec)
 		json_object_set_new(row, "household", json_string(hh));
 }
 
-json_t *cg_report_cases_section(struct cg_report *r, int32_t since, int32_t until,
-				cg_time_t pstart, cg_time_t cutoff, json_t *warn)
+json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
+				json_int_t *omitted_out)
 {
+	int32_t since = p->since, until = p->until;
+	cg_time_t pstart = p->start, cutoff = p->cutoff;
 	json_t *o = json_object(), *list = json_array(), *by_day = json_array();
 	unsigned long open = 0, ending_today = 0, ending_tomorrow = 0, needs_open = 0;
 	unsigned long missed = 0, omitted = 0;
@@ -166,13 +168,13 @@ json_t *cg_report_cases_section(struct cg_report *r, int32_t since, int32_t unti
 	json_object_set_new(o, "needs_open", json_integer((json_int_t)needs_open));
 	json_object_set_new(o, "by_day", by_day);
 	json_object_set_new(o, "list", list);
-	json_object_set_new(o, "omitted", json_integer((json_int_t)omitted));
 	if (missed) {
 		json_t *w = json_object();
 
 		json_object_set_new(w, "code", json_string("missed_checks"));
 		json_object_set_new(w, "count", json_integer((json_int_t)missed));
-		json_array_append_new(warn, w);
+		json_array_append_new(r->warnings, w);
 	}
+	*omitted_out = (json_int_t)omitted;
 	return o;
 }

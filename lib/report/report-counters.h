@@ -187,6 +187,13 @@ struct cg_report {
 	} known[16384];
 };
 
+/* The days a report covers, and how far into them it looks. */
+struct period {
+	int32_t since, until;	/* local days */
+	cg_time_t start;	/* the start of since */
+	cg_time_t cutoff;	/* the end of until, or now when that is earlier */
+};
+
 /* ---- report-checkin.c: a check-in line read and checked ---- */
 
 /* The fields above, for the fast scanner. */
@@ -212,8 +219,8 @@ int cg_report_event_place(struct cg_report *r, int32_t day);
 struct gate *cg_report_gate_new(struct cg_report *r, const char *name, size_t len);
 int cg_report_count_traffic(struct cg_report *r, const struct checkin *c, int32_t day,
 			    int sec, struct cg_err *err);
-json_t *cg_report_gates_section(struct cg_report *r, int32_t since, int32_t until,
-				cg_time_t cutoff, json_t **hours);
+/* The gates and hours sections; adds the gate_unattended warnings. */
+json_t *cg_report_gates_section(struct cg_report *r, const struct period *p, json_t **hours);
 
 /* ---- report-gaps.c ---- */
 
@@ -228,7 +235,7 @@ json_t *cg_report_temperatures_section(struct cg_report *r);
 /* ---- report-visitors.c ---- */
 
 int cg_report_count_visitor(struct cg_report *r, const struct checkin *c, int gate);
-int cg_report_sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *inside);
+json_t *cg_report_visitors_section(struct cg_report *r, cg_time_t cutoff);
 
 /* ---- report-passes.c ---- */
 
@@ -240,11 +247,14 @@ json_t *cg_report_passes_section(struct cg_report *r, cg_time_t cutoff);
 
 int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *event,
 			 char *why, size_t whylen, struct cg_err *err);
-json_t *cg_report_cases_section(struct cg_report *r, int32_t since, int32_t until,
-				cg_time_t pstart, cg_time_t cutoff, json_t *warn);
+/* The cases section, the cases left out of its list in *omitted; adds
+ * the missed_checks warning. */
+json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
+				json_int_t *omitted);
 
 /* ---- report-finish.c ---- */
 
 json_t *cg_report_reasons_object(const unsigned long *n, int all);
+void cg_report_sort_by_ts(json_t *list);
 
 #endif

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "json/jsonl.h"
 #include "report/report-counters.h"
 
 struct entry {
@@ -22,7 +21,7 @@ static int by_ts(const void *a, const void *b)
 }
 
 /* A list of entries in time order (they are settled in another). */
-static void sort_by_ts(json_t *list)
+void cg_report_sort_by_ts(json_t *list)
 {
 	size_t n = json_array_size(list);
 	struct entry *e = malloc((n ? n : 1) * sizeof(*e));
@@ -68,137 +67,113 @@ static void hhmm(int minute, char out[8])
 	snprintf(out, 8, "%02u:%02u", (unsigned)minute / 60 % 100, (unsigned)minute % 60);
 }
 
-static json_t *policy_section(const struct cg_config *cfg)
-{
-	const struct cg_policy *p = &cfg->policy;
-	json_t *o = json_object();
-	char a[8], b[8];
-
-	hhmm(p->duty_start_min, a);
-	hhmm(p->duty_end_min, b);
-	json_object_set_new(o, "fever_threshold", json_real(p->fever_threshold));
-	json_object_set_new(o, "duty_hours", json_pack("[ss]", a, b));
-	json_object_set_new(o, "duty_gap_max_min", json_integer(p->duty_gap_max_min));
-	json_object_set_new(o, "visit_max_min", json_integer(p->visit_max_min));
-	return o;
-}
-
 static void count_warning(json_t *warn, const char *code, unsigned long n)
 {
-	json_t *w;
+	if (n)
+		json_array_append_new(warn, json_pack("{s:s, s:I}", "code", code,
+						      "count", (json_int_t)n));
+}
 
-	if (!n)
-		return;
-	w = json_object();
-	json_object_set_new(w, "code", json_string(code));
-	json_object_set_new(w, "count", json_integer((json_int_t)n));
-	json_array_append_new(warn, w);
+/* The warnings of the report as a whole, after the journals', the gates'
+ * and the cases'. */
+static void report_warnings(struct cg_report *r)
+{
+	count_warning(r->warnings, "visitor_overstay", r->overstay_n);
+	if (!r->events)
+		json_array_append_new(r->warnings, json_pack("{s:s}", "code", "no_checkins"));
+	count_warning(r->warnings, "rejected_records", r->rejected);
+	if (r->foreign)
+		json_array_append_new(r->warnings,
+				      json_pack("{s:s, s:I, s:s}", "code", "foreign_records",
+						"count", (json_int_t)r->foreign,
+						"foreign", r->foreign_code));
+}
+
+/* The period: given, else the days of the records, else today. */
+static void period_of(const struct cg_report *r, struct period *p)
+{
+	cg_time_t end;
+
+	p->since = r->since;
+	p->until = r->until;
+	if (!r->fixed) {
+		if (r->min_day <= r->max_day) {
+			p->since = r->min_day;
+			p->until = r->max_day;
+		} else {
+			p->since = p->until = cg_local_day(r->o.now, NULL);
+		}
+	}
+	p->start = cg_report_day_start(p->since);
+	end = cg_report_day_start(p->until + 1);
+	p->cutoff = r->o.now < end ? r->o.now : end;
+	if (p->cutoff < p->start)
+		p->cutoff = p->start;
 }
 
 json_t *cg_report_finish(struct cg_report *r, const char *generator)
 {
-	json_t *rep = json_object(), *o, *hours, *gates, *visitors, *cases, *warn;
-	int32_t since = r->since, until = r->until;
-	cg_time_t pstart, pend, cutoff;
-	unsigned long inside = 0;
-	char date[CG_DATE_LEN];
+	const struct cg_policy *pol = &r->cfg->policy;
+	json_t *visitors, *gates, *hours, *cases;
+	char since[CG_DATE_LEN], until[CG_DATE_LEN], now[CG_TIME_LEN], duty[2][8];
+	json_int_t omitted_cases;
+	struct period p;
 
-	if (!r->fixed) {
-		if (r->min_day <= r->max_day) {
-			since = r->min_day;
-			until = r->max_day;
-		} else {
-			since = until = cg_local_day(r->o.now, NULL);
-		}
-	}
-	pstart = cg_report_day_start(since);
-	pend = cg_report_day_start(until + 1);
-	cutoff = r->o.now < pend ? r->o.now : pend;
-	if (cutoff < pstart)
-		cutoff = pstart;
-
+	period_of(r, &p);
+	cg_day_format(p.since, since);
+	cg_day_format(p.until, until);
+	cg_time_format(r->o.now, now);
+	hhmm(pol->duty_start_min, duty[0]);
+	hhmm(pol->duty_end_min, duty[1]);
+	visitors = cg_report_visitors_section(r, p.cutoff);
+	cg_report_sort_by_ts(r->fevers);
+	cg_report_sort_by_ts(r->denials);
 	/* Warnings in a fixed order: the journals' (already there), then
-	 * the gates', then the rest. */
-	warn = r->warnings;
-	cg_report_sweep(r, 1, cutoff, &inside);
-	sort_by_ts(r->overstays);
-	sort_by_ts(r->fevers);
-	sort_by_ts(r->denials);
+	 * the gates', then the cases', then the rest. */
+	gates = cg_report_gates_section(r, &p, &hours);
+	cases = cg_report_cases_section(r, &p, &omitted_cases);
+	report_warnings(r);
 
-	json_object_set_new(rep, "merged", json_false());
-	o = json_object();
-	json_object_set_new(o, "code", json_string(r->cfg->compound_code));
-	json_object_set_new(o, "name", json_string(r->cfg->compound_name));
-	json_object_set_new(rep, "compound", o);
-	if (since == until) {
-		cg_day_format(since, date);
-		json_object_set_new(rep, "date", json_string(date));
-	}
-	cg_json_set_day(rep, "since", since);
-	cg_json_set_day(rep, "until", until);
-	cg_json_set_time(rep, "generated_at", r->o.now);
-	json_object_set_new(rep, "generator", json_string(generator));
-	json_object_set_new(rep, "masked", json_boolean(r->o.mask));
-	json_object_set_new(rep, "policy", policy_section(r->cfg));
-
-	o = json_object();
-	json_object_set_new(o, "events", json_integer((json_int_t)r->events));
-	json_object_set_new(o, "in", json_integer((json_int_t)r->in));
-	json_object_set_new(o, "out", json_integer((json_int_t)r->out));
-	for (int d = 0; d < 3; d++)
-		json_object_set_new(o, cg_report_decisions[d], json_integer((json_int_t)r->dec[d]));
-	json_object_set_new(rep, "totals", o);
-	json_object_set_new(rep, "kinds", counts_object(r->kinds, cg_report_kinds, NKINDS));
-	json_object_set_new(rep, "reasons", cg_report_reasons_object(r->reasons, 1));
-
-	gates = cg_report_gates_section(r, since, until, cutoff, &hours);
-	json_object_set_new(rep, "gates", gates);
-	json_object_set_new(rep, "hours", hours);
-	json_object_set_new(rep, "temperatures", cg_report_temperatures_section(r));
-	json_object_set_new(rep, "fevers", json_incref(r->fevers));
-	json_object_set_new(rep, "denials", json_incref(r->denials));
-
-	visitors = json_object();
-	json_object_set_new(visitors, "count", json_integer((json_int_t)r->visitors_in));
-	json_object_set_new(visitors, "refused", json_integer((json_int_t)r->visitors_refused));
-	json_object_set_new(visitors, "out", json_integer((json_int_t)r->visitors_out));
-	json_object_set_new(visitors, "inside", json_integer((json_int_t)inside));
-	json_object_set_new(visitors, "overstay_count", json_integer((json_int_t)r->overstay_n));
-	json_object_set_new(visitors, "overstays", json_incref(r->overstays));
-	json_object_set_new(rep, "visitors", visitors);
-
-	cases = cg_report_cases_section(r, since, until, pstart, cutoff, warn);
-	json_object_set_new(rep, "cases", cases);
-	json_object_set_new(rep, "passes", cg_report_passes_section(r, cutoff));
-	json_object_set_new(rep, "journals", json_incref(r->journals));
-
-	count_warning(warn, "visitor_overstay", r->overstay_n);
-	if (!r->events) {
-		json_t *w = json_object();
-
-		json_object_set_new(w, "code", json_string("no_checkins"));
-		json_array_append_new(warn, w);
-	}
-	count_warning(warn, "rejected_records", r->rejected);
-	if (r->foreign) {
-		json_t *w = json_object();
-
-		json_object_set_new(w, "code", json_string("foreign_records"));
-		json_object_set_new(w, "count", json_integer((json_int_t)r->foreign));
-		json_object_set_new(w, "foreign", json_string(r->foreign_code));
-		json_array_append_new(warn, w);
-	}
-	json_object_set_new(rep, "warnings", json_incref(warn));
-
-	o = json_object();
-	json_object_set_new(o, "fevers", json_integer((json_int_t)r->omit_fevers));
-	json_object_set_new(o, "denials", json_integer((json_int_t)r->omit_denials));
-	json_object_set_new(o, "overstays", json_integer((json_int_t)r->omit_overstays));
-	json_object_set_new(o, "cases", json_incref(json_object_get(cases, "omitted")));
-	json_object_del(cases, "omitted");
-	json_object_set_new(rep, "omitted", o);
-	json_object_set_new(rep, "unknown", json_integer((json_int_t)r->unknown));
-	json_object_set_new(rep, "rejected", json_integer((json_int_t)r->rejected));
-	json_object_set_new(rep, "outside", json_integer((json_int_t)r->outside));
-	return rep;
+	return json_pack("{s:b, s:{s:s, s:s}, s:s*, s:s, s:s, s:s, s:s, s:b,"
+			 " s:{s:f, s:[ss], s:i, s:i},"
+			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o,"
+			 " s:o, s:o, s:o, s:O, s:O, s:o, s:o, s:o, s:O, s:O,"
+			 " s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I}",
+			 "merged", 0,
+			 "compound", "code", r->cfg->compound_code, "name", r->cfg->compound_name,
+			 "date", p.since == p.until ? since : NULL,
+			 "since", since,
+			 "until", until,
+			 "generated_at", now,
+			 "generator", generator,
+			 "masked", r->o.mask,
+			 "policy", "fever_threshold", pol->fever_threshold,
+				   "duty_hours", duty[0], duty[1],
+				   "duty_gap_max_min", pol->duty_gap_max_min,
+				   "visit_max_min", pol->visit_max_min,
+			 "totals", "events", (json_int_t)r->events,
+				   "in", (json_int_t)r->in,
+				   "out", (json_int_t)r->out,
+				   "admit", (json_int_t)r->dec[D_ADMIT],
+				   "deny", (json_int_t)r->dec[D_DENY],
+				   "refer", (json_int_t)r->dec[D_REFER],
+			 "kinds", counts_object(r->kinds, cg_report_kinds, NKINDS),
+			 "reasons", cg_report_reasons_object(r->reasons, 1),
+			 "gates", gates,
+			 "hours", hours,
+			 "temperatures", cg_report_temperatures_section(r),
+			 "fevers", r->fevers,
+			 "denials", r->denials,
+			 "visitors", visitors,
+			 "cases", cases,
+			 "passes", cg_report_passes_section(r, p.cutoff),
+			 "journals", r->journals,
+			 "warnings", r->warnings,
+			 "omitted", "fevers", (json_int_t)r->omit_fevers,
+				    "denials", (json_int_t)r->omit_denials,
+				    "overstays", (json_int_t)r->omit_overstays,
+				    "cases", omitted_cases,
+			 "unknown", (json_int_t)r->unknown,
+			 "rejected", (json_int_t)r->rejected,
+			 "outside", (json_int_t)r->outside);
 }

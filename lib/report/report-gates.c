@@ -153,8 +153,7 @@ static json_t *time_or_null(int have, cg_time_t t)
 	return json_string(buf);
 }
 
-json_t *cg_report_gates_section(struct cg_report *r, int32_t since, int32_t until,
-				cg_time_t cutoff, json_t **hours)
+json_t *cg_report_gates_section(struct cg_report *r, const struct period *p, json_t **hours)
 {
 	json_t *gates = json_object();
 
@@ -163,7 +162,7 @@ json_t *cg_report_gates_section(struct cg_report *r, int32_t since, int32_t unti
 		struct gate *g = r->gates[i];
 		json_t *o = json_object(), *h = json_object(), *hi = json_array(), *ho = json_array();
 
-		cg_report_duty_gaps(r, g, since, until, cutoff, r->warnings);
+		cg_report_duty_gaps(r, g, p->since, p->until, p->cutoff, r->warnings);
 		json_object_set_new(o, "in", json_integer((json_int_t)g->in));
 		json_object_set_new(o, "out", json_integer((json_int_t)g->out));
 		for (int d = 0; d < 3; d++)

@@ -124,7 +124,7 @@ static int by_until(const void *a, const void *b)
  * the memory stays bounded whatever the input.  With all set, settle
  * every visit against cutoff.
  */
-int cg_report_sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *inside)
+static int sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *inside)
 {
 	size_t keep = 0, k = 0;
 
@@ -182,7 +182,7 @@ static int visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 	struct visit *v;
 	char buf[256];
 
-	if (r->nvisits >= r->sweep_at && cg_report_sweep(r, 0, 0, NULL) < 0)
+	if (r->nvisits >= r->sweep_at && sweep(r, 0, 0, NULL) < 0)
 		return -1;
 	if (r->nvisits == r->avisits) {
 		size_t alloc = r->avisits ? r->avisits * 2 : 256;
@@ -263,4 +263,20 @@ int cg_report_count_visitor(struct cg_report *r, const struct checkin *c, int ga
 		r->visitors_refused++;
 	}
 	return 0;
+}
+
+/* The visitors section, at the end: the visits still open are settled. */
+json_t *cg_report_visitors_section(struct cg_report *r, cg_time_t cutoff)
+{
+	unsigned long inside = 0;
+
+	sweep(r, 1, cutoff, &inside);
+	cg_report_sort_by_ts(r->overstays);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}",
+			 "count", (json_int_t)r->visitors_in,
+			 "refused", (json_int_t)r->visitors_refused,
+			 "out", (json_int_t)r->visitors_out,
+			 "inside", (json_int_t)inside,
+			 "overstay_count", (json_int_t)r->overstay_n,
+			 "overstays", r->overstays);
 }
