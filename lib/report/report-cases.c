@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "core/mask.h"
-#include "json/jsonl.h"
 #include "rules/quarantine.h"
 #include "report/report-counters.h"
 
@@ -66,83 +65,63 @@ static cg_time_t case_ended(const struct cg_case *c)
 	return 1;	/* ended, time unknown: long ago */
 }
 
-static void case_person(struct cg_report *r, json_t *row, const json_t *rec)
+/* Windows of an open case missed from the first day of the period on. */
+static unsigned long missed_windows(const struct cg_quarantine *q, struct cg_case *c,
+				    const struct period *p)
 {
-	const char *name = json_string_value(json_object_get(rec, "name"));
-	const char *hh = json_string_value(json_object_get(rec, "household"));
-	char buf[256];
+	json_t *due = cg_quarantine_due_record(q, c, p->until), *w;
+	char since[CG_DATE_LEN];
+	unsigned long n = 0;
+	size_t k;
 
-	if (name)
-		json_object_set_new(row, "name", json_string(r->o.mask ?
-				    cg_mask_name(name, buf, sizeof(buf)) : name));
-	if (hh)
-		json_object_set_new(row, "household", json_string(hh));
+	cg_day_format(p->since, since);
+	json_array_foreach(json_object_get(due, "missed_windows"), k, w) {
+		const char *s = json_string_value(w);
+
+		if (s && strncmp(s, since, 10) >= 0)
+			n++;
+	}
+	json_decref(due);
+	return n;
 }
 
-json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
-				json_int_t *omitted_out)
+/* A row of the list of cases (a new reference). */
+static json_t *case_row(struct cg_report *r, const struct cg_case *c, unsigned long missed,
+			int32_t until)
 {
-	int32_t since = p->since, until = p->until;
-	cg_time_t pstart = p->start, cutoff = p->cutoff;
-	json_t *o = json_object(), *list = json_array(), *by_day = json_array();
-	unsigned long open = 0, ending_today = 0, ending_tomorrow = 0, needs_open = 0;
-	unsigned long missed = 0, omitted = 0;
-	struct cg_quarantine q;
-	char since_s[CG_DATE_LEN];
+	const char *name = json_string_value(json_object_get(c->rec, "name"));
+	char masked[256], start[CG_DATE_LEN], end[CG_DATE_LEN];
 
-	cg_day_format(since, since_s);
-	cg_quarantine_init(&q, r->cfg, &r->cases, NULL, cutoff);
-	for (size_t i = 0; i < r->cases.ncases; i++) {
-		struct cg_case *c = r->cases.list[i];
-		cg_time_t ended = case_ended(c);
-		unsigned long case_missed = 0;
-		json_t *row;
+	if (name && r->o.mask)
+		name = cg_mask_name(name, masked, sizeof(masked));
+	if (c->start_day != CG_CASE_NO_DAY)
+		cg_day_format(c->start_day, start);
+	if (c->end_day != CG_CASE_NO_DAY)
+		cg_day_format(c->end_day, end);
+	return json_pack("{s:s, s:s*, s:s*, s:s, s:s*, s:s*, s:I, s:I, s:b}",
+			 "case_id", c->id,
+			 "name", name,
+			 "household", json_string_value(json_object_get(c->rec, "household")),
+			 "status", cg_case_status_name(c->status),
+			 "start", c->start_day != CG_CASE_NO_DAY ? start : NULL,
+			 "end", c->end_day != CG_CASE_NO_DAY ? end : NULL,
+			 "missed", (json_int_t)missed,
+			 "needs_open", (json_int_t)c->needs_open,
+			 "ending_tomorrow", case_active(c) && c->end_day == until + 1);
+}
 
-		if (case_active(c)) {
-			json_t *due = cg_quarantine_due_record(&q, c, until);
-			size_t k;
-			json_t *w;
+/* The cases open at the end of each of the last 14 days of the period. */
+static json_t *open_by_day(const struct cg_report *r, const struct period *p)
+{
+	json_t *by_day = json_array();
+	char date[CG_DATE_LEN];
 
-			open++;
-			ending_today += c->end_day == until;
-			ending_tomorrow += c->end_day == until + 1;
-			needs_open += c->needs_open;
-			json_array_foreach(json_object_get(due, "missed_windows"), k, w) {
-				const char *s = json_string_value(w);
-
-				if (s && strncmp(s, since_s, 10) >= 0)
-					case_missed++;
-			}
-			json_decref(due);
-			missed += case_missed;
-		} else if (ended < pstart && c->opened_at < pstart) {
-			continue;	/* over before the period */
-		}
-		if (json_array_size(list) >= CG_REPORT_LIST_MAX) {
-			omitted++;
-			continue;
-		}
-		row = json_object();
-		json_object_set_new(row, "case_id", json_string(c->id));
-		case_person(r, row, c->rec);
-		json_object_set_new(row, "status", json_string(cg_case_status_name(c->status)));
-		if (c->start_day != CG_CASE_NO_DAY)
-			cg_json_set_day(row, "start", c->start_day);
-		if (c->end_day != CG_CASE_NO_DAY)
-			cg_json_set_day(row, "end", c->end_day);
-		json_object_set_new(row, "missed", json_integer((json_int_t)case_missed));
-		json_object_set_new(row, "needs_open", json_integer((json_int_t)c->needs_open));
-		json_object_set_new(row, "ending_tomorrow",
-				    json_boolean(case_active(c) && c->end_day == until + 1));
-		json_array_append_new(list, row);
-	}
-	for (int32_t d = until - 13; d <= until; d++) {
+	for (int32_t d = p->until - 13; d <= p->until; d++) {
 		cg_time_t at = cg_report_day_start(d + 1);
-		json_t *e = json_object();
 		unsigned long n = 0;
 
-		if (at > cutoff)
-			at = cutoff;
+		if (at > p->cutoff)
+			at = p->cutoff;
 		for (size_t i = 0; i < r->cases.ncases; i++) {
 			const struct cg_case *c = r->cases.list[i];
 			cg_time_t ended = case_ended(c);
@@ -150,31 +129,59 @@ json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 			if (c->opened_at < at && (!ended || ended >= at))
 				n++;
 		}
-		cg_json_set_day(e, "date", d);
-		json_object_set_new(e, "open", json_integer((json_int_t)n));
-		json_array_append_new(by_day, e);
+		cg_day_format(d, date);
+		json_array_append_new(by_day, json_pack("{s:s, s:I}", "date", date,
+							"open", (json_int_t)n));
 	}
-	json_object_set_new(o, "open", json_integer((json_int_t)open));
-	json_object_set_new(o, "opened", json_integer((json_int_t)r->opened));
-	json_object_set_new(o, "escalated", json_integer((json_int_t)r->escalated));
-	json_object_set_new(o, "released", json_integer((json_int_t)r->released));
-	json_object_set_new(o, "closed", json_integer((json_int_t)r->closed));
-	json_object_set_new(o, "extended", json_integer((json_int_t)r->extended));
-	json_object_set_new(o, "checks", json_integer((json_int_t)r->checks));
-	json_object_set_new(o, "alerts", json_integer((json_int_t)r->alerts));
-	json_object_set_new(o, "missed_windows", json_integer((json_int_t)missed));
-	json_object_set_new(o, "ending_today", json_integer((json_int_t)ending_today));
-	json_object_set_new(o, "ending_tomorrow", json_integer((json_int_t)ending_tomorrow));
-	json_object_set_new(o, "needs_open", json_integer((json_int_t)needs_open));
-	json_object_set_new(o, "by_day", by_day);
-	json_object_set_new(o, "list", list);
-	if (missed) {
-		json_t *w = json_object();
+	return by_day;
+}
 
-		json_object_set_new(w, "code", json_string("missed_checks"));
-		json_object_set_new(w, "count", json_integer((json_int_t)missed));
-		json_array_append_new(r->warnings, w);
+json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
+				json_int_t *omitted)
+{
+	json_t *list = json_array();
+	unsigned long open = 0, ending_today = 0, ending_tomorrow = 0, needs_open = 0;
+	unsigned long missed = 0;
+	struct cg_quarantine q;
+
+	*omitted = 0;
+	cg_quarantine_init(&q, r->cfg, &r->cases, NULL, p->cutoff);
+	for (size_t i = 0; i < r->cases.ncases; i++) {
+		struct cg_case *c = r->cases.list[i];
+		unsigned long case_missed = 0;
+
+		if (case_active(c)) {
+			open++;
+			ending_today += c->end_day == p->until;
+			ending_tomorrow += c->end_day == p->until + 1;
+			needs_open += c->needs_open;
+			case_missed = missed_windows(&q, c, p);
+			missed += case_missed;
+		} else if (case_ended(c) < p->start && c->opened_at < p->start) {
+			continue;	/* over before the period */
+		}
+		if (json_array_size(list) >= CG_REPORT_LIST_MAX)
+			(*omitted)++;
+		else
+			json_array_append_new(list, case_row(r, c, case_missed, p->until));
 	}
-	*omitted_out = (json_int_t)omitted;
-	return o;
+	if (missed)
+		json_array_append_new(r->warnings, json_pack("{s:s, s:I}", "code", "missed_checks",
+							     "count", (json_int_t)missed));
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+			 " s:o, s:o}",
+			 "open", (json_int_t)open,
+			 "opened", (json_int_t)r->opened,
+			 "escalated", (json_int_t)r->escalated,
+			 "released", (json_int_t)r->released,
+			 "closed", (json_int_t)r->closed,
+			 "extended", (json_int_t)r->extended,
+			 "checks", (json_int_t)r->checks,
+			 "alerts", (json_int_t)r->alerts,
+			 "missed_windows", (json_int_t)missed,
+			 "ending_today", (json_int_t)ending_today,
+			 "ending_tomorrow", (json_int_t)ending_tomorrow,
+			 "needs_open", (json_int_t)needs_open,
+			 "by_day", open_by_day(r, p),
+			 "list", list);
 }
