@@ -103,15 +103,15 @@ void cg_report_count_fevers(struct cg_report *r, const struct checkin *c)
 
 json_t *cg_report_temperatures_section(struct cg_report *r)
 {
-	json_t *t = json_object(), *counts = json_array();
+	json_t *counts = json_array();
 
 	for (int i = 0; i < CG_TEMP_BINS; i++)
 		json_array_append_new(counts, json_integer((json_int_t)r->temps[i]));
-	json_object_set_new(t, "measured", json_integer((json_int_t)r->measured));
-	json_object_set_new(t, "from", json_real(CG_TEMP_FROM10 / 10.0));
-	json_object_set_new(t, "step", json_real(0.1));
-	json_object_set_new(t, "counts", counts);
-	json_object_set_new(t, "below", json_integer((json_int_t)r->temps_below));
-	json_object_set_new(t, "above", json_integer((json_int_t)r->temps_above));
-	return t;
+	return json_pack("{s:I, s:f, s:f, s:o, s:I, s:I}",
+			 "measured", (json_int_t)r->measured,
+			 "from", CG_TEMP_FROM10 / 10.0,
+			 "step", 0.1,
+			 "counts", counts,
+			 "below", (json_int_t)r->temps_below,
+			 "above", (json_int_t)r->temps_above);
 }

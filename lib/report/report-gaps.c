@@ -3,7 +3,6 @@
  * hours, and the gate_unattended warnings.
  */
 
-#include "json/jsonl.h"
 #include "report/report-counters.h"
 
 /* ---- the end: gaps ---- */
@@ -20,14 +19,13 @@ static void gap(struct cg_report *r, struct gate *g, cg_time_t a, cg_time_t b, j
 		g->gap_to = b;
 	}
 	if (mins > r->cfg->policy.duty_gap_max_min) {
-		json_t *w = json_object();
+		char from[CG_TIME_LEN], to[CG_TIME_LEN];
 
-		json_object_set_new(w, "code", json_string("gate_unattended"));
-		json_object_set_new(w, "gate", json_string(g->name));
-		cg_json_set_time(w, "from", a);
-		cg_json_set_time(w, "to", b);
-		json_object_set_new(w, "gap_min", json_integer(mins));
-		json_array_append_new(warn, w);
+		cg_time_format(a, from);
+		cg_time_format(b, to);
+		json_array_append_new(warn, json_pack("{s:s, s:s, s:s, s:s, s:I}",
+						      "code", "gate_unattended", "gate", g->name,
+						      "from", from, "to", to, "gap_min", (json_int_t)mins));
 	}
 }
 

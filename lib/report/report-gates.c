@@ -143,14 +143,41 @@ int cg_report_count_traffic(struct cg_report *r, const struct checkin *c, int32_
 	return 0;
 }
 
-static json_t *time_or_null(int have, cg_time_t t)
+/* t as text in buf, or NULL when there is none. */
+static const char *time_or_null(int have, cg_time_t t, char buf[CG_TIME_LEN])
 {
-	char buf[CG_TIME_LEN];
-
 	if (!have)
-		return json_null();
+		return NULL;
 	cg_time_format(t, buf);
-	return json_string(buf);
+	return buf;
+}
+
+static json_t *gate_object(const struct gate *g)
+{
+	char first[CG_TIME_LEN], last[CG_TIME_LEN], from[CG_TIME_LEN], to[CG_TIME_LEN];
+	int gap = g->longest >= 0;
+
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:s?, s:s?, s:o, s:s?, s:s?}",
+			 "in", (json_int_t)g->in,
+			 "out", (json_int_t)g->out,
+			 "admit", (json_int_t)g->dec[D_ADMIT],
+			 "deny", (json_int_t)g->dec[D_DENY],
+			 "refer", (json_int_t)g->dec[D_REFER],
+			 "reasons", cg_report_reasons_object(g->reasons, 0),
+			 "first", time_or_null(g->any, g->first, first),
+			 "last", time_or_null(g->any, g->last, last),
+			 "longest_gap_min", gap ? json_integer(g->longest) : json_null(),
+			 "longest_gap_from", time_or_null(gap, g->gap_from, from),
+			 "longest_gap_to", time_or_null(gap, g->gap_to, to));
+}
+
+static json_t *hour_counts(const unsigned long n[24])
+{
+	json_t *a = json_array();
+
+	for (int k = 0; k < 24; k++)
+		json_array_append_new(a, json_integer((json_int_t)n[k]));
+	return a;
 }
 
 json_t *cg_report_gates_section(struct cg_report *r, const struct period *p, json_t **hours)
@@ -160,28 +187,12 @@ json_t *cg_report_gates_section(struct cg_report *r, const struct period *p, jso
 	*hours = json_object();
 	for (size_t i = 0; i < r->ngates; i++) {
 		struct gate *g = r->gates[i];
-		json_t *o = json_object(), *h = json_object(), *hi = json_array(), *ho = json_array();
 
 		cg_report_duty_gaps(r, g, p->since, p->until, p->cutoff, r->warnings);
-		json_object_set_new(o, "in", json_integer((json_int_t)g->in));
-		json_object_set_new(o, "out", json_integer((json_int_t)g->out));
-		for (int d = 0; d < 3; d++)
-			json_object_set_new(o, cg_report_decisions[d], json_integer((json_int_t)g->dec[d]));
-		json_object_set_new(o, "reasons", cg_report_reasons_object(g->reasons, 0));
-		json_object_set_new(o, "first", time_or_null(g->any, g->first));
-		json_object_set_new(o, "last", time_or_null(g->any, g->last));
-		json_object_set_new(o, "longest_gap_min", g->longest >= 0 ?
-				    json_integer(g->longest) : json_null());
-		json_object_set_new(o, "longest_gap_from", time_or_null(g->longest >= 0, g->gap_from));
-		json_object_set_new(o, "longest_gap_to", time_or_null(g->longest >= 0, g->gap_to));
-		json_object_set_new(gates, g->name, o);
-		for (int k = 0; k < 24; k++) {
-			json_array_append_new(hi, json_integer((json_int_t)g->hours_in[k]));
-			json_array_append_new(ho, json_integer((json_int_t)g->hours_out[k]));
-		}
-		json_object_set_new(h, "in", hi);
-		json_object_set_new(h, "out", ho);
-		json_object_set_new(*hours, g->name, h);
+		json_object_set_new(gates, g->name, gate_object(g));
+		json_object_set_new(*hours, g->name, json_pack("{s:o, s:o}",
+							       "in", hour_counts(g->hours_in),
+							       "out", hour_counts(g->hours_out)));
 	}
 	return gates;
 }

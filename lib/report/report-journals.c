@@ -6,24 +6,23 @@ void cg_report_journal(struct cg_report *r, const char *label, uint64_t records,
 		       uint64_t seq, const char *chain, int verified, int torn,
 		       unsigned long damaged_line, const char *reason)
 {
-	json_t *j = json_object();
+	json_t *j = json_pack("{s:s, s:I, s:I, s:s, s:b, s:i}",
+			      "journal", label,
+			      "records", (json_int_t)records,
+			      "seq", (json_int_t)seq,
+			      "chain", chain,
+			      "verified", verified,
+			      "torn", torn);
 
-	json_object_set_new(j, "journal", json_string(label));
-	json_object_set_new(j, "records", json_integer((json_int_t)records));
-	json_object_set_new(j, "seq", json_integer((json_int_t)seq));
-	json_object_set_new(j, "chain", json_string(chain));
-	json_object_set_new(j, "verified", json_boolean(verified));
-	json_object_set_new(j, "torn", json_integer(torn));
+	if (!reason)
+		reason = "";
 	if (!verified) {
-		json_t *w = json_object();
-
 		json_object_set_new(j, "damaged_line", json_integer((json_int_t)damaged_line));
-		json_object_set_new(j, "reason", json_string(reason ? reason : ""));
-		json_object_set_new(w, "code", json_string("journal_damaged"));
-		json_object_set_new(w, "journal", json_string(label));
-		json_object_set_new(w, "line", json_integer((json_int_t)damaged_line));
-		json_object_set_new(w, "reason", json_string(reason ? reason : ""));
-		json_array_append_new(r->warnings, w);
+		json_object_set_new(j, "reason", json_string(reason));
+		json_array_append_new(r->warnings,
+				      json_pack("{s:s, s:s, s:I, s:s}", "code", "journal_damaged",
+						"journal", label, "line", (json_int_t)damaged_line,
+						"reason", reason));
 	}
 	json_array_append_new(r->journals, j);
 }

@@ -59,7 +59,7 @@ static void add_count(json_t *o, const char *key, json_int_t n)
 
 json_t *cg_report_passes_section(struct cg_report *r, cg_time_t cutoff)
 {
-	json_t *o = json_object(), *issued = json_object(), *active = json_object();
+	json_t *issued = json_object(), *active = json_object();
 	const char *cls;
 	json_t *v, *ev;
 	json_int_t total = 0, active_total = 0;
@@ -81,10 +81,10 @@ json_t *cg_report_passes_section(struct cg_report *r, cg_time_t cutoff)
 		add_count(active, c ? c : "resident", 1);
 		active_total++;
 	}
-	json_object_set_new(o, "issued", issued);
-	json_object_set_new(o, "issued_total", json_integer(total));
-	json_object_set_new(o, "revoked", json_integer((json_int_t)r->revoked));
-	json_object_set_new(o, "active", active);
-	json_object_set_new(o, "active_total", json_integer(active_total));
-	return o;
+	return json_pack("{s:o, s:I, s:I, s:o, s:I}",
+			 "issued", issued,
+			 "issued_total", total,
+			 "revoked", (json_int_t)r->revoked,
+			 "active", active,
+			 "active_total", active_total);
 }

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/mask.h"
-#include "json/jsonl.h"
 #include "report/report-counters.h"
 
 static uint64_t hash(const char *tag, const char *s)
@@ -81,30 +80,27 @@ static int map_rebuild(struct cg_report *r, size_t n)
 
 static void overstay(struct cg_report *r, const struct visit *v)
 {
-	json_t *e;
+	char at[CG_TIME_LEN], until[CG_TIME_LEN], out[CG_TIME_LEN];
 
 	r->overstay_n++;
 	if (json_array_size(r->overstays) >= CG_REPORT_LIST_MAX) {
 		r->omit_overstays++;
 		return;
 	}
-	e = json_object();
-	cg_json_set_time(e, "ts", v->at);
-	json_object_set_new(e, "gate", json_string(r->gates[v->gate]->name));
-	if (v->name[0])
-		json_object_set_new(e, "name", json_string(v->name));
-	if (v->id_no[0])
-		json_object_set_new(e, "id_no", json_string(v->id_no));
-	if (v->phone[0])
-		json_object_set_new(e, "phone", json_string(v->phone));
-	if (v->host[0])
-		json_object_set_new(e, "host", json_string(v->host));
-	cg_json_set_time(e, "visit_until", v->until);
+	cg_time_format(v->at, at);
+	cg_time_format(v->until, until);
 	if (v->state == 2)
-		cg_json_set_time(e, "out", v->out_at);
-	else
-		json_object_set_new(e, "out", json_null());
-	json_array_append_new(r->overstays, e);
+		cg_time_format(v->out_at, out);
+	json_array_append_new(r->overstays,
+			      json_pack("{s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s, s:s?}",
+					"ts", at,
+					"gate", r->gates[v->gate]->name,
+					"name", v->name[0] ? v->name : NULL,
+					"id_no", v->id_no[0] ? v->id_no : NULL,
+					"phone", v->phone[0] ? v->phone : NULL,
+					"host", v->host[0] ? v->host : NULL,
+					"visit_until", until,
+					"out", v->state == 2 ? out : NULL));
 }
 
 #define VISITS_MAX 65536
