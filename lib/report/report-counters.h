@@ -72,7 +72,7 @@ struct checkin {
 	char compound[64];
 };
 
-/* ---- local time, cached per quarter hour (report-time.c) ---- */
+/* ---- local time, cached per quarter hour ---- */
 
 struct ltcache {
 	int64_t slot;
@@ -80,10 +80,6 @@ struct ltcache {
 	int32_t base;
 	int valid;
 };
-
-void cg_report_local_of(struct ltcache *c, cg_time_t t, int32_t *day, int *sec);
-cg_time_t cg_report_day_start(int32_t day);
-cg_time_t cg_report_local_at(int32_t day, int minute);
 
 /* ---- gates ---- */
 
@@ -194,67 +190,100 @@ struct period {
 	cg_time_t cutoff;	/* the end of until, or now when that is earlier */
 };
 
+/*
+ * What each file does for the others.  A json_t * returned is a new
+ * reference; none of these steals an argument.
+ */
+
 /* ---- report-checkin.c: a check-in line read and checked ---- */
 
 /* The fields above, for the fast scanner. */
 void cg_report_keys_init(struct cg_scan_keys *keys);
+/* f's bytes in buf as a C string, cut at size - 1 bytes on a UTF-8
+ * boundary; and the same, shortened and made printable, for a message. */
 char *cg_report_copy_str(const struct field *f, char *buf, size_t size);
 const char *cg_report_shown(const struct field *f, char *buf, size_t size);
+/* why = fmt with a; returns 1, a rejected line. */
 int cg_report_bad(char *why, size_t whylen, const char *fmt, const char *a);
 void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals);
 void cg_report_slow_view(struct view *v, const json_t *rec);
+/* 0 with c filled, or 1 with why when the check-in is not one cg-checkin
+ * would write. */
 int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct checkin *c,
 			    char *why, size_t whylen);
 
-/* ---- report.c: counting a check-in, pass and case events ---- */
+/* ---- report-time.c: local time ---- */
 
+/* Local day of t and seconds since local midnight, through the cache. */
+void cg_report_local_of(struct ltcache *c, cg_time_t t, int32_t *day, int *sec);
+cg_time_t cg_report_day_start(int32_t day);
+/* Local time of minute (0-1440) of day. */
+cg_time_t cg_report_local_at(int32_t day, int minute);
+
+/* ---- report.c: what pass and case events share ---- */
+
+/* rec[key] as a non-empty string, else 1 with why. */
 int cg_report_string_of(const json_t *rec, const char *key, const char **out,
 			char *why, size_t whylen);
+/* rec's "ts" and its local day, else 1 with why. */
 int cg_report_event_time(struct cg_report *r, const json_t *rec, cg_time_t *at,
 			 int32_t *day, char *why, size_t whylen);
+/* -1 after the period (ignored), 0 before it (state only), 1 in it. */
 int cg_report_event_place(struct cg_report *r, int32_t day);
 
-/* ---- report-gates.c ---- */
+/* ---- report-gates.c: traffic at the gates ---- */
 
+/* A gate (named by len bytes of name) added; NULL past the maximum. */
 struct gate *cg_report_gate_new(struct cg_report *r, const char *name, size_t len);
+/* A check-in in the totals and its gate's counts; -1 with *err when
+ * there are too many gates or gate-days. */
 int cg_report_count_traffic(struct cg_report *r, const struct checkin *c, int32_t day,
 			    int sec, struct cg_err *err);
-/* The gates and hours sections; adds the gate_unattended warnings. */
+/* The gates section, and the hours section in *hours; adds the
+ * gate_unattended warnings to r->warnings. */
 json_t *cg_report_gates_section(struct cg_report *r, const struct period *p, json_t **hours);
 
-/* ---- report-gaps.c ---- */
+/* ---- report-gaps.c: duty coverage ---- */
 
+/* g's longest gap within duty hours, and gate_unattended warnings in warn. */
 void cg_report_duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
 			 int32_t until, cg_time_t cutoff, json_t *warn);
 
-/* ---- report-fevers.c ---- */
+/* ---- report-fevers.c: temperatures, fevers and denials ---- */
 
 void cg_report_count_fevers(struct cg_report *r, const struct checkin *c);
 json_t *cg_report_temperatures_section(struct cg_report *r);
 
-/* ---- report-visitors.c ---- */
+/* ---- report-visitors.c: visits and overstays ---- */
 
+/* A visitor's check-in at r->gates[gate]; -1 when out of memory. */
 int cg_report_count_visitor(struct cg_report *r, const struct checkin *c, int gate);
+/* The visitors section; call once, at the end: it settles every visit
+ * still open against cutoff. */
 json_t *cg_report_visitors_section(struct cg_report *r, cg_time_t cutoff);
 
-/* ---- report-passes.c ---- */
+/* ---- report-passes.c: passes ---- */
 
+/* As cg_report_line: 0 taken, 1 rejected (why), -1 error (*err). */
 int cg_report_pass_event(struct cg_report *r, const json_t *rec, const char *event,
 			 char *why, size_t whylen, struct cg_err *err);
 json_t *cg_report_passes_section(struct cg_report *r, cg_time_t cutoff);
 
-/* ---- report-cases.c ---- */
+/* ---- report-cases.c: home observation ---- */
 
+/* As cg_report_line: 0 taken, 1 rejected (why), -1 error (*err). */
 int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *event,
 			 char *why, size_t whylen, struct cg_err *err);
 /* The cases section, the cases left out of its list in *omitted; adds
- * the missed_checks warning. */
+ * the missed_checks warning to r->warnings. */
 json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 				json_int_t *omitted);
 
-/* ---- report-finish.c ---- */
+/* ---- report-finish.c: the document ---- */
 
+/* Reason code -> count, every reason or only those counted. */
 json_t *cg_report_reasons_object(const unsigned long *n, int all);
+/* The entries of list (objects with "ts") in time order, stably. */
 void cg_report_sort_by_ts(json_t *list);
 
 #endif
