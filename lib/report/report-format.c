@@ -197,56 +197,63 @@ static void pad(FILE *fp, size_t n)
 		fputc(' ', fp);
 }
 
-static void table_write(struct doc *d, struct table *t)
+static void table_write_html(struct doc *d, const struct table *t)
+{
+	size_t i, r;
+	json_t *row;
+
+	fprintf(d->fp, "<table>\n<thead><tr>");
+	for (i = 0; i < t->ncols; i++) {
+		fprintf(d->fp, "<th%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
+		put_text(d, t->head[i]);
+		fprintf(d->fp, "</th>");
+	}
+	fprintf(d->fp, "</tr></thead>\n<tbody>\n");
+	json_array_foreach(t->rows, r, row) {
+		fprintf(d->fp, "<tr%s>", t->klass ? " class=\"warn\"" : "");
+		for (i = 0; i < t->ncols; i++) {
+			fprintf(d->fp, "<td%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
+			put_text(d, json_string_value(json_array_get(row, i)));
+			fprintf(d->fp, "</td>");
+		}
+		fprintf(d->fp, "</tr>\n");
+	}
+	fprintf(d->fp, "</tbody>\n</table>\n");
+}
+
+static void table_write_md(struct doc *d, const struct table *t)
+{
+	size_t i, r;
+	json_t *row;
+
+	fprintf(d->fp, "|");
+	for (i = 0; i < t->ncols; i++) {
+		fprintf(d->fp, " ");
+		put_text(d, t->head[i]);
+		fprintf(d->fp, " |");
+	}
+	fprintf(d->fp, "\n|");
+	for (i = 0; i < t->ncols; i++)
+		fprintf(d->fp, t->align[i] == 'r' ? " ---: |" : " --- |");
+	fprintf(d->fp, "\n");
+	json_array_foreach(t->rows, r, row) {
+		fprintf(d->fp, "|");
+		for (i = 0; i < t->ncols; i++) {
+			fprintf(d->fp, " ");
+			put_text(d, json_string_value(json_array_get(row, i)));
+			fprintf(d->fp, " |");
+		}
+		fprintf(d->fp, "\n");
+	}
+	fprintf(d->fp, "\n");
+}
+
+/* Columns padded to their widest cell, two spaces apart. */
+static void table_write_text(struct doc *d, const struct table *t)
 {
 	size_t width[MAX_COLS] = { 0 }, i, r;
 	json_t *row;
 
-	if (d->mode == DOC_HTML) {
-		fprintf(d->fp, "<table>\n<thead><tr>");
-		for (i = 0; i < t->ncols; i++) {
-			fprintf(d->fp, "<th%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
-			put_text(d, t->head[i]);
-			fprintf(d->fp, "</th>");
-		}
-		fprintf(d->fp, "</tr></thead>\n<tbody>\n");
-		json_array_foreach(t->rows, r, row) {
-			fprintf(d->fp, "<tr%s>", t->klass ? " class=\"warn\"" : "");
-			for (i = 0; i < t->ncols; i++) {
-				fprintf(d->fp, "<td%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
-				put_text(d, json_string_value(json_array_get(row, i)));
-				fprintf(d->fp, "</td>");
-			}
-			fprintf(d->fp, "</tr>\n");
-		}
-		fprintf(d->fp, "</tbody>\n</table>\n");
-		json_decref(t->rows);
-		return;
-	}
-	if (d->mode == DOC_MD) {
-		fprintf(d->fp, "|");
-		for (i = 0; i < t->ncols; i++) {
-			fprintf(d->fp, " ");
-			put_text(d, t->head[i]);
-			fprintf(d->fp, " |");
-		}
-		fprintf(d->fp, "\n|");
-		for (i = 0; i < t->ncols; i++)
-			fprintf(d->fp, t->align[i] == 'r' ? " ---: |" : " --- |");
-		fprintf(d->fp, "\n");
-		json_array_foreach(t->rows, r, row) {
-			fprintf(d->fp, "|");
-			for (i = 0; i < t->ncols; i++) {
-				fprintf(d->fp, " ");
-				put_text(d, json_string_value(json_array_get(row, i)));
-				fprintf(d->fp, " |");
-			}
-			fprintf(d->fp, "\n");
-		}
-		fprintf(d->fp, "\n");
-		json_decref(t->rows);
-		return;
-	}
 	for (i = 0; i < t->ncols; i++)
 		width[i] = cg_text_width(t->head[i]);
 	json_array_foreach(t->rows, r, row)
@@ -277,6 +284,17 @@ static void table_write(struct doc *d, struct table *t)
 		}
 		fprintf(d->fp, "\n");
 	}
+}
+
+/* Write the table in the document's format, and release its rows. */
+static void table_write(struct doc *d, struct table *t)
+{
+	if (d->mode == DOC_HTML)
+		table_write_html(d, t);
+	else if (d->mode == DOC_MD)
+		table_write_md(d, t);
+	else
+		table_write_text(d, t);
 	json_decref(t->rows);
 }
 

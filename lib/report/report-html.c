@@ -183,21 +183,20 @@ static int by_total(const void *a, const void *b)
 	return (y->total > x->total) - (y->total < x->total);
 }
 
-void cg_report_chart_hours(FILE *fp, const json_t *rep)
+/*
+ * The series of the hours chart, busiest gate first: the busiest gates
+ * get colours, the rest are "other".  *n is how many are shown; NULL when
+ * out of memory.
+ */
+static struct series *hour_series(const json_t *hours, size_t *n)
 {
-	const json_t *hours = json_object_get(rep, "hours"), *h;
-	size_t n = json_object_size(hours), ns = 0, shown;
-	struct series *s = calloc(n + 1, sizeof(*s));
-	json_int_t max = 0, stack[24] = { 0 };
-	double top, step, bw = (double)(W - L - R) / 24;
-	int plot = H - T - B;
+	struct series *s = calloc(json_object_size(hours) + 1, sizeof(*s));
+	size_t ns = 0, shown;
 	const char *name;
+	const json_t *h;
 
-	chart_open(fp, "hours", _("Traffic per hour, stacked by gate"), H + 24);
-	if (!s) {
-		fputs("</svg>\n", fp);
-		return;
-	}
+	if (!s)
+		return NULL;
 	json_object_foreach((json_t *)hours, name, h) {
 		s[ns].name = name;
 		for (size_t hr = 0; hr < 24; hr++) {
@@ -206,7 +205,6 @@ void cg_report_chart_hours(FILE *fp, const json_t *rep)
 		}
 		ns++;
 	}
-	/* The busiest gates get colours, the rest are "other". */
 	qsort(s, ns, sizeof(*s), by_total);
 	shown = ns > NCOLOURS + 1 ? NCOLOURS : ns;
 	if (ns > shown) {
@@ -215,6 +213,38 @@ void cg_report_chart_hours(FILE *fp, const json_t *rep)
 				s[shown].n[hr] += s[i].n[hr];
 		s[shown].name = _("other");
 		shown++;
+	}
+	*n = shown;
+	return s;
+}
+
+static void hours_legend(FILE *fp, const struct series *s, size_t shown)
+{
+	double x = L;
+
+	for (size_t i = 0; i < shown; i++) {
+		const char *colour = i < NCOLOURS ? palette[i] : palette[NCOLOURS];
+
+		fprintf(fp, "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+			"<text x=\"%.1f\" y=\"%d\">", x, H + 4, colour, x + 16, H + 14);
+		cg_html_escape(fp, s[i].name);
+		fputs("</text>\n", fp);
+		x += 28 + 7.5 * (double)strlen(s[i].name);
+	}
+}
+
+void cg_report_chart_hours(FILE *fp, const json_t *rep)
+{
+	struct series *s;
+	size_t shown;
+	json_int_t max = 0, stack[24] = { 0 };
+	double top, step, bw = (double)(W - L - R) / 24;
+	int plot = H - T - B;
+
+	chart_open(fp, "hours", _("Traffic per hour, stacked by gate"), H + 24);
+	if (!(s = hour_series(json_object_get(rep, "hours"), &shown))) {
+		fputs("</svg>\n", fp);
+		return;
 	}
 	for (size_t i = 0; i < shown; i++)
 		for (int hr = 0; hr < 24; hr++)
@@ -245,20 +275,7 @@ void cg_report_chart_hours(FILE *fp, const json_t *rep)
 	for (int hr = 0; hr < 24; hr += 1)
 		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%02d</text>\n",
 			L + hr * bw + bw / 2, T + plot + 16, hr);
-	/* legend */
-	{
-		double x = L;
-
-		for (size_t i = 0; i < shown; i++) {
-			const char *colour = i < NCOLOURS ? palette[i] : palette[NCOLOURS];
-
-			fprintf(fp, "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-				"<text x=\"%.1f\" y=\"%d\">", x, H + 4, colour, x + 16, H + 14);
-			cg_html_escape(fp, s[i].name);
-			fputs("</text>\n", fp);
-			x += 28 + 7.5 * (double)strlen(s[i].name);
-		}
-	}
+	hours_legend(fp, s, shown);
 	if (!max)
 		no_data(fp, H);
 	fputs("</svg>\n", fp);

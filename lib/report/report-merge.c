@@ -225,41 +225,39 @@ static json_int_t list_count(const json_t *rep, const char *list, const char *om
 static json_t *row_of(const json_t *rep)
 {
 	const json_t *c = json_object_get(rep, "compound"), *t = json_object_get(rep, "totals");
-	json_t *row = json_object(), *g;
+	const json_t *visitors = json_object_get(rep, "visitors"), *g;
 	json_int_t longest = -1;
 	int verified = 1;
 	const char *k;
 	size_t i;
 
-	json_object_set(row, "code", json_object_get(c, "code"));
-	json_object_set(row, "name", json_object_get(c, "name"));
-	json_object_set(row, "since", json_object_get(rep, "since"));
-	json_object_set(row, "until", json_object_get(rep, "until"));
-	json_object_set_new(row, "events", json_integer(int_of(t, "events")));
-	json_object_set_new(row, "in", json_integer(int_of(t, "in")));
-	json_object_set_new(row, "out", json_integer(int_of(t, "out")));
-	json_object_set_new(row, "admit", json_integer(int_of(t, "admit")));
-	json_object_set_new(row, "deny", json_integer(int_of(t, "deny")));
-	json_object_set_new(row, "refer", json_integer(int_of(t, "refer")));
-	json_object_set_new(row, "fevers", json_integer(list_count(rep, "fevers", "fevers")));
-	json_object_set_new(row, "visitors", json_integer(int_of(json_object_get(rep, "visitors"), "count")));
-	json_object_set_new(row, "overstays",
-			    json_integer(int_of(json_object_get(rep, "visitors"), "overstay_count")));
-	json_object_set_new(row, "cases_open", json_integer(int_of(json_object_get(rep, "cases"), "open")));
-	json_object_set_new(row, "passes_active",
-			    json_integer(int_of(json_object_get(rep, "passes"), "active_total")));
 	json_object_foreach(json_object_get(rep, "gates"), k, g)
 		if (json_is_integer(json_object_get(g, "longest_gap_min")) &&
 		    int_of(g, "longest_gap_min") > longest)
 			longest = int_of(g, "longest_gap_min");
-	json_object_set_new(row, "longest_gap_min", longest >= 0 ? json_integer(longest) : json_null());
-	json_object_set_new(row, "warnings",
-			    json_integer((json_int_t)json_array_size(json_object_get(rep, "warnings"))));
 	json_array_foreach(json_object_get(rep, "journals"), i, g)
 		if (!json_is_true(json_object_get(g, "verified")))
 			verified = 0;
-	json_object_set_new(row, "verified", json_boolean(verified));
-	return row;
+	return json_pack("{s:O*, s:O*, s:O*, s:O*, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+			 " s:I, s:I, s:o, s:I, s:b}",
+			 "code", json_object_get(c, "code"),
+			 "name", json_object_get(c, "name"),
+			 "since", json_object_get(rep, "since"),
+			 "until", json_object_get(rep, "until"),
+			 "events", int_of(t, "events"),
+			 "in", int_of(t, "in"),
+			 "out", int_of(t, "out"),
+			 "admit", int_of(t, "admit"),
+			 "deny", int_of(t, "deny"),
+			 "refer", int_of(t, "refer"),
+			 "fevers", list_count(rep, "fevers", "fevers"),
+			 "visitors", int_of(visitors, "count"),
+			 "overstays", int_of(visitors, "overstay_count"),
+			 "cases_open", int_of(json_object_get(rep, "cases"), "open"),
+			 "passes_active", int_of(json_object_get(rep, "passes"), "active_total"),
+			 "longest_gap_min", longest >= 0 ? json_integer(longest) : json_null(),
+			 "warnings", (json_int_t)json_array_size(json_object_get(rep, "warnings")),
+			 "verified", verified);
 }
 
 /*
@@ -314,42 +312,33 @@ out:
 	return ret;
 }
 
-int cg_merge_add(struct cg_merge *m, const json_t *rep, char *why, size_t whylen)
+/* The rows of the compounds rep covers, after checking their periods. */
+static int add_rows(struct cg_merge *m, const json_t *rep, const char *code,
+		    char *why, size_t whylen)
 {
-	const char *gen = json_string_value(json_object_get(rep, "generator"));
-	const json_t *merged = json_object_get(rep, "merged"), *v;
-	const char *since = json_string_value(json_object_get(rep, "since"));
-	const char *until = json_string_value(json_object_get(rep, "until"));
-	const char *code = NULL;
-	int unmasked = !json_is_true(json_object_get(rep, "masked"));
-	json_t *o = m->out, *c;
+	const json_t *v;
 	size_t i;
 
-	if (!gen || strncmp(gen, "cg-report", 9) || !json_is_boolean(merged) ||
-	    !json_is_object(json_object_get(rep, "totals")) || !since || !until) {
-		snprintf(why, whylen, "%s", _("not a report of cg-report"));
+	if (check_periods(m, rep, code, why, whylen))
 		return 1;
-	}
-	if (!json_is_true(merged)) {
-		code = json_string_value(json_object_get(json_object_get(rep, "compound"), "code"));
-		if (!code) {
-			snprintf(why, whylen, "%s", _("not a report of cg-report"));
-			return 1;
-		}
-		if (check_periods(m, rep, code, why, whylen))
-			return 1;
+	if (code)
 		json_array_append_new(m->rows, row_of(rep));
-	} else {
-		if (check_periods(m, rep, NULL, why, whylen))
-			return 1;
+	else
 		json_array_foreach(json_object_get(rep, "compounds"), i, v)
 			json_array_append(m->rows, (json_t *)v);
-	}
+	return 0;
+}
+
+/* The period (the union of all) and the policy (when all agree). */
+static void add_period(struct cg_merge *m, const json_t *rep, const char *since,
+		       const char *until)
+{
+	const json_t *v = json_object_get(rep, "policy");
+
 	if (!m->n || strcmp(since, m->since) < 0)
 		snprintf(m->since, sizeof(m->since), "%s", since);
 	if (!m->n || strcmp(until, m->until) > 0)
 		snprintf(m->until, sizeof(m->until), "%s", until);
-	v = json_object_get(rep, "policy");
 	if (!m->policy)
 		m->policy = v ? json_deep_copy(v) : json_null();
 	else if (!json_is_null(m->policy) && (!v || !json_equal(m->policy, (json_t *)v))) {
@@ -357,23 +346,65 @@ int cg_merge_add(struct cg_merge *m, const json_t *rep, char *why, size_t whylen
 		m->policy = json_null();
 	}
 	m->n++;
+}
+
+/* dst[key] += src[key] */
+static void add_int(json_t *dst, const json_t *src, const char *key)
+{
+	json_object_set_new(dst, key, json_integer(int_of(dst, key) + int_of(src, key)));
+}
+
+static void add_temperatures(json_t *c, const json_t *v)
+{
+	add_int(c, v, "measured");
+	json_object_set_new(c, "from", json_real(CG_TEMP_FROM10 / 10.0));
+	json_object_set_new(c, "step", json_real(0.1));
+	sum_array(arr(c, "counts"), json_object_get(v, "counts"));
+	add_int(c, v, "below");
+	add_int(c, v, "above");
+}
+
+static void add_cases(struct cg_merge *m, json_t *c, const json_t *v, const char *code,
+		      int unmasked)
+{
+	const json_t *e;
+	size_t i;
+
+	sum_ints(c, v);
+	json_array_foreach(json_object_get(v, "by_day"), i, e) {
+		const char *d = json_string_value(json_object_get(e, "date"));
+
+		if (d)
+			json_object_set_new(m->by_day, d, json_integer(int_of(m->by_day, d) +
+								       int_of(e, "open")));
+	}
+	m->omit_cases += append_list(m, arr(c, "list"), json_object_get(v, "list"), code, 1, unmasked);
+}
+
+static void add_passes(json_t *c, const json_t *v)
+{
+	sum_ints(sub(c, "issued"), json_object_get(v, "issued"));
+	sum_ints(sub(c, "active"), json_object_get(v, "active"));
+	add_int(c, v, "issued_total");
+	add_int(c, v, "revoked");
+	add_int(c, v, "active_total");
+}
+
+/* The sections of rep summed into m->out; code is the compound of a
+ * single report (its gates, hours and list entries are marked with it),
+ * NULL for a roll-up. */
+static void add_sections(struct cg_merge *m, const json_t *rep, const char *code, int unmasked)
+{
+	json_t *o = m->out;
+	const json_t *v = json_object_get(rep, "omitted");
 
 	sum_ints(sub(o, "totals"), json_object_get(rep, "totals"));
 	sum_ints(sub(o, "kinds"), json_object_get(rep, "kinds"));
 	sum_ints(sub(o, "reasons"), json_object_get(rep, "reasons"));
 	merge_keyed(sub(o, "gates"), json_object_get(rep, "gates"), code, 0);
 	merge_keyed(sub(o, "hours"), json_object_get(rep, "hours"), code, 1);
+	add_temperatures(sub(o, "temperatures"), json_object_get(rep, "temperatures"));
 
-	v = json_object_get(rep, "temperatures");
-	c = sub(o, "temperatures");
-	json_object_set_new(c, "measured", json_integer(int_of(c, "measured") + int_of(v, "measured")));
-	json_object_set_new(c, "from", json_real(CG_TEMP_FROM10 / 10.0));
-	json_object_set_new(c, "step", json_real(0.1));
-	sum_array(arr(c, "counts"), json_object_get(v, "counts"));
-	json_object_set_new(c, "below", json_integer(int_of(c, "below") + int_of(v, "below")));
-	json_object_set_new(c, "above", json_integer(int_of(c, "above") + int_of(v, "above")));
-
-	v = json_object_get(rep, "omitted");
 	m->omit_fevers += int_of(v, "fevers");
 	m->omit_denials += int_of(v, "denials");
 	m->omit_overstays += int_of(v, "overstays");
@@ -382,37 +413,43 @@ int cg_merge_add(struct cg_merge *m, const json_t *rep, char *why, size_t whylen
 	m->omit_denials += append_list(m, arr(o, "denials"), json_object_get(rep, "denials"), code, 1, unmasked);
 
 	v = json_object_get(rep, "visitors");
-	c = sub(o, "visitors");
-	sum_ints(c, v);
-	m->omit_overstays += append_list(m, arr(c, "overstays"), json_object_get(v, "overstays"),
-					 code, 1, unmasked);
-
-	v = json_object_get(rep, "cases");
-	c = sub(o, "cases");
-	sum_ints(c, v);
-	json_array_foreach(json_object_get(v, "by_day"), i, merged) {
-		const char *d = json_string_value(json_object_get(merged, "date"));
-
-		if (d)
-			json_object_set_new(m->by_day, d, json_integer(int_of(m->by_day, d) +
-								       int_of(merged, "open")));
-	}
-	m->omit_cases += append_list(m, arr(c, "list"), json_object_get(v, "list"), code, 1, unmasked);
-
-	v = json_object_get(rep, "passes");
-	c = sub(o, "passes");
-	sum_ints(sub(c, "issued"), json_object_get(v, "issued"));
-	sum_ints(sub(c, "active"), json_object_get(v, "active"));
-	json_object_set_new(c, "issued_total", json_integer(int_of(c, "issued_total") + int_of(v, "issued_total")));
-	json_object_set_new(c, "revoked", json_integer(int_of(c, "revoked") + int_of(v, "revoked")));
-	json_object_set_new(c, "active_total", json_integer(int_of(c, "active_total") + int_of(v, "active_total")));
+	sum_ints(sub(o, "visitors"), v);
+	m->omit_overstays += append_list(m, arr(sub(o, "visitors"), "overstays"),
+					 json_object_get(v, "overstays"), code, 1, unmasked);
+	add_cases(m, sub(o, "cases"), json_object_get(rep, "cases"), code, unmasked);
+	add_passes(sub(o, "passes"), json_object_get(rep, "passes"));
 
 	append_list(m, arr(o, "journals"), json_object_get(rep, "journals"), code, 0, 0);
 	append_list(m, arr(o, "warnings"), json_object_get(rep, "warnings"), code, 0, 0);
-	json_object_set_new(o, "unknown", json_integer(int_of(o, "unknown") + int_of(rep, "unknown")));
-	json_object_set_new(o, "rejected", json_integer(int_of(o, "rejected") + int_of(rep, "rejected")));
-	json_object_set_new(o, "outside", json_integer(int_of(o, "outside") + int_of(rep, "outside")));
+	add_int(o, rep, "unknown");
+	add_int(o, rep, "rejected");
+	add_int(o, rep, "outside");
+}
+
+int cg_merge_add(struct cg_merge *m, const json_t *rep, char *why, size_t whylen)
+{
+	const char *gen = json_string_value(json_object_get(rep, "generator"));
+	const json_t *merged = json_object_get(rep, "merged");
+	const char *since = json_string_value(json_object_get(rep, "since"));
+	const char *until = json_string_value(json_object_get(rep, "until"));
+	const char *code = NULL;
+
+	if (!gen || strncmp(gen, "cg-report", 9) || !json_is_boolean(merged) ||
+	    !json_is_object(json_object_get(rep, "totals")) || !since || !until)
+		goto not_a_report;
+	if (!json_is_true(merged)) {
+		code = json_string_value(json_object_get(json_object_get(rep, "compound"), "code"));
+		if (!code)
+			goto not_a_report;
+	}
+	if (add_rows(m, rep, code, why, whylen))
+		return 1;
+	add_period(m, rep, since, until);
+	add_sections(m, rep, code, !json_is_true(json_object_get(rep, "masked")));
 	return 0;
+not_a_report:
+	snprintf(why, whylen, "%s", _("not a report of cg-report"));
+	return 1;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -441,105 +478,123 @@ static json_t *by_day_list(const json_t *by_day)
 	return out;
 }
 
-/* Copy key of src into dst (in this order), or a default. */
-static void put(json_t *dst, const char *key, json_t *src, json_t *dflt)
+/* The temperatures summed, or all zero when no report had any. */
+static json_t *temperatures_of(json_t *o)
 {
-	json_t *v = json_object_get(src, key);
+	json_t *c = sub(o, "temperatures"), *zeros;
 
-	json_object_set(dst, key, v ? v : dflt);
-	json_decref(dflt);
+	if (json_object_get(c, "counts"))
+		return json_incref(c);
+	zeros = json_array();
+	for (int i = 0; i < CG_TEMP_BINS; i++)
+		json_array_append_new(zeros, json_integer(0));
+	return json_pack("{s:i, s:f, s:f, s:o, s:i, s:i}", "measured", 0,
+			 "from", CG_TEMP_FROM10 / 10.0, "step", 0.1,
+			 "counts", zeros, "below", 0, "above", 0);
 }
 
+static json_t *visitors_of(json_t *o)
+{
+	json_t *v = sub(o, "visitors");
+
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}",
+			 "count", int_of(v, "count"),
+			 "refused", int_of(v, "refused"),
+			 "out", int_of(v, "out"),
+			 "inside", int_of(v, "inside"),
+			 "overstay_count", int_of(v, "overstay_count"),
+			 "overstays", arr(v, "overstays"));
+}
+
+static json_t *cases_of(struct cg_merge *m)
+{
+	json_t *c = sub(m->out, "cases");
+
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+			 " s:o, s:O}",
+			 "open", int_of(c, "open"),
+			 "opened", int_of(c, "opened"),
+			 "escalated", int_of(c, "escalated"),
+			 "released", int_of(c, "released"),
+			 "closed", int_of(c, "closed"),
+			 "extended", int_of(c, "extended"),
+			 "checks", int_of(c, "checks"),
+			 "alerts", int_of(c, "alerts"),
+			 "missed_windows", int_of(c, "missed_windows"),
+			 "ending_today", int_of(c, "ending_today"),
+			 "ending_tomorrow", int_of(c, "ending_tomorrow"),
+			 "needs_open", int_of(c, "needs_open"),
+			 "by_day", by_day_list(m->by_day),
+			 "list", arr(c, "list"));
+}
+
+static json_t *passes_of(json_t *o)
+{
+	json_t *p = sub(o, "passes");
+
+	return json_pack("{s:O, s:I, s:I, s:O, s:I}",
+			 "issued", sub(p, "issued"),
+			 "issued_total", int_of(p, "issued_total"),
+			 "revoked", int_of(p, "revoked"),
+			 "active", sub(p, "active"),
+			 "active_total", int_of(p, "active_total"));
+}
+
+/*
+ * Everything summed is an integer (sum_ints() and add_int() only ever set
+ * integers), so a figure no report had is 0.
+ */
 json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator)
 {
-	json_t *rep = json_object(), *o = m->out, *s, *c;
-	static const char *const case_keys[] = {
-		"open", "opened", "escalated", "released", "closed", "extended", "checks",
-		"alerts", "missed_windows", "ending_today", "ending_tomorrow", "needs_open", NULL
-	};
-	static const char *const visitor_keys[] = {
-		"count", "refused", "out", "inside", "overstay_count", NULL
-	};
+	json_t *o = m->out, *t = sub(o, "totals");
+	json_t *temperatures, *visitors, *cases, *passes;
+	char at[CG_TIME_LEN];
 
-	json_object_set_new(rep, "merged", json_true());
-	json_object_set_new(rep, "compound", json_pack("{s:I}", "count",
-						       (json_int_t)json_array_size(m->rows)));
-	if (m->n && !strcmp(m->since, m->until))
-		json_object_set_new(rep, "date", json_string(m->since));
 	if (!m->n) {
 		cg_time_date(now, m->since);
 		cg_time_date(now, m->until);
-		json_object_set_new(rep, "date", json_string(m->since));
 	}
-	json_object_set_new(rep, "since", json_string(m->since));
-	json_object_set_new(rep, "until", json_string(m->until));
-	cg_json_set_time(rep, "generated_at", now);
-	json_object_set_new(rep, "generator", json_string(generator));
-	json_object_set_new(rep, "masked", json_boolean(m->mask));
-	if (m->policy && !json_is_null(m->policy))
-		json_object_set(rep, "policy", m->policy);
-
-	s = json_object();
-	put(s, "events", sub(o, "totals"), json_integer(0));
-	put(s, "in", sub(o, "totals"), json_integer(0));
-	put(s, "out", sub(o, "totals"), json_integer(0));
-	put(s, "admit", sub(o, "totals"), json_integer(0));
-	put(s, "deny", sub(o, "totals"), json_integer(0));
-	put(s, "refer", sub(o, "totals"), json_integer(0));
-	json_object_set_new(rep, "totals", s);
-	json_object_set(rep, "kinds", sub(o, "kinds"));
-	json_object_set(rep, "reasons", sub(o, "reasons"));
-	json_object_set(rep, "gates", sub(o, "gates"));
-	json_object_set(rep, "hours", sub(o, "hours"));
-	c = sub(o, "temperatures");
-	if (!json_object_get(c, "counts")) {
-		json_t *zeros = json_array();
-
-		for (int i = 0; i < CG_TEMP_BINS; i++)
-			json_array_append_new(zeros, json_integer(0));
-		json_object_set_new(c, "measured", json_integer(0));
-		json_object_set_new(c, "from", json_real(CG_TEMP_FROM10 / 10.0));
-		json_object_set_new(c, "step", json_real(0.1));
-		json_object_set_new(c, "counts", zeros);
-		json_object_set_new(c, "below", json_integer(0));
-		json_object_set_new(c, "above", json_integer(0));
-	}
-	json_object_set(rep, "temperatures", c);
-	json_object_set(rep, "fevers", arr(o, "fevers"));
-	json_object_set(rep, "denials", arr(o, "denials"));
-
-	s = json_object();
-	for (int i = 0; visitor_keys[i]; i++)
-		put(s, visitor_keys[i], sub(o, "visitors"), json_integer(0));
-	json_object_set(s, "overstays", arr(sub(o, "visitors"), "overstays"));
-	json_object_set_new(rep, "visitors", s);
-
-	s = json_object();
-	for (int i = 0; case_keys[i]; i++)
-		put(s, case_keys[i], sub(o, "cases"), json_integer(0));
-	json_object_set_new(s, "by_day", by_day_list(m->by_day));
-	json_object_set(s, "list", arr(sub(o, "cases"), "list"));
-	json_object_set_new(rep, "cases", s);
-
-	c = sub(o, "passes");
-	s = json_object();
-	json_object_set(s, "issued", sub(c, "issued"));
-	put(s, "issued_total", c, json_integer(0));
-	put(s, "revoked", c, json_integer(0));
-	json_object_set(s, "active", sub(c, "active"));
-	put(s, "active_total", c, json_integer(0));
-	json_object_set_new(rep, "passes", s);
-
-	json_object_set(rep, "journals", arr(o, "journals"));
-	json_object_set(rep, "warnings", arr(o, "warnings"));
-	json_object_set_new(rep, "omitted", json_pack("{s:I, s:I, s:I, s:I}",
-						      "fevers", m->omit_fevers,
-						      "denials", m->omit_denials,
-						      "overstays", m->omit_overstays,
-						      "cases", m->omit_cases));
-	put(rep, "unknown", o, json_integer(0));
-	put(rep, "rejected", o, json_integer(0));
-	put(rep, "outside", o, json_integer(0));
-	json_object_set(rep, "compounds", m->rows);
-	return rep;
+	cg_time_format(now, at);
+	temperatures = temperatures_of(o);
+	visitors = visitors_of(o);
+	cases = cases_of(m);
+	passes = passes_of(o);
+	return json_pack("{s:b, s:{s:I}, s:s*, s:s, s:s, s:s, s:s, s:b, s:O*,"
+			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:O, s:O, s:O, s:O, s:o, s:O, s:O,"
+			 " s:o, s:o, s:o, s:O, s:O, s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:O}",
+			 "merged", 1,
+			 "compound", "count", (json_int_t)json_array_size(m->rows),
+			 "date", strcmp(m->since, m->until) ? NULL : m->since,
+			 "since", m->since,
+			 "until", m->until,
+			 "generated_at", at,
+			 "generator", generator,
+			 "masked", m->mask,
+			 "policy", m->policy && !json_is_null(m->policy) ? m->policy : NULL,
+			 "totals", "events", int_of(t, "events"),
+				   "in", int_of(t, "in"),
+				   "out", int_of(t, "out"),
+				   "admit", int_of(t, "admit"),
+				   "deny", int_of(t, "deny"),
+				   "refer", int_of(t, "refer"),
+			 "kinds", sub(o, "kinds"),
+			 "reasons", sub(o, "reasons"),
+			 "gates", sub(o, "gates"),
+			 "hours", sub(o, "hours"),
+			 "temperatures", temperatures,
+			 "fevers", arr(o, "fevers"),
+			 "denials", arr(o, "denials"),
+			 "visitors", visitors,
+			 "cases", cases,
+			 "passes", passes,
+			 "journals", arr(o, "journals"),
+			 "warnings", arr(o, "warnings"),
+			 "omitted", "fevers", m->omit_fevers,
+				    "denials", m->omit_denials,
+				    "overstays", m->omit_overstays,
+				    "cases", m->omit_cases,
+			 "unknown", int_of(o, "unknown"),
+			 "rejected", int_of(o, "rejected"),
+			 "outside", int_of(o, "outside"),
+			 "compounds", m->rows);
 }

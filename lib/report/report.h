@@ -16,7 +16,7 @@
  * memory does not grow with the number of check-ins, except for the lists
  * it shows, which stop at CG_REPORT_LIST_MAX entries each (the rest are
  * counted in "omitted"), and the visitors still inside (see visitors in
- * report.c).
+ * report-visitors.c).
  *
  * Input lines may be check-in decisions (they have "decision"), pass
  * events ("event" issue or revoke, with "pass_id") and case events

@@ -1,0 +1,289 @@
+#ifndef CG_REPORT_COUNTERS_H
+#define CG_REPORT_COUNTERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "json/scan.h"
+#include "rules/casebook.h"
+#include "rules/passbook.h"
+#include "rules/validate.h"
+#include "store/config.h"
+#include "report/report.h"
+
+/*
+ * The counters of a report being made, and what the files of lib/report
+ * that fill and finish them share.  Internal to lib/report: commands and
+ * tests use report.h.
+ */
+
+/* ---- the fields a report reads ---- */
+
+enum {
+	K_TS, K_COMPOUND, K_GATE, K_DIR, K_KIND, K_DECISION, K_REASONS, K_TEMP,
+	K_VISIT_UNTIL, K_NAME, K_ID_NO, K_PHONE, K_HOUSEHOLD, K_HOST, K_PLATE,
+	K_EVENT, K_COUNT
+};
+
+extern const char *const cg_report_kinds[];
+#define NKINDS 6
+#define KIND_VISITOR 2
+
+extern const char *const cg_report_decisions[];
+enum { D_ADMIT, D_DENY, D_REFER };
+
+/* A field as either path saw it; strings are their decoded bytes. */
+struct field {
+	enum cg_scan_type type;
+	const char *p;
+	size_t len;
+};
+
+/* A check-in line, from the scanner or from Jansson: the same either way. */
+struct view {
+	struct field f[K_COUNT];
+	double temp;		/* when f[K_TEMP] is a number */
+	size_t nreasons;
+	struct field reasons[CG_REPORT_MAX_REASONS];
+	int too_many_reasons;
+};
+
+/* ---- checking a check-in ---- */
+
+struct checkin {
+	cg_time_t at;
+	int32_t day;
+	int sec;
+	char gate[CG_REPORT_GATE_LEN];
+	size_t gate_len;
+	int in, kind, decision;
+	unsigned reasons;
+	int has_temp;
+	double temp;
+	int has_until;
+	cg_time_t until;
+	const struct field *name, *plate;
+	char id_no[CG_ID_NO_LEN], phone[CG_PHONE_LEN];
+	char household[CG_HOUSEHOLD_LEN], host[CG_HOUSEHOLD_LEN];
+	int has_compound;
+	char compound[64];
+};
+
+/* ---- local time, cached per quarter hour ---- */
+
+struct ltcache {
+	int64_t slot;
+	int32_t day;
+	int32_t base;
+	int valid;
+};
+
+/* ---- gates ---- */
+
+#define DAY_MINUTES 1500	/* 25 hours: the longest local day */
+
+/* When a gate saw events on one day: per minute since local midnight,
+ * the first and last second (0xFF: none). */
+struct daymap {
+	int32_t day;
+	cg_time_t start;
+	unsigned char first[DAY_MINUTES], last[DAY_MINUTES];
+};
+
+struct gate {
+	char name[CG_REPORT_GATE_LEN];
+	size_t len;
+	unsigned long in, out, dec[3];
+	unsigned long reasons[CG_R_COUNT];
+	unsigned long hours_in[24], hours_out[24];
+	cg_time_t first, last;
+	int any;
+	struct daymap **days;
+	size_t ndays, alloc;
+	size_t last_day;	/* index of the day used last */
+	/* filled at the end */
+	long longest;		/* minutes, -1 when no duty time was looked at */
+	cg_time_t gap_from, gap_to;
+};
+
+/* ---- visitors ---- */
+
+/*
+ * An admitted visitor with a visit_until, until an exit is matched.  A
+ * visitor is found again by any of up to three identity keys (ID number,
+ * phone, name with the household visited), hashed.  Visits whose exit came
+ * in time are dropped at the next sweep; so are, as overstays, those whose
+ * visit ended more than a day before the latest record read, which keeps
+ * the table at about a day's visitors however long the input.
+ */
+struct visit {
+	uint64_t key[3];
+	int nkeys;
+	uint64_t id;		/* hash of the ID number, 0 none */
+	cg_time_t at, until, out_at;
+	int state;		/* 0 inside, 1 left in time, 2 left late */
+	int gate;
+	char name[40], phone[CG_PHONE_LEN], id_no[CG_ID_NO_LEN], host[27];
+};
+
+struct cg_report {
+	struct cg_report_opts o;
+	const struct cg_config *cfg;
+	struct cg_scan_keys keys;
+	struct ltcache lt;
+	int fixed;		/* the period was given */
+	int32_t since, until;	/* when fixed, else the records' range */
+	int32_t min_day, max_day;
+	cg_time_t period_start, period_end;	/* when fixed */
+	cg_time_t watermark;	/* latest check-in time read */
+
+	unsigned long events, in, out, dec[3];
+	unsigned long reasons[CG_R_COUNT];
+	unsigned long kinds[NKINDS];
+	unsigned long unknown, outside, rejected, foreign;
+	unsigned long checkins, pass_events, case_events;
+	char foreign_code[64];
+
+	struct gate *gates[CG_REPORT_MAX_GATES];
+	size_t ngates, last_gate;
+	size_t daymaps;		/* minute maps of all gates */
+
+	unsigned long temps[CG_TEMP_BINS], temps_below, temps_above, measured;
+
+	json_t *fevers, *denials, *overstays;
+	unsigned long fevers_n, denials_n;
+	unsigned long omit_fevers, omit_denials, omit_overstays;
+
+	unsigned long visitors_in, visitors_refused, visitors_out;
+	unsigned long overstay_n;
+	struct visit *visits;
+	size_t nvisits, avisits, sweep_at;
+	uint64_t *map_key;
+	uint32_t *map_val;
+	size_t map_size;
+
+	struct cg_casebook cases;
+	struct cg_passbook passes;
+	unsigned long opened, escalated, released, closed, extended;
+	unsigned long checks, alerts, needs, needs_done;
+	json_t *issued;		/* class -> count in the period */
+	unsigned long revoked;
+
+	json_t *journals, *warnings;
+
+	/* Person fields found valid (the same people come again and again):
+	 * the field, the value as read and its normal form. */
+	struct known {
+		unsigned char field, len;
+		char raw[30];
+		char norm[32];
+	} known[16384];
+};
+
+/* The days a report covers, and how far into them it looks. */
+struct period {
+	int32_t since, until;	/* local days */
+	cg_time_t start;	/* the start of since */
+	cg_time_t cutoff;	/* the end of until, or now when that is earlier */
+};
+
+/*
+ * What each file does for the others.  A json_t * returned is a new
+ * reference; none of these steals an argument.
+ */
+
+/* ---- report-checkin.c: a check-in line read and checked ---- */
+
+/* The fields above, for the fast scanner. */
+void cg_report_keys_init(struct cg_scan_keys *keys);
+/* f's bytes in buf as a C string, cut at size - 1 bytes on a UTF-8
+ * boundary; and the same, shortened and made printable, for a message. */
+char *cg_report_copy_str(const struct field *f, char *buf, size_t size);
+const char *cg_report_shown(const struct field *f, char *buf, size_t size);
+/* why = fmt with a; returns 1, a rejected line. */
+int cg_report_bad(char *why, size_t whylen, const char *fmt, const char *a);
+void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals);
+void cg_report_slow_view(struct view *v, const json_t *rec);
+/* 0 with c filled, or 1 with why when the check-in is not one cg-checkin
+ * would write. */
+int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct checkin *c,
+			    char *why, size_t whylen);
+
+/* ---- report-time.c: local time ---- */
+
+/* Local day of t and seconds since local midnight, through the cache. */
+void cg_report_local_of(struct ltcache *c, cg_time_t t, int32_t *day, int *sec);
+cg_time_t cg_report_day_start(int32_t day);
+/* Local time of minute (0-1440) of day. */
+cg_time_t cg_report_local_at(int32_t day, int minute);
+
+/* ---- report.c: what pass and case events share ---- */
+
+/* rec[key] as a non-empty string, else 1 with why. */
+int cg_report_string_of(const json_t *rec, const char *key, const char **out,
+			char *why, size_t whylen);
+/* rec's "ts" and its local day, else 1 with why. */
+int cg_report_event_time(struct cg_report *r, const json_t *rec, cg_time_t *at,
+			 int32_t *day, char *why, size_t whylen);
+/* -1 after the period (ignored), 0 before it (state only), 1 in it. */
+int cg_report_event_place(struct cg_report *r, int32_t day);
+
+/* ---- report-gates.c: traffic at the gates ---- */
+
+/* A gate (named by len bytes of name) added; NULL past the maximum. */
+struct gate *cg_report_gate_new(struct cg_report *r, const char *name, size_t len);
+/* A check-in in the totals and its gate's counts; -1 with *err when
+ * there are too many gates or gate-days. */
+int cg_report_count_traffic(struct cg_report *r, const struct checkin *c, int32_t day,
+			    int sec, struct cg_err *err);
+/* The gates section, and the hours section in *hours; adds the
+ * gate_unattended warnings to r->warnings. */
+json_t *cg_report_gates_section(struct cg_report *r, const struct period *p, json_t **hours);
+
+/* ---- report-gaps.c: duty coverage ---- */
+
+/* g's longest gap within duty hours, and gate_unattended warnings in warn. */
+void cg_report_duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
+			 int32_t until, cg_time_t cutoff, json_t *warn);
+
+/* ---- report-fevers.c: temperatures, fevers and denials ---- */
+
+void cg_report_count_fevers(struct cg_report *r, const struct checkin *c);
+json_t *cg_report_temperatures_section(struct cg_report *r);
+
+/* ---- report-visitors.c: visits and overstays ---- */
+
+/* A visitor's check-in at r->gates[gate]; -1 when out of memory. */
+int cg_report_count_visitor(struct cg_report *r, const struct checkin *c, int gate);
+/* The visitors section; call once, at the end: it settles every visit
+ * still open against cutoff. */
+json_t *cg_report_visitors_section(struct cg_report *r, cg_time_t cutoff);
+
+/* ---- report-passes.c: passes ---- */
+
+/* As cg_report_line: 0 taken, 1 rejected (why), -1 error (*err). */
+int cg_report_pass_event(struct cg_report *r, const json_t *rec, const char *event,
+			 char *why, size_t whylen, struct cg_err *err);
+json_t *cg_report_passes_section(struct cg_report *r, cg_time_t cutoff);
+
+/* ---- report-cases.c: home observation ---- */
+
+/* As cg_report_line: 0 taken, 1 rejected (why), -1 error (*err). */
+int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *event,
+			 char *why, size_t whylen, struct cg_err *err);
+/* The cases section, the cases left out of its list in *omitted; adds
+ * the missed_checks warning to r->warnings. */
+json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
+				json_int_t *omitted);
+
+/* ---- report-finish.c: the document ---- */
+
+/* Reason code -> count, every reason or only those counted. */
+json_t *cg_report_reasons_object(const unsigned long *n, int all);
+/* The entries of list (objects with "ts") in time order, stably. */
+void cg_report_sort_by_ts(json_t *list);
+
+#endif

@@ -1,0 +1,179 @@
+/* The end: the report as one JSON document. */
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "report/report-counters.h"
+
+struct entry {
+	json_t *v;
+	cg_time_t t;
+	size_t i;
+};
+
+static int by_ts(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->t != y->t)
+		return (x->t > y->t) - (x->t < y->t);
+	return (x->i > y->i) - (x->i < y->i);	/* stable */
+}
+
+/* A list of entries in time order (they are settled in another). */
+void cg_report_sort_by_ts(json_t *list)
+{
+	size_t n = json_array_size(list);
+	struct entry *e = malloc((n ? n : 1) * sizeof(*e));
+
+	if (!e)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		e[i].v = json_incref(json_array_get(list, i));
+		e[i].i = i;
+		e[i].t = 0;
+		cg_time_parse(json_string_value(json_object_get(e[i].v, "ts")), 0, &e[i].t);
+	}
+	qsort(e, n, sizeof(*e), by_ts);
+	json_array_clear(list);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, e[i].v);
+	free(e);
+}
+
+/* ---- the end: the sections ---- */
+
+static json_t *counts_object(const unsigned long *n, const char *const *names, int count)
+{
+	json_t *o = json_object();
+
+	for (int i = 0; i < count; i++)
+		json_object_set_new(o, names[i], json_integer((json_int_t)n[i]));
+	return o;
+}
+
+json_t *cg_report_reasons_object(const unsigned long *n, int all)
+{
+	json_t *o = json_object();
+
+	for (int i = 0; i < CG_R_COUNT; i++)
+		if (all || n[i])
+			json_object_set_new(o, cg_reason_code(i), json_integer((json_int_t)n[i]));
+	return o;
+}
+
+static void hhmm(int minute, char out[8])
+{
+	snprintf(out, 8, "%02u:%02u", (unsigned)minute / 60 % 100, (unsigned)minute % 60);
+}
+
+static void count_warning(json_t *warn, const char *code, unsigned long n)
+{
+	if (n)
+		json_array_append_new(warn, json_pack("{s:s, s:I}", "code", code,
+						      "count", (json_int_t)n));
+}
+
+/* The warnings of the report as a whole, after the journals', the gates'
+ * and the cases'. */
+static void report_warnings(struct cg_report *r)
+{
+	count_warning(r->warnings, "visitor_overstay", r->overstay_n);
+	if (!r->events)
+		json_array_append_new(r->warnings, json_pack("{s:s}", "code", "no_checkins"));
+	count_warning(r->warnings, "rejected_records", r->rejected);
+	if (r->foreign)
+		json_array_append_new(r->warnings,
+				      json_pack("{s:s, s:I, s:s}", "code", "foreign_records",
+						"count", (json_int_t)r->foreign,
+						"foreign", r->foreign_code));
+}
+
+/* The period: given, else the days of the records, else today. */
+static void period_of(const struct cg_report *r, struct period *p)
+{
+	cg_time_t end;
+
+	p->since = r->since;
+	p->until = r->until;
+	if (!r->fixed) {
+		if (r->min_day <= r->max_day) {
+			p->since = r->min_day;
+			p->until = r->max_day;
+		} else {
+			p->since = p->until = cg_local_day(r->o.now, NULL);
+		}
+	}
+	p->start = cg_report_day_start(p->since);
+	end = cg_report_day_start(p->until + 1);
+	p->cutoff = r->o.now < end ? r->o.now : end;
+	if (p->cutoff < p->start)
+		p->cutoff = p->start;
+}
+
+json_t *cg_report_finish(struct cg_report *r, const char *generator)
+{
+	const struct cg_policy *pol = &r->cfg->policy;
+	json_t *visitors, *gates, *hours, *cases;
+	char since[CG_DATE_LEN], until[CG_DATE_LEN], now[CG_TIME_LEN], duty[2][8];
+	json_int_t omitted_cases;
+	struct period p;
+
+	period_of(r, &p);
+	cg_day_format(p.since, since);
+	cg_day_format(p.until, until);
+	cg_time_format(r->o.now, now);
+	hhmm(pol->duty_start_min, duty[0]);
+	hhmm(pol->duty_end_min, duty[1]);
+	visitors = cg_report_visitors_section(r, p.cutoff);
+	cg_report_sort_by_ts(r->fevers);
+	cg_report_sort_by_ts(r->denials);
+	/* Warnings in a fixed order: the journals' (already there), then
+	 * the gates', then the cases', then the rest. */
+	gates = cg_report_gates_section(r, &p, &hours);
+	cases = cg_report_cases_section(r, &p, &omitted_cases);
+	report_warnings(r);
+
+	return json_pack("{s:b, s:{s:s, s:s}, s:s*, s:s, s:s, s:s, s:s, s:b,"
+			 " s:{s:f, s:[ss], s:i, s:i},"
+			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o,"
+			 " s:o, s:o, s:o, s:O, s:O, s:o, s:o, s:o, s:O, s:O,"
+			 " s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I}",
+			 "merged", 0,
+			 "compound", "code", r->cfg->compound_code, "name", r->cfg->compound_name,
+			 "date", p.since == p.until ? since : NULL,
+			 "since", since,
+			 "until", until,
+			 "generated_at", now,
+			 "generator", generator,
+			 "masked", r->o.mask,
+			 "policy", "fever_threshold", pol->fever_threshold,
+				   "duty_hours", duty[0], duty[1],
+				   "duty_gap_max_min", pol->duty_gap_max_min,
+				   "visit_max_min", pol->visit_max_min,
+			 "totals", "events", (json_int_t)r->events,
+				   "in", (json_int_t)r->in,
+				   "out", (json_int_t)r->out,
+				   "admit", (json_int_t)r->dec[D_ADMIT],
+				   "deny", (json_int_t)r->dec[D_DENY],
+				   "refer", (json_int_t)r->dec[D_REFER],
+			 "kinds", counts_object(r->kinds, cg_report_kinds, NKINDS),
+			 "reasons", cg_report_reasons_object(r->reasons, 1),
+			 "gates", gates,
+			 "hours", hours,
+			 "temperatures", cg_report_temperatures_section(r),
+			 "fevers", r->fevers,
+			 "denials", r->denials,
+			 "visitors", visitors,
+			 "cases", cases,
+			 "passes", cg_report_passes_section(r, p.cutoff),
+			 "journals", r->journals,
+			 "warnings", r->warnings,
+			 "omitted", "fevers", (json_int_t)r->omit_fevers,
+				    "denials", (json_int_t)r->omit_denials,
+				    "overstays", (json_int_t)r->omit_overstays,
+				    "cases", omitted_cases,
+			 "unknown", (json_int_t)r->unknown,
+			 "rejected", (json_int_t)r->rejected,
+			 "outside", (json_int_t)r->outside);
+}
