@@ -72,6 +72,7 @@ test_expect_success 'a visitor pass lasts the day; a tenant pass runs through le
 
 test_expect_success 'classes come from the config; an office may add its own' '
 	write_config "{\"passes\":{\"classes\":{\"volunteer\":{\"colour\":\"red\",\"days\":7},\"resident\":{\"colour\":\"#ffc0cb\",\"days\":30}}}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	echo "{\"name\":\"吴十\",\"phone\":\"13900005555\"}" | cg-pass issue --class volunteer --now "$NOW" >vol &&
 	test "$(jq -r ".colour + \" \" + .valid_until" vol)" = "red 2026-02-01T00:00:00+08:00" &&
 	echo "{\"name\":\"郑一\",\"phone\":\"13900006666\"}" | cg-pass issue --now "$NOW" >res &&
@@ -82,8 +83,7 @@ test_expect_success 'classes come from the config; an office may add its own' '
 	grep -q "stdin:1: unknown pass class .nosuch." err &&
 	write_config "{\"passes\":{\"classes\":{\"bad\":{\"colour\":\"red\"}}}}" &&
 	test_expect_code 3 cg-pass list 2>err &&
-	grep -q "passes.classes.bad" err &&
-	rm "$CG_HOME/config.json"
+	grep -q "passes.classes.bad" err
 '
 
 test_expect_success 'refused: a person under home observation' '

@@ -83,10 +83,10 @@ test_expect_success 'unknown fields pass through; fields the command sets are re
 
 test_expect_success 'the compound code comes from the configuration' '
 	write_config "{\"compound\":{\"code\":\"310104-012\"}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	echo "{\"name\":\"己\",\"household\":\"1-1-106\",\"reason\":\"other\"}" |
 		cg-quarantine open -n --now 2026-01-28T08:00:00+08:00 >out &&
-	test "$(field compound out)" = 310104-012 &&
-	rm "$CG_HOME/config.json"
+	test "$(field compound out)" = 310104-012
 '
 
 # Day counting: day 1 is the start date, the end is day "days".
@@ -121,20 +121,20 @@ test_expect_success 'day counting golden cases (TZ=Asia/Shanghai)' '
 
 test_expect_success 'days: 1 day ends on its start date (with quarantine.min_days 1)' '
 	write_config "{\"quarantine\":{\"min_days\":1}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	echo "{\"name\":\"甲\",\"household\":\"1-1-101\",\"reason\":\"other\",\"start\":\"2026-01-31\",\"days\":1}" |
 		cg-quarantine open -n --now 2026-01-31T08:00:00+08:00 >out &&
-	test "$(jq -r ".start + \" \" + .end" out)" = "2026-01-31 2026-01-31" &&
-	rm "$CG_HOME/config.json"
+	test "$(jq -r ".start + \" \" + .end" out)" = "2026-01-31 2026-01-31"
 '
 
 test_expect_success 'days default from the policy (quarantine.days), and --days' '
 	write_config "{\"quarantine\":{\"days\":7,\"min_days\":7}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	echo "{\"name\":\"甲\",\"household\":\"1-1-101\",\"reason\":\"other\",\"start\":\"2026-01-25\"}" >in &&
 	cg-quarantine open -n --now 2026-01-25T08:00:00+08:00 <in >out &&
 	test "$(jq -r ".end + \" \" + (.days|tostring)" out)" = "2026-01-31 7" &&
 	cg-quarantine open -n --days 10 --now 2026-01-25T08:00:00+08:00 <in >out &&
-	test "$(jq -r ".end + \" \" + (.days|tostring)" out)" = "2026-02-03 10" &&
-	rm "$CG_HOME/config.json"
+	test "$(jq -r ".end + \" \" + (.days|tostring)" out)" = "2026-02-03 10"
 '
 
 test_expect_success 'days below quarantine.min_days or above 365 are refused' '

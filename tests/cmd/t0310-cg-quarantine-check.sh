@@ -67,13 +67,13 @@ test_expect_success 'window bounds: start inclusive, end exclusive; outside a wi
 
 test_expect_success 'windows come from the policy' '
 	write_config "{\"quarantine\":{\"check_windows\":[[\"08:00\",\"09:00\"],[\"12:00\",\"13:00\"],[\"20:00\",\"24:00\"]]}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	check_at 12:30:00 "\"temp\":36.5" -n >out &&
 	test "$(field window out)" = 12:00-13:00 &&
 	check_at 23:59:59 "\"temp\":36.5" -n >out &&
 	test "$(field window out)" = 20:00-24:00 &&
 	check_at 07:45:00 "\"temp\":36.5" -n >out 2>/dev/null &&
-	test "$(field window out)" = null &&
-	rm "$CG_HOME/config.json"
+	test "$(field window out)" = null
 '
 
 test_expect_success 'fever: 37.2 is ok, 37.3 is an alert (policy.fever_threshold)' '
@@ -83,9 +83,9 @@ test_expect_success 'fever: 37.2 is ok, 37.3 is an alert (policy.fever_threshold
 	test "$(field event out | tr "\n" " ")" = "check escalate alert " &&
 	test "$(head -n 1 out | jq -r .result)" = alert &&
 	write_config "{\"policy\":{\"fever_threshold\":37.5}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	check_at 16:10:00 "\"temp\":37.4" -n >out &&
-	test "$(field result out)" = ok &&
-	rm "$CG_HOME/config.json"
+	test "$(field result out)" = ok
 '
 
 test_expect_success 'symptoms alert at any temperature; an empty list is fine' '

@@ -113,10 +113,10 @@ test_expect_success '--no-final-day-check releases a case without the final day 
 
 test_expect_success 'so does the policy switch quarantine.release_needs_final_day_check false' '
 	write_config "{\"quarantine\":{\"release_needs_final_day_check\":false}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	cg-quarantine release --dry-run --now $AFTER >out &&
 	field case_id out >actual &&
-	test_cmp expect actual &&
-	rm "$CG_HOME/config.json"
+	test_cmp expect actual
 '
 
 test_expect_success 'release --dry-run journals nothing' '
@@ -128,6 +128,7 @@ test_expect_success 'release --dry-run journals nothing' '
 
 test_expect_success 'quarantine.release_checks_normal: how many last checks must be normal' '
 	write_config "{\"quarantine\":{\"release_checks_normal\":1}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	cg-quarantine release --dry-run --now $AFTER >out &&
 	test_must_fail test -s out &&
 	cg-quarantine release --dry-run --no-final-day-check --now $AFTER >out &&
@@ -138,8 +139,7 @@ test_expect_success 'quarantine.release_checks_normal: how many last checks must
 	cg-quarantine release --dry-run --now $AFTER >out &&
 	field case_id out >actual &&
 	printf "%s\n" Q260101-003 Q260101-004 Q260101-005 Q260101-007 >expect &&
-	test_cmp expect actual &&
-	rm "$CG_HOME/config.json"
+	test_cmp expect actual
 '
 
 test_expect_success 'an abnormal check among the last ones (a journal without its escalation)' '
@@ -160,14 +160,14 @@ test_expect_success 'release --date: as of a past date; not after today' '
 		"{\"name\":\"乙\",\"household\":\"1-1-102\",\"reason\":\"close_contact\",\"start\":\"2026-01-03\"}" |
 		cg-quarantine open --now $OPENED >/dev/null &&
 	write_config "{\"quarantine\":{\"release_checks_normal\":0,\"release_needs_final_day_check\":false}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	cg-quarantine release -n --date 2026-01-15 --now 2026-02-01T09:00:00+08:00 >out &&
 	test "$(field case_id out)" = Q260101-001 &&
 	cg-quarantine release -n --now 2026-02-01T09:00:00+08:00 >out &&
 	test_line_count = 2 out &&
 	test_expect_code 2 cg-quarantine release --date 2026-02-02 --now 2026-02-01T09:00:00+08:00 >out 2>err &&
 	grep -q "^cg-quarantine: --date 2026-02-02 is after today (2026-02-01): a period is over only once its last day has passed" err &&
-	test_must_fail test -s out &&
-	rm "$CG_HOME/config.json"
+	test_must_fail test -s out
 '
 
 test_expect_success 'release -v counts' '

@@ -117,11 +117,11 @@ test_expect_success 'refused: extends that shorten below the minimum or the days
 	refused extend "{\"case_id\":\"Q260120-002\",\"days\":13}" \
 		"case .Q260120-002. cannot be shorter than 14 days (quarantine.min_days), asked 13" &&
 	write_config "{\"quarantine\":{\"min_days\":3}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	refused extend "{\"case_id\":\"Q260120-002\",\"days\":5}" \
 		"case .Q260120-002. is on day 6: it cannot end after 5 days" &&
 	one extend "{\"case_id\":\"Q260120-002\",\"days\":6}" -n >out &&
 	test "$(field end out)" = 2026-01-25 &&
-	rm "$CG_HOME/config.json" &&
 	refused extend "{\"case_id\":\"Q260120-002\",\"days\":14}" "case .Q260120-002. already lasts 14 days" &&
 	refused extend "{\"case_id\":\"Q260120-002\",\"days\":400}" ".days. must be from 1 to 365, not 400" &&
 	refused extend "{\"case_id\":\"Q260120-002\",\"add_days\":360}" "case .Q260120-002. would last 374 days, more than 365" &&

@@ -128,10 +128,10 @@ test_expect_success CG_PASS 'cg-quarantine release | cg-pass issue --class retur
 	test "$(jq -r "[.event, .class, .id_no, .case_id] | join(\" \")" pass)" = \
 		"issue returnee $ID_B Q260101-001" &&
 	write_config "{\"policy\":{\"pass_check\":true}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	pass_id=$(jq -r .pass_id pass) &&
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"id_no\":\"$ID_B\"}" "admit" &&
-	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"id_no\":\"$ID_B\",\"pass\":\"$pass_id\"}" "admit" &&
-	rm "$CG_HOME/config.json"
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"id_no\":\"$ID_B\",\"pass\":\"$pass_id\"}" "admit"
 '
 
 test_done

@@ -142,11 +142,11 @@ test_expect_success 'a torn last line is not read, and set aside at the next app
 
 test_expect_success 'a bad quarantine configuration is a system error (exit 3)' '
 	write_config "{\"quarantine\":{\"min_days\":30}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	test_expect_code 3 cg-quarantine due --now "$T" 2>err &&
 	grep -q "quarantine.min_days. must not exceed .quarantine.days." err &&
 	write_config "{\"quarantine\":{\"check_windows\":[[\"10:00\",\"06:00\"]]}}" &&
-	test_expect_code 3 cg-quarantine due --now "$T" 2>err &&
-	rm "$CG_HOME/config.json"
+	test_expect_code 3 cg-quarantine due --now "$T" 2>err
 '
 
 test_expect_success 'a write error on standard output is an error' '

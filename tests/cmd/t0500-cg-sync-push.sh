@@ -87,13 +87,13 @@ test_expect_success PYTHON,JQ 'an empty or corrupt cursor is an error, never a r
 
 test_expect_success PYTHON,JQ 'a target from config.json' '
 	write_config "{\"targets\":{\"city\":{\"url\":\"$URL/in\",\"batch_records\":2,\"gzip_level\":1}}}" &&
+	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
 	checkins 3 &&
 	cg-sync push >out &&
 	test "$(field records out | tr "\n" " ")" = "2 1 " &&
 	write_config "{\"targets\":{\"city\":{\"url\":\"$URL/in\",\"colour\":1}}}" &&
 	test_expect_code 3 cg-sync push 2>err &&
-	grep "unknown key .targets.city.colour." err &&
-	rm "$CG_HOME/config.json"
+	grep "unknown key .targets.city.colour." err
 '
 
 test_expect_success PYTHON,JQ 'standard input: bad lines are reported, the others sent' '
