@@ -4,6 +4,7 @@
 #   make check          unit and command tests, then again under ASan+UBSan
 #   make demo           a day of gate check-ins on a fresh $(O)/demo/cg
 #   make bench          the performance figures the issues ask for
+#   make fuzz           each libFuzzer target for FUZZ_SECONDS, in $(O)-fuzz/
 #   make install        PREFIX=/usr/local DESTDIR=
 #   V=1                 show full commands
 
@@ -30,6 +31,12 @@ WERROR ?=
 ifeq ($(SANITIZE),1)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -DCG_LEAK_CHECKS
+CFLAGS = -O1 -g
+endif
+# The libFuzzer build of make fuzz: the same, with coverage for libFuzzer.
+ifeq ($(FUZZ),1)
+SAN_FLAGS = -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -DCG_LEAK_CHECKS
 CFLAGS = -O1 -g
 endif
 
@@ -89,6 +96,7 @@ LIB_OBJS += gen/defaults.o
 COMMANDS = cg-checkin cg-pass cg-quarantine cg-report cg-sync
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 
 LIB = $(O)/libcg.a
 BINS = $(addprefix $(O)/bin/,$(COMMANDS))
@@ -107,7 +115,7 @@ $(O)/gen/%.o: $(O)/gen/%.c $(O)/BUILD-FLAGS
 
 # Rebuild everything when the flags change, e.g. a new PREFIX at install
 # (the catalog directory is compiled in) or a switch to -Werror.
-BUILD_FLAGS = $(LOCALEDIR) $(VERSION) $(SANITIZE) $(CFLAGS) $(WERROR) $(LDFLAGS)
+BUILD_FLAGS = $(LOCALEDIR) $(VERSION) $(SANITIZE) $(FUZZ) $(CFLAGS) $(WERROR) $(LDFLAGS)
 $(O)/BUILD-FLAGS: FORCE
 	@mkdir -p $(O)
 	@if [ "$$(cat $@ 2>/dev/null)" != "$(BUILD_FLAGS)" ]; then \
@@ -162,19 +170,39 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@O=$(O) tests/bench/run
 
-# Coverage-guided fuzzing with clang's libFuzzer: FUZZ_SECONDS per target.
+# Coverage-guided fuzzing with clang's libFuzzer: each tests/fuzz/fuzz-NAME.c
+# runs FUZZ_SECONDS on its corpus tests/fuzz/corpus/NAME/.  The fuzz build
+# is a build of its own in $(FUZZ_O), with the flags of every build and
+# FUZZ=1.  What a run finds is kept in $(FUZZ_O)/corpus/NAME/ (crashes in
+# $(FUZZ_O)/artifacts/); "make fuzz-merge" adds to the committed corpora
+# the inputs that reach new code.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_SRCS = $(filter-out lib/i18n.c,$(wildcard lib/*.c))
+FUZZ_O ?= $(O)-fuzz
+FUZZ_RUN = -max_len=4096 -artifact_prefix=$(FUZZ_O)/artifacts/$$t-
 
-fuzz: deps $(O)/gen/defaults.c
-	@mkdir -p $(O)/fuzz
-	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-		-Ilib $(PKG_CFLAGS) -o $(O)/fuzz/fuzz-jsonl tests/fuzz/fuzz-jsonl.c \
-		$(FUZZ_SRCS) lib/i18n.c $(O)/gen/defaults.c $(LIBS)
-	@mkdir -p $(O)/fuzz/corpus && cp tests/fuzz/corpus/* $(O)/fuzz/corpus/
-	$(O)/fuzz/fuzz-jsonl -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		$(O)/fuzz/corpus
+fuzz: deps
+	@$(MAKE) --no-print-directory O=$(FUZZ_O) FUZZ=1 CC=$(FUZZ_CC) fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_O)/corpus/$$t $(FUZZ_O)/artifacts && \
+		echo "   FUZZ   $$t ($(FUZZ_SECONDS) s)" && \
+		$(FUZZ_O)/fuzz/fuzz-$$t $(FUZZ_RUN) -max_total_time=$(FUZZ_SECONDS) \
+			$(FUZZ_O)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-merge:
+	@$(MAKE) --no-print-directory O=$(FUZZ_O) FUZZ=1 CC=$(FUZZ_CC) fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_O)/corpus/$$t && \
+		$(FUZZ_O)/fuzz/fuzz-$$t $(FUZZ_RUN) -merge=1 \
+			tests/fuzz/corpus/$$t $(FUZZ_O)/corpus/$$t || exit 1; \
+	done
+
+fuzz-build: $(addprefix $(O)/fuzz/fuzz-,$(FUZZ_TARGETS))
+
+$(O)/fuzz/fuzz-%: $(O)/tests/fuzz/fuzz-%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -214,9 +242,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)/cg
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all check demo bench fuzz install uninstall clean deps pot FORCE
+.PHONY: all check demo bench fuzz fuzz-merge fuzz-build install uninstall clean deps pot FORCE
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
