@@ -102,9 +102,10 @@ LIB = $(O)/libcg.a
 BINS = $(addprefix $(O)/bin/,$(COMMANDS))
 UNIT_BINS = $(addprefix $(O)/tests/,$(UNIT_TESTS))
 TOOL_BINS = $(O)/tests/helper-journal-append $(O)/tests/helper-verify-rate
+FUZZ_REPLAY_BINS = $(addprefix $(O)/tests/test-fuzz-,$(FUZZ_TARGETS))
 MO = $(O)/locale/zh_CN/LC_MESSAGES/cg.mo
 
-all: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(MO)
+all: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_REPLAY_BINS) $(MO)
 
 $(O)/gen/defaults.c: share/cg/config.json scripts/embed
 	@mkdir -p $(dir $@)
@@ -175,7 +176,9 @@ bench: deps
 # is a build of its own in $(FUZZ_O), with the flags of every build and
 # FUZZ=1.  What a run finds is kept in $(FUZZ_O)/corpus/NAME/ (crashes in
 # $(FUZZ_O)/artifacts/); "make fuzz-merge" adds to the committed corpora
-# the inputs that reach new code.
+# the inputs that reach new code.  Every build links each target with
+# tests/fuzz/replay.c as tests/test-fuzz-NAME, so that make check replays
+# the committed corpora.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_O ?= $(O)-fuzz
@@ -203,6 +206,14 @@ fuzz-build: $(addprefix $(O)/fuzz/fuzz-,$(FUZZ_TARGETS))
 $(O)/fuzz/fuzz-%: $(O)/tests/fuzz/fuzz-%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)
+
+$(O)/tests/fuzz/replay-%.o: tests/fuzz/replay.c $(O)/BUILD-FLAGS
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -DCG_FUZZ_TARGET='"$*"' -c -o $@ $<
+
+$(O)/tests/test-fuzz-%: $(O)/tests/fuzz/fuzz-%.o $(O)/tests/fuzz/replay-%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
