@@ -99,6 +99,25 @@ TEST(parse_calendar)
 	CHECK(!parses("0000-01-01T00:00:00Z", 0));
 }
 
+/* Years 0001-9999 in UTC: an offset cannot carry a time out of them. */
+TEST(parse_range)
+{
+	CHECK_INT(CG_TIME_MIN, T_0001_01_01);
+	CHECK_INT(CG_TIME_MAX, T_9999_END);
+	CHECK_INT(parse("0001-01-01T08:00:00+08:00", 0), T_0001_01_01);
+	CHECK_INT(parse("9999-12-31T18:59:59-05:00", 0), T_9999_END);
+	CHECK(!parses("0001-01-01T00:00:00+01:00", 0));
+	CHECK(!parses("0001-01-01T07:59:59+08:00", 1));
+	CHECK(!parses("9999-12-31T23:59:59-00:01", 0));
+	set_tz(TZ_SHANGHAI);
+	CHECK(!parses("0001-01-01", 1));
+	CHECK(!parses("0001-01-01T07:59:59", 1));
+	CHECK_INT(parse("0001-01-01T08:00:00", 1), T_0001_01_01);
+	set_tz("EST5");
+	CHECK(!parses("9999-12-31T23:00:00", 1));
+	CHECK_INT(parse("9999-12-31T18:59:59", 1), T_9999_END);
+}
+
 TEST(parse_clock_fields)
 {
 	CHECK(parses("2026-01-25T23:59:59Z", 0));
@@ -215,6 +234,19 @@ TEST(format)
 	cg_time_format(T_2026_01_25, buf);
 	CHECK_STR(buf, "2026-01-25T00:00:00+00:00");
 	CHECK(round_trips(T_2026_01_25 + 1));
+
+	/* Nor can a year outside 0001-9999, which the local zone may give
+	 * the first and last instants cg_time_parse takes. */
+	set_tz(TZ_NEW_YORK);
+	cg_time_format(T_0001_01_01, buf);
+	CHECK_STR(buf, "0001-01-01T00:00:00+00:00");
+	CHECK(round_trips(T_0001_01_01));
+	set_tz(TZ_SHANGHAI);
+	cg_time_format(T_9999_END, buf);
+	CHECK_STR(buf, "9999-12-31T23:59:59+00:00");
+	CHECK(round_trips(T_9999_END));
+	cg_time_format(T_9999_END - 8 * 3600, buf);
+	CHECK_STR(buf, "9999-12-31T23:59:59+08:00");
 }
 
 TEST(format_round_trip)
@@ -441,6 +473,7 @@ int main(void)
 	RUN(parse_offsets);
 	RUN(parse_fraction);
 	RUN(parse_calendar);
+	RUN(parse_range);
 	RUN(parse_clock_fields);
 	RUN(parse_bad_offsets);
 	RUN(parse_garbage);
