@@ -285,17 +285,44 @@ int cg_date_parse(const char *s, int *year, int *month, int *day)
 	return 0;
 }
 
+/* Days since 1970-01-01 of the local day of t. */
+static int64_t local_day(cg_time_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm))
+		return INT64_MIN;
+	return cg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 /*
  * Where a DST change skips midnight, mktime() moves into the hour that
- * does exist, which is when that day starts.
+ * does exist, which is when that day starts.  Where a change of the
+ * standard offset skips it (Asia/Kathmandu went from +05:30 to +05:45 at
+ * 1986-01-01T00:00), glibc's mktime() reads 00:00 with the offset before
+ * the change, an instant of the day before: the day starts at the change,
+ * the first instant of that local day, found by bisection.
  */
 cg_time_t cg_date_start(int year, int month, int day)
 {
-	cg_time_t t;
+	int64_t want = cg_days_from_civil(year, month, day);
+	cg_time_t t, lo, hi;
 
 	if (local_time(year, month, day, 0, 0, 0, &t) < 0)
-		return (cg_days_from_civil(year, month, day) * 86400);
-	return t;
+		return want * 86400;
+	if (local_day(t) >= want || local_day(t + 86400) < want)
+		return t;
+	/* local_day(lo) < want <= local_day(hi) */
+	for (lo = t, hi = t + 86400; hi - lo > 1;) {
+		cg_time_t mid = lo + (hi - lo) / 2;
+
+		if (local_day(mid) >= want)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
 }
 
 /* Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms". */

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "exitcode.h"
@@ -338,6 +339,35 @@ TEST(date_start)
 	CHECK_INT(cg_date_start(2026, 3, 9), T_2026_03_08_05 + 23 * 3600);
 }
 
+/*
+ * Asia/Kathmandu moved from +05:30 to +05:45 at 1986-01-01T00:00, so that
+ * day began at 00:15 (1985-12-31T18:30:00Z), not on the day before.  No
+ * POSIX TZ rule changes a standard offset: this needs tzdata.
+ */
+TEST(date_start_offset_change)
+{
+	char day[CG_DATE_LEN], buf[CG_TIME_LEN];
+	cg_time_t t;
+
+	if (access("/usr/share/zoneinfo/Asia/Kathmandu", R_OK) < 0) {
+		printf("# no tzdata: Asia/Kathmandu not checked\n");
+		return;
+	}
+	set_tz("Asia/Kathmandu");
+	t = cg_date_start(1986, 1, 1);
+	CHECK_INT(t, 504901800LL);	/* 1985-12-31T18:30:00Z */
+	cg_time_date(t, day);
+	CHECK_STR(day, "1986-01-01");
+	cg_time_date(t - 1, day);
+	CHECK_STR(day, "1985-12-31");
+	cg_time_format(t, buf);
+	CHECK_STR(buf, "1986-01-01T00:15:00+05:45");
+	CHECK_INT(parse("1986-01-01", 1), 504901800LL);
+	/* The days around it start at their midnight. */
+	CHECK_INT(cg_date_start(1985, 12, 31), 504901800LL - 86400);
+	CHECK_INT(cg_date_start(1986, 1, 2), 504901800LL + 86400 - 900);
+}
+
 TEST(civil_days)
 {
 	int y, m, d;
@@ -484,6 +514,7 @@ int main(void)
 	RUN(date_parse);
 	RUN(date_valid);
 	RUN(date_start);
+	RUN(date_start_offset_change);
 	RUN(civil_days);
 	RUN(civil_days_every_day);
 	RUN(clock_env);
