@@ -176,7 +176,8 @@ bench: deps
 # is a build of its own in $(FUZZ_O), with the flags of every build and
 # FUZZ=1.  What a run finds is kept in $(FUZZ_O)/corpus/NAME/ (crashes in
 # $(FUZZ_O)/artifacts/); "make fuzz-merge" adds to the committed corpora
-# the inputs that reach new code.  Every build links each target with
+# the inputs that reach code they do not (edges, not hit counts, so that
+# the committed corpora stay small).  Every build links each target with
 # tests/fuzz/replay.c as tests/test-fuzz-NAME, so that make check replays
 # the committed corpora.
 FUZZ_SECONDS ?= 60
@@ -197,7 +198,7 @@ fuzz-merge:
 	@$(MAKE) --no-print-directory O=$(FUZZ_O) FUZZ=1 CC=$(FUZZ_CC) fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(FUZZ_O)/corpus/$$t && \
-		$(FUZZ_O)/fuzz/fuzz-$$t $(FUZZ_RUN) -merge=1 \
+		$(FUZZ_O)/fuzz/fuzz-$$t $(FUZZ_RUN) -merge=1 -use_counters=0 \
 			tests/fuzz/corpus/$$t $(FUZZ_O)/corpus/$$t || exit 1; \
 	done
 
