@@ -5,6 +5,7 @@
 #   make docs           the generated parts of the man pages, the completions
 #   make demo           a day of gate check-ins on a fresh $(O)/demo/cg
 #   make bench          the performance figures the issues ask for
+#   make fuzz           each libFuzzer target for FUZZ_SECONDS, in $(O)-fuzz/
 #   make install        PREFIX=/usr/local DESTDIR=
 #   V=1                 show full commands
 
@@ -31,6 +32,12 @@ WERROR ?=
 ifeq ($(SANITIZE),1)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -DCG_LEAK_CHECKS
+CFLAGS = -O1 -g
+endif
+# The libFuzzer build of make fuzz: the same, with coverage for libFuzzer.
+ifeq ($(FUZZ),1)
+SAN_FLAGS = -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -DCG_LEAK_CHECKS
 CFLAGS = -O1 -g
 endif
 
@@ -101,14 +108,16 @@ LIB_OBJS += gen/defaults.o
 COMMANDS = cg-checkin cg-pass cg-quarantine cg-report cg-sync
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 
 LIB = $(O)/libcg.a
 BINS = $(addprefix $(O)/bin/,$(COMMANDS))
 UNIT_BINS = $(addprefix $(O)/tests/,$(UNIT_TESTS))
 TOOL_BINS = $(O)/tests/helper-journal-append $(O)/tests/helper-verify-rate
+FUZZ_REPLAY_BINS = $(addprefix $(O)/tests/test-fuzz-,$(FUZZ_TARGETS))
 MO = $(O)/locale/zh_CN/LC_MESSAGES/cg.mo
 
-all: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(MO)
+all: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_REPLAY_BINS) $(MO)
 
 $(O)/gen/defaults.c: share/cg/config.json scripts/embed
 	@mkdir -p $(dir $@)
@@ -119,7 +128,7 @@ $(O)/gen/%.o: $(O)/gen/%.c $(O)/BUILD-FLAGS
 
 # Rebuild everything when the flags change, e.g. a new PREFIX at install
 # (the catalog directory is compiled in) or a switch to -Werror.
-BUILD_FLAGS = $(LOCALEDIR) $(VERSION) $(SANITIZE) $(CFLAGS) $(WERROR) $(LDFLAGS)
+BUILD_FLAGS = $(LOCALEDIR) $(VERSION) $(SANITIZE) $(FUZZ) $(CFLAGS) $(WERROR) $(LDFLAGS)
 $(O)/BUILD-FLAGS: FORCE
 	@mkdir -p $(O)
 	@if [ "$$(cat $@ 2>/dev/null)" != "$(BUILD_FLAGS)" ]; then \
@@ -183,19 +192,50 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@O=$(O) tests/bench/run
 
-# Coverage-guided fuzzing with clang's libFuzzer: FUZZ_SECONDS per target.
+# Coverage-guided fuzzing with clang's libFuzzer: each tests/fuzz/fuzz-NAME.c
+# runs FUZZ_SECONDS on its corpus tests/fuzz/corpus/NAME/.  The fuzz build
+# is a build of its own in $(FUZZ_O), with the flags of every build and
+# FUZZ=1.  What a run finds is kept in $(FUZZ_O)/corpus/NAME/ (crashes in
+# $(FUZZ_O)/artifacts/); "make fuzz-merge" adds to the committed corpora
+# the inputs that reach code they do not (edges, not hit counts, so that
+# the committed corpora stay small).  Every build links each target with
+# tests/fuzz/replay.c as tests/test-fuzz-NAME, so that make check replays
+# the committed corpora.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_SRCS = $(filter-out lib/core/i18n.c,$(wildcard lib/*/*.c))
+FUZZ_O ?= $(O)-fuzz
+FUZZ_RUN = -max_len=4096 -artifact_prefix=$(FUZZ_O)/artifacts/$$t-
 
-fuzz: deps $(O)/gen/defaults.c
-	@mkdir -p $(O)/fuzz
-	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-		-Ilib $(PKG_CFLAGS) -o $(O)/fuzz/fuzz-jsonl tests/fuzz/fuzz-jsonl.c \
-		$(FUZZ_SRCS) lib/core/i18n.c $(O)/gen/defaults.c $(LIBS)
-	@mkdir -p $(O)/fuzz/corpus && cp tests/fuzz/corpus/* $(O)/fuzz/corpus/
-	$(O)/fuzz/fuzz-jsonl -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		$(O)/fuzz/corpus
+fuzz: deps
+	@$(MAKE) --no-print-directory O=$(FUZZ_O) FUZZ=1 CC=$(FUZZ_CC) fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_O)/corpus/$$t $(FUZZ_O)/artifacts && \
+		echo "   FUZZ   $$t ($(FUZZ_SECONDS) s)" && \
+		$(FUZZ_O)/fuzz/fuzz-$$t $(FUZZ_RUN) -max_total_time=$(FUZZ_SECONDS) \
+			$(FUZZ_O)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-merge:
+	@$(MAKE) --no-print-directory O=$(FUZZ_O) FUZZ=1 CC=$(FUZZ_CC) fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_O)/corpus/$$t && \
+		$(FUZZ_O)/fuzz/fuzz-$$t $(FUZZ_RUN) -merge=1 -use_counters=0 \
+			tests/fuzz/corpus/$$t $(FUZZ_O)/corpus/$$t || exit 1; \
+	done
+
+fuzz-build: $(addprefix $(O)/fuzz/fuzz-,$(FUZZ_TARGETS))
+
+$(O)/fuzz/fuzz-%: $(O)/tests/fuzz/fuzz-%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)
+
+$(O)/tests/fuzz/replay-%.o: tests/fuzz/replay.c $(O)/BUILD-FLAGS
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -DCG_FUZZ_TARGET='"$*"' -c -o $@ $<
+
+$(O)/tests/test-fuzz-%: $(O)/tests/fuzz/fuzz-%.o $(O)/tests/fuzz/replay-%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -235,9 +275,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)/cg
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all check demo bench fuzz install uninstall clean deps docs pot FORCE
+.PHONY: all check docs demo bench fuzz fuzz-merge fuzz-build install uninstall clean deps pot FORCE
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -150,17 +150,26 @@ static int get_clock(const char **sp, int *hour, int *min, int *sec)
 	return 0;
 }
 
+/* An offset or the local zone can take year 1 or 9999 out of range. */
+static int in_range(cg_time_t t, cg_time_t *out)
+{
+	if (t < CG_TIME_MIN || t > CG_TIME_MAX)
+		return -1;
+	*out = t;
+	return 0;
+}
+
 int cg_time_parse(const char *s, int allow_local, cg_time_t *out)
 {
 	int year, month, day, hour, min, sec, offset;
+	cg_time_t t;
 
 	if (!s || get_date(&s, &year, &month, &day) < 0)
 		return -1;
 	if (!*s) {
 		if (!allow_local)
 			return -1;
-		*out = cg_date_start(year, month, day);
-		return 0;
+		return in_range(cg_date_start(year, month, day), out);
 	}
 	if (*s != 'T' && *s != 't' && *s != ' ')
 		return -1;
@@ -168,15 +177,14 @@ int cg_time_parse(const char *s, int allow_local, cg_time_t *out)
 	if (get_clock(&s, &hour, &min, &sec) < 0)
 		return -1;
 	if (!*s) {
-		if (!allow_local)
+		if (!allow_local || local_time(year, month, day, hour, min, sec, &t) < 0)
 			return -1;
-		return local_time(year, month, day, hour, min, sec, out);
+		return in_range(t, out);
 	}
 	if (get_offset(&s, &offset) < 0 || *s)
 		return -1;
-	*out = cg_days_from_civil(year, month, day) * 86400 +
-	       hour * 3600 + min * 60 + sec - offset;
-	return 0;
+	return in_range(cg_days_from_civil(year, month, day) * 86400 +
+			hour * 3600 + min * 60 + sec - offset, out);
 }
 
 /* v as exactly width decimal digits; v is known to fit. */
@@ -226,11 +234,15 @@ void cg_time_format(cg_time_t t, char out[CG_TIME_LEN])
 	off = tm.tm_gmtoff;
 	/*
 	 * RFC 3339 offsets have no seconds (local mean time before 1901 in
-	 * many zones does); print those in UTC so the text still parses
-	 * back to the same instant.
+	 * many zones does), and cg_time_parse takes the years 0001-9999; a
+	 * time in year 1 UTC may be in year 0 east of Greenwich.  Print those
+	 * in UTC so the text still parses back to the same instant.
 	 */
-	if (off % 60) {
-		gmtime_r(&tt, &tm);
+	if (off % 60 || tm.tm_year < 1 - 1900 || tm.tm_year > 9999 - 1900) {
+		struct tm utc;
+
+		if (gmtime_r(&tt, &utc))
+			tm = utc;
 		off = 0;
 	}
 	p = put_date(p, &tm);
@@ -273,17 +285,44 @@ int cg_date_parse(const char *s, int *year, int *month, int *day)
 	return 0;
 }
 
+/* Days since 1970-01-01 of the local day of t. */
+static int64_t local_day(cg_time_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm))
+		return INT64_MIN;
+	return cg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 /*
  * Where a DST change skips midnight, mktime() moves into the hour that
- * does exist, which is when that day starts.
+ * does exist, which is when that day starts.  Where a change of the
+ * standard offset skips it (Asia/Kathmandu went from +05:30 to +05:45 at
+ * 1986-01-01T00:00), glibc's mktime() reads 00:00 with the offset before
+ * the change, an instant of the day before: the day starts at the change,
+ * the first instant of that local day, found by bisection.
  */
 cg_time_t cg_date_start(int year, int month, int day)
 {
-	cg_time_t t;
+	int64_t want = cg_days_from_civil(year, month, day);
+	cg_time_t t, lo, hi;
 
 	if (local_time(year, month, day, 0, 0, 0, &t) < 0)
-		return (cg_days_from_civil(year, month, day) * 86400);
-	return t;
+		return want * 86400;
+	if (local_day(t) >= want || local_day(t + 86400) < want)
+		return t;
+	/* local_day(lo) < want <= local_day(hi) */
+	for (lo = t, hi = t + 86400; hi - lo > 1;) {
+		cg_time_t mid = lo + (hi - lo) / 2;
+
+		if (local_day(mid) >= want)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
 }
 
 /* Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms". */

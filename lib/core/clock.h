@@ -31,16 +31,26 @@ int cg_clock_init(struct cg_clock *c, const char *now_opt, struct cg_err *err);
 /* The fixed time, or time(NULL). */
 cg_time_t cg_clock_now(const struct cg_clock *c);
 
+/* The instants cg_time_parse takes: the years 0001-9999 in UTC. */
+#define CG_TIME_MIN (-62135596800LL)	/* 0001-01-01T00:00:00Z */
+#define CG_TIME_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
+
 /*
  * Parse RFC 3339: "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)"; 't', ' '
  * for 'T' and 'z' for 'Z' are accepted.  When allow_local is set, a time
  * without offset (and a bare date "YYYY-MM-DD", meaning 00:00:00) is taken
- * as local time.  Returns 0, or -1 when s is not such a time or names an
- * impossible date (30 February, 25:00, ...).
+ * as local time.  Returns 0, or -1 when s is not such a time, names an
+ * impossible date (30 February, 25:00, ...) or an instant outside
+ * CG_TIME_MIN..CG_TIME_MAX (0001-01-01T00:00:00+01:00 is in year 0 UTC).
  */
 int cg_time_parse(const char *s, int allow_local, cg_time_t *out);
 
-/* "2026-01-25T08:03:11+08:00" in local time (Z is never used; +00:00 is). */
+/*
+ * "2026-01-25T08:03:11+08:00" in local time (Z is never used; +00:00 is).
+ * Where the local offset has seconds or the local year is not 0001-9999,
+ * in UTC, so that every instant cg_time_parse takes prints as text it
+ * takes back.
+ */
 void cg_time_format(cg_time_t t, char out[CG_TIME_LEN]);
 
 /* The local calendar day of t, "2026-01-25". */

@@ -15,13 +15,14 @@ void cg_scan_keys_init(struct cg_scan_keys *k, const char *const *names, size_t 
 	for (size_t i = 0; i < n && i < 254; i++) {
 		size_t len = strlen(names[i]);
 		unsigned char c = (unsigned char)names[i][0];
+		uint8_t *slot;
 
 		if (len < 1 || len > 32 || c >= 128)
 			continue;
-		if (!k->index[len][c])
-			k->index[len][c] = (uint8_t)(i + 1);
-		else
-			k->index2[len][c] = (uint8_t)(i + 1);
+		/* At the end of the chain of its length and first byte. */
+		for (slot = &k->index[len][c]; *slot; slot = &k->next[*slot - 1])
+			;
+		*slot = (uint8_t)(i + 1);
 	}
 }
 
@@ -41,12 +42,9 @@ static int lookup(const struct cg_scan_keys *k, const char *s, size_t len)
 
 	if (len < 1 || len > 32 || (c = (unsigned char)s[0]) >= 128)
 		return -1;
-	i = k->index[len][c];
-	if (i && same(k->names[i - 1], s, len))
-		return i - 1;
-	i = k->index2[len][c];
-	if (i && same(k->names[i - 1], s, len))
-		return i - 1;
+	for (i = k->index[len][c]; i; i = k->next[i - 1])
+		if (same(k->names[i - 1], s, len))
+			return i - 1;
 	return -1;
 }
 

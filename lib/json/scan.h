@@ -49,7 +49,8 @@ struct cg_scan_keys {
 	const char *const *names;
 	size_t n;
 	uint8_t index[33][128];	/* [len][first byte] -> position + 1, 0 none */
-	uint8_t index2[33][128];	/* a second key of the same len and byte */
+	uint8_t next[254];	/* [position] -> the next key of the same len
+				 * and first byte, position + 1, 0 none */
 };
 
 /* Index names[0..n) (n <= 254, names of 1-32 ASCII bytes). */

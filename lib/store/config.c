@@ -59,15 +59,19 @@ static int overlay(json_t *base, json_t *over, char *path, size_t pathlen,
 	const char *key;
 	json_t *val;
 	size_t used = strlen(path);
+	/*
+	 * An office may define pass classes and upstream targets of its own;
+	 * read_passes and read_targets check their shape.  path is made of
+	 * keys of the defaults here (only they are descended into), which
+	 * have no dots, so it names these two objects and nothing else.
+	 */
+	int open = !strcmp(path, "passes.classes") || !strcmp(path, "targets");
 
 	json_object_foreach(over, key, val) {
 		json_t *cur = json_object_get(base, key);
 
 		snprintf(path + used, pathlen - used, "%s%s", used ? "." : "", key);
-		/* An office may define pass classes and upstream targets of
-		 * its own; read_passes and read_targets check their shape. */
-		if (!cur && (!strncmp(path, "passes.classes.", 15) ||
-			     !strncmp(path, "targets.", 8))) {
+		if (!cur && open) {
 			json_object_set(base, key, val);
 			path[used] = '\0';
 			continue;

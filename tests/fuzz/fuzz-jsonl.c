@@ -2,7 +2,8 @@
  * libFuzzer target: a record line through cg_jsonl_parse must never crash,
  * and must agree with Jansson (accept the same objects, build equal
  * values).  Then the record goes through the gate rules, which must never
- * crash either.  Built by "make fuzz".
+ * crash either.  Built by "make fuzz"; its corpus, tests/fuzz/corpus/jsonl,
+ * is replayed by make check (tests/fuzz/replay.c).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,10 +12,9 @@
 #include "rules/casebook.h"
 #include "rules/checkin.h"
 #include "store/config.h"
+#include "fuzz.h"
 #include "json/jsonl.h"
 #include "rules/passbook.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct cg_config cfg;
 static struct cg_passbook passes;

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/exitcode.h"
@@ -97,6 +98,25 @@ TEST(parse_calendar)
 	CHECK(!parses("2026-01-00T00:00:00Z", 0));
 	CHECK(!parses("2026-01-32T00:00:00Z", 0));
 	CHECK(!parses("0000-01-01T00:00:00Z", 0));
+}
+
+/* Years 0001-9999 in UTC: an offset cannot carry a time out of them. */
+TEST(parse_range)
+{
+	CHECK_INT(CG_TIME_MIN, T_0001_01_01);
+	CHECK_INT(CG_TIME_MAX, T_9999_END);
+	CHECK_INT(parse("0001-01-01T08:00:00+08:00", 0), T_0001_01_01);
+	CHECK_INT(parse("9999-12-31T18:59:59-05:00", 0), T_9999_END);
+	CHECK(!parses("0001-01-01T00:00:00+01:00", 0));
+	CHECK(!parses("0001-01-01T07:59:59+08:00", 1));
+	CHECK(!parses("9999-12-31T23:59:59-00:01", 0));
+	set_tz(TZ_SHANGHAI);
+	CHECK(!parses("0001-01-01", 1));
+	CHECK(!parses("0001-01-01T07:59:59", 1));
+	CHECK_INT(parse("0001-01-01T08:00:00", 1), T_0001_01_01);
+	set_tz("EST5");
+	CHECK(!parses("9999-12-31T23:00:00", 1));
+	CHECK_INT(parse("9999-12-31T18:59:59", 1), T_9999_END);
 }
 
 TEST(parse_clock_fields)
@@ -215,6 +235,19 @@ TEST(format)
 	cg_time_format(T_2026_01_25, buf);
 	CHECK_STR(buf, "2026-01-25T00:00:00+00:00");
 	CHECK(round_trips(T_2026_01_25 + 1));
+
+	/* Nor can a year outside 0001-9999, which the local zone may give
+	 * the first and last instants cg_time_parse takes. */
+	set_tz(TZ_NEW_YORK);
+	cg_time_format(T_0001_01_01, buf);
+	CHECK_STR(buf, "0001-01-01T00:00:00+00:00");
+	CHECK(round_trips(T_0001_01_01));
+	set_tz(TZ_SHANGHAI);
+	cg_time_format(T_9999_END, buf);
+	CHECK_STR(buf, "9999-12-31T23:59:59+00:00");
+	CHECK(round_trips(T_9999_END));
+	cg_time_format(T_9999_END - 8 * 3600, buf);
+	CHECK_STR(buf, "9999-12-31T23:59:59+08:00");
 }
 
 TEST(format_round_trip)
@@ -304,6 +337,35 @@ TEST(date_start)
 	set_tz(TZ_NEW_YORK);
 	CHECK_INT(cg_date_start(2026, 3, 8), T_2026_03_08_05);
 	CHECK_INT(cg_date_start(2026, 3, 9), T_2026_03_08_05 + 23 * 3600);
+}
+
+/*
+ * Asia/Kathmandu moved from +05:30 to +05:45 at 1986-01-01T00:00, so that
+ * day began at 00:15 (1985-12-31T18:30:00Z), not on the day before.  No
+ * POSIX TZ rule changes a standard offset: this needs tzdata.
+ */
+TEST(date_start_offset_change)
+{
+	char day[CG_DATE_LEN], buf[CG_TIME_LEN];
+	cg_time_t t;
+
+	if (access("/usr/share/zoneinfo/Asia/Kathmandu", R_OK) < 0) {
+		printf("# no tzdata: Asia/Kathmandu not checked\n");
+		return;
+	}
+	set_tz("Asia/Kathmandu");
+	t = cg_date_start(1986, 1, 1);
+	CHECK_INT(t, 504901800LL);	/* 1985-12-31T18:30:00Z */
+	cg_time_date(t, day);
+	CHECK_STR(day, "1986-01-01");
+	cg_time_date(t - 1, day);
+	CHECK_STR(day, "1985-12-31");
+	cg_time_format(t, buf);
+	CHECK_STR(buf, "1986-01-01T00:15:00+05:45");
+	CHECK_INT(parse("1986-01-01", 1), 504901800LL);
+	/* The days around it start at their midnight. */
+	CHECK_INT(cg_date_start(1985, 12, 31), 504901800LL - 86400);
+	CHECK_INT(cg_date_start(1986, 1, 2), 504901800LL + 86400 - 900);
 }
 
 TEST(civil_days)
@@ -441,6 +503,7 @@ int main(void)
 	RUN(parse_offsets);
 	RUN(parse_fraction);
 	RUN(parse_calendar);
+	RUN(parse_range);
 	RUN(parse_clock_fields);
 	RUN(parse_bad_offsets);
 	RUN(parse_garbage);
@@ -451,6 +514,7 @@ int main(void)
 	RUN(date_parse);
 	RUN(date_valid);
 	RUN(date_start);
+	RUN(date_start_offset_change);
 	RUN(civil_days);
 	RUN(civil_days_every_day);
 	RUN(clock_env);

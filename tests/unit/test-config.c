@@ -216,6 +216,20 @@ TEST(unknown_key)
 		  LABEL ": unknown key 'policy.bogus'");
 	CHECK_STR(refused("{\"policy\":{\"pass_check\":true},\"bogus\":1}"),
 		  LABEL ": unknown key 'bogus'");
+	/* New keys are taken only right under passes.classes and targets,
+	 * not under keys that merely spell the same path. */
+	CHECK_STR(refused("{\"targets.\":{\"city\":{\"url\":\"https://x\"}}}"),
+		  LABEL ": unknown key 'targets.'");
+	CHECK_STR(refused("{\"targets.city\":{\"url\":\"https://x\"}}"),
+		  LABEL ": unknown key 'targets.city'");
+	CHECK_STR(refused("{\"passes.classes.x\":{\"colour\":\"red\",\"days\":1}}"),
+		  LABEL ": unknown key 'passes.classes.x'");
+	CHECK_STR(refused("{\"passes\":{\"classes.x\":{\"colour\":\"red\",\"days\":1}}}"),
+		  LABEL ": unknown key 'passes.classes.x'");
+	CHECK_STR(refused("{\"passes\":{\"classes\":{\"resident\":{\"colour\":\"red\",\"x\":1}}}}"),
+		  LABEL ": unknown key 'passes.classes.resident.x'");
+	CHECK_STR(refused("{\"passes\":{\"classes\":{\"elderly\":{\"colour\":\"white\",\"days\":30}}}}"),
+		  "(accepted)");
 }
 
 TEST(wrong_type)

@@ -163,6 +163,32 @@ TEST(scan_simple_lines)
 	CHECK(vals[0].type == CG_SCAN_ABSENT);
 }
 
+/* Keys of one length and first byte are all found, however many. */
+TEST(scan_keys_sharing_length_and_first_byte)
+{
+	static const char *const names[] = {
+		"phone", "plate", "place", "p0", "p1", "p2", "p3", "p4", "p", "plate"
+	};
+	static const char line[] =
+		"{\"p4\":4,\"place\":\"P1\",\"p2\":2,\"plate\":\"A1\",\"phone\":\"138\","
+		"\"p0\":0,\"pl\":9,\"p\":true}";
+	struct cg_scan_keys k;
+	struct cg_scan_val vals[10];
+
+	cg_scan_keys_init(&k, names, 10);
+	CHECK(cg_scan_line(&k, line, strlen(line), vals) == 1);
+	CHECK(vals[0].type == CG_SCAN_STRING && vals[0].len == 3 && !memcmp(vals[0].p, "138", 3));
+	CHECK(vals[1].type == CG_SCAN_STRING && vals[1].len == 2 && !memcmp(vals[1].p, "A1", 2));
+	CHECK(vals[2].type == CG_SCAN_STRING && vals[2].len == 2 && !memcmp(vals[2].p, "P1", 2));
+	CHECK(vals[3].type == CG_SCAN_NUMBER && vals[3].len == 1 && vals[3].p[0] == '0');
+	CHECK(vals[4].type == CG_SCAN_ABSENT);
+	CHECK(vals[5].type == CG_SCAN_NUMBER && vals[5].p[0] == '2');
+	CHECK(vals[6].type == CG_SCAN_ABSENT);
+	CHECK(vals[7].type == CG_SCAN_NUMBER && vals[7].p[0] == '4');
+	CHECK(vals[8].type == CG_SCAN_TRUE);
+	CHECK(vals[9].type == CG_SCAN_ABSENT);	/* a name twice: the first has it */
+}
+
 TEST(scan_real_lines)
 {
 	struct cg_scan_val vals[NKEYS];
@@ -399,6 +425,7 @@ int main(void)
 	cg_scan_keys_init(&scan_keys, keys, NKEYS);
 	load_sample();
 	RUN(scan_simple_lines);
+	RUN(scan_keys_sharing_length_and_first_byte);
 	RUN(scan_real_lines);
 	RUN(report_real_lines_both_ways);
 	RUN(report_mutated_lines_both_ways);
