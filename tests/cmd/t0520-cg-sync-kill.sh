@@ -34,7 +34,10 @@ test_expect_success PYTHON,JQ "$KILLS runs killed with SIGKILL at random moments
 		i=$((i + 1))
 	done &&
 	echo "$killed of $KILLS runs killed before they finished" &&
-	test $killed -ge $((KILLS * 3 / 4)) &&
+	# How many die mid-backlog depends on the machine; that the first
+	# does not: its backlog takes seconds at 40 ms a batch, the kill
+	# comes within one.
+	test $killed -ge 1 &&
 	test_must_fail grep -e "corrupt" -e "damaged" -e "does not follow" err
 '
 
