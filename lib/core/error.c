@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/exitcode.h"
 #include "core/i18n.h"
+#include "core/mask.h"
 
 static const char *progname = "cg";
 static int quiet;
@@ -59,11 +60,36 @@ int cg_err_errno(struct cg_err *err, int status, int errnum, const char *fmt, ..
 	return -1;
 }
 
+/*
+ * Format into small, or into the heap when it does not fit (NULL when out
+ * of memory: small then holds the message cut short), with personal data
+ * masked (cg_mask_message): every message leaves through here, whatever
+ * field a person typed a number into.
+ */
+static char *vformat(char *small, size_t size, const char *fmt, va_list ap)
+{
+	char *msg = small;
+	va_list aq;
+	int len;
+
+	va_copy(aq, ap);
+	len = vsnprintf(small, size, fmt, aq);
+	va_end(aq);
+	if (len >= (int)size && (msg = malloc((size_t)len + 1)))
+		vsnprintf(msg, (size_t)len + 1, fmt, ap);
+	if (!msg)
+		msg = small;
+	cg_mask_message(msg, msg, strlen(msg) + 1);
+	return msg;
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", progname, prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char small[1024], *msg = vformat(small, sizeof(small), fmt, ap);
+
+	fprintf(stderr, "%s: %s%s\n", progname, prefix, msg);
+	if (msg != small)
+		free(msg);
 }
 
 void cg_die(int status, const char *fmt, ...)
@@ -106,22 +132,16 @@ void cg_die_err(const struct cg_err *err)
 
 void cg_notify(const struct cg_notifier *n, enum cg_msg_kind kind, const char *fmt, ...)
 {
-	char small[1024], *msg = small;
+	char small[1024], *msg;
 	va_list ap;
-	int len;
 
 	if (!n || !n->fn)
 		return;
-	va_start(ap, fmt);
-	len = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
 	/* A trace line can be a long header: said whole, not cut. */
-	if (len >= (int)sizeof(small) && (msg = malloc((size_t)len + 1))) {
-		va_start(ap, fmt);
-		vsnprintf(msg, (size_t)len + 1, fmt, ap);
-		va_end(ap);
-	}
-	n->fn(n->ctx, kind, msg ? msg : small);
+	va_start(ap, fmt);
+	msg = vformat(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	n->fn(n->ctx, kind, msg);
 	if (msg != small)
 		free(msg);
 }

@@ -140,3 +140,113 @@ char *cg_mask_id_no(const char *id_no, char *out, size_t outlen)
 		return stars(len, out, outlen);
 	return keep_ends(id_no, 2, 2, out, outlen);
 }
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_alnum(char c)
+{
+	return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static int is_sep(char c)
+{
+	return c == ' ' || c == '-' || c == '.';
+}
+
+#define RUN_MAX 20
+
+/*
+ * The number that starts at s (after a boundary): its digits (and a final
+ * X) into d, NUL-terminated, and the length of the text they span; 0 when
+ * it is not a run of digits or is too long to be either number.
+ */
+static size_t number_at(const char *s, char d[RUN_MAX + 1], size_t *nd)
+{
+	size_t i = 0, n = 0;
+
+	if (s[i] == '+')
+		i++;
+	if (!is_digit(s[i]))
+		return 0;
+	for (;;) {
+		if (is_digit(s[i])) {
+			if (n == RUN_MAX)
+				return 0;
+			d[n++] = s[i++];
+		} else if ((s[i] == 'X' || s[i] == 'x') && n == 17 && !is_alnum(s[i + 1])) {
+			d[n++] = 'X';
+			i++;
+			break;
+		} else if (is_sep(s[i]) && (is_digit(s[i + 1]) ||
+					    (n == 17 && (s[i + 1] == 'X' || s[i + 1] == 'x')))) {
+			i++;
+		} else {
+			break;
+		}
+	}
+	if (is_alnum(s[i]))
+		return 0;
+	d[n] = '\0';
+	*nd = n;
+	return i;
+}
+
+/* Where the 11 digits of a mobile number start in d, or -1. */
+static int phone_in(const char *d, size_t n, int plus)
+{
+	size_t skip = n == 15 && !strncmp(d, "0086", 4) ? 4 :
+		      n == 13 && !strncmp(d, "86", 2) ? 2 : n == 11 && !plus ? 0 : 99;
+
+	if (skip == 99 || d[skip] != '1' || d[n - 1] == 'X')
+		return -1;
+	return (int)skip;
+}
+
+char *cg_mask_message(const char *msg, char *out, size_t outlen)
+{
+	char d[RUN_MAX + 1], m[RUN_MAX + 1];
+	size_t i = 0, o = 0, span, nd, k, mlen;
+	int skip;
+
+	if (!outlen)
+		return out;
+	if (!msg)
+		msg = "";
+	while (msg[i] && o + 1 < outlen) {
+		span = (i && is_alnum(msg[i - 1])) ? 0 : number_at(msg + i, d, &nd);
+		if (!span) {
+			out[o++] = msg[i++];
+			continue;
+		}
+		if ((skip = phone_in(d, nd, msg[i] == '+')) >= 0) {
+			/* The prefix as written, then the masked number. */
+			/* (Each byte is read before out, which is never
+			 * ahead of it, can overwrite it.) */
+			for (k = i, nd = 0; k < i + span && o + 1 < outlen; k++) {
+				if (is_digit(msg[k]) && nd++ == (size_t)skip)
+					break;
+				out[o++] = msg[k];
+			}
+			cg_mask_phone(d + skip, m, sizeof(m));
+		} else if (msg[i] != '+' && (nd == 18 || nd == 15)) {
+			cg_mask_id_no(d, m, sizeof(m));
+		} else {
+			/* Neither: copied as it is. */
+			for (k = 0; k < span && o + 1 < outlen; k++)
+				out[o++] = msg[i + k];
+			i += span;
+			continue;
+		}
+		mlen = strlen(m);
+		if (o + mlen >= outlen)
+			break;
+		memcpy(out + o, m, mlen);
+		o += mlen;
+		i += span;
+	}
+	out[o] = '\0';
+	return out;
+}

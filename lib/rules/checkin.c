@@ -118,6 +118,11 @@ static int parse_event(struct cg_checkin *c, json_t *ev, const json_t *ts_field,
 	e->temp = json_object_get(ev, "temp");
 	if (e->temp && !json_is_number(e->temp))
 		return fail(why, whylen, _("'%s' must be a number"), "temp");
+	if (json_is_real(e->temp)) {
+		/* Stored as decided: the rules below see only the rounded value. */
+		json_object_set_new(ev, "temp", json_real(cg_temp_round(json_real_value(e->temp))));
+		e->temp = json_object_get(ev, "temp");
+	}
 	e->mask = json_object_get(ev, "mask");
 	if (e->mask && !json_is_boolean(e->mask))
 		return fail(why, whylen, _("'%s' must be true or false"), "mask");

@@ -506,6 +506,11 @@ int cg_quarantine_check(const struct cg_quarantine *q, const json_t *in,
 		r = fail(why, whylen, _("'%s' must be a number"), "temp");
 		goto out;
 	}
+	if (json_is_real(temp)) {
+		/* Stored as decided (cg_temp_round): rec is a copy of in. */
+		json_object_set_new(rec, "temp", json_real(cg_temp_round(json_real_value(temp))));
+		temp = json_object_get(rec, "temp");
+	}
 	t = json_number_value(temp);
 	if (t < pol->temp_min || t > pol->temp_max) {
 		snprintf(why, whylen,

@@ -1,3 +1,4 @@
+#include <math.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -192,4 +193,22 @@ int cg_valid_household(const char *s, char out[CG_HOUSEHOLD_LEN],
 			    _("must be building-unit-room, e.g. 3-2-501"));
 	out[len] = '\0';
 	return 0;
+}
+
+double cg_temp_round(double t)
+{
+	double x = t * 10, whole = trunc(x), frac = fabs(x - whole);
+
+	if (!isfinite(x))
+		return t;
+	/*
+	 * A reading written as a half (36.95) is a hair off it as a double
+	 * (36.9500000000000028...), either way: within 1e-9 of a tenth it is
+	 * taken as the half it was written as, and goes away from zero.
+	 */
+	if (fabs(frac - 0.5) < 1e-9)
+		x = whole + (x < 0 ? -1 : 1);
+	else
+		x = round(x);
+	return x / 10;
 }

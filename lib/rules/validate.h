@@ -41,4 +41,14 @@ int cg_valid_phone(const char *s, char out[CG_PHONE_LEN], const char **why);
 int cg_valid_household(const char *s, char out[CG_HOUSEHOLD_LEN],
 		       const char **why);
 
+/*
+ * A body temperature as it is stored and decided on: rounded once, where a
+ * reading enters (cg-checkin's events, cg-quarantine's checks), to 0.1 °C,
+ * halves away from zero, as the decimal it was written in reads: 37.25 ->
+ * 37.3, 36.95 -> 37.0, 37.24999 -> 37.2, 37.29999999999999 -> 37.3.  A
+ * half goes up because a screen errs on the side of the fever.  Every rule
+ * and every report then uses the stored value, never the raw reading.
+ */
+double cg_temp_round(double t);
+
 #endif

@@ -362,6 +362,7 @@ int cg_ask_run(struct cg_checkin *c, struct cg_journal *j,
 
 		json_decref(ev);
 		if (!d) {
+			cg_mask_message(why, why, sizeof(why));
 			fprintf(stderr, "%s%s%s\n", a.colour ? RED : "", why, a.colour ? RESET : "");
 			continue;
 		}

@@ -88,6 +88,23 @@ test_expect_success 'fever: 37.2 is ok, 37.3 is an alert (policy.fever_threshold
 	test "$(field result out)" = ok
 '
 
+test_expect_success 'a temperature is stored rounded to 0.1, as it was decided' '
+	check_at 16:10:00 "\"temp\":37.24999" -n >out &&
+	test "$(field result out)" = ok &&
+	grep -o "\"temp\":[^,]*" out >actual &&
+	echo "\"temp\":37.2" >expect &&
+	test_cmp expect actual &&
+	for t in 37.25 37.2999999 37.29999999999999; do
+		check_at 16:10:00 "\"temp\":$t" -n >out || return 1
+		test "$(field event out | tr "\n" " ")" = "check escalate alert " || return 1
+		grep -o "\"temp\":[^,]*" out >actual &&
+		printf "%s\n" "\"temp\":37.3" "\"temp\":37.3" "\"temp\":37.3" >expect &&
+		test_cmp expect actual || return 1
+	done &&
+	check_at 16:10:00 "\"temp\":36.95" -n >out &&
+	test "$(grep -o "\"temp\":[^,]*" out)" = "\"temp\":37.0"
+'
+
 test_expect_success 'symptoms alert at any temperature; an empty list is fine' '
 	check_at 16:10:00 "\"temp\":36.5,\"symptoms\":[]" -n >out &&
 	test "$(field result out)" = ok &&

@@ -227,6 +227,29 @@ test_expect_success 'an empty day: zeros, every gate unattended, no_checkins' '
 	test "$(rq "[.warnings[] | select(.code == \"gate_unattended\") | .gap_min] | tojson")" = "[720,720,720]"
 '
 
+test_expect_success 'a temperature is listed as it was stored and decided: 37.29999999999999 is 37.3, a fever' '
+	mkdir -m 700 home-temp &&
+	printf "%s\n" \
+		"{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"张三\",\"id_no\":\"110101199003074514\",\"temp\":37.29999999999999,\"mask\":true,\"ts\":\"2026-01-25T09:00:00+08:00\"}" \
+		"{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"李四\",\"phone\":\"13812348000\",\"temp\":37.24999,\"mask\":true,\"ts\":\"2026-01-25T09:10:00+08:00\"}" |
+		cg-checkin --home home-temp >decided &&
+	jq -r "[.temp, .decision] | @tsv" decided >actual &&
+	printf "37.3\tdeny\n37.2\tadmit\n" >expect &&
+	test_cmp expect actual &&
+	cat home-temp/journal/checkin/2026-01-25.jsonl >journaled &&
+	grep -o "\"temp\":[^,]*" journaled >actual &&
+	printf "%s\n" "\"temp\":37.3" "\"temp\":37.2" >expect &&
+	test_cmp expect actual &&
+	cg_report --home home-temp --date 2026-01-25 >out &&
+	rq ".fevers[] | [.temp, .decision, (.reasons | join(\",\"))] | @tsv" >actual &&
+	printf "37.3\tdeny\tfever\n" >expect &&
+	test_cmp expect actual &&
+	cg_report --home home-temp --date 2026-01-25 --format text >text &&
+	grep "37\.3" text >lines &&
+	grep -q deny lines &&
+	test_must_fail grep -q "37\.3.*admit" text
+'
+
 test_done_report() {
 	test_reports_valid
 	test_done

@@ -254,7 +254,10 @@ TEST(fever_boundary)
 
 	world_init(&w, NULL);
 	CHECK_STR(verdict(&w, "{\"temp\":37.2}"), "admit");
-	CHECK_STR(verdict(&w, "{\"temp\":37.29}"), "admit");
+	/* Decided on the reading rounded to 0.1 (cg_temp_round). */
+	CHECK_STR(verdict(&w, "{\"temp\":37.24999}"), "admit");
+	CHECK_STR(verdict(&w, "{\"temp\":37.25}"), "deny fever");
+	CHECK_STR(verdict(&w, "{\"temp\":37.29}"), "deny fever");
 	CHECK_STR(verdict(&w, "{\"temp\":37.3}"), "deny fever");
 	CHECK_STR(verdict(&w, "{\"temp\":38}"), "deny fever");
 	CHECK_STR(verdict(&w, "{\"temp\":37}"), "admit");

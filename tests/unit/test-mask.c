@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "core/mask.h"
 #include "unit.h"
 
@@ -137,6 +138,76 @@ TEST(zero_outlen)
 	CHECK_STR(out, "abc");
 }
 
+static const char *message(const char *s)
+{
+	return masked(cg_mask_message, s, strlen(s) + 1);
+}
+
+TEST(messages)
+{
+	char buf[64];
+
+	CHECK_STR(message("invalid host '110101199003074514': must be building-unit-room"),
+		  "invalid host '1101**********4514': must be building-unit-room");
+	CHECK_STR(message("unknown pass '11010119900307451X'"), "unknown pass '1101**********451X'");
+	CHECK_STR(message("unknown pass '11010119900307451x'"), "unknown pass '1101**********451X'");
+	CHECK_STR(message("unknown gate '13812348000' (see 'gates')"),
+		  "unknown gate '138****8000' (see 'gates')");
+	CHECK_STR(message("13812348000"), "138****8000");
+	CHECK_STR(message("a 110101900307451 b"), "a 11***********51 b");
+	CHECK_STR(message("gate '+86 138-1234-8000'"), "gate '+86 138****8000'");
+	CHECK_STR(message("gate '+8613812348000'"), "gate '+86138****8000'");
+	CHECK_STR(message("gate '008613812348000'"), "gate '0086138****8000'");
+	CHECK_STR(message("gate '8613812348000'"), "gate '86138****8000'");
+	CHECK_STR(message("138 1234 8000 and 138.1234.8000"), "138****8000 and 138****8000");
+	CHECK_STR(message("张三 13812348000，110101199003074514。"),
+		  "张三 138****8000，1101**********4514。");
+	CHECK_STR(message("stdin:3: kind '13812348000' and '110101199003074514'"),
+		  "stdin:3: kind '138****8000' and '1101**********4514'");
+	/* Not a phone or an ID: left alone. */
+	CHECK_STR(message("1381234800"), "1381234800");
+	CHECK_STR(message("138123480001"), "138123480001");
+	CHECK_STR(message("23812348000"), "23812348000");
+	CHECK_STR(message("+23812348000"), "+23812348000");
+	CHECK_STR(message("+13812348000"), "+13812348000");
+	CHECK_STR(message("1101011990030745141"), "1101011990030745141");
+	CHECK_STR(message("x13812348000"), "x13812348000");
+	CHECK_STR(message("13812348000b"), "13812348000b");
+	CHECK_STR(message("sha256:ab13812348000cd"), "sha256:ab13812348000cd");
+	CHECK_STR(message("2026-01-25T08:00:00+08:00 37.3"), "2026-01-25T08:00:00+08:00 37.3");
+	CHECK_STR(message("1767225600000"), "1767225600000");
+	CHECK_STR(message(""), "");
+	CHECK_STR(masked(cg_mask_message, NULL, 8), "");
+	/* Cut short, never past outlen; in place. */
+	CHECK_STR(masked(cg_mask_message, "id 110101199003074514", 10), "id ");
+	CHECK_STR(masked(cg_mask_message, "ab13812348000", 5), "ab13");
+	snprintf(buf, sizeof(buf), "%s", "x +86 138 1234 8000 y 110101199003074514 z");
+	CHECK_STR(cg_mask_message(buf, buf, sizeof(buf)), "x +86 138****8000 y 1101**********4514 z");
+}
+
+static void capture(void *ctx, enum cg_msg_kind kind, const char *msg)
+{
+	(void)kind;
+	snprintf(ctx, 2048, "%s", msg);
+}
+
+/* What a notifier is handed is masked already, long messages too. */
+TEST(notify_masks)
+{
+	static char got[2048], want[2048], pad[1500];
+	struct cg_notifier n = { capture, got };
+
+	cg_notify(&n, CG_MSG_ERROR, "%s:%lu: invalid %s '%s': %s", "stdin", 3UL, "host",
+		  "110101199003074514", "must be building-unit-room");
+	CHECK_STR(got, "stdin:3: invalid host '1101**********4514': must be building-unit-room");
+	cg_notify(&n, CG_MSG_WARNING, "unknown gate '%s'", "+86 138 1234 8000");
+	CHECK_STR(got, "unknown gate '+86 138****8000'");
+	memset(pad, 'a', sizeof(pad) - 1);
+	cg_notify(&n, CG_MSG_TRACE, "%s 13812348000", pad);
+	snprintf(want, sizeof(want), "%s 138****8000", pad);
+	CHECK_STR(got, want);
+}
+
 int main(void)
 {
 	RUN(name);
@@ -147,5 +218,7 @@ int main(void)
 	RUN(id_no);
 	RUN(id_no_truncated);
 	RUN(zero_outlen);
+	RUN(messages);
+	RUN(notify_masks);
 	return UNIT_DONE();
 }

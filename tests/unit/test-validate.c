@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -347,6 +348,49 @@ TEST(household_bad)
 	CHECK_STR(out, "");
 }
 
+/* Exactly the double the decimal text parses to: what the stored value is. */
+static const char *temp_text(double t)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "%.17g", t);
+	return buf;
+}
+
+TEST(temp_round)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "%.17g", 37.3);
+	CHECK_STR(temp_text(cg_temp_round(37.25)), want);
+	CHECK_STR(temp_text(cg_temp_round(37.2999999)), want);
+	CHECK_STR(temp_text(cg_temp_round(37.29999999999999)), want);
+	CHECK_STR(temp_text(cg_temp_round(37.3)), want);
+	CHECK_STR(temp_text(cg_temp_round(37.34999)), want);
+	snprintf(want, sizeof(want), "%.17g", 37.2);
+	CHECK_STR(temp_text(cg_temp_round(37.24999)), want);
+	CHECK_STR(temp_text(cg_temp_round(37.2)), want);
+	snprintf(want, sizeof(want), "%.17g", 37.0);
+	CHECK_STR(temp_text(cg_temp_round(36.95)), want);
+	snprintf(want, sizeof(want), "%.17g", 36.6);
+	CHECK_STR(temp_text(cg_temp_round(36.55)), want);
+	snprintf(want, sizeof(want), "%.17g", 35.1);
+	CHECK_STR(temp_text(cg_temp_round(35.05)), want);
+	snprintf(want, sizeof(want), "%.17g", 42.5);
+	CHECK_STR(temp_text(cg_temp_round(42.45)), want);
+	snprintf(want, sizeof(want), "%.17g", -0.2);
+	CHECK_STR(temp_text(cg_temp_round(-0.15)), want);
+	/* Idempotent: a stored value rounds to itself. */
+	for (int i = 300; i <= 450; i++)
+		CHECK(cg_temp_round(i / 10.0) == i / 10.0);
+	/* Every two-decimal half in range goes up. */
+	for (int i = 3000; i <= 4500; i += 10) {
+		double half = (i + 5) / 100.0;
+
+		CHECK(cg_temp_round(half) == (i / 10 + 1) / 10.0);
+	}
+}
+
 int main(void)
 {
 	RUN(id_known_good);
@@ -363,5 +407,6 @@ int main(void)
 	RUN(phone_bad);
 	RUN(household_forms);
 	RUN(household_bad);
+	RUN(temp_round);
 	return UNIT_DONE();
 }
