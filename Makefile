@@ -81,6 +81,7 @@ LIB_OBJS += lib/rules/checkin.o
 LIB_OBJS += lib/rules/pass.o
 LIB_OBJS += lib/rules/passbook.o
 LIB_OBJS += lib/rules/person.o
+LIB_OBJS += lib/rules/presented.o
 LIB_OBJS += lib/rules/quarantine.o
 LIB_OBJS += lib/rules/validate.o
 LIB_OBJS += lib/report/report-cases.o
