@@ -382,3 +382,27 @@ void cg_report_chart_cases(FILE *fp, const json_t *rep)
 		no_data(fp, H);
 	fputs("</svg>\n", fp);
 }
+
+void table_write_html(struct doc *d, const struct table *t)
+{
+	size_t i, r;
+	json_t *row;
+
+	fprintf(d->fp, "<table>\n<thead><tr>");
+	for (i = 0; i < t->ncols; i++) {
+		fprintf(d->fp, "<th%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
+		put_text(d, t->head[i]);
+		fprintf(d->fp, "</th>");
+	}
+	fprintf(d->fp, "</tr></thead>\n<tbody>\n");
+	json_array_foreach(t->rows, r, row) {
+		fprintf(d->fp, "<tr%s>", t->klass ? " class=\"warn\"" : "");
+		for (i = 0; i < t->ncols; i++) {
+			fprintf(d->fp, "<td%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
+			put_text(d, json_string_value(json_array_get(row, i)));
+			fprintf(d->fp, "</td>");
+		}
+		fprintf(d->fp, "</tr>\n");
+	}
+	fprintf(d->fp, "</tbody>\n</table>\n");
+}
