@@ -115,7 +115,7 @@ static void csv_list(FILE *fp, const json_t *list, const char *const *cols, int 
 			const json_t *v = json_object_get(e, cells[k]);
 
 			if (json_is_array(v))
-				join_reasons(v, bufs[k], sizeof(bufs[k]));
+				cg_doc_join(v, bufs[k], sizeof(bufs[k]));
 			else
 				scalar_text(v, bufs[k], sizeof(bufs[k]));
 		}
@@ -206,7 +206,7 @@ static void csv_table(FILE *fp, const json_t *rep, const char *table)
 	}
 }
 
-void write_csv(FILE *fp, const json_t *rep, const char *table)
+void cg_report_write_csv(FILE *fp, const json_t *rep, const char *table)
 {
 	static const char *const head[] = { "metric", "value" };
 	json_t *counts;

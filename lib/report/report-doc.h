@@ -29,8 +29,7 @@ void cg_report_chart_hours(FILE *fp, const json_t *rep);
 void cg_report_chart_temperatures(FILE *fp, const json_t *rep);
 void cg_report_chart_cases(FILE *fp, const json_t *rep);
 
-
-/* ---- report-doc.c: the document ---- */
+/* ---- report-doc.c: the document and its tables ---- */
 
 enum { DOC_TEXT, DOC_MD, DOC_HTML };
 
@@ -52,39 +51,61 @@ struct table {
 	const char *klass;	/* HTML class of warning rows, or NULL */
 };
 
-void put_text(struct doc *d, const char *s);
-void heading(struct doc *d, const char *h);
-void para(struct doc *d, const char *s);
-void table_init(struct table *t, const char *align);
-void table_row(struct table *t, const char *const *cells);
+/* s in the document, escaped as its format needs. */
+void cg_doc_text(struct doc *d, const char *s);
+void cg_doc_heading(struct doc *d, const char *h);
+void cg_doc_para(struct doc *d, const char *s);
+/* A table of strlen(align) columns; set its head[] before writing. */
+void cg_doc_table_init(struct table *t, const char *align);
+void cg_doc_table_row(struct table *t, const char *const *cells);
 /* Write the table in the document's format, and release its rows. */
-void table_write(struct doc *d, struct table *t);
+void cg_doc_table_write(struct doc *d, struct table *t);
 
 /* The values of the report as they are shown. */
-json_int_t ival(const json_t *o, const char *key);
-const char *sval(const json_t *o, const char *key);
-char *num(char *buf, json_int_t n);
+static inline json_int_t ival(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static inline const char *sval(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* n in buf, which holds 32 bytes; returns buf. */
+static inline char *num(char *buf, json_int_t n)
+{
+	snprintf(buf, 32, "%lld", (long long)n);
+	return buf;
+}
+
+static inline int merged(const json_t *rep)
+{
+	return json_is_true(json_object_get(rep, "merged"));
+}
+
 /* A time as the reader wants it: HH:MM within one day, else MM-DD HH:MM. */
-const char *when(const struct doc *d, const char *ts, char *buf);
-const char *fmt_temp(const json_t *v, char *buf);
-void join_reasons(const json_t *a, char *buf, size_t size);
-int merged(const json_t *rep);
+const char *cg_doc_when(const struct doc *d, const char *ts, char *buf);
+/* A temperature to a tenth in buf (32 bytes); "" when v is no number. */
+const char *cg_doc_temp(const json_t *v, char *buf);
+/* The strings of the array a, a space apart, cut to size. */
+void cg_doc_join(const json_t *a, char *buf, size_t size);
 
 /* ---- report-text.c, report-md.c, report-html.c: tables ---- */
 
 /* Text for a terminal or Markdown: no control characters. */
-void put_plain(FILE *fp, const char *s, int md);
+void cg_doc_plain(FILE *fp, const char *s, int md);
 /* Columns padded to their widest cell, two spaces apart. */
-void table_write_text(struct doc *d, const struct table *t);
-void table_write_md(struct doc *d, const struct table *t);
-void table_write_html(struct doc *d, const struct table *t);
+void cg_doc_table_text(struct doc *d, const struct table *t);
+void cg_doc_table_md(struct doc *d, const struct table *t);
+void cg_doc_table_html(struct doc *d, const struct table *t);
 
 /* ---- report-sections.c: the report as a document ---- */
 
-void write_doc(struct doc *d);
+void cg_report_write_doc(struct doc *d);
 
 /* ---- report-csv.c ---- */
 
-void write_csv(FILE *fp, const json_t *rep, const char *table);
+void cg_report_write_csv(FILE *fp, const json_t *rep, const char *table);
 
 #endif

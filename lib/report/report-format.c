@@ -43,18 +43,18 @@ int cg_report_write(const json_t *rep, enum cg_report_format fmt,
 		fputc('\n', fp);
 		break;
 	case CG_REPORT_CSV:
-		write_csv(fp, rep, table);
+		cg_report_write_csv(fp, rep, table);
 		break;
 	case CG_REPORT_TEXT:
-		write_doc(&d);
+		cg_report_write_doc(&d);
 		break;
 	case CG_REPORT_MD:
 		d.mode = DOC_MD;
-		write_doc(&d);
+		cg_report_write_doc(&d);
 		break;
 	case CG_REPORT_HTML:
 		d.mode = DOC_HTML;
-		write_doc(&d);
+		cg_report_write_doc(&d);
 		break;
 	}
 	if (ferror(fp))

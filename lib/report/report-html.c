@@ -383,7 +383,7 @@ void cg_report_chart_cases(FILE *fp, const json_t *rep)
 	fputs("</svg>\n", fp);
 }
 
-void table_write_html(struct doc *d, const struct table *t)
+void cg_doc_table_html(struct doc *d, const struct table *t)
 {
 	size_t i, r;
 	json_t *row;
@@ -391,7 +391,7 @@ void table_write_html(struct doc *d, const struct table *t)
 	fprintf(d->fp, "<table>\n<thead><tr>");
 	for (i = 0; i < t->ncols; i++) {
 		fprintf(d->fp, "<th%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
-		put_text(d, t->head[i]);
+		cg_doc_text(d, t->head[i]);
 		fprintf(d->fp, "</th>");
 	}
 	fprintf(d->fp, "</tr></thead>\n<tbody>\n");
@@ -399,7 +399,7 @@ void table_write_html(struct doc *d, const struct table *t)
 		fprintf(d->fp, "<tr%s>", t->klass ? " class=\"warn\"" : "");
 		for (i = 0; i < t->ncols; i++) {
 			fprintf(d->fp, "<td%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
-			put_text(d, json_string_value(json_array_get(row, i)));
+			cg_doc_text(d, json_string_value(json_array_get(row, i)));
 			fprintf(d->fp, "</td>");
 		}
 		fprintf(d->fp, "</tr>\n");

@@ -3,7 +3,7 @@
  */
 #include "report/report-doc.h"
 
-void table_write_md(struct doc *d, const struct table *t)
+void cg_doc_table_md(struct doc *d, const struct table *t)
 {
 	size_t i, r;
 	json_t *row;
@@ -11,7 +11,7 @@ void table_write_md(struct doc *d, const struct table *t)
 	fprintf(d->fp, "|");
 	for (i = 0; i < t->ncols; i++) {
 		fprintf(d->fp, " ");
-		put_text(d, t->head[i]);
+		cg_doc_text(d, t->head[i]);
 		fprintf(d->fp, " |");
 	}
 	fprintf(d->fp, "\n|");
@@ -22,7 +22,7 @@ void table_write_md(struct doc *d, const struct table *t)
 		fprintf(d->fp, "|");
 		for (i = 0; i < t->ncols; i++) {
 			fprintf(d->fp, " ");
-			put_text(d, json_string_value(json_array_get(row, i)));
+			cg_doc_text(d, json_string_value(json_array_get(row, i)));
 			fprintf(d->fp, " |");
 		}
 		fprintf(d->fp, "\n");

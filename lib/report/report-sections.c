@@ -36,23 +36,23 @@ static void section_head(struct doc *d)
 		 sval(d->rep, "generator") ?: "");
 	switch (d->mode) {
 	case DOC_TEXT:
-		put_text(d, buf);
+		cg_doc_text(d, buf);
 		fprintf(d->fp, "\n");
-		put_text(d, meta);
+		cg_doc_text(d, meta);
 		fprintf(d->fp, "\n");
 		break;
 	case DOC_MD:
 		fprintf(d->fp, "# ");
-		put_text(d, buf);
+		cg_doc_text(d, buf);
 		fprintf(d->fp, "\n\n");
-		put_text(d, meta);
+		cg_doc_text(d, meta);
 		fprintf(d->fp, "\n");
 		break;
 	default:
 		fprintf(d->fp, "<h1>");
-		put_text(d, buf);
+		cg_doc_text(d, buf);
 		fprintf(d->fp, "</h1>\n<p class=\"meta\">");
-		put_text(d, meta);
+		cg_doc_text(d, meta);
 		fprintf(d->fp, "</p>\n");
 		cg_report_html_kpis(d->fp, d->rep);
 	}
@@ -66,7 +66,7 @@ static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 
 	if (!strcmp(code, "gate_unattended"))
 		snprintf(buf, size, _("gate %s unattended %s-%s (%lld min)"), sval(w, "gate") ?: "",
-			 when(d, sval(w, "from"), a), when(d, sval(w, "to"), b),
+			 cg_doc_when(d, sval(w, "from"), a), cg_doc_when(d, sval(w, "to"), b),
 			 (long long)ival(w, "gap_min"));
 	else if (!strcmp(code, "journal_damaged"))
 		snprintf(buf, size, _("journal %s damaged at line %lld: %s"), sval(w, "journal") ?: "",
@@ -98,12 +98,12 @@ static void section_warnings(struct doc *d)
 	struct table t;
 	size_t i;
 
-	heading(d, _("Warnings"));
+	cg_doc_heading(d, _("Warnings"));
 	if (!json_array_size(ws)) {
-		para(d, _("None."));
+		cg_doc_para(d, _("None."));
 		return;
 	}
-	table_init(&t, merged(d->rep) ? "lll" : "ll");
+	cg_doc_table_init(&t, merged(d->rep) ? "lll" : "ll");
 	t.klass = "warn";
 	t.head[0] = _("Code");
 	t.head[t.ncols - 1] = _("What");
@@ -121,9 +121,9 @@ static void section_warnings(struct doc *d)
 		} else {
 			cells[1] = text;
 		}
-		table_row(&t, cells);
+		cg_doc_table_row(&t, cells);
 	}
-	table_write(d, &t);
+	cg_doc_table_write(d, &t);
 }
 
 static void section_totals(struct doc *d)
@@ -135,17 +135,17 @@ static void section_totals(struct doc *d)
 	json_t *v;
 	size_t len;
 
-	heading(d, _("Totals"));
+	cg_doc_heading(d, _("Totals"));
 	snprintf(buf, sizeof(buf), _("Events %lld: in %lld, out %lld; admitted %lld, denied %lld, referred %lld."),
 		 (long long)ival(t, "events"), (long long)ival(t, "in"), (long long)ival(t, "out"),
 		 (long long)ival(t, "admit"), (long long)ival(t, "deny"), (long long)ival(t, "refer"));
-	para(d, buf);
+	cg_doc_para(d, buf);
 	len = (size_t)snprintf(buf, sizeof(buf), "%s", _("By kind:"));
 	json_object_foreach((json_t *)k, key, v)
 		if (len < sizeof(buf))
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s %s", key,
 						num(n, json_integer_value(v)));
-	para(d, buf);
+	cg_doc_para(d, buf);
 }
 
 static void section_gates(struct doc *d)
@@ -156,8 +156,8 @@ static void section_gates(struct doc *d)
 	json_int_t sum[5] = { 0 };
 	static const char *const keys[] = { "in", "out", "admit", "deny", "refer" };
 
-	heading(d, _("Gates"));
-	table_init(&t, "lrrrrrlll");
+	cg_doc_heading(d, _("Gates"));
+	cg_doc_table_init(&t, "lrrrrrlll");
 	t.head[0] = _("Gate");
 	t.head[1] = _("In");
 	t.head[2] = _("Out");
@@ -176,17 +176,17 @@ static void section_gates(struct doc *d)
 			cells[1 + i] = num(n[i], ival(g, keys[i]));
 		}
 		cells[0] = name;
-		cells[6] = when(d, sval(g, "first"), a);
-		cells[7] = when(d, sval(g, "last"), b);
+		cells[6] = cg_doc_when(d, sval(g, "first"), a);
+		cells[7] = cg_doc_when(d, sval(g, "last"), b);
 		if (json_is_integer(json_object_get(g, "longest_gap_min")))
 			snprintf(gap, sizeof(gap), _("%lld min (%s-%s)"),
 				 (long long)ival(g, "longest_gap_min"),
-				 when(d, sval(g, "longest_gap_from"), c),
-				 when(d, sval(g, "longest_gap_to"), e));
+				 cg_doc_when(d, sval(g, "longest_gap_from"), c),
+				 cg_doc_when(d, sval(g, "longest_gap_to"), e));
 		else
 			gap[0] = '\0';
 		cells[8] = gap;
-		table_row(&t, cells);
+		cg_doc_table_row(&t, cells);
 	}
 	{
 		char n[5][32];
@@ -195,9 +195,9 @@ static void section_gates(struct doc *d)
 		for (int i = 0; i < 5; i++)
 			cells[1 + i] = num(n[i], sum[i]);
 		cells[6] = cells[7] = cells[8] = "";
-		table_row(&t, cells);
+		cg_doc_table_row(&t, cells);
 	}
-	table_write(d, &t);
+	cg_doc_table_write(d, &t);
 }
 
 static void section_reasons(struct doc *d)
@@ -207,8 +207,8 @@ static void section_reasons(struct doc *d)
 	const char *code;
 	json_t *v;
 
-	heading(d, _("Reasons"));
-	table_init(&t, "lr");
+	cg_doc_heading(d, _("Reasons"));
+	cg_doc_table_init(&t, "lr");
 	t.head[0] = _("Reason");
 	t.head[1] = _("Count");
 	json_object_foreach((json_t *)rs, code, v) {
@@ -216,14 +216,14 @@ static void section_reasons(struct doc *d)
 		const char *cells[2] = { code, num(n, json_integer_value(v)) };
 
 		if (json_integer_value(v))
-			table_row(&t, cells);
+			cg_doc_table_row(&t, cells);
 	}
 	if (!json_array_size(t.rows)) {
 		json_decref(t.rows);
-		para(d, _("None."));
+		cg_doc_para(d, _("None."));
 		return;
 	}
-	table_write(d, &t);
+	cg_doc_table_write(d, &t);
 }
 
 static void section_hours(struct doc *d)
@@ -235,7 +235,7 @@ static void section_hours(struct doc *d)
 	const char *names[MAX_COLS - 2];
 	char align[MAX_COLS + 1] = "l";
 
-	heading(d, _("Traffic per hour (in + out)"));
+	cg_doc_heading(d, _("Traffic per hour (in + out)"));
 	if (d->mode == DOC_HTML)
 		cg_report_chart_hours(d->fp, d->rep);
 	json_object_foreach((json_t *)hours, name, h)
@@ -243,7 +243,7 @@ static void section_hours(struct doc *d)
 			names[ncols++] = name;
 	for (size_t i = 0; i <= ncols; i++)
 		strcat(align, "r");
-	table_init(&t, align);
+	cg_doc_table_init(&t, align);
 	t.head[0] = _("Hour");
 	for (size_t i = 0; i < ncols; i++)
 		t.head[1 + i] = names[i];
@@ -265,19 +265,19 @@ static void section_hours(struct doc *d)
 		}
 		cells[ncols + 1] = num(cell[ncols], total);
 		if (total)
-			table_row(&t, cells);
+			cg_doc_table_row(&t, cells);
 	}
 	if (!json_array_size(t.rows)) {
 		json_decref(t.rows);
-		para(d, _("No traffic."));
+		cg_doc_para(d, _("No traffic."));
 		return;
 	}
 	if (d->mode == DOC_HTML) {
 		fputs("<details><summary>", d->fp);
-		put_text(d, _("Table"));
+		cg_doc_text(d, _("Table"));
 		fputs("</summary>\n", d->fp);
 	}
-	table_write(d, &t);
+	cg_doc_table_write(d, &t);
 	if (d->mode == DOC_HTML)
 		fputs("</details>\n", d->fp);
 }
@@ -293,14 +293,14 @@ static void section_list(struct doc *d, const char *head, const json_t *list,
 	char buf[128];
 
 	snprintf(buf, sizeof(buf), "%s (%lld)", head, (long long)(json_array_size(list) + (size_t)omitted));
-	heading(d, buf);
+	cg_doc_heading(d, buf);
 	if (d->mode == DOC_HTML && !strcmp(head, _("Fevers")))
 		cg_report_chart_temperatures(d->fp, d->rep);
 	if (!json_array_size(list)) {
-		para(d, _("None."));
+		cg_doc_para(d, _("None."));
 		return;
 	}
-	table_init(&t, m ? "llllllllrll" : "lllllllrll");
+	cg_doc_table_init(&t, m ? "llllllllrll" : "lllllllrll");
 	{
 		const char *h[] = { _("Time"), _("Gate"), _("Dir"), _("Kind"), _("Name"),
 				    _("ID number"), _("Phone / plate"), _("Temp"), _("Decision"),
@@ -319,24 +319,24 @@ static void section_list(struct doc *d, const char *head, const json_t *list,
 
 		if (m)
 			cells[o++] = sval(e, "compound");
-		cells[o++] = when(d, sval(e, "ts"), a);
+		cells[o++] = cg_doc_when(d, sval(e, "ts"), a);
 		cells[o++] = sval(e, "gate");
 		cells[o++] = sval(e, "dir");
 		cells[o++] = sval(e, "kind");
 		cells[o++] = sval(e, "name");
 		cells[o++] = sval(e, "id_no");
 		cells[o++] = sval(e, "phone") ?: sval(e, "plate");
-		cells[o++] = fmt_temp(json_object_get(e, "temp"), tb);
+		cells[o++] = cg_doc_temp(json_object_get(e, "temp"), tb);
 		cells[o++] = sval(e, "decision");
-		join_reasons(json_object_get(e, "reasons"), rs, sizeof(rs));
+		cg_doc_join(json_object_get(e, "reasons"), rs, sizeof(rs));
 		cells[o++] = rs;
-		table_row(&t, cells);
+		cg_doc_table_row(&t, cells);
 	}
-	table_write(d, &t);
+	cg_doc_table_write(d, &t);
 	if (omitted) {
 		snprintf(buf, sizeof(buf), _("… and %lld more (see the JSON report's counts)."),
 			 (long long)omitted);
-		para(d, buf);
+		cg_doc_para(d, buf);
 	}
 }
 
@@ -349,16 +349,16 @@ static void section_visitors(struct doc *d)
 	char buf[512];
 	size_t i;
 
-	heading(d, _("Visitors"));
+	cg_doc_heading(d, _("Visitors"));
 	snprintf(buf, sizeof(buf),
 		 _("Admitted %lld, refused %lld, exits recorded %lld, still within their visit %lld, overstays %lld."),
 		 (long long)ival(v, "count"), (long long)ival(v, "refused"), (long long)ival(v, "out"),
 		 (long long)ival(v, "inside"), (long long)ival(v, "overstay_count"));
-	para(d, buf);
+	cg_doc_para(d, buf);
 	list = json_object_get(v, "overstays");
 	if (!json_array_size(list))
 		return;
-	table_init(&t, m ? "llllllll" : "lllllll");
+	cg_doc_table_init(&t, m ? "llllllll" : "lllllll");
 	{
 		const char *h[] = { _("In"), _("Gate"), _("Name"), _("Phone / ID"), _("Host"),
 				    _("Visit until"), _("Out") };
@@ -376,19 +376,19 @@ static void section_visitors(struct doc *d)
 
 		if (m)
 			cells[o++] = sval(e, "compound");
-		cells[o++] = when(d, sval(e, "ts"), a);
+		cells[o++] = cg_doc_when(d, sval(e, "ts"), a);
 		cells[o++] = sval(e, "gate");
 		cells[o++] = sval(e, "name");
 		cells[o++] = sval(e, "phone") ?: sval(e, "id_no");
 		cells[o++] = sval(e, "host");
-		cells[o++] = when(d, sval(e, "visit_until"), b);
-		cells[o++] = sval(e, "out") ? when(d, sval(e, "out"), c) : _("none");
-		table_row(&t, cells);
+		cells[o++] = cg_doc_when(d, sval(e, "visit_until"), b);
+		cells[o++] = sval(e, "out") ? cg_doc_when(d, sval(e, "out"), c) : _("none");
+		cg_doc_table_row(&t, cells);
 	}
-	table_write(d, &t);
+	cg_doc_table_write(d, &t);
 	if (omitted) {
 		snprintf(buf, sizeof(buf), _("… and %lld more."), (long long)omitted);
-		para(d, buf);
+		cg_doc_para(d, buf);
 	}
 }
 
@@ -400,24 +400,24 @@ static void section_cases(struct doc *d)
 	char buf[600];
 	size_t i;
 
-	heading(d, _("Home observation (居家观察)"));
+	cg_doc_heading(d, _("Home observation (居家观察)"));
 	if (d->mode == DOC_HTML)
 		cg_report_chart_cases(d->fp, d->rep);
 	snprintf(buf, sizeof(buf),
 		 _("Under observation %lld; in the period opened %lld, released %lld, escalated %lld, closed %lld, extended %lld."),
 		 (long long)ival(c, "open"), (long long)ival(c, "opened"), (long long)ival(c, "released"),
 		 (long long)ival(c, "escalated"), (long long)ival(c, "closed"), (long long)ival(c, "extended"));
-	para(d, buf);
+	cg_doc_para(d, buf);
 	snprintf(buf, sizeof(buf),
 		 _("Checks %lld (alerts %lld), check windows missed %lld; ending today %lld, ending tomorrow %lld; open service requests %lld."),
 		 (long long)ival(c, "checks"), (long long)ival(c, "alerts"),
 		 (long long)ival(c, "missed_windows"), (long long)ival(c, "ending_today"),
 		 (long long)ival(c, "ending_tomorrow"), (long long)ival(c, "needs_open"));
-	para(d, buf);
+	cg_doc_para(d, buf);
 	list = json_object_get(c, "list");
 	if (!json_array_size(list))
 		return;
-	table_init(&t, m ? "lllllllrrl" : "llllllrrl");
+	cg_doc_table_init(&t, m ? "lllllllrrl" : "llllllrrl");
 	{
 		const char *h[] = { _("Case"), _("Name"), _("Household"), _("Status"), _("Start"),
 				    _("End"), _("Missed"), _("Requests"), _("Ends tomorrow") };
@@ -444,9 +444,9 @@ static void section_cases(struct doc *d)
 		cells[o++] = num(a, ival(e, "missed"));
 		cells[o++] = num(b, ival(e, "needs_open"));
 		cells[o++] = json_is_true(json_object_get(e, "ending_tomorrow")) ? _("yes") : "";
-		table_row(&t, cells);
+		cg_doc_table_row(&t, cells);
 	}
-	table_write(d, &t);
+	cg_doc_table_write(d, &t);
 }
 
 static void section_passes(struct doc *d)
@@ -458,12 +458,12 @@ static void section_passes(struct doc *d)
 	json_t *v;
 	char buf[256];
 
-	heading(d, _("Passes (出入证)"));
+	cg_doc_heading(d, _("Passes (出入证)"));
 	snprintf(buf, sizeof(buf), _("Issued %lld, revoked %lld in the period; valid at its end %lld."),
 		 (long long)ival(p, "issued_total"), (long long)ival(p, "revoked"),
 		 (long long)ival(p, "active_total"));
-	para(d, buf);
-	table_init(&t, "lrr");
+	cg_doc_para(d, buf);
+	cg_doc_table_init(&t, "lrr");
 	t.head[0] = _("Class");
 	t.head[1] = _("Issued");
 	t.head[2] = _("Valid");
@@ -472,17 +472,17 @@ static void section_passes(struct doc *d)
 		const char *cells[3] = { cls, num(a, ival(issued, cls)), num(b, json_integer_value(v)) };
 
 		if (ival(issued, cls) || json_integer_value(v))
-			table_row(&t, cells);
+			cg_doc_table_row(&t, cells);
 	}
 	json_object_foreach((json_t *)issued, cls, v) {
 		char a[32];
 		const char *cells[3] = { cls, num(a, json_integer_value(v)), "0" };
 
 		if (!json_object_get(active, cls) && json_integer_value(v))
-			table_row(&t, cells);
+			cg_doc_table_row(&t, cells);
 	}
 	if (json_array_size(t.rows))
-		table_write(d, &t);
+		cg_doc_table_write(d, &t);
 	else
 		json_decref(t.rows);
 }
@@ -494,14 +494,14 @@ static void section_journals(struct doc *d)
 	struct table t;
 	size_t i;
 
-	heading(d, _("Journals"));
+	cg_doc_heading(d, _("Journals"));
 	if (!json_array_size(js)) {
-		para(d, _("No journal was read."));
+		cg_doc_para(d, _("No journal was read."));
 		return;
 	}
 	/* The chain heads anchor the journals' history: shown whole, in the
 	 * table on a page, on lines of their own in text. */
-	table_init(&t, chain_col ? (m ? "llrrll" : "lrrll") : (m ? "llrrl" : "lrrl"));
+	cg_doc_table_init(&t, chain_col ? (m ? "llrrll" : "lrrll") : (m ? "llrrl" : "lrrl"));
 	{
 		const char *h[] = { _("Journal"), _("Records"), _("Seq"), _("Chain"), _("Verified") };
 		size_t o = 0;
@@ -529,9 +529,9 @@ static void section_journals(struct doc *d)
 		else
 			snprintf(ver, sizeof(ver), _("NO (line %lld)"), (long long)ival(j, "damaged_line"));
 		cells[o++] = ver;
-		table_row(&t, cells);
+		cg_doc_table_row(&t, cells);
 	}
-	table_write(d, &t);
+	cg_doc_table_write(d, &t);
 	if (chain_col)
 		return;
 	json_array_foreach(js, i, j) {
@@ -539,7 +539,7 @@ static void section_journals(struct doc *d)
 
 		snprintf(buf, sizeof(buf), _("%s%s%s chain %s"), m ? sval(j, "compound") ?: "" : "",
 			 m ? " " : "", sval(j, "journal") ?: "", sval(j, "chain") ?: "");
-		para(d, buf);
+		cg_doc_para(d, buf);
 	}
 	if (d->mode == DOC_TEXT)
 		fputc('\n', d->fp);
@@ -551,8 +551,8 @@ static void section_compounds(struct doc *d)
 	struct table t;
 	size_t i;
 
-	heading(d, _("Compounds"));
-	table_init(&t, "llrrrrrrrrrrl");
+	cg_doc_heading(d, _("Compounds"));
+	cg_doc_table_init(&t, "llrrrrrrrrrrl");
 	{
 		const char *h[] = { _("Code"), _("Name"), _("Events"), _("In"), _("Out"), _("Deny"),
 				    _("Fevers"), _("Visitors"), _("Overstays"), _("Cases"),
@@ -579,12 +579,12 @@ static void section_compounds(struct doc *d)
 			    num(n[8], ival(r, "longest_gap_min")) : "";
 		cells[11] = num(n[9], ival(r, "warnings"));
 		cells[12] = json_is_true(json_object_get(r, "verified")) ? _("yes") : _("NO");
-		table_row(&t, cells);
+		cg_doc_table_row(&t, cells);
 	}
-	table_write(d, &t);
+	cg_doc_table_write(d, &t);
 }
 
-void write_doc(struct doc *d)
+void cg_report_write_doc(struct doc *d)
 {
 	const json_t *rep = d->rep, *om = json_object_get(rep, "omitted");
 	char buf[512];
@@ -613,8 +613,8 @@ void write_doc(struct doc *d)
 			 _("Records of no known type (ignored) %lld, rejected %lld, outside the period %lld."),
 			 (long long)ival(rep, "unknown"), (long long)ival(rep, "rejected"),
 			 (long long)ival(rep, "outside"));
-		heading(d, _("Input"));
-		para(d, buf);
+		cg_doc_heading(d, _("Input"));
+		cg_doc_para(d, buf);
 	}
 	if (d->mode == DOC_HTML)
 		cg_report_html_foot(d->fp);

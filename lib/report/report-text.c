@@ -67,7 +67,7 @@ size_t cg_text_width(const char *s)
 }
 
 /* Text for a terminal or Markdown: no control characters. */
-void put_plain(FILE *fp, const char *s, int md)
+void cg_doc_plain(FILE *fp, const char *s, int md)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -89,7 +89,7 @@ static void pad(FILE *fp, size_t n)
 }
 
 /* Columns padded to their widest cell, two spaces apart. */
-void table_write_text(struct doc *d, const struct table *t)
+void cg_doc_table_text(struct doc *d, const struct table *t)
 {
 	size_t width[MAX_COLS] = { 0 }, i, r;
 	json_t *row;
@@ -116,7 +116,7 @@ void table_write_text(struct doc *d, const struct table *t)
 			if (*s) {
 				pad(d->fp, pending);
 				pending = 0;
-				put_text(d, s);
+				cg_doc_text(d, s);
 			}
 			if (t->align[i] != 'r')
 				pending += fill;
