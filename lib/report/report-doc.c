@@ -10,49 +10,22 @@
 
 void cg_doc_text(struct doc *d, const char *s)
 {
-	if (d->mode == DOC_HTML)
-		cg_html_escape(d->fp, s);
-	else
-		cg_doc_plain(d->fp, s, d->mode == DOC_MD);
+	d->format->text(d->fp, s);
+}
+
+void cg_doc_title(struct doc *d, const char *title, const char *meta)
+{
+	d->format->title(d, title, meta);
 }
 
 void cg_doc_heading(struct doc *d, const char *h)
 {
-	switch (d->mode) {
-	case DOC_TEXT:
-		fprintf(d->fp, "\n");
-		cg_doc_text(d, h);
-		fprintf(d->fp, "\n");
-		break;
-	case DOC_MD:
-		fprintf(d->fp, "## ");
-		cg_doc_text(d, h);
-		fprintf(d->fp, "\n\n");
-		break;
-	default:
-		fprintf(d->fp, "<h2>");
-		cg_doc_text(d, h);
-		fprintf(d->fp, "</h2>\n");
-	}
+	d->format->heading(d, h);
 }
 
 void cg_doc_para(struct doc *d, const char *s)
 {
-	switch (d->mode) {
-	case DOC_TEXT:
-		fprintf(d->fp, "  ");
-		cg_doc_text(d, s);
-		fprintf(d->fp, "\n");
-		break;
-	case DOC_MD:
-		cg_doc_text(d, s);
-		fprintf(d->fp, "\n\n");
-		break;
-	default:
-		fprintf(d->fp, "<p>");
-		cg_doc_text(d, s);
-		fprintf(d->fp, "</p>\n");
-	}
+	d->format->para(d, s);
 }
 
 void cg_doc_table_init(struct table *t, const char *align)
@@ -75,12 +48,7 @@ void cg_doc_table_row(struct table *t, const char *const *cells)
 /* Write the table in the document's format, and release its rows. */
 void cg_doc_table_write(struct doc *d, struct table *t)
 {
-	if (d->mode == DOC_HTML)
-		cg_doc_table_html(d, t);
-	else if (d->mode == DOC_MD)
-		cg_doc_table_md(d, t);
-	else
-		cg_doc_table_text(d, t);
+	d->format->table(d, t);
 	json_decref(t->rows);
 }
 

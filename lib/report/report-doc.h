@@ -7,8 +7,9 @@
 /*
  * Inside cg-report's output, what its files share: the HTML page's frame
  * and its SVG charts (report-html.c); the document the text, Markdown and
- * HTML formats write (report-doc.c), their tables (report-text.c,
- * report-md.c, report-html.c) and its sections (report-sections.c); CSV
+ * HTML formats write (report-doc.c), how each writes its title, headings,
+ * paragraphs and tables (struct doc_format, in report-text.c, report-md.c
+ * and report-html.c), and its sections (report-sections.c); CSV
  * (report-csv.c).  report-format.c chooses among them.  Internal to
  * lib/report: commands and tests use report.h.  Every function writes to
  * fp and reads the report rep (borrowed).
@@ -33,9 +34,27 @@ void cg_report_chart_cases(FILE *fp, const json_t *rep);
 
 enum { DOC_TEXT, DOC_MD, DOC_HTML };
 
+struct doc;
+struct table;
+
+/*
+ * How a format writes the parts of a document: report-text.c,
+ * report-md.c and report-html.c each define one.
+ */
+struct doc_format {
+	int mode;		/* DOC_TEXT, DOC_MD or DOC_HTML */
+	void (*text)(FILE *fp, const char *s);	/* s escaped as needed */
+	void (*title)(struct doc *d, const char *title, const char *meta);
+	void (*heading)(struct doc *d, const char *h);
+	void (*para)(struct doc *d, const char *s);
+	void (*table)(struct doc *d, const struct table *t);
+};
+
+extern const struct doc_format cg_doc_text_format, cg_doc_md_format, cg_doc_html_format;
+
 struct doc {
 	FILE *fp;
-	int mode;
+	const struct doc_format *format;
 	const json_t *rep;
 	int single_day;		/* times shown as HH:MM */
 };
@@ -51,8 +70,9 @@ struct table {
 	const char *klass;	/* HTML class of warning rows, or NULL */
 };
 
-/* s in the document, escaped as its format needs. */
+/* The parts of a document, in its format. */
 void cg_doc_text(struct doc *d, const char *s);
+void cg_doc_title(struct doc *d, const char *title, const char *meta);
 void cg_doc_heading(struct doc *d, const char *h);
 void cg_doc_para(struct doc *d, const char *s);
 /* A table of strlen(align) columns; set its head[] before writing. */
@@ -91,14 +111,10 @@ const char *cg_doc_temp(const json_t *v, char *buf);
 /* The strings of the array a, a space apart, cut to size. */
 void cg_doc_join(const json_t *a, char *buf, size_t size);
 
-/* ---- report-text.c, report-md.c, report-html.c: tables ---- */
+/* ---- report-text.c ---- */
 
-/* Text for a terminal or Markdown: no control characters. */
+/* Text for a terminal or (md) Markdown: no control characters. */
 void cg_doc_plain(FILE *fp, const char *s, int md);
-/* Columns padded to their widest cell, two spaces apart. */
-void cg_doc_table_text(struct doc *d, const struct table *t);
-void cg_doc_table_md(struct doc *d, const struct table *t);
-void cg_doc_table_html(struct doc *d, const struct table *t);
 
 /* ---- report-sections.c: the report as a document ---- */
 

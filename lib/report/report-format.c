@@ -33,7 +33,7 @@ int cg_report_format_parse(const char *s)
 int cg_report_write(const json_t *rep, enum cg_report_format fmt,
 		    const char *table, FILE *fp, struct cg_err *err)
 {
-	struct doc d = { fp, DOC_TEXT, rep, 0 };
+	struct doc d = { fp, &cg_doc_text_format, rep, 0 };
 
 	switch (fmt) {
 	case CG_REPORT_JSON:
@@ -49,11 +49,11 @@ int cg_report_write(const json_t *rep, enum cg_report_format fmt,
 		cg_report_write_doc(&d);
 		break;
 	case CG_REPORT_MD:
-		d.mode = DOC_MD;
+		d.format = &cg_doc_md_format;
 		cg_report_write_doc(&d);
 		break;
 	case CG_REPORT_HTML:
-		d.mode = DOC_HTML;
+		d.format = &cg_doc_html_format;
 		cg_report_write_doc(&d);
 		break;
 	}

@@ -383,7 +383,33 @@ void cg_report_chart_cases(FILE *fp, const json_t *rep)
 	fputs("</svg>\n", fp);
 }
 
-void cg_doc_table_html(struct doc *d, const struct table *t)
+/* ---- the document in HTML ---- */
+
+static void html_title(struct doc *d, const char *title, const char *meta)
+{
+	fprintf(d->fp, "<h1>");
+	cg_doc_text(d, title);
+	fprintf(d->fp, "</h1>\n<p class=\"meta\">");
+	cg_doc_text(d, meta);
+	fprintf(d->fp, "</p>\n");
+	cg_report_html_kpis(d->fp, d->rep);
+}
+
+static void html_heading(struct doc *d, const char *h)
+{
+	fprintf(d->fp, "<h2>");
+	cg_doc_text(d, h);
+	fprintf(d->fp, "</h2>\n");
+}
+
+static void html_para(struct doc *d, const char *s)
+{
+	fprintf(d->fp, "<p>");
+	cg_doc_text(d, s);
+	fprintf(d->fp, "</p>\n");
+}
+
+static void html_table(struct doc *d, const struct table *t)
 {
 	size_t i, r;
 	json_t *row;
@@ -406,3 +432,7 @@ void cg_doc_table_html(struct doc *d, const struct table *t)
 	}
 	fprintf(d->fp, "</tbody>\n</table>\n");
 }
+
+const struct doc_format cg_doc_html_format = {
+	DOC_HTML, cg_html_escape, html_title, html_heading, html_para, html_table
+};

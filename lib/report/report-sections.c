@@ -34,28 +34,7 @@ static void section_head(struct doc *d)
 	title(d, buf, sizeof(buf));
 	snprintf(meta, sizeof(meta), _("Generated %s by %s."), sval(d->rep, "generated_at") ?: "",
 		 sval(d->rep, "generator") ?: "");
-	switch (d->mode) {
-	case DOC_TEXT:
-		cg_doc_text(d, buf);
-		fprintf(d->fp, "\n");
-		cg_doc_text(d, meta);
-		fprintf(d->fp, "\n");
-		break;
-	case DOC_MD:
-		fprintf(d->fp, "# ");
-		cg_doc_text(d, buf);
-		fprintf(d->fp, "\n\n");
-		cg_doc_text(d, meta);
-		fprintf(d->fp, "\n");
-		break;
-	default:
-		fprintf(d->fp, "<h1>");
-		cg_doc_text(d, buf);
-		fprintf(d->fp, "</h1>\n<p class=\"meta\">");
-		cg_doc_text(d, meta);
-		fprintf(d->fp, "</p>\n");
-		cg_report_html_kpis(d->fp, d->rep);
-	}
+	cg_doc_title(d, buf, meta);
 }
 
 static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
@@ -236,7 +215,7 @@ static void section_hours(struct doc *d)
 	char align[MAX_COLS + 1] = "l";
 
 	cg_doc_heading(d, _("Traffic per hour (in + out)"));
-	if (d->mode == DOC_HTML)
+	if (d->format->mode == DOC_HTML)
 		cg_report_chart_hours(d->fp, d->rep);
 	json_object_foreach((json_t *)hours, name, h)
 		if (ncols < MAX_COLS - 2)
@@ -272,13 +251,13 @@ static void section_hours(struct doc *d)
 		cg_doc_para(d, _("No traffic."));
 		return;
 	}
-	if (d->mode == DOC_HTML) {
+	if (d->format->mode == DOC_HTML) {
 		fputs("<details><summary>", d->fp);
 		cg_doc_text(d, _("Table"));
 		fputs("</summary>\n", d->fp);
 	}
 	cg_doc_table_write(d, &t);
-	if (d->mode == DOC_HTML)
+	if (d->format->mode == DOC_HTML)
 		fputs("</details>\n", d->fp);
 }
 
@@ -294,7 +273,7 @@ static void section_list(struct doc *d, const char *head, const json_t *list,
 
 	snprintf(buf, sizeof(buf), "%s (%lld)", head, (long long)(json_array_size(list) + (size_t)omitted));
 	cg_doc_heading(d, buf);
-	if (d->mode == DOC_HTML && !strcmp(head, _("Fevers")))
+	if (d->format->mode == DOC_HTML && !strcmp(head, _("Fevers")))
 		cg_report_chart_temperatures(d->fp, d->rep);
 	if (!json_array_size(list)) {
 		cg_doc_para(d, _("None."));
@@ -401,7 +380,7 @@ static void section_cases(struct doc *d)
 	size_t i;
 
 	cg_doc_heading(d, _("Home observation (居家观察)"));
-	if (d->mode == DOC_HTML)
+	if (d->format->mode == DOC_HTML)
 		cg_report_chart_cases(d->fp, d->rep);
 	snprintf(buf, sizeof(buf),
 		 _("Under observation %lld; in the period opened %lld, released %lld, escalated %lld, closed %lld, extended %lld."),
@@ -490,7 +469,7 @@ static void section_passes(struct doc *d)
 static void section_journals(struct doc *d)
 {
 	const json_t *js = json_object_get(d->rep, "journals"), *j;
-	int m = merged(d->rep), chain_col = d->mode == DOC_HTML;
+	int m = merged(d->rep), chain_col = d->format->mode == DOC_HTML;
 	struct table t;
 	size_t i;
 
@@ -541,7 +520,7 @@ static void section_journals(struct doc *d)
 			 m ? " " : "", sval(j, "journal") ?: "", sval(j, "chain") ?: "");
 		cg_doc_para(d, buf);
 	}
-	if (d->mode == DOC_TEXT)
+	if (d->format->mode == DOC_TEXT)
 		fputc('\n', d->fp);
 }
 
@@ -590,7 +569,7 @@ void cg_report_write_doc(struct doc *d)
 	char buf[512];
 
 	d->single_day = sval(rep, "date") != NULL;
-	if (d->mode == DOC_HTML) {
+	if (d->format->mode == DOC_HTML) {
 		title(d, buf, sizeof(buf));
 		cg_report_html_head(d->fp, buf);
 	}
@@ -616,6 +595,6 @@ void cg_report_write_doc(struct doc *d)
 		cg_doc_heading(d, _("Input"));
 		cg_doc_para(d, buf);
 	}
-	if (d->mode == DOC_HTML)
+	if (d->format->mode == DOC_HTML)
 		cg_report_html_foot(d->fp);
 }

@@ -1,7 +1,9 @@
 /*
  * cg-report's text format, for a terminal or a mail from cron: the width
- * of text on a terminal, and tables in aligned columns.
+ * of text on a terminal, headings and paragraphs, and tables in aligned
+ * columns.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "report/report-doc.h"
@@ -89,7 +91,7 @@ static void pad(FILE *fp, size_t n)
 }
 
 /* Columns padded to their widest cell, two spaces apart. */
-void cg_doc_table_text(struct doc *d, const struct table *t)
+static void text_table(struct doc *d, const struct table *t)
 {
 	size_t width[MAX_COLS] = { 0 }, i, r;
 	json_t *row;
@@ -125,3 +127,34 @@ void cg_doc_table_text(struct doc *d, const struct table *t)
 		fprintf(d->fp, "\n");
 	}
 }
+
+static void text_plain(FILE *fp, const char *s)
+{
+	cg_doc_plain(fp, s, 0);
+}
+
+static void text_title(struct doc *d, const char *title, const char *meta)
+{
+	cg_doc_text(d, title);
+	fprintf(d->fp, "\n");
+	cg_doc_text(d, meta);
+	fprintf(d->fp, "\n");
+}
+
+static void text_heading(struct doc *d, const char *h)
+{
+	fprintf(d->fp, "\n");
+	cg_doc_text(d, h);
+	fprintf(d->fp, "\n");
+}
+
+static void text_para(struct doc *d, const char *s)
+{
+	fprintf(d->fp, "  ");
+	cg_doc_text(d, s);
+	fprintf(d->fp, "\n");
+}
+
+const struct doc_format cg_doc_text_format = {
+	DOC_TEXT, text_plain, text_title, text_heading, text_para, text_table
+};
