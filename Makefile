@@ -80,6 +80,7 @@ LIB_OBJS += lib/rules/casebook.o
 LIB_OBJS += lib/rules/checkin.o
 LIB_OBJS += lib/rules/pass.o
 LIB_OBJS += lib/rules/passbook.o
+LIB_OBJS += lib/rules/passlist.o
 LIB_OBJS += lib/rules/person.o
 LIB_OBJS += lib/rules/presented.o
 LIB_OBJS += lib/rules/quarantine.o

@@ -23,6 +23,7 @@
 #include "store/loop.h"
 #include "rules/pass.h"
 #include "rules/passbook.h"
+#include "rules/passlist.h"
 #include "rules/presented.h"
 #include "crypto/token.h"
 #include "rules/validate.h"
@@ -630,21 +631,6 @@ static int run_revoke(struct world *w, char **args, int nargs, struct cg_err *er
 
 /* ---- list, revocations, key: from the fold ---- */
 
-static int wanted(const struct world *w, const json_t *ev, cg_time_t now)
-{
-	const struct opts *o = w->o;
-	enum cg_pass_status st = cg_passbook_status(ev, now);
-	const char *cls = json_string_value(json_object_get(ev, "class"));
-	const char *hh = json_string_value(json_object_get(ev, "household"));
-
-	if ((o->active && st != CG_PASS_OK) || (o->expired && st != CG_PASS_EXPIRED) ||
-	    (o->revoked && st != CG_PASS_REVOKED))
-		return 0;
-	if (o->class_ && (!cls || strcmp(cls, o->class_)))
-		return 0;
-	return !w->household[0] || (hh && !strcmp(hh, w->household));
-}
-
 /* A pass or key printed from the fold: what its journal line holds. */
 #define RECORD_MAX CG_JOURNAL_MAX_LINE
 
@@ -660,33 +646,24 @@ static int print_json(struct cg_out *out, json_t *j, struct cg_err *err)
 
 static int run_list(struct world *w, int revocations, struct cg_err *err)
 {
+	const struct opts *o = w->o;
+	struct cg_pass_filter f = { o->active, o->expired, o->revoked, o->class_,
+				    w->household[0] ? w->household : NULL };
 	cg_time_t now = cg_clock_now(&w->clock);
 	struct cg_out out;
 	const char *id;
 	json_t *ev;
 	int ret = 0;
 
-	cg_out_init(&out, stdout, w->o->common.line_buffered);
+	cg_out_init(&out, stdout, o->common.line_buffered);
 	json_object_foreach(w->passes.passes, id, ev) {
-		json_t *j;
+		json_t *j = NULL;
 
-		if (revocations) {
-			if (!json_object_get(ev, "revoked"))
-				continue;
-			j = json_pack("{s:O, s:O}", "pass_id", json_object_get(ev, "pass_id"),
-				      "revoked", json_object_get(ev, "revoked"));
-			if (json_object_get(ev, "revoke_reason"))
-				json_object_set(j, "reason", json_object_get(ev, "revoke_reason"));
-		} else {
-			if (!wanted(w, ev, now))
-				continue;
-			j = json_copy(ev);
-			json_object_del(j, "seq");
-			json_object_del(j, "chain");
-			json_object_set_new(j, "status", json_string(
-				cg_pass_status_code(cg_passbook_status(ev, now))));
-		}
-		if ((ret = print_json(&out, j, err)) < 0)
+		if (revocations)
+			j = cg_pass_revocation_record(ev);
+		else if (cg_pass_filter_match(&f, ev, now))
+			j = cg_pass_list_record(ev, now);
+		if (j && (ret = print_json(&out, j, err)) < 0)
 			break;
 	}
 	return ret < 0 || cg_out_close(&out, err) < 0 ? -1 : CG_EXIT_OK;
