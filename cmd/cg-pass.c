@@ -23,6 +23,8 @@
 #include "store/loop.h"
 #include "rules/pass.h"
 #include "rules/passbook.h"
+#include "rules/passlist.h"
+#include "rules/presented.h"
 #include "crypto/token.h"
 #include "rules/validate.h"
 
@@ -476,52 +478,16 @@ static int issue_one(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 	return ret;
 }
 
-/* The revoke event of a pass id, or (*existing set) the revocation it
- * already has; NULL with why when there is no such pass. */
-static json_t *revoke_id(struct world *w, const char *id, int *existing, char *why,
-			 size_t whylen)
-{
-	const json_t *ev = cg_passbook_get(w->ctx.passes, id);
-	char buf[CG_TIME_LEN];
-	json_t *out;
-
-	*existing = 0;
-	if (!ev) {
-		snprintf(why, whylen, _("unknown pass '%s'"), id);
-		return NULL;
-	}
-	if (json_object_get(ev, "revoked")) {
-		/* Revoking twice is harmless: say it was done already. */
-		*existing = 1;
-		return json_pack("{s:s, s:O, s:b}", "pass_id",
-				 json_string_value(json_object_get(ev, "pass_id")),
-				 "revoked", json_object_get(ev, "revoked"), "existing", 1);
-	}
-	cg_time_format(cg_clock_now(&w->clock), buf);
-	out = json_pack("{s:s, s:s, s:s, s:O, s:s}", "ts", buf, "compound", w->cfg.compound_code,
-			"event", "revoke", "pass_id", json_object_get(ev, "pass_id"),
-			"reason", w->o->reason);
-	cg_passbook_apply(w->ctx.passes, out, NULL);
-	return out;
-}
-
 /* Revoke the pass a text names: a pass id, or a token scanned from a card.
  * 0 done, 1 refused (why), -1 with *err. */
 static int revoke_text(struct world *w, struct cg_loop *lp, const char *text,
 		       char *why, size_t whylen, struct cg_err *err)
 {
-	struct cg_token tok;
 	json_t *out;
 	int existing, ret;
 
-	if (cg_token_is_token(text)) {
-		if (cg_token_verify(&w->keys, text, &tok) == CG_TOKEN_MALFORMED) {
-			snprintf(why, whylen, _("not a pass id or token"));
-			return 1;
-		}
-		text = tok.pass_id;
-	}
-	if (!(out = revoke_id(w, text, &existing, why, whylen)))
+	if (!(out = cg_pass_revoke(&w->ctx, text, w->o->reason, cg_clock_now(&w->clock),
+				   &existing, why, whylen)))
 		return 1;
 	ret = existing ? cg_loop_print(lp, out, err) : cg_loop_emit(lp, out, err);
 	json_decref(out);
@@ -550,47 +516,11 @@ static int run_issue(struct world *w, char **files, int nfiles, struct cg_err *e
 
 #define VERIFY_BATCH 4096
 
-struct vitem {
-	json_t *rec;		/* the input record, or NULL for a bare line */
-	char *text;		/* the pass text (owned) */
-};
-
-static json_t *result(struct world *w, const struct vitem *it, const struct cg_pass_check *pc)
-{
-	json_t *out = it->rec ? json_copy(it->rec) : json_object();
-	const json_t *ev = pc->ev;
-	char buf[CG_TIME_LEN];
-
-	if (!it->rec)
-		json_object_set_new(out, "pass", json_string(it->text));
-	/* An unverified token's contents are not repeated as facts. */
-	if (pc->pass_id[0] && pc->reason != CG_PR_BAD_SIGNATURE)
-		json_object_set_new(out, "pass_id", json_string(pc->pass_id));
-	json_object_set_new(out, "valid", json_boolean(pc->reason == CG_PR_OK));
-	json_object_set_new(out, "reason", json_string(cg_pass_reason_code(pc->reason)));
-	if (pc->reason != CG_PR_MALFORMED && pc->reason != CG_PR_BAD_SIGNATURE) {
-		if (pc->is_token) {
-			json_object_set_new(out, "class", json_string(pc->tok.class_));
-			if (pc->tok.ref[0])
-				json_object_set_new(out, strcmp(pc->tok.class_, "vehicle") ?
-						    "household" : "plate", json_string(pc->tok.ref));
-			cg_time_format(pc->tok.valid_until, buf);
-			json_object_set_new(out, "valid_until", json_string(buf));
-		} else if (ev) {
-			json_object_set(out, "class", json_object_get(ev, "class"));
-			json_object_set(out, "valid_until", json_object_get(ev, "valid_until"));
-		}
-	}
-	json_object_set_new(out, "revocation", json_string(
-		w->ctx.offline && !w->revoked_list ? "unchecked" :
-		w->ctx.offline ? "list" : "checked"));
-	return out;
-}
-
 /* The lines verify holds back while their signatures wait for a batch. */
 struct verify_batch {
 	struct world *w;
-	struct vitem items[VERIFY_BATCH];
+	struct cg_presented items[VERIFY_BATCH];
+	json_t *results[VERIFY_BATCH];
 	size_t n;
 };
 
@@ -600,98 +530,18 @@ static int verify_drain(void *ctx, struct cg_loop *lp, struct cg_err *err)
 {
 	struct verify_batch *vb = ctx;
 	struct world *w = vb->w;
-	struct vitem *items = vb->items;
-	size_t n = vb->n;
-	const char **texts = calloc(n ? n : 1, sizeof(*texts));
-	enum cg_token_status *st = calloc(n ? n : 1, sizeof(*st));
-	struct cg_token *toks = calloc(n ? n : 1, sizeof(*toks));
-	cg_time_t now = cg_clock_now(&w->clock);
 	int ret = 0;
 
-	if (!texts || !st || !toks)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		texts[i] = cg_token_is_token(items[i].text) ? items[i].text : "";
-	cg_pass_verify_many(&w->ctx, texts, n, st, toks, w->good_signatures);
-	for (size_t i = 0; i < n; i++) {
-		struct cg_pass_check pc;
-		json_t *out;
-
-		if (ret == 0) {
-			if (*texts[i])
-				cg_pass_check_token(&w->ctx, st[i], &toks[i], now, &pc);
-			else
-				cg_pass_check(&w->ctx, items[i].text, now, &pc);
-			out = result(w, &items[i], &pc);
-			ret = cg_loop_emit(lp, out, err);
-			json_decref(out);
-		}
-		json_decref(items[i].rec);
-		free(items[i].text);
+	cg_pass_verify(&w->ctx, vb->items, vb->n, cg_clock_now(&w->clock), w->good_signatures,
+		       vb->results);
+	for (size_t i = 0; i < vb->n; i++) {
+		if (ret == 0)
+			ret = cg_loop_emit(lp, vb->results[i], err);
+		json_decref(vb->results[i]);
+		cg_presented_release(&vb->items[i]);
 	}
 	vb->n = 0;
-	free(texts);
-	free(st);
-	free(toks);
 	return ret;
-}
-
-/*
- * The pass a record presents: its "pass" (what a gate event carries), else
- * its "token", else its "pass_id" (what issue and list print).
- */
-static const char *presented(const json_t *rec, char *why, size_t whylen)
-{
-	static const char *const fields[] = { "pass", "token", "pass_id" };
-
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const json_t *v = json_object_get(rec, fields[i]);
-
-		if (v && !json_is_string(v)) {
-			snprintf(why, whylen, _("'%s' must be a string"), fields[i]);
-			return NULL;
-		}
-		if (v)
-			return json_string_value(v);
-	}
-	snprintf(why, whylen, _("missing field 'pass' (or 'token' or 'pass_id')"));
-	return NULL;
-}
-
-/*
- * One input line of verify or revoke: a token or id alone, or a record
- * presenting one.  0 with *it filled (the text a copy), or 1 with why.
- */
-static int presented_line(const struct cg_loop_line *ln, struct vitem *it, char *why,
-			  size_t whylen)
-{
-	const char *line = ln->text, *text;
-	size_t len = ln->len;
-
-	while (*line == ' ' || *line == '\t')
-		line++, len--;
-	/* A token may end in a space (base45 has one); an id typed by hand
-	 * may carry stray ones. */
-	while (!cg_token_is_token(line) && len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-		len--;
-	if (*line != '{') {
-		it->rec = NULL;
-		it->text = strndup(line, len);
-		if (!it->text)
-			abort();
-		return 0;
-	}
-	it->rec = cg_jsonl_parse(line, len, why, whylen);
-	if (it->rec && !(text = presented(it->rec, why, whylen))) {
-		json_decref(it->rec);
-		it->rec = NULL;
-	}
-	if (!it->rec)
-		return 1;
-	it->text = strdup(text);
-	if (!it->text)
-		abort();
-	return 0;
 }
 
 static int verify_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
@@ -699,7 +549,7 @@ static int verify_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 {
 	struct verify_batch *vb = ctx;
 
-	if (presented_line(ln, &vb->items[vb->n], why, whylen))
+	if (cg_presented_parse(&vb->items[vb->n], ln->text, ln->len, why, whylen))
 		return 1;
 	if (++vb->n == VERIFY_BATCH)
 		return verify_drain(vb, lp, err);
@@ -726,10 +576,8 @@ static int run_verify(struct world *w, char **files, int nfiles, struct cg_err *
 	ret = cg_loop_run_files(&lp, files, nfiles, err);
 	if (ret < 0) {
 		/* Release what an error left held back. */
-		for (size_t i = 0; i < vb->n; i++) {
-			json_decref(vb->items[i].rec);
-			free(vb->items[i].text);
-		}
+		for (size_t i = 0; i < vb->n; i++)
+			cg_presented_release(&vb->items[i]);
 	}
 	free(vb);
 	return loop_finish(&lp, ret, err);
@@ -744,14 +592,13 @@ static int run_verify(struct world *w, char **files, int nfiles, struct cg_err *
 static int revoke_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		       char *why, size_t whylen, struct cg_err *err)
 {
-	struct vitem it;
+	struct cg_presented it;
 	int ret;
 
-	if (presented_line(ln, &it, why, whylen))
+	if (cg_presented_parse(&it, ln->text, ln->len, why, whylen))
 		return 1;
 	ret = revoke_text(ctx, lp, it.text, why, whylen, err);
-	json_decref(it.rec);
-	free(it.text);
+	cg_presented_release(&it);
 	return ret;
 }
 
@@ -784,21 +631,6 @@ static int run_revoke(struct world *w, char **args, int nargs, struct cg_err *er
 
 /* ---- list, revocations, key: from the fold ---- */
 
-static int wanted(const struct world *w, const json_t *ev, cg_time_t now)
-{
-	const struct opts *o = w->o;
-	enum cg_pass_status st = cg_passbook_status(ev, now);
-	const char *cls = json_string_value(json_object_get(ev, "class"));
-	const char *hh = json_string_value(json_object_get(ev, "household"));
-
-	if ((o->active && st != CG_PASS_OK) || (o->expired && st != CG_PASS_EXPIRED) ||
-	    (o->revoked && st != CG_PASS_REVOKED))
-		return 0;
-	if (o->class_ && (!cls || strcmp(cls, o->class_)))
-		return 0;
-	return !w->household[0] || (hh && !strcmp(hh, w->household));
-}
-
 /* A pass or key printed from the fold: what its journal line holds. */
 #define RECORD_MAX CG_JOURNAL_MAX_LINE
 
@@ -814,33 +646,24 @@ static int print_json(struct cg_out *out, json_t *j, struct cg_err *err)
 
 static int run_list(struct world *w, int revocations, struct cg_err *err)
 {
+	const struct opts *o = w->o;
+	struct cg_pass_filter f = { o->active, o->expired, o->revoked, o->class_,
+				    w->household[0] ? w->household : NULL };
 	cg_time_t now = cg_clock_now(&w->clock);
 	struct cg_out out;
 	const char *id;
 	json_t *ev;
 	int ret = 0;
 
-	cg_out_init(&out, stdout, w->o->common.line_buffered);
+	cg_out_init(&out, stdout, o->common.line_buffered);
 	json_object_foreach(w->passes.passes, id, ev) {
-		json_t *j;
+		json_t *j = NULL;
 
-		if (revocations) {
-			if (!json_object_get(ev, "revoked"))
-				continue;
-			j = json_pack("{s:O, s:O}", "pass_id", json_object_get(ev, "pass_id"),
-				      "revoked", json_object_get(ev, "revoked"));
-			if (json_object_get(ev, "revoke_reason"))
-				json_object_set(j, "reason", json_object_get(ev, "revoke_reason"));
-		} else {
-			if (!wanted(w, ev, now))
-				continue;
-			j = json_copy(ev);
-			json_object_del(j, "seq");
-			json_object_del(j, "chain");
-			json_object_set_new(j, "status", json_string(
-				cg_pass_status_code(cg_passbook_status(ev, now))));
-		}
-		if ((ret = print_json(&out, j, err)) < 0)
+		if (revocations)
+			j = cg_pass_revocation_record(ev);
+		else if (cg_pass_filter_match(&f, ev, now))
+			j = cg_pass_list_record(ev, now);
+		if (j && (ret = print_json(&out, j, err)) < 0)
 			break;
 	}
 	return ret < 0 || cg_out_close(&out, err) < 0 ? -1 : CG_EXIT_OK;

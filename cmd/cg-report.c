@@ -363,20 +363,102 @@ fail:
 
 /* ---- a report ---- */
 
+/* The days the report is of: --date, or --since and --until; without
+ * them today, or, reading files, every day they hold. */
+static void report_period(const struct opts *o, cg_time_t now, int nfiles,
+			  struct cg_report_opts *ro)
+{
+	ro->since = ro->until = CG_REPORT_NO_DAY;
+	if (o->date) {
+		ro->since = ro->until = parse_day("--date", o->date, now);
+	} else if (o->since) {
+		ro->since = parse_day("--since", o->since, now);
+		ro->until = o->until ? parse_day("--until", o->until, now) : cg_local_day(now, NULL);
+		if (ro->until < ro->since)
+			usage_error("%s", _("--until is before --since"));
+		if (ro->until - ro->since > 3660)
+			usage_error("%s", _("a period of at most ten years"));
+	} else if (!nfiles) {
+		ro->since = ro->until = cg_local_day(now, NULL);
+	}
+}
+
+/* Read the files given, else the journals of the period: its check-ins
+ * day by day, then the passes and the cases.  0, or -1 with *err. */
+static int read_inputs(struct cg_report_reader *rd, const struct cg_home *home,
+		       const struct cg_report_opts *ro, char **files, int nfiles,
+		       struct cg_err *err)
+{
+	for (int i = 0; i < nfiles && !rd->loop.stopped; i++)
+		if (cg_report_read_file(rd, files[i], err) < 0)
+			return -1;
+	if (nfiles)
+		return 0;
+	for (int32_t d = ro->since; d <= ro->until && !rd->loop.stopped; d++) {
+		char day[CG_DATE_LEN];
+
+		cg_day_format(d, day);
+		if (cg_report_read_journal(rd, home, "checkin", day, err) < 0)
+			return -1;
+	}
+	if (!rd->loop.stopped && (cg_report_read_journal(rd, home, "pass", NULL, err) < 0 ||
+				  cg_report_read_journal(rd, home, "quarantine", NULL, err) < 0))
+		return -1;
+	return 0;
+}
+
+/* --verbose: what was read, and in how long since t0. */
+static void report_summary(const struct cg_report_counts *counts, const json_t *rep,
+			   double t0)
+{
+	fprintf(stderr, _("%s: %lu check-ins, %lu pass events, %lu case events, "
+			  "%lu unknown, %lu outside the period, %lu rejected; "
+			  "%zu journals, %zu warnings; %.2f s\n"),
+		cg_progname(), counts->checkins, counts->passes, counts->cases,
+		counts->unknown, counts->outside, counts->rejected,
+		json_array_size(json_object_get(rep, "journals")),
+		json_array_size(json_object_get(rep, "warnings")),
+		(double)clock() / CLOCKS_PER_SEC - t0);
+}
+
+/* Finish the report of what rd read (r is freed) and write it.  The exit
+ * status, or -1 with *err. */
+static int report_write(struct cg_report *r, const struct cg_report_reader *rd,
+			const struct opts *o, double t0, struct cg_err *err)
+{
+	struct cg_report_counts counts;
+	json_t *rep;
+	int status;
+
+	cg_report_counts(r, &counts);
+	rep = cg_report_finish(r, generator());
+	cg_report_free(r);
+	status = cg_loop_status(&rd->loop);
+	if (rd->damaged)
+		status = worse(status, CG_EXIT_DAMAGED);
+	if (write_report(rep, o, err) < 0) {
+		json_decref(rep);
+		return -1;
+	}
+	status = status_of(rep, o, status);
+	if (o->common.verbose)
+		report_summary(&counts, rep, t0);
+	json_decref(rep);
+	return status;
+}
+
 static int run_report(const struct opts *o, cg_time_t now, char **files, int nfiles,
 		      struct cg_err *err)
 {
 	struct cg_report_opts ro = { 0 };
 	struct cg_report_reader rd;
 	struct cg_err ignored;
-	struct cg_report_counts counts;
 	struct cg_home home;
 	struct cg_config cfg;
 	struct cg_report *r;
 	const char *slow = getenv("CG_REPORT_SLOW");
 	double t0 = (double)clock() / CLOCKS_PER_SEC;
-	json_t *rep;
-	int status = CG_EXIT_OK;
+	int status;
 
 	if (cg_home_open(&home, o->common.home, err) < 0 || cg_config_load(&cfg, &home, err) < 0)
 		cg_die_err(err);
@@ -384,79 +466,26 @@ static int run_report(const struct opts *o, cg_time_t now, char **files, int nfi
 	ro.now = now;
 	ro.mask = !o->no_mask;
 	ro.fast = !(slow && *slow && strcmp(slow, "0"));
-	ro.since = ro.until = CG_REPORT_NO_DAY;
-	if (o->date) {
-		ro.since = ro.until = parse_day("--date", o->date, now);
-	} else if (o->since) {
-		ro.since = parse_day("--since", o->since, now);
-		ro.until = o->until ? parse_day("--until", o->until, now) : cg_local_day(now, NULL);
-		if (ro.until < ro.since)
-			usage_error("%s", _("--until is before --since"));
-		if (ro.until - ro.since > 3660)
-			usage_error("%s", _("a period of at most ten years"));
-	} else if (!nfiles) {
-		ro.since = ro.until = cg_local_day(now, NULL);
-	}
+	report_period(o, now, nfiles, &ro);
 	if (!(r = cg_report_new(&ro)))
 		cg_die(CG_EXIT_SYSTEM, "%s", _("out of memory"));
 	reader_init(&rd, r, o, err);
 	rd.progress = !o->common.quiet && isatty(STDERR_FILENO);
 
-	for (int i = 0; i < nfiles && !rd.loop.stopped; i++)
-		if (cg_report_read_file(&rd, files[i], err) < 0)
-			goto fail;
-	if (!nfiles) {
-		for (int32_t d = ro.since; d <= ro.until && !rd.loop.stopped; d++) {
-			char day[CG_DATE_LEN];
-
-			cg_day_format(d, day);
-			if (cg_report_read_journal(&rd, &home, "checkin", day, err) < 0)
-				goto fail;
-		}
-		if (!rd.loop.stopped && (cg_report_read_journal(&rd, &home, "pass", NULL, err) < 0 ||
-				    cg_report_read_journal(&rd, &home, "quarantine", NULL, err) < 0))
-			goto fail;
-	}
-	if (cg_report_reader_finish(&rd, err) < 0)
-		goto fail;
-	if (rd.loop.stopped) {
+	if (read_inputs(&rd, &home, &ro, files, nfiles, err) < 0 ||
+	    cg_report_reader_finish(&rd, err) < 0) {
+		cg_report_reader_finish(&rd, &ignored);
 		cg_report_free(r);
-		cg_config_release(&cfg);
-		cg_home_release(&home);
-		return CG_EXIT_REJECTED;
+		status = -1;
+	} else if (rd.loop.stopped) {
+		cg_report_free(r);
+		status = CG_EXIT_REJECTED;
+	} else {
+		status = report_write(r, &rd, o, t0, err);
 	}
-	cg_report_counts(r, &counts);
-	rep = cg_report_finish(r, generator());
-	cg_report_free(r);
-	status = cg_loop_status(&rd.loop);
-	if (rd.damaged)
-		status = worse(status, CG_EXIT_DAMAGED);
-	if (write_report(rep, o, err) < 0) {
-		json_decref(rep);
-		cg_config_release(&cfg);
-		cg_home_release(&home);
-		return -1;
-	}
-	status = status_of(rep, o, status);
-	if (o->common.verbose)
-		fprintf(stderr, _("%s: %lu check-ins, %lu pass events, %lu case events, "
-				  "%lu unknown, %lu outside the period, %lu rejected; "
-				  "%zu journals, %zu warnings; %.2f s\n"),
-			cg_progname(), counts.checkins, counts.passes, counts.cases,
-			counts.unknown, counts.outside, counts.rejected,
-			json_array_size(json_object_get(rep, "journals")),
-			json_array_size(json_object_get(rep, "warnings")),
-			(double)clock() / CLOCKS_PER_SEC - t0);
-	json_decref(rep);
 	cg_config_release(&cfg);
 	cg_home_release(&home);
 	return status;
-fail:
-	cg_report_reader_finish(&rd, &ignored);
-	cg_report_free(r);
-	cg_config_release(&cfg);
-	cg_home_release(&home);
-	return -1;
 }
 
 int main(int argc, char **argv)

@@ -382,3 +382,57 @@ void cg_report_chart_cases(FILE *fp, const json_t *rep)
 		no_data(fp, H);
 	fputs("</svg>\n", fp);
 }
+
+/* ---- the document in HTML ---- */
+
+static void html_title(struct doc *d, const char *title, const char *meta)
+{
+	fprintf(d->fp, "<h1>");
+	cg_doc_text(d, title);
+	fprintf(d->fp, "</h1>\n<p class=\"meta\">");
+	cg_doc_text(d, meta);
+	fprintf(d->fp, "</p>\n");
+	cg_report_html_kpis(d->fp, d->rep);
+}
+
+static void html_heading(struct doc *d, const char *h)
+{
+	fprintf(d->fp, "<h2>");
+	cg_doc_text(d, h);
+	fprintf(d->fp, "</h2>\n");
+}
+
+static void html_para(struct doc *d, const char *s)
+{
+	fprintf(d->fp, "<p>");
+	cg_doc_text(d, s);
+	fprintf(d->fp, "</p>\n");
+}
+
+static void html_table(struct doc *d, const struct table *t)
+{
+	size_t i, r;
+	json_t *row;
+
+	fprintf(d->fp, "<table>\n<thead><tr>");
+	for (i = 0; i < t->ncols; i++) {
+		fprintf(d->fp, "<th%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
+		cg_doc_text(d, t->head[i]);
+		fprintf(d->fp, "</th>");
+	}
+	fprintf(d->fp, "</tr></thead>\n<tbody>\n");
+	json_array_foreach(t->rows, r, row) {
+		fprintf(d->fp, "<tr%s>", t->klass ? " class=\"warn\"" : "");
+		for (i = 0; i < t->ncols; i++) {
+			fprintf(d->fp, "<td%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
+			cg_doc_text(d, json_string_value(json_array_get(row, i)));
+			fprintf(d->fp, "</td>");
+		}
+		fprintf(d->fp, "</tr>\n");
+	}
+	fprintf(d->fp, "</tbody>\n</table>\n");
+}
+
+const struct doc_format cg_doc_html_format = {
+	DOC_HTML, cg_html_escape, html_title, html_heading, html_para, html_table
+};

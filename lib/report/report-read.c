@@ -268,6 +268,30 @@ static void damage_reason(const char *msg, const char *label, char *out, size_t 
 		snprintf(out, size, "%s", colon + 2);
 }
 
+static void pipeline_init(struct pipeline *pl, struct cg_report_reader *rd,
+			  struct cg_journal_reader *jr)
+{
+	memset(pl, 0, sizeof(*pl));
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->can_fill, NULL);
+	pthread_cond_init(&pl->can_take, NULL);
+	pl->rd = rd;
+	pl->jr = jr;
+}
+
+/* After the producer has ended: its buffers, the lock and conditions. */
+static void pipeline_release(struct pipeline *pl)
+{
+	for (int i = 0; i < NBATCH; i++) {
+		free(pl->b[i].buf);
+		free(pl->b[i].lineno);
+		free(pl->b[i].end);
+	}
+	pthread_mutex_destroy(&pl->mu);
+	pthread_cond_destroy(&pl->can_fill);
+	pthread_cond_destroy(&pl->can_take);
+}
+
 int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 			   const char *stream, const char *day, struct cg_err *err)
 {
@@ -285,12 +309,7 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 		cg_journal_reader_release(&jr);
 		return 0;
 	}
-	memset(&pl, 0, sizeof(pl));
-	pthread_mutex_init(&pl.mu, NULL);
-	pthread_cond_init(&pl.can_fill, NULL);
-	pthread_cond_init(&pl.can_take, NULL);
-	pl.rd = rd;
-	pl.jr = &jr;
+	pipeline_init(&pl, rd, &jr);
 	rd->loop.fn = take_line;
 	rd->loop.ctx = &job;
 	if (pthread_create(&th, NULL, producer, &pl)) {
@@ -332,14 +351,7 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 			break;
 	}
 	pthread_join(th, NULL);
-	for (int i = 0; i < NBATCH; i++) {
-		free(pl.b[i].buf);
-		free(pl.b[i].lineno);
-		free(pl.b[i].end);
-	}
-	pthread_mutex_destroy(&pl.mu);
-	pthread_cond_destroy(&pl.can_fill);
-	pthread_cond_destroy(&pl.can_take);
+	pipeline_release(&pl);
 	if (ret == 0 && pl.status < 0 && !rd->loop.stopped) {
 		*err = pl.err;
 		ret = -1;

@@ -469,143 +469,201 @@ static int check_exists(const struct cg_case *c, cg_time_t at)
 	return 0;
 }
 
-int cg_quarantine_check(const struct cg_quarantine *q, const json_t *in,
-			struct cg_quarantine_result *res, char *why, size_t whylen)
+/* A check as read: its case, its time, and what was measured. */
+struct check {
+	json_t *rec;		/* a working copy of the input; owned */
+	struct cg_case *c;
+	cg_time_t at;
+	int32_t day;		/* the local day and minute of at */
+	int minute;
+	const json_t *temp, *symptoms;	/* borrowed from rec */
+	double t;
+};
+
+/* The temperature: given, a number, and one a person can have. */
+static int check_temp(const struct cg_quarantine *q, struct check *k, char *why,
+		      size_t whylen)
+{
+	const struct cg_policy *pol = &q->cfg->policy;
+
+	k->temp = json_object_get(k->rec, "temp");
+	if (!k->temp)
+		return fail(why, whylen, _("missing field '%s'"), "temp");
+	if (!json_is_number(k->temp))
+		return fail(why, whylen, _("'%s' must be a number"), "temp");
+	if (json_is_real(k->temp)) {
+		/* Stored as decided (cg_temp_round): rec is a copy of in. */
+		json_object_set_new(k->rec, "temp",
+				    json_real(cg_temp_round(json_real_value(k->temp))));
+		k->temp = json_object_get(k->rec, "temp");
+	}
+	k->t = json_number_value(k->temp);
+	if (k->t < pol->temp_min || k->t > pol->temp_max) {
+		snprintf(why, whylen,
+			 _("implausible temperature %.1f (policy.temp_min %.1f to policy.temp_max %.1f): measure again"),
+			 k->t, pol->temp_min, pol->temp_max);
+		return 1;
+	}
+	return 0;
+}
+
+/* The time: not before day 1 of the case, not in the future, and not
+ * that of a check the case has already. */
+static int check_time(const struct cg_quarantine *q, struct check *k, char *why,
+		      size_t whylen)
+{
+	const struct cg_case *c = k->c;
+	char date[CG_DATE_LEN], start[CG_DATE_LEN], ts[CG_TIME_LEN];
+
+	k->day = cg_local_day(k->at, &k->minute);
+	if (c->start_day != CG_CASE_NO_DAY && k->day < c->start_day) {
+		cg_time_date(k->at, date);
+		cg_day_format(c->start_day, start);
+		snprintf(why, whylen, _("check on %s is before day 1 of case '%s' (%s)"),
+			 date, c->id, start);
+		return 1;
+	}
+	if (k->at > q->now + FUTURE_SLACK) {
+		cg_time_format(k->at, ts);
+		return fail(why, whylen, _("check at %s is in the future (see --now)"), ts);
+	}
+	if (check_exists(c, k->at)) {
+		cg_time_format(k->at, ts);
+		snprintf(why, whylen, _("case '%s' already has a check at %s"), c->id, ts);
+		return 1;
+	}
+	return 0;
+}
+
+/* Read a check record: its time and active case, the measurement, "by",
+ * then whether the time fits the case.  0, or 1 with why. */
+static int read_check(const struct cg_quarantine *q, struct check *k, char *why,
+		      size_t whylen)
+{
+	const char *by;
+	int r;
+
+	if ((r = get_ts(q, k->rec, &k->at, why, whylen)) ||
+	    (r = find_case(q, k->rec, &k->c, why, whylen)))
+		return r;
+	if (!is_active(k->c)) {
+		snprintf(why, whylen, _("case '%s' is %s: no checks after a case has ended"),
+			 k->c->id, status_name(k->c));
+		return 1;
+	}
+	k->symptoms = json_object_get(k->rec, "symptoms");
+	if ((r = check_temp(q, k, why, whylen)) ||
+	    (r = check_symptoms(k->symptoms, why, whylen)) ||
+	    (r = get_str(k->rec, "by", &by, 0, why, whylen)))
+		return r;
+	return check_time(q, k, why, whylen);
+}
+
+/* The measurement in an event: "temp", and "symptoms" ([] when none). */
+static void set_measured(json_t *out, const struct check *k)
+{
+	json_object_set(out, "temp", (json_t *)k->temp);
+	json_object_set_new(out, "symptoms",
+			    k->symptoms ? json_incref((json_t *)k->symptoms) : json_array());
+}
+
+/* The check event: the measurement, the day of the case, the window (w,
+ * or null for none) and "result": "alert" or "ok". */
+static json_t *check_event(const struct cg_quarantine *q, const struct check *k, int w,
+			   int alert)
 {
 	static const char *const skip[] = {
 		RESERVED, PERSON, "temp", "symptoms", "by", "day", "window", "result", NULL
 	};
-	const struct cg_policy *pol = &q->cfg->policy;
-	const struct cg_quarantine_policy *p = &q->cfg->quarantine;
-	json_t *rec = json_copy((json_t *)in), *out, *reasons;
-	const json_t *temp, *symptoms;
-	const char *by;
-	struct cg_case *c;
-	char date[CG_DATE_LEN], label[CG_WINDOW_LABEL_LEN], msg[256];
-	int32_t day;
-	cg_time_t at;
-	int minute, w, fever, r, was_escalated;
-	double t;
+	const struct cg_case *c = k->c;
+	json_t *out = event_new(q, "check", c->id, k->at);
+	char label[CG_WINDOW_LABEL_LEN];
 
-	if ((r = get_ts(q, rec, &at, why, whylen)) ||
-	    (r = find_case(q, rec, &c, why, whylen)))
-		goto out;
-	if (!is_active(c)) {
-		snprintf(why, whylen, _("case '%s' is %s: no checks after a case has ended"),
-			 c->id, status_name(c));
-		r = 1;
-		goto out;
-	}
-	temp = json_object_get(rec, "temp");
-	symptoms = json_object_get(rec, "symptoms");
-	if (!temp) {
-		r = fail(why, whylen, _("missing field '%s'"), "temp");
-		goto out;
-	}
-	if (!json_is_number(temp)) {
-		r = fail(why, whylen, _("'%s' must be a number"), "temp");
-		goto out;
-	}
-	if (json_is_real(temp)) {
-		/* Stored as decided (cg_temp_round): rec is a copy of in. */
-		json_object_set_new(rec, "temp", json_real(cg_temp_round(json_real_value(temp))));
-		temp = json_object_get(rec, "temp");
-	}
-	t = json_number_value(temp);
-	if (t < pol->temp_min || t > pol->temp_max) {
-		snprintf(why, whylen,
-			 _("implausible temperature %.1f (policy.temp_min %.1f to policy.temp_max %.1f): measure again"),
-			 t, pol->temp_min, pol->temp_max);
-		r = 1;
-		goto out;
-	}
-	if ((r = check_symptoms(symptoms, why, whylen)) ||
-	    (r = get_str(rec, "by", &by, 0, why, whylen)))
-		goto out;
-	day = cg_local_day(at, &minute);
-	if (c->start_day != CG_CASE_NO_DAY && day < c->start_day) {
-		char start[CG_DATE_LEN];
-
-		cg_time_date(at, date);
-		cg_day_format(c->start_day, start);
-		snprintf(why, whylen, _("check on %s is before day 1 of case '%s' (%s)"),
-			 date, c->id, start);
-		r = 1;
-		goto out;
-	}
-	if (at > q->now + FUTURE_SLACK) {
-		char ts[CG_TIME_LEN];
-
-		cg_time_format(at, ts);
-		r = fail(why, whylen, _("check at %s is in the future (see --now)"), ts);
-		goto out;
-	}
-	if (check_exists(c, at)) {
-		char ts[CG_TIME_LEN];
-
-		cg_time_format(at, ts);
-		snprintf(why, whylen, _("case '%s' already has a check at %s"), c->id, ts);
-		r = 1;
-		goto out;
-	}
-	w = cg_quarantine_window_of(p, minute);
-	fever = t >= pol->fever_threshold;
-	reasons = json_array();
-	if (fever)
-		json_array_append_new(reasons, json_string("fever"));
-	if (json_array_size(symptoms))
-		json_array_append_new(reasons, json_string("symptoms"));
-
-	out = event_new(q, "check", c->id, at);
-	json_object_set(out, "temp", (json_t *)temp);
-	json_object_set_new(out, "symptoms", symptoms ? json_incref((json_t *)symptoms) : json_array());
-	copy_field(out, rec, "by");
-	pass_through(out, rec, skip);
+	set_measured(out, k);
+	copy_field(out, k->rec, "by");
+	pass_through(out, k->rec, skip);
 	json_object_set_new(out, "day", json_integer(c->start_day == CG_CASE_NO_DAY ? 0 :
-						     day - c->start_day + 1));
+						     k->day - c->start_day + 1));
 	if (w >= 0) {
-		cg_quarantine_window_label(p, w, label);
+		cg_quarantine_window_label(&q->cfg->quarantine, w, label);
 		json_object_set_new(out, "window", json_string(label));
 	} else {
 		json_object_set_new(out, "window", json_null());
 	}
-	json_object_set_new(out, "result", json_string(json_array_size(reasons) ? "alert" : "ok"));
-	was_escalated = c->status == CG_CASE_ESCALATED;
-	if (was_escalated) {
-		snprintf(msg, sizeof(msg), _("case '%s' is escalated; the check is recorded"), c->id);
+	json_object_set_new(out, "result", json_string(alert ? "alert" : "ok"));
+	return out;
+}
+
+/* What to say of a check that is recorded all the same: its case is
+ * escalated, or it falls in no check window. */
+static void check_warnings(const struct cg_quarantine *q, const struct check *k, int w,
+			   struct cg_quarantine_result *res)
+{
+	char msg[256];
+
+	if (k->c->status == CG_CASE_ESCALATED) {
+		snprintf(msg, sizeof(msg), _("case '%s' is escalated; the check is recorded"),
+			 k->c->id);
 		add_warning(res, msg);
 	}
-	if (w < 0 && p->nwindows) {
+	if (w < 0 && q->cfg->quarantine.nwindows) {
 		snprintf(msg, sizeof(msg),
 			 _("check at %02u:%02u is outside every check window: it counts for its day, not for a window"),
-			 (unsigned)minute / 60 % 100, (unsigned)minute % 60);
+			 (unsigned)k->minute / 60 % 100, (unsigned)k->minute % 60);
 		add_warning(res, msg);
 	}
-	r = add_event(res, out);
-	if (!json_array_size(reasons)) {
-		json_decref(reasons);
-		goto out;
-	}
-	if (!was_escalated) {
-		out = event_new(q, "escalate", c->id, at);
+}
+
+/* After a check with a fever or symptoms: escalate the case (unless it
+ * is already), and alert its officer with the reasons (stolen). */
+static int check_alert(const struct cg_quarantine *q, const struct check *k, int fever,
+		       json_t *reasons, struct cg_quarantine_result *res)
+{
+	const struct cg_case *c = k->c;
+	json_t *out;
+
+	if (c->status != CG_CASE_ESCALATED) {
+		out = event_new(q, "escalate", c->id, k->at);
 		json_object_set_new(out, "reason", json_string(fever ? "fever" : "symptoms"));
-		copy_field(out, rec, "by");
-		json_object_set(out, "temp", (json_t *)temp);
-		json_object_set_new(out, "symptoms", symptoms ? json_incref((json_t *)symptoms) : json_array());
+		copy_field(out, k->rec, "by");
+		set_measured(out, k);
 		add_event(res, out);
 	}
-	out = event_new(q, "alert", c->id, at);
+	out = event_new(q, "alert", c->id, k->at);
 	copy_person(out, c->rec);
 	copy_field(out, c->rec, "officer");
-	json_object_set(out, "temp", (json_t *)temp);
-	json_object_set_new(out, "symptoms", symptoms ? json_incref((json_t *)symptoms) : json_array());
-	copy_field(out, rec, "by");
+	set_measured(out, k);
+	copy_field(out, k->rec, "by");
 	json_object_set_new(out, "reasons", reasons);
 	/* Escalated by now: it was, or the event above escalates it. */
 	json_object_set_new(out, "status", json_string(cg_case_status_name(CG_CASE_ESCALATED)));
-	r = add_event(res, out);
+	return add_event(res, out);
+}
+
+int cg_quarantine_check(const struct cg_quarantine *q, const json_t *in,
+			struct cg_quarantine_result *res, char *why, size_t whylen)
+{
+	struct check k = { .rec = json_copy((json_t *)in) };
+	json_t *reasons;
+	int w, fever, r;
+
+	if ((r = read_check(q, &k, why, whylen)))
+		goto out;
+	w = cg_quarantine_window_of(&q->cfg->quarantine, k.minute);
+	fever = k.t >= q->cfg->policy.fever_threshold;
+	reasons = json_array();
+	if (fever)
+		json_array_append_new(reasons, json_string("fever"));
+	if (json_array_size(k.symptoms))
+		json_array_append_new(reasons, json_string("symptoms"));
+	check_warnings(q, &k, w, res);
+	r = add_event(res, check_event(q, &k, w, json_array_size(reasons) != 0));
+	if (json_array_size(reasons))
+		r = check_alert(q, &k, fever, reasons, res);
+	else
+		json_decref(reasons);
 out:
-	json_decref(rec);
+	json_decref(k.rec);
 	return r;
 }
 

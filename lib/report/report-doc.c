@@ -1,0 +1,86 @@
+/*
+ * The document cg-report writes as text, Markdown or HTML: headings,
+ * paragraphs and tables in the format chosen, and the values of the
+ * report as they are shown.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report-doc.h"
+
+void cg_doc_text(struct doc *d, const char *s)
+{
+	d->format->text(d->fp, s);
+}
+
+void cg_doc_title(struct doc *d, const char *title, const char *meta)
+{
+	d->format->title(d, title, meta);
+}
+
+void cg_doc_heading(struct doc *d, const char *h)
+{
+	d->format->heading(d, h);
+}
+
+void cg_doc_para(struct doc *d, const char *s)
+{
+	d->format->para(d, s);
+}
+
+void cg_doc_table_init(struct table *t, const char *align)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = strlen(align);
+	snprintf(t->align, sizeof(t->align), "%s", align);
+	t->rows = json_array();
+}
+
+void cg_doc_table_row(struct table *t, const char *const *cells)
+{
+	json_t *row = json_array();
+
+	for (size_t i = 0; i < t->ncols; i++)
+		json_array_append_new(row, json_string(cells[i] ? cells[i] : ""));
+	json_array_append_new(t->rows, row);
+}
+
+/* Write the table in the document's format, and release its rows. */
+void cg_doc_table_write(struct doc *d, struct table *t)
+{
+	d->format->table(d, t);
+	json_decref(t->rows);
+}
+
+/* ---- values ---- */
+
+/* A time as the reader wants it: HH:MM within one day, else MM-DD HH:MM. */
+const char *cg_doc_when(const struct doc *d, const char *ts, char *buf)
+{
+	if (!ts || strlen(ts) < 16)
+		return ts ? ts : "";
+	if (d->single_day)
+		snprintf(buf, 32, "%.5s", ts + 11);
+	else
+		snprintf(buf, 32, "%.5s %.5s", ts + 5, ts + 11);
+	return buf;
+}
+
+const char *cg_doc_temp(const json_t *v, char *buf)
+{
+	if (!json_is_number(v))
+		return "";
+	snprintf(buf, 32, "%.1f", json_number_value(v));
+	return buf;
+}
+
+void cg_doc_join(const json_t *a, char *buf, size_t size)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	buf[0] = '\0';
+	json_array_foreach(a, i, v)
+		n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s", i ? " " : "",
+				      json_string_value(v) ? json_string_value(v) : "");
+}

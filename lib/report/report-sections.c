@@ -1,0 +1,600 @@
+/*
+ * The sections of the report as a document (text, Markdown or HTML), in
+ * the order a reader wants them, from the JSON report.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "report/report-doc.h"
+
+static void title(struct doc *d, char *buf, size_t size)
+{
+	const json_t *rep = d->rep, *c = json_object_get(rep, "compound");
+	const char *date = sval(rep, "date");
+	char period[64];
+
+	if (date)
+		snprintf(period, sizeof(period), "%s", date);
+	else
+		snprintf(period, sizeof(period), "%s – %s", sval(rep, "since") ?: "",
+			 sval(rep, "until") ?: "");
+	if (merged(rep))
+		snprintf(buf, size, _("Daily report (日报): %lld compounds, %s"),
+			 (long long)ival(c, "count"), period);
+	else
+		snprintf(buf, size, _("Daily report (日报): %s (%s), %s"), sval(c, "name") ?: "",
+			 sval(c, "code") ?: "", period);
+}
+
+static void section_head(struct doc *d)
+{
+	char buf[512], meta[512];
+
+	title(d, buf, sizeof(buf));
+	snprintf(meta, sizeof(meta), _("Generated %s by %s."), sval(d->rep, "generated_at") ?: "",
+		 sval(d->rep, "generator") ?: "");
+	cg_doc_title(d, buf, meta);
+}
+
+static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
+{
+	const char *code = sval(w, "code") ?: "";
+	long long n = (long long)ival(w, "count");
+	char a[32], b[32];
+
+	if (!strcmp(code, "gate_unattended"))
+		snprintf(buf, size, _("gate %s unattended %s-%s (%lld min)"), sval(w, "gate") ?: "",
+			 cg_doc_when(d, sval(w, "from"), a), cg_doc_when(d, sval(w, "to"), b),
+			 (long long)ival(w, "gap_min"));
+	else if (!strcmp(code, "journal_damaged"))
+		snprintf(buf, size, _("journal %s damaged at line %lld: %s"), sval(w, "journal") ?: "",
+			 (long long)ival(w, "line"), sval(w, "reason") ?: "");
+	else if (!strcmp(code, "missed_checks"))
+		snprintf(buf, size, ngettext("%lld home-observation check window missed",
+					     "%lld home-observation check windows missed", (unsigned long)n),
+			 n);
+	else if (!strcmp(code, "visitor_overstay"))
+		snprintf(buf, size, ngettext("%lld visitor without a recorded exit by the end of the visit",
+					     "%lld visitors without a recorded exit by the end of their visit",
+					     (unsigned long)n), n);
+	else if (!strcmp(code, "rejected_records"))
+		snprintf(buf, size, ngettext("%lld input line rejected", "%lld input lines rejected",
+					     (unsigned long)n), n);
+	else if (!strcmp(code, "foreign_records"))
+		snprintf(buf, size, ngettext("%lld record of another compound (%s)",
+					     "%lld records of another compound (%s)", (unsigned long)n),
+			 n, sval(w, "foreign") ?: "");
+	else if (!strcmp(code, "no_checkins"))
+		snprintf(buf, size, "%s", _("no check-in recorded in the period"));
+	else
+		snprintf(buf, size, "%s", code);
+}
+
+static void section_warnings(struct doc *d)
+{
+	const json_t *ws = json_object_get(d->rep, "warnings"), *w;
+	struct table t;
+	size_t i;
+
+	cg_doc_heading(d, _("Warnings"));
+	if (!json_array_size(ws)) {
+		cg_doc_para(d, _("None."));
+		return;
+	}
+	cg_doc_table_init(&t, merged(d->rep) ? "lll" : "ll");
+	t.klass = "warn";
+	t.head[0] = _("Code");
+	t.head[t.ncols - 1] = _("What");
+	if (merged(d->rep))
+		t.head[1] = _("Compound");
+	json_array_foreach(ws, i, w) {
+		char text[600];
+		const char *cells[3];
+
+		warning_text(d, w, text, sizeof(text));
+		cells[0] = sval(w, "code");
+		if (merged(d->rep)) {
+			cells[1] = sval(w, "compound");
+			cells[2] = text;
+		} else {
+			cells[1] = text;
+		}
+		cg_doc_table_row(&t, cells);
+	}
+	cg_doc_table_write(d, &t);
+}
+
+static void section_totals(struct doc *d)
+{
+	const json_t *rep = d->rep, *t = json_object_get(rep, "totals");
+	const json_t *k = json_object_get(rep, "kinds");
+	char buf[512], n[32];
+	const char *key;
+	json_t *v;
+	size_t len;
+
+	cg_doc_heading(d, _("Totals"));
+	snprintf(buf, sizeof(buf), _("Events %lld: in %lld, out %lld; admitted %lld, denied %lld, referred %lld."),
+		 (long long)ival(t, "events"), (long long)ival(t, "in"), (long long)ival(t, "out"),
+		 (long long)ival(t, "admit"), (long long)ival(t, "deny"), (long long)ival(t, "refer"));
+	cg_doc_para(d, buf);
+	len = (size_t)snprintf(buf, sizeof(buf), "%s", _("By kind:"));
+	json_object_foreach((json_t *)k, key, v)
+		if (len < sizeof(buf))
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s %s", key,
+						num(n, json_integer_value(v)));
+	cg_doc_para(d, buf);
+}
+
+static void section_gates(struct doc *d)
+{
+	const json_t *gates = json_object_get(d->rep, "gates"), *g;
+	struct table t;
+	const char *name;
+	json_int_t sum[5] = { 0 };
+	static const char *const keys[] = { "in", "out", "admit", "deny", "refer" };
+
+	cg_doc_heading(d, _("Gates"));
+	cg_doc_table_init(&t, "lrrrrrlll");
+	t.head[0] = _("Gate");
+	t.head[1] = _("In");
+	t.head[2] = _("Out");
+	t.head[3] = _("Admit");
+	t.head[4] = _("Deny");
+	t.head[5] = _("Refer");
+	t.head[6] = _("First");
+	t.head[7] = _("Last");
+	t.head[8] = _("Longest gap");
+	json_object_foreach((json_t *)gates, name, g) {
+		char n[5][32], a[32], b[32], c[32], e[32], gap[96];
+		const char *cells[9];
+
+		for (int i = 0; i < 5; i++) {
+			sum[i] += ival(g, keys[i]);
+			cells[1 + i] = num(n[i], ival(g, keys[i]));
+		}
+		cells[0] = name;
+		cells[6] = cg_doc_when(d, sval(g, "first"), a);
+		cells[7] = cg_doc_when(d, sval(g, "last"), b);
+		if (json_is_integer(json_object_get(g, "longest_gap_min")))
+			snprintf(gap, sizeof(gap), _("%lld min (%s-%s)"),
+				 (long long)ival(g, "longest_gap_min"),
+				 cg_doc_when(d, sval(g, "longest_gap_from"), c),
+				 cg_doc_when(d, sval(g, "longest_gap_to"), e));
+		else
+			gap[0] = '\0';
+		cells[8] = gap;
+		cg_doc_table_row(&t, cells);
+	}
+	{
+		char n[5][32];
+		const char *cells[9] = { _("Total") };
+
+		for (int i = 0; i < 5; i++)
+			cells[1 + i] = num(n[i], sum[i]);
+		cells[6] = cells[7] = cells[8] = "";
+		cg_doc_table_row(&t, cells);
+	}
+	cg_doc_table_write(d, &t);
+}
+
+static void section_reasons(struct doc *d)
+{
+	const json_t *rs = json_object_get(d->rep, "reasons");
+	struct table t;
+	const char *code;
+	json_t *v;
+
+	cg_doc_heading(d, _("Reasons"));
+	cg_doc_table_init(&t, "lr");
+	t.head[0] = _("Reason");
+	t.head[1] = _("Count");
+	json_object_foreach((json_t *)rs, code, v) {
+		char n[32];
+		const char *cells[2] = { code, num(n, json_integer_value(v)) };
+
+		if (json_integer_value(v))
+			cg_doc_table_row(&t, cells);
+	}
+	if (!json_array_size(t.rows)) {
+		json_decref(t.rows);
+		cg_doc_para(d, _("None."));
+		return;
+	}
+	cg_doc_table_write(d, &t);
+}
+
+static void section_hours(struct doc *d)
+{
+	const json_t *hours = json_object_get(d->rep, "hours"), *h;
+	struct table t;
+	const char *name;
+	size_t ncols = 0;
+	const char *names[MAX_COLS - 2];
+	char align[MAX_COLS + 1] = "l";
+
+	cg_doc_heading(d, _("Traffic per hour (in + out)"));
+	if (d->format->mode == DOC_HTML)
+		cg_report_chart_hours(d->fp, d->rep);
+	json_object_foreach((json_t *)hours, name, h)
+		if (ncols < MAX_COLS - 2)
+			names[ncols++] = name;
+	for (size_t i = 0; i <= ncols; i++)
+		strcat(align, "r");
+	cg_doc_table_init(&t, align);
+	t.head[0] = _("Hour");
+	for (size_t i = 0; i < ncols; i++)
+		t.head[1 + i] = names[i];
+	t.head[ncols + 1] = _("Total");
+	for (int hr = 0; hr < 24; hr++) {
+		char cell[MAX_COLS][32], label[16];
+		const char *cells[MAX_COLS];
+		json_int_t total = 0;
+
+		snprintf(label, sizeof(label), "%02d:00", hr);
+		cells[0] = label;
+		for (size_t i = 0; i < ncols; i++) {
+			h = json_object_get(hours, names[i]);
+			json_int_t n = json_integer_value(json_array_get(json_object_get(h, "in"), (size_t)hr)) +
+				       json_integer_value(json_array_get(json_object_get(h, "out"), (size_t)hr));
+
+			total += n;
+			cells[1 + i] = num(cell[i], n);
+		}
+		cells[ncols + 1] = num(cell[ncols], total);
+		if (total)
+			cg_doc_table_row(&t, cells);
+	}
+	if (!json_array_size(t.rows)) {
+		json_decref(t.rows);
+		cg_doc_para(d, _("No traffic."));
+		return;
+	}
+	if (d->format->mode == DOC_HTML) {
+		fputs("<details><summary>", d->fp);
+		cg_doc_text(d, _("Table"));
+		fputs("</summary>\n", d->fp);
+	}
+	cg_doc_table_write(d, &t);
+	if (d->format->mode == DOC_HTML)
+		fputs("</details>\n", d->fp);
+}
+
+/* Fevers, denials: the same columns. */
+static void section_list(struct doc *d, const char *head, const json_t *list,
+			 json_int_t omitted)
+{
+	int m = merged(d->rep);
+	struct table t;
+	size_t i;
+	json_t *e;
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s (%lld)", head, (long long)(json_array_size(list) + (size_t)omitted));
+	cg_doc_heading(d, buf);
+	if (d->format->mode == DOC_HTML && !strcmp(head, _("Fevers")))
+		cg_report_chart_temperatures(d->fp, d->rep);
+	if (!json_array_size(list)) {
+		cg_doc_para(d, _("None."));
+		return;
+	}
+	cg_doc_table_init(&t, m ? "llllllllrll" : "lllllllrll");
+	{
+		const char *h[] = { _("Time"), _("Gate"), _("Dir"), _("Kind"), _("Name"),
+				    _("ID number"), _("Phone / plate"), _("Temp"), _("Decision"),
+				    _("Reasons") };
+		size_t o = 0;
+
+		if (m)
+			t.head[o++] = _("Compound");
+		for (size_t k = 0; k < 10; k++)
+			t.head[o++] = h[k];
+	}
+	json_array_foreach(list, i, e) {
+		char a[32], tb[32], rs[256];
+		const char *cells[11];
+		size_t o = 0;
+
+		if (m)
+			cells[o++] = sval(e, "compound");
+		cells[o++] = cg_doc_when(d, sval(e, "ts"), a);
+		cells[o++] = sval(e, "gate");
+		cells[o++] = sval(e, "dir");
+		cells[o++] = sval(e, "kind");
+		cells[o++] = sval(e, "name");
+		cells[o++] = sval(e, "id_no");
+		cells[o++] = sval(e, "phone") ?: sval(e, "plate");
+		cells[o++] = cg_doc_temp(json_object_get(e, "temp"), tb);
+		cells[o++] = sval(e, "decision");
+		cg_doc_join(json_object_get(e, "reasons"), rs, sizeof(rs));
+		cells[o++] = rs;
+		cg_doc_table_row(&t, cells);
+	}
+	cg_doc_table_write(d, &t);
+	if (omitted) {
+		snprintf(buf, sizeof(buf), _("… and %lld more (see the JSON report's counts)."),
+			 (long long)omitted);
+		cg_doc_para(d, buf);
+	}
+}
+
+static void section_visitors(struct doc *d)
+{
+	const json_t *v = json_object_get(d->rep, "visitors"), *list, *e;
+	json_int_t omitted = ival(json_object_get(d->rep, "omitted"), "overstays");
+	int m = merged(d->rep);
+	struct table t;
+	char buf[512];
+	size_t i;
+
+	cg_doc_heading(d, _("Visitors"));
+	snprintf(buf, sizeof(buf),
+		 _("Admitted %lld, refused %lld, exits recorded %lld, still within their visit %lld, overstays %lld."),
+		 (long long)ival(v, "count"), (long long)ival(v, "refused"), (long long)ival(v, "out"),
+		 (long long)ival(v, "inside"), (long long)ival(v, "overstay_count"));
+	cg_doc_para(d, buf);
+	list = json_object_get(v, "overstays");
+	if (!json_array_size(list))
+		return;
+	cg_doc_table_init(&t, m ? "llllllll" : "lllllll");
+	{
+		const char *h[] = { _("In"), _("Gate"), _("Name"), _("Phone / ID"), _("Host"),
+				    _("Visit until"), _("Out") };
+		size_t o = 0;
+
+		if (m)
+			t.head[o++] = _("Compound");
+		for (size_t k = 0; k < 7; k++)
+			t.head[o++] = h[k];
+	}
+	json_array_foreach(list, i, e) {
+		char a[32], b[32], c[32];
+		const char *cells[8];
+		size_t o = 0;
+
+		if (m)
+			cells[o++] = sval(e, "compound");
+		cells[o++] = cg_doc_when(d, sval(e, "ts"), a);
+		cells[o++] = sval(e, "gate");
+		cells[o++] = sval(e, "name");
+		cells[o++] = sval(e, "phone") ?: sval(e, "id_no");
+		cells[o++] = sval(e, "host");
+		cells[o++] = cg_doc_when(d, sval(e, "visit_until"), b);
+		cells[o++] = sval(e, "out") ? cg_doc_when(d, sval(e, "out"), c) : _("none");
+		cg_doc_table_row(&t, cells);
+	}
+	cg_doc_table_write(d, &t);
+	if (omitted) {
+		snprintf(buf, sizeof(buf), _("… and %lld more."), (long long)omitted);
+		cg_doc_para(d, buf);
+	}
+}
+
+static void section_cases(struct doc *d)
+{
+	const json_t *c = json_object_get(d->rep, "cases"), *list, *e;
+	int m = merged(d->rep);
+	struct table t;
+	char buf[600];
+	size_t i;
+
+	cg_doc_heading(d, _("Home observation (居家观察)"));
+	if (d->format->mode == DOC_HTML)
+		cg_report_chart_cases(d->fp, d->rep);
+	snprintf(buf, sizeof(buf),
+		 _("Under observation %lld; in the period opened %lld, released %lld, escalated %lld, closed %lld, extended %lld."),
+		 (long long)ival(c, "open"), (long long)ival(c, "opened"), (long long)ival(c, "released"),
+		 (long long)ival(c, "escalated"), (long long)ival(c, "closed"), (long long)ival(c, "extended"));
+	cg_doc_para(d, buf);
+	snprintf(buf, sizeof(buf),
+		 _("Checks %lld (alerts %lld), check windows missed %lld; ending today %lld, ending tomorrow %lld; open service requests %lld."),
+		 (long long)ival(c, "checks"), (long long)ival(c, "alerts"),
+		 (long long)ival(c, "missed_windows"), (long long)ival(c, "ending_today"),
+		 (long long)ival(c, "ending_tomorrow"), (long long)ival(c, "needs_open"));
+	cg_doc_para(d, buf);
+	list = json_object_get(c, "list");
+	if (!json_array_size(list))
+		return;
+	cg_doc_table_init(&t, m ? "lllllllrrl" : "llllllrrl");
+	{
+		const char *h[] = { _("Case"), _("Name"), _("Household"), _("Status"), _("Start"),
+				    _("End"), _("Missed"), _("Requests"), _("Ends tomorrow") };
+		size_t o = 0;
+
+		if (m)
+			t.head[o++] = _("Compound");
+		for (size_t k = 0; k < 9; k++)
+			t.head[o++] = h[k];
+	}
+	json_array_foreach(list, i, e) {
+		char a[32], b[32];
+		const char *cells[10];
+		size_t o = 0;
+
+		if (m)
+			cells[o++] = sval(e, "compound");
+		cells[o++] = sval(e, "case_id");
+		cells[o++] = sval(e, "name");
+		cells[o++] = sval(e, "household");
+		cells[o++] = sval(e, "status");
+		cells[o++] = sval(e, "start");
+		cells[o++] = sval(e, "end");
+		cells[o++] = num(a, ival(e, "missed"));
+		cells[o++] = num(b, ival(e, "needs_open"));
+		cells[o++] = json_is_true(json_object_get(e, "ending_tomorrow")) ? _("yes") : "";
+		cg_doc_table_row(&t, cells);
+	}
+	cg_doc_table_write(d, &t);
+}
+
+static void section_passes(struct doc *d)
+{
+	const json_t *p = json_object_get(d->rep, "passes");
+	const json_t *issued = json_object_get(p, "issued"), *active = json_object_get(p, "active");
+	struct table t;
+	const char *cls;
+	json_t *v;
+	char buf[256];
+
+	cg_doc_heading(d, _("Passes (出入证)"));
+	snprintf(buf, sizeof(buf), _("Issued %lld, revoked %lld in the period; valid at its end %lld."),
+		 (long long)ival(p, "issued_total"), (long long)ival(p, "revoked"),
+		 (long long)ival(p, "active_total"));
+	cg_doc_para(d, buf);
+	cg_doc_table_init(&t, "lrr");
+	t.head[0] = _("Class");
+	t.head[1] = _("Issued");
+	t.head[2] = _("Valid");
+	json_object_foreach((json_t *)active, cls, v) {
+		char a[32], b[32];
+		const char *cells[3] = { cls, num(a, ival(issued, cls)), num(b, json_integer_value(v)) };
+
+		if (ival(issued, cls) || json_integer_value(v))
+			cg_doc_table_row(&t, cells);
+	}
+	json_object_foreach((json_t *)issued, cls, v) {
+		char a[32];
+		const char *cells[3] = { cls, num(a, json_integer_value(v)), "0" };
+
+		if (!json_object_get(active, cls) && json_integer_value(v))
+			cg_doc_table_row(&t, cells);
+	}
+	if (json_array_size(t.rows))
+		cg_doc_table_write(d, &t);
+	else
+		json_decref(t.rows);
+}
+
+static void section_journals(struct doc *d)
+{
+	const json_t *js = json_object_get(d->rep, "journals"), *j;
+	int m = merged(d->rep), chain_col = d->format->mode == DOC_HTML;
+	struct table t;
+	size_t i;
+
+	cg_doc_heading(d, _("Journals"));
+	if (!json_array_size(js)) {
+		cg_doc_para(d, _("No journal was read."));
+		return;
+	}
+	/* The chain heads anchor the journals' history: shown whole, in the
+	 * table on a page, on lines of their own in text. */
+	cg_doc_table_init(&t, chain_col ? (m ? "llrrll" : "lrrll") : (m ? "llrrl" : "lrrl"));
+	{
+		const char *h[] = { _("Journal"), _("Records"), _("Seq"), _("Chain"), _("Verified") };
+		size_t o = 0;
+
+		if (m)
+			t.head[o++] = _("Compound");
+		for (size_t k = 0; k < 5; k++)
+			if (k != 3 || chain_col)
+				t.head[o++] = h[k];
+	}
+	json_array_foreach(js, i, j) {
+		char a[32], b[32], ver[96];
+		const char *cells[6];
+		size_t o = 0;
+
+		if (m)
+			cells[o++] = sval(j, "compound");
+		cells[o++] = sval(j, "journal");
+		cells[o++] = num(a, ival(j, "records"));
+		cells[o++] = num(b, ival(j, "seq"));
+		if (chain_col)
+			cells[o++] = sval(j, "chain");
+		if (json_is_true(json_object_get(j, "verified")))
+			snprintf(ver, sizeof(ver), "%s", _("yes"));
+		else
+			snprintf(ver, sizeof(ver), _("NO (line %lld)"), (long long)ival(j, "damaged_line"));
+		cells[o++] = ver;
+		cg_doc_table_row(&t, cells);
+	}
+	cg_doc_table_write(d, &t);
+	if (chain_col)
+		return;
+	json_array_foreach(js, i, j) {
+		char buf[400];
+
+		snprintf(buf, sizeof(buf), _("%s%s%s chain %s"), m ? sval(j, "compound") ?: "" : "",
+			 m ? " " : "", sval(j, "journal") ?: "", sval(j, "chain") ?: "");
+		cg_doc_para(d, buf);
+	}
+	if (d->format->mode == DOC_TEXT)
+		fputc('\n', d->fp);
+}
+
+static void section_compounds(struct doc *d)
+{
+	const json_t *rows = json_object_get(d->rep, "compounds"), *r;
+	struct table t;
+	size_t i;
+
+	cg_doc_heading(d, _("Compounds"));
+	cg_doc_table_init(&t, "llrrrrrrrrrrl");
+	{
+		const char *h[] = { _("Code"), _("Name"), _("Events"), _("In"), _("Out"), _("Deny"),
+				    _("Fevers"), _("Visitors"), _("Overstays"), _("Cases"),
+				    _("Longest gap"), _("Warnings"), _("Verified") };
+
+		for (size_t k = 0; k < 13; k++)
+			t.head[k] = h[k];
+	}
+	json_array_foreach(rows, i, r) {
+		char n[10][32];
+		const char *cells[13];
+
+		cells[0] = sval(r, "code");
+		cells[1] = sval(r, "name");
+		cells[2] = num(n[0], ival(r, "events"));
+		cells[3] = num(n[1], ival(r, "in"));
+		cells[4] = num(n[2], ival(r, "out"));
+		cells[5] = num(n[3], ival(r, "deny"));
+		cells[6] = num(n[4], ival(r, "fevers"));
+		cells[7] = num(n[5], ival(r, "visitors"));
+		cells[8] = num(n[6], ival(r, "overstays"));
+		cells[9] = num(n[7], ival(r, "cases_open"));
+		cells[10] = json_is_integer(json_object_get(r, "longest_gap_min")) ?
+			    num(n[8], ival(r, "longest_gap_min")) : "";
+		cells[11] = num(n[9], ival(r, "warnings"));
+		cells[12] = json_is_true(json_object_get(r, "verified")) ? _("yes") : _("NO");
+		cg_doc_table_row(&t, cells);
+	}
+	cg_doc_table_write(d, &t);
+}
+
+void cg_report_write_doc(struct doc *d)
+{
+	const json_t *rep = d->rep, *om = json_object_get(rep, "omitted");
+	char buf[512];
+
+	d->single_day = sval(rep, "date") != NULL;
+	if (d->format->mode == DOC_HTML) {
+		title(d, buf, sizeof(buf));
+		cg_report_html_head(d->fp, buf);
+	}
+	section_head(d);
+	section_warnings(d);
+	if (merged(rep))
+		section_compounds(d);
+	section_totals(d);
+	section_gates(d);
+	section_reasons(d);
+	section_hours(d);
+	section_list(d, _("Fevers"), json_object_get(rep, "fevers"), ival(om, "fevers"));
+	section_list(d, _("Other denials"), json_object_get(rep, "denials"), ival(om, "denials"));
+	section_visitors(d);
+	section_cases(d);
+	section_passes(d);
+	section_journals(d);
+	if (ival(rep, "unknown") || ival(rep, "rejected") || ival(rep, "outside")) {
+		snprintf(buf, sizeof(buf),
+			 _("Records of no known type (ignored) %lld, rejected %lld, outside the period %lld."),
+			 (long long)ival(rep, "unknown"), (long long)ival(rep, "rejected"),
+			 (long long)ival(rep, "outside"));
+		cg_doc_heading(d, _("Input"));
+		cg_doc_para(d, buf);
+	}
+	if (d->format->mode == DOC_HTML)
+		cg_report_html_foot(d->fp);
+}
