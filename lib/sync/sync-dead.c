@@ -1,0 +1,321 @@
+/* Dead letters: batches the upstream refused for good, kept, listed, retried, dropped. */
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/exitcode.h"
+#include "core/i18n.h"
+#include "sync/sync-batch.h"
+
+/* A dead letter's metadata: the batch's (META_MAX), the upstream's
+ * response (BULK_RESP_MAX, JSON-escaped: twice that covers mostly-ASCII
+ * answers) and the refused items of a _bulk batch. */
+#define DEAD_META_MAX (META_MAX * 2 + BULK_RESP_MAX * 2)
+
+int write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_resp *r,
+		      struct cg_err *err)
+{
+	int dfd;
+	char id[96], name[128], label[256];
+	json_t *meta = json_deep_copy(b->meta);
+	char *text;
+	int ret;
+	const char *payload = b->payload;
+	size_t len = b->len;
+
+	if (open_dir(s, err) < 0)
+		return -1;
+	dfd = cg_home_dir(s->home, "sync", 0, err);
+	if (dfd < 0)
+		return -1;
+	close(dfd);
+	{
+		char rel[96];
+
+		snprintf(rel, sizeof(rel), "sync/%s/dead", s->t->name);
+		dfd = cg_home_dir(s->home, rel, 1, err);
+		if (dfd < 0)
+			return -1;
+	}
+	snprintf(id, sizeof(id), "%08lld-%.12s",
+		 (long long)json_integer_value(json_object_get(meta, "batch")),
+		 json_string_value(json_object_get(meta, "key")));
+	if (b->dead_items) {
+		/* Only the refused items of a _bulk batch: a new body. */
+		char key[65];
+
+		cg_sync_sha256_hex(b->dead_body.buf, b->dead_body.len, key);
+		json_object_set_new(meta, "key", json_string(key));
+		json_object_set_new(meta, "records", json_integer((json_int_t)json_array_size(b->dead_items)));
+		json_object_set_new(meta, "bytes", json_integer((json_int_t)b->dead_body.len));
+		json_object_set_new(meta, "encoding", json_string("identity"));
+		json_object_set_new(meta, "gzip_bytes", json_integer((json_int_t)b->dead_body.len));
+		json_object_set(meta, "items", b->dead_items);
+		payload = b->dead_body.buf;
+		len = b->dead_body.len;
+	}
+	json_object_set_new(meta, "id", json_string(id));
+	json_object_set_new(meta, "status", json_integer(r->status));
+	json_object_set_new(meta, "response", json_stringn(r->body.buf, r->body.len));
+	json_object_set_new(meta, "error", json_string(b->why));
+	snprintf(name, sizeof(name), "%s.body", id);
+	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
+	ret = cg_replace_file(dfd, name, payload, len, label, err);
+	text = json_dumps(meta, JSON_COMPACT);
+	snprintf(name, sizeof(name), "%s.json", id);
+	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
+	if (ret == 0)
+		ret = cg_replace_file(dfd, name, text, strlen(text), label, err);
+	free(text);
+	json_decref(meta);
+	close(dfd);
+	return ret;
+}
+
+static int dead_dir(struct cg_sync *s, int create, struct cg_err *err)
+{
+	char rel[96];
+
+	snprintf(rel, sizeof(rel), "sync/%s/dead", s->t->name);
+	return cg_home_dir(s->home, rel, create, err);
+}
+
+/* The ids (file stems) of the dead letters, sorted. */
+static json_t *dead_ids(int dfd)
+{
+	json_t *ids = json_array();
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return ids;
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 5 && de->d_name[0] != '.' && !strcmp(de->d_name + l - 5, ".json"))
+			json_array_append_new(ids, json_stringn(de->d_name, l - 5));
+	}
+	closedir(d);
+	/* Batch numbers are zero-padded: name order is batch order. */
+	for (size_t i = 1; i < json_array_size(ids); i++)
+		for (size_t j = i; j > 0 && strcmp(json_string_value(json_array_get(ids, j - 1)),
+						   json_string_value(json_array_get(ids, j))) > 0; j--) {
+			json_t *a = json_incref(json_array_get(ids, j - 1));
+
+			json_array_remove(ids, j - 1);
+			json_array_insert_new(ids, j, a);
+		}
+	return ids;
+}
+
+static int read_dead(struct cg_sync *s, int dfd, const char *id, json_t **meta,
+		     char **body, size_t *len, struct cg_err *err)
+{
+	char name[128], label[256], *text;
+	size_t tl;
+	json_error_t jerr;
+	int st;
+
+	*meta = NULL;
+	if (body)
+		*body = NULL;
+	if (!cg_sync_name_ok(id))
+		return cg_err_set(err, CG_EXIT_USAGE, _("invalid dead letter id '%s'"), id);
+	snprintf(name, sizeof(name), "%s.json", id);
+	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
+	st = cg_read_file(dfd, name, DEAD_META_MAX, &text, &tl, label, err);
+	if (st == -2)
+		return cg_err_set(err, CG_EXIT_USAGE, _("no dead letter '%s' for target '%s'"),
+				  id, s->t->name);
+	if (st < 0)
+		return -1;
+	*meta = json_loadb(text, tl, 0, &jerr);
+	free(text);
+	if (!*meta)
+		return cg_err_set(err, CG_EXIT_DAMAGED, _("'%s' is damaged"), label);
+	if (!body)
+		return 0;
+	snprintf(name, sizeof(name), "%s.body", id);
+	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
+	st = cg_read_file(dfd, name, BATCH_MAX, body, len, label, err);
+	if (st < 0) {
+		json_decref(*meta);
+		*meta = NULL;
+		return st == -2 ? cg_err_set(err, CG_EXIT_DAMAGED, _("'%s' is missing"), label) : -1;
+	}
+	return 0;
+}
+
+int cg_sync_dead_list(struct cg_sync *s, struct cg_err *err)
+{
+	int dfd = dead_dir(s, 0, err);
+	json_t *ids, *id;
+	size_t i;
+	int ret = 0;
+
+	if (dfd == -2)
+		return CG_EXIT_OK;
+	if (dfd < 0)
+		return -1;
+	ids = dead_ids(dfd);
+	json_array_foreach(ids, i, id) {
+		json_t *meta, *o;
+		char *body;
+		size_t len;
+		struct cg_buf line = CG_BUF_INIT(RESULT_LINE_MAX);
+
+		if (read_dead(s, dfd, json_string_value(id), &meta, NULL, &len, err) < 0) {
+			ret = -1;
+			break;
+		}
+		(void)body;
+		o = json_pack("{s:s, s:O, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}",
+			      "target", s->t->name, "id", id,
+			      "batch", json_object_get(meta, "batch"),
+			      "stream", json_object_get(meta, "stream"),
+			      "records", json_object_get(meta, "records"),
+			      "status", json_object_get(meta, "status"),
+			      "error", json_object_get(meta, "error"),
+			      "first_rid", json_object_get(meta, "first_rid"),
+			      "last_rid", json_object_get(meta, "last_rid"));
+		ret = cg_jsonl_dump(o, &line);
+		if (ret == 0)
+			ret = cg_out_line(s->out, line.buf, line.len, err);
+		cg_buf_release(&line);
+		json_decref(o);
+		json_decref(meta);
+		if (ret < 0)
+			break;
+	}
+	json_decref(ids);
+	close(dfd);
+	return ret < 0 ? -1 : CG_EXIT_OK;
+}
+
+static int drop_one(struct cg_sync *s, int dfd, const char *id, struct cg_err *err)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "%s.body", id);
+	if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot remove '%s'"), name);
+	snprintf(name, sizeof(name), "%s.json", id);
+	if (unlinkat(dfd, name, 0) < 0)
+		return errno == ENOENT ?
+			cg_err_set(err, CG_EXIT_REJECTED, _("no dead letter '%s' for target '%s'"),
+				   id, s->t->name) :
+			cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot remove '%s'"), name);
+	return cg_fsync_dir(dfd) < 0 ?
+		cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot sync 'sync/%s/dead'"), s->t->name) : 0;
+}
+
+int cg_sync_dead_drop(struct cg_sync *s, char **ids, int n, struct cg_err *err)
+{
+	int dfd = dead_dir(s, 0, err);
+
+	if (dfd == -2)
+		return cg_err_set(err, CG_EXIT_REJECTED, _("no dead letter '%s' for target '%s'"),
+				  ids[0], s->t->name);
+	if (dfd < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!cg_sync_name_ok(ids[i]) || drop_one(s, dfd, ids[i], err) < 0) {
+			if (!cg_sync_name_ok(ids[i]))
+				cg_err_set(err, CG_EXIT_USAGE, _("invalid dead letter id '%s'"), ids[i]);
+			close(dfd);
+			return -1;
+		}
+	close(dfd);
+	return CG_EXIT_OK;
+}
+
+int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
+{
+	int dfd = dead_dir(s, 0, err);
+	json_t *all = NULL;
+	int ret = 0;
+
+	if (dfd == -2)
+		return n ? cg_err_set(err, CG_EXIT_USAGE, _("no dead letter '%s' for target '%s'"),
+				      ids[0], s->t->name) : CG_EXIT_OK;
+	if (dfd < 0)
+		return -1;
+	if (!n)
+		all = dead_ids(dfd);
+	for (int i = 0; ret == 0 && !s->stop && i < (all ? (int)json_array_size(all) : n); i++) {
+		const char *id = all ? json_string_value(json_array_get(all, (size_t)i)) : ids[i];
+		json_t *meta;
+		char *body;
+		size_t len;
+		struct batch b;
+		struct cg_http_resp r;
+		struct cg_buf plain = CG_BUF_INIT(BATCH_MAX);
+		enum outcome oc;
+		const char *enc;
+
+		if (read_dead(s, dfd, id, &meta, &body, &len, err) < 0) {
+			ret = -1;
+			break;
+		}
+		enc = json_string_value(json_object_get(meta, "encoding"));
+		/* _bulk's answer is matched against the plain body. */
+		if (s->t->format == CG_SYNC_ES_BULK) {
+			if (enc && !strcmp(enc, "gzip"))
+				ret = gunzip(body, len, &plain, err);
+			else if (cg_buf_add(&plain, body, len) < 0)
+				ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+						   _("cannot read dead letter '%s'"), id);
+			if (ret < 0) {
+				cg_buf_release(&plain);
+				json_decref(meta);
+				free(body);
+				break;
+			}
+		}
+		memset(&b, 0, sizeof(b));
+		b.meta = meta;
+		b.payload = body;
+		b.len = len;
+		b.body = plain.buf;
+		b.body_len = plain.len;
+		cg_buf_init(&b.dead_body, BATCH_MAX);
+		cg_http_resp_init(&r);
+		r.body.limit = BULK_RESP_MAX;
+		oc = deliver(s, &b, json_string_value(json_object_get(meta, "stream")), &r, err);
+		if (oc == FAILED && !b.attempts) {
+			ret = -1;
+		} else {
+			if (oc == SENT)
+				ret = drop_one(s, dfd, id, err);
+			else
+				s->status = CG_EXIT_UPSTREAM;
+			if (oc == FAILED)
+				s->stop = 1;
+			if (oc != SENT)
+				cg_notify(&s->notify, CG_MSG_ERROR,
+					  _("dead letter '%s' not delivered: %s"), id, b.why);
+			if (ret == 0)
+				ret = print_result(s, meta, b.status, b.attempts, b.ms,
+						   oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed",
+						   NULL, err);
+		}
+		cg_buf_release(&b.dead_body);
+		json_decref(b.dead_items);
+		cg_http_resp_release(&r);
+		cg_buf_release(&plain);
+		json_decref(meta);
+		free(body);
+	}
+	json_decref(all);
+	close(dfd);
+	return ret < 0 ? -1 : s->status;
+}

@@ -1,0 +1,169 @@
+/* One batch to the upstream: the request, its verdict, retries with backoff. */
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/exitcode.h"
+#include "core/i18n.h"
+#include "sync/sync-batch.h"
+
+static double now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_secs(double secs)
+{
+	struct timespec ts;
+
+	if (secs <= 0)
+		return;
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static enum verdict judge(struct cg_sync *s, struct batch *b, const struct cg_http_resp *r)
+{
+	long st = r->status;
+
+	if (r->curl_code != CURLE_OK) {
+		snprintf(b->why, sizeof(b->why), "%s", r->error);
+		switch (r->curl_code) {
+		case CURLE_UNSUPPORTED_PROTOCOL: case CURLE_URL_MALFORMAT:
+		case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CACERT_BADFILE:
+		case CURLE_SSL_PINNEDPUBKEYNOTMATCH: case CURLE_SSL_CERTPROBLEM:
+		case CURLE_SSL_ISSUER_ERROR:
+			return V_STOP;
+		default:
+			return V_RETRY;
+		}
+	}
+	if (st >= 200 && st < 300) {
+		if (s->t->format == CG_SYNC_CLICKHOUSE &&
+		    (r->ch_exception[0] || strstr(r->body.buf, "DB::Exception"))) {
+			long code = ch_code(r);
+
+			snprintf(b->why, sizeof(b->why), _("HTTP %ld with an exception: %.300s"),
+				 st, r->body.buf);
+			return ch_code_permanent(code) ? V_DEAD : V_RETRY;
+		}
+		if (s->t->format == CG_SYNC_ES_BULK)
+			return es_items(b, r, b->why, sizeof(b->why));
+		return V_OK;
+	}
+	snprintf(b->why, sizeof(b->why), "HTTP %ld: %.300s", st, r->body.buf);
+	if (st >= 300 && st < 400) {
+		snprintf(b->why, sizeof(b->why), _("HTTP %ld redirect to '%s' not followed"),
+			 st, r->location);
+		return V_STOP;
+	}
+	if (st == 408 || st == 429 || st >= 500) {
+		if (s->t->format == CG_SYNC_CLICKHOUSE && st == 500 &&
+		    ch_code_permanent(ch_code(r)))
+			return V_DEAD;
+		return V_RETRY;
+	}
+	/* The target or the credentials are wrong, not this batch: stop
+	 * with the batch kept, so that no batch is dead-lettered for it. */
+	if (st == 401 || st == 403 || st == 404 || st == 405 || st == 407)
+		return V_STOP;
+	return V_DEAD;
+}
+
+enum outcome deliver(struct cg_sync *s, struct batch *b, const char *stream,
+			    struct cg_http_resp *r, struct cg_err *err)
+{
+	struct curl_slist *h = NULL;
+	char url[4096], line[256], table[128];
+	const char *key = json_string_value(json_object_get(b->meta, "key"));
+	double start = now_secs();
+	enum outcome res = FAILED;
+
+	table_for(s, stream, table, sizeof(table));
+	if (!s->http_ready) {
+		if (cg_http_init(&s->http, &s->http_opts, err) < 0)
+			return FAILED;
+		s->http_ready = 1;
+	}
+	if (build_url(s, table, url, sizeof(url)) < 0) {
+		cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+		return FAILED;
+	}
+	h = curl_slist_append(h, s->t->format == CG_SYNC_CLICKHOUSE ?
+			      "Content-Type: text/plain; charset=utf-8" :
+			      "Content-Type: application/x-ndjson");
+	if (!strcmp(json_string_value(json_object_get(b->meta, "encoding")), "gzip"))
+		h = curl_slist_append(h, "Content-Encoding: gzip");
+	snprintf(line, sizeof(line), "Idempotency-Key: %s", key);
+	h = curl_slist_append(h, line);
+	h = curl_slist_append(h, "Expect:");
+	if (s->auth)
+		h = curl_slist_append(h, s->auth);
+	for (const struct curl_slist *e = s->t->headers; e; e = e->next)
+		h = curl_slist_append(h, e->data);
+
+	for (b->attempts = 1;; b->attempts++) {
+		enum verdict v;
+		double wait, cap;
+
+		cg_http_post(&s->http, url, h, b->payload, b->len, r);
+		b->status = r->status;
+		v = judge(s, b, r);
+		if (v == V_OK) {
+			res = SENT;
+			break;
+		}
+		if (v == V_DEAD || v == V_PARTIAL) {
+			res = DEAD;
+			break;
+		}
+		if (v == V_STOP) {
+			res = FAILED;
+			break;
+		}
+		if (b->attempts > s->max_retries) {
+			char more[64];
+
+			snprintf(more, sizeof(more), _(" (gave up after %d attempts)"), b->attempts);
+			strncat(b->why, more, sizeof(b->why) - strlen(b->why) - 1);
+			break;
+		}
+		/* Capped exponential backoff with full jitter, but never
+		 * sooner than the upstream asked. */
+		cap = s->backoff_base * pow(2, b->attempts - 1);
+		if (cap > s->backoff_cap)
+			cap = s->backoff_cap;
+		wait = cap * (double)randombytes_uniform(1000001) / 1e6;
+		if (r->retry_after >= 0 && wait < r->retry_after)
+			wait = r->retry_after;
+		if (now_secs() - start + wait > s->max_time) {
+			char more[96];
+
+			snprintf(more, sizeof(more), _(" (gave up: --max-time %gs reached)"), s->max_time);
+			strncat(b->why, more, sizeof(b->why) - strlen(b->why) - 1);
+			break;
+		}
+		if (s->verbose)
+			cg_notify(&s->notify, CG_MSG_TRACE, _("%s: batch %lld: %s; retrying in %.2fs\n"),
+				  cg_progname(),
+				  (long long)json_integer_value(json_object_get(b->meta, "batch")),
+				  b->why, wait);
+		sleep_secs(wait);
+	}
+	b->ms = (long)((now_secs() - start) * 1000);
+	for (size_t n = strlen(b->why); n && (b->why[n - 1] == '\n' || b->why[n - 1] == '\r' ||
+					      b->why[n - 1] == ' '); n--)
+		b->why[n - 1] = '\0';
+	curl_slist_free_all(h);
+	return res;
+}

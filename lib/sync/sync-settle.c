@@ -1,0 +1,188 @@
+/* A sealed batch sent and settled: cursor, outbox, result line; the outbox a crash left. */
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/exitcode.h"
+#include "core/i18n.h"
+#include "sync/sync-batch.h"
+
+static int stream_index(const char *name)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(name, stream_names[i]))
+			return i;
+	return -1;
+}
+
+int print_result(struct cg_sync *s, const json_t *meta, long status, int attempts,
+			long ms, const char *result, const char *why, struct cg_err *err)
+{
+	json_t *o = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:I, s:i, s:I, s:s}",
+			      "target", s->t->name, "batch", json_object_get(meta, "batch"),
+			      "stream", json_object_get(meta, "stream"),
+			      "records", json_object_get(meta, "records"),
+			      "bytes", json_object_get(meta, "bytes"),
+			      "gzip_bytes", json_object_get(meta, "gzip_bytes"),
+			      "status", (json_int_t)status, "attempts", attempts,
+			      "ms", (json_int_t)ms, "result", result);
+	struct cg_buf line = CG_BUF_INIT(RESULT_LINE_MAX);
+	int ret;
+
+	if (why && *why)
+		json_object_set_new(o, "error", json_string(why));
+	s->sent += json_integer_value(json_object_get(meta, "records"));
+	if (s->progress)
+		s->progress(s->progress_ctx, s->sent, s->total);
+	ret = cg_jsonl_dump(o, &line);
+	json_decref(o);
+	if (ret == 0)
+		ret = cg_out_line(s->out, line.buf, line.len, err);
+	cg_buf_release(&line);
+	return ret;
+}
+
+/*
+ * Send a batch whose outbox is on disk (meta, payload) and settle it:
+ * cursor, outbox, result line.  Returns 0 (look at s->stop) or -1.
+ */
+int settle(struct cg_sync *s, json_t *meta, const char *payload, size_t len,
+		  const char *body, size_t body_len, struct cg_err *err)
+{
+	struct batch b;
+	struct cg_http_resp r;
+	const char *stream = json_string_value(json_object_get(meta, "stream"));
+	enum outcome oc;
+	int ret = 0;
+	char ts[CG_TIME_LEN];
+
+	memset(&b, 0, sizeof(b));
+	b.meta = meta;
+	b.payload = payload;
+	b.len = len;
+	b.body = body;
+	b.body_len = body_len;
+	cg_buf_init(&b.dead_body, BATCH_MAX);
+	cg_http_resp_init(&r);
+	r.body.limit = BULK_RESP_MAX;
+	oc = deliver(s, &b, stream, &r, err);
+	if (oc == FAILED && !b.attempts) {
+		ret = -1;
+		goto out;
+	}
+	if (oc == DEAD && write_dead(s, &b, &r, err) < 0) {
+		ret = -1;
+		goto out;
+	}
+	if (oc == SENT || oc == DEAD) {
+		if (s->use_outbox) {
+			json_object_set(s->cursor, stream, json_object_get(meta, "after"));
+			json_object_set(s->cursor, "batches", json_object_get(meta, "batch"));
+			if (oc == SENT) {
+				cg_time_format(cg_clock_now(&s->clock), ts);
+				json_object_set_new(s->cursor, "last_success", json_string(ts));
+			}
+			if (save_cursor(s, err) < 0 || remove_outbox(s, err) < 0) {
+				ret = -1;
+				goto out;
+			}
+		}
+	}
+	if (oc != SENT) {
+		s->status = CG_EXIT_UPSTREAM;
+		if (oc == FAILED || !s->keep_going)
+			s->stop = 1;
+		if (oc == DEAD)
+			cg_notify(&s->notify, CG_MSG_ERROR,
+				  _("batch %lld refused (%s); kept in 'sync/%s/dead'"),
+				  (long long)json_integer_value(json_object_get(meta, "batch")),
+				  b.why, s->t->name);
+		else
+			cg_notify(&s->notify, CG_MSG_ERROR,
+				  _("batch %lld not delivered: %s; it stays in the outbox"),
+				  (long long)json_integer_value(json_object_get(meta, "batch")),
+				  b.why);
+	}
+	ret = print_result(s, meta, b.status, b.attempts, b.ms,
+			   oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed", NULL, err);
+out:
+	cg_buf_release(&b.dead_body);
+	json_decref(b.dead_items);
+	cg_http_resp_release(&r);
+	return ret;
+}
+
+int recover_outbox(struct cg_sync *s, struct cg_err *err)
+{
+	json_t *meta;
+	size_t off;
+	int st;
+	const char *stream;
+	json_t *cur;
+
+	st = read_outbox(s, &meta, &off, err);
+	if (st == -2)
+		return 0;
+	if (st < 0)
+		return -1;
+	stream = json_string_value(json_object_get(meta, "stream"));
+	if (stream_index(stream ? stream : "") < 0 ||
+	    strcmp(json_string_value(json_object_get(meta, "format")),
+		   cg_sync_format_name(s->t->format))) {
+		json_decref(meta);
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("the outbox of '%s' holds a batch in another format; push it with that format first"),
+				  s->t->name);
+	}
+	cur = json_object_get(s->cursor, stream);
+	if (s->cursor && json_equal(cur, json_object_get(meta, "after"))) {
+		/* Acknowledged before a crash: only the unlink was missing. */
+		json_decref(meta);
+		return remove_outbox(s, err);
+	}
+	if (s->cursor && !json_equal(cur, json_object_get(meta, "before"))) {
+		json_decref(meta);
+		return cg_err_set(err, CG_EXIT_DAMAGED,
+				  _("the outbox of '%s' does not follow its cursor"), s->t->name);
+	}
+	if (s->dry_run) {
+		/* What the next push sends first. */
+		struct cg_buf body = CG_BUF_INIT(BATCH_MAX);
+		const char *payload = s->file.buf + off;
+		size_t len = s->file.len - off;
+
+		if (!strcmp(json_string_value(json_object_get(meta, "encoding")), "gzip"))
+			st = gunzip(payload, len, &body, err);
+		else
+			st = cg_buf_add(&body, payload, len);
+		if (st == 0 && body.len)
+			st = cg_out_line(s->out, body.buf, body.len, err);
+		cg_buf_release(&body);
+		json_object_set(s->cursor, stream, json_object_get(meta, "after"));
+		json_decref(meta);
+		return st;
+	}
+	{
+		struct cg_buf body = CG_BUF_INIT(BATCH_MAX);
+		const char *payload = s->file.buf + off;
+		size_t len = s->file.len - off;
+
+		if (s->t->format == CG_SYNC_ES_BULK) {
+			if (!strcmp(json_string_value(json_object_get(meta, "encoding")), "gzip")) {
+				if (gunzip(payload, len, &body, err) < 0) {
+					json_decref(meta);
+					return -1;
+				}
+			} else if (cg_buf_add(&body, payload, len) < 0) {
+				cg_buf_release(&body);
+				json_decref(meta);
+				return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+						    _("cannot read 'sync/%s/%s'"), s->t->name, OUTBOX);
+			}
+		}
+		st = settle(s, meta, payload, len, body.buf, body.len, err);
+		cg_buf_release(&body);
+	}
+	json_decref(meta);
+	return st;
+}
