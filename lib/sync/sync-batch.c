@@ -17,8 +17,8 @@ static void buf_extend(struct cg_buf *b, size_t n)
 }
 
 /* Add one record line (with its newline) in the target's format. */
-int add_record(struct cg_sync *s, const char *line, size_t len, const char *rid,
-		      const char *table, struct cg_err *err)
+int cg_sync_add_record(struct cg_sync *s, const char *line, size_t len, const char *rid,
+		       const char *table, struct cg_err *err)
 {
 	if (s->t->format == CG_SYNC_ES_BULK) {
 		json_t *act = json_pack("{s:{s:s, s:s}}", "create", "_index", table, "_id", rid);
@@ -38,7 +38,7 @@ int add_record(struct cg_sync *s, const char *line, size_t len, const char *rid,
 	return 0;
 }
 
-int batch_full(const struct cg_sync *s)
+int cg_sync_batch_full(const struct cg_sync *s)
 {
 	return s->nrec >= s->t->batch_records || s->body.len >= s->t->batch_bytes;
 }
@@ -75,7 +75,7 @@ static int encode_payload(struct cg_sync *s, struct cg_err *err)
 	return 0;
 }
 
-int gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_err *err)
+int cg_sync_gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_err *err)
 {
 	z_stream z;
 	char chunk[65536];
@@ -105,7 +105,7 @@ int gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_err *err)
 }
 
 /* Seal the batch in s->body: key, payload, outbox, send, settle. */
-int flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err)
+int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err)
 {
 	char key[65];
 	json_t *meta, *after;
@@ -158,8 +158,8 @@ int flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err)
 						  label, err) : 0;
 	}
 	if (ret == 0)
-		ret = settle(s, meta, s->file.buf + metalen + 1, s->file.len - metalen - 1,
-			     s->body.buf, s->body.len, err);
+		ret = cg_sync_settle(s, meta, s->file.buf + metalen + 1, s->file.len - metalen - 1,
+				     s->body.buf, s->body.len, err);
 	json_decref(meta);
 done:
 	json_decref(after);

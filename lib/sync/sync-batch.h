@@ -40,7 +40,7 @@
  */
 #define BULK_RESP_MAX (16 * 1024 * 1024)
 
-extern const char *const stream_names[];
+extern const char *const cg_sync_stream_names[];
 
 enum outcome {
 	SENT,		/* acknowledged */
@@ -66,44 +66,45 @@ struct batch {
 enum verdict { V_OK, V_RETRY, V_DEAD, V_STOP, V_PARTIAL };
 
 /* sync-state.c */
-json_t *fresh_cursor(const char *target);
-int open_dir(struct cg_sync *s, struct cg_err *err);
-int load_cursor(struct cg_sync *s, json_t **out, struct cg_err *err);
-int save_cursor(struct cg_sync *s, struct cg_err *err);
-int remove_outbox(struct cg_sync *s, struct cg_err *err);
-int read_outbox(struct cg_sync *s, json_t **meta, size_t *off, struct cg_err *err);
+json_t *cg_sync_fresh_cursor(const char *target);
+int cg_sync_open_dir(struct cg_sync *s, struct cg_err *err);
+int cg_sync_load_cursor(struct cg_sync *s, json_t **out, struct cg_err *err);
+int cg_sync_save_cursor(struct cg_sync *s, struct cg_err *err);
+int cg_sync_remove_outbox(struct cg_sync *s, struct cg_err *err);
+int cg_sync_read_outbox(struct cg_sync *s, json_t **meta, size_t *off, struct cg_err *err);
 
 /* sync-batch.c */
-int add_record(struct cg_sync *s, const char *line, size_t len, const char *rid,
-	       const char *table, struct cg_err *err);
-int batch_full(const struct cg_sync *s);
-int gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_err *err);
-int flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err);
+int cg_sync_add_record(struct cg_sync *s, const char *line, size_t len, const char *rid,
+		       const char *table, struct cg_err *err);
+int cg_sync_batch_full(const struct cg_sync *s);
+int cg_sync_gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_err *err);
+int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err);
 
 /* sync-format.c */
-void table_for(const struct cg_sync *s, const char *stream, char *out, size_t outlen);
-int build_url(const struct cg_sync *s, const char *table, char *out, size_t outlen);
-int ch_code_permanent(long code);
-long ch_code(const struct cg_http_resp *r);
-enum verdict es_items(struct batch *b, const struct cg_http_resp *r, char *why, size_t whylen);
+void cg_sync_table_for(const struct cg_sync *s, const char *stream, char *out, size_t outlen);
+int cg_sync_build_url(const struct cg_sync *s, const char *table, char *out, size_t outlen);
+int cg_sync_ch_code_permanent(long code);
+long cg_sync_ch_code(const struct cg_http_resp *r);
+enum verdict cg_sync_es_items(struct batch *b, const struct cg_http_resp *r,
+			      char *why, size_t whylen);
 
 /* sync-deliver.c */
-enum outcome deliver(struct cg_sync *s, struct batch *b, const char *stream,
-		     struct cg_http_resp *r, struct cg_err *err);
+enum outcome cg_sync_deliver(struct cg_sync *s, struct batch *b, const char *stream,
+			     struct cg_http_resp *r, struct cg_err *err);
 
 /* sync-settle.c */
-int print_result(struct cg_sync *s, const json_t *meta, long status, int attempts,
-		 long ms, const char *result, const char *why, struct cg_err *err);
-int settle(struct cg_sync *s, json_t *meta, const char *payload, size_t len,
-	   const char *body, size_t body_len, struct cg_err *err);
-int recover_outbox(struct cg_sync *s, struct cg_err *err);
+int cg_sync_print_result(struct cg_sync *s, const json_t *meta, long status, int attempts,
+			 long ms, const char *result, const char *why, struct cg_err *err);
+int cg_sync_settle(struct cg_sync *s, json_t *meta, const char *payload, size_t len,
+		   const char *body, size_t body_len, struct cg_err *err);
+int cg_sync_recover_outbox(struct cg_sync *s, struct cg_err *err);
 
 /* sync-dead.c */
-int write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_resp *r,
-	       struct cg_err *err);
+int cg_sync_write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_resp *r,
+		       struct cg_err *err);
 
 /* sync-push.c */
-int count_after(struct cg_sync *s, const json_t *cursor, unsigned streams,
-		json_int_t *n, struct cg_err *err);
+int cg_sync_count_after(struct cg_sync *s, const json_t *cursor, unsigned streams,
+			json_int_t *n, struct cg_err *err);
 
 #endif

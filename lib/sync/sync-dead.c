@@ -16,8 +16,8 @@
  * answers) and the refused items of a _bulk batch. */
 #define DEAD_META_MAX (META_MAX * 2 + BULK_RESP_MAX * 2)
 
-int write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_resp *r,
-		      struct cg_err *err)
+int cg_sync_write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_resp *r,
+		       struct cg_err *err)
 {
 	int dfd;
 	char id[96], name[128], label[256];
@@ -27,7 +27,7 @@ int write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_resp *r,
 	const char *payload = b->payload;
 	size_t len = b->len;
 
-	if (open_dir(s, err) < 0)
+	if (cg_sync_open_dir(s, err) < 0)
 		return -1;
 	dfd = cg_home_dir(s->home, "sync", 0, err);
 	if (dfd < 0)
@@ -270,7 +270,7 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 		/* _bulk's answer is matched against the plain body. */
 		if (s->t->format == CG_SYNC_ES_BULK) {
 			if (enc && !strcmp(enc, "gzip"))
-				ret = gunzip(body, len, &plain, err);
+				ret = cg_sync_gunzip(body, len, &plain, err);
 			else if (cg_buf_add(&plain, body, len) < 0)
 				ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
 						   _("cannot read dead letter '%s'"), id);
@@ -290,7 +290,8 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 		cg_buf_init(&b.dead_body, BATCH_MAX);
 		cg_http_resp_init(&r);
 		r.body.limit = BULK_RESP_MAX;
-		oc = deliver(s, &b, json_string_value(json_object_get(meta, "stream")), &r, err);
+		oc = cg_sync_deliver(s, &b, json_string_value(json_object_get(meta, "stream")),
+				     &r, err);
 		if (oc == FAILED && !b.attempts) {
 			ret = -1;
 		} else {
@@ -304,9 +305,9 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 				cg_notify(&s->notify, CG_MSG_ERROR,
 					  _("dead letter '%s' not delivered: %s"), id, b.why);
 			if (ret == 0)
-				ret = print_result(s, meta, b.status, b.attempts, b.ms,
-						   oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed",
-						   NULL, err);
+				ret = cg_sync_print_result(s, meta, b.status, b.attempts, b.ms,
+							   oc == SENT ? "sent" :
+							   oc == DEAD ? "dead" : "failed", NULL, err);
 		}
 		cg_buf_release(&b.dead_body);
 		json_decref(b.dead_items);

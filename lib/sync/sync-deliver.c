@@ -51,14 +51,14 @@ static enum verdict judge(struct cg_sync *s, struct batch *b, const struct cg_ht
 	if (st >= 200 && st < 300) {
 		if (s->t->format == CG_SYNC_CLICKHOUSE &&
 		    (r->ch_exception[0] || strstr(r->body.buf, "DB::Exception"))) {
-			long code = ch_code(r);
+			long code = cg_sync_ch_code(r);
 
 			snprintf(b->why, sizeof(b->why), _("HTTP %ld with an exception: %.300s"),
 				 st, r->body.buf);
-			return ch_code_permanent(code) ? V_DEAD : V_RETRY;
+			return cg_sync_ch_code_permanent(code) ? V_DEAD : V_RETRY;
 		}
 		if (s->t->format == CG_SYNC_ES_BULK)
-			return es_items(b, r, b->why, sizeof(b->why));
+			return cg_sync_es_items(b, r, b->why, sizeof(b->why));
 		return V_OK;
 	}
 	snprintf(b->why, sizeof(b->why), "HTTP %ld: %.300s", st, r->body.buf);
@@ -69,7 +69,7 @@ static enum verdict judge(struct cg_sync *s, struct batch *b, const struct cg_ht
 	}
 	if (st == 408 || st == 429 || st >= 500) {
 		if (s->t->format == CG_SYNC_CLICKHOUSE && st == 500 &&
-		    ch_code_permanent(ch_code(r)))
+		    cg_sync_ch_code_permanent(cg_sync_ch_code(r)))
 			return V_DEAD;
 		return V_RETRY;
 	}
@@ -80,8 +80,8 @@ static enum verdict judge(struct cg_sync *s, struct batch *b, const struct cg_ht
 	return V_DEAD;
 }
 
-enum outcome deliver(struct cg_sync *s, struct batch *b, const char *stream,
-			    struct cg_http_resp *r, struct cg_err *err)
+enum outcome cg_sync_deliver(struct cg_sync *s, struct batch *b, const char *stream,
+			     struct cg_http_resp *r, struct cg_err *err)
 {
 	struct curl_slist *h = NULL;
 	char url[4096], line[256], table[128];
@@ -89,13 +89,13 @@ enum outcome deliver(struct cg_sync *s, struct batch *b, const char *stream,
 	double start = now_secs();
 	enum outcome res = FAILED;
 
-	table_for(s, stream, table, sizeof(table));
+	cg_sync_table_for(s, stream, table, sizeof(table));
 	if (!s->http_ready) {
 		if (cg_http_init(&s->http, &s->http_opts, err) < 0)
 			return FAILED;
 		s->http_ready = 1;
 	}
-	if (build_url(s, table, url, sizeof(url)) < 0) {
+	if (cg_sync_build_url(s, table, url, sizeof(url)) < 0) {
 		cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 		return FAILED;
 	}

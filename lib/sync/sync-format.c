@@ -7,7 +7,7 @@
 #include "core/i18n.h"
 #include "sync/sync-batch.h"
 
-void table_for(const struct cg_sync *s, const char *stream, char *out, size_t outlen)
+void cg_sync_table_for(const struct cg_sync *s, const char *stream, char *out, size_t outlen)
 {
 	const char *tpl = s->t->table && *s->t->table ? s->t->table :
 		s->t->format == CG_SYNC_ES_BULK ? "cg-{stream}" : "cg_{stream}";
@@ -19,7 +19,7 @@ void table_for(const struct cg_sync *s, const char *stream, char *out, size_t ou
 		snprintf(out, outlen, "%s", tpl);
 }
 
-int build_url(const struct cg_sync *s, const char *table, char *out, size_t outlen)
+int cg_sync_build_url(const struct cg_sync *s, const char *table, char *out, size_t outlen)
 {
 	const char *url = s->t->url;
 
@@ -49,7 +49,7 @@ int build_url(const struct cg_sync *s, const char *table, char *out, size_t outl
 
 /* ClickHouse error codes that mean the data or the table is wrong: a
  * retry cannot help. */
-int ch_code_permanent(long code)
+int cg_sync_ch_code_permanent(long code)
 {
 	static const long codes[] = { 6, 16, 26, 27, 38, 41, 53, 60, 62, 69, 70, 72, 81,
 				      117, 130, 131, 173, 192, 193, 194, 195, 497, 516 };
@@ -60,7 +60,7 @@ int ch_code_permanent(long code)
 	return 0;
 }
 
-long ch_code(const struct cg_http_resp *r)
+long cg_sync_ch_code(const struct cg_http_resp *r)
 {
 	const char *p;
 
@@ -71,7 +71,8 @@ long ch_code(const struct cg_http_resp *r)
 }
 
 /* es-bulk: per item: 2xx and 409 delivered, 429/5xx retry, others dead. */
-enum verdict es_items(struct batch *b, const struct cg_http_resp *r, char *why, size_t whylen)
+enum verdict cg_sync_es_items(struct batch *b, const struct cg_http_resp *r,
+			      char *why, size_t whylen)
 {
 	json_error_t jerr;
 	json_t *resp = json_loadb(r->body.buf, r->body.len, 0, &jerr), *items, *it;

@@ -20,7 +20,7 @@ static int push_reader(struct cg_sync *s, struct cg_journal_reader *jr, const ch
 	char rid[160], table[128];
 	int st = 0;
 
-	table_for(s, stream, table, sizeof(table));
+	cg_sync_table_for(s, stream, table, sizeof(table));
 	while (!s->stop && (st = cg_journal_reader_next(jr, NULL, err)) > 0) {
 		if (jr->seq <= skip)
 			continue;
@@ -30,7 +30,7 @@ static int push_reader(struct cg_sync *s, struct cg_journal_reader *jr, const ch
 		else
 			snprintf(rid, sizeof(rid), "%s/%s/%llu", s->cfg->compound_code,
 				 stream, (unsigned long long)jr->seq);
-		if (add_record(s, jr->line, jr->len, rid, table, err) < 0)
+		if (cg_sync_add_record(s, jr->line, jr->len, rid, table, err) < 0)
 			return -1;
 		/* A day back-filled behind the cursor's file leaves the
 		 * file and seq where they are: "days" says what was sent. */
@@ -38,9 +38,9 @@ static int push_reader(struct cg_sync *s, struct cg_journal_reader *jr, const ch
 			snprintf(s->last_day, sizeof(s->last_day), "%s", day ? day : "");
 			s->last_seq = jr->seq;
 		}
-		if (!batch_full(s))
+		if (!cg_sync_batch_full(s))
 			continue;
-		st = flush_batch(s, stream, err);
+		st = cg_sync_flush_batch(s, stream, err);
 		if (st < 0)
 			return -1;
 	}
@@ -128,7 +128,7 @@ static void note_day_read(struct cg_sync *s, const char *day, uint64_t seq,
 
 static int push_stream(struct cg_sync *s, int idx, struct cg_err *err)
 {
-	const char *stream = stream_names[idx];
+	const char *stream = cg_sync_stream_names[idx];
 	struct cg_journal_reader jr;
 	json_t *cur = json_object_get(s->cursor, stream);
 	int ret = 0;
@@ -184,18 +184,18 @@ static int push_stream(struct cg_sync *s, int idx, struct cg_err *err)
 		cg_journal_reader_release(&jr);
 	}
 	if (ret == 0 && !s->stop)
-		ret = flush_batch(s, stream, err);
+		ret = cg_sync_flush_batch(s, stream, err);
 	return ret;
 }
 
-int count_after(struct cg_sync *s, const json_t *cursor, unsigned streams,
-		       json_int_t *n, struct cg_err *err)
+int cg_sync_count_after(struct cg_sync *s, const json_t *cursor, unsigned streams,
+			json_int_t *n, struct cg_err *err)
 {
 	struct cg_journal_reader jr;
 
 	*n = 0;
 	for (int i = 0; i < 3; i++) {
-		const json_t *cur = json_object_get(cursor, stream_names[i]);
+		const json_t *cur = json_object_get(cursor, cg_sync_stream_names[i]);
 		uint64_t skip = (uint64_t)json_integer_value(json_object_get(cur, "seq"));
 
 		if (!(streams & (1u << i)))
@@ -213,7 +213,8 @@ int count_after(struct cg_sync *s, const json_t *cursor, unsigned streams,
 						    json_string_value(d), cur, &stamp, &from_seq, err);
 
 				if (todo < 0 ||
-				    (todo && (cg_journal_reader_open_stream(&jr, s->home, stream_names[i],
+				    (todo && (cg_journal_reader_open_stream(&jr, s->home,
+									    cg_sync_stream_names[i],
 									    json_string_value(d), err) < 0 ||
 					      cg_journal_verify(&jr, err) < 0))) {
 					json_decref(days);
@@ -227,7 +228,8 @@ int count_after(struct cg_sync *s, const json_t *cursor, unsigned streams,
 			}
 			json_decref(days);
 		} else {
-			if (cg_journal_reader_open_stream(&jr, s->home, stream_names[i], NULL, err) < 0 ||
+			if (cg_journal_reader_open_stream(&jr, s->home, cg_sync_stream_names[i],
+							  NULL, err) < 0 ||
 			    cg_journal_verify(&jr, err) < 0)
 				return -1;
 			if (jr.seq > skip)
@@ -243,10 +245,10 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err)
 	json_t *cur = NULL;
 	int st;
 
-	if (open_dir(s, err) < 0)
+	if (cg_sync_open_dir(s, err) < 0)
 		return -1;
 	s->use_outbox = !s->dry_run;
-	st = load_cursor(s, &cur, err);
+	st = cg_sync_load_cursor(s, &cur, err);
 	if (st == -2 && !s->from_start)
 		return cg_err_set(err, CG_EXIT_SYSTEM,
 				  _("no cursor for target '%s' ('sync/%s/%s'); use --from-start to send every record"),
@@ -256,30 +258,30 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err)
 	s->cursor = cur;
 	if (!s->cursor) {
 		/* --from-start: a fresh cursor, made durable first. */
-		s->cursor = fresh_cursor(s->t->name);
-		if (!s->dry_run && save_cursor(s, err) < 0)
+		s->cursor = cg_sync_fresh_cursor(s->t->name);
+		if (!s->dry_run && cg_sync_save_cursor(s, err) < 0)
 			return -1;
 	} else if (s->from_start) {
 		/* The outbox follows the old cursor: settle it first. */
-		if (recover_outbox(s, err) < 0)
+		if (cg_sync_recover_outbox(s, err) < 0)
 			return -1;
 		if (s->stop)
 			return s->status;
 		for (int i = 0; i < 3; i++)
 			if (s->streams & (1u << i))
-				json_object_set_new(s->cursor, stream_names[i],
+				json_object_set_new(s->cursor, cg_sync_stream_names[i],
 						    i ? json_pack("{s:I}", "seq", (json_int_t)0) :
 						    json_pack("{s:s, s:I, s:{}}", "file", "", "seq",
 							      (json_int_t)0, "days"));
-		if (!s->dry_run && save_cursor(s, err) < 0)
+		if (!s->dry_run && cg_sync_save_cursor(s, err) < 0)
 			return -1;
 	}
-	if (recover_outbox(s, err) < 0)
+	if (cg_sync_recover_outbox(s, err) < 0)
 		return -1;
 	if (s->progress) {
 		json_int_t backlog;
 
-		if (count_after(s, s->cursor, s->streams, &backlog, err) < 0)
+		if (cg_sync_count_after(s, s->cursor, s->streams, &backlog, err) < 0)
 			return -1;
 		s->total = backlog;
 	}
@@ -315,9 +317,9 @@ static int push_line(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		cg_sync_sha256_hex(ln->text, ln->len, hex);
 		snprintf(rid, sizeof(rid), "%s/stdin/%.32s", s->cfg->compound_code, hex);
 	}
-	if (add_record(s, ln->text, ln->len, rid, job->table, err) < 0)
+	if (cg_sync_add_record(s, ln->text, ln->len, rid, job->table, err) < 0)
 		return -1;
-	if (batch_full(s) && flush_batch(s, "stdin", err) < 0)
+	if (cg_sync_batch_full(s) && cg_sync_flush_batch(s, "stdin", err) < 0)
 		return -1;
 	/* A batch that failed ends the push. */
 	lp->quit = s->stop;
@@ -340,10 +342,10 @@ int cg_sync_push_fd(struct cg_sync *s, int fd, const char *name, struct cg_err *
 	lp.notify = s->notify;
 	cg_jsonl_reader_init_fd(&in, fd, name, CG_JSONL_MAX_LINE_DEFAULT);
 	s->cursor = json_pack("{s:I}", "batches", (json_int_t)0);
-	table_for(s, "stdin", job.table, sizeof(job.table));
+	cg_sync_table_for(s, "stdin", job.table, sizeof(job.table));
 	st = cg_loop_run(&lp, &in, err);
 	if (st == 0 && !s->stop && s->nrec)
-		st = flush_batch(s, "stdin", err);
+		st = cg_sync_flush_batch(s, "stdin", err);
 	if (st == 0)
 		st = cg_loop_finish(&lp, err);
 	cg_jsonl_reader_release(&in);

@@ -10,13 +10,13 @@
 static int stream_index(const char *name)
 {
 	for (int i = 0; i < 3; i++)
-		if (!strcmp(name, stream_names[i]))
+		if (!strcmp(name, cg_sync_stream_names[i]))
 			return i;
 	return -1;
 }
 
-int print_result(struct cg_sync *s, const json_t *meta, long status, int attempts,
-			long ms, const char *result, const char *why, struct cg_err *err)
+int cg_sync_print_result(struct cg_sync *s, const json_t *meta, long status, int attempts,
+			 long ms, const char *result, const char *why, struct cg_err *err)
 {
 	json_t *o = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:I, s:i, s:I, s:s}",
 			      "target", s->t->name, "batch", json_object_get(meta, "batch"),
@@ -46,8 +46,8 @@ int print_result(struct cg_sync *s, const json_t *meta, long status, int attempt
  * Send a batch whose outbox is on disk (meta, payload) and settle it:
  * cursor, outbox, result line.  Returns 0 (look at s->stop) or -1.
  */
-int settle(struct cg_sync *s, json_t *meta, const char *payload, size_t len,
-		  const char *body, size_t body_len, struct cg_err *err)
+int cg_sync_settle(struct cg_sync *s, json_t *meta, const char *payload, size_t len,
+		   const char *body, size_t body_len, struct cg_err *err)
 {
 	struct batch b;
 	struct cg_http_resp r;
@@ -65,12 +65,12 @@ int settle(struct cg_sync *s, json_t *meta, const char *payload, size_t len,
 	cg_buf_init(&b.dead_body, BATCH_MAX);
 	cg_http_resp_init(&r);
 	r.body.limit = BULK_RESP_MAX;
-	oc = deliver(s, &b, stream, &r, err);
+	oc = cg_sync_deliver(s, &b, stream, &r, err);
 	if (oc == FAILED && !b.attempts) {
 		ret = -1;
 		goto out;
 	}
-	if (oc == DEAD && write_dead(s, &b, &r, err) < 0) {
+	if (oc == DEAD && cg_sync_write_dead(s, &b, &r, err) < 0) {
 		ret = -1;
 		goto out;
 	}
@@ -82,7 +82,7 @@ int settle(struct cg_sync *s, json_t *meta, const char *payload, size_t len,
 				cg_time_format(cg_clock_now(&s->clock), ts);
 				json_object_set_new(s->cursor, "last_success", json_string(ts));
 			}
-			if (save_cursor(s, err) < 0 || remove_outbox(s, err) < 0) {
+			if (cg_sync_save_cursor(s, err) < 0 || cg_sync_remove_outbox(s, err) < 0) {
 				ret = -1;
 				goto out;
 			}
@@ -103,8 +103,8 @@ int settle(struct cg_sync *s, json_t *meta, const char *payload, size_t len,
 				  (long long)json_integer_value(json_object_get(meta, "batch")),
 				  b.why);
 	}
-	ret = print_result(s, meta, b.status, b.attempts, b.ms,
-			   oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed", NULL, err);
+	ret = cg_sync_print_result(s, meta, b.status, b.attempts, b.ms,
+				   oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed", NULL, err);
 out:
 	cg_buf_release(&b.dead_body);
 	json_decref(b.dead_items);
@@ -112,7 +112,7 @@ out:
 	return ret;
 }
 
-int recover_outbox(struct cg_sync *s, struct cg_err *err)
+int cg_sync_recover_outbox(struct cg_sync *s, struct cg_err *err)
 {
 	json_t *meta;
 	size_t off;
@@ -120,7 +120,7 @@ int recover_outbox(struct cg_sync *s, struct cg_err *err)
 	const char *stream;
 	json_t *cur;
 
-	st = read_outbox(s, &meta, &off, err);
+	st = cg_sync_read_outbox(s, &meta, &off, err);
 	if (st == -2)
 		return 0;
 	if (st < 0)
@@ -138,7 +138,7 @@ int recover_outbox(struct cg_sync *s, struct cg_err *err)
 	if (s->cursor && json_equal(cur, json_object_get(meta, "after"))) {
 		/* Acknowledged before a crash: only the unlink was missing. */
 		json_decref(meta);
-		return remove_outbox(s, err);
+		return cg_sync_remove_outbox(s, err);
 	}
 	if (s->cursor && !json_equal(cur, json_object_get(meta, "before"))) {
 		json_decref(meta);
@@ -152,7 +152,7 @@ int recover_outbox(struct cg_sync *s, struct cg_err *err)
 		size_t len = s->file.len - off;
 
 		if (!strcmp(json_string_value(json_object_get(meta, "encoding")), "gzip"))
-			st = gunzip(payload, len, &body, err);
+			st = cg_sync_gunzip(payload, len, &body, err);
 		else
 			st = cg_buf_add(&body, payload, len);
 		if (st == 0 && body.len)
@@ -169,7 +169,7 @@ int recover_outbox(struct cg_sync *s, struct cg_err *err)
 
 		if (s->t->format == CG_SYNC_ES_BULK) {
 			if (!strcmp(json_string_value(json_object_get(meta, "encoding")), "gzip")) {
-				if (gunzip(payload, len, &body, err) < 0) {
+				if (cg_sync_gunzip(payload, len, &body, err) < 0) {
 					json_decref(meta);
 					return -1;
 				}
@@ -180,7 +180,7 @@ int recover_outbox(struct cg_sync *s, struct cg_err *err)
 						    _("cannot read 'sync/%s/%s'"), s->t->name, OUTBOX);
 			}
 		}
-		st = settle(s, meta, payload, len, body.buf, body.len, err);
+		st = cg_sync_settle(s, meta, payload, len, body.buf, body.len, err);
 		cg_buf_release(&body);
 	}
 	json_decref(meta);

@@ -12,7 +12,7 @@
 
 /* ---- cursor ---- */
 
-json_t *fresh_cursor(const char *target)
+json_t *cg_sync_fresh_cursor(const char *target)
 {
 	return json_pack("{s:s, s:I, s:n, s:{s:s, s:I, s:{}}, s:{s:I}, s:{s:I}}",
 			 "target", target, "batches", (json_int_t)0, "last_success",
@@ -52,7 +52,8 @@ static int cursor_valid(const json_t *c)
 	    !days_valid(json_object_get(ci, "days")))
 		return 0;
 	for (int i = 0; i < 3; i++) {
-		const json_t *seq = json_object_get(json_object_get(c, stream_names[i]), "seq");
+		const json_t *seq = json_object_get(json_object_get(c, cg_sync_stream_names[i]),
+						    "seq");
 
 		if (!json_is_integer(seq) || json_integer_value(seq) < 0)
 			return 0;
@@ -60,7 +61,7 @@ static int cursor_valid(const json_t *c)
 	return 1;
 }
 
-int open_dir(struct cg_sync *s, struct cg_err *err)
+int cg_sync_open_dir(struct cg_sync *s, struct cg_err *err)
 {
 	char rel[96];
 
@@ -72,7 +73,7 @@ int open_dir(struct cg_sync *s, struct cg_err *err)
 }
 
 /* 0 loaded, -2 missing, -1 error (corrupt included). */
-int load_cursor(struct cg_sync *s, json_t **out, struct cg_err *err)
+int cg_sync_load_cursor(struct cg_sync *s, json_t **out, struct cg_err *err)
 {
 	char *text = NULL, label[128];
 	size_t len;
@@ -96,7 +97,7 @@ int load_cursor(struct cg_sync *s, json_t **out, struct cg_err *err)
 	return 0;
 }
 
-int save_cursor(struct cg_sync *s, struct cg_err *err)
+int cg_sync_save_cursor(struct cg_sync *s, struct cg_err *err)
 {
 	char *text = json_dumps(s->cursor, JSON_COMPACT);
 	char label[128];
@@ -112,7 +113,7 @@ int save_cursor(struct cg_sync *s, struct cg_err *err)
 
 /* ---- the outbox ---- */
 
-int remove_outbox(struct cg_sync *s, struct cg_err *err)
+int cg_sync_remove_outbox(struct cg_sync *s, struct cg_err *err)
 {
 	/* No fsync of the directory: an unlink lost in a crash leaves an
 	 * outbox whose "after" is the cursor, which the next run removes. */
@@ -123,7 +124,7 @@ int remove_outbox(struct cg_sync *s, struct cg_err *err)
 }
 
 /* Read the outbox: meta (new reference) and the payload inside s->file. */
-int read_outbox(struct cg_sync *s, json_t **meta, size_t *off, struct cg_err *err)
+int cg_sync_read_outbox(struct cg_sync *s, json_t **meta, size_t *off, struct cg_err *err)
 {
 	char *data = NULL, *nl, label[128];
 	size_t len;

@@ -40,16 +40,16 @@ int cg_sync_status(struct cg_sync *s, struct cg_err *err)
 	int st;
 	struct cg_buf line = CG_BUF_INIT(RESULT_LINE_MAX);
 
-	if (open_dir(s, err) < 0)
+	if (cg_sync_open_dir(s, err) < 0)
 		return -1;
-	st = load_cursor(s, &cur, err);
+	st = cg_sync_load_cursor(s, &cur, err);
 	if (st == -1)
 		return -1;
-	if (count_after(s, cur, s->streams, &backlog, err) < 0) {
+	if (cg_sync_count_after(s, cur, s->streams, &backlog, err) < 0) {
 		json_decref(cur);
 		return -1;
 	}
-	st = read_outbox(s, &meta, &off, err);
+	st = cg_sync_read_outbox(s, &meta, &off, err);
 	if (st == -1) {
 		json_decref(cur);
 		return -1;

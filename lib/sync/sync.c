@@ -18,7 +18,7 @@
 /* keys/sync-redact.key: 32 bytes. */
 #define REDACT_KEY_FILE_MAX 1024
 
-const char *const stream_names[] = { "checkin", "pass", "quarantine" };
+const char *const cg_sync_stream_names[] = { "checkin", "pass", "quarantine" };
 
 /* ---- small helpers ---- */
 
