@@ -55,7 +55,7 @@ struct batch {
 	const char *body;	/* uncompressed (es-bulk item errors) */
 	size_t body_len;
 	/* results */
-	long status;
+	struct cg_http_resp resp;	/* the last answer */
 	int attempts;
 	long ms;
 	char why[512];
@@ -89,19 +89,21 @@ enum verdict cg_sync_es_items(struct batch *b, const struct cg_http_resp *r,
 			      char *why, size_t whylen);
 
 /* sync-deliver.c */
+void cg_sync_batch_init(struct batch *b, json_t *meta, const char *payload, size_t len,
+			const char *body, size_t body_len);
+void cg_sync_batch_release(struct batch *b);
 enum outcome cg_sync_deliver(struct cg_sync *s, struct batch *b, const char *stream,
-			     struct cg_http_resp *r, struct cg_err *err);
+			     struct cg_err *err);
 
 /* sync-settle.c */
-int cg_sync_print_result(struct cg_sync *s, const json_t *meta, long status, int attempts,
-			 long ms, const char *result, const char *why, struct cg_err *err);
+int cg_sync_print_result(struct cg_sync *s, const struct batch *b, enum outcome oc,
+			 struct cg_err *err);
 int cg_sync_settle(struct cg_sync *s, json_t *meta, const char *payload, size_t len,
 		   const char *body, size_t body_len, struct cg_err *err);
 int cg_sync_recover_outbox(struct cg_sync *s, struct cg_err *err);
 
 /* sync-dead.c */
-int cg_sync_write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_resp *r,
-		       struct cg_err *err);
+int cg_sync_write_dead(struct cg_sync *s, struct batch *b, struct cg_err *err);
 
 /* sync-push.c */
 int cg_sync_count_after(struct cg_sync *s, const json_t *cursor, unsigned streams,

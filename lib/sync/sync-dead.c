@@ -16,9 +16,9 @@
  * answers) and the refused items of a _bulk batch. */
 #define DEAD_META_MAX (META_MAX * 2 + BULK_RESP_MAX * 2)
 
-int cg_sync_write_dead(struct cg_sync *s, struct batch *b, const struct cg_http_resp *r,
-		       struct cg_err *err)
+int cg_sync_write_dead(struct cg_sync *s, struct batch *b, struct cg_err *err)
 {
+	const struct cg_http_resp *r = &b->resp;
 	int dfd;
 	char id[96], name[128], label[256];
 	json_t *meta = json_deep_copy(b->meta);
@@ -257,7 +257,6 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 		char *body;
 		size_t len;
 		struct batch b;
-		struct cg_http_resp r;
 		struct cg_buf plain = CG_BUF_INIT(BATCH_MAX);
 		enum outcome oc;
 		const char *enc;
@@ -281,17 +280,8 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 				break;
 			}
 		}
-		memset(&b, 0, sizeof(b));
-		b.meta = meta;
-		b.payload = body;
-		b.len = len;
-		b.body = plain.buf;
-		b.body_len = plain.len;
-		cg_buf_init(&b.dead_body, BATCH_MAX);
-		cg_http_resp_init(&r);
-		r.body.limit = BULK_RESP_MAX;
-		oc = cg_sync_deliver(s, &b, json_string_value(json_object_get(meta, "stream")),
-				     &r, err);
+		cg_sync_batch_init(&b, meta, body, len, plain.buf, plain.len);
+		oc = cg_sync_deliver(s, &b, json_string_value(json_object_get(meta, "stream")), err);
 		if (oc == FAILED && !b.attempts) {
 			ret = -1;
 		} else {
@@ -305,13 +295,9 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 				cg_notify(&s->notify, CG_MSG_ERROR,
 					  _("dead letter '%s' not delivered: %s"), id, b.why);
 			if (ret == 0)
-				ret = cg_sync_print_result(s, meta, b.status, b.attempts, b.ms,
-							   oc == SENT ? "sent" :
-							   oc == DEAD ? "dead" : "failed", NULL, err);
+				ret = cg_sync_print_result(s, &b, oc, err);
 		}
-		cg_buf_release(&b.dead_body);
-		json_decref(b.dead_items);
-		cg_http_resp_release(&r);
+		cg_sync_batch_release(&b);
 		cg_buf_release(&plain);
 		json_decref(meta);
 		free(body);

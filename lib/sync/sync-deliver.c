@@ -32,8 +32,9 @@ static void sleep_secs(double secs)
 		;
 }
 
-static enum verdict judge(struct cg_sync *s, struct batch *b, const struct cg_http_resp *r)
+static enum verdict judge(struct cg_sync *s, struct batch *b)
 {
+	const struct cg_http_resp *r = &b->resp;
 	long st = r->status;
 
 	if (r->curl_code != CURLE_OK) {
@@ -80,8 +81,29 @@ static enum verdict judge(struct cg_sync *s, struct batch *b, const struct cg_ht
 	return V_DEAD;
 }
 
+void cg_sync_batch_init(struct batch *b, json_t *meta, const char *payload, size_t len,
+			const char *body, size_t body_len)
+{
+	memset(b, 0, sizeof(*b));
+	b->meta = meta;
+	b->payload = payload;
+	b->len = len;
+	b->body = body;
+	b->body_len = body_len;
+	cg_buf_init(&b->dead_body, BATCH_MAX);
+	cg_http_resp_init(&b->resp);
+	b->resp.body.limit = BULK_RESP_MAX;
+}
+
+void cg_sync_batch_release(struct batch *b)
+{
+	cg_buf_release(&b->dead_body);
+	json_decref(b->dead_items);
+	cg_http_resp_release(&b->resp);
+}
+
 enum outcome cg_sync_deliver(struct cg_sync *s, struct batch *b, const char *stream,
-			     struct cg_http_resp *r, struct cg_err *err)
+			     struct cg_err *err)
 {
 	struct curl_slist *h = NULL;
 	char url[4096], line[256], table[128];
@@ -116,9 +138,8 @@ enum outcome cg_sync_deliver(struct cg_sync *s, struct batch *b, const char *str
 		enum verdict v;
 		double wait, cap;
 
-		cg_http_post(&s->http, url, h, b->payload, b->len, r);
-		b->status = r->status;
-		v = judge(s, b, r);
+		cg_http_post(&s->http, url, h, b->payload, b->len, &b->resp);
+		v = judge(s, b);
 		if (v == V_OK) {
 			res = SENT;
 			break;
@@ -144,8 +165,8 @@ enum outcome cg_sync_deliver(struct cg_sync *s, struct batch *b, const char *str
 		if (cap > s->backoff_cap)
 			cap = s->backoff_cap;
 		wait = cap * (double)randombytes_uniform(1000001) / 1e6;
-		if (r->retry_after >= 0 && wait < r->retry_after)
-			wait = r->retry_after;
+		if (b->resp.retry_after >= 0 && wait < b->resp.retry_after)
+			wait = b->resp.retry_after;
 		if (now_secs() - start + wait > s->max_time) {
 			char more[96];
 

@@ -15,22 +15,22 @@ static int stream_index(const char *name)
 	return -1;
 }
 
-int cg_sync_print_result(struct cg_sync *s, const json_t *meta, long status, int attempts,
-			 long ms, const char *result, const char *why, struct cg_err *err)
+int cg_sync_print_result(struct cg_sync *s, const struct batch *b, enum outcome oc,
+			 struct cg_err *err)
 {
+	const json_t *meta = b->meta;
+	const char *result = oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed";
 	json_t *o = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:I, s:i, s:I, s:s}",
 			      "target", s->t->name, "batch", json_object_get(meta, "batch"),
 			      "stream", json_object_get(meta, "stream"),
 			      "records", json_object_get(meta, "records"),
 			      "bytes", json_object_get(meta, "bytes"),
 			      "gzip_bytes", json_object_get(meta, "gzip_bytes"),
-			      "status", (json_int_t)status, "attempts", attempts,
-			      "ms", (json_int_t)ms, "result", result);
+			      "status", (json_int_t)b->resp.status, "attempts", b->attempts,
+			      "ms", (json_int_t)b->ms, "result", result);
 	struct cg_buf line = CG_BUF_INIT(RESULT_LINE_MAX);
 	int ret;
 
-	if (why && *why)
-		json_object_set_new(o, "error", json_string(why));
 	s->sent += json_integer_value(json_object_get(meta, "records"));
 	if (s->progress)
 		s->progress(s->progress_ctx, s->sent, s->total);
@@ -50,27 +50,18 @@ int cg_sync_settle(struct cg_sync *s, json_t *meta, const char *payload, size_t 
 		   const char *body, size_t body_len, struct cg_err *err)
 {
 	struct batch b;
-	struct cg_http_resp r;
 	const char *stream = json_string_value(json_object_get(meta, "stream"));
 	enum outcome oc;
 	int ret = 0;
 	char ts[CG_TIME_LEN];
 
-	memset(&b, 0, sizeof(b));
-	b.meta = meta;
-	b.payload = payload;
-	b.len = len;
-	b.body = body;
-	b.body_len = body_len;
-	cg_buf_init(&b.dead_body, BATCH_MAX);
-	cg_http_resp_init(&r);
-	r.body.limit = BULK_RESP_MAX;
-	oc = cg_sync_deliver(s, &b, stream, &r, err);
+	cg_sync_batch_init(&b, meta, payload, len, body, body_len);
+	oc = cg_sync_deliver(s, &b, stream, err);
 	if (oc == FAILED && !b.attempts) {
 		ret = -1;
 		goto out;
 	}
-	if (oc == DEAD && cg_sync_write_dead(s, &b, &r, err) < 0) {
+	if (oc == DEAD && cg_sync_write_dead(s, &b, err) < 0) {
 		ret = -1;
 		goto out;
 	}
@@ -103,12 +94,9 @@ int cg_sync_settle(struct cg_sync *s, json_t *meta, const char *payload, size_t 
 				  (long long)json_integer_value(json_object_get(meta, "batch")),
 				  b.why);
 	}
-	ret = cg_sync_print_result(s, meta, b.status, b.attempts, b.ms,
-				   oc == SENT ? "sent" : oc == DEAD ? "dead" : "failed", NULL, err);
+	ret = cg_sync_print_result(s, &b, oc, err);
 out:
-	cg_buf_release(&b.dead_body);
-	json_decref(b.dead_items);
-	cg_http_resp_release(&r);
+	cg_sync_batch_release(&b);
 	return ret;
 }
 
