@@ -20,15 +20,8 @@ static void buf_extend(struct cg_buf *b, size_t n)
 int cg_sync_add_record(struct cg_sync *s, const char *line, size_t len, const char *rid,
 		       const char *table, struct cg_err *err)
 {
-	if (s->t->format == CG_SYNC_ES_BULK) {
-		json_t *act = json_pack("{s:{s:s, s:s}}", "create", "_index", table, "_id", rid);
-
-		if (!act || cg_jsonl_dump(act, &s->body) < 0) {
-			json_decref(act);
-			return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
-		}
-		json_decref(act);
-	}
+	if (cg_sync_add_action(s, table, rid, err) < 0)
+		return -1;
 	if (cg_sync_record(&s->body, line, len, rid, s->cfg->compound_code,
 			   s->redact ? s->redact_key : NULL, err) < 0)
 		return -1;

@@ -83,10 +83,11 @@ int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *er
 /* sync-format.c */
 void cg_sync_table_for(const struct cg_sync *s, const char *stream, char *out, size_t outlen);
 int cg_sync_build_url(const struct cg_sync *s, const char *table, char *out, size_t outlen);
-int cg_sync_ch_code_permanent(long code);
-long cg_sync_ch_code(const struct cg_http_resp *r);
-enum verdict cg_sync_es_items(struct batch *b, const struct cg_http_resp *r,
-			      char *why, size_t whylen);
+const char *cg_sync_content_type(const struct cg_sync *s);
+int cg_sync_add_action(struct cg_sync *s, const char *table, const char *rid,
+		       struct cg_err *err);
+enum verdict cg_sync_judge_2xx(const struct cg_sync *s, struct batch *b);
+int cg_sync_fatal_500(const struct cg_sync *s, const struct cg_http_resp *r);
 
 /* sync-deliver.c */
 void cg_sync_batch_init(struct batch *b, json_t *meta, const char *payload, size_t len,

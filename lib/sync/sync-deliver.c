@@ -32,6 +32,7 @@ static void sleep_secs(double secs)
 		;
 }
 
+/* What the last answer means for the batch; b->why says why when not V_OK. */
 static enum verdict judge(struct cg_sync *s, struct batch *b)
 {
 	const struct cg_http_resp *r = &b->resp;
@@ -49,31 +50,16 @@ static enum verdict judge(struct cg_sync *s, struct batch *b)
 			return V_RETRY;
 		}
 	}
-	if (st >= 200 && st < 300) {
-		if (s->t->format == CG_SYNC_CLICKHOUSE &&
-		    (r->ch_exception[0] || strstr(r->body.buf, "DB::Exception"))) {
-			long code = cg_sync_ch_code(r);
-
-			snprintf(b->why, sizeof(b->why), _("HTTP %ld with an exception: %.300s"),
-				 st, r->body.buf);
-			return cg_sync_ch_code_permanent(code) ? V_DEAD : V_RETRY;
-		}
-		if (s->t->format == CG_SYNC_ES_BULK)
-			return cg_sync_es_items(b, r, b->why, sizeof(b->why));
-		return V_OK;
-	}
+	if (st >= 200 && st < 300)
+		return cg_sync_judge_2xx(s, b);
 	snprintf(b->why, sizeof(b->why), "HTTP %ld: %.300s", st, r->body.buf);
 	if (st >= 300 && st < 400) {
 		snprintf(b->why, sizeof(b->why), _("HTTP %ld redirect to '%s' not followed"),
 			 st, r->location);
 		return V_STOP;
 	}
-	if (st == 408 || st == 429 || st >= 500) {
-		if (s->t->format == CG_SYNC_CLICKHOUSE && st == 500 &&
-		    cg_sync_ch_code_permanent(cg_sync_ch_code(r)))
-			return V_DEAD;
-		return V_RETRY;
-	}
+	if (st == 408 || st == 429 || st >= 500)
+		return cg_sync_fatal_500(s, r) ? V_DEAD : V_RETRY;
 	/* The target or the credentials are wrong, not this batch: stop
 	 * with the batch kept, so that no batch is dead-lettered for it. */
 	if (st == 401 || st == 403 || st == 404 || st == 405 || st == 407)
@@ -121,9 +107,7 @@ enum outcome cg_sync_deliver(struct cg_sync *s, struct batch *b, const char *str
 		cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 		return FAILED;
 	}
-	h = curl_slist_append(h, s->t->format == CG_SYNC_CLICKHOUSE ?
-			      "Content-Type: text/plain; charset=utf-8" :
-			      "Content-Type: application/x-ndjson");
+	h = curl_slist_append(h, cg_sync_content_type(s));
 	if (!strcmp(json_string_value(json_object_get(b->meta, "encoding")), "gzip"))
 		h = curl_slist_append(h, "Content-Encoding: gzip");
 	snprintf(line, sizeof(line), "Idempotency-Key: %s", key);

@@ -1,9 +1,13 @@
-/* What the target formats differ in: tables, URLs, ClickHouse codes, _bulk items. */
+/*
+ * What the target formats differ in: the table, the URL, the content type,
+ * the _bulk action line, and what an answer means.
+ */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/exitcode.h"
 #include "core/i18n.h"
 #include "sync/sync-batch.h"
 
@@ -47,9 +51,33 @@ int cg_sync_build_url(const struct cg_sync *s, const char *table, char *out, siz
 	return 0;
 }
 
+/* The Content-Type header line of a batch. */
+const char *cg_sync_content_type(const struct cg_sync *s)
+{
+	return s->t->format == CG_SYNC_CLICKHOUSE ? "Content-Type: text/plain; charset=utf-8" :
+		"Content-Type: application/x-ndjson";
+}
+
+/* es-bulk: the action line in front of each record; none in the others. */
+int cg_sync_add_action(struct cg_sync *s, const char *table, const char *rid,
+		       struct cg_err *err)
+{
+	json_t *act;
+
+	if (s->t->format != CG_SYNC_ES_BULK)
+		return 0;
+	act = json_pack("{s:{s:s, s:s}}", "create", "_index", table, "_id", rid);
+	if (!act || cg_jsonl_dump(act, &s->body) < 0) {
+		json_decref(act);
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	}
+	json_decref(act);
+	return 0;
+}
+
 /* ClickHouse error codes that mean the data or the table is wrong: a
  * retry cannot help. */
-int cg_sync_ch_code_permanent(long code)
+static int ch_code_permanent(long code)
 {
 	static const long codes[] = { 6, 16, 26, 27, 38, 41, 53, 60, 62, 69, 70, 72, 81,
 				      117, 130, 131, 173, 192, 193, 194, 195, 497, 516 };
@@ -60,7 +88,7 @@ int cg_sync_ch_code_permanent(long code)
 	return 0;
 }
 
-long cg_sync_ch_code(const struct cg_http_resp *r)
+static long ch_code(const struct cg_http_resp *r)
 {
 	const char *p;
 
@@ -71,9 +99,9 @@ long cg_sync_ch_code(const struct cg_http_resp *r)
 }
 
 /* es-bulk: per item: 2xx and 409 delivered, 429/5xx retry, others dead. */
-enum verdict cg_sync_es_items(struct batch *b, const struct cg_http_resp *r,
-			      char *why, size_t whylen)
+static enum verdict es_items(struct batch *b, char *why, size_t whylen)
 {
+	const struct cg_http_resp *r = &b->resp;
 	json_error_t jerr;
 	json_t *resp = json_loadb(r->body.buf, r->body.len, 0, &jerr), *items, *it;
 	size_t i;
@@ -126,4 +154,30 @@ enum verdict cg_sync_es_items(struct batch *b, const struct cg_http_resp *r,
 		return V_PARTIAL;
 	}
 	return V_OK;
+}
+
+/* What a 2xx answer means: ClickHouse may report an exception in it, and
+ * _bulk answers item by item. */
+enum verdict cg_sync_judge_2xx(const struct cg_sync *s, struct batch *b)
+{
+	const struct cg_http_resp *r = &b->resp;
+
+	if (s->t->format == CG_SYNC_CLICKHOUSE &&
+	    (r->ch_exception[0] || strstr(r->body.buf, "DB::Exception"))) {
+		long code = ch_code(r);
+
+		snprintf(b->why, sizeof(b->why), _("HTTP %ld with an exception: %.300s"),
+			 r->status, r->body.buf);
+		return ch_code_permanent(code) ? V_DEAD : V_RETRY;
+	}
+	if (s->t->format == CG_SYNC_ES_BULK)
+		return es_items(b, b->why, sizeof(b->why));
+	return V_OK;
+}
+
+/* Whether an HTTP 500 reports a ClickHouse error that no retry mends. */
+int cg_sync_fatal_500(const struct cg_sync *s, const struct cg_http_resp *r)
+{
+	return s->t->format == CG_SYNC_CLICKHOUSE && r->status == 500 &&
+		ch_code_permanent(ch_code(r));
 }
