@@ -88,14 +88,105 @@ void cg_sync_batch_release(struct batch *b)
 	cg_http_resp_release(&b->resp);
 }
 
+/* The headers of every attempt at a batch: Authorization and the target's own last. */
+static struct curl_slist *request_headers(const struct cg_sync *s, const json_t *meta)
+{
+	struct curl_slist *h = NULL;
+	const char *enc = json_string_value(json_object_get(meta, "encoding"));
+	char line[256];
+
+	h = curl_slist_append(h, cg_sync_content_type(s));
+	if (!strcmp(enc, "gzip"))
+		h = curl_slist_append(h, "Content-Encoding: gzip");
+	snprintf(line, sizeof(line), "Idempotency-Key: %s",
+		 json_string_value(json_object_get(meta, "key")));
+	h = curl_slist_append(h, line);
+	h = curl_slist_append(h, "Expect:");
+	if (s->auth)
+		h = curl_slist_append(h, s->auth);
+	for (const struct curl_slist *e = s->t->headers; e; e = e->next)
+		h = curl_slist_append(h, e->data);
+	return h;
+}
+
+/*
+ * How long to wait before the next attempt: capped exponential backoff
+ * with full jitter, but never sooner than the upstream asked.  -1, with
+ * b->why saying so, when the batch gives up: out of retries, or past
+ * --max-time (counted from start) by the time it would be sent.
+ */
+static double next_wait(const struct cg_sync *s, struct batch *b, double start)
+{
+	double wait, cap;
+
+	if (b->attempts > s->max_retries) {
+		char more[64];
+
+		snprintf(more, sizeof(more), _(" (gave up after %d attempts)"), b->attempts);
+		strncat(b->why, more, sizeof(b->why) - strlen(b->why) - 1);
+		return -1;
+	}
+	cap = s->backoff_base * pow(2, b->attempts - 1);
+	if (cap > s->backoff_cap)
+		cap = s->backoff_cap;
+	wait = cap * (double)randombytes_uniform(1000001) / 1e6;
+	if (b->resp.retry_after >= 0 && wait < b->resp.retry_after)
+		wait = b->resp.retry_after;
+	if (now_secs() - start + wait > s->max_time) {
+		char more[96];
+
+		snprintf(more, sizeof(more), _(" (gave up: --max-time %gs reached)"), s->max_time);
+		strncat(b->why, more, sizeof(b->why) - strlen(b->why) - 1);
+		return -1;
+	}
+	return wait;
+}
+
+/* POST the batch until an answer settles it or it gives up. */
+static enum outcome post_until_settled(struct cg_sync *s, struct batch *b, const char *url,
+				       const struct curl_slist *h, double start)
+{
+	for (b->attempts = 1;; b->attempts++) {
+		double wait;
+
+		cg_http_post(&s->http, url, h, b->payload, b->len, &b->resp);
+		switch (judge(s, b)) {
+		case V_OK:
+			return SENT;
+		case V_DEAD: case V_PARTIAL:
+			return DEAD;
+		case V_STOP:
+			return FAILED;
+		case V_RETRY:
+			break;
+		}
+		wait = next_wait(s, b, start);
+		if (wait < 0)
+			return FAILED;
+		if (s->verbose)
+			cg_notify(&s->notify, CG_MSG_TRACE, _("%s: batch %lld: %s; retrying in %.2fs\n"),
+				  cg_progname(),
+				  (long long)json_integer_value(json_object_get(b->meta, "batch")),
+				  b->why, wait);
+		sleep_secs(wait);
+	}
+}
+
+/* Messages end at the text: no newline or space of the upstream's answer. */
+static void trim_why(char *why)
+{
+	for (size_t n = strlen(why); n && (why[n - 1] == '\n' || why[n - 1] == '\r' ||
+					   why[n - 1] == ' '); n--)
+		why[n - 1] = '\0';
+}
+
 enum outcome cg_sync_deliver(struct cg_sync *s, struct batch *b, const char *stream,
 			     struct cg_err *err)
 {
-	struct curl_slist *h = NULL;
-	char url[4096], line[256], table[128];
-	const char *key = json_string_value(json_object_get(b->meta, "key"));
+	struct curl_slist *h;
+	char url[4096], table[128];
 	double start = now_secs();
-	enum outcome res = FAILED;
+	enum outcome res;
 
 	cg_sync_table_for(s, stream, table, sizeof(table));
 	if (!s->http_ready) {
@@ -107,68 +198,10 @@ enum outcome cg_sync_deliver(struct cg_sync *s, struct batch *b, const char *str
 		cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 		return FAILED;
 	}
-	h = curl_slist_append(h, cg_sync_content_type(s));
-	if (!strcmp(json_string_value(json_object_get(b->meta, "encoding")), "gzip"))
-		h = curl_slist_append(h, "Content-Encoding: gzip");
-	snprintf(line, sizeof(line), "Idempotency-Key: %s", key);
-	h = curl_slist_append(h, line);
-	h = curl_slist_append(h, "Expect:");
-	if (s->auth)
-		h = curl_slist_append(h, s->auth);
-	for (const struct curl_slist *e = s->t->headers; e; e = e->next)
-		h = curl_slist_append(h, e->data);
-
-	for (b->attempts = 1;; b->attempts++) {
-		enum verdict v;
-		double wait, cap;
-
-		cg_http_post(&s->http, url, h, b->payload, b->len, &b->resp);
-		v = judge(s, b);
-		if (v == V_OK) {
-			res = SENT;
-			break;
-		}
-		if (v == V_DEAD || v == V_PARTIAL) {
-			res = DEAD;
-			break;
-		}
-		if (v == V_STOP) {
-			res = FAILED;
-			break;
-		}
-		if (b->attempts > s->max_retries) {
-			char more[64];
-
-			snprintf(more, sizeof(more), _(" (gave up after %d attempts)"), b->attempts);
-			strncat(b->why, more, sizeof(b->why) - strlen(b->why) - 1);
-			break;
-		}
-		/* Capped exponential backoff with full jitter, but never
-		 * sooner than the upstream asked. */
-		cap = s->backoff_base * pow(2, b->attempts - 1);
-		if (cap > s->backoff_cap)
-			cap = s->backoff_cap;
-		wait = cap * (double)randombytes_uniform(1000001) / 1e6;
-		if (b->resp.retry_after >= 0 && wait < b->resp.retry_after)
-			wait = b->resp.retry_after;
-		if (now_secs() - start + wait > s->max_time) {
-			char more[96];
-
-			snprintf(more, sizeof(more), _(" (gave up: --max-time %gs reached)"), s->max_time);
-			strncat(b->why, more, sizeof(b->why) - strlen(b->why) - 1);
-			break;
-		}
-		if (s->verbose)
-			cg_notify(&s->notify, CG_MSG_TRACE, _("%s: batch %lld: %s; retrying in %.2fs\n"),
-				  cg_progname(),
-				  (long long)json_integer_value(json_object_get(b->meta, "batch")),
-				  b->why, wait);
-		sleep_secs(wait);
-	}
+	h = request_headers(s, b->meta);
+	res = post_until_settled(s, b, url, h, start);
 	b->ms = (long)((now_secs() - start) * 1000);
-	for (size_t n = strlen(b->why); n && (b->why[n - 1] == '\n' || b->why[n - 1] == '\r' ||
-					      b->why[n - 1] == ' '); n--)
-		b->why[n - 1] = '\0';
+	trim_why(b->why);
 	curl_slist_free_all(h);
 	return res;
 }
