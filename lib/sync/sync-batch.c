@@ -68,7 +68,7 @@ static int encode_payload(struct cg_sync *s, struct cg_err *err)
 	return 0;
 }
 
-int cg_sync_gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_err *err)
+static int gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_err *err)
 {
 	z_stream z;
 	char chunk[65536];
@@ -95,6 +95,21 @@ int cg_sync_gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_e
 	}
 	inflateEnd(&z);
 	return 0;
+}
+
+/*
+ * Append the body of a stored batch, as it was before any gzip (by its
+ * metadata's "encoding"), to out.  0; -1 with *err when it does not
+ * decompress; -2 with errno when out cannot take it.
+ */
+int cg_sync_unpack(const json_t *meta, const char *payload, size_t len, struct cg_buf *out,
+		   struct cg_err *err)
+{
+	const char *enc = json_string_value(json_object_get(meta, "encoding"));
+
+	if (enc && !strcmp(enc, "gzip"))
+		return gunzip(payload, len, out, err);
+	return cg_buf_add(out, payload, len) < 0 ? -2 : 0;
 }
 
 /* Seal the batch in s->body: key, payload, outbox, send, settle. */

@@ -77,7 +77,8 @@ int cg_sync_read_outbox(struct cg_sync *s, json_t **meta, size_t *off, struct cg
 int cg_sync_add_record(struct cg_sync *s, const char *line, size_t len, const char *rid,
 		       const char *table, struct cg_err *err);
 int cg_sync_batch_full(const struct cg_sync *s);
-int cg_sync_gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_err *err);
+int cg_sync_unpack(const json_t *meta, const char *payload, size_t len, struct cg_buf *out,
+		   struct cg_err *err);
 int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err);
 
 /* sync-format.c */

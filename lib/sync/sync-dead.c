@@ -238,6 +238,54 @@ int cg_sync_dead_drop(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 	return CG_EXIT_OK;
 }
 
+/* What follows a dead letter's new attempt: dropped once delivered, else
+ * the exit status and a message; then its result line. */
+static int retried(struct cg_sync *s, int dfd, const char *id, const struct batch *b,
+		   enum outcome oc, struct cg_err *err)
+{
+	int ret = 0;
+
+	if (oc == SENT)
+		ret = drop_one(s, dfd, id, err);
+	else
+		s->status = CG_EXIT_UPSTREAM;
+	if (oc == FAILED)
+		s->stop = 1;
+	if (oc != SENT)
+		cg_notify(&s->notify, CG_MSG_ERROR, _("dead letter '%s' not delivered: %s"),
+			  id, b->why);
+	return ret == 0 ? cg_sync_print_result(s, b, oc, err) : ret;
+}
+
+/* Send dead letter id again.  0 (look at s->stop) or -1. */
+static int retry_one(struct cg_sync *s, int dfd, const char *id, struct cg_err *err)
+{
+	struct cg_buf plain = CG_BUF_INIT(BATCH_MAX);
+	struct batch b;
+	json_t *meta;
+	char *body;
+	size_t len;
+	enum outcome oc;
+	int ret = 0;
+
+	if (read_dead(s, dfd, id, &meta, &body, &len, err) < 0)
+		return -1;
+	/* _bulk's answer is matched against the plain body. */
+	if (s->t->format == CG_SYNC_ES_BULK &&
+	    (ret = cg_sync_unpack(meta, body, len, &plain, err)) == -2)
+		ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read dead letter '%s'"), id);
+	if (ret == 0) {
+		cg_sync_batch_init(&b, meta, body, len, plain.buf, plain.len);
+		oc = cg_sync_deliver(s, &b, json_string_value(json_object_get(meta, "stream")), err);
+		ret = oc == FAILED && !b.attempts ? -1 : retried(s, dfd, id, &b, oc, err);
+		cg_sync_batch_release(&b);
+	}
+	cg_buf_release(&plain);
+	json_decref(meta);
+	free(body);
+	return ret;
+}
+
 int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 {
 	int dfd = dead_dir(s, 0, err);
@@ -251,57 +299,9 @@ int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err)
 		return -1;
 	if (!n)
 		all = dead_ids(dfd);
-	for (int i = 0; ret == 0 && !s->stop && i < (all ? (int)json_array_size(all) : n); i++) {
-		const char *id = all ? json_string_value(json_array_get(all, (size_t)i)) : ids[i];
-		json_t *meta;
-		char *body;
-		size_t len;
-		struct batch b;
-		struct cg_buf plain = CG_BUF_INIT(BATCH_MAX);
-		enum outcome oc;
-		const char *enc;
-
-		if (read_dead(s, dfd, id, &meta, &body, &len, err) < 0) {
-			ret = -1;
-			break;
-		}
-		enc = json_string_value(json_object_get(meta, "encoding"));
-		/* _bulk's answer is matched against the plain body. */
-		if (s->t->format == CG_SYNC_ES_BULK) {
-			if (enc && !strcmp(enc, "gzip"))
-				ret = cg_sync_gunzip(body, len, &plain, err);
-			else if (cg_buf_add(&plain, body, len) < 0)
-				ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
-						   _("cannot read dead letter '%s'"), id);
-			if (ret < 0) {
-				cg_buf_release(&plain);
-				json_decref(meta);
-				free(body);
-				break;
-			}
-		}
-		cg_sync_batch_init(&b, meta, body, len, plain.buf, plain.len);
-		oc = cg_sync_deliver(s, &b, json_string_value(json_object_get(meta, "stream")), err);
-		if (oc == FAILED && !b.attempts) {
-			ret = -1;
-		} else {
-			if (oc == SENT)
-				ret = drop_one(s, dfd, id, err);
-			else
-				s->status = CG_EXIT_UPSTREAM;
-			if (oc == FAILED)
-				s->stop = 1;
-			if (oc != SENT)
-				cg_notify(&s->notify, CG_MSG_ERROR,
-					  _("dead letter '%s' not delivered: %s"), id, b.why);
-			if (ret == 0)
-				ret = cg_sync_print_result(s, &b, oc, err);
-		}
-		cg_sync_batch_release(&b);
-		cg_buf_release(&plain);
-		json_decref(meta);
-		free(body);
-	}
+	for (int i = 0; ret == 0 && !s->stop && i < (all ? (int)json_array_size(all) : n); i++)
+		ret = retry_one(s, dfd, all ? json_string_value(json_array_get(all, (size_t)i)) : ids[i],
+				err);
 	json_decref(all);
 	close(dfd);
 	return ret < 0 ? -1 : s->status;
