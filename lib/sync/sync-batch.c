@@ -112,26 +112,30 @@ int cg_sync_unpack(const json_t *meta, const char *payload, size_t len, struct c
 	return cg_buf_add(out, payload, len) < 0 ? -2 : 0;
 }
 
-/* Seal the batch in s->body: key, payload, outbox, send, settle. */
-int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err)
+/* Where the stream's cursor goes once the batch is acknowledged (a new
+ * reference); null for standard input, which has no cursor. */
+static json_t *cursor_after(const struct cg_sync *s)
+{
+	if (!s->use_outbox)
+		return json_null();
+	if (s->last_day[0])
+		return json_pack("{s:s, s:I, s:o*}", "file", s->last_day,
+				 "seq", (json_int_t)s->last_seq, "days", json_deep_copy(s->days_read));
+	return json_pack("{s:I}", "seq", (json_int_t)s->last_seq);
+}
+
+/*
+ * The batch's metadata (a new reference), with s->file made its outbox:
+ * the metadata on one line, then the payload, which starts at *off.
+ */
+static json_t *seal(struct cg_sync *s, const char *stream, json_t *after, size_t *off,
+		    struct cg_err *err)
 {
 	char key[65];
-	json_t *meta, *after;
+	json_t *meta;
 	char *text;
 	size_t metalen;
-	int ret;
 
-	if (!s->nrec)
-		return 0;
-	after = !s->use_outbox ? json_null() : s->last_day[0] ?
-		json_pack("{s:s, s:I, s:o*}", "file", s->last_day, "seq", (json_int_t)s->last_seq,
-			  "days", json_deep_copy(s->days_read)) :
-		json_pack("{s:I}", "seq", (json_int_t)s->last_seq);
-	if (s->dry_run) {
-		ret = cg_out_line(s->out, s->body.buf, s->body.len, err);
-		json_object_set(s->cursor, stream, after);
-		goto done;
-	}
 	cg_sync_sha256_hex(s->body.buf, s->body.len, key);
 	meta = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:O?, s:O, s:s, s:s}",
 			 "batch", (json_int_t)json_integer_value(json_object_get(s->cursor, "batches")) + 1,
@@ -146,10 +150,15 @@ int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *er
 	 * encode after a placeholder, then write the real line in front. */
 	if (encode_payload(s, err) < 0) {
 		json_decref(meta);
-		return -1;
+		return NULL;
 	}
 	json_object_set_new(meta, "gzip_bytes", json_integer((json_int_t)s->file.len));
 	text = json_dumps(meta, JSON_COMPACT);
+	if (!text) {
+		json_decref(meta);
+		cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+		return NULL;
+	}
 	metalen = strlen(text);
 	if (cg_buf_grow(&s->file, metalen + 1) < 0)
 		abort();
@@ -158,19 +167,33 @@ int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *er
 	s->file.buf[metalen] = '\n';
 	buf_extend(&s->file, metalen + 1);
 	free(text);
-	{
-		char label[128];
+	*off = metalen + 1;
+	return meta;
+}
 
-		snprintf(label, sizeof(label), "sync/%s/%s", s->t->name, OUTBOX);
-		ret = s->use_outbox ? cg_replace_file(s->dirfd, OUTBOX, s->file.buf, s->file.len,
-						  label, err) : 0;
-	}
+/* Seal the batch, make its outbox durable (journal pushes), send and settle it. */
+static int send_batch(struct cg_sync *s, const char *stream, json_t *after, struct cg_err *err)
+{
+	char label[128];
+	size_t off;
+	json_t *meta = seal(s, stream, after, &off, err);
+	int ret = 0;
+
+	if (!meta)
+		return -1;
+	snprintf(label, sizeof(label), "sync/%s/%s", s->t->name, OUTBOX);
+	if (s->use_outbox)
+		ret = cg_replace_file(s->dirfd, OUTBOX, s->file.buf, s->file.len, label, err);
 	if (ret == 0)
-		ret = cg_sync_settle(s, meta, s->file.buf + metalen + 1, s->file.len - metalen - 1,
+		ret = cg_sync_settle(s, meta, s->file.buf + off, s->file.len - off,
 				     s->body.buf, s->body.len, err);
 	json_decref(meta);
-done:
-	json_decref(after);
+	return ret;
+}
+
+/* An empty batch of stream next, its "before" where the cursor is now. */
+static void next_batch(struct cg_sync *s, const char *stream)
+{
 	if (!s->use_outbox)
 		json_object_set_new(s->cursor, "batches", json_integer(
 			json_integer_value(json_object_get(s->cursor, "batches")) + 1));
@@ -178,5 +201,24 @@ done:
 	s->nrec = 0;
 	json_decref(s->before);
 	s->before = json_deep_copy(json_object_get(s->cursor, stream));
+}
+
+/* Seal the batch in s->body and send it (with --dry-run, print it). */
+int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err)
+{
+	json_t *after;
+	int ret;
+
+	if (!s->nrec)
+		return 0;
+	after = cursor_after(s);
+	if (s->dry_run) {
+		ret = cg_out_line(s->out, s->body.buf, s->body.len, err);
+		json_object_set(s->cursor, stream, after);
+	} else {
+		ret = send_batch(s, stream, after, err);
+	}
+	json_decref(after);
+	next_batch(s, stream);
 	return ret;
 }
