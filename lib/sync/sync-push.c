@@ -126,73 +126,125 @@ static void note_day_read(struct cg_sync *s, const char *day, uint64_t seq,
 			"mtime_ns", stamp->mtime_ns, "gz", stamp->gz));
 }
 
+/* One day of check-ins, when it has records to send. */
+static int push_day(struct cg_sync *s, const json_t *start, const char *day, struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	struct day_stamp stamp;
+	uint64_t skip;
+	int ret = day_todo(s, json_object_get(start, "days"), day, start, &stamp, &skip, err);
+
+	if (ret <= 0)
+		return ret;
+	if (cg_journal_reader_open_stream(&jr, s->home, "checkin", day, err) < 0)
+		return -1;
+	ret = push_reader(s, &jr, "checkin", day, skip, err);
+	if (ret == 0 && !s->stop)
+		note_day_read(s, day, jr.seq, &stamp);
+	cg_journal_reader_release(&jr);
+	return ret;
+}
+
+/* The check-in days, oldest first, from the cursor cur. */
+static int push_days(struct cg_sync *s, const json_t *cur, struct cg_err *err)
+{
+	json_t *days, *d;
+	size_t i;
+	int ret = 0;
+	/* A copy: settling a batch replaces the cursor's objects. */
+	json_t *start = json_deep_copy(cur);
+
+	json_decref(s->days_read);
+	s->days_read = json_deep_copy(json_object_get(start, "days"));
+	snprintf(s->last_day, sizeof(s->last_day), "%s",
+		 json_string_value(json_object_get(start, "file")) ?: "");
+	s->last_seq = (uint64_t)json_integer_value(json_object_get(start, "seq"));
+	if (cg_journal_days(s->home, &days, err) < 0) {
+		json_decref(start);
+		return -1;
+	}
+	json_array_foreach(days, i, d) {
+		ret = push_day(s, start, json_string_value(d), err);
+		if (ret < 0 || s->stop)
+			break;
+	}
+	json_decref(days);
+	json_decref(start);
+	return ret;
+}
+
+/* A journal of one file (passes, cases) from the cursor cur. */
+static int push_journal(struct cg_sync *s, const char *stream, const json_t *cur,
+			struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	int ret;
+
+	if (cg_journal_reader_open_stream(&jr, s->home, stream, NULL, err) < 0)
+		return -1;
+	ret = push_reader(s, &jr, stream, NULL,
+			  (uint64_t)json_integer_value(json_object_get(cur, "seq")), err);
+	cg_journal_reader_release(&jr);
+	return ret;
+}
+
 static int push_stream(struct cg_sync *s, int idx, struct cg_err *err)
 {
 	const char *stream = cg_sync_stream_names[idx];
-	struct cg_journal_reader jr;
 	json_t *cur = json_object_get(s->cursor, stream);
-	int ret = 0;
+	int ret;
 
 	json_decref(s->before);
 	s->before = json_deep_copy(cur);
-	if (idx == 0) {
-		json_t *days, *d;
-		size_t i;
-		/* A copy: settling a batch replaces the cursor's objects. */
-		json_t *start = json_deep_copy(cur);
-
-		json_decref(s->days_read);
-		s->days_read = json_deep_copy(json_object_get(start, "days"));
-		snprintf(s->last_day, sizeof(s->last_day), "%s",
-			 json_string_value(json_object_get(start, "file")) ?: "");
-		s->last_seq = (uint64_t)json_integer_value(json_object_get(start, "seq"));
-		if (cg_journal_days(s->home, &days, err) < 0) {
-			json_decref(start);
-			return -1;
-		}
-		json_array_foreach(days, i, d) {
-			const char *day = json_string_value(d);
-			struct day_stamp stamp;
-			uint64_t skip;
-			int todo = day_todo(s, json_object_get(start, "days"), day, start,
-					    &stamp, &skip, err);
-
-			if (todo <= 0) {
-				ret = todo;
-				if (ret < 0)
-					break;
-				continue;
-			}
-			if (cg_journal_reader_open_stream(&jr, s->home, stream, day, err) < 0) {
-				ret = -1;
-				break;
-			}
-			ret = push_reader(s, &jr, stream, day, skip, err);
-			if (ret == 0 && !s->stop)
-				note_day_read(s, day, jr.seq, &stamp);
-			cg_journal_reader_release(&jr);
-			if (ret < 0 || s->stop)
-				break;
-		}
-		json_decref(days);
-		json_decref(start);
-	} else {
-		if (cg_journal_reader_open_stream(&jr, s->home, stream, NULL, err) < 0)
-			return -1;
-		ret = push_reader(s, &jr, stream, NULL,
-				  (uint64_t)json_integer_value(json_object_get(cur, "seq")), err);
-		cg_journal_reader_release(&jr);
-	}
+	ret = idx == 0 ? push_days(s, cur, err) : push_journal(s, stream, cur, err);
 	if (ret == 0 && !s->stop)
 		ret = cg_sync_flush_batch(s, stream, err);
+	return ret;
+}
+
+/* Add the records of a journal file after skip to *n, verifying it on the way. */
+static int count_file(struct cg_sync *s, const char *stream, const char *day, uint64_t skip,
+		      json_int_t *n, struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	int ret;
+
+	if (cg_journal_reader_open_stream(&jr, s->home, stream, day, err) < 0)
+		return -1;
+	ret = cg_journal_verify(&jr, err);
+	if (ret == 0 && jr.seq > skip)
+		*n += (json_int_t)(jr.seq - skip);
+	cg_journal_reader_release(&jr);
+	return ret;
+}
+
+static int count_days(struct cg_sync *s, const json_t *cur, json_int_t *n, struct cg_err *err)
+{
+	json_t *days, *d;
+	size_t i;
+	int ret = 0;
+
+	if (cg_journal_days(s->home, &days, err) < 0)
+		return -1;
+	json_array_foreach(days, i, d) {
+		struct day_stamp stamp;
+		uint64_t skip;
+		int todo = day_todo(s, json_object_get(cur, "days"), json_string_value(d), cur,
+				    &stamp, &skip, err);
+
+		if (todo < 0 ||
+		    (todo && count_file(s, "checkin", json_string_value(d), skip, n, err) < 0)) {
+			ret = -1;
+			break;
+		}
+	}
+	json_decref(days);
 	return ret;
 }
 
 int cg_sync_count_after(struct cg_sync *s, const json_t *cursor, unsigned streams,
 			json_int_t *n, struct cg_err *err)
 {
-	struct cg_journal_reader jr;
-
 	*n = 0;
 	for (int i = 0; i < 3; i++) {
 		const json_t *cur = json_object_get(cursor, cg_sync_stream_names[i]);
@@ -200,42 +252,9 @@ int cg_sync_count_after(struct cg_sync *s, const json_t *cursor, unsigned stream
 
 		if (!(streams & (1u << i)))
 			continue;
-		if (i == 0) {
-			json_t *days, *d;
-			size_t k;
-
-			if (cg_journal_days(s->home, &days, err) < 0)
-				return -1;
-			json_array_foreach(days, k, d) {
-				struct day_stamp stamp;
-				uint64_t from_seq;
-				int todo = day_todo(s, json_object_get(cur, "days"),
-						    json_string_value(d), cur, &stamp, &from_seq, err);
-
-				if (todo < 0 ||
-				    (todo && (cg_journal_reader_open_stream(&jr, s->home,
-									    cg_sync_stream_names[i],
-									    json_string_value(d), err) < 0 ||
-					      cg_journal_verify(&jr, err) < 0))) {
-					json_decref(days);
-					return -1;
-				}
-				if (!todo)
-					continue;
-				if (jr.seq > from_seq)
-					*n += (json_int_t)(jr.seq - from_seq);
-				cg_journal_reader_release(&jr);
-			}
-			json_decref(days);
-		} else {
-			if (cg_journal_reader_open_stream(&jr, s->home, cg_sync_stream_names[i],
-							  NULL, err) < 0 ||
-			    cg_journal_verify(&jr, err) < 0)
-				return -1;
-			if (jr.seq > skip)
-				*n += (json_int_t)(jr.seq - skip);
-			cg_journal_reader_release(&jr);
-		}
+		if ((i == 0 ? count_days(s, cur, n, err) :
+		     count_file(s, cg_sync_stream_names[i], NULL, skip, n, err)) < 0)
+			return -1;
 	}
 	return 0;
 }
