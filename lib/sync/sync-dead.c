@@ -16,72 +16,70 @@
  * answers) and the refused items of a _bulk batch. */
 #define DEAD_META_MAX (META_MAX * 2 + BULK_RESP_MAX * 2)
 
-int cg_sync_write_dead(struct cg_sync *s, struct batch *b, struct cg_err *err)
-{
-	const struct cg_http_resp *r = &b->resp;
-	int dfd;
-	char id[96], name[128], label[256];
-	json_t *meta = json_deep_copy(b->meta);
-	char *text;
-	int ret;
-	const char *payload = b->payload;
-	size_t len = b->len;
-
-	if (cg_sync_open_dir(s, err) < 0)
-		return -1;
-	dfd = cg_home_dir(s->home, "sync", 0, err);
-	if (dfd < 0)
-		return -1;
-	close(dfd);
-	{
-		char rel[96];
-
-		snprintf(rel, sizeof(rel), "sync/%s/dead", s->t->name);
-		dfd = cg_home_dir(s->home, rel, 1, err);
-		if (dfd < 0)
-			return -1;
-	}
-	snprintf(id, sizeof(id), "%08lld-%.12s",
-		 (long long)json_integer_value(json_object_get(meta, "batch")),
-		 json_string_value(json_object_get(meta, "key")));
-	if (b->dead_items) {
-		/* Only the refused items of a _bulk batch: a new body. */
-		char key[65];
-
-		cg_sync_sha256_hex(b->dead_body.buf, b->dead_body.len, key);
-		json_object_set_new(meta, "key", json_string(key));
-		json_object_set_new(meta, "records", json_integer((json_int_t)json_array_size(b->dead_items)));
-		json_object_set_new(meta, "bytes", json_integer((json_int_t)b->dead_body.len));
-		json_object_set_new(meta, "encoding", json_string("identity"));
-		json_object_set_new(meta, "gzip_bytes", json_integer((json_int_t)b->dead_body.len));
-		json_object_set(meta, "items", b->dead_items);
-		payload = b->dead_body.buf;
-		len = b->dead_body.len;
-	}
-	json_object_set_new(meta, "id", json_string(id));
-	json_object_set_new(meta, "status", json_integer(r->status));
-	json_object_set_new(meta, "response", json_stringn(r->body.buf, r->body.len));
-	json_object_set_new(meta, "error", json_string(b->why));
-	snprintf(name, sizeof(name), "%s.body", id);
-	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
-	ret = cg_replace_file(dfd, name, payload, len, label, err);
-	text = json_dumps(meta, JSON_COMPACT);
-	snprintf(name, sizeof(name), "%s.json", id);
-	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
-	if (ret == 0)
-		ret = cg_replace_file(dfd, name, text, strlen(text), label, err);
-	free(text);
-	json_decref(meta);
-	close(dfd);
-	return ret;
-}
-
 static int dead_dir(struct cg_sync *s, int create, struct cg_err *err)
 {
 	char rel[96];
 
 	snprintf(rel, sizeof(rel), "sync/%s/dead", s->t->name);
 	return cg_home_dir(s->home, rel, create, err);
+}
+
+/* Write one file of dead letter id: ID.body or ID.json. */
+static int write_part(struct cg_sync *s, int dfd, const char *id, const char *ext,
+		      const char *data, size_t len, struct cg_err *err)
+{
+	char name[128], label[256];
+
+	snprintf(name, sizeof(name), "%s.%s", id, ext);
+	snprintf(label, sizeof(label), "sync/%s/dead/%s", s->t->name, name);
+	return cg_replace_file(dfd, name, data, len, label, err);
+}
+
+/* Of a _bulk batch only the refused items are kept: a new body with its
+ * own key and counts, and the upstream's error for each item. */
+static void only_refused(json_t *meta, const struct batch *b)
+{
+	char key[65];
+
+	cg_sync_sha256_hex(b->dead_body.buf, b->dead_body.len, key);
+	json_object_update_new(meta, json_pack("{s:s, s:I, s:I, s:s, s:I, s:O}", "key", key,
+		"records", (json_int_t)json_array_size(b->dead_items),
+		"bytes", (json_int_t)b->dead_body.len, "encoding", "identity",
+		"gzip_bytes", (json_int_t)b->dead_body.len, "items", b->dead_items));
+}
+
+int cg_sync_write_dead(struct cg_sync *s, struct batch *b, struct cg_err *err)
+{
+	const struct cg_http_resp *r = &b->resp;
+	char id[96], *text;
+	json_t *meta;
+	int dfd, ret;
+
+	if (cg_sync_open_dir(s, err) < 0 || (dfd = dead_dir(s, 1, err)) < 0)
+		return -1;
+	meta = json_deep_copy(b->meta);
+	snprintf(id, sizeof(id), "%08lld-%.12s",
+		 (long long)json_integer_value(json_object_get(meta, "batch")),
+		 json_string_value(json_object_get(meta, "key")));
+	if (b->dead_items)
+		only_refused(meta, b);
+	/* An answer or a message that is not UTF-8 is left out. */
+	json_object_update_new(meta, json_pack("{s:s, s:I, s:o*, s:o*}", "id", id,
+		"status", (json_int_t)r->status,
+		"response", json_stringn(r->body.buf, r->body.len),
+		"error", json_string(b->why)));
+	if (b->dead_items)
+		ret = write_part(s, dfd, id, "body", b->dead_body.buf, b->dead_body.len, err);
+	else
+		ret = write_part(s, dfd, id, "body", b->payload, b->len, err);
+	text = json_dumps(meta, JSON_COMPACT);
+	if (ret == 0)
+		ret = text ? write_part(s, dfd, id, "json", text, strlen(text), err) :
+			cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	free(text);
+	json_decref(meta);
+	close(dfd);
+	return ret;
 }
 
 /* The ids (file stems) of the dead letters, sorted. */

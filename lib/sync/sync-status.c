@@ -55,20 +55,17 @@ int cg_sync_status(struct cg_sync *s, struct cg_err *err)
 		return -1;
 	}
 	count_dead(s->dirfd, &dead);
-	o = json_pack("{s:s, s:s?, s:s, s:O?, s:I, s:O?}", "target", s->t->name,
-		      "url", s->t->url, "format", cg_sync_format_name(s->t->format),
-		      "cursor", cur, "backlog", backlog,
-		      "last_success", json_object_get(cur, "last_success"));
 	if (meta) {
 		json_object_del(meta, "before");
 		json_object_del(meta, "format");
 		json_object_del(meta, "encoding");
 	}
-	json_object_set_new(o, "outbox", meta ? meta : json_null());
-	json_object_set_new(o, "dead", json_integer(dead));
-	if (!cur)
-		json_object_set_new(o, "cursor", json_null());
-	st = cg_jsonl_dump(o, &line);
+	o = json_pack("{s:s, s:s?, s:s, s:O?, s:I, s:O?, s:o, s:I}", "target", s->t->name,
+		      "url", s->t->url, "format", cg_sync_format_name(s->t->format),
+		      "cursor", cur, "backlog", backlog,
+		      "last_success", json_object_get(cur, "last_success"),
+		      "outbox", meta ? meta : json_null(), "dead", dead);
+	st = o ? cg_jsonl_dump(o, &line) : -1;
 	if (st == 0)
 		st = cg_out_line(s->out, line.buf, line.len, err);
 	cg_buf_release(&line);
