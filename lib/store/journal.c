@@ -262,16 +262,78 @@ struct tail {
 	size_t torn_bytes;
 };
 
+/* The last *have bytes of a file of size bytes, at most win, into *buf. */
+static int read_tail(int fd, off_t size, size_t win, char **buf, size_t *have,
+		     const char *label, struct cg_err *err)
+{
+	size_t n = (off_t)win < size ? win : (size_t)size;
+	char *p = realloc(*buf, n + 1);
+
+	if (!p)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM, _("cannot read '%s'"), label);
+	*buf = p;
+	*have = n;
+	if (read_at(fd, p, n, size - (off_t)n) < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read '%s'"), label);
+	return 0;
+}
+
+/* Read twice as much from the end next time, up to what the longest line needs. */
+static int widen(size_t *win, const char *label, struct cg_err *err)
+{
+	if (*win >= CG_JOURNAL_MAX_LINE * 2)
+		return cg_err_set(err, CG_EXIT_DAMAGED,
+				  _("%s: journal damaged: last line longer than %d bytes"),
+				  label, CG_JOURNAL_MAX_LINE);
+	*win *= 2;
+	return 0;
+}
+
+/* Set a torn last line (len bytes at from) aside, then cut the file to size. */
+static int cut_torn(int dirfd, const char *name, const char *label, int fd,
+		    const char *from, size_t len, off_t size, struct tail *t,
+		    struct cg_err *err)
+{
+	t->torn_bytes = len;
+	if (set_aside(dirfd, name, label, from, len, err) < 0)
+		return -1;
+	t->size = size;
+	if (ftruncate(fd, size) < 0 || fdatasync(fd) < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+				    _("cannot cut the torn tail of '%s'"), label);
+	return 0;
+}
+
+/*
+ * seq and chain from the last whole line.  Only that line is looked at
+ * here: the whole chain is checked by readers, not on every append.
+ */
+static int take_last_line(const char *line, size_t len, struct tail *t, const char *label,
+			  struct cg_err *err)
+{
+	const char *chain, *why;
+	size_t hashed;
+
+	if (split_line(line, len, &t->seq, &chain, &hashed, &why) < 0)
+		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s: journal damaged at its last line: %s"),
+				  label, why);
+	memcpy(t->chain, chain, CG_CHAIN_HEX);
+	t->chain[CG_CHAIN_HEX] = '\0';
+	return 0;
+}
+
 /*
  * Find the last whole line of an open journal file: set a torn last line
- * aside, then take seq and chain from the line before it.
+ * aside, then take seq and chain from the line before it.  The end of the
+ * file is read in a window that widens until it holds that line.
  */
 static int settle_tail(int dirfd, const char *name, const char *label, int fd,
 		       struct tail *t, struct cg_err *err)
 {
 	struct stat st;
-	size_t win = 64 * 1024;
-	char *buf = NULL;
+	size_t win = 64 * 1024, have = 0;
+	char *buf = NULL, *end, *nl, *last;
+	off_t off;
 	int ret = -1;
 
 	memset(t, 0, sizeof(*t));
@@ -279,82 +341,40 @@ static int settle_tail(int dirfd, const char *name, const char *label, int fd,
 	if (fstat(fd, &st) < 0)
 		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot stat '%s'"), label);
 	t->size = st.st_size;
-	if (st.st_size == 0)
-		return 0;
-	for (;;) {
-		size_t have = (off_t)win < st.st_size ? win : (size_t)st.st_size;
-		off_t off = st.st_size - (off_t)have;
-		char *end, *nl, *last;
-		const char *why;
-		char *p = realloc(buf, have + 1);
-
-		if (!p) {
-			cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM, _("cannot read '%s'"), label);
+	while (t->size > 0) {
+		if (read_tail(fd, t->size, win, &buf, &have, label, err) < 0)
 			goto out;
-		}
-		buf = p;
-		if (read_at(fd, buf, have, off) < 0) {
-			cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read '%s'"), label);
-			goto out;
-		}
+		off = t->size - (off_t)have;
 		end = buf + have;
 		nl = memrchr(buf, '\n', have);
-		if (!nl && off > 0)
-			goto widen;
+		if (!nl && off > 0) {
+			if (widen(&win, label, err) < 0)
+				goto out;
+			continue;
+		}
 		if (!nl || nl + 1 != end) {
-			/* A torn last line: from after the last newline to EOF. */
+			/* A torn last line: from after the last newline to EOF.
+			 * Then look again at the file as it is now, which ends
+			 * with a whole line (or is empty). */
 			char *from = nl ? nl + 1 : buf;
 
-			t->torn_bytes = (size_t)(end - from);
-			if (set_aside(dirfd, name, label, from, t->torn_bytes, err) < 0)
+			if (cut_torn(dirfd, name, label, fd, from, (size_t)(end - from),
+				     off + (from - buf), t, err) < 0)
 				goto out;
-			t->size = off + (from - buf);
-			if (ftruncate(fd, t->size) < 0 || fdatasync(fd) < 0) {
-				cg_err_errno(err, CG_EXIT_SYSTEM, errno,
-					     _("cannot cut the torn tail of '%s'"), label);
-				goto out;
-			}
-			/* Look again at the file as it is now, which ends
-			 * with a whole line (or is empty). */
-			st.st_size = t->size;
-			if (!st.st_size) {
-				ret = 0;
-				goto out;
-			}
 			continue;
 		}
 		/* The last whole line ends at end - 1; find where it starts. */
 		last = end - 1 > buf ? memrchr(buf, '\n', (size_t)(end - 1 - buf)) : NULL;
-		if (!last && off > 0)
-			goto widen;
+		if (!last && off > 0) {
+			if (widen(&win, label, err) < 0)
+				goto out;
+			continue;
+		}
 		last = last ? last + 1 : buf;
-		{
-			const char *chain;
-			size_t hashed;
-
-			/* Only the last line is looked at here: the whole
-			 * chain is checked by readers, not on every append. */
-			if (split_line(last, (size_t)(end - 1 - last), &t->seq,
-				       &chain, &hashed, &why) < 0)
-				goto damaged;
-			memcpy(t->chain, chain, CG_CHAIN_HEX);
-			t->chain[CG_CHAIN_HEX] = '\0';
-			ret = 0;
-			goto out;
-		}
-damaged:
-		cg_err_set(err, CG_EXIT_DAMAGED, _("%s: journal damaged at its last line: %s"),
-			   label, why);
+		ret = take_last_line(last, (size_t)(end - 1 - last), t, label, err);
 		goto out;
-widen:
-		if (win >= CG_JOURNAL_MAX_LINE * 2) {
-			cg_err_set(err, CG_EXIT_DAMAGED,
-				   _("%s: journal damaged: last line longer than %d bytes"),
-				   label, CG_JOURNAL_MAX_LINE);
-			goto out;
-		}
-		win *= 2;
 	}
+	ret = 0;
 out:
 	free(buf);
 	return ret;

@@ -1,4 +1,4 @@
-/* Unit tests of lib/sync/sync.c and lib/sync/http.c: record lines, names, Retry-After. */
+/* Unit tests of lib/sync: record lines, keys, names, targets, Retry-After, redacted URLs. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

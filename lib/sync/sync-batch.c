@@ -1,0 +1,224 @@
+/* A batch being made: records added, the payload gzipped, sealed into the outbox. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/exitcode.h"
+#include "core/i18n.h"
+#include "sync/sync-batch.h"
+
+/* Take n bytes written past the end (after cg_buf_grow) into the buffer. */
+static void buf_extend(struct cg_buf *b, size_t n)
+{
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+/* Add one record line (with its newline) in the target's format. */
+int cg_sync_add_record(struct cg_sync *s, const char *line, size_t len, const char *rid,
+		       const char *table, struct cg_err *err)
+{
+	if (cg_sync_add_action(s, table, rid, err) < 0)
+		return -1;
+	if (cg_sync_record(&s->body, line, len, rid, s->cfg->compound_code,
+			   s->redact ? s->redact_key : NULL, err) < 0)
+		return -1;
+	if (!s->nrec++)
+		snprintf(s->first_rid, sizeof(s->first_rid), "%s", rid);
+	snprintf(s->last_rid, sizeof(s->last_rid), "%s", rid);
+	return 0;
+}
+
+int cg_sync_batch_full(const struct cg_sync *s)
+{
+	return s->nrec >= s->t->batch_records || s->body.len >= s->t->batch_bytes;
+}
+
+/* Append the payload (gzip of s->body, or s->body itself) to s->file. */
+static int encode_payload(struct cg_sync *s, struct cg_err *err)
+{
+	size_t bound;
+	int zr;
+
+	if (!s->t->gzip_level)
+		return cg_buf_add(&s->file, s->body.buf, s->body.len) < 0 ?
+			cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory")) : 0;
+	if (!s->z_ready) {
+		memset(&s->z, 0, sizeof(s->z));
+		if (deflateInit2(&s->z, s->t->gzip_level, Z_DEFLATED, 15 + 16, 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK)
+			return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot initialise zlib"));
+		s->z_ready = 1;
+	} else {
+		deflateReset(&s->z);
+	}
+	bound = deflateBound(&s->z, (uLong)s->body.len) + 64;
+	if (cg_buf_grow(&s->file, bound) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	s->z.next_in = (Bytef *)s->body.buf;
+	s->z.avail_in = (uInt)s->body.len;
+	s->z.next_out = (Bytef *)s->file.buf + s->file.len;
+	s->z.avail_out = (uInt)bound;
+	zr = deflate(&s->z, Z_FINISH);
+	if (zr != Z_STREAM_END)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("gzip failed"));
+	buf_extend(&s->file, bound - s->z.avail_out);
+	return 0;
+}
+
+static int gunzip(const char *data, size_t len, struct cg_buf *out, struct cg_err *err)
+{
+	z_stream z;
+	char chunk[65536];
+	int zr = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot initialise zlib"));
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)len;
+	while (zr != Z_STREAM_END) {
+		z.next_out = (Bytef *)chunk;
+		z.avail_out = sizeof(chunk);
+		zr = inflate(&z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END) {
+			inflateEnd(&z);
+			return cg_err_set(err, CG_EXIT_DAMAGED, _("a stored batch does not decompress"));
+		}
+		if (cg_buf_add(out, chunk, sizeof(chunk) - z.avail_out) < 0) {
+			inflateEnd(&z);
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+					    _("cannot decompress a stored batch"));
+		}
+	}
+	inflateEnd(&z);
+	return 0;
+}
+
+/*
+ * Append the body of a stored batch, as it was before any gzip (by its
+ * metadata's "encoding"), to out.  0; -1 with *err when it does not
+ * decompress; -2 with errno when out cannot take it.
+ */
+int cg_sync_unpack(const json_t *meta, const char *payload, size_t len, struct cg_buf *out,
+		   struct cg_err *err)
+{
+	const char *enc = json_string_value(json_object_get(meta, "encoding"));
+
+	if (enc && !strcmp(enc, "gzip"))
+		return gunzip(payload, len, out, err);
+	return cg_buf_add(out, payload, len) < 0 ? -2 : 0;
+}
+
+/* Where the stream's cursor goes once the batch is acknowledged (a new
+ * reference); null for standard input, which has no cursor. */
+static json_t *cursor_after(const struct cg_sync *s)
+{
+	if (!s->use_outbox)
+		return json_null();
+	if (s->last_day[0])
+		return json_pack("{s:s, s:I, s:o*}", "file", s->last_day,
+				 "seq", (json_int_t)s->last_seq, "days", json_deep_copy(s->days_read));
+	return json_pack("{s:I}", "seq", (json_int_t)s->last_seq);
+}
+
+/*
+ * The batch's metadata (a new reference), with s->file made its outbox:
+ * the metadata on one line, then the payload, which starts at *off.
+ */
+static json_t *seal(struct cg_sync *s, const char *stream, json_t *after, size_t *off,
+		    struct cg_err *err)
+{
+	char key[65];
+	json_t *meta;
+	char *text;
+	size_t metalen;
+
+	cg_sync_sha256_hex(s->body.buf, s->body.len, key);
+	meta = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:O?, s:O, s:s, s:s}",
+			 "batch", (json_int_t)json_integer_value(json_object_get(s->cursor, "batches")) + 1,
+			 "stream", stream, "format", cg_sync_format_name(s->t->format),
+			 "key", key, "records", (json_int_t)s->nrec,
+			 "bytes", (json_int_t)s->body.len,
+			 "encoding", s->t->gzip_level ? "gzip" : "identity",
+			 "before", s->before, "after", after,
+			 "first_rid", s->first_rid, "last_rid", s->last_rid);
+	cg_buf_reset(&s->file);
+	/* The payload's size goes in the metadata before the payload exists:
+	 * encode after a placeholder, then write the real line in front. */
+	if (encode_payload(s, err) < 0) {
+		json_decref(meta);
+		return NULL;
+	}
+	json_object_set_new(meta, "gzip_bytes", json_integer((json_int_t)s->file.len));
+	text = json_dumps(meta, JSON_COMPACT);
+	if (!text) {
+		json_decref(meta);
+		cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+		return NULL;
+	}
+	metalen = strlen(text);
+	if (cg_buf_grow(&s->file, metalen + 1) < 0)
+		abort();
+	memmove(s->file.buf + metalen + 1, s->file.buf, s->file.len);
+	memcpy(s->file.buf, text, metalen);
+	s->file.buf[metalen] = '\n';
+	buf_extend(&s->file, metalen + 1);
+	free(text);
+	*off = metalen + 1;
+	return meta;
+}
+
+/* Seal the batch, make its outbox durable (journal pushes), send and settle it. */
+static int send_batch(struct cg_sync *s, const char *stream, json_t *after, struct cg_err *err)
+{
+	char label[128];
+	size_t off;
+	json_t *meta = seal(s, stream, after, &off, err);
+	int ret = 0;
+
+	if (!meta)
+		return -1;
+	snprintf(label, sizeof(label), "sync/%s/%s", s->t->name, OUTBOX);
+	if (s->use_outbox)
+		ret = cg_replace_file(s->dirfd, OUTBOX, s->file.buf, s->file.len, label, err);
+	if (ret == 0)
+		ret = cg_sync_settle(s, meta, s->file.buf + off, s->file.len - off,
+				     s->body.buf, s->body.len, err);
+	json_decref(meta);
+	return ret;
+}
+
+/* An empty batch of stream next, its "before" where the cursor is now. */
+static void next_batch(struct cg_sync *s, const char *stream)
+{
+	if (!s->use_outbox)
+		json_object_set_new(s->cursor, "batches", json_integer(
+			json_integer_value(json_object_get(s->cursor, "batches")) + 1));
+	cg_buf_reset(&s->body);
+	s->nrec = 0;
+	json_decref(s->before);
+	s->before = json_deep_copy(json_object_get(s->cursor, stream));
+}
+
+/* Seal the batch in s->body and send it (with --dry-run, print it). */
+int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err)
+{
+	json_t *after;
+	int ret;
+
+	if (!s->nrec)
+		return 0;
+	after = cursor_after(s);
+	if (s->dry_run) {
+		ret = cg_out_line(s->out, s->body.buf, s->body.len, err);
+		json_object_set(s->cursor, stream, after);
+	} else {
+		ret = send_batch(s, stream, after, err);
+	}
+	json_decref(after);
+	next_batch(s, stream);
+	return ret;
+}
