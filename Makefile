@@ -184,7 +184,7 @@ pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -o share/po/cg.pot \
 		--package-name=cg --package-version=$(VERSION) \
 		cmd/*.c lib/*/*.c
-	msgmerge -q -U share/po/zh_CN.po share/po/cg.pot
+	msgmerge -q -U --backup=none share/po/zh_CN.po share/po/cg.pot
 
 deps:
 	@scripts/deps
