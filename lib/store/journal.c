@@ -129,6 +129,25 @@ static int lock_journal(struct cg_journal *j, struct cg_err *err)
 static void unlock_journal(struct cg_journal *j)
 {
 	flock(j->lockfd, LOCK_UN);
+	j->locked = 0;
+}
+
+void cg_journal_unlock(struct cg_journal *j)
+{
+	if (j->locked)
+		unlock_journal(j);
+}
+
+void cg_journal_pos_init(struct cg_journal_pos *pos)
+{
+	pos->end = 0;
+	pos->seq = 0;
+	memcpy(pos->chain, zero_chain, sizeof(zero_chain));
+}
+
+static int pos_same(const struct cg_journal_pos *a, const struct cg_journal_pos *b)
+{
+	return a->end == b->end && a->seq == b->seq && !memcmp(a->chain, b->chain, CG_CHAIN_HEX);
 }
 
 int cg_journal_open(struct cg_journal *j, const struct cg_home *h,
@@ -667,8 +686,10 @@ int cg_journal_commit(struct cg_journal *j, struct cg_err *err)
 	int ret = -1;
 
 	cg_buf_reset(&j->committed);
-	if (!j->npending)
+	if (!j->npending) {
+		cg_journal_unlock(j);
 		return 0;
+	}
 	if (j->daily && !j->day[0])
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("no day selected for the check-in journal"));
 	if (lock_journal(j, err) < 0)
@@ -695,7 +716,13 @@ int cg_journal_commit(struct cg_journal *j, struct cg_err *err)
 		j->size = -1;
 		goto restore;
 	}
+	j->commit_from.end = j->size;
+	j->commit_from.seq = old_seq;
+	memcpy(j->commit_from.chain, old_chain, sizeof(old_chain));
 	j->size += (off_t)j->committed.len;
+	j->commit_to.end = j->size;
+	j->commit_to.seq = j->seq;
+	memcpy(j->commit_to.chain, j->chain, sizeof(j->chain));
 	cg_buf_reset(&j->pending);
 	j->npending = 0;
 	ret = 0;
@@ -847,6 +874,88 @@ int cg_journal_fold(const struct cg_home *h, const char *stream,
 	}
 	cg_journal_reader_release(&jr);
 	return st < 0 ? -1 : 0;
+}
+
+/* Fold the records of jr, a plain file, from *pos on; *pos follows. */
+static int fold_reader_from(struct cg_journal_reader *jr, struct cg_journal_pos *pos,
+			    cg_fold_fn *fn, void *ctx, struct cg_err *err)
+{
+	json_t *rec;
+	int st;
+
+	if (jr->missing)
+		return pos->end == 0 ? 0 :
+			cg_err_errno(err, CG_EXIT_SYSTEM, ENOENT, _("cannot open '%s'"), jr->label);
+	if (pos->end > 0) {
+		struct stat sb;
+
+		if (jr->in.gz)
+			return cg_err_errno(err, CG_EXIT_SYSTEM, ESPIPE, _("cannot read '%s'"),
+					    jr->label);
+		if (fstat(jr->in.fd, &sb) < 0 || lseek(jr->in.fd, pos->end, SEEK_SET) < 0)
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read '%s'"),
+					    jr->label);
+		if (sb.st_size < pos->end)
+			return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
+					  jr->label, (unsigned long)pos->seq,
+					  _("the file is shorter than when it was read"));
+		jr->in.lineno = (unsigned long)pos->seq;
+		jr->seq = pos->seq;
+		memcpy(jr->chain, pos->chain, sizeof(jr->chain));
+	}
+	while ((st = cg_journal_reader_next(jr, &rec, err)) > 0) {
+		st = fn(ctx, rec, err);
+		json_decref(rec);
+		if (st < 0)
+			break;
+		pos->end += (off_t)jr->len + 1;
+		pos->seq = jr->seq;
+		memcpy(pos->chain, jr->chain, sizeof(pos->chain));
+	}
+	return st < 0 ? -1 : 0;
+}
+
+int cg_journal_fold_from(const struct cg_home *h, const char *stream,
+			 struct cg_journal_pos *pos, cg_fold_fn *fn, void *ctx,
+			 struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	int ret;
+
+	if (cg_journal_reader_open_stream(&jr, h, stream, NULL, err) < 0)
+		return -1;
+	ret = fold_reader_from(&jr, pos, fn, ctx, err);
+	cg_journal_reader_release(&jr);
+	return ret;
+}
+
+int cg_journal_catch_up(struct cg_journal *j, struct cg_journal_pos *pos,
+			cg_fold_fn *fn, void *ctx, struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	int ret;
+
+	if (!j->locked) {
+		if (lock_journal(j, err) < 0)
+			return -1;
+		j->locked = 1;
+		if (reopen_if_replaced(j, err) < 0 || refresh_tail(j, err) < 0)
+			goto fail;
+	}
+	/* Our own last commit was folded when it was queued. */
+	if (j->commit_to.seq && pos_same(pos, &j->commit_from))
+		*pos = j->commit_to;
+	if (pos->seq == j->seq && pos->end == j->size)
+		return 0;
+	if (cg_journal_reader_open(&jr, j->dirfd, j->name, j->label, err) < 0)
+		goto fail;
+	ret = fold_reader_from(&jr, pos, fn, ctx, err);
+	cg_journal_reader_release(&jr);
+	if (ret == 0)
+		return 0;
+fail:
+	unlock_journal(j);
+	return -1;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -48,6 +48,23 @@
 #define CG_JOURNAL_MAX_PENDING (64 * 1024 * 1024)
 #define CG_JOURNAL_MAX_COMMIT (4 * CG_JOURNAL_MAX_PENDING)
 
+/*
+ * A place in a journal file: the byte offset just after a line, and that
+ * line's seq and chain (0 and 64 zeros before the first line).  What a
+ * fold has read so far, so that it can read on from there.
+ */
+struct cg_journal_pos {
+	off_t end;
+	uint64_t seq;
+	char chain[CG_CHAIN_HEX + 1];
+};
+
+/* The start of every journal. */
+void cg_journal_pos_init(struct cg_journal_pos *pos);
+
+/* What a fold does with each record (borrowed): 0, or -1 with *err. */
+typedef int cg_fold_fn(void *ctx, const json_t *rec, struct cg_err *err);
+
 struct cg_journal {
 	int dirfd;		/* directory of the file; owned */
 	int lockfd;		/* owned */
@@ -68,6 +85,10 @@ struct cg_journal {
 	struct cg_buf committed;	/* the lines the last commit wrote */
 	char notice[512];	/* a warning for main to print, "" when none */
 	int tidy_due;		/* daily: a new day was opened since the last tidy */
+	int locked;		/* cg_journal_catch_up took the lock */
+	/* Where the last commit started and ended: a fold that stood at its
+	 * start had its lines already (see cg_journal_catch_up). */
+	struct cg_journal_pos commit_from, commit_to;
 };
 
 /* Open a stream ("checkin", "pass" or "quarantine") for appending. */
@@ -92,6 +113,27 @@ static inline size_t cg_journal_pending_bytes(const struct cg_journal *j)
  * 0 or -1 with *err; on error nothing queued may be reported as journaled.
  */
 int cg_journal_commit(struct cg_journal *j, struct cg_err *err);
+
+/*
+ * Deciding under the lock, for what must not be journaled twice (a pass
+ * for a person who has one, a second revoke of a pass): take the journal's
+ * lock and keep it until the next cg_journal_commit (or cg_journal_unlock),
+ * set a torn tail aside, and fold through fn every line other processes
+ * appended since *pos, which then is the journal's end.  What the caller
+ * decides now and queues is checked against all that was journaled before
+ * it, and nothing can come in between until the commit.
+ *
+ * The lines of this journal's own last commit are skipped when *pos stood
+ * where that commit started: the caller folded them when it queued them.
+ * Called again while the lock is held, it only reads what it must (nothing,
+ * as the caller is the only writer then).  Only for journals of one file
+ * ("pass", "quarantine").  0, or -1 with *err (the lock is let go).
+ */
+int cg_journal_catch_up(struct cg_journal *j, struct cg_journal_pos *pos,
+			cg_fold_fn *fn, void *ctx, struct cg_err *err);
+
+/* Let go of the lock cg_journal_catch_up took, if it holds it. */
+void cg_journal_unlock(struct cg_journal *j);
 
 /*
  * Daily journals: gzip the finished days (plain files before the current
@@ -153,9 +195,19 @@ int cg_journal_verify(struct cg_journal_reader *jr, struct cg_err *err);
  * in journal order (rec is borrowed).  A missing journal is empty.  The
  * fold stops at the first error of fn or of the journal.
  */
-typedef int cg_fold_fn(void *ctx, const json_t *rec, struct cg_err *err);
 int cg_journal_fold(const struct cg_home *h, const char *stream,
 		    cg_fold_fn *fn, void *ctx, struct cg_err *err);
+
+/*
+ * The same from *pos on (cg_journal_pos_init: from the start), leaving
+ * *pos at the end of the last whole line read, so that a later call (or
+ * cg_journal_catch_up) reads only what was appended since.  A torn last
+ * line is left for later.  Only for "pass" and "quarantine", which are
+ * never compressed.
+ */
+int cg_journal_fold_from(const struct cg_home *h, const char *stream,
+			 struct cg_journal_pos *pos, cg_fold_fn *fn, void *ctx,
+			 struct cg_err *err);
 
 /*
  * The days ("YYYY-MM-DD", ascending) that have a check-in journal, plain or

@@ -110,6 +110,17 @@ static int sync_rejects(struct cg_loop *lp, struct cg_err *err)
 	return 0;
 }
 
+/*
+ * A journal locked to decide under its lock (cg_journal_catch_up) is let
+ * go once nothing is queued: never held while the loop waits for input or
+ * writes to a reader that may be waiting for the same lock.
+ */
+static void let_go(struct cg_loop *lp)
+{
+	if (lp->journal && !lp->journal->npending)
+		cg_journal_unlock(lp->journal);
+}
+
 int cg_loop_flush(struct cg_loop *lp, struct cg_err *err)
 {
 	struct cg_journal *j = lp->journal;
@@ -118,6 +129,7 @@ int cg_loop_flush(struct cg_loop *lp, struct cg_err *err)
 
 	if (sync_rejects(lp, err) < 0)
 		return -1;
+	let_go(lp);
 	if (!j || !j->npending)
 		return 0;
 	cg_time_date(cg_clock_now(lp->clock), day);
@@ -146,6 +158,7 @@ int cg_loop_print(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 			cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory")) : 0;
 	if (lp->journal && lp->journal->npending && cg_loop_flush(lp, err) < 0)
 		return -1;
+	let_go(lp);
 	if (cg_jsonl_dump(rec, &line) < 0) {
 		cg_buf_release(&line);
 		if (errno == E2BIG)
@@ -234,6 +247,8 @@ int cg_loop_run(struct cg_loop *lp, struct cg_jsonl_reader *in, struct cg_err *e
 		waiting = cg_jsonl_would_block(in);
 		if (waiting && lp->drain && lp->drain(lp->ctx, lp, err) < 0)
 			return -1;
+		if (waiting)
+			let_go(lp);
 		if (lp->journal && lp->journal->npending &&
 		    (waiting || cg_journal_pending_bytes(lp->journal) >= lp->batch_bytes) &&
 		    cg_loop_flush(lp, err) < 0)

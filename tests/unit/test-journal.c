@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -903,6 +904,88 @@ TEST(fold_stops_at_damage)
 	fx_close(&x);
 }
 
+/* ---- deciding under the lock ---- */
+
+TEST(fold_from_and_catch_up)
+{
+	struct fx x;
+	struct cg_journal j2;
+	struct cg_journal_pos pos, start;
+	struct visits v;
+
+	if (fx_open(&x, "pass") < 0 || cg_journal_open(&j2, &x.h, "pass", &x.err) < 0) {
+		CHECK(0);
+		return;
+	}
+	memset(&v, 0, sizeof(v));
+	cg_journal_pos_init(&pos);
+	start = pos;
+	/* Nothing yet, then three lines read from the start. */
+	CHECK_INT(cg_journal_fold_from(&x.h, "pass", &pos, visit, &v, &x.err), 0);
+	CHECK_INT(v.count, 0);
+	CHECK_INT(add_commit(&x.j, 1, 3, &x.err), 0);
+	CHECK_INT(cg_journal_fold_from(&x.h, "pass", &pos, visit, &v, &x.err), 0);
+	CHECK_INT(v.count, 3);
+	CHECK_INT(pos.seq, 3);
+	CHECK_INT(pos.end, size_of(at(PASS)));
+	CHECK_STR(pos.chain, x.j.chain);
+
+	/* Another writer appends; catching up reads only its lines, and
+	 * keeps the lock: the other cannot append until the commit. */
+	CHECK_INT(add_commit(&j2, 4, 5, &x.err), 0);
+	CHECK_INT(cg_journal_catch_up(&x.j, &pos, visit, &v, &x.err), 0);
+	CHECK_INT(v.count, 5);
+	CHECK_INT(v.n[3], 4);
+	CHECK_INT(v.n[4], 5);
+	CHECK_INT(pos.seq, 5);
+	CHECK(x.j.locked);
+	CHECK_INT(flock(j2.lockfd, LOCK_EX | LOCK_NB), -1);
+	/* Again while held: nothing to read. */
+	CHECK_INT(cg_journal_catch_up(&x.j, &pos, visit, &v, &x.err), 0);
+	CHECK_INT(v.count, 5);
+
+	/* Our own commit lets go, and is not read back. */
+	CHECK_INT(add_commit(&x.j, 6, 6, &x.err), 0);
+	CHECK(!x.j.locked);
+	CHECK_INT(flock(j2.lockfd, LOCK_EX | LOCK_NB), 0);
+	flock(j2.lockfd, LOCK_UN);
+	CHECK_INT(cg_journal_catch_up(&x.j, &pos, visit, &v, &x.err), 0);
+	CHECK_INT(v.count, 5);
+	CHECK_INT(pos.seq, 6);
+	CHECK_INT(pos.end, size_of(at(PASS)));
+	CHECK_STR(pos.chain, x.j.chain);
+	cg_journal_unlock(&x.j);
+	CHECK(!x.j.locked);
+
+	/* Ours and then theirs: theirs only. */
+	CHECK_INT(add(&x.j, "issue", 7, &x.err), 0);
+	CHECK_INT(cg_journal_catch_up(&x.j, &pos, visit, &v, &x.err), 0);
+	CHECK_INT(cg_journal_commit(&x.j, &x.err), 0);
+	CHECK_INT(add_commit(&j2, 8, 8, &x.err), 0);
+	CHECK_INT(cg_journal_catch_up(&x.j, &pos, visit, &v, &x.err), 0);
+	CHECK_INT(v.count, 6);
+	CHECK_INT(v.n[5], 8);
+	CHECK_INT(pos.seq, 8);
+	/* A commit of nothing lets go as well. */
+	CHECK_INT(cg_journal_commit(&x.j, &x.err), 0);
+	CHECK(!x.j.locked);
+
+	/* A fold from the start sees all of it. */
+	memset(&v, 0, sizeof(v));
+	CHECK_INT(cg_journal_fold_from(&x.h, "pass", &start, visit, &v, &x.err), 0);
+	CHECK_INT(v.count, 8);
+	CHECK_INT(start.end, pos.end);
+
+	/* A journal shorter than what was read from it is damage. */
+	if (truncate(at(PASS), pos.end - 10) == 0) {
+		memset(&x.err, 0, sizeof(x.err));
+		CHECK_INT(cg_journal_fold_from(&x.h, "pass", &pos, visit, &v, &x.err), -1);
+		CHECK_INT(x.err.status, CG_EXIT_DAMAGED);
+	}
+	cg_journal_release(&j2);
+	fx_close(&x);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -924,5 +1007,6 @@ int main(void)
 	RUN(days_without_journal);
 	RUN(fold_in_order_and_stops);
 	RUN(fold_stops_at_damage);
+	RUN(fold_from_and_catch_up);
 	return UNIT_DONE();
 }
