@@ -448,6 +448,19 @@ static int loop_finish(struct cg_loop *lp, int ret, struct cg_err *err)
 	return ret < 0 ? -1 : cg_loop_status(lp);
 }
 
+/*
+ * Before deciding whether a holder has a pass or a pass is revoked: lock
+ * the pass journal and fold what other runs journaled since, so that two
+ * runs at once never both issue or both revoke.  The lock is kept until
+ * what is decided is committed.
+ */
+static int catch_up(struct world *w, struct cg_err *err)
+{
+	if (w->o->dry_run || !w->have_home)
+		return 0;
+	return cg_passbook_catch_up(&w->passes, &w->journal, err);
+}
+
 /* One person, household or vehicle record in, a pass out (printed, not
  * journaled again, when it already existed). */
 static int issue_one(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
@@ -456,8 +469,12 @@ static int issue_one(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 	struct world *w = ctx;
 	uint64_t seen = w->cases.seq;
 	int existing, ret;
-	json_t *ev = cg_pass_issue(&w->ctx, ln->rec, &w->issue, cg_clock_now(&w->clock),
-				   &existing, why, whylen);
+	json_t *ev;
+
+	if (catch_up(w, err) < 0)
+		return -1;
+	ev = cg_pass_issue(&w->ctx, ln->rec, &w->issue, cg_clock_now(&w->clock),
+			   &existing, why, whylen);
 
 	/*
 	 * In "cg-quarantine release | cg-pass issue" the releases reach the
@@ -486,6 +503,8 @@ static int revoke_text(struct world *w, struct cg_loop *lp, const char *text,
 	json_t *out;
 	int existing, ret;
 
+	if (catch_up(w, err) < 0)
+		return -1;
 	if (!(out = cg_pass_revoke(&w->ctx, text, w->o->reason, cg_clock_now(&w->clock),
 				   &existing, why, whylen)))
 		return 1;

@@ -22,8 +22,10 @@ void cg_passbook_init(struct cg_passbook *pb)
 {
 	pb->passes = json_object();
 	pb->index = calloc(1, sizeof(*pb->index));
-	if (!pb->passes || !pb->index)
+	pb->pos = malloc(sizeof(*pb->pos));
+	if (!pb->passes || !pb->index || !pb->pos)
 		abort();
+	cg_journal_pos_init(pb->pos);
 }
 
 void cg_passbook_release(struct cg_passbook *pb)
@@ -34,8 +36,10 @@ void cg_passbook_release(struct cg_passbook *pb)
 		json_decref(pb->index->plates);
 	}
 	free(pb->index);
+	free(pb->pos);
 	pb->passes = NULL;
 	pb->index = NULL;
+	pb->pos = NULL;
 }
 
 void cg_plate_normalise(const char *in, char out[CG_PLATE_LEN])
@@ -156,7 +160,13 @@ static int fold(void *ctx, const json_t *rec, struct cg_err *err)
 int cg_passbook_load(struct cg_passbook *pb, const struct cg_home *h,
 		     struct cg_err *err)
 {
-	return cg_journal_fold(h, "pass", fold, pb, err);
+	return cg_journal_fold_from(h, "pass", pb->pos, fold, pb, err);
+}
+
+int cg_passbook_catch_up(struct cg_passbook *pb, struct cg_journal *j,
+			 struct cg_err *err)
+{
+	return cg_journal_catch_up(j, pb->pos, fold, pb, err);
 }
 
 static enum cg_pass_status status_of(const json_t *ev, cg_time_t now)

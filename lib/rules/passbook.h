@@ -8,6 +8,9 @@
 #include "core/home.h"
 #include "crypto/passid.h"
 
+struct cg_journal;
+struct cg_journal_pos;
+
 /*
  * Passes (出入证) as the fold of journal/pass.jsonl.  Its events:
  *
@@ -47,6 +50,7 @@ struct cg_passbook_index {
 struct cg_passbook {
 	json_t *passes;		/* normal id -> issue event, plus "revoked" */
 	struct cg_passbook_index *index;	/* owned; empty until needed */
+	struct cg_journal_pos *pos;	/* how far the journal was folded; owned */
 };
 
 void cg_passbook_init(struct cg_passbook *pb);
@@ -55,6 +59,15 @@ void cg_passbook_release(struct cg_passbook *pb);
 /* Fold the data directory's pass journal.  0 or -1 with *err. */
 int cg_passbook_load(struct cg_passbook *pb, const struct cg_home *h,
 		     struct cg_err *err);
+
+/*
+ * Take the pass journal's lock (j, open for appending) and fold what other
+ * processes journaled since this passbook was loaded or last caught up:
+ * an issue or revoke decided now, and queued on j before j commits, sees
+ * every pass journaled before it.  See cg_journal_catch_up.  0 or -1.
+ */
+int cg_passbook_catch_up(struct cg_passbook *pb, struct cg_journal *j,
+			 struct cg_err *err);
 
 /* Fold one event (borrowed).  Unknown event types are ignored. */
 int cg_passbook_apply(struct cg_passbook *pb, const json_t *ev,
