@@ -356,6 +356,18 @@ static int load_revocations(struct world *w, const char *path, struct cg_err *er
 	return ret;
 }
 
+/*
+ * issue and key export need a signing key (made on first use); key rotate
+ * is the repair of a broken one, so it takes keys/ as it finds it.
+ */
+static int keys_needed(const struct opts *o)
+{
+	if (!strcmp(o->sub, "key"))
+		return o->nargs == 1 && !strcmp(o->args[0], "rotate") ? CG_KEYS_REPAIR :
+			CG_KEYS_SIGN;
+	return !strcmp(o->sub, "issue") ? CG_KEYS_SIGN : CG_KEYS_READ;
+}
+
 static void load_world(struct world *w, struct cg_err *err)
 {
 	struct opts *o = w->o;
@@ -378,8 +390,7 @@ static void load_world(struct world *w, struct cg_err *err)
 		    cg_config_load(&w->cfg, &w->home, err) < 0 ||
 		    cg_passbook_load(&w->passes, &w->home, err) < 0 ||
 		    cg_casebook_load(&w->cases, &w->home, err) < 0 ||
-		    cg_keyring_load(&w->keys, &w->home, !strcmp(o->sub, "issue") ||
-				    !strcmp(o->sub, "key"), now, err) < 0)
+		    cg_keyring_load(&w->keys, &w->home, keys_needed(o), now, err) < 0)
 			cg_die_err(err);
 	}
 	if (o->revocations && load_revocations(w, o->revocations, err) < 0)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "crypto/base45.h"
@@ -137,6 +138,8 @@ static int open_keys_dir(const struct cg_home *h, int create, struct cg_err *err
 	return cg_home_dir(h, "keys", create, err);
 }
 
+/* The key id keys/current names: 0, -2 when there is none, -3 when it is
+ * damaged, or -1 with *err. */
 static int read_current(int dirfd, char id[CG_KEY_ID_LEN], struct cg_err *err)
 {
 	char *text = NULL;
@@ -148,7 +151,7 @@ static int read_current(int dirfd, char id[CG_KEY_ID_LEN], struct cg_err *err)
 	len = strcspn(text, "\n");
 	if (len != CG_KEY_ID_LEN - 1) {
 		free(text);
-		return cg_err_set(err, CG_EXIT_SYSTEM, _("'%s' is damaged"), "keys/current");
+		return -3;
 	}
 	memcpy(id, text, len);
 	id[len] = '\0';
@@ -168,6 +171,8 @@ static int load_dir(struct cg_keyring *kr, int dirfd, struct cg_err *err)
 			close(fd);
 		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot list '%s'"), "keys");
 	}
+	/* The copy shares its offset with dirfd: read keys/ from its start. */
+	rewinddir(d);
 	while (ret == 0 && (de = readdir(d))) {
 		char label[300], *text;
 		size_t len;
@@ -191,7 +196,61 @@ static int load_dir(struct cg_keyring *kr, int dirfd, struct cg_err *err)
 	return ret;
 }
 
-/* Write a new key pair and make it current. */
+/*
+ * keys/.lock: the first key pair and rotations are made by one process at
+ * a time.  The locked descriptor, or -1 with *err.
+ */
+static int lock_keys(int dirfd, struct cg_err *err)
+{
+	int fd = cg_openat(dirfd, ".lock", O_RDWR | O_CREAT);
+
+	if (fd < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+				    _("cannot open lock file for '%s'"), "keys");
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int e = errno;
+
+			close(fd);
+			return cg_err_errno(err, CG_EXIT_SYSTEM, e, _("cannot lock '%s'"),
+					    "keys/.lock");
+		}
+	}
+	return fd;
+}
+
+/*
+ * The temporary files of a key pair or of keys/current that a crash left
+ * (a secret key may be in one).  Only under the lock: nobody is writing.
+ */
+static void remove_leftovers(int dirfd)
+{
+	int fd = dup(dirfd);
+	struct dirent *de;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if ((!strncmp(de->d_name, ".pass-", 6) || !strcmp(de->d_name, ".current.tmp")) &&
+		    n > 4 && !strcmp(de->d_name + n - 4, ".tmp"))
+			unlinkat(dirfd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
+/*
+ * Write a new key pair and make it current, under keys/.lock: the pair
+ * first (a temporary file, fsync, rename, fsync of keys/), keys/current
+ * last, the same way.  When keys/current cannot be written the new pair
+ * is taken away again, so that a full disk leaves keys/ as it was.
+ */
 static int new_key(struct cg_keyring *kr, int dirfd, cg_time_t now, struct cg_err *err)
 {
 	struct cg_key *k = add_key(kr);
@@ -200,6 +259,7 @@ static int new_key(struct cg_keyring *kr, int dirfd, cg_time_t now, struct cg_er
 	char *text;
 	int ret;
 
+	remove_leftovers(dirfd);
 	crypto_sign_keypair(k->pk, k->sk);
 	k->has_secret = 1;
 	key_id(k->pk, k->id);
@@ -217,30 +277,74 @@ static int new_key(struct cg_keyring *kr, int dirfd, cg_time_t now, struct cg_er
 
 		snprintf(line, sizeof(line), "%s\n", k->id);
 		ret = cg_replace_file(dirfd, "current", line, strlen(line), "keys/current", err);
+		if (ret < 0 && unlinkat(dirfd, name, 0) == 0)
+			cg_fsync_dir(dirfd);
 	}
-	if (ret == 0)
+	if (ret == 0) {
 		kr->current = (int)(kr->n - 1);
+	} else {
+		sodium_memzero(k, sizeof(*k));
+		kr->n--;
+	}
 	return ret;
 }
 
-int cg_keyring_load(struct cg_keyring *kr, const struct cg_home *h, int create,
-		    cg_time_t now, struct cg_err *err)
+/*
+ * The keys of keys/ and the signing key keys/current names: 0, -2 when
+ * there is no keys/current (with CG_KEYS_REPAIR also when it is damaged
+ * or names a key that is not there), or -1 with *err.
+ */
+static int load_keys(struct cg_keyring *kr, int dirfd, int need, struct cg_err *err)
 {
 	char id[CG_KEY_ID_LEN];
-	int dirfd = open_keys_dir(h, create, err), st;
+	/* keys/current first: the pair it names was in place before it. */
+	int cur = read_current(dirfd, id, err);
+	int st = cur == -1 ? -1 : load_dir(kr, dirfd, err);
+
+	if (st == 0)
+		st = cur;
+	if (st == 0 && (kr->current = find_key(kr, id)) < 0)
+		st = need == CG_KEYS_REPAIR ? -2 :
+			cg_err_set(err, CG_EXIT_SYSTEM,
+				   _("keys/current names key %s, whose file 'keys/pass-%s.json' is missing: restore it from a backup, or run 'cg-pass key rotate' to sign with a new key"),
+				   id, id);
+	if (st == -3)
+		st = need == CG_KEYS_REPAIR ? -2 :
+			cg_err_set(err, CG_EXIT_SYSTEM, "%s",
+				   _("'keys/current' is damaged: run 'cg-pass key rotate' to make a new signing key"));
+	return st;
+}
+
+int cg_keyring_load(struct cg_keyring *kr, const struct cg_home *h, int need,
+		    cg_time_t now, struct cg_err *err)
+{
+	int dirfd = open_keys_dir(h, need == CG_KEYS_SIGN, err), lockfd, st;
 
 	if (dirfd == -2)
 		return 0;
 	if (dirfd < 0)
 		return -1;
-	st = load_dir(kr, dirfd, err);
-	if (st == 0) {
-		st = read_current(dirfd, id, err);
-		if (st == 0 && (kr->current = find_key(kr, id)) < 0)
-			st = cg_err_set(err, CG_EXIT_SYSTEM,
-					_("keys/current names key %s, which is missing"), id);
-		else if (st == -2)
-			st = create && kr->n == 0 ? new_key(kr, dirfd, now, err) : 0;
+	st = load_keys(kr, dirfd, need, err);
+	if (st != 0 && need == CG_KEYS_SIGN) {
+		/*
+		 * No signing key yet, or another process is making it right
+		 * now: look again under the lock, and make the first pair
+		 * only if keys/ is still empty.
+		 */
+		if ((lockfd = lock_keys(dirfd, err)) < 0) {
+			st = -1;
+		} else {
+			cg_keyring_release(kr);
+			st = load_keys(kr, dirfd, need, err);
+			if (st == -2 && kr->n == 0)
+				st = new_key(kr, dirfd, now, err);
+			else if (st == -2)
+				st = cg_err_set(err, CG_EXIT_SYSTEM, "%s",
+						_("no signing key: 'keys/current' is missing, the making of a key pair stopped half-way (a full disk or a crash); run 'cg-pass key rotate' to make a new signing key"));
+			close(lockfd);
+		}
+	} else if (st == -2) {
+		st = 0;
 	}
 	close(dirfd);
 	return st;
@@ -249,11 +353,14 @@ int cg_keyring_load(struct cg_keyring *kr, const struct cg_home *h, int create,
 int cg_keyring_rotate(struct cg_keyring *kr, const struct cg_home *h,
 		      cg_time_t now, struct cg_err *err)
 {
-	int dirfd = open_keys_dir(h, 1, err), st;
+	int dirfd = open_keys_dir(h, 1, err), lockfd, st;
 
 	if (dirfd < 0)
 		return -1;
-	st = new_key(kr, dirfd, now, err);
+	lockfd = lock_keys(dirfd, err);
+	st = lockfd < 0 ? -1 : new_key(kr, dirfd, now, err);
+	if (lockfd >= 0)
+		close(lockfd);
 	close(dirfd);
 	return st;
 }

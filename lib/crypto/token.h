@@ -48,18 +48,32 @@ struct cg_keyring {
 void cg_keyring_init(struct cg_keyring *kr);
 void cg_keyring_release(struct cg_keyring *kr);	/* wipes secret keys */
 
+/* What a caller of cg_keyring_load needs. */
+enum cg_keys_need {
+	CG_KEYS_READ = 0,	/* the keys there are, if any (verifying) */
+	CG_KEYS_SIGN = 1,	/* a signing key: see below */
+	CG_KEYS_REPAIR = 2	/* the keys there are; a missing, damaged or
+				 * dangling keys/current is no error (rotating) */
+};
+
 /*
- * Load the data directory's keys; with create, make the first key pair
- * when there is none (now stamps it).  0 or -1 with *err.
+ * Load the data directory's keys.  CG_KEYS_SIGN makes the first key pair
+ * when keys/ has none (now stamps it), under keys/.lock so that a process
+ * starting at the same time waits and then finds that pair; the pair is
+ * written before keys/current, each atomically, and taken back when
+ * keys/current cannot be written.  A keys/ left without a signing key (a
+ * pair but no keys/current, after a crash) is then an error whose message
+ * names the repair, "cg-pass key rotate".  0 or -1 with *err.
  */
-int cg_keyring_load(struct cg_keyring *kr, const struct cg_home *h, int create,
+int cg_keyring_load(struct cg_keyring *kr, const struct cg_home *h, int need,
 		    cg_time_t now, struct cg_err *err);
 
 /* Load public keys exported by "cg-pass key export" (JSON lines). */
 int cg_keyring_load_public(struct cg_keyring *kr, const char *path,
 			   struct cg_err *err);
 
-/* Make a new key pair the signing key; the old ones stay for verifying. */
+/* Make a new key pair the signing key (under keys/.lock); the old ones
+ * stay for verifying. */
 int cg_keyring_rotate(struct cg_keyring *kr, const struct cg_home *h,
 		      cg_time_t now, struct cg_err *err);
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='cg-pass: issue and revoke with four runs at once'
+test_description='cg-pass: issue, revoke and the first key pair with four runs at once'
 . "${0%/*}/../lib/test-lib.sh"
 
 ROUNDS=20
@@ -171,6 +171,121 @@ test_expect_success "revoke: $ROUNDS rounds of $RUNS runs revoking the same $PEO
 		test "$(uniq -d new | wc -l)" = 0 &&
 		i=$((i + 1)) || exit 1
 	done
+'
+
+test_expect_success "the first key pair: $ROUNDS rounds of $RUNS first issues at once, one pair, every issue signed" '
+	i=0 &&
+	while [ $i -lt $ROUNDS ]; do
+		rm -rf "$TRASH/h-first" && CG_HOME=$TRASH/h-first &&
+		start_runs issue --now "$NOW" &&
+		r=0 &&
+		while [ $r -lt $RUNS ]; do
+			sed -n "$((r + 1))p" people.jsonl >&$((r + 4)) &&
+			r=$((r + 1)) || exit 1
+		done &&
+		end_runs &&
+		cat out.* >passes &&
+		test_line_count = $RUNS passes &&
+		ls "$CG_HOME/keys" >keys &&
+		printf "%s\n" current "pass-$(cat "$CG_HOME/keys/current").json" >want &&
+		test_cmp want keys &&
+		test "$(jq -r .key_id passes | sort -u)" = "$(cat "$CG_HOME/keys/current")" &&
+		jq -r .token passes | cg-pass verify --now "$NOW" >verified &&
+		test "$(jq -r .valid verified | sort -u)" = true &&
+		i=$((i + 1)) || exit 1
+	done
+'
+
+# A pair and the line that should have named it, as the first issue of
+# $CG_HOME wrote them.
+test_expect_success 'a data directory with its key pair, for breaking' '
+	rm -rf "$TRASH/h-keys" && CG_HOME=$TRASH/h-keys &&
+	head -n 1 people.jsonl | cg-pass issue --now "$NOW" >/dev/null &&
+	K=$(cat "$CG_HOME/keys/current") &&
+	test -f "$CG_HOME/keys/pass-$K.json"
+'
+
+# broken: a copy of $TRASH/h-keys as $CG_HOME, to break.
+broken() {
+	rm -rf "$TRASH/h-broken" && cp -a "$TRASH/h-keys" "$TRASH/h-broken" &&
+	CG_HOME=$TRASH/h-broken && K=$(cat "$CG_HOME/keys/current")
+}
+
+# refused_for_keys: issuing is refused as a system error before any record
+# is read: exit 3, nothing printed, nothing journaled or rejected.
+refused_for_keys() {
+	sed -n 2,4p people.jsonl >in &&
+	test_expect_code 3 cg-pass issue --now "$NOW" --rejects rejects <in >out 2>err &&
+	test_line_count = 0 out &&
+	test_line_count = 1 err &&
+	test_must_fail test -s rejects &&
+	test "$(wc -l <"$CG_HOME/journal/pass.jsonl")" = 1 &&
+	grep -q "cg-pass key rotate" err
+}
+
+test_expect_success 'a pair without keys/current (a crash half-way): exit 3 naming the repair, no record rejected' '
+	broken && rm "$CG_HOME/keys/current" &&
+	refused_for_keys &&
+	grep -q "keys/current. is missing" err &&
+	cg-pass key rotate --now "$NOW" >rotated &&
+	test "$(jq -r .current rotated)" = true &&
+	cg-pass issue --now "$NOW" <in >out &&
+	test_line_count = 3 out &&
+	test "$(jq -r .key_id out | sort -u)" = "$(cat "$CG_HOME/keys/current")" &&
+	cg-pass key export >pub && test_line_count = 2 pub
+'
+
+test_expect_success 'keys/current naming a pair that is not there: exit 3 naming the file and the repair' '
+	broken && rm "$CG_HOME/keys/pass-$K.json" &&
+	refused_for_keys &&
+	grep -q "keys/pass-$K.json" err &&
+	cg-pass key rotate --now "$NOW" >/dev/null &&
+	cg-pass issue --now "$NOW" <in >out && test_line_count = 3 out
+'
+
+test_expect_success 'a damaged keys/current: exit 3 naming the repair' '
+	broken && printf "x\n" >"$CG_HOME/keys/current" &&
+	refused_for_keys &&
+	grep -q "keys/current. is damaged" err &&
+	cg-pass key rotate --now "$NOW" >/dev/null &&
+	cg-pass issue --now "$NOW" <in >out && test_line_count = 3 out
+'
+
+test_expect_success 'keys/current cannot be written: the new pair is taken back, the next run makes one' '
+	rm -rf "$TRASH/h-nocur" && CG_HOME=$TRASH/h-nocur &&
+	mkdir -p "$CG_HOME/keys/.current.tmp" && chmod -R 700 "$CG_HOME" &&
+	head -n 1 people.jsonl | test_expect_code 3 cg-pass issue --now "$NOW" >out 2>err &&
+	test_line_count = 0 out &&
+	grep -q "keys/current" err &&
+	ls "$CG_HOME/keys" >left && test_line_count = 0 left &&
+	rmdir "$CG_HOME/keys/.current.tmp" &&
+	head -n 1 people.jsonl | cg-pass issue --now "$NOW" >out &&
+	test_line_count = 1 out
+'
+
+# RLIMIT_FSIZE (ulimit -f) makes every write to a regular file fail, as a
+# full disk does (EFBIG for ENOSPC), without root.  Standard error is a
+# pipe here, since a file could not take the message either.
+test_expect_success 'a full disk at the first key pair: exit 3, keys/ left empty, the next run makes the pair' '
+	rm -rf "$TRASH/h-full" && CG_HOME=$TRASH/h-full &&
+	head -n 1 people.jsonl >in &&
+	res=$( (trap "" XFSZ; ulimit -f 0; cg-pass issue --now "$NOW" <in 2>&1 >/dev/null; echo "exit $?") ) &&
+	echo "$res" >res &&
+	test "$(tail -n 1 res)" = "exit 3" &&
+	grep -q "cannot write .keys/pass-.*json." res &&
+	ls -A "$CG_HOME/keys" >left && printf ".lock\n" >want && test_cmp want left &&
+	cg-pass issue --now "$NOW" <in >out && test_line_count = 1 out
+'
+
+test_expect_success 'the temporary files of a key pair a crash left are removed with the first pair' '
+	rm -rf "$TRASH/h-crashed" && CG_HOME=$TRASH/h-crashed &&
+	mkdir -p "$CG_HOME/keys" && chmod -R 700 "$CG_HOME" &&
+	echo "{\"secret_key\":\"half" >"$CG_HOME/keys/.pass-0badc0de.json.tmp" &&
+	head -n 1 people.jsonl | cg-pass issue --now "$NOW" >out &&
+	test_line_count = 1 out &&
+	ls -A "$CG_HOME/keys" | grep -v "^\.lock$" >left &&
+	printf "%s\n" current "pass-$(cat "$CG_HOME/keys/current").json" >want &&
+	test_cmp want left
 '
 
 test_done
