@@ -106,6 +106,7 @@ LIB_OBJS += lib/report/report-time.o
 LIB_OBJS += lib/report/report-visitors.o
 LIB_OBJS += lib/report/report.o
 LIB_OBJS += lib/sync/http.o
+LIB_OBJS += lib/sync/lock.o
 LIB_OBJS += lib/sync/sync-batch.o
 LIB_OBJS += lib/sync/sync-dead.o
 LIB_OBJS += lib/sync/sync-deliver.o

@@ -16,6 +16,7 @@
 #include "core/home.h"
 #include "core/i18n.h"
 #include "core/options.h"
+#include "sync/lock.h"
 #include "sync/sync.h"
 
 static const char summary[] = N_(
@@ -28,7 +29,8 @@ static const char summary[] = N_(
 static const char footer[] = N_(
 "Exit status: 0 all good, 1 some input lines rejected, 2 usage error, 3 system\n"
 "error, 4 the upstream failed (nothing is lost: the batch stays in the outbox\n"
-"or the dead letters), 6 a journal or the outbox is damaged.\n"
+"or the dead letters), 6 a journal or the outbox is damaged, 7 another run\n"
+"holds the target (see --wait).\n"
 "\n"
 "Examples:\n"
 "  cg-sync push --from-start city   (city: a target in config.json)\n"
@@ -59,7 +61,8 @@ enum {
 	OPT_TARGET,
 	OPT_TIMEOUT,
 	OPT_TOKEN_FILE,
-	OPT_URL
+	OPT_URL,
+	OPT_WAIT
 };
 
 static const struct cg_option push_options[] = {
@@ -150,6 +153,18 @@ static const struct cg_option options[] = {
 	  "Tokens are never taken from arguments and never printed.\n" },
 	{ "url", 0, OPT_URL, "URL", N_("the upstream URL (overrides the target's)"),
 	  "url", NULL, NULL, "The upstream URL (overrides the target's).\n" },
+	{ "wait", 0, OPT_WAIT, "SECONDS",
+	  N_("wait this long for another run on the target\n"
+	     "to finish (default 0: give up at once, exit 7)"), "seconds", NULL, SENDING,
+	  "One run at a time works on a target: a push from the journals, or a\n"
+	  "retry or drop of dead letters, holds\n"
+	  ".Pa sync/ Ns Ar NAME Ns Pa /lock\n"
+	  "while it runs.\n"
+	  "When another run holds it, wait up to\n"
+	  ".Ar SECONDS\n"
+	  "for it to finish (default 0: not at all), then give up with exit status 7\n"
+	  "and nothing sent.\n"
+	  "A push from standard input takes no lock.\n" },
 	/* The shared options, as they read here. */
 	{ "quiet", 0, 0, NULL, NULL, NULL, NULL, NULL,
 	  "No warnings.\n"
@@ -192,7 +207,7 @@ struct opts {
 	int nargs;
 	int dry_run, from_start, insecure, keep_going, no_gzip, redact;
 	int max_retries, gzip_level;
-	double backoff_base, backoff_cap, max_time, timeout;
+	double backoff_base, backoff_cap, max_time, timeout, wait;
 	size_t batch_bytes, batch_records;
 	unsigned streams;
 	const char *cacert, *format, *pin, *table, *target, *token_file, *url;
@@ -276,6 +291,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 				usage_error(_("invalid --url '%s' (http:// or https://)"), arg);
 			o->url = arg;
 			break;
+		case OPT_WAIT: o->wait = parse_secs(arg, "--wait"); break;
 		}
 	}
 	cg_parse_end(&p);
@@ -374,7 +390,7 @@ static int run_push(struct cg_sync *s, const struct opts *o, struct cg_config *c
 	struct cg_sync_target t;
 	const char *name = o->target;
 	int from_stdin = nargs > 0 && !strcmp(args[nargs - 1], "-");
-	int ret;
+	int ret, lockfd = -1;
 
 	if (from_stdin)
 		nargs--;
@@ -398,8 +414,14 @@ static int run_push(struct cg_sync *s, const struct opts *o, struct cg_config *c
 		usage_error("%s", _("--from-start and --stream go with the journals, not '-'"));
 	setup_target(&t, cfg, o, name, !o->dry_run);
 	s->t = &t;
-	if (cg_sync_load_token(s, t.token_file, err) < 0 ||
+	/* A push from the journals moves the target's cursor and outbox:
+	 * one at a time. */
+	if ((!from_stdin && !o->dry_run &&
+	     (lockfd = cg_sync_lock_target(s->home, name, o->wait, &s->notify, err)) < 0) ||
+	    cg_sync_load_token(s, t.token_file, err) < 0 ||
 	    (o->redact && cg_sync_load_redact_key(s, err) < 0)) {
+		if (lockfd >= 0)
+			close(lockfd);
 		cg_sync_target_release(&t);
 		return -1;
 	}
@@ -410,6 +432,8 @@ static int run_push(struct cg_sync *s, const struct opts *o, struct cg_config *c
 	ret = from_stdin ? cg_sync_push_fd(s, 0, "stdin", err) : cg_sync_push(s, err);
 	if (s->progress && s->sent)
 		fputc('\n', stderr);
+	if (lockfd >= 0)
+		close(lockfd);
 	cg_sync_target_release(&t);
 	return ret;
 }
@@ -501,7 +525,7 @@ static int run_dead(struct cg_sync *s, const struct opts *o, struct cg_config *c
 	struct cg_sync_target t;
 	const char *what = nargs ? args[0] : "";
 	const char *name = o->target;
-	int ret;
+	int ret, lockfd = -1;
 
 	if (strcmp(what, "list") && strcmp(what, "retry") && strcmp(what, "drop"))
 		usage_error(_("dead takes list, retry or drop, not '%s'"), what);
@@ -518,7 +542,10 @@ static int run_dead(struct cg_sync *s, const struct opts *o, struct cg_config *c
 		usage_error(_("dead list takes no ids, not '%s'"), args[0]);
 	setup_target(&t, cfg, o, name, !strcmp(what, "retry"));
 	s->t = &t;
-	if (!strcmp(what, "list"))
+	if (strcmp(what, "list") &&
+	    (lockfd = cg_sync_lock_target(s->home, name, o->wait, &s->notify, err)) < 0)
+		ret = -1;
+	else if (!strcmp(what, "list"))
 		ret = cg_sync_dead_list(s, err);
 	else if (!strcmp(what, "drop"))
 		ret = cg_sync_dead_drop(s, args, nargs, err);
@@ -526,6 +553,8 @@ static int run_dead(struct cg_sync *s, const struct opts *o, struct cg_config *c
 		ret = -1;
 	else
 		ret = cg_sync_dead_retry(s, args, nargs, err);
+	if (lockfd >= 0)
+		close(lockfd);
 	cg_sync_target_release(&t);
 	return ret;
 }

@@ -110,6 +110,7 @@ complete -c cg-sync -l target -x -a '(__cg_value target)' -d 'The target (names 
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l timeout -x -d 'Time for one request (default 60)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l token-file -r -F -d 'The upstream token (else $CG_SYNC_TOKEN); FILE must not be readable by group or others'
 complete -c cg-sync -l url -x -d 'The upstream URL (overrides the target\'s)'
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l wait -x -d 'Wait this long for another run on the target to finish (default 0: give up at once, exit 7)'
 complete -c cg-sync -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Data directory (default $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg)'
 complete -c cg-sync -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
 complete -c cg-sync -s q -l quiet -d 'No warnings'

@@ -12,7 +12,8 @@ enum cg_exit {
 	CG_EXIT_SYSTEM = 3,	/* I/O, lock, permissions, disk full, config */
 	CG_EXIT_UPSTREAM = 4,	/* the upstream failed (cg-sync) */
 	CG_EXIT_WARNINGS = 5,	/* --fail-on warnings and there were some */
-	CG_EXIT_DAMAGED = 6	/* a journal is damaged before its tail */
+	CG_EXIT_DAMAGED = 6,	/* a journal is damaged before its tail */
+	CG_EXIT_BUSY = 7	/* another run holds the target (cg-sync) */
 };
 
 /*
