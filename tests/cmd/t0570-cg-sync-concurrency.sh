@@ -105,7 +105,7 @@ test_expect_success PYTHON,JQ '--wait SECONDS: a run that waits pushes once the 
 	grep -q "waiting up to 60 seconds" err &&
 	release_lock &&
 	wait &&
-	test "$(cat code)" = 0 &&
+	{ test "$(cat code)" = 0 || { echo "exit $(cat code):" >&2; cat err >&2; false; }; } &&
 	test_line_count = $BATCHES out &&
 	check_delivered /waited
 '
