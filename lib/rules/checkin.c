@@ -65,21 +65,6 @@ static int get_str(const json_t *ev, const char *field, const char **out,
 	return cg_field_string(ev, field, required, out, why, whylen);
 }
 
-static int check_symptoms(const json_t *s, char *why, size_t whylen)
-{
-	size_t i;
-	json_t *v;
-
-	if (!s)
-		return 0;
-	if (!json_is_array(s))
-		return fail(why, whylen, _("'%s' must be an array of strings"), "symptoms");
-	json_array_foreach(s, i, v)
-		if (!json_is_string(v))
-			return fail(why, whylen, _("'%s' must be an array of strings"), "symptoms");
-	return 0;
-}
-
 /*
  * Check the fields of ev (the decision record being built, holding the
  * event's fields) and normalise them in place; ts is the event's own.
@@ -127,7 +112,7 @@ static int parse_event(struct cg_checkin *c, json_t *ev, const json_t *ts_field,
 	if (e->mask && !json_is_boolean(e->mask))
 		return fail(why, whylen, _("'%s' must be true or false"), "mask");
 	e->symptoms = json_object_get(ev, "symptoms");
-	if (check_symptoms(e->symptoms, why, whylen) < 0)
+	if (cg_field_symptoms(e->symptoms, 1, why, whylen) < 0)
 		return -1;
 	if (cg_person_normalise(ev, now, why, whylen) < 0)
 		return -1;

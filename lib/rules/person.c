@@ -159,3 +159,22 @@ int cg_person_same(const json_t *a, const json_t *b)
 		d = compare_field(a, b, "household");
 	return d != 1;
 }
+
+int cg_field_symptoms(const json_t *symptoms, int allow_empty, char *why,
+		      size_t whylen)
+{
+	size_t i;
+	json_t *v;
+
+	if (!symptoms)
+		return 0;
+	if (json_is_array(symptoms)) {
+		json_array_foreach(symptoms, i, v)
+			if (!json_is_string(v) || (!allow_empty && !json_string_length(v)))
+				break;
+		if (i == json_array_size(symptoms))
+			return 0;
+	}
+	snprintf(why, whylen, _("'%s' must be an array of strings"), "symptoms");
+	return -1;
+}

@@ -63,4 +63,13 @@ const char *cg_get_string(const json_t *rec, const char *key, int *bad);
 int cg_field_string(const json_t *rec, const char *field, int required,
 		    const char **out, char *why, size_t whylen);
 
+/*
+ * A "symptoms" value (borrowed, may be NULL: absent): 0 when absent or an
+ * array of strings, -1 with the reason in why otherwise.  A gate device
+ * may send an empty string for "none"; a staff member recording a check
+ * may not, so allow_empty says which.
+ */
+int cg_field_symptoms(const json_t *symptoms, int allow_empty, char *why,
+		      size_t whylen);
+
 #endif

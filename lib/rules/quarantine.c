@@ -242,21 +242,6 @@ static int get_ts(const struct cg_quarantine *q, const json_t *rec, cg_time_t *a
 	return 0;
 }
 
-static int check_symptoms(const json_t *s, char *why, size_t whylen)
-{
-	size_t i;
-	json_t *v;
-
-	if (!s)
-		return 0;
-	if (!json_is_array(s))
-		return fail(why, whylen, _("'%s' must be an array of strings"), "symptoms");
-	json_array_foreach(s, i, v)
-		if (!json_is_string(v) || !json_string_length(v))
-			return fail(why, whylen, _("'%s' must be an array of strings"), "symptoms");
-	return 0;
-}
-
 /* ---- building events ---- */
 
 static json_t *event_new(const struct cg_quarantine *q, const char *event,
@@ -553,7 +538,7 @@ static int read_check(const struct cg_quarantine *q, struct check *k, char *why,
 	}
 	k->symptoms = json_object_get(k->rec, "symptoms");
 	if ((r = check_temp(q, k, why, whylen)) ||
-	    (r = check_symptoms(k->symptoms, why, whylen)) ||
+	    (r = cg_field_symptoms(k->symptoms, 0, why, whylen) < 0) ||
 	    (r = get_str(k->rec, "by", &by, 0, why, whylen)))
 		return r;
 	return check_time(q, k, why, whylen);
