@@ -56,4 +56,36 @@ static inline int exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+/* The whole file, malloc'd and NUL-terminated ("" when missing); its
+ * length in *lenp unless NULL. */
+static inline char *slurp(const char *path, size_t *lenp)
+{
+	FILE *fp = fopen(path, "rb");
+	char *data = NULL;
+	size_t len = 0, alloc = 0, n;
+
+	if (fp) {
+		do {
+			if (alloc - len < 65536) {
+				alloc = alloc ? alloc * 2 : 131072;
+				data = realloc(data, alloc + 1);
+				if (!data)
+					abort();
+			}
+			n = fread(data + len, 1, alloc - len, fp);
+			len += n;
+		} while (n > 0);
+		fclose(fp);
+	}
+	if (!data) {
+		data = malloc(1);
+		if (!data)
+			abort();
+	}
+	data[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return data;
+}
+
 #endif

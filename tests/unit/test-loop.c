@@ -18,35 +18,6 @@
 /* 2026-01-25T08:00:00+08:00 */
 #define NOW 1769299200LL
 
-/* The whole file, malloc'd and NUL-terminated ("" when missing). */
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char *data = NULL;
-	size_t len = 0, alloc = 0, n;
-
-	if (fp) {
-		do {
-			if (alloc - len < 65536) {
-				alloc = alloc ? alloc * 2 : 131072;
-				data = realloc(data, alloc + 1);
-				if (!data)
-					abort();
-			}
-			n = fread(data + len, 1, alloc - len, fp);
-			len += n;
-		} while (n > 0);
-		fclose(fp);
-	}
-	if (!data) {
-		data = malloc(1);
-		if (!data)
-			abort();
-	}
-	data[len] = '\0';
-	return data;
-}
-
 static void spew(const char *path, const char *data, size_t len)
 {
 	FILE *fp = fopen(path, "wb");
@@ -214,10 +185,10 @@ static void fx_collect(struct fx *x, const char *journal)
 		fclose(x->lp.out.fp);
 		x->lp.out.fp = NULL;
 	}
-	x->out = slurp(at("stdout"));
+	x->out = slurp(at("stdout"), NULL);
 	x->errs = x->said.text;
-	x->rejects = slurp(at("rejects.jsonl"));
-	x->journal = slurp(at(journal ? journal : "home/journal/pass.jsonl"));
+	x->rejects = slurp(at("rejects.jsonl"), NULL);
+	x->journal = slurp(at(journal ? journal : "home/journal/pass.jsonl"), NULL);
 }
 
 static void fx_close(struct fx *x)
@@ -606,7 +577,7 @@ TEST(rejects_never_through_a_link)
 	CHECK_INT(err.status, CG_EXIT_SYSTEM);
 	CHECK(strstr(err.msg, "cannot open '") != NULL);
 	CHECK(strstr(err.msg, strerror(ELOOP)) != NULL);
-	kept = slurp(at("target"));
+	kept = slurp(at("target"), NULL);
 	CHECK_STR(kept, "kept\n");
 	free(kept);
 	/* A plain file is appended to, and created private. */
@@ -615,7 +586,7 @@ TEST(rejects_never_through_a_link)
 	cg_loop_reject(&lp, "x", 7, "{bad", 4, "why");
 	CHECK_INT(lp.rejected, 1);
 	CHECK_INT(cg_loop_finish(&lp, &err), 0);
-	kept = slurp(at("rejects"));
+	kept = slurp(at("rejects"), NULL);
 	CHECK_STR(kept, "old\n{bad\n");
 	free(kept);
 	tmp_remove();
