@@ -7,6 +7,7 @@
 #   make bench          the performance figures the issues ask for
 #   make fuzz           each libFuzzer target for FUZZ_SECONDS, in $(O)-fuzz/
 #   make install        PREFIX=/usr/local DESTDIR=
+#   make deb            the Debian package (dpkg-buildpackage), into $(O)/deb/
 #   V=1                 show full commands
 
 VERSION = 0.1.0
@@ -16,6 +17,8 @@ BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share
 MANDIR = $(DATADIR)/man
 LOCALEDIR = $(DATADIR)/locale
+# Debian's zsh reads /usr/share/zsh/vendor-completions (debian/rules).
+ZSH_COMPLETIONDIR ?= $(DATADIR)/zsh/site-functions
 
 O ?= build
 CC ?= cc
@@ -134,7 +137,10 @@ TOOL_BINS = $(O)/tests/helper-journal-append $(O)/tests/helper-verify-rate
 FUZZ_REPLAY_BINS = $(addprefix $(O)/tests/test-fuzz-,$(FUZZ_TARGETS))
 MO = $(O)/locale/zh_CN/LC_MESSAGES/cg.mo
 
-all: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_REPLAY_BINS) $(MO)
+all: programs $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_REPLAY_BINS)
+
+# What make install installs: the commands and the catalog.
+programs: $(BINS) $(MO)
 
 $(O)/gen/defaults.c: share/cg/config.json scripts/embed
 	@mkdir -p $(dir $@)
@@ -254,16 +260,21 @@ $(O)/tests/test-fuzz-%: $(O)/tests/fuzz/fuzz-%.o $(O)/tests/fuzz/replay-%.o $(LI
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-install: all
+install: programs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/cg \
 		$(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions \
-		$(DESTDIR)$(DATADIR)/zsh/site-functions \
+		$(DESTDIR)$(ZSH_COMPLETIONDIR) \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(wildcard share/man/man1/*.1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(wildcard share/man/man7/*.7) $(DESTDIR)$(MANDIR)/man7
+	for f in share/man/zh_CN/man1/*.1 share/man/zh_CN/man7/*.7; do \
+		[ -f "$$f" ] || continue; \
+		d=$(DESTDIR)$(MANDIR)/zh_CN/$${f#share/man/zh_CN/}; \
+		install -d $${d%/*} && install -m 644 $$f $${d%/*} || exit 1; \
+	done
 	install -d $(DESTDIR)$(DATADIR)/cg/sample
 	install -m 644 share/cg/*.json $(DESTDIR)$(DATADIR)/cg
 	install -m 644 share/cg/sample/*.jsonl $(DESTDIR)$(DATADIR)/cg/sample
@@ -274,7 +285,7 @@ install: all
 		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/bash-completion/completions/; \
 	done; true
 	for f in completions/zsh/_cg-*; do \
-		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/zsh/site-functions/; \
+		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(ZSH_COMPLETIONDIR)/; \
 	done; true
 	for f in completions/fish/cg-*.fish; do \
 		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/; \
@@ -284,17 +295,32 @@ uninstall:
 	for c in $(COMMANDS); do \
 		rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1 \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/$$c \
-		$(DESTDIR)$(DATADIR)/zsh/site-functions/_$$c \
+		$(DESTDIR)$(ZSH_COMPLETIONDIR)/_$$c \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$c.fish; \
 	done
 	rm -f $(DESTDIR)$(MANDIR)/man7/cg.7
+	for f in share/man/zh_CN/man1/*.1 share/man/zh_CN/man7/*.7; do \
+		[ -f "$$f" ] && rm -f $(DESTDIR)$(MANDIR)/zh_CN/$${f#share/man/zh_CN/}; \
+	done; true
 	rm -f $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/cg.mo
 	rm -rf $(DESTDIR)$(DATADIR)/cg
+
+# The Debian package, with dpkg-buildpackage in the tree (debian/rules
+# builds in debian/build); what it leaves beside the tree, the .deb, the
+# -dbgsym .deb, .buildinfo and .changes of this version, is moved to
+# $(O)/deb/.  DEB_BUILD_OPTIONS as for any Debian package (nocheck,
+# parallel=N).
+deb:
+	@rm -rf $(O)/deb && mkdir -p $(O)/deb
+	dpkg-buildpackage -us -uc -b
+	mv ../cg_$(VERSION)_*.deb ../cg-dbgsym_$(VERSION)_*.deb \
+		../cg_$(VERSION)_*.buildinfo ../cg_$(VERSION)_*.changes $(O)/deb/
+	@ls $(O)/deb/cg_$(VERSION)_*.deb
 
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all check docs demo bench fuzz fuzz-merge fuzz-build install uninstall clean deps pot FORCE
+.PHONY: all programs deb check docs demo bench fuzz fuzz-merge fuzz-build install uninstall clean deps pot FORCE
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
