@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,26 @@ int cg_fsync_dir(int dirfd)
 	return 0;
 }
 
+/*
+ * The system mode: the Debian package makes a "cg" system user whose home
+ * in the passwd database is this directory, and the commands, run as that
+ * user (by a systemd unit, sudo -u cg, runuser), take it as their data
+ * directory rather than a ~/.local/state/cg below it.  Decided by the
+ * passwd entry, not by $HOME, which sudo and su may or may not reset.
+ */
+#define CG_SYSTEM_HOME "/var/lib/cg"
+
+static int is_system_user(void)
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+
+	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &found) != 0 || !found)
+		return 0;
+	return strcmp(found->pw_dir, CG_SYSTEM_HOME) == 0 ||
+	       strcmp(found->pw_dir, CG_SYSTEM_HOME "/") == 0;
+}
+
 static int resolve(struct cg_buf *path, const char *opt)
 {
 	const char *env;
@@ -60,6 +81,8 @@ static int resolve(struct cg_buf *path, const char *opt)
 		return cg_buf_addstr(path, opt);
 	if ((env = getenv("CG_HOME")) && *env)
 		return cg_buf_addstr(path, env);
+	if (is_system_user())
+		return cg_buf_addstr(path, CG_SYSTEM_HOME);
 	if ((env = getenv("XDG_STATE_HOME")) && *env == '/')
 		return cg_buf_addf(path, "%s/cg", env);
 	if ((env = getenv("HOME")) && *env)

@@ -7,9 +7,11 @@
 #include "core/error.h"
 
 /*
- * The data directory: --home DIR, else $CG_HOME, else $XDG_STATE_HOME/cg,
- * else ~/.local/state/cg.  Created 0700 on first use.  Refused when it is a
- * symbolic link, owned by another user, or writable by group or others.
+ * The data directory: --home DIR, else $CG_HOME, else /var/lib/cg for a
+ * user whose passwd home is /var/lib/cg (the package's "cg" system user),
+ * else $XDG_STATE_HOME/cg, else ~/.local/state/cg.  Created 0700 on first
+ * use.  Refused when it is a symbolic link, owned by another user, or
+ * writable by group or others.
  * Every file below it is opened relative to ->fd with O_NOFOLLOW.
  */
 struct cg_home {
