@@ -147,6 +147,15 @@ test_have_prereq() {
 	CLICKHOUSE) command -v clickhouse-server >/dev/null && command -v curl >/dev/null &&
 		command -v python3 >/dev/null && command -v jq >/dev/null ;;
 	ZBAR) command -v zbarimg >/dev/null && command -v rsvg-convert >/dev/null ;;
+	DEBBUILD) command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null &&
+		command -v lintian >/dev/null &&
+		(cd "$SRC_DIR" && dpkg-checkbuilddeps) 2>/dev/null ;;
+	SYSTEMD_ANALYZE) command -v systemd-analyze >/dev/null ;;
+	# Root that may make a mount namespace and run as another uid.
+	ROOT_NS) [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null &&
+		command -v setpriv >/dev/null && unshare -m true 2>/dev/null ;;
+	# One build of what does not depend on the build under test.
+	PLAIN_BUILD) case $CG_BUILD in *-san) return 1 ;; esac ;;
 	*) return 1 ;;
 	esac
 }
