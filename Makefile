@@ -305,12 +305,14 @@ uninstall:
 	rm -f $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/cg.mo
 	rm -rf $(DESTDIR)$(DATADIR)/cg
 
-# The Debian package, with dpkg-buildpackage in the tree (debian/rules
+# The Debian package (after scripts/deps --deb: the build dependencies,
+# dpkg-dev and debhelper), with dpkg-buildpackage in the tree (debian/rules
 # builds in debian/build); what it leaves beside the tree, the .deb, the
 # -dbgsym .deb, .buildinfo and .changes of this version, is moved to
 # $(O)/deb/.  DEB_BUILD_OPTIONS as for any Debian package (nocheck,
 # parallel=N).
 deb:
+	@scripts/deps --deb
 	@rm -rf $(O)/deb && mkdir -p $(O)/deb
 	dpkg-buildpackage -us -uc -b
 	mv ../cg_$(VERSION)_*.deb ../cg-dbgsym_$(VERSION)_*.deb \
