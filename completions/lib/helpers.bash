@@ -1,5 +1,6 @@
 # The data directory the command would use: --home on the command line,
-# else $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg.
+# else $CG_HOME, else /var/lib/cg for a user whose passwd home it is (the
+# package's cg user), else $XDG_STATE_HOME/cg, else ~/.local/state/cg.
 _cg_home()
 {
 	local i home=
@@ -19,7 +20,11 @@ _cg_home()
 			;;
 		esac
 	done
-	[[ -n $home ]] || home=${CG_HOME:-${XDG_STATE_HOME:-$HOME/.local/state}/cg}
+	[[ -n $home ]] || home=$CG_HOME
+	if [[ -z $home && $(getent passwd "$EUID" 2>/dev/null | cut -d: -f6) == /var/lib/cg ]]; then
+		home=/var/lib/cg
+	fi
+	[[ -n $home ]] || home=${XDG_STATE_HOME:-$HOME/.local/state}/cg
 	printf '%s\n' "${home/#\~/$HOME}"
 }
 
