@@ -112,6 +112,41 @@ test_expect_success 'the units are sandboxed as the package promises' '
 		"$SRC_DIR"/debian/systemd/*.service
 '
 
+# The shell of cg-report.service, as systemd runs it ($$ and %% unescaped),
+# with a date(1) whose yesterday is 2026-01-25, the day of the sample.
+report_unit() {
+	mkdir -p shim &&
+	printf "#!/bin/sh\necho 2026-01-25\n" >shim/date && chmod +x shim/date &&
+	sed -n "s/^ExecStart=\/bin\/sh -c //p" "$SRC_DIR/debian/systemd/cg-report.service" |
+	sed "s/^'//; s/'\$//; s/\\$\\$/\$/g; s/%%/%/g; s|/usr/bin/||g" >report-unit.sh &&
+	test -s report-unit.sh &&
+	PATH=$PWD/shim:$PATH CG_REPORT_DIR=$PWD/reports sh report-unit.sh >report.out
+}
+
+test_expect_success 'cg-report.service: a day without warnings: the page, success' '
+	write_config "{\"gates\":[\"north\"],\"policy\":{\"duty_gap_max_min\":1440}}" &&
+	echo "{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"staff\",\"temp\":36.5,\"mask\":true}" |
+	cg-checkin --now 2026-01-25T12:00:00+08:00 >/dev/null &&
+	report_unit &&
+	test -s reports/2026-01-25.html &&
+	test_must_fail test -e reports/2026-01-25.html.tmp &&
+	grep -q "^Daily report" report.out
+'
+
+test_expect_success 'cg-report.service: a day with warnings fails the unit, page made' '
+	rm -rf reports "$CG_HOME" &&
+	cg-checkin --now 2026-01-25T23:00:00+08:00 <"$SRC_DIR/share/cg/sample/gate-day.jsonl" >/dev/null &&
+	test_expect_code 5 report_unit &&
+	test -s reports/2026-01-25.html &&
+	grep -q gate_unattended report.out
+'
+
+test_expect_success 'cg-report.service: no page, no report when the folder cannot be made' '
+	rm -rf reports && : >reports &&
+	test_must_fail report_unit &&
+	test_must_fail test -s report.out
+'
+
 # The system mode, in a private mount namespace: a passwd with a user
 # whose home is /var/lib/cg, and a tmpfs on /var/lib to hold it.
 as_system_user() {
