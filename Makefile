@@ -310,13 +310,15 @@ uninstall:
 # builds in debian/build); what it leaves beside the tree, the .deb, the
 # -dbgsym .deb, .buildinfo and .changes of this version, is moved to
 # $(O)/deb/.  DEB_BUILD_OPTIONS as for any Debian package (nocheck,
-# parallel=N).
+# noddebs, parallel=N).
 deb:
 	@scripts/deps --deb
 	@rm -rf $(O)/deb && mkdir -p $(O)/deb
 	dpkg-buildpackage -us -uc -b
-	mv ../cg_$(VERSION)_*.deb ../cg-dbgsym_$(VERSION)_*.deb \
-		../cg_$(VERSION)_*.buildinfo ../cg_$(VERSION)_*.changes $(O)/deb/
+	@for f in ../cg_$(VERSION)_*.deb ../cg-dbgsym_$(VERSION)_*.deb \
+		../cg_$(VERSION)_*.buildinfo ../cg_$(VERSION)_*.changes; do \
+		[ ! -e "$$f" ] || mv "$$f" $(O)/deb/ || exit 1; \
+	done
 	@ls $(O)/deb/cg_$(VERSION)_*.deb
 
 clean:
