@@ -174,4 +174,11 @@ test_expect_success ROOT_NS 'CG_HOME still comes first for that user' '
 	test_must_fail grep -qx /var/lib/cg/journal/checkin/2026-01-25.jsonl system-files
 '
 
+test_expect_success ROOT_NS 'the bash completion looks in /var/lib/cg for that user' '
+	as_system_user bash -c "unset CG_HOME; . \"\$1\"; COMP_WORDS=(cg-report \"\"); _cg_home" \
+		bash "$SRC_DIR/completions/bash/cg-report" >out &&
+	echo /var/lib/cg >expect &&
+	test_cmp expect out
+'
+
 test_done
