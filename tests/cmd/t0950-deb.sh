@@ -59,6 +59,16 @@ test_expect_success DEBBUILD,PLAIN_BUILD 'lintian: no errors, no warnings' '
 	test_must_fail grep "^[EW]: " lintian.out
 '
 
+test_expect_success 'every build package of scripts/deps is a Build-Depends' '
+	sed -n "/^BUILD_PACKAGES=\"/,/^\"/p" "$SRC_DIR/scripts/deps" |
+	grep -E -e "-dev\$" -e "^(pkg-config|gettext)\$" | sort >want &&
+	test -s want &&
+	sed -n "/^Build-Depends:/,/^[^ ]/p" "$SRC_DIR/debian/control" |
+	sed -n "s/^ \([a-z0-9.+-]*\).*/\1/p" | sort >have &&
+	comm -23 want have >missing &&
+	test_must_fail test -s missing
+'
+
 # A root for systemd-analyze: the units, the commands they run, a shell
 # and the host's targets (timers.target, network-online.target...).
 unit_root() {
