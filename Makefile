@@ -71,6 +71,7 @@ LIB_OBJS += lib/json/jsonparse.o
 LIB_OBJS += lib/json/scan.o
 LIB_OBJS += lib/crypto/base45.o
 LIB_OBJS += lib/crypto/merkle.o
+LIB_OBJS += lib/crypto/note.o
 LIB_OBJS += lib/crypto/passid.o
 LIB_OBJS += lib/crypto/sha256.o
 LIB_OBJS += lib/crypto/token.o
