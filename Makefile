@@ -70,14 +70,17 @@ LIB_OBJS += lib/json/jsonl.o
 LIB_OBJS += lib/json/jsonparse.o
 LIB_OBJS += lib/json/scan.o
 LIB_OBJS += lib/crypto/base45.o
+LIB_OBJS += lib/crypto/logkey.o
 LIB_OBJS += lib/crypto/merkle.o
 LIB_OBJS += lib/crypto/note.o
 LIB_OBJS += lib/crypto/passid.o
 LIB_OBJS += lib/crypto/sha256.o
 LIB_OBJS += lib/crypto/token.o
+LIB_OBJS += lib/crypto/tlogproof.o
 LIB_OBJS += lib/store/config.o
 LIB_OBJS += lib/store/journal.o
 LIB_OBJS += lib/store/loop.o
+LIB_OBJS += lib/store/tlog.o
 LIB_OBJS += lib/rules/casebook.o
 LIB_OBJS += lib/rules/checkin.o
 LIB_OBJS += lib/rules/pass.o
@@ -124,7 +127,7 @@ LIB_OBJS += lib/ui/cards.o
 LIB_OBJS += lib/ui/qr.o
 LIB_OBJS += gen/defaults.o
 
-COMMANDS = cg-checkin cg-pass cg-quarantine cg-report cg-sync
+COMMANDS = cg-checkin cg-journal cg-pass cg-quarantine cg-report cg-sync
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))

@@ -20,7 +20,8 @@
  * BASE64(0x01 || PK).  Everything here works on caller-owned memory.
  */
 
-#define CG_NOTE_NAME_MAX 128	/* key names and origins, NUL included */
+#define CG_NOTE_NAME_MAX 128	/* key names, NUL included */
+#define CG_ORIGIN_MAX 256	/* checkpoint origins, NUL included */
 #define CG_NOTE_ED25519 0x01
 
 struct cg_note_key {
@@ -64,7 +65,7 @@ int cg_note_verify(const char *note, size_t len, const struct cg_note_key *keys,
 		   size_t nkeys, size_t *text_len, size_t *signer, const char **why);
 
 struct cg_checkpoint {
-	char origin[CG_NOTE_NAME_MAX];
+	char origin[CG_ORIGIN_MAX];
 	uint64_t size;
 	unsigned char root[CG_HASH_LEN];
 };
