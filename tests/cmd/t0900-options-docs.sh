@@ -11,7 +11,7 @@ test_description='options: the generated docs are the committed ones, every desc
 
 . "${0%/*}/../lib/test-lib.sh"
 
-COMMANDS="cg-checkin cg-pass cg-quarantine cg-report cg-sync"
+COMMANDS="cg-checkin cg-journal cg-pass cg-quarantine cg-report cg-sync"
 
 test_expect_success JQ 'the generated docs are the committed ones (make docs)' '
 	bins= &&
@@ -144,6 +144,7 @@ for cmd in $COMMANDS; do
 		cg-pass) sub=issue ;;
 		cg-quarantine) sub=due ;;
 		cg-sync) sub=push ;;
+		cg-journal) sub=verify ;;
 		*) sub= ;;
 		esac &&
 		if [ -n "$sub" ]; then
