@@ -377,12 +377,16 @@ static json_t *signed_record(const struct cg_tlog_id *id, const struct cg_tlog_s
 			     int fresh)
 {
 	char b64[CG_HASH_B64];
+	json_t *j;
 
 	cg_hash_b64(s->cp.root, b64);
-	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:b, s:s}", "ts", s->ts,
-			 "journal", id->label, "origin", s->cp.origin,
-			 "size", (json_int_t)s->cp.size, "root", b64, "new", fresh,
-			 "checkpoint", s->note);
+	j = json_pack("{s:s, s:s, s:s, s:I, s:s, s:b, s:s}", "ts", s->ts,
+		      "journal", id->label, "origin", s->cp.origin,
+		      "size", (json_int_t)s->cp.size, "root", b64, "new", fresh,
+		      "checkpoint", s->note);
+	if (s->consistency)
+		json_object_set(j, "consistency", s->consistency);
+	return j;
 }
 
 static int run_checkpoint(struct world *w, struct cg_err *err)

@@ -163,6 +163,86 @@ int cg_merkle_consistency(const unsigned char *leaves, uint64_t n, uint64_t m,
 	return 0;
 }
 
+/* What SUBPROOF needs to hash a range [lo, hi), from a frontier and the
+ * leaves after it. */
+struct split_tree {
+	const struct cg_merkle_frontier *old;	/* the first old->size leaves */
+	const unsigned char *fresh;		/* leaves from old->size on */
+};
+
+/*
+ * MTH of [lo, hi): from the fresh leaves when it starts at or after the
+ * frontier's end; else it ends at or before it, and is the fold of the
+ * frontier's subtrees inside it (SUBPROOF asks for no other ranges).
+ */
+static void split_root(const struct split_tree *t, uint64_t lo, uint64_t hi,
+		       unsigned char out[CG_HASH_LEN])
+{
+	uint64_t m = t->old->size, start = 0;
+	unsigned char h[CG_HASH_LEN];
+	int have = 0;
+
+	if (lo >= m) {
+		cg_merkle_root(t->fresh + (lo - m) * CG_HASH_LEN, hi - lo, out);
+		return;
+	}
+	/* The subtree of level b spans [start_b, start_b + 2^b), where
+	 * start_b is m without its bits b and below.  Fold those inside
+	 * [lo, hi) from the right, as MTH nests them. */
+	for (int level = 0; level < 64; level++) {
+		uint64_t span = (uint64_t)1 << level;
+
+		if (!(m >> level & 1))
+			continue;
+		start = m & ~((span << 1) - 1);
+		if (level == 63)
+			start = 0;
+		if (start >= lo && start + span <= hi) {
+			if (have)
+				cg_merkle_node(t->old->node[level], h, h);
+			else
+				memcpy(h, t->old->node[level], CG_HASH_LEN);
+			have = 1;
+		}
+	}
+	memcpy(out, h, CG_HASH_LEN);
+}
+
+/* SUBPROOF(m, D[lo:lo+n], whole) over a split tree. */
+static void split_subproof(const struct split_tree *t, uint64_t lo, uint64_t n, uint64_t m,
+			   int whole, unsigned char proof[][CG_HASH_LEN], size_t *len)
+{
+	uint64_t k;
+
+	if (m == n) {
+		if (!whole)
+			split_root(t, lo, lo + n, proof[(*len)++]);
+		return;
+	}
+	k = split(n);
+	if (m <= k) {
+		split_subproof(t, lo, k, m, whole, proof, len);
+		split_root(t, lo + k, lo + n, proof[(*len)++]);
+	} else {
+		split_subproof(t, lo + k, n - k, m - k, 0, proof, len);
+		split_root(t, lo, lo + k, proof[(*len)++]);
+	}
+}
+
+int cg_merkle_consistency_frontier(const struct cg_merkle_frontier *old,
+				   const unsigned char *fresh, uint64_t n,
+				   unsigned char proof[CG_MERKLE_MAX_PROOF][CG_HASH_LEN],
+				   size_t *len)
+{
+	struct split_tree t = { old, fresh };
+
+	*len = 0;
+	if (old->size == 0 || old->size > n)
+		return -1;
+	split_subproof(&t, 0, n, old->size, 1, proof, len);
+	return 0;
+}
+
 int cg_merkle_verify_inclusion(uint64_t index, uint64_t size,
 			       const unsigned char leaf[CG_HASH_LEN],
 			       const unsigned char (*proof)[CG_HASH_LEN], size_t len,

@@ -66,6 +66,17 @@ int cg_merkle_consistency(const unsigned char *leaves, uint64_t n, uint64_t m,
 			  unsigned char proof[CG_MERKLE_MAX_PROOF][CG_HASH_LEN],
 			  size_t *len);
 
+/*
+ * The same proof from what a checkpoint keeps: old, the frontier of the
+ * first m leaves, and the leaf hashes from m on (fresh[0..n-m)), so that
+ * a new checkpoint proves itself consistent with the last one reading
+ * only the lines added.  0 < m <= n; otherwise -1.
+ */
+int cg_merkle_consistency_frontier(const struct cg_merkle_frontier *old,
+				   const unsigned char *fresh, uint64_t n,
+				   unsigned char proof[CG_MERKLE_MAX_PROOF][CG_HASH_LEN],
+				   size_t *len);
+
 /* 0 when proof shows leaf at index in the tree of size with root; -1. */
 int cg_merkle_verify_inclusion(uint64_t index, uint64_t size,
 			       const unsigned char leaf[CG_HASH_LEN],

@@ -178,6 +178,7 @@ int cg_tlog_extends(const struct cg_tlog_leaves *l, const struct cg_checkpoint *
 void cg_tlog_signed_release(struct cg_tlog_signed *s)
 {
 	free(s->note);
+	json_decref(s->consistency);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -197,6 +198,7 @@ static int parse_stored(const char *line, size_t len, struct cg_tlog_signed *s)
 		s->note = strdup(note);
 		s->len = strlen(note);
 		snprintf(s->ts, sizeof(s->ts), "%s", ts ? ts : "");
+		s->consistency = json_incref(json_object_get(j, "consistency"));
 		ret = s->note ? 0 : -1;
 	}
 	json_decref(j);
@@ -464,15 +466,61 @@ static int not_extended(const struct cg_tlog_id *id, const struct cg_checkpoint 
 }
 
 /*
+ * What a new checkpoint needs to prove itself consistent with the last
+ * one (of size m): the frontier at m, and the leaves read after it.
+ */
+struct growth {
+	struct cg_merkle_frontier at;
+	int have_at;
+	unsigned char *fresh;
+	uint64_t nfresh, alloc;
+};
+
+static void growth_add(struct growth *g, const unsigned char leaf[CG_HASH_LEN])
+{
+	if (g->nfresh == g->alloc) {
+		g->alloc = g->alloc ? g->alloc * 2 : 1024;
+		g->fresh = realloc(g->fresh, g->alloc * CG_HASH_LEN);
+		if (!g->fresh)
+			abort();
+	}
+	memcpy(g->fresh + g->nfresh++ * CG_HASH_LEN, leaf, CG_HASH_LEN);
+}
+
+/* One line into f (and g); -1 with *err when the tree reaches cp's size
+ * with another root. */
+static int add_line(const struct cg_tlog_id *id, struct front *f, struct growth *g,
+		    const struct cg_checkpoint *cp, const struct cg_journal_reader *jr,
+		    struct cg_err *err)
+{
+	unsigned char leaf[CG_HASH_LEN], root[CG_HASH_LEN];
+
+	cg_merkle_leaf(jr->line, jr->len, leaf);
+	if (cp->size > 0 && f->t.size >= cp->size)
+		growth_add(g, leaf);
+	cg_merkle_frontier_add(&f->t, leaf);
+	f->end += (off_t)jr->len + 1;
+	f->seq = jr->seq;
+	memcpy(f->chain, jr->chain, sizeof(f->chain));
+	if (f->t.size != cp->size)
+		return 0;
+	cg_merkle_frontier_root(&f->t, root);
+	if (memcmp(root, cp->root, CG_HASH_LEN))
+		return not_extended(id, cp, N_("the journal's first lines are not those the checkpoint signed: lines were changed"), err);
+	g->at = f->t;
+	g->have_at = 1;
+	return 0;
+}
+
+/*
  * Bring f up to the journal's end.  When f is empty but cp (the last
  * signed checkpoint) is not, the journal is read from its start and its
  * first cp->size lines must give cp->root.
  */
 static int extend(const struct cg_home *h, const struct cg_tlog_id *id, struct front *f,
-		  const struct cg_checkpoint *cp, struct cg_err *err)
+		  struct growth *g, const struct cg_checkpoint *cp, struct cg_err *err)
 {
 	struct cg_journal_reader jr;
-	unsigned char leaf[CG_HASH_LEN], root[CG_HASH_LEN];
 	int st;
 
 	if (open_reader(h, id, &jr, err) < 0)
@@ -483,30 +531,43 @@ static int extend(const struct cg_home *h, const struct cg_tlog_id *id, struct f
 	}
 	if (seek_to(&jr, f) < 0)
 		front_init(f);	/* compressed since, or cut: from the start */
-	while ((st = cg_journal_reader_next(&jr, NULL, err)) > 0) {
-		cg_merkle_leaf(jr.line, jr.len, leaf);
-		cg_merkle_frontier_add(&f->t, leaf);
-		f->end += (off_t)jr.len + 1;
-		f->seq = jr.seq;
-		memcpy(f->chain, jr.chain, sizeof(f->chain));
-		if (f->t.size == cp->size) {
-			cg_merkle_frontier_root(&f->t, root);
-			if (memcmp(root, cp->root, CG_HASH_LEN)) {
-				st = not_extended(id, cp, N_("the journal's first lines are not those the checkpoint signed: lines were changed"), err);
-				break;
-			}
-		}
+	if (cp->size > 0 && f->t.size == cp->size) {
+		g->at = f->t;
+		g->have_at = 1;
 	}
+	while ((st = cg_journal_reader_next(&jr, NULL, err)) > 0)
+		if ((st = add_line(id, f, g, cp, &jr, err)) < 0)
+			break;
 	cg_journal_reader_release(&jr);
 	if (st == 0 && f->t.size < cp->size)
 		st = not_extended(id, cp, N_("the journal is shorter than the checkpoint: lines were removed"), err);
 	return st < 0 ? -1 : 0;
 }
 
+/* {"old":M,"proof":[BASE64...]}: the new tree of f extends the last. */
+static json_t *consistency_json(const struct front *f, const struct growth *g)
+{
+	unsigned char proof[CG_MERKLE_MAX_PROOF][CG_HASH_LEN];
+	char b64[CG_HASH_B64];
+	json_t *hashes;
+	size_t n;
+
+	if (!g->have_at ||
+	    cg_merkle_consistency_frontier(&g->at, g->fresh, f->t.size, proof, &n) < 0)
+		return NULL;
+	hashes = json_array();
+	for (size_t i = 0; i < n; i++) {
+		cg_hash_b64(proof[i], b64);
+		json_array_append_new(hashes, json_string(b64));
+	}
+	return json_pack("{s:I, s:o}", "old", (json_int_t)g->at.size, "proof", hashes);
+}
+
 /* Sign the checkpoint of f for id and append it to the store at fd. */
 static int sign_new(const struct cg_tlog_id *id, const struct cg_note_key *key,
-		    cg_time_t now, const struct front *f, int fd, off_t whole,
-		    const char *label, struct cg_tlog_signed *out, struct cg_err *err)
+		    cg_time_t now, const struct front *f, json_t *consistency, int fd,
+		    off_t whole, const char *label, struct cg_tlog_signed *out,
+		    struct cg_err *err)
 {
 	struct cg_buf text = CG_BUF_INIT(4096), note = CG_BUF_INIT(8192);
 	char b64[CG_HASH_B64], *line;
@@ -515,6 +576,7 @@ static int sign_new(const struct cg_tlog_id *id, const struct cg_note_key *key,
 	int ret;
 
 	memset(out, 0, sizeof(*out));
+	out->consistency = consistency;	/* owned from here on */
 	cg_tlog_origin(id, key->name, out->cp.origin);
 	out->cp.size = f->t.size;
 	cg_merkle_frontier_root(&f->t, out->cp.root);
@@ -523,6 +585,7 @@ static int sign_new(const struct cg_tlog_id *id, const struct cg_note_key *key,
 	    cg_note_sign(key, text.buf, text.len, &note) < 0) {
 		cg_buf_release(&text);
 		cg_buf_release(&note);
+		cg_tlog_signed_release(out);
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot sign the checkpoint of '%s'"),
 				  id->label);
 	}
@@ -530,6 +593,8 @@ static int sign_new(const struct cg_tlog_id *id, const struct cg_note_key *key,
 	j = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "ts", out->ts, "journal", id->label,
 		      "origin", out->cp.origin, "size", (json_int_t)out->cp.size,
 		      "root", b64, "checkpoint", note.buf);
+	if (consistency)
+		json_object_set(j, "consistency", consistency);
 	line = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	json_decref(j);
 	cg_buf_release(&text);
@@ -559,6 +624,7 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 		       struct cg_tlog_signed *out, int *fresh, struct cg_err *err)
 {
 	struct cg_tlog_signed last;
+	struct growth g;
 	struct front f;
 	char label[128];
 	off_t whole = 0;
@@ -579,7 +645,8 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 	if (st == -2)
 		memset(&last, 0, sizeof(last));
 	have_front = front_load(h, id, &last.cp, &f) == 0;
-	if (extend(h, id, &f, &last.cp, err) < 0) {
+	memset(&g, 0, sizeof(g));
+	if (extend(h, id, &f, &g, &last.cp, err) < 0) {
 		st = -1;
 	} else if (last.note && f.t.size == last.cp.size) {
 		*out = last;
@@ -588,13 +655,15 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 			front_save(h, id, &f);
 		st = 0;
 	} else {
-		st = sign_new(id, key, now, &f, fd, whole, label, out, err);
+		st = sign_new(id, key, now, &f, consistency_json(&f, &g), fd, whole, label,
+			      out, err);
 		if (st == 0) {
 			*fresh = 1;
 			front_save(h, id, &f);
 		}
 	}
 	cg_tlog_signed_release(&last);
+	free(g.fresh);
 	close(fd);
 	return st;
 }

@@ -2,6 +2,7 @@
 #define CG_TLOG_H
 
 #include <stdint.h>
+#include <jansson.h>
 
 #include "core/buf.h"
 #include "core/clock.h"
@@ -76,12 +77,17 @@ int cg_tlog_read(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t 
 		 struct cg_tlog_leaves *l, struct cg_err *err);
 void cg_tlog_leaves_release(struct cg_tlog_leaves *l);
 
-/* A signed checkpoint: the parsed text and the whole note (malloc'd). */
+/*
+ * A signed checkpoint: the parsed text and the whole note (malloc'd), and
+ * the proof that it extends the checkpoint signed before it,
+ * {"old":SIZE,"proof":[BASE64...]} (owned; NULL for the first).
+ */
 struct cg_tlog_signed {
 	struct cg_checkpoint cp;
 	char *note;
 	size_t len;
 	char ts[CG_TIME_LEN];
+	json_t *consistency;
 };
 
 void cg_tlog_signed_release(struct cg_tlog_signed *s);

@@ -90,7 +90,11 @@ test_expect_success JQ 'consistency --from: the add-checkpoint body of c2sp.org/
 	cg-journal consistency --from one.jsonl >body &&
 	head -n 1 body >first && echo "old 5" >want && test_cmp want first &&
 	sed -n "2,/^\$/p" body | grep -c "^[A-Za-z0-9+/]\{43\}=\$" >n && test "$(cat n)" -ge 1 &&
-	sed -e "1,/^\$/d" body >cp && note three.jsonl 1 >want && test_cmp want cp
+	sed -e "1,/^\$/d" body >cp && note three.jsonl 1 >want && test_cmp want cp &&
+	sed -n "2,/^\$/p" body | sed "/^\$/d" >hashes &&
+	jq -r ".consistency.proof[]" three.jsonl >kept && test_cmp hashes kept &&
+	test "$(jq -r .consistency.old three.jsonl)" = 5 &&
+	test "$(jq -r .consistency one.jsonl | sort -u)" = null
 '
 
 test_expect_success JQ 'consistency --from a bigger tree than the journal is refused (exit 6)' '
@@ -112,7 +116,11 @@ test_expect_success JQ 'the frontier is derived: removed, it is rebuilt the same
 	echo "{not json" >"$CG_HOME/index/tlog/checkin-2026-01-25.json" &&
 	events 1 | cg-checkin --now "$NOW" >/dev/null &&
 	cg-journal checkpoint 2026-01-25 >out &&
-	test "$(field size out)" = 10
+	test "$(field size out)" = 10 &&
+	jq -c .consistency out >kept &&
+	cg-journal consistency --from three.jsonl >body &&
+	sed -n "2,/^\$/p" body | sed "/^\$/d" | jq -R . | jq -s -c "{old: 9, proof: .}" >want &&
+	test_cmp want kept
 '
 
 test_expect_success JQ 'a finished day, gzipped, still extends its checkpoints' '

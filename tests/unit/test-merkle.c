@@ -242,6 +242,31 @@ TEST(every_proof_of_every_size_up_to_70)
 	}
 }
 
+TEST(consistency_from_a_frontier_is_the_same_proof)
+{
+	enum { N = 70 };
+	static unsigned char l[N][CG_HASH_LEN];
+	unsigned char a[CG_MERKLE_MAX_PROOF][CG_HASH_LEN], b[CG_MERKLE_MAX_PROOF][CG_HASH_LEN];
+
+	for (int i = 0; i < N; i++)
+		cg_merkle_leaf(&i, sizeof(i), l[i]);
+	for (uint64_t m = 1; m <= N; m++) {
+		struct cg_merkle_frontier f;
+
+		cg_merkle_frontier_init(&f);
+		for (uint64_t i = 0; i < m; i++)
+			cg_merkle_frontier_add(&f, l[i]);
+		for (uint64_t n = m; n <= N; n++) {
+			size_t la, lb;
+
+			CHECK_INT(cg_merkle_consistency(&l[0][0], n, m, a, &la), 0);
+			CHECK_INT(cg_merkle_consistency_frontier(&f, l[m], n, b, &lb), 0);
+			CHECK_INT(lb, la);
+			CHECK(!memcmp(a, b, la * CG_HASH_LEN));
+		}
+	}
+}
+
 /* The big tree: first, middle and last of 1,000,003 leaves. */
 TEST(a_tree_of_1000003_leaves)
 {
@@ -277,6 +302,7 @@ int main(void)
 	RUN(inclusion_vectors);
 	RUN(consistency_vectors);
 	RUN(every_proof_of_every_size_up_to_70);
+	RUN(consistency_from_a_frontier_is_the_same_proof);
 	RUN(a_tree_of_1000003_leaves);
 	return UNIT_DONE();
 }
