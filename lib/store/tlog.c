@@ -398,6 +398,28 @@ static int front_load(const struct cg_home *h, const struct cg_tlog_id *id,
 	return ok;
 }
 
+/*
+ * Replace dirfd/name with text by a rename, without waiting for the disk:
+ * the file is derived, and one that a crash left empty or half written
+ * does not parse and is rebuilt.  The checkpoint's own append is what is
+ * made durable.
+ */
+static void write_derived(int dirfd, const char *name, const char *text)
+{
+	char tmp[80];
+	int fd, ok;
+
+	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
+	fd = cg_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC);
+	if (fd < 0)
+		return;
+	ok = cg_write_all(fd, text, strlen(text)) == 0;
+	if (close(fd) < 0)
+		ok = 0;
+	if (!ok || renameat(dirfd, tmp, dirfd, name) < 0)
+		unlinkat(dirfd, tmp, 0);
+}
+
 /* Keep the frontier for the next checkpoint.  Derived: a failure only
  * costs that checkpoint a re-read of the journal. */
 static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
@@ -406,7 +428,7 @@ static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
 	struct cg_err ignored;
 	int dirfd = cg_home_dir(h, "index/tlog", 1, &ignored);
 	json_t *j, *nodes = json_array();
-	char name[64], label[80], b64[CG_HASH_B64], *text;
+	char name[64], b64[CG_HASH_B64], *text;
 
 	if (dirfd < 0) {
 		json_decref(nodes);
@@ -424,9 +446,8 @@ static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
 	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	snprintf(name, sizeof(name), "%s.json", id->key);
-	snprintf(label, sizeof(label), "index/tlog/%s", name);
 	if (text)
-		cg_replace_file(dirfd, name, text, strlen(text), label, &ignored);
+		write_derived(dirfd, name, text);
 	free(text);
 	close(dirfd);
 }
