@@ -81,6 +81,7 @@ LIB_OBJS += lib/store/config.o
 LIB_OBJS += lib/store/journal.o
 LIB_OBJS += lib/store/loop.o
 LIB_OBJS += lib/store/tlog.o
+LIB_OBJS += lib/store/witness.o
 LIB_OBJS += lib/rules/casebook.o
 LIB_OBJS += lib/rules/checkin.o
 LIB_OBJS += lib/rules/pass.o

@@ -22,6 +22,7 @@
 #include "json/jsonl.h"
 #include "store/config.h"
 #include "store/tlog.h"
+#include "store/witness.h"
 
 static const char summary[] = N_(
 "Verify the journals (seq, chain and Merkle tree), sign checkpoints of them\n"
@@ -40,7 +41,7 @@ static const char footer[] = N_(
 "  cg-journal key export >demo.vkey\n"
 "  cg-journal check-proof --key demo.vkey record.tlog-proof\n");
 
-enum { OPT_AGAINST = 256, OPT_FROM, OPT_KEY };
+enum { OPT_AGAINST = 256, OPT_FROM, OPT_KEY, OPT_TRUST };
 
 static const struct cg_option verify_options[] = {
 	{ "against", 0, OPT_AGAINST, "FILE",
@@ -80,7 +81,20 @@ static const struct cg_option consistency_options[] = {
 	{ "from", 0, OPT_FROM, "FILE", N_("the older signed checkpoint"), "file", NULL, NULL,
 	  "The older signed checkpoint: a line of\n"
 	  ".Cm checkpoint\n"
-	  "output, or one signed note.\n" },
+	  "output, or one signed note.\n"
+	  "Without it, the proof is from the empty tree of the\n"
+	  ".Ar JOURNAL\n"
+	  "named, for a witness's first sight of it.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option witness_options[] = {
+	{ "trust", 0, OPT_TRUST, "FILE", N_("the compounds' verifier keys (key export)"),
+	  "file", NULL, NULL,
+	  "The verifier keys of the logs this witness watches, one per line, as\n"
+	  ".Cm key export\n"
+	  "prints them; a checkpoint signed by none of them is refused (exit\n"
+	  "status 1).\n" },
 	CG_OPTION_END
 };
 
@@ -97,11 +111,16 @@ static const struct cg_subcommand subs[] = {
 	{ "check-proof", "cg-journal check-proof --key FILE [OPTION]... PROOF...",
 	  N_("check proofs offline and print the records they prove"),
 	  check_options, CG_COMMON_BASIC, "file" },
-	{ "consistency", "cg-journal consistency --from FILE [OPTION]...",
+	{ "consistency", "cg-journal consistency --from FILE [OPTION]...\n"
+			 "cg-journal consistency [OPTION]... JOURNAL",
 	  N_("prove that a journal extends an older checkpoint"),
-	  consistency_options, CG_COMMON_BASIC, "none" },
-	{ "key", "cg-journal key export",
-	  N_("print the log's verifier key"), NULL, CG_COMMON_BASIC, "choice:export" },
+	  consistency_options, CG_COMMON_BASIC, "journal-day" },
+	{ "witness", "cg-journal witness --trust FILE [OPTION]... [FILE]",
+	  N_("cosign checkpoints that extend those seen before (a street)"),
+	  witness_options, CG_COMMON_BASIC, "file" },
+	{ "key", "cg-journal key export|witness",
+	  N_("print the log's verifier key, or the witness's"), NULL, CG_COMMON_BASIC,
+	  "choice:export witness" },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 
@@ -133,6 +152,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_AGAINST: o->against = arg; break;
 		case OPT_FROM: o->from = arg; break;
 		case OPT_KEY: o->keyfile = arg; break;
+		case OPT_TRUST: o->keyfile = arg; break;
 		}
 	}
 	cg_parse_end(&p);
@@ -141,14 +161,21 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	o->nargs = p.noperands;
 	if (!strcmp(o->sub, "check-proof") && !o->keyfile)
 		cg_usage_error(_("%s needs --key"), o->sub);
-	if (!strcmp(o->sub, "consistency") && !o->from)
-		cg_usage_error(_("%s needs --from"), o->sub);
+	if (!strcmp(o->sub, "consistency") && !o->from && o->nargs != 1)
+		cg_usage_error("%s", _("consistency: give --from FILE, or name one journal"));
+	if (!strcmp(o->sub, "consistency") && o->from && o->nargs)
+		cg_usage_error("%s", _("consistency: --from names the journal already"));
+	if (!strcmp(o->sub, "witness") && !o->keyfile)
+		cg_usage_error(_("%s needs --trust"), o->sub);
+	if (!strcmp(o->sub, "witness") && o->nargs > 1)
+		cg_usage_error("%s", _("witness: one file at a time"));
 	if (!strcmp(o->sub, "verify") && o->keyfile && !o->against)
 		cg_usage_error("%s", _("verify: --key goes with --against"));
 	if (!strcmp(o->sub, "prove") && o->nargs != 1)
 		cg_usage_error("%s", _("prove: name one record id"));
-	if (!strcmp(o->sub, "key") && (o->nargs != 1 || strcmp(o->args[0], "export")))
-		cg_usage_error("%s", _("key: say 'export'"));
+	if (!strcmp(o->sub, "key") &&
+	    (o->nargs != 1 || (strcmp(o->args[0], "export") && strcmp(o->args[0], "witness"))))
+		cg_usage_error("%s", _("key: say 'export' or 'witness'"));
 	if ((!strcmp(o->sub, "check-proof")) && o->nargs == 0)
 		cg_usage_error("%s", _("check-proof: name the proof files"));
 }
@@ -222,9 +249,16 @@ static void load_world(struct world *w, struct cg_err *err)
 	if (cg_home_open(&w->home, o->common.home, err) < 0 ||
 	    cg_config_load(&w->cfg, &w->home, err) < 0)
 		cg_die_err(err);
-	/* Signing makes the key on first use; verifying needs it there. */
-	if (strcmp(o->sub, "verify") || (o->against && !o->keyfile))
+	/* Signing makes the key on first use; verifying needs it there.  A
+	 * witness cosigns with a key of its own. */
+	if (!strcmp(o->sub, "witness") ||
+	    (!strcmp(o->sub, "key") && !strcmp(o->args[0], "witness"))) {
+		if (cg_witnesskey_load(&w->key, &w->home, 1, w->cfg.compound_code,
+				       cg_clock_now(&w->clock), err) < 0)
+			cg_die_err(err);
+	} else if (strcmp(o->sub, "verify") || (o->against && !o->keyfile)) {
 		load_key(w, strcmp(o->sub, "verify") != 0, err);
+	}
 	if (!w->trust) {
 		w->trust = malloc(sizeof(*w->trust));
 		if (!w->trust)
@@ -536,7 +570,7 @@ static int consistency(struct world *w, const struct older *o, struct cg_tlog_si
 
 	if (signed_now(w, &o->id, 0, s, l, err) < 0)
 		return -1;
-	if (cg_tlog_extends(l, &o->cp, &why) < 0 || o->cp.size > s->cp.size)
+	if (o->cp.size > 0 && (cg_tlog_extends(l, &o->cp, &why) < 0 || o->cp.size > s->cp.size))
 		return cg_err_set(err, CG_EXIT_DAMAGED,
 				  _("%s does not extend the checkpoint signed at size %llu: %s"),
 				  o->id.label, (unsigned long long)o->cp.size, _(why));
@@ -557,15 +591,67 @@ static int run_consistency(struct world *w, struct cg_err *err)
 	struct cg_tlog_leaves l;
 	int ret;
 
-	if (cg_tlog_notes_read(o.path, take_older, &o, err) < 0)
+	if (!o.path) {
+		/* From the empty tree: what a witness that never saw the
+		 * journal needs. */
+		if (cg_tlog_id_parse(w->o->args[0], &o.id) < 0)
+			cg_usage_error(_("unknown journal '%s' (pass, quarantine, YYYY-MM-DD)"),
+				       w->o->args[0]);
+	} else if (cg_tlog_notes_read(o.path, take_older, &o, err) < 0) {
 		return -1;
-	if (!o.found)
+	} else if (!o.found) {
 		return cg_err_set(err, CG_EXIT_REJECTED, _("%s: no checkpoint"), o.path);
+	}
 	memset(&s, 0, sizeof(s));
 	memset(&l, 0, sizeof(l));
 	ret = consistency(w, &o, &s, &l, err);
 	cg_tlog_signed_release(&s);
 	cg_tlog_leaves_release(&l);
+	return ret;
+}
+
+/* ---- witness ---- */
+
+#define BODY_MAX (1024 * 1024)
+
+/* The add-checkpoint body: FILE, or standard input. */
+static int read_body(const char *path, struct cg_buf *body, struct cg_err *err)
+{
+	char chunk[8192];
+	ssize_t n;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+
+	if (fd < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"), path);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || cg_buf_add(body, chunk, (size_t)n) < 0) {
+			int e = n < 0 ? errno : EFBIG;
+
+			if (path)
+				close(fd);
+			return cg_err_errno(err, CG_EXIT_SYSTEM, e, _("cannot read '%s'"),
+					    path ? path : "stdin");
+		}
+	}
+	if (path)
+		close(fd);
+	return 0;
+}
+
+static int run_witness(struct world *w, struct cg_err *err)
+{
+	struct cg_buf body = CG_BUF_INIT(BODY_MAX), cosig = CG_BUF_INIT(4096);
+	int ret = read_body(w->o->nargs ? w->o->args[0] : NULL, &body, err);
+
+	if (ret == 0)
+		ret = cg_witness_add(&w->home, w->trust, w->ntrust, &w->key,
+				     cg_clock_now(&w->clock), body.buf, body.len, &cosig, err);
+	if (ret == 0)
+		ret = cg_out_line(&w->out, cosig.buf, cosig.len, err);
+	cg_buf_release(&body);
+	cg_buf_release(&cosig);
 	return ret;
 }
 
@@ -665,6 +751,8 @@ int main(int argc, char **argv)
 		ret = run_check_proof(&w, &err);
 	else if (!strcmp(o.sub, "consistency"))
 		ret = run_consistency(&w, &err);
+	else if (!strcmp(o.sub, "witness"))
+		ret = run_witness(&w, &err);
 	else
 		ret = run_key(&w, &err);
 	if (ret == 0 && cg_out_close(&w.out, &err) < 0)

@@ -81,22 +81,26 @@ end
 complete -c cg-journal -f
 
 # The subcommands.
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency key' -a verify -d 'Check seq, chain and tree of the journals (all when none is named)'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency key' -a checkpoint -d 'Sign and print the current checkpoints of the journals'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency key' -a prove -d 'An inclusion proof of one record (C2SP tlog-proof)'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency key' -a check-proof -d 'Check proofs offline and print the records they prove'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency key' -a consistency -d 'Prove that a journal extends an older checkpoint'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency key' -a key -d 'Print the log\'s verifier key'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a verify -d 'Check seq, chain and tree of the journals (all when none is named)'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a checkpoint -d 'Sign and print the current checkpoints of the journals'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a prove -d 'An inclusion proof of one record (C2SP tlog-proof)'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a check-proof -d 'Check proofs offline and print the records they prove'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a consistency -d 'Prove that a journal extends an older checkpoint'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a witness -d 'Cosign checkpoints that extend those seen before (a street)'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a key -d 'Print the log\'s verifier key, or the witness\'s'
 
 # verify
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency key; or __fish_seen_subcommand_from verify' -l against -r -F -d 'Check that each journal extends the signed checkpoints in FILE'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency key; or __fish_seen_subcommand_from verify' -l key -r -F -d 'Verifier keys (key export) to check signatures with'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from verify' -l against -r -F -d 'Check that each journal extends the signed checkpoints in FILE'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from verify' -l key -r -F -d 'Verifier keys (key export) to check signatures with'
 
 # check-proof
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency key; or __fish_seen_subcommand_from check-proof' -l key -r -F -d 'Verifier keys (key export) to check signatures with'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from check-proof' -l key -r -F -d 'Verifier keys (key export) to check signatures with'
 
 # consistency
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency key; or __fish_seen_subcommand_from consistency' -l from -r -F -d 'The older signed checkpoint'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from consistency' -l from -r -F -d 'The older signed checkpoint'
+
+# witness
+complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from witness' -l trust -r -F -d 'The compounds\' verifier keys (key export)'
 
 # The options of every subcommand (or of those named).
 complete -c cg-journal -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Data directory (default $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg)'
@@ -111,4 +115,6 @@ complete -c cg-journal -n '__fish_seen_subcommand_from verify' -a '(__cg_value j
 complete -c cg-journal -n '__fish_seen_subcommand_from checkpoint' -a '(__cg_value journal-day)'
 complete -c cg-journal -n '__fish_seen_subcommand_from prove' -a '(__cg_value text)'
 complete -c cg-journal -n '__fish_seen_subcommand_from check-proof' -F
-complete -c cg-journal -n '__fish_seen_subcommand_from key' -a 'export'
+complete -c cg-journal -n '__fish_seen_subcommand_from consistency' -a '(__cg_value journal-day)'
+complete -c cg-journal -n '__fish_seen_subcommand_from witness' -F
+complete -c cg-journal -n '__fish_seen_subcommand_from key' -a 'export witness'

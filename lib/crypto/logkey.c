@@ -12,8 +12,16 @@
 #include "crypto/logkey.h"
 #include "json/jsonl.h"
 
-#define KEY_FILE "log.json"
-#define KEY_LABEL "keys/log.json"
+/* Which key: the log's (keys/log.json) or a witness's (keys/witness.json). */
+struct which {
+	const char *file, *label, *tmp;
+	unsigned char type;
+};
+
+static const struct which log_key = { "log.json", "keys/log.json", ".log.json.tmp",
+				      CG_NOTE_ED25519 };
+static const struct which witness_key = { "witness.json", "keys/witness.json",
+					  ".witness.json.tmp", CG_NOTE_COSIGNATURE };
 #define KEY_FILE_MAX (64 * 1024)
 #define B64(n) sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL)
 
@@ -25,8 +33,8 @@ static int unb64(const char *s, unsigned char *out, size_t want)
 				      sodium_base64_VARIANT_ORIGINAL) == 0 && n == want ? 0 : -1;
 }
 
-static int parse_key(struct cg_note_key *k, const char *text, size_t len,
-		     struct cg_err *err)
+static int parse_key(const struct which *w, struct cg_note_key *k, const char *text,
+		     size_t len, struct cg_err *err)
 {
 	json_t *j = json_loadb(text, len, 0, NULL);
 	const char *name = json_string_value(json_object_get(j, "name"));
@@ -41,34 +49,36 @@ static int parse_key(struct cg_note_key *k, const char *text, size_t len,
 		!memcmp(check, k->pk, sizeof(check));
 	if (ok) {
 		snprintf(k->name, sizeof(k->name), "%s", name);
+		k->type = w->type;
 		cg_note_key_finish(k);
 		k->has_secret = 1;
 	}
 	json_decref(j);
 	if (!ok) {
 		sodium_memzero(k, sizeof(*k));
-		return cg_err_set(err, CG_EXIT_SYSTEM, _("'%s' is damaged"), KEY_LABEL);
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("'%s' is damaged"), w->label);
 	}
 	return 0;
 }
 
 /* 0, -2 when keys/log.json is not there, or -1 with *err. */
-static int read_key(struct cg_note_key *k, int dirfd, struct cg_err *err)
+static int read_key(const struct which *w, struct cg_note_key *k, int dirfd,
+		    struct cg_err *err)
 {
 	char *text;
 	size_t len;
-	int st = cg_read_file(dirfd, KEY_FILE, KEY_FILE_MAX, &text, &len, KEY_LABEL, err);
+	int st = cg_read_file(dirfd, w->file, KEY_FILE_MAX, &text, &len, w->label, err);
 
 	if (st < 0)
 		return st;
-	st = parse_key(k, text, len, err);
+	st = parse_key(w, k, text, len, err);
 	sodium_memzero(text, len);
 	free(text);
 	return st;
 }
 
-static int write_key(struct cg_note_key *k, int dirfd, const char *name, cg_time_t now,
-		     struct cg_err *err)
+static int write_key(const struct which *w, struct cg_note_key *k, int dirfd,
+		     const char *name, cg_time_t now, struct cg_err *err)
 {
 	char pub[B64(crypto_sign_PUBLICKEYBYTES)], sec[B64(crypto_sign_SECRETKEYBYTES)];
 	char created[CG_TIME_LEN], id[9];
@@ -83,6 +93,7 @@ static int write_key(struct cg_note_key *k, int dirfd, const char *name, cg_time
 	snprintf(k->name, sizeof(k->name), "%s", name);
 	crypto_sign_keypair(k->pk, k->sk);
 	k->has_secret = 1;
+	k->type = w->type;
 	cg_note_key_finish(k);
 	snprintf(id, sizeof(id), "%08x", (unsigned)k->id);
 	cg_time_format(now, created);
@@ -95,7 +106,7 @@ static int write_key(struct cg_note_key *k, int dirfd, const char *name, cg_time
 	json_decref(j);
 	if (!text)
 		abort();
-	ret = cg_replace_file(dirfd, KEY_FILE, text, strlen(text), KEY_LABEL, err);
+	ret = cg_replace_file(dirfd, w->file, text, strlen(text), w->label, err);
 	sodium_memzero(text, strlen(text));
 	free(text);
 	return ret;
@@ -120,29 +131,41 @@ static int lock_keys(int dirfd, struct cg_err *err)
 	return fd;
 }
 
-int cg_logkey_load(struct cg_note_key *k, const struct cg_home *h, int create,
-		   const char *name, cg_time_t now, struct cg_err *err)
+static int load(const struct which *w, struct cg_note_key *k, const struct cg_home *h,
+		int create, const char *name, cg_time_t now, struct cg_err *err)
 {
 	int dirfd = cg_home_dir(h, "keys", create, err), lockfd, st;
 
 	if (dirfd < 0)
 		return dirfd;
-	st = read_key(k, dirfd, err);
+	st = read_key(w, k, dirfd, err);
 	if (st == -2 && create) {
 		/* Look again under the lock: another process may be making it. */
 		if ((lockfd = lock_keys(dirfd, err)) < 0) {
 			st = -1;
 		} else {
 			/* A temporary file a crash left may hold a secret key. */
-			unlinkat(dirfd, "." KEY_FILE ".tmp", 0);
-			st = read_key(k, dirfd, err);
+			unlinkat(dirfd, w->tmp, 0);
+			st = read_key(w, k, dirfd, err);
 			if (st == -2)
-				st = write_key(k, dirfd, name, now, err);
+				st = write_key(w, k, dirfd, name, now, err);
 			close(lockfd);
 		}
 	}
 	close(dirfd);
 	return st;
+}
+
+int cg_logkey_load(struct cg_note_key *k, const struct cg_home *h, int create,
+		   const char *name, cg_time_t now, struct cg_err *err)
+{
+	return load(&log_key, k, h, create, name, now, err);
+}
+
+int cg_witnesskey_load(struct cg_note_key *k, const struct cg_home *h, int create,
+		       const char *name, cg_time_t now, struct cg_err *err)
+{
+	return load(&witness_key, k, h, create, name, now, err);
 }
 
 int cg_logkey_load_trust(const char *path, struct cg_note_key **keys, size_t *n,

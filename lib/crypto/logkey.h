@@ -29,6 +29,14 @@ int cg_logkey_load(struct cg_note_key *k, const struct cg_home *h, int create,
 		   const char *name, cg_time_t now, struct cg_err *err);
 
 /*
+ * The same for a witness's cosigning key, keys/witness.json (its type
+ * CG_NOTE_COSIGNATURE): a street that witnesses compounds' checkpoints
+ * keeps it in its own data directory.
+ */
+int cg_witnesskey_load(struct cg_note_key *k, const struct cg_home *h, int create,
+		       const char *name, cg_time_t now, struct cg_err *err);
+
+/*
  * Load verifier keys from a trust file: one vkey per line (blank lines and
  * lines starting with '#' skipped).  *keys is malloc'd, the caller frees
  * it.  0, or -1 with "FILE:LINE: ..." in *err.

@@ -25,9 +25,10 @@ int cg_note_name_ok(const char *name)
 	return 1;
 }
 
-uint32_t cg_note_key_id(const char *name, const unsigned char pk[crypto_sign_PUBLICKEYBYTES])
+uint32_t cg_note_key_id(const char *name, unsigned char type,
+			const unsigned char pk[crypto_sign_PUBLICKEYBYTES])
 {
-	static const unsigned char sep[2] = { 0x0a, CG_NOTE_ED25519 };
+	const unsigned char sep[2] = { 0x0a, type ? type : CG_NOTE_ED25519 };
 	crypto_hash_sha256_state s;
 	unsigned char h[crypto_hash_sha256_BYTES];
 
@@ -41,7 +42,7 @@ uint32_t cg_note_key_id(const char *name, const unsigned char pk[crypto_sign_PUB
 
 void cg_note_key_finish(struct cg_note_key *k)
 {
-	k->id = cg_note_key_id(k->name, k->pk);
+	k->id = cg_note_key_id(k->name, k->type, k->pk);
 }
 
 int cg_note_vkey(const struct cg_note_key *k, struct cg_buf *out)
@@ -49,7 +50,7 @@ int cg_note_vkey(const struct cg_note_key *k, struct cg_buf *out)
 	unsigned char raw[1 + crypto_sign_PUBLICKEYBYTES];
 	char b64[B64(sizeof(raw))];
 
-	raw[0] = CG_NOTE_ED25519;
+	raw[0] = k->type ? k->type : CG_NOTE_ED25519;
 	memcpy(raw + 1, k->pk, crypto_sign_PUBLICKEYBYTES);
 	sodium_bin2base64(b64, sizeof(b64), raw, sizeof(raw), sodium_base64_VARIANT_ORIGINAL);
 	return cg_buf_addf(out, "%s+%08x+%s", k->name, (unsigned)k->id, b64);
@@ -77,11 +78,12 @@ int cg_note_parse_vkey(const char *text, struct cg_note_key *k)
 	if (*idend || strspn(hex, "0123456789abcdef") != 8 || !cg_note_name_ok(k->name) ||
 	    sodium_base642bin(raw, sizeof(raw), p2 + 1, blen, NULL, &n, NULL,
 			      sodium_base64_VARIANT_ORIGINAL) < 0 ||
-	    n != sizeof(raw) || raw[0] != CG_NOTE_ED25519)
+	    n != sizeof(raw) || (raw[0] != CG_NOTE_ED25519 && raw[0] != CG_NOTE_COSIGNATURE))
 		return -1;
+	k->type = raw[0];
 	memcpy(k->pk, raw + 1, crypto_sign_PUBLICKEYBYTES);
-	/* The id must be the one the name and key give. */
-	return cg_note_key_id(k->name, k->pk) == k->id ? 0 : -1;
+	/* The id must be the one the name, type and key give. */
+	return cg_note_key_id(k->name, k->type, k->pk) == k->id ? 0 : -1;
 }
 
 int cg_note_sign(const struct cg_note_key *k, const char *text, size_t len,
@@ -101,6 +103,34 @@ int cg_note_sign(const struct cg_note_key *k, const char *text, size_t len,
 	if (cg_buf_add(out, text, len) < 0)
 		return -1;
 	return cg_buf_addf(out, "\n" EM_DASH " %s %s\n", k->name, b64);
+}
+
+int cg_note_cosign(const struct cg_note_key *w, uint64_t time, const char *text,
+		   size_t len, struct cg_buf *out)
+{
+	unsigned char sig[4 + 8 + crypto_sign_BYTES];
+	char b64[B64(sizeof(sig))], head[64];
+	unsigned char *msg;
+	int hl;
+
+	if (!w->has_secret || w->type != CG_NOTE_COSIGNATURE || time > INT64_MAX)
+		return -1;
+	for (int i = 0; i < 4; i++)
+		sig[i] = (unsigned char)(w->id >> (24 - 8 * i));
+	for (int i = 0; i < 8; i++)
+		sig[4 + i] = (unsigned char)(time >> (56 - 8 * i));
+	hl = snprintf(head, sizeof(head), "cosignature/v1\ntime %llu\n", (unsigned long long)time);
+	/* One message, the two header lines then the note text, signed
+	 * whole (plain Ed25519). */
+	msg = malloc((size_t)hl + len);
+	if (!msg)
+		abort();
+	memcpy(msg, head, (size_t)hl);
+	memcpy(msg + hl, text, len);
+	crypto_sign_detached(sig + 12, NULL, msg, (size_t)hl + len, w->sk);
+	free(msg);
+	sodium_bin2base64(b64, sizeof(b64), sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
+	return cg_buf_addf(out, EM_DASH " %s %s\n", w->name, b64);
 }
 
 /* A note's bytes: UTF-8 (checked loosely) without controls but newline. */
@@ -142,7 +172,8 @@ static int check_sig_line(const char *line, size_t len, const char *text, size_t
 		return -1;
 	id = (uint32_t)sig[0] << 24 | (uint32_t)sig[1] << 16 | (uint32_t)sig[2] << 8 | sig[3];
 	for (size_t i = 0; i < nkeys; i++) {
-		if (keys[i].id != id || strlen(keys[i].name) != nlen ||
+		if (keys[i].type == CG_NOTE_COSIGNATURE || keys[i].id != id ||
+		    strlen(keys[i].name) != nlen ||
 		    memcmp(keys[i].name, name, nlen))
 			continue;
 		*match = (long)i;

@@ -23,9 +23,11 @@
 #define CG_NOTE_NAME_MAX 128	/* key names, NUL included */
 #define CG_ORIGIN_MAX 256	/* checkpoint origins, NUL included */
 #define CG_NOTE_ED25519 0x01
+#define CG_NOTE_COSIGNATURE 0x04	/* c2sp.org/tlog-cosignature, Ed25519 */
 
 struct cg_note_key {
 	char name[CG_NOTE_NAME_MAX];
+	unsigned char type;	/* CG_NOTE_ED25519 (0 means it too) or CG_NOTE_COSIGNATURE */
 	uint32_t id;
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
@@ -35,15 +37,17 @@ struct cg_note_key {
 /* A name fit for a key or an origin: non-empty, printable, no space or '+'. */
 int cg_note_name_ok(const char *name);
 
-uint32_t cg_note_key_id(const char *name, const unsigned char pk[crypto_sign_PUBLICKEYBYTES]);
+uint32_t cg_note_key_id(const char *name, unsigned char type,
+			const unsigned char pk[crypto_sign_PUBLICKEYBYTES]);
 
-/* Fill k->id from k->name and k->pk. */
+/* Fill k->id from k->name, k->type and k->pk. */
 void cg_note_key_finish(struct cg_note_key *k);
 
 /* Append the verifier key text of k (no newline) to out.  0 or -1. */
 int cg_note_vkey(const struct cg_note_key *k, struct cg_buf *out);
 
-/* Parse a verifier key (surrounding blanks allowed): 0, or -1. */
+/* Parse a verifier key of either type (surrounding blanks allowed): 0,
+ * or -1. */
 int cg_note_parse_vkey(const char *text, struct cg_note_key *k);
 
 /*
@@ -54,7 +58,17 @@ int cg_note_sign(const struct cg_note_key *k, const char *text, size_t len,
 		 struct cg_buf *out);
 
 /*
- * Verify a signed note with the keys known to the verifier.  Signatures
+ * A witness's cosignature of a checkpoint (c2sp.org/tlog-cosignature,
+ * Ed25519): appends "— NAME BASE64(KEYID || TIME || SIG)\n" to out, SIG
+ * over "cosignature/v1\ntime TIME\n" and the checkpoint's note text.
+ * w must be a CG_NOTE_COSIGNATURE key with its secret.  0 or -1.
+ */
+int cg_note_cosign(const struct cg_note_key *w, uint64_t time, const char *text,
+		   size_t len, struct cg_buf *out);
+
+/*
+ * Verify a signed note with the keys known to the verifier (Ed25519 keys;
+ * cosigner keys among them are skipped).  Signatures
  * of unknown keys are ignored; one of a known key that fails rejects the
  * note; at least one known key must have signed.  On success *text_len
  * is the length of the note text (from note on) and *signer the index of

@@ -124,6 +124,31 @@ static int parse_extra(const char *l, size_t n, struct cg_buf *extra)
 	return ret;
 }
 
+int cg_tlog_consistency_parse(const char *text, size_t len, uint64_t *old,
+			      unsigned char proof[CG_MERKLE_MAX_PROOF][CG_HASH_LEN],
+			      size_t *n, size_t *note_at, const char **why)
+{
+	const char *p = text, *end = text + len, *l;
+	size_t ln;
+
+	*n = 0;
+	*why = N_("not an add-checkpoint body: a bad old size line");
+	if (next_line(&p, end, &l, &ln) < 0 || parse_number_line(l, ln, "old", old) < 0)
+		return -1;
+	*why = N_("not an add-checkpoint body: a bad hash line");
+	for (;;) {
+		if (next_line(&p, end, &l, &ln) < 0)
+			return -1;
+		if (ln == 0)
+			break;
+		/* tlog-witness: at most 63 proof lines. */
+		if (*n == 63 || cg_hash_unb64(l, ln, proof[(*n)++]) < 0)
+			return -1;
+	}
+	*note_at = (size_t)(p - text);
+	return 0;
+}
+
 int cg_tlog_proof_check(const char *text, size_t len, const struct cg_note_key *keys,
 			size_t nkeys, struct cg_tlog_proof_result *r, const char **why)
 {

@@ -62,6 +62,15 @@ int cg_tlog_consistency_format(uint64_t old, const unsigned char (*proof)[CG_HAS
 			       struct cg_buf *out);
 
 /*
+ * Parse an add-checkpoint body: the old size, the proof hashes (at most
+ * 63, into proof), and where the signed checkpoint starts in text.  0, or
+ * -1 with why.
+ */
+int cg_tlog_consistency_parse(const char *text, size_t len, uint64_t *old,
+			      unsigned char proof[CG_MERKLE_MAX_PROOF][CG_HASH_LEN],
+			      size_t *n, size_t *note_at, const char **why);
+
+/*
  * Verify a signed checkpoint note with keys and parse it; the key that
  * signed must name the origin's first part.  0, or -1 with why.
  */

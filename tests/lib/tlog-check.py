@@ -10,6 +10,9 @@ PyNaCl for Ed25519.  It shares no code with cg.
   tlog-check.py proof VKEY PROOF           verify a tlog-proof
   tlog-check.py consistency VKEY OLD BODY  verify an add-checkpoint body
                                            against the older note OLD
+  tlog-check.py cosig WVKEY NOTE LINE      verify a witness's cosignature
+                                           line (c2sp.org/tlog-cosignature,
+                                           Ed25519) of the checkpoint NOTE
 
 Prints "ok ..." and exits 0, or prints why and exits 1.
 """
@@ -28,13 +31,13 @@ def fail(why):
     sys.exit(1)
 
 
-def parse_vkey(text):
+def parse_vkey(text, kind=0x01):
     name, keyid, key = text.strip().split("+", 2)
     raw = base64.b64decode(key, validate=True)
-    if raw[0] != 0x01 or len(raw) != 33:
-        fail("not an Ed25519 verifier key")
+    if raw[0] != kind or len(raw) != 33:
+        fail("not a verifier key of type %#x" % kind)
     pk = raw[1:]
-    want = hashlib.sha256(name.encode() + b"\n" + b"\x01" + pk).digest()[:4]
+    want = hashlib.sha256(name.encode() + b"\n" + bytes([kind]) + pk).digest()[:4]
     if want.hex() != keyid:
         fail("key id %s is not SHA-256(name || 0x0A || 0x01 || key)[:4] = %s"
              % (keyid, want.hex()))
@@ -207,10 +210,31 @@ def cmd_consistency(vkey, old_path, body_path):
     print("ok %d %d" % (size1, size2))
 
 
+def cmd_cosig(wkey, note_path, line_path):
+    name, keyid, key = wkey
+    note = read(note_path)
+    text = note[:note.rstrip("\n").rfind("\n\n") + 1]
+    line = read(line_path).rstrip("\n")
+    if not line.startswith(EM_DASH + " "):
+        fail("a signature line must start with an em dash")
+    sname, sig = line[2:].split(" ")
+    raw = base64.b64decode(sig, validate=True)
+    if sname != name or raw[:4] != keyid or len(raw) != 4 + 8 + 64:
+        fail("not a cosignature of the witness key")
+    ts = int.from_bytes(raw[4:12], "big")
+    msg = ("cosignature/v1\ntime %d\n" % ts + text).encode()
+    try:
+        key.verify(msg, raw[12:])
+    except nacl.exceptions.BadSignatureError:
+        fail("the cosignature does not verify")
+    print("ok %s %d" % (text.split("\n")[0], ts))
+
+
 def main():
-    what, vkey = sys.argv[1], parse_vkey(read(sys.argv[2]))
-    {"note": cmd_note, "proof": cmd_proof,
-     "consistency": cmd_consistency}[what](vkey, *sys.argv[3:])
+    what = sys.argv[1]
+    vkey = parse_vkey(read(sys.argv[2]), 0x04 if what == "cosig" else 0x01)
+    {"note": cmd_note, "proof": cmd_proof, "consistency": cmd_consistency,
+     "cosig": cmd_cosig}[what](vkey, *sys.argv[3:])
 
 
 if __name__ == "__main__":
