@@ -469,10 +469,22 @@ static int parse_rid(const char *rid, const char *compound, struct cg_tlog_id *i
 	return cg_tlog_id_from_origin(head, compound, id);
 }
 
-/* The journal as signed now (signing when it grew) and its leaves, which
- * must give the signed root. */
+static int not_extended(const struct cg_tlog_id *id, const struct cg_checkpoint *cp,
+			const char *why, struct cg_err *err)
+{
+	return cg_err_set(err, CG_EXIT_DAMAGED,
+			  _("%s does not extend the checkpoint signed at size %llu: %s"),
+			  id->label, (unsigned long long)cp->size, _(why));
+}
+
+/*
+ * The journal as signed now (signing when it grew) and its leaves.  With
+ * check, they must give the signed root (prove checks its own proof
+ * against the root instead, which tells the same in O(log n)).
+ */
 static int signed_now(struct world *w, const struct cg_tlog_id *id, uint64_t want,
-		      struct cg_tlog_signed *s, struct cg_tlog_leaves *l, struct cg_err *err)
+		      int check, struct cg_tlog_signed *s, struct cg_tlog_leaves *l,
+		      struct cg_err *err)
 {
 	const char *why;
 	int fresh;
@@ -482,10 +494,10 @@ static int signed_now(struct world *w, const struct cg_tlog_id *id, uint64_t wan
 		return -1;
 	if (cg_tlog_read(&w->home, id, want, l, err) < 0)
 		return -1;
-	if (cg_tlog_extends(l, &s->cp, &why) < 0)
-		return cg_err_set(err, CG_EXIT_DAMAGED,
-				  _("%s does not extend the checkpoint signed at size %llu: %s"),
-				  id->label, (unsigned long long)s->cp.size, _(why));
+	if (check && cg_tlog_extends(l, &s->cp, &why) < 0)
+		return not_extended(id, &s->cp, why, err);
+	if (l->n < s->cp.size)
+		return not_extended(id, &s->cp, N_("the journal is shorter than the checkpoint: lines were removed"), err);
 	return 0;
 }
 
@@ -497,13 +509,19 @@ static int prove(struct world *w, const struct cg_tlog_id *id, uint64_t seq,
 	size_t n;
 	int ret;
 
-	if (signed_now(w, id, seq, s, l, err) < 0)
+	if (signed_now(w, id, seq, 0, s, l, err) < 0)
 		return -1;
 	if (seq > s->cp.size)
 		return cg_err_set(err, CG_EXIT_REJECTED, _("%s has no record %llu (%llu records)"),
 				  id->label, (unsigned long long)seq,
 				  (unsigned long long)s->cp.size);
 	cg_merkle_inclusion(l->hash, s->cp.size, seq - 1, proof, &n);
+	/* The leaf and its path must lead to the signed root: else a line
+	 * before the checkpoint's size changed. */
+	if (cg_merkle_verify_inclusion(seq - 1, s->cp.size, l->hash + (seq - 1) * CG_HASH_LEN,
+				       (const unsigned char (*)[CG_HASH_LEN])proof, n,
+				       s->cp.root) < 0)
+		return not_extended(id, &s->cp, N_("the journal's first lines are not those the checkpoint signed: lines were changed"), err);
 	ret = cg_tlog_proof_format(seq - 1, l->line.buf, l->line.len,
 				   (const unsigned char (*)[CG_HASH_LEN])proof, n,
 				   s->note, s->len, &text);
@@ -568,7 +586,7 @@ static int consistency(struct world *w, const struct older *o, struct cg_tlog_si
 	size_t n = 0;
 	int ret;
 
-	if (signed_now(w, &o->id, 0, s, l, err) < 0)
+	if (signed_now(w, &o->id, 0, 1, s, l, err) < 0)
 		return -1;
 	if (o->cp.size > 0 && (cg_tlog_extends(l, &o->cp, &why) < 0 || o->cp.size > s->cp.size))
 		return cg_err_set(err, CG_EXIT_DAMAGED,

@@ -61,7 +61,11 @@ test_expect_success PYTHON,JQ 'a middle line rewritten with the chain recomputed
 	sed -e "3s/\"temp\":36.5/\"temp\":36.6/" "rewritten/$DAY" >t &&
 	cat t >"rewritten/$DAY" && rechain "rewritten/$DAY" &&
 	cg-checkin --home rewritten --verify 2026-01-25 >/dev/null &&
-	caught rewritten "$DAY" checkin-2026-01-25
+	caught rewritten "$DAY" checkin-2026-01-25 &&
+	test_expect_code 6 cg-journal --home rewritten prove DEMO-0001/checkin/2026-01-25/5 >out &&
+	test_must_fail test -s out &&
+	test_expect_code 6 cg-journal --home rewritten consistency --from signed.jsonl >out &&
+	test_must_fail test -s out
 '
 
 test_expect_success PYTHON,JQ 'a pass extended in pass.jsonl is caught' '
