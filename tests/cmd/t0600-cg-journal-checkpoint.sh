@@ -177,6 +177,19 @@ test_expect_success JQ 'checkpoints while four writers append: every one kept is
 	test "$(tail -n 1 sizes)" = $((3 + 50 * RUNS))
 '
 
+test_expect_success JQ 'a checkpoint line torn by a crash is dropped at the next checkpoint' '
+	cp "$CP/quarantine.jsonl" before &&
+	printf "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"journal\":\"journal/quar" >>"$CP/quarantine.jsonl" &&
+	cg-journal checkpoint quarantine >out &&
+	test "$(field new out)" = false &&
+	events 1 | journal_append quarantine >/dev/null &&
+	cg-journal checkpoint quarantine >out &&
+	test "$(field new out)" = true &&
+	test_line_count = $(( $(wc -l <before) + 1 )) "$CP/quarantine.jsonl" &&
+	head -n "$(wc -l <before)" "$CP/quarantine.jsonl" >kept && test_cmp before kept &&
+	cg-journal verify --against "$CP/quarantine.jsonl" >/dev/null
+'
+
 # The unit of ulimit -f in this shell (512 or 1024 bytes).
 fsize_unit() {
 	rm -f probe && (ulimit -f 1 && head -c 4096 /dev/zero >probe) 2>/dev/null

@@ -86,6 +86,18 @@ test_expect_success 'a register cut short and signed again is refused by the wit
 	grep -q "rolled back" err
 '
 
+test_expect_success 'four submissions of one body at once: exactly one is cosigned' '
+	rm -rf "$STREET/witness" &&
+	witness body0 >/dev/null &&
+	for i in 1 2 3 4; do
+		{ witness body1 >w$i.out 2>w$i.err; echo $? >w$i.st; } &
+	done && wait &&
+	cat w1.st w2.st w3.st w4.st | sort | uniq -c | tr -s " " >counts &&
+	printf " 1 0\n 3 6\n" >want && test_cmp want counts &&
+	cat w*.out >cosigs && test_line_count = 1 cosigs &&
+	grep -q "\"size\":8" "$STREET/witness/DEMO-0001~checkin~2026-01-25.json"
+'
+
 test_expect_success 'a checkpoint of an unknown key, or no body at all, is refused (exit 1)' '
 	rm -rf other && mkdir -m 700 other &&
 	events 1 | cg-checkin --home other --now "$NOW" >/dev/null &&
