@@ -653,7 +653,16 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 
 	*fresh = 0;
 	memset(out, 0, sizeof(*out));
-	fd = open_store(h, id, 1, label, err);
+	fd = open_store(h, id, 0, label, err);
+	if (fd == -2) {
+		char gz[80];
+
+		/* No store is made for a journal that is not there. */
+		snprintf(gz, sizeof(gz), "%s.gz", id->label);
+		if (!exists(h, id->label) && !exists(h, gz))
+			return cg_err_set(err, CG_EXIT_SYSTEM, _("no journal '%s'"), id->label);
+		fd = open_store(h, id, 1, label, err);
+	}
 	if (fd < 0)
 		return -1;
 	/* One signer at a time per journal: the last checkpoint stays the

@@ -145,7 +145,8 @@ test_expect_success 'unknown journals and subcommands are usage errors' '
 	test_expect_code 2 cg-journal key rotate &&
 	test_expect_code 2 cg-journal consistency &&
 	test_expect_code 3 cg-journal checkpoint 2026-02-01 2>err &&
-	grep -q "no journal .journal/checkin/2026-02-01.jsonl." err
+	grep -q "no journal .journal/checkin/2026-02-01.jsonl." err &&
+	test_must_fail test -e "$CP/checkin-2026-02-01.jsonl"
 '
 
 RUNS=4
