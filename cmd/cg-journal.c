@@ -483,7 +483,7 @@ static int not_extended(const struct cg_tlog_id *id, const struct cg_checkpoint 
  * against the root instead, which tells the same in O(log n)).
  */
 static int signed_now(struct world *w, const struct cg_tlog_id *id, uint64_t want,
-		      int check, struct cg_tlog_signed *s, struct cg_tlog_leaves *l,
+		      int check, int kept, struct cg_tlog_signed *s, struct cg_tlog_leaves *l,
 		      struct cg_err *err)
 {
 	const char *why;
@@ -492,13 +492,34 @@ static int signed_now(struct world *w, const struct cg_tlog_id *id, uint64_t wan
 	memset(l, 0, sizeof(*l));
 	if (cg_tlog_checkpoint(&w->home, id, &w->key, cg_clock_now(&w->clock), s, &fresh, err) < 0)
 		return -1;
+	/* prove takes the leaves the checkpoints kept when it can. */
+	if (kept && want >= 1 && want <= s->cp.size) {
+		int st = cg_tlog_read_kept(&w->home, id, s->cp.size, want, l, err);
+
+		if (st != -2)
+			return st;
+		cg_tlog_leaves_release(l);
+	}
 	if (cg_tlog_read(&w->home, id, want, l, err) < 0)
 		return -1;
+	if (!check)	/* for the next prove */
+		cg_tlog_leaves_keep(&w->home, id, l);
 	if (check && cg_tlog_extends(l, &s->cp, &why) < 0)
 		return not_extended(id, &s->cp, why, err);
 	if (l->n < s->cp.size)
 		return not_extended(id, &s->cp, N_("the journal is shorter than the checkpoint: lines were removed"), err);
 	return 0;
+}
+
+/* The inclusion proof of record seq, which must lead to the signed root. */
+static int proof_holds(const struct cg_tlog_leaves *l, const struct cg_tlog_signed *s,
+		       uint64_t seq, unsigned char proof[CG_MERKLE_MAX_PROOF][CG_HASH_LEN],
+		       size_t *n)
+{
+	cg_merkle_inclusion(l->hash, s->cp.size, seq - 1, proof, n);
+	return cg_merkle_verify_inclusion(seq - 1, s->cp.size, l->hash + (seq - 1) * CG_HASH_LEN,
+					  (const unsigned char (*)[CG_HASH_LEN])proof, *n,
+					  s->cp.root) == 0;
 }
 
 static int prove(struct world *w, const struct cg_tlog_id *id, uint64_t seq,
@@ -509,18 +530,21 @@ static int prove(struct world *w, const struct cg_tlog_id *id, uint64_t seq,
 	size_t n;
 	int ret;
 
-	if (signed_now(w, id, seq, 0, s, l, err) < 0)
+	if (signed_now(w, id, seq, 0, 1, s, l, err) < 0)
 		return -1;
 	if (seq > s->cp.size)
 		return cg_err_set(err, CG_EXIT_REJECTED, _("%s has no record %llu (%llu records)"),
 				  id->label, (unsigned long long)seq,
 				  (unsigned long long)s->cp.size);
-	cg_merkle_inclusion(l->hash, s->cp.size, seq - 1, proof, &n);
-	/* The leaf and its path must lead to the signed root: else a line
-	 * before the checkpoint's size changed. */
-	if (cg_merkle_verify_inclusion(seq - 1, s->cp.size, l->hash + (seq - 1) * CG_HASH_LEN,
-				       (const unsigned char (*)[CG_HASH_LEN])proof, n,
-				       s->cp.root) < 0)
+	if (!proof_holds(l, s, seq, proof, &n) && l->kept) {
+		/* The kept leaves are stale or damaged: the journal itself. */
+		cg_tlog_leaves_release(l);
+		cg_tlog_signed_release(s);
+		if (signed_now(w, id, seq, 0, 0, s, l, err) < 0)
+			return -1;
+	}
+	/* Else a line before the checkpoint's size changed. */
+	if (!l->kept && !proof_holds(l, s, seq, proof, &n))
 		return not_extended(id, &s->cp, N_("the journal's first lines are not those the checkpoint signed: lines were changed"), err);
 	ret = cg_tlog_proof_format(seq - 1, l->line.buf, l->line.len,
 				   (const unsigned char (*)[CG_HASH_LEN])proof, n,
@@ -586,7 +610,7 @@ static int consistency(struct world *w, const struct older *o, struct cg_tlog_si
 	size_t n = 0;
 	int ret;
 
-	if (signed_now(w, &o->id, 0, 1, s, l, err) < 0)
+	if (signed_now(w, &o->id, 0, 1, 0, s, l, err) < 0)
 		return -1;
 	if (o->cp.size > 0 && (cg_tlog_extends(l, &o->cp, &why) < 0 || o->cp.size > s->cp.size))
 		return cg_err_set(err, CG_EXIT_DAMAGED,

@@ -149,6 +149,80 @@ int cg_tlog_read(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t 
 	return st < 0 ? -1 : 0;
 }
 
+static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
+			const unsigned char *hashes, uint64_t n);
+
+void cg_tlog_leaves_keep(const struct cg_home *h, const struct cg_tlog_id *id,
+			 const struct cg_tlog_leaves *l)
+{
+	leaves_save(h, id, 0, l->hash, l->n);
+}
+
+/* The first size kept leaf hashes into l->hash: 0, or -2. */
+static int read_kept(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t size,
+		     struct cg_tlog_leaves *l)
+{
+	struct cg_err ignored;
+	int dirfd = cg_home_dir(h, "index/tlog", 0, &ignored), fd;
+	size_t len = (size_t)size * CG_HASH_LEN;
+	char name[64];
+	ssize_t got = -1;
+
+	if (dirfd < 0)
+		return -2;
+	snprintf(name, sizeof(name), "%s.leaves", id->key);
+	fd = cg_openat(dirfd, name, O_RDONLY);
+	close(dirfd);
+	if (fd < 0)
+		return -2;
+	l->hash = malloc(len ? len : 1);
+	if (!l->hash)
+		abort();
+	got = len ? pread(fd, l->hash, len, 0) : 0;
+	close(fd);
+	l->n = size;
+	l->kept = 1;
+	return got == (ssize_t)len ? 0 : -2;
+}
+
+int cg_tlog_read_kept(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t size,
+		      uint64_t want, struct cg_tlog_leaves *l, struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	unsigned char leaf[CG_HASH_LEN];
+	char *line = NULL;
+	size_t len = 0;
+	int st = 0;
+
+	memset(l, 0, sizeof(*l));
+	cg_buf_init(&l->line, CG_JOURNAL_MAX_LINE + 1);
+	if (want < 1 || want > size || read_kept(h, id, size, l) < 0)
+		return -2;
+	if (open_reader(h, id, &jr, err) < 0)
+		return -1;
+	/* Every line is a record: the want-th line is record want. */
+	while (!jr.missing && jr.in.lineno < want &&
+	       (st = cg_jsonl_next(&jr.in, &line, &len, err)) == CG_JSONL_LINE)
+		;
+	if (st < 0) {
+		cg_journal_reader_release(&jr);
+		return -1;
+	}
+	if (st == CG_JSONL_LINE && jr.in.lineno == want && !jr.in.unterminated) {
+		cg_merkle_leaf(line, len, leaf);
+		if (!memcmp(leaf, l->hash + (want - 1) * CG_HASH_LEN, CG_HASH_LEN) &&
+		    cg_buf_add(&l->line, line, len) == 0)
+			st = 0;
+		else
+			st = -2;
+	} else {
+		st = -2;
+	}
+	snprintf(l->label, sizeof(l->label), "%s", jr.label);
+	cg_journal_reader_release(&jr);
+	return st;
+}
+
 void cg_tlog_leaves_release(struct cg_tlog_leaves *l)
 {
 	free(l->hash);
@@ -453,6 +527,36 @@ static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
 }
 
 /*
+ * index/tlog/KEY.leaves: the leaf hash of every line, 32 bytes each, so
+ * that prove need not read and hash the journal.  Derived: the hashes
+ * read from leaf from on are written there, after the first from of the
+ * file; a file with fewer, or one that cannot be written, is removed.
+ * prove checks what it takes from it against the signed root.
+ */
+static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
+			const unsigned char *hashes, uint64_t n)
+{
+	struct cg_err ignored;
+	int dirfd = cg_home_dir(h, "index/tlog", 1, &ignored), fd, ok;
+	off_t at = (off_t)(from * CG_HASH_LEN);
+	size_t len = (size_t)n * CG_HASH_LEN;
+	char name[64];
+	struct stat st;
+
+	if (dirfd < 0)
+		return;
+	snprintf(name, sizeof(name), "%s.leaves", id->key);
+	fd = cg_openat(dirfd, name, O_RDWR | O_CREAT);
+	ok = fd >= 0 && fstat(fd, &st) == 0 && st.st_size >= at && ftruncate(fd, at) == 0 &&
+		(len == 0 || pwrite(fd, hashes, len, at) == (ssize_t)len);
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		unlinkat(dirfd, name, 0);
+	close(dirfd);
+}
+
+/*
  * Put jr at f's place in a plain journal file: 0, or -1 when it cannot be
  * (compressed, shorter than f, or its line there no longer has the chain
  * f has: the caller reads from the start).  The chain of a line commits to
@@ -493,7 +597,8 @@ static int not_extended(const struct cg_tlog_id *id, const struct cg_checkpoint 
 struct growth {
 	struct cg_merkle_frontier at;
 	int have_at;
-	unsigned char *fresh;
+	uint64_t from;		/* the index of fresh[0]: where reading began */
+	unsigned char *fresh;	/* every leaf read */
 	uint64_t nfresh, alloc;
 };
 
@@ -517,8 +622,7 @@ static int add_line(const struct cg_tlog_id *id, struct front *f, struct growth 
 	unsigned char leaf[CG_HASH_LEN], root[CG_HASH_LEN];
 
 	cg_merkle_leaf(jr->line, jr->len, leaf);
-	if (cp->size > 0 && f->t.size >= cp->size)
-		growth_add(g, leaf);
+	growth_add(g, leaf);
 	cg_merkle_frontier_add(&f->t, leaf);
 	f->end += (off_t)jr->len + 1;
 	f->seq = jr->seq;
@@ -552,6 +656,7 @@ static int extend(const struct cg_home *h, const struct cg_tlog_id *id, struct f
 	}
 	if (seek_to(&jr, f) < 0)
 		front_init(f);	/* compressed since, or cut: from the start */
+	g->from = f->t.size;
 	if (cp->size > 0 && f->t.size == cp->size) {
 		g->at = f->t;
 		g->have_at = 1;
@@ -574,7 +679,8 @@ static json_t *consistency_json(const struct front *f, const struct growth *g)
 	size_t n;
 
 	if (!g->have_at ||
-	    cg_merkle_consistency_frontier(&g->at, g->fresh, f->t.size, proof, &n) < 0)
+	    cg_merkle_consistency_frontier(&g->at, g->fresh + (g->at.size - g->from) * CG_HASH_LEN,
+					   f->t.size, proof, &n) < 0)
 		return NULL;
 	hashes = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -681,8 +787,10 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 	} else if (last.note && f.t.size == last.cp.size) {
 		*out = last;
 		memset(&last, 0, sizeof(last));
-		if (!have_front)
+		if (!have_front) {
 			front_save(h, id, &f);
+			leaves_save(h, id, g.from, g.fresh, g.nfresh);
+		}
 		st = 0;
 	} else {
 		st = sign_new(id, key, now, &f, consistency_json(&f, &g), fd, whole, label,
@@ -690,6 +798,7 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 		if (st == 0) {
 			*fresh = 1;
 			front_save(h, id, &f);
+			leaves_save(h, id, g.from, g.fresh, g.nfresh);
 		}
 	}
 	cg_tlog_signed_release(&last);

@@ -71,11 +71,26 @@ struct cg_tlog_leaves {
 	char chain[65];
 	char label[128];
 	struct cg_buf line;
+	int kept;		/* from index/tlog/KEY.leaves (cg_tlog_read_kept) */
 };
 
 int cg_tlog_read(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t want,
 		 struct cg_tlog_leaves *l, struct cg_err *err);
 void cg_tlog_leaves_release(struct cg_tlog_leaves *l);
+
+/*
+ * The same for prove, quickly: the first size leaf hashes from
+ * index/tlog/KEY.leaves (kept by each checkpoint) and the text of line
+ * want (1 <= want <= size), found without verifying the chain; its leaf
+ * must be the one kept.  0; -2 when the kept leaves cannot serve (the
+ * caller reads the journal with cg_tlog_read, and cg_tlog_leaves_keep
+ * keeps them again); -1 with *err.  Whether the leaves give the signed
+ * root is for the caller to check.
+ */
+int cg_tlog_read_kept(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t size,
+		      uint64_t want, struct cg_tlog_leaves *l, struct cg_err *err);
+void cg_tlog_leaves_keep(const struct cg_home *h, const struct cg_tlog_id *id,
+			 const struct cg_tlog_leaves *l);
 
 /*
  * A signed checkpoint: the parsed text and the whole note (malloc'd), and

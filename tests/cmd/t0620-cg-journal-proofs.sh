@@ -99,6 +99,23 @@ test_expect_success 'prove refuses ids of other compounds and records that are n
 	grep -q "check-proof needs --key" err
 '
 
+test_expect_success JQ 'prove takes the leaves the checkpoints kept; damaged or missing, it reads the journal' '
+	L="$CG_HOME/index/tlog/quarantine.leaves" &&
+	test "$(wc -c <"$L")" = $((9 * 32)) &&
+	cg-journal prove DEMO-0001/quarantine/5 >kept.tlog-proof &&
+	test_cmp p5.tlog-proof kept.tlog-proof &&
+	printf "\377\377\377\377" | dd of="$L" bs=1 seek=200 conv=notrunc 2>/dev/null &&
+	cg-journal prove DEMO-0001/quarantine/5 >damaged.tlog-proof &&
+	test_cmp p5.tlog-proof damaged.tlog-proof &&
+	printf "\377\377\377\377" | dd of="$L" bs=1 seek=130 conv=notrunc 2>/dev/null &&
+	cg-journal prove DEMO-0001/quarantine/5 >own.tlog-proof &&
+	test_cmp p5.tlog-proof own.tlog-proof &&
+	rm "$L" &&
+	cg-journal prove DEMO-0001/quarantine/5 >read.tlog-proof &&
+	test_cmp p5.tlog-proof read.tlog-proof &&
+	test "$(wc -c <"$L")" = $((9 * 32))
+'
+
 test_expect_success JQ 'a record appended after the last checkpoint is proved under a new one' '
 	records 1 | journal_append quarantine >/dev/null &&
 	cg-journal prove DEMO-0001/quarantine/10 >p10.tlog-proof &&
