@@ -214,7 +214,9 @@ static void carry_on(struct world *w, struct cg_err *err)
 static int print_json(struct world *w, json_t *j, struct cg_err *err)
 {
 	struct cg_buf line = CG_BUF_INIT(64 * 1024 * 1024);
-	int ret = cg_jsonl_dump(j, &line) < 0 ? -1 : cg_out_line(&w->out, line.buf, line.len, err);
+	int ret = cg_jsonl_dump(j, &line) < 0 ?
+		cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory")) :
+		cg_out_line(&w->out, line.buf, line.len, err);
 
 	cg_buf_release(&line);
 	json_decref(j);

@@ -91,7 +91,7 @@ for cmd in $COMMANDS; do
 done
 
 test_expect_success JQ 'an option given to a subcommand that does not take it is a usage error naming it' '
-	for cmd in cg-pass cg-quarantine cg-sync; do
+	for cmd in cg-journal cg-pass cg-quarantine cg-sync; do
 		"$cmd" --dump-options | jq -rs "
 			[.[] | select(.subcommand) | .subcommand] as \$subs
 			| [.[] | select(.option)] as \$o
