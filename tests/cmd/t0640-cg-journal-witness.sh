@@ -86,6 +86,22 @@ test_expect_success 'a register cut short and signed again is refused by the wit
 	grep -q "rolled back" err
 '
 
+test_expect_success PYTHON 'a pass extended in pass.jsonl and signed again is refused by the witness (exit 6)' '
+	echo "{\"name\":\"张三\",\"id_no\":\"110101199003074514\",\"household\":\"3-2-501\"}" |
+		cg-pass issue --now "$NOW" >/dev/null &&
+	cg-journal consistency pass >pass0 && witness pass0 >/dev/null &&
+	forger extended &&
+	sed -e "s/\"valid_until\":\"[^\"]*\"/\"valid_until\":\"2036-01-25T00:00:00+08:00\"/" \
+		extended/journal/pass.jsonl >t &&
+	cat t >extended/journal/pass.jsonl &&
+	python3 "$SRC_DIR/tests/lib/rechain.py" extended/journal/pass.jsonl &&
+	cg-journal --home extended checkpoint pass >ext.jsonl &&
+	cg-journal --home extended consistency --from ext.jsonl >ext-body &&
+	head -n 1 ext-body >first && echo "old 1" >want && test_cmp want first &&
+	test_expect_code 6 witness ext-body 2>err &&
+	grep -q "DEMO-0001/pass: the checkpoint of 1 records does not extend the one of 1 the witness holds" err
+'
+
 test_expect_success 'four submissions of one body at once: exactly one is cosigned' '
 	rm -rf "$STREET/witness" &&
 	witness body0 >/dev/null &&
