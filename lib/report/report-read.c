@@ -9,6 +9,7 @@
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "store/journal.h"
+#include "report/report-checkpoint.h"
 #include "report/report-read.h"
 
 /* The loop's messages: the progress line is cleared before each. */
@@ -356,9 +357,11 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 		*err = pl.err;
 		ret = -1;
 	}
-	if (ret == 0)
+	if (ret == 0) {
 		cg_report_journal(rd->r, jr.label, pl.records, jr.seq, jr.chain, !damaged_line,
 				  jr.torn, damaged_line, reason);
+		cg_report_journal_checkpoint(rd->r, h, stream, day);
+	}
 	cg_journal_reader_release(&jr);
 	return ret;
 }

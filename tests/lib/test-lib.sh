@@ -132,6 +132,18 @@ test_expect_success() {
 	fi
 }
 
+# A python3 with PyNaCl (Debian's python3-nacl), for the independent
+# checks of signatures: the first python3 on PATH may be another one.
+nacl_python() {
+	for np in python3 /usr/bin/python3; do
+		if "$np" -c "import nacl.signing" 2>/dev/null; then
+			echo "$np"
+			return 0
+		fi
+	done
+	return 1
+}
+
 test_have_prereq() {
 	case $1 in
 	*,*)
@@ -140,6 +152,7 @@ test_have_prereq() {
 	ZH_LOCALE) locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$' ;;
 	DE_LOCALE) locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$' ;;
 	PYTHON) command -v python3 >/dev/null ;;
+	PYNACL) nacl_python >/dev/null ;;
 	JQ) command -v jq >/dev/null ;;
 	MANDOC) command -v mandoc >/dev/null ;;
 	CG_PASS) [ -x "$CG_BUILD/bin/cg-pass" ] &&

@@ -1,0 +1,808 @@
+/*
+ * Trees over the journals and the checkpoints signed of them (tlog.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "core/exitcode.h"
+#include "core/i18n.h"
+#include "json/jsonl.h"
+#include "store/journal.h"
+#include "store/tlog.h"
+
+#define STORE_MAX (256 * 1024 * 1024)	/* checkpoints/KEY.jsonl */
+#define FRONTIER_MAX (64 * 1024)	/* index/tlog/KEY.json */
+
+/* ---- naming journals ---- */
+
+static int is_date(const char *s)
+{
+	int y, m, d;
+
+	return strlen(s) == 10 && cg_date_parse(s, &y, &m, &d) == 0;
+}
+
+static void set_id(struct cg_tlog_id *id, const char *stream, const char *day)
+{
+	memset(id, 0, sizeof(*id));
+	snprintf(id->stream, sizeof(id->stream), "%s", stream);
+	if (day) {
+		snprintf(id->day, sizeof(id->day), "%s", day);
+		snprintf(id->key, sizeof(id->key), "checkin-%s", day);
+		snprintf(id->tail, sizeof(id->tail), "checkin/%s", day);
+		snprintf(id->label, sizeof(id->label), "journal/checkin/%s.jsonl", day);
+	} else {
+		snprintf(id->key, sizeof(id->key), "%s", stream);
+		snprintf(id->tail, sizeof(id->tail), "%s", stream);
+		snprintf(id->label, sizeof(id->label), "journal/%s.jsonl", stream);
+	}
+}
+
+int cg_tlog_id_parse(const char *text, struct cg_tlog_id *id)
+{
+	if (!strcmp(text, "pass") || !strcmp(text, "quarantine")) {
+		set_id(id, text, NULL);
+		return 0;
+	}
+	if (!strncmp(text, "checkin/", 8))
+		text += 8;
+	if (!is_date(text))
+		return -1;
+	set_id(id, "checkin", text);
+	return 0;
+}
+
+int cg_tlog_id_from_origin(const char *origin, const char *name, struct cg_tlog_id *id)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(origin, name, n) || origin[n] != '/')
+		return -1;
+	return cg_tlog_id_parse(origin + n + 1, id);
+}
+
+void cg_tlog_origin(const struct cg_tlog_id *id, const char *name,
+		    char out[CG_ORIGIN_MAX])
+{
+	snprintf(out, CG_ORIGIN_MAX, "%s/%s", name, id->tail);
+}
+
+static int exists(const struct cg_home *h, const char *rel)
+{
+	struct stat st;
+
+	return fstatat(h->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int cg_tlog_list(const struct cg_home *h, struct cg_tlog_id **ids, size_t *n,
+		 struct cg_err *err)
+{
+	static const char *const single[] = { "pass", "quarantine" };
+	json_t *days;
+	size_t i;
+	json_t *v;
+
+	*n = 0;
+	if (cg_journal_days(h, &days, err) < 0) {
+		json_decref(days);
+		return -1;
+	}
+	*ids = calloc(2 + json_array_size(days), sizeof(**ids));
+	if (!*ids)
+		abort();
+	for (i = 0; i < 2; i++) {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), "journal/%s.jsonl", single[i]);
+		if (exists(h, rel))
+			set_id(&(*ids)[(*n)++], single[i], NULL);
+	}
+	json_array_foreach(days, i, v)
+		set_id(&(*ids)[(*n)++], "checkin", json_string_value(v));
+	json_decref(days);
+	return 0;
+}
+
+/* ---- reading a journal's leaves ---- */
+
+static int open_reader(const struct cg_home *h, const struct cg_tlog_id *id,
+		       struct cg_journal_reader *jr, struct cg_err *err)
+{
+	return cg_journal_reader_open_stream(jr, h, id->stream, id->day[0] ? id->day : NULL, err);
+}
+
+int cg_tlog_read(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t want,
+		 struct cg_tlog_leaves *l, struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	size_t alloc = 0;
+	int st;
+
+	memset(l, 0, sizeof(*l));
+	cg_buf_init(&l->line, CG_JOURNAL_MAX_LINE + 1);
+	if (open_reader(h, id, &jr, err) < 0)
+		return -1;
+	while ((st = cg_journal_reader_next(&jr, NULL, err)) > 0) {
+		if (l->n == alloc) {
+			alloc = alloc ? alloc * 2 : 1024;
+			l->hash = realloc(l->hash, alloc * CG_HASH_LEN);
+			if (!l->hash)
+				abort();
+		}
+		cg_merkle_leaf(jr.line, jr.len, l->hash + l->n * CG_HASH_LEN);
+		l->n++;
+		if (jr.seq == want && cg_buf_add(&l->line, jr.line, jr.len) < 0)
+			abort();
+	}
+	l->torn = jr.torn;
+	l->missing = jr.missing;
+	memcpy(l->chain, jr.chain, sizeof(l->chain));
+	snprintf(l->label, sizeof(l->label), "%s", jr.label);
+	cg_journal_reader_release(&jr);
+	return st < 0 ? -1 : 0;
+}
+
+static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
+			const unsigned char *hashes, uint64_t n);
+
+void cg_tlog_leaves_keep(const struct cg_home *h, const struct cg_tlog_id *id,
+			 const struct cg_tlog_leaves *l)
+{
+	leaves_save(h, id, 0, l->hash, l->n);
+}
+
+/* The first size kept leaf hashes into l->hash: 0, or -2. */
+static int read_kept(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t size,
+		     struct cg_tlog_leaves *l)
+{
+	struct cg_err ignored;
+	int dirfd = cg_home_dir(h, "index/tlog", 0, &ignored), fd;
+	size_t len = (size_t)size * CG_HASH_LEN;
+	char name[64];
+	ssize_t got = -1;
+
+	if (dirfd < 0)
+		return -2;
+	snprintf(name, sizeof(name), "%s.leaves", id->key);
+	fd = cg_openat(dirfd, name, O_RDONLY);
+	close(dirfd);
+	if (fd < 0)
+		return -2;
+	l->hash = malloc(len ? len : 1);
+	if (!l->hash)
+		abort();
+	got = len ? pread(fd, l->hash, len, 0) : 0;
+	close(fd);
+	l->n = size;
+	l->kept = 1;
+	return got == (ssize_t)len ? 0 : -2;
+}
+
+int cg_tlog_read_kept(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t size,
+		      uint64_t want, struct cg_tlog_leaves *l, struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	unsigned char leaf[CG_HASH_LEN];
+	char *line = NULL;
+	size_t len = 0;
+	int st = 0;
+
+	memset(l, 0, sizeof(*l));
+	cg_buf_init(&l->line, CG_JOURNAL_MAX_LINE + 1);
+	if (want < 1 || want > size || read_kept(h, id, size, l) < 0)
+		return -2;
+	if (open_reader(h, id, &jr, err) < 0)
+		return -1;
+	/* Every line is a record: the want-th line is record want. */
+	while (!jr.missing && jr.in.lineno < want &&
+	       (st = cg_jsonl_next(&jr.in, &line, &len, err)) == CG_JSONL_LINE)
+		;
+	if (st < 0) {
+		cg_journal_reader_release(&jr);
+		return -1;
+	}
+	if (st == CG_JSONL_LINE && jr.in.lineno == want && !jr.in.unterminated) {
+		cg_merkle_leaf(line, len, leaf);
+		if (!memcmp(leaf, l->hash + (want - 1) * CG_HASH_LEN, CG_HASH_LEN) &&
+		    cg_buf_add(&l->line, line, len) == 0)
+			st = 0;
+		else
+			st = -2;
+	} else {
+		st = -2;
+	}
+	snprintf(l->label, sizeof(l->label), "%s", jr.label);
+	cg_journal_reader_release(&jr);
+	return st;
+}
+
+void cg_tlog_leaves_release(struct cg_tlog_leaves *l)
+{
+	free(l->hash);
+	cg_buf_release(&l->line);
+	memset(l, 0, sizeof(*l));
+}
+
+int cg_tlog_extends(const struct cg_tlog_leaves *l, const struct cg_checkpoint *cp,
+		    const char **why)
+{
+	unsigned char root[CG_HASH_LEN];
+
+	if (cp->size > l->n) {
+		*why = N_("the journal is shorter than the checkpoint: lines were removed");
+		return -1;
+	}
+	cg_merkle_root(l->hash, cp->size, root);
+	if (memcmp(root, cp->root, CG_HASH_LEN)) {
+		*why = N_("the journal's first lines are not those the checkpoint signed: lines were changed");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the signed checkpoints of a journal ---- */
+
+void cg_tlog_signed_release(struct cg_tlog_signed *s)
+{
+	free(s->note);
+	json_decref(s->consistency);
+	memset(s, 0, sizeof(*s));
+}
+
+/* One line of checkpoints/KEY.jsonl into *s: 0 or -1. */
+static int parse_stored(const char *line, size_t len, struct cg_tlog_signed *s)
+{
+	char why[128];
+	json_t *j = cg_jsonl_parse(line, len, why, sizeof(why));
+	const char *note = json_string_value(json_object_get(j, "checkpoint"));
+	const char *ts = json_string_value(json_object_get(j, "ts"));
+	const char *sep, *reason;
+	int ret = -1;
+
+	memset(s, 0, sizeof(*s));
+	sep = note ? strstr(note, "\n\n") : NULL;
+	if (sep && cg_checkpoint_parse(note, (size_t)(sep + 1 - note), &s->cp, &reason) == 0) {
+		s->note = strdup(note);
+		s->len = strlen(note);
+		snprintf(s->ts, sizeof(s->ts), "%s", ts ? ts : "");
+		s->consistency = json_incref(json_object_get(j, "consistency"));
+		ret = s->note ? 0 : -1;
+	}
+	json_decref(j);
+	return ret;
+}
+
+/*
+ * The last whole line of the store open at fd: 0 with *s, -2 when there is
+ * none, -1 with *err.  *whole is the size up to the end of the last whole
+ * line (a torn tail, a checkpoint whose write was cut, lies beyond).
+ */
+static int read_last(int fd, const char *label, struct cg_tlog_signed *s, off_t *whole,
+		     struct cg_err *err)
+{
+	struct stat st;
+	char *text, *end, *start;
+	ssize_t got;
+
+	*whole = 0;
+	if (fstat(fd, &st) < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read '%s'"), label);
+	if (st.st_size == 0)
+		return -2;
+	if (st.st_size > STORE_MAX)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("'%s' is too big"), label);
+	text = malloc((size_t)st.st_size + 1);
+	if (!text)
+		abort();
+	got = pread(fd, text, (size_t)st.st_size, 0);
+	if (got != st.st_size) {
+		free(text);
+		return cg_err_errno(err, CG_EXIT_SYSTEM, got < 0 ? errno : EIO,
+				    _("cannot read '%s'"), label);
+	}
+	end = memrchr(text, '\n', (size_t)got);
+	if (!end) {
+		free(text);
+		return -2;
+	}
+	*whole = end + 1 - text;
+	*end = '\0';
+	start = memrchr(text, '\n', (size_t)(end - text));
+	start = start ? start + 1 : text;
+	if (parse_stored(start, (size_t)(end - start), s) < 0) {
+		free(text);
+		return cg_err_set(err, CG_EXIT_DAMAGED, _("'%s': the last checkpoint is damaged"), label);
+	}
+	free(text);
+	return 0;
+}
+
+/* checkpoints/KEY.jsonl, opened for reading and appending (create: made
+ * when missing).  The descriptor, -2 when missing, or -1 with *err. */
+static int open_store(const struct cg_home *h, const struct cg_tlog_id *id, int create,
+		      char label[128], struct cg_err *err)
+{
+	int dirfd = cg_home_dir(h, "checkpoints", create, err), fd;
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s.jsonl", id->key);
+	snprintf(label, 128, "checkpoints/%s", name);
+	if (dirfd < 0)
+		return dirfd;
+	fd = cg_openat(dirfd, name, O_RDWR | O_APPEND | (create ? O_CREAT : 0));
+	if (fd < 0 && errno == ENOENT && !create) {
+		close(dirfd);
+		return -2;
+	}
+	if (fd < 0) {
+		int e = errno;
+
+		close(dirfd);
+		return cg_err_errno(err, CG_EXIT_SYSTEM, e, _("cannot open '%s'"), label);
+	}
+	if (create && cg_fsync_dir(dirfd) < 0) {
+		close(dirfd);
+		close(fd);
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot sync '%s'"), "checkpoints");
+	}
+	close(dirfd);
+	return fd;
+}
+
+int cg_tlog_last(const struct cg_home *h, const struct cg_tlog_id *id,
+		 struct cg_tlog_signed *s, struct cg_err *err)
+{
+	char label[128];
+	int fd = open_store(h, id, 0, label, err), st;
+	off_t whole;
+
+	memset(s, 0, sizeof(*s));
+	if (fd < 0)
+		return fd;
+	/* Shared: a checkpoint being appended is read whole or not at all. */
+	while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
+		;
+	st = read_last(fd, label, s, &whole, err);
+	close(fd);
+	return st;
+}
+
+/* Append one line to the store under its lock: whole, durable, or not at
+ * all (a short or failed write is cut off again). */
+static int append_stored(int fd, off_t whole, const char *label, const char *line,
+			 size_t len, struct cg_err *err)
+{
+	int e;
+
+	/* A line a crash cut short is no checkpoint anyone was shown. */
+	if (ftruncate(fd, whole) < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write '%s'"), label);
+	if (cg_write_all(fd, line, len) == 0 && fdatasync(fd) == 0)
+		return 0;
+	e = errno;
+	if (ftruncate(fd, whole) == 0)
+		fdatasync(fd);
+	return cg_err_errno(err, CG_EXIT_SYSTEM, e, _("cannot write '%s'"), label);
+}
+
+/* ---- the frontier at the last checkpoint (index/tlog/KEY.json) ---- */
+
+struct front {
+	struct cg_merkle_frontier t;
+	off_t end;		/* just after the last line in the tree */
+	uint64_t seq;
+	char chain[CG_CHAIN_HEX + 1];
+};
+
+static void front_init(struct front *f)
+{
+	cg_merkle_frontier_init(&f->t);
+	f->end = 0;
+	f->seq = 0;
+	memset(f->chain, '0', CG_CHAIN_HEX);
+	f->chain[CG_CHAIN_HEX] = '\0';
+}
+
+static int front_parse(struct front *f, const json_t *j)
+{
+	const char *chain = json_string_value(json_object_get(j, "chain"));
+	const json_t *nodes = json_object_get(j, "frontier");
+	json_int_t size = json_integer_value(json_object_get(j, "size"));
+	json_int_t end = json_integer_value(json_object_get(j, "end"));
+	size_t i = 0;
+
+	front_init(f);
+	if (!chain || strlen(chain) != CG_CHAIN_HEX || size < 0 || end < 0 ||
+	    json_array_size(nodes) != (size_t)__builtin_popcountll((unsigned long long)size))
+		return -1;
+	f->t.size = (uint64_t)size;
+	f->end = (off_t)end;
+	f->seq = (uint64_t)size;
+	memcpy(f->chain, chain, sizeof(f->chain));
+	/* The nodes, largest subtree first. */
+	for (int level = 63; level >= 0; level--) {
+		const char *b;
+
+		if (!(f->t.size >> level & 1))
+			continue;
+		b = json_string_value(json_array_get(nodes, i++));
+		if (!b || cg_hash_unb64(b, strlen(b), f->t.node[level]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The frontier stored for id if it is that of checkpoint cp: 0, else -1
+ * (missing, damaged or another: it is rebuilt). */
+static int front_load(const struct cg_home *h, const struct cg_tlog_id *id,
+		      const struct cg_checkpoint *cp, struct front *f)
+{
+	struct cg_err ignored;
+	unsigned char root[CG_HASH_LEN];
+	int dirfd = cg_home_dir(h, "index/tlog", 0, &ignored), ok = -1;
+	char name[64], *text = NULL;
+	size_t len;
+
+	front_init(f);
+	if (dirfd < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%s.json", id->key);
+	if (cg_read_file(dirfd, name, FRONTIER_MAX, &text, &len, name, &ignored) == 0) {
+		json_t *j = json_loadb(text, len, 0, NULL);
+
+		ok = j ? front_parse(f, j) : -1;
+		json_decref(j);
+		free(text);
+	}
+	close(dirfd);
+	if (ok == 0) {
+		cg_merkle_frontier_root(&f->t, root);
+		if (f->t.size != cp->size || memcmp(root, cp->root, CG_HASH_LEN))
+			ok = -1;
+	}
+	if (ok < 0)
+		front_init(f);
+	return ok;
+}
+
+/*
+ * Replace dirfd/name with text by a rename, without waiting for the disk:
+ * the file is derived, and one that a crash left empty or half written
+ * does not parse and is rebuilt.  The checkpoint's own append is what is
+ * made durable.
+ */
+static void write_derived(int dirfd, const char *name, const char *text)
+{
+	char tmp[80];
+	int fd, ok;
+
+	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
+	fd = cg_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC);
+	if (fd < 0)
+		return;
+	ok = cg_write_all(fd, text, strlen(text)) == 0;
+	if (close(fd) < 0)
+		ok = 0;
+	if (!ok || renameat(dirfd, tmp, dirfd, name) < 0)
+		unlinkat(dirfd, tmp, 0);
+}
+
+/* Keep the frontier for the next checkpoint.  Derived: a failure only
+ * costs that checkpoint a re-read of the journal. */
+static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
+		       const struct front *f)
+{
+	struct cg_err ignored;
+	int dirfd = cg_home_dir(h, "index/tlog", 1, &ignored);
+	json_t *j, *nodes = json_array();
+	char name[64], b64[CG_HASH_B64], *text;
+
+	if (dirfd < 0) {
+		json_decref(nodes);
+		return;
+	}
+	for (int level = 63; level >= 0; level--) {
+		if (!(f->t.size >> level & 1))
+			continue;
+		cg_hash_b64(f->t.node[level], b64);
+		json_array_append_new(nodes, json_string(b64));
+	}
+	j = json_pack("{s:s, s:I, s:I, s:s, s:o}", "journal", id->label,
+		      "size", (json_int_t)f->t.size, "end", (json_int_t)f->end,
+		      "chain", f->chain, "frontier", nodes);
+	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	snprintf(name, sizeof(name), "%s.json", id->key);
+	if (text)
+		write_derived(dirfd, name, text);
+	free(text);
+	close(dirfd);
+}
+
+/*
+ * index/tlog/KEY.leaves: the leaf hash of every line, 32 bytes each, so
+ * that prove need not read and hash the journal.  Derived: the hashes
+ * read from leaf from on are written there, after the first from of the
+ * file; a file with fewer, or one that cannot be written, is removed.
+ * prove checks what it takes from it against the signed root.
+ */
+static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
+			const unsigned char *hashes, uint64_t n)
+{
+	struct cg_err ignored;
+	int dirfd = cg_home_dir(h, "index/tlog", 1, &ignored), fd, ok;
+	off_t at = (off_t)(from * CG_HASH_LEN);
+	size_t len = (size_t)n * CG_HASH_LEN;
+	char name[64];
+	struct stat st;
+
+	if (dirfd < 0)
+		return;
+	snprintf(name, sizeof(name), "%s.leaves", id->key);
+	fd = cg_openat(dirfd, name, O_RDWR | O_CREAT);
+	ok = fd >= 0 && fstat(fd, &st) == 0 && st.st_size >= at && ftruncate(fd, at) == 0 &&
+		(len == 0 || pwrite(fd, hashes, len, at) == (ssize_t)len);
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		unlinkat(dirfd, name, 0);
+	close(dirfd);
+}
+
+/*
+ * Put jr at f's place in a plain journal file: 0, or -1 when it cannot be
+ * (compressed, shorter than f, or its line there no longer has the chain
+ * f has: the caller reads from the start).  The chain of a line commits to
+ * every line before it, so that one look at the line ending at f->end
+ * tells a journal rewritten before it, chain recomputed or not.
+ */
+static int seek_to(struct cg_journal_reader *jr, const struct front *f)
+{
+	char tail[CG_CHAIN_HEX + 3];
+	struct stat st;
+
+	if (f->t.size == 0)
+		return 0;
+	if (jr->missing || jr->in.gz || fstat(jr->in.fd, &st) < 0 || st.st_size < f->end ||
+	    f->end < (off_t)sizeof(tail) ||
+	    pread(jr->in.fd, tail, sizeof(tail), f->end - (off_t)sizeof(tail)) != (ssize_t)sizeof(tail) ||
+	    memcmp(tail, f->chain, CG_CHAIN_HEX) || memcmp(tail + CG_CHAIN_HEX, "\"}\n", 3) ||
+	    lseek(jr->in.fd, f->end, SEEK_SET) < 0)
+		return -1;
+	jr->in.lineno = (unsigned long)f->seq;
+	jr->seq = f->seq;
+	memcpy(jr->chain, f->chain, sizeof(jr->chain));
+	return 0;
+}
+
+static int not_extended(const struct cg_tlog_id *id, const struct cg_checkpoint *cp,
+			const char *why, struct cg_err *err)
+{
+	return cg_err_set(err, CG_EXIT_DAMAGED,
+			  _("%s no longer extends the checkpoint signed at size %llu: %s; nothing signed"),
+			  id->label, (unsigned long long)cp->size, _(why));
+}
+
+/*
+ * What a new checkpoint needs to prove itself consistent with the last
+ * one (of size m): the frontier at m, and the leaves read after it.
+ */
+struct growth {
+	struct cg_merkle_frontier at;
+	int have_at;
+	uint64_t from;		/* the index of fresh[0]: where reading began */
+	unsigned char *fresh;	/* every leaf read */
+	uint64_t nfresh, alloc;
+};
+
+static void growth_add(struct growth *g, const unsigned char leaf[CG_HASH_LEN])
+{
+	if (g->nfresh == g->alloc) {
+		g->alloc = g->alloc ? g->alloc * 2 : 1024;
+		g->fresh = realloc(g->fresh, g->alloc * CG_HASH_LEN);
+		if (!g->fresh)
+			abort();
+	}
+	memcpy(g->fresh + g->nfresh++ * CG_HASH_LEN, leaf, CG_HASH_LEN);
+}
+
+/* One line into f (and g); -1 with *err when the tree reaches cp's size
+ * with another root. */
+static int add_line(const struct cg_tlog_id *id, struct front *f, struct growth *g,
+		    const struct cg_checkpoint *cp, const struct cg_journal_reader *jr,
+		    struct cg_err *err)
+{
+	unsigned char leaf[CG_HASH_LEN], root[CG_HASH_LEN];
+
+	cg_merkle_leaf(jr->line, jr->len, leaf);
+	growth_add(g, leaf);
+	cg_merkle_frontier_add(&f->t, leaf);
+	f->end += (off_t)jr->len + 1;
+	f->seq = jr->seq;
+	memcpy(f->chain, jr->chain, sizeof(f->chain));
+	if (f->t.size != cp->size)
+		return 0;
+	cg_merkle_frontier_root(&f->t, root);
+	if (memcmp(root, cp->root, CG_HASH_LEN))
+		return not_extended(id, cp, N_("the journal's first lines are not those the checkpoint signed: lines were changed"), err);
+	g->at = f->t;
+	g->have_at = 1;
+	return 0;
+}
+
+/*
+ * Bring f up to the journal's end.  When f is empty but cp (the last
+ * signed checkpoint) is not, the journal is read from its start and its
+ * first cp->size lines must give cp->root.
+ */
+static int extend(const struct cg_home *h, const struct cg_tlog_id *id, struct front *f,
+		  struct growth *g, const struct cg_checkpoint *cp, struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	int st;
+
+	if (open_reader(h, id, &jr, err) < 0)
+		return -1;
+	if (jr.missing && cp->size == 0) {
+		cg_journal_reader_release(&jr);
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("no journal '%s'"), id->label);
+	}
+	if (seek_to(&jr, f) < 0)
+		front_init(f);	/* compressed since, or cut: from the start */
+	g->from = f->t.size;
+	if (cp->size > 0 && f->t.size == cp->size) {
+		g->at = f->t;
+		g->have_at = 1;
+	}
+	while ((st = cg_journal_reader_next(&jr, NULL, err)) > 0)
+		if ((st = add_line(id, f, g, cp, &jr, err)) < 0)
+			break;
+	cg_journal_reader_release(&jr);
+	if (st == 0 && f->t.size < cp->size)
+		st = not_extended(id, cp, N_("the journal is shorter than the checkpoint: lines were removed"), err);
+	return st < 0 ? -1 : 0;
+}
+
+/* {"old":M,"proof":[BASE64...]}: the new tree of f extends the last. */
+static json_t *consistency_json(const struct front *f, const struct growth *g)
+{
+	unsigned char proof[CG_MERKLE_MAX_PROOF][CG_HASH_LEN];
+	char b64[CG_HASH_B64];
+	json_t *hashes;
+	size_t n;
+
+	if (!g->have_at ||
+	    cg_merkle_consistency_frontier(&g->at, g->fresh + (g->at.size - g->from) * CG_HASH_LEN,
+					   f->t.size, proof, &n) < 0)
+		return NULL;
+	hashes = json_array();
+	for (size_t i = 0; i < n; i++) {
+		cg_hash_b64(proof[i], b64);
+		json_array_append_new(hashes, json_string(b64));
+	}
+	return json_pack("{s:I, s:o}", "old", (json_int_t)g->at.size, "proof", hashes);
+}
+
+/* Sign the checkpoint of f for id and append it to the store at fd. */
+static int sign_new(const struct cg_tlog_id *id, const struct cg_note_key *key,
+		    cg_time_t now, const struct front *f, json_t *consistency, int fd,
+		    off_t whole, const char *label, struct cg_tlog_signed *out,
+		    struct cg_err *err)
+{
+	struct cg_buf text = CG_BUF_INIT(4096), note = CG_BUF_INIT(8192);
+	char b64[CG_HASH_B64], *line;
+	json_t *j;
+	size_t n;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	out->consistency = consistency;	/* owned from here on */
+	cg_tlog_origin(id, key->name, out->cp.origin);
+	out->cp.size = f->t.size;
+	cg_merkle_frontier_root(&f->t, out->cp.root);
+	cg_time_format(now, out->ts);
+	if (cg_checkpoint_text(&out->cp, &text) < 0 ||
+	    cg_note_sign(key, text.buf, text.len, &note) < 0) {
+		cg_buf_release(&text);
+		cg_buf_release(&note);
+		cg_tlog_signed_release(out);
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot sign the checkpoint of '%s'"),
+				  id->label);
+	}
+	cg_hash_b64(out->cp.root, b64);
+	j = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "ts", out->ts, "journal", id->label,
+		      "origin", out->cp.origin, "size", (json_int_t)out->cp.size,
+		      "root", b64, "checkpoint", note.buf);
+	if (consistency)
+		json_object_set(j, "consistency", consistency);
+	line = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(j);
+	cg_buf_release(&text);
+	/* One line: the newline goes with it, in the same write. */
+	if (!line || !(line = realloc(line, (n = strlen(line)) + 2)))
+		abort();
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	ret = append_stored(fd, whole, label, line, n + 1, err);
+	free(line);
+	out->note = cg_buf_detach(&note, &out->len);
+	if (ret < 0)
+		cg_tlog_signed_release(out);
+	return ret;
+}
+
+static int lock_store(int fd, const char *label, struct cg_err *err)
+{
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot lock '%s'"), label);
+	return 0;
+}
+
+int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
+		       const struct cg_note_key *key, cg_time_t now,
+		       struct cg_tlog_signed *out, int *fresh, struct cg_err *err)
+{
+	struct cg_tlog_signed last;
+	struct growth g;
+	struct front f;
+	char label[128];
+	off_t whole = 0;
+	int fd, st, have_front;
+
+	*fresh = 0;
+	memset(out, 0, sizeof(*out));
+	fd = open_store(h, id, 0, label, err);
+	if (fd == -2) {
+		char gz[80];
+
+		/* No store is made for a journal that is not there. */
+		snprintf(gz, sizeof(gz), "%s.gz", id->label);
+		if (!exists(h, id->label) && !exists(h, gz))
+			return cg_err_set(err, CG_EXIT_SYSTEM, _("no journal '%s'"), id->label);
+		fd = open_store(h, id, 1, label, err);
+	}
+	if (fd < 0)
+		return -1;
+	/* One signer at a time per journal: the last checkpoint stays the
+	 * last until the new one is written. */
+	if (lock_store(fd, label, err) < 0 ||
+	    ((st = read_last(fd, label, &last, &whole, err)) < 0 && st != -2)) {
+		close(fd);
+		return -1;
+	}
+	if (st == -2)
+		memset(&last, 0, sizeof(last));
+	have_front = front_load(h, id, &last.cp, &f) == 0;
+	memset(&g, 0, sizeof(g));
+	if (extend(h, id, &f, &g, &last.cp, err) < 0) {
+		st = -1;
+	} else if (last.note && f.t.size == last.cp.size) {
+		*out = last;
+		memset(&last, 0, sizeof(last));
+		if (!have_front) {
+			front_save(h, id, &f);
+			leaves_save(h, id, g.from, g.fresh, g.nfresh);
+		}
+		st = 0;
+	} else {
+		st = sign_new(id, key, now, &f, consistency_json(&f, &g), fd, whole, label,
+			      out, err);
+		if (st == 0) {
+			*fresh = 1;
+			front_save(h, id, &f);
+			leaves_save(h, id, g.from, g.fresh, g.nfresh);
+		}
+	}
+	cg_tlog_signed_release(&last);
+	free(g.fresh);
+	close(fd);
+	return st;
+}
