@@ -36,14 +36,14 @@ int cg_sync_batch_full(const struct cg_sync *s)
 	return s->nrec >= s->t->batch_records || s->body.len >= s->t->batch_bytes;
 }
 
-/* Append the payload (gzip of s->body, or s->body itself) to s->file. */
-static int encode_payload(struct cg_sync *s, struct cg_err *err)
+/* Append the payload (gzip of body, or body itself) to s->file. */
+static int encode_payload(struct cg_sync *s, const struct cg_buf *body, struct cg_err *err)
 {
 	size_t bound;
 	int zr;
 
 	if (!s->t->gzip_level)
-		return cg_buf_add(&s->file, s->body.buf, s->body.len) < 0 ?
+		return cg_buf_add(&s->file, body->buf, body->len) < 0 ?
 			cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory")) : 0;
 	if (!s->z_ready) {
 		memset(&s->z, 0, sizeof(s->z));
@@ -54,11 +54,11 @@ static int encode_payload(struct cg_sync *s, struct cg_err *err)
 	} else {
 		deflateReset(&s->z);
 	}
-	bound = deflateBound(&s->z, (uLong)s->body.len) + 64;
+	bound = deflateBound(&s->z, (uLong)body->len) + 64;
 	if (cg_buf_grow(&s->file, bound) < 0)
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
-	s->z.next_in = (Bytef *)s->body.buf;
-	s->z.avail_in = (uInt)s->body.len;
+	s->z.next_in = (Bytef *)body->buf;
+	s->z.avail_in = (uInt)body->len;
 	s->z.next_out = (Bytef *)s->file.buf + s->file.len;
 	s->z.avail_out = (uInt)bound;
 	zr = deflate(&s->z, Z_FINISH);
@@ -128,7 +128,7 @@ static json_t *cursor_after(const struct cg_sync *s)
  * The batch's metadata (a new reference), with s->file made its outbox:
  * the metadata on one line, then the payload, which starts at *off.
  */
-static json_t *seal(struct cg_sync *s, const char *stream, json_t *after, size_t *off,
+static json_t *seal(struct cg_sync *s, const struct batch_job *job, size_t *off,
 		    struct cg_err *err)
 {
 	char key[65];
@@ -136,19 +136,19 @@ static json_t *seal(struct cg_sync *s, const char *stream, json_t *after, size_t
 	char *text;
 	size_t metalen;
 
-	cg_sync_sha256_hex(s->body.buf, s->body.len, key);
+	cg_sync_sha256_hex(job->body.buf, job->body.len, key);
 	meta = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:O?, s:O, s:s, s:s}",
 			 "batch", (json_int_t)json_integer_value(json_object_get(s->cursor, "batches")) + 1,
-			 "stream", stream, "format", cg_sync_format_name(s->t->format),
-			 "key", key, "records", (json_int_t)s->nrec,
-			 "bytes", (json_int_t)s->body.len,
+			 "stream", job->stream, "format", cg_sync_format_name(s->t->format),
+			 "key", key, "records", (json_int_t)job->nrec,
+			 "bytes", (json_int_t)job->body.len,
 			 "encoding", s->t->gzip_level ? "gzip" : "identity",
-			 "before", s->before, "after", after,
-			 "first_rid", s->first_rid, "last_rid", s->last_rid);
+			 "before", job->before, "after", job->after,
+			 "first_rid", job->first_rid, "last_rid", job->last_rid);
 	cg_buf_reset(&s->file);
 	/* The payload's size goes in the metadata before the payload exists:
 	 * encode after a placeholder, then write the real line in front. */
-	if (encode_payload(s, err) < 0) {
+	if (encode_payload(s, &job->body, err) < 0) {
 		json_decref(meta);
 		return NULL;
 	}
@@ -171,43 +171,66 @@ static json_t *seal(struct cg_sync *s, const char *stream, json_t *after, size_t
 	return meta;
 }
 
-/* Seal the batch, make its outbox durable (journal pushes), send and settle it. */
-static int send_batch(struct cg_sync *s, const char *stream, json_t *after, struct cg_err *err)
+int cg_sync_send_job(struct cg_sync *s, struct batch_job *job, struct cg_err *err)
 {
 	char label[128];
 	size_t off;
-	json_t *meta = seal(s, stream, after, &off, err);
+	json_t *meta = seal(s, job, &off, err);
 	int ret = 0;
 
 	if (!meta)
 		return -1;
 	snprintf(label, sizeof(label), "sync/%s/%s", s->t->name, OUTBOX);
-	if (s->use_outbox)
+	if (s->use_outbox) {
+		/* The outbox of the batch before, acknowledged or not, is
+		 * replaced by this one. */
+		s->outbox_acked = 0;
 		ret = cg_replace_file(s->dirfd, OUTBOX, s->file.buf, s->file.len, label, err);
+	}
 	if (ret == 0)
 		ret = cg_sync_settle(s, meta, s->file.buf + off, s->file.len - off,
-				     s->body.buf, s->body.len, err);
+				     job->body.buf, job->body.len, err);
+	if (!s->use_outbox)
+		json_object_set_new(s->cursor, "batches", json_integer(
+			json_integer_value(json_object_get(s->cursor, "batches")) + 1));
 	json_decref(meta);
 	return ret;
 }
 
-/* An empty batch of stream next, its "before" where the cursor is now. */
-static void next_batch(struct cg_sync *s, const char *stream)
+/* An empty batch next; it begins where the one just sealed ends. */
+static void next_batch(struct cg_sync *s, json_t *after)
 {
-	if (!s->use_outbox)
-		json_object_set_new(s->cursor, "batches", json_integer(
-			json_integer_value(json_object_get(s->cursor, "batches")) + 1));
 	cg_buf_reset(&s->body);
 	s->nrec = 0;
 	json_decref(s->before);
-	s->before = json_deep_copy(json_object_get(s->cursor, stream));
+	s->before = json_deep_copy(after);
+}
+
+/* Move the batch being made into job (whose body must be empty), and
+ * start an empty one in s. */
+static void hand_over(struct cg_sync *s, const char *stream, json_t *after,
+		      struct batch_job *job)
+{
+	struct cg_buf tmp = job->body;
+
+	job->body = s->body;
+	s->body = tmp;
+	job->nrec = s->nrec;
+	memcpy(job->first_rid, s->first_rid, sizeof(job->first_rid));
+	memcpy(job->last_rid, s->last_rid, sizeof(job->last_rid));
+	snprintf(job->stream, sizeof(job->stream), "%s", stream);
+	job->before = s->before;
+	s->before = NULL;
+	job->after = json_deep_copy(after);
+	next_batch(s, after);
 }
 
 /* Seal the batch in s->body and send it (with --dry-run, print it). */
 int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err)
 {
+	struct batch_job *job;
 	json_t *after;
-	int ret;
+	int ret = 0;
 
 	if (!s->nrec)
 		return 0;
@@ -215,10 +238,17 @@ int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *er
 	if (s->dry_run) {
 		ret = cg_out_line(s->out, s->body.buf, s->body.len, err);
 		json_object_set(s->cursor, stream, after);
+		next_batch(s, after);
+	} else if (!(job = cg_sync_pipe_idle(s, err))) {
+		ret = -1;
+	} else if (s->stop) {
+		/* The batch before failed: this one is not sent; the
+		 * next run makes it again from the cursor. */
+		next_batch(s, after);
 	} else {
-		ret = send_batch(s, stream, after, err);
+		hand_over(s, stream, after, job);
+		ret = cg_sync_pipe_start(s, err);
 	}
 	json_decref(after);
-	next_batch(s, stream);
 	return ret;
 }

@@ -66,6 +66,19 @@ struct batch {
 	json_t *dead_items;		/* es-bulk: their errors */
 };
 
+/*
+ * A batch handed from the reader (the main thread) to the sender (see
+ * sync-pipe.c): everything the sender needs of it, so that the reader can
+ * go on making the next one in s->body.
+ */
+struct batch_job {
+	struct cg_buf body;	/* the records, uncompressed */
+	size_t nrec;
+	char first_rid[160], last_rid[160];
+	char stream[16];
+	json_t *before, *after;	/* the stream's cursor around the batch; owned */
+};
+
 /* What one answer means for a batch. */
 enum verdict {
 	V_OK,		/* acknowledged */
@@ -114,10 +127,32 @@ int cg_sync_batch_full(const struct cg_sync *s);
 int cg_sync_unpack(const json_t *meta, const char *payload, size_t len, struct cg_buf *out,
 		   struct cg_err *err);
 
-/* Seal the batch of stream (nothing when it is empty), write its outbox
- * for a journal push, send and settle it; with --dry-run print it.  0
- * (look at s->stop) or -1 with *err. */
+/* Seal the batch of stream (nothing when it is empty) and hand it to the
+ * sender, which writes its outbox for a journal push, sends and settles it;
+ * with --dry-run print it.  0 (look at s->stop) or -1 with *err: an error
+ * of the batch before, or of this one when there is no sender thread. */
 int cg_sync_flush_batch(struct cg_sync *s, const char *stream, struct cg_err *err);
+
+/* Seal job (gzip it into s->file), write its outbox for a journal push,
+ * send and settle it.  The sender's work.  0 (look at s->stop) or -1. */
+int cg_sync_send_job(struct cg_sync *s, struct batch_job *job, struct cg_err *err);
+
+/* ---- sync-pipe.c: the sender thread ---- */
+
+/* Wait until the sender is idle; its empty job to fill (borrowed), or NULL
+ * with *err when the batch it sent last ended in a local error. */
+struct batch_job *cg_sync_pipe_idle(struct cg_sync *s, struct cg_err *err);
+
+/* Let the sender take the job that cg_sync_pipe_idle() gave and filled;
+ * without a thread, send it now.  0 or -1 with *err. */
+int cg_sync_pipe_start(struct cg_sync *s, struct cg_err *err);
+
+/* Wait for the sender, then write the cursor it kept in memory and remove
+ * an outbox it left acknowledged.  0 or -1 with *err. */
+int cg_sync_pipe_drain(struct cg_sync *s, struct cg_err *err);
+
+/* End the sender thread, if any (after cg_sync_pipe_drain). */
+void cg_sync_pipe_release(struct cg_sync *s);
 
 /* ---- sync-format.c: what NDJSON, ClickHouse and es-bulk differ in ---- */
 

@@ -199,6 +199,10 @@ static int push_stream(struct cg_sync *s, int idx, struct cg_err *err)
 	ret = idx == 0 ? push_days(s, cur, err) : push_journal(s, stream, cur, err);
 	if (ret == 0 && !s->stop)
 		ret = cg_sync_flush_batch(s, stream, err);
+	/* The cursor is written at the end of each stream, and the next
+	 * stream starts from it. */
+	if (cg_sync_pipe_drain(s, ret < 0 ? NULL : err) < 0)
+		ret = -1;
 	return ret;
 }
 
@@ -304,6 +308,7 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err)
 			return -1;
 		s->total = backlog;
 	}
+	s->lazy_cursor = 1;
 	for (int i = 0; i < 3 && !s->stop; i++)
 		if (s->streams & (1u << i) && push_stream(s, i, err) < 0)
 			return -1;
@@ -365,6 +370,8 @@ int cg_sync_push_fd(struct cg_sync *s, int fd, const char *name, struct cg_err *
 	st = cg_loop_run(&lp, &in, err);
 	if (st == 0 && !s->stop && s->nrec)
 		st = cg_sync_flush_batch(s, "stdin", err);
+	if (cg_sync_pipe_drain(s, st < 0 ? NULL : err) < 0)
+		st = -1;
 	if (st == 0)
 		st = cg_loop_finish(&lp, err);
 	cg_jsonl_reader_release(&in);

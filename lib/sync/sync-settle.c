@@ -56,7 +56,17 @@ static int advance_cursor(struct cg_sync *s, const struct batch *b, const char *
 		cg_time_format(cg_clock_now(&s->clock), ts);
 		json_object_set_new(s->cursor, "last_success", json_string(ts));
 	}
-	return cg_sync_save_cursor(s, err) < 0 || cg_sync_remove_outbox(s, err) < 0 ? -1 : 0;
+	/* The next batch's outbox says that this one was taken: the cursor
+	 * can wait for cg_sync_pipe_drain() (see sync.h). */
+	if (oc == SENT && s->lazy_cursor) {
+		s->cursor_dirty = 1;
+		s->outbox_acked = 1;
+		return 0;
+	}
+	if (cg_sync_save_cursor(s, err) < 0 || cg_sync_remove_outbox(s, err) < 0)
+		return -1;
+	s->cursor_dirty = s->outbox_acked = 0;
+	return 0;
 }
 
 /* A batch not delivered: the exit status, whether the push goes on, the message. */
@@ -103,6 +113,32 @@ int cg_sync_settle(struct cg_sync *s, json_t *meta, const char *payload, size_t 
 }
 
 /*
+ * Whether the outbox is a batch sealed after batches whose cursor was not
+ * written yet (a run ended by a crash within a stream, see sync.h): its
+ * number more than one past the cursor's, its "before" a cursor of the
+ * same shape.
+ */
+static int outbox_ahead(const struct cg_sync *s, const json_t *meta)
+{
+	const json_t *before = json_object_get(meta, "before");
+	json_int_t batch = json_integer_value(json_object_get(meta, "batch"));
+
+	return batch - 1 > json_integer_value(json_object_get(s->cursor, "batches")) &&
+	       json_is_object(before) && json_is_integer(json_object_get(before, "seq"));
+}
+
+/* Move the cursor to where the outbox's batch begins and write it.  1 (the
+ * outbox is still to be sent) or -1 with *err. */
+static int catch_up(struct cg_sync *s, const json_t *meta, const char *stream,
+		    struct cg_err *err)
+{
+	json_object_set(s->cursor, stream, json_object_get(meta, "before"));
+	json_object_set_new(s->cursor, "batches", json_integer(
+		json_integer_value(json_object_get(meta, "batch")) - 1));
+	return cg_sync_save_cursor(s, err) < 0 ? -1 : 1;
+}
+
+/*
  * Whether the outbox's batch is still to be sent: 1; 0 when the cursor
  * shows it was acknowledged before a crash (only the unlink was missing:
  * the outbox goes now); -1 with *err when it is in another format or
@@ -122,9 +158,12 @@ static int outbox_pending(struct cg_sync *s, const json_t *meta, struct cg_err *
 	cur = json_object_get(s->cursor, stream);
 	if (s->cursor && json_equal(cur, json_object_get(meta, "after")))
 		return cg_sync_remove_outbox(s, err);
-	if (s->cursor && !json_equal(cur, json_object_get(meta, "before")))
+	if (s->cursor && !json_equal(cur, json_object_get(meta, "before"))) {
+		if (outbox_ahead(s, meta))
+			return catch_up(s, meta, stream, err);
 		return cg_err_set(err, CG_EXIT_DAMAGED,
 				  _("the outbox of '%s' does not follow its cursor"), s->t->name);
+	}
 	return 1;
 }
 

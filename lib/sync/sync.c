@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -101,9 +102,13 @@ int cg_sync_target_load(struct cg_sync_target *t, const struct cg_config *cfg,
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->format = CG_SYNC_NDJSON;
-	t->batch_records = 1000;
+	/* Batches by bytes, not records: 4 MiB make a few dozen fsyncs of
+	 * the outbox for a million records, and keep memory bounded.  Level
+	 * 1 is what the pipe wants: level 6 costs three times the CPU for a
+	 * body a sixth smaller (see make bench). */
+	t->batch_records = SIZE_MAX;
 	t->batch_bytes = 4 * 1024 * 1024;
-	t->gzip_level = 6;
+	t->gzip_level = 1;
 	*found = conf != NULL;
 	if (!cg_sync_name_ok(name))
 		return cg_err_set(err, CG_EXIT_USAGE,
@@ -159,6 +164,7 @@ void cg_sync_init(struct cg_sync *s)
 
 void cg_sync_release(struct cg_sync *s)
 {
+	cg_sync_pipe_release(s);
 	if (s->http_ready)
 		cg_http_release(&s->http);
 	if (s->dirfd >= 0)

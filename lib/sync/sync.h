@@ -35,6 +35,17 @@
  * cursor is written re-sends the outbox byte for byte (same
  * Idempotency-Key); a crash after it finds the outbox's "after" equal to
  * the cursor and only removes it.
+ *
+ * Within one stream of a journal push the cursor is written once, at the
+ * end (or when a batch is not delivered), not after every batch: the
+ * outbox of batch N+1 is written only once batch N was acknowledged, so its
+ * "before" is where the cursor stands.  A crash finds an outbox ahead of the
+ * cursor ("batch" more than one past the cursor's "batches"), moves the
+ * cursor to the outbox's "before" and sends the outbox again.  An
+ * acknowledged outbox stays until the cursor is written.
+ *
+ * A journal push makes the next batch while a sender thread compresses,
+ * writes, sends and settles the one before.
  */
 
 enum cg_sync_format {
@@ -120,13 +131,18 @@ struct cg_sync {
 	char first_rid[160], last_rid[160];
 	json_t *before;			/* stream cursor before the batch; owned */
 	int status;			/* worst exit status so far */
-	int stop;			/* a batch failed: no more batches */
+	_Atomic int stop;		/* a batch failed: no more batches (the
+					 * sender sets it, the reader reads it) */
 	int use_outbox;			/* journal mode: cursor and outbox */
 	char last_day[16];		/* where the last record added came from */
 	uint64_t last_seq;
 	json_t *days_read;		/* check-in days read to their end: the
 					 * cursor's "days"; NULL for a cursor
 					 * from before it had them */
+	int lazy_cursor;		/* write the cursor at cg_sync_pipe_drain() */
+	int cursor_dirty;		/* s->cursor is ahead of cursor.json */
+	int outbox_acked;		/* the outbox on disk was acknowledged */
+	struct cg_sync_pipe *pipe;	/* the sender thread; owned */
 };
 
 /* Set every option to its default.  s->home etc. are filled in by the

@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Interactive latency of cg-checkin: one event in, wait for its decision.
 
-    tests/bench/latency.py [--lines N] [--warmup N] [--timeout S] -- CMD [ARG]...
+    tests/bench/latency.py [--lines N] [--warmup N] [--timeout S] [--pause S]
+                           [--no-ts] -- CMD [ARG]...
 
 Starts CMD with a pipe as standard input and a pipe as standard output,
 then, for each of WARMUP + N generated events, writes the line and waits
 until the whole decision line can be read.  The latency of a line is from
 just before the write to just after its newline arrives
-(time.perf_counter_ns); the warm-up lines are not counted.  Then it closes
+(time.perf_counter_ns); the warm-up lines are not counted.  With --pause,
+it waits S seconds after each decision before the next event, as a gate
+does between people (a disk that was idle is slower to sync than one
+kept busy).  With --no-ts the events carry no "ts": the command's clock
+(--now) places them.  Then it closes
 the input and waits for CMD to exit.
 
 Prints "key=value" lines on standard output:
@@ -21,6 +26,7 @@ run at all.
 """
 
 import math
+import re
 import os
 import select
 import signal
@@ -43,7 +49,7 @@ def percentile(sorted_vals, p):
 
 
 def main(argv):
-    lines, warmup, timeout = 1000, 20, 5.0
+    lines, warmup, timeout, pause, no_ts = 1000, 20, 5.0, 0.0, False
     i = 0
     while i < len(argv) and argv[i] != "--":
         if argv[i] == "--lines":
@@ -52,15 +58,22 @@ def main(argv):
             warmup = int(argv[i + 1])
         elif argv[i] == "--timeout":
             timeout = float(argv[i + 1])
+        elif argv[i] == "--pause":
+            pause = float(argv[i + 1])
+        elif argv[i] == "--no-ts":
+            no_ts = True
+            i -= 1
         else:
-            sys.exit("usage: latency.py [--lines N] [--warmup N] [--timeout S] -- CMD...")
+            sys.exit("usage: latency.py [--lines N] [--warmup N] [--timeout S] [--pause S] [--no-ts] -- CMD...")
         i += 2
     cmd = argv[i + 1:]
     if not cmd:
         sys.exit("latency.py: no command")
 
-    events = [(ev + "\n").encode() for ev in
-              gen_events.events(warmup + lines, until="19:59", seed=7)]
+    events = gen_events.events(warmup + lines, until="19:59", seed=7)
+    if no_ts:
+        events = [re.sub(r'"ts":"[^"]*",?', "", ev) for ev in events]
+    events = [(ev + "\n").encode() for ev in events]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             bufsize=0)
     wfd, rfd = proc.stdin.fileno(), proc.stdout.fileno()
@@ -98,6 +111,8 @@ def main(argv):
         pending = pending.split(b"\n", 1)[1]
         if n >= warmup:
             samples.append((t1 - t0) / 1e6)
+        if pause:
+            time.sleep(pause)
 
     if status == "stalled":
         proc.send_signal(signal.SIGTERM)
