@@ -729,8 +729,32 @@ static void detach_stdio(void)
 		close(null);
 }
 
+/*
+ * Nor does it keep any other descriptor of the command's but the journal
+ * directory and the compression lock: one may be the end of a pipe that
+ * someone reads to its end.
+ */
+static void close_others(int keep1, int keep2)
+{
+	int lo = keep1 < keep2 ? keep1 : keep2, hi = keep1 < keep2 ? keep2 : keep1;
+	long max = sysconf(_SC_OPEN_MAX);
+
+#ifdef CLOSE_RANGE_CLOEXEC
+	/* Three calls, not one per possible descriptor. */
+	if ((lo <= STDERR_FILENO + 1 || close_range(STDERR_FILENO + 1, (unsigned)lo - 1, 0) == 0) &&
+	    (hi <= lo + 1 || close_range((unsigned)lo + 1, (unsigned)hi - 1, 0) == 0) &&
+	    close_range((unsigned)hi + 1, ~0U, 0) == 0)
+		return;
+#endif
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (int fd = STDERR_FILENO + 1; fd < max; fd++)
+		if (fd != lo && fd != hi)
+			close(fd);
+}
+
 /* In the detached process: compress, holding the inherited compression lock. */
-static int compress_detached(struct cg_journal *j)
+static int compress_detached(struct cg_journal *j, int lockfd)
 {
 	struct cg_err err = CG_ERR_INIT;
 	int ret;
@@ -738,9 +762,7 @@ static int compress_detached(struct cg_journal *j)
 	detach_stdio();
 	/* The parent's descriptor of the journal lock shares its lock
 	 * (flock locks belong to the open file): take a lock of our own. */
-	close(j->lockfd);
-	if (j->fd >= 0)
-		close(j->fd);
+	close_others(j->dirfd, lockfd);
 	j->fd = -1;
 	j->lockfd = cg_openat(j->dirfd, ".lock", O_RDWR | O_CREAT);
 	ret = j->lockfd < 0 ?
@@ -755,10 +777,10 @@ static int compress_detached(struct cg_journal *j)
 /*
  * Start a process that compresses the finished days and end at once: a
  * grandchild in its own session, so that nobody waits for it and no
- * terminal signal reaches it.  It inherits the compression lock the
- * caller took, so that it holds it from before this returns.
+ * terminal signal reaches it.  It inherits lockfd, the compression lock
+ * the caller took, so that it holds it from before this returns.
  */
-static int tidy_detached(struct cg_journal *j, struct cg_err *err)
+static int tidy_detached(struct cg_journal *j, int lockfd, struct cg_err *err)
 {
 	pid_t pid = fork();
 	int status;
@@ -771,7 +793,7 @@ static int tidy_detached(struct cg_journal *j, struct cg_err *err)
 		pid = fork();
 		if (pid != 0)
 			_exit(pid < 0);
-		_exit(compress_detached(j));
+		_exit(compress_detached(j, lockfd));
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -793,7 +815,7 @@ int cg_journal_tidy_start(struct cg_journal *j, struct cg_err *err)
 	lockfd = lock_compress(j, 0, err);
 	if (lockfd < 0)
 		return lockfd == -2 ? 0 : -1;
-	ret = tidy_detached(j, err);
+	ret = tidy_detached(j, lockfd, err);
 	close(lockfd);
 	return ret;
 }
