@@ -53,7 +53,13 @@ test_expect_success 'a truncated archive is damage (exit 6), never a torn tail (
 	test_expect_code 6 cg-report --date $DAY >rep 2>err &&
 	test "$(jq -c ".journals[0] | [.verified, .torn, (.records < 500)]" rep)" = "[false,0,true]" &&
 	test "$(jq -r ".warnings[] | select(.code == \"journal_damaged\") | .journal" rep)" = "journal/checkin/$DAY.jsonl.gz" &&
-	grep -q "journal damaged: the compressed data ends early" err
+	grep -q "journal damaged: the compressed data ends early" err &&
+	printf "{\"targets\":{\"city\":{\"url\":\"http://127.0.0.1:9/in\"}}}\n" >"$CG_HOME/config.json" &&
+	test_expect_code 6 cg-sync status city >/dev/null 2>err &&
+	grep -q "$DAY.jsonl.gz:[0-9]*: journal damaged" err &&
+	test_expect_code 6 cg-sync push --from-start city >/dev/null 2>err &&
+	grep -q "$DAY.jsonl.gz:[0-9]*: journal damaged" err &&
+	rm "$CG_HOME/config.json"
 '
 
 test_expect_success 'cut at the end of a line, a bad CRC, bytes after the data: damage' '
