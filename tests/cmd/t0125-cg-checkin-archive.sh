@@ -147,7 +147,7 @@ test_expect_success 'both forms with other records: damage, and compression leav
 for point in write:1 fsync:1 renameat,renameat2:1 fsync:2 unlinkat:1 fsync:3; do
 	test_expect_success "compression killed at its ${point%:*} #${point##*:}: the day still verifies" "
 		fresh_day 300 &&
-		test_expect_code 137 strace -f -o /dev/null -e inject=${point%:*}:signal=KILL:when=${point##*:} \
+		test_expect_code 137 env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=${point%:*}:signal=KILL:when=${point##*:} \
 			cg-checkin --compress --now $AFTER &&
 		same_head &&
 		test -f $J/$DAY.jsonl -o -f $J/$DAY.jsonl.gz &&
@@ -159,7 +159,7 @@ done
 
 test_expect_success 'a compression killed between its rename and the unlink leaves both, which read as one' '
 	fresh_day 300 &&
-	test_expect_code 137 strace -f -o /dev/null -e inject=unlinkat:signal=KILL:when=1 \
+	test_expect_code 137 env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=unlinkat:signal=KILL:when=1 \
 		cg-checkin --compress --now $AFTER &&
 	test -f $J/$DAY.jsonl && test -f $J/$DAY.jsonl.gz &&
 	same_head && grep -q "also found compressed" head.err
@@ -167,7 +167,7 @@ test_expect_success 'a compression killed between its rename and the unlink leav
 
 test_expect_success 'the decision after midnight is written and flushed before compressing starts' '
 	fresh_day 300 &&
-	echo "$GOOD" | CG_COMPRESS= strace -f -o trace -e trace=write,openat,clone,clone3,fork,vfork \
+	echo "$GOOD" | CG_COMPRESS= ASAN_OPTIONS=detect_leaks=0 strace -f -o trace -e trace=write,openat,clone,clone3,fork,vfork \
 		cg-checkin --now $AFTER >out &&
 	test "$(jq -r .seq out)" = 1 &&
 	flock $J/.compress.lock true &&
@@ -181,7 +181,7 @@ test_expect_success 'the decision after midnight is written and flushed before c
 
 test_expect_success 'CG_COMPRESS=wait compresses in the process, after the decision is flushed' '
 	fresh_day 300 &&
-	echo "$GOOD" | strace -f -o trace -e trace=write,openat,clone,clone3,fork,vfork \
+	echo "$GOOD" | ASAN_OPTIONS=detect_leaks=0 strace -f -o trace -e trace=write,openat,clone,clone3,fork,vfork \
 		cg-checkin --now $AFTER >out &&
 	test -f $J/$DAY.jsonl.gz && test_must_fail test -e $J/$DAY.jsonl &&
 	test_must_fail grep -q " clone(\| clone3(\| fork(\| vfork(" trace &&
@@ -196,7 +196,7 @@ test_expect_success 'CG_COMPRESS=wait compresses in the process, after the decis
 # both compressed and plain).  $strace is strace's pid.
 held_compression() {
 	rm -f fifo && mkfifo fifo &&
-	{ echo "$GOOD" | CG_COMPRESS= strace -f -o /dev/null \
+	{ echo "$GOOD" | CG_COMPRESS= ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null \
 		-e inject=renameat,renameat2:signal=STOP:when=1 \
 		sh -c "exec cg-checkin --now $AFTER >fifo" >/dev/null 2>&1 3>&- & } &&
 	strace=$! &&
