@@ -25,9 +25,12 @@ same_head() {
 	test "$(jq -c "[.records, .chain]" head.got)" = "$(jq -c "[.records, .chain]" head.want)"
 }
 
-# stopped PID: wait until process PID is stopped (a state, not a time).
-stopped() {
-	while ! grep -q "^State:[[:space:]]*[tT]" /proc/$1/status; do
+# renamed PID: wait until process PID, a detached compression stopped by
+# strace on its rename, has renamed the compressed copy into place (a
+# state, not a time: every traced call stops it briefly too, so its
+# state says nothing).
+renamed() {
+	while ! test -f $J/$DAY.jsonl.gz; do
 		kill -0 $1 || return 1
 	done
 }
@@ -209,7 +212,7 @@ test_expect_success 'the decision and the end of output reach a FIFO while the c
 	cat fifo >dec &&
 	test "$(jq -r .seq dec)" = 1 &&
 	pid=$(lock_holder $J/.compress.lock) && test -n "$pid" &&
-	stopped $pid &&
+	renamed $pid &&
 	test -f $J/$DAY.jsonl && test -f $J/$DAY.jsonl.gz && same_head &&
 	kill -CONT $pid &&
 	flock $J/.compress.lock true &&
@@ -221,7 +224,7 @@ test_expect_success 'a detached compression killed after its rename leaves both,
 	held_compression &&
 	cat fifo >dec && test "$(jq -r .seq dec)" = 1 &&
 	pid=$(lock_holder $J/.compress.lock) && test -n "$pid" &&
-	stopped $pid && kill -KILL $pid &&
+	renamed $pid && kill -KILL $pid &&
 	flock $J/.compress.lock true &&
 	test -f $J/$DAY.jsonl && same_head &&
 	grep -q "also found compressed" head.err &&
