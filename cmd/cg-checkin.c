@@ -37,7 +37,8 @@ static const char footer[] = N_(
 
 enum {
 	OPT_MAX_LINE = 256,
-	OPT_VERIFY
+	OPT_VERIFY,
+	OPT_COMPRESS
 };
 
 static const struct cg_option options[] = {
@@ -60,6 +61,13 @@ static const struct cg_option options[] = {
 	  "Only valid with\n"
 	  ".Fl -ask ;\n"
 	  "events read from files name their own gate.\n" },
+	{ "compress", 0, OPT_COMPRESS, NULL,
+	  N_("gzip the finished days' journals now (for cron)"),
+	  NULL, "none", NULL,
+	  "Compress the journals of finished days (plain files of days before\n"
+	  "today) now, waiting for a compression already running, instead of\n"
+	  "deciding events; as described above.\n"
+	  "Takes no operands.\n" },
 	{ "dry-run", 'n', 'n', NULL, N_("decide and print, but journal nothing"),
 	  NULL, NULL, NULL,
 	  "Decide and print, but journal nothing: the records have no\n"
@@ -131,7 +139,8 @@ static const struct cg_command command = {
 	.name = "cg-checkin",
 	.usage = "cg-checkin [OPTION]... [FILE]...\n"
 		 "cg-checkin --ask [--gate NAME] [OPTION]...\n"
-		 "cg-checkin --verify [DATE]...",
+		 "cg-checkin --verify [DATE]...\n"
+		 "cg-checkin --compress",
 	.summary = summary,
 	.options = options,
 	.common = CG_COMMON_RECORD,
@@ -141,7 +150,7 @@ static const struct cg_command command = {
 
 struct opts {
 	struct cg_common_opts common;
-	int ask, dry_run, verify;
+	int ask, dry_run, verify, compress;
 	const char *gate;
 	size_t max_line;
 };
@@ -166,11 +175,16 @@ static void parse_options(int argc, char **argv, struct opts *o)
 				cg_usage_error(_("invalid size '%s' for --max-line (at most 2M)"), arg);
 			break;
 		case OPT_VERIFY: o->verify = 1; break;
+		case OPT_COMPRESS: o->compress = 1; break;
 		}
 	}
 	cg_parse_end(&p);
-	if (o->ask && o->verify) {
-		cg_error(_("--ask and --verify cannot be used together"));
+	if (o->ask + o->verify + o->compress > 1) {
+		cg_error(_("--ask, --compress and --verify cannot be used together"));
+		cg_usage_hint();
+	}
+	if (o->compress && (o->dry_run || optind < argc)) {
+		cg_error(_("--compress takes no files and no --dry-run"));
 		cg_usage_hint();
 	}
 	if (o->gate && !o->ask) {
@@ -212,6 +226,8 @@ static void load_day(struct world *w, const char *day, int learn, struct cg_err 
 		cg_checkin_note(&w->checkin, rec);
 		json_decref(rec);
 	}
+	if (jr.notice[0])
+		cg_warning("%s", jr.notice);
 	cg_journal_reader_release(&jr);
 	if (st < 0)
 		cg_die_err(err);
@@ -238,8 +254,15 @@ static void load_recent(struct world *w, struct cg_err *err)
 
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)
 {
+	const char *compress = getenv("CG_COMPRESS");
+	int mode = cg_journal_compress_mode(compress);
+
 	if (cg_clock_init(&w->clock, o->common.now, err) < 0) {
 		cg_error("%s", err->msg);
+		cg_usage_hint();
+	}
+	if (mode < 0) {
+		cg_error(_("invalid CG_COMPRESS '%s' (background, wait or off)"), compress);
 		cg_usage_hint();
 	}
 	cg_passbook_init(&w->passes);
@@ -254,11 +277,12 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	cg_checkin_init(&w->checkin, &w->cfg, &w->passes, &w->cases);
 	w->pass = (struct cg_pass_ctx){ &w->cfg, &w->passes, &w->cases, &w->keys, NULL, 0 };
 	w->checkin.pass = &w->pass;
-	if (!o->verify)
+	if (!o->verify && !o->compress)
 		load_recent(w, err);
 	if (!o->dry_run && !o->verify &&
 	    cg_journal_open(&w->journal, &w->home, "checkin", err) < 0)
 		cg_die_err(err);
+	w->journal.compress = mode;
 }
 
 static void release_world(struct world *w, const struct opts *o)
@@ -309,10 +333,14 @@ static int verify_day(struct world *w, const char *day)
 		return CG_EXIT_REJECTED;
 	}
 	ret = cg_journal_verify(&jr, &err);
+	if (jr.notice[0])
+		cg_warning("%s", jr.notice);
 	if (ret == 0) {
 		head = json_pack("{s:s, s:I, s:s, s:i, s:b}", "journal", jr.label,
 				 "records", (json_int_t)jr.seq, "chain", jr.chain,
 				 "torn", jr.torn, "ok", 1);
+		if (jr.leftover[0])
+			json_object_set_new(head, "leftover", json_string(jr.leftover));
 		json_dumpf(head, stdout, CG_JSON_DUMP_FLAGS);
 		putchar('\n');
 		json_decref(head);
@@ -351,6 +379,18 @@ static int run_verify(struct world *w, char **days, int ndays, struct cg_err *er
 		status = worse(status, verify_day(w, json_string_value(d)));
 	json_decref(all);
 	return status;
+}
+
+/* Compress the finished days now: those before today. */
+static int run_compress(struct world *w, struct cg_err *err)
+{
+	char day[CG_DATE_LEN];
+
+	cg_time_date(cg_clock_now(&w->clock), day);
+	if (cg_journal_set_day(&w->journal, day, err) < 0 ||
+	    cg_journal_compress(&w->journal, err) < 0)
+		return -1;
+	return CG_EXIT_OK;
 }
 
 static int run_filter(struct world *w, const struct opts *o, char **files,
@@ -412,6 +452,8 @@ int main(int argc, char **argv)
 
 	if (o.verify)
 		status = run_verify(&w, argv + optind, argc - optind, &err);
+	else if (o.compress)
+		status = run_compress(&w, &err);
 	else if (o.ask)
 		status = cg_ask_run(&w.checkin, o.dry_run ? NULL : &w.journal,
 				    &w.clock, o.gate, &err);

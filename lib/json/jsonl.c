@@ -29,6 +29,119 @@ static int is_gzip(int fd)
 	return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
 }
 
+/*
+ * gzip decoded with inflate() rather than gzread(): gzread() takes bytes
+ * after the last member for the end of the data and a stream cut short
+ * for a short read, and a journal archive must be whole or damaged.
+ */
+struct cg_gunzip {
+	z_stream z;
+	int in_eof;		/* read() found the end of the file */
+	int member_end;		/* the last inflate() finished a member */
+	int done;		/* the end, or damage already reported */
+	const char *damage;	/* found after some output: for the next read */
+	unsigned char in[READ_CHUNK];
+};
+
+static int gunzip_start(struct cg_jsonl_reader *r)
+{
+	struct cg_gunzip *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return -1;
+	/* 15 + 16: gzip only, never raw deflate or zlib data. */
+	if (inflateInit2(&g->z, 15 + 16) != Z_OK) {
+		free(g);
+		return -1;
+	}
+	r->gz = g;
+	return 0;
+}
+
+static void gunzip_end(struct cg_jsonl_reader *r)
+{
+	if (!r->gz)
+		return;
+	inflateEnd(&r->gz->z);
+	free(r->gz);
+	r->gz = NULL;
+}
+
+static ssize_t gunzip_damaged(struct cg_jsonl_reader *r, const char *why,
+			      struct cg_err *err)
+{
+	r->damaged = why;
+	r->gz->done = 1;
+	/* What is buffered is a line the damage cut: never a line. */
+	r->start = r->end;
+	return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot read '%s': %s"), r->name, why);
+}
+
+/* Compressed bytes into r->gz->z, unless there are some; -1 on error. */
+static int gunzip_input(struct cg_jsonl_reader *r, struct cg_err *err)
+{
+	struct cg_gunzip *g = r->gz;
+	ssize_t n;
+
+	if (g->z.avail_in || g->in_eof)
+		return 0;
+	do
+		n = read(r->fd, g->in, sizeof(g->in));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read '%s'"), r->name);
+	g->in_eof = n == 0;
+	g->z.next_in = g->in;
+	g->z.avail_in = (uInt)n;
+	return 0;
+}
+
+/* Up to room decompressed bytes: how many, 0 at the end, -1 on error. */
+static ssize_t gunzip_read(struct cg_jsonl_reader *r, char *out, size_t room,
+			   struct cg_err *err)
+{
+	struct cg_gunzip *g = r->gz;
+	uInt want = room > (1u << 30) ? 1u << 30 : (uInt)room;
+	int zr;
+
+	if (g->done)
+		return 0;
+	if (g->damage)
+		return gunzip_damaged(r, g->damage, err);
+	g->z.next_out = (unsigned char *)out;
+	g->z.avail_out = want;
+	while (!g->done && g->z.avail_out == want) {
+		if (gunzip_input(r, err) < 0)
+			return -1;
+		if (!g->z.avail_in && g->in_eof) {
+			if (g->member_end) {
+				g->done = 1;
+				break;
+			}
+			return gunzip_damaged(r, _("the compressed data ends early (the file was cut short)"), err);
+		}
+		if (g->member_end) {
+			/* Only another gzip member may follow one. */
+			inflateReset(&g->z);
+			g->member_end = 0;
+		}
+		zr = inflate(&g->z, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END)
+			g->member_end = 1;
+		else if (zr == Z_MEM_ERROR)
+			return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM, _("cannot read '%s'"), r->name);
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			g->damage = g->z.msg ? g->z.msg : _("corrupt compressed data");
+		/* The lines before the damage (a bad CRC is found at the end)
+		 * are read first. */
+		if (g->damage && g->z.avail_out == want)
+			return gunzip_damaged(r, g->damage, err);
+		if (g->damage)
+			break;
+	}
+	return (ssize_t)(want - g->z.avail_out);
+}
+
 int cg_jsonl_reader_open(struct cg_jsonl_reader *r, int dirfd, const char *path,
 			 const char *name, size_t max_line, struct cg_err *err)
 {
@@ -39,30 +152,21 @@ int cg_jsonl_reader_open(struct cg_jsonl_reader *r, int dirfd, const char *path,
 				    _("cannot open '%s'"), name);
 	cg_jsonl_reader_init_fd(r, fd, name, max_line);
 	r->own_fd = 1;
-	if (is_gzip(fd)) {
-		int dup_fd = dup(fd);
-
-		if (dup_fd < 0 || !(r->gz = gzdopen(dup_fd, "rb"))) {
-			if (dup_fd >= 0)
-				close(dup_fd);
-			cg_jsonl_reader_release(r);
-			return cg_err_set(err, CG_EXIT_SYSTEM,
-					  _("cannot read '%s' as gzip"), name);
-		}
-		gzbuffer(r->gz, 128 * 1024);
+	if (is_gzip(fd) && gunzip_start(r) < 0) {
+		cg_jsonl_reader_release(r);
+		return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM,
+				    _("cannot read '%s' as gzip"), name);
 	}
 	return 0;
 }
 
 void cg_jsonl_reader_release(struct cg_jsonl_reader *r)
 {
-	if (r->gz)
-		gzclose(r->gz);
+	gunzip_end(r);
 	if (r->own_fd && r->fd >= 0)
 		close(r->fd);
 	free(r->buf);
 	r->buf = NULL;
-	r->gz = NULL;
 	r->fd = -1;
 	r->alloc = r->start = r->end = 0;
 }
@@ -93,17 +197,9 @@ static ssize_t fill(struct cg_jsonl_reader *r, struct cg_err *err)
 		size_t room = r->alloc - r->end;
 
 		if (r->gz) {
-			int got = gzread(r->gz, r->buf + r->end,
-					 room > (1u << 30) ? 1u << 30 : (unsigned)room);
-			if (got < 0) {
-				int zerr;
-				const char *msg = gzerror(r->gz, &zerr);
-
-				return cg_err_set(err, CG_EXIT_SYSTEM,
-						  _("cannot read '%s': %s"),
-						  r->name, msg);
-			}
-			n = got;
+			n = gunzip_read(r, r->buf + r->end, room, err);
+			if (n < 0)
+				return -1;
 		} else {
 			n = read(r->fd, r->buf + r->end, room);
 		}

@@ -18,6 +18,8 @@
  * line.  Handles CRLF, a UTF-8 BOM on line 1, blank lines and a missing
  * final newline.
  */
+struct cg_gunzip;
+
 struct cg_jsonl_reader {
 	const char *name;	/* for messages: "stdin" or the path; borrowed */
 	unsigned long lineno;	/* number of the line last returned */
@@ -34,7 +36,14 @@ struct cg_jsonl_reader {
 	void *overflow_ctx;
 
 	int fd;			/* plain source, or -1 */
-	gzFile gz;		/* compressed source, or NULL */
+	struct cg_gunzip *gz;	/* compressed source, or NULL; owned */
+	/*
+	 * The compressed source does not decompress to its end: cut short,
+	 * a bad CRC or length, corrupt data, or bytes after the last gzip
+	 * member: why, or NULL.  The read that found it failed; later reads
+	 * find the end.
+	 */
+	const char *damaged;
 	int own_fd;
 	int eof;
 	char *buf;
@@ -53,7 +62,8 @@ void cg_jsonl_reader_init_fd(struct cg_jsonl_reader *r, int fd,
 
 /*
  * Open path relative to dirfd (AT_FDCWD for the cwd), decompressing when the
- * file is gzip.  name is borrowed for messages.  Returns 0 or -1 with *err.
+ * file is gzip (one or more members, nothing after them).  name is borrowed
+ * for messages.  Returns 0 or -1 with *err.
  */
 int cg_jsonl_reader_open(struct cg_jsonl_reader *r, int dirfd, const char *path,
 			 const char *name, size_t max_line, struct cg_err *err);

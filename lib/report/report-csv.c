@@ -146,7 +146,8 @@ static void csv_table(FILE *fp, const json_t *rep, const char *table)
 		"code", "gate", "from", "to", "gap_min", "journal", "line", "reason", "count", NULL
 	};
 	static const char *const journal[] = {
-		"journal", "records", "seq", "chain", "verified", "torn", "damaged_line", "reason", NULL
+		"journal", "records", "seq", "chain", "verified", "torn", "damaged_line", "reason",
+		"leftover", NULL
 	};
 	static const char *const compound[] = {
 		"code", "name", "since", "until", "events", "in", "out", "admit", "deny", "refer",

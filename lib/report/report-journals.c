@@ -4,7 +4,8 @@
 
 void cg_report_journal(struct cg_report *r, const char *label, uint64_t records,
 		       uint64_t seq, const char *chain, int verified, int torn,
-		       unsigned long damaged_line, const char *reason)
+		       unsigned long damaged_line, const char *reason,
+		       const char *leftover)
 {
 	json_t *j = json_pack("{s:s, s:I, s:I, s:s, s:b, s:i}",
 			      "journal", label,
@@ -24,5 +25,7 @@ void cg_report_journal(struct cg_report *r, const char *label, uint64_t records,
 						"journal", label, "line", (json_int_t)damaged_line,
 						"reason", reason));
 	}
+	if (leftover && *leftover)
+		json_object_set_new(j, "leftover", json_string(leftover));
 	json_array_append_new(r->journals, j);
 }

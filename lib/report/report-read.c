@@ -300,6 +300,7 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 	struct pipeline pl;
 	pthread_t th;
 	unsigned long damaged_line = 0;
+	int damaged = 0;
 	char reason[1024] = "";
 	struct lines_job job = { rd, report_line, rd->r };
 	int ret = 0;
@@ -339,6 +340,7 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 			cg_notify(&rd->loop.notify, CG_MSG_ERROR, "%s", b->msg);
 			rd->damaged = 1;
 			damaged_line = b->damaged_line;
+			damaged = 1;
 			damage_reason(b->msg, jr.label, reason, sizeof(reason));
 		}
 		pthread_mutex_lock(&pl.mu);
@@ -353,13 +355,15 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 	}
 	pthread_join(th, NULL);
 	pipeline_release(&pl);
+	if (jr.notice[0])
+		cg_notify(&rd->loop.notify, CG_MSG_WARNING, "%s", jr.notice);
 	if (ret == 0 && pl.status < 0 && !rd->loop.stopped) {
 		*err = pl.err;
 		ret = -1;
 	}
 	if (ret == 0) {
-		cg_report_journal(rd->r, jr.label, pl.records, jr.seq, jr.chain, !damaged_line,
-				  jr.torn, damaged_line, reason);
+		cg_report_journal(rd->r, jr.label, pl.records, jr.seq, jr.chain, !damaged,
+				  jr.torn, damaged_line, reason, jr.leftover);
 		cg_report_journal_checkpoint(rd->r, h, stream, day);
 	}
 	cg_journal_reader_release(&jr);

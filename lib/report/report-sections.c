@@ -511,6 +511,17 @@ static void section_journals(struct doc *d)
 		cg_doc_table_row(&t, cells);
 	}
 	cg_doc_table_write(d, &t);
+	json_array_foreach(js, i, j) {
+		char buf[400];
+
+		if (!sval(j, "leftover"))
+			continue;
+		snprintf(buf, sizeof(buf),
+			 _("%s was also found compressed as %s, left by an interrupted "
+			   "compression with the same first records: the plain file counts."),
+			 sval(j, "journal") ?: "", sval(j, "leftover"));
+		cg_doc_para(d, buf);
+	}
 	if (chain_col)
 		return;
 	json_array_foreach(js, i, j) {

@@ -62,11 +62,14 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 /*
  * A journal read, for the "journals" section; chain is the hex head (64
  * characters).  When it did not verify, damaged_line and reason say where
- * and why, and a journal_damaged warning is added.
+ * and why, and a journal_damaged warning is added.  leftover (NULL or ""
+ * when none) names a compressed copy found beside a plain day, left by an
+ * interrupted compression.
  */
 void cg_report_journal(struct cg_report *r, const char *label, uint64_t records,
 		       uint64_t seq, const char *chain, int verified, int torn,
-		       unsigned long damaged_line, const char *reason);
+		       unsigned long damaged_line, const char *reason,
+		       const char *leftover);
 
 /* Count a rejected input line (a rejected_records warning at the end). */
 void cg_report_rejected(struct cg_report *r);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -418,6 +419,18 @@ static int is_day_name(const char *s, const char *ext)
 	return 1;
 }
 
+/*
+ * Finished days are gzipped so that a year of days stays small.  A day is
+ * compressed into a temporary file, made durable, read back through and
+ * checked to end on the plain file's last seq and chain, and only then
+ * renamed into place before the plain file goes: a crash at any point
+ * leaves a day that reads whole (the plain file counts while both exist).
+ */
+
+static void reader_init(struct cg_journal_reader *jr, const char *label);
+static int reader_open_file(struct cg_journal_reader *jr, int dirfd, const char *name,
+			    const struct stat *st, int archive, struct cg_err *err);
+
 /* Write the first size bytes of fd, gzipped, to dirfd/tmp, durably. */
 static int gzip_copy(int fd, off_t size, int dirfd, const char *tmp,
 		     const char *label, struct cg_err *err)
@@ -452,36 +465,74 @@ static int gzip_copy(int fd, off_t size, int dirfd, const char *tmp,
 	return 0;
 }
 
-/* The reverse, for a back-fill into a day already compressed. */
+/*
+ * Read the compressed dirfd/tmp back through, verifying it: it must end on
+ * the seq and chain of the plain day t.  Removed when it does not.
+ */
+static int check_archive(int dirfd, const char *tmp, const char *label,
+			 const struct tail *t, struct cg_err *err)
+{
+	struct cg_journal_reader a;
+	struct stat st;
+	int ret;
+
+	reader_init(&a, label);
+	if (fstatat(dirfd, tmp, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"), label);
+	ret = reader_open_file(&a, dirfd, tmp, &st, 1, err);
+	if (ret == 0)
+		ret = cg_journal_verify(&a, err);
+	if (ret == 0 && (a.seq != t->seq || memcmp(a.chain, t->chain, CG_CHAIN_HEX)))
+		ret = cg_err_set(err, CG_EXIT_SYSTEM,
+				 _("cannot compress '%s': read back, it ends at seq %llu, not %llu"),
+				 label, (unsigned long long)a.seq, (unsigned long long)t->seq);
+	cg_journal_reader_release(&a);
+	if (ret < 0)
+		unlinkat(dirfd, tmp, 0);
+	return ret;
+}
+
+/*
+ * The reverse, for a back-fill into a day already compressed: the day is
+ * read through, verified, into a plain file that replaces it.  A damaged
+ * day is refused (CG_EXIT_DAMAGED): nothing is appended after damage.
+ */
 static int gunzip_file(int dirfd, const char *src, const char *dst,
 		       const char *label, struct cg_err *err)
 {
-	char tmp[96], chunk[64 * 1024];
-	int in, out;
-	gzFile gz;
-	int n;
+	struct cg_journal_reader a;
+	struct stat st;
+	char tmp[96];
+	int out, st_next = -1;
 
 	snprintf(tmp, sizeof(tmp), ".%s.tmp", dst);
-	in = cg_openat(dirfd, src, O_RDONLY);
-	if (in < 0 || !(gz = gzdopen(in, "rb"))) {
-		if (in >= 0)
-			close(in);
-		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"), label);
-	}
+	reader_init(&a, label);
+	snprintf(a.label, sizeof(a.label), "%.120s.gz", label);
+	if (fstatat(dirfd, src, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"), a.label);
+	if (reader_open_file(&a, dirfd, src, &st, 1, err) < 0)
+		return -1;
 	out = cg_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC);
 	if (out < 0) {
-		gzclose(gz);
+		cg_journal_reader_release(&a);
 		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot create '%s'"), label);
 	}
-	while ((n = gzread(gz, chunk, sizeof(chunk))) > 0)
-		if (cg_write_all(out, chunk, (size_t)n) < 0)
+	while ((st_next = cg_journal_reader_next(&a, NULL, err)) > 0) {
+		a.line[a.len] = '\n';
+		if (cg_write_all(out, a.line, a.len + 1) < 0) {
+			st_next = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+					       _("cannot reopen '%s'"), label);
 			break;
-	if (gzclose(gz) != Z_OK || n != 0 || fsync(out) < 0) {
-		close(out);
-		unlinkat(dirfd, tmp, 0);
-		return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot decompress '%s'"), label);
+		}
 	}
+	cg_journal_reader_release(&a);
+	if (st_next == 0 && fsync(out) < 0)
+		st_next = cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot reopen '%s'"), label);
 	close(out);
+	if (st_next < 0) {
+		unlinkat(dirfd, tmp, 0);
+		return -1;
+	}
 	if (renameat(dirfd, tmp, dirfd, dst) < 0 || cg_fsync_dir(dirfd) < 0 ||
 	    unlinkat(dirfd, src, 0) < 0 || cg_fsync_dir(dirfd) < 0)
 		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot reopen '%s'"), label);
@@ -489,20 +540,64 @@ static int gunzip_file(int dirfd, const char *src, const char *dst,
 }
 
 /*
+ * A day found compressed as well as plain (a compression cut short after
+ * its rename): compressed again only when the compressed copy holds the
+ * plain file's first records; otherwise both stay, as evidence.
+ */
+static int check_both(struct cg_journal *j, const char *name, const char *label,
+		      struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	int ret;
+
+	if (cg_journal_reader_open(&jr, j->dirfd, name, label, err) < 0)
+		return -1;
+	ret = jr.leftover[0] ? cg_journal_verify(&jr, err) : 0;
+	cg_journal_reader_release(&jr);
+	return ret;
+}
+
+/* Swap the checked copy in under the lock, if the day is as it was read. */
+static int swap_in(struct cg_journal *j, const char *name, const char *tmp,
+		   const char *gzname, const char *label, const struct stat *st,
+		   struct cg_err *err)
+{
+	struct stat now;
+	int ret = 0;
+
+	if (lock_journal(j, err) < 0)
+		return -1;
+	if (fstatat(j->dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    now.st_ino == st->st_ino && now.st_size == st->st_size) {
+		if (renameat(j->dirfd, tmp, j->dirfd, gzname) < 0 ||
+		    cg_fsync_dir(j->dirfd) < 0 || unlinkat(j->dirfd, name, 0) < 0 ||
+		    cg_fsync_dir(j->dirfd) < 0)
+			ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+					   _("cannot compress '%s'"), label);
+	} else {
+		/* A late back-fill came in meanwhile: next time. */
+		unlinkat(j->dirfd, tmp, 0);
+	}
+	unlock_journal(j);
+	return ret;
+}
+
+/*
  * Gzip one finished day.  The slow part runs without the journal lock, so
- * that check-ins at midnight never wait for it; the swap happens under the
- * lock and only if nobody appended in the meantime (a late back-fill).
+ * that check-ins never wait for it; the swap happens under the lock and
+ * only if nobody appended in the meantime (a late back-fill).
  */
 static int compress_day(struct cg_journal *j, const char *name, struct cg_err *err)
 {
-	char gzname[300], tmp[310], label[320];
-	struct stat st, now;
+	char gzname[64], tmp[80], label[128], tmplabel[128];
+	struct stat st;
 	struct tail t;
 	int fd, ret = -1;
 
 	snprintf(gzname, sizeof(gzname), "%s.gz", name);
 	snprintf(tmp, sizeof(tmp), ".%s.tmp", gzname);
 	snprintf(label, sizeof(label), "journal/checkin/%s", name);
+	snprintf(tmplabel, sizeof(tmplabel), "journal/checkin/%s", tmp);
 	fd = cg_openat(j->dirfd, name, O_RDWR);
 	if (fd < 0)
 		return errno == ENOENT ? 0 :
@@ -511,54 +606,32 @@ static int compress_day(struct cg_journal *j, const char *name, struct cg_err *e
 		goto out;
 	ret = settle_tail(j->dirfd, name, label, fd, &t, err);
 	unlock_journal(j);
-	if (ret < 0 || fstat(fd, &st) < 0 ||
-	    gzip_copy(fd, st.st_size, j->dirfd, tmp, label, err) < 0) {
+	if (ret < 0 || check_both(j, name, label, err) < 0 || fstat(fd, &st) < 0 ||
+	    gzip_copy(fd, st.st_size, j->dirfd, tmp, label, err) < 0 ||
+	    check_archive(j->dirfd, tmp, tmplabel, &t, err) < 0 ||
+	    swap_in(j, name, tmp, gzname, label, &st, err) < 0)
 		ret = -1;
-		goto out;
-	}
-	if (lock_journal(j, err) < 0) {
-		ret = -1;
-		goto out;
-	}
-	if (fstatat(j->dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    now.st_ino == st.st_ino && now.st_size == st.st_size) {
-		if (renameat(j->dirfd, tmp, j->dirfd, gzname) < 0 ||
-		    cg_fsync_dir(j->dirfd) < 0 || unlinkat(j->dirfd, name, 0) < 0 ||
-		    cg_fsync_dir(j->dirfd) < 0)
-			ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
-					   _("cannot compress '%s'"), label);
-	} else {
-		unlinkat(j->dirfd, tmp, 0);
-	}
-	unlock_journal(j);
 out:
 	close(fd);
 	return ret;
 }
 
-int cg_journal_tidy(struct cg_journal *j, struct cg_err *err)
+/*
+ * Each finished day (a plain file of a day before j->day) through fn; with
+ * fn NULL, only whether there is one (1) or not (0).  -1 with *err.
+ */
+static int finished_days(struct cg_journal *j,
+			 int (*fn)(struct cg_journal *, const char *, struct cg_err *),
+			 struct cg_err *err)
 {
 	struct dirent *de;
 	DIR *d;
-	int fd, lockfd, ret = 0;
+	int fd, ret = 0;
 
-	if (!j->tidy_due)
-		return 0;
-	j->tidy_due = 0;
-	lockfd = cg_openat(j->dirfd, ".compress.lock", O_RDWR | O_CREAT);
-	if (lockfd < 0)
-		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
-				    _("cannot open lock file for '%s'"), "journal/checkin");
-	/* Another process compressing the same days is as good as us. */
-	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
-		close(lockfd);
-		return 0;
-	}
 	fd = dup(j->dirfd);
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		if (fd >= 0)
 			close(fd);
-		close(lockfd);
 		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
 				    _("cannot list '%s'"), "journal/checkin");
 	}
@@ -566,8 +639,183 @@ int cg_journal_tidy(struct cg_journal *j, struct cg_err *err)
 	while (ret == 0 && (de = readdir(d)))
 		if (is_day_name(de->d_name, ".jsonl") &&
 		    strncmp(de->d_name, j->day, 10) < 0)
-			ret = compress_day(j, de->d_name, err);
+			ret = fn ? fn(j, de->d_name, err) : 1;
 	closedir(d);
+	return ret;
+}
+
+/*
+ * The lock every compression holds: its descriptor, or -2 when another
+ * process holds it and wait is 0, or -1 with *err.
+ */
+static int lock_compress(struct cg_journal *j, int wait, struct cg_err *err)
+{
+	int fd = cg_openat(j->dirfd, ".compress.lock", O_RDWR | O_CREAT);
+
+	if (fd < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+				    _("cannot open lock file for '%s'"), "journal/checkin");
+	while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		if (e == EINTR)
+			continue;
+		close(fd);
+		if (e == EWOULDBLOCK && !wait)
+			return -2;
+		return cg_err_errno(err, CG_EXIT_SYSTEM, e, _("cannot lock '%s'"),
+				    "journal/checkin/.compress.lock");
+	}
+	return fd;
+}
+
+int cg_journal_tidy(struct cg_journal *j, struct cg_err *err)
+{
+	int lockfd, ret;
+
+	if (!j->tidy_due)
+		return 0;
+	j->tidy_due = 0;
+	/* Another process compressing the same days is as good as us. */
+	lockfd = lock_compress(j, 0, err);
+	if (lockfd < 0)
+		return lockfd == -2 ? 0 : -1;
+	ret = finished_days(j, compress_day, err);
+	close(lockfd);
+	return ret;
+}
+
+int cg_journal_compress(struct cg_journal *j, struct cg_err *err)
+{
+	int lockfd = lock_compress(j, 1, err), ret;
+
+	if (lockfd < 0)
+		return -1;
+	j->tidy_due = 0;
+	ret = finished_days(j, compress_day, err);
+	close(lockfd);
+	return ret;
+}
+
+int cg_journal_compress_mode(const char *s)
+{
+	if (!s || !*s || !strcmp(s, "background"))
+		return CG_COMPRESS_BACKGROUND;
+	if (!strcmp(s, "wait"))
+		return CG_COMPRESS_WAIT;
+	if (!strcmp(s, "off"))
+		return CG_COMPRESS_OFF;
+	return -1;
+}
+
+/*
+ * Standard input and output of the detached compression are /dev/null, so
+ * that a reader of the command's output sees its end when the command
+ * ends; standard error is kept only where it cannot hold anyone up (a
+ * terminal or a file).
+ */
+static void detach_stdio(void)
+{
+	struct stat st;
+	int null = open("/dev/null", O_RDWR);
+
+	if (null < 0)
+		return;
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	if (fstat(STDERR_FILENO, &st) < 0 || !(S_ISREG(st.st_mode) || isatty(STDERR_FILENO)))
+		dup2(null, STDERR_FILENO);
+	if (null > STDERR_FILENO)
+		close(null);
+}
+
+/*
+ * Nor does it keep any other descriptor of the command's but the journal
+ * directory and the compression lock: one may be the end of a pipe that
+ * someone reads to its end.
+ */
+static void close_others(int keep1, int keep2)
+{
+	int lo = keep1 < keep2 ? keep1 : keep2, hi = keep1 < keep2 ? keep2 : keep1;
+	long max = sysconf(_SC_OPEN_MAX);
+
+#ifdef CLOSE_RANGE_CLOEXEC
+	/* Three calls, not one per possible descriptor. */
+	if ((lo <= STDERR_FILENO + 1 || close_range(STDERR_FILENO + 1, (unsigned)lo - 1, 0) == 0) &&
+	    (hi <= lo + 1 || close_range((unsigned)lo + 1, (unsigned)hi - 1, 0) == 0) &&
+	    close_range((unsigned)hi + 1, ~0U, 0) == 0)
+		return;
+#endif
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (int fd = STDERR_FILENO + 1; fd < max; fd++)
+		if (fd != lo && fd != hi)
+			close(fd);
+}
+
+/* In the detached process: compress, holding the inherited compression lock. */
+static int compress_detached(struct cg_journal *j, int lockfd)
+{
+	struct cg_err err = CG_ERR_INIT;
+	int ret;
+
+	detach_stdio();
+	/* The parent's descriptor of the journal lock shares its lock
+	 * (flock locks belong to the open file): take a lock of our own. */
+	close_others(j->dirfd, lockfd);
+	j->fd = -1;
+	j->lockfd = cg_openat(j->dirfd, ".lock", O_RDWR | O_CREAT);
+	ret = j->lockfd < 0 ?
+		cg_err_errno(&err, CG_EXIT_SYSTEM, errno, _("cannot open lock file for '%s'"),
+			     "checkin") :
+		finished_days(j, compress_day, &err);
+	if (ret < 0)
+		fprintf(stderr, "%s: %s\n", cg_progname(), err.msg);
+	return ret < 0;
+}
+
+/*
+ * Start a process that compresses the finished days and end at once: a
+ * grandchild in its own session, so that nobody waits for it and no
+ * terminal signal reaches it.  It inherits lockfd, the compression lock
+ * the caller took, so that it holds it from before this returns.
+ */
+static int tidy_detached(struct cg_journal *j, int lockfd, struct cg_err *err)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+				    _("cannot start compressing '%s'"), "journal/checkin");
+	if (pid == 0) {
+		setsid();
+		pid = fork();
+		if (pid != 0)
+			_exit(pid < 0);
+		_exit(compress_detached(j, lockfd));
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+int cg_journal_tidy_start(struct cg_journal *j, struct cg_err *err)
+{
+	int lockfd, ret;
+
+	if (!j->tidy_due || j->compress == CG_COMPRESS_WAIT)
+		return cg_journal_tidy(j, err);
+	j->tidy_due = 0;
+	if (j->compress == CG_COMPRESS_OFF)
+		return 0;
+	ret = finished_days(j, NULL, err);
+	if (ret <= 0)
+		return ret;
+	lockfd = lock_compress(j, 0, err);
+	if (lockfd < 0)
+		return lockfd == -2 ? 0 : -1;
+	ret = tidy_detached(j, lockfd, err);
 	close(lockfd);
 	return ret;
 }
@@ -738,38 +986,101 @@ out:
 
 /* ---- reading ---- */
 
+/* The compressed copy beside a plain day holds its first records: say so. */
+static void leftover_agrees(struct cg_journal_reader *jr)
+{
+	snprintf(jr->notice, sizeof(jr->notice),
+		 _("%s: also found compressed as %s, left by an interrupted compression "
+		   "(its %llu records are this file's first): the plain file counts"),
+		 jr->label, jr->leftover, (unsigned long long)jr->leftover_seq);
+}
+
+static void reader_init(struct cg_journal_reader *jr, const char *label)
+{
+	memset(jr, 0, sizeof(*jr));
+	jr->in.fd = -1;
+	memcpy(jr->chain, zero_chain, sizeof(zero_chain));
+	snprintf(jr->label, sizeof(jr->label), "%s", label);
+}
+
+/* Open one file found by fstatat as st; archive: it must be gzip. */
+static int reader_open_file(struct cg_journal_reader *jr, int dirfd, const char *name,
+			    const struct stat *st, int archive, struct cg_err *err)
+{
+	/* A journal is never read through a symbolic link, as it is never
+	 * written through one. */
+	if (!S_ISREG(st->st_mode))
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("'%s' is not a regular file"), jr->label);
+	if (cg_jsonl_reader_open(&jr->in, dirfd, name, jr->label,
+				 CG_JOURNAL_MAX_LINE, err) < 0)
+		return -1;
+	jr->in.raw = 1;
+	jr->archive = archive;
+	if (archive && !jr->in.gz)
+		snprintf(jr->damage, sizeof(jr->damage), _("%s:%lu: journal damaged: %s"),
+			 jr->label, 1UL, _("not gzip data"));
+	return 0;
+}
+
+/*
+ * The compressed copy gzname of a day that is also plain: read it through
+ * for its last seq and chain, which the plain file's must agree with, or
+ * keep its damage for the first cg_journal_reader_next.
+ */
+static int reader_take_leftover(struct cg_journal_reader *jr, int dirfd,
+				const char *gzname, const struct stat *st,
+				struct cg_err *err)
+{
+	struct cg_journal_reader a;
+	struct cg_err aerr = CG_ERR_INIT;
+	int ret;
+
+	snprintf(jr->leftover, sizeof(jr->leftover), "%s.gz", jr->label);
+	reader_init(&a, jr->leftover);
+	ret = reader_open_file(&a, dirfd, gzname, st, 1, err);
+	if (ret < 0)
+		return -1;
+	ret = cg_journal_verify(&a, &aerr);
+	jr->leftover_seq = a.seq;
+	memcpy(jr->leftover_chain, a.chain, sizeof(a.chain));
+	cg_journal_reader_release(&a);
+	if (ret < 0 && aerr.status != CG_EXIT_DAMAGED) {
+		*err = aerr;
+		return -1;
+	}
+	if (ret < 0)
+		snprintf(jr->damage, sizeof(jr->damage), "%s", aerr.msg);
+	return 0;
+}
+
 int cg_journal_reader_open(struct cg_journal_reader *jr, int dirfd,
 			   const char *name, const char *label,
 			   struct cg_err *err)
 {
 	char gzname[96];
-	struct stat st;
-	const char *open_name = name;
+	struct stat st, gzst;
+	int plain, gz;
 
-	memset(jr, 0, sizeof(*jr));
-	jr->in.fd = -1;
-	memcpy(jr->chain, zero_chain, sizeof(zero_chain));
-	snprintf(jr->label, sizeof(jr->label), "%s", label);
+	reader_init(jr, label);
 	snprintf(gzname, sizeof(gzname), "%s.gz", name);
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno != ENOENT)
-			return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
-					    _("cannot open '%s'"), label);
-		if (fstatat(dirfd, gzname, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			jr->missing = 1;
-			return 0;
-		}
-		open_name = gzname;
-		snprintf(jr->label, sizeof(jr->label), "%s.gz", label);
+	plain = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (!plain && errno != ENOENT)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"), label);
+	gz = fstatat(dirfd, gzname, &gzst, AT_SYMLINK_NOFOLLOW) == 0;
+	if (!plain && !gz) {
+		jr->missing = 1;
+		return 0;
 	}
-	/* A journal is never read through a symbolic link, as it is never
-	 * written through one. */
-	if (!S_ISREG(st.st_mode))
-		return cg_err_set(err, CG_EXIT_SYSTEM, _("'%s' is not a regular file"), jr->label);
-	if (cg_jsonl_reader_open(&jr->in, dirfd, open_name, jr->label,
-				 CG_JOURNAL_MAX_LINE, err) < 0)
+	if (!plain) {
+		snprintf(jr->label, sizeof(jr->label), "%s.gz", label);
+		return reader_open_file(jr, dirfd, gzname, &gzst, 1, err);
+	}
+	if (gz && reader_take_leftover(jr, dirfd, gzname, &gzst, err) < 0)
 		return -1;
-	jr->in.raw = 1;
+	if (reader_open_file(jr, dirfd, name, &st, 0, err) < 0)
+		return -1;
+	if (jr->leftover[0] && !jr->damage[0] && jr->leftover_seq == 0)
+		leftover_agrees(jr);
 	return 0;
 }
 
@@ -802,6 +1113,44 @@ int cg_journal_reader_open_stream(struct cg_journal_reader *jr,
 	return ret;
 }
 
+/* Damage at the line after the last one read: nothing more is read. */
+static int reader_damaged_after(struct cg_journal_reader *jr, const char *why,
+				struct cg_err *err)
+{
+	jr->ended = 1;
+	jr->in.lineno++;
+	return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
+			  jr->label, jr->in.lineno, why);
+}
+
+/* At the end: a compressed copy beside the file must not hold more. */
+static int reader_end(struct cg_journal_reader *jr, struct cg_err *err)
+{
+	char why[256];
+
+	if (!jr->leftover[0] || jr->seq >= jr->leftover_seq)
+		return 0;
+	snprintf(why, sizeof(why),
+		 _("the compressed copy %s has %llu records, this file only %llu"),
+		 jr->leftover, (unsigned long long)jr->leftover_seq,
+		 (unsigned long long)jr->seq);
+	return reader_damaged_after(jr, why, err);
+}
+
+/* The line just read has the compressed copy's last seq: the same chain? */
+static int reader_compare_leftover(struct cg_journal_reader *jr, struct cg_err *err)
+{
+	if (!memcmp(jr->chain, jr->leftover_chain, CG_CHAIN_HEX)) {
+		leftover_agrees(jr);
+		return 0;
+	}
+	jr->ended = 1;
+	return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s %s"),
+			  jr->label, jr->in.lineno,
+			  _("not the same record as the last of the compressed copy"),
+			  jr->leftover);
+}
+
 int cg_journal_reader_next(struct cg_journal_reader *jr, json_t **rec,
 			   struct cg_err *err)
 {
@@ -811,18 +1160,29 @@ int cg_journal_reader_next(struct cg_journal_reader *jr, json_t **rec,
 	char reason[256];
 	int st;
 
-	if (jr->missing)
+	if (jr->missing || jr->ended)
 		return 0;
+	if (jr->damage[0]) {
+		jr->ended = 1;
+		return cg_err_set(err, CG_EXIT_DAMAGED, "%s", jr->damage);
+	}
 	st = cg_jsonl_next(&jr->in, &line, &len, err);
+	if (st < 0 && jr->in.damaged)
+		return reader_damaged_after(jr, jr->in.damaged, err);
 	if (st < 0)
 		return -1;
 	if (st == CG_JSONL_EOF)
-		return 0;
+		return reader_end(jr, err);
+	if (jr->in.unterminated && jr->archive) {
+		/* Nobody appends to a compressed day: it was cut. */
+		jr->in.lineno--;
+		return reader_damaged_after(jr, _("the last line has no newline (the compressed day was cut short)"), err);
+	}
 	if (jr->in.unterminated) {
 		/* Only the very last line can be torn; the writer sets it
 		 * aside at its next append. */
 		jr->torn++;
-		return 0;
+		return reader_end(jr, err);
 	}
 	if (st == CG_JSONL_TOO_LONG)
 		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
@@ -830,6 +1190,9 @@ int cg_journal_reader_next(struct cg_journal_reader *jr, json_t **rec,
 	if (cg_journal_check_line(line, len, &jr->seq, jr->chain, &why) < 0)
 		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
 				  jr->label, jr->in.lineno, why);
+	if (jr->leftover[0] && jr->seq == jr->leftover_seq &&
+	    reader_compare_leftover(jr, err) < 0)
+		return -1;
 	jr->line = line;
 	jr->len = len;
 	if (rec) {

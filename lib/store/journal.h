@@ -85,6 +85,7 @@ struct cg_journal {
 	struct cg_buf committed;	/* the lines the last commit wrote */
 	char notice[512];	/* a warning for main to print, "" when none */
 	int tidy_due;		/* daily: a new day was opened since the last tidy */
+	int compress;		/* daily: enum cg_compress_mode, for cg_journal_tidy_start */
 	int locked;		/* cg_journal_catch_up took the lock */
 	/* Where the last commit started and ended: a fold that stood at its
 	 * start had its lines already (see cg_journal_catch_up). */
@@ -136,18 +137,65 @@ int cg_journal_catch_up(struct cg_journal *j, struct cg_journal_pos *pos,
 void cg_journal_unlock(struct cg_journal *j);
 
 /*
- * Daily journals: gzip the finished days (plain files before the current
- * day), once per new day opened.  Called after the records of a commit
- * have been printed, since it may take seconds on a big day.  A failure
- * leaves the day plain, which every reader accepts.
+ * Daily journals: gzip the finished days (plain files of days before the
+ * current one).  Each day is compressed into a temporary file, made
+ * durable, read back and checked to end on the plain file's last seq and
+ * chain, renamed into place (the directory synced) and only then is the
+ * plain file removed: a crash at any point leaves a day every reader
+ * reads whole.  A day that is damaged, or found compressed as well with
+ * other records, is left as it is (an error, CG_EXIT_DAMAGED).  Finished
+ * days are compressed by one process at a time (journal/checkin/
+ * .compress.lock).
+ *
+ * cg_journal_tidy: once per new day opened, here and now, unless another
+ * process is compressing.  cg_journal_compress: every finished day, now,
+ * after waiting for any other compression to end (cg-checkin --compress).
+ * 0, or -1 with *err; a failure leaves the day plain, which every reader
+ * accepts.
  */
 int cg_journal_tidy(struct cg_journal *j, struct cg_err *err);
+int cg_journal_compress(struct cg_journal *j, struct cg_err *err);
+
+/*
+ * When a command that appends compresses the finished days
+ * ($CG_COMPRESS): in a detached process started once the caller has
+ * handed over its output (the default), in the process itself
+ * (cg_journal_tidy), or never (left to cg-checkin --compress from cron).
+ */
+enum cg_compress_mode {
+	CG_COMPRESS_BACKGROUND = 0,
+	CG_COMPRESS_WAIT,
+	CG_COMPRESS_OFF
+};
+
+/* "background" (or NULL or ""), "wait", "off": the mode, or -1. */
+int cg_journal_compress_mode(const char *s);
+
+/*
+ * Once per new day opened, to be called only after the records of the
+ * commit have been written and flushed to whoever waits for them: compress
+ * the finished days as j->compress says.  In the background, a process of
+ * its own (in its own session, standard input and output on /dev/null)
+ * does it, holding the compression lock from before this returns, and
+ * nobody waits for it; it is started only when a finished day is plain.
+ * 0, or -1 with *err (housekeeping: callers warn).
+ */
+int cg_journal_tidy_start(struct cg_journal *j, struct cg_err *err);
 
 /*
  * Reading a journal file with verification of seq and chain.  A missing
  * file reads as empty (->missing set).  A torn last line is skipped and
- * counted in ->torn.  Any other damage is an error with CG_EXIT_DAMAGED and
- * "LABEL:LINE: ..." in the message.
+ * counted in ->torn: only a plain file being appended to can have one.
+ * Any other damage is an error with CG_EXIT_DAMAGED and "LABEL:LINE: ..."
+ * in the message; for a compressed day that includes a file that does not
+ * decompress to its end (cut short, bad CRC, bytes after the data) and a
+ * last line without its newline.
+ *
+ * A day found both plain and compressed: the plain file counts, and the
+ * compressed one must be a leftover of an interrupted compression, its
+ * records the first of the plain file's (same last seq and chain).  Then
+ * ->leftover names it and ->notice says so, for the caller to warn;
+ * otherwise (it is damaged itself, or differs) the day is damaged.
  */
 struct cg_journal_reader {
 	struct cg_jsonl_reader in;
@@ -158,11 +206,18 @@ struct cg_journal_reader {
 	char chain[CG_CHAIN_HEX + 1];	/* last chain read */
 	char *line;		/* raw text of the last record; valid until next */
 	size_t len;
+	int archive;		/* reading a compressed day */
+	char leftover[136];	/* label of a compressed copy beside it, or "" */
+	uint64_t leftover_seq;	/* its last seq and chain */
+	char leftover_chain[CG_CHAIN_HEX + 1];
+	char notice[512];	/* a warning for the caller to print, or "" */
+	char damage[512];	/* damage found at open, returned by the first next */
+	int ended;		/* damage reported: nothing more is read */
 };
 
 /*
- * Open dirfd/name, or dirfd/name.gz when only that exists.  label is used
- * in messages (e.g. "journal/pass.jsonl").
+ * Open dirfd/name, or dirfd/name.gz when only that exists (both: see
+ * above).  label is used in messages (e.g. "journal/pass.jsonl").
  */
 int cg_journal_reader_open(struct cg_journal_reader *jr, int dirfd,
 			   const char *name, const char *label,

@@ -141,8 +141,16 @@ int cg_loop_flush(struct cg_loop *lp, struct cg_err *err)
 	}
 	if (print_lines(lp, j->committed.buf, j->committed.len, err) < 0)
 		return -1;
-	/* Compressing old days is housekeeping: a failure is a warning. */
-	if (cg_journal_tidy(j, &tidy) < 0)
+	if (!j->tidy_due)
+		return 0;
+	/*
+	 * Compressing old days is housekeeping, and may take seconds on a big
+	 * day: the decisions go out first, whoever waits for them gets them
+	 * now, and a failure is a warning.
+	 */
+	if (cg_out_flush(&lp->out, err) < 0)
+		return -1;
+	if (cg_journal_tidy_start(j, &tidy) < 0)
 		cg_notify(&lp->notify, CG_MSG_WARNING, "%s", tidy.msg);
 	return 0;
 }

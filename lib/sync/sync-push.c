@@ -139,6 +139,8 @@ static int push_day(struct cg_sync *s, const json_t *start, const char *day, str
 	if (cg_journal_reader_open_stream(&jr, s->home, "checkin", day, err) < 0)
 		return -1;
 	ret = push_reader(s, &jr, "checkin", day, skip, err);
+	if (jr.notice[0])
+		cg_notify(&s->notify, CG_MSG_WARNING, "%s", jr.notice);
 	if (ret == 0 && !s->stop)
 		note_day_read(s, day, jr.seq, &stamp);
 	cg_journal_reader_release(&jr);

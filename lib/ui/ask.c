@@ -334,7 +334,8 @@ static int record(struct asker *a, const json_t *d, struct cg_err *err)
 		ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
 				   _("cannot write to standard output"));
 	cg_buf_release(&line);
-	if (ret == 0 && a->j && cg_journal_tidy(a->j, err) < 0) {
+	/* The decision is out: compressing finished days never delays it. */
+	if (ret == 0 && a->j && cg_journal_tidy_start(a->j, err) < 0) {
 		cg_warning("%s", err->msg);
 		ret = 0;
 	}

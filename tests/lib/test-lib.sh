@@ -41,6 +41,11 @@ unset LANGUAGE
 TZ=Asia/Shanghai
 export LC_ALL LANG TZ
 unset CG_NOW XDG_STATE_HOME
+# Finished days are compressed in the command itself, so that what a test
+# finds after a command does not depend on a background process; the
+# tests of the default (a detached process) unset it.
+CG_COMPRESS=wait
+export CG_COMPRESS
 
 TEST_DIR=$(cd "${0%/*}" && pwd)
 SRC_DIR=$(cd "$TEST_DIR/../.." && pwd)

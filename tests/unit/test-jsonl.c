@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -117,7 +118,8 @@ static void write_gzip(const char *name, const char *data, size_t len)
 static void tmp_cleanup(void)
 {
 	static const char *const names[] = {
-		"plain.jsonl", "day.jsonl.gz", "big.jsonl.gz", "empty.jsonl", NULL
+		"plain.jsonl", "day.jsonl.gz", "big.jsonl.gz", "empty.jsonl", "cut.jsonl.gz",
+		NULL
 	};
 	int i;
 
@@ -585,6 +587,107 @@ TEST(reader_gzip)
 	cg_jsonl_reader_release(&r);
 }
 
+/* A file's bytes, malloc'd, and their number in *len. */
+static char *read_whole(const char *name, size_t *len)
+{
+	FILE *fp = fopen(tmp_path(name), "rb");
+	char *data = malloc(1 << 20);
+
+	if (!fp || !data)
+		abort();
+	*len = fread(data, 1, 1 << 20, fp);
+	fclose(fp);
+	return data;
+}
+
+/*
+ * A gzip file of lines with its bytes from off on (from the end when
+ * negative, none for LONG_MAX) replaced by tail (tlen bytes, may be none), read through: "N:LINE|..." then "!why"
+ * on damage or "$" at the end.
+ */
+static char *read_damaged_gzip(const char *lines, long off, const char *tail, size_t tlen)
+{
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_jsonl_reader r;
+	struct cg_buf out = CG_BUF_INIT(SIZE_MAX);
+	char *gz, *line;
+	size_t glen, len;
+	int st;
+
+	write_gzip("cut.jsonl.gz", lines, strlen(lines));
+	gz = read_whole("cut.jsonl.gz", &glen);
+	if (off < 0)
+		off += (long)glen;
+	if (off > (long)glen)
+		off = (long)glen;
+	{
+		struct cg_buf b = CG_BUF_INIT(SIZE_MAX);
+
+		cg_buf_add(&b, gz, (size_t)off);
+		if (tail)
+			cg_buf_add(&b, tail, tlen);
+		write_file("cut.jsonl.gz", b.buf, b.len);
+		cg_buf_release(&b);
+	}
+	free(gz);
+	if (cg_jsonl_reader_open(&r, AT_FDCWD, tmp_path("cut.jsonl.gz"), "cut.jsonl.gz", 0,
+				 &err) < 0)
+		return strdup("open failed");
+	while ((st = cg_jsonl_next(&r, &line, &len, &err)) == CG_JSONL_LINE)
+		cg_buf_addf(&out, "%lu:%s%s|", r.lineno, line, r.unterminated ? "(torn)" : "");
+	if (st < 0)
+		cg_buf_addf(&out, "!%s", r.damaged ? r.damaged : err.msg);
+	else
+		cg_buf_addstr(&out, "$");
+	/* After damage, the end: never a line the damage cut. */
+	if (st < 0 && cg_jsonl_next(&r, &line, &len, &err) != CG_JSONL_EOF)
+		cg_buf_addstr(&out, "(more)");
+	cg_jsonl_reader_release(&r);
+	return cg_buf_detach(&out, NULL);
+}
+
+TEST(reader_gzip_damage)
+{
+	static const char lines[] = "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n";
+	static const char zeros[8] = { 0 };
+	char *got;
+
+	/* Whole, and two members one after the other (gzip allows it). */
+	got = read_damaged_gzip(lines, LONG_MAX, "", 0);
+	CHECK_STR(got, "1:{\"n\":1}|2:{\"n\":2}|3:{\"n\":3}|$");
+	free(got);
+	write_gzip("day.jsonl.gz", lines, strlen(lines));
+	{
+		size_t glen;
+		char *gz = read_whole("day.jsonl.gz", &glen);
+
+		got = read_damaged_gzip(lines, LONG_MAX, gz, glen);
+		free(gz);
+	}
+	CHECK(strstr(got, "6:{\"n\":3}|$") != NULL);
+	free(got);
+	/* Cut short: in the trailer, in the data. */
+	got = read_damaged_gzip(lines, -3, NULL, 0);
+	CHECK(strstr(got, "!the compressed data ends early") != NULL);
+	CHECK(strstr(got, "(more)") == NULL);
+	free(got);
+	got = read_damaged_gzip(lines, 14, NULL, 0);
+	CHECK(strncmp(got, "!the compressed data ends early", 31) == 0);
+	CHECK(strstr(got, "(torn)") == NULL);
+	free(got);
+	/* A bad CRC: the lines come first, then the damage. */
+	got = read_damaged_gzip(lines, -8, zeros, 8);
+	CHECK_STR(got, "1:{\"n\":1}|2:{\"n\":2}|3:{\"n\":3}|!incorrect data check");
+	free(got);
+	/* Bytes after the data, which gzread() would skip. */
+	got = read_damaged_gzip(lines, LONG_MAX, "garbage!", 8);
+	CHECK(strstr(got, "|!") != NULL && strstr(got, "$") == NULL);
+	free(got);
+	got = read_damaged_gzip(lines, LONG_MAX, zeros, 8);
+	CHECK(strstr(got, "|!") != NULL && strstr(got, "$") == NULL);
+	free(got);
+}
+
 TEST(reader_gzip_large)
 {
 	struct cg_buf in = CG_BUF_INIT(SIZE_MAX);
@@ -995,6 +1098,7 @@ int main(void)
 	RUN(reader_open_missing);
 	RUN(reader_gzip);
 	RUN(reader_gzip_large);
+	RUN(reader_gzip_damage);
 	RUN(reader_fd_not_closed);
 	RUN(reader_would_block);
 	RUN(parse_valid);
