@@ -113,9 +113,9 @@ static int active_keys(const json_t *rec, char keys[4][CG_PERSON_KEY_LEN])
 	int n = cg_person_keys(rec, keys);
 	char norm[CG_PERSON_NAME_LEN];
 
-	if (name)
-		snprintf(keys[n++], CG_PERSON_KEY_LEN, "norm:%s",
-			 cg_person_name_normalise(name, norm));
+	/* A name of spaces alone names nobody. */
+	if (name && *cg_person_name_normalise(name, norm))
+		snprintf(keys[n++], CG_PERSON_KEY_LEN, "norm:%s", norm);
 	return n;
 }
 
@@ -586,8 +586,10 @@ size_t cg_casebook_active_sharing(const struct cg_casebook *cb, const json_t *pe
 			snprintf(key, sizeof(key), "id:%s", v);
 		else if (f == 1)
 			snprintf(key, sizeof(key), "phone:%s", v);
+		else if (*cg_person_name_normalise(v, norm))
+			snprintf(key, sizeof(key), "norm:%s", norm);
 		else
-			snprintf(key, sizeof(key), "norm:%s", cg_person_name_normalise(v, norm));
+			continue;
 		n = add_ids(cb, key, pos, n, CG_CASES_SHARING_MAX);
 	}
 	qsort(pos, n, sizeof(pos[0]), by_position);

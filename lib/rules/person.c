@@ -281,8 +281,13 @@ static int carries(const json_t *rec, enum ident k)
 		return json_is_string(json_object_get(rec, "phone"));
 	case NAME_HOUSEHOLD:
 		return carries(rec, NAME_ONLY) && json_is_string(json_object_get(rec, "household"));
-	case NAME_ONLY:
-		return json_is_string(json_object_get(rec, "name"));
+	case NAME_ONLY: {
+		/* A name of spaces alone names nobody. */
+		const char *name = json_string_value(json_object_get(rec, "name"));
+		char norm[CG_PERSON_NAME_LEN];
+
+		return name && *cg_person_name_normalise(name, norm);
+	}
 	default:
 		return 0;
 	}

@@ -377,6 +377,8 @@ TEST(active_sharing)
 	CHECK_STR(sharing(&cb, "{\"name\":\"胡建华\"}", 1), "2:Q1");
 	CHECK_STR(sharing(&cb, "{\"name\":\"胡建国\"}", 8), "0:");
 	CHECK_STR(sharing(&cb, "{}", 8), "0:");
+	CHECK_INT(apply(&cb, open_ev("Q3", "11010519491231002X", "　")), 0);
+	CHECK_STR(sharing(&cb, "{\"name\":\" \"}", 8), "0:");
 	/* Only open and escalated cases. */
 	CHECK_INT(apply(&cb, ev_of("escalate", "Q2")), 0);
 	CHECK_STR(sharing(&cb, "{\"name\":\"胡建华\"}", 8), "2:Q1,Q2");

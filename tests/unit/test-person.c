@@ -414,6 +414,8 @@ TEST(person_match)
 	CHECK_STR(match("{" NAME "," P_ID_A "}", "{" P_PH_1 "}"), "none");
 	CHECK_STR(match("{" NAME "," P_ID_A "}", "{}"), "none");
 	CHECK_STR(match("{}", "{" NAME "}"), "none");
+	/* A name of spaces alone names nobody. */
+	CHECK_STR(match("{\"name\":\"　\"," P_ID_A "}", "{\"name\":\" \"}"), "none");
 }
 
 TEST(same_person_normalised_names)
