@@ -72,6 +72,11 @@ test_expect_success 'pass checking off: a pass shown is still checked, in and ou
 	test "$(gate "\"kind\":\"staff\",\"id_no\":\"310104198506151237\",\"pass\":\"$(jq -r .token p2)\"")" = "deny pass_invalid" &&
 	test "$(gate "\"kind\":\"visitor\",\"host\":\"3-2-501\",\"pass\":\"K3F9-2XQ7-M\"")" = "deny pass_invalid" &&
 	test "$(gate "\"kind\":\"visitor\",\"host\":\"3-2-501\",\"pass\":\"CG1:not a token\"")" = "deny pass_invalid" &&
+	good=$(jq -r .token p2) &&
+	c=$(printf "%s" "$good" | cut -c 20) && r=A && { [ "$c" != A ] || r=B; } &&
+	forged=$(printf "%s" "$good" | sed "s/^\(.\{19\}\)./\1$r/") &&
+	test "$forged" != "$good" &&
+	test "$(gate "\"kind\":\"resident\",\"id_no\":\"110101199003074514\",\"pass\":\"$forged\"")" = "deny pass_invalid" &&
 	until=$(jq -r .valid_until p2) &&
 	test "$(gate "\"kind\":\"resident\",\"id_no\":\"110101199003074514\",\"pass\":\"$(jq -r .token p2)\"" "$until")" = "deny pass_invalid" &&
 	test "$(gate "\"kind\":\"resident\",\"id_no\":\"110101199003074514\",\"pass\":\"$(jq -r .token p2)\"" 2026-01-01T00:00:00+08:00)" = "deny pass_invalid"
