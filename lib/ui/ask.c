@@ -41,8 +41,11 @@ static const char *ask(struct asker *a, const char *question, const char *def)
 	n = getline(&a->line, &a->alloc, stdin);
 	if (n < 0)
 		return NULL;
-	while (n > 0 && (a->line[n - 1] == '\n' || a->line[n - 1] == '\r' ||
-			 a->line[n - 1] == ' '))
+	while (n > 0 && (a->line[n - 1] == '\n' || a->line[n - 1] == '\r'))
+		a->line[--n] = '\0';
+	/* A scanned token may end in a space (base45 has one): it is part
+	 * of the signed text.  Anything else loses its trailing spaces. */
+	while (n > 0 && a->line[n - 1] == ' ' && !cg_token_is_token(a->line))
 		a->line[--n] = '\0';
 	if (!n && def)
 		return def;

@@ -7,6 +7,7 @@ ask() {
 }
 
 TAB=$(printf '\t')
+SP=' '
 
 test_expect_success PYTHON 'a fever is denied in red, a healthy resident admitted in green, both journaled' '
 	cat >script <<-EOF &&
@@ -192,6 +193,37 @@ test_expect_success PYTHON 'the strong identifier is not asked again when one wa
 	ask script screen cg-checkin --ask --dry-run --gate north --now "$NOW" >records &&
 	test "$(jq -r .decision records | tr "\n" " ")" = "admit admit " &&
 	test_must_fail grep -q "going out: an ID number" screen
+'
+
+test_expect_success PYTHON 'a scanned token keeps its last space (base45 has one); other answers lose theirs' '
+	cat >script <<-EOF &&
+	Direction${TAB}out
+	Kind${TAB}resident
+	Name${TAB}张三${SP}
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}CG1:ABC${SP}
+	Temperature${TAB}
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}out
+	Kind${TAB}resident
+	Name${TAB}张三
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	or pass${TAB}CG1:XYZ${SP}
+	Temperature${TAB}
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}^D
+	EOF
+	ask script screen cg-checkin --ask --dry-run --gate north --now "$NOW" >records &&
+	test "$(jq -r ".name + \"|\" + .pass + \"|\" + .decision" records | tr "\n" " ")" = "张三|CG1:ABC |deny 张三|CG1:XYZ |deny "
 '
 
 test_expect_success PYTHON 'end of input at the strong identifier question ends the session, journaling nothing' '
