@@ -102,10 +102,27 @@ static void deactivate(struct cg_casebook *cb, const char *key, const char *id)
 		json_object_del(cb->active, key);
 }
 
+/*
+ * The keys a case is active under: its identity keys, and "norm:" and its
+ * name as cg_person_name_normalise writes it, for
+ * cg_casebook_active_sharing (cg_person_key never makes such a key).
+ */
+static int active_keys(const json_t *rec, char keys[4][CG_PERSON_KEY_LEN])
+{
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	int n = cg_person_keys(rec, keys);
+	char norm[CG_PERSON_NAME_LEN];
+
+	/* A name of spaces alone names nobody. */
+	if (name && *cg_person_name_normalise(name, norm))
+		snprintf(keys[n++], CG_PERSON_KEY_LEN, "norm:%s", norm);
+	return n;
+}
+
 static void set_status(struct cg_casebook *cb, struct cg_case *c,
 		       enum cg_case_status status)
 {
-	char keys[3][CG_PERSON_KEY_LEN];
+	char keys[4][CG_PERSON_KEY_LEN];
 
 	if (c->status == CG_CASE_RELEASED || c->status == CG_CASE_CLOSED)
 		return;		/* ended cases stay ended */
@@ -113,7 +130,7 @@ static void set_status(struct cg_casebook *cb, struct cg_case *c,
 	json_object_set_new(c->rec, "status", json_string(cg_case_status_name(status)));
 	if (status != CG_CASE_RELEASED && status != CG_CASE_CLOSED)
 		return;
-	for (int i = cg_person_keys(c->rec, keys) - 1; i >= 0; i--)
+	for (int i = active_keys(c->rec, keys) - 1; i >= 0; i--)
 		deactivate(cb, keys[i], c->id);
 }
 
@@ -161,7 +178,7 @@ void cg_casebook_next_id(const struct cg_casebook *cb, const char *date,
 
 static int open_case(struct cg_casebook *cb, const json_t *ev, const char *id)
 {
-	char keys[3][CG_PERSON_KEY_LEN];
+	char keys[4][CG_PERSON_KEY_LEN];
 	struct cg_case *c;
 	json_t *rec;
 	cg_time_t at;
@@ -205,10 +222,10 @@ static int open_case(struct cg_casebook *cb, const json_t *ev, const char *id)
 	}
 	json_object_set_new(cb->index, id, json_integer((json_int_t)cb->ncases));
 	cb->list[cb->ncases++] = c;
-	for (int i = cg_person_keys(ev, keys) - 1; i >= 0; i--) {
-		activate(cb, keys[i], id);
+	for (int i = cg_person_keys(ev, keys) - 1; i >= 0; i--)
 		json_object_set_new(cb->latest, keys[i], json_string(id));
-	}
+	for (int i = active_keys(ev, keys) - 1; i >= 0; i--)
+		activate(cb, keys[i], id);
 	note_serial(cb, id);
 	if (cb->keep && json_object_get(cb->keep, id))
 		c->events = json_array();
@@ -526,6 +543,59 @@ const json_t *cg_casebook_active_for(const struct cg_casebook *cb, const json_t 
 			return c;
 	}
 	return NULL;
+}
+
+/* Add the ids under key in cb->active to ids (n so far, at most max). */
+static size_t add_ids(const struct cg_casebook *cb, const char *key, size_t *pos,
+		      size_t n, size_t max)
+{
+	size_t i, k;
+	json_t *v;
+
+	json_array_foreach(json_object_get(cb->active, key), i, v) {
+		size_t p = (size_t)json_integer_value(json_object_get(cb->index, json_string_value(v)));
+
+		for (k = 0; k < n && pos[k] != p; k++)
+			;
+		if (k == n && n < max)
+			pos[n++] = p;
+	}
+	return n;
+}
+
+static int by_position(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t cg_casebook_active_sharing(const struct cg_casebook *cb, const json_t *person,
+				  const json_t **out, size_t max)
+{
+	static const char *const fields[] = { "id_no", "phone", "name" };
+	size_t pos[CG_CASES_SHARING_MAX], n = 0;
+
+	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+		const char *v = json_string_value(json_object_get(person, fields[f]));
+		char key[CG_PERSON_KEY_LEN], norm[CG_PERSON_NAME_LEN];
+
+		if (!v)
+			continue;
+		if (f == 0)
+			snprintf(key, sizeof(key), "id:%s", v);
+		else if (f == 1)
+			snprintf(key, sizeof(key), "phone:%s", v);
+		else if (*cg_person_name_normalise(v, norm))
+			snprintf(key, sizeof(key), "norm:%s", norm);
+		else
+			continue;
+		n = add_ids(cb, key, pos, n, CG_CASES_SHARING_MAX);
+	}
+	qsort(pos, n, sizeof(pos[0]), by_position);
+	for (size_t i = 0; i < n && i < max; i++)
+		out[i] = cb->list[pos[i]]->rec;
+	return n;
 }
 
 struct cg_case *cg_casebook_latest_for(const struct cg_casebook *cb,

@@ -83,7 +83,8 @@ struct cg_casebook {
 			 * "status", the current "end" and "days", and
 			 * "escalated_at", "escalate_reason", "released_at",
 			 * "closed_at", "close_reason" once they happen */
-	json_t *active;	/* person key -> ids of open/escalated cases, oldest first */
+	json_t *active;	/* person key, or "norm:" and the normalised name,
+			 * -> ids of open/escalated cases, oldest first */
 	json_t *latest;	/* person key -> id of the person's latest case */
 	json_t *index;	/* case_id -> position in list */
 	json_t *serials;	/* "QYYMMDD" -> highest number used */
@@ -132,6 +133,19 @@ const json_t *cg_casebook_active(const struct cg_casebook *cb, const char *key);
  * person differs (another ID number under the same phone) is no match. */
 const json_t *cg_casebook_active_for(const struct cg_casebook *cb,
 				     const json_t *person);
+
+/*
+ * The open or escalated cases that share an identifier with person
+ * (borrowed, fields normalised): the same id_no, the same phone, or the
+ * same name once both are normalised (cg_person_name_normalise), whatever
+ * else differs.  The first max of them, in the order they were opened,
+ * are stored in out (case records as in cb->cases, borrowed); returns how
+ * many there are, at most CG_CASES_SHARING_MAX.  What a match means is
+ * the caller's (cg_person_match).
+ */
+#define CG_CASES_SHARING_MAX 32
+size_t cg_casebook_active_sharing(const struct cg_casebook *cb, const json_t *person,
+				  const json_t **out, size_t max);
 
 /* The person's latest case whatever its status, or NULL.  Borrowed. */
 struct cg_case *cg_casebook_latest_for(const struct cg_casebook *cb,

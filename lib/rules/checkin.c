@@ -13,7 +13,8 @@ static const char *const kinds[] = {
 
 /* Fields the decision sets; an event's own values of these are replaced. */
 static const char *const decided_fields[] = {
-	"ts", "compound", "decision", "reasons", "visit_until", "seq", "chain", NULL
+	"ts", "compound", "decision", "reasons", "cases", "visit_until", "seq", "chain",
+	NULL
 };
 
 static int in_list(const char *s, const char *const *list)
@@ -176,48 +177,70 @@ static int risky_origin(const struct cg_policy *p, const char *from)
 }
 
 /*
- * A presented pass, id or signed token, checked as cg-pass verify does.  A
- * holder under observation may still come in (home is where they belong).
+ * A presented pass, id or signed token, checked as cg-pass verify does
+ * (with only a passbook, ids alone are known).  A holder under
+ * observation may still come in (home is where they belong); going out,
+ * the cases decide (identity_rules).
  */
 static int pass_valid(struct cg_checkin *c, const char *pass, cg_time_t at,
-		      const json_t **ev)
+		      struct cg_pass_check *pc)
+{
+	if (!c->pass) {
+		memset(pc, 0, sizeof(*pc));
+		return cg_passbook_check(c->passes, pass, at, &pc->ev) == CG_PASS_OK;
+	}
+	cg_pass_check(c->pass, pass, at, pc);
+	return pc->reason == CG_PR_OK || pc->reason == CG_PR_HOLDER_QUARANTINED;
+}
+
+static int resident(const struct event *e)
+{
+	return !strcmp(e->kind, "resident") || !strcmp(e->kind, "tenant");
+}
+
+/*
+ * A pass on the event is checked whatever policy.pass_check says: the
+ * guard scanned it, so the result counts, and a malformed, forged,
+ * unknown, revoked, expired, not yet valid or someone else's pass is
+ * pass_invalid.  pass_check only makes a pass required of residents and
+ * tenants coming in; then a pass found by identity must be the person's
+ * on the strongest identifier it was issued to, or the guard checks
+ * (identity_check).  *holder is the issue event of a valid pass shown.
+ */
+static void pass_rules(struct cg_checkin *c, const struct event *e, unsigned *r,
+		       const json_t **holder)
 {
 	struct cg_pass_check pc;
-
-	if (!c->pass)
-		return cg_passbook_check(c->passes, pass, at, ev) == CG_PASS_OK;
-	cg_pass_check(c->pass, pass, at, &pc);
-	*ev = pc.ev;
-	return pc.reason == CG_PR_OK || pc.reason == CG_PR_HOLDER_QUARANTINED;
-}
-
-static void pass_rules(struct cg_checkin *c, const struct event *e, unsigned *r)
-{
-	const json_t *ev = NULL;
+	const json_t *ev;
 
 	if (e->pass) {
-		/* Someone else's pass is as good as none. */
-		if (!pass_valid(c, e->pass, e->at, &ev) || (ev && !cg_person_same(ev, e->rec)))
+		if (!pass_valid(c, e->pass, e->at, &pc) ||
+		    (pc.ev && !cg_person_same(pc.ev, e->rec)))
 			*r |= 1u << CG_R_PASS_INVALID;
+		else
+			*holder = pc.ev;
 		return;
 	}
-	if ((!strcmp(e->kind, "resident") || !strcmp(e->kind, "tenant")) &&
-	    !cg_passbook_for_person(c->passes, e->rec, e->at))
+	if (!e->in || !c->cfg->policy.pass_check || !resident(e))
+		return;
+	ev = cg_passbook_for_person(c->passes, e->rec, e->at);
+	if (!ev)
 		*r |= 1u << CG_R_NO_PASS;
+	else if (cg_person_match(ev, e->rec) != CG_MATCH_STRONG)
+		*r |= 1u << CG_R_IDENTITY_CHECK;
 }
 
-/* A vehicle pass shown at the gate, for this plate. */
+/* A vehicle pass shown at the gate, valid, for this plate. */
 static int vehicle_pass(struct cg_checkin *c, const struct event *e)
 {
 	struct cg_pass_check pc;
 	char a[CG_PLATE_LEN], b[CG_PLATE_LEN];
-	const char *plate;
+	const char *plate, *class_;
 
-	if (!e->pass || !c->pass)
+	if (!pass_valid(c, e->pass, e->at, &pc) || (c->pass && pc.reason != CG_PR_OK))
 		return 0;
-	cg_pass_check(c->pass, e->pass, e->at, &pc);
-	if (pc.reason != CG_PR_OK || strcmp(pc.is_token ? pc.tok.class_ :
-			json_string_value(json_object_get(pc.ev, "class")) ?: "", "vehicle"))
+	class_ = pc.is_token ? pc.tok.class_ : json_string_value(json_object_get(pc.ev, "class"));
+	if (strcmp(class_ ? class_ : "", "vehicle"))
 		return 0;
 	plate = pc.is_token ? pc.tok.ref : json_string_value(json_object_get(pc.ev, "plate"));
 	cg_plate_normalise(plate ? plate : "", a);
@@ -225,16 +248,82 @@ static int vehicle_pass(struct cg_checkin *c, const struct event *e)
 	return !strcmp(a, b);
 }
 
+/* A pass shown for a vehicle must be a valid vehicle pass for its plate:
+ * any other is not its own (pass_invalid), whatever pass_check says. */
 static void vehicle_rules(struct cg_checkin *c, const struct event *e, unsigned *r)
 {
+	int shown = e->pass && vehicle_pass(c, e);
+
+	if (e->pass && !shown)
+		*r |= 1u << CG_R_PASS_INVALID;
 	if (e->in && cg_rule_on(&c->cfg->policy, CG_R_VEHICLE_UNREGISTERED) &&
-	    !vehicle_pass(c, e) && !cg_passbook_for_plate(c->passes, e->plate, e->at))
+	    !shown && !cg_passbook_for_plate(c->passes, e->plate, e->at))
 		*r |= 1u << CG_R_VEHICLE_UNREGISTERED;
 }
 
-static unsigned apply_rules(struct cg_checkin *c, const struct event *e)
+/*
+ * Who is going out: the event's person, completed with the holder of the
+ * valid pass they showed (a scan identifies its holder).  A new reference.
+ */
+static json_t *going_out(const struct event *e, const json_t *holder)
+{
+	static const char *const fields[] = { "name", "id_no", "phone", "household" };
+	json_t *who = json_object();
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		json_t *v = json_object_get(e->rec, fields[i]);
+
+		if (!v && holder)
+			v = json_object_get(holder, fields[i]);
+		if (json_is_string(v))
+			json_object_set(who, fields[i], v);
+	}
+	return who;
+}
+
+/*
+ * A person going out against the open and escalated cases: a match on
+ * the strongest identifier a case carries is quarantined (deny); a match
+ * only on a weaker one (the name, or name and household, or the phone of
+ * a case opened with an ID number, ...) is identity_check (refer), with
+ * the ids of those cases in *cases (a new array), for the guard to
+ * settle.  Never a silent admit.
+ */
+static void identity_rules(struct cg_checkin *c, const struct event *e,
+			   const json_t *holder, unsigned *r, json_t **cases)
+{
+	const json_t *found[CG_CASES_SHARING_MAX];
+	json_t *who = holder ? going_out(e, holder) : NULL;
+	size_t n = cg_casebook_active_sharing(c->cases, who ? who : e->rec, found,
+					      CG_CASES_SHARING_MAX);
+	int strong = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		enum cg_person_match m = cg_person_match(found[i], who ? who : e->rec);
+
+		if (m == CG_MATCH_STRONG)
+			strong = 1;
+		if (m != CG_MATCH_WEAK)
+			continue;
+		if (!*cases)
+			*cases = json_array();
+		json_array_append(*cases, json_object_get(found[i], "case_id"));
+	}
+	json_decref(who);
+	if (strong) {
+		*r |= 1u << CG_R_QUARANTINED;
+		json_decref(*cases);
+		*cases = NULL;
+	} else if (*cases) {
+		*r |= 1u << CG_R_IDENTITY_CHECK;
+	}
+}
+
+/* The reasons; *cases gets the ids behind an identity_check (or NULL). */
+static unsigned apply_rules(struct cg_checkin *c, const struct event *e, json_t **cases)
 {
 	const struct cg_policy *p = &c->cfg->policy;
+	const json_t *holder = NULL;
 	unsigned r = 0;
 
 	if (!e->person) {
@@ -250,10 +339,9 @@ static unsigned apply_rules(struct cg_checkin *c, const struct event *e)
 		r |= 1u << CG_R_COURIER;
 	if (e->in && !strcmp(e->kind, "visitor") && !e->has_host)
 		r |= 1u << CG_R_VISITOR_NO_HOST;
-	if (e->in && p->pass_check)
-		pass_rules(c, e, &r);
-	if (!e->in && cg_casebook_active_for(c->cases, e->rec))
-		r |= 1u << CG_R_QUARANTINED;
+	pass_rules(c, e, &r, &holder);
+	if (!e->in && cg_rule_on(p, CG_R_QUARANTINED))
+		identity_rules(c, e, holder, &r, cases);
 	if (e->in && e->from && risky_origin(p, e->from))
 		r |= 1u << CG_R_RISK_AREA;
 	return r & p->rules;
@@ -297,7 +385,7 @@ static json_t *start_record(struct cg_checkin *c, const json_t *in)
 }
 
 static void finish_record(struct cg_checkin *c, json_t *out, const struct event *e,
-			  unsigned r)
+			  unsigned r, json_t *cases)
 {
 	const char *v = verdict(r);
 
@@ -306,6 +394,8 @@ static void finish_record(struct cg_checkin *c, json_t *out, const struct event 
 	cg_json_set_time(out, "ts", e->at);
 	json_object_set_new(out, "decision", json_string(v));
 	json_object_set_new(out, "reasons", reason_list(r));
+	if (cases)
+		json_object_set(out, "cases", cases);
 	if (!strcmp(v, "admit") && !strcmp(e->kind, "visitor") && e->in) {
 		cg_json_set_time(out, "visit_until", e->at + (cg_time_t)c->cfg->policy.visit_max_min * 60);
 	}
@@ -315,13 +405,18 @@ json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
 			  char *why, size_t whylen)
 {
 	json_t *out = start_record(c, in);
+	json_t *cases = NULL;
 	struct event e;
+	unsigned r;
 
 	if (parse_event(c, out, json_object_get(in, "ts"), now, &e, why, whylen) < 0) {
 		json_decref(out);
 		return NULL;
 	}
-	finish_record(c, out, &e, apply_rules(c, &e));
+	r = apply_rules(c, &e, &cases);
+	/* A reason switched off by the policy takes its case ids with it. */
+	finish_record(c, out, &e, r, r & (1u << CG_R_IDENTITY_CHECK) ? cases : NULL);
+	json_decref(cases);
 	cg_checkin_note(c, out);
 	return out;
 }

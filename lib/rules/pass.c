@@ -389,6 +389,15 @@ json_t *cg_pass_issue(struct cg_pass_ctx *c, const json_t *in,
 	/* Asking again while a pass is active gives that pass back, so that
 	 * a cron job or a script can run twice without doubling passes. */
 	if ((have = cg_passbook_find(c->passes, rec, cls, now))) {
+		/* Found on a weaker identifier than the pass was issued to
+		 * (the phone of a pass issued with an ID number): that does
+		 * not hand out the pass and its token. */
+		if (cg_person_match(have, rec) == CG_MATCH_WEAK) {
+			fail(why, whylen, _("a '%s' pass is on file for this person under a stronger "
+					    "identifier: give the ID number (or phone) it was issued to"),
+			     cls);
+			goto out;
+		}
 		ev = json_copy((json_t *)have);
 		json_object_set_new(ev, "existing", json_true());
 		*existing = 1;

@@ -138,6 +138,102 @@ int cg_person_keys(const json_t *rec, char keys[3][CG_PERSON_KEY_LEN])
 	return n;
 }
 
+/* ---- names as the gate compares them ---- */
+
+/* The code point at *s (valid UTF-8), advancing *s past it. */
+static unsigned decode_utf8(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	unsigned c = p[0];
+
+	if (c < 0x80) {
+		*s = p + 1;
+		return c;
+	}
+	if (c < 0xE0 && p[1]) {
+		*s = p + 2;
+		return (c & 0x1F) << 6 | (p[1] & 0x3F);
+	}
+	if (c < 0xF0 && p[1] && p[2]) {
+		*s = p + 3;
+		return (c & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+	}
+	if (p[1] && p[2] && p[3]) {
+		*s = p + 4;
+		return (c & 0x07) << 18 | (p[1] & 0x3F) << 12 | (p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+	}
+	*s = p + 1;	/* not valid UTF-8: kept byte by byte */
+	return c;
+}
+
+static size_t encode_utf8(unsigned c, char *out)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xC0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xE0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3F));
+		out[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | c >> 18);
+	out[1] = (char)(0x80 | (c >> 12 & 0x3F));
+	out[2] = (char)(0x80 | (c >> 6 & 0x3F));
+	out[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+static int is_space(unsigned c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 ||
+	       c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+/* The dot between the parts of a name (买买提·艾力), however it was typed. */
+static int is_name_dot(unsigned c)
+{
+	return c == '.' || c == 0xB7 || c == 0x2022 || c == 0x2027 || c == 0x30FB ||
+	       c == 0xFF65;
+}
+
+char *cg_person_name_normalise(const char *s, char out[CG_PERSON_NAME_LEN])
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	while (*p) {
+		unsigned c = decode_utf8(&p);
+		char enc[4];
+		size_t len;
+
+		if (is_space(c))
+			continue;
+		if (c >= 0xFF01 && c <= 0xFF5E)
+			c -= 0xFEE0;	/* full-width ASCII */
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (is_name_dot(c))
+			c = 0xB7;
+		len = encode_utf8(c, enc);
+		if (n + len >= CG_PERSON_NAME_LEN)
+			break;
+		memcpy(out + n, enc, len);
+		n += len;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* ---- one person or two ---- */
+
 /* -1: not both have it; 0: equal; 1: differ. */
 static int compare_field(const json_t *a, const json_t *b, const char *field)
 {
@@ -149,15 +245,85 @@ static int compare_field(const json_t *a, const json_t *b, const char *field)
 	return strcmp(x, y) != 0;
 }
 
+static int compare_names(const json_t *a, const json_t *b)
+{
+	const char *x = json_string_value(json_object_get(a, "name"));
+	const char *y = json_string_value(json_object_get(b, "name"));
+	char nx[CG_PERSON_NAME_LEN], ny[CG_PERSON_NAME_LEN];
+
+	if (!x || !y)
+		return -1;
+	if (!strcmp(x, y))
+		return 0;
+	return strcmp(cg_person_name_normalise(x, nx), cg_person_name_normalise(y, ny)) != 0;
+}
+
 int cg_person_same(const json_t *a, const json_t *b)
 {
 	int d = compare_field(a, b, "id_no");
 
 	if (d < 0)
 		d = compare_field(a, b, "phone");
-	if (d < 0 && (d = compare_field(a, b, "name")) == 0)
+	if (d < 0 && (d = compare_names(a, b)) == 0)
 		d = compare_field(a, b, "household");
 	return d != 1;
+}
+
+/* The identifiers of cg_person_match, strongest first. */
+enum ident { ID_NO, PHONE, NAME_HOUSEHOLD, NAME_ONLY, NO_IDENT };
+
+static int carries(const json_t *rec, enum ident k)
+{
+	switch (k) {
+	case ID_NO:
+		return json_is_string(json_object_get(rec, "id_no"));
+	case PHONE:
+		return json_is_string(json_object_get(rec, "phone"));
+	case NAME_HOUSEHOLD:
+		return carries(rec, NAME_ONLY) && json_is_string(json_object_get(rec, "household"));
+	case NAME_ONLY: {
+		/* A name of spaces alone names nobody. */
+		const char *name = json_string_value(json_object_get(rec, "name"));
+		char norm[CG_PERSON_NAME_LEN];
+
+		return name && *cg_person_name_normalise(name, norm);
+	}
+	default:
+		return 0;
+	}
+}
+
+/* 0 when a and b (both carrying k) agree on it, 1 when they differ. */
+static int differ_on(const json_t *a, const json_t *b, enum ident k)
+{
+	switch (k) {
+	case ID_NO:
+		return compare_field(a, b, "id_no");
+	case PHONE:
+		return compare_field(a, b, "phone");
+	case NAME_HOUSEHOLD:
+		return compare_names(a, b) || compare_field(a, b, "household");
+	default:
+		return compare_names(a, b);
+	}
+}
+
+enum cg_person_match cg_person_match(const json_t *known, const json_t *seen)
+{
+	enum ident strongest = NO_IDENT;
+
+	for (enum ident k = ID_NO; k < NO_IDENT; k++) {
+		if (!carries(known, k))
+			continue;
+		if (strongest == NO_IDENT)
+			strongest = k;
+		if (!carries(seen, k))
+			continue;
+		if (differ_on(known, seen, k))
+			return CG_MATCH_NONE;
+		return k == strongest ? CG_MATCH_STRONG : CG_MATCH_WEAK;
+	}
+	return CG_MATCH_NONE;
 }
 
 int cg_field_symptoms(const json_t *symptoms, int allow_empty, char *why,

@@ -46,8 +46,41 @@ int cg_person_keys(const json_t *rec, char keys[3][CG_PERSON_KEY_LEN]);
 /*
  * Whether a and b can be the same person: they are not when both carry
  * an ID number (else a phone, else a name and household) and those differ.
+ * Names compare in their cg_person_name_normalise form.
  */
 int cg_person_same(const json_t *a, const json_t *b);
+
+#define CG_PERSON_NAME_LEN 128
+
+/*
+ * A name as the gate compares names, written to out (NUL-terminated,
+ * truncated to fit): full-width ASCII forms (U+FF01-U+FF5E) become ASCII,
+ * ASCII letters lower case, the dots between the parts of a name (U+00B7,
+ * U+2022, U+2027, U+30FB, U+FF65, and "." once full-width is folded) one
+ * U+00B7, and every space is dropped: ASCII white space, U+00A0, U+1680,
+ * U+2000-U+200B, U+2028, U+2029, U+202F, U+205F, U+3000 and U+FEFF.  So
+ * "胡 建华", "胡建华　" and "胡建华" are one name, and so are "Ｌｉ Ｍｉｎｇ" and
+ * "li ming".  s must be valid UTF-8 (a record's string is).  Returns out.
+ */
+char *cg_person_name_normalise(const char *s, char out[CG_PERSON_NAME_LEN]);
+
+/*
+ * How well seen (a record at the gate) matches known (a case or a pass on
+ * file), both with normalised fields.  The identifiers, strongest first,
+ * are id_no, phone, name and household, and name alone.  The strongest
+ * identifier both carry decides: if it differs they are different people
+ * (CG_MATCH_NONE); if it is equal they match, CG_MATCH_STRONG when it is
+ * the strongest identifier known carries, CG_MATCH_WEAK when known
+ * carries a stronger one that seen lacks (seen gave the name or phone of
+ * someone on file with an ID number).  Nothing in common: CG_MATCH_NONE.
+ */
+enum cg_person_match {
+	CG_MATCH_NONE,
+	CG_MATCH_WEAK,
+	CG_MATCH_STRONG
+};
+
+enum cg_person_match cg_person_match(const json_t *known, const json_t *seen);
 
 /*
  * When rec has key, it must be a string: returns its value, NULL when

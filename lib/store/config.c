@@ -24,6 +24,7 @@ static const struct {
 	[CG_R_VEHICLE_UNREGISTERED] = { "vehicle_unregistered", 1 },
 	[CG_R_PASS_INVALID] = { "pass_invalid", 1 },
 	[CG_R_QUARANTINED] = { "quarantined", 1 },
+	[CG_R_IDENTITY_CHECK] = { "identity_check", 0 },
 	[CG_R_REMEASURE] = { "remeasure", 0 },
 	[CG_R_NO_PASS] = { "no_pass", 0 },
 	[CG_R_RISK_AREA] = { "risk_area", 0 },
@@ -181,15 +182,18 @@ static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *
 		return cg_err_set(err, CG_EXIT_SYSTEM,
 				  _("%s: 'policy.duty_hours' must be [\"HH:MM\", \"HH:MM\"], start before end"),
 				  label);
-	/* Pass checking has its own switch; the rules table holds the rest. */
-	p->rules = (1u << CG_R_NO_PASS) | (1u << CG_R_PASS_INVALID);
+	/* Pass checking has its own switch; identity_check goes with both
+	 * pass_check and quarantined.  The rules table holds the rest. */
+	p->rules = (1u << CG_R_NO_PASS) | (1u << CG_R_PASS_INVALID) |
+		   (1u << CG_R_IDENTITY_CHECK);
 	json_object_foreach((json_t *)rules, key, val) {
 		int r;
 
 		for (r = 0; r < CG_R_COUNT; r++)
 			if (!strcmp(key, reasons[r].code))
 				break;
-		if (r == CG_R_COUNT || r == CG_R_NO_PASS || r == CG_R_PASS_INVALID)
+		if (r == CG_R_COUNT || r == CG_R_NO_PASS || r == CG_R_PASS_INVALID ||
+		    r == CG_R_IDENTITY_CHECK)
 			return cg_err_set(err, CG_EXIT_SYSTEM,
 					  _("%s: unknown key 'policy.rules.%s'"), label, key);
 		if (json_is_true(val))

@@ -8,6 +8,8 @@
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "core/mask.h"
+#include "crypto/passid.h"
+#include "crypto/token.h"
 #include "rules/validate.h"
 
 #define RED "\033[1;31m"
@@ -39,8 +41,11 @@ static const char *ask(struct asker *a, const char *question, const char *def)
 	n = getline(&a->line, &a->alloc, stdin);
 	if (n < 0)
 		return NULL;
-	while (n > 0 && (a->line[n - 1] == '\n' || a->line[n - 1] == '\r' ||
-			 a->line[n - 1] == ' '))
+	while (n > 0 && (a->line[n - 1] == '\n' || a->line[n - 1] == '\r'))
+		a->line[--n] = '\0';
+	/* A scanned token may end in a space (base45 has one): it is part
+	 * of the signed text.  Anything else loses its trailing spaces. */
+	while (n > 0 && a->line[n - 1] == ' ' && !cg_token_is_token(a->line))
 		a->line[--n] = '\0';
 	if (!n && def)
 		return def;
@@ -210,6 +215,63 @@ static int field(struct asker *a, json_t *ev, const char *field,
 	}
 }
 
+/*
+ * One strong identifier, whichever the person gives: an ID number, a
+ * mobile number, or a pass (its id typed, or a token scanned), each
+ * stored in its own field.
+ */
+static int strong_id(struct asker *a, json_t *ev, const char *s, const char **why)
+{
+	const char *dummy;
+	json_t *v;
+	uint64_t id;
+
+	if (strlen(s) >= 15 && id_no(a, s, &v, why) == 0) {
+		json_object_set_new(ev, "id_no", v);
+		return 0;
+	}
+	if (phone(a, s, &v, &dummy) == 0) {
+		json_object_set_new(ev, "phone", v);
+		return 0;
+	}
+	if (cg_token_is_token(s) || cg_passid_parse(s, &id) == 0) {
+		json_object_set_new(ev, "pass", json_string(s));
+		return 0;
+	}
+	if (!*why || strlen(s) < 15)
+		*why = _("not an ID number, a mobile number or a pass");
+	return -1;
+}
+
+/*
+ * A resident or tenant going out must be known by an ID number, a mobile
+ * number or a pass, not by a name a guard may mistype or a person may
+ * borrow: when none was given, ask for one until it is (an empty answer
+ * is not taken).  Only end of input leaves without it.
+ */
+static int ask_strong_id(struct asker *a, json_t *ev, const char *k)
+{
+	if (strcmp(json_string_value(json_object_get(ev, "dir")), "out") ||
+	    (strcmp(k, "resident") && strcmp(k, "tenant")) ||
+	    json_object_get(ev, "id_no") || json_object_get(ev, "phone") ||
+	    json_object_get(ev, "pass"))
+		return 0;
+	fprintf(stderr, "  %s%s%s\n", a->colour ? YELLOW : "",
+		_("going out: an ID number, mobile number or pass is needed"),
+		a->colour ? RESET : "");
+	for (;;) {
+		const char *s = ask(a, _("ID number, mobile number or pass"), NULL);
+		const char *why = NULL;
+
+		if (!s)
+			return -1;
+		if (*s && strong_id(a, ev, s, &why) == 0)
+			return 0;
+		fprintf(stderr, "  %s%s%s\n", a->colour ? RED : "",
+			why ? why : _("an answer is needed"), a->colour ? RESET : "");
+	}
+}
+
 static int ask_person(struct asker *a, json_t *ev, const char *k)
 {
 	if (field(a, ev, "name", _("Name"), NULL, 1, any_text) < 0 ||
@@ -221,7 +283,8 @@ static int ask_person(struct asker *a, json_t *ev, const char *k)
 	    field(a, ev, "host", _("Household visited (building-unit-room; optional)"), NULL, 1, household) < 0)
 		return -1;
 	if (field(a, ev, "from", _("Coming from (city or district; optional)"), NULL, 1, any_text) < 0 ||
-	    field(a, ev, "pass", _("Pass number (optional)"), NULL, 1, any_text) < 0)
+	    field(a, ev, "pass", _("Pass number (optional)"), NULL, 1, any_text) < 0 ||
+	    ask_strong_id(a, ev, k) < 0)
 		return -1;
 	fprintf(stderr, "%s\n", _("-- 2. measure --"));
 	if (field(a, ev, "temp", _("Temperature (°C; optional going out)"), NULL, 1, temperature) < 0 ||
@@ -271,6 +334,8 @@ static const char *reason_text(const char *code)
 		{ "no_pass", N_("no valid pass: check with the office") },
 		{ "pass_invalid", N_("pass not valid (unknown, expired, revoked or not theirs)") },
 		{ "quarantined", N_("under home observation: may not go out") },
+		{ "identity_check", N_("check identity: ask for their ID card or pass "
+				       "(matched only on a weaker identifier)") },
 		{ "risk_area", N_("arriving from a risk area: register for observation") },
 	};
 
@@ -301,6 +366,12 @@ static void show(struct asker *a, const json_t *d)
 		a->colour ? colour : "", word, a->colour ? RESET : "", mname, mid);
 	json_array_foreach(json_object_get(d, "reasons"), i, r)
 		fprintf(stderr, "  - %s\n", reason_text(json_string_value(r)));
+	if (json_array_size(json_object_get(d, "cases"))) {
+		fprintf(stderr, "    %s", _("cases:"));
+		json_array_foreach(json_object_get(d, "cases"), i, r)
+			fprintf(stderr, " %s", json_string_value(r));
+		fputc('\n', stderr);
+	}
 }
 
 static int record(struct asker *a, const json_t *d, struct cg_err *err)

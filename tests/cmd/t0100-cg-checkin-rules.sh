@@ -94,13 +94,14 @@ test_expect_success 'quarantined: an open case may not go out, may come in; rele
 	expect_verdict "{$R,\"dir\":\"out\",\"mask\":true}" "admit"
 '
 
-test_expect_success 'identity: a case or pass recorded with ID and phone is found by the phone alone' '
+test_expect_success 'identity: a case or pass recorded with ID and phone, met by the phone alone, is checked' '
 	cat >cases <<-EOF &&
 	{"ts":"2026-01-21T09:00:00+08:00","event":"open","case_id":"C2","name":"赵六","id_no":"310104198506151237","phone":"13912345678","start":"2026-01-21","end":"2026-02-03"}
 	EOF
 	journal_append quarantine <cases >/dev/null &&
-	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"phone\":\"139 1234 5678\"}" "deny quarantined" &&
-	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"name\":\"赵六\"}" "admit" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"phone\":\"139 1234 5678\"}" "refer identity_check" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"name\":\"赵六\"}" "refer identity_check" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"id_no\":\"310104198506151237\"}" "deny quarantined" &&
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"out\",\"mask\":true,\"phone\":\"13912345678\",\"id_no\":\"110101199003074514\"}" "admit" &&
 	write_config "{\"policy\":{\"pass_check\":true}}" &&
 	test_when_finished "rm -f \"\$CG_HOME/config.json\"" &&
@@ -108,7 +109,8 @@ test_expect_success 'identity: a case or pass recorded with ID and phone is foun
 	{"ts":"2026-01-01T00:00:00+08:00","event":"issue","pass_id":"PH00-0000-D","class":"tenant","name":"孙七","id_no":"510107200012298761","phone":"13700001111","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-07-01T00:00:00+08:00"}
 	EOF
 	journal_append pass <passes >/dev/null &&
-	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\"}" "admit" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\"}" "refer identity_check" &&
+	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"id_no\":\"510107200012298761\"}" "admit" &&
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\",\"pass\":\"PH00-0000-D\"}" "admit" &&
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"tenant\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"phone\":\"13700001111\",\"id_no\":\"11010519491231002X\"}" "refer no_pass"
 '

@@ -9,6 +9,9 @@ test_description='stdin-to-stdout cases as data: tests/cases/*.cases'
 #   command: CMD ARGS  the command line of the cases below (shell words)
 #   === TITLE          starts a case
 #   config: JSON       the data directory's config.json for this case
+#   setup: SHELL       a command run first, in order, with CG_HOME set (to
+#                      open a case, issue a pass...); its output is
+#                      discarded and it must succeed
 #   in: LINE           a line of standard input (in order; none: empty)
 #   out: LINE          a line expected on standard output, exactly
 #   err: LINE          a line expected on standard error, exactly
@@ -36,6 +39,7 @@ split_cases() {
 		}
 		!n { print FILENAME ":" NR ": a line before the first case" >"/dev/stderr"; bad = 1; next }
 		/^config: / { field("config", substr($0, 9)); next }
+		/^setup: / { field("setup", substr($0, 8)); next }
 		/^in: / { field("in", substr($0, 5)); next }
 		/^out: / { field("out", substr($0, 6)); next }
 		/^err: / { field("err", substr($0, 6)); next }
@@ -53,6 +57,11 @@ run_case() {
 	fi &&
 	touch "$1/in" "$1/out" "$1/err" &&
 	rc_want=$(cat "$1/exit" 2>/dev/null || echo 0) &&
+	if [ -f "$1/setup" ]; then
+		(CG_HOME=$rc_home && export CG_HOME && eval "$(cat "$1/setup")") \
+			</dev/null >"$1/setup.out" 2>&1 ||
+		{ echo "setup failed:" >&2; cat "$1/setup.out" >&2; false; }
+	fi &&
 	(CG_HOME=$rc_home && export CG_HOME && eval "$(cat "$1/command")") \
 		<"$1/in" >"$1/actual.out" 2>"$1/actual.err"
 	rc_got=$?
@@ -84,6 +93,20 @@ test_expect_success 'a case whose exit status differs fails' '
 	mkdir -p bad2 && printf "%s\n" "command: false" "=== false" >bad2.cases &&
 	split_cases bad2.cases bad2 &&
 	test_must_fail run_case bad2/001
+'
+
+test_expect_success 'a case whose setup fails fails' '
+	mkdir -p bad4 && printf "%s\n" "command: cat" "=== setup" "setup: true" "setup: false" >bad4.cases &&
+	split_cases bad4.cases bad4 &&
+	test_must_fail run_case bad4/001
+'
+
+test_expect_success 'setup lines run in order, in the case data directory' '
+	mkdir -p good && printf "%s\n" "command: cat \"\$CG_HOME/x\"" "=== setup" \
+		"setup: mkdir -p \"\$CG_HOME\" && echo 1 >\"\$CG_HOME/x\"" \
+		"setup: echo 2 >>\"\$CG_HOME/x\"" "out: 1" "out: 2" >good.cases &&
+	split_cases good.cases good &&
+	run_case good/001
 '
 
 test_expect_success 'a malformed cases file is refused with FILE:LINE' '

@@ -7,6 +7,7 @@ ask() {
 }
 
 TAB=$(printf '\t')
+SP=' '
 
 test_expect_success PYTHON 'a fever is denied in red, a healthy resident admitted in green, both journaled' '
 	cat >script <<-EOF &&
@@ -88,6 +89,159 @@ test_expect_success PYTHON 'a vehicle asks for its plate only; --dry-run journal
 test_expect_success PYTHON 'an unknown --gate is a usage error' '
 	printf "" >script &&
 	test_expect_code 2 ask script screen cg-checkin --ask --gate west --now "$NOW"
+'
+
+test_expect_success PYTHON 'a resident going out gives an ID number, phone or pass; a weak match is referred with its cases' '
+	echo "{\"name\":\"胡建华\",\"id_no\":\"310104198506151237\",\"phone\":\"13700001111\",\"household\":\"5-1-101\",\"reason\":\"close_contact\"}" |
+		cg-quarantine open --now 2026-01-24T10:00:00+08:00 >case &&
+	case_id=$(jq -r .case_id case) &&
+	echo "{\"name\":\"李四\",\"id_no\":\"11010519491231002X\",\"household\":\"3-2-502\"}" |
+		cg-pass issue --now 2026-01-20T08:00:00+08:00 >pass &&
+	cat >script <<-EOF &&
+	Direction${TAB}out
+	Kind${TAB}resident
+	Name${TAB}胡 建华
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	or pass${TAB}
+	an answer is needed${TAB}胡建华
+	not an ID number, a mobile number or a pass${TAB}137 0000 1111
+	Temperature${TAB}
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}out
+	Kind${TAB}
+	Name${TAB}胡建华
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	or pass${TAB}310104198506151237
+	Temperature${TAB}
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}out
+	Kind${TAB}tenant
+	Name${TAB}李四
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	or pass${TAB}$(jq -r .pass_id pass)
+	Temperature${TAB}
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}out
+	Kind${TAB}visitor
+	Name${TAB}胡建华
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Household visited${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	Temperature${TAB}
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}^D
+	EOF
+	ask script screen cg-checkin --ask --gate north --now "$NOW" >records &&
+	jq -r "[.decision, (.reasons | join(\",\")), (.cases // [] | join(\",\")), .phone // \"-\", .id_no // \"-\", .pass // \"-\"] | join(\" \")" records >actual &&
+	cat >expect <<-EOF &&
+	refer identity_check $case_id 13700001111 - -
+	deny quarantined  - 310104198506151237 -
+	admit   - - $(jq -r .pass_id pass)
+	refer identity_check $case_id - - -
+	EOF
+	test_cmp expect actual &&
+	test "$(grep -c "going out: an ID number, mobile number or pass is needed" screen)" = 3 &&
+	grep -q "check identity: ask for their ID card or pass" screen &&
+	grep -q "cases: $case_id" screen
+'
+
+test_expect_success PYTHON 'the strong identifier is not asked again when one was given, nor going in' '
+	cat >script <<-EOF &&
+	Direction${TAB}out
+	Kind${TAB}resident
+	Name${TAB}胡建华
+	ID number${TAB}
+	Mobile${TAB}13812348000
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	Temperature${TAB}
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}in
+	Kind${TAB}resident
+	Name${TAB}胡建华
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	Temperature${TAB}36.5
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}^D
+	EOF
+	ask script screen cg-checkin --ask --dry-run --gate north --now "$NOW" >records &&
+	test "$(jq -r .decision records | tr "\n" " ")" = "admit admit " &&
+	test_must_fail grep -q "going out: an ID number" screen
+'
+
+test_expect_success PYTHON 'a scanned token keeps its last space (base45 has one); other answers lose theirs' '
+	cat >script <<-EOF &&
+	Direction${TAB}out
+	Kind${TAB}resident
+	Name${TAB}张三${SP}
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}CG1:ABC${SP}
+	Temperature${TAB}
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}out
+	Kind${TAB}resident
+	Name${TAB}张三
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	or pass${TAB}CG1:XYZ${SP}
+	Temperature${TAB}
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}^D
+	EOF
+	ask script screen cg-checkin --ask --dry-run --gate north --now "$NOW" >records &&
+	test "$(jq -r ".name + \"|\" + .pass + \"|\" + .decision" records | tr "\n" " ")" = "张三|CG1:ABC |deny 张三|CG1:XYZ |deny "
+'
+
+test_expect_success PYTHON 'end of input at the strong identifier question ends the session, journaling nothing' '
+	before=$(wc -l <"$CG_HOME/journal/checkin/2026-01-25.jsonl") &&
+	cat >script <<-EOF &&
+	Direction${TAB}out
+	Kind${TAB}resident
+	Name${TAB}胡建华
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	or pass${TAB}^D
+	EOF
+	ask script screen cg-checkin --ask --gate north --now "$NOW" >records &&
+	test_line_count = 0 records &&
+	test "$(wc -l <"$CG_HOME/journal/checkin/2026-01-25.jsonl")" = $before
 '
 
 test_expect_success PYTHON,ZH_LOCALE 'LANGUAGE=zh_CN: Chinese prompts, answers and verdicts' '

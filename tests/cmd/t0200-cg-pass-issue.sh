@@ -46,6 +46,19 @@ test_expect_success 'issue twice in one input: the second is the first, marked e
 	test "$(wc -l <"$CG_HOME/journal/pass.jsonl")" = 5
 '
 
+test_expect_success 'asked again on a weaker identifier than the pass was issued to: refused, not handed out' '
+	P4="{\"name\":\"孙七\",\"id_no\":\"510107200012298761\",\"phone\":\"13700001111\"}" &&
+	echo "$P4" | cg-pass issue --now "$NOW" >p4 &&
+	before=$(wc -l <"$CG_HOME/journal/pass.jsonl") &&
+	echo "{\"name\":\"孙七\",\"phone\":\"13700001111\"}" |
+		test_expect_code 1 cg-pass issue --now "$NOW" >weak 2>err &&
+	test_line_count = 0 weak &&
+	grep -q "stdin:1: a .resident. pass is on file for this person under a stronger identifier" err &&
+	test "$(wc -l <"$CG_HOME/journal/pass.jsonl")" = $before &&
+	echo "{\"phone\":\"13700001111\",\"id_no\":\"510107200012298761\"}" | cg-pass issue --now "$NOW" >strong &&
+	test "$(jq -r ".pass_id + \" \" + (.existing | tostring)" strong)" = "$(jq -r .pass_id p4) true"
+'
+
 test_expect_success 'another class for the same person is another pass' '
 	echo "$P1" | cg-pass issue --class staff --now "$NOW" >staff &&
 	test "$(jq -r ".class + \" \" + (.existing // false | tostring)" staff)" = "staff false"

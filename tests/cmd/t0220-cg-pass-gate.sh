@@ -41,7 +41,7 @@ test_expect_success 'a tampered token: denied pass_invalid' '
 
 test_expect_success 'vehicle with its vehicle token: admitted; the token on another plate: denied' '
 	test "$(gate "\"kind\":\"vehicle\",\"plate\":\"京A12345\",\"pass\":\"$(cat vtoken)\"")" = admit &&
-	test "$(gate "\"kind\":\"vehicle\",\"plate\":\"京B99999\",\"pass\":\"$(cat vtoken)\"")" = "deny vehicle_unregistered"
+	test "$(gate "\"kind\":\"vehicle\",\"plate\":\"京B99999\",\"pass\":\"$(cat vtoken)\"")" = "deny vehicle_unregistered,pass_invalid"
 '
 
 test_expect_success 'revoke -> check in again: denied pass_invalid, and no_pass without a token' '
@@ -52,13 +52,34 @@ test_expect_success 'revoke -> check in again: denied pass_invalid, and no_pass 
 
 test_expect_success 'expired: denied the moment it ends' '
 	until=$(sed -n 2p passes | jq -r .valid_until) &&
-	test "$(gate "\"kind\":\"vehicle\",\"plate\":\"京A12345\",\"pass\":\"$(cat vtoken)\"" "$until")" = "deny vehicle_unregistered"
+	test "$(gate "\"kind\":\"vehicle\",\"plate\":\"京A12345\",\"pass\":\"$(cat vtoken)\"" "$until")" = "deny vehicle_unregistered,pass_invalid"
 '
 
 test_expect_success 'a new pass after the revoked one: admitted again' '
 	echo "$P1" | cg-pass issue --now "$NOW" >p2 &&
 	test "$(jq -r ".existing // false" p2)" = false &&
 	test "$(gate "\"kind\":\"resident\",\"id_no\":\"110101199003074514\",\"pass\":\"$(jq -r .token p2)\"")" = admit
+'
+
+test_expect_success 'pass checking off: a pass shown is still checked, in and out' '
+	write_config "{\"policy\":{\"pass_check\":false}}" &&
+	test "$(gate "\"kind\":\"resident\",\"id_no\":\"110101199003074514\"")" = admit &&
+	test "$(gate "\"kind\":\"resident\",\"id_no\":\"110101199003074514\",\"pass\":\"$(cat token)\"")" = "deny pass_invalid" &&
+	test "$(gate "\"kind\":\"resident\",\"id_no\":\"110101199003074514\",\"pass\":\"$(jq -r .token p2)\"")" = admit &&
+	printf "{\"gate\":\"north\",\"dir\":\"out\",\"kind\":\"resident\",\"mask\":true,\"pass\":\"%s\"}\n" "$(cat token)" |
+		cg-checkin --now "$NOW" >g &&
+	test "$(jq -r ".decision + \" \" + (.reasons | join(\",\"))" g)" = "deny pass_invalid" &&
+	test "$(gate "\"kind\":\"staff\",\"id_no\":\"310104198506151237\",\"pass\":\"$(jq -r .token p2)\"")" = "deny pass_invalid" &&
+	test "$(gate "\"kind\":\"visitor\",\"host\":\"3-2-501\",\"pass\":\"K3F9-2XQ7-M\"")" = "deny pass_invalid" &&
+	test "$(gate "\"kind\":\"visitor\",\"host\":\"3-2-501\",\"pass\":\"CG1:not a token\"")" = "deny pass_invalid" &&
+	good=$(jq -r .token p2) &&
+	c=$(printf "%s" "$good" | cut -c 20) && r=A && { [ "$c" != A ] || r=B; } &&
+	forged=$(printf "%s" "$good" | sed "s/^\(.\{19\}\)./\1$r/") &&
+	test "$forged" != "$good" &&
+	test "$(gate "\"kind\":\"resident\",\"id_no\":\"110101199003074514\",\"pass\":\"$forged\"")" = "deny pass_invalid" &&
+	until=$(jq -r .valid_until p2) &&
+	test "$(gate "\"kind\":\"resident\",\"id_no\":\"110101199003074514\",\"pass\":\"$(jq -r .token p2)\"" "$until")" = "deny pass_invalid" &&
+	test "$(gate "\"kind\":\"resident\",\"id_no\":\"110101199003074514\",\"pass\":\"$(jq -r .token p2)\"" 2026-01-01T00:00:00+08:00)" = "deny pass_invalid"
 '
 
 test_done

@@ -338,6 +338,57 @@ TEST(active_for_person)
 	cg_casebook_release(&cb);
 }
 
+/* The ids cg_casebook_active_sharing finds for person, "," joined, or "-". */
+static const char *sharing(const struct cg_casebook *cb, const char *person, size_t max)
+{
+	static char out[256];
+	const json_t *found[CG_CASES_SHARING_MAX];
+	json_t *p = json_loads(person, 0, NULL);
+	size_t n = p ? cg_casebook_active_sharing(cb, p, found, max) : 0, k = 0;
+
+	json_decref(p);
+	snprintf(out, sizeof(out), "%zu:", n);
+	for (size_t i = 0; i < n && i < max; i++) {
+		k = strlen(out);
+		snprintf(out + k, sizeof(out) - k, "%s%s", i ? "," : "",
+			 json_string_value(json_object_get(found[i], "case_id")));
+	}
+	return out;
+}
+
+TEST(active_sharing)
+{
+	struct cg_casebook cb;
+	json_t *ev = open_ev("Q1", ID_A, "胡建华");
+
+	cg_casebook_init(&cb);
+	json_object_set_new(ev, "phone", json_string("13812348000"));
+	CHECK_INT(apply(&cb, ev), 0);
+	CHECK_INT(apply(&cb, open_ev("Q2", ID_B, "胡　建华")), 0);
+	/* By id, by phone, by name normalised; each case once, in order. */
+	CHECK_STR(sharing(&cb, "{\"id_no\":\"" ID_A "\"}", 8), "1:Q1");
+	CHECK_STR(sharing(&cb, "{\"phone\":\"13812348000\"}", 8), "1:Q1");
+	CHECK_STR(sharing(&cb, "{\"name\":\" 胡建华\"}", 8), "2:Q1,Q2");
+	CHECK_STR(sharing(&cb, "{\"name\":\"胡建华\",\"id_no\":\"" ID_B "\","
+			  "\"phone\":\"13812348000\"}", 8), "2:Q1,Q2");
+	/* Whatever else differs: the caller judges. */
+	CHECK_STR(sharing(&cb, "{\"name\":\"胡建华\",\"household\":\"1-1-101\"}", 8),
+		  "2:Q1,Q2");
+	CHECK_STR(sharing(&cb, "{\"name\":\"胡建华\"}", 1), "2:Q1");
+	CHECK_STR(sharing(&cb, "{\"name\":\"胡建国\"}", 8), "0:");
+	CHECK_STR(sharing(&cb, "{}", 8), "0:");
+	CHECK_INT(apply(&cb, open_ev("Q3", "11010519491231002X", "　")), 0);
+	CHECK_STR(sharing(&cb, "{\"name\":\" \"}", 8), "0:");
+	/* Only open and escalated cases. */
+	CHECK_INT(apply(&cb, ev_of("escalate", "Q2")), 0);
+	CHECK_STR(sharing(&cb, "{\"name\":\"胡建华\"}", 8), "2:Q1,Q2");
+	CHECK_INT(apply(&cb, ev_of("release", "Q1")), 0);
+	CHECK_STR(sharing(&cb, "{\"name\":\"胡建华\"}", 8), "1:Q2");
+	CHECK_STR(sharing(&cb, "{\"phone\":\"13812348000\"}", 8), "0:");
+	CHECK_INT(apply(&cb, ev_of("close", "Q2")), 0);
+	CHECK_STR(sharing(&cb, "{\"name\":\"胡建华\"}", 8), "0:");
+	cg_casebook_release(&cb);
+}
 
 static int apply_text(struct cg_casebook *cb, const char *text)
 {
@@ -772,6 +823,7 @@ int main(void)
 	RUN(ending_newer_case_keeps_older_active);
 	RUN(active_by_every_key);
 	RUN(active_for_person);
+	RUN(active_sharing);
 	RUN(local_days);
 	RUN(status_enum_and_times);
 	RUN(days_of_a_case);

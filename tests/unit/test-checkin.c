@@ -408,10 +408,29 @@ TEST(pass_check_off)
 
 	world_init(&w, NULL);
 	some_passes(&w);
-	/* pass_check off: no pass needed, a bad one is not looked at. */
+	/* pass_check off: no pass needed, but one shown is checked all the
+	 * same: the guard scanned it, the result counts. */
 	CHECK_STR(verdict(&w, "{\"id_no\":\"" ID_C "\"}"), "admit");
-	CHECK_STR(verdict(&w, "{\"pass\":\"ZZZZ-ZZZZ-ZZ\"}"), "admit");
-	CHECK_STR(verdict(&w, "{\"pass\":\"REV1-0000-01\"}"), "admit");
+	CHECK_STR(verdict(&w, "{\"pass\":\"K3F9-2XQ7-MC\"}"), "admit");
+	CHECK_STR(verdict(&w, "{\"pass\":\"ZZZZ-ZZZZ-ZZ\"}"), "deny pass_invalid");
+	CHECK_STR(verdict(&w, "{\"pass\":\"not a pass\"}"), "deny pass_invalid");
+	CHECK_STR(verdict(&w, "{\"pass\":\"REV1-0000-01\"}"), "deny pass_invalid");
+	CHECK_STR(verdict(&w, "{\"pass\":\"FUT1-0000-01\"}"), "deny pass_invalid");
+	CHECK_STR(verdict(&w, "{\"id_no\":\"" ID_D "\",\"pass\":\"EXP1-0000-01\"}"),
+		  "deny pass_invalid");
+	CHECK_STR(verdict(&w, "{\"id_no\":\"" ID_C "\",\"pass\":\"K3F9-2XQ7-MC\"}"),
+		  "deny pass_invalid");
+	/* Going out, and for any kind of person. */
+	CHECK_STR(verdict(&w, "{\"pass\":\"REV1-0000-01\",\"dir\":\"out\"}"),
+		  "deny pass_invalid");
+	CHECK_STR(verdict(&w, "{\"pass\":\"REV1-0000-01\",\"kind\":\"staff\"}"),
+		  "deny pass_invalid");
+	/* A vehicle's pass must be a vehicle pass for its plate. */
+	CHECK_STR(verdict_from(&w, CAR, "{\"pass\":\"CAR1-0000-01\"}"), "admit");
+	CHECK_STR(verdict_from(&w, CAR, "{\"pass\":\"CAR1-0000-01\",\"plate\":\"京A12346\"}"),
+		  "deny vehicle_unregistered,pass_invalid");
+	CHECK_STR(verdict_from(&w, CAR, "{\"pass\":\"K3F9-2XQ7-MC\",\"dir\":\"out\"}"),
+		  "deny pass_invalid");
 	world_release(&w);
 }
 
@@ -514,11 +533,117 @@ TEST(quarantined_recorded_by_phone)
 	world_init(&w, NULL);
 	case_event(&w, "{\"event\":\"open\",\"case_id\":\"Q1\",\"name\":\"李四\","
 		   "\"id_no\":\"" ID_B "\",\"phone\":\"13700001111\"}");
+	/* The phone is weaker than the ID number the case has: the guard
+	 * checks (identity_check), never a silent admit. */
 	CHECK_STR(verdict(&w, "{\"id_no\":null,\"name\":null,\"household\":null,"
 			  "\"phone\":\"137 0000 1111\",\"dir\":\"out\"}"),
-		  "deny quarantined");
+		  "refer identity_check");
 	CHECK_STR(verdict(&w, "{\"id_no\":\"" ID_B "\",\"phone\":\"13700001111\","
 			  "\"dir\":\"out\"}"), "deny quarantined");
+	world_release(&w);
+}
+
+/* The "cases" of a decision record, joined, or "-". */
+static const char *cases_of(struct world *w, const char *extra)
+{
+	static char out[256];
+	json_t *ev = event(BASE, extra);
+	char why[256];
+	json_t *d = cg_checkin_decide(&w->ck, ev, NOW, why, sizeof(why));
+	size_t i, n = 0;
+	json_t *v;
+
+	json_decref(ev);
+	strcpy(out, "-");
+	json_array_foreach(json_object_get(d, "cases"), i, v)
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", i ? "," : "",
+				      json_string_value(v));
+	json_decref(d);
+	return out;
+}
+
+/*
+ * Identity at the gate: a match on a weaker identifier than a case
+ * carries is referred with the case ids; on its strongest, denied.
+ */
+TEST(identity_check)
+{
+	struct world w;
+
+	world_init(&w, NULL);
+	case_event(&w, "{\"event\":\"open\",\"case_id\":\"Q1\",\"name\":\"胡建华\","
+		   "\"id_no\":\"" ID_B "\",\"household\":\"3-2-502\"}");
+	case_event(&w, "{\"event\":\"open\",\"case_id\":\"Q2\",\"name\":\"胡建华\","
+		   "\"phone\":\"13700001111\",\"household\":\"5-1-101\"}");
+#define OUT_ANON "\"dir\":\"out\",\"id_no\":null,\"household\":null,"
+	CHECK_STR(verdict(&w, "{" OUT_ANON "\"name\":\"胡建华\"}"), "refer identity_check");
+	CHECK_STR(cases_of(&w, "{" OUT_ANON "\"name\":\"胡建华\"}"), "Q1,Q2");
+	CHECK_STR(cases_of(&w, "{" OUT_ANON "\"name\":\"胡　建 华\"}"), "Q1,Q2");
+	CHECK_STR(cases_of(&w, "{" OUT_ANON "\"name\":\"胡建华\",\"household\":\"3-2-502\"}"),
+		  "Q1");
+	/* Another household's 胡建华 is another person. */
+	CHECK_STR(verdict(&w, "{" OUT_ANON "\"name\":\"胡建华\",\"household\":\"9-9-909\"}"),
+		  "admit");
+	/* The strongest identifier: denied, no case ids needed. */
+	CHECK_STR(verdict(&w, "{\"dir\":\"out\",\"id_no\":\"" ID_B "\"}"), "deny quarantined");
+	CHECK_STR(cases_of(&w, "{\"dir\":\"out\",\"id_no\":\"" ID_B "\"}"), "-");
+	CHECK_STR(verdict(&w, "{" OUT_ANON "\"phone\":\"13700001111\",\"name\":\"胡建华\"}"),
+		  "deny quarantined");
+	/* Another ID number under the same name: not them. */
+	CHECK_STR(verdict(&w, "{\"dir\":\"out\",\"name\":\"胡建华\",\"household\":null}"),
+		  "refer identity_check");
+	CHECK_STR(cases_of(&w, "{\"dir\":\"out\",\"name\":\"胡建华\",\"household\":null}"),
+		  "Q2");
+	/* Coming in is not checked: home is where they belong. */
+	CHECK_STR(verdict(&w, "{\"id_no\":null,\"name\":\"胡建华\"}"), "admit");
+	/* An event's own "cases" is not kept. */
+	CHECK_STR(cases_of(&w, "{\"cases\":[\"Q9\"]}"), "-");
+	/* Ended cases do not count. */
+	case_event(&w, "{\"event\":\"release\",\"case_id\":\"Q1\"}");
+	case_event(&w, "{\"event\":\"close\",\"case_id\":\"Q2\"}");
+	CHECK_STR(verdict(&w, "{" OUT_ANON "\"name\":\"胡建华\"}"), "admit");
+	world_release(&w);
+
+	/* Off with the quarantined rule. */
+	world_init(&w, "{\"policy\":{\"rules\":{\"quarantined\":false}}}");
+	case_event(&w, "{\"event\":\"open\",\"case_id\":\"Q1\",\"name\":\"胡建华\","
+		   "\"id_no\":\"" ID_B "\"}");
+	CHECK_STR(verdict(&w, "{" OUT_ANON "\"name\":\"胡建华\"}"), "admit");
+	CHECK_STR(cases_of(&w, "{" OUT_ANON "\"name\":\"胡建华\"}"), "-");
+	world_release(&w);
+}
+
+/* A valid pass shown going out identifies its holder to the cases. */
+TEST(identity_by_pass)
+{
+	struct world w;
+
+	world_init(&w, NULL);
+	some_passes(&w);
+	case_event(&w, "{\"event\":\"open\",\"case_id\":\"Q1\",\"name\":\"张三\","
+		   "\"id_no\":\"" ID_A "\"}");
+	CHECK_STR(verdict(&w, "{" OUT_ANON "\"name\":null,\"pass\":\"K3F9-2XQ7-MC\"}"),
+		  "deny quarantined");
+	/* Coming in with it is fine. */
+	CHECK_STR(verdict(&w, "{\"pass\":\"K3F9-2XQ7-MC\"}"), "admit");
+	world_release(&w);
+}
+
+/*
+ * Same care for pass holders: with pass_check, a pass found by identity
+ * (none shown) counts only on the strongest identifier it was issued to.
+ */
+TEST(identity_pass_holder)
+{
+	struct world w;
+
+	world_init(&w, "{\"policy\":{\"pass_check\":true}}");
+	some_passes(&w);
+	CHECK_STR(verdict(&w, "{\"id_no\":\"" ID_C "\",\"name\":null}"), "admit");
+	CHECK_STR(verdict(&w, "{\"id_no\":null,\"name\":null,\"phone\":\"13900001111\"}"),
+		  "refer identity_check");
+	CHECK_STR(cases_of(&w, "{\"id_no\":null,\"name\":null,\"phone\":\"13900001111\"}"),
+		  "-");
 	world_release(&w);
 }
 
@@ -895,6 +1020,9 @@ int main(void)
 	RUN(pass_own_pass_recorded_by_phone);
 	RUN(quarantined);
 	RUN(quarantined_recorded_by_phone);
+	RUN(identity_check);
+	RUN(identity_by_pass);
+	RUN(identity_pass_holder);
 	RUN(risk_area);
 	RUN(deny_outranks_refer);
 	RUN(rules_switched_off);

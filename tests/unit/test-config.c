@@ -21,6 +21,7 @@ static const struct {
 	{ CG_R_VEHICLE_UNREGISTERED, "vehicle_unregistered", 1 },
 	{ CG_R_PASS_INVALID, "pass_invalid", 1 },
 	{ CG_R_QUARANTINED, "quarantined", 1 },
+	{ CG_R_IDENTITY_CHECK, "identity_check", 0 },
 	{ CG_R_REMEASURE, "remeasure", 0 },
 	{ CG_R_NO_PASS, "no_pass", 0 },
 	{ CG_R_RISK_AREA, "risk_area", 0 },
@@ -379,6 +380,9 @@ TEST(unknown_rule)
 		  LABEL ": unknown key 'policy.rules.no_pass'");
 	CHECK_STR(refused("{\"policy\":{\"rules\":{\"pass_invalid\":true}}}"),
 		  LABEL ": unknown key 'policy.rules.pass_invalid'");
+	/* identity_check goes with quarantined and pass_check. */
+	CHECK_STR(refused("{\"policy\":{\"rules\":{\"identity_check\":false}}}"),
+		  LABEL ": unknown key 'policy.rules.identity_check'");
 }
 
 TEST(rule_off_clears_its_bit)

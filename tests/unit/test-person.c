@@ -329,6 +329,102 @@ TEST(same_person)
 	CHECK_INT(same("{" P_PH_1 "}", "{" P_ID_A "," P_PH_1 "}"), 1);
 }
 
+/* The normal form of a name, for the table below. */
+static const char *norm(const char *name)
+{
+	static char out[CG_PERSON_NAME_LEN];
+
+	return cg_person_name_normalise(name, out);
+}
+
+TEST(name_normalise)
+{
+	CHECK_STR(norm("胡建华"), "胡建华");
+	/* Spaces of every kind go: ASCII, ideographic, no-break, thin,
+	 * zero-width, a BOM pasted from a form. */
+	CHECK_STR(norm(" 胡 建\t华 "), "胡建华");
+	CHECK_STR(norm("胡\u3000建华\u3000"), "胡建华");
+	CHECK_STR(norm("\u00a0胡\u2009建\u200b华\ufeff"), "胡建华");
+	/* Full-width ASCII is ASCII, and ASCII letters one case. */
+	CHECK_STR(norm("Ｌｉ　Ｍｉｎｇ"), "liming");
+	CHECK_STR(norm("LI ming"), "liming");
+	CHECK_STR(norm("张三１"), "张三1");
+	/* The dot between the parts of a name, however typed. */
+	CHECK_STR(norm("买买提·艾力"), "买买提·艾力");
+	CHECK_STR(norm("买买提・艾力"), "买买提·艾力");
+	CHECK_STR(norm("买买提．艾力"), "买买提·艾力");
+	CHECK_STR(norm("买买提 • 艾力"), "买买提·艾力");
+	/* Nothing else: other letters stay, an empty name stays empty. */
+	CHECK_STR(norm("欧阳娜娜"), "欧阳娜娜");
+	CHECK_STR(norm("　"), "");
+	/* Too long: cut at a character, never inside one. */
+	{
+		char big[400] = "";
+
+		for (int i = 0; i < 100; i++)
+			strcat(big, "张");
+		CHECK_INT(strlen(norm(big)), 126);
+	}
+}
+
+/* cg_person_match(known, seen) as text. */
+static const char *match(const char *known, const char *seen)
+{
+	json_t *k = json_loads(known, 0, NULL), *s = json_loads(seen, 0, NULL);
+	enum cg_person_match m;
+
+	if (!k || !s)
+		return "(bad test JSON)";
+	m = cg_person_match(k, s);
+	json_decref(k);
+	json_decref(s);
+	return m == CG_MATCH_STRONG ? "strong" : m == CG_MATCH_WEAK ? "weak" : "none";
+}
+
+#define NAME "\"name\":\"胡建华\""
+#define HH "\"household\":\"3-2-501\""
+
+TEST(person_match)
+{
+	/* Known by ID number. */
+	CHECK_STR(match("{" NAME "," P_ID_A "," P_PH_1 "," HH "}", "{" P_ID_A "}"), "strong");
+	CHECK_STR(match("{" NAME "," P_ID_A "," P_PH_1 "," HH "}", "{" P_PH_1 "}"), "weak");
+	CHECK_STR(match("{" NAME "," P_ID_A "," P_PH_1 "," HH "}", "{" NAME "," HH "}"), "weak");
+	CHECK_STR(match("{" NAME "," P_ID_A "," P_PH_1 "," HH "}", "{" NAME "}"), "weak");
+	CHECK_STR(match("{" NAME "," P_ID_A "}", "{\"name\":\"胡　建华\"}"), "weak");
+	/* The strongest identifier both carry decides, even against the rest. */
+	CHECK_STR(match("{" NAME "," P_ID_A "}", "{" NAME "," P_ID_B "}"), "none");
+	CHECK_STR(match("{" NAME "," P_ID_A "," P_PH_1 "}", "{" NAME "," P_PH_2 "}"), "none");
+	CHECK_STR(match("{" NAME "," P_ID_A "," HH "}", "{" NAME ",\"household\":\"3-2-502\"}"),
+		  "none");
+	CHECK_STR(match("{" NAME "," P_ID_A "}", "{\"name\":\"胡建国\"}"), "none");
+	/* Known by phone. */
+	CHECK_STR(match("{" NAME "," P_PH_1 "," HH "}", "{" P_PH_1 "}"), "strong");
+	CHECK_STR(match("{" NAME "," P_PH_1 "," HH "}", "{" P_ID_A "," P_PH_1 "}"), "strong");
+	CHECK_STR(match("{" NAME "," P_PH_1 "," HH "}", "{" NAME "," HH "}"), "weak");
+	CHECK_STR(match("{" NAME "," P_PH_1 "," HH "}", "{" NAME "}"), "weak");
+	CHECK_STR(match("{" NAME "," P_PH_1 "}", "{" NAME "," P_ID_A "}"), "weak");
+	/* Known by name and household. */
+	CHECK_STR(match("{" NAME "," HH "}", "{" NAME "," HH "}"), "strong");
+	CHECK_STR(match("{" NAME "," HH "}", "{\"name\":\" 胡建华\"," HH "," P_ID_A "}"),
+		  "strong");
+	CHECK_STR(match("{" NAME "," HH "}", "{" NAME "}"), "weak");
+	CHECK_STR(match("{" NAME "," HH "}", "{" NAME "," P_PH_1 "}"), "weak");
+	/* Nothing in common. */
+	CHECK_STR(match("{" NAME "," P_ID_A "}", "{" P_PH_1 "}"), "none");
+	CHECK_STR(match("{" NAME "," P_ID_A "}", "{}"), "none");
+	CHECK_STR(match("{}", "{" NAME "}"), "none");
+	/* A name of spaces alone names nobody. */
+	CHECK_STR(match("{\"name\":\"　\"," P_ID_A "}", "{\"name\":\" \"}"), "none");
+}
+
+TEST(same_person_normalised_names)
+{
+	CHECK_INT(same("{\"name\":\"张三\",\"household\":\"3-2-501\"}",
+		       "{\"name\":\"张　三\",\"household\":\"3-2-501\"}"), 1);
+	CHECK_INT(same("{\"name\":\"Ｌｉ Ｍｉｎｇ\"}", "{\"name\":\"li ming\"}"), 1);
+}
+
 int main(void)
 {
 	setenv("TZ", "CST-8", 1);
@@ -349,5 +445,8 @@ int main(void)
 	RUN(keys_strongest_first);
 	RUN(keys_agree_with_key);
 	RUN(same_person);
+	RUN(name_normalise);
+	RUN(person_match);
+	RUN(same_person_normalised_names);
 	return UNIT_DONE();
 }
