@@ -212,10 +212,17 @@ static int field(struct asker *a, json_t *ev, const char *field,
 
 static int ask_person(struct asker *a, json_t *ev, const char *k)
 {
+	/* The exit quota counts households: going out, the household is
+	 * needed, or the gate could only refer. */
+	int need_household = cg_exit_quota_applies(&a->c->cfg->policy, k,
+		!strcmp(json_string_value(json_object_get(ev, "dir")), "in"));
+
 	if (field(a, ev, "name", _("Name"), NULL, 1, any_text) < 0 ||
 	    field(a, ev, "id_no", _("ID number (optional)"), NULL, 1, id_no) < 0 ||
 	    field(a, ev, "phone", _("Mobile number (optional)"), NULL, 1, phone) < 0 ||
-	    field(a, ev, "household", _("Household, building-unit-room (optional)"), NULL, 1, household) < 0)
+	    field(a, ev, "household", need_household ? _("Household, building-unit-room") :
+		  _("Household, building-unit-room (optional)"), NULL, !need_household,
+		  household) < 0)
 		return -1;
 	if (!strcmp(k, "visitor") &&
 	    field(a, ev, "host", _("Household visited (building-unit-room; optional)"), NULL, 1, household) < 0)
@@ -272,6 +279,8 @@ static const char *reason_text(const char *code)
 		{ "pass_invalid", N_("pass not valid (unknown, expired, revoked or not theirs)") },
 		{ "quarantined", N_("under home observation: may not go out") },
 		{ "risk_area", N_("arriving from a risk area: register for observation") },
+		{ "exit_quota", N_("the household's exit quota is used up") },
+		{ "household_unknown", N_("the exit quota needs the household: ask for it") },
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
@@ -301,6 +310,9 @@ static void show(struct asker *a, const json_t *d)
 		a->colour ? colour : "", word, a->colour ? RESET : "", mname, mid);
 	json_array_foreach(json_object_get(d, "reasons"), i, r)
 		fprintf(stderr, "  - %s\n", reason_text(json_string_value(r)));
+	if (json_object_get(d, "next_exit"))
+		fprintf(stderr, "  %s %s\n", _("next exit allowed from"),
+			json_string_value(json_object_get(d, "next_exit")));
 }
 
 static int record(struct asker *a, const json_t *d, struct cg_err *err)
