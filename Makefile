@@ -87,6 +87,7 @@ LIB_OBJS += lib/store/tlog.o
 LIB_OBJS += lib/store/witness.o
 LIB_OBJS += lib/rules/casebook.o
 LIB_OBJS += lib/rules/checkin.o
+LIB_OBJS += lib/rules/exitquota.o
 LIB_OBJS += lib/rules/pass.o
 LIB_OBJS += lib/rules/passbook.o
 LIB_OBJS += lib/rules/passlist.o

@@ -236,20 +236,21 @@ static void load_day(struct world *w, const char *day, int learn, struct cg_err 
 /*
  * Today's journal is read whole before anything is added to it: an append
  * looks only at the last line, and a chain damaged further up must not be
- * sealed over.  Only re-measuring needs earlier readings: those within
- * the wait, which after midnight reaches into yesterday's journal.
+ * sealed over.  Only some rules need earlier decisions: re-measuring those
+ * within its wait, the exit quota those within its window, which reach
+ * into earlier days' journals.
  */
 static void load_recent(struct world *w, struct cg_err *err)
 {
-	cg_time_t now = cg_clock_now(&w->clock);
-	int wait = w->cfg.policy.remeasure_wait_min;
-	char day[CG_DATE_LEN], before[CG_DATE_LEN];
+	cg_time_t now = cg_clock_now(&w->clock),
+		  reach = cg_checkin_reach(&w->checkin);
+	int32_t first = cg_local_day(now - reach, NULL), today = cg_local_day(now, NULL);
+	char day[CG_DATE_LEN];
 
-	cg_time_date(now, day);
-	cg_time_date(now - (cg_time_t)wait * 60, before);
-	if (wait && strcmp(before, day))
-		load_day(w, before, 1, err);
-	load_day(w, day, wait != 0, err);
+	for (int32_t d = first; d <= today; d++) {
+		cg_day_format(d, day);
+		load_day(w, day, reach != 0, err);
+	}
 }
 
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)

@@ -13,8 +13,8 @@ static const char *const kinds[] = {
 
 /* Fields the decision sets; an event's own values of these are replaced. */
 static const char *const decided_fields[] = {
-	"ts", "compound", "decision", "reasons", "cases", "visit_until", "seq", "chain",
-	NULL
+	"ts", "compound", "decision", "reasons", "cases", "visit_until", "next_exit",
+	"seq", "chain", NULL
 };
 
 static int in_list(const char *s, const char *const *list)
@@ -34,12 +34,14 @@ void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,
 	c->cases = cases;
 	c->first_high = json_object();
 	c->pass = NULL;
+	cg_exit_ledger_init(&c->exits);
 }
 
 void cg_checkin_release(struct cg_checkin *c)
 {
 	json_decref(c->first_high);
 	c->first_high = NULL;
+	cg_exit_ledger_release(&c->exits);
 }
 
 /* The parsed, checked fields of one gate event. */
@@ -52,6 +54,7 @@ struct event {
 	const json_t *rec;	/* the normalised event, for identity */
 	char key[CG_PERSON_KEY_LEN];
 	int has_key, has_host;
+	cg_time_t next_exit;	/* refused by the exit quota: allowed from */
 };
 
 static int fail(char *why, size_t whylen, const char *fmt, const char *field)
@@ -261,6 +264,20 @@ static void vehicle_rules(struct cg_checkin *c, const struct event *e, unsigned 
 		*r |= 1u << CG_R_VEHICLE_UNREGISTERED;
 }
 
+/* The household exit quota, for a resident or tenant going out. */
+static void quota_rules(struct cg_checkin *c, struct event *e, unsigned *r)
+{
+	const char *hh = json_string_value(json_object_get(e->rec, "household"));
+
+	if (!cg_exit_quota_applies(&c->cfg->policy, e->kind, e->in))
+		return;
+	if (!hh)
+		*r |= 1u << CG_R_HOUSEHOLD_UNKNOWN;
+	else if (cg_exit_quota_full(&c->exits, &c->cfg->policy, hh, e->at, &e->next_exit))
+		*r |= 1u << CG_R_EXIT_QUOTA;
+}
+
+
 /*
  * Who is going out: the event's person, completed with the holder of the
  * valid pass they showed (a scan identifies its holder).  A new reference.
@@ -320,7 +337,7 @@ static void identity_rules(struct cg_checkin *c, const struct event *e,
 }
 
 /* The reasons; *cases gets the ids behind an identity_check (or NULL). */
-static unsigned apply_rules(struct cg_checkin *c, const struct event *e, json_t **cases)
+static unsigned apply_rules(struct cg_checkin *c, struct event *e, json_t **cases)
 {
 	const struct cg_policy *p = &c->cfg->policy;
 	const json_t *holder = NULL;
@@ -342,6 +359,7 @@ static unsigned apply_rules(struct cg_checkin *c, const struct event *e, json_t 
 	pass_rules(c, e, &r, &holder);
 	if (!e->in && cg_rule_on(p, CG_R_QUARANTINED))
 		identity_rules(c, e, holder, &r, cases);
+	quota_rules(c, e, &r);
 	if (e->in && e->from && risky_origin(p, e->from))
 		r |= 1u << CG_R_RISK_AREA;
 	return r & p->rules;
@@ -399,6 +417,8 @@ static void finish_record(struct cg_checkin *c, json_t *out, const struct event 
 	if (!strcmp(v, "admit") && !strcmp(e->kind, "visitor") && e->in) {
 		cg_json_set_time(out, "visit_until", e->at + (cg_time_t)c->cfg->policy.visit_max_min * 60);
 	}
+	if (r & (1u << CG_R_EXIT_QUOTA))
+		cg_json_set_time(out, "next_exit", e->next_exit);
 }
 
 json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
@@ -431,6 +451,7 @@ void cg_checkin_note(struct cg_checkin *c, const json_t *d)
 	json_t *r;
 	int held = 0;
 
+	cg_exit_ledger_note(&c->exits, p, d);
 	if (!p->remeasure_wait_min || !json_is_number(temp) || cg_person_key(d, key) < 0)
 		return;
 	if (cg_time_parse(json_string_value(json_object_get(d, "ts")), 0, &at) < 0)
@@ -444,4 +465,12 @@ void cg_checkin_note(struct cg_checkin *c, const json_t *d)
 		json_object_set_new(c->first_high, key, json_integer(at));
 	else
 		json_object_del(c->first_high, key);
+}
+
+cg_time_t cg_checkin_reach(const struct cg_checkin *c)
+{
+	cg_time_t remeasure = (cg_time_t)c->cfg->policy.remeasure_wait_min * 60,
+		  quota = cg_exit_quota_reach(&c->cfg->policy);
+
+	return remeasure > quota ? remeasure : quota;
 }

@@ -6,6 +6,7 @@
 
 #include "rules/casebook.h"
 #include "core/clock.h"
+#include "rules/exitquota.h"
 #include "store/config.h"
 #include "rules/pass.h"
 #include "rules/passbook.h"
@@ -17,7 +18,8 @@
  * absent) and "compound" first, then "decision" ("admit", "deny" or
  * "refer") and "reasons" (codes in enum cg_reason order, empty when
  * admitted), and "visit_until" for an admitted visitor.  The most severe
- * reason decides: deny over refer over admit.
+ * reason decides: deny over refer over admit.  An exit refused by the
+ * household quota carries "next_exit", when the household may go out again.
  */
 struct cg_checkin {
 	const struct cg_config *cfg;		/* borrowed */
@@ -26,6 +28,7 @@ struct cg_checkin {
 	json_t *first_high;	/* person key -> time of a high reading awaiting
 				 * its re-measurement; owned */
 	const struct cg_pass_ctx *pass;	/* checks signed tokens too; may be NULL */
+	struct cg_exit_ledger exits;	/* the households' recent exits */
 };
 
 void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,
@@ -43,8 +46,13 @@ json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *ev, cg_time_t now,
 
 /*
  * Learn from a decision already in the journal (borrowed), so that a
- * re-measurement in a new run follows a high reading of an earlier one.
+ * re-measurement in a new run follows a high reading of an earlier one,
+ * and the exit quota counts the exits of earlier runs.
  */
 void cg_checkin_note(struct cg_checkin *c, const json_t *decided);
+
+/* How far back (seconds before now) the journaled decisions reach that
+ * cg_checkin_note must be given. */
+cg_time_t cg_checkin_reach(const struct cg_checkin *c);
 
 #endif

@@ -28,6 +28,8 @@ static const struct {
 	[CG_R_REMEASURE] = { "remeasure", 0 },
 	[CG_R_NO_PASS] = { "no_pass", 0 },
 	[CG_R_RISK_AREA] = { "risk_area", 0 },
+	[CG_R_EXIT_QUOTA] = { "exit_quota", 1 },
+	[CG_R_HOUSEHOLD_UNKNOWN] = { "household_unknown", 0 },
 };
 
 const char *cg_reason_code(enum cg_reason r)
@@ -149,6 +151,25 @@ static int parse_hhmm(const json_t *v, int *minutes)
 	return 0;
 }
 
+/* policy.exit_quota: {"persons": N, "days": N, "hours": N}; persons 0 is off. */
+static int read_exit_quota(const json_t *pol, struct cg_policy *p, const char *label,
+			   struct cg_err *err)
+{
+	const json_t *q = json_object_get(pol, "exit_quota");
+
+	return get_int(q, "persons", 0, 100, &p->exit_quota_persons,
+		       "policy.exit_quota", label, err) < 0 ||
+	       get_int(q, "days", 1, 30, &p->exit_quota_days,
+		       "policy.exit_quota", label, err) < 0 ||
+	       get_int(q, "hours", 1, 24 * 30, &p->exit_quota_hours,
+		       "policy.exit_quota", label, err) < 0 ? -1 : 0;
+}
+
+/* The reasons with a switch of their own, not in policy.rules. */
+static const unsigned own_switch = (1u << CG_R_NO_PASS) | (1u << CG_R_PASS_INVALID) |
+				   (1u << CG_R_IDENTITY_CHECK) | (1u << CG_R_EXIT_QUOTA) |
+				   (1u << CG_R_HOUSEHOLD_UNKNOWN);
+
 static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *err)
 {
 	const json_t *pol = json_object_get(cfg->root, "policy");
@@ -166,7 +187,8 @@ static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *
 	    get_int(pol, "visit_max_min", 1, 7 * 24 * 60, &p->visit_max_min,
 		    "policy", label, err) < 0 ||
 	    get_int(pol, "duty_gap_max_min", 1, 24 * 60, &p->duty_gap_max_min,
-		    "policy", label, err) < 0)
+		    "policy", label, err) < 0 ||
+	    read_exit_quota(pol, p, label, err) < 0)
 		return -1;
 	if (p->temp_min >= p->temp_max)
 		return cg_err_set(err, CG_EXIT_SYSTEM,
@@ -182,18 +204,17 @@ static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *
 		return cg_err_set(err, CG_EXIT_SYSTEM,
 				  _("%s: 'policy.duty_hours' must be [\"HH:MM\", \"HH:MM\"], start before end"),
 				  label);
-	/* Pass checking has its own switch; identity_check goes with both
-	 * pass_check and quarantined.  The rules table holds the rest. */
-	p->rules = (1u << CG_R_NO_PASS) | (1u << CG_R_PASS_INVALID) |
-		   (1u << CG_R_IDENTITY_CHECK);
+	/* Pass checking and the exit quota have their own switches;
+	 * identity_check goes with both pass_check and quarantined.  The
+	 * rules table holds the rest. */
+	p->rules = own_switch;
 	json_object_foreach((json_t *)rules, key, val) {
 		int r;
 
 		for (r = 0; r < CG_R_COUNT; r++)
 			if (!strcmp(key, reasons[r].code))
 				break;
-		if (r == CG_R_COUNT || r == CG_R_NO_PASS || r == CG_R_PASS_INVALID ||
-		    r == CG_R_IDENTITY_CHECK)
+		if (r == CG_R_COUNT || (1u << r) & own_switch)
 			return cg_err_set(err, CG_EXIT_SYSTEM,
 					  _("%s: unknown key 'policy.rules.%s'"), label, key);
 		if (json_is_true(val))

@@ -26,6 +26,8 @@ enum cg_reason {
 	CG_R_REMEASURE,
 	CG_R_NO_PASS,
 	CG_R_RISK_AREA,
+	CG_R_EXIT_QUOTA,
+	CG_R_HOUSEHOLD_UNKNOWN,
 	CG_R_COUNT
 };
 
@@ -43,6 +45,8 @@ struct cg_policy {
 	int pass_check;			/* residents and tenants need a pass */
 	int duty_start_min, duty_end_min;	/* duty hours, minutes of the day */
 	int duty_gap_max_min;
+	/* Household exit quota (rules/exitquota.h); persons 0: off. */
+	int exit_quota_persons, exit_quota_days, exit_quota_hours;
 	const json_t *risk_areas;	/* array of strings; borrowed from root */
 	unsigned rules;			/* bit (1u << enum cg_reason): rule on */
 };

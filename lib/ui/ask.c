@@ -274,10 +274,17 @@ static int ask_strong_id(struct asker *a, json_t *ev, const char *k)
 
 static int ask_person(struct asker *a, json_t *ev, const char *k)
 {
+	/* The exit quota counts households: going out, the household is
+	 * needed, or the gate could only refer. */
+	int need_household = cg_exit_quota_applies(&a->c->cfg->policy, k,
+		!strcmp(json_string_value(json_object_get(ev, "dir")), "in"));
+
 	if (field(a, ev, "name", _("Name"), NULL, 1, any_text) < 0 ||
 	    field(a, ev, "id_no", _("ID number (optional)"), NULL, 1, id_no) < 0 ||
 	    field(a, ev, "phone", _("Mobile number (optional)"), NULL, 1, phone) < 0 ||
-	    field(a, ev, "household", _("Household, building-unit-room (optional)"), NULL, 1, household) < 0)
+	    field(a, ev, "household", need_household ? _("Household, building-unit-room") :
+		  _("Household, building-unit-room (optional)"), NULL, !need_household,
+		  household) < 0)
 		return -1;
 	if (!strcmp(k, "visitor") &&
 	    field(a, ev, "host", _("Household visited (building-unit-room; optional)"), NULL, 1, household) < 0)
@@ -337,6 +344,8 @@ static const char *reason_text(const char *code)
 		{ "identity_check", N_("check identity: ask for their ID card or pass "
 				       "(matched only on a weaker identifier)") },
 		{ "risk_area", N_("arriving from a risk area: register for observation") },
+		{ "exit_quota", N_("the household's exit quota is used up") },
+		{ "household_unknown", N_("the exit quota needs the household: ask for it") },
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
@@ -372,6 +381,9 @@ static void show(struct asker *a, const json_t *d)
 			fprintf(stderr, " %s", json_string_value(r));
 		fputc('\n', stderr);
 	}
+	if (json_object_get(d, "next_exit"))
+		fprintf(stderr, "  %s %s\n", _("next exit allowed from"),
+			json_string_value(json_object_get(d, "next_exit")));
 }
 
 static int record(struct asker *a, const json_t *d, struct cg_err *err)

@@ -46,7 +46,7 @@ test_expect_success 'totals, kinds and reasons' '
 	rq ".reasons | to_entries | map(select(.value > 0) | \"\(.key)=\(.value)\") | join(\" \")" >actual &&
 	echo "fever=2 no_mask=1 courier=1 vehicle_unregistered=1 remeasure=1" >expect &&
 	test_cmp expect actual &&
-	test "$(rq ".reasons | length")" = 12
+	test "$(rq ".reasons | length")" = 14
 '
 
 test_expect_success 'unknown records are counted, records of another day are outside' '

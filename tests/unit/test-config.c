@@ -25,6 +25,8 @@ static const struct {
 	{ CG_R_REMEASURE, "remeasure", 0 },
 	{ CG_R_NO_PASS, "no_pass", 0 },
 	{ CG_R_RISK_AREA, "risk_area", 0 },
+	{ CG_R_EXIT_QUOTA, "exit_quota", 1 },
+	{ CG_R_HOUSEHOLD_UNKNOWN, "household_unknown", 0 },
 };
 
 #define N_REASONS (sizeof(all_reasons) / sizeof(all_reasons[0]))
@@ -89,6 +91,10 @@ TEST(defaults)
 	CHECK(p->temp_max == 42.5);
 	CHECK_INT(p->remeasure_wait_min, 0);
 	CHECK_INT(p->visit_max_min, 120);
+	/* The exit quota is off unless an office turns it on. */
+	CHECK_INT(p->exit_quota_persons, 0);
+	CHECK_INT(p->exit_quota_days, 2);
+	CHECK_INT(p->exit_quota_hours, 3);
 	CHECK_INT(p->pass_check, 0);
 	CHECK(json_is_array(p->risk_areas));
 	CHECK_INT(json_array_size(p->risk_areas), 0);
