@@ -1,0 +1,29 @@
+#ifndef CG_LOOKTHROUGH_H
+#define CG_LOOKTHROUGH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/home.h"
+
+/*
+ * Looking through check-in journal days for the few lines that matter to
+ * an earlier day: corrections of its records (a correction is journaled on
+ * the day it is made), and, later, records back-filled into a later day.
+ *
+ * Every line of the days from..to (local days, ascending; missing days are
+ * skipped) that contains needle (a byte string, e.g. "\"correction_of\":\"")
+ * goes to fn with its journal day and seq (its line number).  Other lines
+ * are not parsed: memmem is the whole cost.  The days are not verified
+ * here (their own reports and cg-checkin --verify do that); a torn last
+ * line is skipped.  fn returns 0 to go on or -1 with *err to stop.
+ */
+typedef int cg_lookthrough_fn(void *ctx, const char *day, uint64_t seq,
+			      const char *line, size_t len, struct cg_err *err);
+
+int cg_lookthrough_days(const struct cg_home *h, int32_t from, int32_t to,
+			const char *needle, cg_lookthrough_fn *fn, void *ctx,
+			struct cg_err *err);
+
+#endif
