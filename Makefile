@@ -90,6 +90,7 @@ LIB_OBJS += lib/rules/quarantine.o
 LIB_OBJS += lib/rules/validate.o
 LIB_OBJS += lib/report/report-cases.o
 LIB_OBJS += lib/report/report-checkin.o
+LIB_OBJS += lib/report/report-corrections.o
 LIB_OBJS += lib/report/report-csv.o
 LIB_OBJS += lib/report/report-doc.o
 LIB_OBJS += lib/report/report-fevers.o

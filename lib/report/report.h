@@ -68,6 +68,17 @@ void cg_report_journal(struct cg_report *r, const char *label, uint64_t records,
 		       uint64_t seq, const char *chain, int verified, int torn,
 		       unsigned long damaged_line, const char *reason);
 
+/*
+ * A correction (rules/correction.h; borrowed, with its own "rid") of a
+ * check-in of the period, for the "corrections" list.  Once called with
+ * applied set, correction lines fed to cg_report_line are taken as
+ * already listed (the reader applies the corrections of the journals
+ * itself); otherwise cg_report_line lists them as it reads them and
+ * counts them nowhere else.
+ */
+void cg_report_correction(struct cg_report *r, const json_t *rec, int applied);
+/* (rec may be NULL: only the applied mark is set.) */
+
 /* Count a rejected input line (a rejected_records warning at the end). */
 void cg_report_rejected(struct cg_report *r);
 

@@ -1,6 +1,7 @@
 /* Corrections of check-in records: their fold (see correction.h). */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/exitcode.h"
@@ -36,7 +37,7 @@ int cg_corrections_add(struct cg_corrections *c, const char *compound, const cha
 {
 	char rid[CG_RID_LEN], why[256];
 	json_t *rec = cg_jsonl_parse(line, len, why, sizeof(why));
-	const char *root;
+	const char *root, *cut;
 	int is_void;
 
 	if (!rec)
@@ -49,9 +50,21 @@ int cg_corrections_add(struct cg_corrections *c, const char *compound, const cha
 	cg_rid_format(rid, sizeof(rid), compound, "checkin", day, seq);
 	root = json_string_value(json_object_get(rec, "correction_of"));
 	is_void = json_object_get(rec, "voids") != NULL;
+	/* What counts is the amended record without the correction's own
+	 * fields, which cg-checkin writes last, from "amends" on. */
+	cut = memmem(line, len, ",\"amends\":\"", 11);
 	json_object_set_new(c->events, root,
 			    json_pack("{s:s, s:b, s:s%}", "rid", rid, "void", is_void,
-				      "line", line, len));
+				      "line", line, cut ? (size_t)(cut - line) : len));
+	if (cut) {
+		json_t *l = json_object_get(json_object_get(c->events, root), "line");
+		char *t = malloc(json_string_length(l) + 2);
+
+		memcpy(t, json_string_value(l), json_string_length(l));
+		memcpy(t + json_string_length(l), "}", 2);
+		json_string_set(l, t);
+		free(t);
+	}
 	json_object_set_new(rec, "rid", json_string(rid));
 	json_array_append_new(c->list, rec);
 	return 0;

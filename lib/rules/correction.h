@@ -50,7 +50,8 @@ int cg_correction_is(const json_t *rec);
  */
 struct cg_corrections {
 	json_t *events;	/* ROOT -> {"rid":own rid,"void":bool,"line":text of
-			 * the latest correction} ; owned */
+			 * the latest correction, an amendment without its
+			 * correction fields, seq and chain}; owned */
 	json_t *list;	/* every correction record, in journal order, with
 			 * its own "rid" added; owned */
 };
