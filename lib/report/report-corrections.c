@@ -106,6 +106,16 @@ static void value_text(const json_t *v, char *buf, size_t size)
 		snprintf(buf, size, "%s", json_string_value(v));
 		return;
 	}
+	if (json_is_real(v)) {
+		snprintf(buf, size, "%.15g", json_real_value(v));
+		return;
+	}
+	if (json_is_array(v)) {
+		cg_doc_join(v, buf, size);
+		if (!buf[0])
+			snprintf(buf, size, "-");
+		return;
+	}
 	dump = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 	snprintf(buf, size, "%s", dump ? dump : "");
 	free(dump);

@@ -570,7 +570,10 @@ static void section_corrections(struct doc *d)
 		cells[o++] = ch;
 		cells[o++] = sval(e, "reason");
 		cells[o++] = sval(e, "by");
-		cells[o++] = cg_doc_when(d, sval(e, "at"), at);
+		/* A correction is often made on a later day: its date is shown. */
+		snprintf(at, sizeof(at), "%.10s %.5s", sval(e, "at") ?: "",
+			 strlen(sval(e, "at") ?: "") > 11 ? sval(e, "at") + 11 : "");
+		cells[o++] = at;
 		cg_doc_table_row(&t, cells);
 	}
 	cg_doc_table_write(d, &t);
