@@ -206,23 +206,30 @@ static const struct cg_command command = {
 	.footer = footer,
 };
 
+#define MAX_SETS 32
+
 struct opts {
 	struct cg_common_opts common;
 	int ask, dry_run, verify;
 	const char *gate;
 	const char *void_rid, *amend_rid, *reason, *by;
 	json_t *set;		/* --set FIELD=VALUE; owned */
+	const char *sets[MAX_SETS];
+	int nset;
 	size_t max_line;
 };
 
-static void add_set(struct opts *o, const char *arg)
+/* The --set values, read once every option is parsed (--help first). */
+static void read_sets(struct opts *o)
 {
 	const char *why;
 
-	if (!o->set)
-		o->set = json_object();
-	if (cg_correction_parse_set(o->set, arg, &why) < 0)
-		cg_usage_error(_("invalid --set '%s': %s"), arg, why);
+	for (int i = 0; i < o->nset; i++) {
+		if (!o->set)
+			o->set = json_object();
+		if (cg_correction_parse_set(o->set, o->sets[i], &why) < 0)
+			cg_usage_error(_("invalid --set '%s': %s"), o->sets[i], why);
+	}
 }
 
 /* --void and --amend: one record, with a reason, and nothing else to do. */
@@ -270,10 +277,15 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_AMEND: o->amend_rid = arg; break;
 		case OPT_REASON: o->reason = arg; break;
 		case OPT_BY: o->by = arg; break;
-		case OPT_SET: add_set(o, arg); break;
+		case OPT_SET:
+			if (o->nset == MAX_SETS)
+				cg_usage_error(_("at most %d --set"), MAX_SETS);
+			o->sets[o->nset++] = arg;
+			break;
 		}
 	}
 	cg_parse_end(&p);
+	read_sets(o);
 	check_correction(o, argc);
 	if (o->ask && o->verify) {
 		cg_error(_("--ask and --verify cannot be used together"));
