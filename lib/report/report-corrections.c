@@ -67,6 +67,8 @@ void cg_report_correction(struct cg_report *r, const json_t *rec, int applied)
 	json_object_set_new(e, "action", json_string(is_void ? "void" : "amend"));
 	set_str(e, "replaces", rec, is_void ? "voids" : "amends");
 	set_str(e, "original", rec, "correction_of");
+	if (json_object_get(rec, "case_id"))
+		set_str(e, "case_id", rec, "case_id");
 	if (!is_void) {
 		set_str(e, "ts", rec, "ts");
 		set_str(e, "gate", rec, "gate");
@@ -84,13 +86,18 @@ int cg_report_correction_line(struct cg_report *r, const char *line, size_t len,
 {
 	json_t *rec;
 
-	if (r->corrections_applied)
-		return 0;
 	if (!(rec = cg_jsonl_parse(line, len, why, whylen))) {
 		r->rejected++;
 		return 1;
 	}
-	if (cg_correction_is(rec))
+	/* A case event's corrections are case events (report-cases.c). */
+	if (json_object_get(rec, "event")) {
+		json_decref(rec);
+		return 2;
+	}
+	if (r->corrections_applied)
+		;
+	else if (cg_correction_is(rec))
 		cg_report_correction(r, rec, 0);
 	else
 		r->unknown++;

@@ -289,7 +289,8 @@ json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 /* ---- report-finish.c: the document ---- */
 
 /* Reason code -> count, every reason or only those counted. */
-/* report-corrections.c: a correction line read as input. */
+/* report-corrections.c: a correction line read as input: 0 taken, 1
+ * rejected, 2 not a check-in's (a case event's: read on as one). */
 int cg_report_correction_line(struct cg_report *r, const char *line, size_t len,
 			      char *why, size_t whylen);
 

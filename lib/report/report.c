@@ -18,7 +18,7 @@
 
 static const char *const case_events[] = {
 	"open", "check", "escalate", "alert", "release", "close", "extend",
-	"need", "need_done", NULL
+	"need", "need_done", "void", NULL
 };
 
 /* ---- setting up ---- */
@@ -205,8 +205,9 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 
 	/* A correction is not an event: the reader applies it to the
 	 * record it names. */
-	if (memmem(line, len, CG_CORRECTION_NEEDLE, sizeof(CG_CORRECTION_NEEDLE) - 1))
-		return cg_report_correction_line(r, line, len, why, whylen);
+	if (memmem(line, len, CG_CORRECTION_NEEDLE, sizeof(CG_CORRECTION_NEEDLE) - 1) &&
+	    (ret = cg_report_correction_line(r, line, len, why, whylen)) != 2)
+		return ret;
 	if (r->o.fast && cg_scan_line(&r->keys, line, len, vals)) {
 		if (vals[K_DECISION].type != CG_SCAN_ABSENT) {
 			cg_report_fast_view(&v, vals);
