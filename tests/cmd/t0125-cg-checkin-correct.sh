@@ -166,9 +166,28 @@ test_expect_success 'concurrent voids of one record journal exactly one (4 proce
 	cg-checkin --verify 2026-01-26 >v && test "$(jq -r .ok v)" = true
 '
 
-test_expect_success '--ask is unaffected' '
-	printf "\n\n\n36.5\ny\n\n" | cg-checkin --ask --now $N2 >ask 2>/dev/null;
-	cg-checkin --verify 2026-01-26 >v && test "$(jq -r .ok v)" = true
+TAB=$(printf '\t')
+
+test_expect_success PYTHON '--ask works as before and tells the guard how to correct what it journaled' '
+	cat >script <<-EOF &&
+	Direction${TAB}in
+	Kind${TAB}staff
+	Name${TAB}
+	ID number${TAB}
+	Mobile${TAB}
+	Household${TAB}
+	Coming from${TAB}
+	Pass number${TAB}
+	Temperature${TAB}36.5
+	mask${TAB}y
+	Symptoms${TAB}
+	Direction${TAB}^D
+	EOF
+	python3 "$SRC_DIR/tests/lib/ptyrun.py" script screen cg-checkin --ask --gate north --now $N2 >asked &&
+	test_line_count = 1 asked && seq=$(jq -r .seq asked) &&
+	grep -q "journaled as 2026-01-26/$seq; to correct it: cg-checkin --amend 2026-01-26/$seq" screen &&
+	cg-checkin --now $N2 --amend 2026-01-26/$seq --set gate=south --reason "wrong gate" --by g >fixed &&
+	test "$(jq -r "[.gate, .amends] | @tsv" fixed)" = "$(printf "south\tDEMO-0001/checkin/2026-01-26/$seq")"
 '
 
 test_done
