@@ -523,6 +523,7 @@ static int run_correct(struct world *w, const struct opts *o, struct cg_err *err
 		o->set, o->reason, o->by ? o->by : login_name()
 	};
 	cg_time_t now = cg_clock_now(&w->clock);
+	struct cg_err tidy = CG_ERR_INIT;
 	char day[CG_DATE_LEN];
 	struct cg_out out;
 	json_t *rec;
@@ -543,10 +544,16 @@ static int run_correct(struct world *w, const struct opts *o, struct cg_err *err
 		cg_journal_unlock(&w->journal);
 		return -1;
 	}
+	if (w->journal.notice[0])
+		cg_warning("%s", w->journal.notice);
 	cg_out_init(&out, stdout, 0);
 	if (cg_out_line(&out, w->journal.committed.buf, w->journal.committed.len, err) < 0 ||
 	    cg_out_close(&out, err) < 0)
 		return -1;
+	/* As after every commit: finished days are compressed, and a
+	 * failure only leaves one plain. */
+	if (cg_journal_tidy(&w->journal, &tidy) < 0)
+		cg_warning("%s", tidy.msg);
 	return CG_EXIT_OK;
 }
 

@@ -92,7 +92,7 @@ static int corrected(const struct lines_job *job, const struct cg_loop_line *ln,
 	const json_t *state, *text;
 
 	if (!job->day || !rd->fixing || !json_object_size(rd->fix.events) ||
-	    memmem(ln->text, ln->len, CG_CORRECTION_NEEDLE, sizeof(CG_CORRECTION_NEEDLE) - 1))
+	    cg_correction_maybe(ln->text, ln->len))
 		return 1;
 	cg_rid_format(rid, sizeof(rid), rd->compound, "checkin", job->day, ln->lineno);
 	if (!(state = cg_corrections_state(&rd->fix, rid)))

@@ -205,7 +205,7 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 
 	/* A correction is not an event: the reader applies it to the
 	 * record it names. */
-	if (memmem(line, len, CG_CORRECTION_NEEDLE, sizeof(CG_CORRECTION_NEEDLE) - 1) &&
+	if (cg_correction_maybe(line, len) &&
 	    (ret = cg_report_correction_line(r, line, len, why, whylen)) != 2)
 		return ret;
 	if (r->o.fast && cg_scan_line(&r->keys, line, len, vals)) {

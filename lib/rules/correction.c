@@ -88,7 +88,7 @@ int cg_corrections_load(struct cg_corrections *c, const struct cg_home *h,
 {
 	struct load_ctx lc = { c, compound };
 
-	return cg_lookthrough_days(h, from, to, CG_CORRECTION_NEEDLE, load_line, &lc, err);
+	return cg_lookthrough_days(h, from, to, CG_CORRECTION_TAIL, load_line, &lc, err);
 }
 
 const json_t *cg_corrections_state(const struct cg_corrections *c, const char *root)

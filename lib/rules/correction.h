@@ -2,6 +2,7 @@
 #define CG_CORRECTION_H
 
 #include <stddef.h>
+#include <string.h>
 #include <jansson.h>
 
 #include "core/clock.h"
@@ -38,8 +39,22 @@
 
 #define CG_CORRECTION_DAYS 7
 
-/* What marks a correction line (for a memmem pre-filter). */
-#define CG_CORRECTION_NEEDLE "\"correction_of\":\""
+/*
+ * Whether a line may be a correction, at the cost of a look at its end:
+ * cg-checkin and cg-quarantine write "corrected_at" as the last field
+ * before seq and chain, so only the last CG_CORRECTION_TAIL_BYTES are
+ * searched (a report reads millions of lines that are not).  A record
+ * whose fields were reordered on the way is not seen as one.
+ */
+#define CG_CORRECTION_TAIL "\"corrected_at\":\""
+#define CG_CORRECTION_TAIL_BYTES 256
+
+static inline int cg_correction_maybe(const char *line, size_t len)
+{
+	size_t n = len < CG_CORRECTION_TAIL_BYTES ? len : CG_CORRECTION_TAIL_BYTES;
+
+	return memmem(line + len - n, n, CG_CORRECTION_TAIL, sizeof(CG_CORRECTION_TAIL) - 1) != NULL;
+}
 
 /* 1 when rec (borrowed) is a correction, else 0. */
 int cg_correction_is(const json_t *rec);

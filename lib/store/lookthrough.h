@@ -13,9 +13,10 @@
  * the day it is made), and, later, records back-filled into a later day.
  *
  * Every line of the days from..to (local days, ascending; missing days are
- * skipped) that contains needle (a byte string, e.g. "\"correction_of\":\"")
- * goes to fn with its journal day and seq (its line number).  Other lines
- * are not parsed: memmem is the whole cost.  The days are not verified
+ * skipped) that contains needle (a byte string, such as
+ * "\"corrected_at\":\"") goes to fn with its journal day and seq (the
+ * line's own "seq").  The files are read in blocks and searched with
+ * memmem: lines without the needle are never looked at one by one.  The days are not verified
  * here (their own reports and cg-checkin --verify do that); a torn last
  * line is skipped.  fn returns 0 to go on or -1 with *err to stop.
  */

@@ -139,7 +139,7 @@ test_expect_success 'corrections in every format' '
 '
 
 test_expect_success 'records read from a file: corrections listed, never counted as events' '
-	cat "$J/2026-01-25.jsonl" "$J/2026-01-26.jsonl" | cg-report --now $N2 --date 2026-01-25 - >f &&
+	zcat -f "$J"/2026-01-25.jsonl* "$J/2026-01-26.jsonl" | cg-report --now $N2 --date 2026-01-25 - >f &&
 	test "$(jq -c "[.totals.events, (.corrections|length), .unknown]" f)" = "[4,6,0]"
 '
 
@@ -188,6 +188,17 @@ test_expect_success PYTHON '--ask works as before and tells the guard how to cor
 	grep -q "journaled as 2026-01-26/$seq; to correct it: cg-checkin --amend 2026-01-26/$seq" screen &&
 	cg-checkin --now $N2 --amend 2026-01-26/$seq --set gate=south --reason "wrong gate" --by g >fixed &&
 	test "$(jq -r "[.gate, .amends] | @tsv" fixed)" = "$(printf "south\tDEMO-0001/checkin/2026-01-26/$seq")"
+'
+
+test_expect_success 'a correction made 7 days later is still found, in a compressed week' '
+	cg-checkin --now 2026-02-01T10:00:00+08:00 --amend 2026-01-25/4 --set temp=38.2 \
+		--reason "late find" --by g >late &&
+	test "$(jq -r .decision late)" = deny &&
+	test -f "$J/2026-01-26.jsonl.gz" &&
+	cg-report --now 2026-02-01T11:00:00+08:00 --date 2026-01-25 >rep7 &&
+	test "$(jq -c "[.totals.deny, .reasons.fever, (.corrections|length), .corrections[-1].reason]" rep7)" = "[1,1,7,\"late find\"]" &&
+	cg-report --now 2026-02-01T11:00:00+08:00 --date 2026-01-24 >rep0 &&
+	test "$(jq -c "[.totals.events, (.corrections|length)]" rep0)" = "[0,0]"
 '
 
 test_done
