@@ -142,7 +142,11 @@ static const struct cg_option options[] = {
 	  ".Pq Li temp=36.5 , Li mask=true ,\n"
 	  ".Li symptoms='[\"cough\"]' ,\n"
 	  "else as text\n"
-	  ".Pq Li gate=south .\n"
+	  ".Pq Li gate=south ;\n"
+	  "a field that holds text, or a person field\n"
+	  ".Pq Cm name , id_no , phone , household , host , plate , gate , pass , from ,\n"
+	  "takes it as text\n"
+	  ".Pq Li phone=13912348001 .\n"
 	  "The fields the command sets itself\n"
 	  ".Pq Cm ts , compound , decision , reasons , seq , chain\n"
 	  "and the correction fields cannot be set.\n" },

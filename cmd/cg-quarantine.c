@@ -82,7 +82,8 @@ static const struct cg_option amend_options[] = {
 	  ".Pq Li temp=36.6 , Li symptoms='[]' ;\n"
 	  "may be given more than once, and at least once.\n"
 	  ".Ar VALUE\n"
-	  "is read as JSON when it is JSON, else as text.\n" },
+	  "is read as JSON when it is JSON, else as text; a field that holds text\n"
+	  "takes it as text.\n" },
 	CG_OPTION_END
 };
 

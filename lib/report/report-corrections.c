@@ -13,11 +13,18 @@
 /* A value as a person may read it: the person fields masked. */
 static json_t *shown(const struct cg_report *r, const char *field, const json_t *v)
 {
+	if (!r->o.mask)
+		return json_incref((json_t *)v);
+	return cg_report_mask_value(field, v);
+}
+
+json_t *cg_report_mask_value(const char *field, const json_t *v)
+{
 	char buf[256];
 	const char *s = json_string_value(v);
 
-	if (!r->o.mask || !s)
-		return json_incref((json_t *)v);
+	if (!s)
+		return v ? json_incref((json_t *)v) : json_null();
 	if (!strcmp(field, "name"))
 		return json_string(cg_mask_name(s, buf, sizeof(buf)));
 	if (!strcmp(field, "id_no"))

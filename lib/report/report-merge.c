@@ -174,8 +174,9 @@ static void merge_keyed(json_t *dst, const json_t *src, const char *code, int ho
 
 static void mask_entry(json_t *e)
 {
-	const char *s;
+	const char *s, *k;
 	char buf[256];
+	json_t *c;
 
 	if ((s = json_string_value(json_object_get(e, "name"))))
 		json_object_set_new(e, "name", json_string(cg_mask_name(s, buf, sizeof(buf))));
@@ -183,6 +184,14 @@ static void mask_entry(json_t *e)
 		json_object_set_new(e, "phone", json_string(cg_mask_phone(s, buf, sizeof(buf))));
 	if ((s = json_string_value(json_object_get(e, "id_no"))))
 		json_object_set_new(e, "id_no", json_string(cg_mask_id_no(s, buf, sizeof(buf))));
+	/* A correction's changes: the old and new values of person fields,
+	 * and any ID or phone number typed into a reason. */
+	json_object_foreach(json_object_get(e, "changed"), k, c) {
+		json_object_set_new(c, "from", cg_report_mask_value(k, json_object_get(c, "from")));
+		json_object_set_new(c, "to", cg_report_mask_value(k, json_object_get(c, "to")));
+	}
+	if ((s = json_string_value(json_object_get(e, "reason"))))
+		json_object_set_new(e, "reason", json_string(cg_mask_message(s, buf, sizeof(buf))));
 }
 
 /* Append the entries of src to dst, each with its compound, up to the

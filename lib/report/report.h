@@ -79,6 +79,11 @@ void cg_report_journal(struct cg_report *r, const char *label, uint64_t records,
 void cg_report_correction(struct cg_report *r, const json_t *rec, int applied);
 /* (rec may be NULL: only the applied mark is set.) */
 
+/* A value of field (borrowed) masked as a person
+ * field is (name, id_no, phone; any ID or phone number in other text);
+ * a new reference. */
+json_t *cg_report_mask_value(const char *field, const json_t *v);
+
 /* Count a rejected input line (a rejected_records warning at the end). */
 void cg_report_rejected(struct cg_report *r);
 

@@ -129,15 +129,38 @@ int cg_correction_parse_set(json_t *set, const char *arg, const char **why)
 		*why = _("this field is set by cg-checkin, not by a correction");
 		return -1;
 	}
-	v = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
-	if (!v)
-		v = json_string(eq + 1);
-	if (!v) {
+	/* Kept as typed: its type follows the field's (cg_correction_apply). */
+	if (!(v = json_string(eq + 1))) {
 		*why = _("the value is not UTF-8");
 		return -1;
 	}
 	json_object_set_new(set, key, v);
 	return 0;
+}
+
+/* Fields that are text whatever they look like: a phone or an ID number
+ * typed as digits stays a string. */
+static const char *const text_fields[] = {
+	"name", "id_no", "phone", "household", "host", "plate", "gate", "pass", "from",
+	"event_id", "case_id", "by", "kind", "dir", NULL
+};
+
+void cg_correction_apply(json_t *rec, const json_t *set)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)set, key, v) {
+		const char *raw = json_string_value(v);
+		int text = json_is_string(json_object_get(rec, key));
+		json_t *typed = NULL;
+
+		for (const char *const *f = text_fields; *f && !text; f++)
+			text = !strcmp(key, *f);
+		if (!text)
+			typed = json_loads(raw, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+		json_object_set_new(rec, key, typed ? typed : json_string(raw));
+	}
 }
 
 static json_t *refuse(struct cg_err *err, const char *fmt, const char *arg)
@@ -275,14 +298,12 @@ static json_t *make_amend(const struct cg_correction_req *q, struct cg_checkin *
 			  cg_time_t now, struct cg_err *err)
 {
 	json_t *in = json_deep_copy(cur), *out, *v;
-	const char *key;
 	char why[256];
 
 	for (const char *const *f = fixed_fields; *f; f++)
 		if (strcmp(*f, "ts"))
 			json_object_del(in, *f);
-	json_object_foreach((json_t *)q->set, key, v)
-		json_object_set(in, key, v);
+	cg_correction_apply(in, q->set);
 	out = cg_checkin_decide(ck, in, now, why, sizeof(why));
 	json_decref(in);
 	if (!out) {

@@ -121,10 +121,18 @@ json_t *cg_correction_make(const struct cg_correction_req *q, struct cg_checkin 
 			   const struct cg_home *h, cg_time_t now, struct cg_err *err);
 
 /*
- * Read "FIELD=VALUE" (VALUE as JSON when it is JSON, else as a string)
- * into set.  0, or -1 with why: a field that is not a record's own (ts,
- * compound, decision, reasons, seq, chain, the correction fields).
+ * Read "FIELD=VALUE" into set (FIELD -> VALUE as typed).  0, or -1 with
+ * why: a field that is not a record's own (ts, compound, decision,
+ * reasons, seq, chain, the correction fields).
  */
 int cg_correction_parse_set(json_t *set, const char *arg, const char **why);
+
+/*
+ * Set the fields of set (from cg_correction_parse_set) in rec: as text
+ * where rec has text or the field is text (name, id_no, phone, gate, ...:
+ * a phone typed as digits stays a string), else as JSON when the value is
+ * JSON (temp=36.6, mask=true, symptoms=[]), else as text.
+ */
+void cg_correction_apply(json_t *rec, const json_t *set);
 
 #endif

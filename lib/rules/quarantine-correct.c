@@ -81,13 +81,11 @@ static json_t *check_input(const json_t *rec, const json_t *set)
 		"correction_of", "changed", "correction_reason", "corrected_by",
 		"corrected_at", NULL
 	};
-	json_t *in = json_deep_copy(rec), *v;
-	const char *key;
+	json_t *in = json_deep_copy(rec);
 
 	for (const char *const *d = drop; *d; d++)
 		json_object_del(in, *d);
-	json_object_foreach((json_t *)set, key, v)
-		json_object_set(in, key, v);
+	cg_correction_apply(in, set);
 	return in;
 }
 

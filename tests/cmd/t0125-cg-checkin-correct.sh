@@ -190,6 +190,21 @@ test_expect_success PYTHON '--ask works as before and tells the guard how to cor
 	test "$(jq -r "[.gate, .amends] | @tsv" fixed)" = "$(printf "south\tDEMO-0001/checkin/2026-01-26/$seq")"
 '
 
+test_expect_success 'a corrected name or phone is masked in the report, and in a roll-up' '
+	echo "{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"visitor\",\"name\":\"张三\",\"phone\":\"13812348000\",\"host\":\"3-2-501\",\"temp\":36.5,\"mask\":true}" |
+		cg-checkin --now $N2 >vis &&
+	cg-checkin --now $N2 --amend "$(jq -r .seq vis)" --set name=李四 --set phone=13912348001 \
+		--reason "wrong person, called 13812348000" --by g >am &&
+	cg-report --now $N2 --date 2026-01-26 >m1 &&
+	test "$(jq -c ".corrections[-1] | [.changed.name, .changed.phone, .reason]" m1)" = \
+		"[{\"from\":\"张*\",\"to\":\"李*\"},{\"from\":\"138****8000\",\"to\":\"139****8001\"},\"wrong person, called 138****8000\"]" &&
+	cg-report --now $N2 --date 2026-01-26 --no-mask >u1 &&
+	test "$(jq -r ".corrections[-1].changed.name.from" u1)" = 张三 &&
+	cg-report --merge <u1 >mu &&
+	test "$(jq -c ".corrections[-1] | [.changed.name.from, .changed.phone.to, .reason]" mu)" = \
+		"[\"张*\",\"139****8001\",\"wrong person, called 138****8000\"]"
+'
+
 test_expect_success 'a correction made 7 days later is still found, in a compressed week' '
 	cg-checkin --now 2026-02-01T10:00:00+08:00 --amend 2026-01-25/4 --set temp=38.2 \
 		--reason "late find" --by g >late &&
