@@ -2,6 +2,7 @@
  * cg-checkin: gate events in, decisions out, every decision journaled.
  */
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "ui/ask.h"
 #include "rules/casebook.h"
 #include "rules/checkin.h"
+#include "rules/correction.h"
 #include "core/clock.h"
 #include "core/cmd.h"
 #include "store/config.h"
@@ -33,12 +35,19 @@ static const char footer[] = N_(
 "Examples:\n"
 "  cg-checkin <gate.jsonl >decisions.jsonl\n"
 "  echo '{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"temp\":36.5,\"mask\":true}' | cg-checkin\n"
-"  cg-checkin --ask --gate north\n");
+"  cg-checkin --ask --gate north\n"
+"  cg-checkin --amend 17 --set gate=south --reason 'wrong gate typed'\n"
+"  cg-checkin --void 2026-01-25/17 --reason 'entered twice'\n");
 
 enum {
 	OPT_MAX_LINE = 256,
 	OPT_VERIFY,
-	OPT_COMPRESS
+	OPT_COMPRESS,
+	OPT_VOID,
+	OPT_AMEND,
+	OPT_SET,
+	OPT_REASON,
+	OPT_BY
 };
 
 static const struct cg_option options[] = {
@@ -99,6 +108,66 @@ static const struct cg_option options[] = {
 	  "Verify the check-in journals instead of deciding events, as described\n"
 	  "above.\n"
 	  "The operands are dates, not files.\n" },
+	{ "amend", 0, OPT_AMEND, "RID",
+	  N_("correct the record RID: journal it again with the\n--set changes, decided anew"),
+	  "text", "none", NULL,
+	  "Correct the check-in record\n"
+	  ".Ar RID\n"
+	  "(see\n"
+	  ".Sx CORRECTIONS ) :\n"
+	  "journal an amended record, the fields of the record as it stands with the\n"
+	  ".Fl -set\n"
+	  "changes, decided again by the same rules, and print it.\n"
+	  "Needs\n"
+	  ".Fl -set\n"
+	  "and\n"
+	  ".Fl -reason .\n" },
+	{ "by", 0, OPT_BY, "NAME",
+	  N_("who corrects (default: the login name)"),
+	  "text", NULL, NULL,
+	  "Who makes the correction, journaled as\n"
+	  ".Cm corrected_by .\n"
+	  "The default is the login name.\n" },
+	{ "reason", 0, OPT_REASON, "TEXT",
+	  N_("why the record is corrected (required with --void\nand --amend)"),
+	  "text", NULL, NULL,
+	  "Why the record is corrected, journaled as\n"
+	  ".Cm correction_reason ;\n"
+	  "required with\n"
+	  ".Fl -void\n"
+	  "and\n"
+	  ".Fl -amend .\n" },
+	{ "set", 0, OPT_SET, "FIELD=VALUE",
+	  N_("with --amend: the corrected value of a field\n(repeatable; VALUE is JSON, else text)"),
+	  "text", NULL, NULL,
+	  "With\n"
+	  ".Fl -amend :\n"
+	  "the corrected value of\n"
+	  ".Ar FIELD ;\n"
+	  "may be given more than once.\n"
+	  ".Ar VALUE\n"
+	  "is read as JSON when it is JSON\n"
+	  ".Pq Li temp=36.5 , Li mask=true ,\n"
+	  ".Li symptoms='[\"cough\"]' ,\n"
+	  "else as text\n"
+	  ".Pq Li gate=south ;\n"
+	  "a field that holds text, or a person field\n"
+	  ".Pq Cm name , id_no , phone , household , host , plate , gate , pass , from ,\n"
+	  "takes it as text\n"
+	  ".Pq Li phone=13912348001 .\n"
+	  "The fields the command sets itself\n"
+	  ".Pq Cm ts , compound , decision , reasons , seq , chain\n"
+	  "and the correction fields cannot be set.\n" },
+	{ "void", 0, OPT_VOID, "RID",
+	  N_("void the record RID: it no longer counts"),
+	  "text", "none", NULL,
+	  "Void the check-in record\n"
+	  ".Ar RID\n"
+	  "(see\n"
+	  ".Sx CORRECTIONS ) :\n"
+	  "journal a void record that names it, and print it.\n"
+	  "Needs\n"
+	  ".Fl -reason .\n" },
 	/* The shared options, as they read here. */
 	{ "line-buffered", 0, 0, NULL, NULL, NULL, NULL, NULL,
 	  "Flush standard output after every record.\n"
@@ -140,7 +209,9 @@ static const struct cg_command command = {
 	.usage = "cg-checkin [OPTION]... [FILE]...\n"
 		 "cg-checkin --ask [--gate NAME] [OPTION]...\n"
 		 "cg-checkin --verify [DATE]...\n"
-		 "cg-checkin --compress",
+		 "cg-checkin --compress\n"
+		 "cg-checkin --void RID --reason TEXT [--by NAME] [OPTION]...\n"
+		 "cg-checkin --amend RID --set FIELD=VALUE... --reason TEXT [--by NAME] [OPTION]...",
 	.summary = summary,
 	.options = options,
 	.common = CG_COMMON_RECORD,
@@ -148,12 +219,52 @@ static const struct cg_command command = {
 	.footer = footer,
 };
 
+#define MAX_SETS 32
+
 struct opts {
 	struct cg_common_opts common;
 	int ask, dry_run, verify, compress;
 	const char *gate;
+	const char *void_rid, *amend_rid, *reason, *by;
+	json_t *set;		/* --set FIELD=VALUE; owned */
+	const char *sets[MAX_SETS];
+	int nset;
 	size_t max_line;
 };
+
+/* The --set values, read once every option is parsed (--help first). */
+static void read_sets(struct opts *o)
+{
+	const char *why;
+
+	for (int i = 0; i < o->nset; i++) {
+		if (!o->set)
+			o->set = json_object();
+		if (cg_correction_parse_set(o->set, o->sets[i], &why) < 0)
+			cg_usage_error(_("invalid --set '%s': %s"), o->sets[i], why);
+	}
+}
+
+/* --void and --amend: one record, with a reason, and nothing else to do. */
+static void check_correction(const struct opts *o, int argc)
+{
+	int correcting = o->void_rid || o->amend_rid;
+
+	if (o->void_rid && o->amend_rid)
+		cg_usage_error("%s", _("--void and --amend cannot be used together"));
+	if (!correcting && (o->set || o->reason || o->by))
+		cg_usage_error("%s", _("--set, --reason and --by go with --void or --amend"));
+	if (!correcting)
+		return;
+	if (o->ask || o->verify || o->compress || o->dry_run || optind < argc)
+		cg_usage_error("%s", _("--void and --amend take no files, --ask, --compress, --verify or --dry-run"));
+	if (!o->reason || !*o->reason)
+		cg_usage_error("%s", _("a correction needs --reason TEXT"));
+	if (o->void_rid && o->set)
+		cg_usage_error("%s", _("--set goes with --amend"));
+	if (o->amend_rid && !o->set)
+		cg_usage_error("%s", _("--amend needs at least one --set FIELD=VALUE"));
+}
 
 static void parse_options(int argc, char **argv, struct opts *o)
 {
@@ -176,9 +287,20 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_VERIFY: o->verify = 1; break;
 		case OPT_COMPRESS: o->compress = 1; break;
+		case OPT_VOID: o->void_rid = arg; break;
+		case OPT_AMEND: o->amend_rid = arg; break;
+		case OPT_REASON: o->reason = arg; break;
+		case OPT_BY: o->by = arg; break;
+		case OPT_SET:
+			if (o->nset == MAX_SETS)
+				cg_usage_error(_("at most %d --set"), MAX_SETS);
+			o->sets[o->nset++] = arg;
+			break;
 		}
 	}
 	cg_parse_end(&p);
+	read_sets(o);
+	check_correction(o, argc);
 	if (o->ask + o->verify + o->compress > 1) {
 		cg_error(_("--ask, --compress and --verify cannot be used together"));
 		cg_usage_hint();
@@ -428,6 +550,58 @@ static int run_filter(struct world *w, const struct opts *o, char **files,
 	return cg_loop_status(&lp);
 }
 
+static const char *login_name(void)
+{
+	const struct passwd *pw = getpwuid(geteuid());
+
+	return pw && pw->pw_name[0] ? pw->pw_name : "unknown";
+}
+
+/*
+ * --void, --amend: the correction is decided under the journal's lock,
+ * journaled in today's journal and printed as journaled.
+ */
+static int run_correct(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	const struct cg_correction_req q = {
+		o->void_rid ? o->void_rid : o->amend_rid, o->amend_rid != NULL,
+		o->set, o->reason, o->by ? o->by : login_name()
+	};
+	cg_time_t now = cg_clock_now(&w->clock);
+	struct cg_err tidy = CG_ERR_INIT;
+	char day[CG_DATE_LEN];
+	struct cg_out out;
+	json_t *rec;
+	int ret;
+
+	cg_time_date(now, day);
+	if (cg_journal_set_day(&w->journal, day, err) < 0 ||
+	    cg_journal_lock(&w->journal, err) < 0)
+		return -1;
+	rec = cg_correction_make(&q, &w->checkin, &w->home, now, err);
+	if (!rec) {
+		cg_journal_unlock(&w->journal);
+		return -1;
+	}
+	ret = cg_journal_add(&w->journal, rec, err);
+	json_decref(rec);
+	if (ret < 0 || cg_journal_commit(&w->journal, err) < 0) {
+		cg_journal_unlock(&w->journal);
+		return -1;
+	}
+	if (w->journal.notice[0])
+		cg_warning("%s", w->journal.notice);
+	cg_out_init(&out, stdout, 0);
+	if (cg_out_line(&out, w->journal.committed.buf, w->journal.committed.len, err) < 0 ||
+	    cg_out_close(&out, err) < 0)
+		return -1;
+	/* As after every commit: finished days are compressed, and a
+	 * failure only leaves one plain. */
+	if (cg_journal_tidy(&w->journal, &tidy) < 0)
+		cg_warning("%s", tidy.msg);
+	return CG_EXIT_OK;
+}
+
 /* The loop's stdout is closed by run_filter; the other modes print with
  * stdio. */
 static int close_stdout(struct cg_err *err)
@@ -455,6 +629,8 @@ int main(int argc, char **argv)
 		status = run_verify(&w, argv + optind, argc - optind, &err);
 	else if (o.compress)
 		status = run_compress(&w, &err);
+	else if (o.void_rid || o.amend_rid)
+		status = run_correct(&w, &o, &err);
 	else if (o.ask)
 		status = cg_ask_run(&w.checkin, o.dry_run ? NULL : &w.journal,
 				    &w.clock, o.gate, &err);
@@ -470,5 +646,6 @@ int main(int argc, char **argv)
 		cg_die_err(&err);
 	}
 	release_world(&w, &o);
+	json_decref(o.set);
 	return status;
 }

@@ -2,6 +2,7 @@
  * cg-quarantine: home-observation cases (居家观察), from arrival to release.
  */
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "core/options.h"
 #include "store/journal.h"
 #include "store/loop.h"
+#include "rules/correction.h"
 #include "rules/quarantine.h"
 #include "rules/validate.h"
 
@@ -44,7 +46,45 @@ enum {
 	OPT_NO_FINAL_DAY_CHECK,
 	OPT_OFFICER,
 	OPT_REASON,
-	OPT_STATUS
+	OPT_STATUS,
+	OPT_BY,
+	OPT_SET
+};
+
+#define CORRECTION_BY \
+	{ "by", 0, OPT_BY, "NAME", N_("who corrects (default: the login name)"), \
+	  "text", NULL, NULL, \
+	  "Who makes the correction, journaled as\n" \
+	  ".Cm corrected_by .\n" \
+	  "The default is the login name.\n" }
+#define CORRECTION_REASON \
+	{ "reason", 0, OPT_REASON, "TEXT", N_("why the check is corrected (required)"), \
+	  "text", NULL, NULL, \
+	  "Why the check is corrected, journaled as\n" \
+	  ".Cm correction_reason ;\n" \
+	  "required.\n" }
+
+static const struct cg_option void_options[] = {
+	CORRECTION_BY,
+	CORRECTION_REASON,
+	CG_OPTION_END
+};
+
+static const struct cg_option amend_options[] = {
+	CORRECTION_BY,
+	CORRECTION_REASON,
+	{ "set", 0, OPT_SET, "FIELD=VALUE",
+	  N_("the corrected value of a field of the check\n(repeatable; VALUE is JSON, else text)"),
+	  "text", NULL, NULL,
+	  "The corrected value of\n"
+	  ".Ar FIELD\n"
+	  "of the check\n"
+	  ".Pq Li temp=36.6 , Li symptoms='[]' ;\n"
+	  "may be given more than once, and at least once.\n"
+	  ".Ar VALUE\n"
+	  "is read as JSON when it is JSON, else as text; a field that holds text\n"
+	  "takes it as text.\n" },
+	CG_OPTION_END
 };
 
 static const struct cg_option open_options[] = {
@@ -192,7 +232,8 @@ static const struct cg_option options[] = {
 enum {
 	READS = 1,	/* JSON lines from FILEs or stdin */
 	WRITES = 2,	/* journals events */
-	IDS = 4		/* operands are case ids */
+	IDS = 4,	/* operands are case ids */
+	CORRECTS = 8	/* the operand is the rid of a check */
 };
 
 static const struct cg_subcommand subs[] = {
@@ -226,6 +267,14 @@ static const struct cg_subcommand subs[] = {
 	  N_("the cases"), list_options, LISTING, "none" },
 	{ "show", "cg-quarantine show [OPTION]... CASE_ID...",
 	  N_("cases with their checks, needs and history"), NULL, LISTING, "case" },
+	{ "void", "cg-quarantine void --reason TEXT [--by NAME] [OPTION]... RID",
+	  N_("void a check journaled by mistake: it no longer counts"),
+	  void_options, CG_COMMON_BASIC, "text" },
+	{ "amend", "cg-quarantine amend --set FIELD=VALUE... --reason TEXT [--by NAME]\n"
+		   " [OPTION]... RID",
+	  N_("correct a check (a wrong temperature): journal it again with\n"
+	     "the --set changes, its result decided anew"),
+	  amend_options, CG_COMMON_BASIC, "text" },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 
@@ -256,6 +305,8 @@ static const struct subcommand subcommands[] = {
 	{ "release", NULL, WRITES },
 	{ "list", NULL, 0 },
 	{ "show", NULL, IDS },
+	{ "void", NULL, WRITES | CORRECTS },
+	{ "amend", NULL, WRITES | CORRECTS },
 	{ NULL, NULL, 0 }
 };
 
@@ -264,7 +315,10 @@ struct opts {
 	struct cg_common_opts common;
 	int dry_run, explain, no_final_day_check;
 	int days, add_days;
-	const char *date, *officer, *reason, *status;
+	const char *date, *officer, *reason, *status, *by;
+	const char *sets[32];
+	int nset;
+	json_t *set;		/* amend: FIELD -> value; owned */
 	char household[CG_HOUSEHOLD_LEN];
 	int has_household;
 	char **operands;
@@ -291,6 +345,25 @@ static void parse_days(const char *arg, struct opts *o)
 		o->days = (int)n;
 }
 
+/* void and amend: one rid, a reason, and for amend the changes. */
+static void check_correction(struct opts *o)
+{
+	const char *why;
+
+	if (o->noperands != 1)
+		usage_error(_("'%s' needs one RID, the record id of a check"), o->sub->name);
+	if (!o->reason)
+		usage_error("%s", _("a correction needs --reason TEXT"));
+	if (!strcmp(o->sub->name, "amend") && !o->nset)
+		usage_error(_("'%s' needs at least one --set FIELD=VALUE"), "amend");
+	o->set = json_object();
+	for (int i = 0; i < o->nset; i++)
+		if (cg_correction_parse_set(o->set, o->sets[i], &why) < 0) {
+			cg_error(_("invalid --set '%s': %s"), o->sets[i], why);
+			cg_usage_hint();
+		}
+}
+
 /* Which option goes with which subcommand is in subs[]; these are the
  * values and the operands. */
 static void check_combinations(struct opts *o)
@@ -312,7 +385,9 @@ static void check_combinations(struct opts *o)
 			    o->status);
 	if (o->officer && !*o->officer)
 		usage_error(_("empty name for --officer%s"), "");
-	if (!(flags & (READS | IDS)) && o->noperands)
+	if (flags & CORRECTS)
+		check_correction(o);
+	if (!(flags & (READS | IDS | CORRECTS)) && o->noperands)
 		usage_error(_("'%s' takes no operands"), o->sub->name);
 	if ((flags & IDS) && !o->noperands)
 		usage_error(_("'%s' needs at least one CASE_ID"), o->sub->name);
@@ -344,6 +419,12 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_OFFICER: o->officer = arg; break;
 		case OPT_REASON: o->reason = arg; break;
 		case OPT_STATUS: o->status = arg; break;
+		case OPT_BY: o->by = arg; break;
+		case OPT_SET:
+			if (o->nset == 32)
+				usage_error(_("at most %s --set"), "32");
+			o->sets[o->nset++] = arg;
+			break;
 		}
 	}
 	cg_parse_end(&p);
@@ -496,6 +577,16 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 	}
 	if (!strcmp(name, "show"))
 		return show(w, o, err);
+	if (o->sub->flags & CORRECTS) {
+		const struct passwd *pw = getpwuid(geteuid());
+		const struct cg_correction_req req = {
+			o->operands[0], !strcmp(name, "amend"), o->set, o->reason,
+			o->by ? o->by : pw && pw->pw_name[0] ? pw->pw_name : "unknown"
+		};
+
+		return cg_quarantine_correct(&w->q, &w->home, &req, &w->loop, err) < 0 ?
+		       -1 : CG_EXIT_OK;
+	}
 	if (!strcmp(name, "due")) {
 		if ((n = cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err)) < 0)
 			return -1;
@@ -542,5 +633,6 @@ int main(int argc, char **argv)
 		cg_die_err(&err);
 	}
 	release_world(&w);
+	json_decref(o.set);
 	return status;
 }

@@ -87,7 +87,7 @@ static const struct cg_option options[] = {
 	{ "table", 0, OPT_TABLE, "TABLE",
 	  N_("one list as CSV: fevers, denials, gates, hours, cases,\n"
 	     "overstays, warnings, journals or compounds"),
-	  "choice:fevers denials gates hours cases overstays warnings journals compounds",
+	  "choice:fevers denials gates hours cases overstays warnings journals compounds corrections",
 	  NULL, NULL,
 	  "One list as CSV:\n"
 	  ".Cm fevers ,\n"
@@ -394,6 +394,9 @@ static int read_inputs(struct cg_report_reader *rd, const struct cg_home *home,
 			return -1;
 	if (nfiles)
 		return 0;
+	if (cg_report_read_corrections(rd, home, ro->cfg->compound_code, ro->since, ro->until,
+				       cg_local_day(ro->now, NULL), err) < 0)
+		return -1;
 	for (int32_t d = ro->since; d <= ro->until && !rd->loop.stopped; d++) {
 		char day[CG_DATE_LEN];
 

@@ -87,6 +87,11 @@ complete -c cg-checkin -l compress -d 'Gzip the finished days\' journals now (fo
 complete -c cg-checkin -s n -l dry-run -d 'Decide and print, but journal nothing'
 complete -c cg-checkin -l max-line -x -d 'Reject input lines longer than BYTES (default 1M, at most 2M)'
 complete -c cg-checkin -l verify -d 'Verify the check-in journals (all days, or DATEs)'
+complete -c cg-checkin -l amend -x -d 'Correct the record RID: journal it again with the --set changes, decided anew'
+complete -c cg-checkin -l by -x -d 'Who corrects (default: the login name)'
+complete -c cg-checkin -l reason -x -d 'Why the record is corrected (required with --void and --amend)'
+complete -c cg-checkin -l set -x -d 'With --amend: the corrected value of a field (repeatable; VALUE is JSON, else text)'
+complete -c cg-checkin -l void -x -d 'Void the record RID: it no longer counts'
 complete -c cg-checkin -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Data directory (default $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg)'
 complete -c cg-checkin -l line-buffered -d 'Flush every record (default when stdout is a terminal)'
 complete -c cg-checkin -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
@@ -101,3 +106,5 @@ complete -c cg-checkin -s V -l version -d 'Show the version and exit'
 complete -c cg-checkin -n '__fish_seen_argument -s a -l ask' -f
 complete -c cg-checkin -n '__fish_seen_argument -l compress' -f
 complete -c cg-checkin -n '__fish_seen_argument -l verify' -f -a '(__cg_value journal-day)'
+complete -c cg-checkin -n '__fish_seen_argument -l amend' -f
+complete -c cg-checkin -n '__fish_seen_argument -l void' -f

@@ -5,7 +5,8 @@
 # run 'make docs'.
 
 # The data directory the command would use: --home on the command line,
-# else $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg.
+# else $CG_HOME, else /var/lib/cg for a user whose passwd home it is (the
+# package's cg user), else $XDG_STATE_HOME/cg, else ~/.local/state/cg.
 function __cg_home
     set -l args (commandline -opc)
     set -l n (count $args)
@@ -24,6 +25,8 @@ function __cg_home
     end
     if set -q CG_HOME; and test -n "$CG_HOME"
         echo $CG_HOME
+    else if contains -- /var/lib/cg (getent passwd (id -u) 2>/dev/null | cut -d: -f6)
+        echo /var/lib/cg
     else if set -q XDG_STATE_HOME; and test -n "$XDG_STATE_HOME"
         echo $XDG_STATE_HOME/cg
     else

@@ -86,7 +86,7 @@ complete -c cg-report -l since -x -a '(__cg_value day)' -d 'The first day of a p
 complete -c cg-report -l until -x -a '(__cg_value day)' -d 'The last day of a period (default today)'
 complete -c cg-report -l merge -d 'Roll JSON reports of many compounds up into one'
 complete -c cg-report -l format -x -a 'json text csv md html' -d 'Json (default, one line), text, csv, md or html'
-complete -c cg-report -l table -x -a 'fevers denials gates hours cases overstays warnings journals compounds' -d 'One list as CSV: fevers, denials, gates, hours, cases, overstays, warnings, journals or compounds'
+complete -c cg-report -l table -x -a 'fevers denials gates hours cases overstays warnings journals compounds corrections' -d 'One list as CSV: fevers, denials, gates, hours, cases, overstays, warnings, journals or compounds'
 complete -c cg-report -l no-mask -d 'Show names, phone and ID numbers in full'
 complete -c cg-report -l fail-on -x -a 'warnings' -d 'With \'warnings\': exit 5 when the report has warnings'
 complete -c cg-report -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Data directory (default $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg)'

@@ -142,6 +142,21 @@ static ssize_t gunzip_read(struct cg_jsonl_reader *r, char *out, size_t room,
 	return (ssize_t)(want - g->z.avail_out);
 }
 
+ssize_t cg_jsonl_reader_read_block(struct cg_jsonl_reader *r, char *to, size_t n,
+				   struct cg_err *err)
+{
+	ssize_t got;
+
+	if (r->gz)
+		return gunzip_read(r, to, n, err);
+	do
+		got = read(r->fd, to, n);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read '%s'"), r->name);
+	return got;
+}
+
 int cg_jsonl_reader_open(struct cg_jsonl_reader *r, int dirfd, const char *path,
 			 const char *name, size_t max_line, struct cg_err *err)
 {

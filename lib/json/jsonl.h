@@ -65,6 +65,16 @@ void cg_jsonl_reader_init_fd(struct cg_jsonl_reader *r, int fd,
  * file is gzip (one or more members, nothing after them).  name is borrowed
  * for messages.  Returns 0 or -1 with *err.
  */
+/*
+ * Up to n bytes of the file (decompressed) from where r stands, for a
+ * reader that scans blocks instead of lines; do not mix with
+ * cg_jsonl_reader_next.  How many, 0 at the end, or -1 with *err
+ * (CG_EXIT_DAMAGED for a compressed file that does not decompress to its
+ * end).
+ */
+ssize_t cg_jsonl_reader_read_block(struct cg_jsonl_reader *r, char *to, size_t n,
+				   struct cg_err *err);
+
 int cg_jsonl_reader_open(struct cg_jsonl_reader *r, int dirfd, const char *path,
 			 const char *name, size_t max_line, struct cg_err *err);
 

@@ -4,7 +4,34 @@
 
 #include "core/mask.h"
 #include "rules/quarantine.h"
+#include "store/rid.h"
 #include "report/report-counters.h"
+
+/*
+ * A correction of a check (a void, or a check that amends one), whenever
+ * it was made: the check it takes away is no longer counted, and the
+ * correction is listed, when that check is of the period.
+ */
+static void case_correction(struct cg_report *r, const json_t *rec, const char *id)
+{
+	const struct cg_case *c = cg_casebook_find(&r->cases, id);
+	const struct cg_case_check *k = c ? cg_case_check_at(c, cg_casebook_corrected_seq(rec)) : NULL;
+	const json_t *seq = json_object_get(rec, "seq");
+	char rid[CG_RID_LEN];
+	json_t *e;
+
+	if (!k || cg_report_event_place(r, k->day) <= 0)
+		return;
+	r->checks--;
+	r->alerts -= k->alert;
+	e = json_copy((json_t *)rec);
+	if (json_is_integer(seq) && cg_rid_format(rid, sizeof(rid), r->cfg->compound_code,
+						  "quarantine", NULL,
+						  (uint64_t)json_integer_value(seq)) == 0)
+		json_object_set_new(e, "rid", json_string(rid));
+	cg_report_correction(r, e, 0);
+	json_decref(e);
+}
 
 int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *event,
 			 char *why, size_t whylen, struct cg_err *err)
@@ -17,6 +44,12 @@ int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *eve
 	if (cg_report_event_time(r, rec, &at, &day, why, whylen) ||
 	    cg_report_string_of(rec, "case_id", &id, why, whylen))
 		return 1;
+	if (cg_casebook_corrected_seq(rec))
+		case_correction(r, rec, id);
+	if (!strcmp(event, "void")) {
+		r->case_events++;
+		return cg_casebook_apply(&r->cases, rec, err) < 0 ? -1 : 0;
+	}
 	if ((place = cg_report_event_place(r, day)) < 0)
 		return 0;
 	r->case_events++;

@@ -174,6 +174,13 @@ struct cg_report {
 
 	json_t *journals, *warnings;
 
+	/* Corrections of check-ins (report-corrections.c): listed; with
+	 * corrections_applied the reader applies them and correction lines
+	 * are not listed again as they are read. */
+	json_t *corrections;
+	unsigned long omit_corrections;
+	int corrections_applied;
+
 	/* Person fields found valid (the same people come again and again):
 	 * the field, the value as read and its normal form. */
 	struct known {
@@ -282,6 +289,11 @@ json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 /* ---- report-finish.c: the document ---- */
 
 /* Reason code -> count, every reason or only those counted. */
+/* report-corrections.c: a correction line read as input: 0 taken, 1
+ * rejected, 2 not a check-in's (a case event's: read on as one). */
+int cg_report_correction_line(struct cg_report *r, const char *line, size_t len,
+			      char *why, size_t whylen);
+
 json_t *cg_report_reasons_object(const unsigned long *n, int all);
 /* The entries of list (objects with "ts") in time order, stably. */
 void cg_report_sort_by_ts(json_t *list);

@@ -57,7 +57,8 @@ static int csv_skip(const char *path)
 {
 	static const char *const skip[] = {
 		"hours", "temperatures.counts", "fevers", "denials", "visitors.overstays",
-		"cases.by_day", "cases.list", "journals", "warnings", "compounds", NULL
+		"cases.by_day", "cases.list", "corrections", "journals", "warnings", "compounds",
+		NULL
 	};
 
 	for (int i = 0; skip[i]; i++)
@@ -116,6 +117,8 @@ static void csv_list(FILE *fp, const json_t *list, const char *const *cols, int 
 
 			if (json_is_array(v))
 				cg_doc_join(v, bufs[k], sizeof(bufs[k]));
+			else if (json_is_object(v))
+				cg_doc_changes(v, bufs[k], sizeof(bufs[k]));
 			else
 				scalar_text(v, bufs[k], sizeof(bufs[k]));
 		}
@@ -154,9 +157,15 @@ static void csv_table(FILE *fp, const json_t *rep, const char *table)
 		"fevers", "visitors", "overstays", "cases_open", "passes_active",
 		"longest_gap_min", "warnings", "verified", NULL
 	};
+	static const char *const correction[] = {
+		"rid", "action", "replaces", "original", "ts", "gate", "changed", "decision",
+		"reason", "by", "at", NULL
+	};
 	int m = merged(rep);
 
-	if (!strcmp(table, "fevers") || !strcmp(table, "denials")) {
+	if (!strcmp(table, "corrections")) {
+		csv_list(fp, json_object_get(rep, "corrections"), correction, m);
+	} else if (!strcmp(table, "fevers") || !strcmp(table, "denials")) {
 		csv_list(fp, json_object_get(rep, table), person, m);
 	} else if (!strcmp(table, "overstays")) {
 		csv_list(fp, json_object_get(json_object_get(rep, "visitors"), "overstays"), overstay, m);

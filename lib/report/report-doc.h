@@ -70,6 +70,10 @@ struct table {
 	const char *klass;	/* HTML class of warning rows, or NULL */
 };
 
+/* An amendment's "changed" ({FIELD:{"from","to"}}) as "gate north → south,
+ * temp 38.5 → 36.6" (report-corrections.c). */
+void cg_doc_changes(const json_t *changed, char *buf, size_t size);
+
 /* The parts of a document, in its format. */
 void cg_doc_text(struct doc *d, const char *s);
 void cg_doc_title(struct doc *d, const char *title, const char *meta);

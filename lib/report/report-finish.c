@@ -137,8 +137,8 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 	return json_pack("{s:b, s:{s:s, s:s}, s:s*, s:s, s:s, s:s, s:s, s:b,"
 			 " s:{s:f, s:[ss], s:i, s:i},"
 			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o,"
-			 " s:o, s:o, s:o, s:O, s:O, s:o, s:o, s:o, s:O, s:O,"
-			 " s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I}",
+			 " s:o, s:o, s:o, s:O, s:O, s:o, s:o, s:o, s:O, s:O, s:O,"
+			 " s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I}",
 			 "merged", 0,
 			 "compound", "code", r->cfg->compound_code, "name", r->cfg->compound_name,
 			 "date", p.since == p.until ? since : NULL,
@@ -167,12 +167,14 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 			 "visitors", visitors,
 			 "cases", cases,
 			 "passes", cg_report_passes_section(r, p.cutoff),
+			 "corrections", r->corrections,
 			 "journals", r->journals,
 			 "warnings", r->warnings,
 			 "omitted", "fevers", (json_int_t)r->omit_fevers,
 				    "denials", (json_int_t)r->omit_denials,
 				    "overstays", (json_int_t)r->omit_overstays,
 				    "cases", omitted_cases,
+				    "corrections", (json_int_t)r->omit_corrections,
 			 "unknown", (json_int_t)r->unknown,
 			 "rejected", (json_int_t)r->rejected,
 			 "outside", (json_int_t)r->outside);

@@ -17,7 +17,7 @@
 
 const char *const cg_report_tables[] = {
 	"fevers", "denials", "gates", "hours", "cases", "overstays", "warnings",
-	"journals", "compounds", NULL
+	"journals", "compounds", "corrections", NULL
 };
 
 int cg_report_format_parse(const char *s)

@@ -21,7 +21,7 @@ struct cg_merge {
 	json_t *policy;		/* the common policy, NULL before the first,
 				 * json_null() once two differ */
 	char since[16], until[16];
-	json_int_t omit_fevers, omit_denials, omit_overstays, omit_cases;
+	json_int_t omit_fevers, omit_denials, omit_overstays, omit_cases, omit_corrections;
 	json_t *by_day;		/* date -> open */
 	json_t *periods;	/* compound code -> [[since, until], ...] */
 };
@@ -174,8 +174,9 @@ static void merge_keyed(json_t *dst, const json_t *src, const char *code, int ho
 
 static void mask_entry(json_t *e)
 {
-	const char *s;
+	const char *s, *k;
 	char buf[256];
+	json_t *c;
 
 	if ((s = json_string_value(json_object_get(e, "name"))))
 		json_object_set_new(e, "name", json_string(cg_mask_name(s, buf, sizeof(buf))));
@@ -183,6 +184,14 @@ static void mask_entry(json_t *e)
 		json_object_set_new(e, "phone", json_string(cg_mask_phone(s, buf, sizeof(buf))));
 	if ((s = json_string_value(json_object_get(e, "id_no"))))
 		json_object_set_new(e, "id_no", json_string(cg_mask_id_no(s, buf, sizeof(buf))));
+	/* A correction's changes: the old and new values of person fields,
+	 * and any ID or phone number typed into a reason. */
+	json_object_foreach(json_object_get(e, "changed"), k, c) {
+		json_object_set_new(c, "from", cg_report_mask_value(k, json_object_get(c, "from")));
+		json_object_set_new(c, "to", cg_report_mask_value(k, json_object_get(c, "to")));
+	}
+	if ((s = json_string_value(json_object_get(e, "reason"))))
+		json_object_set_new(e, "reason", json_string(cg_mask_message(s, buf, sizeof(buf))));
 }
 
 /* Append the entries of src to dst, each with its compound, up to the
@@ -409,6 +418,9 @@ static void add_sections(struct cg_merge *m, const json_t *rep, const char *code
 	m->omit_denials += int_of(v, "denials");
 	m->omit_overstays += int_of(v, "overstays");
 	m->omit_cases += int_of(v, "cases");
+	m->omit_corrections += int_of(v, "corrections");
+	m->omit_corrections += append_list(m, arr(o, "corrections"),
+					   json_object_get(rep, "corrections"), code, 1, unmasked);
 	m->omit_fevers += append_list(m, arr(o, "fevers"), json_object_get(rep, "fevers"), code, 1, unmasked);
 	m->omit_denials += append_list(m, arr(o, "denials"), json_object_get(rep, "denials"), code, 1, unmasked);
 
@@ -561,7 +573,7 @@ json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator
 	passes = passes_of(o);
 	return json_pack("{s:b, s:{s:I}, s:s*, s:s, s:s, s:s, s:s, s:b, s:O*,"
 			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:O, s:O, s:O, s:O, s:o, s:O, s:O,"
-			 " s:o, s:o, s:o, s:O, s:O, s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:O}",
+			 " s:o, s:o, s:o, s:O, s:O, s:O, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:O}",
 			 "merged", 1,
 			 "compound", "count", (json_int_t)json_array_size(m->rows),
 			 "date", strcmp(m->since, m->until) ? NULL : m->since,
@@ -587,12 +599,14 @@ json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator
 			 "visitors", visitors,
 			 "cases", cases,
 			 "passes", passes,
+			 "corrections", arr(o, "corrections"),
 			 "journals", arr(o, "journals"),
 			 "warnings", arr(o, "warnings"),
 			 "omitted", "fevers", m->omit_fevers,
 				    "denials", m->omit_denials,
 				    "overstays", m->omit_overstays,
 				    "cases", m->omit_cases,
+				    "corrections", m->omit_corrections,
 			 "unknown", int_of(o, "unknown"),
 			 "rejected", int_of(o, "rejected"),
 			 "outside", int_of(o, "outside"),

@@ -10,6 +10,7 @@
 #include "core/i18n.h"
 #include "store/journal.h"
 #include "report/report-checkpoint.h"
+#include "store/rid.h"
 #include "report/report-read.h"
 
 /* The loop's messages: the progress line is cleared before each. */
@@ -35,6 +36,9 @@ int cg_report_reader_init(struct cg_report_reader *rd, struct cg_report *r,
 int cg_report_reader_finish(struct cg_report_reader *rd, struct cg_err *err)
 {
 	cg_report_reader_done(rd);
+	if (rd->fixing)
+		cg_corrections_release(&rd->fix);
+	rd->fixing = 0;
 	return cg_loop_finish(&rd->loop, err);
 }
 
@@ -73,13 +77,43 @@ struct lines_job {
 	struct cg_report_reader *rd;
 	cg_report_line_fn *fn;
 	void *ctx;
+	const char *day;	/* a check-in journal's day, else NULL */
 };
+
+/*
+ * A line of a check-in journal as it stands after its corrections: the
+ * line itself, its latest amendment, or nothing (voided).  Correction
+ * lines go on as they are: the report knows them.
+ */
+static int corrected(const struct lines_job *job, const struct cg_loop_line *ln,
+		     const char **line, size_t *len)
+{
+	const struct cg_report_reader *rd = job->rd;
+	char rid[CG_RID_LEN];
+	const json_t *state, *text;
+
+	if (!job->day || !rd->fixing || !json_object_size(rd->fix.events) ||
+	    cg_correction_maybe(ln->text, ln->len))
+		return 1;
+	cg_rid_format(rid, sizeof(rid), rd->compound, "checkin", job->day, ln->lineno);
+	if (!(state = cg_corrections_state(&rd->fix, rid)))
+		return 1;
+	if (json_is_true(json_object_get(state, "void")))
+		return 0;
+	text = json_object_get(state, "line");
+	*line = json_string_value(text);
+	*len = json_string_length(text);
+	return 1;
+}
 
 static int take_line(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		     char *why, size_t whylen, struct cg_err *err)
 {
 	struct lines_job *job = ctx;
-	int st = job->fn(job->ctx, ln->text, ln->len, why, whylen, err);
+	const char *line = ln->text;
+	size_t len = ln->len;
+	int st = corrected(job, ln, &line, &len) ?
+		 job->fn(job->ctx, line, len, why, whylen, err) : 0;
 
 	(void)lp;
 	if (st >= 0)
@@ -302,7 +336,7 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 	unsigned long damaged_line = 0;
 	int damaged = 0;
 	char reason[1024] = "";
-	struct lines_job job = { rd, report_line, rd->r };
+	struct lines_job job = { rd, report_line, rd->r, day };
 	int ret = 0;
 
 	if (cg_journal_reader_open_stream(&jr, h, stream, day, err) < 0)
@@ -373,7 +407,7 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 int cg_report_read_lines(struct cg_report_reader *rd, struct cg_jsonl_reader *in,
 			 cg_report_line_fn *fn, void *ctx, struct cg_err *err)
 {
-	struct lines_job job = { rd, fn, ctx };
+	struct lines_job job = { rd, fn, ctx, NULL };
 	unsigned long too_long = rd->loop.too_long_lines;
 	int ret;
 
@@ -384,6 +418,37 @@ int cg_report_read_lines(struct cg_report_reader *rd, struct cg_jsonl_reader *in
 	for (; rd->r && too_long < rd->loop.too_long_lines; too_long++)
 		cg_report_rejected(rd->r);
 	return ret;
+}
+
+int cg_report_read_corrections(struct cg_report_reader *rd, const struct cg_home *h,
+			       const char *compound, int32_t since, int32_t until,
+			       int32_t today, struct cg_err *err)
+{
+	int32_t to = until + CG_CORRECTION_DAYS < today ? until + CG_CORRECTION_DAYS : today;
+	struct cg_rid rid;
+	const char *why;
+	json_t *rec;
+	size_t i;
+	int32_t day;
+
+	if (!rd->fixing)
+		cg_corrections_init(&rd->fix);
+	rd->fixing = 1;
+	snprintf(rd->compound, sizeof(rd->compound), "%s", compound);
+	if (to < until)
+		to = until;
+	if (cg_corrections_load(&rd->fix, h, compound, since, to, err) < 0)
+		return -1;
+	json_array_foreach(rd->fix.list, i, rec) {
+		const char *root = json_string_value(json_object_get(rec, "correction_of"));
+
+		if (cg_rid_parse(root, &rid, &why) == 0 && cg_day_parse(rid.day, &day) == 0 &&
+		    day >= since && day <= until && rd->r)
+			cg_report_correction(rd->r, rec, 1);
+	}
+	if (rd->r)
+		cg_report_correction(rd->r, NULL, 1);
+	return 0;
 }
 
 int cg_report_read_file(struct cg_report_reader *rd, const char *path,

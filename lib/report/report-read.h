@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/home.h"
 #include "json/jsonl.h"
+#include "rules/correction.h"
 #include "store/loop.h"
 #include "report/report.h"
 
@@ -30,6 +31,11 @@ struct cg_report_reader {
 	struct cg_notifier notify;	/* main's */
 	int progress;		/* say how far it got (CG_MSG_PROGRESS) */
 	int damaged;		/* some journal did not verify */
+	/* With cg_report_read_corrections: the corrections applied to the
+	 * check-in journals read, and whose they are. */
+	struct cg_corrections fix;
+	int fixing;
+	char compound[96];
 	size_t max_line;	/* for files; 0: the default */
 	/* progress state */
 	unsigned long lines;
@@ -54,6 +60,21 @@ int cg_report_reader_finish(struct cg_report_reader *rd, struct cg_err *err);
  */
 int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 			   const char *stream, const char *day, struct cg_err *err);
+
+/*
+ * Before the check-in journals of the days since..until (local days) are
+ * read: look through those days and the CG_CORRECTION_DAYS after them (up
+ * to today, the local day of now; store/lookthrough.h) for corrections of
+ * their records, list the corrections of records of the period in the
+ * report, and apply them as the journals are read: a voided record is
+ * not counted, an amended one is counted as its latest amendment (on the
+ * day of its "ts"), and the correction records themselves are counted as
+ * nothing else.  Corrections of records read from files are listed, not
+ * applied (records in files carry no rid).  0, or -1 with *err.
+ */
+int cg_report_read_corrections(struct cg_report_reader *rd, const struct cg_home *h,
+			       const char *compound, int32_t since, int32_t until,
+			       int32_t today, struct cg_err *err);
 
 /* Read a file of records ("-" for standard input; gzip is read as such).
  * 0, or -1 with *err. */

@@ -535,6 +535,66 @@ static void section_journals(struct doc *d)
 		fputc('\n', d->fp);
 }
 
+/* Corrections: what was voided or amended, why, by whom, when. */
+static void section_corrections(struct doc *d)
+{
+	const json_t *list = json_object_get(d->rep, "corrections"), *e;
+	json_int_t omitted = ival(json_object_get(d->rep, "omitted"), "corrections");
+	int m = merged(d->rep);
+	struct table t;
+	size_t i;
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s (%lld)", _("Corrections"),
+		 (long long)(json_array_size(list) + (size_t)omitted));
+	cg_doc_heading(d, buf);
+	if (!json_array_size(list)) {
+		cg_doc_para(d, _("None."));
+		return;
+	}
+	cg_doc_table_init(&t, m ? "llllllll" : "lllllll");
+	{
+		const char *h[] = { _("Record"), _("Correction"), _("Time"), _("What changed"),
+				    _("Reason"), _("By"), _("Corrected at") };
+		size_t o = 0;
+
+		if (m)
+			t.head[o++] = _("Compound");
+		for (size_t k = 0; k < 7; k++)
+			t.head[o++] = h[k];
+	}
+	json_array_foreach(list, i, e) {
+		char a[32], at[32], ch[512];
+		const char *cells[8];
+		int is_void = !strcmp(sval(e, "action") ?: "", "void");
+		size_t o = 0;
+
+		if (m)
+			cells[o++] = sval(e, "compound");
+		cells[o++] = sval(e, "original");
+		cells[o++] = is_void ? _("void") : _("amend");
+		cells[o++] = is_void ? "" : cg_doc_when(d, sval(e, "ts"), a);
+		if (is_void)
+			snprintf(ch, sizeof(ch), "%s", _("the record no longer counts"));
+		else
+			cg_doc_changes(json_object_get(e, "changed"), ch, sizeof(ch));
+		cells[o++] = ch;
+		cells[o++] = sval(e, "reason");
+		cells[o++] = sval(e, "by");
+		/* A correction is often made on a later day: its date is shown. */
+		snprintf(at, sizeof(at), "%.10s %.5s", sval(e, "at") ?: "",
+			 strlen(sval(e, "at") ?: "") > 11 ? sval(e, "at") + 11 : "");
+		cells[o++] = at;
+		cg_doc_table_row(&t, cells);
+	}
+	cg_doc_table_write(d, &t);
+	if (omitted) {
+		snprintf(buf, sizeof(buf), _("… and %lld more (see the JSON report's counts)."),
+			 (long long)omitted);
+		cg_doc_para(d, buf);
+	}
+}
+
 static void section_compounds(struct doc *d)
 {
 	const json_t *rows = json_object_get(d->rep, "compounds"), *r;
@@ -597,6 +657,7 @@ void cg_report_write_doc(struct doc *d)
 	section_visitors(d);
 	section_cases(d);
 	section_passes(d);
+	section_corrections(d);
 	section_journals(d);
 	if (ival(rep, "unknown") || ival(rep, "rejected") || ival(rep, "outside")) {
 		snprintf(buf, sizeof(buf),

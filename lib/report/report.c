@@ -13,11 +13,12 @@
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "json/jsonl.h"
+#include "rules/correction.h"
 #include "report/report-counters.h"
 
 static const char *const case_events[] = {
 	"open", "check", "escalate", "alert", "release", "close", "extend",
-	"need", "need_done", NULL
+	"need", "need_done", "void", NULL
 };
 
 /* ---- setting up ---- */
@@ -48,6 +49,7 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	r->issued = json_object();
 	r->journals = json_array();
 	r->warnings = json_array();
+	r->corrections = json_array();
 	r->sweep_at = 16384;
 	cg_casebook_init(&r->cases);
 	cg_passbook_init(&r->passes);
@@ -77,6 +79,7 @@ void cg_report_free(struct cg_report *r)
 	json_decref(r->issued);
 	json_decref(r->journals);
 	json_decref(r->warnings);
+	json_decref(r->corrections);
 	free(r->visits);
 	free(r->map_key);
 	free(r->map_val);
@@ -200,6 +203,11 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 	json_t *rec;
 	int ret;
 
+	/* A correction is not an event: the reader applies it to the
+	 * record it names. */
+	if (cg_correction_maybe(line, len) &&
+	    (ret = cg_report_correction_line(r, line, len, why, whylen)) != 2)
+		return ret;
 	if (r->o.fast && cg_scan_line(&r->keys, line, len, vals)) {
 		if (vals[K_DECISION].type != CG_SCAN_ABSENT) {
 			cg_report_fast_view(&v, vals);

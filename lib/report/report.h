@@ -71,6 +71,22 @@ void cg_report_journal(struct cg_report *r, const char *label, uint64_t records,
 		       unsigned long damaged_line, const char *reason,
 		       const char *leftover);
 
+/*
+ * A correction (rules/correction.h; borrowed, with its own "rid") of a
+ * check-in of the period, for the "corrections" list.  Once called with
+ * applied set, correction lines fed to cg_report_line are taken as
+ * already listed (the reader applies the corrections of the journals
+ * itself); otherwise cg_report_line lists them as it reads them and
+ * counts them nowhere else.
+ */
+void cg_report_correction(struct cg_report *r, const json_t *rec, int applied);
+/* (rec may be NULL: only the applied mark is set.) */
+
+/* A value of field (borrowed) masked as a person
+ * field is (name, id_no, phone; any ID or phone number in other text);
+ * a new reference. */
+json_t *cg_report_mask_value(const char *field, const json_t *v);
+
 /* Count a rejected input line (a rejected_records warning at the end). */
 void cg_report_rejected(struct cg_report *r);
 

@@ -7,6 +7,7 @@
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "store/journal.h"
+#include "store/rid.h"
 #include "rules/person.h"
 
 const char *cg_case_status_name(enum cg_case_status s)
@@ -232,13 +233,14 @@ static int open_case(struct cg_casebook *cb, const json_t *ev, const char *id)
 	return 0;
 }
 
-static int note_check(struct cg_case *c, cg_time_t at, int alert)
+static int note_check(struct cg_case *c, cg_time_t at, int alert, uint64_t seq)
 {
 	struct cg_case_check k;
 	int minute;
 	size_t i;
 
 	k.at = at;
+	k.seq = seq;
 	k.day = cg_local_day(at, &minute);
 	k.minute = (int16_t)minute;
 	k.alert = (unsigned char)alert;
@@ -261,14 +263,53 @@ static int note_check(struct cg_case *c, cg_time_t at, int alert)
 	return 0;
 }
 
+const struct cg_case_check *cg_case_check_at(const struct cg_case *c, uint64_t seq)
+{
+	for (size_t i = 0; seq && i < c->nchecks; i++)
+		if (c->checks[i].seq == seq)
+			return &c->checks[i];
+	return NULL;
+}
+
+int cg_case_drop_check(struct cg_case *c, uint64_t seq)
+{
+	const struct cg_case_check *k = cg_case_check_at(c, seq);
+	size_t i;
+
+	if (!k)
+		return 0;
+	i = (size_t)(k - c->checks);
+	c->nalerts -= k->alert;
+	memmove(c->checks + i, c->checks + i + 1, (c->nchecks - i - 1) * sizeof(*k));
+	c->nchecks--;
+	return 1;
+}
+
+uint64_t cg_casebook_corrected_seq(const json_t *ev)
+{
+	const char *s = json_string_value(json_object_get(ev, "voids"));
+	struct cg_rid rid;
+	const char *why;
+
+	if (!s)
+		s = json_string_value(json_object_get(ev, "amends"));
+	if (!s || cg_rid_parse(s, &rid, &why) < 0 || strcmp(rid.stream, "quarantine"))
+		return 0;
+	return rid.seq;
+}
+
 static int add_check(struct cg_case *c, const json_t *ev)
 {
 	const char *result = json_string_value(json_object_get(ev, "result"));
+	const json_t *seq = json_object_get(ev, "seq");
 	cg_time_t at;
 
+	/* An amendment replaces the check it names. */
+	cg_case_drop_check(c, cg_casebook_corrected_seq(ev));
 	if (cg_time_parse(json_string_value(json_object_get(ev, "ts")), 0, &at) < 0)
 		return 0;	/* not a check the fold can place */
-	return note_check(c, at, result && !strcmp(result, "alert"));
+	return note_check(c, at, result && !strcmp(result, "alert"),
+			  json_is_integer(seq) ? (uint64_t)json_integer_value(seq) : 0);
 }
 
 static void add_need(struct cg_case *c, const json_t *ev)
@@ -373,6 +414,8 @@ int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev, struct cg_err *e
 		add_need(c, ev);
 	} else if (!strcmp(event, "need_done")) {
 		need_done(c, ev);
+	} else if (!strcmp(event, "void")) {
+		cg_case_drop_check(c, cg_casebook_corrected_seq(ev));
 	}
 	return 0;
 }
@@ -456,7 +499,7 @@ static int fold_line(struct cg_casebook *cb, const struct cg_journal_reader *jr,
 	if (cg_casebook_quick_check(jr->line, jr->len, id, &at, &alert) == 0 &&
 	    (!cb->keep || !json_object_get(cb->keep, id))) {
 		c = cg_casebook_find(cb, id);
-		if (c && note_check(c, at, alert) < 0)
+		if (c && note_check(c, at, alert, jr->seq) < 0)
 			return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 		return 0;
 	}

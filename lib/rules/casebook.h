@@ -27,6 +27,14 @@
  *   extend    "days", "end": the new length and end
  *   need      "need_id", "need"      (a service request)
  *   need_done "need_id"
+ *   void      "voids": the rid (store/rid.h) of a check, which no longer
+ *             counts; "correction_of", "correction_reason",
+ *             "corrected_by", "corrected_at" (rules/correction.h)
+ *
+ * A check with "amends" (a rid) replaces that check: the corrected
+ * reading, with the original's ts.  So the checks of a case are those
+ * neither voided nor amended, and everything computed from them (alerts,
+ * due and missed windows, release) follows the corrections.
  *
  * "start" and "end" are local dates (YYYY-MM-DD): day 1 is the start date,
  * day "days" is the end date, and the case's period is over at the end of
@@ -51,6 +59,7 @@ const char *cg_case_status_name(enum cg_case_status s);
 /* A check as the fold keeps it: what due and release need, no JSON. */
 struct cg_case_check {
 	cg_time_t at;
+	uint64_t seq;		/* its journal line; 0 before it is journaled */
 	int32_t day;		/* local calendar day (days since 1970-01-01) */
 	int16_t minute;		/* local minute of that day, 0-1439 */
 	unsigned char alert;	/* "result":"alert" */
@@ -117,6 +126,17 @@ int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev,
 /* Keep the events of case id (in ->events) when they are folded; call
  * before loading. */
 void cg_casebook_keep_events(struct cg_casebook *cb, const char *id);
+
+/* The check of c journaled at seq, or NULL (voided, amended, never). */
+const struct cg_case_check *cg_case_check_at(const struct cg_case *c, uint64_t seq);
+
+/* Drop the check of c journaled at seq, as a void does: 1 when it was
+ * there, 0 when not. */
+int cg_case_drop_check(struct cg_case *c, uint64_t seq);
+
+/* The seq a correction event (borrowed) takes away ("voids" or "amends"
+ * of a quarantine rid), else 0. */
+uint64_t cg_casebook_corrected_seq(const json_t *ev);
 
 /* The case with that id, or NULL.  Borrowed. */
 struct cg_case *cg_casebook_find(const struct cg_casebook *cb, const char *id);

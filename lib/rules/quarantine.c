@@ -1289,8 +1289,14 @@ json_t *cg_quarantine_show_record(const struct cg_quarantine *q, const struct cg
 	json_array_foreach(c->events, i, ev) {
 		const char *event = json_string_value(json_object_get(ev, "event"));
 
-		if (!strcmp(event, "check"))
+		const json_t *seq = json_object_get(ev, "seq");
+
+		/* A check voided or amended since is history, not a check. */
+		if (!strcmp(event, "check") &&
+		    (!json_is_integer(seq) || cg_case_check_at(c, (uint64_t)json_integer_value(seq))))
 			json_array_append_new(checks, event_entry(ev, 0));
+		else if (!strcmp(event, "check"))
+			json_array_append_new(history, event_entry(ev, 1));
 		else if (strcmp(event, "need") && strcmp(event, "need_done"))
 			json_array_append_new(history, event_entry(ev, 1));
 	}

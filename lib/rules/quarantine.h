@@ -106,6 +106,21 @@ cg_quarantine_fn cg_quarantine_close;
 cg_quarantine_fn cg_quarantine_extend;
 cg_quarantine_fn cg_quarantine_need;
 
+/*
+ * Correct a check (quarantine-correct.c): void it, or amend it with
+ * req->set (rules/correction.h), the amended reading decided again by the
+ * check rule (with an alert and escalation when it raises one).  The
+ * events are journaled and printed through lp and folded into q->cb.
+ * The caller holds the run lock (cg_quarantine_lock).  0, or -1 with
+ * *err: CG_EXIT_REJECTED when refused (a malformed, unknown or other
+ * compound's rid, a record that is not a check, a check already voided
+ * or amended, an amendment the rule rejects or that changes nothing).
+ */
+struct cg_correction_req;
+int cg_quarantine_correct(struct cg_quarantine *q, const struct cg_home *h,
+			  const struct cg_correction_req *req, struct cg_loop *lp,
+			  struct cg_err *err);
+
 /* ---- over every case ---- */
 
 /* Print through lp the due record of every open or escalated case started

@@ -133,6 +133,16 @@ static void unlock_journal(struct cg_journal *j)
 	j->locked = 0;
 }
 
+int cg_journal_lock(struct cg_journal *j, struct cg_err *err)
+{
+	if (j->locked)
+		return 0;
+	if (lock_journal(j, err) < 0)
+		return -1;
+	j->locked = 1;
+	return 0;
+}
+
 void cg_journal_unlock(struct cg_journal *j)
 {
 	if (j->locked)

@@ -133,7 +133,16 @@ int cg_journal_commit(struct cg_journal *j, struct cg_err *err);
 int cg_journal_catch_up(struct cg_journal *j, struct cg_journal_pos *pos,
 			cg_fold_fn *fn, void *ctx, struct cg_err *err);
 
-/* Let go of the lock cg_journal_catch_up took, if it holds it. */
+/*
+ * Take the journal's lock and keep it until the next cg_journal_commit
+ * (or cg_journal_unlock), for a caller that reads the journal itself
+ * before deciding what to queue (a correction of a check-in, which reads
+ * several days).  0, or -1 with *err.
+ */
+int cg_journal_lock(struct cg_journal *j, struct cg_err *err);
+
+/* Let go of the lock cg_journal_catch_up or cg_journal_lock took, if it
+ * holds it. */
 void cg_journal_unlock(struct cg_journal *j);
 
 /*

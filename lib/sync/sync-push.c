@@ -10,6 +10,7 @@
 #include "core/i18n.h"
 #include "store/journal.h"
 #include "store/loop.h"
+#include "store/rid.h"
 #include "sync/sync-batch.h"
 
 /* ---- reading the journals ---- */
@@ -17,19 +18,16 @@
 static int push_reader(struct cg_sync *s, struct cg_journal_reader *jr, const char *stream,
 		       const char *day, uint64_t skip, struct cg_err *err)
 {
-	char rid[160], table[128];
+	char rid[CG_RID_LEN], table[128];
 	int st = 0;
 
 	cg_sync_table_for(s, stream, table, sizeof(table));
 	while (!s->stop && (st = cg_journal_reader_next(jr, NULL, err)) > 0) {
 		if (jr->seq <= skip)
 			continue;
-		if (day)
-			snprintf(rid, sizeof(rid), "%s/%s/%s/%llu", s->cfg->compound_code,
-				 stream, day, (unsigned long long)jr->seq);
-		else
-			snprintf(rid, sizeof(rid), "%s/%s/%llu", s->cfg->compound_code,
-				 stream, (unsigned long long)jr->seq);
+		if (cg_rid_format(rid, sizeof(rid), s->cfg->compound_code, stream, day,
+				  jr->seq) < 0)
+			return cg_err_set(err, CG_EXIT_SYSTEM, _("compound code too long for a record id"));
 		if (cg_sync_add_record(s, jr->line, jr->len, rid, table, err) < 0)
 			return -1;
 		/* A day back-filled behind the cursor's file leaves the

@@ -406,6 +406,9 @@ static int record(struct asker *a, const json_t *d, struct cg_err *err)
 		}
 		text = a->j->committed.buf;
 		len = a->j->committed.len;
+		/* What the guard types to correct a mistake in it. */
+		fprintf(stderr, _("  journaled as %s/%llu; to correct it: cg-checkin --amend %s/%llu --set FIELD=VALUE --reason TEXT\n"),
+			day, (unsigned long long)a->j->seq, day, (unsigned long long)a->j->seq);
 	} else {
 		if (cg_jsonl_dump(d, &line) < 0)
 			return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write a record"));

@@ -4,6 +4,13 @@
 -- compounds of a district give every compound's row at once.
 -- ts is the local time the compound wrote, so its first ten characters
 -- are the compound's local day.  FINAL drops records sent twice.
+--
+-- Corrections count as cg-report counts them: every row of one event
+-- (the original and its corrections, which carry correction_of) is
+-- folded to its latest row, by the day of its journal (in its rid) and
+-- its seq; a latest row that voids drops the event, an amendment stands
+-- for it (with the original's ts).  A correction is journaled up to 7
+-- days after the record's day, hence the 8 days read.
 
 -- 1. per compound: events, decisions, fevers
 SELECT
@@ -15,8 +22,22 @@ SELECT
     countIf(decision = 'deny') AS deny,
     countIf(decision = 'refer') AS refer,
     countIf(has(reasons, 'fever')) AS fevers
-FROM cg_checkin FINAL
-WHERE substring(ts, 1, 10) = '2026-01-25' AND compound IN ('DEMO-0001')
+FROM (
+    SELECT compound, event, argMax(ts, o) AS ts, argMax(gate, o) AS gate,
+        argMax(dir, o) AS dir, argMax(decision, o) AS decision,
+        argMax(reasons, o) AS reasons, argMax(voids, o) AS voided
+    FROM (
+        SELECT compound, ts, gate, dir, decision, reasons, voids,
+            if(correction_of = '', rid, correction_of) AS event,
+            toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq AS o
+        FROM cg_checkin FINAL
+        WHERE substring(ts, 1, 10) >= '2026-01-25'
+            AND substring(ts, 1, 10) <= toString(toDate('2026-01-25') + 7)
+            AND compound IN ('DEMO-0001')
+    )
+    GROUP BY compound, event
+)
+WHERE voided = '' AND substring(ts, 1, 10) = '2026-01-25'
 GROUP BY compound
 ORDER BY compound
 FORMAT JSONEachRow;
@@ -24,17 +45,57 @@ FORMAT JSONEachRow;
 -- 2. per compound and gate: traffic in and out
 SELECT compound, gate, countIf(dir = 'in') AS entries, countIf(dir = 'out') AS exits,
     countIf(decision = 'deny') AS deny
-FROM cg_checkin FINAL
-WHERE substring(ts, 1, 10) = '2026-01-25' AND compound IN ('DEMO-0001')
+FROM (
+    SELECT compound, event, argMax(ts, o) AS ts, argMax(gate, o) AS gate,
+        argMax(dir, o) AS dir, argMax(decision, o) AS decision, argMax(voids, o) AS voided
+    FROM (
+        SELECT compound, ts, gate, dir, decision, voids,
+            if(correction_of = '', rid, correction_of) AS event,
+            toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq AS o
+        FROM cg_checkin FINAL
+        WHERE substring(ts, 1, 10) >= '2026-01-25'
+            AND substring(ts, 1, 10) <= toString(toDate('2026-01-25') + 7)
+            AND compound IN ('DEMO-0001')
+    )
+    GROUP BY compound, event
+)
+WHERE voided = '' AND substring(ts, 1, 10) = '2026-01-25'
 GROUP BY compound, gate
 ORDER BY compound, gate
 FORMAT JSONEachRow;
 
 -- 3. per compound and reason code
 SELECT compound, reason, count() AS n
-FROM cg_checkin FINAL
+FROM (
+    SELECT compound, event, argMax(ts, o) AS ts, argMax(reasons, o) AS reasons,
+        argMax(voids, o) AS voided
+    FROM (
+        SELECT compound, ts, reasons, voids,
+            if(correction_of = '', rid, correction_of) AS event,
+            toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq AS o
+        FROM cg_checkin FINAL
+        WHERE substring(ts, 1, 10) >= '2026-01-25'
+            AND substring(ts, 1, 10) <= toString(toDate('2026-01-25') + 7)
+            AND compound IN ('DEMO-0001')
+    )
+    GROUP BY compound, event
+)
 ARRAY JOIN reasons AS reason
-WHERE substring(ts, 1, 10) = '2026-01-25' AND compound IN ('DEMO-0001')
+WHERE voided = '' AND substring(ts, 1, 10) = '2026-01-25'
 GROUP BY compound, reason
 ORDER BY compound, reason
+FORMAT JSONEachRow;
+
+-- 4. per compound: the corrections of the day's records, as cg-report
+-- lists them
+SELECT compound, rid, if(voids != '', 'void', 'amend') AS action,
+    if(voids != '', voids, amends) AS replaces, correction_of AS original,
+    correction_reason AS reason, corrected_by AS by, corrected_at AS at
+FROM cg_checkin FINAL
+WHERE correction_of != ''
+    AND splitByChar('/', correction_of)[3] = '2026-01-25'
+    AND substring(ts, 1, 10) >= '2026-01-25'
+    AND substring(ts, 1, 10) <= toString(toDate('2026-01-25') + 7)
+    AND compound IN ('DEMO-0001')
+ORDER BY compound, toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq
 FORMAT JSONEachRow;

@@ -8,6 +8,18 @@
 -- ts is kept as sent ("2026-01-25T08:03:11+08:00"); time is parsed from
 -- it on insert.  Fields the tables do not name are skipped
 -- (input_format_skip_unknown_fields=1).
+--
+-- Corrections (cg-checkin --void, --amend) are rows of cg_checkin like
+-- any other: the original row stays.  correction_of names the original
+-- record's rid on every correction of it; voids or amends the version it
+-- replaces.  An event's state is its latest row (by journal day and seq,
+-- see daily_report.sql): a void drops it, an amendment replaces it.
+-- cg_quarantine carries the same columns for corrections of checks
+-- (cg-quarantine void, amend: an event "void", or a check with amends).
+-- Tables made before these columns existed take them with
+--   ALTER TABLE cg_checkin ADD COLUMN voids String, ADD COLUMN amends String,
+--     ADD COLUMN correction_of String, ADD COLUMN correction_reason String,
+--     ADD COLUMN corrected_by String, ADD COLUMN corrected_at String
 
 CREATE TABLE IF NOT EXISTS cg_checkin (
     rid String,
@@ -21,7 +33,13 @@ CREATE TABLE IF NOT EXISTS cg_checkin (
     temp Float64,
     decision String,
     reasons Array(String),
-    seq UInt64
+    seq UInt64,
+    voids String,
+    amends String,
+    correction_of String,
+    correction_reason String,
+    corrected_by String,
+    corrected_at String
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toDate(parseDateTimeBestEffort(ts))
 ORDER BY (compound, parseDateTimeBestEffort(ts), rid);
@@ -49,7 +67,14 @@ CREATE TABLE IF NOT EXISTS cg_quarantine (
     case_id String,
     household String,
     temp Float64,
-    seq UInt64
+    result String,
+    seq UInt64,
+    voids String,
+    amends String,
+    correction_of String,
+    correction_reason String,
+    corrected_by String,
+    corrected_at String
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toDate(parseDateTimeBestEffort(ts))
 ORDER BY (compound, parseDateTimeBestEffort(ts), rid);

@@ -111,5 +111,40 @@ test_expect_success $CHOK 'daily_report.sql gives the figures of the journal' '
 	test_cmp want got
 '
 
+NEXT=2026-01-26T09:00:00+08:00
+
+test_expect_success $CHOK 'with corrections pushed, daily_report.sql gives the figures of cg-report' '
+	R=2026-01-25 &&
+	seqs=$(jq -r "select(.decision == \"deny\" and .seq > 2) | .seq" "$CG_HOME/journal/checkin/$R.jsonl" | head -n 3) &&
+	set -- $seqs &&
+	cg-checkin --now "$NOW" --amend 1 --set gate=south --reason "wrong gate" --by g1 >c1 &&
+	cg-checkin --now "$NOW" --amend $R/$1 --set temp=36.5 --set mask=true --reason "typo" --by g1 >c2 &&
+	test "$(jq -r .decision c2)" = admit &&
+	cg-checkin --now "$NEXT" --void $R/2 --reason "twice" --by g2 >c3 &&
+	cg-checkin --now "$NEXT" --amend $R/1 --set dir=out --reason "again" --by g2 >c4 &&
+	cg-checkin --now "$NEXT" --amend $R/$2 --set temp=36.6 --set mask=true --reason "typo" --by g2 >c5 &&
+	cg-checkin --now "$NEXT" --void 2026-01-26/$(jq -r .seq c5) --reason "not here" --by g2 >c6 &&
+	test "$(jq -r .correction_of c6)" = "DEMO-0001/checkin/$R/$2" &&
+	cg-sync push --target ch --format clickhouse --url "$CHURL" >out4 &&
+	cg-report --now "$NEXT" --date $R >rep &&
+	test "$(jq -r "[.totals.events, (.corrections | length)] | @tsv" rep)" = "$(printf "1998\t6")" &&
+	report 1 | jq -c "$NUM" >got &&
+	jq -c "{compound: .compound.code, events: .totals.events, entries: .totals.in,
+		exits: .totals.out, admit: .totals.admit, deny: .totals.deny,
+		refer: .totals.refer, fevers: .reasons.fever}" rep >want &&
+	test_cmp want got &&
+	report 2 | jq -c "$NUM" >got &&
+	jq -c ".gates | to_entries[] | {compound: \"DEMO-0001\", gate: .key,
+		entries: .value.in, exits: .value.out, deny: .value.deny}" rep >want &&
+	test_cmp want got &&
+	report 3 | jq -c "$NUM" >got &&
+	jq -c ".reasons | to_entries[] | select(.value > 0) |
+		{compound: \"DEMO-0001\", reason: .key, n: .value}" rep >want &&
+	test_cmp want got &&
+	report 4 | jq -c "[.rid, .action, .replaces, .original, .reason, .by, .at]" >got &&
+	jq -c ".corrections[] | [.rid, .action, .replaces, .original, .reason, .by, .at]" rep >want &&
+	test_cmp want got
+'
+
 [ -f "$TRASH/chsrv/pid" ] && kill "$(cat "$TRASH/chsrv/pid")" 2>/dev/null
 test_done

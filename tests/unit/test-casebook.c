@@ -520,6 +520,46 @@ TEST(checks_in_time_order)
 	cg_casebook_release(&cb);
 }
 
+/* A void or an amending check takes a check away by its seq. */
+TEST(corrections_of_checks)
+{
+	struct cg_casebook cb;
+	struct cg_case *c;
+
+	cg_casebook_init(&cb);
+	CHECK_INT(apply(&cb, open_ev("Q1", ID_A, "张三")), 0);
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-26T07:00:00+08:00\",\"event\":\"check\","
+			     "\"case_id\":\"Q1\",\"temp\":36.5,\"result\":\"ok\",\"seq\":20}"), 0);
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-26T17:00:00+08:00\",\"event\":\"check\","
+			     "\"case_id\":\"Q1\",\"temp\":38.6,\"result\":\"alert\",\"seq\":21}"), 0);
+	c = cg_casebook_find(&cb, "Q1");
+	CHECK_INT(c->nchecks, 2);
+	CHECK_INT(c->nalerts, 1);
+	CHECK(cg_case_check_at(c, 21) != NULL);
+	/* The amended reading replaces check 21, at its time. */
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-26T17:00:00+08:00\",\"event\":\"check\","
+			     "\"case_id\":\"Q1\",\"temp\":36.8,\"result\":\"ok\","
+			     "\"amends\":\"DEMO-0001/quarantine/21\",\"correction_of\":\"DEMO-0001/quarantine/21\","
+			     "\"seq\":22}"), 0);
+	CHECK_INT(c->nchecks, 2);
+	CHECK_INT(c->nalerts, 0);
+	CHECK(cg_case_check_at(c, 21) == NULL);
+	CHECK(cg_case_check_at(c, 22) != NULL);
+	/* A void of check 20; a second void, or a void of a check-in rid,
+	 * changes nothing. */
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-27T09:00:00+08:00\",\"event\":\"void\","
+			     "\"case_id\":\"Q1\",\"voids\":\"DEMO-0001/quarantine/20\",\"seq\":23}"), 0);
+	CHECK_INT(c->nchecks, 1);
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-27T09:00:00+08:00\",\"event\":\"void\","
+			     "\"case_id\":\"Q1\",\"voids\":\"DEMO-0001/quarantine/20\",\"seq\":24}"), 0);
+	CHECK_INT(apply_text(&cb, "{\"ts\":\"2026-01-27T09:00:00+08:00\",\"event\":\"void\","
+			     "\"case_id\":\"Q1\",\"voids\":\"DEMO-0001/checkin/2026-01-26/22\"}"), 0);
+	CHECK_INT(c->nchecks, 1);
+	CHECK_INT(c->checks[0].seq, 22);
+	CHECK_INT(c->status, CG_CASE_OPEN);
+	cg_casebook_release(&cb);
+}
+
 TEST(needs_and_done)
 {
 	struct cg_casebook cb;
@@ -828,6 +868,7 @@ int main(void)
 	RUN(status_enum_and_times);
 	RUN(days_of_a_case);
 	RUN(checks_in_time_order);
+	RUN(corrections_of_checks);
 	RUN(needs_and_done);
 	RUN(next_id_from_the_journal);
 	RUN(latest_case_of_a_person);

@@ -1,0 +1,110 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/clock.h"
+#include "core/home.h"
+#include "store/lookthrough.h"
+#include "scratch.h"
+#include "unit.h"
+
+#define LINES 30001	/* LINES + 1, the torn line, has the needle */
+
+struct seen {
+	unsigned long n;
+	uint64_t sum;
+	int bad;
+	char day[16];
+};
+
+static int note(void *ctx, const char *day, uint64_t seq, const char *line, size_t len,
+		struct cg_err *err)
+{
+	struct seen *s = ctx;
+	char want[64];
+
+	(void)err;
+	snprintf(want, sizeof(want), "\"x\":%llu,", (unsigned long long)seq);
+	if (!memmem(line, len, want, strlen(want)) || line[0] != '{' || line[len - 1] != '}')
+		s->bad++;
+	snprintf(s->day, sizeof(s->day), "%s", day);
+	s->n++;
+	s->sum += seq;
+	return 0;
+}
+
+/*
+ * A day of LINES journal-shaped lines of varying length, every 7th with
+ * the needle, so that many straddle the 1 MiB blocks the look-through
+ * reads; a torn last line with the needle is not seen.  gz: compressed.
+ */
+static void write_day(const char *path, int gz)
+{
+	gzFile g = gz ? gzopen(path, "wb") : NULL;
+	FILE *f = gz ? NULL : fopen(path, "w");
+	char line[512];
+
+	if (!g && !f)
+		abort();
+	for (int i = 1; i <= LINES + 1; i++) {
+		int n = snprintf(line, sizeof(line),
+				 "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"x\":%d,\"pad\":\"%.*s\"%s,\"seq\":%d,"
+				 "\"chain\":\"%064d\"}%s", i, i % 97,
+				 "................................................................"
+				 "..................................", i % 7 ? "" : ",\"mark\":\"here\"",
+				 i, 0, i <= LINES ? "\n" : "");
+		if (gz)
+			gzwrite(g, line, (unsigned)n);
+		else
+			fwrite(line, 1, (size_t)n, f);
+	}
+	if (gz)
+		gzclose(g);
+	else
+		fclose(f);
+}
+
+TEST(every_match_across_blocks)
+{
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_home h;
+	struct seen s;
+	unsigned long want_n = LINES / 7;
+	uint64_t want_sum = 7ULL * want_n * (want_n + 1) / 2;
+	int32_t d25, d26;
+
+	tmp_make();
+	CHECK_INT(cg_home_open(&h, at("home"), &err), 0);
+	{
+		int fd = cg_home_dir(&h, "journal/checkin", 1, &err);
+
+		CHECK(fd >= 0);
+		close(fd);
+	}
+	write_day(at("home/journal/checkin/2026-01-25.jsonl"), 0);
+	write_day(at("home/journal/checkin/2026-01-27.jsonl.gz"), 1);
+	cg_day_parse("2026-01-25", &d25);
+	cg_day_parse("2026-01-26", &d26);
+	for (int k = 0; k < 2; k++) {
+		memset(&s, 0, sizeof(s));
+		CHECK_INT(cg_lookthrough_days(&h, k ? d26 : d25, k ? d26 + 1 : d25,
+					      "\"mark\":\"here\"", note, &s, &err), 0);
+		CHECK_INT(s.n, want_n);
+		CHECK(s.sum == want_sum);
+		CHECK_INT(s.bad, 0);
+		CHECK_STR(s.day, k ? "2026-01-27" : "2026-01-25");
+	}
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(cg_lookthrough_days(&h, d25, d25 + 2, "nowhere", note, &s, &err), 0);
+	CHECK_INT(s.n, 0);
+	cg_home_release(&h);
+	tmp_remove();
+}
+
+int main(void)
+{
+	RUN(every_match_across_blocks);
+	return UNIT_DONE();
+}
