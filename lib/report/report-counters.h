@@ -154,6 +154,13 @@ struct cg_report {
 	unsigned long temps[CG_TEMP_BINS], temps_below, temps_above, measured;
 
 	json_t *fevers, *denials, *overstays;
+	/* One definition of a fever (cg-report(1)): readings at or above
+	 * the threshold, persons with such a reading (once a day each, so
+	 * that days add up), and decisions with the fever reason. */
+	unsigned long fever_readings, fever_persons, fever_decisions;
+	uint64_t *fever_set;	/* day and person key hashed, 0 empty */
+	size_t fever_set_size, fever_set_n;
+	json_t *fever_alerts;	/* a fever_at_gate alert per person */
 	unsigned long fevers_n, denials_n;
 	unsigned long omit_fevers, omit_denials, omit_overstays;
 
@@ -251,8 +258,11 @@ void cg_report_duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
 
 /* ---- report-fevers.c: temperatures, fevers and denials ---- */
 
-void cg_report_count_fevers(struct cg_report *r, const struct checkin *c);
+/* -1 when out of memory. */
+int cg_report_count_fevers(struct cg_report *r, const struct checkin *c, int32_t day);
 json_t *cg_report_temperatures_section(struct cg_report *r);
+/* The fever section: threshold, readings, persons, decisions. */
+json_t *cg_report_fever_section(struct cg_report *r);
 
 /* ---- report-visitors.c: visits and overstays ---- */
 
@@ -278,6 +288,21 @@ int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *eve
  * the missed_checks warning to r->warnings. */
 json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 				json_int_t *omitted);
+
+/* ---- report-rows.c: the compound rows of a roll-up ---- */
+
+/* The row of a single compound's report, with its stocks. */
+json_t *cg_merge_row_of(const json_t *rep);
+/* 1 with why when row covers a day its compound has in rows already. */
+int cg_merge_rows_overlap(const json_t *rows, const json_t *row, char *why, size_t whylen);
+/* row (borrowed) added to rows: into its compound's row, else appended. */
+void cg_merge_row_add(json_t *rows, const json_t *row);
+/* The last day of code's row in rows (borrowed), NULL when none. */
+const char *cg_merge_row_until(const json_t *rows, const char *code);
+/* The stocks of all rows summed: cases_open, cases_ending_today,
+ * cases_ending_tomorrow, needs_open, passes_active (class -> n),
+ * passes_active_total, visitors_inside, cases_by_day (date -> n). */
+json_t *cg_merge_stocks(const json_t *rows);
 
 /* ---- report-finish.c: the document ---- */
 

@@ -143,15 +143,16 @@ static void csv_table(FILE *fp, const json_t *rep, const char *table)
 		"needs_open", "ending_tomorrow", NULL
 	};
 	static const char *const warning[] = {
-		"code", "gate", "from", "to", "gap_min", "journal", "line", "reason", "count", NULL
+		"code", "severity", "gate", "ts", "name", "household", "temp", "from", "to",
+		"gap_min", "journal", "line", "reason", "count", NULL
 	};
 	static const char *const journal[] = {
 		"journal", "records", "seq", "chain", "verified", "torn", "damaged_line", "reason", NULL
 	};
 	static const char *const compound[] = {
-		"code", "name", "since", "until", "events", "in", "out", "admit", "deny", "refer",
-		"fevers", "visitors", "overstays", "cases_open", "passes_active",
-		"longest_gap_min", "warnings", "verified", NULL
+		"code", "name", "since", "until", "days", "events", "in", "out", "admit", "deny",
+		"refer", "fevers", "visitors", "overstays", "cases_open", "passes_active",
+		"longest_gap_min", "warnings", "alerts", "verified", NULL
 	};
 	int m = merged(rep);
 

@@ -7,6 +7,7 @@
 
 #include "core/i18n.h"
 #include "report/report-doc.h"
+#include "report/report.h"
 
 static void title(struct doc *d, char *buf, size_t size)
 {
@@ -37,16 +38,83 @@ static void section_head(struct doc *d)
 	cg_doc_title(d, buf, meta);
 }
 
+/* "from-to" as the reader wants it, the date once when both are on it. */
+static const char *span(struct doc *d, const char *from, const char *to, char *buf, size_t size)
+{
+	char a[32], b[32];
+
+	if (!d->single_day && from && to && strlen(from) >= 16 && strlen(to) >= 16 &&
+	    !strncmp(from, to, 10))
+		snprintf(buf, size, "%s-%.5s", cg_doc_when(d, from, a), to + 11);
+	else
+		snprintf(buf, size, "%s-%s", cg_doc_when(d, from, a), cg_doc_when(d, to, b));
+	return buf;
+}
+
+/* The gaps of a gate_unattended warning, "08:00-10:50, 12:00-14:30",
+ * the first few. */
+static void gap_list(struct doc *d, const json_t *w, char *buf, size_t size)
+{
+	const json_t *g;
+	size_t i, len = 0;
+	char sp[80];
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(w, "gaps"), i, g) {
+		if (len >= size)
+			break;
+		if (i == 8) {
+			snprintf(buf + len, size - len, ", …");
+			break;
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+					span(d, sval(g, "from"), sval(g, "to"), sp, sizeof(sp)));
+	}
+}
+
+static void gate_text(struct doc *d, const json_t *w, char *buf, size_t size)
+{
+	long long n = (long long)ival(w, "count");
+	char sp[80], gaps[400];
+
+	span(d, sval(w, "from"), sval(w, "to"), sp, sizeof(sp));
+	if (n <= 1) {
+		snprintf(buf, size, _("gate %s unattended %s (%lld min)"), sval(w, "gate") ?: "",
+			 sp, (long long)ival(w, "gap_min"));
+		return;
+	}
+	gap_list(d, w, gaps, sizeof(gaps));
+	snprintf(buf, size, _("gate %s unattended %lld times, longest %s (%lld min): %s"),
+		 sval(w, "gate") ?: "", n, sp, (long long)ival(w, "gap_min"), gaps);
+}
+
+static void fever_text(struct doc *d, const json_t *w, char *buf, size_t size)
+{
+	char a[32], t[32];
+	const char *who = sval(w, "name") ?: sval(w, "household") ?: sval(w, "phone") ?: "";
+
+	snprintf(buf, size, _("%s at gate %s at %s: %s °C, %s"), who, sval(w, "gate") ?: "",
+		 cg_doc_when(d, sval(w, "ts"), a), cg_doc_temp(json_object_get(w, "temp"), t),
+		 cg_report_label(sval(w, "decision")));
+}
+
 static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 {
 	const char *code = sval(w, "code") ?: "";
 	long long n = (long long)ival(w, "count");
-	char a[32], b[32];
 
 	if (!strcmp(code, "gate_unattended"))
-		snprintf(buf, size, _("gate %s unattended %s-%s (%lld min)"), sval(w, "gate") ?: "",
-			 cg_doc_when(d, sval(w, "from"), a), cg_doc_when(d, sval(w, "to"), b),
-			 (long long)ival(w, "gap_min"));
+		gate_text(d, w, buf, size);
+	else if (!strcmp(code, "fever_at_gate"))
+		fever_text(d, w, buf, size);
+	else if (!strcmp(code, "observation_alert"))
+		snprintf(buf, size, ngettext("%lld home-observation check with an alert",
+					     "%lld home-observation checks with an alert", (unsigned long)n),
+			 n);
+	else if (!strcmp(code, "case_escalated"))
+		snprintf(buf, size, ngettext("%lld case escalated (transfer or hospital)",
+					     "%lld cases escalated (transfer or hospital)", (unsigned long)n),
+			 n);
 	else if (!strcmp(code, "journal_damaged"))
 		snprintf(buf, size, _("journal %s damaged at line %lld: %s"), sval(w, "journal") ?: "",
 			 (long long)ival(w, "line"), sval(w, "reason") ?: "");
@@ -71,38 +139,76 @@ static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 		snprintf(buf, size, "%s", code);
 }
 
+/* The notices, folded: one line (text, Markdown) or a closed <details>. */
+static void notices(struct doc *d, const json_t *ws)
+{
+	const json_t *w;
+	size_t i, n = 0, len;
+	char buf[1024], text[600];
+
+	json_array_foreach(ws, i, w)
+		n += !strcmp(sval(w, "severity") ?: "", "notice");
+	if (!n)
+		return;
+	len = (size_t)snprintf(buf, sizeof(buf), "%s:", _("Notices"));
+	json_array_foreach(ws, i, w) {
+		if (strcmp(sval(w, "severity") ?: "", "notice") || len >= sizeof(buf))
+			continue;
+		warning_text(d, w, text, sizeof(text));
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s%s%s%s;",
+					merged(d->rep) ? sval(w, "compound") ?: "" : "",
+					merged(d->rep) ? " " : "", text, "");
+	}
+	if (len < sizeof(buf) && buf[len - 1] == ';')
+		buf[len - 1] = '\0';
+	if (d->format->mode == DOC_HTML) {
+		fprintf(d->fp, "<details class=\"notices\"><summary>%s (%zu)</summary>\n",
+			_("Notices"), n);
+		cg_doc_para(d, buf);
+		fputs("</details>\n", d->fp);
+	} else {
+		cg_doc_para(d, buf);
+	}
+}
+
+/* Alerts first, then warnings (the report keeps them in that order);
+ * notices folded below. */
 static void section_warnings(struct doc *d)
 {
 	const json_t *ws = json_object_get(d->rep, "warnings"), *w;
+	int m = merged(d->rep);
 	struct table t;
-	size_t i;
+	size_t i, shown = 0;
 
 	cg_doc_heading(d, _("Warnings"));
-	if (!json_array_size(ws)) {
-		cg_doc_para(d, _("None."));
-		return;
-	}
-	cg_doc_table_init(&t, merged(d->rep) ? "lll" : "ll");
+	cg_doc_table_init(&t, m ? "llll" : "lll");
 	t.klass = "warn";
-	t.head[0] = _("Code");
+	t.head[0] = _("Severity");
+	t.head[1] = _("Warning");
 	t.head[t.ncols - 1] = _("What");
-	if (merged(d->rep))
-		t.head[1] = _("Compound");
+	if (m)
+		t.head[2] = _("Compound");
 	json_array_foreach(ws, i, w) {
 		char text[600];
-		const char *cells[3];
+		const char *cells[4];
 
+		if (!strcmp(sval(w, "severity") ?: "", "notice"))
+			continue;
 		warning_text(d, w, text, sizeof(text));
-		cells[0] = sval(w, "code");
-		if (merged(d->rep)) {
-			cells[1] = sval(w, "compound");
-			cells[2] = text;
-		} else {
-			cells[1] = text;
-		}
+		cells[0] = cg_report_label(sval(w, "severity"));
+		cells[1] = cg_report_label(sval(w, "code"));
+		cells[2] = m ? sval(w, "compound") : text;
+		cells[3] = text;
 		cg_doc_table_row(&t, cells);
+		shown++;
 	}
-	cg_doc_table_write(d, &t);
+	if (shown) {
+		cg_doc_table_write(d, &t);
+	} else {
+		json_decref(t.rows);	/* nothing to write */
+		cg_doc_para(d, _("None."));
+	}
+	notices(d, ws);
 }
 
 static void section_totals(struct doc *d)
@@ -524,6 +630,20 @@ static void section_journals(struct doc *d)
 		fputc('\n', d->fp);
 }
 
+/* The days of a row: "01-19 – 01-25 (7)", or the one date. */
+static const char *row_days(const json_t *r, char *buf, size_t size)
+{
+	const char *since = sval(r, "since") ?: "", *until = sval(r, "until") ?: "";
+
+	if (!strcmp(since, until))
+		snprintf(buf, size, "%s", since);
+	else if (strlen(since) == 10 && strlen(until) == 10)
+		snprintf(buf, size, "%s – %s (%lld)", since + 5, until + 5, (long long)ival(r, "days"));
+	else
+		snprintf(buf, size, "%s – %s", since, until);
+	return buf;
+}
+
 static void section_compounds(struct doc *d)
 {
 	const json_t *rows = json_object_get(d->rep, "compounds"), *r;
@@ -531,33 +651,35 @@ static void section_compounds(struct doc *d)
 	size_t i;
 
 	cg_doc_heading(d, _("Compounds"));
-	cg_doc_table_init(&t, "llrrrrrrrrrrl");
+	cg_doc_table_init(&t, "lllrrrrrrrrrrrl");
 	{
-		const char *h[] = { _("Code"), _("Name"), _("Events"), _("In"), _("Out"), _("Deny"),
-				    _("Fevers"), _("Visitors"), _("Overstays"), _("Cases"),
-				    _("Longest gap"), _("Warnings"), _("Verified") };
+		const char *h[] = { _("Code"), _("Name"), _("Days"), _("Events"), _("In"), _("Out"),
+				    _("Deny"), _("Fevers"), _("Visitors"), _("Overstays"), _("Cases"),
+				    _("Longest gap"), _("Alerts"), _("Warnings"), _("Verified") };
 
-		for (size_t k = 0; k < 13; k++)
+		for (size_t k = 0; k < 15; k++)
 			t.head[k] = h[k];
 	}
 	json_array_foreach(rows, i, r) {
-		char n[10][32];
-		const char *cells[13];
+		char n[11][32], days[64];
+		const char *cells[15];
 
 		cells[0] = sval(r, "code");
 		cells[1] = sval(r, "name");
-		cells[2] = num(n[0], ival(r, "events"));
-		cells[3] = num(n[1], ival(r, "in"));
-		cells[4] = num(n[2], ival(r, "out"));
-		cells[5] = num(n[3], ival(r, "deny"));
-		cells[6] = num(n[4], ival(r, "fevers"));
-		cells[7] = num(n[5], ival(r, "visitors"));
-		cells[8] = num(n[6], ival(r, "overstays"));
-		cells[9] = num(n[7], ival(r, "cases_open"));
-		cells[10] = json_is_integer(json_object_get(r, "longest_gap_min")) ?
+		cells[2] = row_days(r, days, sizeof(days));
+		cells[3] = num(n[0], ival(r, "events"));
+		cells[4] = num(n[1], ival(r, "in"));
+		cells[5] = num(n[2], ival(r, "out"));
+		cells[6] = num(n[3], ival(r, "deny"));
+		cells[7] = num(n[4], ival(r, "fevers"));
+		cells[8] = num(n[5], ival(r, "visitors"));
+		cells[9] = num(n[6], ival(r, "overstays"));
+		cells[10] = num(n[7], ival(r, "cases_open"));
+		cells[11] = json_is_integer(json_object_get(r, "longest_gap_min")) ?
 			    num(n[8], ival(r, "longest_gap_min")) : "";
-		cells[11] = num(n[9], ival(r, "warnings"));
-		cells[12] = json_is_true(json_object_get(r, "verified")) ? _("yes") : _("NO");
+		cells[12] = num(n[10], ival(r, "alerts"));
+		cells[13] = num(n[9], ival(r, "warnings"));
+		cells[14] = json_is_true(json_object_get(r, "verified")) ? _("yes") : _("NO");
 		cg_doc_table_row(&t, cells);
 	}
 	cg_doc_table_write(d, &t);

@@ -64,11 +64,11 @@ test_expect_success 'gates: counts, first and last event, per-gate reasons' '
 		"{\"fever\":2,\"courier\":1,\"vehicle_unregistered\":1,\"remeasure\":1}"
 '
 
-test_expect_success 'duty coverage: the longest gap of each gate and gate_unattended warnings' '
+test_expect_success 'duty coverage: the longest gap of each gate, one gate_unattended row per gate' '
 	rq ".gates | to_entries[] | [.key, .value.longest_gap_min, .value.longest_gap_from[11:16], .value.longest_gap_to[11:16]] | @tsv" >actual &&
 	printf "north\t540\t11:00\t20:00\nsouth\t180\t16:00\t19:00\neast\t720\t08:00\t20:00\n" >expect &&
 	test_cmp expect actual &&
-	rq ".warnings[] | select(.code == \"gate_unattended\") | [.gate, .from[11:16], .to[11:16], .gap_min] | @tsv" >actual &&
+	rq ".warnings[] | select(.code == \"gate_unattended\") | .gate as \$g | .gaps[] | [\$g, .from[11:16], .to[11:16], .gap_min] | @tsv" >actual &&
 	cat >expect <<-EOF &&
 	north	11:00	20:00	540
 	south	08:00	10:50	170
@@ -77,6 +77,9 @@ test_expect_success 'duty coverage: the longest gap of each gate and gate_unatte
 	south	16:00	19:00	180
 	east	08:00	20:00	720
 	EOF
+	test_cmp expect actual &&
+	rq "[.warnings[] | select(.code == \"gate_unattended\") | [.gate, .severity, .count, .gap_min] | @tsv] | .[]" >actual &&
+	printf "north\twarning\t1\t540\nsouth\twarning\t4\t180\neast\twarning\t1\t720\n" >expect &&
 	test_cmp expect actual
 '
 

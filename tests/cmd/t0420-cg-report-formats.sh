@@ -20,7 +20,9 @@ test_expect_success 'text: the sections, for a terminal or a mail' '
 		"Other denials (3)" Visitors "Home observation (居家观察)" "Passes (出入证)" Journals; do
 		grep -q -x "$h" out.txt || { echo "no heading $h" >&2; return 1; }
 	done &&
-	grep -q "^  gate_unattended   gate east unattended 08:00-20:00 (720 min)$" out.txt &&
+	grep -q "^  warning   gate unattended    gate east unattended 08:00-20:00 (720 min)$" out.txt &&
+	grep -q "^  alert     fever at the gate  王\* at gate north at 09:00: 37.5 °C, deny$" out.txt &&
+	sed -n "/^Warnings/,/^\$/p" out.txt | sed -n "3p" | grep -q "^  alert " &&
 	grep -q "^  north   8    1      4     4      1  08:00  11:00  540 min (11:00-20:00)$" out.txt &&
 	! grep -q " $" out.txt
 '
@@ -110,7 +112,11 @@ test_expect_success PYTHON 'csv: every --table, with its header, parsed back' '
 	o = read("overstays")
 	assert [r["visit_until"][11:16] for r in o] == ["11:30", "14:00"] and o[0]["out"] == ""
 	w = read("warnings")
-	assert w[0]["code"] == "gate_unattended" and w[0]["gap_min"] == "540"
+	assert [(r["code"], r["severity"]) for r in w][:3] == \
+	    [("fever_at_gate", "alert"), ("fever_at_gate", "alert"), ("observation_alert", "alert")], w
+	assert w[0]["name"] == "王*" and w[0]["temp"] == "37.5"
+	g = [r for r in w if r["code"] == "gate_unattended"]
+	assert g[0]["severity"] == "warning" and g[0]["gap_min"] == "540" and g[1]["count"] == "4", g
 	assert read("journals") == [] and read("compounds") == []
 	assert len(read("denials")) == 3
 	PY
