@@ -32,8 +32,8 @@ static const char summary[] = N_(
 
 static const char footer[] = N_(
 "Exit status: 0 the report was made, 1 some input rejected, 2 usage error,\n"
-"3 system error, 5 warnings of the severity --fail-on names or worse,\n6 a journal is\n"
-"damaged (the report is still made).\n"
+"3 system error, 5 a warning as severe as --fail-on names or worse,\n"
+"6 a journal is damaged (the report is still made).\n"
 "\n"
 "Examples:\n"
 "  cg-report --format text\n"

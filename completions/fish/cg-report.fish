@@ -85,7 +85,7 @@ complete -c cg-report -l merge -d 'Roll JSON reports of many compounds up into o
 complete -c cg-report -l format -x -a 'json text csv md html' -d 'Json (default, one line), text, csv, md or html'
 complete -c cg-report -l table -x -a 'fevers denials gates hours cases overstays warnings journals compounds' -d 'One list as CSV: fevers, denials, gates, hours, cases, overstays, warnings, journals or compounds'
 complete -c cg-report -l no-mask -d 'Show names, phone and ID numbers in full'
-complete -c cg-report -l fail-on -x -a 'warnings' -d 'With \'warnings\': exit 5 when the report has warnings'
+complete -c cg-report -l fail-on -x -a 'alert warning notice warnings' -d 'Exit 5 when the report has a warning of SEVERITY (alert, warning or notice) or worse'
 complete -c cg-report -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Data directory (default $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg)'
 complete -c cg-report -l line-buffered -d 'Flush the output as soon as it is written'
 complete -c cg-report -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
