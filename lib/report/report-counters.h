@@ -113,14 +113,15 @@ struct gate {
 
 /*
  * An admitted visitor with a visit_until, until an exit is matched.  A
- * visitor is found again by any of up to three identity keys (ID number,
- * phone, name with the household visited), hashed.  Visits whose exit came
+ * visitor is found again by any of its identity keys (ID number, phone,
+ * name with the household visited, as the gate's person matcher has
+ * them, and the name alone for an exit that has nothing else), hashed.  Visits whose exit came
  * in time are dropped at the next sweep; so are, as overstays, those whose
  * visit ended more than a day before the latest record read, which keeps
  * the table at about a day's visitors however long the input.
  */
 struct visit {
-	uint64_t key[3];
+	uint64_t key[4];
 	int nkeys;
 	uint64_t id;		/* hash of the ID number, 0 none */
 	cg_time_t at, until, out_at;
@@ -166,6 +167,8 @@ struct cg_report {
 
 	unsigned long visitors_in, visitors_refused, visitors_out;
 	unsigned long overstay_n;
+	unsigned long inside_n;	/* admitted, no exit recorded */
+	json_t *inside;		/* those, at most CG_REPORT_LIST_MAX */
 	struct visit *visits;
 	size_t nvisits, avisits, sweep_at;
 	uint64_t *map_key;

@@ -146,7 +146,7 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 	cg_report_warnings_order(r->warnings);
 
 	return json_pack("{s:b, s:{s:s, s:s}, s:s*, s:s, s:s, s:s, s:s, s:b,"
-			 " s:{s:f, s:[ss], s:i, s:[ss], s:i, s:i},"
+			 " s:{s:f, s:[ss], s:i, s:[ss], s:i, s:i, s:i},"
 			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o,"
 			 " s:o, s:o, s:o, s:o, s:O, s:O, s:o, s:o, s:o, s:O, s:O,"
 			 " s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I}",
@@ -164,6 +164,7 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 				   "night_hours", night[0], night[1],
 				   "night_gap_max_min", pol->night_gap_max_min,
 				   "visit_max_min", pol->visit_max_min,
+				   "visit_grace_min", pol->visit_grace_min,
 			 "totals", "events", (json_int_t)r->events,
 				   "in", (json_int_t)r->in,
 				   "out", (json_int_t)r->out,

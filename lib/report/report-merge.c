@@ -231,8 +231,17 @@ static int add_rows(struct cg_merge *m, const json_t *rep, const char *code,
 			ret = 1;
 			goto out;
 		}
-	json_array_foreach(rows, i, v)
+	json_array_foreach(rows, i, v) {
+		json_t *e;
+		size_t k;
+
+		/* the visitors inside name people */
+		if (m->mask && !json_is_true(json_object_get(rep, "masked")))
+			json_array_foreach(json_object_get(json_object_get(v, "stocks"),
+							   "visitors_inside_list"), k, e)
+				mask_entry(e);
 		cg_merge_row_add(m->rows, v);
+	}
 out:
 	json_decref(rows);
 	return ret;
@@ -512,13 +521,14 @@ static json_t *visitors_of(json_t *o, const json_t *stocks)
 {
 	json_t *v = sub(o, "visitors");
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:O, s:O}",
 			 "count", int_of(v, "count"),
 			 "refused", int_of(v, "refused"),
 			 "out", int_of(v, "out"),
 			 "inside", int_of(stocks, "visitors_inside"),
 			 "overstay_count", int_of(v, "overstay_count"),
-			 "overstays", arr(v, "overstays"));
+			 "overstays", arr(v, "overstays"),
+			 "inside_list", json_object_get(stocks, "visitors_inside_list"));
 }
 
 static json_t *cases_of(struct cg_merge *m, const json_t *stocks)

@@ -48,8 +48,18 @@ static json_t *stocks_of(const json_t *rep)
 {
 	const json_t *c = json_object_get(rep, "cases"), *p = json_object_get(rep, "passes");
 	const json_t *active = json_object_get(p, "active"), *by_day = json_object_get(c, "by_day");
+	const json_t *inside = json_object_get(json_object_get(rep, "visitors"), "inside_list");
+	const char *code = json_string_value(json_object_get(json_object_get(rep, "compound"), "code"));
+	json_t *list = json_array(), *e;
+	size_t i;
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:O, s:I, s:I, s:O}",
+	json_array_foreach(inside, i, e) {
+		json_t *x = json_pack("{s:s}", "compound", code ?: "");
+
+		json_object_update(x, e);
+		json_array_append_new(list, x);
+	}
+	return json_pack("{s:I, s:I, s:I, s:I, s:O, s:I, s:I, s:o, s:O}",
 			 "cases_open", int_of(c, "open"),
 			 "cases_ending_today", int_of(c, "ending_today"),
 			 "cases_ending_tomorrow", int_of(c, "ending_tomorrow"),
@@ -57,6 +67,7 @@ static json_t *stocks_of(const json_t *rep)
 			 "passes_active", json_is_object(active) ? active : json_object(),
 			 "passes_active_total", int_of(p, "active_total"),
 			 "visitors_inside", int_of(json_object_get(rep, "visitors"), "inside"),
+			 "visitors_inside_list", list,
 			 "cases_by_day", json_is_array(by_day) ? by_day : json_array());
 }
 
@@ -277,6 +288,7 @@ json_t *cg_merge_stocks(const json_t *rows)
 		"passes_active_total", "visitors_inside", NULL
 	};
 	json_t *sum = json_object(), *active = json_object(), *by = json_object();
+	json_t *inside = json_array();
 	const json_t *r, *e;
 	size_t i, k;
 
@@ -289,6 +301,9 @@ json_t *cg_merge_stocks(const json_t *rows)
 			json_object_set_new(sum, ints[j], json_integer(int_of(sum, ints[j]) +
 								       int_of(s, ints[j])));
 		add_counts(active, json_object_get(s, "passes_active"));
+		json_array_foreach(json_object_get(s, "visitors_inside_list"), k, e)
+			if (json_array_size(inside) < CG_REPORT_LIST_MAX)
+				json_array_append(inside, (json_t *)e);
 		json_array_foreach(json_object_get(s, "cases_by_day"), k, e) {
 			const char *d = json_string_value(json_object_get(e, "date"));
 
@@ -298,5 +313,6 @@ json_t *cg_merge_stocks(const json_t *rows)
 	}
 	json_object_set_new(sum, "passes_active", active);
 	json_object_set_new(sum, "cases_by_day", by);
+	json_object_set_new(sum, "visitors_inside_list", inside);
 	return sum;
 }

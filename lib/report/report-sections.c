@@ -123,8 +123,8 @@ static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 					     "%lld home-observation check windows missed", (unsigned long)n),
 			 n);
 	else if (!strcmp(code, "visitor_overstay"))
-		snprintf(buf, size, ngettext("%lld visitor without a recorded exit by the end of the visit",
-					     "%lld visitors without a recorded exit by the end of their visit",
+		snprintf(buf, size, ngettext("%lld visitor stayed past the end of the visit",
+					     "%lld visitors stayed past the end of their visit",
 					     (unsigned long)n), n);
 	else if (!strcmp(code, "rejected_records"))
 		snprintf(buf, size, ngettext("%lld input line rejected", "%lld input lines rejected",
@@ -425,6 +425,49 @@ static void section_list(struct doc *d, const char *head, const json_t *list,
 	}
 }
 
+/* The visitors with no exit recorded: who is (as far as the register
+ * knows) still in the compound. */
+static void inside_table(struct doc *d, const json_t *list)
+{
+	int m = merged(d->rep);
+	const json_t *e;
+	struct table t;
+	size_t i;
+
+	if (!json_array_size(list))
+		return;
+	cg_doc_para(d, _("Inside, no exit recorded:"));
+	cg_doc_table_init(&t, m ? "lllllll" : "llllll");
+	{
+		const char *h[] = { _("In"), _("Gate"), _("Name"), _("Phone / ID"), _("Host"),
+				    _("Visit until") };
+		size_t o = 0;
+
+		if (m)
+			t.head[o++] = _("Compound");
+		for (size_t k = 0; k < 6; k++)
+			t.head[o++] = h[k];
+	}
+	json_array_foreach(list, i, e) {
+		char a[32], b[32], until[64];
+		const char *cells[7];
+		size_t o = 0;
+
+		if (m)
+			cells[o++] = sval(e, "compound");
+		cells[o++] = cg_doc_when(d, sval(e, "ts"), a);
+		cells[o++] = sval(e, "gate");
+		cells[o++] = sval(e, "name");
+		cells[o++] = sval(e, "phone") ?: sval(e, "id_no");
+		cells[o++] = sval(e, "host");
+		snprintf(until, sizeof(until), "%s%s", cg_doc_when(d, sval(e, "visit_until"), b),
+			 json_is_true(json_object_get(e, "overstay")) ? _(" (over)") : "");
+		cells[o++] = until;
+		cg_doc_table_row(&t, cells);
+	}
+	cg_doc_table_write(d, &t);
+}
+
 static void section_visitors(struct doc *d)
 {
 	const json_t *v = json_object_get(d->rep, "visitors"), *list, *e;
@@ -436,13 +479,15 @@ static void section_visitors(struct doc *d)
 
 	cg_doc_heading(d, _("Visitors"));
 	snprintf(buf, sizeof(buf),
-		 _("Admitted %lld, refused %lld, exits recorded %lld, still within their visit %lld, overstays %lld."),
+		 _("Admitted %lld, refused %lld, exits recorded %lld, inside with no exit %lld, overstays %lld."),
 		 (long long)ival(v, "count"), (long long)ival(v, "refused"), (long long)ival(v, "out"),
 		 (long long)ival(v, "inside"), (long long)ival(v, "overstay_count"));
 	cg_doc_para(d, buf);
+	inside_table(d, json_object_get(v, "inside_list"));
 	list = json_object_get(v, "overstays");
 	if (!json_array_size(list))
 		return;
+	cg_doc_para(d, _("Overstays (no exit by the end of the visit and its grace, or a late exit):"));
 	cg_doc_table_init(&t, m ? "llllllll" : "lllllll");
 	{
 		const char *h[] = { _("In"), _("Gate"), _("Name"), _("Phone / ID"), _("Host"),

@@ -49,6 +49,7 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	r->journals = json_array();
 	r->warnings = json_array();
 	r->fever_alerts = json_array();
+	r->inside = json_array();
 	r->sweep_at = 16384;
 	cg_casebook_init(&r->cases);
 	cg_passbook_init(&r->passes);
@@ -79,6 +80,7 @@ void cg_report_free(struct cg_report *r)
 	json_decref(r->journals);
 	json_decref(r->warnings);
 	json_decref(r->fever_alerts);
+	json_decref(r->inside);
 	free(r->fever_set);
 	free(r->visits);
 	free(r->map_key);

@@ -39,6 +39,7 @@ struct cg_policy {
 	double temp_min, temp_max;	/* plausible readings */
 	int remeasure_wait_min;		/* 0: a first high reading decides */
 	int visit_max_min;
+	int visit_grace_min;		/* after visit_until, before an overstay */
 	int pass_check;			/* residents and tenants need a pass */
 	int duty_start_min, duty_end_min;	/* duty hours, minutes of the day */
 	int duty_gap_max_min;

@@ -117,7 +117,10 @@ test_expect_success 'fevers (37.3 is one) and the other denials, masked' '
 
 test_expect_success 'visitors: counts, overstays with no exit and with a late exit' '
 	test "$(rq ".visitors | [.count, .refused, .out, .inside, .overstay_count] | @tsv")" = \
-		"$(printf "4\t0\t2\t1\t2")" &&
+		"$(printf "4\t0\t2\t2\t2")" &&
+	rq ".visitors.inside_list[] | [.ts[11:16], .name, .visit_until[11:16], .overstay] | @tsv" >actual &&
+	printf "09:30\t孙*\t11:30\ttrue\n19:00\t冯**\t21:00\tfalse\n" >expect &&
+	test_cmp expect actual &&
 	rq ".visitors.overstays[] | [.ts[11:16], .gate, .name, .visit_until[11:16], (if .out then .out[11:16] else \"none\" end)] | @tsv" >actual &&
 	cat >expect <<-EOF &&
 	09:30	north	孙*	11:30	none
@@ -129,9 +132,13 @@ test_expect_success 'visitors: counts, overstays with no exit and with a late ex
 
 test_expect_success 'a visitor whose visit ends after the clock is inside, not overstaying' '
 	cg_report --date 2026-01-25 --now 2026-01-25T20:59:59+08:00 "$F/day.jsonl" >out &&
-	test "$(rq ".visitors | [.inside, .overstay_count] | @tsv")" = "$(printf "1\t2")" &&
-	cg_report --date 2026-01-25 --now 2026-01-25T21:00:01+08:00 "$F/day.jsonl" >out &&
-	test "$(rq ".visitors | [.inside, .overstay_count] | @tsv")" = "$(printf "0\t3")"
+	test "$(rq ".visitors | [.inside, .overstay_count] | @tsv")" = "$(printf "2\t2")" &&
+	test "$(rq ".policy.visit_grace_min")" = 10 &&
+	cg_report --date 2026-01-25 --now 2026-01-25T21:10:00+08:00 "$F/day.jsonl" >out &&
+	test "$(rq ".visitors | [.inside, .overstay_count] | @tsv")" = "$(printf "2\t2")" &&
+	cg_report --date 2026-01-25 --now 2026-01-25T21:10:01+08:00 "$F/day.jsonl" >out &&
+	test "$(rq ".visitors | [.inside, .overstay_count] | @tsv")" = "$(printf "2\t3")" &&
+	test "$(rq "[.visitors.inside_list[].overstay] | tojson")" = "[true,true]"
 '
 
 test_expect_success 'an exit matched by another identity key of the visitor' '
@@ -144,6 +151,19 @@ test_expect_success 'an exit matched by another identity key of the visitor' '
 	cg_report --date 2026-01-25 visit.jsonl >out &&
 	test "$(rq ".visitors | [.count, .out, .overstay_count] | @tsv")" = "$(printf "2\t2\t1")" &&
 	test "$(rq ".visitors.overstays[0].id_no")" = "3101**********1237"
+'
+
+test_expect_success 'in with a phone, out with the name only: one visit, left in time' '
+	cat >visit2.jsonl <<-EOF &&
+	{"ts":"2026-01-25T09:00:00+08:00","gate":"north","dir":"in","kind":"visitor","name":"王丙","phone":"13812348000","host":"1-1-101","mask":true,"decision":"admit","reasons":[],"visit_until":"2026-01-25T12:02:00+08:00"}
+	{"ts":"2026-01-25T12:05:00+08:00","gate":"north","dir":"out","kind":"visitor","name":"王丙","mask":true,"decision":"admit","reasons":[]}
+	{"ts":"2026-01-25T09:10:00+08:00","gate":"north","dir":"in","kind":"visitor","name":"李丁","phone":"13900000000","host":"1-1-102","mask":true,"decision":"admit","reasons":[],"visit_until":"2026-01-25T10:00:00+08:00"}
+	{"ts":"2026-01-25T10:30:00+08:00","gate":"north","dir":"out","kind":"visitor","name":"李丁","phone":"13900000001","mask":true,"decision":"admit","reasons":[]}
+	EOF
+	cg_report --date 2026-01-25 visit2.jsonl >out &&
+	test "$(rq ".visitors | [.count, .out, .inside, .overstay_count] | @tsv")" = "$(printf "2\t2\t1\t1")" &&
+	test "$(rq ".visitors.inside_list[0].name")" = "李*" &&
+	test "$(rq ".visitors.overstays[0] | [.name, .out == null] | @tsv")" = "$(printf "李*\ttrue")"
 '
 
 test_expect_success 'cases: from the quarantine events up to the end of the period' '
