@@ -53,6 +53,7 @@ static const struct {
 	{ "journal_damaged", N_("journal damaged") },
 	{ "gate_unattended", N_("gate unattended") },
 	{ "missed_checks", N_("missed checks") },
+	{ "lost_to_followup", N_("lost to follow-up") },
 	{ "visitor_overstay", N_("visitor overstay") },
 	{ "rejected_records", N_("rejected records") },
 	{ "foreign_records", N_("records of another compound") },

@@ -400,6 +400,8 @@ static void add_cases(struct cg_merge *m, json_t *c, const json_t *rep, const ch
 
 	for (int i = 0; flows[i]; i++)
 		add_int(c, v, flows[i]);
+	add_int(sub(c, "followup"), json_object_get(v, "followup"), "released");
+	add_int(sub(c, "followup"), json_object_get(v, "followup"), "released_followed");
 	add_case_list(m, arr(c, "list"), rep, code);
 }
 
@@ -536,7 +538,7 @@ static json_t *cases_of(struct cg_merge *m, const json_t *stocks)
 	json_t *c = sub(m->out, "cases");
 
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-			 " s:o, s:O}",
+			 " s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:O}",
 			 "open", int_of(stocks, "cases_open"),
 			 "opened", int_of(c, "opened"),
 			 "escalated", int_of(c, "escalated"),
@@ -549,6 +551,11 @@ static json_t *cases_of(struct cg_merge *m, const json_t *stocks)
 			 "ending_today", int_of(stocks, "cases_ending_today"),
 			 "ending_tomorrow", int_of(stocks, "cases_ending_tomorrow"),
 			 "needs_open", int_of(stocks, "needs_open"),
+			 "followup", "followed", int_of(stocks, "cases_followed"),
+				     "missed", int_of(stocks, "cases_missed"),
+				     "lost", int_of(stocks, "cases_lost"),
+				     "released", int_of(sub(c, "followup"), "released"),
+				     "released_followed", int_of(sub(c, "followup"), "released_followed"),
 			 "by_day", by_day_list(json_object_get(stocks, "cases_by_day")),
 			 "list", arr(c, "list"));
 }

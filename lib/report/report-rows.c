@@ -59,11 +59,16 @@ static json_t *stocks_of(const json_t *rep)
 		json_object_update(x, e);
 		json_array_append_new(list, x);
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:O, s:I, s:I, s:o, s:O}",
+	const json_t *f = json_object_get(c, "followup");
+
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:I, s:I, s:o, s:O}",
 			 "cases_open", int_of(c, "open"),
 			 "cases_ending_today", int_of(c, "ending_today"),
 			 "cases_ending_tomorrow", int_of(c, "ending_tomorrow"),
 			 "needs_open", int_of(c, "needs_open"),
+			 "cases_followed", int_of(f, "followed"),
+			 "cases_missed", int_of(f, "missed"),
+			 "cases_lost", int_of(f, "lost"),
 			 "passes_active", json_is_object(active) ? active : json_object(),
 			 "passes_active_total", int_of(p, "active_total"),
 			 "visitors_inside", int_of(json_object_get(rep, "visitors"), "inside"),
@@ -285,7 +290,8 @@ json_t *cg_merge_stocks(const json_t *rows)
 {
 	static const char *const ints[] = {
 		"cases_open", "cases_ending_today", "cases_ending_tomorrow", "needs_open",
-		"passes_active_total", "visitors_inside", NULL
+		"cases_followed", "cases_missed", "cases_lost", "passes_active_total",
+		"visitors_inside", NULL
 	};
 	json_t *sum = json_object(), *active = json_object(), *by = json_object();
 	json_t *inside = json_array();

@@ -122,6 +122,10 @@ static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 		snprintf(buf, size, ngettext("%lld home-observation check window missed",
 					     "%lld home-observation check windows missed", (unsigned long)n),
 			 n);
+	else if (!strcmp(code, "lost_to_followup"))
+		snprintf(buf, size, ngettext("%lld case under observation not checked for %lld days",
+					     "%lld cases under observation not checked for %lld days",
+					     (unsigned long)n), n, (long long)ival(w, "days"));
 	else if (!strcmp(code, "visitor_overstay"))
 		snprintf(buf, size, ngettext("%lld visitor stayed past the end of the visit",
 					     "%lld visitors stayed past the end of their visit",
@@ -522,6 +526,22 @@ static void section_visitors(struct doc *d)
 	}
 }
 
+/* The follow-up figures, with the share of released cases followed every
+ * day. */
+static void followup_text(struct doc *d, const json_t *f, char *buf, size_t size)
+{
+	long long rel = (long long)ival(f, "released"), ok = (long long)ival(f, "released_followed");
+	char share[32] = "-";
+
+	(void)d;
+	if (rel)
+		snprintf(share, sizeof(share), "%lld%%", (ok * 100 + rel / 2) / rel);
+	snprintf(buf, size,
+		 _("Follow-up on the last day: seen in every window %lld, a window missed %lld, lost to follow-up %lld; released %lld, followed every day %lld (%s)."),
+		 (long long)ival(f, "followed"), (long long)ival(f, "missed"), (long long)ival(f, "lost"),
+		 rel, ok, share);
+}
+
 static void section_cases(struct doc *d)
 {
 	const json_t *c = json_object_get(d->rep, "cases"), *list, *e;
@@ -543,6 +563,8 @@ static void section_cases(struct doc *d)
 		 (long long)ival(c, "checks"), (long long)ival(c, "alerts"),
 		 (long long)ival(c, "missed_windows"), (long long)ival(c, "ending_today"),
 		 (long long)ival(c, "ending_tomorrow"), (long long)ival(c, "needs_open"));
+	cg_doc_para(d, buf);
+	followup_text(d, json_object_get(c, "followup"), buf, sizeof(buf));
 	cg_doc_para(d, buf);
 	list = json_object_get(c, "list");
 	if (!json_array_size(list))

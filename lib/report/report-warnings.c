@@ -20,6 +20,7 @@ static const struct {
 	 * guard on duty is to become an alert of its own code. */
 	{ "gate_unattended", "warning" },
 	{ "missed_checks", "warning" },
+	{ "lost_to_followup", "warning" },
 	{ "visitor_overstay", "warning" },
 	{ "rejected_records", "warning" },
 	{ "foreign_records", "warning" },

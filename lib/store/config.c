@@ -290,6 +290,7 @@ static int read_quarantine(struct cg_config *cfg, const char *label, struct cg_e
 
 	if (get_int(q, "days", 1, 365, &p->days, "quarantine", label, err) < 0 ||
 	    get_int(q, "min_days", 1, 365, &p->min_days, "quarantine", label, err) < 0 ||
+	    get_int(q, "lost_after_days", 1, 365, &p->lost_after_days, "quarantine", label, err) < 0 ||
 	    get_int(q, "release_checks_normal", 0, 100, &p->release_checks_normal,
 		    "quarantine", label, err) < 0)
 		return -1;

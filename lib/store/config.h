@@ -56,6 +56,7 @@ struct cg_policy {
 struct cg_quarantine_policy {
 	int days;			/* default length of a case */
 	int min_days;			/* extend never goes below this */
+	int lost_after_days;		/* no check for this long: lost to follow-up */
 	int nwindows;			/* daily temperature-check windows */
 	int window_start_min[CG_MAX_CHECK_WINDOWS];	/* minutes of the day */
 	int window_end_min[CG_MAX_CHECK_WINDOWS];	/* exclusive */

@@ -58,11 +58,25 @@ test_expect_success 'the week has the known answers' '
 	test "$(rq "[.totals.events, .fever.persons, .fever.readings, .fever.decisions] | @tsv" w/week.json)" = \
 		"$(printf "137\t2\t3\t2")" &&
 	test "$(rq "[.cases.open, .cases.opened, .cases.escalated, .cases.released] | @tsv" w/week.json)" = \
-		"$(printf "2\t1\t1\t1")" &&
+		"$(printf "2\t2\t1\t2")" &&
 	test "$(rq "[.passes.issued_total, .passes.revoked, .passes.active_total] | @tsv" w/week.json)" = \
 		"$(printf "4\t1\t3")" &&
 	test "$(rq "[.visitors.count, .visitors.out, .visitors.inside, .visitors.overstay_count] | @tsv" w/week.json)" = \
 		"$(printf "7\t7\t0\t1")"
+'
+
+test_expect_success 'follow-up: seen in every window, missed, lost, released and followed every day' '
+	test "$(rq ".cases.followup | [.followed, .missed, .lost, .released, .released_followed] | @tsv" w/week.json)" = \
+		"$(printf "1\t1\t0\t2\t1")" &&
+	test "$(rq ".cases.followup | [.followed, .missed, .lost] | @tsv" w/D23.json)" = "$(printf "3\t0\t0")" &&
+	cg_report --home w --date 2026-01-27 --now 2026-01-28T08:00:00+08:00 w/all.jsonl >out &&
+	test "$(rq ".cases.followup | [.followed, .missed, .lost] | @tsv")" = "$(printf "0\t2\t1")" &&
+	test "$(rq ".warnings[] | select(.code == \"lost_to_followup\") | [.severity, .count, .days] | @tsv")" = \
+		"$(printf "warning\t1\t3")" &&
+	cg_report --home w --format text --date 2026-01-27 --now 2026-01-28T08:00:00+08:00 w/all.jsonl >out.txt &&
+	grep -q "lost to follow-up 1; released 0, followed every day 0 (-)" out.txt &&
+	cg_report --home w --format text --since 2026-01-19 --until 2026-01-25 w/all.jsonl >out.txt &&
+	grep -q "released 2, followed every day 1 (50%)" out.txt
 '
 
 test_expect_success 'seven daily reports merged == the week, figure by figure' '
