@@ -42,7 +42,7 @@ static const char footer[] = N_(
 "  cat reports/*.json | cg-report --merge --format text\n");
 
 enum {
-	OPT_DATE = 256, OPT_FAIL_ON, OPT_FORMAT, OPT_MERGE, OPT_NO_MASK, OPT_SINCE,
+	OPT_DATE = 256, OPT_EXCEL, OPT_FAIL_ON, OPT_FORMAT, OPT_MERGE, OPT_NO_MASK, OPT_SINCE,
 	OPT_TABLE, OPT_UNTIL
 };
 
@@ -84,6 +84,14 @@ static const struct cg_option options[] = {
 	  ".Cm html ;\n"
 	  "see\n"
 	  ".Sx FORMATS .\n" },
+	{ "excel", 0, OPT_EXCEL, NULL,
+	  N_("CSV that Excel opens as UTF-8: a byte order mark first (implies csv)"),
+	  NULL, NULL, NULL,
+	  "CSV for Microsoft Excel, which takes a file without a byte order mark\n"
+	  "for the system's code page (mojibake on Chinese Windows): the UTF-8\n"
+	  "byte order mark first, lines ending in CR LF as always.\n"
+	  "Implies\n"
+	  ".Fl -format Cm csv .\n" },
 	{ "table", 0, OPT_TABLE, "TABLE",
 	  N_("one list as CSV: fevers, denials, gates, hours, cases,\n"
 	     "overstays, warnings, journals or compounds"),
@@ -179,7 +187,7 @@ static const struct cg_command command = {
 struct opts {
 	struct cg_common_opts common;
 	const char *date, *since, *until, *format, *table;
-	int merge, no_mask;
+	int merge, no_mask, excel;
 	int fail_on;		/* 0 none, else the severity rank + 1 */
 	int fmt;
 };
@@ -213,6 +221,11 @@ static void check_options(struct opts *o)
 			usage_error("%s", _("--table goes with --format csv"));
 		o->fmt = CG_REPORT_CSV;
 	}
+	if (o->excel) {
+		if (o->format && o->fmt != CG_REPORT_CSV)
+			usage_error("%s", _("--excel goes with --format csv"));
+		o->fmt = CG_REPORT_EXCEL;
+	}
 }
 
 static void parse_options(int argc, char **argv, struct opts *o)
@@ -234,6 +247,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 				usage_error(_("--fail-on takes 'alert', 'warning' or 'notice', not '%s'"), arg);
 			o->fail_on++;
 			break;
+		case OPT_EXCEL: o->excel = 1; break;
 		case OPT_FORMAT: o->format = arg; break;
 		case OPT_MERGE: o->merge = 1; break;
 		case OPT_NO_MASK: o->no_mask = 1; break;

@@ -83,6 +83,7 @@ complete -c cg-report -l since -x -a '(__cg_value day)' -d 'The first day of a p
 complete -c cg-report -l until -x -a '(__cg_value day)' -d 'The last day of a period (default today)'
 complete -c cg-report -l merge -d 'Roll JSON reports of many compounds up into one'
 complete -c cg-report -l format -x -a 'json text csv md html' -d 'Json (default, one line), text, csv, md or html'
+complete -c cg-report -l excel -d 'CSV that Excel opens as UTF-8: a byte order mark first (implies csv)'
 complete -c cg-report -l table -x -a 'fevers denials gates hours cases overstays warnings journals compounds' -d 'One list as CSV: fevers, denials, gates, hours, cases, overstays, warnings, journals or compounds'
 complete -c cg-report -l no-mask -d 'Show names, phone and ID numbers in full'
 complete -c cg-report -l fail-on -x -a 'alert warning notice warnings' -d 'Exit 5 when the report has a warning of SEVERITY (alert, warning or notice) or worse'

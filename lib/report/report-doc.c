@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report/report-doc.h"
+#include "report/report.h"
 
 void cg_doc_text(struct doc *d, const char *s)
 {
@@ -74,7 +75,7 @@ const char *cg_doc_temp(const json_t *v, char *buf)
 	return buf;
 }
 
-void cg_doc_join(const json_t *a, char *buf, size_t size)
+void cg_doc_join(const json_t *a, char *buf, size_t size, int labels)
 {
 	size_t i, n = 0;
 	json_t *v;
@@ -82,5 +83,6 @@ void cg_doc_join(const json_t *a, char *buf, size_t size)
 	buf[0] = '\0';
 	json_array_foreach(a, i, v)
 		n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s", i ? " " : "",
+				      labels ? cg_report_label(json_string_value(v)) :
 				      json_string_value(v) ? json_string_value(v) : "");
 }

@@ -108,8 +108,9 @@ static inline int merged(const json_t *rep)
 const char *cg_doc_when(const struct doc *d, const char *ts, char *buf);
 /* A temperature to a tenth in buf (32 bytes); "" when v is no number. */
 const char *cg_doc_temp(const json_t *v, char *buf);
-/* The strings of the array a, a space apart, cut to size. */
-void cg_doc_join(const json_t *a, char *buf, size_t size);
+/* The strings of the array a, a space apart, cut to size; with labels,
+ * each code as a person reads it (cg_report_label). */
+void cg_doc_join(const json_t *a, char *buf, size_t size, int labels);
 
 /* ---- report-text.c ---- */
 

@@ -60,6 +60,43 @@ static const struct {
 	{ "no_checkins", N_("no check-ins") },
 };
 
+/* CSV columns: the keys of the report's lists and rows.  In English a
+ * column is its key (what scripts read); in Chinese, what it means. */
+static const struct {
+	const char *key, *label;
+} columns[] = {
+	{ "metric", N_("metric") }, { "value", N_("value") },
+	{ "compound", N_("compound") }, { "ts", N_("ts") }, { "gate", N_("gate") },
+	{ "dir", N_("dir") }, { "kind", N_("kind") }, { "name", N_("name") },
+	{ "id_no", N_("id_no") }, { "phone", N_("phone") }, { "household", N_("household") },
+	{ "host", N_("host") }, { "plate", N_("plate") }, { "temp", N_("temp") },
+	{ "decision", N_("decision") }, { "reasons", N_("reasons") },
+	{ "visit_until", N_("visit_until") }, { "case_id", N_("case_id") },
+	{ "status", N_("status") }, { "start", N_("start") }, { "end", N_("end") },
+	{ "missed", N_("missed") }, { "needs_open", N_("needs_open") },
+	{ "ending_tomorrow", N_("ending_tomorrow") }, { "code", N_("code") },
+	{ "severity", N_("severity") }, { "from", N_("from") }, { "to", N_("to") },
+	{ "gap_min", N_("gap_min") }, { "journal", N_("journal") }, { "line", N_("line") },
+	{ "reason", N_("reason") }, { "count", N_("count") }, { "records", N_("records") },
+	{ "seq", N_("seq") }, { "chain", N_("chain") }, { "verified", N_("verified") },
+	{ "torn", N_("torn") }, { "damaged_line", N_("damaged_line") },
+	{ "since", N_("since") }, { "until", N_("until") }, { "days", N_("days") },
+	{ "events", N_("events") }, { "fevers", N_("fevers") }, { "visitors", N_("visitors") },
+	{ "overstays", N_("overstays") }, { "cases_open", N_("cases_open") },
+	{ "passes_active", N_("passes_active") }, { "longest_gap_min", N_("longest_gap_min") },
+	{ "longest_gap_from", N_("longest_gap_from") }, { "longest_gap_to", N_("longest_gap_to") },
+	{ "warnings", N_("warnings") }, { "alerts", N_("alerts") }, { "first", N_("first") },
+	{ "last", N_("last") }, { "hour", N_("hour") },
+};
+
+const char *cg_report_column(const char *key)
+{
+	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++)
+		if (!strcmp(key, columns[i].key))
+			return _(columns[i].label);
+	return cg_report_label(key);	/* in, out, admit, deny, refer */
+}
+
 const char *cg_report_label(const char *code)
 {
 	if (!code)

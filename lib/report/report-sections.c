@@ -232,8 +232,8 @@ static void section_totals(struct doc *d)
 	len = (size_t)snprintf(buf, sizeof(buf), "%s", _("By kind:"));
 	json_object_foreach((json_t *)k, key, v)
 		if (len < sizeof(buf))
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s %s", key,
-						num(n, json_integer_value(v)));
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s %s",
+						cg_report_label(key), num(n, json_integer_value(v)));
 	cg_doc_para(d, buf);
 }
 
@@ -302,7 +302,7 @@ static void section_reasons(struct doc *d)
 	t.head[1] = _("Count");
 	json_object_foreach((json_t *)rs, code, v) {
 		char n[32];
-		const char *cells[2] = { code, num(n, json_integer_value(v)) };
+		const char *cells[2] = { cg_report_label(code), num(n, json_integer_value(v)) };
 
 		if (json_integer_value(v))
 			cg_doc_table_row(&t, cells);
@@ -410,14 +410,14 @@ static void section_list(struct doc *d, const char *head, const json_t *list,
 			cells[o++] = sval(e, "compound");
 		cells[o++] = cg_doc_when(d, sval(e, "ts"), a);
 		cells[o++] = sval(e, "gate");
-		cells[o++] = sval(e, "dir");
-		cells[o++] = sval(e, "kind");
+		cells[o++] = cg_report_label(sval(e, "dir"));
+		cells[o++] = cg_report_label(sval(e, "kind"));
 		cells[o++] = sval(e, "name");
 		cells[o++] = sval(e, "id_no");
 		cells[o++] = sval(e, "phone") ?: sval(e, "plate");
 		cells[o++] = cg_doc_temp(json_object_get(e, "temp"), tb);
-		cells[o++] = sval(e, "decision");
-		cg_doc_join(json_object_get(e, "reasons"), rs, sizeof(rs));
+		cells[o++] = cg_report_label(sval(e, "decision"));
+		cg_doc_join(json_object_get(e, "reasons"), rs, sizeof(rs), 1);
 		cells[o++] = rs;
 		cg_doc_table_row(&t, cells);
 	}
@@ -590,7 +590,7 @@ static void section_cases(struct doc *d)
 		cells[o++] = sval(e, "case_id");
 		cells[o++] = sval(e, "name");
 		cells[o++] = sval(e, "household");
-		cells[o++] = sval(e, "status");
+		cells[o++] = cg_report_label(sval(e, "status"));
 		cells[o++] = sval(e, "start");
 		cells[o++] = sval(e, "end");
 		cells[o++] = num(a, ival(e, "missed"));
@@ -621,14 +621,15 @@ static void section_passes(struct doc *d)
 	t.head[2] = _("Valid");
 	json_object_foreach((json_t *)active, cls, v) {
 		char a[32], b[32];
-		const char *cells[3] = { cls, num(a, ival(issued, cls)), num(b, json_integer_value(v)) };
+		const char *cells[3] = { cg_report_label(cls), num(a, ival(issued, cls)),
+					 num(b, json_integer_value(v)) };
 
 		if (ival(issued, cls) || json_integer_value(v))
 			cg_doc_table_row(&t, cells);
 	}
 	json_object_foreach((json_t *)issued, cls, v) {
 		char a[32];
-		const char *cells[3] = { cls, num(a, json_integer_value(v)), "0" };
+		const char *cells[3] = { cg_report_label(cls), num(a, json_integer_value(v)), "0" };
 
 		if (!json_object_get(active, cls) && json_integer_value(v))
 			cg_doc_table_row(&t, cells);

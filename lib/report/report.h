@@ -99,6 +99,8 @@ int cg_report_fails(const json_t *rep, int level);
  * pass class, warning, severity) in the human formats, translated; an
  * unknown code is its own label. */
 const char *cg_report_label(const char *code);
+/* The header of a CSV column (a key of the report), translated. */
+const char *cg_report_column(const char *key);
 
 /* ---- merging reports of many compounds (cg-report --merge) ---- */
 
@@ -123,7 +125,8 @@ enum cg_report_format {
 	CG_REPORT_TEXT,
 	CG_REPORT_CSV,
 	CG_REPORT_MD,
-	CG_REPORT_HTML
+	CG_REPORT_HTML,
+	CG_REPORT_EXCEL		/* CSV with a UTF-8 byte order mark */
 };
 
 /* "json", "text", ... to a format; -1 when unknown. */

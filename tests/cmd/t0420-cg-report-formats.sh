@@ -254,5 +254,51 @@ test_expect_success '--table implies CSV; other formats refuse it' '
 	grep -q "unknown format" err
 '
 
+test_expect_success 'zh_CN: every code a person reads is Chinese; JSON keeps the codes' '
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format text $IN >zh.txt &&
+	grep -q "^  警报  门岗发热      王\* 于 09:00 在门岗 north：37.5 °C，拦截$" zh.txt &&
+	grep -q "^  警告  门岗无人值守  门岗 east 在 08:00-20:00 无人值守（720 分钟）$" zh.txt &&
+	grep -q "按类别： 居民 6 租户 1 访客 6 快递外卖 1 工作人员 0 车辆 1" zh.txt &&
+	grep -q "^  未登记车辆     1$" zh.txt &&
+	grep -q "^  09:00  north  进    居民  王\*" zh.txt &&
+	grep -q "已升级处置" zh.txt && grep -q "^  返回人员     1     1$" zh.txt &&
+	for code in fever no_mask courier in out deny refer admit open escalated released closed \
+		resident tenant returnee gate_unattended fever_at_gate alert warning; do
+		! grep -w -q "$code" zh.txt || { echo "code $code in the Chinese text" >&2; return 1; }
+	done &&
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format html $IN >zh.html &&
+	grep -q "门岗发热" zh.html && ! grep -q ">gate_unattended<" zh.html &&
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format md $IN >zh.md &&
+	grep -q "| 警报 | 门岗发热 |" zh.md &&
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 $IN >zh.json &&
+	test "$(rq "[.warnings[0].code, .warnings[0].severity, .fevers[0].decision] | @tsv" zh.json)" = \
+		"$(printf "fever_at_gate\talert\tdeny")"
+'
+
+test_expect_success 'zh_CN: CSV headers are Chinese, the cells keep the codes; in C they are the keys' '
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --table fevers $IN >zh.csv &&
+	head -n 1 zh.csv | grep -q "^时间,门岗,方向,类别,姓名,身份证号,手机号,住户,被访住户,车牌,体温,判定,原因" &&
+	sed -n 2p zh.csv | grep -q ",in,resident,.*,deny,fever" &&
+	cg_report --date 2026-01-25 --table fevers $IN >c.csv &&
+	head -n 1 c.csv | grep -q "^ts,gate,dir,kind,name," &&
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format csv $IN >zh-all.csv &&
+	head -n 1 zh-all.csv | grep -q "^指标,数值" &&
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --table warnings $IN >zh-w.csv &&
+	head -n 1 zh-w.csv | grep -q "^代码,级别,门岗,"
+'
+
+test_expect_success '--excel: a UTF-8 byte order mark, then the CSV with CRLF' '
+	cg_report --date 2026-01-25 --excel --table fevers $IN >x.csv &&
+	test "$(head -c 3 x.csv | od -An -tx1 | tr -d " ")" = efbbbf &&
+	tail -c +4 x.csv >x-body.csv &&
+	cg_report --date 2026-01-25 --table fevers $IN >plain.csv &&
+	test_cmp plain.csv x-body.csv &&
+	test "$(grep -c "$(printf "\r")\$" x.csv)" = "$(wc -l <x.csv)" &&
+	cg_report --date 2026-01-25 --excel $IN >x-all.csv &&
+	test "$(head -c 3 x-all.csv | od -An -tx1 | tr -d " ")" = efbbbf &&
+	test_expect_code 2 cg-report --date 2026-01-25 --excel --format text $IN 2>err &&
+	grep -q "excel goes with --format csv" err
+'
+
 test_reports_valid
 test_done
