@@ -46,11 +46,23 @@ void cg_doc_table_row(struct table *t, const char *const *cells)
 	json_array_append_new(t->rows, row);
 }
 
+void cg_doc_table_row_class(struct table *t, const char *const *cells, const char *klass)
+{
+	if (!t->klasses)
+		t->klasses = json_array();
+	while (json_array_size(t->klasses) < json_array_size(t->rows))
+		json_array_append_new(t->klasses, json_string(""));
+	cg_doc_table_row(t, cells);
+	json_array_append_new(t->klasses, json_string(klass ? klass : ""));
+}
+
 /* Write the table in the document's format, and release its rows. */
 void cg_doc_table_write(struct doc *d, struct table *t)
 {
 	d->format->table(d, t);
 	json_decref(t->rows);
+	json_decref(t->klasses);
+	t->klasses = NULL;
 }
 
 /* ---- values ---- */

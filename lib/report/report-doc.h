@@ -68,6 +68,7 @@ struct table {
 	char align[MAX_COLS + 1];
 	json_t *rows;
 	const char *klass;	/* HTML class of warning rows, or NULL */
+	json_t *klasses;	/* HTML class of each row when set (strings) */
 };
 
 /* The parts of a document, in its format. */
@@ -78,6 +79,8 @@ void cg_doc_para(struct doc *d, const char *s);
 /* A table of strlen(align) columns; set its head[] before writing. */
 void cg_doc_table_init(struct table *t, const char *align);
 void cg_doc_table_row(struct table *t, const char *const *cells);
+/* A row with its own HTML class (an alert row stands out). */
+void cg_doc_table_row_class(struct table *t, const char *const *cells, const char *klass);
 /* Write the table in the document's format, and release its rows. */
 void cg_doc_table_write(struct doc *d, struct table *t);
 

@@ -203,7 +203,8 @@ static void section_warnings(struct doc *d)
 		cells[1] = cg_report_label(sval(w, "code"));
 		cells[2] = m ? sval(w, "compound") : text;
 		cells[3] = text;
-		cg_doc_table_row(&t, cells);
+		cg_doc_table_row_class(&t, cells, !strcmp(sval(w, "severity") ?: "", "alert") ?
+					   "alert" : "warn");
 		shown++;
 	}
 	if (shown) {

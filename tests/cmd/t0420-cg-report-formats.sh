@@ -268,6 +268,15 @@ test_expect_success 'zh_CN: every code a person reads is Chinese; JSON keeps the
 	done &&
 	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format html $IN >zh.html &&
 	grep -q "门岗发热" zh.html && ! grep -q ">gate_unattended<" zh.html &&
+	test "$(grep -c "<tr class=\"alert\">" zh.html)" = 4 &&
+	grep -A1 "<b>2</b>" zh.html | grep -q "<span>发热</span>" &&
+	: >empty.jsonl &&
+	write_config "{\"gates\":[]}" &&
+	cg_report --date 2026-01-25 --format html empty.jsonl >empty.html &&
+	grep -q "<details class=\"notices\"><summary>Notices (1)</summary>" empty.html &&
+	cg_report --date 2026-01-25 --format text empty.jsonl >empty.txt &&
+	grep -q "^  Notices: no check-in recorded in the period$" empty.txt &&
+	write_config "{\"gates\":[\"north\",\"south\",\"east\"],\"policy\":{\"duty_hours\":[\"08:00\",\"20:00\"]}}" &&
 	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format md $IN >zh.md &&
 	grep -q "| 警报 | 门岗发热 |" zh.md &&
 	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 $IN >zh.json &&
