@@ -196,20 +196,14 @@ static int sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *
 static int person_keys(const struct checkin *c, uint64_t key[4], uint64_t *id)
 {
 	char keys[3][CG_PERSON_KEY_LEN], name[256];
-	json_t *rec = json_object();
+	const char *hh = c->host[0] ? c->host : c->household[0] ? c->household : NULL;
 	int n;
 
 	*id = 0;
-	if (c->id_no[0])
-		json_object_set_new(rec, "id_no", json_string(c->id_no));
-	if (c->phone[0])
-		json_object_set_new(rec, "phone", json_string(c->phone));
 	if (c->name)
-		json_object_set_new(rec, "name", json_string(cg_report_copy_str(c->name, name, sizeof(name))));
-	if (c->host[0] || c->household[0])
-		json_object_set_new(rec, "household", json_string(c->host[0] ? c->host : c->household));
-	n = cg_person_keys(rec, keys);
-	json_decref(rec);
+		cg_report_copy_str(c->name, name, sizeof(name));
+	n = cg_person_keys_of(c->id_no[0] ? c->id_no : NULL, c->phone[0] ? c->phone : NULL,
+			      c->name ? name : NULL, hh, keys);
 	for (int k = 0; k < n; k++)
 		key[k] = hash("", keys[k]);
 	if (c->id_no[0])
