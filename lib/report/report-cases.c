@@ -6,6 +6,20 @@
 #include "rules/quarantine.h"
 #include "report/report-counters.h"
 
+/* The case an alert is about, in its list (once, at most 100); 1. */
+static int about(json_t *list, const char *id)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		if (!strcmp(json_string_value(v), id))
+			return 1;
+	if (json_array_size(list) < 100)
+		json_array_append_new(list, json_string(id));
+	return 1;
+}
+
 int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *event,
 			 char *why, size_t whylen, struct cg_err *err)
 {
@@ -24,7 +38,7 @@ int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *eve
 		if (!strcmp(event, "open"))
 			r->opened++;
 		else if (!strcmp(event, "escalate"))
-			r->escalated++;
+			r->escalated += about(r->escalated_cases, id);
 		else if (!strcmp(event, "release"))
 			r->released++;
 		else if (!strcmp(event, "close"))
@@ -38,7 +52,7 @@ int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *eve
 		else if (!strcmp(event, "check")) {
 			r->checks++;
 			if (!strcmp(json_string_value(json_object_get(rec, "result")) ?: "", "alert"))
-				r->alerts++;
+				r->alerts += about(r->alert_cases, id);
 		}
 	}
 	if (cg_casebook_apply(&r->cases, rec, err) < 0)

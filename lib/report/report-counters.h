@@ -179,6 +179,7 @@ struct cg_report {
 	struct cg_passbook passes;
 	unsigned long opened, escalated, released, closed, extended;
 	unsigned long checks, alerts, needs, needs_done;
+	json_t *alert_cases, *escalated_cases;	/* what those alerts are about */
 	json_t *issued;		/* class -> count in the period */
 	unsigned long revoked;
 

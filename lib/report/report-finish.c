@@ -74,6 +74,14 @@ static void count_warning(json_t *warn, const char *code, unsigned long n)
 						      "count", (json_int_t)n));
 }
 
+/* An alert about cases: how many, and which (the first 100). */
+static void cases_warning(json_t *warn, const char *code, unsigned long n, json_t *cases)
+{
+	if (n)
+		json_array_append_new(warn, json_pack("{s:s, s:I, s:O}", "code", code,
+						      "count", (json_int_t)n, "cases", cases));
+}
+
 /* The warnings of the report as a whole, after the journals', the gates'
  * and the cases'. */
 static void report_warnings(struct cg_report *r)
@@ -84,8 +92,8 @@ static void report_warnings(struct cg_report *r)
 	cg_report_sort_by_ts(r->fever_alerts);
 	json_array_foreach(r->fever_alerts, i, w)
 		json_array_append(r->warnings, w);
-	count_warning(r->warnings, "observation_alert", r->alerts);
-	count_warning(r->warnings, "case_escalated", r->escalated);
+	cases_warning(r->warnings, "observation_alert", r->alerts, r->alert_cases);
+	cases_warning(r->warnings, "case_escalated", r->escalated, r->escalated_cases);
 	count_warning(r->warnings, "visitor_overstay", r->overstay_n);
 	if (!r->events)
 		json_array_append_new(r->warnings, json_pack("{s:s}", "code", "no_checkins"));

@@ -98,23 +98,31 @@ static void fever_text(struct doc *d, const json_t *w, char *buf, size_t size)
 		 cg_report_label(sval(w, "decision")));
 }
 
+/* The cases an alert is about, "Q260122-001 Q260125-002". */
+static const char *cases_of(const json_t *w, char *buf, size_t size)
+{
+	cg_doc_join(json_object_get(w, "cases"), buf, size, 0);
+	return buf;
+}
+
 static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 {
 	const char *code = sval(w, "code") ?: "";
 	long long n = (long long)ival(w, "count");
+	char ids[300];
 
 	if (!strcmp(code, "gate_unattended"))
 		gate_text(d, w, buf, size);
 	else if (!strcmp(code, "fever_at_gate"))
 		fever_text(d, w, buf, size);
 	else if (!strcmp(code, "observation_alert"))
-		snprintf(buf, size, ngettext("%lld home-observation check with an alert",
-					     "%lld home-observation checks with an alert", (unsigned long)n),
-			 n);
+		snprintf(buf, size, ngettext("%lld home-observation check with an alert: %s",
+					     "%lld home-observation checks with an alert: %s", (unsigned long)n),
+			 n, cases_of(w, ids, sizeof(ids)));
 	else if (!strcmp(code, "case_escalated"))
-		snprintf(buf, size, ngettext("%lld case escalated (transfer or hospital)",
-					     "%lld cases escalated (transfer or hospital)", (unsigned long)n),
-			 n);
+		snprintf(buf, size, ngettext("%lld case escalated (transfer or hospital): %s",
+					     "%lld cases escalated (transfer or hospital): %s", (unsigned long)n),
+			 n, cases_of(w, ids, sizeof(ids)));
 	else if (!strcmp(code, "journal_damaged"))
 		snprintf(buf, size, _("journal %s damaged at line %lld: %s"), sval(w, "journal") ?: "",
 			 (long long)ival(w, "line"), sval(w, "reason") ?: "");

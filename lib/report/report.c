@@ -50,6 +50,8 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	r->warnings = json_array();
 	r->fever_alerts = json_array();
 	r->inside = json_array();
+	r->alert_cases = json_array();
+	r->escalated_cases = json_array();
 	r->sweep_at = 16384;
 	cg_casebook_init(&r->cases);
 	cg_passbook_init(&r->passes);
@@ -81,6 +83,8 @@ void cg_report_free(struct cg_report *r)
 	json_decref(r->warnings);
 	json_decref(r->fever_alerts);
 	json_decref(r->inside);
+	json_decref(r->alert_cases);
+	json_decref(r->escalated_cases);
 	free(r->fever_set);
 	free(r->visits);
 	free(r->map_key);

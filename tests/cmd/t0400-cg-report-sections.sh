@@ -168,6 +168,8 @@ test_expect_success 'in with a phone, out with the name only: one visit, left in
 
 test_expect_success 'cases: from the quarantine events up to the end of the period' '
 	cg_report --date 2026-01-25 "$F/day.jsonl" "$F/passes.jsonl" "$F/cases.jsonl" >out &&
+	test "$(rq "[.warnings[] | select(.severity == \"alert\" and .cases) | .code + \" \" + (.cases | join(\",\"))] | join(\";\")")" = \
+		"observation_alert Q260122-001;case_escalated Q260122-001" &&
 	rq ".cases | [.open, .opened, .escalated, .released, .closed, .extended, .checks, .alerts, .missed_windows, .ending_today, .ending_tomorrow, .needs_open] | @tsv" >actual &&
 	printf "3\t1\t1\t1\t1\t0\t3\t1\t2\t0\t1\t1\n" >expect &&
 	test_cmp expect actual &&
