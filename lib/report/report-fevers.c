@@ -125,19 +125,21 @@ static int set_add(struct cg_report *r, uint64_t key)
 	return 1;
 }
 
-/* A fever at a gate: an alert, once per person and day. */
+/*
+ * A fever at a gate: an alert, once per person and day, saying who, where
+ * and how hot (a list entry without direction, kind and reasons).  Past
+ * CG_REPORT_LIST_MAX alerts the rest are only counted, in fever.persons.
+ */
 static void fever_alert(struct cg_report *r, const struct checkin *c)
 {
-	json_t *list = json_array(), *e;
+	json_t *list, *w;
 
-	if (json_array_size(r->fever_alerts) >= CG_REPORT_LIST_MAX) {
-		json_decref(list);
+	if (json_array_size(r->fever_alerts) >= CG_REPORT_LIST_MAX)
 		return;
-	}
+	list = json_array();
 	list_entry(r, list, c);
-	e = json_array_get(list, 0);
-	json_t *w = json_pack("{s:s, s:s}", "code", "fever_at_gate", "severity", "alert");
-	json_object_update(w, e);
+	w = json_pack("{s:s, s:s}", "code", "fever_at_gate", "severity", "alert");
+	json_object_update(w, json_array_get(list, 0));
 	json_object_del(w, "dir");
 	json_object_del(w, "kind");
 	json_object_del(w, "reasons");
