@@ -53,6 +53,8 @@ static void gap(struct gate *g, struct gaps *gs, cg_time_t a, cg_time_t b)
 		g->gap_from = a;
 		g->gap_to = b;
 	}
+	if (mins <= gs->duty->gap_max_min && mins <= gs->duty->night_gap_max_min)
+		return;		/* short: no need to look at the clock */
 	day_mins = (long)((b - a) - night_seconds(gs->duty, a, b)) / 60;
 	if (day_mins <= gs->duty->gap_max_min && mins <= gs->duty->night_gap_max_min)
 		return;
