@@ -76,6 +76,13 @@ static json_t *stocks_of(const json_t *rep)
 			 "cases_by_day", json_is_array(by_day) ? by_day : json_array());
 }
 
+/* A report of a cg-report before the fever section: its list of fevers. */
+static json_int_t old_fevers(const json_t *rep)
+{
+	return (json_int_t)json_array_size(json_object_get(rep, "fevers")) +
+	       int_of(json_object_get(rep, "omitted"), "fevers");
+}
+
 static json_int_t count_severity(const json_t *warnings, const char *severity)
 {
 	json_int_t n = 0;
@@ -122,7 +129,7 @@ json_t *cg_merge_row_of(const json_t *rep)
 			 "admit", int_of(t, "admit"),
 			 "deny", int_of(t, "deny"),
 			 "refer", int_of(t, "refer"),
-			 "fevers", int_of(f, "persons"),
+			 "fevers", f ? int_of(f, "persons") : old_fevers(rep),
 			 "fever_readings", int_of(f, "readings"),
 			 "fever_persons", int_of(f, "persons"),
 			 "visitors", int_of(visitors, "count"),
