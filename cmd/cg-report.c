@@ -32,8 +32,8 @@ static const char summary[] = N_(
 
 static const char footer[] = N_(
 "Exit status: 0 the report was made, 1 some input rejected, 2 usage error,\n"
-"3 system error, 5 warnings (with --fail-on warnings), 6 a journal is\n"
-"damaged (the report is still made).\n"
+"3 system error, 5 a warning as severe as --fail-on names or worse,\n"
+"6 a journal is damaged (the report is still made).\n"
 "\n"
 "Examples:\n"
 "  cg-report --format text\n"
@@ -42,7 +42,7 @@ static const char footer[] = N_(
 "  cat reports/*.json | cg-report --merge --format text\n");
 
 enum {
-	OPT_DATE = 256, OPT_FAIL_ON, OPT_FORMAT, OPT_MERGE, OPT_NO_MASK, OPT_SINCE,
+	OPT_DATE = 256, OPT_EXCEL, OPT_FAIL_ON, OPT_FORMAT, OPT_MERGE, OPT_NO_MASK, OPT_SINCE,
 	OPT_TABLE, OPT_UNTIL
 };
 
@@ -84,6 +84,14 @@ static const struct cg_option options[] = {
 	  ".Cm html ;\n"
 	  "see\n"
 	  ".Sx FORMATS .\n" },
+	{ "excel", 0, OPT_EXCEL, NULL,
+	  N_("CSV that Excel opens as UTF-8: a byte order mark first (implies csv)"),
+	  NULL, NULL, NULL,
+	  "CSV for Microsoft Excel, which takes a file without a byte order mark\n"
+	  "for the system's code page (mojibake on Chinese Windows): the UTF-8\n"
+	  "byte order mark first, lines ending in CR LF as always.\n"
+	  "Implies\n"
+	  ".Fl -format Cm csv .\n" },
 	{ "table", 0, OPT_TABLE, "TABLE",
 	  N_("one list as CSV: fevers, denials, gates, hours, cases,\n"
 	     "overstays, warnings, journals or compounds"),
@@ -106,12 +114,20 @@ static const struct cg_option options[] = {
 	{ "no-mask", 0, OPT_NO_MASK, NULL,
 	  N_("show names, phone and ID numbers in full"), NULL, NULL, NULL,
 	  "Names, phone and ID numbers in full, in every format.\n" },
-	{ "fail-on", 0, OPT_FAIL_ON, "WHAT",
-	  N_("with 'warnings': exit 5 when the report has warnings"),
-	  "choice:warnings", NULL, NULL,
-	  "With\n"
+	{ "fail-on", 0, OPT_FAIL_ON, "SEVERITY",
+	  N_("exit 5 when the report has a warning of SEVERITY (alert, warning or notice) or worse"),
+	  "choice:alert warning notice warnings", NULL, NULL,
+	  "Exit 5 when the report has a warning of\n"
+	  ".Ar SEVERITY\n"
+	  "or a more severe one:\n"
+	  ".Cm alert\n"
+	  "(only alerts),\n"
+	  ".Cm warning\n"
+	  "(alerts and warnings;\n"
 	  ".Cm warnings\n"
-	  "(the only value): exit 5 when the report has warnings, so that\n"
+	  "is the same) or\n"
+	  ".Cm notice\n"
+	  "(any), so that\n"
 	  ".Xr cron 8\n"
 	  "mails only when something is wrong.\n"
 	  "The report is written all the same.\n" },
@@ -171,7 +187,8 @@ static const struct cg_command command = {
 struct opts {
 	struct cg_common_opts common;
 	const char *date, *since, *until, *format, *table;
-	int merge, no_mask, fail_on_warnings;
+	int merge, no_mask, excel;
+	int fail_on;		/* 0 none, else the severity rank + 1 */
 	int fmt;
 };
 
@@ -204,6 +221,11 @@ static void check_options(struct opts *o)
 			usage_error("%s", _("--table goes with --format csv"));
 		o->fmt = CG_REPORT_CSV;
 	}
+	if (o->excel) {
+		if (o->format && o->fmt != CG_REPORT_CSV)
+			usage_error("%s", _("--excel goes with --format csv"));
+		o->fmt = CG_REPORT_EXCEL;
+	}
 }
 
 static void parse_options(int argc, char **argv, struct opts *o)
@@ -218,10 +240,14 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case OPT_DATE: o->date = arg; break;
 		case OPT_FAIL_ON:
-			if (strcmp(arg, "warnings"))
-				usage_error(_("--fail-on takes 'warnings', not '%s'"), arg);
-			o->fail_on_warnings = 1;
+			/* "warnings", the only value before severities,
+			 * is kept for the crontabs that say it. */
+			o->fail_on = cg_report_severity_rank(strcmp(arg, "warnings") ? arg : "warning");
+			if (o->fail_on < 0)
+				usage_error(_("--fail-on takes 'alert', 'warning' or 'notice', not '%s'"), arg);
+			o->fail_on++;
 			break;
+		case OPT_EXCEL: o->excel = 1; break;
 		case OPT_FORMAT: o->format = arg; break;
 		case OPT_MERGE: o->merge = 1; break;
 		case OPT_NO_MASK: o->no_mask = 1; break;
@@ -266,7 +292,7 @@ static int write_report(const json_t *rep, const struct opts *o, struct cg_err *
 
 static int status_of(const json_t *rep, const struct opts *o, int status)
 {
-	if (o->fail_on_warnings && json_array_size(json_object_get(rep, "warnings")))
+	if (o->fail_on && cg_report_fails(rep, o->fail_on - 1))
 		status = worse(status, CG_EXIT_WARNINGS);
 	return status;
 }

@@ -33,6 +33,20 @@ static void case_correction(struct cg_report *r, const json_t *rec, const char *
 	json_decref(e);
 }
 
+/* The case an alert is about, in its list (once, at most 100); 1. */
+static int about(json_t *list, const char *id)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		if (!strcmp(json_string_value(v), id))
+			return 1;
+	if (json_array_size(list) < 100)
+		json_array_append_new(list, json_string(id));
+	return 1;
+}
+
 int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *event,
 			 char *why, size_t whylen, struct cg_err *err)
 {
@@ -57,7 +71,7 @@ int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *eve
 		if (!strcmp(event, "open"))
 			r->opened++;
 		else if (!strcmp(event, "escalate"))
-			r->escalated++;
+			r->escalated += about(r->escalated_cases, id);
 		else if (!strcmp(event, "release"))
 			r->released++;
 		else if (!strcmp(event, "close"))
@@ -71,7 +85,7 @@ int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *eve
 		else if (!strcmp(event, "check")) {
 			r->checks++;
 			if (!strcmp(json_string_value(json_object_get(rec, "result")) ?: "", "alert"))
-				r->alerts++;
+				r->alerts += about(r->alert_cases, id);
 		}
 	}
 	if (cg_casebook_apply(&r->cases, rec, err) < 0)
@@ -116,6 +130,82 @@ static unsigned long missed_windows(const struct cg_quarantine *q, struct cg_cas
 	}
 	json_decref(due);
 	return n;
+}
+
+/*
+ * Follow-up (the WHO and SORMAS measures): of the cases under observation
+ * at the end of the period, those seen in every check window of its last
+ * day, those with a window missed that day, and those lost to follow-up
+ * (no check for quarantine.lost_after_days days); of the cases released
+ * in the period, those checked on every day of their observation.
+ */
+struct followup {
+	unsigned long followed, missed, lost, released, released_followed;
+};
+
+/* When c was last seen: its last check, else its opening. */
+static cg_time_t last_seen(const struct cg_case *c)
+{
+	return c->nchecks ? c->checks[c->nchecks - 1].at : c->opened_at;
+}
+
+static void follow_active(struct cg_report *r, const struct cg_quarantine *q, struct cg_case *c,
+			  const struct period *p, struct followup *f)
+{
+	struct period last = *p;
+
+	last.since = p->until;
+	if (missed_windows(q, c, &last))
+		f->missed++;
+	else
+		f->followed++;
+	if (p->cutoff - last_seen(c) >= (cg_time_t)r->cfg->quarantine.lost_after_days * 86400)
+		f->lost++;
+}
+
+/* A case released in the period: checked on every day from its start to
+ * its release (or its end, when earlier)? */
+static void follow_released(const struct cg_case *c, const struct period *p, struct followup *f)
+{
+	cg_time_t at = case_ended(c);
+	int32_t first = c->start_day != CG_CASE_NO_DAY ? c->start_day : c->opened_day;
+	int32_t last = cg_local_day(at, NULL);
+	size_t k = 0;
+
+	if (c->status != CG_CASE_RELEASED || at < p->start || at >= p->cutoff)
+		return;
+	f->released++;
+	if (c->end_day != CG_CASE_NO_DAY && c->end_day < last)
+		last = c->end_day;
+	for (int32_t d = first; d <= last; d++) {
+		while (k < c->nchecks && c->checks[k].day < d)
+			k++;
+		if (k == c->nchecks || c->checks[k].day != d)
+			return;
+	}
+	f->released_followed++;
+}
+
+/*
+ * Windows a case that ended in the period missed while it was still under
+ * observation: those a daily report of each of its days before the end
+ * counted, so that the days add up to the period.
+ */
+static unsigned long missed_before_end(struct cg_report *r, struct cg_case *c,
+				       const struct period *p)
+{
+	cg_time_t at = case_ended(c);
+	int32_t ended = cg_local_day(at, NULL);
+	struct cg_quarantine q;
+	struct cg_case was = *c;
+	struct period before = *p;
+
+	if (at < p->start || ended - 1 < p->since)
+		return 0;
+	was.status = CG_CASE_OPEN;	/* as it was the day before it ended */
+	before.until = ended - 1;
+	cg_quarantine_init(&q, r->cfg, &r->cases, cg_report_day_start(ended));
+	return missed_windows(&q, &was, &before);
 }
 
 /* A row of the list of cases (a new reference). */
@@ -176,6 +266,7 @@ json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 	unsigned long open = 0, ending_today = 0, ending_tomorrow = 0, needs_open = 0;
 	unsigned long missed = 0;
 	struct cg_quarantine q;
+	struct followup f = { 0 };
 
 	*omitted = 0;
 	cg_quarantine_init(&q, r->cfg, &r->cases, p->cutoff);
@@ -190,9 +281,14 @@ json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 			needs_open += c->needs_open;
 			case_missed = missed_windows(&q, c, p);
 			missed += case_missed;
+			follow_active(r, &q, c, p, &f);
 		} else if (case_ended(c) < p->start && c->opened_at < p->start) {
 			continue;	/* over before the period */
+		} else {
+			case_missed = missed_before_end(r, c, p);
+			missed += case_missed;
 		}
+		follow_released(c, p, &f);
 		if (json_array_size(list) >= CG_REPORT_LIST_MAX)
 			(*omitted)++;
 		else
@@ -201,8 +297,12 @@ json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 	if (missed)
 		json_array_append_new(r->warnings, json_pack("{s:s, s:I}", "code", "missed_checks",
 							     "count", (json_int_t)missed));
+	if (f.lost)
+		json_array_append_new(r->warnings, json_pack("{s:s, s:I, s:i}", "code", "lost_to_followup",
+							     "count", (json_int_t)f.lost, "days",
+							     r->cfg->quarantine.lost_after_days));
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-			 " s:o, s:o}",
+			 " s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
 			 "open", (json_int_t)open,
 			 "opened", (json_int_t)r->opened,
 			 "escalated", (json_int_t)r->escalated,
@@ -215,6 +315,11 @@ json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 			 "ending_today", (json_int_t)ending_today,
 			 "ending_tomorrow", (json_int_t)ending_tomorrow,
 			 "needs_open", (json_int_t)needs_open,
+			 "followup", "followed", (json_int_t)f.followed,
+				     "missed", (json_int_t)f.missed,
+				     "lost", (json_int_t)f.lost,
+				     "released", (json_int_t)f.released,
+				     "released_followed", (json_int_t)f.released_followed,
 			 "by_day", open_by_day(r, p),
 			 "list", list);
 }

@@ -125,7 +125,7 @@ static void value_text(const json_t *v, char *buf, size_t size)
 		return;
 	}
 	if (json_is_array(v)) {
-		cg_doc_join(v, buf, size);
+		cg_doc_join(v, buf, size, 0);
 		if (!buf[0])
 			snprintf(buf, size, "-");
 		return;

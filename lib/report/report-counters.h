@@ -113,14 +113,15 @@ struct gate {
 
 /*
  * An admitted visitor with a visit_until, until an exit is matched.  A
- * visitor is found again by any of up to three identity keys (ID number,
- * phone, name with the household visited), hashed.  Visits whose exit came
+ * visitor is found again by any of its identity keys (ID number, phone,
+ * name with the household visited, as the gate's person matcher has
+ * them, and the name alone for an exit that has nothing else), hashed.  Visits whose exit came
  * in time are dropped at the next sweep; so are, as overstays, those whose
  * visit ended more than a day before the latest record read, which keeps
  * the table at about a day's visitors however long the input.
  */
 struct visit {
-	uint64_t key[3];
+	uint64_t key[4];
 	int nkeys;
 	uint64_t id;		/* hash of the ID number, 0 none */
 	cg_time_t at, until, out_at;
@@ -154,11 +155,20 @@ struct cg_report {
 	unsigned long temps[CG_TEMP_BINS], temps_below, temps_above, measured;
 
 	json_t *fevers, *denials, *overstays;
+	/* One definition of a fever (cg-report(1)): readings at or above
+	 * the threshold, persons with such a reading (once a day each, so
+	 * that days add up), and decisions with the fever reason. */
+	unsigned long fever_readings, fever_persons, fever_decisions;
+	uint64_t *fever_set;	/* day and person key hashed, 0 empty */
+	size_t fever_set_size, fever_set_n;
+	json_t *fever_alerts;	/* a fever_at_gate alert per person */
 	unsigned long fevers_n, denials_n;
 	unsigned long omit_fevers, omit_denials, omit_overstays;
 
 	unsigned long visitors_in, visitors_refused, visitors_out;
 	unsigned long overstay_n;
+	unsigned long inside_n;	/* admitted, no exit recorded */
+	json_t *inside;		/* those, at most CG_REPORT_LIST_MAX */
 	struct visit *visits;
 	size_t nvisits, avisits, sweep_at;
 	uint64_t *map_key;
@@ -169,6 +179,7 @@ struct cg_report {
 	struct cg_passbook passes;
 	unsigned long opened, escalated, released, closed, extended;
 	unsigned long checks, alerts, needs, needs_done;
+	json_t *alert_cases, *escalated_cases;	/* what those alerts are about */
 	json_t *issued;		/* class -> count in the period */
 	unsigned long revoked;
 
@@ -258,8 +269,11 @@ void cg_report_duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
 
 /* ---- report-fevers.c: temperatures, fevers and denials ---- */
 
-void cg_report_count_fevers(struct cg_report *r, const struct checkin *c);
+/* -1 when out of memory. */
+int cg_report_count_fevers(struct cg_report *r, const struct checkin *c, int32_t day);
 json_t *cg_report_temperatures_section(struct cg_report *r);
+/* The fever section: threshold, readings, persons, decisions. */
+json_t *cg_report_fever_section(struct cg_report *r);
 
 /* ---- report-visitors.c: visits and overstays ---- */
 
@@ -285,6 +299,21 @@ int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *eve
  * the missed_checks warning to r->warnings. */
 json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 				json_int_t *omitted);
+
+/* ---- report-rows.c: the compound rows of a roll-up ---- */
+
+/* The row of a single compound's report, with its stocks. */
+json_t *cg_merge_row_of(const json_t *rep);
+/* 1 with why when row covers a day its compound has in rows already. */
+int cg_merge_rows_overlap(const json_t *rows, const json_t *row, char *why, size_t whylen);
+/* row (borrowed) added to rows: into its compound's row, else appended. */
+void cg_merge_row_add(json_t *rows, const json_t *row);
+/* The last day of code's row in rows (borrowed), NULL when none. */
+const char *cg_merge_row_until(const json_t *rows, const char *code);
+/* The stocks of all rows summed: cases_open, cases_ending_today,
+ * cases_ending_tomorrow, needs_open, passes_active (class -> n),
+ * passes_active_total, visitors_inside, cases_by_day (date -> n). */
+json_t *cg_merge_stocks(const json_t *rows);
 
 /* ---- report-finish.c: the document ---- */
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/report-doc.h"
+#include "report/report.h"
 
 /* ---- CSV ---- */
 
@@ -24,6 +25,18 @@ static void csv_cell(FILE *fp, const char *s)
 	} else {
 		fputs(s, fp);
 	}
+}
+
+/* A header row: each column as a person reads it (the key itself in
+ * English, 时间 for ts in Chinese); the rows below keep the codes. */
+static void csv_head(FILE *fp, const char *const *cols, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', fp);
+		csv_cell(fp, cg_report_column(cols[i]));
+	}
+	fputs("\r\n", fp);
 }
 
 static void csv_row(FILE *fp, const char *const *cells, size_t n)
@@ -57,6 +70,7 @@ static int csv_skip(const char *path)
 {
 	static const char *const skip[] = {
 		"hours", "temperatures.counts", "fevers", "denials", "visitors.overstays",
+		"visitors.inside_list",
 		"cases.by_day", "cases.list", "corrections", "journals", "warnings", "compounds",
 		NULL
 	};
@@ -110,13 +124,13 @@ static void csv_list(FILE *fp, const json_t *list, const char *const *cols, int 
 		cells[n++] = "compound";
 	for (size_t k = 0; cols[k]; k++)
 		cells[n++] = cols[k];
-	csv_row(fp, cells, n);
+	csv_head(fp, cells, n);
 	json_array_foreach(list, i, e) {
 		for (size_t k = 0; k < n; k++) {
 			const json_t *v = json_object_get(e, cells[k]);
 
 			if (json_is_array(v))
-				cg_doc_join(v, bufs[k], sizeof(bufs[k]));
+				cg_doc_join(v, bufs[k], sizeof(bufs[k]), 0);
 			else if (json_is_object(v))
 				cg_doc_changes(v, bufs[k], sizeof(bufs[k]));
 			else
@@ -146,16 +160,17 @@ static void csv_table(FILE *fp, const json_t *rep, const char *table)
 		"needs_open", "ending_tomorrow", NULL
 	};
 	static const char *const warning[] = {
-		"code", "gate", "from", "to", "gap_min", "journal", "line", "reason", "count", NULL
+		"code", "severity", "gate", "ts", "name", "household", "temp", "from", "to",
+		"gap_min", "journal", "line", "reason", "count", NULL
 	};
 	static const char *const journal[] = {
 		"journal", "records", "seq", "chain", "verified", "torn", "damaged_line", "reason",
 		"leftover", NULL
 	};
 	static const char *const compound[] = {
-		"code", "name", "since", "until", "events", "in", "out", "admit", "deny", "refer",
-		"fevers", "visitors", "overstays", "cases_open", "passes_active",
-		"longest_gap_min", "warnings", "verified", NULL
+		"code", "name", "since", "until", "days", "events", "in", "out", "admit", "deny",
+		"refer", "fevers", "visitors", "overstays", "cases_open", "passes_active",
+		"longest_gap_min", "warnings", "alerts", "verified", NULL
 	};
 	static const char *const correction[] = {
 		"rid", "action", "replaces", "original", "ts", "gate", "changed", "decision",
@@ -185,7 +200,7 @@ static void csv_table(FILE *fp, const json_t *rep, const char *table)
 		const char *name;
 		json_t *g;
 
-		csv_row(fp, head, 11);
+		csv_head(fp, head, 11);
 		json_object_foreach(json_object_get(rep, "gates"), name, g) {
 			char b[11][128];
 			const char *cells[11];
@@ -202,7 +217,7 @@ static void csv_table(FILE *fp, const json_t *rep, const char *table)
 		const char *name;
 		json_t *h;
 
-		csv_row(fp, head, 4);
+		csv_head(fp, head, 4);
 		json_object_foreach(json_object_get(rep, "hours"), name, h)
 			for (size_t hr = 0; hr < 24; hr++) {
 				char a[16], b[32], c[32];
@@ -226,7 +241,7 @@ void cg_report_write_csv(FILE *fp, const json_t *rep, const char *table)
 		csv_table(fp, rep, table);
 		return;
 	}
-	csv_row(fp, head, 2);
+	csv_head(fp, head, 2);
 	csv_flat(fp, "", rep);
 	/* The lists as counts. */
 	counts = json_pack("{s:I, s:I, s:I, s:I}",

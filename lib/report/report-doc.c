@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report/report-doc.h"
+#include "report/report.h"
 
 void cg_doc_text(struct doc *d, const char *s)
 {
@@ -45,11 +46,23 @@ void cg_doc_table_row(struct table *t, const char *const *cells)
 	json_array_append_new(t->rows, row);
 }
 
+void cg_doc_table_row_class(struct table *t, const char *const *cells, const char *klass)
+{
+	if (!t->klasses)
+		t->klasses = json_array();
+	while (json_array_size(t->klasses) < json_array_size(t->rows))
+		json_array_append_new(t->klasses, json_string(""));
+	cg_doc_table_row(t, cells);
+	json_array_append_new(t->klasses, json_string(klass ? klass : ""));
+}
+
 /* Write the table in the document's format, and release its rows. */
 void cg_doc_table_write(struct doc *d, struct table *t)
 {
 	d->format->table(d, t);
 	json_decref(t->rows);
+	json_decref(t->klasses);
+	t->klasses = NULL;
 }
 
 /* ---- values ---- */
@@ -74,7 +87,7 @@ const char *cg_doc_temp(const json_t *v, char *buf)
 	return buf;
 }
 
-void cg_doc_join(const json_t *a, char *buf, size_t size)
+void cg_doc_join(const json_t *a, char *buf, size_t size, int labels)
 {
 	size_t i, n = 0;
 	json_t *v;
@@ -82,5 +95,6 @@ void cg_doc_join(const json_t *a, char *buf, size_t size)
 	buf[0] = '\0';
 	json_array_foreach(a, i, v)
 		n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s", i ? " " : "",
+				      labels ? cg_report_label(json_string_value(v)) :
 				      json_string_value(v) ? json_string_value(v) : "");
 }

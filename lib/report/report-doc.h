@@ -68,6 +68,7 @@ struct table {
 	char align[MAX_COLS + 1];
 	json_t *rows;
 	const char *klass;	/* HTML class of warning rows, or NULL */
+	json_t *klasses;	/* HTML class of each row when set (strings) */
 };
 
 /* An amendment's "changed" ({FIELD:{"from","to"}}) as "gate north → south,
@@ -82,6 +83,8 @@ void cg_doc_para(struct doc *d, const char *s);
 /* A table of strlen(align) columns; set its head[] before writing. */
 void cg_doc_table_init(struct table *t, const char *align);
 void cg_doc_table_row(struct table *t, const char *const *cells);
+/* A row with its own HTML class (an alert row stands out). */
+void cg_doc_table_row_class(struct table *t, const char *const *cells, const char *klass);
 /* Write the table in the document's format, and release its rows. */
 void cg_doc_table_write(struct doc *d, struct table *t);
 
@@ -112,8 +115,9 @@ static inline int merged(const json_t *rep)
 const char *cg_doc_when(const struct doc *d, const char *ts, char *buf);
 /* A temperature to a tenth in buf (32 bytes); "" when v is no number. */
 const char *cg_doc_temp(const json_t *v, char *buf);
-/* The strings of the array a, a space apart, cut to size. */
-void cg_doc_join(const json_t *a, char *buf, size_t size);
+/* The strings of the array a, a space apart, cut to size; with labels,
+ * each code as a person reads it (cg_report_label). */
+void cg_doc_join(const json_t *a, char *buf, size_t size, int labels);
 
 /* ---- report-text.c ---- */
 

@@ -1,6 +1,8 @@
 /* Fevers and denials: the temperature histogram and the two lists. */
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core/mask.h"
 #include "json/jsonl.h"
@@ -61,15 +63,100 @@ static void list_entry(struct cg_report *r, json_t *list, const struct checkin *
 	json_array_append_new(list, e);
 }
 
+static uint64_t mix(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return h ? h : 1;
+}
+
+/* The person key of c on day, hashed: the ID number, else the phone,
+ * else the name and household (as the gate and daily_report.sql say who
+ * a person is); 0 when the check-in names nobody. */
+static uint64_t person_hash(const struct checkin *c, int32_t day)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = mix(h, (const char *)&day, sizeof(day));
+	if (c->id_no[0])
+		return mix(mix(h, "id:", 3), c->id_no, strlen(c->id_no));
+	if (c->phone[0])
+		return mix(mix(h, "phone:", 6), c->phone, strlen(c->phone));
+	if (c->name && c->household[0])
+		return mix(mix(mix(h, "name:", 5), c->name->p, c->name->len),
+			   c->household, strlen(c->household));
+	return 0;
+}
+
+/* 1 when key was not in the set yet (now it is), 0 when it was, -1 when
+ * out of memory. */
+static int set_add(struct cg_report *r, uint64_t key)
+{
+	size_t mask, i;
+
+	if (2 * (r->fever_set_n + 1) > r->fever_set_size) {
+		size_t size = r->fever_set_size ? 2 * r->fever_set_size : 64;
+		uint64_t *t = calloc(size, sizeof(*t));
+
+		if (!t)
+			return -1;
+		for (size_t k = 0; k < r->fever_set_size; k++) {
+			uint64_t v = r->fever_set[k];
+
+			if (!v)
+				continue;
+			for (i = (size_t)v & (size - 1); t[i]; i = (i + 1) & (size - 1))
+				;
+			t[i] = v;
+		}
+		free(r->fever_set);
+		r->fever_set = t;
+		r->fever_set_size = size;
+	}
+	mask = r->fever_set_size - 1;
+	for (i = (size_t)key & mask; r->fever_set[i]; i = (i + 1) & mask)
+		if (r->fever_set[i] == key)
+			return 0;
+	r->fever_set[i] = key;
+	r->fever_set_n++;
+	return 1;
+}
+
 /*
- * A check-in's temperature in the histogram, and the check-in in the list
- * of fevers (a fever reason, or a reading from the threshold up) or else,
- * when denied, in the list of denials.
+ * A fever at a gate: an alert, once per person and day, saying who, where
+ * and how hot (a list entry without direction, kind and reasons).  Past
+ * CG_REPORT_LIST_MAX alerts the rest are only counted, in fever.persons.
  */
-void cg_report_count_fevers(struct cg_report *r, const struct checkin *c)
+static void fever_alert(struct cg_report *r, const struct checkin *c)
+{
+	json_t *list, *w;
+
+	if (json_array_size(r->fever_alerts) >= CG_REPORT_LIST_MAX)
+		return;
+	list = json_array();
+	list_entry(r, list, c);
+	w = json_pack("{s:s, s:s}", "code", "fever_at_gate", "severity", "alert");
+	json_object_update(w, json_array_get(list, 0));
+	json_object_del(w, "dir");
+	json_object_del(w, "kind");
+	json_object_del(w, "reasons");
+	json_array_append_new(r->fever_alerts, w);
+	json_decref(list);
+}
+
+/*
+ * A check-in's temperature in the histogram and in the fever figures, and
+ * the check-in in the list of fevers (a fever reason, or a reading from
+ * the threshold up) or else, when denied, in the list of denials.
+ */
+int cg_report_count_fevers(struct cg_report *r, const struct checkin *c, int32_t day)
 {
 	const struct cg_policy *p = &r->cfg->policy;
-	int fever;
+	int reading = c->has_temp && c->temp >= p->fever_threshold && c->temp <= p->temp_max;
+	int decision = (c->reasons & (1u << CG_R_FEVER)) != 0;
 
 	if (c->has_temp) {
 		/* A reading far out of range must not reach lround(). */
@@ -84,9 +171,20 @@ void cg_report_count_fevers(struct cg_report *r, const struct checkin *c)
 		else
 			r->temps[bin]++;
 	}
-	fever = (c->reasons & (1u << CG_R_FEVER)) ||
-		(c->has_temp && c->temp >= p->fever_threshold && c->temp <= p->temp_max);
-	if (fever) {
+	r->fever_decisions += decision;
+	if (reading) {
+		uint64_t key = person_hash(c, day);
+		int fresh = key ? set_add(r, key) : 1;
+
+		if (fresh < 0)
+			return -1;
+		r->fever_readings++;
+		if (fresh) {
+			r->fever_persons++;
+			fever_alert(r, c);
+		}
+	}
+	if (reading || decision) {
 		if (json_array_size(r->fevers) < CG_REPORT_LIST_MAX)
 			list_entry(r, r->fevers, c);
 		else
@@ -99,6 +197,16 @@ void cg_report_count_fevers(struct cg_report *r, const struct checkin *c)
 			r->omit_denials++;
 		r->denials_n++;
 	}
+	return 0;
+}
+
+json_t *cg_report_fever_section(struct cg_report *r)
+{
+	return json_pack("{s:f, s:I, s:I, s:I}",
+			 "threshold", r->cfg->policy.fever_threshold,
+			 "persons", (json_int_t)r->fever_persons,
+			 "readings", (json_int_t)r->fever_readings,
+			 "decisions", (json_int_t)r->fever_decisions);
 }
 
 json_t *cg_report_temperatures_section(struct cg_report *r)

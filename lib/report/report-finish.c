@@ -74,10 +74,26 @@ static void count_warning(json_t *warn, const char *code, unsigned long n)
 						      "count", (json_int_t)n));
 }
 
+/* An alert about cases: how many, and which (the first 100). */
+static void cases_warning(json_t *warn, const char *code, unsigned long n, json_t *cases)
+{
+	if (n)
+		json_array_append_new(warn, json_pack("{s:s, s:I, s:O}", "code", code,
+						      "count", (json_int_t)n, "cases", cases));
+}
+
 /* The warnings of the report as a whole, after the journals', the gates'
  * and the cases'. */
 static void report_warnings(struct cg_report *r)
 {
+	size_t i;
+	json_t *w;
+
+	cg_report_sort_by_ts(r->fever_alerts);
+	json_array_foreach(r->fever_alerts, i, w)
+		json_array_append(r->warnings, w);
+	cases_warning(r->warnings, "observation_alert", r->alerts, r->alert_cases);
+	cases_warning(r->warnings, "case_escalated", r->escalated, r->escalated_cases);
 	count_warning(r->warnings, "visitor_overstay", r->overstay_n);
 	if (!r->events)
 		json_array_append_new(r->warnings, json_pack("{s:s}", "code", "no_checkins"));
@@ -115,7 +131,7 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 {
 	const struct cg_policy *pol = &r->cfg->policy;
 	json_t *visitors, *gates, *hours, *cases;
-	char since[CG_DATE_LEN], until[CG_DATE_LEN], now[CG_TIME_LEN], duty[2][8];
+	char since[CG_DATE_LEN], until[CG_DATE_LEN], now[CG_TIME_LEN], duty[2][8], night[2][8];
 	json_int_t omitted_cases;
 	struct period p;
 
@@ -125,6 +141,8 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 	cg_time_format(r->o.now, now);
 	hhmm(pol->duty_start_min, duty[0]);
 	hhmm(pol->duty_end_min, duty[1]);
+	hhmm(pol->night_start_min, night[0]);
+	hhmm(pol->night_end_min, night[1]);
 	visitors = cg_report_visitors_section(r, p.cutoff);
 	cg_report_sort_by_ts(r->fevers);
 	cg_report_sort_by_ts(r->denials);
@@ -133,11 +151,12 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 	gates = cg_report_gates_section(r, &p, &hours);
 	cases = cg_report_cases_section(r, &p, &omitted_cases);
 	report_warnings(r);
+	cg_report_warnings_order(r->warnings);
 
 	return json_pack("{s:b, s:{s:s, s:s}, s:s*, s:s, s:s, s:s, s:s, s:b,"
-			 " s:{s:f, s:[ss], s:i, s:i},"
+			 " s:{s:f, s:[ss], s:i, s:[ss], s:i, s:i, s:i},"
 			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o,"
-			 " s:o, s:o, s:o, s:O, s:O, s:o, s:o, s:o, s:O, s:O, s:O,"
+			 " s:o, s:o, s:o, s:o, s:O, s:O, s:o, s:o, s:o, s:O, s:O, s:O,"
 			 " s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I}",
 			 "merged", 0,
 			 "compound", "code", r->cfg->compound_code, "name", r->cfg->compound_name,
@@ -150,7 +169,10 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 			 "policy", "fever_threshold", pol->fever_threshold,
 				   "duty_hours", duty[0], duty[1],
 				   "duty_gap_max_min", pol->duty_gap_max_min,
+				   "night_hours", night[0], night[1],
+				   "night_gap_max_min", pol->night_gap_max_min,
 				   "visit_max_min", pol->visit_max_min,
+				   "visit_grace_min", pol->visit_grace_min,
 			 "totals", "events", (json_int_t)r->events,
 				   "in", (json_int_t)r->in,
 				   "out", (json_int_t)r->out,
@@ -162,6 +184,7 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 			 "gates", gates,
 			 "hours", hours,
 			 "temperatures", cg_report_temperatures_section(r),
+			 "fever", cg_report_fever_section(r),
 			 "fevers", r->fevers,
 			 "denials", r->denials,
 			 "visitors", visitors,

@@ -42,6 +42,9 @@ int cg_report_write(const json_t *rep, enum cg_report_format fmt,
 					    errno, _("cannot write to standard output"));
 		fputc('\n', fp);
 		break;
+	case CG_REPORT_EXCEL:
+		fputs("\xEF\xBB\xBF", fp);	/* else Excel reads the system code page */
+		/* fall through */
 	case CG_REPORT_CSV:
 		cg_report_write_csv(fp, rep, table);
 		break;

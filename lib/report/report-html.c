@@ -47,6 +47,8 @@ static const char css[] =
 "th{background:#eef1f5;font-weight:600}\n"
 "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 "tr.warn td{background:#fff4e5}\n"
+"tr.alert td{background:#fde2e1;color:#8a1c13;font-weight:600}\n"
+"details.notices{margin:6px 0;color:#5b6475}\n"
 "svg.chart{display:block;margin:8px 0 12px;max-width:100%;height:auto;"
 "font-family:inherit}\n"
 "svg.chart text{font-size:12px;fill:#3b4252}\n"
@@ -80,19 +82,31 @@ static void kpi(FILE *fp, const char *label, long long n, int bad)
 void cg_report_html_kpis(FILE *fp, const json_t *rep)
 {
 	const json_t *t = json_object_get(rep, "totals");
-	const json_t *om = json_object_get(rep, "omitted");
+	const json_t *w;
+	long long alerts = 0, notices = 0;
+	size_t i;
 
+	json_array_foreach(json_object_get(rep, "warnings"), i, w)
+	{
+		const char *sev = json_string_value(json_object_get(w, "severity")) ?: "";
+
+		alerts += !strcmp(sev, "alert");
+		notices += !strcmp(sev, "notice");
+	}
 	fputs("<div class=\"kpis\">\n", fp);
 	kpi(fp, _("events"), json_integer_value(json_object_get(t, "events")), 0);
 	kpi(fp, _("in"), json_integer_value(json_object_get(t, "in")), 0);
 	kpi(fp, _("out"), json_integer_value(json_object_get(t, "out")), 0);
 	kpi(fp, _("denied"), json_integer_value(json_object_get(t, "deny")), 0);
-	kpi(fp, _("fevers"), (long long)json_array_size(json_object_get(rep, "fevers")) +
-	    json_integer_value(json_object_get(om, "fevers")), 1);
+	/* the headline counts persons (cg-report(1), fever) */
+	kpi(fp, _("fevers"), json_integer_value(json_object_get(json_object_get(rep, "fever"),
+								  "persons")), 1);
 	kpi(fp, _("visitors"), json_integer_value(json_object_get(json_object_get(rep, "visitors"), "count")), 0);
 	kpi(fp, _("under observation"),
 	    json_integer_value(json_object_get(json_object_get(rep, "cases"), "open")), 0);
-	kpi(fp, _("warnings"), (long long)json_array_size(json_object_get(rep, "warnings")), 1);
+	kpi(fp, _("alerts"), alerts, 1);
+	kpi(fp, _("warnings"), (long long)json_array_size(json_object_get(rep, "warnings")) - alerts - notices,
+	    1);
 	fputs("</div>\n", fp);
 }
 
@@ -422,7 +436,12 @@ static void html_table(struct doc *d, const struct table *t)
 	}
 	fprintf(d->fp, "</tr></thead>\n<tbody>\n");
 	json_array_foreach(t->rows, r, row) {
-		fprintf(d->fp, "<tr%s>", t->klass ? " class=\"warn\"" : "");
+		const char *k = json_string_value(json_array_get(t->klasses, r));
+
+		if (k && *k)
+			fprintf(d->fp, "<tr class=\"%s\">", k);	/* our own class names */
+		else
+			fprintf(d->fp, "<tr%s>", t->klass ? " class=\"warn\"" : "");
 		for (i = 0; i < t->ncols; i++) {
 			fprintf(d->fp, "<td%s>", t->align[i] == 'r' ? " class=\"n\"" : "");
 			cg_doc_text(d, json_string_value(json_array_get(row, i)));

@@ -11,7 +11,7 @@
 #include "core/i18n.h"
 #include "json/jsonl.h"
 #include "core/mask.h"
-#include "report/report.h"
+#include "report/report-counters.h"
 
 struct cg_merge {
 	int mask;
@@ -22,8 +22,8 @@ struct cg_merge {
 				 * json_null() once two differ */
 	char since[16], until[16];
 	json_int_t omit_fevers, omit_denials, omit_overstays, omit_cases, omit_corrections;
-	json_t *by_day;		/* date -> open */
-	json_t *periods;	/* compound code -> [[since, until], ...] */
+	json_t *cases_seen;	/* "CODE/case_id" -> {"i": index in the list,
+				 * "until": the end of the report it is from} */
 };
 
 struct cg_merge *cg_merge_new(int mask)
@@ -35,8 +35,7 @@ struct cg_merge *cg_merge_new(int mask)
 	m->mask = mask;
 	m->out = json_object();
 	m->rows = json_array();
-	m->by_day = json_object();
-	m->periods = json_object();
+	m->cases_seen = json_object();
 	return m;
 }
 
@@ -47,8 +46,7 @@ void cg_merge_free(struct cg_merge *m)
 	json_decref(m->out);
 	json_decref(m->rows);
 	json_decref(m->policy);
-	json_decref(m->by_day);
-	json_decref(m->periods);
+	json_decref(m->cases_seen);
 	free(m);
 }
 
@@ -225,117 +223,37 @@ static json_int_t append_list(struct cg_merge *m, json_t *dst, const json_t *src
 	return left;
 }
 
-static json_int_t list_count(const json_t *rep, const char *list, const char *omitted)
+/* The rows of the compounds rep covers, one per code, after checking
+ * that none of their days is in already (a compound's day summed twice
+ * would count its people twice). */
+static int add_rows(struct cg_merge *m, const json_t *rep, const char *code,
+		    char *why, size_t whylen)
 {
-	return (json_int_t)json_array_size(json_object_get(rep, list)) +
-	       int_of(json_object_get(rep, "omitted"), omitted);
-}
-
-static json_t *row_of(const json_t *rep)
-{
-	const json_t *c = json_object_get(rep, "compound"), *t = json_object_get(rep, "totals");
-	const json_t *visitors = json_object_get(rep, "visitors"), *g;
-	json_int_t longest = -1;
-	int verified = 1;
-	const char *k;
-	size_t i;
-
-	json_object_foreach(json_object_get(rep, "gates"), k, g)
-		if (json_is_integer(json_object_get(g, "longest_gap_min")) &&
-		    int_of(g, "longest_gap_min") > longest)
-			longest = int_of(g, "longest_gap_min");
-	json_array_foreach(json_object_get(rep, "journals"), i, g)
-		if (!json_is_true(json_object_get(g, "verified")))
-			verified = 0;
-	return json_pack("{s:O*, s:O*, s:O*, s:O*, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-			 " s:I, s:I, s:o, s:I, s:b}",
-			 "code", json_object_get(c, "code"),
-			 "name", json_object_get(c, "name"),
-			 "since", json_object_get(rep, "since"),
-			 "until", json_object_get(rep, "until"),
-			 "events", int_of(t, "events"),
-			 "in", int_of(t, "in"),
-			 "out", int_of(t, "out"),
-			 "admit", int_of(t, "admit"),
-			 "deny", int_of(t, "deny"),
-			 "refer", int_of(t, "refer"),
-			 "fevers", list_count(rep, "fevers", "fevers"),
-			 "visitors", int_of(visitors, "count"),
-			 "overstays", int_of(visitors, "overstay_count"),
-			 "cases_open", int_of(json_object_get(rep, "cases"), "open"),
-			 "passes_active", int_of(json_object_get(rep, "passes"), "active_total"),
-			 "longest_gap_min", longest >= 0 ? json_integer(longest) : json_null(),
-			 "warnings", (json_int_t)json_array_size(json_object_get(rep, "warnings")),
-			 "verified", verified);
-}
-
-/*
- * The compounds and periods a report covers: itself, or the rows of a
- * roll-up.  A compound's days summed twice would count its people twice,
- * so a report whose days overlap ones already in is refused (1, why).
- */
-static int check_periods(struct cg_merge *m, const json_t *rep, const char *code,
-			 char *why, size_t whylen)
-{
-	json_t *rows = code ? json_pack("[{s:s, s:O, s:O}]", "code", code,
-					"since", json_object_get(rep, "since"),
-					"until", json_object_get(rep, "until")) :
+	json_t *rows = code ? json_pack("[o]", cg_merge_row_of(rep)) :
 			      json_incref(json_object_get(rep, "compounds"));
-	json_t *row, *p;
-	size_t i, k;
+	const json_t *v;
+	size_t i;
 	int ret = 0;
 
-	json_array_foreach(rows, i, row) {
-		const char *c = json_string_value(json_object_get(row, "code"));
-		const char *since = json_string_value(json_object_get(row, "since"));
-		const char *until = json_string_value(json_object_get(row, "until"));
-
-		if (!c || !since || !until)
-			continue;
-		json_array_foreach(json_object_get(m->periods, c), k, p) {
-			const char *s0 = json_string_value(json_array_get(p, 0));
-			const char *u0 = json_string_value(json_array_get(p, 1));
-
-			if (strcmp(since, u0) <= 0 && strcmp(s0, until) <= 0) {
-				snprintf(why, whylen,
-					 _("compound %s is already in the roll-up for %s to %s (the same report twice?)"),
-					 c, s0, u0);
-				ret = 1;
-				goto out;
-			}
+	json_array_foreach(rows, i, v)
+		if (cg_merge_rows_overlap(m->rows, v, why, whylen)) {
+			ret = 1;
+			goto out;
 		}
-	}
-	json_array_foreach(rows, i, row) {
-		const char *c = json_string_value(json_object_get(row, "code"));
+	json_array_foreach(rows, i, v) {
+		json_t *e;
+		size_t k;
 
-		if (!c)
-			continue;
-		if (!json_object_get(m->periods, c))
-			json_object_set_new(m->periods, c, json_array());
-		json_array_append_new(json_object_get(m->periods, c),
-				      json_pack("[O, O]", json_object_get(row, "since"),
-						json_object_get(row, "until")));
+		/* the visitors inside name people */
+		if (m->mask && !json_is_true(json_object_get(rep, "masked")))
+			json_array_foreach(json_object_get(json_object_get(v, "stocks"),
+							   "visitors_inside_list"), k, e)
+				mask_entry(e);
+		cg_merge_row_add(m->rows, v);
 	}
 out:
 	json_decref(rows);
 	return ret;
-}
-
-/* The rows of the compounds rep covers, after checking their periods. */
-static int add_rows(struct cg_merge *m, const json_t *rep, const char *code,
-		    char *why, size_t whylen)
-{
-	const json_t *v;
-	size_t i;
-
-	if (check_periods(m, rep, code, why, whylen))
-		return 1;
-	if (code)
-		json_array_append_new(m->rows, row_of(rep));
-	else
-		json_array_foreach(json_object_get(rep, "compounds"), i, v)
-			json_array_append(m->rows, (json_t *)v);
-	return 0;
 }
 
 /* The period (the union of all) and the policy (when all agree). */
@@ -373,30 +291,134 @@ static void add_temperatures(json_t *c, const json_t *v)
 	add_int(c, v, "above");
 }
 
-static void add_cases(struct cg_merge *m, json_t *c, const json_t *v, const char *code,
-		      int unmasked)
+/*
+ * The list of cases: a case once per compound, as the report that ends
+ * later shows it (the seven daily reports of a week list the same case
+ * seven times).
+ */
+static void add_case_list(struct cg_merge *m, json_t *list, const json_t *rep, const char *code)
 {
-	const json_t *e;
+	const json_t *v;
 	size_t i;
 
-	sum_ints(c, v);
-	json_array_foreach(json_object_get(v, "by_day"), i, e) {
-		const char *d = json_string_value(json_object_get(e, "date"));
+	json_array_foreach(json_object_get(json_object_get(rep, "cases"), "list"), i, v) {
+		const char *c = code ?: json_string_value(json_object_get(v, "compound")) ?: "";
+		const char *until = code ? json_string_value(json_object_get(rep, "until")) :
+				    cg_merge_row_until(json_object_get(rep, "compounds"), c);
+		json_t *seen, *e;
+		char key[512];
 
-		if (d)
-			json_object_set_new(m->by_day, d, json_integer(int_of(m->by_day, d) +
-								       int_of(e, "open")));
+		snprintf(key, sizeof(key), "%s/%s", c,
+			 json_string_value(json_object_get(v, "case_id")) ?: "");
+		seen = json_object_get(m->cases_seen, key);
+		if (seen && strcmp(until ?: "", json_string_value(json_object_get(seen, "until")) ?: "") <= 0)
+			continue;
+		if (!seen && json_array_size(list) >= CG_REPORT_LIST_MAX) {
+			m->omit_cases++;
+			continue;
+		}
+		e = json_pack("{s:s}", "compound", c);
+		json_object_update(e, (json_t *)v);
+		json_object_set_new(e, "compound", json_string(c));
+		if (m->mask && !json_is_true(json_object_get(rep, "masked")))
+			mask_entry(e);
+		if (seen) {
+			json_array_set_new(list, (size_t)int_of(seen, "i"), e);
+		} else {
+			json_array_append_new(list, e);
+			seen = json_pack("{s:I}", "i", (json_int_t)json_array_size(list) - 1);
+			json_object_set_new(m->cases_seen, key, seen);
+		}
+		json_object_set_new(seen, "until", json_string(until ?: ""));
 	}
-	m->omit_cases += append_list(m, arr(c, "list"), json_object_get(v, "list"), code, 1, unmasked);
+}
+
+/* The gate_unattended warning of a compound's gate already in list. */
+static json_t *gate_row(json_t *list, const json_t *w)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		if (json_equal(json_object_get(v, "code"), json_object_get(w, "code")) &&
+		    json_equal(json_object_get(v, "compound"), json_object_get(w, "compound")) &&
+		    json_equal(json_object_get(v, "gate"), json_object_get(w, "gate")))
+			return v;
+	return NULL;
+}
+
+/* The gaps of w added to the row of its gate: one row per gate. */
+static void merge_gaps(json_t *row, const json_t *w)
+{
+	json_t *gaps = arr(row, "gaps"), *g;
+	size_t i;
+
+	add_int(row, w, "count");
+	if (int_of(w, "gap_min") > int_of(row, "gap_min")) {
+		json_object_set(row, "from", json_object_get(w, "from"));
+		json_object_set(row, "to", json_object_get(w, "to"));
+		json_object_set(row, "gap_min", json_object_get(w, "gap_min"));
+	}
+	json_array_foreach(json_object_get(w, "gaps"), i, g)
+		if (json_array_size(gaps) < CG_REPORT_LIST_MAX)
+			json_array_append(gaps, g);
+}
+
+/* The warnings of rep, each with its compound; the gaps of one gate of
+ * one compound in one row however many days are merged. */
+static void add_warnings(struct cg_merge *m, json_t *list, const json_t *ws, const char *code,
+			 int unmasked)
+{
+	json_t *mine = json_array(), *w, *row;
+	size_t i;
+
+	/* a fever_at_gate alert names the person */
+	append_list(m, mine, ws, code, 0, unmasked);
+	json_array_foreach(mine, i, w) {
+		if (!strcmp(json_string_value(json_object_get(w, "code")) ?: "", "gate_unattended") &&
+		    (row = gate_row(list, w)))
+			merge_gaps(row, w);
+		else
+			json_array_append(list, w);
+	}
+	json_decref(mine);
+}
+
+/* Fevers add up across days: persons are counted once a day each. */
+static void add_fever(json_t *f, const json_t *v)
+{
+	const json_t *t = json_object_get(v, "threshold");
+
+	if (json_is_number(t) && !json_object_get(f, "threshold"))
+		json_object_set(f, "threshold", (json_t *)t);
+	else if (!json_is_number(t) || !json_equal(json_object_get(f, "threshold"), (json_t *)t))
+		json_object_set_new(f, "threshold", json_null());
+	add_int(f, v, "persons");
+	add_int(f, v, "readings");
+	add_int(f, v, "decisions");
+}
+
+/* The flows of the cases (the stocks come from the rows). */
+static void add_cases(struct cg_merge *m, json_t *c, const json_t *rep, const char *code)
+{
+	static const char *const flows[] = {
+		"opened", "escalated", "released", "closed", "extended", "checks", "alerts",
+		"missed_windows", NULL
+	};
+	const json_t *v = json_object_get(rep, "cases");
+
+	for (int i = 0; flows[i]; i++)
+		add_int(c, v, flows[i]);
+	add_int(sub(c, "followup"), json_object_get(v, "followup"), "released");
+	add_int(sub(c, "followup"), json_object_get(v, "followup"), "released_followed");
+	add_case_list(m, arr(c, "list"), rep, code);
 }
 
 static void add_passes(json_t *c, const json_t *v)
 {
 	sum_ints(sub(c, "issued"), json_object_get(v, "issued"));
-	sum_ints(sub(c, "active"), json_object_get(v, "active"));
 	add_int(c, v, "issued_total");
 	add_int(c, v, "revoked");
-	add_int(c, v, "active_total");
 }
 
 /* The sections of rep summed into m->out; code is the compound of a
@@ -413,6 +435,7 @@ static void add_sections(struct cg_merge *m, const json_t *rep, const char *code
 	merge_keyed(sub(o, "gates"), json_object_get(rep, "gates"), code, 0);
 	merge_keyed(sub(o, "hours"), json_object_get(rep, "hours"), code, 1);
 	add_temperatures(sub(o, "temperatures"), json_object_get(rep, "temperatures"));
+	add_fever(sub(o, "fever"), json_object_get(rep, "fever"));
 
 	m->omit_fevers += int_of(v, "fevers");
 	m->omit_denials += int_of(v, "denials");
@@ -425,14 +448,17 @@ static void add_sections(struct cg_merge *m, const json_t *rep, const char *code
 	m->omit_denials += append_list(m, arr(o, "denials"), json_object_get(rep, "denials"), code, 1, unmasked);
 
 	v = json_object_get(rep, "visitors");
-	sum_ints(sub(o, "visitors"), v);
+	add_int(sub(o, "visitors"), v, "count");
+	add_int(sub(o, "visitors"), v, "refused");
+	add_int(sub(o, "visitors"), v, "out");
+	add_int(sub(o, "visitors"), v, "overstay_count");
 	m->omit_overstays += append_list(m, arr(sub(o, "visitors"), "overstays"),
 					 json_object_get(v, "overstays"), code, 1, unmasked);
-	add_cases(m, sub(o, "cases"), json_object_get(rep, "cases"), code, unmasked);
+	add_cases(m, sub(o, "cases"), rep, code);
 	add_passes(sub(o, "passes"), json_object_get(rep, "passes"));
 
 	append_list(m, arr(o, "journals"), json_object_get(rep, "journals"), code, 0, 0);
-	append_list(m, arr(o, "warnings"), json_object_get(rep, "warnings"), code, 0, 0);
+	add_warnings(m, arr(o, "warnings"), json_object_get(rep, "warnings"), code, unmasked);
 	add_int(o, rep, "unknown");
 	add_int(o, rep, "rejected");
 	add_int(o, rep, "outside");
@@ -505,26 +531,27 @@ static json_t *temperatures_of(json_t *o)
 			 "counts", zeros, "below", 0, "above", 0);
 }
 
-static json_t *visitors_of(json_t *o)
+static json_t *visitors_of(json_t *o, const json_t *stocks)
 {
 	json_t *v = sub(o, "visitors");
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:O, s:O}",
 			 "count", int_of(v, "count"),
 			 "refused", int_of(v, "refused"),
 			 "out", int_of(v, "out"),
-			 "inside", int_of(v, "inside"),
+			 "inside", int_of(stocks, "visitors_inside"),
 			 "overstay_count", int_of(v, "overstay_count"),
-			 "overstays", arr(v, "overstays"));
+			 "overstays", arr(v, "overstays"),
+			 "inside_list", json_object_get(stocks, "visitors_inside_list"));
 }
 
-static json_t *cases_of(struct cg_merge *m)
+static json_t *cases_of(struct cg_merge *m, const json_t *stocks)
 {
 	json_t *c = sub(m->out, "cases");
 
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-			 " s:o, s:O}",
-			 "open", int_of(c, "open"),
+			 " s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:O}",
+			 "open", int_of(stocks, "cases_open"),
 			 "opened", int_of(c, "opened"),
 			 "escalated", int_of(c, "escalated"),
 			 "released", int_of(c, "released"),
@@ -533,14 +560,19 @@ static json_t *cases_of(struct cg_merge *m)
 			 "checks", int_of(c, "checks"),
 			 "alerts", int_of(c, "alerts"),
 			 "missed_windows", int_of(c, "missed_windows"),
-			 "ending_today", int_of(c, "ending_today"),
-			 "ending_tomorrow", int_of(c, "ending_tomorrow"),
-			 "needs_open", int_of(c, "needs_open"),
-			 "by_day", by_day_list(m->by_day),
+			 "ending_today", int_of(stocks, "cases_ending_today"),
+			 "ending_tomorrow", int_of(stocks, "cases_ending_tomorrow"),
+			 "needs_open", int_of(stocks, "needs_open"),
+			 "followup", "followed", int_of(stocks, "cases_followed"),
+				     "missed", int_of(stocks, "cases_missed"),
+				     "lost", int_of(stocks, "cases_lost"),
+				     "released", int_of(sub(c, "followup"), "released"),
+				     "released_followed", int_of(sub(c, "followup"), "released_followed"),
+			 "by_day", by_day_list(json_object_get(stocks, "cases_by_day")),
 			 "list", arr(c, "list"));
 }
 
-static json_t *passes_of(json_t *o)
+static json_t *passes_of(json_t *o, const json_t *stocks)
 {
 	json_t *p = sub(o, "passes");
 
@@ -548,8 +580,8 @@ static json_t *passes_of(json_t *o)
 			 "issued", sub(p, "issued"),
 			 "issued_total", int_of(p, "issued_total"),
 			 "revoked", int_of(p, "revoked"),
-			 "active", sub(p, "active"),
-			 "active_total", int_of(p, "active_total"));
+			 "active", json_object_get(stocks, "passes_active"),
+			 "active_total", int_of(stocks, "passes_active_total"));
 }
 
 /*
@@ -559,7 +591,7 @@ static json_t *passes_of(json_t *o)
 json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator)
 {
 	json_t *o = m->out, *t = sub(o, "totals");
-	json_t *temperatures, *visitors, *cases, *passes;
+	json_t *temperatures, *visitors, *cases, *passes, *stocks, *fever = sub(o, "fever");
 	char at[CG_TIME_LEN];
 
 	if (!m->n) {
@@ -567,12 +599,16 @@ json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator
 		cg_time_date(now, m->until);
 	}
 	cg_time_format(now, at);
+	cg_report_warnings_order(arr(o, "warnings"));
 	temperatures = temperatures_of(o);
-	visitors = visitors_of(o);
-	cases = cases_of(m);
-	passes = passes_of(o);
+	stocks = cg_merge_stocks(m->rows);
+	visitors = visitors_of(o, stocks);
+	cases = cases_of(m, stocks);
+	passes = passes_of(o, stocks);
+	json_decref(stocks);
 	return json_pack("{s:b, s:{s:I}, s:s*, s:s, s:s, s:s, s:s, s:b, s:O*,"
-			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:O, s:O, s:O, s:O, s:o, s:O, s:O,"
+			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:O, s:O, s:O, s:O, s:o,"
+			 " s:{s:O*, s:I, s:I, s:I}, s:O, s:O,"
 			 " s:o, s:o, s:o, s:O, s:O, s:O, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:O}",
 			 "merged", 1,
 			 "compound", "count", (json_int_t)json_array_size(m->rows),
@@ -594,6 +630,11 @@ json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator
 			 "gates", sub(o, "gates"),
 			 "hours", sub(o, "hours"),
 			 "temperatures", temperatures,
+			 "fever", "threshold", json_is_number(json_object_get(fever, "threshold")) ?
+					       json_object_get(fever, "threshold") : NULL,
+				  "persons", int_of(fever, "persons"),
+				  "readings", int_of(fever, "readings"),
+				  "decisions", int_of(fever, "decisions"),
 			 "fevers", arr(o, "fevers"),
 			 "denials", arr(o, "denials"),
 			 "visitors", visitors,

@@ -7,6 +7,7 @@
 
 #include "core/i18n.h"
 #include "report/report-doc.h"
+#include "report/report.h"
 
 static void title(struct doc *d, char *buf, size_t size)
 {
@@ -37,16 +38,91 @@ static void section_head(struct doc *d)
 	cg_doc_title(d, buf, meta);
 }
 
+/* "from-to" as the reader wants it, the date once when both are on it. */
+static const char *span(struct doc *d, const char *from, const char *to, char *buf, size_t size)
+{
+	char a[32], b[32];
+
+	if (!d->single_day && from && to && strlen(from) >= 16 && strlen(to) >= 16 &&
+	    !strncmp(from, to, 10))
+		snprintf(buf, size, "%s-%.5s", cg_doc_when(d, from, a), to + 11);
+	else
+		snprintf(buf, size, "%s-%s", cg_doc_when(d, from, a), cg_doc_when(d, to, b));
+	return buf;
+}
+
+/* The gaps of a gate_unattended warning, "08:00-10:50, 12:00-14:30",
+ * the first few. */
+static void gap_list(struct doc *d, const json_t *w, char *buf, size_t size)
+{
+	const json_t *g;
+	size_t i, len = 0;
+	char sp[80];
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(w, "gaps"), i, g) {
+		if (len >= size)
+			break;
+		if (i == 8) {
+			snprintf(buf + len, size - len, ", …");
+			break;
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+					span(d, sval(g, "from"), sval(g, "to"), sp, sizeof(sp)));
+	}
+}
+
+static void gate_text(struct doc *d, const json_t *w, char *buf, size_t size)
+{
+	long long n = (long long)ival(w, "count");
+	char sp[80], gaps[400];
+
+	span(d, sval(w, "from"), sval(w, "to"), sp, sizeof(sp));
+	if (n <= 1) {
+		snprintf(buf, size, _("gate %s unattended %s (%lld min)"), sval(w, "gate") ?: "",
+			 sp, (long long)ival(w, "gap_min"));
+		return;
+	}
+	gap_list(d, w, gaps, sizeof(gaps));
+	snprintf(buf, size, _("gate %s unattended %lld times, longest %s (%lld min): %s"),
+		 sval(w, "gate") ?: "", n, sp, (long long)ival(w, "gap_min"), gaps);
+}
+
+static void fever_text(struct doc *d, const json_t *w, char *buf, size_t size)
+{
+	char a[32], t[32];
+	const char *who = sval(w, "name") ?: sval(w, "household") ?: sval(w, "phone") ?: "";
+
+	snprintf(buf, size, _("%s at gate %s at %s: %s °C, %s"), who, sval(w, "gate") ?: "",
+		 cg_doc_when(d, sval(w, "ts"), a), cg_doc_temp(json_object_get(w, "temp"), t),
+		 cg_report_label(sval(w, "decision")));
+}
+
+/* The cases an alert is about, "Q260122-001 Q260125-002". */
+static const char *cases_of(const json_t *w, char *buf, size_t size)
+{
+	cg_doc_join(json_object_get(w, "cases"), buf, size, 0);
+	return buf;
+}
+
 static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 {
 	const char *code = sval(w, "code") ?: "";
 	long long n = (long long)ival(w, "count");
-	char a[32], b[32];
+	char ids[300];
 
 	if (!strcmp(code, "gate_unattended"))
-		snprintf(buf, size, _("gate %s unattended %s-%s (%lld min)"), sval(w, "gate") ?: "",
-			 cg_doc_when(d, sval(w, "from"), a), cg_doc_when(d, sval(w, "to"), b),
-			 (long long)ival(w, "gap_min"));
+		gate_text(d, w, buf, size);
+	else if (!strcmp(code, "fever_at_gate"))
+		fever_text(d, w, buf, size);
+	else if (!strcmp(code, "observation_alert"))
+		snprintf(buf, size, ngettext("%lld home-observation check with an alert: %s",
+					     "%lld home-observation checks with an alert: %s", (unsigned long)n),
+			 n, cases_of(w, ids, sizeof(ids)));
+	else if (!strcmp(code, "case_escalated"))
+		snprintf(buf, size, ngettext("%lld case escalated (transfer or hospital): %s",
+					     "%lld cases escalated (transfer or hospital): %s", (unsigned long)n),
+			 n, cases_of(w, ids, sizeof(ids)));
 	else if (!strcmp(code, "journal_damaged"))
 		snprintf(buf, size, _("journal %s damaged at line %lld: %s"), sval(w, "journal") ?: "",
 			 (long long)ival(w, "line"), sval(w, "reason") ?: "");
@@ -54,9 +130,13 @@ static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 		snprintf(buf, size, ngettext("%lld home-observation check window missed",
 					     "%lld home-observation check windows missed", (unsigned long)n),
 			 n);
+	else if (!strcmp(code, "lost_to_followup"))
+		snprintf(buf, size, ngettext("%lld case under observation not checked for %lld days",
+					     "%lld cases under observation not checked for %lld days",
+					     (unsigned long)n), n, (long long)ival(w, "days"));
 	else if (!strcmp(code, "visitor_overstay"))
-		snprintf(buf, size, ngettext("%lld visitor without a recorded exit by the end of the visit",
-					     "%lld visitors without a recorded exit by the end of their visit",
+		snprintf(buf, size, ngettext("%lld visitor stayed past the end of the visit",
+					     "%lld visitors stayed past the end of their visit",
 					     (unsigned long)n), n);
 	else if (!strcmp(code, "rejected_records"))
 		snprintf(buf, size, ngettext("%lld input line rejected", "%lld input lines rejected",
@@ -71,38 +151,77 @@ static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 		snprintf(buf, size, "%s", code);
 }
 
+/* The notices, folded: one line (text, Markdown) or a closed <details>. */
+static void notices(struct doc *d, const json_t *ws)
+{
+	const json_t *w;
+	size_t i, n = 0, len;
+	char buf[1024], text[600];
+
+	json_array_foreach(ws, i, w)
+		n += !strcmp(sval(w, "severity") ?: "", "notice");
+	if (!n)
+		return;
+	len = (size_t)snprintf(buf, sizeof(buf), "%s:", _("Notices"));
+	json_array_foreach(ws, i, w) {
+		if (strcmp(sval(w, "severity") ?: "", "notice") || len >= sizeof(buf))
+			continue;
+		warning_text(d, w, text, sizeof(text));
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s%s%s%s;",
+					merged(d->rep) ? sval(w, "compound") ?: "" : "",
+					merged(d->rep) ? " " : "", text, "");
+	}
+	if (len < sizeof(buf) && buf[len - 1] == ';')
+		buf[len - 1] = '\0';
+	if (d->format->mode == DOC_HTML) {
+		fprintf(d->fp, "<details class=\"notices\"><summary>%s (%zu)</summary>\n",
+			_("Notices"), n);
+		cg_doc_para(d, buf);
+		fputs("</details>\n", d->fp);
+	} else {
+		cg_doc_para(d, buf);
+	}
+}
+
+/* Alerts first, then warnings (the report keeps them in that order);
+ * notices folded below. */
 static void section_warnings(struct doc *d)
 {
 	const json_t *ws = json_object_get(d->rep, "warnings"), *w;
+	int m = merged(d->rep);
 	struct table t;
-	size_t i;
+	size_t i, shown = 0;
 
 	cg_doc_heading(d, _("Warnings"));
-	if (!json_array_size(ws)) {
-		cg_doc_para(d, _("None."));
-		return;
-	}
-	cg_doc_table_init(&t, merged(d->rep) ? "lll" : "ll");
+	cg_doc_table_init(&t, m ? "llll" : "lll");
 	t.klass = "warn";
-	t.head[0] = _("Code");
+	t.head[0] = _("Severity");
+	t.head[1] = _("Warning");
 	t.head[t.ncols - 1] = _("What");
-	if (merged(d->rep))
-		t.head[1] = _("Compound");
+	if (m)
+		t.head[2] = _("Compound");
 	json_array_foreach(ws, i, w) {
 		char text[600];
-		const char *cells[3];
+		const char *cells[4];
 
+		if (!strcmp(sval(w, "severity") ?: "", "notice"))
+			continue;
 		warning_text(d, w, text, sizeof(text));
-		cells[0] = sval(w, "code");
-		if (merged(d->rep)) {
-			cells[1] = sval(w, "compound");
-			cells[2] = text;
-		} else {
-			cells[1] = text;
-		}
-		cg_doc_table_row(&t, cells);
+		cells[0] = cg_report_label(sval(w, "severity"));
+		cells[1] = cg_report_label(sval(w, "code"));
+		cells[2] = m ? sval(w, "compound") : text;
+		cells[3] = text;
+		cg_doc_table_row_class(&t, cells, !strcmp(sval(w, "severity") ?: "", "alert") ?
+					   "alert" : "warn");
+		shown++;
 	}
-	cg_doc_table_write(d, &t);
+	if (shown) {
+		cg_doc_table_write(d, &t);
+	} else {
+		json_decref(t.rows);	/* nothing to write */
+		cg_doc_para(d, _("None."));
+	}
+	notices(d, ws);
 }
 
 static void section_totals(struct doc *d)
@@ -122,8 +241,8 @@ static void section_totals(struct doc *d)
 	len = (size_t)snprintf(buf, sizeof(buf), "%s", _("By kind:"));
 	json_object_foreach((json_t *)k, key, v)
 		if (len < sizeof(buf))
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s %s", key,
-						num(n, json_integer_value(v)));
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s %s",
+						cg_report_label(key), num(n, json_integer_value(v)));
 	cg_doc_para(d, buf);
 }
 
@@ -192,7 +311,7 @@ static void section_reasons(struct doc *d)
 	t.head[1] = _("Count");
 	json_object_foreach((json_t *)rs, code, v) {
 		char n[32];
-		const char *cells[2] = { code, num(n, json_integer_value(v)) };
+		const char *cells[2] = { cg_report_label(code), num(n, json_integer_value(v)) };
 
 		if (json_integer_value(v))
 			cg_doc_table_row(&t, cells);
@@ -300,14 +419,14 @@ static void section_list(struct doc *d, const char *head, const json_t *list,
 			cells[o++] = sval(e, "compound");
 		cells[o++] = cg_doc_when(d, sval(e, "ts"), a);
 		cells[o++] = sval(e, "gate");
-		cells[o++] = sval(e, "dir");
-		cells[o++] = sval(e, "kind");
+		cells[o++] = cg_report_label(sval(e, "dir"));
+		cells[o++] = cg_report_label(sval(e, "kind"));
 		cells[o++] = sval(e, "name");
 		cells[o++] = sval(e, "id_no");
 		cells[o++] = sval(e, "phone") ?: sval(e, "plate");
 		cells[o++] = cg_doc_temp(json_object_get(e, "temp"), tb);
-		cells[o++] = sval(e, "decision");
-		cg_doc_join(json_object_get(e, "reasons"), rs, sizeof(rs));
+		cells[o++] = cg_report_label(sval(e, "decision"));
+		cg_doc_join(json_object_get(e, "reasons"), rs, sizeof(rs), 1);
 		cells[o++] = rs;
 		cg_doc_table_row(&t, cells);
 	}
@@ -317,6 +436,49 @@ static void section_list(struct doc *d, const char *head, const json_t *list,
 			 (long long)omitted);
 		cg_doc_para(d, buf);
 	}
+}
+
+/* The visitors with no exit recorded: who is (as far as the register
+ * knows) still in the compound. */
+static void inside_table(struct doc *d, const json_t *list)
+{
+	int m = merged(d->rep);
+	const json_t *e;
+	struct table t;
+	size_t i;
+
+	if (!json_array_size(list))
+		return;
+	cg_doc_para(d, _("Inside, no exit recorded:"));
+	cg_doc_table_init(&t, m ? "lllllll" : "llllll");
+	{
+		const char *h[] = { _("In"), _("Gate"), _("Name"), _("Phone / ID"), _("Host"),
+				    _("Visit until") };
+		size_t o = 0;
+
+		if (m)
+			t.head[o++] = _("Compound");
+		for (size_t k = 0; k < 6; k++)
+			t.head[o++] = h[k];
+	}
+	json_array_foreach(list, i, e) {
+		char a[32], b[32], until[64];
+		const char *cells[7];
+		size_t o = 0;
+
+		if (m)
+			cells[o++] = sval(e, "compound");
+		cells[o++] = cg_doc_when(d, sval(e, "ts"), a);
+		cells[o++] = sval(e, "gate");
+		cells[o++] = sval(e, "name");
+		cells[o++] = sval(e, "phone") ?: sval(e, "id_no");
+		cells[o++] = sval(e, "host");
+		snprintf(until, sizeof(until), "%s%s", cg_doc_when(d, sval(e, "visit_until"), b),
+			 json_is_true(json_object_get(e, "overstay")) ? _(" (over)") : "");
+		cells[o++] = until;
+		cg_doc_table_row(&t, cells);
+	}
+	cg_doc_table_write(d, &t);
 }
 
 static void section_visitors(struct doc *d)
@@ -330,13 +492,15 @@ static void section_visitors(struct doc *d)
 
 	cg_doc_heading(d, _("Visitors"));
 	snprintf(buf, sizeof(buf),
-		 _("Admitted %lld, refused %lld, exits recorded %lld, still within their visit %lld, overstays %lld."),
+		 _("Admitted %lld, refused %lld, exits recorded %lld, inside with no exit %lld, overstays %lld."),
 		 (long long)ival(v, "count"), (long long)ival(v, "refused"), (long long)ival(v, "out"),
 		 (long long)ival(v, "inside"), (long long)ival(v, "overstay_count"));
 	cg_doc_para(d, buf);
+	inside_table(d, json_object_get(v, "inside_list"));
 	list = json_object_get(v, "overstays");
 	if (!json_array_size(list))
 		return;
+	cg_doc_para(d, _("Overstays (no exit by the end of the visit and its grace, or a late exit):"));
 	cg_doc_table_init(&t, m ? "llllllll" : "lllllll");
 	{
 		const char *h[] = { _("In"), _("Gate"), _("Name"), _("Phone / ID"), _("Host"),
@@ -371,6 +535,22 @@ static void section_visitors(struct doc *d)
 	}
 }
 
+/* The follow-up figures, with the share of released cases followed every
+ * day. */
+static void followup_text(struct doc *d, const json_t *f, char *buf, size_t size)
+{
+	long long rel = (long long)ival(f, "released"), ok = (long long)ival(f, "released_followed");
+	char share[32] = "-";
+
+	(void)d;
+	if (rel)
+		snprintf(share, sizeof(share), "%lld%%", (ok * 100 + rel / 2) / rel);
+	snprintf(buf, size,
+		 _("Follow-up on the last day: seen in every window %lld, a window missed %lld, lost to follow-up %lld; released %lld, followed every day %lld (%s)."),
+		 (long long)ival(f, "followed"), (long long)ival(f, "missed"), (long long)ival(f, "lost"),
+		 rel, ok, share);
+}
+
 static void section_cases(struct doc *d)
 {
 	const json_t *c = json_object_get(d->rep, "cases"), *list, *e;
@@ -392,6 +572,8 @@ static void section_cases(struct doc *d)
 		 (long long)ival(c, "checks"), (long long)ival(c, "alerts"),
 		 (long long)ival(c, "missed_windows"), (long long)ival(c, "ending_today"),
 		 (long long)ival(c, "ending_tomorrow"), (long long)ival(c, "needs_open"));
+	cg_doc_para(d, buf);
+	followup_text(d, json_object_get(c, "followup"), buf, sizeof(buf));
 	cg_doc_para(d, buf);
 	list = json_object_get(c, "list");
 	if (!json_array_size(list))
@@ -417,7 +599,7 @@ static void section_cases(struct doc *d)
 		cells[o++] = sval(e, "case_id");
 		cells[o++] = sval(e, "name");
 		cells[o++] = sval(e, "household");
-		cells[o++] = sval(e, "status");
+		cells[o++] = cg_report_label(sval(e, "status"));
 		cells[o++] = sval(e, "start");
 		cells[o++] = sval(e, "end");
 		cells[o++] = num(a, ival(e, "missed"));
@@ -448,14 +630,15 @@ static void section_passes(struct doc *d)
 	t.head[2] = _("Valid");
 	json_object_foreach((json_t *)active, cls, v) {
 		char a[32], b[32];
-		const char *cells[3] = { cls, num(a, ival(issued, cls)), num(b, json_integer_value(v)) };
+		const char *cells[3] = { cg_report_label(cls), num(a, ival(issued, cls)),
+					 num(b, json_integer_value(v)) };
 
 		if (ival(issued, cls) || json_integer_value(v))
 			cg_doc_table_row(&t, cells);
 	}
 	json_object_foreach((json_t *)issued, cls, v) {
 		char a[32];
-		const char *cells[3] = { cls, num(a, json_integer_value(v)), "0" };
+		const char *cells[3] = { cg_report_label(cls), num(a, json_integer_value(v)), "0" };
 
 		if (!json_object_get(active, cls) && json_integer_value(v))
 			cg_doc_table_row(&t, cells);
@@ -595,6 +778,20 @@ static void section_corrections(struct doc *d)
 	}
 }
 
+/* The days of a row: "01-19 – 01-25 (7)", or the one date. */
+static const char *row_days(const json_t *r, char *buf, size_t size)
+{
+	const char *since = sval(r, "since") ?: "", *until = sval(r, "until") ?: "";
+
+	if (!strcmp(since, until))
+		snprintf(buf, size, "%s", since);
+	else if (strlen(since) == 10 && strlen(until) == 10)
+		snprintf(buf, size, "%s – %s (%lld)", since + 5, until + 5, (long long)ival(r, "days"));
+	else
+		snprintf(buf, size, "%s – %s", since, until);
+	return buf;
+}
+
 static void section_compounds(struct doc *d)
 {
 	const json_t *rows = json_object_get(d->rep, "compounds"), *r;
@@ -602,33 +799,35 @@ static void section_compounds(struct doc *d)
 	size_t i;
 
 	cg_doc_heading(d, _("Compounds"));
-	cg_doc_table_init(&t, "llrrrrrrrrrrl");
+	cg_doc_table_init(&t, "lllrrrrrrrrrrrl");
 	{
-		const char *h[] = { _("Code"), _("Name"), _("Events"), _("In"), _("Out"), _("Deny"),
-				    _("Fevers"), _("Visitors"), _("Overstays"), _("Cases"),
-				    _("Longest gap"), _("Warnings"), _("Verified") };
+		const char *h[] = { _("Code"), _("Name"), _("Days"), _("Events"), _("In"), _("Out"),
+				    _("Deny"), _("Fevers"), _("Visitors"), _("Overstays"), _("Cases"),
+				    _("Longest gap"), _("Alerts"), _("Warnings"), _("Verified") };
 
-		for (size_t k = 0; k < 13; k++)
+		for (size_t k = 0; k < 15; k++)
 			t.head[k] = h[k];
 	}
 	json_array_foreach(rows, i, r) {
-		char n[10][32];
-		const char *cells[13];
+		char n[11][32], days[64];
+		const char *cells[15];
 
 		cells[0] = sval(r, "code");
 		cells[1] = sval(r, "name");
-		cells[2] = num(n[0], ival(r, "events"));
-		cells[3] = num(n[1], ival(r, "in"));
-		cells[4] = num(n[2], ival(r, "out"));
-		cells[5] = num(n[3], ival(r, "deny"));
-		cells[6] = num(n[4], ival(r, "fevers"));
-		cells[7] = num(n[5], ival(r, "visitors"));
-		cells[8] = num(n[6], ival(r, "overstays"));
-		cells[9] = num(n[7], ival(r, "cases_open"));
-		cells[10] = json_is_integer(json_object_get(r, "longest_gap_min")) ?
+		cells[2] = row_days(r, days, sizeof(days));
+		cells[3] = num(n[0], ival(r, "events"));
+		cells[4] = num(n[1], ival(r, "in"));
+		cells[5] = num(n[2], ival(r, "out"));
+		cells[6] = num(n[3], ival(r, "deny"));
+		cells[7] = num(n[4], ival(r, "fevers"));
+		cells[8] = num(n[5], ival(r, "visitors"));
+		cells[9] = num(n[6], ival(r, "overstays"));
+		cells[10] = num(n[7], ival(r, "cases_open"));
+		cells[11] = json_is_integer(json_object_get(r, "longest_gap_min")) ?
 			    num(n[8], ival(r, "longest_gap_min")) : "";
-		cells[11] = num(n[9], ival(r, "warnings"));
-		cells[12] = json_is_true(json_object_get(r, "verified")) ? _("yes") : _("NO");
+		cells[12] = num(n[10], ival(r, "alerts"));
+		cells[13] = num(n[9], ival(r, "warnings"));
+		cells[14] = json_is_true(json_object_get(r, "verified")) ? _("yes") : _("NO");
 		cg_doc_table_row(&t, cells);
 	}
 	cg_doc_table_write(d, &t);

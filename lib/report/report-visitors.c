@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/mask.h"
+#include "rules/person.h"
 #include "report/report-counters.h"
 
 static uint64_t hash(const char *tag, const char *s)
@@ -53,7 +54,7 @@ static int map_rebuild(struct cg_report *r, size_t n)
 {
 	size_t size = 1024;
 
-	while (size < 4 * n)	/* up to three keys a visit: load <= 3/4 */
+	while (size < 8 * n)	/* up to four keys a visit: load <= 1/2 */
 		size *= 2;
 	if (size != r->map_size) {
 		uint64_t *k = calloc(size, sizeof(*k));
@@ -78,11 +79,41 @@ static int map_rebuild(struct cg_report *r, size_t n)
 	return 0;
 }
 
+/* The grace after visit_until before a visit is an overstay. */
+static cg_time_t grace(const struct cg_report *r)
+{
+	return (cg_time_t)r->cfg->policy.visit_grace_min * 60;
+}
+
+/* A visitor with no exit recorded, in the list of those inside. */
+static void inside_entry(struct cg_report *r, const struct visit *v, int over)
+{
+	char at[CG_TIME_LEN], until[CG_TIME_LEN];
+
+	r->inside_n++;
+	if (json_array_size(r->inside) >= CG_REPORT_LIST_MAX)
+		return;
+	cg_time_format(v->at, at);
+	cg_time_format(v->until, until);
+	json_array_append_new(r->inside,
+			      json_pack("{s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s, s:b}",
+					"ts", at,
+					"gate", r->gates[v->gate]->name,
+					"name", v->name[0] ? v->name : NULL,
+					"id_no", v->id_no[0] ? v->id_no : NULL,
+					"phone", v->phone[0] ? v->phone : NULL,
+					"host", v->host[0] ? v->host : NULL,
+					"visit_until", until,
+					"overstay", over));
+}
+
 static void overstay(struct cg_report *r, const struct visit *v)
 {
 	char at[CG_TIME_LEN], until[CG_TIME_LEN], out[CG_TIME_LEN];
 
 	r->overstay_n++;
+	if (v->state != 2)
+		inside_entry(r, v, 1);	/* no exit: still inside, as far as anyone knows */
 	if (json_array_size(r->overstays) >= CG_REPORT_LIST_MAX) {
 		r->omit_overstays++;
 		return;
@@ -129,13 +160,14 @@ static int sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *
 
 		if (v->state == 1)
 			continue;
-		if (v->state == 2 || (all && v->until < cutoff) ||
+		if (v->state == 2 || (all && v->until + grace(r) < cutoff) ||
 		    (!all && v->until < r->watermark - 86400)) {
 			overstay(r, v);
 			continue;
 		}
 		if (all) {
 			(*inside)++;
+			inside_entry(r, v, 0);
 			continue;
 		}
 		r->visits[keep++] = *v;
@@ -154,22 +186,30 @@ static int sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *
 	return map_rebuild(r, keep);
 }
 
-static int person_keys(const struct checkin *c, uint64_t key[3], uint64_t *id)
+/*
+ * The identity keys of a visitor's check-in, hashed: those of the gate's
+ * person matcher (cg_person_keys: ID number, phone, name at the household
+ * visited), then the name alone, a weak key an exit is matched on only
+ * when it carries nothing stronger (a guard who wrote down the name on
+ * the way out and not the phone).
+ */
+static int person_keys(const struct checkin *c, uint64_t key[4], uint64_t *id)
 {
-	char buf[320], name[256];
-	int n = 0;
+	char keys[3][CG_PERSON_KEY_LEN], name[256];
+	const char *hh = c->host[0] ? c->host : c->household[0] ? c->household : NULL;
+	int n;
 
 	*id = 0;
-	if (c->id_no[0]) {
-		key[n++] = *id = hash("i:", c->id_no);
-	}
-	if (c->phone[0])
-		key[n++] = hash("p:", c->phone);
-	if (c->name && (c->host[0] || c->household[0])) {
+	if (c->name)
 		cg_report_copy_str(c->name, name, sizeof(name));
-		snprintf(buf, sizeof(buf), "%s@%s", name, c->host[0] ? c->host : c->household);
-		key[n++] = hash("n:", buf);
-	}
+	n = cg_person_keys_of(c->id_no[0] ? c->id_no : NULL, c->phone[0] ? c->phone : NULL,
+			      c->name ? name : NULL, hh, keys);
+	for (int k = 0; k < n; k++)
+		key[k] = hash("", keys[k]);
+	if (c->id_no[0])
+		*id = key[0];
+	if (c->name)
+		key[n++] = hash("weak-name:", name);
 	return n;
 }
 
@@ -227,19 +267,22 @@ static int visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 
 static void visitor_out(struct cg_report *r, const struct checkin *c)
 {
-	uint64_t key[3], id;
+	uint64_t key[4], id;
 	int n = person_keys(c, key, &id);
 	uint32_t i;
 
 	for (int k = 0; k < n; k++) {
 		struct visit *v;
 
+		/* the name alone only when the exit says nothing stronger */
+		if (k == n - 1 && k > 0 && c->name)
+			break;
 		if (!map_get(r, key[k], &i) || i >= r->nvisits)
 			continue;
 		v = &r->visits[i];
 		if (v->state || (id && v->id && id != v->id) || c->at < v->at)
 			continue;
-		v->state = c->at <= v->until ? 1 : 2;
+		v->state = c->at <= v->until + grace(r) ? 1 : 2;
 		v->out_at = c->at;
 		return;
 	}
@@ -268,11 +311,13 @@ json_t *cg_report_visitors_section(struct cg_report *r, cg_time_t cutoff)
 
 	sweep(r, 1, cutoff, &inside);
 	cg_report_sort_by_ts(r->overstays);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}",
+	cg_report_sort_by_ts(r->inside);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:O, s:O}",
 			 "count", (json_int_t)r->visitors_in,
 			 "refused", (json_int_t)r->visitors_refused,
 			 "out", (json_int_t)r->visitors_out,
-			 "inside", (json_int_t)inside,
+			 "inside", (json_int_t)r->inside_n,
 			 "overstay_count", (json_int_t)r->overstay_n,
-			 "overstays", r->overstays);
+			 "overstays", r->overstays,
+			 "inside_list", r->inside);
 }

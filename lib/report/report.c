@@ -50,6 +50,10 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	r->journals = json_array();
 	r->warnings = json_array();
 	r->corrections = json_array();
+	r->fever_alerts = json_array();
+	r->inside = json_array();
+	r->alert_cases = json_array();
+	r->escalated_cases = json_array();
 	r->sweep_at = 16384;
 	cg_casebook_init(&r->cases);
 	cg_passbook_init(&r->passes);
@@ -80,6 +84,11 @@ void cg_report_free(struct cg_report *r)
 	json_decref(r->journals);
 	json_decref(r->warnings);
 	json_decref(r->corrections);
+	json_decref(r->fever_alerts);
+	json_decref(r->inside);
+	json_decref(r->alert_cases);
+	json_decref(r->escalated_cases);
+	free(r->fever_set);
 	free(r->visits);
 	free(r->map_key);
 	free(r->map_val);
@@ -121,7 +130,8 @@ static int count_checkin(struct cg_report *r, const struct checkin *c, struct cg
 		if (!r->foreign++)
 			snprintf(r->foreign_code, sizeof(r->foreign_code), "%s", c->compound);
 	}
-	cg_report_count_fevers(r, c);
+	if (cg_report_count_fevers(r, c, day) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 	if (c->kind == KIND_VISITOR && cg_report_count_visitor(r, c, (int)r->last_gate) < 0)
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 	return 0;

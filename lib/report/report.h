@@ -102,6 +102,25 @@ void cg_report_counts(const struct cg_report *r, struct cg_report_counts *c);
  */
 json_t *cg_report_finish(struct cg_report *r, const char *generator);
 
+/* ---- warnings ---- */
+
+/* "alert", "warning" or "notice": the severity of a warning code. */
+const char *cg_report_severity(const char *code);
+/* 0 alert, 1 warning, 2 notice, -1 not a severity. */
+int cg_report_severity_rank(const char *severity);
+/* Severities filled in where missing, then alerts first, warnings,
+ * notices, each kind in the order it came (a stable sort). */
+void cg_report_warnings_order(json_t *list);
+/* 1 when rep (borrowed) has a warning of rank level or more severe. */
+int cg_report_fails(const json_t *rep, int level);
+
+/* The label of a code (reason, kind, direction, decision, case status,
+ * pass class, warning, severity) in the human formats, translated; an
+ * unknown code is its own label. */
+const char *cg_report_label(const char *code);
+/* The header of a CSV column (a key of the report), translated. */
+const char *cg_report_column(const char *key);
+
 /* ---- merging reports of many compounds (cg-report --merge) ---- */
 
 struct cg_merge;
@@ -125,7 +144,8 @@ enum cg_report_format {
 	CG_REPORT_TEXT,
 	CG_REPORT_CSV,
 	CG_REPORT_MD,
-	CG_REPORT_HTML
+	CG_REPORT_HTML,
+	CG_REPORT_EXCEL		/* CSV with a UTF-8 byte order mark */
 };
 
 /* "json", "text", ... to a format; -1 when unknown. */

@@ -122,10 +122,15 @@ int cg_person_key(const json_t *rec, char key[CG_PERSON_KEY_LEN])
 
 int cg_person_keys(const json_t *rec, char keys[3][CG_PERSON_KEY_LEN])
 {
-	const char *id = json_string_value(json_object_get(rec, "id_no"));
-	const char *phone = json_string_value(json_object_get(rec, "phone"));
-	const char *name = json_string_value(json_object_get(rec, "name"));
-	const char *hh = json_string_value(json_object_get(rec, "household"));
+	return cg_person_keys_of(json_string_value(json_object_get(rec, "id_no")),
+				 json_string_value(json_object_get(rec, "phone")),
+				 json_string_value(json_object_get(rec, "name")),
+				 json_string_value(json_object_get(rec, "household")), keys);
+}
+
+int cg_person_keys_of(const char *id, const char *phone, const char *name, const char *hh,
+		      char keys[3][CG_PERSON_KEY_LEN])
+{
 	int n = 0;
 
 	if (id && snprintf(keys[n], CG_PERSON_KEY_LEN, "id:%s", id) < CG_PERSON_KEY_LEN)

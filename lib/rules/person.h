@@ -42,6 +42,10 @@ int cg_person_key(const json_t *rec, char key[CG_PERSON_KEY_LEN]);
  * or case recorded with both ID number and phone.  Returns how many.
  */
 int cg_person_keys(const json_t *rec, char keys[3][CG_PERSON_KEY_LEN]);
+/* The same from the fields (each NULL when absent), for a reader that has
+ * no JSON object (cg-report's fast path). */
+int cg_person_keys_of(const char *id_no, const char *phone, const char *name,
+		      const char *household, char keys[3][CG_PERSON_KEY_LEN]);
 
 /*
  * Whether a and b can be the same person: they are not when both carry

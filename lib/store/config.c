@@ -68,7 +68,8 @@ static int overlay(json_t *base, json_t *over, char *path, size_t pathlen,
 	 * keys of the defaults here (only they are descended into), which
 	 * have no dots, so it names these two objects and nothing else.
 	 */
-	int open = !strcmp(path, "passes.classes") || !strcmp(path, "targets");
+	int open = !strcmp(path, "passes.classes") || !strcmp(path, "targets") ||
+		   !strcmp(path, "policy.gate_duty");
 
 	json_object_foreach(over, key, val) {
 		json_t *cur = json_object_get(base, key);
@@ -170,6 +171,76 @@ static const unsigned own_switch = (1u << CG_R_NO_PASS) | (1u << CG_R_PASS_INVAL
 				   (1u << CG_R_IDENTITY_CHECK) | (1u << CG_R_EXIT_QUOTA) |
 				   (1u << CG_R_HOUSEHOLD_UNKNOWN);
 
+/* [start, end] of a duty (start before end) or a night (any two). */
+static int parse_span(const json_t *v, int night, int *start, int *end)
+{
+	if (json_array_size(v) != 2 || parse_hhmm(json_array_get(v, 0), start) < 0 ||
+	    parse_hhmm(json_array_get(v, 1), end) < 0)
+		return -1;
+	return night || *start < *end ? 0 : -1;
+}
+
+/* duty with what over (an object of the shape of a gate_duty entry,
+ * already checked) sets. */
+static void duty_overlay(struct cg_duty *d, const json_t *over)
+{
+	const json_t *v;
+
+	if ((v = json_object_get(over, "duty_hours")))
+		parse_span(v, 0, &d->start_min, &d->end_min);
+	if ((v = json_object_get(over, "night_hours")))
+		parse_span(v, 1, &d->night_start_min, &d->night_end_min);
+	if (json_is_integer(v = json_object_get(over, "duty_gap_max_min")))
+		d->gap_max_min = (int)json_integer_value(v);
+	if (json_is_integer(v = json_object_get(over, "night_gap_max_min")))
+		d->night_gap_max_min = (int)json_integer_value(v);
+}
+
+void cg_config_gate_duty(const struct cg_config *cfg, const char *gate, struct cg_duty *d)
+{
+	const struct cg_policy *p = &cfg->policy;
+
+	d->start_min = p->duty_start_min;
+	d->end_min = p->duty_end_min;
+	d->gap_max_min = p->duty_gap_max_min;
+	d->night_start_min = p->night_start_min;
+	d->night_end_min = p->night_end_min;
+	d->night_gap_max_min = p->night_gap_max_min;
+	duty_overlay(d, json_object_get(p->gate_duty, gate));
+}
+
+/* policy.gate_duty: gate -> {duty_hours, duty_gap_max_min, night_hours,
+ * night_gap_max_min}, each optional. */
+static int read_gate_duty(struct cg_policy *p, const char *label, struct cg_err *err)
+{
+	const char *gate, *key;
+	json_t *o, *v;
+	int a, b;
+
+	json_object_foreach((json_t *)p->gate_duty, gate, o) {
+		if (!json_is_object(o))
+			goto bad;
+		json_object_foreach(o, key, v) {
+			if (!strcmp(key, "duty_hours") || !strcmp(key, "night_hours")) {
+				if (parse_span(v, key[0] == 'n', &a, &b) < 0)
+					goto bad;
+			} else if (!strcmp(key, "duty_gap_max_min") ||
+				   !strcmp(key, "night_gap_max_min")) {
+				if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+				    json_integer_value(v) > 24 * 60)
+					goto bad;
+			} else {
+				goto bad;
+			}
+		}
+	}
+	return 0;
+bad:
+	return cg_err_set(err, CG_EXIT_SYSTEM,
+			  _("%s: 'policy.gate_duty.%s' must be an object of duty_hours, "
+			    "duty_gap_max_min, night_hours and night_gap_max_min"), label, gate);
+}
+
 static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *err)
 {
 	const json_t *pol = json_object_get(cfg->root, "policy");
@@ -186,9 +257,20 @@ static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *
 		    "policy", label, err) < 0 ||
 	    get_int(pol, "visit_max_min", 1, 7 * 24 * 60, &p->visit_max_min,
 		    "policy", label, err) < 0 ||
+	    get_int(pol, "visit_grace_min", 0, 24 * 60, &p->visit_grace_min,
+		    "policy", label, err) < 0 ||
 	    get_int(pol, "duty_gap_max_min", 1, 24 * 60, &p->duty_gap_max_min,
 		    "policy", label, err) < 0 ||
-	    read_exit_quota(pol, p, label, err) < 0)
+	    read_exit_quota(pol, p, label, err) < 0 ||
+	    get_int(pol, "night_gap_max_min", 1, 24 * 60, &p->night_gap_max_min,
+		    "policy", label, err) < 0)
+		return -1;
+	if (parse_span(json_object_get(pol, "night_hours"), 1, &p->night_start_min,
+		       &p->night_end_min) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'policy.night_hours' must be [\"HH:MM\", \"HH:MM\"]"), label);
+	p->gate_duty = json_object_get(pol, "gate_duty");
+	if (read_gate_duty(p, label, err) < 0)
 		return -1;
 	if (p->temp_min >= p->temp_max)
 		return cg_err_set(err, CG_EXIT_SYSTEM,
@@ -233,6 +315,7 @@ static int read_quarantine(struct cg_config *cfg, const char *label, struct cg_e
 
 	if (get_int(q, "days", 1, 365, &p->days, "quarantine", label, err) < 0 ||
 	    get_int(q, "min_days", 1, 365, &p->min_days, "quarantine", label, err) < 0 ||
+	    get_int(q, "lost_after_days", 1, 365, &p->lost_after_days, "quarantine", label, err) < 0 ||
 	    get_int(q, "release_checks_normal", 0, 100, &p->release_checks_normal,
 		    "quarantine", label, err) < 0)
 		return -1;

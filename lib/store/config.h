@@ -42,11 +42,15 @@ struct cg_policy {
 	double temp_min, temp_max;	/* plausible readings */
 	int remeasure_wait_min;		/* 0: a first high reading decides */
 	int visit_max_min;
+	int visit_grace_min;		/* after visit_until, before an overstay */
 	int pass_check;			/* residents and tenants need a pass */
 	int duty_start_min, duty_end_min;	/* duty hours, minutes of the day */
 	int duty_gap_max_min;
 	/* Household exit quota (rules/exitquota.h); persons 0: off. */
 	int exit_quota_persons, exit_quota_days, exit_quota_hours;
+	int night_start_min, night_end_min;	/* may wrap midnight; equal: none */
+	int night_gap_max_min;
+	const json_t *gate_duty;	/* gate -> its own duty; borrowed */
 	const json_t *risk_areas;	/* array of strings; borrowed from root */
 	unsigned rules;			/* bit (1u << enum cg_reason): rule on */
 };
@@ -57,11 +61,20 @@ struct cg_policy {
 struct cg_quarantine_policy {
 	int days;			/* default length of a case */
 	int min_days;			/* extend never goes below this */
+	int lost_after_days;		/* no check for this long: lost to follow-up */
 	int nwindows;			/* daily temperature-check windows */
 	int window_start_min[CG_MAX_CHECK_WINDOWS];	/* minutes of the day */
 	int window_end_min[CG_MAX_CHECK_WINDOWS];	/* exclusive */
 	int release_checks_normal;	/* the last N checks must be normal */
 	int release_needs_final_day_check;
+};
+
+/* When a gate is staffed, and how long it may be quiet. */
+struct cg_duty {
+	int start_min, end_min;		/* duty hours, minutes of the day */
+	int gap_max_min;		/* longest quiet time outside the night */
+	int night_start_min, night_end_min;	/* may wrap midnight */
+	int night_gap_max_min;		/* longest quiet time reaching into it */
 };
 
 struct cg_config {
@@ -94,5 +107,12 @@ static inline int cg_rule_on(const struct cg_policy *p, enum cg_reason r)
 
 /* 1 when gate is one of the configured gates (or none are configured). */
 int cg_config_has_gate(const struct cg_config *cfg, const char *gate);
+
+/*
+ * The duty of gate: the policy's duty hours and limits, with what
+ * policy.gate_duty.GATE sets for it (a gate closed at night has its own
+ * duty hours; a staffed gate may be quiet at night).
+ */
+void cg_config_gate_duty(const struct cg_config *cfg, const char *gate, struct cg_duty *d);
 
 #endif

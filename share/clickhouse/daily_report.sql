@@ -13,6 +13,12 @@
 -- days after the record's day, hence the 8 days read.
 
 -- 1. per compound: events, decisions, fevers
+-- A fever is cg-report's (cg-report(1), FEVERS): fever_persons, the
+-- headline, is the persons with a reading at or above the threshold
+-- (37.3, policy.fever_threshold; up to temp_max, 42.5), a person being
+-- the ID number, else the phone, else name and household; fever_readings
+-- is those readings; fever_decisions the check-ins with the fever reason.
+-- A check-in with no temperature has temp 0.
 SELECT
     compound,
     count() AS events,
@@ -21,13 +27,23 @@ SELECT
     countIf(decision = 'admit') AS admit,
     countIf(decision = 'deny') AS deny,
     countIf(decision = 'refer') AS refer,
-    countIf(has(reasons, 'fever')) AS fevers
+    uniqExactIf(multiIf(id_no != '', concat('id:', id_no),
+                        phone != '', concat('phone:', phone),
+                        name != '' AND household != '', concat('name:', name, '@', household),
+                        event),
+                temp >= 37.3 AND temp <= 42.5) AS fever_persons,
+    countIf(temp >= 37.3 AND temp <= 42.5) AS fever_readings,
+    countIf(has(reasons, 'fever')) AS fever_decisions
 FROM (
     SELECT compound, event, argMax(ts, o) AS ts, argMax(gate, o) AS gate,
         argMax(dir, o) AS dir, argMax(decision, o) AS decision,
-        argMax(reasons, o) AS reasons, argMax(voids, o) AS voided
+        argMax(reasons, o) AS reasons, argMax(voids, o) AS voided,
+        argMax(temp, o) AS temp, argMax(id_no, o) AS id_no,
+        argMax(phone, o) AS phone, argMax(name, o) AS name,
+        argMax(household, o) AS household
     FROM (
         SELECT compound, ts, gate, dir, decision, reasons, voids,
+            temp, id_no, phone, name, household,
             if(correction_of = '', rid, correction_of) AS event,
             toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq AS o
         FROM cg_checkin FINAL

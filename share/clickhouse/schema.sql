@@ -5,6 +5,9 @@
 -- keeps one row per sorting key, and rid is the last column of the key,
 -- so a batch sent twice collapses at merge time; query with FINAL (or
 -- GROUP BY rid) for exact counts before the merge.
+-- cg_checkin keeps name, id_no and phone: the daily report counts fever
+-- persons, and a person is the ID number, else the phone, else name and
+-- household (the same definition as cg-report's).
 -- ts is kept as sent ("2026-01-25T08:03:11+08:00"); time is parsed from
 -- it on insert.  Fields the tables do not name are skipped
 -- (input_format_skip_unknown_fields=1).
@@ -29,6 +32,9 @@ CREATE TABLE IF NOT EXISTS cg_checkin (
     gate String,
     dir String,
     kind String,
+    name String,
+    id_no String,
+    phone String,
     household String,
     temp Float64,
     decision String,

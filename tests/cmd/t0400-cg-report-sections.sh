@@ -64,11 +64,11 @@ test_expect_success 'gates: counts, first and last event, per-gate reasons' '
 		"{\"fever\":2,\"courier\":1,\"vehicle_unregistered\":1,\"remeasure\":1}"
 '
 
-test_expect_success 'duty coverage: the longest gap of each gate and gate_unattended warnings' '
+test_expect_success 'duty coverage: the longest gap of each gate, one gate_unattended row per gate' '
 	rq ".gates | to_entries[] | [.key, .value.longest_gap_min, .value.longest_gap_from[11:16], .value.longest_gap_to[11:16]] | @tsv" >actual &&
 	printf "north\t540\t11:00\t20:00\nsouth\t180\t16:00\t19:00\neast\t720\t08:00\t20:00\n" >expect &&
 	test_cmp expect actual &&
-	rq ".warnings[] | select(.code == \"gate_unattended\") | [.gate, .from[11:16], .to[11:16], .gap_min] | @tsv" >actual &&
+	rq ".warnings[] | select(.code == \"gate_unattended\") | .gate as \$g | .gaps[] | [\$g, .from[11:16], .to[11:16], .gap_min] | @tsv" >actual &&
 	cat >expect <<-EOF &&
 	north	11:00	20:00	540
 	south	08:00	10:50	170
@@ -77,6 +77,9 @@ test_expect_success 'duty coverage: the longest gap of each gate and gate_unatte
 	south	16:00	19:00	180
 	east	08:00	20:00	720
 	EOF
+	test_cmp expect actual &&
+	rq "[.warnings[] | select(.code == \"gate_unattended\") | [.gate, .severity, .count, .gap_min] | @tsv] | .[]" >actual &&
+	printf "north\twarning\t1\t540\nsouth\twarning\t4\t180\neast\twarning\t1\t720\n" >expect &&
 	test_cmp expect actual
 '
 
@@ -114,7 +117,10 @@ test_expect_success 'fevers (37.3 is one) and the other denials, masked' '
 
 test_expect_success 'visitors: counts, overstays with no exit and with a late exit' '
 	test "$(rq ".visitors | [.count, .refused, .out, .inside, .overstay_count] | @tsv")" = \
-		"$(printf "4\t0\t2\t1\t2")" &&
+		"$(printf "4\t0\t2\t2\t2")" &&
+	rq ".visitors.inside_list[] | [.ts[11:16], .name, .visit_until[11:16], .overstay] | @tsv" >actual &&
+	printf "09:30\t孙*\t11:30\ttrue\n19:00\t冯**\t21:00\tfalse\n" >expect &&
+	test_cmp expect actual &&
 	rq ".visitors.overstays[] | [.ts[11:16], .gate, .name, .visit_until[11:16], (if .out then .out[11:16] else \"none\" end)] | @tsv" >actual &&
 	cat >expect <<-EOF &&
 	09:30	north	孙*	11:30	none
@@ -126,9 +132,13 @@ test_expect_success 'visitors: counts, overstays with no exit and with a late ex
 
 test_expect_success 'a visitor whose visit ends after the clock is inside, not overstaying' '
 	cg_report --date 2026-01-25 --now 2026-01-25T20:59:59+08:00 "$F/day.jsonl" >out &&
-	test "$(rq ".visitors | [.inside, .overstay_count] | @tsv")" = "$(printf "1\t2")" &&
-	cg_report --date 2026-01-25 --now 2026-01-25T21:00:01+08:00 "$F/day.jsonl" >out &&
-	test "$(rq ".visitors | [.inside, .overstay_count] | @tsv")" = "$(printf "0\t3")"
+	test "$(rq ".visitors | [.inside, .overstay_count] | @tsv")" = "$(printf "2\t2")" &&
+	test "$(rq ".policy.visit_grace_min")" = 10 &&
+	cg_report --date 2026-01-25 --now 2026-01-25T21:10:00+08:00 "$F/day.jsonl" >out &&
+	test "$(rq ".visitors | [.inside, .overstay_count] | @tsv")" = "$(printf "2\t2")" &&
+	cg_report --date 2026-01-25 --now 2026-01-25T21:10:01+08:00 "$F/day.jsonl" >out &&
+	test "$(rq ".visitors | [.inside, .overstay_count] | @tsv")" = "$(printf "2\t3")" &&
+	test "$(rq "[.visitors.inside_list[].overstay] | tojson")" = "[true,true]"
 '
 
 test_expect_success 'an exit matched by another identity key of the visitor' '
@@ -143,8 +153,23 @@ test_expect_success 'an exit matched by another identity key of the visitor' '
 	test "$(rq ".visitors.overstays[0].id_no")" = "3101**********1237"
 '
 
+test_expect_success 'in with a phone, out with the name only: one visit, left in time' '
+	cat >visit2.jsonl <<-EOF &&
+	{"ts":"2026-01-25T09:00:00+08:00","gate":"north","dir":"in","kind":"visitor","name":"王丙","phone":"13812348000","host":"1-1-101","mask":true,"decision":"admit","reasons":[],"visit_until":"2026-01-25T12:02:00+08:00"}
+	{"ts":"2026-01-25T12:05:00+08:00","gate":"north","dir":"out","kind":"visitor","name":"王丙","mask":true,"decision":"admit","reasons":[]}
+	{"ts":"2026-01-25T09:10:00+08:00","gate":"north","dir":"in","kind":"visitor","name":"李丁","phone":"13900000000","host":"1-1-102","mask":true,"decision":"admit","reasons":[],"visit_until":"2026-01-25T10:00:00+08:00"}
+	{"ts":"2026-01-25T10:30:00+08:00","gate":"north","dir":"out","kind":"visitor","name":"李丁","phone":"13900000001","mask":true,"decision":"admit","reasons":[]}
+	EOF
+	cg_report --date 2026-01-25 visit2.jsonl >out &&
+	test "$(rq ".visitors | [.count, .out, .inside, .overstay_count] | @tsv")" = "$(printf "2\t2\t1\t1")" &&
+	test "$(rq ".visitors.inside_list[0].name")" = "李*" &&
+	test "$(rq ".visitors.overstays[0] | [.name, .out == null] | @tsv")" = "$(printf "李*\ttrue")"
+'
+
 test_expect_success 'cases: from the quarantine events up to the end of the period' '
 	cg_report --date 2026-01-25 "$F/day.jsonl" "$F/passes.jsonl" "$F/cases.jsonl" >out &&
+	test "$(rq "[.warnings[] | select(.severity == \"alert\" and .cases) | .code + \" \" + (.cases | join(\",\"))] | join(\";\")")" = \
+		"observation_alert Q260122-001;case_escalated Q260122-001" &&
 	rq ".cases | [.open, .opened, .escalated, .released, .closed, .extended, .checks, .alerts, .missed_windows, .ending_today, .ending_tomorrow, .needs_open] | @tsv" >actual &&
 	printf "3\t1\t1\t1\t1\t0\t3\t1\t2\t0\t1\t1\n" >expect &&
 	test_cmp expect actual &&

@@ -20,7 +20,9 @@ test_expect_success 'text: the sections, for a terminal or a mail' '
 		"Other denials (3)" Visitors "Home observation (居家观察)" "Passes (出入证)" Journals; do
 		grep -q -x "$h" out.txt || { echo "no heading $h" >&2; return 1; }
 	done &&
-	grep -q "^  gate_unattended   gate east unattended 08:00-20:00 (720 min)$" out.txt &&
+	grep -q "^  warning   gate unattended    gate east unattended 08:00-20:00 (720 min)$" out.txt &&
+	grep -q "^  alert     fever at the gate  王\* at gate north at 09:00: 37.5 °C, deny$" out.txt &&
+	sed -n "/^Warnings/,/^\$/p" out.txt | sed -n "3p" | grep -q "^  alert " &&
 	grep -q "^  north   8    1      4     4      1  08:00  11:00  540 min (11:00-20:00)$" out.txt &&
 	! grep -q " $" out.txt
 '
@@ -110,7 +112,11 @@ test_expect_success PYTHON 'csv: every --table, with its header, parsed back' '
 	o = read("overstays")
 	assert [r["visit_until"][11:16] for r in o] == ["11:30", "14:00"] and o[0]["out"] == ""
 	w = read("warnings")
-	assert w[0]["code"] == "gate_unattended" and w[0]["gap_min"] == "540"
+	assert [(r["code"], r["severity"]) for r in w][:3] == \
+	    [("fever_at_gate", "alert"), ("fever_at_gate", "alert"), ("observation_alert", "alert")], w
+	assert w[0]["name"] == "王*" and w[0]["temp"] == "37.5"
+	g = [r for r in w if r["code"] == "gate_unattended"]
+	assert g[0]["severity"] == "warning" and g[0]["gap_min"] == "540" and g[1]["count"] == "4", g
 	assert read("journals") == [] and read("compounds") == []
 	assert len(read("denials")) == 3
 	PY
@@ -246,6 +252,61 @@ test_expect_success '--table implies CSV; other formats refuse it' '
 	grep -q "unknown table" err &&
 	test_expect_code 2 cg-report --format pdf $IN 2>err &&
 	grep -q "unknown format" err
+'
+
+test_expect_success 'zh_CN: every code a person reads is Chinese; JSON keeps the codes' '
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format text $IN >zh.txt &&
+	grep -q "^  警报  门岗发热      王\* 于 09:00 在门岗 north：37.5 °C，拦截$" zh.txt &&
+	grep -q "^  警告  门岗无人值守  门岗 east 在 08:00-20:00 无人值守（720 分钟）$" zh.txt &&
+	grep -q "按类别： 居民 6 租户 1 访客 6 快递外卖 1 工作人员 0 车辆 1" zh.txt &&
+	grep -q "^  未登记车辆     1$" zh.txt &&
+	grep -q "^  09:00  north  进    居民  王\*" zh.txt &&
+	grep -q "已升级处置" zh.txt && grep -q "^  返回人员     1     1$" zh.txt &&
+	for code in fever no_mask courier in out deny refer admit open escalated released closed \
+		resident tenant returnee gate_unattended fever_at_gate alert warning; do
+		! grep -w -q "$code" zh.txt || { echo "code $code in the Chinese text" >&2; return 1; }
+	done &&
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format html $IN >zh.html &&
+	grep -q "门岗发热" zh.html && ! grep -q ">gate_unattended<" zh.html &&
+	test "$(grep -c "<tr class=\"alert\">" zh.html)" = 4 &&
+	grep -A1 "<b>2</b>" zh.html | grep -q "<span>发热</span>" &&
+	: >empty.jsonl &&
+	write_config "{\"gates\":[]}" &&
+	cg_report --date 2026-01-25 --format html empty.jsonl >empty.html &&
+	grep -q "<details class=\"notices\"><summary>Notices (1)</summary>" empty.html &&
+	cg_report --date 2026-01-25 --format text empty.jsonl >empty.txt &&
+	grep -q "^  Notices: no check-in recorded in the period$" empty.txt &&
+	write_config "{\"gates\":[\"north\",\"south\",\"east\"],\"policy\":{\"duty_hours\":[\"08:00\",\"20:00\"]}}" &&
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format md $IN >zh.md &&
+	grep -q "| 警报 | 门岗发热 |" zh.md &&
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 $IN >zh.json &&
+	test "$(rq "[.warnings[0].code, .warnings[0].severity, .fevers[0].decision] | @tsv" zh.json)" = \
+		"$(printf "fever_at_gate\talert\tdeny")"
+'
+
+test_expect_success 'zh_CN: CSV headers are Chinese, the cells keep the codes; in C they are the keys' '
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --table fevers $IN >zh.csv &&
+	head -n 1 zh.csv | grep -q "^时间,门岗,方向,类别,姓名,身份证号,手机号,住户,被访住户,车牌,体温,判定,原因" &&
+	sed -n 2p zh.csv | grep -q ",in,resident,.*,deny,fever" &&
+	cg_report --date 2026-01-25 --table fevers $IN >c.csv &&
+	head -n 1 c.csv | grep -q "^ts,gate,dir,kind,name," &&
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format csv $IN >zh-all.csv &&
+	head -n 1 zh-all.csv | grep -q "^指标,数值" &&
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --table warnings $IN >zh-w.csv &&
+	head -n 1 zh-w.csv | grep -q "^代码,级别,门岗,"
+'
+
+test_expect_success '--excel: a UTF-8 byte order mark, then the CSV with CRLF' '
+	cg_report --date 2026-01-25 --excel --table fevers $IN >x.csv &&
+	test "$(head -c 3 x.csv | od -An -tx1 | tr -d " ")" = efbbbf &&
+	tail -c +4 x.csv >x-body.csv &&
+	cg_report --date 2026-01-25 --table fevers $IN >plain.csv &&
+	test_cmp plain.csv x-body.csv &&
+	test "$(grep -c "$(printf "\r")\$" x.csv)" = "$(wc -l <x.csv)" &&
+	cg_report --date 2026-01-25 --excel $IN >x-all.csv &&
+	test "$(head -c 3 x-all.csv | od -An -tx1 | tr -d " ")" = efbbbf &&
+	test_expect_code 2 cg-report --date 2026-01-25 --excel --format text $IN 2>err &&
+	grep -q "excel goes with --format csv" err
 '
 
 test_reports_valid

@@ -96,14 +96,16 @@ test_expect_success 'a line that is not a report is rejected, the others merged'
 test_expect_success 'a compound twice for the same days is refused, not counted twice' '
 	cat A.json B.json A.json >twice.jsonl &&
 	test_expect_code 1 cg_report --merge twice.jsonl >out 2>err &&
-	echo "cg-report: twice.jsonl:3: compound A-0001 is already in the roll-up for 2026-01-25 to 2026-01-25 (the same report twice?)" >expect &&
+	echo "cg-report: twice.jsonl:3: compound A-0001 is already in the roll-up for 2026-01-25 (the same report twice?)" >expect &&
 	test_cmp expect err &&
 	cat A.json B.json | cg_report --merge >AB.json &&
 	test_cmp AB.json out &&
 	cat AB.json A.json | test_expect_code 1 cg_report --merge >out 2>err &&
 	grep -q "stdin:2: compound A-0001 is already in the roll-up" err &&
 	cat A24.json A.json | cg_report --merge >out &&
-	test "$(rq ".compounds | length" out)" = 2
+	test "$(rq ".compound.count" out)" = 1 &&
+	test "$(rq ".compounds[] | [.code, .since, .until, .days, (.dates | join(\",\"))] | @tsv" out)" = \
+		"$(printf "A-0001\t2026-01-24\t2026-01-25\t2\t2026-01-24,2026-01-25")"
 '
 
 test_expect_success 'the policy is kept when all agree, left out when not' '
@@ -124,15 +126,15 @@ test_expect_success 'every format of a roll-up: the rows per compound' '
 	cg_report --merge --format text ABC.json >out.txt &&
 	grep -q "^Daily report (日报): 3 compounds, 2026-01-25$" out.txt &&
 	grep -q "^Compounds$" out.txt &&
-	grep -q "^  A-0001  甲小区      15  12    3     5       2         4          2      3          540         8  yes$" out.txt &&
-	grep -q "^  gate_unattended   C-0003    gate gate1 unattended 12:00-20:00 (480 min)$" out.txt &&
-	grep -q "^  foreign_records   A-0001    15 records of another compound (DEMO-0001)$" out.txt &&
+	grep -q "^  A-0001  甲小区  2026-01-25      15  12    3     5       2         4          2      3          540       4         9  yes$" out.txt &&
+	grep -q "^  warning   gate unattended              C-0003    gate gate1 unattended 2 times, longest 12:00-20:00 (480 min): 08:00-12:00, 12:00-20:00$" out.txt &&
+	grep -q "^  warning   records of another compound  A-0001    15 records of another compound (DEMO-0001)$" out.txt &&
 	cg_report --merge --table compounds ABC.json >rows.csv &&
 	test_line_count = 4 rows.csv &&
-	head -n 1 rows.csv | grep -q "^code,name,since,until,events," &&
+	head -n 1 rows.csv | grep -q "^code,name,since,until,days,events," &&
 	cg_report --merge --format html ABC.json >out.html &&
 	test "$(grep -c "<svg class=\"chart\"" out.html)" -eq 3 &&
-	cg_report --merge --format md ABC.json | grep -q "^| B-0002 | 乙小区 | 8 |"
+	cg_report --merge --format md ABC.json | grep -q "^| B-0002 | 乙小区 | 2026-01-25 | 8 |"
 '
 
 test_expect_success '--merge takes no period options' '

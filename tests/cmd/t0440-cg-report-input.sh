@@ -222,12 +222,28 @@ test_expect_success '--fail-on warnings: exit 5 only when there are warnings' '
 	test_expect_code 5 cg_report --date 2026-01-25 --fail-on warnings bad.jsonl >out 2>/dev/null
 '
 
+test_expect_success '--fail-on SEVERITY: alerts, warnings and notices each in their place' '
+	write_config "{\"gates\":[\"north\"],\"policy\":{\"duty_hours\":[\"08:00\",\"09:00\"]}}" &&
+	printf "%s\n" "$GOOD" | sed "s/09:00:00/08:30:00/; s/\"temp\":[0-9.]*/\"temp\":38.2/" >hot.jsonl &&
+	test_expect_code 5 cg_report --date 2026-01-25 --fail-on alert hot.jsonl >out &&
+	test "$(rq "[.warnings[] | .code + \" \" + .severity] | join(\",\")")" = "fever_at_gate alert" &&
+	test "$(rq "[.fever.persons, .fever.readings] | @tsv")" = "$(printf "1\t1")" &&
+	write_config "{\"gates\":[\"north\"],\"policy\":{\"duty_hours\":[\"08:00\",\"12:00\"]}}" &&
+	cg_report --date 2026-01-25 --fail-on alert calm.jsonl >out &&
+	test "$(rq "[.warnings[] | .code + \" \" + .severity] | join(\",\")")" = "gate_unattended warning" &&
+	test_expect_code 5 cg_report --date 2026-01-25 --fail-on warning calm.jsonl >out &&
+	mkdir -m 700 quiet-home && echo "{\"gates\":[]}" >quiet-home/config.json &&
+	cg_report --home quiet-home --date 2026-01-25 --fail-on warning empty.jsonl >out &&
+	test "$(rq "[.warnings[] | .code + \" \" + .severity] | join(\",\")")" = "no_checkins notice" &&
+	test_expect_code 5 cg_report --home quiet-home --date 2026-01-25 --fail-on notice empty.jsonl >out
+'
+
 test_expect_success 'usage errors exit 2' '
 	test_expect_code 2 cg-report --date 2026-13-01 2>err && grep -q "invalid date" err &&
 	test_expect_code 2 cg-report --since 2026-01-25 --until 2026-01-24 2>err && grep -q "before --since" err &&
 	test_expect_code 2 cg-report --until 2026-01-24 2>err && grep -q "goes with --since" err &&
 	test_expect_code 2 cg-report --date today --since yesterday 2>err && grep -q "excludes" err &&
-	test_expect_code 2 cg-report --fail-on errors 2>err && grep -q "takes .warnings." err &&
+	test_expect_code 2 cg-report --fail-on errors 2>err && grep -q "takes .alert., .warning. or .notice." err &&
 	test_expect_code 2 cg-report --now yesterday 2>err && grep -q "invalid time" err &&
 	test_expect_code 2 cg-report --bogus 2>err && grep -q "Try .cg-report --help." err
 '

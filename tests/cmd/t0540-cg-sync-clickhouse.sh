@@ -98,7 +98,14 @@ test_expect_success $CHOK 'daily_report.sql gives the figures of the journal' '
 		admit: map(select(.decision == \"admit\")) | length,
 		deny: map(select(.decision == \"deny\")) | length,
 		refer: map(select(.decision == \"refer\")) | length,
-		fevers: map(select(.reasons | index(\"fever\"))) | length}" "$J" >want &&
+		fever_persons: map(select((.temp // 0) >= 37.3 and (.temp // 0) <= 42.5)
+			| if .id_no then \"id:\" + .id_no elif .phone then \"phone:\" + .phone
+			  elif .name and .household then \"name:\(.name)@\(.household)\" else \"seq:\(.seq)\" end)
+			| unique | length,
+		fever_readings: map(select((.temp // 0) >= 37.3 and (.temp // 0) <= 42.5)) | length,
+		fever_decisions: map(select(.reasons | index(\"fever\"))) | length}" "$J" >want &&
+	test "$(jq -r .fever_persons got)" = "$(cg-report --date 2026-01-25 | jq .fever.persons)" &&
+	test "$(jq -r .fever_readings got)" = "$(cg-report --date 2026-01-25 | jq .fever.readings)" &&
 	test_cmp want got &&
 	report 2 | jq -c "$NUM" >got &&
 	jq -s -c "group_by(.gate)[] | {compound: \"DEMO-0001\", gate: .[0].gate,
@@ -131,7 +138,8 @@ test_expect_success $CHOK 'with corrections pushed, daily_report.sql gives the f
 	report 1 | jq -c "$NUM" >got &&
 	jq -c "{compound: .compound.code, events: .totals.events, entries: .totals.in,
 		exits: .totals.out, admit: .totals.admit, deny: .totals.deny,
-		refer: .totals.refer, fevers: .reasons.fever}" rep >want &&
+		refer: .totals.refer, fever_persons: .fever.persons,
+		fever_readings: .fever.readings, fever_decisions: .fever.decisions}" rep >want &&
 	test_cmp want got &&
 	report 2 | jq -c "$NUM" >got &&
 	jq -c ".gates | to_entries[] | {compound: \"DEMO-0001\", gate: .key,
@@ -144,6 +152,22 @@ test_expect_success $CHOK 'with corrections pushed, daily_report.sql gives the f
 	report 4 | jq -c "[.rid, .action, .replaces, .original, .reason, .by, .at]" >got &&
 	jq -c ".corrections[] | [.rid, .action, .replaces, .original, .reason, .by, .at]" rep >want &&
 	test_cmp want got
+'
+
+test_expect_success $CHOK 'fever persons: the same person read twice is one, in SQL as in cg-report' '
+	before=$(report 1 | jq -r "$NUM | .fever_persons") &&
+	printf "%s\n" \
+		"{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"王五\",\"id_no\":\"310104198506151237\",\"temp\":37.8,\"mask\":true}" \
+		"{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"王五\",\"id_no\":\"310104198506151237\",\"temp\":37.9,\"mask\":true}" \
+		"{\"gate\":\"south\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"李四\",\"household\":\"3-2-502\",\"temp\":38.0,\"mask\":true}" \
+		"{\"gate\":\"south\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"李四\",\"household\":\"3-2-502\",\"temp\":38.1,\"mask\":true}" |
+		cg-checkin --now "$NOW" >/dev/null &&
+	cg-sync push --target ch --format clickhouse --url "$CHURL" >out5 &&
+	report 1 | jq -c "$NUM" >got &&
+	test "$(jq .fever_persons got)" = $((before + 2)) &&
+	test "$(jq .fever_persons got)" = "$(cg-report --date 2026-01-25 | jq .fever.persons)" &&
+	test "$(jq .fever_readings got)" = "$(cg-report --date 2026-01-25 | jq .fever.readings)" &&
+	test "$(jq .fever_decisions got)" = "$(cg-report --date 2026-01-25 | jq .fever.decisions)"
 '
 
 [ -f "$TRASH/chsrv/pid" ] && kill "$(cat "$TRASH/chsrv/pid")" 2>/dev/null
