@@ -20,7 +20,7 @@ LOCALEDIR = $(DATADIR)/locale
 O ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = jansson libcurl zlib libsodium libqrencode
+PKGS = jansson libcurl zlib libsodium libqrencode sqlite3
 
 CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -74,6 +74,7 @@ LIB_OBJS += lib/crypto/passid.o
 LIB_OBJS += lib/crypto/sha256.o
 LIB_OBJS += lib/crypto/token.o
 LIB_OBJS += lib/store/config.o
+LIB_OBJS += lib/store/index.o
 LIB_OBJS += lib/store/journal.o
 LIB_OBJS += lib/store/loop.o
 LIB_OBJS += lib/rules/casebook.o

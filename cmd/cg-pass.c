@@ -674,29 +674,42 @@ static int print_json(struct cg_out *out, json_t *j, struct cg_err *err)
 	return ret;
 }
 
+struct list_ctx {
+	struct cg_out out;
+	struct cg_pass_filter f;
+	cg_time_t now;
+	int revocations;
+	struct cg_err *err;
+};
+
+static int list_one(void *ctx, const char *id, const json_t *ev)
+{
+	struct list_ctx *c = ctx;
+	json_t *j = NULL;
+
+	(void)id;
+	if (c->revocations)
+		j = cg_pass_revocation_record(ev);
+	else if (cg_pass_filter_match(&c->f, ev, c->now))
+		j = cg_pass_list_record(ev, c->now);
+	return j ? print_json(&c->out, j, c->err) : 0;
+}
+
 static int run_list(struct world *w, int revocations, struct cg_err *err)
 {
 	const struct opts *o = w->o;
-	struct cg_pass_filter f = { o->active, o->expired, o->revoked, o->class_,
-				    w->household[0] ? w->household : NULL };
-	cg_time_t now = cg_clock_now(&w->clock);
-	struct cg_out out;
-	const char *id;
-	json_t *ev;
-	int ret = 0;
+	struct list_ctx c = {
+		.f = { o->active, o->expired, o->revoked, o->class_,
+		       w->household[0] ? w->household : NULL },
+		.now = cg_clock_now(&w->clock),
+		.revocations = revocations,
+		.err = err,
+	};
+	int ret;
 
-	cg_out_init(&out, stdout, o->common.line_buffered);
-	json_object_foreach(w->passes.passes, id, ev) {
-		json_t *j = NULL;
-
-		if (revocations)
-			j = cg_pass_revocation_record(ev);
-		else if (cg_pass_filter_match(&f, ev, now))
-			j = cg_pass_list_record(ev, now);
-		if (j && (ret = print_json(&out, j, err)) < 0)
-			break;
-	}
-	return ret < 0 || cg_out_close(&out, err) < 0 ? -1 : CG_EXIT_OK;
+	cg_out_init(&c.out, stdout, o->common.line_buffered);
+	ret = cg_passbook_each(&w->passes, list_one, &c, err);
+	return ret < 0 || cg_out_close(&c.out, err) < 0 ? -1 : CG_EXIT_OK;
 }
 
 static int run_key(struct world *w, char **args, int nargs, struct cg_err *err)
@@ -799,6 +812,10 @@ int main(int argc, char **argv)
 		status = run_key(&w, args, nargs, &err);
 	if (status < 0)
 		cg_die_err(&err);
+	/* What was journaled goes into the index now rather than at the next
+	 * start; the index is derived, so a failure here costs only time. */
+	if (w.journal.lockfd > 0 && cg_passbook_sync(&w.passes, &err) < 0)
+		cg_warning("%s", err.msg);
 	release_world(&w);
 	return status;
 }
