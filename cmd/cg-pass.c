@@ -423,12 +423,14 @@ static void release_world(struct world *w)
 	if (w->journal.lockfd > 0)
 		cg_journal_release(&w->journal);
 	cg_keyring_release(&w->keys);	/* wipes the secret keys */
+	/* Closes the pass index too, so that the last process out folds its
+	 * write-ahead log back into the file. */
+	cg_passbook_release(&w->passes);
 	if (!CG_FREE_AT_EXIT)
 		return;
 	json_decref(w->revoked_list);
 	json_decref(w->good_signatures);
 	cg_casebook_release(&w->cases);
-	cg_passbook_release(&w->passes);
 	cg_config_release(&w->cfg);
 	if (w->have_home)
 		cg_home_release(&w->home);
