@@ -78,6 +78,7 @@ LIB_OBJS += lib/store/index.o
 LIB_OBJS += lib/store/journal.o
 LIB_OBJS += lib/store/loop.o
 LIB_OBJS += lib/rules/casebook.o
+LIB_OBJS += lib/rules/caseindex.o
 LIB_OBJS += lib/rules/checkin.o
 LIB_OBJS += lib/rules/pass.o
 LIB_OBJS += lib/rules/passbook.o

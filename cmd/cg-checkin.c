@@ -248,7 +248,7 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	if (cg_home_open(&w->home, o->common.home, err) < 0 ||
 	    cg_config_load(&w->cfg, &w->home, err) < 0 ||
 	    cg_passbook_load(&w->passes, &w->home, err) < 0 ||
-	    cg_casebook_load(&w->cases, &w->home, err) < 0 ||
+	    cg_casebook_open_index(&w->cases, &w->home, err) < 0 ||
 	    cg_keyring_load(&w->keys, &w->home, 0, 0, err) < 0)
 		cg_die_err(err);
 	cg_checkin_init(&w->checkin, &w->cfg, &w->passes, &w->cases);

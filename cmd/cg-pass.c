@@ -389,7 +389,7 @@ static void load_world(struct world *w, struct cg_err *err)
 		if (cg_home_open(&w->home, o->common.home, err) < 0 ||
 		    cg_config_load(&w->cfg, &w->home, err) < 0 ||
 		    cg_passbook_load(&w->passes, &w->home, err) < 0 ||
-		    cg_casebook_load(&w->cases, &w->home, err) < 0 ||
+		    cg_casebook_open_index(&w->cases, &w->home, err) < 0 ||
 		    cg_keyring_load(&w->keys, &w->home, keys_needed(o), now, err) < 0)
 			cg_die_err(err);
 	}
@@ -423,14 +423,14 @@ static void release_world(struct world *w)
 	if (w->journal.lockfd > 0)
 		cg_journal_release(&w->journal);
 	cg_keyring_release(&w->keys);	/* wipes the secret keys */
-	/* Closes the pass index too, so that the last process out folds its
+	/* Closes the indexes too, so that the last process out folds its
 	 * write-ahead log back into the file. */
 	cg_passbook_release(&w->passes);
+	cg_casebook_release(&w->cases);
 	if (!CG_FREE_AT_EXIT)
 		return;
 	json_decref(w->revoked_list);
 	json_decref(w->good_signatures);
-	cg_casebook_release(&w->cases);
 	cg_config_release(&w->cfg);
 	if (w->have_home)
 		cg_home_release(&w->home);

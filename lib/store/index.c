@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/exitcode.h"
@@ -17,7 +18,26 @@
 
 static const char meta_schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(id INTEGER PRIMARY KEY CHECK (id = 1),"
-	" end INTEGER NOT NULL, seq INTEGER NOT NULL, chain TEXT NOT NULL);";
+	" end INTEGER NOT NULL, seq INTEGER NOT NULL, chain TEXT NOT NULL,"
+	" ino INTEGER NOT NULL, mtime INTEGER NOT NULL);";
+
+void cg_index_file_of(const struct stat *sb, struct cg_index_file *f)
+{
+	f->ino = (int64_t)sb->st_ino;
+	f->mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
+int cg_index_file_same(const struct stat *sb, off_t end, const struct cg_index_file *f)
+{
+	struct cg_index_file now;
+
+	if (!f->ino || !sb->st_ino)
+		return 1;	/* nothing recorded, or no file: the seq/chain check decides */
+	cg_index_file_of(sb, &now);
+	if (now.ino != f->ino)
+		return 0;
+	return sb->st_size != end || now.mtime_ns == f->mtime_ns;
+}
 
 int cg_index_fail(struct cg_index *ix, struct cg_err *err)
 {
@@ -189,7 +209,7 @@ int cg_index_open(struct cg_index *ix, const struct cg_home *h,
 	close(dirfd);
 	if (ret == 0)
 		ret = exec(ix, "PRAGMA synchronous=NORMAL", err);
-	if (ret == 0)
+	if (ret == 0 && def->fold)
 		ret = cg_index_sync(ix, err);
 	if (ret < 0)
 		cg_index_close(ix);
@@ -202,18 +222,20 @@ void cg_index_close(struct cg_index *ix)
 		close_db(ix);
 }
 
-static const char sql_meta_get[] = "SELECT end, seq, chain FROM meta WHERE id = 1";
+static const char sql_meta_get[] =
+	"SELECT end, seq, chain, ino, mtime FROM meta WHERE id = 1";
 static const char sql_meta_put[] =
-	"INSERT OR REPLACE INTO meta(id, end, seq, chain) VALUES (1, ?, ?, ?)";
+	"INSERT OR REPLACE INTO meta(id, end, seq, chain, ino, mtime) VALUES (1, ?, ?, ?, ?, ?)";
 
 static int meta_get(struct cg_index *ix, struct cg_journal_pos *pos,
-		    struct cg_err *err)
+		    struct cg_index_file *file, struct cg_err *err)
 {
 	sqlite3_stmt *st = cg_index_stmt(ix, sql_meta_get, err);
 	const unsigned char *chain;
 	int rc;
 
 	cg_journal_pos_init(pos);
+	memset(file, 0, sizeof(*file));
 	if (!st)
 		return -1;
 	rc = sqlite3_step(st);
@@ -222,13 +244,15 @@ static int meta_get(struct cg_index *ix, struct cg_journal_pos *pos,
 		pos->end = (off_t)sqlite3_column_int64(st, 0);
 		pos->seq = (uint64_t)sqlite3_column_int64(st, 1);
 		memcpy(pos->chain, chain, CG_CHAIN_HEX + 1);
+		file->ino = sqlite3_column_int64(st, 3);
+		file->mtime_ns = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : cg_index_fail(ix, err);
 }
 
 static int meta_put(struct cg_index *ix, const struct cg_journal_pos *pos,
-		    struct cg_err *err)
+		    const struct cg_index_file *file, struct cg_err *err)
 {
 	sqlite3_stmt *st = cg_index_stmt(ix, sql_meta_put, err);
 
@@ -237,6 +261,8 @@ static int meta_put(struct cg_index *ix, const struct cg_journal_pos *pos,
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)pos->end);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)pos->seq);
 	sqlite3_bind_text(st, 3, pos->chain, CG_CHAIN_HEX, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, file->ino);
+	sqlite3_bind_int64(st, 5, file->mtime_ns);
 	return cg_index_run(ix, st, err);
 }
 
@@ -245,14 +271,33 @@ static int meta_put(struct cg_index *ix, const struct cg_journal_pos *pos,
 static int look(struct cg_index *ix, struct cg_journal_pos *pos, int *holds,
 		struct cg_err *err)
 {
-	off_t size;
+	struct cg_index_file file;
+	struct stat sb;
 
-	if (meta_get(ix, pos, err) < 0)
+	if (meta_get(ix, pos, &file, err) < 0)
 		return -1;
-	*holds = cg_journal_pos_holds(ix->home, ix->def->stream, NULL, pos, &size, err);
+	*holds = cg_journal_pos_holds(ix->home, ix->def->stream, NULL, pos, &sb, err);
 	if (*holds < 0)
 		return -1;
-	return *holds && size == pos->end;
+	if (*holds && !cg_index_file_same(&sb, pos->end, &file))
+		*holds = 0;
+	ix->file = file;
+	return *holds && sb.st_size == pos->end;
+}
+
+/* The journal file as it is after a fold to pos. */
+static int file_now(struct cg_index *ix, const struct cg_journal_pos *pos,
+		    struct cg_index_file *file, struct cg_err *err)
+{
+	struct stat sb;
+
+	if (cg_journal_pos_holds(ix->home, ix->def->stream, NULL, pos, &sb, err) < 0)
+		return -1;
+	cg_index_file_of(&sb, file);
+	/* Grown since the fold: the time is not that of pos, record none. */
+	if (sb.st_size != pos->end)
+		memset(file, 0, sizeof(*file));
+	return 0;
 }
 
 /* In the write transaction: start again if need be, fold the tail. */
@@ -270,9 +315,14 @@ static int fold_tail(struct cg_index *ix, struct cg_journal_pos *pos,
 		ix->rebuilt++;
 	}
 	if (cg_journal_fold_from(ix->home, ix->def->stream, pos, ix->def->fold,
-				 ix->user, err) < 0)
+				 ix->user, err) < 0 || file_now(ix, pos, &ix->file, err) < 0)
 		return -1;
-	return meta_put(ix, pos, err);
+	return meta_put(ix, pos, &ix->file, err);
+}
+
+int cg_index_exec(struct cg_index *ix, const char *sql, struct cg_err *err)
+{
+	return exec(ix, sql, err);
 }
 
 int cg_index_sync(struct cg_index *ix, struct cg_err *err)

@@ -39,10 +39,29 @@ struct cg_index_def {
 	int version;		/* of schema and rows; a change rebuilds */
 	const char *schema;	/* CREATE TABLE IF NOT EXISTS ... */
 	const char *clear;	/* DELETE FROM ... for every table of schema */
-	cg_fold_fn *fold;	/* one record's rows */
+	cg_fold_fn *fold;	/* one record's rows; NULL: the caller keeps
+				 * the index current itself (meta unused) */
 };
 
 #define CG_INDEX_STMTS 24
+
+/*
+ * What an index remembers of a journal file besides the place it folded
+ * to: its inode and modification time when it stood at that place.  A
+ * file replaced (another inode), or changed without growing (an edit in
+ * place), is read again from its start, so that the journal's own checks
+ * see every line; growth is the normal case and only the tail is read.
+ * (An edit that also appends and sets the time back is found by the full
+ * verification of cg-checkin --verify, cg-journal and cg-report.)
+ */
+struct cg_index_file {
+	int64_t ino, mtime_ns;	/* 0 when unknown */
+};
+
+struct stat;
+void cg_index_file_of(const struct stat *sb, struct cg_index_file *f);
+/* Whether the file now (sb) is the one recorded as f at end. */
+int cg_index_file_same(const struct stat *sb, off_t end, const struct cg_index_file *f);
 
 struct cg_index {
 	sqlite3 *db;			/* owned */
@@ -50,6 +69,7 @@ struct cg_index {
 	const struct cg_home *home;	/* borrowed */
 	void *user;			/* what def->fold gets as ctx */
 	struct cg_journal_pos pos;	/* what the index covers */
+	struct cg_index_file file;	/* the journal file it covers */
 	unsigned long rebuilt;		/* times built from the start (tests) */
 	/* Prepared statements, by the address of their SQL text. */
 	const char *sql[CG_INDEX_STMTS];
@@ -80,6 +100,9 @@ sqlite3_stmt *cg_index_stmt(struct cg_index *ix, const char *sql,
 
 /* Run a statement that returns no rows to its end.  0 or -1 with *err. */
 int cg_index_run(struct cg_index *ix, sqlite3_stmt *st, struct cg_err *err);
+
+/* Run SQL text (BEGIN IMMEDIATE, COMMIT, ...).  0 or -1 with *err. */
+int cg_index_exec(struct cg_index *ix, const char *sql, struct cg_err *err);
 
 /* An SQLite failure as an error of ix (CG_EXIT_SYSTEM); returns -1. */
 int cg_index_fail(struct cg_index *ix, struct cg_err *err);

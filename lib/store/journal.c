@@ -929,6 +929,20 @@ int cg_journal_fold_from(const struct cg_home *h, const char *stream,
 	return ret;
 }
 
+int cg_journal_fold_day_from(const struct cg_home *h, const char *day,
+			     struct cg_journal_pos *pos, cg_fold_fn *fn, void *ctx,
+			     struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	int ret;
+
+	if (cg_journal_reader_open_stream(&jr, h, "checkin", day, err) < 0)
+		return -1;
+	ret = fold_reader_from(&jr, pos, fn, ctx, err);
+	cg_journal_reader_release(&jr);
+	return ret;
+}
+
 int cg_journal_catch_up(struct cg_journal *j, struct cg_journal_pos *pos,
 			cg_fold_fn *fn, void *ctx, struct cg_err *err)
 {
@@ -1021,13 +1035,13 @@ static int line_at_matches(int fd, const struct cg_journal_pos *pos)
 
 int cg_journal_pos_holds(const struct cg_home *h, const char *stream,
 			 const char *day, const struct cg_journal_pos *pos,
-			 off_t *size, struct cg_err *err)
+			 struct stat *sbp, struct cg_err *err)
 {
 	struct cg_journal_reader jr;
 	struct stat sb;
 	int ret;
 
-	*size = 0;
+	memset(sbp, 0, sizeof(*sbp));
 	if (cg_journal_reader_open_stream(&jr, h, stream, day, err) < 0)
 		return -1;
 	if (jr.missing) {
@@ -1040,7 +1054,7 @@ int cg_journal_pos_holds(const struct cg_home *h, const char *stream,
 		cg_journal_reader_release(&jr);
 		return ret;
 	}
-	*size = sb.st_size;
+	*sbp = sb;
 	if (pos->end == 0)
 		ret = 1;
 	else

@@ -210,16 +210,25 @@ int cg_journal_fold_from(const struct cg_home *h, const char *stream,
 			 struct cg_err *err);
 
 /*
+ * The same for one day's check-in journal: from *pos on, which must be 0
+ * (the start) when the day is compressed.
+ */
+int cg_journal_fold_day_from(const struct cg_home *h, const char *day,
+			     struct cg_journal_pos *pos, cg_fold_fn *fn, void *ctx,
+			     struct cg_err *err);
+
+/*
  * Whether a stream's journal (day for "checkin") still holds *pos: it is at
  * least pos->end bytes long and the line ending there carries pos->seq and
  * pos->chain, which stand for every line before it.  1 yes; 0 no (the file
  * is shorter, was replaced or rewritten, or is compressed); -1 with *err.
- * *size is the file's size now (0 when missing).  A missing file holds only
- * the start.
+ * *sb is the file's status now (zeros when missing).  A missing file holds
+ * only the start.
  */
+struct stat;
 int cg_journal_pos_holds(const struct cg_home *h, const char *stream,
 			 const char *day, const struct cg_journal_pos *pos,
-			 off_t *size, struct cg_err *err);
+			 struct stat *sb, struct cg_err *err);
 
 /*
  * The days ("YYYY-MM-DD", ascending) that have a check-in journal, plain or
