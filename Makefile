@@ -80,6 +80,7 @@ LIB_OBJS += lib/store/loop.o
 LIB_OBJS += lib/rules/casebook.o
 LIB_OBJS += lib/rules/caseindex.o
 LIB_OBJS += lib/rules/checkin.o
+LIB_OBJS += lib/rules/dayindex.o
 LIB_OBJS += lib/rules/pass.o
 LIB_OBJS += lib/rules/passbook.o
 LIB_OBJS += lib/rules/passlist.o

@@ -194,6 +194,7 @@ struct world {
 	struct cg_pass_ctx pass;
 	struct cg_clock clock;
 	struct cg_journal journal;
+	struct cg_dayindex days;
 };
 
 /* Read a day's journal, checking its chain; with learn, remember its
@@ -218,12 +219,13 @@ static void load_day(struct world *w, const char *day, int learn, struct cg_err 
 }
 
 /*
- * Today's journal is read whole before anything is added to it: an append
+ * Today's journal is verified before anything is added to it: an append
  * looks only at the last line, and a chain damaged further up must not be
  * sealed over.  Only re-measuring needs earlier readings: those within
  * the wait, which after midnight reaches into yesterday's journal.
+ * Without the day index, both mean reading the days whole.
  */
-static void load_recent(struct world *w, struct cg_err *err)
+static void read_recent(struct world *w, struct cg_err *err)
 {
 	cg_time_t now = cg_clock_now(&w->clock);
 	int wait = w->cfg.policy.remeasure_wait_min;
@@ -234,6 +236,39 @@ static void load_recent(struct world *w, struct cg_err *err)
 	if (wait && strcmp(before, day))
 		load_day(w, before, 1, err);
 	load_day(w, day, wait != 0, err);
+}
+
+/*
+ * The same through the day index: only what was appended since the last
+ * verified point is read; readings are looked up when a rule needs them.
+ */
+static void load_recent(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	cg_time_t now = cg_clock_now(&w->clock);
+	int wait = w->cfg.policy.remeasure_wait_min;
+	char day[CG_DATE_LEN], before[CG_DATE_LEN];
+
+	if (cg_dayindex_open(&w->days, &w->home, wait != 0, err) < 0) {
+		if (err->status == CG_EXIT_DAMAGED)
+			cg_die_err(err);
+		read_recent(w, err);
+		return;
+	}
+	cg_time_date(now, day);
+	cg_time_date(now - (cg_time_t)wait * 60, before);
+	if ((wait && strcmp(before, day) && cg_dayindex_catch_up(&w->days, before, err) < 0) ||
+	    cg_dayindex_catch_up(&w->days, day, err) < 0)
+		cg_die_err(err);
+	w->days.track = !o->dry_run;
+	w->checkin.days = &w->days;
+}
+
+/* After each commit: the day index follows the journal. */
+static int committed(void *ctx, const struct cg_journal *j, struct cg_err *err)
+{
+	struct world *w = ctx;
+
+	return cg_dayindex_committed(&w->days, j, err);
 }
 
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)
@@ -255,7 +290,7 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	w->pass = (struct cg_pass_ctx){ &w->cfg, &w->passes, &w->cases, &w->keys, NULL, 0 };
 	w->checkin.pass = &w->pass;
 	if (!o->verify)
-		load_recent(w, err);
+		load_recent(w, o, err);
 	if (!o->dry_run && !o->verify &&
 	    cg_journal_open(&w->journal, &w->home, "checkin", err) < 0)
 		cg_die_err(err);
@@ -266,6 +301,7 @@ static void release_world(struct world *w, const struct opts *o)
 	if (!o->dry_run && !o->verify)
 		cg_journal_release(&w->journal);
 	cg_checkin_release(&w->checkin);
+	cg_dayindex_close(&w->days);
 	cg_keyring_release(&w->keys);
 	cg_casebook_release(&w->cases);
 	cg_passbook_release(&w->passes);
@@ -363,6 +399,7 @@ static int run_filter(struct world *w, const struct opts *o, char **files,
 		cg_die_err(err);
 	lp.fn = decide;
 	lp.ctx = w;
+	lp.committed = committed;
 	lp.parse = 1;
 	lp.notify = CG_NOTIFIER_STDERR;
 	lp.clock = &w->clock;

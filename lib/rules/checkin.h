@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "rules/casebook.h"
+#include "rules/dayindex.h"
 #include "core/clock.h"
 #include "store/config.h"
 #include "rules/pass.h"
@@ -26,6 +27,9 @@ struct cg_checkin {
 	json_t *first_high;	/* person key -> time of a high reading awaiting
 				 * its re-measurement; owned */
 	const struct cg_pass_ctx *pass;	/* checks signed tokens too; may be NULL */
+	/* Readings of earlier runs, looked up when first_high does not know
+	 * the person; may be NULL (then cg_checkin_note feeds first_high). */
+	struct cg_dayindex *days;
 };
 
 void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,
@@ -44,6 +48,7 @@ json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *ev, cg_time_t now,
 /*
  * Learn from a decision already in the journal (borrowed), so that a
  * re-measurement in a new run follows a high reading of an earlier one.
+ * Every decision is noted so; with ->days, also for the day index.
  */
 void cg_checkin_note(struct cg_checkin *c, const json_t *decided);
 

@@ -141,6 +141,10 @@ int cg_loop_flush(struct cg_loop *lp, struct cg_err *err)
 	}
 	if (print_lines(lp, j->committed.buf, j->committed.len, err) < 0)
 		return -1;
+	if (lp->committed && lp->committed(lp->ctx, j, &tidy) < 0) {
+		cg_notify(&lp->notify, CG_MSG_WARNING, "%s", tidy.msg);
+		tidy.msg[0] = '\0';
+	}
 	/* Compressing old days is housekeeping: a failure is a warning. */
 	if (cg_journal_tidy(j, &tidy) < 0)
 		cg_notify(&lp->notify, CG_MSG_WARNING, "%s", tidy.msg);
