@@ -94,6 +94,7 @@ struct cg_casebook {
 	size_t ncases, alloc;
 	uint64_t seq;		/* the journal lines folded by load/refresh */
 	struct cg_index *ix;	/* owned; set by cg_casebook_open_index */
+	int ix_rows;		/* ix held a case when opened or refreshed */
 	json_t *cache;		/* case_id -> record read from ix; owned */
 };
 

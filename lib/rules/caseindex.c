@@ -32,6 +32,7 @@ static const char schema[] =
 static const char sql_put[] =
 	"INSERT OR IGNORE INTO qcase(case_id, ord, status, k_id, k_phone, k_name,"
 	" name_norm, rec) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)";
+static const char sql_any[] = "SELECT 1 FROM qcase LIMIT 1";
 static const char sql_get[] = "SELECT status, rec FROM qcase WHERE case_id = ?";
 static const char sql_set[] = "UPDATE qcase SET status = ?, rec = ? WHERE case_id = ?";
 
@@ -199,6 +200,7 @@ int cg_casebook_open_index(struct cg_casebook *cb, const struct cg_home *h,
 	if (cg_index_open(ix, h, &case_index, cb, err) == 0) {
 		cb->seq = ix->pos.seq;
 		cb->cache = json_object();
+		cb->ix_rows = cg_index_any(ix, sql_any);
 		return 0;
 	}
 	free(ix);
@@ -215,6 +217,7 @@ int cg_caseindex_refresh(struct cg_casebook *cb, struct cg_err *err)
 	if (cg_index_sync(cb->ix, err) < 0)
 		return -1;
 	cb->seq = cb->ix->pos.seq;
+	cb->ix_rows = cg_index_any(cb->ix, sql_any);
 	return 0;
 }
 
@@ -235,7 +238,7 @@ static const json_t *each_row(const struct cg_casebook *cb, const char *sql,
 	sqlite3_stmt *st = cg_index_stmt(cb->ix, sql, NULL);
 	const json_t *found = NULL;
 
-	if (!st)
+	if (!st || !cb->ix_rows)
 		return NULL;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	while (!found && sqlite3_step(st) == SQLITE_ROW) {

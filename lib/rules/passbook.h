@@ -62,6 +62,7 @@ struct cg_passbook {
 	struct cg_passbook_index *index;	/* owned; empty until needed */
 	struct cg_journal_pos *pos;	/* how far the journal was folded; owned */
 	struct cg_index *ix;	/* owned; NULL when ->passes holds every pass */
+	int ix_rows;		/* ix held a pass when loaded: worth asking */
 	json_t *cache;		/* normal id -> issue event read from ix */
 };
 

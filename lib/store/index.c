@@ -14,7 +14,7 @@
 
 /* The format of meta and of this file's handling; with def->version it
  * makes PRAGMA user_version. */
-#define INDEX_FORMAT 1
+#define INDEX_FORMAT 2
 
 static const char meta_schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -318,6 +318,18 @@ static int fold_tail(struct cg_index *ix, struct cg_journal_pos *pos,
 				 ix->user, err) < 0 || file_now(ix, pos, &ix->file, err) < 0)
 		return -1;
 	return meta_put(ix, pos, &ix->file, err);
+}
+
+int cg_index_any(struct cg_index *ix, const char *sql)
+{
+	sqlite3_stmt *st = cg_index_stmt(ix, sql, NULL);
+	int rc;
+
+	if (!st)
+		return 1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc != SQLITE_DONE;
 }
 
 int cg_index_exec(struct cg_index *ix, const char *sql, struct cg_err *err)

@@ -104,6 +104,10 @@ int cg_index_run(struct cg_index *ix, sqlite3_stmt *st, struct cg_err *err);
 /* Run SQL text (BEGIN IMMEDIATE, COMMIT, ...).  0 or -1 with *err. */
 int cg_index_exec(struct cg_index *ix, const char *sql, struct cg_err *err);
 
+/* Whether the query sql (a literal) returns any row: 1, 0, or 1 when it
+ * fails (the caller then asks anyway). */
+int cg_index_any(struct cg_index *ix, const char *sql);
+
 /* An SQLite failure as an error of ix (CG_EXIT_SYSTEM); returns -1. */
 int cg_index_fail(struct cg_index *ix, struct cg_err *err);
 

@@ -92,7 +92,7 @@ test_expect_success 'another schema version: rebuilt' '
 	plant &&
 	sql "PRAGMA user_version = 7" &&
 	expect_list &&
-	test "$(sql "PRAGMA user_version")" = 1001 &&
+	test "$(sql "PRAGMA user_version")" = 2001 &&
 	test_must_fail planted
 '
 
