@@ -195,6 +195,9 @@ struct world {
 	struct cg_clock clock;
 	struct cg_journal journal;
 	struct cg_dayindex days;
+	int journaling;		/* decisions are journaled (not --dry-run) */
+	int before_read;	/* the day before is in the day index */
+	json_t *decided_ids;	/* event_id -> decision, since the last commit */
 };
 
 /* Read a day's journal, checking its chain; with learn, remember its
@@ -260,6 +263,7 @@ static void load_recent(struct world *w, const struct opts *o, struct cg_err *er
 	    cg_dayindex_catch_up(&w->days, day, err) < 0)
 		cg_die_err(err);
 	w->days.track = !o->dry_run;
+	w->days.events = 1;
 	w->checkin.days = &w->days;
 }
 
@@ -268,7 +272,67 @@ static int committed(void *ctx, const struct cg_journal *j, struct cg_err *err)
 {
 	struct world *w = ctx;
 
-	return cg_dayindex_committed(&w->days, j, err);
+	if (cg_dayindex_committed(&w->days, j, err) < 0)
+		return -1;
+	/* Committed and in the index: looked up there from now on. */
+	json_object_clear(w->decided_ids);
+	return 0;
+}
+
+/* The local day before day ("YYYY-MM-DD"). */
+static void day_before(const char *day, char out[CG_DATE_LEN])
+{
+	int y, m, d;
+
+	cg_date_parse(day, &y, &m, &d);
+	cg_civil_from_days(cg_days_from_civil(y, m, d) - 1, &y, &m, &d);
+	snprintf(out, CG_DATE_LEN, "%04d-%02d-%02d", y, m, d);
+}
+
+/*
+ * The decision journaled for event_id today or the day before, as a new
+ * reference, or NULL (*found 0).  Decided under today's journal lock,
+ * after reading what other processes appended: the lock is kept until
+ * this run's decision is committed, so that two runs never both decide
+ * the same id.
+ */
+static int event_seen(struct world *w, struct cg_loop *lp, const char *id,
+		      json_t **orig, struct cg_err *err)
+{
+	char day[CG_DATE_LEN], before[CG_DATE_LEN];
+	int fresh;
+
+	*orig = NULL;
+	cg_time_date(cg_clock_now(&w->clock), day);
+	day_before(day, before);
+	/* Decided by this run and still queued: commit it first. */
+	if (json_object_get(w->decided_ids, id) && cg_loop_flush(lp, err) < 0)
+		return -1;
+	if (w->days.open && !w->before_read) {
+		if (cg_dayindex_catch_up(&w->days, before, err) < 0)
+			return -1;
+		w->before_read = 1;
+	}
+	if (w->journaling && w->days.open) {
+		if (cg_journal_lock_day(&w->journal, day, &fresh, err) < 0 ||
+		    (fresh && cg_dayindex_catch_up(&w->days, day, err) < 0))
+			return -1;
+	}
+	*orig = cg_dayindex_event(&w->days, id, day, before);
+	if (!*orig && (*orig = json_object_get(w->decided_ids, id)))
+		json_incref(*orig);
+	return 0;
+}
+
+/* A repeated event: its first decision again, marked, journaled once. */
+static int print_existing(struct cg_loop *lp, json_t *orig, struct cg_err *err)
+{
+	int ret;
+
+	json_object_set_new(orig, "existing", json_true());
+	ret = cg_loop_print(lp, orig, err);
+	json_decref(orig);
+	return ret;
 }
 
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)
@@ -289,6 +353,8 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	cg_checkin_init(&w->checkin, &w->cfg, &w->passes, &w->cases);
 	w->pass = (struct cg_pass_ctx){ &w->cfg, &w->passes, &w->cases, &w->keys, NULL, 0 };
 	w->checkin.pass = &w->pass;
+	w->journaling = !o->dry_run && !o->verify;
+	w->decided_ids = json_object();
 	if (!o->verify)
 		load_recent(w, o, err);
 	if (!o->dry_run && !o->verify &&
@@ -302,6 +368,7 @@ static void release_world(struct world *w, const struct opts *o)
 		cg_journal_release(&w->journal);
 	cg_checkin_release(&w->checkin);
 	cg_dayindex_close(&w->days);
+	json_decref(w->decided_ids);
 	cg_keyring_release(&w->keys);
 	cg_casebook_release(&w->cases);
 	cg_passbook_release(&w->passes);
@@ -314,13 +381,25 @@ static int decide(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		  char *why, size_t whylen, struct cg_err *err)
 {
 	struct world *w = ctx;
-	json_t *d = cg_checkin_decide(&w->checkin, ln->rec, cg_clock_now(&w->clock),
-				      why, whylen);
+	const json_t *idv = json_object_get(ln->rec, "event_id");
+	const char *id = json_string_value(idv);
+	json_t *d, *orig;
 	int ret;
 
+	if (idv && (!id || !*id)) {
+		snprintf(why, whylen, _("'%s' must be a non-empty string"), "event_id");
+		return 1;
+	}
+	if (id && event_seen(w, lp, id, &orig, err) < 0)
+		return -1;
+	if (id && orig)
+		return print_existing(lp, orig, err);
+	d = cg_checkin_decide(&w->checkin, ln->rec, cg_clock_now(&w->clock), why, whylen);
 	if (!d)
 		return 1;
 	ret = cg_loop_emit(lp, d, err);
+	if (ret == 0 && id && w->journaling)
+		json_object_set(w->decided_ids, id, d);
 	json_decref(d);
 	return ret;
 }

@@ -13,7 +13,14 @@ static const char schema[] =
 	" seq INTEGER NOT NULL, chain TEXT NOT NULL, readings INTEGER NOT NULL,"
 	" ino INTEGER NOT NULL, mtime INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS reading(key TEXT PRIMARY KEY, ord INTEGER NOT NULL,"
-	" at INTEGER NOT NULL, temp REAL NOT NULL, held INTEGER NOT NULL) WITHOUT ROWID;";
+	" at INTEGER NOT NULL, temp REAL NOT NULL, held INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS event(event_id TEXT NOT NULL, day TEXT NOT NULL,"
+	" seq INTEGER NOT NULL, rec TEXT NOT NULL, PRIMARY KEY (event_id, day)) WITHOUT ROWID;";
+static const char sql_event_put[] =
+	"INSERT OR IGNORE INTO event(event_id, day, seq, rec) VALUES (?, ?, ?, ?)";
+static const char sql_event_get[] =
+	"SELECT rec FROM event WHERE event_id = ? AND day IN (?, ?) ORDER BY day, seq LIMIT 1";
+static const char sql_event_clear[] = "DELETE FROM event WHERE day = ?";
 static const char sql_point_get[] =
 	"SELECT end, seq, chain, readings, ino, mtime FROM point WHERE day = ?";
 static const char sql_point_put[] =
@@ -30,9 +37,9 @@ static const char sql_day_clear[] =
 
 static const struct cg_index_def day_index = {
 	.stream = "checkin",
-	.version = 1,
+	.version = 2,
 	.schema = schema,
-	.clear = "DELETE FROM point; DELETE FROM reading;",
+	.clear = "DELETE FROM point; DELETE FROM reading; DELETE FROM event;",
 	.fold = NULL,
 };
 
@@ -153,8 +160,34 @@ static int reading_of(const json_t *rec, char key[CG_PERSON_KEY_LEN], cg_time_t 
 
 struct fold_ctx {
 	struct cg_dayindex *d;
+	const char *day;
 	sqlite3_int64 base;
 };
+
+/* A journaled decision with an event_id: the first of that id in a day
+ * is the one a repeat gets back. */
+static int event_put(struct cg_dayindex *d, const char *day, const json_t *rec,
+		     struct cg_err *err)
+{
+	const char *id = json_string_value(json_object_get(rec, "event_id"));
+	sqlite3_stmt *st;
+	char *text;
+	int ret;
+
+	if (!id)
+		return 0;
+	if (!(st = cg_index_stmt(&d->ix, sql_event_put, err)))
+		return -1;
+	if (!(text = json_dumps(rec, CG_JSON_DUMP_FLAGS)))
+		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)json_integer_value(json_object_get(rec, "seq")));
+	sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+	ret = cg_index_run(&d->ix, st, err);
+	free(text);
+	return ret;
+}
 
 static int fold_line(void *ctx, const json_t *rec, struct cg_err *err)
 {
@@ -164,6 +197,8 @@ static int fold_line(void *ctx, const json_t *rec, struct cg_err *err)
 	cg_time_t at;
 	int held;
 
+	if (event_put(f->d, f->day, rec, err) < 0)
+		return -1;
 	if (reading_of(rec, key, &at, &temp, &held) < 0)
 		return 0;
 	return reading_put(f->d, key, f->base |
@@ -193,7 +228,7 @@ static int look(struct cg_dayindex *d, const char *day, struct point *p, int *ho
 /* In the write transaction: from the point, or from the start. */
 static int fold_day(struct cg_dayindex *d, const char *day, struct cg_err *err)
 {
-	struct fold_ctx f = { d, ord_base(day) };
+	struct fold_ctx f = { d, day, ord_base(day) };
 	struct point p;
 	struct stat sb;
 	int holds, st = look(d, day, &p, &holds, err);
@@ -207,6 +242,10 @@ static int fold_day(struct cg_dayindex *d, const char *day, struct cg_err *err)
 			return -1;
 		sqlite3_bind_int64(clear, 1, f.base);
 		sqlite3_bind_int64(clear, 2, f.base + ((sqlite3_int64)1 << 32));
+		if (cg_index_run(&d->ix, clear, err) < 0 ||
+		    !(clear = cg_index_stmt(&d->ix, sql_event_clear, err)))
+			return -1;
+		sqlite3_bind_text(clear, 1, day, -1, SQLITE_STATIC);
 		if (cg_index_run(&d->ix, clear, err) < 0)
 			return -1;
 		cg_journal_pos_init(&p.pos);
@@ -268,6 +307,49 @@ void cg_dayindex_note(struct cg_dayindex *d, const char *key, cg_time_t at,
 							      temp, held));
 }
 
+json_t *cg_dayindex_event(struct cg_dayindex *d, const char *event_id,
+			  const char *day, const char *before)
+{
+	sqlite3_stmt *st = d->open ? cg_index_stmt(&d->ix, sql_event_get, NULL) : NULL;
+	json_t *rec = NULL;
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, event_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, before, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rec = json_loadb((const char *)sqlite3_column_text(st, 0),
+				 (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+	sqlite3_reset(st);
+	return rec;
+}
+
+/* The committed lines that carry an event_id (most carry none: only those
+ * are parsed). */
+static int events_committed(struct cg_dayindex *d, const struct cg_journal *j,
+			    struct cg_err *err)
+{
+	const char *p = j->committed.buf, *end = p + j->committed.len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((nl ? nl : end) - p);
+		json_t *rec;
+		int ret;
+
+		if (memmem(p, len, "\"event_id\":", 11) &&
+		    (rec = json_loadb(p, len, 0, NULL))) {
+			ret = event_put(d, j->day, rec, err);
+			json_decref(rec);
+			if (ret < 0)
+				return -1;
+		}
+		p += len + 1;
+	}
+	return 0;
+}
+
 static int same_pos(const struct cg_journal_pos *a, const struct cg_journal_pos *b)
 {
 	return a->end == b->end && a->seq == b->seq && !strcmp(a->chain, b->chain);
@@ -294,6 +376,8 @@ static int write_commit(struct cg_dayindex *d, const struct cg_journal *j,
 		if (point_put(d, j->day, &p, err) < 0)
 			return -1;
 	}
+	if (d->events && events_committed(d, j, err) < 0)
+		return -1;
 	json_object_foreach(d->dirty, key, r)
 		if (reading_put(d, key, ord, (cg_time_t)json_integer_value(json_array_get(r, 0)),
 				json_real_value(json_array_get(r, 1)),

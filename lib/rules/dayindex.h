@@ -16,6 +16,8 @@
  *   point    per day, how far its journal was verified (offset, seq and
  *            chain) and whether the readings of every line before are in
  *            "reading"
+ *   event    per day, each event_id journaled and its decision as
+ *            journaled (the first of that id)
  *   reading  per person key, the last reading in journal order (days in
  *            order, then seq): its time, temperature and whether it was
  *            held for re-measuring (reason "remeasure")
@@ -32,6 +34,7 @@ struct cg_dayindex {
 	int open;
 	int readings;		/* readings are wanted (remeasure_wait_min) */
 	int track;		/* the decisions of this process are journaled */
+	int events;		/* look for event ids in what is committed */
 	json_t *dirty;		/* key -> [at, temp, held] noted since the
 				 * last commit; owned */
 };
@@ -54,6 +57,14 @@ int cg_dayindex_catch_up(struct cg_dayindex *d, const char *day,
  * was held; 0 when there is none. */
 int cg_dayindex_reading(struct cg_dayindex *d, const char *key, cg_time_t *at,
 			double *temp, int *held);
+
+/*
+ * The decision journaled for event_id on day or the day before (the first
+ * of that id), as a new reference, or NULL.  Only what the index has
+ * folded: read the day's tail first, under the journal's lock.
+ */
+json_t *cg_dayindex_event(struct cg_dayindex *d, const char *event_id,
+			  const char *day, const char *before);
 
 /* A reading decided by this process, written at the next commit. */
 void cg_dayindex_note(struct cg_dayindex *d, const char *key, cg_time_t at,

@@ -929,6 +929,24 @@ int cg_journal_fold_from(const struct cg_home *h, const char *stream,
 	return ret;
 }
 
+int cg_journal_lock_day(struct cg_journal *j, const char *day, int *fresh,
+			struct cg_err *err)
+{
+	*fresh = 0;
+	if (j->locked && !strcmp(j->day, day))
+		return 0;
+	cg_journal_unlock(j);
+	if (cg_journal_set_day(j, day, err) < 0 || lock_journal(j, err) < 0)
+		return -1;
+	j->locked = 1;
+	if (reopen_if_replaced(j, err) < 0 || refresh_tail(j, err) < 0) {
+		unlock_journal(j);
+		return -1;
+	}
+	*fresh = 1;
+	return 0;
+}
+
 int cg_journal_fold_day_from(const struct cg_home *h, const char *day,
 			     struct cg_journal_pos *pos, cg_fold_fn *fn, void *ctx,
 			     struct cg_err *err)

@@ -132,6 +132,17 @@ int cg_journal_commit(struct cg_journal *j, struct cg_err *err);
 int cg_journal_catch_up(struct cg_journal *j, struct cg_journal_pos *pos,
 			cg_fold_fn *fn, void *ctx, struct cg_err *err);
 
+/*
+ * Daily journals: select day and take the journal's lock, kept until the
+ * next cg_journal_commit (or cg_journal_unlock), setting a torn tail
+ * aside, so that the caller can read what others appended and decide
+ * knowing nothing can come in between.  *fresh is 1 when the lock was
+ * taken now (read what others appended), 0 when it was held already for
+ * that day.  0, or -1 with *err.
+ */
+int cg_journal_lock_day(struct cg_journal *j, const char *day, int *fresh,
+			struct cg_err *err);
+
 /* Let go of the lock cg_journal_catch_up took, if it holds it. */
 void cg_journal_unlock(struct cg_journal *j);
 
