@@ -197,7 +197,7 @@ struct world {
 	struct cg_dayindex days;
 	int journaling;		/* decisions are journaled (not --dry-run) */
 	int before_read;	/* the day before is in the day index */
-	json_t *decided_ids;	/* event_id -> decision, since the last commit */
+	json_t *decided_ids;	/* event_ids decided since the last commit */
 };
 
 /* Read a day's journal, checking its chain; with learn, remember its
@@ -319,8 +319,10 @@ static int event_seen(struct world *w, struct cg_loop *lp, const char *id,
 			return -1;
 	}
 	*orig = cg_dayindex_event(&w->days, id, day, before);
-	if (!*orig && (*orig = json_object_get(w->decided_ids, id)))
-		json_incref(*orig);
+	/* Journaled by this run, but the index could not take it (it warned):
+	 * still never a second decision. */
+	if (!*orig && json_object_get(w->decided_ids, id))
+		*orig = json_pack("{s:s}", "event_id", id);
 	return 0;
 }
 
@@ -399,7 +401,7 @@ static int decide(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		return 1;
 	ret = cg_loop_emit(lp, d, err);
 	if (ret == 0 && id && w->journaling)
-		json_object_set(w->decided_ids, id, d);
+		json_object_set_new(w->decided_ids, id, json_true());
 	json_decref(d);
 	return ret;
 }
