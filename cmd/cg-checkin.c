@@ -330,6 +330,10 @@ struct world {
 	struct cg_pass_ctx pass;
 	struct cg_clock clock;
 	struct cg_journal journal;
+	struct cg_dayindex days;
+	int journaling;		/* decisions are journaled (not --dry-run) */
+	int before_read;	/* the day before is in the day index */
+	json_t *decided_ids;	/* event_ids decided since the last commit */
 };
 
 /* Read a day's journal, checking its chain; with learn, remember its
@@ -356,13 +360,14 @@ static void load_day(struct world *w, const char *day, int learn, struct cg_err 
 }
 
 /*
- * Today's journal is read whole before anything is added to it: an append
+ * Today's journal is verified before anything is added to it: an append
  * looks only at the last line, and a chain damaged further up must not be
  * sealed over.  Only some rules need earlier decisions: re-measuring those
- * within its wait, the exit quota those within its window, which reach
- * into earlier days' journals.
+ * within its wait, which after midnight reaches into yesterday's journal,
+ * and the exit quota those within its window (load_exits).  Without the
+ * day index, both mean reading the days whole.
  */
-static void load_recent(struct world *w, struct cg_err *err)
+static void read_recent(struct world *w, struct cg_err *err)
 {
 	cg_time_t now = cg_clock_now(&w->clock),
 		  reach = cg_checkin_reach(&w->checkin);
@@ -373,6 +378,132 @@ static void load_recent(struct world *w, struct cg_err *err)
 		cg_day_format(d, day);
 		load_day(w, day, reach != 0, err);
 	}
+}
+
+/*
+ * The exit quota counts the exits of the days its window reaches, read
+ * whole (only when the quota is on).
+ */
+static void load_exits(struct world *w, struct cg_err *err)
+{
+	cg_time_t now = cg_clock_now(&w->clock),
+		  reach = cg_exit_quota_reach(&w->cfg.policy);
+	int32_t today = cg_local_day(now, NULL);
+	char day[CG_DATE_LEN];
+	struct cg_journal_reader jr;
+	json_t *rec;
+	int st;
+
+	if (!reach)
+		return;
+	for (int32_t d = cg_local_day(now - reach, NULL); d <= today; d++) {
+		cg_day_format(d, day);
+		if (cg_journal_reader_open_stream(&jr, &w->home, "checkin", day, err) < 0)
+			cg_die_err(err);
+		while ((st = cg_journal_reader_next(&jr, &rec, err)) > 0) {
+			cg_checkin_note_exit(&w->checkin, rec);
+			json_decref(rec);
+		}
+		cg_journal_reader_release(&jr);
+		if (st < 0)
+			cg_die_err(err);
+	}
+}
+
+/*
+ * The same through the day index: only what was appended since the last
+ * verified point is read; readings are looked up when a rule needs them.
+ */
+static void load_recent(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	cg_time_t now = cg_clock_now(&w->clock);
+	int wait = w->cfg.policy.remeasure_wait_min;
+	char day[CG_DATE_LEN], before[CG_DATE_LEN];
+
+	if (cg_dayindex_open(&w->days, &w->home, wait != 0, err) < 0) {
+		if (err->status == CG_EXIT_DAMAGED)
+			cg_die_err(err);
+		read_recent(w, err);
+		return;
+	}
+	cg_time_date(now, day);
+	cg_time_date(now - (cg_time_t)wait * 60, before);
+	if ((wait && strcmp(before, day) && cg_dayindex_catch_up(&w->days, before, err) < 0) ||
+	    cg_dayindex_catch_up(&w->days, day, err) < 0)
+		cg_die_err(err);
+	w->days.track = !o->dry_run;
+	w->days.events = 1;
+	w->checkin.days = &w->days;
+}
+
+/* After each commit: the day index follows the journal. */
+static int committed(void *ctx, const struct cg_journal *j, struct cg_err *err)
+{
+	struct world *w = ctx;
+
+	if (cg_dayindex_committed(&w->days, j, err) < 0)
+		return -1;
+	/* Committed and in the index: looked up there from now on. */
+	json_object_clear(w->decided_ids);
+	return 0;
+}
+
+/* The local day before day ("YYYY-MM-DD"). */
+static void day_before(const char *day, char out[CG_DATE_LEN])
+{
+	int y, m, d;
+
+	cg_date_parse(day, &y, &m, &d);
+	cg_civil_from_days(cg_days_from_civil(y, m, d) - 1, &y, &m, &d);
+	snprintf(out, CG_DATE_LEN, "%04d-%02d-%02d", y, m, d);
+}
+
+/*
+ * The decision journaled for event_id today or the day before, as a new
+ * reference, or NULL (*found 0).  Decided under today's journal lock,
+ * after reading what other processes appended: the lock is kept until
+ * this run's decision is committed, so that two runs never both decide
+ * the same id.
+ */
+static int event_seen(struct world *w, struct cg_loop *lp, const char *id,
+		      json_t **orig, struct cg_err *err)
+{
+	char day[CG_DATE_LEN], before[CG_DATE_LEN];
+	int fresh;
+
+	*orig = NULL;
+	cg_time_date(cg_clock_now(&w->clock), day);
+	day_before(day, before);
+	/* Decided by this run and still queued: commit it first. */
+	if (json_object_get(w->decided_ids, id) && cg_loop_flush(lp, err) < 0)
+		return -1;
+	if (w->days.open && !w->before_read) {
+		if (cg_dayindex_catch_up(&w->days, before, err) < 0)
+			return -1;
+		w->before_read = 1;
+	}
+	if (w->journaling && w->days.open) {
+		if (cg_journal_lock_day(&w->journal, day, &fresh, err) < 0 ||
+		    (fresh && cg_dayindex_catch_up(&w->days, day, err) < 0))
+			return -1;
+	}
+	*orig = cg_dayindex_event(&w->days, id, day, before);
+	/* Journaled by this run, but the index could not take it (it warned):
+	 * still never a second decision. */
+	if (!*orig && json_object_get(w->decided_ids, id))
+		*orig = json_pack("{s:s}", "event_id", id);
+	return 0;
+}
+
+/* A repeated event: its first decision again, marked, journaled once. */
+static int print_existing(struct cg_loop *lp, json_t *orig, struct cg_err *err)
+{
+	int ret;
+
+	json_object_set_new(orig, "existing", json_true());
+	ret = cg_loop_print(lp, orig, err);
+	json_decref(orig);
+	return ret;
 }
 
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)
@@ -394,14 +525,18 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	if (cg_home_open(&w->home, o->common.home, err) < 0 ||
 	    cg_config_load(&w->cfg, &w->home, err) < 0 ||
 	    cg_passbook_load(&w->passes, &w->home, err) < 0 ||
-	    cg_casebook_load(&w->cases, &w->home, err) < 0 ||
+	    cg_casebook_open_index(&w->cases, &w->home, err) < 0 ||
 	    cg_keyring_load(&w->keys, &w->home, 0, 0, err) < 0)
 		cg_die_err(err);
 	cg_checkin_init(&w->checkin, &w->cfg, &w->passes, &w->cases);
 	w->pass = (struct cg_pass_ctx){ &w->cfg, &w->passes, &w->cases, &w->keys, NULL, 0 };
 	w->checkin.pass = &w->pass;
-	if (!o->verify && !o->compress)
-		load_recent(w, err);
+	w->journaling = !o->dry_run && !o->verify && !o->compress;
+	w->decided_ids = json_object();
+	if (!o->verify && !o->compress) {
+		load_exits(w, err);
+		load_recent(w, o, err);
+	}
 	if (!o->dry_run && !o->verify &&
 	    cg_journal_open(&w->journal, &w->home, "checkin", err) < 0)
 		cg_die_err(err);
@@ -413,6 +548,8 @@ static void release_world(struct world *w, const struct opts *o)
 	if (!o->dry_run && !o->verify)
 		cg_journal_release(&w->journal);
 	cg_checkin_release(&w->checkin);
+	cg_dayindex_close(&w->days);
+	json_decref(w->decided_ids);
 	cg_keyring_release(&w->keys);
 	cg_casebook_release(&w->cases);
 	cg_passbook_release(&w->passes);
@@ -425,13 +562,25 @@ static int decide(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		  char *why, size_t whylen, struct cg_err *err)
 {
 	struct world *w = ctx;
-	json_t *d = cg_checkin_decide(&w->checkin, ln->rec, cg_clock_now(&w->clock),
-				      why, whylen);
+	const json_t *idv = json_object_get(ln->rec, "event_id");
+	const char *id = json_string_value(idv);
+	json_t *d, *orig;
 	int ret;
 
+	if (idv && (!id || !*id)) {
+		snprintf(why, whylen, _("'%s' must be a non-empty string"), "event_id");
+		return 1;
+	}
+	if (id && event_seen(w, lp, id, &orig, err) < 0)
+		return -1;
+	if (id && orig)
+		return print_existing(lp, orig, err);
+	d = cg_checkin_decide(&w->checkin, ln->rec, cg_clock_now(&w->clock), why, whylen);
 	if (!d)
 		return 1;
 	ret = cg_loop_emit(lp, d, err);
+	if (ret == 0 && id && w->journaling)
+		json_object_set_new(w->decided_ids, id, json_true());
 	json_decref(d);
 	return ret;
 }
@@ -526,6 +675,7 @@ static int run_filter(struct world *w, const struct opts *o, char **files,
 		cg_die_err(err);
 	lp.fn = decide;
 	lp.ctx = w;
+	lp.committed = committed;
 	lp.parse = 1;
 	lp.notify = CG_NOTIFIER_STDERR;
 	lp.clock = &w->clock;

@@ -389,7 +389,7 @@ static void load_world(struct world *w, struct cg_err *err)
 		if (cg_home_open(&w->home, o->common.home, err) < 0 ||
 		    cg_config_load(&w->cfg, &w->home, err) < 0 ||
 		    cg_passbook_load(&w->passes, &w->home, err) < 0 ||
-		    cg_casebook_load(&w->cases, &w->home, err) < 0 ||
+		    cg_casebook_open_index(&w->cases, &w->home, err) < 0 ||
 		    cg_keyring_load(&w->keys, &w->home, keys_needed(o), now, err) < 0)
 			cg_die_err(err);
 	}
@@ -423,12 +423,14 @@ static void release_world(struct world *w)
 	if (w->journal.lockfd > 0)
 		cg_journal_release(&w->journal);
 	cg_keyring_release(&w->keys);	/* wipes the secret keys */
+	/* Closes the indexes too, so that the last process out folds its
+	 * write-ahead log back into the file. */
+	cg_passbook_release(&w->passes);
+	cg_casebook_release(&w->cases);
 	if (!CG_FREE_AT_EXIT)
 		return;
 	json_decref(w->revoked_list);
 	json_decref(w->good_signatures);
-	cg_casebook_release(&w->cases);
-	cg_passbook_release(&w->passes);
 	cg_config_release(&w->cfg);
 	if (w->have_home)
 		cg_home_release(&w->home);
@@ -674,29 +676,42 @@ static int print_json(struct cg_out *out, json_t *j, struct cg_err *err)
 	return ret;
 }
 
+struct list_ctx {
+	struct cg_out out;
+	struct cg_pass_filter f;
+	cg_time_t now;
+	int revocations;
+	struct cg_err *err;
+};
+
+static int list_one(void *ctx, const char *id, const json_t *ev)
+{
+	struct list_ctx *c = ctx;
+	json_t *j = NULL;
+
+	(void)id;
+	if (c->revocations)
+		j = cg_pass_revocation_record(ev);
+	else if (cg_pass_filter_match(&c->f, ev, c->now))
+		j = cg_pass_list_record(ev, c->now);
+	return j ? print_json(&c->out, j, c->err) : 0;
+}
+
 static int run_list(struct world *w, int revocations, struct cg_err *err)
 {
 	const struct opts *o = w->o;
-	struct cg_pass_filter f = { o->active, o->expired, o->revoked, o->class_,
-				    w->household[0] ? w->household : NULL };
-	cg_time_t now = cg_clock_now(&w->clock);
-	struct cg_out out;
-	const char *id;
-	json_t *ev;
-	int ret = 0;
+	struct list_ctx c = {
+		.f = { o->active, o->expired, o->revoked, o->class_,
+		       w->household[0] ? w->household : NULL },
+		.now = cg_clock_now(&w->clock),
+		.revocations = revocations,
+		.err = err,
+	};
+	int ret;
 
-	cg_out_init(&out, stdout, o->common.line_buffered);
-	json_object_foreach(w->passes.passes, id, ev) {
-		json_t *j = NULL;
-
-		if (revocations)
-			j = cg_pass_revocation_record(ev);
-		else if (cg_pass_filter_match(&f, ev, now))
-			j = cg_pass_list_record(ev, now);
-		if (j && (ret = print_json(&out, j, err)) < 0)
-			break;
-	}
-	return ret < 0 || cg_out_close(&out, err) < 0 ? -1 : CG_EXIT_OK;
+	cg_out_init(&c.out, stdout, o->common.line_buffered);
+	ret = cg_passbook_each(&w->passes, list_one, &c, err);
+	return ret < 0 || cg_out_close(&c.out, err) < 0 ? -1 : CG_EXIT_OK;
 }
 
 static int run_key(struct world *w, char **args, int nargs, struct cg_err *err)
@@ -799,6 +814,10 @@ int main(int argc, char **argv)
 		status = run_key(&w, args, nargs, &err);
 	if (status < 0)
 		cg_die_err(&err);
+	/* What was journaled goes into the index now rather than at the next
+	 * start; the index is derived, so a failure here costs only time. */
+	if (w.journal.lockfd > 0 && cg_passbook_sync(&w.passes, &err) < 0)
+		cg_warning("%s", err.msg);
 	release_world(&w);
 	return status;
 }

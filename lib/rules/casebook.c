@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "rules/casebook.h"
+#include "rules/caseindex.h"
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "store/journal.h"
@@ -46,6 +47,9 @@ void cg_casebook_release(struct cg_casebook *cb)
 	json_decref(cb->index);
 	json_decref(cb->serials);
 	json_decref(cb->keep);
+	json_decref(cb->cache);
+	if (cb->ix)
+		cg_caseindex_close(cb);
 	memset(cb, 0, sizeof(*cb));
 }
 
@@ -353,13 +357,45 @@ static void need_done(struct cg_case *c, const json_t *ev)
 	c->needs_open--;
 }
 
-/* Copy ev's field from into the case as to, when present. */
-static void note(struct cg_case *c, const char *to, const json_t *ev, const char *from)
+/* Copy ev's field from into the case's record as to, when present. */
+static void note(json_t *rec, const char *to, const json_t *ev, const char *from)
 {
 	json_t *v = json_object_get(ev, from);
 
 	if (v)
-		json_object_set(c->rec, to, v);
+		json_object_set(rec, to, v);
+}
+
+/* Shared by the fold in memory and the case index. */
+enum cg_case_status cg_case_event(json_t *rec, enum cg_case_status st,
+				  const char *event, const json_t *ev)
+{
+	int ended = st == CG_CASE_RELEASED || st == CG_CASE_CLOSED;
+
+	if (!strcmp(event, "escalate")) {
+		if (!ended && st != CG_CASE_ESCALATED) {
+			note(rec, "escalated_at", ev, "ts");
+			note(rec, "escalate_reason", ev, "reason");
+		}
+		return ended ? st : CG_CASE_ESCALATED;
+	}
+	if (!strcmp(event, "release")) {
+		if (!ended)
+			note(rec, "released_at", ev, "ts");
+		return ended ? st : CG_CASE_RELEASED;
+	}
+	if (!strcmp(event, "close")) {
+		if (!ended) {
+			note(rec, "closed_at", ev, "ts");
+			note(rec, "close_reason", ev, "reason");
+		}
+		return ended ? st : CG_CASE_CLOSED;
+	}
+	if (!strcmp(event, "extend") && json_object_get(ev, "end")) {
+		json_object_set(rec, "end", json_object_get(ev, "end"));
+		note(rec, "days", ev, "days");
+	}
+	return st;
 }
 
 int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev, struct cg_err *err)
@@ -367,7 +403,6 @@ int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev, struct cg_err *e
 	const char *event = json_string_value(json_object_get(ev, "event"));
 	const char *id = json_string_value(json_object_get(ev, "case_id"));
 	struct cg_case *c;
-	int ended;
 
 	(void)err;
 	if (!event || !id)
@@ -386,36 +421,22 @@ int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev, struct cg_err *e
 		return 0;
 	if (c->events)
 		json_array_append(c->events, (json_t *)ev);
-	ended = c->status == CG_CASE_RELEASED || c->status == CG_CASE_CLOSED;
 	if (!strcmp(event, "check")) {
 		if (add_check(c, ev) < 0)
 			return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
-	} else if (!strcmp(event, "escalate")) {
-		if (!ended && c->status != CG_CASE_ESCALATED) {
-			note(c, "escalated_at", ev, "ts");
-			note(c, "escalate_reason", ev, "reason");
-		}
-		set_status(cb, c, CG_CASE_ESCALATED);
-	} else if (!strcmp(event, "release")) {
-		if (!ended)
-			note(c, "released_at", ev, "ts");
-		set_status(cb, c, CG_CASE_RELEASED);
-	} else if (!strcmp(event, "close")) {
-		if (!ended) {
-			note(c, "closed_at", ev, "ts");
-			note(c, "close_reason", ev, "reason");
-		}
-		set_status(cb, c, CG_CASE_CLOSED);
-	} else if (!strcmp(event, "extend") && json_object_get(ev, "end")) {
-		json_object_set(c->rec, "end", json_object_get(ev, "end"));
-		note(c, "days", ev, "days");
-		c->end_day = day_of(json_object_get(ev, "end"));
 	} else if (!strcmp(event, "need")) {
 		add_need(c, ev);
 	} else if (!strcmp(event, "need_done")) {
 		need_done(c, ev);
 	} else if (!strcmp(event, "void")) {
 		cg_case_drop_check(c, cg_casebook_corrected_seq(ev));
+	} else {
+		enum cg_case_status st = cg_case_event(c->rec, c->status, event, ev);
+
+		if (st != c->status || !strcmp(event, "escalate"))
+			set_status(cb, c, st);
+		if (!strcmp(event, "extend"))
+			c->end_day = day_of(json_object_get(c->rec, "end"));
 	}
 	return 0;
 }
@@ -518,6 +539,8 @@ int cg_casebook_refresh(struct cg_casebook *cb, const struct cg_home *h,
 	struct cg_journal_reader jr;
 	int st;
 
+	if (cb->ix)
+		return cg_caseindex_refresh(cb, err);
 	if (cg_journal_reader_open_stream(&jr, h, "quarantine", NULL, err) < 0)
 		return -1;
 	/* The lines folded already are verified, not read again. */
@@ -571,6 +594,8 @@ const json_t *cg_casebook_active(const struct cg_casebook *cb, const char *key)
 	const json_t *ids = json_object_get(cb->active, key);
 	const char *id = json_string_value(json_array_get(ids, json_array_size(ids) - 1));
 
+	if (cb->ix)
+		return cg_caseindex_active(cb, key);
 	return id ? json_object_get(cb->cases, id) : NULL;
 }
 
@@ -579,6 +604,8 @@ const json_t *cg_casebook_active_for(const struct cg_casebook *cb, const json_t 
 	char keys[3][CG_PERSON_KEY_LEN];
 	int n = cg_person_keys(person, keys);
 
+	if (cb->ix)
+		return cg_caseindex_active_for(cb, person);
 	for (int i = 0; i < n; i++) {
 		const json_t *c = cg_casebook_active(cb, keys[i]);
 
@@ -619,6 +646,8 @@ size_t cg_casebook_active_sharing(const struct cg_casebook *cb, const json_t *pe
 	static const char *const fields[] = { "id_no", "phone", "name" };
 	size_t pos[CG_CASES_SHARING_MAX], n = 0;
 
+	if (cb->ix)
+		return cg_caseindex_active_sharing(cb, person, out, max);
 	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
 		const char *v = json_string_value(json_object_get(person, fields[f]));
 		char key[CG_PERSON_KEY_LEN], norm[CG_PERSON_NAME_LEN];
@@ -655,4 +684,27 @@ struct cg_case *cg_casebook_latest_for(const struct cg_casebook *cb,
 			return c;
 	}
 	return NULL;
+}
+
+int cg_casebook_released_for(const struct cg_casebook *cb, const json_t *person)
+{
+	char a[3][CG_PERSON_KEY_LEN], b[3][CG_PERSON_KEY_LEN];
+	int nb = cg_person_keys(person, b);
+	const char *id;
+	json_t *cs;
+
+	if (cb->ix)
+		return cg_caseindex_released_for(cb, person);
+	json_object_foreach(cb->cases, id, cs) {
+		int na;
+
+		if (strcmp(json_string_value(json_object_get(cs, "status")) ?: "", "released"))
+			continue;
+		na = cg_person_keys(cs, a);
+		for (int i = 0; i < na; i++)
+			for (int k = 0; k < nb; k++)
+				if (!strcmp(a[i], b[k]) && cg_person_same(cs, person))
+					return 1;
+	}
+	return 0;
 }

@@ -87,6 +87,8 @@ struct cg_case {
 	json_t *events;
 };
 
+struct cg_index;
+
 struct cg_casebook {
 	json_t *cases;	/* case_id -> the open event (without seq, chain) plus
 			 * "status", the current "end" and "days", and
@@ -101,6 +103,9 @@ struct cg_casebook {
 	struct cg_case **list;	/* every case in the order opened; owned */
 	size_t ncases, alloc;
 	uint64_t seq;		/* the journal lines folded by load/refresh */
+	struct cg_index *ix;	/* owned; set by cg_casebook_open_index */
+	int ix_rows;		/* ix held a case when opened or refreshed */
+	json_t *cache;		/* case_id -> record read from ix; owned */
 };
 
 void cg_casebook_init(struct cg_casebook *cb);
@@ -108,6 +113,31 @@ void cg_casebook_release(struct cg_casebook *cb);
 
 int cg_casebook_load(struct cg_casebook *cb, const struct cg_home *h,
 		     struct cg_err *err);
+
+/*
+ * For the gate (cg-checkin, cg-pass): instead of folding the journal, open
+ * the case index (index/quarantine.db, see store/index.h), brought up to
+ * the journal, and answer cg_casebook_active, cg_casebook_active_for and
+ * cg_casebook_released_for from it with indexed lookups; cg_casebook_refresh
+ * folds what was appended since into the index.  Such a book holds no
+ * cases in memory: the other lookups find nothing and cg_casebook_apply is
+ * not for it.  When the index cannot be opened, the journal is folded as
+ * cg_casebook_load does.  0 or -1 with *err.
+ */
+int cg_casebook_open_index(struct cg_casebook *cb, const struct cg_home *h,
+			   struct cg_err *err);
+
+/*
+ * What escalate, release, close and extend do to a case's record rec (in
+ * status st): the fields they note there ("escalated_at", ...); returns
+ * the status they lead to.  Ended cases stay ended.  Other events change
+ * nothing.
+ */
+enum cg_case_status cg_case_event(json_t *rec, enum cg_case_status st,
+				  const char *event, const json_t *ev);
+
+/* Whether the person (borrowed) has a case that ended in release. */
+int cg_casebook_released_for(const struct cg_casebook *cb, const json_t *person);
 
 /*
  * Fold the journal lines appended since the last load or refresh: another

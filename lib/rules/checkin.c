@@ -35,6 +35,7 @@ void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,
 	c->first_high = json_object();
 	c->pass = NULL;
 	cg_exit_ledger_init(&c->exits);
+	c->days = NULL;
 }
 
 void cg_checkin_release(struct cg_checkin *c)
@@ -137,11 +138,41 @@ static int parse_event(struct cg_checkin *c, json_t *ev, const json_t *ts_field,
 }
 
 /* The temperature rules; may hold a first high reading for re-measuring. */
+
+/* Whether a reading of this temperature, held or not, awaits its second. */
+static int awaits_second(const struct cg_policy *p, double temp, int held)
+{
+	return held && temp >= p->fever_threshold && temp <= p->temp_max;
+}
+
+/*
+ * The time of key's high reading awaiting re-measurement, or NULL: what
+ * this process noted (false: nothing awaits), else the last reading in
+ * the day index, remembered here.
+ */
+static const json_t *first_high_of(struct cg_checkin *c, const char *key)
+{
+	json_t *v = json_object_get(c->first_high, key);
+	cg_time_t at;
+	double temp;
+	int held;
+
+	if (!v && c->days) {
+		if (cg_dayindex_reading(c->days, key, &at, &temp, &held) &&
+		    awaits_second(&c->cfg->policy, temp, held))
+			v = json_integer(at);
+		else
+			v = json_false();
+		json_object_set_new(c->first_high, key, v);
+	}
+	return json_is_integer(v) ? v : NULL;
+}
+
 static void temperature(struct cg_checkin *c, const struct event *e, unsigned *r)
 {
 	const struct cg_policy *p = &c->cfg->policy;
 	double t;
-	json_t *first;
+	const json_t *first;
 
 	if (!e->temp) {
 		if (e->in && cg_rule_on(p, CG_R_REMEASURE))
@@ -160,7 +191,7 @@ static void temperature(struct cg_checkin *c, const struct event *e, unsigned *r
 		*r |= 1u << CG_R_FEVER;
 		return;
 	}
-	first = json_object_get(c->first_high, e->key);
+	first = first_high_of(c, e->key);
 	if (first && e->at - json_integer_value(first) <= p->remeasure_wait_min * 60 &&
 	    e->at >= json_integer_value(first))
 		*r |= 1u << CG_R_FEVER;
@@ -460,11 +491,19 @@ void cg_checkin_note(struct cg_checkin *c, const json_t *d)
 	json_array_foreach(json_object_get(d, "reasons"), i, r)
 		if (!strcmp(json_string_value(r), "remeasure"))
 			held = 1;
-	if (held && json_number_value(temp) >= p->fever_threshold &&
-	    json_number_value(temp) <= p->temp_max)
+	if (c->days)
+		cg_dayindex_note(c->days, key, at, json_number_value(temp), held);
+	if (awaits_second(p, json_number_value(temp), held))
 		json_object_set_new(c->first_high, key, json_integer(at));
+	else if (c->days)
+		json_object_set_new(c->first_high, key, json_false());	/* over the index */
 	else
 		json_object_del(c->first_high, key);
+}
+
+void cg_checkin_note_exit(struct cg_checkin *c, const json_t *d)
+{
+	cg_exit_ledger_note(&c->exits, &c->cfg->policy, d);
 }
 
 cg_time_t cg_checkin_reach(const struct cg_checkin *c)

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "rules/casebook.h"
+#include "rules/dayindex.h"
 #include "core/clock.h"
 #include "rules/exitquota.h"
 #include "store/config.h"
@@ -29,6 +30,9 @@ struct cg_checkin {
 				 * its re-measurement; owned */
 	const struct cg_pass_ctx *pass;	/* checks signed tokens too; may be NULL */
 	struct cg_exit_ledger exits;	/* the households' recent exits */
+	/* Readings of earlier runs, looked up when first_high does not know
+	 * the person; may be NULL (then cg_checkin_note feeds first_high). */
+	struct cg_dayindex *days;
 };
 
 void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,
@@ -47,9 +51,14 @@ json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *ev, cg_time_t now,
 /*
  * Learn from a decision already in the journal (borrowed), so that a
  * re-measurement in a new run follows a high reading of an earlier one,
- * and the exit quota counts the exits of earlier runs.
+ * and the exit quota counts the exits of earlier runs.  Every decision
+ * is noted so; with ->days, also for the day index.
  */
 void cg_checkin_note(struct cg_checkin *c, const json_t *decided);
+
+/* Learn only the exits of a journaled decision (borrowed), for the exit
+ * quota. */
+void cg_checkin_note_exit(struct cg_checkin *c, const json_t *decided);
 
 /* How far back (seconds before now) the journaled decisions reach that
  * cg_checkin_note must be given. */

@@ -41,6 +41,9 @@ static void insert_time(json_t *times, cg_time_t t, cg_time_t reach)
 
 	while (i > 0 && json_integer_value(json_array_get(times, i - 1)) > t)
 		i--;
+	/* The same exit read twice (a day read for two rules) counts once. */
+	if (i > 0 && json_integer_value(json_array_get(times, i - 1)) == t)
+		return;
 	json_array_insert_new(times, i, json_integer(t));
 	t = json_integer_value(json_array_get(times, json_array_size(times) - 1));
 	while (json_array_size(times) &&

@@ -15,7 +15,8 @@
  *
  * An exit is an admitted "out" of a resident or tenant that names its
  * household.  The ledger learns them from decisions, new or already
- * journaled, in any order.
+ * journaled, in any order; an exit noted twice (the same household and
+ * second) counts once.
  */
 struct cg_exit_ledger {
 	json_t *by_household;	/* household -> array of exit times, ascending;

@@ -197,25 +197,7 @@ static const char *pick_class(const json_t *in, const struct cg_issue_opts *o,
 /* A case of this person that ended in release (the way to a returnee pass). */
 static int released(const struct cg_casebook *cb, const json_t *person)
 {
-	const char *id;
-	json_t *cs;
-
-	if (!cb)
-		return 0;
-	json_object_foreach(cb->cases, id, cs) {
-		char a[3][CG_PERSON_KEY_LEN], b[3][CG_PERSON_KEY_LEN];
-		int na, nb;
-
-		if (strcmp(json_string_value(json_object_get(cs, "status")) ?: "", "released"))
-			continue;
-		na = cg_person_keys(cs, a);
-		nb = cg_person_keys(person, b);
-		for (int i = 0; i < na; i++)
-			for (int k = 0; k < nb; k++)
-				if (!strcmp(a[i], b[k]) && cg_person_same(cs, person))
-					return 1;
-	}
-	return 0;
+	return cb && cg_casebook_released_for(cb, person);
 }
 
 /* Checks on the holder: who they are, and whether they may have a pass. */

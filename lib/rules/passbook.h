@@ -10,6 +10,7 @@
 
 struct cg_journal;
 struct cg_journal_pos;
+struct cg_index;
 
 /*
  * Passes (出入证) as the fold of journal/pass.jsonl.  Its events:
@@ -47,18 +48,49 @@ struct cg_passbook_index {
 	json_t *plates;		/* normal plate -> array of normal ids */
 };
 
+/*
+ * A book loaded from a data directory is answered from the pass index
+ * (index/pass.db, see store/index.h): a lookup reads the rows it needs.
+ * Only what this process folds itself (cg_passbook_apply, catch-up) is
+ * held in ->passes, and it wins over the index.  A book filled only by
+ * cg_passbook_apply, or whose index cannot be opened, holds every pass in
+ * ->passes.  The issue events lookups return live in ->passes or in a
+ * cache freed at release.
+ */
 struct cg_passbook {
 	json_t *passes;		/* normal id -> issue event, plus "revoked" */
 	struct cg_passbook_index *index;	/* owned; empty until needed */
 	struct cg_journal_pos *pos;	/* how far the journal was folded; owned */
+	struct cg_index *ix;	/* owned; NULL when ->passes holds every pass */
+	int ix_rows;		/* ix held a pass when loaded: worth asking */
+	json_t *cache;		/* normal id -> issue event read from ix */
 };
 
 void cg_passbook_init(struct cg_passbook *pb);
 void cg_passbook_release(struct cg_passbook *pb);
 
-/* Fold the data directory's pass journal.  0 or -1 with *err. */
+/*
+ * Open the data directory's pass index, bringing it up to the journal (or,
+ * when the index cannot be used, fold the journal into memory).  0 or -1
+ * with *err.
+ */
 int cg_passbook_load(struct cg_passbook *pb, const struct cg_home *h,
 		     struct cg_err *err);
+
+/*
+ * Bring the index up to the journal after a commit, so that the next
+ * process finds the index current.  0 or -1 with *err.
+ */
+int cg_passbook_sync(struct cg_passbook *pb, struct cg_err *err);
+
+/*
+ * Every pass in the order issued, as cg_passbook_get would return it
+ * (ev borrowed for the call).  Stops at the first fn that does not return
+ * 0 and returns that; -1 with *err when the index fails.
+ */
+typedef int cg_passbook_each_fn(void *ctx, const char *id, const json_t *ev);
+int cg_passbook_each(const struct cg_passbook *pb, cg_passbook_each_fn *fn,
+		     void *ctx, struct cg_err *err);
 
 /*
  * Take the pass journal's lock (j, open for appending) and fold what other

@@ -1302,6 +1302,38 @@ int cg_journal_fold_from(const struct cg_home *h, const char *stream,
 	return ret;
 }
 
+int cg_journal_lock_day(struct cg_journal *j, const char *day, int *fresh,
+			struct cg_err *err)
+{
+	*fresh = 0;
+	if (j->locked && !strcmp(j->day, day))
+		return 0;
+	cg_journal_unlock(j);
+	if (cg_journal_set_day(j, day, err) < 0 || lock_journal(j, err) < 0)
+		return -1;
+	j->locked = 1;
+	if (reopen_if_replaced(j, err) < 0 || refresh_tail(j, err) < 0) {
+		unlock_journal(j);
+		return -1;
+	}
+	*fresh = 1;
+	return 0;
+}
+
+int cg_journal_fold_day_from(const struct cg_home *h, const char *day,
+			     struct cg_journal_pos *pos, cg_fold_fn *fn, void *ctx,
+			     struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	int ret;
+
+	if (cg_journal_reader_open_stream(&jr, h, "checkin", day, err) < 0)
+		return -1;
+	ret = fold_reader_from(&jr, pos, fn, ctx, err);
+	cg_journal_reader_release(&jr);
+	return ret;
+}
+
 int cg_journal_catch_up(struct cg_journal *j, struct cg_journal_pos *pos,
 			cg_fold_fn *fn, void *ctx, struct cg_err *err)
 {
@@ -1374,4 +1406,50 @@ int cg_journal_days(const struct cg_home *h, json_t **days, struct cg_err *err)
 		free(names[i]);
 	free(names);
 	return 0;
+}
+
+/* Whether the line ending at pos->end in fd carries pos's seq and chain. */
+static int line_at_matches(int fd, const struct cg_journal_pos *pos)
+{
+	char buf[160];
+	size_t n = pos->end < (off_t)sizeof(buf) ? (size_t)pos->end : sizeof(buf);
+	const char *chain, *why;
+	size_t hashed;
+	uint64_t seq;
+
+	if (read_at(fd, buf, n, pos->end - (off_t)n) < 0 || n < 2 || buf[n - 1] != '\n')
+		return 0;
+	if (split_line(buf, n - 1, &seq, &chain, &hashed, &why) < 0)
+		return 0;
+	return seq == pos->seq && !memcmp(chain, pos->chain, CG_CHAIN_HEX);
+}
+
+int cg_journal_pos_holds(const struct cg_home *h, const char *stream,
+			 const char *day, const struct cg_journal_pos *pos,
+			 struct stat *sbp, struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	struct stat sb;
+	int ret;
+
+	memset(sbp, 0, sizeof(*sbp));
+	if (cg_journal_reader_open_stream(&jr, h, stream, day, err) < 0)
+		return -1;
+	if (jr.missing) {
+		cg_journal_reader_release(&jr);
+		return pos->end == 0;
+	}
+	if (jr.in.gz || fstat(jr.in.fd, &sb) < 0) {
+		ret = jr.in.gz ? 0 : cg_err_errno(err, CG_EXIT_SYSTEM, errno,
+						  _("cannot read '%s'"), jr.label);
+		cg_journal_reader_release(&jr);
+		return ret;
+	}
+	*sbp = sb;
+	if (pos->end == 0)
+		ret = 1;
+	else
+		ret = sb.st_size >= pos->end && line_at_matches(jr.in.fd, pos);
+	cg_journal_reader_release(&jr);
+	return ret;
 }

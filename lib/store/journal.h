@@ -134,6 +134,17 @@ int cg_journal_catch_up(struct cg_journal *j, struct cg_journal_pos *pos,
 			cg_fold_fn *fn, void *ctx, struct cg_err *err);
 
 /*
+ * Daily journals: select day and take the journal's lock, kept until the
+ * next cg_journal_commit (or cg_journal_unlock), setting a torn tail
+ * aside, so that the caller can read what others appended and decide
+ * knowing nothing can come in between.  *fresh is 1 when the lock was
+ * taken now (read what others appended), 0 when it was held already for
+ * that day.  0, or -1 with *err.
+ */
+int cg_journal_lock_day(struct cg_journal *j, const char *day, int *fresh,
+			struct cg_err *err);
+
+/*
  * Take the journal's lock and keep it until the next cg_journal_commit
  * (or cg_journal_unlock), for a caller that reads the journal itself
  * before deciding what to queue (a correction of a check-in, which reads
@@ -141,8 +152,8 @@ int cg_journal_catch_up(struct cg_journal *j, struct cg_journal_pos *pos,
  */
 int cg_journal_lock(struct cg_journal *j, struct cg_err *err);
 
-/* Let go of the lock cg_journal_catch_up or cg_journal_lock took, if it
- * holds it. */
+/* Let go of the lock cg_journal_catch_up, cg_journal_lock_day or
+ * cg_journal_lock took, if it holds it. */
 void cg_journal_unlock(struct cg_journal *j);
 
 /*
@@ -272,6 +283,27 @@ int cg_journal_fold(const struct cg_home *h, const char *stream,
 int cg_journal_fold_from(const struct cg_home *h, const char *stream,
 			 struct cg_journal_pos *pos, cg_fold_fn *fn, void *ctx,
 			 struct cg_err *err);
+
+/*
+ * The same for one day's check-in journal: from *pos on, which must be 0
+ * (the start) when the day is compressed.
+ */
+int cg_journal_fold_day_from(const struct cg_home *h, const char *day,
+			     struct cg_journal_pos *pos, cg_fold_fn *fn, void *ctx,
+			     struct cg_err *err);
+
+/*
+ * Whether a stream's journal (day for "checkin") still holds *pos: it is at
+ * least pos->end bytes long and the line ending there carries pos->seq and
+ * pos->chain, which stand for every line before it.  1 yes; 0 no (the file
+ * is shorter, was replaced or rewritten, or is compressed); -1 with *err.
+ * *sb is the file's status now (zeros when missing).  A missing file holds
+ * only the start.
+ */
+struct stat;
+int cg_journal_pos_holds(const struct cg_home *h, const char *stream,
+			 const char *day, const struct cg_journal_pos *pos,
+			 struct stat *sb, struct cg_err *err);
 
 /*
  * The days ("YYYY-MM-DD", ascending) that have a check-in journal, plain or

@@ -98,8 +98,13 @@ static int look_file(const struct look *lk, struct cg_journal_reader *jr, struct
 		memmove(buf, buf + whole, have - whole);
 		have -= whole;
 	}
+	/*
+	 * A damaged archive is looked through up to its damage: damage is
+	 * the business of whoever verifies that day (the report does for its
+	 * own days, --verify for all), not a reason to give up the others.
+	 */
 	if (n < 0 && ret == 0)
-		ret = -1;
+		ret = jr->in.damaged ? 0 : -1;
 	/* What is left has no newline: a torn last line, skipped. */
 	free(buf);
 	return ret;

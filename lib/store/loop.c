@@ -141,6 +141,12 @@ int cg_loop_flush(struct cg_loop *lp, struct cg_err *err)
 	}
 	if (print_lines(lp, j->committed.buf, j->committed.len, err) < 0)
 		return -1;
+	/* The day index follows the journal (a failure is a warning: the
+	 * next run catches up from the journal). */
+	if (lp->committed && lp->committed(lp->ctx, j, &tidy) < 0) {
+		cg_notify(&lp->notify, CG_MSG_WARNING, "%s", tidy.msg);
+		tidy.msg[0] = '\0';
+	}
 	if (!j->tidy_due)
 		return 0;
 	/*

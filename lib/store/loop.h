@@ -84,6 +84,9 @@ struct cg_loop {
 	size_t batch_bytes;		/* commit at least this often */
 	struct cg_notifier notify;	/* rejections and warnings */
 	int quit;			/* fn sets it to read no further */
+	/* Called after each commit, once its records are printed (derived
+	 * state kept current); a failure is a warning.  May be NULL. */
+	int (*committed)(void *ctx, const struct cg_journal *j, struct cg_err *err);
 
 	/* Read by the caller. */
 	struct cg_out out;		/* standard output; main closes it */

@@ -1,0 +1,351 @@
+/*
+ * The case book of the gate, answered from the case index
+ * (index/quarantine.db; see store/index.h and cg_casebook_open_index).
+ *
+ * One row per case: its record as the fold keeps it (the open event
+ * without seq and chain, plus "status" and what escalate, release, close
+ * and extend note), its status, and a column per identity key so that
+ * every lookup by person is an indexed one: the three keys of
+ * cg_person_keys and the normalised name alone (for identity checks on
+ * weaker keys).  Checks, alerts and needs make no rows: the gate does not
+ * need them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/exitcode.h"
+#include "core/i18n.h"
+#include "rules/casebook.h"
+#include "rules/caseindex.h"
+#include "rules/person.h"
+#include "store/index.h"
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS qcase(case_id TEXT PRIMARY KEY, ord INTEGER NOT NULL,"
+	" status TEXT NOT NULL, k_id TEXT, k_phone TEXT, k_name TEXT, name_norm TEXT,"
+	" rec TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS qcase_id ON qcase(k_id, ord);"
+	"CREATE INDEX IF NOT EXISTS qcase_phone ON qcase(k_phone, ord);"
+	"CREATE INDEX IF NOT EXISTS qcase_name ON qcase(k_name, ord);"
+	"CREATE INDEX IF NOT EXISTS qcase_name_norm ON qcase(name_norm, ord);";
+static const char sql_put[] =
+	"INSERT OR IGNORE INTO qcase(case_id, ord, status, k_id, k_phone, k_name,"
+	" name_norm, rec) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)";
+static const char sql_any[] = "SELECT 1 FROM qcase LIMIT 1";
+static const char sql_get[] = "SELECT status, rec FROM qcase WHERE case_id = ?";
+static const char sql_set[] = "UPDATE qcase SET status = ?, rec = ? WHERE case_id = ?";
+
+/* By the key's kind (id, phone, name@household): the newest case of that
+ * person in a status, as the fold's lists of active cases end with it. */
+static const char *const sql_active[3] = {
+	"SELECT rec FROM qcase WHERE k_id = ? AND status IN ('open', 'escalated')"
+	" ORDER BY ord DESC LIMIT 1",
+	"SELECT rec FROM qcase WHERE k_phone = ? AND status IN ('open', 'escalated')"
+	" ORDER BY ord DESC LIMIT 1",
+	"SELECT rec FROM qcase WHERE k_name = ? AND status IN ('open', 'escalated')"
+	" ORDER BY ord DESC LIMIT 1",
+};
+static const char *const sql_released[3] = {
+	"SELECT rec FROM qcase WHERE k_id = ? AND status = 'released' ORDER BY ord",
+	"SELECT rec FROM qcase WHERE k_phone = ? AND status = 'released' ORDER BY ord",
+	"SELECT rec FROM qcase WHERE k_name = ? AND status = 'released' ORDER BY ord",
+};
+
+/* The column of a key from cg_person_keys: 0 id, 1 phone, 2 name. */
+static int kind_of(const char *key)
+{
+	if (!strncmp(key, "id:", 3))
+		return 0;
+	return strncmp(key, "phone:", 6) ? 2 : 1;
+}
+
+static int status_code(const char *name)
+{
+	for (int s = CG_CASE_OPEN; s <= CG_CASE_CLOSED; s++)
+		if (name && !strcmp(name, cg_case_status_name(s)))
+			return s;
+	return CG_CASE_OPEN;
+}
+
+static int put_text(struct cg_index *ix, sqlite3_stmt *st, int col, const json_t *v,
+		    struct cg_err *err)
+{
+	char *text = json_dumps(v, CG_JSON_DUMP_FLAGS);
+
+	if (!text)
+		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	(void)ix;
+	sqlite3_bind_text(st, col, text, -1, free);
+	return 0;
+}
+
+static int rows_open(struct cg_index *ix, const json_t *ev, const char *id,
+		     struct cg_err *err)
+{
+	sqlite3_stmt *st = cg_index_stmt(ix, sql_put, err);
+	char keys[3][CG_PERSON_KEY_LEN], norm[CG_PERSON_NAME_LEN];
+	const char *name = json_string_value(json_object_get(ev, "name"));
+	int n = cg_person_keys(ev, keys), ret;
+	json_t *rec;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)json_integer_value(json_object_get(ev, "seq")));
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, 3 + kind_of(keys[i]), keys[i], -1, SQLITE_STATIC);
+	/* The gate's identity check compares names in this form; a name of
+	 * spaces alone names nobody. */
+	if (name && *cg_person_name_normalise(name, norm))
+		sqlite3_bind_text(st, 6, norm, -1, SQLITE_STATIC);
+	rec = json_copy((json_t *)ev);
+	json_object_del(rec, "seq");
+	json_object_del(rec, "chain");
+	json_object_set_new(rec, "status", json_string("open"));
+	ret = put_text(ix, st, 7, rec, err);
+	json_decref(rec);
+	return ret < 0 ? -1 : cg_index_run(ix, st, err);
+}
+
+/* escalate, release, close, extend: the row as cg_case_event leaves it. */
+static int rows_event(struct cg_index *ix, const json_t *ev, const char *event,
+		      const char *id, struct cg_err *err)
+{
+	sqlite3_stmt *st = cg_index_stmt(ix, sql_get, err);
+	json_t *rec = NULL;
+	int from = CG_CASE_OPEN, to;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		from = status_code((const char *)sqlite3_column_text(st, 0));
+		rec = json_loadb((const char *)sqlite3_column_text(st, 1),
+				 (size_t)sqlite3_column_bytes(st, 1), 0, NULL);
+	}
+	sqlite3_reset(st);
+	if (!rec)
+		return 0;	/* an event of a case never opened */
+	to = (int)cg_case_event(rec, (enum cg_case_status)from, event, ev);
+	json_object_set_new(rec, "status", json_string(cg_case_status_name(to)));
+	if (!(st = cg_index_stmt(ix, sql_set, err)) || put_text(ix, st, 2, rec, err) < 0) {
+		json_decref(rec);
+		return -1;
+	}
+	json_decref(rec);
+	sqlite3_bind_text(st, 1, cg_case_status_name(to), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	return cg_index_run(ix, st, err);
+}
+
+static int index_fold(void *ctx, const json_t *ev, struct cg_err *err)
+{
+	struct cg_casebook *cb = ctx;
+	const char *event = json_string_value(json_object_get(ev, "event"));
+	const char *id = json_string_value(json_object_get(ev, "case_id"));
+
+	if (!event || !id || !strcmp(event, "check") || !strcmp(event, "alert") ||
+	    !strncmp(event, "need", 4))
+		return 0;
+	if (!strcmp(event, "open"))
+		return rows_open(cb->ix, ev, id, err);
+	return rows_event(cb->ix, ev, event, id, err);
+}
+
+static const struct cg_index_def case_index = {
+	.stream = "quarantine",
+	.version = 2,
+	.schema = schema,
+	.clear = "DELETE FROM qcase;",
+	.fold = index_fold,
+};
+
+int cg_casebook_open_index(struct cg_casebook *cb, const struct cg_home *h,
+			   struct cg_err *err)
+{
+	struct cg_index *ix = calloc(1, sizeof(*ix));
+
+	if (!ix)
+		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	cb->ix = ix;
+	if (cg_index_open(ix, h, &case_index, cb, err) == 0) {
+		cb->seq = ix->pos.seq;
+		cb->cache = json_object();
+		cb->ix_rows = cg_index_any(ix, sql_any);
+		return 0;
+	}
+	free(ix);
+	cb->ix = NULL;
+	/* A damaged journal is damaged either way; an index that cannot be
+	 * opened only costs time. */
+	if (err->status == CG_EXIT_DAMAGED)
+		return -1;
+	return cg_casebook_load(cb, h, err);
+}
+
+int cg_caseindex_refresh(struct cg_casebook *cb, struct cg_err *err)
+{
+	if (cg_index_sync(cb->ix, err) < 0)
+		return -1;
+	cb->seq = cb->ix->pos.seq;
+	cb->ix_rows = cg_index_any(cb->ix, sql_any);
+	return 0;
+}
+
+void cg_caseindex_close(struct cg_casebook *cb)
+{
+	cg_index_close(cb->ix);
+	free(cb->ix);
+	cb->ix = NULL;
+}
+
+/*
+ * The first record a query on key finds (of person's, unless NULL), kept
+ * in cb->cache until release; a case read again is the one kept.
+ */
+static const json_t *each_row(const struct cg_casebook *cb, const char *sql,
+			      const char *key, const json_t *person)
+{
+	sqlite3_stmt *st = cg_index_stmt(cb->ix, sql, NULL);
+	const json_t *found = NULL;
+
+	if (!st || !cb->ix_rows)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while (!found && sqlite3_step(st) == SQLITE_ROW) {
+		json_t *rec = json_loadb((const char *)sqlite3_column_text(st, 0),
+					 (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+		const char *id = json_string_value(json_object_get(rec, "case_id"));
+		json_t *kept = id ? json_object_get(cb->cache, id) : NULL;
+
+		if (!id) {
+			json_decref(rec);
+			continue;
+		}
+		if (kept) {
+			json_decref(rec);
+			rec = kept;
+		} else {
+			json_object_set_new(cb->cache, id, rec);
+		}
+		if (!person || cg_person_same(rec, person))
+			found = rec;
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+const json_t *cg_caseindex_active(const struct cg_casebook *cb, const char *key)
+{
+	return each_row(cb, sql_active[kind_of(key)], key, NULL);
+}
+
+const json_t *cg_caseindex_active_for(const struct cg_casebook *cb, const json_t *person)
+{
+	char keys[3][CG_PERSON_KEY_LEN];
+	int n = cg_person_keys(person, keys);
+
+	for (int i = 0; i < n; i++) {
+		const json_t *c = cg_caseindex_active(cb, keys[i]);
+
+		if (c && cg_person_same(c, person))
+			return c;
+	}
+	return NULL;
+}
+
+int cg_caseindex_released_for(const struct cg_casebook *cb, const json_t *person)
+{
+	char keys[3][CG_PERSON_KEY_LEN];
+	int n = cg_person_keys(person, keys);
+
+	for (int i = 0; i < n; i++)
+		if (each_row(cb, sql_released[kind_of(keys[i])], keys[i], person))
+			return 1;
+	return 0;
+}
+
+/* The open or escalated cases under one identifier, by the column it goes
+ * in; in journal order. */
+static const char *const sql_sharing[3] = {
+	"SELECT ord, rec FROM qcase WHERE k_id = ? AND status IN ('open', 'escalated')",
+	"SELECT ord, rec FROM qcase WHERE k_phone = ? AND status IN ('open', 'escalated')",
+	"SELECT ord, rec FROM qcase WHERE name_norm = ? AND status IN ('open', 'escalated')",
+};
+
+struct sharing {
+	const json_t *rec[CG_CASES_SHARING_MAX];
+	sqlite3_int64 ord[CG_CASES_SHARING_MAX];
+	size_t n;
+};
+
+/* Add the rows of one query, each case once, kept in cb->cache. */
+static void add_sharing(const struct cg_casebook *cb, const char *sql, const char *key,
+			struct sharing *sh)
+{
+	sqlite3_stmt *st = cg_index_stmt(cb->ix, sql, NULL);
+
+	if (!st || !cb->ix_rows)
+		return;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW && sh->n < CG_CASES_SHARING_MAX) {
+		sqlite3_int64 ord = sqlite3_column_int64(st, 0);
+		json_t *rec = json_loadb((const char *)sqlite3_column_text(st, 1),
+					 (size_t)sqlite3_column_bytes(st, 1), 0, NULL);
+		const char *id = json_string_value(json_object_get(rec, "case_id"));
+		json_t *kept = id ? json_object_get(cb->cache, id) : NULL;
+		size_t i;
+
+		if (!id) {
+			json_decref(rec);
+			continue;
+		}
+		if (kept) {
+			json_decref(rec);
+			rec = kept;
+		} else {
+			json_object_set_new(cb->cache, id, rec);
+		}
+		for (i = 0; i < sh->n && sh->rec[i] != rec; i++)
+			;
+		if (i < sh->n)
+			continue;
+		/* In journal order: insert by ord. */
+		for (i = sh->n; i > 0 && sh->ord[i - 1] > ord; i--) {
+			sh->rec[i] = sh->rec[i - 1];
+			sh->ord[i] = sh->ord[i - 1];
+		}
+		sh->rec[i] = rec;
+		sh->ord[i] = ord;
+		sh->n++;
+	}
+	sqlite3_reset(st);
+}
+
+size_t cg_caseindex_active_sharing(const struct cg_casebook *cb, const json_t *person,
+				   const json_t **out, size_t max)
+{
+	static const char *const fields[] = { "id_no", "phone", "name" };
+	struct sharing sh = { .n = 0 };
+
+	for (int f = 0; f < 3; f++) {
+		const char *v = json_string_value(json_object_get(person, fields[f]));
+		char key[CG_PERSON_KEY_LEN], norm[CG_PERSON_NAME_LEN];
+
+		if (!v)
+			continue;
+		if (f == 0)
+			snprintf(key, sizeof(key), "id:%s", v);
+		else if (f == 1)
+			snprintf(key, sizeof(key), "phone:%s", v);
+		else if (*cg_person_name_normalise(v, norm))
+			snprintf(key, sizeof(key), "%s", norm);
+		else
+			continue;
+		add_sharing(cb, sql_sharing[f], key, &sh);
+	}
+	for (size_t i = 0; i < sh.n && i < max; i++)
+		out[i] = sh.rec[i];
+	return sh.n;
+}
