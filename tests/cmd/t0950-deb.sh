@@ -134,7 +134,7 @@ report_unit() {
 	PATH=$PWD/shim:$PATH CG_REPORT_DIR=$PWD/reports sh report-unit.sh >report.out
 }
 
-test_expect_success 'cg-report.service: a day without warnings: the page, success' '
+test_expect_success 'cg-report.service: a day without alerts: the page, success' '
 	write_config "{\"gates\":[\"north\"],\"policy\":{\"duty_gap_max_min\":1440}}" &&
 	echo "{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"staff\",\"temp\":36.5,\"mask\":true}" |
 	cg-checkin --now 2026-01-25T12:00:00+08:00 >/dev/null &&
@@ -144,12 +144,12 @@ test_expect_success 'cg-report.service: a day without warnings: the page, succes
 	grep -q "^Daily report" report.out
 '
 
-test_expect_success 'cg-report.service: a day with warnings fails the unit, page made' '
+test_expect_success 'cg-report.service: a day with an alert (a fever) fails the unit, page made' '
 	rm -rf reports "$CG_HOME" &&
 	cg-checkin --now 2026-01-25T23:00:00+08:00 <"$SRC_DIR/share/cg/sample/gate-day.jsonl" >/dev/null &&
 	test_expect_code 5 report_unit &&
 	test -s reports/2026-01-25.html &&
-	grep -q gate_unattended report.out
+	grep -q "^  alert " report.out
 '
 
 test_expect_success 'cg-report.service: no page, no report when the folder cannot be made' '
