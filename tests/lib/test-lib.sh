@@ -170,8 +170,12 @@ test_have_prereq() {
 		(cd "$SRC_DIR" && dpkg-checkbuilddeps) 2>/dev/null ;;
 	SYSTEMD_ANALYZE) command -v systemd-analyze >/dev/null ;;
 	# Root that may make a mount namespace and run as another uid.
+	# Root, a private mount namespace, and a tree an unprivileged user
+	# can reach (not one under /root, as in a bare root's clone).
 	ROOT_NS) [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null &&
-		command -v setpriv >/dev/null && unshare -m true 2>/dev/null ;;
+		command -v setpriv >/dev/null && unshare -m true 2>/dev/null &&
+		setpriv --reuid=4242 --regid=4242 --clear-groups \
+			test -x "$CG_BUILD/bin/cg-checkin" -a -r "$SRC_DIR/completions/bash/cg-report" ;;
 	# One build of what does not depend on the build under test.
 	PLAIN_BUILD) case $CG_BUILD in *-san) return 1 ;; esac ;;
 	*) return 1 ;;
