@@ -7,9 +7,12 @@
  * Library functions never print.  They return -1 and fill a struct cg_err
  * with a message and the exit status main should pick; main prints it.
  */
+/* Longest message a struct cg_err holds; a copy of one needs this room. */
+#define CG_ERR_MSG_MAX 1024
+
 struct cg_err {
 	int status;		/* an enum cg_exit value */
-	char msg[1024];
+	char msg[CG_ERR_MSG_MAX];
 };
 
 #define CG_ERR_INIT { 0, "" }

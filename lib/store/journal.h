@@ -231,7 +231,7 @@ struct cg_journal_reader {
 	uint64_t leftover_seq;	/* its last seq and chain */
 	char leftover_chain[CG_CHAIN_HEX + 1];
 	char notice[512];	/* a warning for the caller to print, or "" */
-	char damage[512];	/* damage found at open, returned by the first next */
+	char damage[CG_ERR_MSG_MAX];	/* damage found at open, returned by the first next */
 	int ended;		/* damage reported: nothing more is read */
 };
 
