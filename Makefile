@@ -213,6 +213,22 @@ pot:
 		cmd/*.c lib/*/*.c
 	msgmerge -q -U --backup=none share/po/zh_CN.po share/po/cg.pot
 
+# The zh_CN man pages: after changing an English page that has a
+# translation (share/man/po/po4a.cfg lists them), or the translation in
+# share/man/po/zh_CN.po, remake the template, the catalogue and the pages
+# under share/man/zh_CN/ with po4a; translate what it leaves untranslated
+# or fuzzy, run it again and commit all three (t0935 checks).
+PO4A = po4a -q --porefs file --keep 100 --package-name cg \
+	--copyright-holder cg --msgid-bugs-address ''
+man-po:
+	@command -v po4a >/dev/null || { echo "make man-po: needs po4a (scripts/deps)" >&2; exit 1; }
+	@echo '   PO4A   share/man/po/po4a.cfg'
+	@out=$$($(PO4A) share/man/po/po4a.cfg 2>&1) || { echo "$$out" >&2; exit 1; }
+	@msgattrib --untranslated share/man/po/zh_CN.po | grep -q . && \
+		echo "make man-po: share/man/po/zh_CN.po has untranslated entries (msgattrib --untranslated)" >&2; \
+	msgattrib --only-fuzzy share/man/po/zh_CN.po | grep -q . && \
+		echo "make man-po: share/man/po/zh_CN.po has fuzzy entries (msgattrib --only-fuzzy)" >&2; true
+
 deps:
 	@scripts/deps
 
@@ -344,7 +360,7 @@ deb:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all programs deb check docs demo bench fuzz fuzz-merge fuzz-build install uninstall clean deps pot FORCE
+.PHONY: all programs deb check docs man-po demo bench fuzz fuzz-merge fuzz-build install uninstall clean deps pot FORCE
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
