@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""examples.py script|skips FILE: the example commands of the README.
+
+The fenced blocks of README.md whose info string is console, sh or
+crontab are examples.  In a console block a line "$ CMD" is a command
+(with its here-document lines up to the terminator, and the lines after
+one ending in a backslash); the other lines are output, except that
+"$ echo $?" followed by N says that the command before it exits N.  In an
+sh block every line that is not blank or a comment is a command.  A block
+that cannot run in a test (as root, systemd, the network, cron entries)
+is preceded by the line
+
+    <!-- examples: skip REASON -->
+
+and is counted as skipped with its REASON.  A console line with the root
+prompt "# ", or a crontab block, that is not so marked is an error: it
+cannot run, and nothing says why.
+
+  script  prints a shell script that runs the commands in order, in one
+          shell, each followed by a check of its exit status
+          (examples_check STATUS EXPECTED LINE 'CMD'; the script that
+          sources it defines examples_check)
+  skips   prints LINE<TAB>REASON for each skipped block
+"""
+
+import re
+import shlex
+import sys
+
+SKIP = re.compile(r'^<!--\s*examples:\s*skip\s+(.*?)\s*-->\s*$')
+FENCE = re.compile(r'^```(\S*)\s*$')
+HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
+
+
+class Block:
+    def __init__(self, kind, line, skip):
+        self.kind, self.line, self.skip, self.lines = kind, line, skip, []
+
+
+def blocks(path):
+    """The example blocks of PATH, each with its first line's number."""
+    out, cur, skip = [], None, None
+    with open(path, encoding='utf-8') as f:
+        for n, text in enumerate(f, 1):
+            text = text.rstrip('\n')
+            m = FENCE.match(text)
+            if cur is not None:
+                if text == '```':
+                    out.append(cur)
+                    cur = None
+                else:
+                    cur.lines.append((n, text))
+                continue
+            if m:
+                kind = m.group(1) if m.group(1) in ('console', 'sh', 'crontab') else 'other'
+                cur, skip = Block(kind, n, skip), None
+                continue
+            m = SKIP.match(text)
+            if m:
+                skip = m.group(1)
+            elif text.strip():
+                skip = None
+    return [b for b in out if b.kind != 'other']
+
+
+def commands(block):
+    """(line, command text, expected status) of a runnable block."""
+    cmds, lines, i = [], block.lines, 0
+    while i < len(lines):
+        n, text = lines[i]
+        i += 1
+        if block.kind == 'console':
+            if text.startswith('# '):
+                raise ValueError('%d: a root command in a block not marked '
+                                 '"<!-- examples: skip REASON -->"' % n)
+            if not text.startswith('$ '):
+                continue
+            text = text[2:]
+            if text.strip() == 'echo $?':
+                status = lines[i][1].strip() if i < len(lines) else ''
+                if not cmds or not status.isdigit():
+                    raise ValueError('%d: "$ echo $?" with no command before '
+                                     'it or no status after it' % n)
+                cmds[-1][2] = int(status)
+                i += 1
+                continue
+        elif not text.strip() or text.lstrip().startswith('#'):
+            continue
+        while text.endswith('\\') and i < len(lines):
+            text += '\n' + lines[i][1]
+            i += 1
+        m = HEREDOC.search(text)
+        if m:
+            while i < len(lines):
+                text += '\n' + lines[i][1]
+                i += 1
+                if lines[i - 1][1] == m.group(2):
+                    break
+            else:
+                raise ValueError('%d: here-document without its %s line'
+                                 % (n, m.group(2)))
+        cmds.append([n, text, 0])
+    return cmds
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in ('script', 'skips'):
+        sys.stderr.write('usage: examples.py script|skips FILE\n')
+        return 2
+    try:
+        for b in blocks(sys.argv[2]):
+            if b.skip is not None:
+                if sys.argv[1] == 'skips':
+                    print('%d\t%s' % (b.line, b.skip))
+                continue
+            if sys.argv[1] == 'skips':
+                continue
+            if b.kind == 'crontab':
+                raise ValueError('%d: a crontab block not marked '
+                                 '"<!-- examples: skip REASON -->"' % b.line)
+            for n, text, status in commands(b):
+                print(text)
+                print('examples_check $? %d %d %s' % (status, n, shlex.quote(text)))
+    except ValueError as e:
+        sys.stderr.write('%s:%s\n' % (sys.argv[2], e))
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
