@@ -55,6 +55,67 @@ if command -v python3 >/dev/null; then
 	done <"$TRASH/skips"
 fi
 
+# The EXAMPLES of the man pages run the same way, each page in a directory
+# and data directory of its own, with the commands on PATH as after make
+# install and CG_HOME set; the files an example reads as the user's own
+# (gate.jsonl, residents.jsonl ...) are made first by man_setup_PAGE.
+ev() { # ev GATE DIR KIND [TEMP]: one gate event
+	printf '{"gate":"%s","dir":"%s","kind":"%s","temp":%s,"mask":true}\n' "$1" "$2" "$3" "${4:-36.5}"
+}
+
+man_setup_cg_7() {
+	ev north in staff | cg-checkin >/dev/null
+}
+
+man_setup_cg_checkin_1() {
+	echo '{"gates": ["north", "south", "east"]}' >"$CG_HOME/config.json" &&
+	for t in 36.5 36.6 38.6; do ev north in staff $t; done |
+		cg-checkin --now "$(date -d yesterday +%F)T12:00:00" >/dev/null &&
+	for i in 1 2 3 4; do ev north in resident; ev south out staff; done >gate.jsonl &&
+	for i in 1 2 3; do ev north in resident; done >north.jsonl &&
+	for i in 1 2 3; do ev south in staff; done >south.jsonl &&
+	{ ev east in resident; ev east in courier; } | gzip >east.jsonl.gz &&
+	{ ev north in resident 36.4; ev north out staff 37.5; } >paper-north-0125.jsonl
+}
+
+man_run() { # man_run PAGE: the EXAMPLES of share/man/PAGE
+	name=$(echo "${1##*/}" | tr ".-" "__") &&
+	d=$TRASH/man-$name &&
+	mkdir -p "$d/home" && chmod 700 "$d/home" &&
+	python3 "$SRC_DIR/tests/lib/examples.py" script "$SRC_DIR/share/man/$1" >"$d.sh" &&
+	test -s "$d.sh" &&
+	printf "%s\n" \
+		"examples_check() {" \
+		"	echo \"# line \$3: exit \$1 (expected \$2)\"" \
+		"	[ \"\$1\" = \"\$2\" ] || echo \"$1:\$3: exit \$1, expected \$2: \$4\" >>\"$d/.failed\"" \
+		"}" >"$d/.prelude" &&
+	(cd "$d" && CG_HOME=$d/home && export CG_HOME && man_setup_$name) &&
+	cat "$d/.prelude" "$d.sh" >"$d/.script" &&
+	(cd "$d" && env CG_HOME="$d/home" HOME="$d" bash -o pipefail .script </dev/null) >"$d/.out" 2>&1
+	cat "$d/.out"
+	if [ -s "$d/.failed" ]; then
+		cat "$d/.failed" >&2
+		return 1
+	fi
+}
+
+for page in man7/cg.7 man1/cg-checkin.1; do
+	test_expect_success PYTHON,JQ "the EXAMPLES of $page run as printed" "
+		man_run $page
+	"
+	if command -v python3 >/dev/null; then
+		python3 "$SRC_DIR/tests/lib/examples.py" skips "$SRC_DIR/share/man/$page" |
+		while IFS="	" read -r line reason; do
+			echo "$line	$reason"
+		done >"$TRASH/man-skips"
+		while IFS="	" read -r line reason; do
+			test_count=$((test_count + 1))
+			test_skips=$((test_skips + 1))
+			say_result "ok - $test_count $page:$line # skip $reason"
+		done <"$TRASH/man-skips"
+	fi
+done
+
 test_expect_success PYTHON 'the check fails on an example that fails, and on an unmarked root or cron block' '
 	printf "%s\n" "# t" "" "\`\`\`console" "\$ true" "\$ false" "\`\`\`" >bad.md &&
 	python3 "$SRC_DIR/tests/lib/examples.py" script bad.md >bad.sh &&

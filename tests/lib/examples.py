@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""examples.py script|skips FILE: the example commands of the README.
+"""examples.py script|skips FILE: the example commands of the README, or
+of a man page's EXAMPLES.
 
 The fenced blocks of README.md whose info string is console, sh or
 crontab are examples.  In a console block a line "$ CMD" is a command
@@ -21,6 +22,13 @@ cannot run, and nothing says why.
           (examples_check STATUS EXPECTED LINE 'CMD'; the script that
           sources it defines examples_check)
   skips   prints LINE<TAB>REASON for each skipped block
+
+In a man page (FILE not ending in .md) the examples are the literal
+displays (.Bd -literal) of its EXAMPLES section, roff escapes undone; every
+line is a command (the lines after one ending in |, &&, || or a backslash
+go with it), and a display that cannot run here is preceded by
+
+    .\\" examples: skip REASON
 """
 
 import re
@@ -103,10 +111,67 @@ def commands(block):
     return cmds
 
 
+MAN_SKIP = re.compile(r'^\.\\"\s*examples:\s*skip\s+(.*?)\s*$')
+ROFF = [('\\e', '\\'), ('\\(aq', "'"), ('\\(dq', '"'), ('\\&', ''), ('\\-', '-')]
+
+
+def man_blocks(path):
+    """The literal displays of the EXAMPLES of the man page PATH."""
+    out, cur, skip, ex = [], None, None, False
+    with open(path, encoding='utf-8') as f:
+        for n, text in enumerate(f, 1):
+            text = text.rstrip('\n')
+            if text.startswith('.Sh '):
+                ex = text == '.Sh EXAMPLES'
+                continue
+            if not ex:
+                continue
+            if cur is not None:
+                if text == '.Ed':
+                    out.append(cur)
+                    cur = None
+                elif not text.startswith('.\\"'):
+                    for a, b in ROFF:
+                        text = text.replace(a, b)
+                    cur.lines.append((n, text))
+                continue
+            m = MAN_SKIP.match(text)
+            if m:
+                skip = m.group(1)
+            elif text.startswith('.Bd -literal'):
+                cur, skip = Block('man', n, skip), None
+    return out
+
+
+def man_commands(block):
+    """(line, command, 0) of a display: a line ending in |, &&, || or a
+    backslash goes on on the next one."""
+    cmds, cont = [], False
+    for n, text in block.lines:
+        if cont:
+            cmds[-1][1] += '\n' + text
+        elif text.strip():
+            cmds.append([n, text, 0])
+        else:
+            continue
+        cont = re.search(r'(\||&&|\\)\s*$', text) is not None
+    return cmds
+
+
 def main():
     if len(sys.argv) != 3 or sys.argv[1] not in ('script', 'skips'):
         sys.stderr.write('usage: examples.py script|skips FILE\n')
         return 2
+    if not sys.argv[2].endswith('.md'):
+        for b in man_blocks(sys.argv[2]):
+            if b.skip is not None:
+                if sys.argv[1] == 'skips':
+                    print('%d\t%s' % (b.line, b.skip))
+            elif sys.argv[1] == 'script':
+                for n, text, status in man_commands(b):
+                    print(text)
+                    print('examples_check $? %d %d %s' % (status, n, shlex.quote(text)))
+        return 0
     try:
         for b in blocks(sys.argv[2]):
             if b.skip is not None:
