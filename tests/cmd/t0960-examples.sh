@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='the README examples run as printed'
+test_description='the examples of the README and of the man pages run as printed'
 . "${0%/*}/../lib/test-lib.sh"
 
 # The blocks of the README run in order in one shell (bash, -o pipefail:
@@ -10,6 +10,26 @@ test_description='the README examples run as printed'
 # Each command must exit 0, or what a following "$ echo $?" shows.  The
 # blocks marked "<!-- examples: skip REASON -->" are listed as skipped
 # (tests/lib/examples.py says how the README is read).
+
+PAGES="man7/cg.7 man1/cg-checkin.1 man1/cg-journal.1 man1/cg-pass.1 man1/cg-quarantine.1 man1/cg-report.1 man1/cg-sync.1"
+
+# The scripts and skips of them all, made at once (a python start is
+# slow on a loaded machine): EX/NAME.script, EX/NAME.skips.
+EX=$TRASH/ex
+mkdir "$EX"
+if command -v python3 >/dev/null; then
+	(cd "$SRC_DIR/share/man" && python3 "$SRC_DIR/tests/lib/examples.py" all "$EX" \
+		"$SRC_DIR/README.md" $PAGES) 2>"$EX/error" || EX_ERROR=1
+fi
+# skips NAME WHERE: each skip of NAME as a skipped test.
+skips() {
+	[ -f "$EX/$1.skips" ] || return 0
+	while IFS="	" read -r line reason; do
+		test_count=$((test_count + 1))
+		test_skips=$((test_skips + 1))
+		say_result "ok - $test_count $2:$line # skip $reason"
+	done <"$EX/$1.skips"
+}
 
 SYSPATH=$(printf "%s" "$PATH" | tr ":" "\n" | grep -v -x "$CG_BUILD/bin" | paste -s -d: -)
 
@@ -34,9 +54,9 @@ examples_run() {
 }
 
 test_expect_success PYTHON,JQ 'every README example that can run in a test runs as printed' '
-	python3 "$SRC_DIR/tests/lib/examples.py" script "$SRC_DIR/README.md" >readme.sh &&
-	test_line_count -ge 20 readme.sh &&
-	examples_run "$TRASH/readme.sh" "$TRASH/readme"
+	if [ -n "${EX_ERROR-}" ]; then cat "$EX/error" >&2; false; fi &&
+	test_line_count -ge 20 "$EX/README.md.script" &&
+	examples_run "$EX/README.md.script" "$TRASH/readme"
 '
 
 test_expect_success PYTHON,JQ 'the README tour speaks of its own compound, not the demo one' '
@@ -46,15 +66,7 @@ test_expect_success PYTHON,JQ 'the README tour speaks of its own compound, not t
 '
 
 # The blocks that cannot run here, each counted as a skipped test.
-if command -v python3 >/dev/null; then
-	python3 "$SRC_DIR/tests/lib/examples.py" skips "$SRC_DIR/README.md" >"$TRASH/skips" ||
-		echo "0	examples.py failed" >"$TRASH/skips"
-	while IFS="	" read -r line reason; do
-		test_count=$((test_count + 1))
-		test_skips=$((test_skips + 1))
-		say_result "ok - $test_count README.md:$line # skip $reason"
-	done <"$TRASH/skips"
-fi
+skips README.md README.md
 
 # The EXAMPLES of the man pages run the same way, each page in a directory
 # and data directory of its own, with the commands on PATH as after make
@@ -131,15 +143,14 @@ man_run() { # man_run PAGE: the EXAMPLES of share/man/PAGE
 	name=$(echo "${1##*/}" | tr ".-" "__") &&
 	d=$TRASH/man-$name &&
 	mkdir -p "$d/home" && chmod 700 "$d/home" &&
-	python3 "$SRC_DIR/tests/lib/examples.py" script "$SRC_DIR/share/man/$1" >"$d.sh" &&
-	test -s "$d.sh" &&
+	test -s "$EX/${1##*/}.script" &&
 	printf "%s\n" \
 		"examples_check() {" \
 		"	echo \"# line \$3: exit \$1 (expected \$2)\"" \
 		"	[ \"\$1\" = \"\$2\" ] || echo \"$1:\$3: exit \$1, expected \$2: \$4\" >>\"$d/.failed\"" \
 		"}" >"$d/.prelude" &&
 	(cd "$d" && CG_HOME=$d/home && export CG_HOME && man_setup_$name) &&
-	cat "$d/.prelude" "$d.sh" >"$d/.script" &&
+	cat "$d/.prelude" "$EX/${1##*/}.script" >"$d/.script" &&
 	(cd "$d" && env CG_HOME="$d/home" HOME="$d" bash -o pipefail .script </dev/null) >"$d/.out" 2>&1 ||
 		{ echo "$1: the setup or the run failed" >&2; return 1; }
 	cat "$d/.out"
@@ -149,27 +160,15 @@ man_run() { # man_run PAGE: the EXAMPLES of share/man/PAGE
 	fi
 }
 
-for page in man7/cg.7 man1/cg-checkin.1 man1/cg-journal.1 man1/cg-pass.1 man1/cg-quarantine.1 man1/cg-report.1 man1/cg-sync.1; do
+for page in $PAGES; do
 	# A page whose every display is skipped (cg-sync: the network) has
 	# only its skips.
-	if ! command -v python3 >/dev/null ||
-		[ -n "$(python3 "$SRC_DIR/tests/lib/examples.py" script "$SRC_DIR/share/man/$page")" ]
-	then
+	if ! [ -f "$EX/${page##*/}.script" ] || [ -s "$EX/${page##*/}.script" ]; then
 		test_expect_success PYTHON,JQ "the EXAMPLES of $page run as printed" "
 			man_run $page
 		"
 	fi
-	if command -v python3 >/dev/null; then
-		python3 "$SRC_DIR/tests/lib/examples.py" skips "$SRC_DIR/share/man/$page" |
-		while IFS="	" read -r line reason; do
-			echo "$line	$reason"
-		done >"$TRASH/man-skips"
-		while IFS="	" read -r line reason; do
-			test_count=$((test_count + 1))
-			test_skips=$((test_skips + 1))
-			say_result "ok - $test_count $page:$line # skip $reason"
-		done <"$TRASH/man-skips"
-	fi
+	skips "${page##*/}" "$page"
 done
 
 test_expect_success PYTHON 'the check fails on an example that fails, and on an unmarked root or cron block' '

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""examples.py script|skips FILE: the example commands of the README, or
-of a man page's EXAMPLES.
+"""examples.py script|skips FILE, or all DIR FILE...: the example commands
+of the README, or of a man page's EXAMPLES.
 
 The fenced blocks of README.md whose info string is console, sh or
 crontab are examples.  In a console block a line "$ CMD" is a command
@@ -22,6 +22,7 @@ cannot run, and nothing says why.
           (examples_check STATUS EXPECTED LINE 'CMD'; the script that
           sources it defines examples_check)
   skips   prints LINE<TAB>REASON for each skipped block
+  all     writes both, for each FILE, to DIR/NAME.script and DIR/NAME.skips
 
 In a man page (FILE not ending in .md) the examples are the literal
 displays (.Bd -literal) of its EXAMPLES section, roff escapes undone; every
@@ -158,37 +159,57 @@ def man_commands(block):
     return cmds
 
 
-def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ('script', 'skips'):
-        sys.stderr.write('usage: examples.py script|skips FILE\n')
-        return 2
-    if not sys.argv[2].endswith('.md'):
-        for b in man_blocks(sys.argv[2]):
+def run(mode, path, out):
+    """Write the script (mode script) or the skips (mode skips) of PATH."""
+    if not path.endswith('.md'):
+        for b in man_blocks(path):
             if b.skip is not None:
-                if sys.argv[1] == 'skips':
-                    print('%d\t%s' % (b.line, b.skip))
-            elif sys.argv[1] == 'script':
+                if mode == 'skips':
+                    out.write('%d\t%s\n' % (b.line, b.skip))
+            elif mode == 'script':
                 for n, text, status in man_commands(b):
-                    print(text)
-                    print('examples_check $? %d %d %s' % (status, n, shlex.quote(text)))
-        return 0
-    try:
-        for b in blocks(sys.argv[2]):
-            if b.skip is not None:
-                if sys.argv[1] == 'skips':
-                    print('%d\t%s' % (b.line, b.skip))
-                continue
-            if sys.argv[1] == 'skips':
-                continue
-            if b.kind == 'crontab':
-                raise ValueError('%d: a crontab block not marked '
-                                 '"<!-- examples: skip REASON -->"' % b.line)
-            for n, text, status in commands(b):
-                print(text)
-                print('examples_check $? %d %d %s' % (status, n, shlex.quote(text)))
-    except ValueError as e:
-        sys.stderr.write('%s:%s\n' % (sys.argv[2], e))
-        return 1
+                    out.write('%s\nexamples_check $? %d %d %s\n'
+                              % (text, status, n, shlex.quote(text)))
+        return
+    for b in blocks(path):
+        if b.skip is not None:
+            if mode == 'skips':
+                out.write('%d\t%s\n' % (b.line, b.skip))
+            continue
+        if mode == 'skips':
+            continue
+        if b.kind == 'crontab':
+            raise ValueError('%d: a crontab block not marked '
+                             '"<!-- examples: skip REASON -->"' % b.line)
+        for n, text, status in commands(b):
+            out.write('%s\nexamples_check $? %d %d %s\n'
+                      % (text, status, n, shlex.quote(text)))
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) == 2 and args[0] in ('script', 'skips'):
+        jobs = [(args[0], args[1], None)]
+    elif len(args) >= 3 and args[0] == 'all':
+        # all DIR FILE...: DIR/NAME.script and DIR/NAME.skips of each FILE
+        # at once (one python start, not two a file).
+        jobs = []
+        for f in args[2:]:
+            base = '%s/%s' % (args[1], f.rsplit('/', 1)[-1])
+            jobs += [('script', f, base + '.script'), ('skips', f, base + '.skips')]
+    else:
+        sys.stderr.write('usage: examples.py script|skips FILE | all DIR FILE...\n')
+        return 2
+    for mode, path, dest in jobs:
+        try:
+            if dest is None:
+                run(mode, path, sys.stdout)
+            else:
+                with open(dest, 'w', encoding='utf-8') as out:
+                    run(mode, path, out)
+        except ValueError as e:
+            sys.stderr.write('%s:%s\n' % (path, e))
+            return 1
     return 0
 
 
