@@ -7,6 +7,7 @@
 #   make bench          the performance figures the issues ask for
 #   make fuzz           each libFuzzer target for FUZZ_SECONDS, in $(O)-fuzz/
 #   make install        PREFIX=/usr/local DESTDIR=
+#   make man-po         the zh_CN man pages after a change (po4a)
 #   make deb            the Debian package (dpkg-buildpackage), into $(O)/deb/
 #   V=1                 show full commands
 
@@ -213,6 +214,22 @@ pot:
 		cmd/*.c lib/*/*.c
 	msgmerge -q -U --backup=none share/po/zh_CN.po share/po/cg.pot
 
+# The zh_CN man pages: after changing an English page that has a
+# translation (share/man/po/po4a.cfg lists them), or the translation in
+# share/man/po/zh_CN.po, remake the template, the catalogue and the pages
+# under share/man/zh_CN/ with po4a; translate what it leaves untranslated
+# or fuzzy, run it again and commit all three (t0935 checks).
+PO4A = po4a -q --porefs file --keep 100 --package-name cg \
+	--copyright-holder cg --msgid-bugs-address ''
+man-po:
+	@command -v po4a >/dev/null || { echo "make man-po: needs po4a (scripts/deps)" >&2; exit 1; }
+	@echo '   PO4A   share/man/po/po4a.cfg'
+	@out=$$($(PO4A) share/man/po/po4a.cfg 2>&1) || { echo "$$out" >&2; exit 1; }
+	@msgattrib --untranslated share/man/po/zh_CN.po | grep -q . && \
+		echo "make man-po: share/man/po/zh_CN.po has untranslated entries (msgattrib --untranslated)" >&2; \
+	msgattrib --only-fuzzy share/man/po/zh_CN.po | grep -q . && \
+		echo "make man-po: share/man/po/zh_CN.po has fuzzy entries (msgattrib --only-fuzzy)" >&2; true
+
 deps:
 	@scripts/deps
 
@@ -280,21 +297,28 @@ $(O)/tests/test-fuzz-%: $(O)/tests/fuzz/fuzz-%.o $(O)/tests/fuzz/replay-%.o $(LI
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-install: programs
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/cg \
+# The pages name the default PREFIX's paths (/usr/local/...); installed,
+# they name where this PREFIX puts things.
+MAN_PATHS = sed -e 's|/usr/local/share/locale|$(LOCALEDIR)|g' \
+	-e 's|/usr/local/share/|$(DATADIR)/|g' -e 's|/usr/local/bin/|$(BINDIR)/|g'
+
+# The man pages, English and translated, alone (they need no build).
+install-man:
+	for f in share/man/man1/*.1 share/man/man7/*.7 \
+		share/man/zh_CN/man1/*.1 share/man/zh_CN/man7/*.7; do \
+		[ -f "$$f" ] || continue; \
+		d=$(DESTDIR)$(MANDIR)/$${f#share/man/}; \
+		install -d "$${d%/*}" && $(MAN_PATHS) "$$f" >"$$d" && \
+		chmod 644 "$$d" || exit 1; \
+	done
+
+install: programs install-man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/cg \
 		$(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions \
 		$(DESTDIR)$(ZSH_COMPLETIONDIR) \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
-	install -m 644 $(wildcard share/man/man1/*.1) $(DESTDIR)$(MANDIR)/man1
-	install -m 644 $(wildcard share/man/man7/*.7) $(DESTDIR)$(MANDIR)/man7
-	for f in share/man/zh_CN/man1/*.1 share/man/zh_CN/man7/*.7; do \
-		[ -f "$$f" ] || continue; \
-		d=$(DESTDIR)$(MANDIR)/zh_CN/$${f#share/man/zh_CN/}; \
-		install -d $${d%/*} && install -m 644 $$f $${d%/*} || exit 1; \
-	done
 	install -d $(DESTDIR)$(DATADIR)/cg/sample
 	install -m 644 share/cg/*.json $(DESTDIR)$(DATADIR)/cg
 	install -m 644 share/cg/sample/*.jsonl $(DESTDIR)$(DATADIR)/cg/sample
@@ -344,7 +368,7 @@ deb:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all programs deb check docs demo bench fuzz fuzz-merge fuzz-build install uninstall clean deps pot FORCE
+.PHONY: all programs deb check docs man-po demo bench fuzz fuzz-merge fuzz-build install install-man uninstall clean deps pot FORCE
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

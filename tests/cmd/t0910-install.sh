@@ -14,6 +14,8 @@ test_expect_success 'install into DESTDIR under PREFIX' '
 	done &&
 	test -f "$D/usr/local/share/man/man1/cg-checkin.1" &&
 	test -f "$D/usr/local/share/man/man7/cg.7" &&
+	test -f "$D/usr/local/share/man/zh_CN/man1/cg-checkin.1" &&
+	test -f "$D/usr/local/share/man/zh_CN/man7/cg.7" &&
 	test -f "$D/usr/local/share/locale/zh_CN/LC_MESSAGES/cg.mo" &&
 	test -f "$D/usr/local/share/cg/config.json" &&
 	test -f "$D/usr/local/share/cg/sample/gate-day.jsonl" &&
@@ -33,6 +35,19 @@ test_expect_success 'the installed binary works and finds its catalog without CG
 
 test_expect_success 'the build records the flags that a new PREFIX must rebuild' '
 	grep -q "^/usr/local/share/locale " "$CG_BUILD/BUILD-FLAGS"
+'
+
+# install-man alone, which install runs: another PREFIX would rebuild
+# the build under test (its catalog directory is compiled in).
+test_expect_success 'the installed man pages name the PREFIX, not /usr/local' '
+	make -s -C "$SRC_DIR" install-man PREFIX=/opt/x DESTDIR="$TRASH/opt" >log 2>&1 &&
+	M=$TRASH/opt/opt/x/share/man &&
+	grep -q "^\.Pa /opt/x/share/cg/config.json" "$M/man1/cg-checkin.1" &&
+	grep -q "^\.Pq Pa /opt/x/share/locale" "$M/man1/cg-checkin.1" &&
+	grep -q "^\.Pa /opt/x/share/cg/config.json" "$M/zh_CN/man1/cg-checkin.1" &&
+	grep -q "/opt/x/share/cg/report.schema.json" "$M/man1/cg-report.1" &&
+	test -f "$M/man7/cg.7" && test -f "$M/zh_CN/man7/cg.7" &&
+	test_must_fail grep -r -n "/usr/local" "$M"
 '
 
 test_expect_success 'uninstall removes what install put there' '

@@ -46,6 +46,19 @@ test_expect_success DEBBUILD,PLAIN_BUILD 'the package holds the commands, docs, 
 	done
 '
 
+test_expect_success DEBBUILD,PLAIN_BUILD 'its man pages name /usr, where it installs, not /usr/local' '
+	mkdir -p x && dpkg-deb -x cg.deb x &&
+	zcat x/usr/share/man/man1/cg-checkin.1.gz >page &&
+	grep -q "^\.Pa /usr/share/cg/config.json" page &&
+	grep -q "^\.Pq Pa /usr/share/locale" page &&
+	for f in x/usr/share/man/*/*.gz x/usr/share/man/zh_CN/*/*.gz; do
+		[ -f "$f" ] || continue
+		if zcat "$f" | grep -n "/usr/local"; then
+			echo "$f names /usr/local"; return 1
+		fi
+	done
+'
+
 test_expect_success DEBBUILD,PLAIN_BUILD 'dependencies come from the libraries linked (shlibs)' '
 	dpkg-deb -f cg.deb Depends | tr "," "\n" | sed "s/^ *//; s/ .*//" >depends &&
 	for p in adduser libc6 libcurl4 libjansson4 libsodium23 libqrencode4 zlib1g; do

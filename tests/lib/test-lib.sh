@@ -160,6 +160,7 @@ test_have_prereq() {
 	PYNACL) nacl_python >/dev/null ;;
 	JQ) command -v jq >/dev/null ;;
 	MANDOC) command -v mandoc >/dev/null ;;
+	PO4A) command -v po4a >/dev/null && command -v msgattrib >/dev/null ;;
 	CG_PASS) [ -x "$CG_BUILD/bin/cg-pass" ] &&
 		! "$CG_BUILD/bin/cg-pass" --help </dev/null 2>&1 | grep -q "not implemented yet" ;;
 	CLICKHOUSE) command -v clickhouse-server >/dev/null && command -v curl >/dev/null &&
