@@ -65,6 +65,7 @@ LIB_OBJS += lib/core/buf.o
 LIB_OBJS += lib/core/clock.o
 LIB_OBJS += lib/core/cmd.o
 LIB_OBJS += lib/core/error.o
+LIB_OBJS += lib/core/form.o
 LIB_OBJS += lib/core/home.o
 LIB_OBJS += lib/core/i18n.o
 LIB_OBJS += lib/core/mask.o

@@ -399,7 +399,7 @@ static void load_world(struct world *w, struct cg_err *err)
 	if (o->household) {
 		const char *why;
 
-		if (cg_valid_household(o->household, w->household, &why) < 0)
+		if (cg_valid_household(o->household, w->cfg.household, w->household, &why) < 0)
 			usage_error(_("invalid --household '%s'"), o->household);
 	}
 	if (o->valid_until && cg_pass_until(o->valid_until, &w->issue.valid_until) < 0)

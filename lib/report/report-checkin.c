@@ -265,7 +265,9 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 		}
 	}
 	cg_report_copy_str(&v->f[k], buf, sizeof(buf));
-	if (v->f[k].len >= sizeof(buf) || cg_person_field_valid(key_names[k], buf, r->o.now, out, &reason) < 0) {
+	/* Records were written under the household form of their day, which
+	 * config may have changed since: either form is read. */
+	if (v->f[k].len >= sizeof(buf) || cg_person_field_valid(key_names[k], buf, r->o.now, CG_HOUSEHOLD_ANY, out, &reason) < 0) {
 		if (v->f[k].len >= sizeof(buf))
 			reason = _("too long");
 		/* No full ID or phone number in messages. */

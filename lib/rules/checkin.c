@@ -119,13 +119,13 @@ static int parse_event(struct cg_checkin *c, json_t *ev, const json_t *ts_field,
 	e->symptoms = json_object_get(ev, "symptoms");
 	if (cg_field_symptoms(e->symptoms, 1, why, whylen) < 0)
 		return -1;
-	if (cg_person_normalise(ev, now, why, whylen) < 0)
+	if (cg_person_normalise(ev, now, c->cfg->household, why, whylen) < 0)
 		return -1;
 	if (host) {
 		char hh[CG_HOUSEHOLD_LEN];
 		const char *reason;
 
-		if (cg_valid_household(host, hh, &reason) < 0) {
+		if (cg_valid_household(host, c->cfg->household, hh, &reason) < 0) {
 			snprintf(why, whylen, _("invalid %s '%s': %s"), "host", host, reason);
 			return -1;
 		}

@@ -209,7 +209,7 @@ static int check_holder(struct cg_pass_ctx *c, json_t *rec, const char *cls,
 	const json_t *cs;
 	char key[CG_PERSON_KEY_LEN];
 
-	if (cg_person_normalise(rec, now, why, whylen) < 0)
+	if (cg_person_normalise(rec, now, c->cfg->household, why, whylen) < 0)
 		return -1;
 	if (plate && (!json_is_string(plate) || !json_string_length(plate)))
 		return fail(why, whylen, _("'%s' must be a non-empty string"), "plate");

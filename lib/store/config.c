@@ -438,6 +438,7 @@ static int read_targets(struct cg_config *cfg, const char *label, struct cg_err 
 static int read_identity(struct cg_config *cfg, const char *label, struct cg_err *err)
 {
 	const json_t *comp = json_object_get(cfg->root, "compound");
+	const char *hh;
 
 	cfg->compound_code = json_string_value(json_object_get(comp, "code"));
 	cfg->compound_name = json_string_value(json_object_get(comp, "name"));
@@ -447,6 +448,11 @@ static int read_identity(struct cg_config *cfg, const char *label, struct cg_err
 		   "0123456789-_.") != strlen(cfg->compound_code))
 		return cg_err_set(err, CG_EXIT_SYSTEM,
 				  _("%s: 'compound.code' must be letters, digits, '-', '_' or '.'"),
+				  label);
+	hh = json_string_value(json_object_get(comp, "household"));
+	if (!hh || cg_household_form_parse(hh, &cfg->household) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'compound.household' must be \"building-unit-room\", \"building-room\" or \"any\""),
 				  label);
 	cfg->gates = json_object_get(cfg->root, "gates");
 	return all_strings(cfg->gates, "gates", label, err);

@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "core/error.h"
+#include "core/form.h"
 #include "core/home.h"
 
 /*
@@ -81,6 +82,7 @@ struct cg_config {
 	json_t *root;			/* the merged configuration; owned */
 	const char *compound_code;	/* borrowed from root */
 	const char *compound_name;	/* borrowed from root */
+	enum cg_household_form household;	/* "compound.household" */
 	const json_t *gates;		/* array of strings; borrowed */
 	struct cg_policy policy;
 	struct cg_quarantine_policy quarantine;

@@ -88,8 +88,7 @@ static int household(struct asker *a, const char *s, json_t **v, const char **wh
 {
 	char out[CG_HOUSEHOLD_LEN];
 
-	(void)a;
-	if (cg_valid_household(s, out, why) < 0)
+	if (cg_valid_household(s, a->c->cfg->household, out, why) < 0)
 		return -1;
 	*v = json_string(out);
 	return 0;
