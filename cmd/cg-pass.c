@@ -400,13 +400,17 @@ static void load_world(struct world *w, struct cg_err *err)
 		const char *why;
 
 		if (cg_valid_household(o->household, w->cfg.household, w->household, &why) < 0)
-			usage_error(_("invalid --household '%s'"), o->household);
+			cg_usage_error(_("invalid --household '%s': %s"), o->household, why);
 	}
 	if (o->valid_until && cg_pass_until(o->valid_until, &w->issue.valid_until) < 0)
 		usage_error(_("invalid time '%s' for --valid-until"), o->valid_until);
 	w->issue.has_valid_until = o->valid_until != NULL;
-	if (o->class_ && !json_object_get(w->cfg.pass_classes, o->class_))
-		usage_error(_("unknown pass class '%s' (see passes.classes in config.json)"), o->class_);
+	if (o->class_ && !json_object_get(w->cfg.pass_classes, o->class_)) {
+		char why[512];
+
+		cg_config_unknown(w->cfg.pass_classes, _("pass class"), o->class_, why, sizeof(why));
+		cg_usage_error(_("%s for --class"), why);
+	}
 	w->issue.class_ = o->class_;
 	w->issue.days = o->days;
 	w->issue.force_reason = o->force ? o->reason : NULL;

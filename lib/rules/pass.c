@@ -362,7 +362,7 @@ json_t *cg_pass_issue(struct cg_pass_ctx *c, const json_t *in,
 	if (!cls)
 		goto out;
 	if (!json_object_get(c->cfg->pass_classes, cls)) {
-		fail(why, whylen, _("unknown pass class '%s' (see passes.classes in config.json)"), cls);
+		cg_config_unknown(c->cfg->pass_classes, _("pass class"), cls, why, whylen);
 		goto out;
 	}
 	if (check_holder(c, rec, cls, o, now, why, whylen) < 0 ||

@@ -107,8 +107,25 @@ static inline int cg_rule_on(const struct cg_policy *p, enum cg_reason r)
 	return (p->rules >> r) & 1u;
 }
 
-/* 1 when gate is one of the configured gates (or none are configured). */
+/* 1 when gate is one of the configured gates (or none are configured),
+ * compared as cg_config_gate does. */
 int cg_config_has_gate(const struct cg_config *cfg, const char *gate);
+
+/*
+ * The configured spelling of gate (borrowed from cfg): gate names compare
+ * without case, so "North" is the gate "north".  gate itself when no gates
+ * are configured; NULL when it is not one of them.
+ */
+const char *cg_config_gate(const struct cg_config *cfg, const char *gate);
+
+/*
+ * The reason for a value that is not in set (an array of strings, or an
+ * object: its keys), written to why: "unknown WHAT 'VALUE' (the allowed
+ * values)" and, when one is close (core/suggest.h), "; did you mean
+ * 'north'?".  what is a translated noun ("gate", "pass class").
+ */
+void cg_config_unknown(const json_t *set, const char *what, const char *value,
+		       char *why, size_t whylen);
 
 /*
  * The duty of gate: the policy's duty hours and limits, with what

@@ -439,8 +439,13 @@ int cg_ask_run(struct cg_checkin *c, struct cg_journal *j,
 		a.gate = json_string_value(json_array_get(c->cfg->gates, 0));
 	if (!a.gate)
 		return cg_err_set(err, CG_EXIT_USAGE, _("no gate: use --gate NAME"));
-	if (!cg_config_has_gate(c->cfg, a.gate))
-		return cg_err_set(err, CG_EXIT_USAGE, _("unknown gate '%s'"), a.gate);
+	if (!cg_config_gate(c->cfg, a.gate)) {
+		char why[512];
+
+		cg_config_unknown(c->cfg->gates, _("gate"), a.gate, why, sizeof(why));
+		return cg_err_set(err, CG_EXIT_USAGE, "%s", why);
+	}
+	a.gate = cg_config_gate(c->cfg, a.gate);
 	fprintf(stderr, _("Gate '%s'. Ctrl-D ends.\n"), a.gate);
 	while ((ev = ask_event(&a))) {
 		char why[512];

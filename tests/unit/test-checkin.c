@@ -969,7 +969,7 @@ TEST(rejected)
 	CHECK_STR(verdict(&w, "{\"kind\":\"alien\"}"),
 		  "error: unknown kind 'alien' (resident, tenant, visitor, courier, staff, vehicle)");
 	CHECK_STR(verdict(&w, "{\"gate\":\"east\"}"),
-		  "error: unknown gate 'east' (see 'gates' in config.json)");
+		  "error: unknown gate 'east' (north, south)");
 	CHECK_STR(verdict(&w, "{\"temp\":\"36.5\"}"), "error: 'temp' must be a number");
 	CHECK_STR(verdict(&w, "{\"temp\":true}"), "error: 'temp' must be a number");
 	CHECK_STR(verdict(&w, "{\"mask\":\"yes\"}"), "error: 'mask' must be true or false");
