@@ -71,6 +71,7 @@ LIB_OBJS += lib/core/i18n.o
 LIB_OBJS += lib/core/mask.o
 LIB_OBJS += lib/core/options.o
 LIB_OBJS += lib/core/suggest.o
+LIB_OBJS += lib/json/csv.o
 LIB_OBJS += lib/json/jsonl.o
 LIB_OBJS += lib/json/jsonparse.o
 LIB_OBJS += lib/json/scan.o

@@ -681,6 +681,7 @@ static int run_filter(struct world *w, const struct opts *o, char **files,
 	lp.notify = CG_NOTIFIER_STDERR;
 	lp.clock = &w->clock;
 	lp.strict = o->common.strict;
+	lp.input_format = o->common.input_format;
 	if (o->max_line)
 		lp.max_line = o->max_line;
 	if (!o->dry_run)

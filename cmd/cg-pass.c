@@ -452,6 +452,7 @@ static int loop_init(struct world *w, struct cg_loop *lp, int line_buffered,
 	lp->notify = CG_NOTIFIER_STDERR;
 	lp->clock = &w->clock;
 	lp->strict = w->o->common.strict;
+	lp->input_format = w->o->common.input_format;
 	return 0;
 }
 

@@ -477,6 +477,7 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	w->loop.notify = CG_NOTIFIER_STDERR;
 	w->loop.clock = &w->clock;
 	w->loop.strict = o->common.strict;
+	w->loop.input_format = o->common.input_format;
 	if (w->journaling)
 		w->loop.journal = &w->journal;
 	cg_quarantine_init(&w->q, &w->cfg, &w->cases, cg_clock_now(&w->clock));

@@ -305,6 +305,7 @@ static void reader_init(struct cg_report_reader *rd, struct cg_report *r,
 	if (cg_report_reader_init(rd, r, o->common.rejects, err) < 0)
 		cg_die_err(err);
 	rd->loop.strict = o->common.strict;
+	rd->loop.input_format = o->common.input_format;
 	rd->notify = CG_NOTIFIER_STDERR;
 }
 
