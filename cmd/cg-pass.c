@@ -145,15 +145,17 @@ static const struct cg_option list_options[] = {
 
 static const struct cg_option print_options[] = {
 	{ "format", 0, OPT_FORMAT, "FORMAT",
-	  N_("html (A4 sheets, default), svg or txt (terminal)"),
-	  "choice:html svg txt", NULL, NULL,
+	  N_("html (A4 sheets, default), svg or text (terminal;\ntxt also accepted)"),
+	  "choice:html svg text", NULL, NULL,
 	  ".Cm html\n"
 	  "(the default): one self-contained HTML page of A4 sheets, eight cards\n"
 	  "each with cutting marks, one sheet per eight passes; print it at 100%\n"
 	  "scale.\n"
 	  ".Cm svg :\n"
 	  "one SVG document per sheet, concatenated when there is more than one.\n"
-	  ".Cm txt :\n"
+	  ".Cm text\n"
+	  "(also spelt\n"
+	  ".Cm txt ) :\n"
 	  "for a terminal, each card's facts and its QR code drawn in Unicode half\n"
 	  "blocks, to be scanned from the screen.\n" },
 	CG_OPTION_END
@@ -214,7 +216,7 @@ static const struct cg_subcommand subs[] = {
 	{ "list", "cg-pass list [--active | --expired | --revoked] [--class CLASS]\n"
 		  "             [--household HOUSEHOLD] [OPTION]...",
 	  N_("the passes of the journal"), list_options, LISTING, "none" },
-	{ "print", "cg-pass print [--format html|svg|txt] [OPTION]... [FILE]...",
+	{ "print", "cg-pass print [--format html|svg|text] [OPTION]... [FILE]...",
 	  N_("pass records in, printable cards out"), print_options, READING, "file" },
 	{ "key", "cg-pass key export|rotate",
 	  N_("export the public keys, or rotate the signing key"), NULL, LISTING,
@@ -264,8 +266,8 @@ static void check_combination(const struct opts *o)
 	if (o->reason && !o->force && strcmp(s, "revoke"))
 		usage_error(_("%s: --reason goes with --force (or with revoke)"), s);
 	if (o->format && strcmp(o->format, "html") && strcmp(o->format, "svg") &&
-	    strcmp(o->format, "txt"))
-		usage_error(_("unknown format '%s' (html, svg, txt)"), o->format);
+	    strcmp(o->format, "text"))
+		usage_error(_("unknown format '%s' (html, svg, text)"), o->format);
 }
 
 static void parse_options(int argc, char **argv, struct opts *o)
@@ -292,7 +294,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		}
 		case OPT_EXPIRED: o->expired = 1; break;
 		case OPT_FORCE: o->force = 1; break;
-		case OPT_FORMAT: o->format = arg; break;
+		case OPT_FORMAT: o->format = cg_format_name(arg); break;
 		case OPT_HOUSEHOLD: o->household = arg; break;
 		case OPT_PUBKEY: o->pubkey = arg; break;
 		case OPT_REASON: o->reason = arg; break;
@@ -770,7 +772,7 @@ static int run_print(struct world *w, char **files, int nfiles, struct cg_err *e
 	ret = cg_loop_run_files(&lp, files, nfiles, err);
 	if (ret == 0) {
 		ret = !strcmp(format, "svg") ? cg_cards_svg(&w->cfg, passes, &page) :
-		      !strcmp(format, "txt") ? cg_cards_txt(&w->cfg, passes, &page) :
+		      !strcmp(format, "text") ? cg_cards_txt(&w->cfg, passes, &page) :
 					       cg_cards_html(&w->cfg, passes, &page);
 		if (ret < 0 && errno == E2BIG)
 			cg_err_set(err, CG_EXIT_SYSTEM, _("cannot print more than %zu bytes of cards"),

@@ -77,7 +77,9 @@ static const struct cg_option options[] = {
 	  "choice:json text csv md html", NULL, NULL,
 	  ".Cm json\n"
 	  "(the default),\n"
-	  ".Cm text ,\n"
+	  ".Cm text\n"
+	  "(also spelt\n"
+	  ".Cm txt ) ,\n"
 	  ".Cm csv ,\n"
 	  ".Cm md\n"
 	  "or\n"

@@ -114,7 +114,7 @@ complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revo
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from list' -l household -x -a '(__cg_value household)' -d 'Only that household\'s passes'
 
 # print
-complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from print' -l format -x -a 'html svg txt' -d 'Html (A4 sheets, default), svg or txt (terminal)'
+complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from print' -l format -x -a 'html svg text' -d 'Html (A4 sheets, default), svg or text (terminal; txt also accepted)'
 
 # The options of every subcommand (or of those named).
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from issue revoke' -s n -l dry-run -d 'Do everything but journal'

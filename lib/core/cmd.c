@@ -76,6 +76,11 @@ int cg_common_option(int c, const char *arg, struct cg_common_opts *o)
 	}
 }
 
+const char *cg_format_name(const char *s)
+{
+	return !strcmp(s, "txt") ? "text" : s;
+}
+
 int cg_parse_size(const char *s, size_t *out)
 {
 	char *end;

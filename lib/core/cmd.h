@@ -66,6 +66,12 @@ struct cg_common_opts {
  */
 int cg_common_option(int c, const char *arg, struct cg_common_opts *o);
 
+/*
+ * The one spelling of an output format name (--format): "text" is also
+ * accepted as "txt"; every other name is returned as it is.
+ */
+const char *cg_format_name(const char *s);
+
 /* Parse a size with an optional k/M/G suffix; 0 or -1. */
 int cg_parse_size(const char *s, size_t *out);
 

@@ -85,4 +85,13 @@ test_expect_success 'empty input prints nothing' '
 	test_must_fail test -s e.svg
 '
 
+test_expect_success 'text is the format name, txt the same; a wrong one lists them' '
+	cg-pass print --format text <passes >text.out &&
+	cg-pass print --format txt <passes >txt.out &&
+	test_cmp text.out txt.out &&
+	test "$(grep -c "Valid from" text.out)" = 10 &&
+	test_expect_code 2 cg-pass print --format pdf <passes 2>err &&
+	grep -q "unknown format .pdf. (html, svg, text)" err
+'
+
 test_done
