@@ -165,14 +165,23 @@ too_long:
 	return -1;
 }
 
-/* Whether the record ends inside a quoted cell. */
+/* Whether the record ends inside a quoted cell: only a quote that opens
+ * a cell opens one (a quote inside an unquoted cell is text). */
 static int open_quote(const char *s)
 {
-	int in = 0;
+	int start = 1, in = 0;
 
-	for (; *s; s++)
-		if (*s == '"')
-			in = !in;
+	for (; *s; s++) {
+		if (in) {
+			if (*s == '"' && s[1] == '"')
+				s++;
+			else if (*s == '"')
+				in = 0;
+		} else if (start && *s == '"') {
+			in = 1;
+		}
+		start = !in && *s == ',';
+	}
 	return in;
 }
 

@@ -155,4 +155,29 @@ test_expect_success 'cg-report reads a sheet of decisions as it reads their JSON
 	grep -q "\"fever\"" got
 '
 
+test_expect_success 'four cg-checkin runs on one data directory, each from a sheet' '
+	rm -rf "$CG_HOME" &&
+	for r in 1 2 3 4; do
+		{
+			printf "\357\273\277门岗,方向,类型,体温,口罩,姓名\r\n" &&
+			i=0 && while [ $i -lt 25 ]; do
+				printf "north,进,工作人员,36.5,是,员工%d-%d\r\n" $r $i
+				i=$((i + 1))
+			done
+		} >run$r.csv || return 1
+	done &&
+	{ cg-checkin --now "$NOW" run1.csv >o1 & p1=$!
+	  cg-checkin --now "$NOW" run2.csv >o2 & p2=$!
+	  cg-checkin --now "$NOW" run3.csv >o3 & p3=$!
+	  cg-checkin --now "$NOW" run4.csv >o4 & p4=$!
+	  wait $p1 && wait $p2 && wait $p3 && wait $p4; } &&
+	cat o1 o2 o3 o4 >all &&
+	test_line_count = 100 all &&
+	J="$CG_HOME/journal/checkin/2026-01-25.jsonl" &&
+	test "$(wc -l <"$J")" = 100 &&
+	jq -r .seq "$J" >seqs && seq 1 100 >expect && test_cmp expect seqs &&
+	test "$(jq -r .name "$J" | sort -u | wc -l)" = 100 &&
+	cg-journal verify 2026-01-25 >/dev/null
+'
+
 test_done
