@@ -128,4 +128,16 @@ test_expect_success 'cg-pass and cg-quarantine refuse an impossible mobile' '
 	grep -q "^cg-quarantine: stdin:1: invalid phone .*not in a mobile range" err
 '
 
+test_expect_success 'a correction is normalised as the record was' '
+	rm -rf "$CG_HOME" &&
+	printf "{$EV,\"name\":\"张三\",\"household\":\"3-2-501\"}\n" |
+	cg-checkin --now "$NOW" >/dev/null &&
+	cg-checkin --now "$NOW" --amend 2026-01-25/1 --set "household=3栋2单元502" --reason typo >out &&
+	test "$(field household out)" = 3-2-502 &&
+	cg-checkin --now "$NOW" --amend 2026-01-25/2 --set "gate=SOUTH" --reason typo >out &&
+	test "$(field gate out)" = south &&
+	test_expect_code 1 cg-checkin --now "$NOW" --amend 2026-01-25/3 --set "phone=14012348000" --reason typo 2>err &&
+	grep -q "not in a mobile range" err
+'
+
 test_done
