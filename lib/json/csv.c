@@ -27,7 +27,7 @@ static const struct { const char *header, *field; } columns[] = {
 	{ "体温", "temp" }, { "温度", "temp" },
 	{ "门岗", "gate" }, { "岗口", "gate" }, { "出入口", "gate" },
 	{ "方向", "dir" }, { "进出", "dir" },
-	{ "类型", "kind" }, { "人员类型", "kind" }, { "类别", "kind" },
+	{ "类型", "kind" }, { "人员类型", "kind" },
 	{ "口罩", "mask" }, { "佩戴口罩", "mask" }, { "戴口罩", "mask" },
 	{ "症状", "symptoms" },
 	{ "来自", "from" }, { "来源地", "from" }, { "从何处来", "from" },
@@ -35,7 +35,7 @@ static const struct { const char *header, *field; } columns[] = {
 	{ "车牌", "plate" }, { "车牌号", "plate" },
 	{ "出入证", "pass" }, { "通行证", "pass" },
 	{ "时间", "ts" }, { "登记时间", "ts" },
-	{ "出入证类别", "class" }, { "有效期至", "valid_until" },
+	{ "出入证类别", "class" }, { "类别", "class" }, { "有效期至", "valid_until" },
 	{ "天数", "days" }, { "原因", "reason" }, { "备注", "note" },
 };
 
