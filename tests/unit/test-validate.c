@@ -305,7 +305,7 @@ TEST(phone_forms)
 TEST(phone_every_range_boundary)
 {
 	regex_t re;
-	char num[16], out[CG_PHONE_LEN];
+	char num[24], out[CG_PHONE_LEN];
 	int accepted = 0;
 
 	CHECK_INT(regcomp(&re, LIBPHONENUMBER_CN_MOBILE, REG_EXTENDED | REG_NOSUB), 0);
