@@ -65,7 +65,8 @@ static const struct cg_option options[] = {
 	  "registers at; it must be one of\n"
 	  ".Cm gates\n"
 	  "in\n"
-	  ".Pa config.json .\n"
+	  ".Pa config.json ,\n"
+	  "in any case.\n"
 	  "The default is the first gate.\n"
 	  "Only valid with\n"
 	  ".Fl -ask ;\n"
@@ -680,6 +681,7 @@ static int run_filter(struct world *w, const struct opts *o, char **files,
 	lp.notify = CG_NOTIFIER_STDERR;
 	lp.clock = &w->clock;
 	lp.strict = o->common.strict;
+	lp.input_format = o->common.input_format;
 	if (o->max_line)
 		lp.max_line = o->max_line;
 	if (!o->dry_run)

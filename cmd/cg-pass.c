@@ -145,15 +145,20 @@ static const struct cg_option list_options[] = {
 
 static const struct cg_option print_options[] = {
 	{ "format", 0, OPT_FORMAT, "FORMAT",
-	  N_("html (A4 sheets, default), svg or txt (terminal)"),
-	  "choice:html svg txt", NULL, NULL,
+	  N_("html (A4 sheets, default), svg or text (terminal;\ntxt also accepted)"),
+	  "choice:html svg text", NULL, NULL,
 	  ".Cm html\n"
 	  "(the default): one self-contained HTML page of A4 sheets, eight cards\n"
 	  "each with cutting marks, one sheet per eight passes; print it at 100%\n"
 	  "scale.\n"
 	  ".Cm svg :\n"
-	  "one SVG document per sheet, concatenated when there is more than one.\n"
-	  ".Cm txt :\n"
+	  "one valid SVG document: an A4 sheet for up to eight passes; for more,\n"
+	  "the sheets one under another (210 mm by 297 mm each), each a nested\n"
+	  ".Li <svg>\n"
+	  "element of its own.\n"
+	  ".Cm text\n"
+	  "(also spelt\n"
+	  ".Cm txt ) :\n"
 	  "for a terminal, each card's facts and its QR code drawn in Unicode half\n"
 	  "blocks, to be scanned from the screen.\n" },
 	CG_OPTION_END
@@ -214,7 +219,7 @@ static const struct cg_subcommand subs[] = {
 	{ "list", "cg-pass list [--active | --expired | --revoked] [--class CLASS]\n"
 		  "             [--household HOUSEHOLD] [OPTION]...",
 	  N_("the passes of the journal"), list_options, LISTING, "none" },
-	{ "print", "cg-pass print [--format html|svg|txt] [OPTION]... [FILE]...",
+	{ "print", "cg-pass print [--format html|svg|text] [OPTION]... [FILE]...",
 	  N_("pass records in, printable cards out"), print_options, READING, "file" },
 	{ "key", "cg-pass key export|rotate",
 	  N_("export the public keys, or rotate the signing key"), NULL, LISTING,
@@ -264,8 +269,8 @@ static void check_combination(const struct opts *o)
 	if (o->reason && !o->force && strcmp(s, "revoke"))
 		usage_error(_("%s: --reason goes with --force (or with revoke)"), s);
 	if (o->format && strcmp(o->format, "html") && strcmp(o->format, "svg") &&
-	    strcmp(o->format, "txt"))
-		usage_error(_("unknown format '%s' (html, svg, txt)"), o->format);
+	    strcmp(o->format, "text"))
+		usage_error(_("unknown format '%s' (html, svg, text)"), o->format);
 }
 
 static void parse_options(int argc, char **argv, struct opts *o)
@@ -292,7 +297,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		}
 		case OPT_EXPIRED: o->expired = 1; break;
 		case OPT_FORCE: o->force = 1; break;
-		case OPT_FORMAT: o->format = arg; break;
+		case OPT_FORMAT: o->format = cg_format_name(arg); break;
 		case OPT_HOUSEHOLD: o->household = arg; break;
 		case OPT_PUBKEY: o->pubkey = arg; break;
 		case OPT_REASON: o->reason = arg; break;
@@ -399,14 +404,18 @@ static void load_world(struct world *w, struct cg_err *err)
 	if (o->household) {
 		const char *why;
 
-		if (cg_valid_household(o->household, w->household, &why) < 0)
-			usage_error(_("invalid --household '%s'"), o->household);
+		if (cg_valid_household(o->household, w->cfg.household, w->household, &why) < 0)
+			cg_usage_error(_("invalid --household '%s': %s"), o->household, why);
 	}
 	if (o->valid_until && cg_pass_until(o->valid_until, &w->issue.valid_until) < 0)
 		usage_error(_("invalid time '%s' for --valid-until"), o->valid_until);
 	w->issue.has_valid_until = o->valid_until != NULL;
-	if (o->class_ && !json_object_get(w->cfg.pass_classes, o->class_))
-		usage_error(_("unknown pass class '%s' (see passes.classes in config.json)"), o->class_);
+	if (o->class_ && !json_object_get(w->cfg.pass_classes, o->class_)) {
+		char why[512];
+
+		cg_config_unknown(w->cfg.pass_classes, _("pass class"), o->class_, why, sizeof(why));
+		cg_usage_error(_("%s for --class"), why);
+	}
 	w->issue.class_ = o->class_;
 	w->issue.days = o->days;
 	w->issue.force_reason = o->force ? o->reason : NULL;
@@ -448,6 +457,7 @@ static int loop_init(struct world *w, struct cg_loop *lp, int line_buffered,
 	lp->notify = CG_NOTIFIER_STDERR;
 	lp->clock = &w->clock;
 	lp->strict = w->o->common.strict;
+	lp->input_format = w->o->common.input_format;
 	return 0;
 }
 
@@ -765,7 +775,7 @@ static int run_print(struct world *w, char **files, int nfiles, struct cg_err *e
 	ret = cg_loop_run_files(&lp, files, nfiles, err);
 	if (ret == 0) {
 		ret = !strcmp(format, "svg") ? cg_cards_svg(&w->cfg, passes, &page) :
-		      !strcmp(format, "txt") ? cg_cards_txt(&w->cfg, passes, &page) :
+		      !strcmp(format, "text") ? cg_cards_txt(&w->cfg, passes, &page) :
 					       cg_cards_html(&w->cfg, passes, &page);
 		if (ret < 0 && errno == E2BIG)
 			cg_err_set(err, CG_EXIT_SYSTEM, _("cannot print more than %zu bytes of cards"),

@@ -409,7 +409,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_DAYS: parse_days(arg, o); break;
 		case OPT_EXPLAIN: o->explain = 1; break;
 		case OPT_HOUSEHOLD:
-			if (cg_valid_household(arg, o->household, &why) < 0) {
+			if (cg_valid_household(arg, CG_HOUSEHOLD_ANY, o->household, &why) < 0) {
 				cg_error(_("invalid household '%s' for --household: %s"), arg, why);
 				cg_usage_hint();
 			}
@@ -477,6 +477,7 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	w->loop.notify = CG_NOTIFIER_STDERR;
 	w->loop.clock = &w->clock;
 	w->loop.strict = o->common.strict;
+	w->loop.input_format = o->common.input_format;
 	if (w->journaling)
 		w->loop.journal = &w->journal;
 	cg_quarantine_init(&w->q, &w->cfg, &w->cases, cg_clock_now(&w->clock));

@@ -77,7 +77,9 @@ static const struct cg_option options[] = {
 	  "choice:json text csv md html", NULL, NULL,
 	  ".Cm json\n"
 	  "(the default),\n"
-	  ".Cm text ,\n"
+	  ".Cm text\n"
+	  "(also spelt\n"
+	  ".Cm txt ) ,\n"
 	  ".Cm csv ,\n"
 	  ".Cm md\n"
 	  "or\n"
@@ -305,6 +307,7 @@ static void reader_init(struct cg_report_reader *rd, struct cg_report *r,
 	if (cg_report_reader_init(rd, r, o->common.rejects, err) < 0)
 		cg_die_err(err);
 	rd->loop.strict = o->common.strict;
+	rd->loop.input_format = o->common.input_format;
 	rd->notify = CG_NOTIFIER_STDERR;
 }
 

@@ -97,6 +97,7 @@ complete -c cg-checkin -l line-buffered -d 'Flush every record (default when std
 complete -c cg-checkin -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
 complete -c cg-checkin -s q -l quiet -d 'No warnings'
 complete -c cg-checkin -l rejects -r -F -d 'Append every rejected input line to FILE'
+complete -c cg-checkin -l input-format -x -a 'json csv' -d 'Read records as json (lines) or csv (default: csv for a FILE ending in .csv, else json)'
 complete -c cg-checkin -l strict -d 'Stop at the first rejected line'
 complete -c cg-checkin -s v -l verbose -d 'A summary on standard error at the end'
 complete -c cg-checkin -s h -l help -d 'Show this help and exit'

@@ -114,7 +114,7 @@ complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revo
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from list' -l household -x -a '(__cg_value household)' -d 'Only that household\'s passes'
 
 # print
-complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from print' -l format -x -a 'html svg txt' -d 'Html (A4 sheets, default), svg or txt (terminal)'
+complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from print' -l format -x -a 'html svg text' -d 'Html (A4 sheets, default), svg or text (terminal; txt also accepted)'
 
 # The options of every subcommand (or of those named).
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from issue revoke' -s n -l dry-run -d 'Do everything but journal'
@@ -123,6 +123,7 @@ complete -c cg-pass -l line-buffered -d 'Flush every record (default when stdout
 complete -c cg-pass -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
 complete -c cg-pass -s q -l quiet -d 'No warnings'
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from issue verify revoke print' -l rejects -r -F -d 'Append every rejected input line to FILE'
+complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from issue verify revoke print' -l input-format -x -a 'json csv' -d 'Read records as json (lines) or csv (default: csv for a FILE ending in .csv, else json)'
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from issue verify revoke print' -l strict -d 'Stop at the first rejected line'
 complete -c cg-pass -s v -l verbose -d 'A summary on standard error at the end'
 complete -c cg-pass -s h -l help -d 'Show this help and exit'

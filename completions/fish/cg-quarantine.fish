@@ -138,6 +138,7 @@ complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalat
 complete -c cg-quarantine -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
 complete -c cg-quarantine -s q -l quiet -d 'No warnings'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from open check escalate close extend need' -l rejects -r -F -d 'Append every rejected input line to FILE'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from open check escalate close extend need' -l input-format -x -a 'json csv' -d 'Read records as json (lines) or csv (default: csv for a FILE ending in .csv, else json)'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from open check escalate close extend need' -l strict -d 'Stop at the first rejected line'
 complete -c cg-quarantine -s v -l verbose -d 'A summary on standard error at the end'
 complete -c cg-quarantine -s h -l help -d 'Show this help and exit'

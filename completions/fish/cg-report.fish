@@ -95,6 +95,7 @@ complete -c cg-report -l line-buffered -d 'Flush the output as soon as it is wri
 complete -c cg-report -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
 complete -c cg-report -s q -l quiet -d 'No warnings and no progress on standard error'
 complete -c cg-report -l rejects -r -F -d 'Append every rejected input line to FILE'
+complete -c cg-report -l input-format -x -a 'json csv' -d 'Read records as json (lines) or csv (default: csv for a FILE ending in .csv, else json)'
 complete -c cg-report -l strict -d 'Stop at the first rejected line, with no report'
 complete -c cg-report -s v -l verbose -d 'A summary on standard error at the end'
 complete -c cg-report -s h -l help -d 'Show this help and exit'

@@ -4,12 +4,15 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "core/cmd.h"
+#include "core/i18n.h"
+#include "core/options.h"
 #include "core/error.h"
 #include "core/exitcode.h"
 #include "core/i18n.h"
@@ -58,11 +61,24 @@ int cg_common_option(int c, const char *arg, struct cg_common_opts *o)
 	case CG_OPT_NOW: o->now = arg; return 1;
 	case CG_OPT_REJECTS: o->rejects = arg; return 1;
 	case CG_OPT_STRICT: o->strict = 1; return 1;
+	case CG_OPT_INPUT_FORMAT:
+		if (!strcmp(arg, "json") || !strcmp(arg, "jsonl"))
+			o->input_format = CG_INPUT_JSON;
+		else if (!strcmp(arg, "csv"))
+			o->input_format = CG_INPUT_CSV;
+		else
+			cg_usage_error(_("unknown input format '%s' (json, csv)"), arg);
+		return 1;
 	case 'q': o->quiet = 1; return 1;
 	case 'v': o->verbose = 1; return 1;
 	case 'V': cg_print_version();
 	default: return 0;
 	}
+}
+
+const char *cg_format_name(const char *s)
+{
+	return !strcmp(s, "txt") ? "text" : s;
 }
 
 int cg_parse_size(const char *s, size_t *out)

@@ -40,13 +40,23 @@ enum {
 	CG_OPT_LINE_BUFFERED,
 	CG_OPT_NOW,
 	CG_OPT_REJECTS,
-	CG_OPT_STRICT
+	CG_OPT_STRICT,
+	CG_OPT_INPUT_FORMAT
+};
+
+/* --input-format: records as JSON lines or CSV, or by the file's name
+ * (CSV for a file whose name ends in ".csv"). */
+enum cg_input_format {
+	CG_INPUT_AUTO,
+	CG_INPUT_JSON,
+	CG_INPUT_CSV
 };
 
 struct cg_common_opts {
 	const char *home;	/* --home; NULL: $CG_HOME, then the default */
 	const char *now;	/* --now; NULL: the clock */
 	const char *rejects;	/* --rejects FILE */
+	enum cg_input_format input_format;	/* --input-format */
 	int line_buffered, quiet, strict, verbose;
 };
 
@@ -55,6 +65,12 @@ struct cg_common_opts {
  * 0 when not.  -V prints the version and exits.
  */
 int cg_common_option(int c, const char *arg, struct cg_common_opts *o);
+
+/*
+ * The one spelling of an output format name (--format): "text" is also
+ * accepted as "txt"; every other name is returned as it is.
+ */
+const char *cg_format_name(const char *s);
 
 /* Parse a size with an optional k/M/G suffix; 0 or -1. */
 int cg_parse_size(const char *s, size_t *out);

@@ -42,6 +42,23 @@ static const struct shared {
 	  "Append every rejected input line, whole and unchanged, to\n.Ar FILE\n"
 	  "(created with mode 0600 when missing), so that it can be corrected and fed\n"
 	  "again.\n" } },
+	{ CG_COMMON_INPUT, { "input-format", 0, CG_OPT_INPUT_FORMAT, "FORMAT",
+	  N_("read records as json (lines) or csv (default: csv\nfor a FILE ending in .csv, else json)"),
+	  "choice:json csv", NULL, NULL,
+	  "Read the input records as\n.Cm json\n(JSON lines) or\n.Cm csv :\n"
+	  "a header row, then one record a row, as Excel or WPS save a sheet: UTF-8\n"
+	  "with or without a byte order mark, or GB18030 (Excel on Chinese Windows),\n"
+	  "quoted cells with commas, quotes or newlines, CRLF or LF.\n"
+	  "The header names the fields, in English\n.Pq Cm name , id_no , phone , household , temp ...\n"
+	  "or in Chinese\n.Pq 姓名, 身份证号, 手机号, 房号, 体温, 门岗, 方向, 类型, 口罩, 症状 ... ;\n"
+	  "an empty cell is an absent field;\n.Cm temp\nand\n.Cm days\nare numbers,\n"
+	  ".Cm mask\ntrue or false (also yes/no, 是/否, 1/0),\n.Cm symptoms\n"
+	  "a list split at commas, semicolons or 、.\n"
+	  "A bad row is reported as\n.Ar FILE : Ns Ar ROW ,\n"
+	  "the header being row 1, and goes to the rejects file as the JSON line\n"
+	  "it was read as (or as its text when it could not be read).\n"
+	  "The default is\n.Cm csv\nfor a\n.Ar FILE\nwhose name ends in\n.Pa .csv ,\n"
+	  "else\n.Cm json .\n" } },
 	{ CG_COMMON_INPUT, { "strict", 0, CG_OPT_STRICT, NULL,
 	  N_("stop at the first rejected line"), NULL, NULL, NULL,
 	  "Stop at the first rejected line.\n"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/suggest.h"
 #include "core/mask.h"
 #include "rules/person.h"
 #include "report/report-counters.h"
@@ -265,7 +266,9 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 		}
 	}
 	cg_report_copy_str(&v->f[k], buf, sizeof(buf));
-	if (v->f[k].len >= sizeof(buf) || cg_person_field_valid(key_names[k], buf, r->o.now, out, &reason) < 0) {
+	/* Records were written under the household form of their day, which
+	 * config may have changed since: either form is read. */
+	if (v->f[k].len >= sizeof(buf) || cg_person_field_valid(key_names[k], buf, r->o.now, CG_HOUSEHOLD_ANY, out, &reason) < 0) {
 		if (v->f[k].len >= sizeof(buf))
 			reason = _("too long");
 		/* No full ID or phone number in messages. */
@@ -332,9 +335,17 @@ int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct ch
 		for (int k = 0; k < CG_R_COUNT && code < 0; k++)
 			if (field_is(e, cg_reason_code(k)))
 				code = k;
-		if (code < 0)
-			return cg_report_bad(why, whylen, _("unknown reason '%s'"),
-					     cg_report_shown(e, show, sizeof(show)));
+		if (code < 0) {
+			const char *codes[CG_R_COUNT];
+			char list[256];
+
+			for (int k = 0; k < CG_R_COUNT; k++)
+				codes[k] = cg_reason_code(k);
+			snprintf(why, whylen, _("unknown reason '%s' (%s)"),
+				 cg_report_shown(e, show, sizeof(show)),
+				 cg_choices_join(codes, CG_R_COUNT, list, sizeof(list)));
+			return 1;
+		}
 		c->reasons |= 1u << code;
 	}
 	if (v->f[K_TEMP].type != CG_SCAN_ABSENT) {

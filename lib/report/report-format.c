@@ -12,6 +12,7 @@
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "json/jsonl.h"
+#include "core/cmd.h"
 #include "report/report-doc.h"
 #include "report/report.h"
 
@@ -24,6 +25,7 @@ int cg_report_format_parse(const char *s)
 {
 	static const char *const names[] = { "json", "text", "csv", "md", "html" };
 
+	s = cg_format_name(s);	/* "txt" is "text" */
 	for (int i = 0; i < 5; i++)
 		if (!strcmp(s, names[i]))
 			return i;

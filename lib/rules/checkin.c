@@ -77,7 +77,7 @@ static int get_str(const json_t *ev, const char *field, const char **out,
 static int parse_event(struct cg_checkin *c, json_t *ev, const json_t *ts_field,
 		       cg_time_t now, struct event *e, char *why, size_t whylen)
 {
-	const char *ts = json_string_value(ts_field), *host;
+	const char *ts = json_string_value(ts_field), *host, *gate;
 
 	memset(e, 0, sizeof(*e));
 	if (ts_field && !ts)
@@ -99,8 +99,16 @@ static int parse_event(struct cg_checkin *c, json_t *ev, const json_t *ts_field,
 		return fail(why, whylen,
 			    _("unknown kind '%s' (resident, tenant, visitor, courier, staff, vehicle)"),
 			    e->kind);
-	if (!cg_config_has_gate(c->cfg, e->gate))
-		return fail(why, whylen, _("unknown gate '%s' (see 'gates' in config.json)"), e->gate);
+	gate = cg_config_gate(c->cfg, e->gate);
+	if (!gate) {
+		cg_config_unknown(c->cfg->gates, _("gate"), e->gate, why, whylen);
+		return -1;
+	}
+	if (strcmp(gate, e->gate)) {
+		/* Recorded as configured, so every report counts one gate. */
+		json_object_set_new(ev, "gate", json_string(gate));
+		e->gate = gate;
+	}
 	e->in = !strcmp(e->dir, "in");
 	e->person = strcmp(e->kind, "vehicle") != 0;
 	if (!e->person && !e->plate)
@@ -119,13 +127,13 @@ static int parse_event(struct cg_checkin *c, json_t *ev, const json_t *ts_field,
 	e->symptoms = json_object_get(ev, "symptoms");
 	if (cg_field_symptoms(e->symptoms, 1, why, whylen) < 0)
 		return -1;
-	if (cg_person_normalise(ev, now, why, whylen) < 0)
+	if (cg_person_normalise(ev, now, c->cfg->household, why, whylen) < 0)
 		return -1;
 	if (host) {
 		char hh[CG_HOUSEHOLD_LEN];
 		const char *reason;
 
-		if (cg_valid_household(host, hh, &reason) < 0) {
+		if (cg_valid_household(host, c->cfg->household, hh, &reason) < 0) {
 			snprintf(why, whylen, _("invalid %s '%s': %s"), "host", host, reason);
 			return -1;
 		}

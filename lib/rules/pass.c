@@ -209,7 +209,7 @@ static int check_holder(struct cg_pass_ctx *c, json_t *rec, const char *cls,
 	const json_t *cs;
 	char key[CG_PERSON_KEY_LEN];
 
-	if (cg_person_normalise(rec, now, why, whylen) < 0)
+	if (cg_person_normalise(rec, now, c->cfg->household, why, whylen) < 0)
 		return -1;
 	if (plate && (!json_is_string(plate) || !json_string_length(plate)))
 		return fail(why, whylen, _("'%s' must be a non-empty string"), "plate");
@@ -362,7 +362,7 @@ json_t *cg_pass_issue(struct cg_pass_ctx *c, const json_t *in,
 	if (!cls)
 		goto out;
 	if (!json_object_get(c->cfg->pass_classes, cls)) {
-		fail(why, whylen, _("unknown pass class '%s' (see passes.classes in config.json)"), cls);
+		cg_config_unknown(c->cfg->pass_classes, _("pass class"), cls, why, whylen);
 		goto out;
 	}
 	if (check_holder(c, rec, cls, o, now, why, whylen) < 0 ||

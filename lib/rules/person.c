@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/form.h"
 #include "core/i18n.h"
 #include "core/mask.h"
 #include "rules/person.h"
@@ -43,18 +44,18 @@ static int wrong_type(const char *field, const char *want, char *why, size_t why
 }
 
 int cg_person_field_valid(const char *field, const char *s, cg_time_t now,
-			  char *out, const char **why)
+			  enum cg_household_form hf, char *out, const char **why)
 {
 	if (!strcmp(field, "id_no"))
 		return cg_valid_id_no(s, now, out, why);
 	if (!strcmp(field, "phone"))
 		return cg_valid_phone(s, out, why);
-	return cg_valid_household(s, out, why);
+	return cg_valid_household(s, hf, out, why);
 }
 
 /* Validate and normalise one identifying string field in place. */
 static int person_field(json_t *rec, const char *field, cg_time_t now,
-			char *why, size_t whylen)
+			enum cg_household_form hf, char *why, size_t whylen)
 {
 	char out[CG_HOUSEHOLD_LEN + CG_ID_NO_LEN];
 	const char *reason;
@@ -65,7 +66,7 @@ static int person_field(json_t *rec, const char *field, cg_time_t now,
 		return wrong_type(field, _("a string"), why, whylen);
 	if (!s)
 		return 0;
-	if (cg_person_field_valid(field, s, now, out, &reason) < 0) {
+	if (cg_person_field_valid(field, s, now, hf, out, &reason) < 0) {
 		char shown[64];
 
 		/* Messages are read by people: no full ID or phone number in
@@ -84,15 +85,16 @@ static int person_field(json_t *rec, const char *field, cg_time_t now,
 	return 0;
 }
 
-int cg_person_normalise(json_t *rec, cg_time_t now, char *why, size_t whylen)
+int cg_person_normalise(json_t *rec, cg_time_t now, enum cg_household_form hf,
+			char *why, size_t whylen)
 {
 	const json_t *name = json_object_get(rec, "name");
 
 	if (name && (!json_is_string(name) || !json_string_length(name)))
 		return wrong_type("name", _("a non-empty string"), why, whylen);
-	if (person_field(rec, "id_no", now, why, whylen) < 0 ||
-	    person_field(rec, "phone", now, why, whylen) < 0 ||
-	    person_field(rec, "household", now, why, whylen) < 0)
+	if (person_field(rec, "id_no", now, hf, why, whylen) < 0 ||
+	    person_field(rec, "phone", now, hf, why, whylen) < 0 ||
+	    person_field(rec, "household", now, hf, why, whylen) < 0)
 		return -1;
 	return 0;
 }
@@ -145,63 +147,6 @@ int cg_person_keys_of(const char *id, const char *phone, const char *name, const
 
 /* ---- names as the gate compares them ---- */
 
-/* The code point at *s (valid UTF-8), advancing *s past it. */
-static unsigned decode_utf8(const unsigned char **s)
-{
-	const unsigned char *p = *s;
-	unsigned c = p[0];
-
-	if (c < 0x80) {
-		*s = p + 1;
-		return c;
-	}
-	if (c < 0xE0 && p[1]) {
-		*s = p + 2;
-		return (c & 0x1F) << 6 | (p[1] & 0x3F);
-	}
-	if (c < 0xF0 && p[1] && p[2]) {
-		*s = p + 3;
-		return (c & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-	}
-	if (p[1] && p[2] && p[3]) {
-		*s = p + 4;
-		return (c & 0x07) << 18 | (p[1] & 0x3F) << 12 | (p[2] & 0x3F) << 6 | (p[3] & 0x3F);
-	}
-	*s = p + 1;	/* not valid UTF-8: kept byte by byte */
-	return c;
-}
-
-static size_t encode_utf8(unsigned c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xC0 | c >> 6);
-		out[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xE0 | c >> 12);
-		out[1] = (char)(0x80 | (c >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | c >> 18);
-	out[1] = (char)(0x80 | (c >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (c >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (c & 0x3F));
-	return 4;
-}
-
-static int is_space(unsigned c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xA0 || c == 0x1680 ||
-	       (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 ||
-	       c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
-}
-
 /* The dot between the parts of a name (买买提·艾力), however it was typed. */
 static int is_name_dot(unsigned c)
 {
@@ -215,11 +160,11 @@ char *cg_person_name_normalise(const char *s, char out[CG_PERSON_NAME_LEN])
 	size_t n = 0;
 
 	while (*p) {
-		unsigned c = decode_utf8(&p);
+		unsigned c = cg_utf8_decode(&p);
 		char enc[4];
 		size_t len;
 
-		if (is_space(c))
+		if (cg_unicode_space(c))
 			continue;
 		if (c >= 0xFF01 && c <= 0xFF5E)
 			c -= 0xFEE0;	/* full-width ASCII */
@@ -227,7 +172,7 @@ char *cg_person_name_normalise(const char *s, char out[CG_PERSON_NAME_LEN])
 			c += 'a' - 'A';
 		if (is_name_dot(c))
 			c = 0xB7;
-		len = encode_utf8(c, enc);
+		len = cg_utf8_encode(c, enc);
 		if (n + len >= CG_PERSON_NAME_LEN)
 			break;
 		memcpy(out + n, enc, len);

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "core/clock.h"
+#include "core/form.h"
 
 /*
  * The fields that identify a person in any record (gate events, passes,
@@ -16,10 +17,13 @@
 
 /*
  * Check the types of name, id_no, phone and household when present,
- * validate the last three and replace them with their normalised forms.
- * Returns 0, or -1 with the field and what is wrong in why.
+ * validate the last three (households in the compound's form hf) and
+ * replace them with their normalised forms (rules/validate.h): the one
+ * normaliser of every command's input.  Returns 0, or -1 with the field
+ * and what is wrong in why.
  */
-int cg_person_normalise(json_t *rec, cg_time_t now, char *why, size_t whylen);
+int cg_person_normalise(json_t *rec, cg_time_t now, enum cg_household_form hf,
+			char *why, size_t whylen);
 
 /*
  * Check the value s of an identifying field, "id_no" or "phone" (any
@@ -27,7 +31,7 @@ int cg_person_normalise(json_t *rec, cg_time_t now, char *why, size_t whylen);
  * its normal form to out.  0, or -1 with what is wrong in *why.
  */
 int cg_person_field_valid(const char *field, const char *s, cg_time_t now,
-			  char *out, const char **why);
+			  enum cg_household_form hf, char *out, const char **why);
 
 /*
  * The identity key of rec: "id:ID", "phone:PHONE" or "name:NAME@HOUSEHOLD",

@@ -312,7 +312,7 @@ static int find_case(const struct cg_quarantine *q, json_t *rec, struct cg_case 
 	*cp = NULL;
 	if (get_str(rec, "case_id", &id, 0, why, whylen))
 		return 1;
-	if (cg_person_normalise(rec, q->now, why, whylen) < 0)
+	if (cg_person_normalise(rec, q->now, q->cfg->household, why, whylen) < 0)
 		return 1;
 	if (id) {
 		if (!(c = cg_casebook_find(q->cb, id)))
@@ -384,7 +384,7 @@ int cg_quarantine_open(const struct cg_quarantine *q, const json_t *in,
 	if ((r = get_ts(q, rec, &at, why, whylen)) ||
 	    (r = get_str(rec, "name", &name, 1, why, whylen)))
 		goto out;
-	if (cg_person_normalise(rec, q->now, why, whylen) < 0) {
+	if (cg_person_normalise(rec, q->now, q->cfg->household, why, whylen) < 0) {
 		r = 1;
 		goto out;
 	}

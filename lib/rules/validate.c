@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/form.h"
 #include "core/i18n.h"
 #include "rules/validate.h"
 
@@ -94,12 +95,15 @@ static int id_birth_date(const char *s, cg_time_t now)
 	return 0;
 }
 
-int cg_valid_id_no(const char *s, cg_time_t now, char out[CG_ID_NO_LEN],
+int cg_valid_id_no(const char *raw, cg_time_t now, char out[CG_ID_NO_LEN],
 		   const char **why)
 {
+	char s[64];
 	int birth;
 
-	if (strlen(s) != 18)
+	/* A stray space, a newline or full-width digits from an input
+	 * method are how the number was typed, not what it is. */
+	if (cg_form_fold(raw, s, sizeof(s)) < 0 || strlen(s) != 18)
 		return fail(out, why, _("must be 18 characters"));
 	if (!id_chars_ok(s))
 		return fail(out, why, _("must be 17 digits and a check digit"));
@@ -118,81 +122,180 @@ int cg_valid_id_no(const char *s, cg_time_t now, char out[CG_ID_NO_LEN],
 	return 0;
 }
 
-static int phone_sep(char c)
+/*
+ * The mobile ranges of China's numbering plan, taken from libphonenumber's
+ * resources/PhoneNumberMetadata.xml, territory CN, the <mobile> pattern for
+ * 11 national digits (libphonenumber v9.0.35, 16 July 2026, commit
+ * f7e3e88c92b9):
+ *
+ *   1(?:610\d|740[0-5])\d{6} |
+ *   1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])\d{8}
+ *
+ * written out as ranges of leading digits.  So 140-144, 146, 148, 149,
+ * 154, 160, 161 (but 1610), 163, 164, 168, 169, 174 (but 17400-17405),
+ * 179 and 194 are no carrier's mobiles.  This is the one table of them:
+ * when the plan changes, change it here and the boundaries tested in
+ * tests/unit/test-validate.c.
+ */
+static const struct { const char *lo, *hi; } mobile_ranges[] = {
+	{ "130", "139" }, { "145", "145" }, { "147", "147" },
+	{ "150", "153" }, { "155", "159" }, { "1610", "1610" },
+	{ "162", "162" }, { "165", "167" }, { "170", "173" },
+	{ "17400", "17405" }, { "175", "178" }, { "180", "189" },
+	{ "190", "193" }, { "195", "199" },
+};
+
+/* 1 when the 11 digits of p are in a mobile range. */
+static int mobile_range(const char *p)
 {
-	return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
+	for (size_t i = 0; i < sizeof(mobile_ranges) / sizeof(mobile_ranges[0]); i++) {
+		size_t n = strlen(mobile_ranges[i].lo);
+
+		if (strncmp(p, mobile_ranges[i].lo, n) >= 0 &&
+		    strncmp(p, mobile_ranges[i].hi, n) <= 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Copy s to out without the characters in drop (out is as large as s). */
+static void drop_chars(const char *s, const char *drop, char *out)
+{
+	for (; *s; s++)
+		if (!strchr(drop, *s))
+			*out++ = *s;
+	*out = '\0';
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!is_digit(s[i]))
+			return 0;
+	return s[n] == '\0';
 }
 
 /*
- * Drop separators into buf (size n); -1 when too long to be a phone
- * number at all, so the buffer never needs to grow.
+ * The national number in s (folded, without hyphens and dots): after the
+ * country code "+86", "0086" or "86" (this one only before 11 more
+ * digits), the "(0)" written after it, or the national "0" prefix.
  */
-static int phone_compact(const char *s, char *buf, size_t n)
+static const char *phone_national(char *s)
 {
-	size_t len = 0;
+	char digits[64];
+	const char *p = s;
 
-	for (; *s; s++) {
-		if (phone_sep(*s))
-			continue;
-		if (len + 1 >= n)
-			return -1;
-		buf[len++] = *s;
-	}
-	buf[len] = '\0';
-	return 0;
+	drop_chars(s, "()", digits);
+	if (!strncmp(p, "(+86)", 5) || !strncmp(p, "(0086)", 6))
+		p = strchr(p, ')') + 1;
+	else if (!strncmp(p, "+86", 3))
+		p += 3;
+	else if (!strncmp(p, "0086", 4))
+		p += 4;
+	else if (!strncmp(p, "86", 2) && strlen(digits) == 13)
+		p += 2;
+	if (!strncmp(p, "(0)", 3))
+		p += 3;
+	drop_chars(p, "()", s);
+	if (strlen(s) == 12 && s[0] == '0')
+		return s + 1;
+	return s;
 }
 
 int cg_valid_phone(const char *s, char out[CG_PHONE_LEN], const char **why)
 {
-	/* "0086" and 11 digits is the longest accepted form. */
-	char buf[16];
-	const char *p = buf;
-	int i;
+	char folded[64], buf[64];
+	const char *p;
 
-	if (phone_compact(s, buf, sizeof(buf)) < 0)
+	if (cg_form_fold(s, folded, sizeof(folded)) < 0)
 		goto bad;
-	if (!strncmp(p, "+86", 3))
-		p += 3;
-	else if (!strncmp(p, "0086", 4))
-		p += 4;
-	else if (!strncmp(p, "86", 2) && strlen(p) == 13)
-		p += 2;
-	if (strlen(p) != 11 || p[0] != '1' || p[1] < '3' || p[1] > '9')
+	drop_chars(folded, "-.", buf);
+	p = phone_national(buf);
+	if (!all_digits(p, 11) || p[0] != '1' || p[1] < '3')
 		goto bad;
-	for (i = 2; i < 11; i++)
-		if (!is_digit(p[i]))
-			goto bad;
+	if (!mobile_range(p))
+		return fail(out, why, _("not in a mobile range of China's numbering plan"));
 	memcpy(out, p, 12);
 	return 0;
 bad:
 	return fail(out, why, _("not a mainland mobile number"));
 }
 
-int cg_valid_household(const char *s, char out[CG_HOUSEHOLD_LEN],
-		       const char **why)
-{
-	size_t len = 0, part = 0;
-	int parts = 1;
+/* The words written after a building, a unit and a room: 3号楼2单元501室. */
+static const char *const building_words[] = { "号楼", "栋", "幢", "座", "楼", NULL };
+static const char *const unit_words[] = { "单元", NULL };
+static const char *const room_words[] = { "室", "号", NULL };
 
-	for (; *s; s++) {
-		if (*s == '-') {
-			if (part == 0 || parts == 3)
-				break;
-			part = 0;
-			parts++;
-		} else if (is_alnum(*s) && part < 8) {
-			part++;
-		} else {
-			break;
-		}
-		/* Three parts of at most 8 and two hyphens always fit. */
-		out[len++] = to_upper(*s);
+/* The length of the word of words that s starts with, or 0. */
+static size_t word_at(const char *s, const char *const *words)
+{
+	for (; *words; words++)
+		if (!strncmp(s, *words, strlen(*words)))
+			return strlen(*words);
+	return 0;
+}
+
+/* After part n (from 1) of a household, what separates it from the next:
+ * its length, 0 at the end (a room word may close it), -1 when wrong. */
+static int household_sep(const char *s, int n)
+{
+	size_t k;
+
+	if (*s == '-' || *s == '/')
+		return 1;
+	if (n == 1 && (k = word_at(s, building_words)))
+		return (int)k;
+	if (n == 2 && (k = word_at(s, unit_words)))
+		return (int)k;
+	k = word_at(s, room_words);
+	if (n >= 2 && s[k] == '\0')
+		return 0;
+	return -1;
+}
+
+static const char *household_form_reason(enum cg_household_form form)
+{
+	switch (form) {
+	case CG_HOUSEHOLD_UNITS:
+		return _("must be building-unit-room, e.g. 3-2-501");
+	case CG_HOUSEHOLD_NO_UNITS:
+		return _("must be building-room, e.g. 12-301 (this compound has no units)");
+	default:
+		return _("must be building-unit-room or building-room, e.g. 3-2-501 or 12-301");
 	}
-	if (*s || part == 0 || parts != 3)
-		return fail(out, why,
-			    _("must be building-unit-room, e.g. 3-2-501"));
+}
+
+int cg_valid_household(const char *s, enum cg_household_form form,
+		       char out[CG_HOUSEHOLD_LEN], const char **why)
+{
+	char buf[128];
+	const char *p = buf;
+	size_t len = 0, part;
+	int parts = 0, sep = 1;
+
+	if (cg_form_fold(s, buf, sizeof(buf)) < 0)
+		goto bad;
+	while (sep > 0) {
+		for (part = 0; is_alnum(*p) && part < 8; p++, part++)
+			out[len++] = to_upper(*p);	/* 3 parts of 8 and 2 '-' fit */
+		if (part == 0 || ++parts > 3)
+			goto bad;
+		sep = household_sep(p, parts);
+		if (sep < 0 || (sep > 0 && parts == 3))
+			goto bad;
+		if (sep > 0)
+			out[len++] = '-';
+		p += sep;
+	}
+	if (parts < 2 || (parts == 2 && form == CG_HOUSEHOLD_UNITS) ||
+	    (parts == 3 && form == CG_HOUSEHOLD_NO_UNITS))
+		goto bad;
 	out[len] = '\0';
 	return 0;
+bad:
+	return fail(out, why, household_form_reason(form));
 }
 
 double cg_temp_round(double t)

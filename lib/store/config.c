@@ -5,6 +5,7 @@
 #include "store/config.h"
 #include "core/exitcode.h"
 #include "core/i18n.h"
+#include "core/suggest.h"
 
 /* config.json: identity, gates, policy and targets, a few KiB; a file
  * larger than this is not a configuration. */
@@ -438,6 +439,7 @@ static int read_targets(struct cg_config *cfg, const char *label, struct cg_err 
 static int read_identity(struct cg_config *cfg, const char *label, struct cg_err *err)
 {
 	const json_t *comp = json_object_get(cfg->root, "compound");
+	const char *hh;
 
 	cfg->compound_code = json_string_value(json_object_get(comp, "code"));
 	cfg->compound_name = json_string_value(json_object_get(comp, "name"));
@@ -447,6 +449,11 @@ static int read_identity(struct cg_config *cfg, const char *label, struct cg_err
 		   "0123456789-_.") != strlen(cfg->compound_code))
 		return cg_err_set(err, CG_EXIT_SYSTEM,
 				  _("%s: 'compound.code' must be letters, digits, '-', '_' or '.'"),
+				  label);
+	hh = json_string_value(json_object_get(comp, "household"));
+	if (!hh || cg_household_form_parse(hh, &cfg->household) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'compound.household' must be \"building-unit-room\", \"building-room\" or \"any\""),
 				  label);
 	cfg->gates = json_object_get(cfg->root, "gates");
 	return all_strings(cfg->gates, "gates", label, err);
@@ -523,15 +530,64 @@ void cg_config_release(struct cg_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-int cg_config_has_gate(const struct cg_config *cfg, const char *gate)
+/* ASCII letters without case: gate names are typed at a gate. */
+static int same_ignoring_case(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+const char *cg_config_gate(const struct cg_config *cfg, const char *gate)
 {
 	size_t i;
 	json_t *v;
 
 	if (!json_array_size(cfg->gates))
-		return 1;
+		return gate;
 	json_array_foreach(cfg->gates, i, v)
 		if (!strcmp(json_string_value(v), gate))
-			return 1;
-	return 0;
+			return json_string_value(v);
+	json_array_foreach(cfg->gates, i, v)
+		if (same_ignoring_case(json_string_value(v), gate))
+			return json_string_value(v);
+	return NULL;
+}
+
+int cg_config_has_gate(const struct cg_config *cfg, const char *gate)
+{
+	return cg_config_gate(cfg, gate) != NULL;
+}
+
+#define CHOICES_MAX 64
+
+void cg_config_unknown(const json_t *set, const char *what, const char *value,
+		       char *why, size_t whylen)
+{
+	const char *names[CHOICES_MAX], *key, *near;
+	char list[256];
+	size_t n = 0, i;
+	json_t *v;
+
+	if (json_is_array(set)) {
+		json_array_foreach(set, i, v)
+			if (n < CHOICES_MAX && json_is_string(v))
+				names[n++] = json_string_value(v);
+	} else if (json_is_object(set)) {
+		json_object_foreach((json_t *)set, key, v)
+			if (n < CHOICES_MAX)
+				names[n++] = key;
+	}
+	cg_choices_join(names, n, list, sizeof(list));
+	near = cg_suggest(value, names, n);
+	if (near)
+		snprintf(why, whylen, _("unknown %s '%s' (%s); did you mean '%s'?"),
+			 what, value, list, near);
+	else
+		snprintf(why, whylen, _("unknown %s '%s' (%s)"), what, value, list);
 }

@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "core/error.h"
+#include "core/form.h"
 #include "core/home.h"
 
 /*
@@ -81,6 +82,7 @@ struct cg_config {
 	json_t *root;			/* the merged configuration; owned */
 	const char *compound_code;	/* borrowed from root */
 	const char *compound_name;	/* borrowed from root */
+	enum cg_household_form household;	/* "compound.household" */
 	const json_t *gates;		/* array of strings; borrowed */
 	struct cg_policy policy;
 	struct cg_quarantine_policy quarantine;
@@ -105,8 +107,25 @@ static inline int cg_rule_on(const struct cg_policy *p, enum cg_reason r)
 	return (p->rules >> r) & 1u;
 }
 
-/* 1 when gate is one of the configured gates (or none are configured). */
+/* 1 when gate is one of the configured gates (or none are configured),
+ * compared as cg_config_gate does. */
 int cg_config_has_gate(const struct cg_config *cfg, const char *gate);
+
+/*
+ * The configured spelling of gate (borrowed from cfg): gate names compare
+ * without case, so "North" is the gate "north".  gate itself when no gates
+ * are configured; NULL when it is not one of them.
+ */
+const char *cg_config_gate(const struct cg_config *cfg, const char *gate);
+
+/*
+ * The reason for a value that is not in set (an array of strings, or an
+ * object: its keys), written to why: "unknown WHAT 'VALUE' (the allowed
+ * values)" and, when one is close (core/suggest.h), "; did you mean
+ * 'north'?".  what is a translated noun ("gate", "pass class").
+ */
+void cg_config_unknown(const json_t *set, const char *what, const char *value,
+		       char *why, size_t whylen);
 
 /*
  * The duty of gate: the policy's duty hours and limits, with what

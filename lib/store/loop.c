@@ -6,6 +6,7 @@
 
 #include "core/exitcode.h"
 #include "core/i18n.h"
+#include "json/csv.h"
 #include "store/loop.h"
 
 /* The longest record the loop prints by itself: what a journal line may
@@ -229,7 +230,28 @@ int cg_loop_take(struct cg_loop *lp, const char *name, unsigned long lineno,
 	return 0;
 }
 
-int cg_loop_run(struct cg_loop *lp, struct cg_jsonl_reader *in, struct cg_err *err)
+/* One physical line of CSV input: a row once it is whole. */
+static int take_csv(struct cg_loop *lp, struct cg_csv *csv, const char *name,
+		    char *line, size_t len, int at_end, struct cg_err *err)
+{
+	char why[CG_LOOP_WHY_MAX];
+
+	why[0] = '\0';
+	switch (at_end ? cg_csv_end(csv, why, sizeof(why)) :
+		cg_csv_feed(csv, line, len, why, sizeof(why))) {
+	case CG_CSV_ROW:
+		return cg_loop_take(lp, name, csv->row, csv->json.buf, csv->json.len, err);
+	case CG_CSV_BAD:
+		cg_loop_reject(lp, name, csv->row, csv->record.buf, csv->record.len, why);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* The loop over in's lines; each goes to csv when set.  0 or -1. */
+static int run(struct cg_loop *lp, struct cg_jsonl_reader *in, struct cg_csv *csv,
+	       struct cg_err *err)
 {
 	char *line;
 	size_t len;
@@ -253,7 +275,8 @@ int cg_loop_run(struct cg_loop *lp, struct cg_jsonl_reader *in, struct cg_err *e
 					 in->max_line);
 			lp->too_long_lines++;
 			cg_loop_reject(lp, in->name, in->lineno, NULL, 0, why);
-		} else if (cg_loop_take(lp, in->name, in->lineno, line, len, err) < 0) {
+		} else if (csv ? take_csv(lp, csv, in->name, line, len, 0, err) < 0 :
+			   cg_loop_take(lp, in->name, in->lineno, line, len, err) < 0) {
 			return -1;
 		}
 		/* Before waiting for input, everything decided so far is
@@ -272,7 +295,27 @@ int cg_loop_run(struct cg_loop *lp, struct cg_jsonl_reader *in, struct cg_err *e
 	}
 	if (lp->drain && lp->drain(lp->ctx, lp, err) < 0)
 		return -1;
-	return cg_loop_flush(lp, err);
+	return 0;
+}
+
+int cg_loop_run(struct cg_loop *lp, struct cg_jsonl_reader *in, struct cg_err *err)
+{
+	struct cg_csv csv;
+	int ret;
+
+	if (lp->input_format == CG_INPUT_CSV ||
+	    (lp->input_format == CG_INPUT_AUTO && cg_csv_path(in->name))) {
+		cg_csv_init(&csv, lp->max_line);
+		in->raw = 1;
+		ret = run(lp, in, &csv, err);
+		if (ret == 0 && !lp->stopped && !lp->quit)
+			ret = take_csv(lp, &csv, in->name, NULL, 0, 1, err);
+		if (ret == 0)
+			ret = cg_loop_flush(lp, err);
+		cg_csv_release(&csv);
+		return ret;
+	}
+	return run(lp, in, NULL, err) < 0 ? -1 : cg_loop_flush(lp, err);
 }
 
 int cg_loop_run_files(struct cg_loop *lp, char **files, int nfiles, struct cg_err *err)

@@ -5,13 +5,17 @@
 #include <jansson.h>
 
 #include "core/clock.h"
+#include "core/cmd.h"
 #include "core/error.h"
 #include "json/jsonl.h"
 #include "store/journal.h"
 
 /*
- * The input loop of every command that reads records: JSON lines from
- * files or standard input (there is no CSV input yet).
+ * The input loop of every command that reads records: JSON lines, or CSV
+ * with a header row (json/csv.h: each row taken as the JSON line it
+ * stands for, numbered as a spreadsheet numbers its rows), from files or
+ * standard input.  CSV is read with ->input_format CG_INPUT_CSV, or for a
+ * file whose name ends in ".csv" unless it is CG_INPUT_JSON.
  *
  * Each line goes to ->fn with its FILE:LINE, as text or, with ->parse, as
  * a JSON object.  fn emits zero or more records, with cg_loop_emit
@@ -73,6 +77,7 @@ struct cg_loop {
 	cg_loop_drain_fn *drain;	/* may be NULL */
 	void *ctx;
 	int parse;			/* hand fn objects; reject what is not one */
+	enum cg_input_format input_format;	/* core/cmd.h */
 	int strict;			/* stop after the first rejected line */
 	size_t max_line;		/* longer lines are rejected */
 	const char *too_long;		/* the reason given for one; NULL:

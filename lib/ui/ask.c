@@ -88,8 +88,7 @@ static int household(struct asker *a, const char *s, json_t **v, const char **wh
 {
 	char out[CG_HOUSEHOLD_LEN];
 
-	(void)a;
-	if (cg_valid_household(s, out, why) < 0)
+	if (cg_valid_household(s, a->c->cfg->household, out, why) < 0)
 		return -1;
 	*v = json_string(out);
 	return 0;
@@ -440,8 +439,13 @@ int cg_ask_run(struct cg_checkin *c, struct cg_journal *j,
 		a.gate = json_string_value(json_array_get(c->cfg->gates, 0));
 	if (!a.gate)
 		return cg_err_set(err, CG_EXIT_USAGE, _("no gate: use --gate NAME"));
-	if (!cg_config_has_gate(c->cfg, a.gate))
-		return cg_err_set(err, CG_EXIT_USAGE, _("unknown gate '%s'"), a.gate);
+	if (!cg_config_gate(c->cfg, a.gate)) {
+		char why[512];
+
+		cg_config_unknown(c->cfg->gates, _("gate"), a.gate, why, sizeof(why));
+		return cg_err_set(err, CG_EXIT_USAGE, "%s", why);
+	}
+	a.gate = cg_config_gate(c->cfg, a.gate);
 	fprintf(stderr, _("Gate '%s'. Ctrl-D ends.\n"), a.gate);
 	while ((ev = ask_event(&a))) {
 		char why[512];

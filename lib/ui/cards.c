@@ -143,14 +143,23 @@ static int card(const struct cg_config *cfg, const json_t *pass, double x, doubl
 	return ret | cg_buf_addstr(out, "</g>");
 }
 
+/*
+ * One sheet as an <svg> element: on its own (page 0) an A4 document, or
+ * page n (from 1) of a document of several, nested at its place in
+ * millimetres, the parent's user unit.
+ */
 static int sheet(const struct cg_config *cfg, const json_t *passes, size_t first,
-		 struct cg_buf *out)
+		 int page, struct cg_buf *out)
 {
 	double mx = (PAGE_W - COLS * CARD_W) / (COLS + 1);
 	double my = (PAGE_H - ROWS * CARD_H) / (ROWS + 1);
-	int ret = cg_buf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-			      "width=\"%gmm\" height=\"%gmm\" viewBox=\"0 0 %g %g\">",
-			      PAGE_W, PAGE_H, PAGE_W, PAGE_H);
+	int ret = page ?
+		cg_buf_addf(out, "<svg x=\"0\" y=\"%g\" width=\"%g\" height=\"%g\" "
+			    "viewBox=\"0 0 %g %g\">", (page - 1) * PAGE_H, PAGE_W, PAGE_H,
+			    PAGE_W, PAGE_H) :
+		cg_buf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+			    "width=\"%gmm\" height=\"%gmm\" viewBox=\"0 0 %g %g\">",
+			    PAGE_W, PAGE_H, PAGE_W, PAGE_H);
 
 	for (size_t i = 0; i < CG_CARDS_PER_PAGE && first + i < json_array_size(passes); i++) {
 		double x = mx + (double)(i % COLS) * (CARD_W + mx);
@@ -164,12 +173,23 @@ static int sheet(const struct cg_config *cfg, const json_t *passes, size_t first
 
 int cg_cards_svg(const struct cg_config *cfg, const json_t *passes, struct cg_buf *out)
 {
-	for (size_t i = 0; i < json_array_size(passes); i += CG_CARDS_PER_PAGE) {
-		if (cg_buf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") < 0 ||
-		    sheet(cfg, passes, i, out) < 0)
+	size_t n = json_array_size(passes);
+	int pages = (int)((n + CG_CARDS_PER_PAGE - 1) / CG_CARDS_PER_PAGE), ret;
+
+	if (!pages)
+		return 0;
+	ret = cg_buf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	if (pages == 1)
+		return ret | sheet(cfg, passes, 0, 0, out);
+	/* One document of sheets one under another, one <svg> each: XML
+	 * allows one root, so several documents in a row are no SVG. */
+	ret |= cg_buf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+			   "width=\"%gmm\" height=\"%gmm\" viewBox=\"0 0 %g %g\">\n",
+			   PAGE_W, PAGE_H * pages, PAGE_W, PAGE_H * pages);
+	for (int p = 0; p < pages; p++)
+		if (sheet(cfg, passes, (size_t)p * CG_CARDS_PER_PAGE, p + 1, out) < 0)
 			return -1;
-	}
-	return 0;
+	return ret | cg_buf_addstr(out, "</svg>\n");
 }
 
 int cg_cards_html(const struct cg_config *cfg, const json_t *passes, struct cg_buf *out)
@@ -187,7 +207,7 @@ int cg_cards_html(const struct cg_config *cfg, const json_t *passes, struct cg_b
 		"</style></head><body>\n", _("Passes"));
 	for (size_t i = 0; i < json_array_size(passes); i += CG_CARDS_PER_PAGE) {
 		ret |= cg_buf_addstr(out, "<div class=\"sheet\">");
-		if (sheet(cfg, passes, i, out) < 0)
+		if (sheet(cfg, passes, i, 0, out) < 0)
 			return -1;
 		ret |= cg_buf_addstr(out, "</div>\n");
 	}

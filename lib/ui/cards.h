@@ -16,8 +16,11 @@
 
 #define CG_CARDS_PER_PAGE 8
 
-/* One SVG document per sheet, concatenated (sheet > 1 only with many
- * passes).  0 or -1. */
+/*
+ * One SVG document: an A4 sheet for up to eight passes; for more, the
+ * sheets one under another (210 mm by 297 mm each), each its own nested
+ * <svg> element.  Nothing for no passes.  0 or -1.
+ */
 int cg_cards_svg(const struct cg_config *cfg, const json_t *passes, struct cg_buf *out);
 
 /* One self-contained HTML page, a printed sheet per eight cards. */

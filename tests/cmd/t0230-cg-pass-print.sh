@@ -18,17 +18,55 @@ test_expect_success 'setup: ten passes' '
 	jq -r .token passes | sort >tokens
 '
 
-test_expect_success 'svg: one A4 sheet per eight cards' '
+# sheets.py SVG PREFIX: parse SVG with an XML parser (it must be one
+# well-formed document with an <svg> root), write each sheet as a document
+# of its own, PREFIX-0.svg ..., and print the number of sheets.
+cat >sheets.py <<\EOF
+import sys
+import xml.etree.ElementTree as ET
+NS = "http://www.w3.org/2000/svg"
+ET.register_namespace("", NS)
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "{%s}svg" % NS, root.tag
+nested = [e for e in root if e.tag == "{%s}svg" % NS]
+sheets = nested if nested else [root]
+for i, e in enumerate(sheets):
+    if nested:
+        assert float(e.get("y")) == 297 * i, e.get("y")
+    for a in ("x", "y"):
+        e.attrib.pop(a, None)
+    e.set("width", "210mm")
+    e.set("height", "297mm")
+    ET.ElementTree(e).write("%s-%d.svg" % (sys.argv[2], i), encoding="UTF-8", xml_declaration=True)
+    ET.parse("%s-%d.svg" % (sys.argv[2], i))
+print(len(sheets))
+EOF
+
+test_expect_success PYTHON 'svg: one valid document, an A4 sheet per eight cards' '
 	cg-pass print --format svg <passes >sheets.svg &&
-	test "$(grep -c "^<?xml" sheets.svg)" = 2 &&
-	grep -q "width=\"210mm\" height=\"297mm\"" sheets.svg &&
-	csplit -s -z -f sheet- sheets.svg "/^<?xml/" "{*}" &&
-	test -f sheet-00 && test -f sheet-01
+	test "$(grep -c "^<?xml" sheets.svg)" = 1 &&
+	grep -q "width=\"210mm\" height=\"594mm\" viewBox=\"0 0 210 594\"" sheets.svg &&
+	test "$(python3 sheets.py sheets.svg sheet)" = 2 &&
+	test -f sheet-0.svg && test -f sheet-1.svg &&
+	head -n 8 passes | cg-pass print --format svg >one.svg &&
+	grep -q "width=\"210mm\" height=\"297mm\"" one.svg &&
+	test "$(python3 sheets.py one.svg one)" = 1 &&
+	cg-pass print --format svg </dev/null >none.svg &&
+	test_line_count = 0 none.svg
+'
+
+test_expect_success RSVG 'svg: the document and each sheet render' '
+	rsvg-convert -d 30 -p 30 sheets.svg -o all.png &&
+	rsvg-convert -d 30 -p 30 sheet-0.svg -o p0.png &&
+	rsvg-convert -d 30 -p 30 sheet-1.svg -o p1.png &&
+	rsvg-convert -d 30 -p 30 one.svg -o one.png &&
+	python3 -c "import struct,sys; w,h=struct.unpack(\">II\",open(sys.argv[1],\"rb\").read()[16:24]); print(w, h)" all.png >size &&
+	read w h <size && test "$h" -gt "$((w * 2))"
 '
 
 test_expect_success ZBAR 'svg: every QR code decodes back to its token' '
-	rsvg-convert -d 150 -p 150 sheet-00 -o s0.png 2>/dev/null &&
-	rsvg-convert -d 150 -p 150 sheet-01 -o s1.png 2>/dev/null &&
+	rsvg-convert -d 150 -p 150 sheet-0.svg -o s0.png 2>/dev/null &&
+	rsvg-convert -d 150 -p 150 sheet-1.svg -o s1.png 2>/dev/null &&
 	{ decode_png s0.png; decode_png s1.png; } | sort >decoded &&
 	test_cmp tokens decoded
 '
@@ -48,9 +86,7 @@ test_expect_success 'html (the default): a self-contained page, the same sheets'
 	test "$(grep -o "<div class=\"sheet\">" sheets.html | wc -l)" = 2 &&
 	grep -q "@page{size:A4" sheets.html &&
 	test_must_fail grep -q "http://\(www\.\)\?[a-z]*\.com\|<script\|<link" sheets.html &&
-	sed -n "s/^<div class=\"sheet\">//p" sheets.html >from-html &&
-	grep -h "^<svg" sheet-00 sheet-01 >from-svg &&
-	test_cmp from-svg from-html
+	for id in $(jq -r .pass_id passes); do grep -q "$id" sheets.html || exit 1; done
 '
 
 test_expect_success ZBAR 'txt: the terminal QR codes decode too' '
@@ -83,6 +119,15 @@ test_expect_success 'records that are not passes are rejected by line, the other
 test_expect_success 'empty input prints nothing' '
 	cg-pass print --format svg </dev/null >e.svg &&
 	test_must_fail test -s e.svg
+'
+
+test_expect_success 'text is the format name, txt the same; a wrong one lists them' '
+	cg-pass print --format text <passes >text.out &&
+	cg-pass print --format txt <passes >txt.out &&
+	test_cmp text.out txt.out &&
+	test "$(grep -c "Valid from" text.out)" = 10 &&
+	test_expect_code 2 cg-pass print --format pdf <passes 2>err &&
+	grep -q "unknown format .pdf. (html, svg, text)" err
 '
 
 test_done

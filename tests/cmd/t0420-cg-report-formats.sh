@@ -254,6 +254,13 @@ test_expect_success '--table implies CSV; other formats refuse it' '
 	grep -q "unknown format" err
 '
 
+test_expect_success 'txt is text: one spelling of each format name' '
+	cg-report --date 2026-01-25 --format text $IN >text.out &&
+	cg-report --date 2026-01-25 --format txt $IN >txt.out &&
+	test -s text.out &&
+	test_cmp text.out txt.out
+'
+
 test_expect_success 'zh_CN: every code a person reads is Chinese; JSON keeps the codes' '
 	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --date 2026-01-25 --format text $IN >zh.txt &&
 	grep -q "^  警报  门岗发热      王\* 于 09:00 在门岗 north：37.5 °C，拦截$" zh.txt &&

@@ -162,7 +162,7 @@ test_expect_success 'every class of bad input: FILE:LINE: reason, the others cou
 	cg-report: bad.jsonl:11: '"'"'dir'"'"' must be "in" or "out", not '"'"'up'"'"'
 	cg-report: bad.jsonl:12: unknown kind '"'"'alien'"'"' (resident, tenant, visitor, courier, staff, vehicle)
 	cg-report: bad.jsonl:13: '"'"'decision'"'"' must be admit, deny or refer, not '"'"'maybe'"'"'
-	cg-report: bad.jsonl:14: unknown reason '"'"'hunch'"'"'
+	cg-report: bad.jsonl:14: unknown reason '"'"'hunch'"'"' (fever, symptoms, no_mask, courier, visitor_no_host, vehicle_unregistered, pass_invalid, quarantined, identity_check, remeasure, no_pass, risk_area, exit_quota, household_unknown)
 	cg-report: bad.jsonl:15: '"'"'reasons'"'"' must be an array of strings
 	cg-report: bad.jsonl:16: '"'"'temp'"'"' must be a number
 	cg-report: bad.jsonl:17: invalid id_no '"'"'1101**********4515'"'"': wrong check character

@@ -165,6 +165,7 @@ test_have_prereq() {
 		! "$CG_BUILD/bin/cg-pass" --help </dev/null 2>&1 | grep -q "not implemented yet" ;;
 	CLICKHOUSE) command -v clickhouse-server >/dev/null && command -v curl >/dev/null &&
 		command -v python3 >/dev/null && command -v jq >/dev/null ;;
+	RSVG) command -v rsvg-convert >/dev/null ;;
 	ZBAR) command -v zbarimg >/dev/null && command -v rsvg-convert >/dev/null ;;
 	DEBBUILD) command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null &&
 		command -v lintian >/dev/null &&

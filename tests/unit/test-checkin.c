@@ -969,7 +969,7 @@ TEST(rejected)
 	CHECK_STR(verdict(&w, "{\"kind\":\"alien\"}"),
 		  "error: unknown kind 'alien' (resident, tenant, visitor, courier, staff, vehicle)");
 	CHECK_STR(verdict(&w, "{\"gate\":\"east\"}"),
-		  "error: unknown gate 'east' (see 'gates' in config.json)");
+		  "error: unknown gate 'east' (north, south)");
 	CHECK_STR(verdict(&w, "{\"temp\":\"36.5\"}"), "error: 'temp' must be a number");
 	CHECK_STR(verdict(&w, "{\"temp\":true}"), "error: 'temp' must be a number");
 	CHECK_STR(verdict(&w, "{\"mask\":\"yes\"}"), "error: 'mask' must be true or false");
@@ -985,8 +985,9 @@ TEST(rejected)
 	CHECK(strstr(verdict(&w, "{\"phone\":\"12345\"}"), "12345") == NULL);
 	CHECK(starts(verdict(&w, "{\"phone\":\"12345\"}"), "error: invalid phone '"));
 	CHECK_STR(verdict(&w, "{\"name\":\"\"}"), "error: 'name' must be a non-empty string");
-	CHECK_STR(verdict(&w, "{\"kind\":\"visitor\",\"host\":\"3-2\"}"),
-		  "error: invalid host '3-2': must be building-unit-room, e.g. 3-2-501");
+	CHECK_STR(verdict(&w, "{\"kind\":\"visitor\",\"host\":\"3\"}"),
+		  "error: invalid host '3': must be building-unit-room or building-room, "
+		  "e.g. 3-2-501 or 12-301");
 	CHECK_STR(verdict(&w, "{\"host\":7}"), "error: 'host' must be a string");
 	CHECK_STR(verdict(&w, "{\"pass\":7}"), "error: 'pass' must be a string");
 	CHECK_STR(verdict(&w, "{\"from\":[\"武汉\"]}"), "error: 'from' must be a string");

@@ -426,6 +426,24 @@ TEST(rules_off_and_on)
 	cg_config_release(&cfg);
 }
 
+TEST(unknown_lists_choices)
+{
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_config cfg;
+	char why[256];
+
+	CHECK_INT(parse(&cfg, "{\"gates\":[\"north\",\"south\",\"东门\"]}", &err), 0);
+	cg_config_unknown(cfg.gates, "gate", "nrth", why, sizeof(why));
+	CHECK_STR(why, "unknown gate 'nrth' (north, south, 东门); did you mean 'north'?");
+	cg_config_unknown(cfg.gates, "gate", "west", why, sizeof(why));
+	CHECK_STR(why, "unknown gate 'west' (north, south, 东门)");
+	cg_config_unknown(cfg.pass_classes, "pass class", "visiter", why, sizeof(why));
+	CHECK(strstr(why, "unknown pass class 'visiter' (") == why);
+	CHECK(strstr(why, "visitor, ") != NULL || strstr(why, ", visitor)") != NULL);
+	CHECK(strstr(why, "; did you mean 'visitor'?") != NULL);
+	cg_config_release(&cfg);
+}
+
 TEST(has_gate)
 {
 	struct cg_err err = CG_ERR_INIT;
@@ -435,7 +453,12 @@ TEST(has_gate)
 	CHECK_INT(cg_config_has_gate(&cfg, "north"), 1);
 	CHECK_INT(cg_config_has_gate(&cfg, "south"), 1);
 	CHECK_INT(cg_config_has_gate(&cfg, "east"), 0);
-	CHECK_INT(cg_config_has_gate(&cfg, "North"), 0);
+	/* Gate names compare without case (issue 19), and give the
+	 * configured spelling. */
+	CHECK_INT(cg_config_has_gate(&cfg, "North"), 1);
+	CHECK_STR(cg_config_gate(&cfg, "NORTH"), "north");
+	CHECK_STR(cg_config_gate(&cfg, "south"), "south");
+	CHECK(cg_config_gate(&cfg, "east") == NULL);
 	CHECK_INT(cg_config_has_gate(&cfg, "north "), 0);
 	CHECK_INT(cg_config_has_gate(&cfg, ""), 0);
 	cg_config_release(&cfg);
@@ -520,6 +543,7 @@ int main(void)
 	RUN(rule_off_clears_its_bit);
 	RUN(rules_off_and_on);
 	RUN(has_gate);
+	RUN(unknown_lists_choices);
 	RUN(reason_codes);
 	RUN(failed_parse_owns_nothing);
 	return UNIT_DONE();

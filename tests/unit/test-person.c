@@ -28,7 +28,7 @@ static const char *normalise(const char *text)
 	if (!rec)
 		return "(bad test JSON)";
 	strcpy(why, "(why not set)");
-	if (cg_person_normalise(rec, NOW, why, sizeof(why)) == 0)
+	if (cg_person_normalise(rec, NOW, CG_HOUSEHOLD_ANY, why, sizeof(why)) == 0)
 		strcpy(why, "ok");
 	json_decref(rec);
 	return why;
@@ -80,7 +80,7 @@ TEST(normalise_all_fields)
 				"household", "a3-1-1102", "x_custom", 7);
 	char why[128] = "";
 
-	CHECK_INT(cg_person_normalise(rec, NOW, why, sizeof(why)), 0);
+	CHECK_INT(cg_person_normalise(rec, NOW, CG_HOUSEHOLD_ANY, why, sizeof(why)), 0);
 	CHECK_STR(str(rec, "id_no"), ID_X);
 	CHECK_STR(str(rec, "phone"), "13812348000");
 	CHECK_STR(str(rec, "household"), "A3-1-1102");
@@ -88,7 +88,7 @@ TEST(normalise_all_fields)
 	CHECK_INT(json_integer_value(json_object_get(rec, "x_custom")), 7);
 	CHECK_INT(json_object_size(rec), 5);
 	/* Idempotent. */
-	CHECK_INT(cg_person_normalise(rec, NOW, why, sizeof(why)), 0);
+	CHECK_INT(cg_person_normalise(rec, NOW, CG_HOUSEHOLD_ANY, why, sizeof(why)), 0);
 	CHECK_STR(str(rec, "id_no"), ID_X);
 	CHECK_STR(str(rec, "phone"), "13812348000");
 	CHECK_STR(str(rec, "household"), "A3-1-1102");
@@ -104,7 +104,7 @@ TEST(normalise_keeps_order)
 	json_t *v;
 	char order[128] = "", why[128];
 
-	CHECK_INT(cg_person_normalise(rec, NOW, why, sizeof(why)), 0);
+	CHECK_INT(cg_person_normalise(rec, NOW, CG_HOUSEHOLD_ANY, why, sizeof(why)), 0);
 	json_object_foreach(rec, key, v) {
 		strcat(order, key);
 		strcat(order, " ");
@@ -154,8 +154,12 @@ TEST(invalid_values)
 			     "139-1234-5678"),
 		  "invalid phone '<masked>': not a mainland mobile number");
 	/* A household is not personal enough to hide. */
-	CHECK_STR(normalise("{\"household\":\"3-2\"}"),
-		  "invalid household '3-2': must be building-unit-room, e.g. 3-2-501");
+	CHECK_STR(normalise("{\"household\":\"3\"}"),
+		  "invalid household '3': must be building-unit-room or building-room, "
+		  "e.g. 3-2-501 or 12-301");
+	/* The forms people type come out in the one canonical form. */
+	CHECK_STR(normalise("{\"household\":\"3栋2单元501\",\"phone\":\"+86 (0) 138 0013 8000\","
+			    "\"id_no\":\"１１０１０１１９９００３０７４５１４\\n\"}"), "ok");
 	/* The first bad field is the one reported. */
 	CHECK_STR(masked_msg(normalise("{\"phone\":\"1\",\"id_no\":\"1\"}"), "'1'"),
 		  "invalid id_no '<masked>': must be 18 characters");
@@ -167,7 +171,7 @@ TEST(invalid_leaves_why_bounded)
 	json_t *rec = json_pack("{s:s}", "id_no", "110101199003074515");
 
 	memset(why, 'Z', sizeof(why));
-	CHECK_INT(cg_person_normalise(rec, NOW, why, sizeof(why)), -1);
+	CHECK_INT(cg_person_normalise(rec, NOW, CG_HOUSEHOLD_ANY, why, sizeof(why)), -1);
 	CHECK(memchr(why, '\0', sizeof(why)) != NULL);
 	CHECK(!strncmp(why, "invalid id_no", 13));
 	json_decref(rec);
