@@ -393,13 +393,15 @@ int cg_quarantine_open(const struct cg_quarantine *q, const json_t *in,
 			 _("missing field 'id_no', 'phone' or 'household' (one identifies the person)"));
 		goto out;
 	}
-	if ((r = get_str(rec, "reason", &reason, 1, why, whylen)) ||
+	if ((r = get_str(rec, "reason", &reason, !q->reason, why, whylen)) ||
 	    (r = get_str(rec, "from", &from, 0, why, whylen)) ||
 	    (r = get_str(rec, "officer", &officer, 0, why, whylen)) ||
 	    (r = get_str(rec, "by", &by, 0, why, whylen)) ||
 	    (r = get_start(rec, at, &start, why, whylen)) ||
 	    (r = get_int(rec, "days", 1, MAX_DAYS, &days, why, whylen)))
 		goto out;
+	if (!reason)
+		reason = q->reason;	/* open --reason: for records without one */
 	if (!cg_quarantine_open_reason_ok(reason)) {
 		r = fail(why, whylen,
 			 _("unknown reason '%s' (risk_area_return, close_contact, secondary_contact, other)"),
