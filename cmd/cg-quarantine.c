@@ -691,24 +691,24 @@ static json_t *trace_summary(const struct cg_trace *t, const struct cg_trace_cou
 	return rec;
 }
 
+static int trace_emit(void *ctx, const json_t *rec, struct cg_err *err)
+{
+	return cg_loop_print(ctx, rec, err);
+}
+
 static int trace_print(struct world *w, const struct opts *o, struct cg_trace *t,
 		       struct cg_err *err)
 {
 	struct cg_trace_counts n;
-	json_t *out = cg_trace_run(t, &n), *rec;
-	size_t i;
-	int ret = 0;
+	json_t *rec;
+	int ret;
 
-	if (o->dry_run) {
+	ret = cg_trace_run(t, &n, o->dry_run ? NULL : trace_emit, &w->loop, err);
+	if (ret == 0 && o->dry_run) {
 		rec = trace_summary(t, &n);
 		ret = cg_loop_print(&w->loop, rec, err);
 		json_decref(rec);
-	} else {
-		json_array_foreach(out, i, rec)
-			if ((ret = cg_loop_print(&w->loop, rec, err)) < 0)
-				break;
 	}
-	json_decref(out);
 	if (ret == 0)
 		ret = cg_loop_flush(&w->loop, err);
 	if (ret == 0 && (o->common.verbose || o->dry_run))

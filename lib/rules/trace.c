@@ -67,7 +67,8 @@ struct cg_trace_contact {
 	cg_time_t first;	/* first exposure */
 	size_t index;		/* the index of the strongest reason */
 	unsigned long more;	/* reasons past WHY_MAX */
-	json_t *why;		/* owned */
+	struct why *why;	/* nwhy of why_alloc used; owned */
+	unsigned nwhy, why_alloc;
 };
 
 const char *cg_trace_why_code(enum cg_trace_why w)
@@ -113,7 +114,7 @@ void cg_trace_release(struct cg_trace *t)
 		free(r->persons[i].phone);
 		free(r->persons[i].household);
 		if (t->contacts)
-			json_decref(t->contacts[i].why);
+			free(t->contacts[i].why);
 	}
 	if (r) {
 		free(r->persons);
@@ -617,41 +618,51 @@ size_t cg_trace_add_escalated(struct cg_trace *t)
 
 /* ---- tracing ---- */
 
-static void note(struct cg_trace *t, uint32_t p, size_t ixno, enum cg_trace_why w,
-		 int minutes, cg_time_t at, json_t *why)
+/* One reason noted: kept small, made JSON only when printed. */
+struct why {
+	cg_time_t index_at, contact_at;	/* 0: none */
+	uint32_t index;			/* its index person */
+	uint32_t hh;			/* household, NONE */
+	int minutes;			/* -1: none */
+	uint16_t gate;
+	uint8_t code;			/* enum cg_trace_why */
+	uint8_t has_gate;
+};
+
+static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t at)
 {
 	struct cg_trace_contact *c = &t->contacts[p];
-	int depth = t->index[ixno].depth;
-	int rank = (int)w;
+	int depth = t->index[w->index].depth;
+	int minutes = w->minutes < 0 ? INT_MAX : w->minutes;
 
-	if (c->excluded || (c->depth && c->depth != depth)) {
-		json_decref(why);
+	if (c->excluded || (c->depth && c->depth != depth))
 		return;
-	}
-	json_object_set_new(why, "index", json_string(t->index[ixno].label));
 	if (!c->rank) {
-		c->rank = (unsigned char)rank;
+		c->rank = w->code;
 		c->depth = (unsigned char)depth;
 		c->minutes = minutes;
 		c->first = at;
-		c->index = ixno;
-		c->why = json_array();
+		c->index = w->index;
 	} else {
-		if (rank < c->rank || (rank == c->rank && minutes < c->minutes)) {
-			c->rank = (unsigned char)rank;
-			c->index = ixno;
+		if (w->code < c->rank || (w->code == c->rank && minutes < c->minutes)) {
+			c->rank = w->code;
+			c->index = w->index;
 		}
 		if (minutes < c->minutes)
 			c->minutes = minutes;
 		if (at < c->first)
 			c->first = at;
 	}
-	if (json_array_size(c->why) < WHY_MAX)
-		json_array_append_new(c->why, why);
-	else {
+	if (c->nwhy == WHY_MAX) {
 		c->more++;
-		json_decref(why);
+		return;
 	}
+	if (c->nwhy == c->why_alloc) {
+		c->why_alloc = c->why_alloc ? 2 * c->why_alloc : 2;
+		if (!(c->why = realloc(c->why, c->why_alloc * sizeof(*c->why))))
+			abort();
+	}
+	c->why[c->nwhy++] = *w;
 }
 
 static int counts_at_gate(const struct cg_trace *t, const struct event *e)
@@ -667,41 +678,27 @@ static int is_index_person(const struct cg_trace_index *ix, uint32_t p)
 	return 0;
 }
 
-static json_t *why_new(enum cg_trace_why w)
-{
-	return json_pack("{ss}", "code", cg_trace_why_code(w));
-}
-
 static void trace_household(struct cg_trace *t, size_t ixno)
 {
 	const struct cg_trace_register *r = t->reg;
 	const struct cg_trace_index *ix = &t->index[ixno];
-	const char *hh;
+	struct why w = { 0, 0, (uint32_t)ixno, ix->hh, -1, 0, CG_TRACE_HOUSEHOLD, 0 };
 
 	if (ix->hh == NONE)
 		return;
-	hh = json_string_value(json_array_get(r->hh_names, ix->hh));
-	for (uint32_t i = r->member_off[ix->hh]; t->households && i < r->member_off[ix->hh + 1]; i++) {
-		uint32_t p = r->member[i];
-		json_t *why;
-
-		if (is_index_person(ix, p))
-			continue;
-		why = why_new(CG_TRACE_HOUSEHOLD);
-		json_object_set_new(why, "household", json_string(hh));
-		note(t, p, ixno, CG_TRACE_HOUSEHOLD, INT_MAX, ix->after, why);
-	}
+	for (uint32_t i = r->member_off[ix->hh]; t->households && i < r->member_off[ix->hh + 1]; i++)
+		if (!is_index_person(ix, r->member[i]))
+			note(t, r->member[i], &w, ix->after);
+	w.code = CG_TRACE_VISITOR;
+	w.has_gate = 1;
 	for (uint32_t i = r->host_off[ix->hh]; i < r->host_off[ix->hh + 1]; i++) {
 		const struct event *e = &r->events[r->host_ev[i]];
-		json_t *why;
 
 		if (is_index_person(ix, e->person) || e->at < ix->after)
 			continue;
-		why = why_new(CG_TRACE_VISITOR);
-		json_object_set_new(why, "household", json_string(hh));
-		json_object_set(why, "gate", json_array_get(r->gate_names, e->gate));
-		cg_json_set_time(why, "contact_at", e->at);
-		note(t, e->person, ixno, CG_TRACE_VISITOR, INT_MAX, e->at, why);
+		w.gate = e->gate;
+		w.contact_at = e->at;
+		note(t, e->person, &w, e->at);
 	}
 }
 
@@ -725,22 +722,19 @@ static void trace_passage(struct cg_trace *t, size_t ixno, const struct event *e
 {
 	const struct cg_trace_register *r = t->reg;
 	const struct cg_trace_index *ix = &t->index[ixno];
-	cg_time_t w = (cg_time_t)t->window_min * 60;
+	cg_time_t span = (cg_time_t)t->window_min * 60;
+	struct why w = { e->at, 0, (uint32_t)ixno, NONE, 0, e->gate, CG_TRACE_GATE, 1 };
 
-	for (uint32_t i = first_at(r, e->gate, e->at - w);
-	     i < r->gate_off[e->gate + 1] && r->events[i].at <= e->at + w; i++) {
+	for (uint32_t i = first_at(r, e->gate, e->at - span);
+	     i < r->gate_off[e->gate + 1] && r->events[i].at <= e->at + span; i++) {
 		const struct event *f = &r->events[i];
 		cg_time_t apart = f->at > e->at ? f->at - e->at : e->at - f->at;
-		json_t *why;
 
 		if (is_index_person(ix, f->person) || !counts_at_gate(t, f))
 			continue;
-		why = why_new(CG_TRACE_GATE);
-		json_object_set(why, "gate", json_array_get(r->gate_names, e->gate));
-		cg_json_set_time(why, "index_at", e->at);
-		cg_json_set_time(why, "contact_at", f->at);
-		json_object_set_new(why, "minutes", json_integer(apart / 60));
-		note(t, f->person, ixno, CG_TRACE_GATE, (int)(apart / 60), f->at, why);
+		w.contact_at = f->at;
+		w.minutes = (int)(apart / 60);
+		note(t, f->person, &w, f->at);
 	}
 }
 
@@ -822,6 +816,31 @@ static void trace_secondary(struct cg_trace *t)
 		trace_one(t, i);
 }
 
+static json_t *why_records(const struct cg_trace *t, const struct cg_trace_contact *c)
+{
+	const struct cg_trace_register *r = t->reg;
+	json_t *out = json_array();
+
+	for (unsigned i = 0; i < c->nwhy; i++) {
+		const struct why *w = &c->why[i];
+		json_t *o = json_pack("{ss}", "code", cg_trace_why_code(w->code));
+
+		if (w->hh != NONE)
+			json_object_set(o, "household", json_array_get(r->hh_names, w->hh));
+		if (w->has_gate)
+			json_object_set(o, "gate", json_array_get(r->gate_names, w->gate));
+		if (w->index_at)
+			cg_json_set_time(o, "index_at", w->index_at);
+		if (w->contact_at)
+			cg_json_set_time(o, "contact_at", w->contact_at);
+		if (w->minutes >= 0)
+			json_object_set_new(o, "minutes", json_integer(w->minutes));
+		json_object_set_new(o, "index", json_string(t->index[w->index].label));
+		json_array_append_new(out, o);
+	}
+	return out;
+}
+
 static json_t *contact_record(const struct cg_trace *t, uint32_t p,
 			      struct cg_trace_counts *counts)
 {
@@ -832,7 +851,7 @@ static json_t *contact_record(const struct cg_trace *t, uint32_t p,
 	json_object_set_new(rec, "reason", json_string(c->depth == 1 ? "close_contact" :
 						       "secondary_contact"));
 	json_object_set_new(rec, "rank", json_integer(c->rank));
-	json_object_set(rec, "why", c->why);
+	json_object_set_new(rec, "why", why_records(t, c));
 	if (c->more)
 		json_object_set_new(rec, "more", json_integer((json_int_t)c->more));
 	json_object_set(rec, "index", t->index[c->index].who);
@@ -845,10 +864,11 @@ static json_t *contact_record(const struct cg_trace *t, uint32_t p,
 	return rec;
 }
 
-json_t *cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts)
+int cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts,
+		 cg_trace_emit_fn *emit, void *ctx, struct cg_err *err)
 {
-	json_t *out = json_array();
 	size_t nfirst = t->nindex;
+	int ret = 0;
 
 	memset(counts, 0, sizeof(*counts));
 	counts->index = nfirst;
@@ -857,17 +877,21 @@ json_t *cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts)
 			t->contacts[t->index[i].persons[j]].excluded = 1;
 	for (size_t i = 0; i < nfirst; i++)
 		trace_one(t, i);
-	if (t->depth > 1) {
-		/* A contact of depth 1 stays one: note() keeps depths apart. */
+	/* A contact of depth 1 stays one: note() keeps depths apart. */
+	if (t->depth > 1)
 		trace_secondary(t);
-	}
 	for (int depth = 1; depth <= t->depth; depth++) {
 		size_t n;
 		uint32_t *list = contacts_of(t, depth, &n);
 
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(out, contact_record(t, list[i], counts));
+		for (size_t i = 0; i < n && ret == 0; i++) {
+			json_t *rec = contact_record(t, list[i], counts);
+
+			if (emit)
+				ret = emit(ctx, rec, err);
+			json_decref(rec);
+		}
 		free(list);
 	}
-	return out;
+	return ret;
 }

@@ -102,12 +102,16 @@ struct cg_trace_counts {
 	unsigned long by_why[4];	/* by rank of the contact */
 };
 
+/* What takes each contact record (borrowed): 0, or -1 with *err. */
+typedef int cg_trace_emit_fn(void *ctx, const json_t *rec, struct cg_err *err);
+
 /*
- * Trace every index person added, to t->depth.  Returns a new array of
- * contact records in the order to act on them (depth, rank, fewest
- * minutes apart, then identity), ready for "cg-quarantine open", and
- * fills *counts.
+ * Trace every index person added, to t->depth, and hand emit (when not
+ * NULL) each contact record in the order to act on them (depth, rank,
+ * fewest minutes apart, first exposure), ready for "cg-quarantine open";
+ * *counts is filled as they go.  0, or -1 with *err from emit.
  */
-json_t *cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts);
+int cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts,
+		 cg_trace_emit_fn *emit, void *ctx, struct cg_err *err);
 
 #endif
