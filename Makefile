@@ -101,6 +101,7 @@ LIB_OBJS += lib/rules/person.o
 LIB_OBJS += lib/rules/presented.o
 LIB_OBJS += lib/rules/quarantine.o
 LIB_OBJS += lib/rules/quarantine-correct.o
+LIB_OBJS += lib/rules/followup.o
 LIB_OBJS += lib/rules/trace.o
 LIB_OBJS += lib/rules/validate.o
 LIB_OBJS += lib/report/report-cases.o

@@ -20,6 +20,7 @@
 #include "store/loop.h"
 #include "rules/correction.h"
 #include "rules/quarantine.h"
+#include "rules/followup.h"
 #include "rules/trace.h"
 #include "rules/validate.h"
 
@@ -53,7 +54,10 @@ enum {
 	OPT_ONSET,
 	OPT_WINDOW,
 	OPT_DEPTH,
-	OPT_FROM_CASES
+	OPT_FROM_CASES,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_FORMAT
 };
 
 #define CORRECTION_BY \
@@ -231,6 +235,31 @@ static const struct cg_option trace_options[] = {
 	CG_OPTION_END
 };
 
+static const struct cg_option stats_options[] = {
+	{ "date", 0, OPT_DATE, "DATE", N_("the day to count (default today)"),
+	  "date", NULL, NULL,
+	  "The day to count,\n"
+	  ".Ar YYYY-MM-DD ;\n"
+	  "today by default.\n" },
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("json or text (default: text on a terminal,\nelse json)"),
+	  "choice:json text", NULL, NULL,
+	  ".Cm json ,\n"
+	  "one record a day, or\n"
+	  ".Cm text ,\n"
+	  "a table with a line a day;\n"
+	  "text on a terminal, else JSON by default.\n" },
+	{ "since", 0, OPT_SINCE, "DATE", N_("the first day to count"),
+	  "date", NULL, NULL,
+	  "The first day to count; with\n"
+	  ".Fl -until\n"
+	  "(today by default), one figure a day.\n" },
+	{ "until", 0, OPT_UNTIL, "DATE", N_("the last day to count (default today)"),
+	  "date", NULL, NULL,
+	  "The last day to count; it may not be after today.\n" },
+	CG_OPTION_END
+};
+
 /* The subcommands that read records take --rejects and --strict. */
 #define READING CG_COMMON_RECORD
 #define LISTING (CG_COMMON_BASIC | CG_COMMON_LINE_BUFFERED)
@@ -320,6 +349,11 @@ static const struct cg_subcommand subs[] = {
 	  N_("index persons in (case_id, or id_no, phone, name and household),\n"
 	     "the people the gate register shows at risk out, ready for 'open'"),
 	  trace_options, READING, "file" },
+	{ "stats", "cg-quarantine stats [--date DATE | --since DATE [--until DATE]]\n"
+		   " [--format FORMAT] [OPTION]...",
+	  N_("follow-up per day: cases open, seen in every window, a window\n"
+	     "missed, lost to follow-up, released after being seen every day"),
+	  stats_options, LISTING, "none" },
 	{ "list", "cg-quarantine list [--status STATUS] [OPTION]...",
 	  N_("the cases"), list_options, LISTING, "none" },
 	{ "show", "cg-quarantine show [OPTION]... CASE_ID...",
@@ -361,6 +395,7 @@ static const struct subcommand subcommands[] = {
 	{ "due", NULL, 0 },
 	{ "release", NULL, WRITES },
 	{ "trace", NULL, READS },
+	{ "stats", NULL, 0 },
 	{ "list", NULL, 0 },
 	{ "show", NULL, IDS },
 	{ "void", NULL, WRITES | CORRECTS },
@@ -374,7 +409,7 @@ struct opts {
 	int dry_run, explain, no_final_day_check;
 	int days, add_days;
 	int window, depth, from_cases;
-	const char *onset;
+	const char *onset, *since, *until, *format;
 	const char *date, *officer, *reason, *status, *by;
 	const char *sets[32];
 	int nset;
@@ -463,6 +498,10 @@ static void check_combinations(struct opts *o)
 		check_correction(o);
 	if (!(flags & (READS | IDS | CORRECTS)) && o->noperands)
 		usage_error(_("'%s' takes no operands"), o->sub->name);
+	if (o->date && (o->since || o->until))
+		usage_error("%s", _("--date excludes --since and --until"));
+	if (o->until && !o->since)
+		usage_error("%s", _("--until goes with --since"));
 	if (o->from_cases && o->noperands)
 		usage_error(_("'%s' takes no FILE: the index persons are the cases"), "--from-cases");
 	if ((flags & IDS) && !o->noperands)
@@ -505,6 +544,13 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			o->depth = *arg - '0';
 			break;
 		case OPT_FROM_CASES: o->from_cases = 1; break;
+		case OPT_SINCE: o->since = arg; break;
+		case OPT_UNTIL: o->until = arg; break;
+		case OPT_FORMAT:
+			if (strcmp(arg, "json") && strcmp(arg, "text"))
+				usage_error(_("unknown format '%s' for --format (json, text)"), arg);
+			o->format = arg;
+			break;
 		case OPT_SET:
 			if (o->nset == 32)
 				usage_error(_("at most %s --set"), "32");
@@ -754,6 +800,73 @@ static int trace(struct world *w, const struct opts *o, struct cg_err *err)
 	return ret < 0 ? -1 : cg_loop_status(&w->loop);
 }
 
+/* ---- stats ---- */
+
+static int32_t stats_day(const struct world *w, const char *arg, const char *opt)
+{
+	char today[CG_DATE_LEN];
+	int32_t day;
+
+	if (!arg)
+		return w->q.today;
+	if (cg_day_parse(arg, &day) < 0) {
+		cg_error(_("invalid date '%s' for %s (YYYY-MM-DD)"), arg, opt);
+		cg_usage_hint();
+	}
+	if (day > w->q.today) {
+		cg_day_format(w->q.today, today);
+		cg_error(_("%s %s is after today (%s): nothing to count yet"), opt, arg, today);
+		cg_usage_hint();
+	}
+	return day;
+}
+
+/* A line of the text table; the shares in per cent, "-" when none. */
+static void stats_text_line(const struct cg_followup_day *f)
+{
+	char date[CG_DATE_LEN], pct[4][8];
+	unsigned long part[4] = { f->followed, f->missed, f->lost, f->released_followed };
+	unsigned long whole[4] = { f->open, f->open, f->open, f->released };
+
+	for (int i = 0; i < 4; i++)
+		if (whole[i])
+			snprintf(pct[i], sizeof(pct[i]), "%lu%%", (part[i] * 200 + whole[i]) / (2 * whole[i]));
+		else
+			snprintf(pct[i], sizeof(pct[i]), "-");
+	cg_day_format(f->day, date);
+	printf("%-10s %6lu %6lu %5s %6lu %5s %6lu %5s %8lu %6lu %5s\n", date, f->open,
+	       f->followed, pct[0], f->missed, pct[1], f->lost, pct[2], f->released,
+	       f->released_followed, pct[3]);
+}
+
+static int stats(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	int32_t since = stats_day(w, o->since ? o->since : o->date, o->since ? "--since" : "--date");
+	int32_t until = o->since ? stats_day(w, o->until, "--until") : since;
+	int text = o->format ? !strcmp(o->format, "text") : isatty(STDOUT_FILENO);
+	struct cg_followup_day f;
+
+	if (since > until)
+		usage_error(_("--since %s is after --until"), o->since);
+	if (text)
+		printf("%-10s %6s %12s %12s %12s %8s %12s\n", _("date"), _("open"),
+		       _("followed"), _("missed"), _("lost"), _("released"), _("followed all"));
+	for (int32_t d = since; d <= until; d++) {
+		cg_followup_tally(&w->cfg, &w->cases, cg_clock_now(&w->clock), d, &f);
+		if (text) {
+			stats_text_line(&f);
+		} else {
+			json_t *rec = cg_followup_record(&f);
+			int ret = cg_loop_print(&w->loop, rec, err);
+
+			json_decref(rec);
+			if (ret < 0)
+				return -1;
+		}
+	}
+	return CG_EXIT_OK;
+}
+
 static int run(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	const char *name = o->sub->name;
@@ -782,6 +895,8 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		return show(w, o, err);
 	if (!strcmp(name, "trace"))
 		return trace(w, o, err);
+	if (!strcmp(name, "stats"))
+		return stats(w, o, err);
 	if (o->sub->flags & CORRECTS) {
 		const struct passwd *pw = getpwuid(geteuid());
 		const struct cg_correction_req req = {

@@ -65,6 +65,8 @@ struct cg_trace_contact {
 	unsigned char rank, depth, excluded;
 	int minutes;		/* fewest minutes apart at a gate */
 	cg_time_t first;	/* first exposure */
+	cg_time_t last;		/* last exposure at a gate or visit, 0 none */
+	unsigned char household;	/* lives with an index person */
 	size_t index;		/* the index of the strongest reason */
 	unsigned long more;	/* reasons past WHY_MAX */
 	struct why *why;	/* nwhy of why_alloc used; owned */
@@ -637,6 +639,10 @@ static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t 
 
 	if (c->excluded || (c->depth && c->depth != depth))
 		return;
+	if (w->code == CG_TRACE_HOUSEHOLD)
+		c->household = 1;
+	else if (at > c->last)
+		c->last = at;
 	if (!c->rank) {
 		c->rank = w->code;
 		c->depth = (unsigned char)depth;
@@ -850,6 +856,10 @@ static json_t *contact_record(const struct cg_trace *t, uint32_t p,
 
 	json_object_set_new(rec, "reason", json_string(c->depth == 1 ? "close_contact" :
 						       "secondary_contact"));
+	/* Observation runs from the last exposure: living together, that
+	 * is the end of the period. */
+	cg_json_set_day(rec, "start", c->household || !c->last ? t->until :
+			cg_local_day(c->last, NULL));
 	json_object_set_new(rec, "rank", json_integer(c->rank));
 	json_object_set_new(rec, "why", why_records(t, c));
 	if (c->more)
