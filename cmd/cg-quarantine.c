@@ -23,6 +23,7 @@
 #include "rules/followup.h"
 #include "rules/trace.h"
 #include "rules/validate.h"
+#include "ui/followsheet.h"
 
 static const char summary[] = N_(
 "Home-observation cases (居家观察): open them, record the daily temperature\n"
@@ -152,6 +153,15 @@ static const struct cg_option due_options[] = {
 	  "The day to look at,\n"
 	  ".Ar YYYY-MM-DD ;\n"
 	  "today (the local date of the clock) by default.\n" },
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("json (default) or html: the daily follow-up\nsheet, per officer, printable on A4"),
+	  "choice:json html", NULL, NULL,
+	  ".Cm json ,\n"
+	  "the due records (the default), or\n"
+	  ".Cm html ,\n"
+	  "the daily follow-up sheet: a page per responsible officer, printable on\n"
+	  "A4 (see\n"
+	  ".Cm due ) .\n" },
 	CG_OPTION_END
 };
 
@@ -336,7 +346,7 @@ static const struct cg_subcommand subs[] = {
 	  N_("service requests (supplies, garbage, repair, medical, ...);\n"
 	     "{\"need_id\":ID,\"done\":true} closes one"),
 	  NULL, READING, "file" },
-	{ "due", "cg-quarantine due [--date DATE] [OPTION]...",
+	{ "due", "cg-quarantine due [--date DATE] [--format FORMAT] [OPTION]...",
 	  N_("what is due on a day: check windows, missed ones, cases ending"),
 	  due_options, LISTING, "none" },
 	{ "release", "cg-quarantine release [--date DATE] [--explain] [OPTION]...",
@@ -498,6 +508,12 @@ static void check_combinations(struct opts *o)
 		check_correction(o);
 	if (!(flags & (READS | IDS | CORRECTS)) && o->noperands)
 		usage_error(_("'%s' takes no operands"), o->sub->name);
+	if (o->format && !strcmp(o->sub->name, "stats") && strcmp(o->format, "json") &&
+	    strcmp(o->format, "text"))
+		usage_error(_("unknown format '%s' for --format (json, text)"), o->format);
+	if (o->format && !strcmp(o->sub->name, "due") && strcmp(o->format, "json") &&
+	    strcmp(o->format, "html"))
+		usage_error(_("unknown format '%s' for --format (json, html)"), o->format);
 	if (o->date && (o->since || o->until))
 		usage_error("%s", _("--date excludes --since and --until"));
 	if (o->until && !o->since)
@@ -546,11 +562,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_FROM_CASES: o->from_cases = 1; break;
 		case OPT_SINCE: o->since = arg; break;
 		case OPT_UNTIL: o->until = arg; break;
-		case OPT_FORMAT:
-			if (strcmp(arg, "json") && strcmp(arg, "text"))
-				usage_error(_("unknown format '%s' for --format (json, text)"), arg);
-			o->format = arg;
-			break;
+		case OPT_FORMAT: o->format = arg; break;
 		case OPT_SET:
 			if (o->nset == 32)
 				usage_error(_("at most %s --set"), "32");
@@ -867,6 +879,26 @@ static int stats(struct world *w, const struct opts *o, struct cg_err *err)
 	return CG_EXIT_OK;
 }
 
+/* due --format html: the follow-up sheet of the due records. */
+static int due_html(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	int32_t day = the_day(w, o);
+	json_t *due = json_array();
+	long n;
+
+	w->loop.collect = due;
+	n = cg_quarantine_due(&w->q, day, &w->loop, err);
+	w->loop.collect = NULL;
+	if (n >= 0 && cg_followsheet_html(w->loop.out.fp, &w->cfg, due, day) < 0)
+		n = cg_err_set(err, CG_EXIT_SYSTEM, _("cannot write the follow-up sheet"));
+	json_decref(due);
+	if (n < 0 || cg_out_flush(&w->loop.out, err) < 0)
+		return -1;
+	if (o->common.verbose)
+		fprintf(stderr, _("%s: %ld cases under observation\n"), cg_progname(), n);
+	return CG_EXIT_OK;
+}
+
 static int run(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	const char *name = o->sub->name;
@@ -907,6 +939,8 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		return cg_quarantine_correct(&w->q, &w->home, &req, &w->loop, err) < 0 ?
 		       -1 : CG_EXIT_OK;
 	}
+	if (!strcmp(name, "due") && o->format && !strcmp(o->format, "html"))
+		return due_html(w, o, err);
 	if (!strcmp(name, "due")) {
 		if ((n = cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err)) < 0)
 			return -1;

@@ -114,6 +114,7 @@ complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalat
 
 # due
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from due' -l date -x -d 'The day to look at (default today)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from due' -l format -x -a 'json html' -d 'Json (default) or html: the daily follow-up sheet, per officer, printable on A4'
 
 # release
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l date -x -d 'The day to look at (default today)'
