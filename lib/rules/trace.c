@@ -207,9 +207,10 @@ static void set_field(struct fields *f, int i, const char *s, size_t len)
 	size_t size;
 	char *buf = field_buf(f, i, &size);
 
-	if (len >= size)
+	if (len >= size || !s)
 		len = 0;
-	memcpy(buf, s, len);
+	if (len)
+		memcpy(buf, s, len);
 	buf[len] = '\0';
 }
 
@@ -407,7 +408,8 @@ static void finish(struct cg_trace_register *r)
 {
 	size_t ngates = json_array_size(r->gate_names), nhh = json_array_size(r->hh_names);
 
-	qsort(r->events, r->nevents, sizeof(*r->events), by_gate_time);
+	if (r->nevents)
+		qsort(r->events, r->nevents, sizeof(*r->events), by_gate_time);
 	if (!(r->gate_off = calloc(ngates + 1, sizeof(*r->gate_off))))
 		abort();
 	for (size_t i = 0; i < r->nevents; i++)
