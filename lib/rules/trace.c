@@ -33,16 +33,134 @@ struct event {
 	uint8_t kind;
 };
 
+/*
+ * A table of strings (person keys, households, gates): each string once,
+ * numbered in the order added, with a value; open addressing on FNV-1a.
+ * Millions of lookups of short keys: a JSON object costs several times
+ * the time and the memory.
+ */
+struct strtab {
+	char *arena;		/* the strings, NUL-terminated; owned */
+	size_t used, arena_alloc;
+	uint32_t *off;		/* number -> offset in arena; owned */
+	uint32_t *vals;		/* number -> value; owned */
+	uint32_t *hashes;	/* number -> its hash, low bits; owned */
+	size_t n, alloc;
+	uint32_t *slots;	/* 0 empty, else number + 1; owned */
+	size_t nslots;		/* a power of two, at most half full */
+};
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	return h;
+}
+
+static const char *strtab_name(const struct strtab *t, uint32_t n)
+{
+	return t->arena + t->off[n];
+}
+
+/* The slot of s (hash h): where it is, or the empty one where it would
+ * go. */
+static size_t strtab_slot(const struct strtab *t, const char *s, uint64_t h)
+{
+	size_t i = (size_t)(h >> 20) & (t->nslots - 1);
+
+	while (t->slots[i] && (t->hashes[t->slots[i] - 1] != (uint32_t)h ||
+			       strcmp(strtab_name(t, t->slots[i] - 1), s)))
+		i = (i + 1) & (t->nslots - 1);
+	return i;
+}
+
+/* The number of s, or NONE. */
+static uint32_t strtab_find(const struct strtab *t, const char *s)
+{
+	return t->nslots && s ? t->slots[strtab_slot(t, s, fnv1a(s))] - 1 : NONE;
+}
+
+static uint32_t strtab_get(const struct strtab *t, const char *s)
+{
+	uint32_t n = strtab_find(t, s);
+
+	return n == NONE ? NONE : t->vals[n];
+}
+
+static void strtab_grow(struct strtab *t)
+{
+	size_t old = t->nslots;
+	uint32_t *slots = t->slots;
+
+	t->nslots = old ? 2 * old : 1024;
+	if (!(t->slots = calloc(t->nslots, sizeof(*t->slots))))
+		abort();
+	for (size_t i = 0; i < old; i++)
+		if (slots[i]) {
+			const char *name = strtab_name(t, slots[i] - 1);
+
+			t->slots[strtab_slot(t, name, fnv1a(name))] = slots[i];
+		}
+	free(slots);
+}
+
+/* Add s with val when it is new; its number either way. */
+static uint32_t strtab_put(struct strtab *t, const char *s, uint32_t val)
+{
+	size_t len = strlen(s) + 1, i;
+	uint64_t h = fnv1a(s);
+
+	if (2 * (t->n + 1) > t->nslots)
+		strtab_grow(t);
+	i = strtab_slot(t, s, h);
+	if (t->slots[i])
+		return t->slots[i] - 1;
+	while (t->used + len > t->arena_alloc) {
+		t->arena_alloc = t->arena_alloc ? 2 * t->arena_alloc : 65536;
+		if (!(t->arena = realloc(t->arena, t->arena_alloc)))
+			abort();
+	}
+	if (t->n == t->alloc) {
+		t->alloc = t->alloc ? 2 * t->alloc : 1024;
+		if (!(t->off = realloc(t->off, t->alloc * sizeof(*t->off))) ||
+		    !(t->vals = realloc(t->vals, t->alloc * sizeof(*t->vals))) ||
+		    !(t->hashes = realloc(t->hashes, t->alloc * sizeof(*t->hashes))))
+			abort();
+	}
+	memcpy(t->arena + t->used, s, len);
+	t->off[t->n] = (uint32_t)t->used;
+	t->vals[t->n] = val;
+	t->hashes[t->n] = (uint32_t)h;
+	t->used += len;
+	t->slots[i] = (uint32_t)++t->n;
+	return (uint32_t)(t->n - 1);
+}
+
+/* The number of s, added when new (its value is its number). */
+static uint32_t strtab_intern(struct strtab *t, const char *s)
+{
+	return strtab_put(t, s, (uint32_t)t->n);
+}
+
+static void strtab_release(struct strtab *t)
+{
+	free(t->arena);
+	free(t->off);
+	free(t->vals);
+	free(t->hashes);
+	free(t->slots);
+}
+
 struct cg_trace_register {
 	struct person *persons;
 	size_t npersons, palloc;
 	struct event *events;
 	size_t nevents, ealloc;
-	json_t *keys;		/* person key -> person number */
-	json_t *hhs;		/* household -> household number */
-	json_t *hh_names;	/* household number -> name */
-	json_t *gates;		/* gate -> gate number */
-	json_t *gate_names;	/* gate number -> name */
+	struct strtab keys;	/* person key -> person number */
+	struct strtab hhs;	/* households, numbered */
+	struct strtab gates;	/* gates, numbered */
 	/* Built by finish(): events sorted by gate and time; per gate, per
 	 * person and per host household the positions of theirs. */
 	uint32_t *gate_off;
@@ -99,11 +217,6 @@ void cg_trace_init(struct cg_trace *t, const struct cg_config *cfg,
 	t->reg = calloc(1, sizeof(*t->reg));
 	if (!t->reg)
 		abort();
-	t->reg->keys = json_object();
-	t->reg->hhs = json_object();
-	t->reg->hh_names = json_array();
-	t->reg->gates = json_object();
-	t->reg->gate_names = json_array();
 }
 
 void cg_trace_release(struct cg_trace *t)
@@ -121,11 +234,9 @@ void cg_trace_release(struct cg_trace *t)
 	if (r) {
 		free(r->persons);
 		free(r->events);
-		json_decref(r->keys);
-		json_decref(r->hhs);
-		json_decref(r->hh_names);
-		json_decref(r->gates);
-		json_decref(r->gate_names);
+		strtab_release(&r->keys);
+		strtab_release(&r->hhs);
+		strtab_release(&r->gates);
 		free(r->gate_off);
 		free(r->person_off);
 		free(r->person_ev);
@@ -152,27 +263,6 @@ static void *grow(void *p, size_t *alloc, size_t need, size_t size)
 	if (!(p = realloc(p, *alloc * size)))
 		abort();
 	return p;
-}
-
-/* The number of name in map (names in list), added when new. */
-static uint32_t intern(json_t *map, json_t *list, const char *name)
-{
-	json_t *v = json_object_get(map, name);
-	uint32_t n;
-
-	if (v)
-		return (uint32_t)json_integer_value(v);
-	n = (uint32_t)json_array_size(list);
-	json_object_set_new(map, name, json_integer(n));
-	json_array_append_new(list, json_string(name));
-	return n;
-}
-
-static uint32_t lookup(const json_t *map, const char *name)
-{
-	const json_t *v = name ? json_object_get(map, name) : NULL;
-
-	return v ? (uint32_t)json_integer_value(v) : NONE;
 }
 
 /* ---- reading the register ---- */
@@ -262,7 +352,7 @@ static void complete(struct cg_trace_register *r, struct person *p, const struct
 	if (!p->phone)
 		p->phone = dup_or_null(f->phone);
 	if (!p->household && (p->household = dup_or_null(f->household)))
-		p->hh = intern(r->hhs, r->hh_names, p->household);
+		p->hh = strtab_intern(&r->hhs, p->household);
 }
 
 /*
@@ -277,16 +367,24 @@ static uint32_t person_of(struct cg_trace_register *r, const struct fields *f)
 				  *f->name ? f->name : NULL,
 				  *f->household ? f->household : NULL, keys);
 	uint32_t p = NONE;
+	int found = -1;
 
 	if (!n)
 		return NONE;
 	for (int i = 0; i < n && p == NONE; i++) {
-		uint32_t q = lookup(r->keys, keys[i]);
+		uint32_t q = strtab_get(&r->keys, keys[i]);
 
 		if (q != NONE && (!*f->id_no || !r->persons[q].id_no ||
-				  !strcmp(r->persons[q].id_no, f->id_no)))
+				  !strcmp(r->persons[q].id_no, f->id_no))) {
 			p = q;
+			found = i;
+		}
 	}
+	/* Known by the strongest key the record carries: nothing to add
+	 * unless it names a household, phone or name not yet kept. */
+	if (found == 0 && (!*f->household || r->persons[p].household) &&
+	    (!*f->phone || r->persons[p].phone) && (!*f->name || r->persons[p].name))
+		return p;
 	if (p == NONE) {
 		r->persons = grow(r->persons, &r->palloc, r->npersons + 1, sizeof(*r->persons));
 		p = (uint32_t)r->npersons++;
@@ -295,8 +393,7 @@ static uint32_t person_of(struct cg_trace_register *r, const struct fields *f)
 	}
 	complete(r, &r->persons[p], f);
 	for (int i = 0; i < n; i++)
-		if (!json_object_get(r->keys, keys[i]))
-			json_object_set_new(r->keys, keys[i], json_integer(p));
+		strtab_put(&r->keys, keys[i], p);
 	return p;
 }
 
@@ -324,16 +421,15 @@ static void take_line(struct cg_trace_register *r, const struct cg_scan_keys *k,
 	if (read_fields(k, line, len, &f) < 0 || !*f.gate ||
 	    cg_time_parse(f.ts, 0, &at) < 0 || (p = person_of(r, &f)) == NONE)
 		return;
-	if (json_array_size(r->gate_names) >= UINT16_MAX &&
-	    lookup(r->gates, f.gate) == NONE)
+	if (r->gates.n >= UINT16_MAX && strtab_find(&r->gates, f.gate) == NONE)
 		return;
 	r->events = grow(r->events, &r->ealloc, r->nevents + 1, sizeof(*r->events));
 	e = &r->events[r->nevents++];
 	e->at = at;
 	e->person = p;
-	e->gate = (uint16_t)intern(r->gates, r->gate_names, f.gate);
+	e->gate = (uint16_t)strtab_intern(&r->gates, f.gate);
 	e->kind = kind_of(f.kind);
-	e->host = *f.host ? intern(r->hhs, r->hh_names, f.host) : NONE;
+	e->host = *f.host ? strtab_intern(&r->hhs, f.host) : NONE;
 }
 
 static int read_day(struct cg_trace *t, const struct cg_home *h, const char *day,
@@ -406,7 +502,7 @@ static uint32_t person_hh(const void *ctx, size_t i)
 
 static void finish(struct cg_trace_register *r)
 {
-	size_t ngates = json_array_size(r->gate_names), nhh = json_array_size(r->hh_names);
+	size_t ngates = r->gates.n, nhh = r->hhs.n;
 
 	if (r->nevents)
 		qsort(r->events, r->nevents, sizeof(*r->events), by_gate_time);
@@ -542,7 +638,7 @@ static void match_index(const struct cg_trace *t, struct cg_trace_index *ix, jso
 	int n = cg_person_keys(p, keys);
 
 	for (int i = 0; i < n; i++) {
-		uint32_t q = lookup(r->keys, keys[i]);
+		uint32_t q = strtab_get(&r->keys, keys[i]);
 		int seen = 0;
 
 		for (int j = 0; j < ix->npersons; j++)
@@ -550,7 +646,7 @@ static void match_index(const struct cg_trace *t, struct cg_trace_index *ix, jso
 		if (q != NONE && !seen)
 			ix->persons[ix->npersons++] = q;
 	}
-	ix->hh = lookup(r->hhs, json_string_value(json_object_get(p, "household")));
+	ix->hh = strtab_find(&r->hhs, json_string_value(json_object_get(p, "household")));
 	for (int j = 0; j < ix->npersons && ix->hh == NONE; j++)
 		ix->hh = r->persons[ix->persons[j]].hh;
 	if (ix->npersons)
@@ -834,9 +930,9 @@ static json_t *why_records(const struct cg_trace *t, const struct cg_trace_conta
 		json_t *o = json_pack("{ss}", "code", cg_trace_why_code(w->code));
 
 		if (w->hh != NONE)
-			json_object_set(o, "household", json_array_get(r->hh_names, w->hh));
+			json_object_set_new(o, "household", json_string(strtab_name(&r->hhs, w->hh)));
 		if (w->has_gate)
-			json_object_set(o, "gate", json_array_get(r->gate_names, w->gate));
+			json_object_set_new(o, "gate", json_string(strtab_name(&r->gates, w->gate)));
 		if (w->index_at)
 			cg_json_set_time(o, "index_at", w->index_at);
 		if (w->contact_at)
