@@ -105,6 +105,8 @@ LIB_OBJS += lib/rules/person.o
 LIB_OBJS += lib/rules/presented.o
 LIB_OBJS += lib/rules/quarantine.o
 LIB_OBJS += lib/rules/quarantine-correct.o
+LIB_OBJS += lib/rules/followup.o
+LIB_OBJS += lib/rules/trace.o
 LIB_OBJS += lib/rules/validate.o
 LIB_OBJS += lib/report/report-cases.o
 LIB_OBJS += lib/report/report-checkpoint.o
@@ -146,6 +148,7 @@ LIB_OBJS += lib/sync/sync-status.o
 LIB_OBJS += lib/sync/sync.o
 LIB_OBJS += lib/ui/ask.o
 LIB_OBJS += lib/ui/cards.o
+LIB_OBJS += lib/ui/followsheet.o
 LIB_OBJS += lib/ui/qr.o
 LIB_OBJS += gen/defaults.o
 

@@ -20,7 +20,10 @@
 #include "store/loop.h"
 #include "rules/correction.h"
 #include "rules/quarantine.h"
+#include "rules/followup.h"
+#include "rules/trace.h"
 #include "rules/validate.h"
+#include "ui/followsheet.h"
 
 static const char summary[] = N_(
 "Home-observation cases (居家观察): open them, record the daily temperature\n"
@@ -48,7 +51,14 @@ enum {
 	OPT_REASON,
 	OPT_STATUS,
 	OPT_BY,
-	OPT_SET
+	OPT_SET,
+	OPT_ONSET,
+	OPT_WINDOW,
+	OPT_DEPTH,
+	OPT_FROM_CASES,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_FORMAT
 };
 
 #define CORRECTION_BY \
@@ -92,6 +102,16 @@ static const struct cg_option open_options[] = {
 	  "The length of the cases whose records have no\n"
 	  ".Cm days ,\n"
 	  "1 to 365.\n" },
+	{ "reason", 0, OPT_REASON, "REASON",
+	  N_("the reason of records without one: risk_area_return,\n"
+	     "close_contact, secondary_contact or other"),
+	  "choice:risk_area_return close_contact secondary_contact other", NULL, NULL,
+	  "The reason of the records that carry none; one of the open reasons.\n"
+	  "A record's own\n"
+	  ".Cm reason\n"
+	  "wins: the output of\n"
+	  ".Cm trace\n"
+	  "names each contact's.\n" },
 	CG_OPTION_END
 };
 
@@ -133,6 +153,15 @@ static const struct cg_option due_options[] = {
 	  "The day to look at,\n"
 	  ".Ar YYYY-MM-DD ;\n"
 	  "today (the local date of the clock) by default.\n" },
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("json (default) or html: the daily follow-up\nsheet, per officer, printable on A4"),
+	  "choice:json html", NULL, NULL,
+	  ".Cm json ,\n"
+	  "the due records (the default), or\n"
+	  ".Cm html ,\n"
+	  "the daily follow-up sheet: a page per responsible officer, printable on\n"
+	  "A4 (see\n"
+	  ".Cm due ) .\n" },
 	CG_OPTION_END
 };
 
@@ -180,13 +209,74 @@ static const struct cg_option list_options[] = {
 	CG_OPTION_END
 };
 
+static const struct cg_option trace_options[] = {
+	{ "depth", 0, OPT_DEPTH, "N",
+	  N_("1: contacts (default); 2: their contacts too,\nas secondary_contact"),
+	  "choice:1 2", NULL, NULL,
+	  "How far to trace:\n"
+	  ".Cm 1 ,\n"
+	  "the index persons' contacts (the default), or\n"
+	  ".Cm 2 ,\n"
+	  "their contacts too, with the reason\n"
+	  ".Cm secondary_contact ;\n"
+	  "for them only what happened after their own first exposure counts.\n" },
+	{ "from-cases", 0, OPT_FROM_CASES, NULL,
+	  N_("a sweep: every case escalated in the period\nis an index person"),
+	  NULL, "none", NULL,
+	  "A sweep: every case escalated in the period is an index person, all\n"
+	  "traced in one pass over the journals; no records are read.\n" },
+	{ "onset", 0, OPT_ONSET, "DATE",
+	  N_("the index persons' onset: the period is the\ntrace.days before it (default today)"),
+	  "date", NULL, NULL,
+	  "The onset of the index persons,\n"
+	  ".Ar YYYY-MM-DD ;\n"
+	  "the period traced is the\n"
+	  ".Cm trace.days\n"
+	  "(policy, 14) days before it and the day itself.\n"
+	  "Today by default; it may not be after today.\n" },
+	{ "window", 0, OPT_WINDOW, "MINUTES",
+	  N_("same gate within this many minutes\n(default trace.window_min, 15)"),
+	  "number", NULL, NULL,
+	  "Passages through the same gate at most\n"
+	  ".Ar MINUTES\n"
+	  "apart, before or after, are contacts; 0 to 1440, by default\n"
+	  ".Cm trace.window_min\n"
+	  "(policy, 15).\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option stats_options[] = {
+	{ "date", 0, OPT_DATE, "DATE", N_("the day to count (default today)"),
+	  "date", NULL, NULL,
+	  "The day to count,\n"
+	  ".Ar YYYY-MM-DD ;\n"
+	  "today by default.\n" },
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("json or text (default: text on a terminal,\nelse json)"),
+	  "choice:json text", NULL, NULL,
+	  ".Cm json ,\n"
+	  "one record a day, or\n"
+	  ".Cm text ,\n"
+	  "a table with a line a day;\n"
+	  "text on a terminal, else JSON by default.\n" },
+	{ "since", 0, OPT_SINCE, "DATE", N_("the first day to count"),
+	  "date", NULL, NULL,
+	  "The first day to count; with\n"
+	  ".Fl -until\n"
+	  "(today by default), one figure a day.\n" },
+	{ "until", 0, OPT_UNTIL, "DATE", N_("the last day to count (default today)"),
+	  "date", NULL, NULL,
+	  "The last day to count; it may not be after today.\n" },
+	CG_OPTION_END
+};
+
 /* The subcommands that read records take --rejects and --strict. */
 #define READING CG_COMMON_RECORD
 #define LISTING (CG_COMMON_BASIC | CG_COMMON_LINE_BUFFERED)
 
 static const struct cg_option options[] = {
 	{ "dry-run", 'n', 'n', NULL, N_("check and print, but journal nothing"),
-	  NULL, NULL, "open check escalate close extend need release",
+	  NULL, NULL, "open check escalate close extend need release trace",
 	  "Check and print, but journal nothing: the records have no\n"
 	  ".Cm seq\n"
 	  "and\n"
@@ -237,7 +327,7 @@ enum {
 };
 
 static const struct cg_subcommand subs[] = {
-	{ "open", "cg-quarantine open [OPTION]... [FILE]...",
+	{ "open", "cg-quarantine open [--reason REASON] [OPTION]... [FILE]...",
 	  N_("person records in (reason, from, start, days, officer), cases out"),
 	  open_options, READING, "file" },
 	{ "check", "cg-quarantine check [OPTION]... [FILE]...",
@@ -256,13 +346,24 @@ static const struct cg_subcommand subs[] = {
 	  N_("service requests (supplies, garbage, repair, medical, ...);\n"
 	     "{\"need_id\":ID,\"done\":true} closes one"),
 	  NULL, READING, "file" },
-	{ "due", "cg-quarantine due [--date DATE] [OPTION]...",
+	{ "due", "cg-quarantine due [--date DATE] [--format FORMAT] [OPTION]...",
 	  N_("what is due on a day: check windows, missed ones, cases ending"),
 	  due_options, LISTING, "none" },
 	{ "release", "cg-quarantine release [--date DATE] [--explain] [OPTION]...",
 	  N_("release the cases whose period is over and whose checks are good;\n"
 	     "the output feeds 'cg-pass issue'"),
 	  release_options, LISTING, "none" },
+	{ "trace", "cg-quarantine trace [--onset DATE] [--window MINUTES] [--depth N]\n"
+		   " [OPTION]... [FILE]...\n"
+		   "cg-quarantine trace --from-cases [--onset DATE] [OPTION]...",
+	  N_("index persons in (case_id, or id_no, phone, name and household),\n"
+	     "the people the gate register shows at risk out, ready for 'open'"),
+	  trace_options, READING, "file" },
+	{ "stats", "cg-quarantine stats [--date DATE | --since DATE [--until DATE]]\n"
+		   " [--format FORMAT] [OPTION]...",
+	  N_("follow-up per day: cases open, seen in every window, a window\n"
+	     "missed, lost to follow-up, released after being seen every day"),
+	  stats_options, LISTING, "none" },
 	{ "list", "cg-quarantine list [--status STATUS] [OPTION]...",
 	  N_("the cases"), list_options, LISTING, "none" },
 	{ "show", "cg-quarantine show [OPTION]... CASE_ID...",
@@ -303,6 +404,8 @@ static const struct subcommand subcommands[] = {
 	{ "need", cg_quarantine_need, READS | WRITES },
 	{ "due", NULL, 0 },
 	{ "release", NULL, WRITES },
+	{ "trace", NULL, READS },
+	{ "stats", NULL, 0 },
 	{ "list", NULL, 0 },
 	{ "show", NULL, IDS },
 	{ "void", NULL, WRITES | CORRECTS },
@@ -315,6 +418,8 @@ struct opts {
 	struct cg_common_opts common;
 	int dry_run, explain, no_final_day_check;
 	int days, add_days;
+	int window, depth, from_cases;
+	const char *onset, *since, *until, *format;
 	const char *date, *officer, *reason, *status, *by;
 	const char *sets[32];
 	int nset;
@@ -343,6 +448,16 @@ static void parse_days(const char *arg, struct opts *o)
 		o->add_days = (int)n;
 	else
 		o->days = (int)n;
+}
+
+static int parse_window(const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (!*arg || *end || *arg == '-' || *arg == '+' || *arg == ' ' || n < 0 || n > 24 * 60)
+		usage_error(_("invalid number of minutes '%s' for --window (0 to 1440)"), arg);
+	return (int)n;
 }
 
 /* void and amend: one rid, a reason, and for amend the changes. */
@@ -376,6 +491,10 @@ static void check_combinations(struct opts *o)
 	    !cg_quarantine_close_reason_ok(o->reason))
 		usage_error(_("unknown close reason '%s' for --reason (transferred, hospital, moved_out, cancelled, error)"),
 			    o->reason);
+	if (o->reason && !strcmp(o->sub->name, "open") &&
+	    !cg_quarantine_open_reason_ok(o->reason))
+		usage_error(_("unknown reason '%s' for --reason (risk_area_return, close_contact, secondary_contact, other)"),
+			    o->reason);
 	if (o->reason && !*o->reason)
 		usage_error(_("empty reason for --reason%s"), "");
 	if (o->status && strcmp(o->status, "open") && strcmp(o->status, "escalated") &&
@@ -389,6 +508,18 @@ static void check_combinations(struct opts *o)
 		check_correction(o);
 	if (!(flags & (READS | IDS | CORRECTS)) && o->noperands)
 		usage_error(_("'%s' takes no operands"), o->sub->name);
+	if (o->format && !strcmp(o->sub->name, "stats") && strcmp(o->format, "json") &&
+	    strcmp(o->format, "text"))
+		usage_error(_("unknown format '%s' for --format (json, text)"), o->format);
+	if (o->format && !strcmp(o->sub->name, "due") && strcmp(o->format, "json") &&
+	    strcmp(o->format, "html"))
+		usage_error(_("unknown format '%s' for --format (json, html)"), o->format);
+	if (o->date && (o->since || o->until))
+		usage_error("%s", _("--date excludes --since and --until"));
+	if (o->until && !o->since)
+		usage_error("%s", _("--until goes with --since"));
+	if (o->from_cases && o->noperands)
+		usage_error(_("'%s' takes no FILE: the index persons are the cases"), "--from-cases");
 	if ((flags & IDS) && !o->noperands)
 		usage_error(_("'%s' needs at least one CASE_ID"), o->sub->name);
 }
@@ -401,6 +532,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->window = -1;
 	cg_parse_init(&p, &command, argc, argv, &o->common);
 	while ((c = cg_parse_next(&p, &arg)) != -1) {
 		switch (c) {
@@ -420,6 +552,17 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_REASON: o->reason = arg; break;
 		case OPT_STATUS: o->status = arg; break;
 		case OPT_BY: o->by = arg; break;
+		case OPT_ONSET: o->onset = arg; break;
+		case OPT_WINDOW: o->window = parse_window(arg); break;
+		case OPT_DEPTH:
+			if (strcmp(arg, "1") && strcmp(arg, "2"))
+				usage_error(_("invalid depth '%s' for --depth (1 or 2)"), arg);
+			o->depth = *arg - '0';
+			break;
+		case OPT_FROM_CASES: o->from_cases = 1; break;
+		case OPT_SINCE: o->since = arg; break;
+		case OPT_UNTIL: o->until = arg; break;
+		case OPT_FORMAT: o->format = arg; break;
 		case OPT_SET:
 			if (o->nset == 32)
 				usage_error(_("at most %s --set"), "32");
@@ -552,6 +695,211 @@ static int show(struct world *w, const struct opts *o, struct cg_err *err)
 	return status;
 }
 
+/* ---- trace ---- */
+
+/* The period of --onset: the policy's trace.days before it, and the day. */
+static void trace_period(const struct world *w, const struct opts *o,
+			 int32_t *since, int32_t *until)
+{
+	char today[CG_DATE_LEN];
+
+	*until = w->q.today;
+	if (o->onset && cg_day_parse(o->onset, until) < 0)
+		usage_error(_("invalid date '%s' for --onset (YYYY-MM-DD)"), o->onset);
+	if (*until > w->q.today) {
+		cg_day_format(w->q.today, today);
+		cg_error(_("--onset %s is after today (%s): the period to trace is in the future"),
+			 o->onset, today);
+		cg_usage_hint();
+	}
+	*since = *until - w->cfg.trace.days;
+}
+
+struct trace_input {
+	struct cg_trace *t;
+	cg_time_t now;
+};
+
+static int trace_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		      char *why, size_t whylen, struct cg_err *err)
+{
+	struct trace_input *in = ctx;
+
+	(void)lp;
+	(void)err;
+	return cg_trace_add_index(in->t, ln->rec, in->now, why, whylen);
+}
+
+/* --dry-run: the figures, nothing for open to act on. */
+static json_t *trace_summary(const struct cg_trace *t, const struct cg_trace_counts *n)
+{
+	json_t *rec = json_object();
+
+	cg_json_set_day(rec, "since", t->since);
+	cg_json_set_day(rec, "until", t->until);
+	json_object_set_new(rec, "index", json_integer((json_int_t)n->index));
+	json_object_set_new(rec, "contacts", json_integer((json_int_t)n->contacts));
+	for (int r = CG_TRACE_HOUSEHOLD; r <= CG_TRACE_GATE; r++)
+		json_object_set_new(rec, cg_trace_why_code(r),
+				    json_integer((json_int_t)n->by_why[r]));
+	json_object_set_new(rec, "secondary_contact", json_integer((json_int_t)n->secondary));
+	json_object_set_new(rec, "under_observation",
+			    json_integer((json_int_t)n->under_observation));
+	json_object_set_new(rec, "events", json_integer((json_int_t)t->events));
+	json_object_set_new(rec, "dry_run", json_true());
+	return rec;
+}
+
+static int trace_emit(void *ctx, const json_t *rec, struct cg_err *err)
+{
+	return cg_loop_print(ctx, rec, err);
+}
+
+static int trace_print(struct world *w, const struct opts *o, struct cg_trace *t,
+		       struct cg_err *err)
+{
+	struct cg_trace_counts n;
+	json_t *rec;
+	int ret;
+
+	ret = cg_trace_run(t, &n, o->dry_run ? NULL : trace_emit, &w->loop, err);
+	if (ret == 0 && o->dry_run) {
+		rec = trace_summary(t, &n);
+		ret = cg_loop_print(&w->loop, rec, err);
+		json_decref(rec);
+	}
+	if (ret == 0)
+		ret = cg_loop_flush(&w->loop, err);
+	if (ret == 0 && (o->common.verbose || o->dry_run))
+		fprintf(stderr, _("%s: %lu index persons, %lu contacts (%lu same household, %lu hosted visitors, %lu same gate window, %lu secondary), %lu already under observation\n"),
+			cg_progname(), n.index, n.contacts, n.by_why[CG_TRACE_HOUSEHOLD],
+			n.by_why[CG_TRACE_VISITOR], n.by_why[CG_TRACE_GATE], n.secondary,
+			n.under_observation);
+	return ret;
+}
+
+static int trace(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	struct trace_input in;
+	struct cg_trace t;
+	int32_t since, until;
+	int ret;
+
+	trace_period(w, o, &since, &until);
+	cg_trace_init(&t, &w->cfg, &w->cases, since, until);
+	if (o->window >= 0)
+		t.window_min = o->window;
+	if (o->depth)
+		t.depth = o->depth;
+	if (cg_trace_read(&t, &w->home, &w->loop.notify, err) < 0) {
+		cg_trace_release(&t);
+		return -1;
+	}
+	in.t = &t;
+	in.now = cg_clock_now(&w->clock);
+	if (o->from_cases) {
+		cg_trace_add_escalated(&t);
+	} else {
+		w->loop.fn = trace_take;
+		w->loop.ctx = &in;
+		w->loop.parse = 1;
+		if (cg_loop_run_files(&w->loop, o->operands, o->noperands, err) < 0) {
+			cg_trace_release(&t);
+			return -1;
+		}
+	}
+	ret = trace_print(w, o, &t, err);
+	cg_trace_release(&t);
+	return ret < 0 ? -1 : cg_loop_status(&w->loop);
+}
+
+/* ---- stats ---- */
+
+static int32_t stats_day(const struct world *w, const char *arg, const char *opt)
+{
+	char today[CG_DATE_LEN];
+	int32_t day;
+
+	if (!arg)
+		return w->q.today;
+	if (cg_day_parse(arg, &day) < 0) {
+		cg_error(_("invalid date '%s' for %s (YYYY-MM-DD)"), arg, opt);
+		cg_usage_hint();
+	}
+	if (day > w->q.today) {
+		cg_day_format(w->q.today, today);
+		cg_error(_("%s %s is after today (%s): nothing to count yet"), opt, arg, today);
+		cg_usage_hint();
+	}
+	return day;
+}
+
+/* A line of the text table; the shares in per cent, "-" when none. */
+static void stats_text_line(const struct cg_followup_day *f)
+{
+	char date[CG_DATE_LEN], pct[4][8];
+	unsigned long part[4] = { f->followed, f->missed, f->lost, f->released_followed };
+	unsigned long whole[4] = { f->open, f->open, f->open, f->released };
+
+	for (int i = 0; i < 4; i++)
+		if (whole[i])
+			snprintf(pct[i], sizeof(pct[i]), "%lu%%", (part[i] * 200 + whole[i]) / (2 * whole[i]));
+		else
+			snprintf(pct[i], sizeof(pct[i]), "-");
+	cg_day_format(f->day, date);
+	printf("%-10s %6lu %6lu %5s %6lu %5s %6lu %5s %8lu %6lu %5s\n", date, f->open,
+	       f->followed, pct[0], f->missed, pct[1], f->lost, pct[2], f->released,
+	       f->released_followed, pct[3]);
+}
+
+static int stats(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	int32_t since = stats_day(w, o->since ? o->since : o->date, o->since ? "--since" : "--date");
+	int32_t until = o->since ? stats_day(w, o->until, "--until") : since;
+	int text = o->format ? !strcmp(o->format, "text") : isatty(STDOUT_FILENO);
+	struct cg_followup_day f;
+
+	if (since > until)
+		usage_error(_("--since %s is after --until"), o->since);
+	if (text)
+		printf("%-10s %6s %12s %12s %12s %8s %12s\n", _("date"), _("open"),
+		       _("followed"), _("missed"), _("lost"), _("released"), _("followed all"));
+	for (int32_t d = since; d <= until; d++) {
+		cg_followup_tally(&w->cfg, &w->cases, cg_clock_now(&w->clock), d, &f);
+		if (text) {
+			stats_text_line(&f);
+		} else {
+			json_t *rec = cg_followup_record(&f);
+			int ret = cg_loop_print(&w->loop, rec, err);
+
+			json_decref(rec);
+			if (ret < 0)
+				return -1;
+		}
+	}
+	return CG_EXIT_OK;
+}
+
+/* due --format html: the follow-up sheet of the due records. */
+static int due_html(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	int32_t day = the_day(w, o);
+	json_t *due = json_array();
+	long n;
+
+	w->loop.collect = due;
+	n = cg_quarantine_due(&w->q, day, &w->loop, err);
+	w->loop.collect = NULL;
+	if (n >= 0 && cg_followsheet_html(w->loop.out.fp, &w->cfg, due, day) < 0)
+		n = cg_err_set(err, CG_EXIT_SYSTEM, _("cannot write the follow-up sheet"));
+	json_decref(due);
+	if (n < 0 || cg_out_flush(&w->loop.out, err) < 0)
+		return -1;
+	if (o->common.verbose)
+		fprintf(stderr, _("%s: %ld cases under observation\n"), cg_progname(), n);
+	return CG_EXIT_OK;
+}
+
 static int run(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	const char *name = o->sub->name;
@@ -578,6 +926,10 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 	}
 	if (!strcmp(name, "show"))
 		return show(w, o, err);
+	if (!strcmp(name, "trace"))
+		return trace(w, o, err);
+	if (!strcmp(name, "stats"))
+		return stats(w, o, err);
 	if (o->sub->flags & CORRECTS) {
 		const struct passwd *pw = getpwuid(geteuid());
 		const struct cg_correction_req req = {
@@ -588,6 +940,8 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		return cg_quarantine_correct(&w->q, &w->home, &req, &w->loop, err) < 0 ?
 		       -1 : CG_EXIT_OK;
 	}
+	if (!strcmp(name, "due") && o->format && !strcmp(o->format, "html"))
+		return due_html(w, o, err);
 	if (!strcmp(name, "due")) {
 		if ((n = cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err)) < 0)
 			return -1;

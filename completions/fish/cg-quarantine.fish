@@ -84,62 +84,78 @@ end
 complete -c cg-quarantine -f
 
 # The subcommands.
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a open -d 'Person records in (reason, from, start, days, officer), cases out'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a check -d 'Checks in (case_id or id_no/phone, temp, symptoms, by); a fever or symptoms escalate the case and print an alert'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a escalate -d 'Escalate open cases by hand'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a close -d 'Close cases: transferred, hospital, moved_out, cancelled, error'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a extend -d 'Change the length of cases ("days", or "add_days")'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a need -d 'Service requests (supplies, garbage, repair, medical, ...); {"need_id":ID,"done":true} closes one'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a due -d 'What is due on a day: check windows, missed ones, cases ending'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a release -d 'Release the cases whose period is over and whose checks are good; the output feeds \'cg-pass issue\''
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a list -d 'The cases'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a show -d 'Cases with their checks, needs and history'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a void -d 'Void a check journaled by mistake: it no longer counts'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend' -a amend -d 'Correct a check (a wrong temperature): journal it again with the --set changes, its result decided anew'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a open -d 'Person records in (reason, from, start, days, officer), cases out'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a check -d 'Checks in (case_id or id_no/phone, temp, symptoms, by); a fever or symptoms escalate the case and print an alert'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a escalate -d 'Escalate open cases by hand'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a close -d 'Close cases: transferred, hospital, moved_out, cancelled, error'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a extend -d 'Change the length of cases ("days", or "add_days")'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a need -d 'Service requests (supplies, garbage, repair, medical, ...); {"need_id":ID,"done":true} closes one'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a due -d 'What is due on a day: check windows, missed ones, cases ending'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a release -d 'Release the cases whose period is over and whose checks are good; the output feeds \'cg-pass issue\''
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a trace -d 'Index persons in (case_id, or id_no, phone, name and household), the people the gate register shows at risk out, ready for \'open\''
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a stats -d 'Follow-up per day: cases open, seen in every window, a window missed, lost to follow-up, released after being seen every day'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a list -d 'The cases'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a show -d 'Cases with their checks, needs and history'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a void -d 'Void a check journaled by mistake: it no longer counts'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend' -a amend -d 'Correct a check (a wrong temperature): journal it again with the --set changes, its result decided anew'
 
 # open
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from open' -l days -x -d 'The length of cases'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from open' -l days -x -d 'The length of cases'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from open' -l reason -x -a 'risk_area_return close_contact secondary_contact other' -d 'The reason of records without one: risk_area_return, close_contact, secondary_contact or other'
 
 # escalate
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from escalate' -l reason -x -d 'The reason of every record'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from escalate' -l reason -x -d 'The reason of every record'
 
 # close
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from close' -l reason -x -a 'transferred hospital moved_out cancelled error' -d 'The reason of every record: transferred, hospital, moved_out, cancelled or error'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from close' -l reason -x -a 'transferred hospital moved_out cancelled error' -d 'The reason of every record: transferred, hospital, moved_out, cancelled or error'
 
 # extend
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from extend' -l days -x -d 'The new length, or +N to add N days'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from extend' -l days -x -d 'The new length, or +N to add N days'
 
 # due
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from due' -l date -x -d 'The day to look at (default today)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from due' -l date -x -d 'The day to look at (default today)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from due' -l format -x -a 'json html' -d 'Json (default) or html: the daily follow-up sheet, per officer, printable on A4'
 
 # release
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from release' -l date -x -d 'The day to look at (default today)'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from release' -l explain -d 'Print why each ended case is not releasable, release nothing'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from release' -l no-final-day-check -d 'Do not require a check in every window of the final day'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l date -x -d 'The day to look at (default today)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l explain -d 'Print why each ended case is not releasable, release nothing'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l no-final-day-check -d 'Do not require a check in every window of the final day'
+
+# trace
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from trace' -l depth -x -a '1 2' -d '1: contacts (default); 2: their contacts too, as secondary_contact'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from trace' -l from-cases -d 'A sweep: every case escalated in the period is an index person'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from trace' -l onset -x -d 'The index persons\' onset: the period is the trace.days before it (default today)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from trace' -l window -x -d 'Same gate within this many minutes (default trace.window_min, 15)'
+
+# stats
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l date -x -d 'The day to count (default today)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l format -x -a 'json text' -d 'Json or text (default: text on a terminal, else json)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l since -x -d 'The first day to count'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l until -x -d 'The last day to count (default today)'
 
 # list
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from list' -l household -x -a '(__cg_value household)' -d 'Only the cases of this household'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from list' -l officer -x -d 'Only the cases of this officer'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from list' -l status -x -a 'open escalated released closed active' -d 'Open, escalated, released, closed or active'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l household -x -a '(__cg_value household)' -d 'Only the cases of this household'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l officer -x -d 'Only the cases of this officer'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l status -x -a 'open escalated released closed active' -d 'Open, escalated, released, closed or active'
 
 # void
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from void' -l by -x -d 'Who corrects (default: the login name)'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from void' -l reason -x -d 'Why the check is corrected (required)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from void' -l by -x -d 'Who corrects (default: the login name)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from void' -l reason -x -d 'Why the check is corrected (required)'
 
 # amend
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from amend' -l by -x -d 'Who corrects (default: the login name)'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from amend' -l reason -x -d 'Why the check is corrected (required)'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from amend' -l set -x -d 'The corrected value of a field of the check (repeatable; VALUE is JSON, else text)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from amend' -l by -x -d 'Who corrects (default: the login name)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from amend' -l reason -x -d 'Why the check is corrected (required)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from amend' -l set -x -d 'The corrected value of a field of the check (repeatable; VALUE is JSON, else text)'
 
 # The options of every subcommand (or of those named).
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from open check escalate close extend need release' -s n -l dry-run -d 'Check and print, but journal nothing'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from open check escalate close extend need release trace' -s n -l dry-run -d 'Check and print, but journal nothing'
 complete -c cg-quarantine -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Data directory (default $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg)'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from open check escalate close extend need due release list show' -l line-buffered -d 'Flush every record (default when stdout is a terminal)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show' -l line-buffered -d 'Flush every record (default when stdout is a terminal)'
 complete -c cg-quarantine -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
 complete -c cg-quarantine -s q -l quiet -d 'No warnings'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from open check escalate close extend need' -l rejects -r -F -d 'Append every rejected input line to FILE'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from open check escalate close extend need' -l input-format -x -a 'json csv' -d 'Read records as json (lines) or csv (default: csv for a FILE ending in .csv, else json)'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release list show void amend; or __fish_seen_subcommand_from open check escalate close extend need' -l strict -d 'Stop at the first rejected line'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from open check escalate close extend need trace' -l rejects -r -F -d 'Append every rejected input line to FILE'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from open check escalate close extend need trace' -l input-format -x -a 'json csv' -d 'Read records as json (lines) or csv (default: csv for a FILE ending in .csv, else json)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from open check escalate close extend need trace' -l strict -d 'Stop at the first rejected line'
 complete -c cg-quarantine -s v -l verbose -d 'A summary on standard error at the end'
 complete -c cg-quarantine -s h -l help -d 'Show this help and exit'
 complete -c cg-quarantine -s V -l version -d 'Show the version and exit'
@@ -151,6 +167,7 @@ complete -c cg-quarantine -n '__fish_seen_subcommand_from escalate' -F
 complete -c cg-quarantine -n '__fish_seen_subcommand_from close' -F
 complete -c cg-quarantine -n '__fish_seen_subcommand_from extend' -F
 complete -c cg-quarantine -n '__fish_seen_subcommand_from need' -F
+complete -c cg-quarantine -n '__fish_seen_subcommand_from trace' -F
 complete -c cg-quarantine -n '__fish_seen_subcommand_from show' -a '(__cg_value case)'
 complete -c cg-quarantine -n '__fish_seen_subcommand_from void' -a '(__cg_value text)'
 complete -c cg-quarantine -n '__fish_seen_subcommand_from amend' -a '(__cg_value text)'

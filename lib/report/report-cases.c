@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/mask.h"
+#include "rules/followup.h"
 #include "rules/quarantine.h"
 #include "store/rid.h"
 #include "report/report-counters.h"
@@ -133,57 +134,34 @@ static unsigned long missed_windows(const struct cg_quarantine *q, struct cg_cas
 }
 
 /*
- * Follow-up (the WHO and SORMAS measures): of the cases under observation
- * at the end of the period, those seen in every check window of its last
- * day, those with a window missed that day, and those lost to follow-up
- * (no check for quarantine.lost_after_days days); of the cases released
- * in the period, those checked on every day of their observation.
+ * Follow-up (the WHO and SORMAS measures, defined once in
+ * rules/followup.h): of the cases under observation at the end of the
+ * period, those seen in every check window of its last day, those with a
+ * window missed that day, and those lost to follow-up on it; of the cases
+ * released in the period, those checked on every day of their observation.
  */
 struct followup {
 	unsigned long followed, missed, lost, released, released_followed;
 };
 
-/* When c was last seen: its last check, else its opening. */
-static cg_time_t last_seen(const struct cg_case *c)
-{
-	return c->nchecks ? c->checks[c->nchecks - 1].at : c->opened_at;
-}
-
 static void follow_active(struct cg_report *r, const struct cg_quarantine *q, struct cg_case *c,
 			  const struct period *p, struct followup *f)
 {
-	struct period last = *p;
-
-	last.since = p->until;
-	if (missed_windows(q, c, &last))
+	if (cg_followup_missed_on(q, c, p->until))
 		f->missed++;
 	else
 		f->followed++;
-	if (p->cutoff - last_seen(c) >= (cg_time_t)r->cfg->quarantine.lost_after_days * 86400)
-		f->lost++;
+	f->lost += cg_followup_lost(&r->cfg->quarantine, c, p->until);
 }
 
-/* A case released in the period: checked on every day from its start to
- * its release (or its end, when earlier)? */
 static void follow_released(const struct cg_case *c, const struct period *p, struct followup *f)
 {
 	cg_time_t at = case_ended(c);
-	int32_t first = c->start_day != CG_CASE_NO_DAY ? c->start_day : c->opened_day;
-	int32_t last = cg_local_day(at, NULL);
-	size_t k = 0;
 
 	if (c->status != CG_CASE_RELEASED || at < p->start || at >= p->cutoff)
 		return;
 	f->released++;
-	if (c->end_day != CG_CASE_NO_DAY && c->end_day < last)
-		last = c->end_day;
-	for (int32_t d = first; d <= last; d++) {
-		while (k < c->nchecks && c->checks[k].day < d)
-			k++;
-		if (k == c->nchecks || c->checks[k].day != d)
-			return;
-	}
-	f->released_followed++;
+	f->released_followed += cg_followup_released_followed(c, at);
 }
 
 /*

@@ -27,6 +27,13 @@ static const struct {
 	{ "identity_check", N_("identity to check") },
 	{ "exit_quota", N_("household exit quota used") },
 	{ "household_unknown", N_("household not given") },
+	/* why a person is a contact (cg-quarantine trace), and the reasons
+	 * their cases are opened with */
+	{ "same_household", N_("same household") },
+	{ "hosted_visitor", N_("visited the household") },
+	{ "same_gate_window", N_("same gate, same time") },
+	{ "close_contact", N_("close contact") },
+	{ "secondary_contact", N_("contact of a contact") },
 	/* kinds, and pass classes */
 	{ "resident", N_("resident") },
 	{ "tenant", N_("tenant") },

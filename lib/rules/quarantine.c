@@ -10,6 +10,7 @@
 #include "core/i18n.h"
 #include "rules/person.h"
 #include "rules/quarantine.h"
+#include "rules/followup.h"
 #include "rules/validate.h"
 
 /* How far ahead of the clock a check may be dated: a device's clock. */
@@ -365,6 +366,47 @@ static int get_start(const json_t *rec, cg_time_t at, int32_t *day, char *why,
 	return fail(why, whylen, _("'start' is not a date (YYYY-MM-DD) or an RFC 3339 time: '%s'"), s);
 }
 
+/*
+ * An open of a person whose case is open, with a start after the case's:
+ * a new exposure.  Its period moves the case's end later (an extend event
+ * with "reexposure", the new start), never earlier; either way a warning
+ * says so.  Returns -1 when it wrote an event, 0 when the case is only to
+ * be shown.
+ */
+static int reexposure(const struct cg_quarantine *q, const struct cg_case *c,
+		      const json_t *rec, cg_time_t at, int32_t start, int days,
+		      struct cg_quarantine_result *res)
+{
+	char msg[256], from[CG_DATE_LEN], end[CG_DATE_LEN], was[CG_DATE_LEN];
+	int32_t new_end = start + days - 1;
+	json_t *out;
+
+	if (c->start_day == CG_CASE_NO_DAY || c->end_day == CG_CASE_NO_DAY ||
+	    start <= c->start_day)
+		return 0;
+	cg_day_format(start, from);
+	cg_day_format(c->end_day, was);
+	cg_day_format(new_end > c->end_day ? new_end : c->end_day, end);
+	if (new_end <= c->end_day) {
+		snprintf(msg, sizeof(msg),
+			 _("re-exposure on %s: case '%s' still ends on %s (an end never moves earlier)"),
+			 from, c->id, end);
+		add_warning(res, msg);
+		return 0;
+	}
+	snprintf(msg, sizeof(msg), _("re-exposure on %s: case '%s' now ends on %s, not %s"),
+		 from, c->id, end, was);
+	add_warning(res, msg);
+	out = event_new(q, "extend", c->id, at);
+	json_object_set_new(out, "days", json_integer(new_end - c->start_day + 1));
+	cg_json_set_day(out, "end", new_end);
+	cg_json_set_day(out, "previous_end", c->end_day);
+	cg_json_set_day(out, "reexposure", start);
+	copy_field(out, rec, "reason");
+	add_event(res, out);
+	return -1;
+}
+
 int cg_quarantine_open(const struct cg_quarantine *q, const json_t *in,
 		       struct cg_quarantine_result *res, char *why, size_t whylen)
 {
@@ -393,13 +435,15 @@ int cg_quarantine_open(const struct cg_quarantine *q, const json_t *in,
 			 _("missing field 'id_no', 'phone' or 'household' (one identifies the person)"));
 		goto out;
 	}
-	if ((r = get_str(rec, "reason", &reason, 1, why, whylen)) ||
+	if ((r = get_str(rec, "reason", &reason, !q->reason, why, whylen)) ||
 	    (r = get_str(rec, "from", &from, 0, why, whylen)) ||
 	    (r = get_str(rec, "officer", &officer, 0, why, whylen)) ||
 	    (r = get_str(rec, "by", &by, 0, why, whylen)) ||
 	    (r = get_start(rec, at, &start, why, whylen)) ||
 	    (r = get_int(rec, "days", 1, MAX_DAYS, &days, why, whylen)))
 		goto out;
+	if (!reason)
+		reason = q->reason;	/* open --reason: for records without one */
 	if (!cg_quarantine_open_reason_ok(reason)) {
 		r = fail(why, whylen,
 			 _("unknown reason '%s' (risk_area_return, close_contact, secondary_contact, other)"),
@@ -418,6 +462,11 @@ int cg_quarantine_open(const struct cg_quarantine *q, const json_t *in,
 		struct cg_case *c = cg_casebook_find(q->cb,
 				json_string_value(json_object_get(active, "case_id")));
 
+		if (json_object_get(rec, "start") &&
+		    (r = reexposure(q, c, rec, at, start, days, res)) != 0) {
+			r = r < 0 ? 0 : r;
+			goto out;
+		}
 		res->shown = cg_quarantine_case_record(q, c);
 		json_object_set_new(res->shown, "existing", json_true());
 		goto out;
@@ -1017,6 +1066,8 @@ json_t *cg_quarantine_due_record(const struct cg_quarantine *q,
 	json_object_set_new(out, "ending_today", json_boolean(c->end_day == day));
 	json_object_set_new(out, "ending_tomorrow", json_boolean(c->end_day == day + 1));
 	json_object_set_new(out, "period_over", json_boolean(c->end_day < day));
+	json_object_set_new(out, "days_not_seen", json_integer(cg_followup_days_not_seen(c, day)));
+	json_object_set_new(out, "lost", json_boolean(cg_followup_lost(p, c, day)));
 	json_object_set_new(out, "needs_open", open_needs(c));
 	return out;
 }

@@ -68,7 +68,8 @@ struct cg_quarantine {
 	int now_minute;			/* local minute of now */
 
 	/* Defaults from the command line for records without their own. */
-	const char *reason;		/* escalate, close: wins over the record's */
+	const char *reason;		/* escalate, close: wins over the record's;
+					 * open: for records without one */
 	int days;			/* open, extend: the length; 0: none */
 	int add_days;			/* extend: lengthen by; 0: none */
 	int final_day_check;		/* release: the final day's windows */

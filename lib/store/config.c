@@ -344,6 +344,20 @@ static int read_quarantine(struct cg_config *cfg, const char *label, struct cg_e
 	return 0;
 }
 
+static int read_trace(struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	const json_t *t = json_object_get(cfg->root, "trace");
+	struct cg_trace_policy *p = &cfg->trace;
+
+	if (get_int(t, "days", 1, 60, &p->days, "trace", label, err) < 0 ||
+	    get_int(t, "window_min", 0, 24 * 60, &p->window_min, "trace", label, err) < 0)
+		return -1;
+	p->households = json_is_true(json_object_get(t, "households"));
+	p->staff = json_is_true(json_object_get(t, "staff"));
+	p->couriers = json_is_true(json_object_get(t, "couriers"));
+	return 0;
+}
+
 static int read_passes(struct cg_config *cfg, const char *label, struct cg_err *err)
 {
 	const json_t *classes = json_object_get(json_object_get(cfg->root, "passes"), "classes");
@@ -488,7 +502,8 @@ static int parse_into(struct cg_config *cfg, const char *text, size_t len,
 		json_decref(over);
 	}
 	if (read_identity(cfg, label, err) < 0 || read_policy(cfg, label, err) < 0 ||
-	    read_quarantine(cfg, label, err) < 0 || read_passes(cfg, label, err) < 0 ||
+	    read_quarantine(cfg, label, err) < 0 || read_trace(cfg, label, err) < 0 ||
+	    read_passes(cfg, label, err) < 0 ||
 	    read_targets(cfg, label, err) < 0)
 		return -1;
 	return 0;

@@ -70,6 +70,14 @@ struct cg_quarantine_policy {
 	int release_needs_final_day_check;
 };
 
+/* Contact tracing (cg-quarantine trace), the "trace" section. */
+struct cg_trace_policy {
+	int days;			/* the period: this many days before onset */
+	int window_min;			/* same gate within this many minutes */
+	int households;			/* household members are contacts */
+	int staff, couriers;		/* staff and couriers at the gate count */
+};
+
 /* When a gate is staffed, and how long it may be quiet. */
 struct cg_duty {
 	int start_min, end_min;		/* duty hours, minutes of the day */
@@ -86,6 +94,7 @@ struct cg_config {
 	const json_t *gates;		/* array of strings; borrowed */
 	struct cg_policy policy;
 	struct cg_quarantine_policy quarantine;
+	struct cg_trace_policy trace;
 	const json_t *pass_classes;	/* name -> {"colour", "days"}; borrowed */
 };
 

@@ -41,7 +41,7 @@ test_expect_success 'midday: the evening window is due; a window that closed bef
 test_expect_success 'the full record of a case' '
 	jq -c "select(.case_id == \"Q260125-001\")" due.out >actual &&
 	cat >expect <<-EOF &&
-	{"compound":"DEMO-0001","date":"$D1","case_id":"Q260125-001","name":"甲","household":"1-1-101","officer":"王五","status":"open","start":"$D1","end":"2026-02-07","day":"1 of 14","day_number":1,"days":14,"windows_due":["16:00-20:00"],"windows_done":["06:00-10:00"],"missed":0,"missed_windows":[],"ending_today":false,"ending_tomorrow":false,"period_over":false,"needs_open":[]}
+	{"compound":"DEMO-0001","date":"$D1","case_id":"Q260125-001","name":"甲","household":"1-1-101","officer":"王五","status":"open","start":"$D1","end":"2026-02-07","day":"1 of 14","day_number":1,"days":14,"windows_due":["16:00-20:00"],"windows_done":["06:00-10:00"],"missed":0,"missed_windows":[],"ending_today":false,"ending_tomorrow":false,"period_over":false,"days_not_seen":0,"lost":false,"needs_open":[]}
 	EOF
 	test_cmp expect actual
 '
