@@ -330,12 +330,28 @@ static json_t *going_out(const struct event *e, const json_t *holder)
 }
 
 /*
+ * 1 when who names nobody: no ID number, no phone and no name (a name of
+ * spaces alone is none); a household alone is a flat, not a person.
+ */
+static int names_nobody(const json_t *who)
+{
+	const char *name = json_string_value(json_object_get(who, "name"));
+	char norm[CG_PERSON_NAME_LEN];
+
+	return !json_object_get(who, "id_no") && !json_object_get(who, "phone") &&
+	       (!name || !*cg_person_name_normalise(name, norm));
+}
+
+/*
  * A person going out against the open and escalated cases: a match on
  * the strongest identifier a case carries is quarantined (deny); a match
  * only on a weaker one (the name, or name and household, or the phone of
  * a case opened with an ID number, ...) is identity_check (refer), with
  * the ids of those cases in *cases (a new array), for the guard to
- * settle.  Never a silent admit.
+ * settle.  A person going out with no identifier at all (no ID number,
+ * phone, name or valid pass) is identity_check too while any case is
+ * open or escalated, without case ids: it could be any of them.  Never
+ * a silent admit.
  */
 static void identity_rules(struct cg_checkin *c, const struct event *e,
 			   const json_t *holder, unsigned *r, json_t **cases)
@@ -346,6 +362,13 @@ static void identity_rules(struct cg_checkin *c, const struct event *e,
 					      CG_CASES_SHARING_MAX);
 	int strong = 0;
 
+	/* Anyone at all, while someone is under observation: the guard asks. */
+	if (names_nobody(who ? who : e->rec)) {
+		json_decref(who);
+		if (cg_casebook_any_active(c->cases))
+			*r |= 1u << CG_R_IDENTITY_CHECK;
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		enum cg_person_match m = cg_person_match(found[i], who ? who : e->rec);
 
