@@ -25,7 +25,7 @@
 enum {
 	K_TS, K_COMPOUND, K_GATE, K_DIR, K_KIND, K_DECISION, K_REASONS, K_TEMP,
 	K_VISIT_UNTIL, K_NAME, K_ID_NO, K_PHONE, K_HOUSEHOLD, K_HOST, K_PLATE,
-	K_EVENT, K_COUNT
+	K_EVENT, K_PASS, K_COUNT
 };
 
 extern const char *const cg_report_kinds[];
@@ -65,7 +65,7 @@ struct checkin {
 	double temp;
 	int has_until;
 	cg_time_t until;
-	const struct field *name, *plate;
+	const struct field *name, *plate, *pass;
 	char id_no[CG_ID_NO_LEN], phone[CG_PHONE_LEN];
 	char household[CG_HOUSEHOLD_LEN], host[CG_HOUSEHOLD_LEN];
 	int has_compound;
@@ -115,13 +115,16 @@ struct gate {
  * An admitted visitor with a visit_until, until an exit is matched.  A
  * visitor is found again by any of its identity keys (ID number, phone,
  * name with the household visited, as the gate's person matcher has
- * them, and the name alone for an exit that has nothing else), hashed.  Visits whose exit came
+ * them, the pass shown, and the name alone for an exit that has nothing
+ * else), hashed.  Visits whose exit came
  * in time are dropped at the next sweep; so are, as overstays, those whose
  * visit ended more than a day before the latest record read, which keeps
  * the table at about a day's visitors however long the input.
  */
+#define VISIT_KEYS 5	/* ID number, phone, name@host, pass, name alone */
+
 struct visit {
-	uint64_t key[4];
+	uint64_t key[VISIT_KEYS];
 	int nkeys;
 	uint64_t id;		/* hash of the ID number, 0 none */
 	cg_time_t at, until, out_at;
