@@ -14,7 +14,7 @@ static const char *const kinds[] = {
 /* Fields the decision sets; an event's own values of these are replaced. */
 static const char *const decided_fields[] = {
 	"ts", "compound", "decision", "reasons", "cases", "visit_until", "next_exit",
-	"seq", "chain", NULL
+	"registered_at", "seq", "chain", NULL
 };
 
 static int in_list(const char *s, const char *const *list)
@@ -457,7 +457,7 @@ static json_t *start_record(struct cg_checkin *c, const json_t *in)
 }
 
 static void finish_record(struct cg_checkin *c, json_t *out, const struct event *e,
-			  unsigned r, json_t *cases)
+			  unsigned r, json_t *cases, cg_time_t now)
 {
 	const char *v = verdict(r);
 
@@ -473,6 +473,11 @@ static void finish_record(struct cg_checkin *c, json_t *out, const struct event 
 	}
 	if (r & (1u << CG_R_EXIT_QUOTA))
 		cg_json_set_time(out, "next_exit", e->next_exit);
+	/* A record of a day already ended goes into today's journal: when it
+	 * was registered is what an inspector asks of a back-filled register
+	 * (cg-report lists it as a late registration). */
+	if (cg_local_day(e->at, NULL) < cg_local_day(now, NULL))
+		cg_json_set_time(out, "registered_at", now);
 }
 
 json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
@@ -489,7 +494,7 @@ json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
 	}
 	r = apply_rules(c, &e, &cases);
 	/* A reason switched off by the policy takes its case ids with it. */
-	finish_record(c, out, &e, r, r & (1u << CG_R_IDENTITY_CHECK) ? cases : NULL);
+	finish_record(c, out, &e, r, r & (1u << CG_R_IDENTITY_CHECK) ? cases : NULL, now);
 	json_decref(cases);
 	cg_checkin_note(c, out);
 	return out;
