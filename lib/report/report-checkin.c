@@ -15,7 +15,7 @@
 static const char *const key_names[K_COUNT] = {
 	"ts", "compound", "gate", "dir", "kind", "decision", "reasons", "temp",
 	"visit_until", "name", "id_no", "phone", "household", "host", "plate",
-	"event", "pass"
+	"event", "pass", "registered_at"
 };
 
 const char *const cg_report_kinds[] = {
@@ -346,6 +346,9 @@ int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct ch
 	if (want_time(v, K_VISIT_UNTIL, 0, &c->until, why, whylen))
 		return 1;
 	c->has_until = v->f[K_VISIT_UNTIL].type != CG_SCAN_ABSENT;
+	if (want_time(v, K_REGISTERED_AT, 0, &c->registered, why, whylen))
+		return 1;
+	c->has_registered = v->f[K_REGISTERED_AT].type != CG_SCAN_ABSENT;
 	if (want_string(v, K_NAME, 0, why, whylen) || want_string(v, K_PLATE, 0, why, whylen) ||
 	    want_string(v, K_COMPOUND, 0, why, whylen) ||
 	    want_string(v, K_PASS, 0, why, whylen) ||

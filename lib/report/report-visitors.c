@@ -219,7 +219,7 @@ static const char *pass_of(const struct checkin *c, char out[CG_PASS_ID_LEN])
  * stronger (a guard who wrote down the name on the way out and not the
  * phone).
  */
-static int person_keys(const struct checkin *c, uint64_t key[VISIT_KEYS], uint64_t *id)
+int cg_report_person_keys(const struct checkin *c, uint64_t key[VISIT_KEYS], uint64_t *id)
 {
 	char keys[3][CG_PERSON_KEY_LEN], name[256];
 	const char *hh = c->host[0] ? c->host : c->household[0] ? c->household : NULL;
@@ -265,7 +265,7 @@ static int visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 		return -1;
 	v = &r->visits[r->nvisits];
 	memset(v, 0, sizeof(*v));
-	v->nkeys = person_keys(c, v->key, &v->id);
+	v->nkeys = cg_report_person_keys(c, v->key, &v->id);
 	v->at = c->at;
 	v->until = c->until;
 	v->gate = gate;
@@ -300,7 +300,7 @@ static int visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 static void visitor_out(struct cg_report *r, const struct checkin *c)
 {
 	uint64_t key[VISIT_KEYS], id;
-	int n = person_keys(c, key, &id);
+	int n = cg_report_person_keys(c, key, &id);
 	uint32_t i;
 
 	for (int k = 0; k < n; k++) {
