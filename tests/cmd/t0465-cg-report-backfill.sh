@@ -121,6 +121,16 @@ test_expect_success 'a case check of the day typed days later: on its day, a lat
 	test "$(rq ".warnings[] | select(.code == \"late_registration\") | .count")" = 4
 '
 
+test_expect_success '--merge keeps the late registrations per compound, masked' '
+	cg_report --date 2026-01-24 --now 2026-01-27T09:00:00+08:00 --no-mask >A.json &&
+	test "$(jq -r "[.warnings[] | select(.code == \"late_registration\") | .records[] | .name // empty] | unique | join(\",\")" A.json)" = 赵六 &&
+	cg_report --merge <A.json >M.json &&
+	rq "[.warnings[] | select(.code == \"late_registration\") | .compound, .count, (.records[] | .name // empty)] | unique | join(\",\")" M.json >actual &&
+	echo "4,DEMO-0001,赵*" >expect &&
+	test_cmp expect actual &&
+	test "$(jq -r "[.warnings[] | select(.code == \"late_registration\") | .records[] | .name // empty] | unique | join(\",\")" A.json)" = 赵六
+'
+
 test_expect_success 'every JSON report of this script validates against report.schema.json' '
 	check_schema "$TRASH/reports.jsonl"
 '
