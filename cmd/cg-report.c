@@ -426,6 +426,8 @@ static int read_inputs(struct cg_report_reader *rd, const struct cg_home *home,
 	if (cg_report_read_corrections(rd, home, ro->cfg->compound_code, ro->since, ro->until,
 				       cg_local_day(ro->now, NULL), err) < 0)
 		return -1;
+	if (cg_report_read_exits_before(rd, home, &ro->cfg->policy, ro->since, err) < 0)
+		return -1;
 	for (int32_t d = ro->since; d <= ro->until && !rd->loop.stopped; d++) {
 		char day[CG_DATE_LEN];
 
@@ -433,6 +435,10 @@ static int read_inputs(struct cg_report_reader *rd, const struct cg_home *home,
 		if (cg_report_read_journal(rd, home, "checkin", day, err) < 0)
 			return -1;
 	}
+	if (!rd->loop.stopped &&
+	    cg_report_read_backfilled(rd, home, ro->since, ro->until, cg_local_day(ro->now, NULL),
+				      err) < 0)
+		return -1;
 	if (!rd->loop.stopped && (cg_report_read_journal(rd, home, "pass", NULL, err) < 0 ||
 				  cg_report_read_journal(rd, home, "quarantine", NULL, err) < 0))
 		return -1;

@@ -68,6 +68,8 @@ int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *eve
 	if ((place = cg_report_event_place(r, day)) < 0)
 		return 0;
 	r->case_events++;
+	if (place)
+		cg_report_case_late(r, rec, day);
 	if (place) {
 		if (!strcmp(event, "open"))
 			r->opened++;

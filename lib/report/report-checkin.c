@@ -16,7 +16,7 @@
 static const char *const key_names[K_COUNT] = {
 	"ts", "compound", "gate", "dir", "kind", "decision", "reasons", "temp",
 	"visit_until", "name", "id_no", "phone", "household", "host", "plate",
-	"event"
+	"event", "pass", "registered_at"
 };
 
 const char *const cg_report_kinds[] = {
@@ -357,8 +357,12 @@ int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct ch
 	if (want_time(v, K_VISIT_UNTIL, 0, &c->until, why, whylen))
 		return 1;
 	c->has_until = v->f[K_VISIT_UNTIL].type != CG_SCAN_ABSENT;
+	if (want_time(v, K_REGISTERED_AT, 0, &c->registered, why, whylen))
+		return 1;
+	c->has_registered = v->f[K_REGISTERED_AT].type != CG_SCAN_ABSENT;
 	if (want_string(v, K_NAME, 0, why, whylen) || want_string(v, K_PLATE, 0, why, whylen) ||
 	    want_string(v, K_COMPOUND, 0, why, whylen) ||
+	    want_string(v, K_PASS, 0, why, whylen) ||
 	    want_person(r, v, K_ID_NO, c->id_no, why, whylen) ||
 	    want_person(r, v, K_PHONE, c->phone, why, whylen) ||
 	    want_person(r, v, K_HOUSEHOLD, c->household, why, whylen) ||
@@ -366,6 +370,7 @@ int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct ch
 		return 1;
 	c->name = v->f[K_NAME].type == CG_SCAN_STRING ? &v->f[K_NAME] : NULL;
 	c->plate = v->f[K_PLATE].type == CG_SCAN_STRING ? &v->f[K_PLATE] : NULL;
+	c->pass = v->f[K_PASS].type == CG_SCAN_STRING ? &v->f[K_PASS] : NULL;
 	if (v->f[K_COMPOUND].type == CG_SCAN_STRING) {
 		c->has_compound = 1;
 		cg_report_copy_str(&v->f[K_COMPOUND], c->compound, sizeof(c->compound));

@@ -25,7 +25,7 @@
 enum {
 	K_TS, K_COMPOUND, K_GATE, K_DIR, K_KIND, K_DECISION, K_REASONS, K_TEMP,
 	K_VISIT_UNTIL, K_NAME, K_ID_NO, K_PHONE, K_HOUSEHOLD, K_HOST, K_PLATE,
-	K_EVENT, K_COUNT
+	K_EVENT, K_PASS, K_REGISTERED_AT, K_COUNT
 };
 
 extern const char *const cg_report_kinds[];
@@ -65,7 +65,9 @@ struct checkin {
 	double temp;
 	int has_until;
 	cg_time_t until;
-	const struct field *name, *plate;
+	int has_registered;
+	cg_time_t registered;	/* registered_at: journaled after its day */
+	const struct field *name, *plate, *pass;
 	char id_no[CG_ID_NO_LEN], phone[CG_PHONE_LEN];
 	char household[CG_HOUSEHOLD_LEN], host[CG_HOUSEHOLD_LEN];
 	int has_compound;
@@ -115,19 +117,34 @@ struct gate {
  * An admitted visitor with a visit_until, until an exit is matched.  A
  * visitor is found again by any of its identity keys (ID number, phone,
  * name with the household visited, as the gate's person matcher has
- * them, and the name alone for an exit that has nothing else), hashed.  Visits whose exit came
+ * them, the pass shown, and the name alone for an exit that has nothing
+ * else), hashed.  Visits whose exit came
  * in time are dropped at the next sweep; so are, as overstays, those whose
  * visit ended more than a day before the latest record read, which keeps
  * the table at about a day's visitors however long the input.
  */
+#define VISIT_KEYS 5	/* ID number, phone, name@host, pass, name alone */
+
 struct visit {
-	uint64_t key[4];
+	uint64_t key[VISIT_KEYS];
 	int nkeys;
 	uint64_t id;		/* hash of the ID number, 0 none */
 	cg_time_t at, until, out_at;
 	int state;		/* 0 inside, 1 left in time, 2 left late */
 	int gate;
 	char name[40], phone[CG_PHONE_LEN], id_no[CG_ID_NO_LEN], host[27];
+};
+
+/* An admitted exit of a resident or tenant under the exit quota, until
+ * the person is back (report-exits.c). */
+struct exit_out {
+	uint64_t key[VISIT_KEYS];
+	int nkeys;
+	uint64_t id;
+	cg_time_t at, back;	/* back 0: not back */
+	char gate[CG_REPORT_GATE_LEN];
+	char name[40], phone[CG_PHONE_LEN], id_no[CG_ID_NO_LEN];
+	char household[CG_HOUSEHOLD_LEN];
 };
 
 struct cg_report {
@@ -174,6 +191,16 @@ struct cg_report {
 	uint64_t *map_key;
 	uint32_t *map_val;
 	size_t map_size;
+
+	/* The exit quota's exits (report-exits.c), until settled. */
+	struct exit_out *exits;
+	size_t nexits, aexits;
+	json_t *exit_overdue;	/* settled late, at most CG_REPORT_LIST_MAX */
+	unsigned long exit_overdue_n;
+
+	/* Records registered after their day ended (late_registration). */
+	json_t *late;		/* the first CG_REPORT_LATE_MAX */
+	unsigned long late_n;
 
 	struct cg_casebook cases;
 	struct cg_passbook passes;
@@ -277,11 +304,38 @@ json_t *cg_report_fever_section(struct cg_report *r);
 
 /* ---- report-visitors.c: visits and overstays ---- */
 
+/* The identity keys of c, hashed, strongest first: ID number, phone,
+ * name at the household (host for a visitor), the pass shown, and last,
+ * when c has a name, the name alone (a weak key).  The hash of the ID
+ * number in *id (0 none).  Returns how many. */
+int cg_report_person_keys(const struct checkin *c, uint64_t key[VISIT_KEYS], uint64_t *id);
 /* A visitor's check-in at r->gates[gate]; -1 when out of memory. */
 int cg_report_count_visitor(struct cg_report *r, const struct checkin *c, int gate);
 /* The visitors section; call once, at the end: it settles every visit
  * still open against cutoff. */
 json_t *cg_report_visitors_section(struct cg_report *r, cg_time_t cutoff);
+
+/* ---- report-exits.c: the household exit quota's returns ---- */
+
+/* A resident's or tenant's check-in, with the exit quota on: an exit
+ * noted (one of before the period too, carried in by the reader), or a
+ * return matched; -1 when out of memory. */
+int cg_report_count_exit(struct cg_report *r, const struct checkin *c);
+/* The exit_overdue warnings of the exits whose time to be back falls in
+ * the period (p), in r->exit_overdue; call once, at the end. */
+void cg_report_exits_settle(struct cg_report *r, const struct period *p);
+
+/* ---- report-late.c: late registrations ---- */
+
+#define CG_REPORT_LATE_MAX 100
+
+/* A check-in of day (in the period): listed when it was registered after
+ * its day ended plus policy.late_grace_min. */
+void cg_report_count_late(struct cg_report *r, const struct checkin *c, int32_t day);
+/* The same for a case event (borrowed) of day. */
+void cg_report_case_late(struct cg_report *r, const json_t *rec, int32_t day);
+/* The late_registration warning, in r->warnings; once, at the end. */
+void cg_report_late_warning(struct cg_report *r);
 
 /* ---- report-passes.c: passes ---- */
 

@@ -161,7 +161,7 @@ static void csv_table(FILE *fp, const json_t *rep, const char *table)
 	};
 	static const char *const warning[] = {
 		"code", "severity", "gate", "ts", "name", "household", "temp", "from", "to",
-		"gap_min", "journal", "line", "reason", "count", NULL
+		"gap_min", "journal", "line", "reason", "count", "back", "hours_out", NULL
 	};
 	static const char *const journal[] = {
 		"journal", "records", "seq", "chain", "verified", "torn", "damaged_line", "reason",

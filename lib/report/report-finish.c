@@ -92,9 +92,12 @@ static void report_warnings(struct cg_report *r)
 	cg_report_sort_by_ts(r->fever_alerts);
 	json_array_foreach(r->fever_alerts, i, w)
 		json_array_append(r->warnings, w);
+	json_array_foreach(r->exit_overdue, i, w)
+		json_array_append(r->warnings, w);
 	cases_warning(r->warnings, "observation_alert", r->alerts, r->alert_cases);
 	cases_warning(r->warnings, "case_escalated", r->escalated, r->escalated_cases);
 	count_warning(r->warnings, "visitor_overstay", r->overstay_n);
+	cg_report_late_warning(r);
 	if (!r->events)
 		json_array_append_new(r->warnings, json_pack("{s:s}", "code", "no_checkins"));
 	count_warning(r->warnings, "rejected_records", r->rejected);
@@ -144,6 +147,7 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 	hhmm(pol->night_start_min, night[0]);
 	hhmm(pol->night_end_min, night[1]);
 	visitors = cg_report_visitors_section(r, p.cutoff);
+	cg_report_exits_settle(r, &p);
 	cg_report_sort_by_ts(r->fevers);
 	cg_report_sort_by_ts(r->denials);
 	/* Warnings in a fixed order: the journals' (already there), then

@@ -65,6 +65,8 @@ static const struct {
 	{ "missed_checks", N_("missed checks") },
 	{ "lost_to_followup", N_("lost to follow-up") },
 	{ "visitor_overstay", N_("visitor overstay") },
+	{ "exit_overdue", N_("not back in time") },
+	{ "late_registration", N_("late registration") },
 	{ "rejected_records", N_("rejected records") },
 	{ "foreign_records", N_("records of another compound") },
 	{ "no_checkins", N_("no check-ins") },
@@ -97,6 +99,7 @@ static const struct {
 	{ "longest_gap_from", N_("longest_gap_from") }, { "longest_gap_to", N_("longest_gap_to") },
 	{ "warnings", N_("warnings") }, { "alerts", N_("alerts") }, { "first", N_("first") },
 	{ "last", N_("last") }, { "hour", N_("hour") },
+	{ "back", N_("back") }, { "hours_out", N_("hours_out") },
 };
 
 const char *cg_report_column(const char *key)

@@ -190,6 +190,16 @@ static void mask_entry(json_t *e)
 	}
 	if ((s = json_string_value(json_object_get(e, "reason"))))
 		json_object_set_new(e, "reason", json_string(cg_mask_message(s, buf, sizeof(buf))));
+	/* The records a late_registration warning lists: a copy, masked. */
+	if (json_is_array(json_object_get(e, "records"))) {
+		json_t *copy = json_deep_copy(json_object_get(e, "records")), *r;
+		size_t i;
+
+		json_array_foreach(copy, i, r)
+			if (json_is_object(r))
+				mask_entry(r);
+		json_object_set_new(e, "records", copy);
+	}
 }
 
 /* Append the entries of src to dst, each with its compound, up to the

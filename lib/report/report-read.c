@@ -9,9 +9,11 @@
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "store/journal.h"
+#include "store/lookthrough.h"
 #include "report/report-checkpoint.h"
 #include "store/rid.h"
 #include "report/report-read.h"
+#include "report/report-counters.h"
 
 /* The loop's messages: the progress line is cleared before each. */
 static void tell(void *ctx, enum cg_msg_kind kind, const char *msg)
@@ -85,7 +87,7 @@ struct lines_job {
  * line itself, its latest amendment, or nothing (voided).  Correction
  * lines go on as they are: the report knows them.
  */
-static int corrected(const struct lines_job *job, const struct cg_loop_line *ln,
+static int corrected(const struct lines_job *job, unsigned long lineno,
 		     const char **line, size_t *len)
 {
 	const struct cg_report_reader *rd = job->rd;
@@ -93,9 +95,9 @@ static int corrected(const struct lines_job *job, const struct cg_loop_line *ln,
 	const json_t *state, *text;
 
 	if (!job->day || !rd->fixing || !json_object_size(rd->fix.events) ||
-	    cg_correction_maybe(ln->text, ln->len))
+	    cg_correction_maybe(*line, *len))
 		return 1;
-	cg_rid_format(rid, sizeof(rid), rd->compound, "checkin", job->day, ln->lineno);
+	cg_rid_format(rid, sizeof(rid), rd->compound, "checkin", job->day, lineno);
 	if (!(state = cg_corrections_state(&rd->fix, rid)))
 		return 1;
 	if (json_is_true(json_object_get(state, "void")))
@@ -112,7 +114,7 @@ static int take_line(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 	struct lines_job *job = ctx;
 	const char *line = ln->text;
 	size_t len = ln->len;
-	int st = corrected(job, ln, &line, &len) ?
+	int st = corrected(job, ln->lineno, &line, &len) ?
 		 job->fn(job->ctx, line, len, why, whylen, err) : 0;
 
 	(void)lp;
@@ -464,4 +466,86 @@ int cg_report_read_file(struct cg_report_reader *rd, const char *path,
 	ret = cg_report_read_lines(rd, &in, report_line, rd->r, err);
 	cg_jsonl_reader_release(&in);
 	return ret;
+}
+
+/* ---- looking through other days ---- */
+
+static int carry_line(void *ctx, const char *day, uint64_t seq, const char *line,
+		      size_t len, struct cg_err *err)
+{
+	struct cg_report_reader *rd = ctx;
+
+	(void)day;
+	(void)seq;
+	if (cg_report_carry_exit(rd->r, line, len) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	return 0;
+}
+
+int cg_report_read_exits_before(struct cg_report_reader *rd, const struct cg_home *h,
+				const struct cg_policy *p, int32_t since, struct cg_err *err)
+{
+	cg_time_t start = cg_report_day_start(since);
+	int32_t from;
+
+	if (!rd->r || p->exit_quota_persons <= 0)
+		return 0;
+	from = cg_local_day(start - (cg_time_t)p->exit_quota_hours * 3600, NULL);
+	if (from >= since)
+		return 0;
+	return cg_lookthrough_days(h, from, since - 1, "\"dir\":\"out\"", carry_line, rd, err);
+}
+
+/* A record of one of the period's days found in a later day's journal. */
+struct backfill {
+	struct cg_report_reader *rd;
+	char prefix[32];	/* {"ts":"YYYY-MM-DDT */
+	size_t plen;
+};
+
+static int backfilled_line(void *ctx, const char *day, uint64_t seq, const char *line,
+			   size_t len, struct cg_err *err)
+{
+	struct backfill *bf = ctx;
+	struct cg_report_reader *rd = bf->rd;
+	struct lines_job job = { rd, report_line, rd->r, day };
+	char why[1024], label[64];
+	int st;
+
+	/* The needle may be met inside another field: only the record's own ts. */
+	if (len < bf->plen || memcmp(line, bf->prefix, bf->plen))
+		return 0;
+	if (!corrected(&job, (unsigned long)seq, &line, &len))
+		return 0;	/* voided */
+	why[0] = '\0';
+	st = cg_report_line(rd->r, line, len, why, sizeof(why), err);
+	if (st == 1) {
+		snprintf(label, sizeof(label), "journal/checkin/%s.jsonl", day);
+		cg_notify(&rd->loop.notify, CG_MSG_ERROR, "%s:%llu: %s", label,
+			  (unsigned long long)seq, why);
+		return 0;
+	}
+	return st < 0 ? -1 : 0;
+}
+
+int cg_report_read_backfilled(struct cg_report_reader *rd, const struct cg_home *h,
+			      int32_t since, int32_t until, int32_t today, struct cg_err *err)
+{
+	struct backfill bf = { .rd = rd };
+
+	if (!rd->r)
+		return 0;
+	for (int32_t d = since; d <= until; d++) {
+		int32_t to = d + CG_CORRECTION_DAYS < today ? d + CG_CORRECTION_DAYS : today;
+		char date[CG_DATE_LEN];
+
+		if (until + 1 > to)
+			continue;
+		cg_day_format(d, date);
+		bf.plen = (size_t)snprintf(bf.prefix, sizeof(bf.prefix), "{\"ts\":\"%sT", date);
+		if (cg_lookthrough_days(h, until + 1, to, bf.prefix + 1, backfilled_line, &bf,
+					err) < 0)
+			return -1;
+	}
+	return 0;
 }

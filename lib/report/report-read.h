@@ -76,6 +76,28 @@ int cg_report_read_corrections(struct cg_report_reader *rd, const struct cg_home
 			       const char *compound, int32_t since, int32_t until,
 			       int32_t today, struct cg_err *err);
 
+/*
+ * With the household exit quota on (p), before the check-in journals of
+ * the period starting on day since are read: the exits of the days
+ * before whose time to be back falls in the period
+ * (cg_report_carry_exit), found with store/lookthrough.h.  0 or -1.
+ */
+int cg_report_read_exits_before(struct cg_report_reader *rd, const struct cg_home *h,
+				const struct cg_policy *p, int32_t since, struct cg_err *err);
+
+/*
+ * After the check-in journals of the days since..until are read: the
+ * records of those days registered later, in the journals of the
+ * CG_CORRECTION_DAYS days after each (up to today): a paper register
+ * typed in the next morning is counted on its own day.  They are found
+ * by their "ts" with store/lookthrough.h (every ts in a journal is local
+ * time), corrected as the journal's own lines are, and counted; lines
+ * the report rejects are reported as "journal/checkin/DAY.jsonl:SEQ:
+ * why".  0, or -1 with *err.
+ */
+int cg_report_read_backfilled(struct cg_report_reader *rd, const struct cg_home *h,
+			      int32_t since, int32_t until, int32_t today, struct cg_err *err);
+
 /* Read a file of records ("-" for standard input; gzip is read as such).
  * 0, or -1 with *err. */
 int cg_report_read_file(struct cg_report_reader *rd, const char *path,

@@ -98,6 +98,65 @@ static void fever_text(struct doc *d, const json_t *w, char *buf, size_t size)
 		 cg_report_label(sval(w, "decision")));
 }
 
+/* A time of any day: "MM-DD HH:MM". */
+static const char *day_time(const char *ts, char buf[32])
+{
+	if (!ts || strlen(ts) < 16)
+		return ts ? ts : "";
+	snprintf(buf, 32, "%.5s %.5s", ts + 5, ts + 11);
+	return buf;
+}
+
+static int same_day(const char *a, const char *b)
+{
+	return a && b && strlen(a) >= 10 && !strncmp(a, b, 10);
+}
+
+/* A resident not back within policy.exit_quota.hours. */
+static void exit_text(struct doc *d, const json_t *w, char *buf, size_t size)
+{
+	const char *who = sval(w, "name") ?: sval(w, "phone") ?: sval(w, "id_no") ?: "";
+	char a[32], b[32], hours[32];
+	double out = json_number_value(json_object_get(w, "hours_out"));
+
+	snprintf(hours, sizeof(hours), "%.1f", out);
+	if (sval(w, "back"))
+		snprintf(buf, size, _("%s of %s went out at %s (gate %s), back at %s: %s hours out, %lld allowed"),
+			 who, sval(w, "household") ?: "", cg_doc_when(d, sval(w, "ts"), a),
+			 sval(w, "gate") ?: "", same_day(sval(w, "ts"), sval(w, "back")) ?
+			 cg_doc_when(d, sval(w, "back"), b) : day_time(sval(w, "back"), b), hours,
+			 (long long)ival(w, "hours"));
+	else
+		snprintf(buf, size, _("%s of %s went out at %s (gate %s), not back: %s hours out at the end of the period, %lld allowed"),
+			 who, sval(w, "household") ?: "", cg_doc_when(d, sval(w, "ts"), a),
+			 sval(w, "gate") ?: "", hours, (long long)ival(w, "hours"));
+}
+
+/* Records registered after their day: when each was, and was registered. */
+static void late_text(struct doc *d, const json_t *w, char *buf, size_t size)
+{
+	long long n = (long long)ival(w, "count");
+	char list[400], a[32], b[32];
+	size_t len = 0, i;
+	const json_t *e;
+
+	list[0] = '\0';
+	json_array_foreach(json_object_get(w, "records"), i, e) {
+		if (i == 5 || len >= sizeof(list)) {
+			if (len < sizeof(list))
+				snprintf(list + len, sizeof(list) - len, ", …");
+			break;
+		}
+		len += (size_t)snprintf(list + len, sizeof(list) - len, _("%s%s %s, registered %s"),
+					i ? ", " : "", cg_doc_when(d, sval(e, "ts"), a),
+					sval(e, "gate") ?: sval(e, "case_id") ?: "",
+					day_time(sval(e, "registered_at"), b));
+	}
+	snprintf(buf, size, ngettext("%lld record registered after its day ended: %s",
+				     "%lld records registered after their day ended: %s",
+				     (unsigned long)n), n, list);
+}
+
 /* The cases an alert is about, "Q260122-001 Q260125-002". */
 static const char *cases_of(const json_t *w, char *buf, size_t size)
 {
@@ -115,6 +174,10 @@ static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 		gate_text(d, w, buf, size);
 	else if (!strcmp(code, "fever_at_gate"))
 		fever_text(d, w, buf, size);
+	else if (!strcmp(code, "exit_overdue"))
+		exit_text(d, w, buf, size);
+	else if (!strcmp(code, "late_registration"))
+		late_text(d, w, buf, size);
 	else if (!strcmp(code, "observation_alert"))
 		snprintf(buf, size, ngettext("%lld home-observation check with an alert: %s",
 					     "%lld home-observation checks with an alert: %s", (unsigned long)n),

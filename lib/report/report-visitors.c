@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/mask.h"
+#include "crypto/passid.h"
+#include "crypto/token.h"
 #include "rules/person.h"
 #include "report/report-counters.h"
 
@@ -54,7 +56,7 @@ static int map_rebuild(struct cg_report *r, size_t n)
 {
 	size_t size = 1024;
 
-	while (size < 8 * n)	/* up to four keys a visit: load <= 1/2 */
+	while (size < 2 * VISIT_KEYS * n)	/* load <= 1/2 */
 		size *= 2;
 	if (size != r->map_size) {
 		uint64_t *k = calloc(size, sizeof(*k));
@@ -187,13 +189,37 @@ static int sweep(struct cg_report *r, int all, cg_time_t cutoff, unsigned long *
 }
 
 /*
+ * The pass a check-in shows, as the gate knows it: the pass id of a
+ * token (decoded, not verified: cg-checkin checked it and wrote its
+ * decision), else the pass id itself in its normal form.
+ */
+static const char *pass_of(const struct checkin *c, char out[CG_PASS_ID_LEN])
+{
+	char text[512];
+	struct cg_token t;
+	uint64_t value;
+
+	cg_report_copy_str(c->pass, text, sizeof(text));
+	if (cg_token_is_token(text) && cg_token_decode(text, &t) == 0)
+		value = t.pass_value;
+	else if (cg_passid_parse(text, &value) < 0) {
+		cg_pass_id_normalise(text, out);
+		return out;
+	}
+	cg_passid_format(value, out);
+	return out;
+}
+
+/*
  * The identity keys of a visitor's check-in, hashed: those of the gate's
  * person matcher (cg_person_keys: ID number, phone, name at the household
- * visited), then the name alone, a weak key an exit is matched on only
- * when it carries nothing stronger (a guard who wrote down the name on
- * the way out and not the phone).
+ * visited), the pass shown (a token and the pass id it carries are one
+ * key: a scan identifies its holder, as at the gate), then the name
+ * alone, a weak key an exit is matched on only when it carries nothing
+ * stronger (a guard who wrote down the name on the way out and not the
+ * phone).
  */
-static int person_keys(const struct checkin *c, uint64_t key[4], uint64_t *id)
+int cg_report_person_keys(const struct checkin *c, uint64_t key[VISIT_KEYS], uint64_t *id)
 {
 	char keys[3][CG_PERSON_KEY_LEN], name[256];
 	const char *hh = c->host[0] ? c->host : c->household[0] ? c->household : NULL;
@@ -208,6 +234,11 @@ static int person_keys(const struct checkin *c, uint64_t key[4], uint64_t *id)
 		key[k] = hash("", keys[k]);
 	if (c->id_no[0])
 		*id = key[0];
+	if (c->pass) {
+		char pass[CG_PASS_ID_LEN];
+
+		key[n++] = hash("pass:", pass_of(c, pass));
+	}
 	if (c->name)
 		key[n++] = hash("weak-name:", name);
 	return n;
@@ -229,11 +260,12 @@ static int visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 		r->visits = p;
 		r->avisits = alloc;
 	}
-	if (r->nvisits >= r->map_size / 4 && map_rebuild(r, r->nvisits * 2 + 1) < 0)
+	if (2 * VISIT_KEYS * (r->nvisits + 1) > r->map_size &&
+	    map_rebuild(r, r->nvisits * 2 + 1) < 0)
 		return -1;
 	v = &r->visits[r->nvisits];
 	memset(v, 0, sizeof(*v));
-	v->nkeys = person_keys(c, v->key, &v->id);
+	v->nkeys = cg_report_person_keys(c, v->key, &v->id);
 	v->at = c->at;
 	v->until = c->until;
 	v->gate = gate;
@@ -267,8 +299,8 @@ static int visitor_in(struct cg_report *r, const struct checkin *c, int gate)
 
 static void visitor_out(struct cg_report *r, const struct checkin *c)
 {
-	uint64_t key[4], id;
-	int n = person_keys(c, key, &id);
+	uint64_t key[VISIT_KEYS], id;
+	int n = cg_report_person_keys(c, key, &id);
 	uint32_t i;
 
 	for (int k = 0; k < n; k++) {

@@ -22,6 +22,8 @@ static const struct {
 	{ "missed_checks", "warning" },
 	{ "lost_to_followup", "warning" },
 	{ "visitor_overstay", "warning" },
+	{ "exit_overdue", "warning" },
+	{ "late_registration", "warning" },
 	{ "rejected_records", "warning" },
 	{ "foreign_records", "warning" },
 	{ "no_checkins", "notice" },

@@ -54,6 +54,8 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	r->inside = json_array();
 	r->alert_cases = json_array();
 	r->escalated_cases = json_array();
+	r->exit_overdue = json_array();
+	r->late = json_array();
 	r->sweep_at = 16384;
 	cg_casebook_init(&r->cases);
 	cg_passbook_init(&r->passes);
@@ -88,6 +90,9 @@ void cg_report_free(struct cg_report *r)
 	json_decref(r->inside);
 	json_decref(r->alert_cases);
 	json_decref(r->escalated_cases);
+	json_decref(r->exit_overdue);
+	json_decref(r->late);
+	free(r->exits);
 	free(r->fever_set);
 	free(r->visits);
 	free(r->map_key);
@@ -108,6 +113,12 @@ static int in_period(struct cg_report *r, int32_t day)
 	if (day > r->max_day)
 		r->max_day = day;
 	return 1;
+}
+
+/* A resident or tenant, with the household exit quota on. */
+static int quota_person(const struct cg_report *r, const struct checkin *c)
+{
+	return r->cfg->policy.exit_quota_persons > 0 && (c->kind == 0 || c->kind == 1);
 }
 
 static int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *err)
@@ -132,9 +143,32 @@ static int count_checkin(struct cg_report *r, const struct checkin *c, struct cg
 	}
 	if (cg_report_count_fevers(r, c, day) < 0)
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	if (c->has_registered)
+		cg_report_count_late(r, c, day);
 	if (c->kind == KIND_VISITOR && cg_report_count_visitor(r, c, (int)r->last_gate) < 0)
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	if (quota_person(r, c) && cg_report_count_exit(r, c) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 	return 0;
+}
+
+int cg_report_carry_exit(struct cg_report *r, const char *line, size_t len)
+{
+	cg_time_t reach = (cg_time_t)r->cfg->policy.exit_quota_hours * 3600;
+	char why[256];
+	struct checkin c;
+	struct view v;
+	json_t *rec;
+	int ret = 0;
+
+	if (!r->fixed || !(rec = cg_jsonl_parse(line, len, why, sizeof(why))))
+		return 0;
+	cg_report_slow_view(&v, rec);
+	if (json_object_get(rec, "decision") && !cg_report_check_checkin(r, &v, &c, why, sizeof(why)) &&
+	    !c.in && quota_person(r, &c) && c.at < r->period_start && c.at + reach >= r->period_start)
+		ret = cg_report_count_exit(r, &c);
+	json_decref(rec);
+	return ret;
 }
 
 /* ---- pass and case events ---- */

@@ -87,6 +87,15 @@ void cg_report_correction(struct cg_report *r, const json_t *rec, int applied);
  * a new reference. */
 json_t *cg_report_mask_value(const char *field, const json_t *v);
 
+/*
+ * A check-in line of before the period (len bytes, need not be
+ * NUL-terminated): an exit under the household exit quota whose time to
+ * be back falls in the period is noted, so that the period's report says
+ * whether the person came back in time.  Anything else is ignored.  0,
+ * or -1 when out of memory.
+ */
+int cg_report_carry_exit(struct cg_report *r, const char *line, size_t len);
+
 /* Count a rejected input line (a rejected_records warning at the end). */
 void cg_report_rejected(struct cg_report *r);
 

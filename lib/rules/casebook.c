@@ -615,6 +615,16 @@ const json_t *cg_casebook_active_for(const struct cg_casebook *cb, const json_t 
 	return NULL;
 }
 
+int cg_casebook_any_active(const struct cg_casebook *cb)
+{
+	if (cb->ix)
+		return cg_caseindex_any_active(cb);
+	for (size_t i = 0; i < cb->ncases; i++)
+		if (cb->list[i]->status == CG_CASE_OPEN || cb->list[i]->status == CG_CASE_ESCALATED)
+			return 1;
+	return 0;
+}
+
 /* Add the ids under key in cb->active to ids (n so far, at most max). */
 static size_t add_ids(const struct cg_casebook *cb, const char *key, size_t *pos,
 		      size_t n, size_t max)

@@ -197,6 +197,9 @@ const json_t *cg_casebook_active_for(const struct cg_casebook *cb,
 size_t cg_casebook_active_sharing(const struct cg_casebook *cb, const json_t *person,
 				  const json_t **out, size_t max);
 
+/* 1 when any case is open or escalated, else 0. */
+int cg_casebook_any_active(const struct cg_casebook *cb);
+
 /* The person's latest case whatever its status, or NULL.  Borrowed. */
 struct cg_case *cg_casebook_latest_for(const struct cg_casebook *cb,
 				       const json_t *person);

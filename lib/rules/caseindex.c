@@ -255,6 +255,12 @@ const json_t *cg_caseindex_active_for(const struct cg_casebook *cb, const json_t
 	return NULL;
 }
 
+int cg_caseindex_any_active(const struct cg_casebook *cb)
+{
+	return cb->ix_rows &&
+	       cg_index_any(cb->ix, "SELECT 1 FROM qcase WHERE status IN ('open', 'escalated') LIMIT 1");
+}
+
 int cg_caseindex_released_for(const struct cg_casebook *cb, const json_t *person)
 {
 	char keys[3][CG_PERSON_KEY_LEN];

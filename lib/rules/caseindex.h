@@ -18,6 +18,7 @@ const json_t *cg_caseindex_active_for(const struct cg_casebook *cb,
 				      const json_t *person);
 size_t cg_caseindex_active_sharing(const struct cg_casebook *cb, const json_t *person,
 				   const json_t **out, size_t max);
+int cg_caseindex_any_active(const struct cg_casebook *cb);
 int cg_caseindex_released_for(const struct cg_casebook *cb, const json_t *person);
 
 #endif

@@ -14,7 +14,7 @@ static const char *const kinds[] = {
 /* Fields the decision sets; an event's own values of these are replaced. */
 static const char *const decided_fields[] = {
 	"ts", "compound", "decision", "reasons", "cases", "visit_until", "next_exit",
-	"seq", "chain", NULL
+	"registered_at", "seq", "chain", NULL
 };
 
 static int in_list(const char *s, const char *const *list)
@@ -338,12 +338,28 @@ static json_t *going_out(const struct event *e, const json_t *holder)
 }
 
 /*
+ * 1 when who names nobody: no ID number, no phone and no name (a name of
+ * spaces alone is none); a household alone is a flat, not a person.
+ */
+static int names_nobody(const json_t *who)
+{
+	const char *name = json_string_value(json_object_get(who, "name"));
+	char norm[CG_PERSON_NAME_LEN];
+
+	return !json_object_get(who, "id_no") && !json_object_get(who, "phone") &&
+	       (!name || !*cg_person_name_normalise(name, norm));
+}
+
+/*
  * A person going out against the open and escalated cases: a match on
  * the strongest identifier a case carries is quarantined (deny); a match
  * only on a weaker one (the name, or name and household, or the phone of
  * a case opened with an ID number, ...) is identity_check (refer), with
  * the ids of those cases in *cases (a new array), for the guard to
- * settle.  Never a silent admit.
+ * settle.  A person going out with no identifier at all (no ID number,
+ * phone, name or valid pass) is identity_check too while any case is
+ * open or escalated, without case ids: it could be any of them.  Never
+ * a silent admit.
  */
 static void identity_rules(struct cg_checkin *c, const struct event *e,
 			   const json_t *holder, unsigned *r, json_t **cases)
@@ -354,6 +370,13 @@ static void identity_rules(struct cg_checkin *c, const struct event *e,
 					      CG_CASES_SHARING_MAX);
 	int strong = 0;
 
+	/* Anyone at all, while someone is under observation: the guard asks. */
+	if (names_nobody(who ? who : e->rec)) {
+		json_decref(who);
+		if (cg_casebook_any_active(c->cases))
+			*r |= 1u << CG_R_IDENTITY_CHECK;
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		enum cg_person_match m = cg_person_match(found[i], who ? who : e->rec);
 
@@ -442,7 +465,7 @@ static json_t *start_record(struct cg_checkin *c, const json_t *in)
 }
 
 static void finish_record(struct cg_checkin *c, json_t *out, const struct event *e,
-			  unsigned r, json_t *cases)
+			  unsigned r, json_t *cases, cg_time_t now)
 {
 	const char *v = verdict(r);
 
@@ -458,6 +481,11 @@ static void finish_record(struct cg_checkin *c, json_t *out, const struct event 
 	}
 	if (r & (1u << CG_R_EXIT_QUOTA))
 		cg_json_set_time(out, "next_exit", e->next_exit);
+	/* A record of a day already ended goes into today's journal: when it
+	 * was registered is what an inspector asks of a back-filled register
+	 * (cg-report lists it as a late registration). */
+	if (cg_local_day(e->at, NULL) < cg_local_day(now, NULL))
+		cg_json_set_time(out, "registered_at", now);
 }
 
 json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
@@ -474,7 +502,7 @@ json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
 	}
 	r = apply_rules(c, &e, &cases);
 	/* A reason switched off by the policy takes its case ids with it. */
-	finish_record(c, out, &e, r, r & (1u << CG_R_IDENTITY_CHECK) ? cases : NULL);
+	finish_record(c, out, &e, r, r & (1u << CG_R_IDENTITY_CHECK) ? cases : NULL, now);
 	json_decref(cases);
 	cg_checkin_note(c, out);
 	return out;

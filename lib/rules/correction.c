@@ -311,6 +311,12 @@ static json_t *make_amend(const struct cg_correction_req *q, struct cg_checkin *
 			   q->target, why);
 		return NULL;
 	}
+	/* An amendment corrects a record; it does not register it again:
+	 * the record was registered when the one it amends was. */
+	if ((v = json_object_get(cur, "registered_at")))
+		json_object_set(out, "registered_at", v);
+	else
+		json_object_del(out, "registered_at");
 	json_object_set_new(out, "amends", json_string(replaces));
 	json_object_set_new(out, "correction_of", json_string(root));
 	v = changes(q->set, cur, out);

@@ -151,6 +151,12 @@ int cg_quarantine_correct(struct cg_quarantine *q, const struct cg_home *h,
 		cg_case_drop_check(c, rid.seq);
 		if (amend(q, req, rid_s, rec, &res, err) < 0)
 			goto done;
+		/* Corrected, not registered again: registered when the check was. */
+		json_array_foreach(res.events, i, ev)
+			if (json_object_get(rec, "registered_at"))
+				json_object_set(ev, "registered_at", json_object_get(rec, "registered_at"));
+			else
+				json_object_del(ev, "registered_at");
 	} else {
 		ev = json_object();
 		cg_json_set_time(ev, "ts", q->now);

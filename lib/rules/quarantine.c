@@ -27,7 +27,7 @@ static const char *const close_reasons[] = {
 
 /* Fields no input sets: the commands write them. */
 #define RESERVED "ts", "compound", "event", "case_id", "seq", "chain", \
-	"status", "existing"
+	"status", "existing", "registered_at"
 #define PERSON "name", "id_no", "phone", "household"
 /* The fields of the records list, show and due print: a transition fed
  * from them (list | close) keeps none of them. */
@@ -255,6 +255,10 @@ static json_t *event_new(const struct cg_quarantine *q, const char *event,
 	json_object_set_new(ev, "event", json_string(event));
 	if (case_id)
 		json_object_set_new(ev, "case_id", json_string(case_id));
+	/* A check of a day already ended (a paper sheet typed in later):
+	 * when it was registered, for cg-report's late registrations. */
+	if (cg_local_day(at, NULL) < cg_local_day(q->now, NULL))
+		cg_json_set_time(ev, "registered_at", q->now);
 	return ev;
 }
 

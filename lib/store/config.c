@@ -260,6 +260,8 @@ static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *
 		    "policy", label, err) < 0 ||
 	    get_int(pol, "visit_grace_min", 0, 24 * 60, &p->visit_grace_min,
 		    "policy", label, err) < 0 ||
+	    get_int(pol, "late_grace_min", 0, 7 * 24 * 60, &p->late_grace_min,
+		    "policy", label, err) < 0 ||
 	    get_int(pol, "duty_gap_max_min", 1, 24 * 60, &p->duty_gap_max_min,
 		    "policy", label, err) < 0 ||
 	    read_exit_quota(pol, p, label, err) < 0 ||

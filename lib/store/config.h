@@ -44,6 +44,8 @@ struct cg_policy {
 	int remeasure_wait_min;		/* 0: a first high reading decides */
 	int visit_max_min;
 	int visit_grace_min;		/* after visit_until, before an overstay */
+	int late_grace_min;		/* after a day ends, before a record of it
+					 * registered then is a late registration */
 	int pass_check;			/* residents and tenants need a pass */
 	int duty_start_min, duty_end_min;	/* duty hours, minutes of the day */
 	int duty_gap_max_min;

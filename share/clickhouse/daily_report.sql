@@ -115,3 +115,29 @@ WHERE correction_of != ''
     AND compound IN ('DEMO-0001')
 ORDER BY compound, toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq
 FORMAT JSONEachRow;
+
+-- 5. per compound: late registrations, as cg-report lists them: records
+-- of the day registered after it ended plus policy.late_grace_min (60
+-- minutes: the 01:00 below).  They count on their own day in 1-3 all the
+-- same (every query goes by ts, whatever journal day the rid names).
+-- ts and registered_at are the compound's local time, compared as text.
+SELECT compound, ts, registered_at, gate, dir, kind, decision
+FROM (
+    SELECT compound, event, argMax(ts, o) AS ts, argMax(registered_at, o) AS registered_at,
+        argMax(gate, o) AS gate, argMax(dir, o) AS dir, argMax(kind, o) AS kind,
+        argMax(decision, o) AS decision, argMax(voids, o) AS voided
+    FROM (
+        SELECT compound, ts, registered_at, gate, dir, kind, decision, voids,
+            if(correction_of = '', rid, correction_of) AS event,
+            toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq AS o
+        FROM cg_checkin FINAL
+        WHERE substring(ts, 1, 10) >= '2026-01-25'
+            AND substring(ts, 1, 10) <= toString(toDate('2026-01-25') + 7)
+            AND compound IN ('DEMO-0001')
+    )
+    GROUP BY compound, event
+)
+WHERE voided = '' AND substring(ts, 1, 10) = '2026-01-25'
+    AND substring(registered_at, 1, 19) > concat(toString(toDate('2026-01-25') + 1), 'T01:00:00')
+ORDER BY compound, ts
+FORMAT JSONEachRow;

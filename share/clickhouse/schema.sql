@@ -23,6 +23,9 @@
 --   ALTER TABLE cg_checkin ADD COLUMN voids String, ADD COLUMN amends String,
 --     ADD COLUMN correction_of String, ADD COLUMN correction_reason String,
 --     ADD COLUMN corrected_by String, ADD COLUMN corrected_at String
+-- registered_at is set on a check-in of a day already ended when it was
+-- registered (a back-filled register): the row belongs to the day of its
+-- ts all the same.  ALTER TABLE cg_checkin ADD COLUMN registered_at String
 
 CREATE TABLE IF NOT EXISTS cg_checkin (
     rid String,
@@ -45,7 +48,8 @@ CREATE TABLE IF NOT EXISTS cg_checkin (
     correction_of String,
     correction_reason String,
     corrected_by String,
-    corrected_at String
+    corrected_at String,
+    registered_at String
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY toDate(parseDateTimeBestEffort(ts))
 ORDER BY (compound, parseDateTimeBestEffort(ts), rid);

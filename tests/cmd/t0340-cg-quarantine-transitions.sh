@@ -179,7 +179,7 @@ test_expect_success 'show: the case with its checks, needs and history' '
 	cg-quarantine show Q260120-003 >show &&
 	test_line_count = 1 show &&
 	jq -c "{case_id, status, days, \"end\": .end, check_count, checks, history}" show >actual &&
-	echo "{\"case_id\":\"Q260120-003\",\"status\":\"open\",\"days\":21,\"end\":\"2026-02-09\",\"check_count\":1,\"checks\":[{\"ts\":\"2026-01-21T07:00:00+08:00\",\"temp\":36.5,\"symptoms\":[],\"by\":\"王五\",\"day\":2,\"window\":\"06:00-10:00\",\"result\":\"ok\"}],\"history\":[{\"ts\":\"2026-01-20T08:00:00+08:00\",\"event\":\"open\"},{\"ts\":\"$T\",\"event\":\"extend\",\"days\":21,\"end\":\"2026-02-09\",\"previous_end\":\"2026-02-02\"}]}" >expect &&
+	echo "{\"case_id\":\"Q260120-003\",\"status\":\"open\",\"days\":21,\"end\":\"2026-02-09\",\"check_count\":1,\"checks\":[{\"ts\":\"2026-01-21T07:00:00+08:00\",\"registered_at\":\"$T\",\"temp\":36.5,\"symptoms\":[],\"by\":\"王五\",\"day\":2,\"window\":\"06:00-10:00\",\"result\":\"ok\"}],\"history\":[{\"ts\":\"2026-01-20T08:00:00+08:00\",\"event\":\"open\"},{\"ts\":\"$T\",\"event\":\"extend\",\"days\":21,\"end\":\"2026-02-09\",\"previous_end\":\"2026-02-02\"}]}" >expect &&
 	test_cmp expect actual
 '
 

@@ -166,6 +166,24 @@ test_expect_success 'in with a phone, out with the name only: one visit, left in
 	test "$(rq ".visitors.overstays[0] | [.name, .out == null] | @tsv")" = "$(printf "李*\ttrue")"
 '
 
+test_expect_success 'visitors matched on the pass: in with a token, out with the id it carries, or the token' '
+	echo "{\"name\":\"王丙\",\"phone\":\"13812348000\",\"household\":\"1-1-101\",\"class\":\"visitor\"}" |
+		cg-pass issue --now 2026-01-25T08:00:00+08:00 >pass.json &&
+	ID=$(jq -r .pass_id pass.json) && TOKEN=$(jq -r .token pass.json) &&
+	low=$(echo "$ID" | tr -d - | tr A-Z a-z) &&
+	cat >visit3.jsonl <<-EOF &&
+	{"ts":"2026-01-25T09:00:00+08:00","gate":"north","dir":"in","kind":"visitor","name":"王丙","phone":"13812348000","host":"1-1-101","pass":"$TOKEN","mask":true,"decision":"admit","reasons":[],"visit_until":"2026-01-25T11:00:00+08:00"}
+	{"ts":"2026-01-25T10:00:00+08:00","gate":"south","dir":"out","kind":"visitor","pass":"$low","mask":true,"decision":"admit","reasons":[]}
+	{"ts":"2026-01-25T09:10:00+08:00","gate":"north","dir":"in","kind":"visitor","name":"李丁","host":"1-1-102","pass":"$ID","mask":true,"decision":"admit","reasons":[],"visit_until":"2026-01-25T11:00:00+08:00"}
+	{"ts":"2026-01-25T10:10:00+08:00","gate":"south","dir":"out","kind":"visitor","pass":"$TOKEN","mask":true,"decision":"admit","reasons":[]}
+	{"ts":"2026-01-25T09:20:00+08:00","gate":"north","dir":"in","kind":"visitor","name":"赵戊","host":"1-1-103","pass":"AAAA-AAAA-A","mask":true,"decision":"admit","reasons":[],"visit_until":"2026-01-25T11:00:00+08:00"}
+	{"ts":"2026-01-25T10:20:00+08:00","gate":"south","dir":"out","kind":"visitor","pass":"BBBB-BBBB-B","mask":true,"decision":"admit","reasons":[]}
+	EOF
+	cg_report --date 2026-01-25 --now 2026-01-25T20:00:00+08:00 visit3.jsonl >out &&
+	test "$(rq ".visitors | [.count, .out, .inside, .overstay_count] | @tsv")" = "$(printf "3\t3\t1\t1")" &&
+	test "$(rq ".visitors.overstays[0] | [.name, .out == null] | @tsv")" = "$(printf "赵*\ttrue")"
+'
+
 test_expect_success 'cases: from the quarantine events up to the end of the period' '
 	cg_report --date 2026-01-25 "$F/day.jsonl" "$F/passes.jsonl" "$F/cases.jsonl" >out &&
 	test "$(rq "[.warnings[] | select(.severity == \"alert\" and .cases) | .code + \" \" + (.cases | join(\",\"))] | join(\";\")")" = \

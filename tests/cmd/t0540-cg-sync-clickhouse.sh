@@ -170,5 +170,25 @@ test_expect_success $CHOK 'fever persons: the same person read twice is one, in 
 	test "$(jq .fever_decisions got)" = "$(cg-report --date 2026-01-25 | jq .fever.decisions)"
 '
 
+test_expect_success $CHOK 'a register of the day typed the next morning: on its own day in SQL as in cg-report' '
+	printf "%s\n" \
+		"{\"ts\":\"2026-01-25T21:00:00+08:00\",\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"赵六\",\"household\":\"3-1-101\",\"temp\":36.5,\"mask\":true}" \
+		"{\"ts\":\"2026-01-25T22:00:00+08:00\",\"gate\":\"south\",\"dir\":\"out\",\"kind\":\"resident\",\"name\":\"赵六\",\"household\":\"3-1-101\",\"temp\":36.5,\"mask\":true}" |
+		cg-checkin --now 2026-01-26T09:30:00+08:00 >/dev/null &&
+	cg-sync push --target ch --format clickhouse --url "$CHURL" >out6 &&
+	test "$(jq -s "map(.records) | add" out6)" = 2 &&
+	cg-report --now 2026-01-26T10:00:00+08:00 --date 2026-01-25 >rep &&
+	report 1 | jq -c "$NUM" >got &&
+	jq -c "{compound: .compound.code, events: .totals.events, entries: .totals.in,
+		exits: .totals.out, admit: .totals.admit, deny: .totals.deny,
+		refer: .totals.refer, fever_persons: .fever.persons,
+		fever_readings: .fever.readings, fever_decisions: .fever.decisions}" rep >want &&
+	test_cmp want got &&
+	report 5 | jq -c "[.ts, .registered_at, .gate, .dir]" >got &&
+	jq -c ".warnings[] | select(.code == \"late_registration\") | .records[] | [.ts, .registered_at, .gate, .dir]" rep >want &&
+	test_line_count = 2 want &&
+	test_cmp want got
+'
+
 [ -f "$TRASH/chsrv/pid" ] && kill "$(cat "$TRASH/chsrv/pid")" 2>/dev/null
 test_done

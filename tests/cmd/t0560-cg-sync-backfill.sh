@@ -94,6 +94,21 @@ test_expect_success PYTHON,JQ 'back-fills and new days in one push, in small bat
 	test "$(backlog)" = 0
 '
 
+test_expect_success PYTHON,JQ 'a register of yesterday typed today: in today'"'"'s journal, sent once, registered_at kept' '
+	printf "%s\n" "{\"ts\":\"2026-01-25T21:00:00+08:00\",\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"李四\",\"household\":\"2-1-101\",\"temp\":36.5,\"mask\":true}" |
+		cg-checkin --now 2026-01-26T08:30:00+08:00 >rec &&
+	test "$(jq -r .registered_at rec)" = 2026-01-26T08:30:00+08:00 &&
+	test "$(grep -c "\"ts\":\"2026-01-25T21:00:00+08:00\".*\"registered_at\"" "$J/2026-01-26.jsonl")" = 1 &&
+	test "$(backlog)" = 1 &&
+	push >out &&
+	test "$(jq -r .records out)" = 1 &&
+	sent_once &&
+	test "$(backlog)" = 0 &&
+	push >out &&
+	test_line_count = 0 out &&
+	sent_once
+'
+
 test_expect_success PYTHON,JQ 'a cursor from before "days" goes on as it did' '
 	jq -c "del(.checkin.days)" "$C/cursor.json" >old &&
 	cp old "$C/cursor.json" &&
