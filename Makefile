@@ -94,6 +94,9 @@ LIB_OBJS += lib/rules/checkin.o
 LIB_OBJS += lib/rules/correction.o
 LIB_OBJS += lib/rules/exitquota.o
 LIB_OBJS += lib/rules/dayindex.o
+LIB_OBJS += lib/rules/duty.o
+LIB_OBJS += lib/rules/duty-due.o
+LIB_OBJS += lib/rules/duty-stock.o
 LIB_OBJS += lib/rules/pass.o
 LIB_OBJS += lib/rules/passbook.o
 LIB_OBJS += lib/rules/passlist.o
@@ -145,7 +148,7 @@ LIB_OBJS += lib/ui/cards.o
 LIB_OBJS += lib/ui/qr.o
 LIB_OBJS += gen/defaults.o
 
-COMMANDS = cg-checkin cg-journal cg-pass cg-quarantine cg-report cg-sync
+COMMANDS = cg-checkin cg-duty cg-journal cg-pass cg-quarantine cg-report cg-sync
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
