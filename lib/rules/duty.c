@@ -64,7 +64,7 @@ static int read_span(const json_t *v, struct cg_duty_span *s)
 static int bad_key(struct cg_err *err, const char *what, const char *key)
 {
 	return cg_err_set(err, CG_EXIT_SYSTEM, _("config.json: 'duty.%s.%s' %s"),
-			  what, key, _("is not valid (see cg-duty(1), CONFIGURATION)"));
+			  what, key, _("is not valid (see cg-duty(1), THE PLAN)"));
 }
 
 static int read_roster(const struct cg_duty_plan *p, const struct cg_config *cfg,
