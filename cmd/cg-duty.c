@@ -40,6 +40,7 @@ enum {
 	OPT_AT = 256,
 	OPT_BY,
 	OPT_DATE,
+	OPT_FORMAT,
 	OPT_GATE,
 	OPT_GUARD,
 	OPT_PLACE,
@@ -88,6 +89,49 @@ static const struct cg_option due_options[] = {
 	CG_OPTION_END
 };
 
+#define FORMAT_ENTRY \
+	{ "format", 0, OPT_FORMAT, "FORMAT", \
+	  N_("text (aligned, masked; the default on a terminal)\nor json (the default otherwise)"), \
+	  "choice:text json", NULL, NULL, \
+	  ".Cm text :\n" \
+	  "aligned lines for a person, personal data masked (the default when\n" \
+	  "standard output is a terminal), or\n" \
+	  ".Cm json :\n" \
+	  "the records as JSON lines (the default otherwise).\n" }
+
+static const struct cg_option list_options[] = {
+	{ "date", 0, OPT_DATE, "DATE", N_("only the events of this day"), "date", NULL, NULL,
+	  "Only the events whose\n"
+	  ".Cm ts\n"
+	  "falls on that local day,\n"
+	  ".Ar YYYY-MM-DD .\n" },
+	FORMAT_ENTRY,
+	{ "guard", 0, OPT_GUARD, "NAME", N_("only the events of this guard or doer"),
+	  "text", NULL, NULL,
+	  "Only the events whose\n"
+	  ".Cm guard\n"
+	  "or\n"
+	  ".Cm by\n"
+	  "is\n"
+	  ".Ar NAME .\n" },
+	{ "place", 0, OPT_PLACE, "PLACE", N_("only the events at this place or gate"),
+	  "text", NULL, NULL,
+	  "Only the events whose\n"
+	  ".Cm place\n"
+	  "or\n"
+	  ".Cm gate\n"
+	  "is\n"
+	  ".Ar PLACE .\n" },
+	{ "task", 0, OPT_TASK, "TASK", N_("only the events of this task"), "text", NULL, NULL,
+	  "Only the events of that task.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option care_options[] = {
+	FORMAT_ENTRY,
+	CG_OPTION_END
+};
+
 #define READING CG_COMMON_RECORD
 #define LISTING (CG_COMMON_BASIC | CG_COMMON_LINE_BUFFERED)
 
@@ -133,6 +177,12 @@ static const struct cg_subcommand subs[] = {
 	{ "due", "cg-duty due [--date DATE] [OPTION]...",
 	  N_("shifts with nobody on, and tasks due now or missed"),
 	  due_options, LISTING, "none" },
+	{ "list", "cg-duty list [--task TASK] [--place PLACE] [--guard NAME] [--date DATE]\n"
+		  " [--format FORMAT] [OPTION]...",
+	  N_("the journal's events, filtered"), list_options, LISTING, "none" },
+	{ "care", "cg-duty care [--format FORMAT] [OPTION]...",
+	  N_("the special-care ledger with the last call and the days missed"),
+	  care_options, LISTING, "none" },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 
@@ -156,6 +206,8 @@ static const struct subcommand subcommands[] = {
 	{ "done", cg_duty_done_rule },
 	{ "stock", cg_duty_stock_rule },
 	{ "due", NULL },
+	{ "list", NULL },
+	{ "care", NULL },
 	{ NULL, NULL }
 };
 
@@ -163,7 +215,7 @@ struct opts {
 	const struct subcommand *sub;
 	struct cg_common_opts common;
 	int dry_run;
-	const char *at, *by, *date, *gate, *guard, *place, *task;
+	const char *at, *by, *date, *format, *gate, *guard, *place, *task;
 	char **operands;
 	int noperands;
 };
@@ -177,20 +229,22 @@ static void usage_error(const char *fmt, const char *arg)
 static void check_combinations(const struct opts *o)
 {
 	const char *name = o->sub->name;
-	int from_options = o->guard || o->task;
+	int from_options = o->sub->fn && (o->guard || o->task);
 
 	if ((o->gate || o->at) && !o->guard && strcmp(name, "done"))
 		usage_error(_("--gate and --at go with --guard (%s)"), name);
 	if ((o->place || o->by || o->at) && !o->task && !strcmp(name, "done"))
 		usage_error(_("--place, --by and --at go with --task (%s)"), name);
+	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
+		usage_error(_("unknown format '%s' (text, json)"), o->format);
+	if (!o->sub->fn)
+		return;
 	if (o->guard && !strcmp(name, "on") && !o->gate)
 		usage_error(_("'%s --guard' needs --gate"), name);
 	if (o->task && !o->place)
 		usage_error(_("'%s --task' needs --place"), name);
 	if (from_options && o->noperands)
 		usage_error(_("'%s' takes no FILE with a record from the options"), name);
-	if (!o->sub->fn && o->noperands)
-		usage_error(_("'%s' takes no operands"), name);
 }
 
 static void parse_options(int argc, char **argv, struct opts *o)
@@ -208,6 +262,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_AT: o->at = arg; break;
 		case OPT_BY: o->by = arg; break;
 		case OPT_DATE: o->date = arg; break;
+		case OPT_FORMAT: o->format = arg; break;
 		case OPT_GATE: o->gate = arg; break;
 		case OPT_GUARD: o->guard = arg; break;
 		case OPT_PLACE: o->place = arg; break;
@@ -220,6 +275,8 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	o->sub = s;
 	o->operands = p.operands;
 	o->noperands = p.noperands;
+	if (!o->sub->fn && o->noperands)
+		usage_error(_("'%s' takes no operands"), o->sub->name);
 	check_combinations(o);
 }
 
@@ -353,8 +410,31 @@ static int run_records(struct world *w, const struct opts *o, struct cg_err *err
 	return cg_loop_status(&w->loop);
 }
 
+/* Text for a person: asked for, or the default on a terminal. */
+static int text_wanted(const struct opts *o)
+{
+	if (o->format)
+		return !strcmp(o->format, "text");
+	return isatty(STDOUT_FILENO);
+}
+
+static int run_care(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	unsigned long missed = 0;
+	long n = cg_duty_care(&w->work, text_wanted(o), &w->loop, &missed, err);
+
+	if (n < 0)
+		return -1;
+	if (missed)
+		cg_warning(_("%lu care entries missed a call in the last 7 days"), missed);
+	if (o->common.verbose)
+		fprintf(stderr, _("%s: %ld care entries\n"), cg_progname(), n);
+	return CG_EXIT_OK;
+}
+
 static int run(struct world *w, const struct opts *o, struct cg_err *err)
 {
+	struct cg_duty_select sel = { o->task, o->place, o->guard, -1 };
 	int32_t day = -1;
 	long n;
 
@@ -362,6 +442,16 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		return run_records(w, o, err);
 	if (o->date && cg_day_parse(o->date, &day) < 0)
 		usage_error(_("invalid date '%s' for --date (YYYY-MM-DD)"), o->date);
+	if (!strcmp(o->sub->name, "care"))
+		return run_care(w, o, err);
+	if (!strcmp(o->sub->name, "list")) {
+		sel.day = day;
+		if ((n = cg_duty_list(&w->home, &sel, text_wanted(o), &w->loop, err)) < 0)
+			return -1;
+		if (o->common.verbose)
+			fprintf(stderr, _("%s: %ld events\n"), cg_progname(), n);
+		return CG_EXIT_OK;
+	}
 	if ((n = cg_duty_due(&w->work, day, &w->loop, err)) < 0)
 		return -1;
 	if (o->common.verbose)

@@ -84,39 +84,51 @@ end
 complete -c cg-duty -f
 
 # The subcommands.
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due' -a on -d 'A guard signs on at a gate (guard, gate, ts)'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due' -a off -d 'A guard signs off (guard, gate, ts)'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due' -a done -d 'Tasks done (task, place, by, ts, free fields; temp for a staff temperature: a fever prints an alert)'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due' -a stock -d 'Supplies in and out (item, qty, unit, op receive or issue, to); with no input, the levels'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due' -a due -d 'Shifts with nobody on, and tasks due now or missed'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a on -d 'A guard signs on at a gate (guard, gate, ts)'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a off -d 'A guard signs off (guard, gate, ts)'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a done -d 'Tasks done (task, place, by, ts, free fields; temp for a staff temperature: a fever prints an alert)'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a stock -d 'Supplies in and out (item, qty, unit, op receive or issue, to); with no input, the levels'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a due -d 'Shifts with nobody on, and tasks due now or missed'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a list -d 'The journal\'s events, filtered'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a care -d 'The special-care ledger with the last call and the days missed'
 
 # on
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from on' -l at -x -d 'The time of the record made from the options'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from on' -l gate -x -a '(__cg_value gate)' -d 'The gate'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from on' -l guard -x -d 'The guard: one record from the options, no input read'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on' -l at -x -d 'The time of the record made from the options'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on' -l gate -x -a '(__cg_value gate)' -d 'The gate'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on' -l guard -x -d 'The guard: one record from the options, no input read'
 
 # off
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from off' -l at -x -d 'The time of the record made from the options'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from off' -l gate -x -a '(__cg_value gate)' -d 'The gate'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from off' -l guard -x -d 'The guard: one record from the options, no input read'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from off' -l at -x -d 'The time of the record made from the options'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from off' -l gate -x -a '(__cg_value gate)' -d 'The gate'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from off' -l guard -x -d 'The guard: one record from the options, no input read'
 
 # done
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from done' -l at -x -d 'The time of the record made from the options'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from done' -l by -x -d 'Who did the task'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from done' -l place -x -d 'Where the task was done'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from done' -l task -x -d 'The task: one record from the options, no input read'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l at -x -d 'The time of the record made from the options'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l by -x -d 'Who did the task'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l place -x -d 'Where the task was done'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l task -x -d 'The task: one record from the options, no input read'
 
 # due
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from due' -l date -x -d 'The day to look at (default yesterday and today)'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from due' -l date -x -d 'The day to look at (default yesterday and today)'
+
+# list
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from list' -l date -x -d 'Only the events of this day'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from list' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from list' -l guard -x -d 'Only the events of this guard or doer'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from list' -l place -x -d 'Only the events at this place or gate'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from list' -l task -x -d 'Only the events of this task'
+
+# care
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from care' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 
 # The options of every subcommand (or of those named).
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from on off done stock' -s n -l dry-run -d 'Check and print, but journal nothing'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock' -s n -l dry-run -d 'Check and print, but journal nothing'
 complete -c cg-duty -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Data directory (default $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg)'
 complete -c cg-duty -l line-buffered -d 'Flush every record (default when stdout is a terminal)'
 complete -c cg-duty -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
 complete -c cg-duty -s q -l quiet -d 'No warnings'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from on off done stock' -l rejects -r -F -d 'Append every rejected input line to FILE'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due; or __fish_seen_subcommand_from on off done stock' -l strict -d 'Stop at the first rejected line'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock' -l rejects -r -F -d 'Append every rejected input line to FILE'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock' -l strict -d 'Stop at the first rejected line'
 complete -c cg-duty -s v -l verbose -d 'A summary on standard error at the end'
 complete -c cg-duty -s h -l help -d 'Show this help and exit'
 complete -c cg-duty -s V -l version -d 'Show the version and exit'

@@ -189,4 +189,36 @@ long cg_duty_covered_min(const struct cg_dutybook *b, const char *gate,
 long cg_duty_stock_levels(const struct cg_dutywork *w, struct cg_loop *lp,
 			  unsigned long *low, struct cg_err *err);
 
+/* ---- list and the care ledger (duty-list.c) ---- */
+
+/* The filters of list; NULL (day -1) matches everything.  guard matches
+ * "guard" or "by", place "place" or "gate". */
+struct cg_duty_select {
+	const char *task, *place, *guard;
+	int32_t day;
+};
+
+/*
+ * Print through lp the journal's events that sel selects: as they are
+ * (JSON lines), or with text as aligned lines for a person, names
+ * masked.  The count, or -1 with *err.
+ */
+long cg_duty_list(const struct cg_home *h, const struct cg_duty_select *sel, int text,
+		  struct cg_loop *lp, struct cg_err *err);
+
+/*
+ * Print through lp one record per entry of the care ledger: the entry,
+ * "care_id", "last_call" (of the task "per":"care"), "called_today",
+ * "missed_7d" (days of the 7 before today without a call; "severity"
+ * "warning" when any).  With text, aligned lines with name, phones and
+ * contact masked.  Entries with a missed day are counted in *missed.
+ * The count, or -1 with *err.
+ */
+long cg_duty_care(const struct cg_dutywork *w, int text, struct cg_loop *lp,
+		  unsigned long *missed, struct cg_err *err);
+
+/* The label a person reads for a code of cg-duty ("on", "missed", ...),
+ * translated; the code itself when it has none. */
+const char *cg_duty_label(const char *code);
+
 #endif

@@ -207,4 +207,72 @@ test_expect_success 'stock: an issue beyond the level and bad fields are rejecte
 	grep -q "stdin:6: missing field .item." err
 '
 
+# The care ledger at noon of the 25th: the seven days before today are the
+# 18th to the 24th; the journal starts on the 19th, so C01 missed the 18th
+# (1 day), C02 the 18th and the 23rd (2 days).
+test_expect_success 'care: the ledger with the last call and the days missed' '
+	cg-duty care --now $NOW >out 2>err &&
+	jq -c "[.care_id, .last_call, .called_today, .missed_7d, .severity]" out >got &&
+	cat >expect <<-\EOF &&
+	["C01","2026-01-25T10:00:00+08:00",true,1,"warning"]
+	["C02","2026-01-24T10:00:00+08:00",false,2,"warning"]
+	EOF
+	test_cmp expect got &&
+	grep -q "^cg-duty: warning: 2 care entries missed a call in the last 7 days" err &&
+	test "$(jq -r .needs[0] out | head -n 1)" = shopping
+'
+
+test_expect_success 'care --format text: aligned, names and phones masked' '
+	cg-duty care --format text --now $NOW >out 2>/dev/null &&
+	test_line_count = 2 out &&
+	grep -q "^C01 *张\* *3-2-501 *138\*\*\*\*8000 *- *- *01-25 10:00 *1 *shopping\$" out &&
+	grep -q "^C02 *李\* *5-1-302 *- *李\*\* *139\*\*\*\*1111 *01-24 10:00 *2\$" out &&
+	test_must_fail grep -e 张三 -e 13812348000 -e 李小四 -e 13900001111 out
+'
+
+test_expect_success 'list: filters by task, place, guard and date' '
+	cg-duty list --task care_call --place C02 >out &&
+	test_line_count = 5 out &&
+	cg-duty list --guard 丙 --date 2026-01-23 >out &&
+	jq -c "[.event, .ts]" out >got &&
+	cat >expect <<-\EOF &&
+	["off","2026-01-23T00:00:00+08:00"]
+	["on","2026-01-23T16:45:00+08:00"]
+	EOF
+	test_cmp expect got &&
+	cg-duty list --task disinfect --date 2026-01-22 >out &&
+	test_line_count = 3 out &&
+	test "$(jq -r .place out | sort -u)" = gs-1 &&
+	cg-duty list --place north --task staff_temp --date 2026-01-24 >out &&
+	test "$(jq -r .event out | tr "\n" " ")" = "done done done alert " &&
+	cg-duty list >all &&
+	test_line_count = $(wc -l <"$CG_HOME/journal/duty.jsonl") all &&
+	test_cmp "$CG_HOME/journal/duty.jsonl" all
+'
+
+test_expect_success 'list --format text: aligned lines, the guard masked (one character: whole)' '
+	cg-duty list --format text --guard 丙 --date 2026-01-23 >out &&
+	cat >expect <<-\EOF &&
+	01-23 00:00  off duty  north                     *
+	01-23 16:45  on duty   north                     *
+	EOF
+	test_cmp expect out &&
+	cg-duty list --format text --task staff_temp --date 2026-01-24 >out &&
+	tail -n 1 out >got &&
+	echo "01-24 16:10  alert     north       staff_temp    -         37.6 staff fever" >expect &&
+	test_cmp expect got &&
+	cg-duty list --format text --task stock --date 2026-01-25 >out &&
+	test_line_count = 0 out &&
+	cg-duty list --format text --date 2026-01-25 | grep "mask" >out &&
+	echo "01-25 09:00  stock     mask                      -         issued 150 piece -> north" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'list and care: usage errors' '
+	test_expect_code 2 cg-duty list --format csv 2>err &&
+	grep -q "unknown format .csv." err &&
+	test_expect_code 2 cg-duty list --date 25/01 2>err &&
+	test_expect_code 2 cg-duty care x 2>err
+'
+
 test_done
