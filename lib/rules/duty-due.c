@@ -314,6 +314,41 @@ static long due_tasks(const struct cg_dutywork *w, const struct dones *ds, int32
 	return n;
 }
 
+long cg_duty_slots(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
+		   struct cg_err *err)
+{
+	struct dones ds;
+	struct tally ty;
+	long n = 0;
+
+	if (dones_gather(&ds, w->book, local_at(day, 0), local_at(day + 2, 0), err) < 0)
+		return -1;
+	for (size_t i = 0; i < w->plan->ntasks; i++) {
+		const struct cg_duty_task *t = &w->plan->tasks[i];
+		json_t *places = task_places(w, t), *p, *rec;
+		size_t k;
+		int ret = 0;
+
+		json_array_foreach(places, k, p) {
+			tally_place(w, &ds, t, json_string_value(p), day, &ty);
+			rec = task_record(t, json_string_value(p), day, &ty);
+			json_object_set_new(rec, "care", json_boolean(t->per_care));
+			ret = cg_loop_print(lp, rec, err);
+			json_decref(rec);
+			if (ret < 0)
+				break;
+			n++;
+		}
+		json_decref(places);
+		if (ret < 0) {
+			free(ds.d);
+			return -1;
+		}
+	}
+	free(ds.d);
+	return n;
+}
+
 long cg_duty_due(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
 		 struct cg_err *err)
 {

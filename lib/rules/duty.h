@@ -173,6 +173,13 @@ long cg_duty_due(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
 		 struct cg_err *err);
 
 /*
+ * Every task and place of day, due or not, as due's records with "care"
+ * (the task is per care entry): for the report.  Count, or -1 with *err.
+ */
+long cg_duty_slots(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
+		   struct cg_err *err);
+
+/*
  * Minutes of [from, to) in which some guard was on at gate, up to now.
  */
 long cg_duty_covered_min(const struct cg_dutybook *b, const char *gate,
