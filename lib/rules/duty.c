@@ -731,3 +731,59 @@ int cg_duty_stock_rule(struct cg_dutywork *w, const json_t *rec, json_t *events,
 	json_array_append_new(events, ev);
 	return 0;
 }
+
+/* ---- one sign-on or sign-off from elsewhere (cg-checkin --ask) ---- */
+
+int cg_duty_sign(const struct cg_home *h, const struct cg_config *cfg, const char *guard,
+		 const char *gate, int on, cg_time_t at, int *done, struct cg_err *err)
+{
+	struct cg_duty_plan plan;
+	struct cg_dutybook book;
+	struct cg_journal j;
+	struct cg_dutywork w;
+	const struct cg_duty_stint *s;
+	json_t *rec = json_pack("{s:s, s:s}", "guard", guard, "gate", gate), *events = json_array();
+	char why[CG_LOOP_WHY_MAX];
+	int lockfd, ret = -1;
+
+	*done = 0;
+	if ((lockfd = cg_duty_lock(h, NULL, err)) < 0)
+		goto out_json;
+	if (cg_duty_plan_load(&plan, cfg, err) < 0)
+		goto out_lock;
+	cg_dutybook_init(&book);
+	if (cg_dutybook_load(&book, h, err) < 0)
+		goto out_book;
+	/* Already signed on here, or not on at all: nothing to journal. */
+	s = cg_dutybook_on(&book, guard);
+	if (on ? s && !strcmp(s->gate, gate) : !s || strcmp(s->gate, gate)) {
+		ret = 0;
+		goto out_book;
+	}
+	memset(&w, 0, sizeof(w));
+	w.cfg = cfg;
+	w.plan = &plan;
+	w.book = &book;
+	w.now = at;
+	if ((on ? cg_duty_on : cg_duty_off)(&w, rec, events, why, sizeof(why))) {
+		cg_err_set(err, CG_EXIT_USAGE, "%s", why);
+		goto out_book;
+	}
+	if (cg_journal_open(&j, h, "duty", err) < 0)
+		goto out_book;
+	if (cg_journal_add(&j, json_array_get(events, 0), err) == 0 &&
+	    cg_journal_commit(&j, err) == 0) {
+		*done = 1;
+		ret = 0;
+	}
+	cg_journal_release(&j);
+out_book:
+	cg_dutybook_release(&book);
+	cg_duty_plan_release(&plan);
+out_lock:
+	close(lockfd);
+out_json:
+	json_decref(rec);
+	json_decref(events);
+	return ret;
+}

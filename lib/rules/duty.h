@@ -161,6 +161,17 @@ cg_duty_fn cg_duty_off;
 cg_duty_fn cg_duty_done_rule;
 cg_duty_fn cg_duty_stock_rule;
 
+/*
+ * Sign guard on (on set) or off at gate at time at, as cg-duty on and
+ * off do, for cg-checkin --ask --guard: under the run lock, journaled and
+ * durable on return.  Nothing is journaled when the guard is on at that
+ * gate already (on), or not on there (off); *done says whether something
+ * was.  0, or -1 with *err (CG_EXIT_USAGE when the rule refuses: the
+ * guard is on at another gate).
+ */
+int cg_duty_sign(const struct cg_home *h, const struct cg_config *cfg, const char *guard,
+		 const char *gate, int on, cg_time_t at, int *done, struct cg_err *err);
+
 /* ---- what is due (duty-due.c) ---- */
 
 /*
