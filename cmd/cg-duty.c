@@ -459,6 +459,27 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 	return CG_EXIT_OK;
 }
 
+/*
+ * After a run that wrote, under the run lock: the snapshot of the fold
+ * for the next start (index/duty.snap), at the end of what this run
+ * committed, else where the fold stood.  A failure is a warning: the
+ * snapshot is derived, the journal is the truth.
+ */
+static void save_snapshot(struct world *w)
+{
+	const struct cg_journal_pos *pos = &w->book.pos;
+	struct cg_err err = CG_ERR_INIT;
+
+	if (!w->journaling)
+		return;
+	if (w->journal.commit_to.seq > pos->seq)
+		pos = &w->journal.commit_to;
+	else if (!w->book.tail)
+		return;
+	if (cg_dutybook_save(&w->book, &w->home, pos, &err) < 0)
+		cg_warning("%s", err.msg);
+}
+
 int main(int argc, char **argv)
 {
 	struct cg_err err = CG_ERR_INIT;
@@ -474,6 +495,8 @@ int main(int argc, char **argv)
 	status = run(&w, &o, &err);
 	if (status >= 0 && (cg_loop_finish(&w.loop, &err) < 0 || cg_out_close(&w.loop.out, &err) < 0))
 		status = -1;
+	if (status >= 0)
+		save_snapshot(&w);
 	if (status < 0) {
 		/* Print what was already made durable before giving up. */
 		struct cg_err ignored;

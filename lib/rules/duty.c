@@ -393,16 +393,6 @@ int cg_dutybook_apply(struct cg_dutybook *b, const json_t *ev, struct cg_err *er
 	return 0;
 }
 
-static int fold_one(void *ctx, const json_t *rec, struct cg_err *err)
-{
-	return cg_dutybook_apply(ctx, rec, err);
-}
-
-int cg_dutybook_load(struct cg_dutybook *b, const struct cg_home *h, struct cg_err *err)
-{
-	return cg_journal_fold(h, "duty", fold_one, b, err);
-}
-
 /* ---- locking ---- */
 
 int cg_duty_lock(const struct cg_home *h, const struct cg_notifier *n, struct cg_err *err)
@@ -773,8 +763,14 @@ int cg_duty_sign(const struct cg_home *h, const struct cg_config *cfg, const cha
 		goto out_book;
 	if (cg_journal_add(&j, json_array_get(events, 0), err) == 0 &&
 	    cg_journal_commit(&j, err) == 0) {
+		struct cg_err ignored;
+
 		*done = 1;
 		ret = 0;
+		/* The snapshot follows, as after every run that writes; a
+		 * failure only leaves it behind. */
+		if (cg_dutybook_apply(&book, json_array_get(events, 0), &ignored) == 0)
+			cg_dutybook_save(&book, h, &j.commit_to, &ignored);
 	}
 	cg_journal_release(&j);
 out_book:

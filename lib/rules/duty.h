@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/home.h"
 #include "store/config.h"
+#include "store/journal.h"
 #include "store/loop.h"
 
 /*
@@ -119,14 +120,25 @@ struct cg_dutybook {
 	json_t *task_names, *place_names, *item_names;	/* name -> index */
 	json_t *item_units;		/* item -> the unit last used */
 	unsigned long alerts;		/* alert events read */
+	/* cg_dutybook_load: the journal's place folded to, the lines read
+	 * past the snapshot (or all of them), whether a snapshot was used. */
+	struct cg_journal_pos pos;
+	unsigned long tail;
+	int from_snap;
 };
 
 void cg_dutybook_init(struct cg_dutybook *b);
 void cg_dutybook_release(struct cg_dutybook *b);
 /* Fold one event (borrowed) in.  0, or -1 with *err. */
 int cg_dutybook_apply(struct cg_dutybook *b, const json_t *ev, struct cg_err *err);
-/* Fold the whole journal.  0, or -1 with *err. */
+/* Fold the whole journal (duty-snap.c): the snapshot index/duty.snap
+ * when the journal still holds its place, and the lines after it.  0, or
+ * -1 with *err. */
 int cg_dutybook_load(struct cg_dutybook *b, const struct cg_home *h, struct cg_err *err);
+/* Write index/duty.snap of b, which is the fold up to pos.  Only under the
+ * run lock (cg_duty_lock).  0, or -1 with *err. */
+int cg_dutybook_save(const struct cg_dutybook *b, const struct cg_home *h,
+		     const struct cg_journal_pos *pos, struct cg_err *err);
 /* The stint of guard open at some gate, or NULL. */
 struct cg_duty_stint *cg_dutybook_on(const struct cg_dutybook *b, const char *guard);
 
