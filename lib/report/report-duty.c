@@ -215,12 +215,13 @@ json_t *cg_report_duty_section(struct cg_report *r, const struct period *p)
 	struct cg_duty_plan plan;
 	struct cg_dutywork w;
 	struct cg_err err;
-	json_t *sec, *tasks = json_object();
+	json_t *sec, *tasks;
 	long care_done = 0, care_missed = 0;
 	unsigned long low = 0;
 
 	if (!r->duty)
 		return NULL;
+	tasks = json_object();
 	if (cg_duty_plan_load(&plan, r->cfg, &err) < 0)
 		memset(&plan, 0, sizeof(plan));
 	memset(&w, 0, sizeof(w));
