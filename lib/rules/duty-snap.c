@@ -132,10 +132,15 @@ static int get_stints(struct cg_dutybook *b, struct cursor *c, uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		struct cg_duty_stint *s = &b->stints[i];
 		const void *on = take(c, sizeof(s->on)), *off = take(c, sizeof(s->off));
-		const uint32_t *lens = take(c, 2 * sizeof(uint32_t));
+		const void *lp = take(c, 2 * sizeof(uint32_t));
 		const char *gate, *guard;
+		uint32_t lens[2];
 
-		if (!on || !off || !lens || !(gate = take(c, lens[0])) || !(guard = take(c, lens[1])))
+		/* The names are packed: nothing after the first is aligned. */
+		if (!on || !off || !lp)
+			return -1;
+		memcpy(lens, lp, sizeof(lens));
+		if (!(gate = take(c, lens[0])) || !(guard = take(c, lens[1])))
 			return -1;
 		memcpy(&s->on, on, sizeof(s->on));
 		memcpy(&s->off, off, sizeof(s->off));
