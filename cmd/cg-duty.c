@@ -80,14 +80,6 @@ static const struct cg_option done_options[] = {
 	CG_OPTION_END
 };
 
-static const struct cg_option due_options[] = {
-	{ "date", 0, OPT_DATE, "DATE", N_("the day to look at (default yesterday and today)"),
-	  "date", NULL, NULL,
-	  "The day to look at,\n"
-	  ".Ar YYYY-MM-DD ;\n"
-	  "by default yesterday and today.\n" },
-	CG_OPTION_END
-};
 
 #define FORMAT_ENTRY \
 	{ "format", 0, OPT_FORMAT, "FORMAT", \
@@ -124,6 +116,16 @@ static const struct cg_option list_options[] = {
 	  ".Ar PLACE .\n" },
 	{ "task", 0, OPT_TASK, "TASK", N_("only the events of this task"), "text", NULL, NULL,
 	  "Only the events of that task.\n" },
+	CG_OPTION_END
+};
+
+static const struct cg_option due_options[] = {
+	{ "date", 0, OPT_DATE, "DATE", N_("the day to look at (default yesterday and today)"),
+	  "date", NULL, NULL,
+	  "The day to look at,\n"
+	  ".Ar YYYY-MM-DD ;\n"
+	  "by default yesterday and today.\n" },
+	FORMAT_ENTRY,
 	CG_OPTION_END
 };
 
@@ -174,7 +176,7 @@ static const struct cg_subcommand subs[] = {
 	  N_("supplies in and out (item, qty, unit, op receive or issue, to);\n"
 	     "with no input, the levels"),
 	  NULL, READING, "file" },
-	{ "due", "cg-duty due [--date DATE] [OPTION]...",
+	{ "due", "cg-duty due [--date DATE] [--format FORMAT] [OPTION]...",
 	  N_("shifts with nobody on, and tasks due now or missed"),
 	  due_options, LISTING, "none" },
 	{ "list", "cg-duty list [--task TASK] [--place PLACE] [--guard NAME] [--date DATE]\n"
@@ -452,6 +454,7 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 			fprintf(stderr, _("%s: %ld events\n"), cg_progname(), n);
 		return CG_EXIT_OK;
 	}
+	w->work.text = text_wanted(o);
 	if ((n = cg_duty_due(&w->work, day, &w->loop, err)) < 0)
 		return -1;
 	if (o->common.verbose)

@@ -110,6 +110,7 @@ complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due li
 
 # due
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from due' -l date -x -d 'The day to look at (default yesterday and today)'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from due' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 
 # list
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from list' -l date -x -d 'Only the events of this day'

@@ -121,7 +121,7 @@ static long due_shifts(const struct cg_dutywork *w, int32_t day, struct cg_loop 
 		for (int i = 0; i < ns; i++) {
 			if (!(rec = shift_record(w, gate, day, shifts[i])))
 				continue;
-			if (cg_loop_print(lp, rec, err) < 0) {
+			if ((w->text ? cg_duty_due_text(lp, rec, err) : cg_loop_print(lp, rec, err)) < 0) {
 				json_decref(rec);
 				return -1;
 			}
@@ -301,7 +301,7 @@ static long due_tasks(const struct cg_dutywork *w, const struct dones *ds, int32
 				continue;
 			}
 			rec = task_record(t, json_string_value(p), day, &ty);
-			ret = cg_loop_print(lp, rec, err);
+			ret = w->text ? cg_duty_due_text(lp, rec, err) : cg_loop_print(lp, rec, err);
 			json_decref(rec);
 			if (ret < 0)
 				break;

@@ -86,7 +86,7 @@ const char *cg_duty_label(const char *code)
 		{ "done", N_("done") }, { "alert", N_("alert") },
 		{ "stock", N_("stock") }, { "receive", N_("received") },
 		{ "issue", N_("issued") }, { "staff_fever", N_("staff fever") },
-		{ "due", N_("due") }, { "missed", N_("missed") },
+		{ "due", N_("due") }, { "missed", N_("not done") },
 		{ "shift", N_("shift") },
 	};
 
@@ -94,6 +94,41 @@ const char *cg_duty_label(const char *code)
 		if (!strcmp(labels[i].code, code))
 			return _(labels[i].label);
 	return code;
+}
+
+/* ---- due ---- */
+
+int cg_duty_due_text(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
+{
+	static const size_t widths[] = { 10, 12, 10, 8, 18 };
+	const char *cols[6];
+	char counts[96], detail[512] = "";
+	size_t i;
+	json_t *v;
+
+	if (json_object_get(rec, "shift")) {
+		snprintf(counts, sizeof(counts), _("%lld min nobody on"),
+			 (long long)json_integer_value(json_object_get(rec, "unstaffed_min")));
+		snprintf(detail, sizeof(detail), "%s%s", str(rec, "shift"),
+			 json_is_true(json_object_get(rec, "nobody_on")) ? _(", nobody on now") : "");
+	} else {
+		snprintf(counts, sizeof(counts), _("%lld/%lld done"),
+			 (long long)json_integer_value(json_object_get(rec, "done")),
+			 (long long)json_integer_value(json_object_get(rec, "slots")));
+		json_array_foreach(json_object_get(rec, "missed_slots"), i, v)
+			snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "%s%s",
+				 *detail ? " " : "", json_string_value(v));
+		if (*str(rec, "due_slot"))
+			snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "%s%s %s",
+				 *detail ? " " : "", cg_duty_label("due"), str(rec, "due_slot"));
+	}
+	cols[0] = str(rec, "date");
+	cols[1] = cg_duty_label(str(rec, "task"));
+	cols[2] = str(rec, "place");
+	cols[3] = cg_duty_label(str(rec, "status"));
+	cols[4] = counts;
+	cols[5] = detail;
+	return text_line(lp, cols, widths, 6, err);
 }
 
 /* ---- list ---- */

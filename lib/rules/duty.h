@@ -154,6 +154,7 @@ struct cg_dutywork {
 	struct cg_dutybook *book;	/* borrowed; events are folded in */
 	cg_duty_fn *rule;
 	cg_time_t now;
+	int text;			/* due: aligned text for a person */
 	unsigned long alerts;		/* alerts written */
 };
 
@@ -246,6 +247,9 @@ long cg_duty_list(const struct cg_home *h, const struct cg_duty_select *sel, int
  */
 long cg_duty_care(const struct cg_dutywork *w, int text, struct cg_loop *lp,
 		  unsigned long *missed, struct cg_err *err);
+
+/* A record of due (borrowed) as an aligned line for a person. */
+int cg_duty_due_text(struct cg_loop *lp, const json_t *rec, struct cg_err *err);
 
 /* The label a person reads for a code of cg-duty ("on", "missed", ...),
  * translated; the code itself when it has none. */

@@ -268,6 +268,19 @@ test_expect_success 'list --format text: aligned lines, the guard masked (one ch
 	test_cmp expect out
 '
 
+test_expect_success 'due --format text: a line per shift and per task and place' '
+	cg-duty due --format text --date 2026-01-23 --now $NOW >out &&
+	cat >expect <<-\EOF &&
+	2026-01-23  shift         north       not done  45 min nobody on    16:00-24:00
+	2026-01-23  care_call     C02         not done  0/1 done            00:00-24:00
+	EOF
+	test_cmp expect out &&
+	cg-duty due --format text --now $NOW >out &&
+	grep -q "^2026-01-25  disinfect     lift-1      due       1/2 done            due 11:00-16:00\$" out &&
+	cg-duty due --format json --now $NOW | jq -r .task >tasks &&
+	test_line_count = 3 tasks
+'
+
 test_expect_success 'list and care: usage errors' '
 	test_expect_code 2 cg-duty list --format csv 2>err &&
 	grep -q "unknown format .csv." err &&
