@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rules/duty.h"
+#include "core/mask.h"
 #include "ui/ask.h"
 #include "rules/casebook.h"
 #include "rules/checkin.h"
@@ -47,7 +49,8 @@ enum {
 	OPT_AMEND,
 	OPT_SET,
 	OPT_REASON,
-	OPT_BY
+	OPT_BY,
+	OPT_GUARD
 };
 
 static const struct cg_option options[] = {
@@ -71,6 +74,17 @@ static const struct cg_option options[] = {
 	  "Only valid with\n"
 	  ".Fl -ask ;\n"
 	  "events read from files name their own gate.\n" },
+	{ "guard", 0, OPT_GUARD, "NAME",
+	  N_("with --ask: sign this guard on at the gate for the\nsession (cg-duty)"),
+	  "text", NULL, NULL,
+	  "With\n"
+	  ".Fl -ask :\n"
+	  "sign the guard\n"
+	  ".Ar NAME\n"
+	  "on at the gate when the session starts and off when it ends, in the\n"
+	  "duty journal of\n"
+	  ".Xr cg-duty 1\n"
+	  "(a guard already on there is left on).\n" },
 	{ "compress", 0, OPT_COMPRESS, NULL,
 	  N_("gzip the finished days' journals now (for cron)"),
 	  NULL, "none", NULL,
@@ -208,7 +222,7 @@ static const struct cg_option options[] = {
 static const struct cg_command command = {
 	.name = "cg-checkin",
 	.usage = "cg-checkin [OPTION]... [FILE]...\n"
-		 "cg-checkin --ask [--gate NAME] [OPTION]...\n"
+		 "cg-checkin --ask [--gate NAME] [--guard NAME] [OPTION]...\n"
 		 "cg-checkin --verify [DATE]...\n"
 		 "cg-checkin --compress\n"
 		 "cg-checkin --void RID --reason TEXT [--by NAME] [OPTION]...\n"
@@ -225,7 +239,7 @@ static const struct cg_command command = {
 struct opts {
 	struct cg_common_opts common;
 	int ask, dry_run, verify, compress;
-	const char *gate;
+	const char *gate, *guard;
 	const char *void_rid, *amend_rid, *reason, *by;
 	json_t *set;		/* --set FIELD=VALUE; owned */
 	const char *sets[MAX_SETS];
@@ -279,6 +293,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'a': o->ask = 1; break;
 		case 'g': o->gate = arg; break;
+		case OPT_GUARD: o->guard = arg; break;
 		case 'n': o->dry_run = 1; break;
 		case OPT_MAX_LINE:
 			/* A decision must still fit a journal line. */
@@ -312,6 +327,10 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	}
 	if (o->gate && !o->ask) {
 		cg_error(_("--gate goes with --ask (events on input name their gate)"));
+		cg_usage_hint();
+	}
+	if (o->guard && (!o->ask || o->dry_run || !*o->guard)) {
+		cg_error(_("--guard goes with --ask (and not with --dry-run)"));
 		cg_usage_hint();
 	}
 	if (o->ask && optind < argc) {
@@ -754,6 +773,38 @@ static int run_correct(struct world *w, const struct opts *o, struct cg_err *err
 	return CG_EXIT_OK;
 }
 
+/* One sign-on or sign-off of --guard, said on standard error. */
+static int sign(struct world *w, const struct opts *o, const char *gate, int on,
+		int *done, struct cg_err *err)
+{
+	char masked[128];
+
+	if (cg_duty_sign(&w->home, &w->cfg, o->guard, gate, on, cg_clock_now(&w->clock),
+			 done, err) < 0)
+		return -1;
+	if (*done)
+		fprintf(stderr, on ? _("%s: guard %s signed on at gate '%s'\n") :
+			_("%s: guard %s signed off at gate '%s'\n"), cg_progname(),
+			cg_mask_name(o->guard, masked, sizeof(masked)), gate);
+	return 0;
+}
+
+/* --ask, with --guard signed on for the session and off at its end. */
+static int run_ask(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	const char *gate = o->gate ? o->gate : json_string_value(json_array_get(w->cfg.gates, 0));
+	int status, signed_on = 0, signed_off;
+
+	/* A guard found on at the gate already stays on afterwards. */
+	if (o->guard && gate && cg_config_has_gate(&w->cfg, gate) &&
+	    sign(w, o, gate, 1, &signed_on, err) < 0)
+		return -1;
+	status = cg_ask_run(&w->checkin, o->dry_run ? NULL : &w->journal, &w->clock, o->gate, err);
+	if (status >= 0 && signed_on && sign(w, o, gate, 0, &signed_off, err) < 0)
+		return -1;
+	return status;
+}
+
 /* The loop's stdout is closed by run_filter; the other modes print with
  * stdio. */
 static int close_stdout(struct cg_err *err)
@@ -784,8 +835,7 @@ int main(int argc, char **argv)
 	else if (o.void_rid || o.amend_rid)
 		status = run_correct(&w, &o, &err);
 	else if (o.ask)
-		status = cg_ask_run(&w.checkin, o.dry_run ? NULL : &w.journal,
-				    &w.clock, o.gate, &err);
+		status = run_ask(&w, &o, &err);
 	else
 		status = run_filter(&w, &o, argv + optind, argc - optind, &err);
 	if (status >= 0 && (o.verify || o.ask) && close_stdout(&err) < 0)

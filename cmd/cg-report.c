@@ -412,8 +412,8 @@ static void report_period(const struct opts *o, cg_time_t now, int nfiles,
 	}
 }
 
-/* Read the files given, else the journals of the period: its check-ins
- * day by day, then the passes and the cases.  0, or -1 with *err. */
+/* Read the files given, else the journals of the period: the duty
+ * journal, its check-ins day by day, then the passes and the cases.  0, or -1 with *err. */
 static int read_inputs(struct cg_report_reader *rd, const struct cg_home *home,
 		       const struct cg_report_opts *ro, char **files, int nfiles,
 		       struct cg_err *err)
@@ -427,6 +427,10 @@ static int read_inputs(struct cg_report_reader *rd, const struct cg_home *home,
 				       cg_local_day(ro->now, NULL), err) < 0)
 		return -1;
 	if (cg_report_read_exits_before(rd, home, &ro->cfg->policy, ro->since, err) < 0)
+		return -1;
+	/* The duty journal first: a check-in is checked against the guards
+	 * signed on at its gate as it is read. */
+	if (cg_report_read_journal(rd, home, "duty", NULL, err) < 0)
 		return -1;
 	for (int32_t d = ro->since; d <= ro->until && !rd->loop.stopped; d++) {
 		char day[CG_DATE_LEN];

@@ -83,6 +83,7 @@ end
 
 complete -c cg-checkin -s a -l ask -d 'Interactive guard mode at a terminal (一问二测三登记)'
 complete -c cg-checkin -s g -l gate -x -a '(__cg_value gate)' -d 'The gate --ask registers at (default: the first gate)'
+complete -c cg-checkin -l guard -x -d 'With --ask: sign this guard on at the gate for the session (cg-duty)'
 complete -c cg-checkin -l compress -d 'Gzip the finished days\' journals now (for cron)'
 complete -c cg-checkin -s n -l dry-run -d 'Decide and print, but journal nothing'
 complete -c cg-checkin -l max-line -x -d 'Reject input lines longer than BYTES (default 1M, at most 2M)'

@@ -310,7 +310,13 @@ void cg_help_print(const struct cg_command *cmd, const struct cg_subcommand *sub
 	struct help_list own[16], general;
 	size_t col = 24, nown = 0, subcol = 0;
 	int first = 1;
+	/* The whole help in one buffer, written by cg_exit_closing_stdout
+	 * below (so before this frame ends): a write that fails in the middle
+	 * of printf loses its errno, and a full disk would be reported as an
+	 * I/O error.  glibc ignores the size of a buffer it is not given. */
+	char buf[1 << 16];
 
+	setvbuf(stdout, buf, _IOFBF, sizeof(buf));
 	general.n = 0;
 	if (sub) {
 		own[0].n = 0;

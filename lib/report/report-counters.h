@@ -108,6 +108,7 @@ struct gate {
 	size_t last_day;	/* index of the day used last */
 	/* filled at the end */
 	long longest;		/* minutes, -1 when no duty time was looked at */
+	unsigned long unguarded;	/* check-ins with no guard signed on (cg-duty) */
 	cg_time_t gap_from, gap_to;
 };
 
@@ -211,6 +212,9 @@ struct cg_report {
 	unsigned long revoked;
 
 	json_t *journals, *warnings;
+	/* The duty journal's fold (report-duty.c), NULL until a duty event. */
+	struct cg_dutybook *duty;
+	unsigned long duty_events;
 
 	/* Corrections of check-ins (report-corrections.c): listed; with
 	 * corrections_applied the reader applies them and correction lines
@@ -354,6 +358,24 @@ int cg_report_case_event(struct cg_report *r, const json_t *rec, const char *eve
 json_t *cg_report_cases_section(struct cg_report *r, const struct period *p,
 				json_int_t *omitted);
 
+/* ---- report-duty.c: the duty section (cg-duty) ---- */
+struct cg_dutybook;
+/* 1 when rec (with this event) is one of cg-duty's events. */
+int cg_report_is_duty_event(const char *event, const json_t *rec);
+/* As cg_report_line: 0 taken, 1 rejected (why), -1 error (*err). */
+int cg_report_duty_event(struct cg_report *r, const json_t *rec, char *why, size_t whylen,
+			 struct cg_err *err);
+/* A check-in at a gate where guards sign on, with nobody on: counted. */
+void cg_report_duty_checkin(struct cg_report *r, const struct checkin *c);
+/* The duty section, or NULL when no duty event was read; adds the
+ * gate_unstaffed, register_without_guard, care_call_missed and
+ * stock_low warnings, and drops gate_unattended where guards sign on. */
+json_t *cg_report_duty_section(struct cg_report *r, const struct period *p);
+void cg_report_duty_free(struct cg_report *r);
+/* --merge: a report's duty section (may be NULL) summed into acc, its
+ * gates as CODE/GATE when code is set; the merged section from acc. */
+void cg_report_duty_merge(json_t *acc, const json_t *duty, const char *code);
+json_t *cg_report_duty_merged(const json_t *acc);
 /* ---- report-rows.c: the compound rows of a roll-up ---- */
 
 /* The row of a single compound's report, with its stocks. */

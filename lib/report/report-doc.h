@@ -128,6 +128,13 @@ void cg_doc_plain(FILE *fp, const char *s, int md);
 
 void cg_report_write_doc(struct doc *d);
 
+/* ---- report-duty-doc.c: the duty section ---- */
+
+/* The words of a duty warning into buf: 1, or 0 when code is not one. */
+int cg_report_duty_warning_text(const char *code, const json_t *w, char *buf, size_t size);
+/* The duty section, when the report has one. */
+void cg_report_section_duty(struct doc *d);
+
 /* ---- report-csv.c ---- */
 
 void cg_report_write_csv(FILE *fp, const json_t *rep, const char *table);

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report/report-counters.h"
 
@@ -130,10 +131,25 @@ static void period_of(const struct cg_report *r, struct period *p)
 		p->cutoff = p->start;
 }
 
+/* rep with key (its value stolen) placed after the key after. */
+static json_t *insert_after(json_t *rep, const char *after, const char *key, json_t *val)
+{
+	json_t *out = json_object(), *v;
+	const char *k;
+
+	json_object_foreach(rep, k, v) {
+		json_object_set(out, k, v);
+		if (!strcmp(k, after))
+			json_object_set_new(out, key, val);
+	}
+	json_decref(rep);
+	return out;
+}
+
 json_t *cg_report_finish(struct cg_report *r, const char *generator)
 {
 	const struct cg_policy *pol = &r->cfg->policy;
-	json_t *visitors, *gates, *hours, *cases;
+	json_t *visitors, *gates, *hours, *cases, *duty_sec, *rep;
 	char since[CG_DATE_LEN], until[CG_DATE_LEN], now[CG_TIME_LEN], duty[2][8], night[2][8];
 	json_int_t omitted_cases;
 	struct period p;
@@ -154,10 +170,11 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 	 * the gates', then the cases', then the rest. */
 	gates = cg_report_gates_section(r, &p, &hours);
 	cases = cg_report_cases_section(r, &p, &omitted_cases);
+	duty_sec = cg_report_duty_section(r, &p);
 	report_warnings(r);
 	cg_report_warnings_order(r->warnings);
 
-	return json_pack("{s:b, s:{s:s, s:s}, s:s*, s:s, s:s, s:s, s:s, s:b,"
+	rep = json_pack("{s:b, s:{s:s, s:s}, s:s*, s:s, s:s, s:s, s:s, s:b,"
 			 " s:{s:f, s:[ss], s:i, s:[ss], s:i, s:i, s:i},"
 			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o,"
 			 " s:o, s:o, s:o, s:o, s:O, s:O, s:o, s:o, s:o, s:O, s:O, s:O,"
@@ -205,4 +222,6 @@ json_t *cg_report_finish(struct cg_report *r, const char *generator)
 			 "unknown", (json_int_t)r->unknown,
 			 "rejected", (json_int_t)r->rejected,
 			 "outside", (json_int_t)r->outside);
+	/* Only a compound that keeps a duty journal has the section. */
+	return duty_sec && rep ? insert_after(rep, "passes", "duty", duty_sec) : rep;
 }

@@ -466,6 +466,8 @@ static void add_sections(struct cg_merge *m, const json_t *rep, const char *code
 					 json_object_get(v, "overstays"), code, 1, unmasked);
 	add_cases(m, sub(o, "cases"), rep, code);
 	add_passes(sub(o, "passes"), json_object_get(rep, "passes"));
+	if (json_object_get(rep, "duty"))
+		cg_report_duty_merge(sub(o, "duty"), json_object_get(rep, "duty"), code);
 
 	append_list(m, arr(o, "journals"), json_object_get(rep, "journals"), code, 0, 0);
 	add_warnings(m, arr(o, "warnings"), json_object_get(rep, "warnings"), code, unmasked);
@@ -602,6 +604,7 @@ json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator
 {
 	json_t *o = m->out, *t = sub(o, "totals");
 	json_t *temperatures, *visitors, *cases, *passes, *stocks, *fever = sub(o, "fever");
+	json_t *rep, *duty = json_object_get(o, "duty");
 	char at[CG_TIME_LEN];
 
 	if (!m->n) {
@@ -616,7 +619,7 @@ json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator
 	cases = cases_of(m, stocks);
 	passes = passes_of(o, stocks);
 	json_decref(stocks);
-	return json_pack("{s:b, s:{s:I}, s:s*, s:s, s:s, s:s, s:s, s:b, s:O*,"
+	rep = json_pack("{s:b, s:{s:I}, s:s*, s:s, s:s, s:s, s:s, s:b, s:O*,"
 			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:O, s:O, s:O, s:O, s:o,"
 			 " s:{s:O*, s:I, s:I, s:I}, s:O, s:O,"
 			 " s:o, s:o, s:o, s:O, s:O, s:O, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:O}",
@@ -662,4 +665,18 @@ json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator
 			 "rejected", int_of(o, "rejected"),
 			 "outside", int_of(o, "outside"),
 			 "compounds", m->rows);
+	/* The duty section when a report had one (report-duty.c). */
+	if (duty && rep) {
+		json_t *out = json_object(), *v;
+		const char *k;
+
+		json_object_foreach(rep, k, v) {
+			json_object_set(out, k, v);
+			if (!strcmp(k, "passes"))
+				json_object_set_new(out, "duty", cg_report_duty_merged(duty));
+		}
+		json_decref(rep);
+		rep = out;
+	}
+	return rep;
 }

@@ -210,7 +210,7 @@ static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 			 n, sval(w, "foreign") ?: "");
 	else if (!strcmp(code, "no_checkins"))
 		snprintf(buf, size, "%s", _("no check-in recorded in the period"));
-	else
+	else if (!cg_report_duty_warning_text(code, w, buf, size))
 		snprintf(buf, size, "%s", code);
 }
 
@@ -919,6 +919,7 @@ void cg_report_write_doc(struct doc *d)
 	section_visitors(d);
 	section_cases(d);
 	section_passes(d);
+	cg_report_section_duty(d);
 	section_corrections(d);
 	section_journals(d);
 	if (ival(rep, "unknown") || ival(rep, "rejected") || ival(rep, "outside")) {

@@ -15,10 +15,14 @@ static const struct {
 	{ "observation_alert", "alert" },
 	{ "case_escalated", "alert" },
 	{ "journal_damaged", "alert" },
-	/* A gap is a warning while the report cannot tell whether a guard
-	 * was signed in; with guards' sign-in (cg-duty), a gap with no
-	 * guard on duty is to become an alert of its own code. */
+	/* Where guards sign on (cg-duty), duty hours with nobody on and
+	 * check-ins with nobody on are alerts; elsewhere a gap in traffic
+	 * is only a warning: the report cannot tell. */
+	{ "gate_unstaffed", "alert" },
+	{ "register_without_guard", "alert" },
 	{ "gate_unattended", "warning" },
+	{ "care_call_missed", "warning" },
+	{ "stock_low", "warning" },
 	{ "missed_checks", "warning" },
 	{ "lost_to_followup", "warning" },
 	{ "visitor_overstay", "warning" },

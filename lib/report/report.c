@@ -99,6 +99,7 @@ void cg_report_free(struct cg_report *r)
 	free(r->map_val);
 	cg_casebook_release(&r->cases);
 	cg_passbook_release(&r->passes);
+	cg_report_duty_free(r);
 	free(r);
 }
 
@@ -137,6 +138,7 @@ static int count_checkin(struct cg_report *r, const struct checkin *c, struct cg
 		r->watermark = c->at;
 	if (cg_report_count_traffic(r, c, day, sec, err) < 0)
 		return -1;
+	cg_report_duty_checkin(r, c);
 	if (c->has_compound && strcmp(c->compound, r->cfg->compound_code)) {
 		if (!r->foreign++)
 			snprintf(r->foreign_code, sizeof(r->foreign_code), "%s", c->compound);
@@ -230,6 +232,8 @@ static int other_record(struct cg_report *r, const json_t *rec, char *why,
 	if (event && json_object_get(rec, "pass_id") &&
 	    (!strcmp(event, "issue") || !strcmp(event, "revoke")))
 		return cg_report_pass_event(r, rec, event, why, whylen, err);
+	if (event && cg_report_is_duty_event(event, rec))
+		return cg_report_duty_event(r, rec, why, whylen, err);
 	if (event && json_object_get(rec, "case_id"))
 		for (int i = 0; case_events[i]; i++)
 			if (!strcmp(event, case_events[i]))

@@ -67,10 +67,11 @@ static int overlay(json_t *base, json_t *over, char *path, size_t pathlen,
 	 * An office may define pass classes and upstream targets of its own;
 	 * read_passes and read_targets check their shape.  path is made of
 	 * keys of the defaults here (only they are descended into), which
-	 * have no dots, so it names these two objects and nothing else.
+	 * have no dots, so it names these objects and nothing else.  The
+	 * "duty" plan is cg-duty's to check (rules/duty.h).
 	 */
 	int open = !strcmp(path, "passes.classes") || !strcmp(path, "targets") ||
-		   !strcmp(path, "policy.gate_duty");
+		   !strcmp(path, "policy.gate_duty") || !strcmp(path, "duty");
 
 	json_object_foreach(over, key, val) {
 		json_t *cur = json_object_get(base, key);

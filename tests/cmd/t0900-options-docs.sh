@@ -11,7 +11,7 @@ test_description='options: the generated docs are the committed ones, every desc
 
 . "${0%/*}/../lib/test-lib.sh"
 
-COMMANDS="cg-checkin cg-journal cg-pass cg-quarantine cg-report cg-sync"
+COMMANDS="cg-checkin cg-duty cg-journal cg-pass cg-quarantine cg-report cg-sync"
 
 test_expect_success JQ 'the generated docs are the committed ones (make docs)' '
 	bins= &&
@@ -91,7 +91,7 @@ for cmd in $COMMANDS; do
 done
 
 test_expect_success JQ 'an option given to a subcommand that does not take it is a usage error naming it' '
-	for cmd in cg-journal cg-pass cg-quarantine cg-sync; do
+	for cmd in cg-duty cg-journal cg-pass cg-quarantine cg-sync; do
 		"$cmd" --dump-options | jq -rs "
 			[.[] | select(.subcommand) | .subcommand] as \$subs
 			| [.[] | select(.option)] as \$o
@@ -143,6 +143,7 @@ for cmd in $COMMANDS; do
 		case $cmd in
 		cg-pass) sub=issue ;;
 		cg-quarantine) sub=due ;;
+		cg-duty) sub=due ;;
 		cg-sync) sub=push ;;
 		cg-journal) sub=verify ;;
 		*) sub= ;;

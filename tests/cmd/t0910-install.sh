@@ -9,7 +9,7 @@ D=$TRASH/dest
 # The default PREFIX, so that the build under test is not rebuilt.
 test_expect_success 'install into DESTDIR under PREFIX' '
 	make -s -C "$SRC_DIR" install O="$CG_BUILD" $SAN DESTDIR="$D" >log 2>&1 &&
-	for c in cg-checkin cg-journal cg-pass cg-quarantine cg-report cg-sync; do
+	for c in cg-checkin cg-duty cg-journal cg-pass cg-quarantine cg-report cg-sync; do
 		test -x "$D/usr/local/bin/$c" || exit 1
 	done &&
 	test -f "$D/usr/local/share/man/man1/cg-checkin.1" &&

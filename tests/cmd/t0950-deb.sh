@@ -26,7 +26,7 @@ test_expect_success DEBBUILD,PLAIN_BUILD 'make deb builds cg_VERSION_ARCH.deb' '
 
 test_expect_success DEBBUILD,PLAIN_BUILD 'the package holds the commands, docs, catalog, data and units' '
 	dpkg-deb -c cg.deb | awk "{ print \$6 }" | sed "s|^\./|/|" >files &&
-	for f in /usr/bin/cg-checkin /usr/bin/cg-pass /usr/bin/cg-quarantine \
+	for f in /usr/bin/cg-checkin /usr/bin/cg-duty /usr/bin/cg-pass /usr/bin/cg-quarantine \
 		/usr/bin/cg-report /usr/bin/cg-sync \
 		/usr/share/man/man1/cg-checkin.1.gz /usr/share/man/man1/cg-sync.1.gz \
 		/usr/share/man/man7/cg.7.gz \

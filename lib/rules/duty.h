@@ -1,0 +1,258 @@
+#ifndef CG_DUTY_RULES_H
+#define CG_DUTY_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/home.h"
+#include "store/config.h"
+#include "store/journal.h"
+#include "store/loop.h"
+
+/*
+ * The office's duty work (值班、消杀、物资、关爱), journal/duty.jsonl.
+ * Every event has "ts", "compound" and "event":
+ *
+ *   on     "gate", "guard": the guard signs on at the gate
+ *   off    "gate", "guard": and off again
+ *   done   "task", "place", "by" and free fields ("temp" for a staff
+ *          temperature, "agent" for a disinfectant, ...): a task done
+ *   alert  "task", "place", "by", "temp", "reason":"staff_fever",
+ *          "severity":"alert": a staff temperature at or above the fever
+ *          threshold (it follows its done event)
+ *   stock  "item", "qty" (> 0), "unit", "op" ("receive" or "issue"),
+ *          "to" (issues): supplies in and out
+ *
+ * The plan is the "duty" section of config.json:
+ *
+ *   "roster": {"GATE": [["08:00","16:00"], ...]}   planned shifts per
+ *             gate; an end at or before the start runs past midnight
+ *   "tasks":  {"TASK": {"places": [...] | "per": "shift" | "per": "care",
+ *             "times": N | "every_min": M, "hours": ["HH:MM","HH:MM"]}}
+ *   "care":   {"ID": {"name", "household", "phone", "contact",
+ *             "contact_phone", "needs": [...], "category"}}
+ *   "stock":  {"ITEM": {"unit": "...", "min": N}}
+ *
+ * Slots.  A task's day is cut into slots: "times" N splits its hours
+ * (default the whole day) into N equal slots (the last takes what does
+ * not divide), "every_min" M into slots of M minutes (the last may be
+ * shorter); "per":"shift" has a slot per roster shift of the gate that
+ * is its place.  Hours whose end is at or before their start run past
+ * midnight; such a slot belongs to the day it starts.  A slot is done when
+ * a done event of the task and place falls in it, missed when it has
+ * ended without one, due while it runs without one.  "per":"care" makes
+ * the places the care ledger's ids (default one call a day).
+ */
+
+#define CG_DUTY_NAME_MAX 64
+#define CG_DUTY_MAX_SHIFTS 12
+
+/* A span of minutes of a day; end > 1440 runs into the next day. */
+struct cg_duty_span {
+	int start, end;
+};
+
+struct cg_duty_task {
+	char name[CG_DUTY_NAME_MAX];
+	const json_t *places;		/* array of strings, borrowed; NULL:
+					 * per shift or per care id */
+	int per_shift, per_care;
+	struct cg_duty_span hours;
+	int times, every_min;		/* one of them set */
+};
+
+struct cg_duty_plan {
+	const json_t *roster;		/* gate -> shifts; borrowed */
+	const json_t *care;		/* id -> entry; borrowed */
+	const json_t *stock;		/* item -> {"unit","min"}; borrowed */
+	struct cg_duty_task *tasks;	/* owned */
+	size_t ntasks;
+};
+
+/*
+ * Read and check the "duty" section of cfg.  0, or -1 with *err naming
+ * the key (CG_EXIT_SYSTEM, as for every configuration error).
+ */
+int cg_duty_plan_load(struct cg_duty_plan *p, const struct cg_config *cfg,
+		      struct cg_err *err);
+void cg_duty_plan_release(struct cg_duty_plan *p);
+
+/* The shifts of a gate in the roster: how many (up to max) into out. */
+int cg_duty_plan_shifts(const struct cg_duty_plan *p, const char *gate,
+			struct cg_duty_span *out, int max);
+
+/* The task named, or NULL. */
+const struct cg_duty_task *cg_duty_plan_task(const struct cg_duty_plan *p,
+					     const char *name);
+
+/* ---- the fold of journal/duty.jsonl ---- */
+
+/* A guard's time at a gate: from on to off (-1 while on). */
+struct cg_duty_stint {
+	char *gate, *guard;		/* owned */
+	cg_time_t on, off;
+};
+
+/* A task done, as due needs it. */
+struct cg_duty_done {
+	uint32_t task;			/* index into book->task_names */
+	uint32_t place;			/* index into book->place_names */
+	cg_time_t at;
+};
+
+struct cg_duty_move {
+	uint32_t item;			/* index into book->item_names */
+	int issue;
+	double qty;
+	cg_time_t at;
+};
+
+struct cg_dutybook {
+	struct cg_duty_stint *stints;
+	size_t nstints, astints;
+	struct cg_duty_done *done;
+	size_t ndone, adone;
+	struct cg_duty_move *moves;
+	size_t nmoves, amoves;
+	json_t *task_names, *place_names, *item_names;	/* name -> index */
+	json_t *item_units;		/* item -> the unit last used */
+	unsigned long alerts;		/* alert events read */
+	/* cg_dutybook_load: the journal's place folded to, the lines read
+	 * past the snapshot (or all of them), whether a snapshot was used. */
+	struct cg_journal_pos pos;
+	unsigned long tail;
+	int from_snap;
+};
+
+void cg_dutybook_init(struct cg_dutybook *b);
+void cg_dutybook_release(struct cg_dutybook *b);
+/* Fold one event (borrowed) in.  0, or -1 with *err. */
+int cg_dutybook_apply(struct cg_dutybook *b, const json_t *ev, struct cg_err *err);
+/* Fold the whole journal (duty-snap.c): the snapshot index/duty.snap
+ * when the journal still holds its place, and the lines after it.  0, or
+ * -1 with *err. */
+int cg_dutybook_load(struct cg_dutybook *b, const struct cg_home *h, struct cg_err *err);
+/* Write index/duty.snap of b, which is the fold up to pos.  Only under the
+ * run lock (cg_duty_lock).  0, or -1 with *err. */
+int cg_dutybook_save(const struct cg_dutybook *b, const struct cg_home *h,
+		     const struct cg_journal_pos *pos, struct cg_err *err);
+/* The stint of guard open at some gate, or NULL. */
+struct cg_duty_stint *cg_dutybook_on(const struct cg_dutybook *b, const char *guard);
+
+/* ---- the rules ---- */
+
+struct cg_dutywork;
+typedef int cg_duty_fn(struct cg_dutywork *w, const json_t *rec, json_t *events,
+		       char *why, size_t whylen);
+
+struct cg_dutywork {
+	const struct cg_config *cfg;	/* borrowed */
+	const struct cg_duty_plan *plan;	/* borrowed */
+	struct cg_dutybook *book;	/* borrowed; events are folded in */
+	cg_duty_fn *rule;
+	cg_time_t now;
+	int text;			/* due: aligned text for a person */
+	unsigned long alerts;		/* alerts written */
+};
+
+/*
+ * Serialise the runs that write: journal/.duty.run.lock, as
+ * cg_quarantine_lock does.  The descriptor to close, or -1 with *err.
+ */
+int cg_duty_lock(const struct cg_home *h, const struct cg_notifier *n, struct cg_err *err);
+
+/* The loop's fn (ctx: the struct cg_dutywork with ->rule set). */
+int cg_duty_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
+		 char *why, size_t whylen, struct cg_err *err);
+
+/* The rules: append the events of rec to events; 0, or 1 rejected. */
+cg_duty_fn cg_duty_on;
+cg_duty_fn cg_duty_off;
+cg_duty_fn cg_duty_done_rule;
+cg_duty_fn cg_duty_stock_rule;
+
+/*
+ * Sign guard on (on set) or off at gate at time at, as cg-duty on and
+ * off do, for cg-checkin --ask --guard: under the run lock, journaled and
+ * durable on return.  Nothing is journaled when the guard is on at that
+ * gate already (on), or not on there (off); *done says whether something
+ * was.  0, or -1 with *err (CG_EXIT_USAGE when the rule refuses: the
+ * guard is on at another gate).
+ */
+int cg_duty_sign(const struct cg_home *h, const struct cg_config *cfg, const char *guard,
+		 const char *gate, int on, cg_time_t at, int *done, struct cg_err *err);
+
+/* ---- what is due (duty-due.c) ---- */
+
+/*
+ * Print through lp what is due and missed: for day (or, when day is -1,
+ * yesterday and today), one record per shift that had minutes with
+ * nobody on, and one per task and place with a slot due or missed, with
+ * counts.  The number printed, or -1 with *err.
+ */
+long cg_duty_due(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
+		 struct cg_err *err);
+
+/*
+ * Every task and place of day, due or not, as due's records with "care"
+ * (the task is per care entry): for the report.  Count, or -1 with *err.
+ */
+long cg_duty_slots(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
+		   struct cg_err *err);
+
+/*
+ * Minutes of [from, to) in which some guard was on at gate, up to now.
+ */
+long cg_duty_covered_min(const struct cg_dutybook *b, const char *gate,
+			 cg_time_t from, cg_time_t to, cg_time_t now);
+
+/* ---- supplies (duty-stock.c) ---- */
+
+/*
+ * Print through lp one record per item: level, issued over the 7 days
+ * before now's day, per day, days remaining at that rate, and whether it
+ * is under its minimum ("severity":"warning").  Count, or -1 with *err.
+ * Items under their minimum are counted in *low.
+ */
+long cg_duty_stock_levels(const struct cg_dutywork *w, struct cg_loop *lp,
+			  unsigned long *low, struct cg_err *err);
+
+/* ---- list and the care ledger (duty-list.c) ---- */
+
+/* The filters of list; NULL (day -1) matches everything.  guard matches
+ * "guard" or "by", place "place" or "gate". */
+struct cg_duty_select {
+	const char *task, *place, *guard;
+	int32_t day;
+};
+
+/*
+ * Print through lp the journal's events that sel selects: as they are
+ * (JSON lines), or with text as aligned lines for a person, names
+ * masked.  The count, or -1 with *err.
+ */
+long cg_duty_list(const struct cg_home *h, const struct cg_duty_select *sel, int text,
+		  struct cg_loop *lp, struct cg_err *err);
+
+/*
+ * Print through lp one record per entry of the care ledger: the entry,
+ * "care_id", "last_call" (of the task "per":"care"), "called_today",
+ * "missed_7d" (days of the 7 before today without a call; "severity"
+ * "warning" when any).  With text, aligned lines with name, phones and
+ * contact masked.  Entries with a missed day are counted in *missed.
+ * The count, or -1 with *err.
+ */
+long cg_duty_care(const struct cg_dutywork *w, int text, struct cg_loop *lp,
+		  unsigned long *missed, struct cg_err *err);
+
+/* A record of due (borrowed) as an aligned line for a person. */
+int cg_duty_due_text(struct cg_loop *lp, const json_t *rec, struct cg_err *err);
+
+/* The label a person reads for a code of cg-duty ("on", "missed", ...),
+ * translated; the code itself when it has none. */
+const char *cg_duty_label(const char *code);
+
+#endif
