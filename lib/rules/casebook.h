@@ -123,7 +123,9 @@ int cg_casebook_load(struct cg_casebook *cb, const struct cg_home *h,
  * folds what was appended since into the index.  Such a book holds no
  * cases in memory: the other lookups find nothing and cg_casebook_apply is
  * not for it.  When the index cannot be opened, the journal is folded as
- * cg_casebook_load does.  0 or -1 with *err.
+ * cg_casebook_load does; when there is no case journal at all, nothing is
+ * opened and the book is empty (cg_casebook_refresh reads a journal that
+ * appears later).  0 or -1 with *err.
  */
 int cg_casebook_open_index(struct cg_casebook *cb, const struct cg_home *h,
 			   struct cg_err *err);
