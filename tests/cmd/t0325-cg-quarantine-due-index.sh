@@ -145,4 +145,20 @@ test_expect_success 'a damaged index is built again; due prints the same' '
 	test "$(head -c 15 "$DB")" = "SQLite format 3"
 '
 
+test_expect_success 'no case journal: cg-pass verify opens no case index; a case opened later is seen' '
+	mkdir -p bare &&
+	chmod 700 bare &&
+	echo "{\"name\":\"张三\",\"id_no\":\"110101199003074514\",\"household\":\"3-2-501\"}" |
+		cg-pass issue --home bare --now ${D1}T05:00:00+08:00 >pass &&
+	jq -r .pass_id pass | cg-pass verify --home bare --now ${D1}T06:00:00+08:00 >v &&
+	test "$(jq -r .reason v)" = ok &&
+	test -f bare/index/pass.db &&
+	test ! -e bare/index/quarantine.db &&
+	echo "{\"name\":\"张三\",\"id_no\":\"110101199003074514\",\"household\":\"3-2-501\",\"reason\":\"close_contact\"}" |
+		cg-quarantine open --home bare --now ${D1}T07:00:00+08:00 >/dev/null &&
+	jq -r .pass_id pass | cg-pass verify --home bare --now ${D1}T08:00:00+08:00 >v &&
+	test "$(jq -r .reason v)" = holder_quarantined &&
+	test -f bare/index/quarantine.db
+'
+
 test_done
