@@ -415,27 +415,27 @@ int32_t cg_local_day_memo(struct cg_day_memo *m, cg_time_t t, int *minute)
 	cg_time_t from;
 	unsigned i;
 
-	/* A local day lies on two UTC days: it is kept in the slots of both,
-	 * and found in the slot of t's. */
-	i = memo_slot(t);
-	if (t >= m->from[i] && t < m->to[i]) {
-		if (minute)
-			*minute = (int)((t - m->from[i]) / 60);
-		return m->day[i];
+	/* A day is kept in the slot of the UTC day it starts on: t's, or
+	 * the one before.  (Kept in the slots of both UTC days it lies on,
+	 * each day overwrote the one before it, and a fold going through the
+	 * days of case after case missed every time.) */
+	for (int k = 0; k < 2; k++) {
+		i = memo_slot(t - k * 86400);
+		if (t >= m->from[i] && t < m->to[i]) {
+			if (minute)
+				*minute = (int)((t - m->from[i]) / 60);
+			return m->day[i];
+		}
 	}
 	if (!localtime_r(&tt, &tm))
 		return cg_local_day(t, minute);
 	from = t - (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
 	if (day_edge(from, tm.tm_gmtoff, 1) && day_edge(from + 86399, tm.tm_gmtoff, 0)) {
-		int32_t day = (int32_t)cg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
-							  tm.tm_mday);
-		unsigned slots[2] = { memo_slot(from), memo_slot(from + 86399) };
-
-		for (int k = 0; k < 2; k++) {
-			m->from[slots[k]] = from;
-			m->to[slots[k]] = from + 86400;
-			m->day[slots[k]] = day;
-		}
+		i = memo_slot(from);
+		m->from[i] = from;
+		m->to[i] = from + 86400;
+		m->day[i] = (int32_t)cg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
+							tm.tm_mday);
 	}
 	if (minute)
 		*minute = tm.tm_hour * 60 + tm.tm_min;

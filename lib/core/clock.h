@@ -78,8 +78,9 @@ int32_t cg_local_day(cg_time_t t, int *minute);
 /*
  * The same through a memo of days found, each as the span of seconds that
  * lie on it at one UTC offset (a day with a change of offset is never
- * kept), by UTC day modulo CG_DAY_MEMO: a fold places hundreds of
- * thousands of checks on a few dozen days, and localtime_r was most of
+ * kept), by the UTC day it starts on modulo CG_DAY_MEMO: a fold places
+ * hundreds of thousands of checks on a few dozen days, and localtime_r
+ * (which with TZ set re-reads the zone's rule at every call) was most of
  * placing one.  Zero the memo before its first use.
  */
 #define CG_DAY_MEMO 64

@@ -220,7 +220,7 @@ static int add_case(struct cg_casebook *cb, json_t *rec, int people)
 		int minute;
 
 		c->opened_at = at;
-		c->opened_day = cg_local_day(at, &minute);
+		c->opened_day = cg_local_day_memo(&cb->days, at, &minute);
 		c->opened_minute = (int16_t)minute;
 	} else {
 		c->opened_day = CG_CASE_NO_DAY;

@@ -526,6 +526,23 @@ TEST(local_day_memo)
 		printf("# no tzdata: Europe/Berlin not checked\n");
 		return;
 	}
+	/* Found again, not worked out again, whatever was looked up between:
+	 * in Shanghai a day lies on two UTC days. */
+	{
+		struct cg_day_memo m, before;
+		cg_time_t d1 = 1767196800LL;	/* 2026-01-01T00:00:00+08:00 */
+		int minute;
+
+		set_tz("Asia/Shanghai");
+		memset(&m, 0, sizeof(m));
+		cg_local_day_memo(&m, d1 + 17 * 3600, &minute);
+		cg_local_day_memo(&m, d1 + 86400 + 7 * 3600, &minute);
+		before = m;
+		CHECK_INT(cg_local_day_memo(&m, d1 + 17 * 3600, &minute),
+			  cg_local_day(d1 + 17 * 3600, NULL));
+		CHECK_INT(minute, 17 * 60);
+		CHECK(!memcmp(&m, &before, sizeof(m)));
+	}
 	/* Days of 23 and 25 hours: 2026-03-29 and 2026-10-25 in Berlin. */
 	CHECK(memo_agrees("Europe/Berlin", 1774652400LL, 1774652400LL + 3 * 86400, 301));
 	CHECK(memo_agrees("Europe/Berlin", 1792792800LL, 1792792800LL + 3 * 86400, 301));
