@@ -506,6 +506,9 @@ static int event_seen(struct world *w, struct cg_loop *lp, const char *id,
 		if (cg_journal_lock_day(&w->journal, day, &fresh, err) < 0 ||
 		    (fresh && cg_dayindex_catch_up(&w->days, day, err) < 0))
 			return -1;
+		/* Under the lock, caught up: one read for the ids until the
+		 * commit. */
+		cg_dayindex_hold(&w->days);
 	}
 	*orig = cg_dayindex_event(&w->days, id, day, before);
 	/* Journaled by this run, but the index could not take it (it warned):

@@ -388,6 +388,60 @@ int32_t cg_local_day(cg_time_t t, int *minute)
 	return (int32_t)cg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+/* Whether t is at local midnight (from) or in the last second of the day
+ * (!from) with the UTC offset off. */
+static int day_edge(cg_time_t t, long off, int from)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) || tm.tm_gmtoff != off)
+		return 0;
+	return from ? !tm.tm_hour && !tm.tm_min && !tm.tm_sec :
+		      tm.tm_hour == 23 && tm.tm_min == 59 && tm.tm_sec == 59;
+}
+
+static unsigned memo_slot(cg_time_t t)
+{
+	int64_t d = t / 86400 - (t % 86400 < 0);
+
+	return (unsigned)((uint64_t)d % CG_DAY_MEMO);
+}
+
+int32_t cg_local_day_memo(struct cg_day_memo *m, cg_time_t t, int *minute)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	cg_time_t from;
+	unsigned i;
+
+	/* A day is kept in the slot of the UTC day it starts on: t's, or
+	 * the one before.  (Kept in the slots of both UTC days it lies on,
+	 * each day overwrote the one before it, and a fold going through the
+	 * days of case after case missed every time.) */
+	for (int k = 0; k < 2; k++) {
+		i = memo_slot(t - k * 86400);
+		if (t >= m->from[i] && t < m->to[i]) {
+			if (minute)
+				*minute = (int)((t - m->from[i]) / 60);
+			return m->day[i];
+		}
+	}
+	if (!localtime_r(&tt, &tm))
+		return cg_local_day(t, minute);
+	from = t - (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+	if (day_edge(from, tm.tm_gmtoff, 1) && day_edge(from + 86399, tm.tm_gmtoff, 0)) {
+		i = memo_slot(from);
+		m->from[i] = from;
+		m->to[i] = from + 86400;
+		m->day[i] = (int32_t)cg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
+							tm.tm_mday);
+	}
+	if (minute)
+		*minute = tm.tm_hour * 60 + tm.tm_min;
+	return (int32_t)cg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 int cg_day_parse(const char *s, int32_t *day)
 {
 	int y, m, d;

@@ -75,6 +75,21 @@ int cg_date_valid(int year, int month, int day);
  * not NULL, the local minute of that day. */
 int32_t cg_local_day(cg_time_t t, int *minute);
 
+/*
+ * The same through a memo of days found, each as the span of seconds that
+ * lie on it at one UTC offset (a day with a change of offset is never
+ * kept), by the UTC day it starts on modulo CG_DAY_MEMO: a fold places
+ * hundreds of thousands of checks on a few dozen days, and localtime_r
+ * (which with TZ set re-reads the zone's rule at every call) was most of
+ * placing one.  Zero the memo before its first use.
+ */
+#define CG_DAY_MEMO 64
+struct cg_day_memo {
+	cg_time_t from[CG_DAY_MEMO], to[CG_DAY_MEMO];
+	int32_t day[CG_DAY_MEMO];
+};
+int32_t cg_local_day_memo(struct cg_day_memo *m, cg_time_t t, int *minute);
+
 /* "YYYY-MM-DD" to a day number; 0 or -1. */
 int cg_day_parse(const char *s, int32_t *day);
 

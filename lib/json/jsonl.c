@@ -423,6 +423,163 @@ json_t *cg_jsonl_parse(const char *line, size_t len, char *why, size_t whylen)
 	return obj;
 }
 
+/* ---- the compact form, written directly ---- */
+
+/*
+ * What json_dumpb(v, CG_JSON_DUMP_FLAGS) writes, byte for byte, without
+ * its one callback per piece (the larger part of printing a record):
+ * keys in insertion order, strings escaped as Jansson escapes them (",
+ * \\, and control characters, \b \f \n \r \t or \u00XX; UTF-8 as is),
+ * integers in decimal.  Reals are left to Jansson, whose precision rules
+ * are its own.  tests/unit/test-jsonl.c holds the two together.
+ */
+/* Jansson's own limit for nesting. */
+#define DUMP_MAX_DEPTH 2048
+
+struct sink {
+	char *p;
+	size_t size, n;		/* n: bytes wanted so far, even past size */
+};
+
+static void put(struct sink *k, const char *s, size_t len)
+{
+	if (k->n < k->size)
+		memcpy(k->p + k->n, s, k->size - k->n < len ? k->size - k->n : len);
+	k->n += len;
+}
+
+static void put_ch(struct sink *k, char c)
+{
+	if (k->n < k->size)
+		k->p[k->n] = c;
+	k->n++;
+}
+
+static int put_string(struct sink *k, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i = 0, from = 0;
+
+	put_ch(k, '"');
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+		size_t elen = 2;
+
+		if (c >= 0x80) {
+			size_t n = cg_utf8_seq((const unsigned char *)s + i, len - i);
+
+			if (!n)
+				return -1;	/* as Jansson refuses it */
+			i += n;
+			continue;
+		}
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		put(k, s + from, i - from);
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			elen = 6;
+		}
+		put(k, esc, elen);
+		from = ++i;
+	}
+	put(k, s + from, len - from);
+	put_ch(k, '"');
+	return 0;
+}
+
+static void put_integer(struct sink *k, json_int_t v)
+{
+	char buf[24], *e = buf + sizeof(buf), *p = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		*--p = '-';
+	put(k, p, (size_t)(e - p));
+}
+
+static int put_value(struct sink *k, const json_t *v, int depth)
+{
+	const char *key;
+	json_t *item;
+	size_t i, n;
+	char buf[64];
+
+	if (depth > DUMP_MAX_DEPTH)
+		return -1;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		put_ch(k, '{');
+		i = 0;
+		json_object_foreach((json_t *)v, key, item) {
+			if (i++)
+				put_ch(k, ',');
+			if (put_string(k, key, strlen(key)) < 0)
+				return -1;
+			put_ch(k, ':');
+			if (put_value(k, item, depth + 1) < 0)
+				return -1;
+		}
+		put_ch(k, '}');
+		return 0;
+	case JSON_ARRAY:
+		put_ch(k, '[');
+		json_array_foreach(v, i, item) {
+			if (i)
+				put_ch(k, ',');
+			if (put_value(k, item, depth + 1) < 0)
+				return -1;
+		}
+		put_ch(k, ']');
+		return 0;
+	case JSON_STRING:
+		return put_string(k, json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		put_integer(k, json_integer_value(v));
+		return 0;
+	case JSON_REAL:
+		n = json_dumpb(v, buf, sizeof(buf), CG_JSON_DUMP_FLAGS | JSON_ENCODE_ANY);
+		if (!n || n > sizeof(buf))
+			return -1;
+		put(k, buf, n);
+		return 0;
+	case JSON_TRUE:
+		put(k, "true", 4);
+		return 0;
+	case JSON_FALSE:
+		put(k, "false", 5);
+		return 0;
+	case JSON_NULL:
+		put(k, "null", 4);
+		return 0;
+	}
+	return -1;
+}
+
+size_t cg_json_dumpb(const json_t *v, char *buf, size_t size)
+{
+	struct sink k = { buf, size, 0 };
+
+	if (!json_is_object(v) && !json_is_array(v))
+		return 0;
+	return put_value(&k, v, 0) < 0 ? 0 : k.n;
+}
+
 int cg_jsonl_dump(const json_t *obj, struct cg_buf *out)
 {
 	size_t room, n;
@@ -432,14 +589,14 @@ int cg_jsonl_dump(const json_t *obj, struct cg_buf *out)
 	if (cg_buf_grow(out, out->limit - out->len > 1024 ? 1024 : 1) < 0)
 		return -1;
 	room = out->alloc - out->len - 1;
-	n = json_dumpb(obj, out->buf + out->len, room, CG_JSON_DUMP_FLAGS);
+	n = cg_json_dumpb(obj, out->buf + out->len, room);
 	if (n == 0)
 		return -1;
 	if (n > room) {
 		if (cg_buf_grow(out, n + 1) < 0)
 			return -1;
 		room = out->alloc - out->len - 1;
-		if (json_dumpb(obj, out->buf + out->len, room, CG_JSON_DUMP_FLAGS) != n)
+		if (cg_json_dumpb(obj, out->buf + out->len, room) != n)
 			return -1;
 	}
 	out->len += n;

@@ -113,6 +113,15 @@ int cg_jsonl_dump(const json_t *obj, struct cg_buf *out);
 #define CG_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
 /*
+ * What json_dumpb(v, buf, size, CG_JSON_DUMP_FLAGS) returns and writes, an
+ * object or array v in the compact form, only faster: the length of the
+ * whole text (written only up to size, not NUL-terminated), or 0 when v
+ * cannot be written (not an object or array, a string that is not UTF-8,
+ * nesting past Jansson's 2048 levels).
+ */
+size_t cg_json_dumpb(const json_t *v, char *buf, size_t size);
+
+/*
  * stdout for records: write errors are detected; EPIPE is an error with
  * the status CG_EXIT_PIPE, which main turns into a quiet exit.
  */

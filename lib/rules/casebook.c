@@ -181,63 +181,80 @@ void cg_casebook_next_id(const struct cg_casebook *cb, const char *date,
 
 /* ---- the fold ---- */
 
-static int open_case(struct cg_casebook *cb, const json_t *ev, const char *id)
+/*
+ * Add the case whose record is rec (a new reference, stolen): "status"
+ * set to "open", the dates read.  With people, also what finds it by
+ * person (cb->latest, cb->active) and its serial.
+ */
+static int add_case(struct cg_casebook *cb, json_t *rec, int people)
 {
 	char keys[4][CG_PERSON_KEY_LEN];
 	struct cg_case *c;
-	json_t *rec;
+	const char *id;
 	cg_time_t at;
 
 	if (cb->ncases == cb->alloc) {
 		size_t n = cb->alloc ? cb->alloc * 2 : 64;
 		struct cg_case **l = realloc(cb->list, n * sizeof(*l));
 
-		if (!l)
+		if (!l) {
+			json_decref(rec);
 			return -1;
+		}
 		cb->list = l;
 		cb->alloc = n;
 	}
-	c = calloc(1, sizeof(*c));
-	/* A shallow copy: the values are shared with the event, never
-	 * changed in place, only replaced in the case. */
-	rec = json_copy((json_t *)ev);
-	if (!c || !rec) {
-		free(c);
+	if (!(c = calloc(1, sizeof(*c)))) {
 		json_decref(rec);
 		return -1;
 	}
-	json_object_del(rec, "seq");
-	json_object_del(rec, "chain");
 	json_object_set_new(rec, "status", json_string("open"));
-	json_object_set_new(cb->cases, id, rec);
-	c->rec = rec;
 	c->id = json_string_value(json_object_get(rec, "case_id"));
+	json_object_set_new(cb->cases, c->id, rec);
+	c->rec = rec;
 	c->status = CG_CASE_OPEN;
-	c->start_day = day_of(json_object_get(ev, "start"));
-	c->end_day = day_of(json_object_get(ev, "end"));
+	c->start_day = day_of(json_object_get(rec, "start"));
+	c->end_day = day_of(json_object_get(rec, "end"));
 	c->needs = json_array();
-	if (cg_time_parse(json_string_value(json_object_get(ev, "ts")), 0, &at) == 0) {
+	if (cg_time_parse(json_string_value(json_object_get(rec, "ts")), 0, &at) == 0) {
 		int minute;
 
 		c->opened_at = at;
-		c->opened_day = cg_local_day(at, &minute);
+		c->opened_day = cg_local_day_memo(&cb->days, at, &minute);
 		c->opened_minute = (int16_t)minute;
 	} else {
 		c->opened_day = CG_CASE_NO_DAY;
 	}
-	json_object_set_new(cb->index, id, json_integer((json_int_t)cb->ncases));
+	json_object_set_new(cb->index, c->id, json_integer((json_int_t)cb->ncases));
 	cb->list[cb->ncases++] = c;
-	for (int i = cg_person_keys(ev, keys) - 1; i >= 0; i--)
-		json_object_set_new(cb->latest, keys[i], json_string(id));
-	for (int i = active_keys(ev, keys) - 1; i >= 0; i--)
-		activate(cb, keys[i], id);
-	note_serial(cb, id);
+	id = c->id;
+	if (people) {
+		for (int i = cg_person_keys(rec, keys) - 1; i >= 0; i--)
+			json_object_set_new(cb->latest, keys[i], json_string(id));
+		for (int i = active_keys(rec, keys) - 1; i >= 0; i--)
+			activate(cb, keys[i], id);
+		note_serial(cb, id);
+	}
 	if (cb->keep && json_object_get(cb->keep, id))
 		c->events = json_array();
 	return 0;
 }
 
-static int note_check(struct cg_case *c, cg_time_t at, int alert, uint64_t seq)
+static int open_case(struct cg_casebook *cb, const json_t *ev)
+{
+	/* A shallow copy: the values are shared with the event, never
+	 * changed in place, only replaced in the case. */
+	json_t *rec = json_copy((json_t *)ev);
+
+	if (!rec)
+		return -1;
+	json_object_del(rec, "seq");
+	json_object_del(rec, "chain");
+	return add_case(cb, rec, 1);
+}
+
+int cg_case_add_check(struct cg_casebook *cb, struct cg_case *c, cg_time_t at,
+		      int alert, uint64_t seq)
 {
 	struct cg_case_check k;
 	int minute;
@@ -245,7 +262,7 @@ static int note_check(struct cg_case *c, cg_time_t at, int alert, uint64_t seq)
 
 	k.at = at;
 	k.seq = seq;
-	k.day = cg_local_day(at, &minute);
+	k.day = cg_local_day_memo(&cb->days, at, &minute);
 	k.minute = (int16_t)minute;
 	k.alert = (unsigned char)alert;
 	if (c->nchecks == c->alloc) {
@@ -302,7 +319,7 @@ uint64_t cg_casebook_corrected_seq(const json_t *ev)
 	return rid.seq;
 }
 
-static int add_check(struct cg_case *c, const json_t *ev)
+static int add_check(struct cg_casebook *cb, struct cg_case *c, const json_t *ev)
 {
 	const char *result = json_string_value(json_object_get(ev, "result"));
 	const json_t *seq = json_object_get(ev, "seq");
@@ -312,17 +329,17 @@ static int add_check(struct cg_case *c, const json_t *ev)
 	cg_case_drop_check(c, cg_casebook_corrected_seq(ev));
 	if (cg_time_parse(json_string_value(json_object_get(ev, "ts")), 0, &at) < 0)
 		return 0;	/* not a check the fold can place */
-	return note_check(c, at, result && !strcmp(result, "alert"),
+	return cg_case_add_check(cb, c, at, result && !strcmp(result, "alert"),
 			  json_is_integer(seq) ? (uint64_t)json_integer_value(seq) : 0);
 }
 
-static void add_need(struct cg_case *c, const json_t *ev)
+int cg_case_needs_add(json_t *needs, const json_t *ev)
 {
 	const char *id = json_string_value(json_object_get(ev, "need_id"));
 	json_t *n;
 
 	if (!id)
-		return;
+		return 0;
 	n = json_copy((json_t *)ev);
 	json_object_del(n, "seq");
 	json_object_del(n, "chain");
@@ -330,31 +347,31 @@ static void add_need(struct cg_case *c, const json_t *ev)
 	json_object_del(n, "event");
 	json_object_del(n, "case_id");
 	json_object_set_new(n, "done", json_false());
-	json_array_append_new(c->needs, n);
-	c->needs_open++;
+	json_array_append_new(needs, n);
+	return 1;
 }
 
-static json_t *need_in(const struct cg_case *c, const char *need_id)
+static json_t *need_in(const json_t *needs, const char *need_id)
 {
 	size_t i;
 	json_t *n;
 
-	json_array_foreach(c->needs, i, n)
+	json_array_foreach(needs, i, n)
 		if (!strcmp(json_string_value(json_object_get(n, "need_id")), need_id))
 			return n;
 	return NULL;
 }
 
-static void need_done(struct cg_case *c, const json_t *ev)
+int cg_case_needs_done(json_t *needs, const json_t *ev)
 {
 	const char *id = json_string_value(json_object_get(ev, "need_id"));
-	json_t *n = id ? need_in(c, id) : NULL;
+	json_t *n = id ? need_in(needs, id) : NULL;
 
 	if (!n || json_is_true(json_object_get(n, "done")))
-		return;
+		return 0;
 	json_object_set_new(n, "done", json_true());
 	json_object_set(n, "done_at", json_object_get(ev, "ts"));
-	c->needs_open--;
+	return 1;
 }
 
 /* Copy ev's field from into the case's record as to, when present. */
@@ -410,7 +427,7 @@ int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev, struct cg_err *e
 	if (!strcmp(event, "open")) {
 		if (json_object_get(cb->cases, id))
 			return 0;	/* a case id is opened once */
-		if (open_case(cb, ev, id) < 0)
+		if (open_case(cb, ev) < 0)
 			return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 		c = cg_casebook_find(cb, id);
 		if (c->events)
@@ -422,12 +439,12 @@ int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev, struct cg_err *e
 	if (c->events)
 		json_array_append(c->events, (json_t *)ev);
 	if (!strcmp(event, "check")) {
-		if (add_check(c, ev) < 0)
+		if (add_check(cb, c, ev) < 0)
 			return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 	} else if (!strcmp(event, "need")) {
-		add_need(c, ev);
+		c->needs_open += (size_t)cg_case_needs_add(c->needs, ev);
 	} else if (!strcmp(event, "need_done")) {
-		need_done(c, ev);
+		c->needs_open -= (size_t)cg_case_needs_done(c->needs, ev);
 	} else if (!strcmp(event, "void")) {
 		cg_case_drop_check(c, cg_casebook_corrected_seq(ev));
 	} else {
@@ -439,6 +456,37 @@ int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev, struct cg_err *e
 			c->end_day = day_of(json_object_get(c->rec, "end"));
 	}
 	return 0;
+}
+
+struct cg_case *cg_casebook_add(struct cg_casebook *cb, json_t *rec,
+				enum cg_case_status st, json_t *needs)
+{
+	const char *id = json_string_value(json_object_get(rec, "case_id"));
+	struct cg_case *c;
+	size_t i;
+	json_t *n;
+
+	if (!id || json_object_get(cb->cases, id)) {
+		json_decref(rec);
+		json_decref(needs);
+		return NULL;
+	}
+	if (add_case(cb, rec, 0) < 0) {
+		json_decref(needs);
+		return NULL;
+	}
+	c = cg_casebook_find(cb, id);
+	if (st != CG_CASE_OPEN) {
+		c->status = st;
+		json_object_set_new(c->rec, "status", json_string(cg_case_status_name(st)));
+	}
+	if (needs) {
+		json_decref(c->needs);
+		c->needs = needs;
+		json_array_foreach(needs, i, n)
+			c->needs_open += !json_is_true(json_object_get(n, "done"));
+	}
+	return c;
 }
 
 /* At p the text lit, then a string without escapes, copied to out; the
@@ -520,7 +568,7 @@ static int fold_line(struct cg_casebook *cb, const struct cg_journal_reader *jr,
 	if (cg_casebook_quick_check(jr->line, jr->len, id, &at, &alert) == 0 &&
 	    (!cb->keep || !json_object_get(cb->keep, id))) {
 		c = cg_casebook_find(cb, id);
-		if (c && note_check(c, at, alert, jr->seq) < 0)
+		if (c && cg_case_add_check(cb, c, at, alert, jr->seq) < 0)
 			return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
 		return 0;
 	}
@@ -586,7 +634,7 @@ json_t *cg_casebook_find_need(const struct cg_casebook *cb, const char *need_id,
 	if (!(c = cg_casebook_find(cb, id)))
 		return NULL;
 	*cp = c;
-	return need_in(c, need_id);
+	return need_in(c->needs, need_id);
 }
 
 const json_t *cg_casebook_active(const struct cg_casebook *cb, const char *key)

@@ -106,6 +106,7 @@ struct cg_casebook {
 	struct cg_index *ix;	/* owned; set by cg_casebook_open_index */
 	int ix_rows;		/* ix held a case when opened or refreshed */
 	json_t *cache;		/* case_id -> record read from ix; owned */
+	struct cg_day_memo days;	/* the local days of checks */
 };
 
 void cg_casebook_init(struct cg_casebook *cb);
@@ -122,10 +123,27 @@ int cg_casebook_load(struct cg_casebook *cb, const struct cg_home *h,
  * folds what was appended since into the index.  Such a book holds no
  * cases in memory: the other lookups find nothing and cg_casebook_apply is
  * not for it.  When the index cannot be opened, the journal is folded as
- * cg_casebook_load does.  0 or -1 with *err.
+ * cg_casebook_load does; when there is no case journal at all, nothing is
+ * opened and the book is empty (cg_casebook_refresh reads a journal that
+ * appears later).  0 or -1 with *err.
  */
 int cg_casebook_open_index(struct cg_casebook *cb, const struct cg_home *h,
 			   struct cg_err *err);
+
+/*
+ * For cg-quarantine due and release: the open and escalated cases with
+ * their checks and needs, read from the case index (brought up to the
+ * journal first) instead of folding the whole journal.  The book then
+ * holds those cases only, in memory, as cg_casebook_load would hold them
+ * but for their records, which keep the person, "officer", "ts", "start",
+ * "end" and "status" only;
+ * released and closed cases are not in it, and nothing finds a case by
+ * person (cg_casebook_add), so it is only for what goes through the
+ * active cases.  When the index cannot be opened, the journal is
+ * folded as cg_casebook_load does.  0 or -1 with *err.
+ */
+int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
+			    struct cg_err *err);
 
 /*
  * What escalate, release, close and extend do to a case's record rec (in
@@ -156,6 +174,31 @@ int cg_casebook_apply(struct cg_casebook *cb, const json_t *ev,
 /* Keep the events of case id (in ->events) when they are folded; call
  * before loading. */
 void cg_casebook_keep_events(struct cg_casebook *cb, const char *id);
+
+/*
+ * For the case index (caseindex.c): a case as the index keeps it, rec
+ * (stolen) being its record as in cb->cases ("status" and what events
+ * noted included) or the part of it that due and release read, added to cb with status st as the fold would have left
+ * it, with needs (stolen; NULL: none) as the fold keeps them.  Its checks
+ * are added with cg_case_add_check.  What finds a case by person
+ * (cg_casebook_active..., cg_casebook_latest_for) and the serials of case
+ * ids are not kept for such a case.  The case, or NULL (no case id, one
+ * already there, out of memory).
+ */
+struct cg_case *cg_casebook_add(struct cg_casebook *cb, json_t *rec,
+				enum cg_case_status st, json_t *needs);
+
+/* Add a check to c (a case of cb) in time order; 0, or -1 out of memory. */
+int cg_case_add_check(struct cg_casebook *cb, struct cg_case *c, cg_time_t at,
+		      int alert, uint64_t seq);
+
+/*
+ * The service requests of a case as the fold keeps them (cg_case.needs):
+ * add what a "need" event (borrowed) asks, mark what a "need_done" event
+ * finishes.  Each returns 1 when needs changed, else 0.
+ */
+int cg_case_needs_add(json_t *needs, const json_t *ev);
+int cg_case_needs_done(json_t *needs, const json_t *ev);
 
 /* The check of c journaled at seq, or NULL (voided, amended, never). */
 const struct cg_case_check *cg_case_check_at(const struct cg_case *c, uint64_t seq);

@@ -7,15 +7,25 @@
  * and extend note), its status, and a column per identity key so that
  * every lookup by person is an indexed one: the three keys of
  * cg_person_keys and the normalised name alone (for identity checks on
- * weaker keys).  Checks, alerts and needs make no rows: the gate does not
- * need them.
+ * weaker keys).  The row also keeps what cg-quarantine due and release
+ * need of the case, so that they read the open cases instead of folding
+ * the whole journal (cg_casebook_load_active): the fields of its record
+ * they read (column brief, see put_rec), its checks (column checks,
+ * CHECK_BYTES each, in journal order, voided and amended ones taken out)
+ * and its service requests (column needs, the fold's array as JSON).
+ * Alerts make no rows.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/exitcode.h"
 #include "core/i18n.h"
+#include "json/jsonl.h"
 #include "rules/casebook.h"
 #include "rules/caseindex.h"
 #include "rules/person.h"
@@ -24,17 +34,25 @@
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS qcase(case_id TEXT PRIMARY KEY, ord INTEGER NOT NULL,"
 	" status TEXT NOT NULL, k_id TEXT, k_phone TEXT, k_name TEXT, name_norm TEXT,"
-	" rec TEXT NOT NULL);"
+	" rec TEXT NOT NULL, brief TEXT, checks BLOB, needs TEXT);"
 	"CREATE INDEX IF NOT EXISTS qcase_id ON qcase(k_id, ord);"
 	"CREATE INDEX IF NOT EXISTS qcase_phone ON qcase(k_phone, ord);"
 	"CREATE INDEX IF NOT EXISTS qcase_name ON qcase(k_name, ord);"
 	"CREATE INDEX IF NOT EXISTS qcase_name_norm ON qcase(name_norm, ord);";
 static const char sql_put[] =
 	"INSERT OR IGNORE INTO qcase(case_id, ord, status, k_id, k_phone, k_name,"
-	" name_norm, rec) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)";
+	" name_norm, rec, brief) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)";
 static const char sql_any[] = "SELECT 1 FROM qcase LIMIT 1";
 static const char sql_get[] = "SELECT status, rec FROM qcase WHERE case_id = ?";
-static const char sql_set[] = "UPDATE qcase SET status = ?, rec = ? WHERE case_id = ?";
+static const char sql_set[] =
+	"UPDATE qcase SET status = ?, rec = ?, brief = ? WHERE case_id = ?";
+static const char sql_checks_get[] = "SELECT checks FROM qcase WHERE case_id = ?";
+static const char sql_checks_set[] = "UPDATE qcase SET checks = ? WHERE case_id = ?";
+static const char sql_needs_get[] = "SELECT needs FROM qcase WHERE case_id = ?";
+static const char sql_needs_set[] = "UPDATE qcase SET needs = ? WHERE case_id = ?";
+static const char sql_load[] =
+	"SELECT status, brief, checks, needs FROM qcase"
+	" WHERE status IN ('open', 'escalated') ORDER BY ord";
 
 /* By the key's kind (id, phone, name@household): the newest case of that
  * person in a status, as the fold's lists of active cases end with it. */
@@ -80,6 +98,34 @@ static int put_text(struct cg_index *ix, sqlite3_stmt *st, int col, const json_t
 	return 0;
 }
 
+/*
+ * Bind the record rec and its brief, the fields of it that due and
+ * release read (cg_casebook_load_active), at col and col + 1: a record
+ * read for each open case costs what it holds.
+ */
+static int put_rec(struct cg_index *ix, sqlite3_stmt *st, int col, const json_t *rec,
+		   struct cg_err *err)
+{
+	static const char *const keep[] = {
+		"ts", "case_id", "name", "id_no", "phone", "household", "start", "end",
+		"officer", "status"
+	};
+	json_t *brief = json_object();
+	int ret;
+
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		json_t *v = json_object_get(rec, keep[i]);
+
+		if (v)
+			json_object_set(brief, keep[i], v);
+	}
+	ret = put_text(ix, st, col, rec, err);
+	if (ret == 0)
+		ret = put_text(ix, st, col + 1, brief, err);
+	json_decref(brief);
+	return ret;
+}
+
 static int rows_open(struct cg_index *ix, const json_t *ev, const char *id,
 		     struct cg_err *err)
 {
@@ -103,7 +149,7 @@ static int rows_open(struct cg_index *ix, const json_t *ev, const char *id,
 	json_object_del(rec, "seq");
 	json_object_del(rec, "chain");
 	json_object_set_new(rec, "status", json_string("open"));
-	ret = put_text(ix, st, 7, rec, err);
+	ret = put_rec(ix, st, 7, rec, err);
 	json_decref(rec);
 	return ret < 0 ? -1 : cg_index_run(ix, st, err);
 }
@@ -129,14 +175,138 @@ static int rows_event(struct cg_index *ix, const json_t *ev, const char *event,
 		return 0;	/* an event of a case never opened */
 	to = (int)cg_case_event(rec, (enum cg_case_status)from, event, ev);
 	json_object_set_new(rec, "status", json_string(cg_case_status_name(to)));
-	if (!(st = cg_index_stmt(ix, sql_set, err)) || put_text(ix, st, 2, rec, err) < 0) {
+	if (!(st = cg_index_stmt(ix, sql_set, err)) || put_rec(ix, st, 2, rec, err) < 0) {
 		json_decref(rec);
 		return -1;
 	}
 	json_decref(rec);
 	sqlite3_bind_text(st, 1, cg_case_status_name(to), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
 	return cg_index_run(ix, st, err);
+}
+
+/* ---- checks and needs ---- */
+
+/* A check in the column checks: ts (seconds), seq, result alert (1) or
+ * ok (0); little-endian, so that the file means the same anywhere. */
+#define CHECK_BYTES 17
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * What a check, amend or void does to the case's checks, as add_check
+ * and cg_case_drop_check do in memory: the check journaled at drop (0:
+ * none) is taken out, then a check at (when add) is added.
+ */
+static int rows_checks(struct cg_index *ix, const char *id, uint64_t drop, int add,
+		       cg_time_t at, int alert, uint64_t seq, struct cg_err *err)
+{
+	sqlite3_stmt *st = cg_index_stmt(ix, sql_checks_get, err);
+	unsigned char *buf;
+	size_t len, i;
+	int ret;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;	/* a check of a case never opened */
+	}
+	len = (size_t)sqlite3_column_bytes(st, 0);
+	if (!(buf = malloc(len + CHECK_BYTES))) {
+		sqlite3_reset(st);
+		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	}
+	if (len)
+		memcpy(buf, sqlite3_column_blob(st, 0), len);
+	sqlite3_reset(st);
+	for (i = 0; drop && i + CHECK_BYTES <= len; i += CHECK_BYTES)
+		if (get_u64(buf + i + 8) == drop) {
+			memmove(buf + i, buf + i + CHECK_BYTES, len - i - CHECK_BYTES);
+			len -= CHECK_BYTES;
+			break;
+		}
+	if (add) {
+		put_u64(buf + len, (uint64_t)at);
+		put_u64(buf + len + 8, seq);
+		buf[len + 16] = (unsigned char)(alert != 0);
+		len += CHECK_BYTES;
+	}
+	if (!(st = cg_index_stmt(ix, sql_checks_set, err))) {
+		free(buf);
+		return -1;
+	}
+	sqlite3_bind_blob(st, 1, buf, (int)len, free);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	ret = cg_index_run(ix, st, err);
+	return ret;
+}
+
+static int rows_check(struct cg_index *ix, const json_t *ev, const char *event,
+		      const char *id, struct cg_err *err)
+{
+	const char *result = json_string_value(json_object_get(ev, "result"));
+	const json_t *seq = json_object_get(ev, "seq");
+	uint64_t drop = cg_casebook_corrected_seq(ev);
+	cg_time_t at = 0;
+	int add = !strcmp(event, "check") &&
+		  cg_time_parse(json_string_value(json_object_get(ev, "ts")), 0, &at) == 0;
+
+	if (!drop && !add)
+		return 0;
+	return rows_checks(ix, id, drop, add, at, result && !strcmp(result, "alert"),
+			   json_is_integer(seq) ? (uint64_t)json_integer_value(seq) : 0, err);
+}
+
+/* need, need_done: the case's needs as the fold keeps them. */
+static int rows_need(struct cg_index *ix, const json_t *ev, const char *event,
+		     const char *id, struct cg_err *err)
+{
+	sqlite3_stmt *st = cg_index_stmt(ix, sql_needs_get, err);
+	json_t *needs = NULL;
+	int changed, ret;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (sqlite3_column_type(st, 0) == SQLITE_TEXT)
+		needs = json_loadb((const char *)sqlite3_column_text(st, 0),
+				   (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+	sqlite3_reset(st);
+	if (!needs && !(needs = json_array()))
+		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	changed = !strcmp(event, "need") ? cg_case_needs_add(needs, ev) :
+		  cg_case_needs_done(needs, ev);
+	ret = 0;
+	if (changed) {
+		if (!(st = cg_index_stmt(ix, sql_needs_set, err)) ||
+		    put_text(ix, st, 1, needs, err) < 0) {
+			json_decref(needs);
+			return -1;
+		}
+		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+		ret = cg_index_run(ix, st, err);
+	}
+	json_decref(needs);
+	return ret;
 }
 
 static int index_fold(void *ctx, const json_t *ev, struct cg_err *err)
@@ -145,17 +315,20 @@ static int index_fold(void *ctx, const json_t *ev, struct cg_err *err)
 	const char *event = json_string_value(json_object_get(ev, "event"));
 	const char *id = json_string_value(json_object_get(ev, "case_id"));
 
-	if (!event || !id || !strcmp(event, "check") || !strcmp(event, "alert") ||
-	    !strncmp(event, "need", 4))
+	if (!event || !id || !strcmp(event, "alert"))
 		return 0;
 	if (!strcmp(event, "open"))
 		return rows_open(cb->ix, ev, id, err);
+	if (!strcmp(event, "check") || !strcmp(event, "void"))
+		return rows_check(cb->ix, ev, event, id, err);
+	if (!strcmp(event, "need") || !strcmp(event, "need_done"))
+		return rows_need(cb->ix, ev, event, id, err);
 	return rows_event(cb->ix, ev, event, id, err);
 }
 
 static const struct cg_index_def case_index = {
 	.stream = "quarantine",
-	.version = 2,
+	.version = 3,
 	.schema = schema,
 	.clear = "DELETE FROM qcase;",
 	.fold = index_fold,
@@ -164,9 +337,16 @@ static const struct cg_index_def case_index = {
 int cg_casebook_open_index(struct cg_casebook *cb, const struct cg_home *h,
 			   struct cg_err *err)
 {
-	struct cg_index *ix = calloc(1, sizeof(*ix));
+	struct cg_index *ix;
+	struct stat sb;
 
-	if (!ix)
+	/* No case journal, no case: nothing to look up and no index to open
+	 * (a third of a one-token cg-pass verify).  A journal that appears
+	 * later is read by cg_casebook_refresh, as without an index. */
+	if (fstatat(h->fd, "journal/quarantine.jsonl", &sb, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    errno == ENOENT)
+		return 0;
+	if (!(ix = calloc(1, sizeof(*ix))))
 		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
 	cb->ix = ix;
 	if (cg_index_open(ix, h, &case_index, cb, err) == 0) {
@@ -182,6 +362,68 @@ int cg_casebook_open_index(struct cg_casebook *cb, const struct cg_home *h,
 	if (err->status == CG_EXIT_DAMAGED)
 		return -1;
 	return cg_casebook_load(cb, h, err);
+}
+
+/* One row of sql_load into cb: the case, its needs and its checks. */
+static int load_row(struct cg_casebook *cb, sqlite3_stmt *st, struct cg_err *err)
+{
+	const unsigned char *checks = sqlite3_column_blob(st, 2);
+	size_t len = (size_t)sqlite3_column_bytes(st, 2);
+	json_t *rec, *needs = NULL;
+	struct cg_case *c;
+	char why[128];
+
+	/* The fast parser, on the brief: a record per open case. */
+	rec = cg_jsonl_parse((const char *)sqlite3_column_text(st, 1),
+			     (size_t)sqlite3_column_bytes(st, 1), why, sizeof(why));
+	if (sqlite3_column_type(st, 3) == SQLITE_TEXT)
+		needs = json_loadb((const char *)sqlite3_column_text(st, 3),
+				   (size_t)sqlite3_column_bytes(st, 3), 0, NULL);
+	if (!rec) {
+		json_decref(needs);
+		return 0;	/* a row the fold would not have made: skip it */
+	}
+	c = cg_casebook_add(cb, rec, (enum cg_case_status)status_code(
+				(const char *)sqlite3_column_text(st, 0)), needs);
+	if (!c)
+		return 0;
+	for (size_t i = 0; i + CHECK_BYTES <= len; i += CHECK_BYTES)
+		if (cg_case_add_check(cb, c, (cg_time_t)get_u64(checks + i + 0),
+				      checks[i + 16], get_u64(checks + i + 8)) < 0)
+			return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	return 0;
+}
+
+int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
+			    struct cg_err *err)
+{
+	struct cg_index *ix = calloc(1, sizeof(*ix));
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if (!ix)
+		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	cb->ix = ix;
+	if (cg_index_open(ix, h, &case_index, cb, err) < 0) {
+		free(ix);
+		cb->ix = NULL;
+		if (err->status == CG_EXIT_DAMAGED)
+			return -1;
+		return cg_casebook_load(cb, h, err);
+	}
+	cb->seq = ix->pos.seq;
+	if (!(st = cg_index_stmt(ix, sql_load, err))) {
+		ret = -1;
+	} else {
+		while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			ret = load_row(cb, st, err);
+		if (ret == 0 && rc != SQLITE_DONE)
+			ret = cg_index_fail(ix, err);
+		sqlite3_reset(st);
+	}
+	/* What was read is a book in memory from here on. */
+	cg_caseindex_close(cb);
+	return ret;
 }
 
 int cg_caseindex_refresh(struct cg_casebook *cb, struct cg_err *err)

@@ -70,8 +70,24 @@ int cg_dayindex_open(struct cg_dayindex *d, const struct cg_home *h,
 	return 0;
 }
 
+/* End the read transaction of cg_dayindex_hold, if one is open. */
+static void let_go(struct cg_dayindex *d)
+{
+	if (d->held) {
+		sqlite3_exec(d->ix.db, "COMMIT", NULL, NULL, NULL);
+		d->held = 0;
+	}
+}
+
+void cg_dayindex_hold(struct cg_dayindex *d)
+{
+	if (d->open && !d->held && sqlite3_exec(d->ix.db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+		d->held = 1;
+}
+
 void cg_dayindex_close(struct cg_dayindex *d)
 {
+	let_go(d);
 	if (d->open)
 		cg_index_close(&d->ix);
 	json_decref(d->dirty);
@@ -265,7 +281,10 @@ int cg_dayindex_catch_up(struct cg_dayindex *d, const char *day,
 			 struct cg_err *err)
 {
 	struct point p;
-	int holds, st = look(d, day, &p, &holds, err);
+	int holds, st;
+
+	let_go(d);
+	st = look(d, day, &p, &holds, err);
 
 	if (st != 0)
 		return st < 0 ? -1 : 0;
@@ -433,6 +452,7 @@ int cg_dayindex_committed(struct cg_dayindex *d, const struct cg_journal *j,
 {
 	int ret;
 
+	let_go(d);
 	if (!d->open || !j->commit_to.seq)
 		return 0;
 	if (cg_index_exec(&d->ix, "BEGIN IMMEDIATE", err) < 0)

@@ -113,11 +113,19 @@ int cg_quarantine_window_of(const struct cg_quarantine_policy *p, int minute)
 void cg_quarantine_window_label(const struct cg_quarantine_policy *p, int w,
 				char out[CG_WINDOW_LABEL_LEN])
 {
-	int s = p->window_start_min[w], e = p->window_end_min[w];
+	unsigned v[4] = {
+		(unsigned)p->window_start_min[w] / 60 % 100, (unsigned)p->window_start_min[w] % 60,
+		(unsigned)p->window_end_min[w] / 60 % 100, (unsigned)p->window_end_min[w] % 60
+	};
 
-	snprintf(out, CG_WINDOW_LABEL_LEN, "%02u:%02u-%02u:%02u",
-		 (unsigned)s / 60 % 100, (unsigned)s % 60, (unsigned)e / 60 % 100,
-		 (unsigned)e % 60);
+	/* "%02u:%02u-%02u:%02u" by hand: due writes one per window and day
+	 * of every case. */
+	for (int i = 0; i < 4; i++) {
+		out[3 * i] = (char)('0' + v[i] / 10);
+		out[3 * i + 1] = (char)('0' + v[i] % 10);
+		out[3 * i + 2] = i == 1 ? '-' : ':';
+	}
+	out[11] = '\0';
 }
 
 /* ---- results ---- */
@@ -981,14 +989,25 @@ static int has_check_on(const struct cg_case *c, int32_t day)
 	return 0;
 }
 
+/* "DATE LABEL": a window of a day, from its parts. */
+static json_t *window_name(const char *date, const char *label)
+{
+	char buf[CG_DATE_LEN + CG_WINDOW_LABEL_LEN + 1];
+	size_t dl = strlen(date), ll = strlen(label);
+
+	memcpy(buf, date, dl);
+	buf[dl] = ' ';
+	memcpy(buf + dl + 1, label, ll);
+	return json_stringn(buf, dl + 1 + ll);
+}
+
 static json_t *window_at(const struct cg_quarantine_policy *p, int32_t d, int w)
 {
-	char date[CG_DATE_LEN], label[CG_WINDOW_LABEL_LEN], buf[64];
+	char date[CG_DATE_LEN], label[CG_WINDOW_LABEL_LEN];
 
 	cg_day_format(d, date);
 	cg_quarantine_window_label(p, w, label);
-	snprintf(buf, sizeof(buf), "%s %s", date, label);
-	return json_string(buf);
+	return window_name(date, label);
 }
 
 static json_t *open_needs(const struct cg_case *c)
@@ -1019,7 +1038,8 @@ json_t *cg_quarantine_due_record(const struct cg_quarantine *q,
 	json_t *out, *due, *done_w, *missed;
 	int32_t last;
 	unsigned char *done;
-	char buf[64];
+	char buf[64], date[CG_DATE_LEN];
+	char labels[CG_MAX_CHECK_WINDOWS][CG_WINDOW_LABEL_LEN];
 
 	if (!is_active(c) || c->start_day == CG_CASE_NO_DAY ||
 	    c->end_day == CG_CASE_NO_DAY || c->start_day > day || c->end_day < c->start_day)
@@ -1031,22 +1051,27 @@ json_t *cg_quarantine_due_record(const struct cg_quarantine *q,
 	due = json_array();
 	done_w = json_array();
 	missed = json_array();
-	for (int32_t d = c->start_day; d <= last; d++)
+	/* Each label once, each date once: a case has a missed window or two
+	 * a day for weeks, and due lists every case. */
+	for (int w = 0; w < p->nwindows; w++)
+		cg_quarantine_window_label(p, w, labels[w]);
+	for (int32_t d = c->start_day; d <= last; d++) {
+		date[0] = '\0';
 		for (int w = 0; w < p->nwindows; w++) {
-			char label[CG_WINDOW_LABEL_LEN];
-
 			if (!expected(p, c, d, w))
 				continue;
-			cg_quarantine_window_label(p, w, label);
 			if (done[d - c->start_day] & (1u << w)) {
 				if (d == day)
-					json_array_append_new(done_w, json_string(label));
+					json_array_append_new(done_w, json_string(labels[w]));
 			} else if (closed(q, d, w)) {
-				json_array_append_new(missed, window_at(p, d, w));
+				if (!date[0])
+					cg_day_format(d, date);
+				json_array_append_new(missed, window_name(date, labels[w]));
 			} else if (d == day) {
-				json_array_append_new(due, json_string(label));
+				json_array_append_new(due, json_string(labels[w]));
 			}
 		}
+	}
 	free(done);
 
 	out = json_object();

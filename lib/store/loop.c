@@ -165,6 +165,8 @@ int cg_loop_flush(struct cg_loop *lp, struct cg_err *err)
 int cg_loop_print(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 {
 	struct cg_buf line = CG_BUF_INIT(PRINT_MAX);
+	char small[8192];
+	size_t n;
 	int ret;
 
 	lp->emitted++;
@@ -174,6 +176,12 @@ int cg_loop_print(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 	if (lp->journal && lp->journal->npending && cg_loop_flush(lp, err) < 0)
 		return -1;
 	let_go(lp);
+	/* Most records fit on the stack: no allocation, encoded once. */
+	n = cg_json_dumpb(rec, small, sizeof(small) - 1);
+	if (n > 0 && n < sizeof(small)) {
+		small[n] = '\n';
+		return cg_out_line(&lp->out, small, n + 1, err);
+	}
 	if (cg_jsonl_dump(rec, &line) < 0) {
 		cg_buf_release(&line);
 		if (errno == E2BIG)

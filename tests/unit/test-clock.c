@@ -497,6 +497,57 @@ TEST(clock_invalid)
 	CHECK_INT(cg_clock_init(&c, "bad", NULL), -1);
 }
 
+/* The memo answers as cg_local_day does, across days with and without a
+ * change of offset, in any order. */
+static int memo_agrees(const char *tz, cg_time_t from, cg_time_t to, cg_time_t step)
+{
+	struct cg_day_memo m;
+	int ok = 1;
+
+	set_tz(tz);
+	memset(&m, 0, sizeof(m));
+	for (int pass = 0; pass < 2; pass++)
+		for (cg_time_t t = from; t < to; t += step) {
+			int a, b;
+			cg_time_t u = pass ? to - 1 - (t - from) : t;
+
+			if (cg_local_day_memo(&m, u, &a) != cg_local_day(u, &b) || a != b)
+				ok = 0;
+		}
+	return ok;
+}
+
+TEST(local_day_memo)
+{
+	/* Two weeks in Shanghai, a check every 7 minutes and 13 seconds. */
+	CHECK(memo_agrees("Asia/Shanghai", 1767196800LL, 1767196800LL + 14 * 86400, 433));
+	CHECK(memo_agrees("UTC", -86400 * 3, 86400 * 3, 599));
+	if (access("/usr/share/zoneinfo/Europe/Berlin", R_OK) < 0) {
+		printf("# no tzdata: Europe/Berlin not checked\n");
+		return;
+	}
+	/* Found again, not worked out again, whatever was looked up between:
+	 * in Shanghai a day lies on two UTC days. */
+	{
+		struct cg_day_memo m, before;
+		cg_time_t d1 = 1767196800LL;	/* 2026-01-01T00:00:00+08:00 */
+		int minute;
+
+		set_tz("Asia/Shanghai");
+		memset(&m, 0, sizeof(m));
+		cg_local_day_memo(&m, d1 + 17 * 3600, &minute);
+		cg_local_day_memo(&m, d1 + 86400 + 7 * 3600, &minute);
+		before = m;
+		CHECK_INT(cg_local_day_memo(&m, d1 + 17 * 3600, &minute),
+			  cg_local_day(d1 + 17 * 3600, NULL));
+		CHECK_INT(minute, 17 * 60);
+		CHECK(!memcmp(&m, &before, sizeof(m)));
+	}
+	/* Days of 23 and 25 hours: 2026-03-29 and 2026-10-25 in Berlin. */
+	CHECK(memo_agrees("Europe/Berlin", 1774652400LL, 1774652400LL + 3 * 86400, 301));
+	CHECK(memo_agrees("Europe/Berlin", 1792792800LL, 1792792800LL + 3 * 86400, 301));
+}
+
 int main(void)
 {
 	RUN(parse_utc);
@@ -517,6 +568,7 @@ int main(void)
 	RUN(date_start_offset_change);
 	RUN(civil_days);
 	RUN(civil_days_every_day);
+	RUN(local_day_memo);
 	RUN(clock_env);
 	RUN(clock_now_option_wins);
 	RUN(clock_running);

@@ -1077,6 +1077,58 @@ TEST(parse_dump_round_trip)
 	json_decref(obj);
 }
 
+/* cg_json_dumpb writes what json_dumpb does, byte for byte. */
+static int dumps_as_jansson(const json_t *v)
+{
+	char a[4096], b[4096];
+	size_t na = json_dumpb(v, a, sizeof(a), CG_JSON_DUMP_FLAGS);
+	size_t nb = cg_json_dumpb(v, b, sizeof(b));
+
+	return na == nb && na <= sizeof(a) && !memcmp(a, b, na);
+}
+
+TEST(dump_fast_as_jansson)
+{
+	static const char *const lines[] = {
+		"{}", "[]", "[[],{},[{}]]",
+		"{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f\"}",
+		"{\"名\":\"张三 𝄞 é\",\"kk\":\"\\u0000x\"}",
+		"{\"n\":[0,-1,1,9223372036854775807,-9223372036854775808,12345678901]}",
+		"{\"r\":[37.3,36.0,-0.5,1e300,1.0000000000000002,0.1,37.29999999999999,1e-7]}",
+		"{\"b\":[true,false,null],\"o\":{\"z\":1,\"a\":{\"y\":[1,{\"x\":\"\"}]}}}",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		json_t *v = json_loads(lines[i], JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+
+		CHECK(v != NULL);
+		if (v)
+			CHECK(dumps_as_jansson(v));
+		json_decref(v);
+	}
+}
+
+TEST(dump_fast_sizes)
+{
+	json_t *v = json_pack("{s:s,s:i}", "k", "\u4e2d\u6587", "n", 5);
+	char small[8];
+
+	/* Past the room: the length wanted, only what fits written. */
+	CHECK_INT((int)cg_json_dumpb(v, small, sizeof(small)), 20);
+	CHECK(!memcmp(small, "{\"k\":\"\xe4\xb8", 8));
+	CHECK_INT((int)cg_json_dumpb(v, NULL, 0), 20);
+	json_decref(v);
+	/* Neither an object nor an array, as Jansson without JSON_ENCODE_ANY. */
+	v = json_string("x");
+	CHECK_INT((int)cg_json_dumpb(v, small, sizeof(small)), 0);
+	json_decref(v);
+	/* A string that is not UTF-8 is refused, as Jansson refuses it. */
+	v = json_pack("{s:o}", "k", json_stringn_nocheck("\xff", 1));
+	CHECK_INT((int)cg_json_dumpb(v, small, sizeof(small)), 0);
+	CHECK_INT((int)json_dumpb(v, small, sizeof(small), CG_JSON_DUMP_FLAGS), 0);
+	json_decref(v);
+}
+
 int main(void)
 {
 	/* A reader of a closed pipe must see an error, not die. */
@@ -1116,6 +1168,8 @@ int main(void)
 	RUN(dump_appends_and_limits);
 	RUN(dump_large_record);
 	RUN(parse_dump_round_trip);
+	RUN(dump_fast_as_jansson);
+	RUN(dump_fast_sizes);
 	tmp_cleanup();
 	return UNIT_DONE();
 }
