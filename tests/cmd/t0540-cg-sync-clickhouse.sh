@@ -66,9 +66,9 @@ test_expect_success $CHOK 'a day of check-ins, pushed with a kill and a restart 
 		printf \"{\\\"gate\\\":\\\"%s\\\",\\\"dir\\\":\\\"%s\\\",\\\"kind\\\":\\\"resident\\\",\\\"temp\\\":%.1f,\\\"mask\\\":%s}\\n\", g, d, t, (i % 17) ? \"true\" : \"false\" } }" |
 		cg-checkin --now "$NOW" >/dev/null
 	test "$(wc -l <"$CG_HOME/journal/checkin/2026-01-25.jsonl")" = 2000 &&
-	cg-sync push --target ch --format clickhouse --url "$CHURL" --from-start --batch-records 50 >out1 &
+	cg-sync push --redact --target ch --format clickhouse --url "$CHURL" --from-start --batch-records 50 >out1 &
 	pid=$! && sleep 0.3 && kill -9 $pid; wait $pid
-	cg-sync push --target ch --format clickhouse --url "$CHURL" --batch-records 50 >out2 &&
+	cg-sync push --redact --target ch --format clickhouse --url "$CHURL" --batch-records 50 >out2 &&
 	echo "SELECT count() FROM cg_checkin FINAL" | chq >n &&
 	test "$(cat n)" = 2000 &&
 	echo "SELECT uniqExact(rid) FROM cg_checkin" | chq >n &&
@@ -76,7 +76,7 @@ test_expect_success $CHOK 'a day of check-ins, pushed with a kill and a restart 
 '
 
 test_expect_success $CHOK 'sending everything again is dropped by FINAL' '
-	cg-sync push --target ch-again --format clickhouse --url "$CHURL" --from-start --batch-records 500 >out3 &&
+	cg-sync push --redact --target ch-again --format clickhouse --url "$CHURL" --from-start --batch-records 500 >out3 &&
 	test "$(jq -s "map(.records) | add" out3)" = 2000 &&
 	test "$(jq -r .result out3 | sort -u)" = sent &&
 	echo "SELECT count() FROM cg_checkin FINAL" | chq >n && test "$(cat n)" = 2000
@@ -132,7 +132,7 @@ test_expect_success $CHOK 'with corrections pushed, daily_report.sql gives the f
 	cg-checkin --now "$NEXT" --amend $R/$2 --set temp=36.6 --set mask=true --reason "typo" --by g2 >c5 &&
 	cg-checkin --now "$NEXT" --void 2026-01-26/$(jq -r .seq c5) --reason "not here" --by g2 >c6 &&
 	test "$(jq -r .correction_of c6)" = "DEMO-0001/checkin/$R/$2" &&
-	cg-sync push --target ch --format clickhouse --url "$CHURL" >out4 &&
+	cg-sync push --redact --target ch --format clickhouse --url "$CHURL" >out4 &&
 	cg-report --now "$NEXT" --date $R >rep &&
 	test "$(jq -r "[.totals.events, (.corrections | length)] | @tsv" rep)" = "$(printf "1998\t6")" &&
 	report 1 | jq -c "$NUM" >got &&
@@ -162,7 +162,7 @@ test_expect_success $CHOK 'fever persons: the same person read twice is one, in 
 		"{\"gate\":\"south\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"李四\",\"household\":\"3-2-502\",\"temp\":38.0,\"mask\":true}" \
 		"{\"gate\":\"south\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"李四\",\"household\":\"3-2-502\",\"temp\":38.1,\"mask\":true}" |
 		cg-checkin --now "$NOW" >/dev/null &&
-	cg-sync push --target ch --format clickhouse --url "$CHURL" >out5 &&
+	cg-sync push --redact --target ch --format clickhouse --url "$CHURL" >out5 &&
 	report 1 | jq -c "$NUM" >got &&
 	test "$(jq .fever_persons got)" = $((before + 2)) &&
 	test "$(jq .fever_persons got)" = "$(cg-report --date 2026-01-25 | jq .fever.persons)" &&

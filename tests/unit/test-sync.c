@@ -12,47 +12,100 @@
 
 static const char line[] =
 	"{\"ts\":\"2026-01-25T08:00:00+08:00\",\"compound\":\"DEMO-0001\",\"gate\":\"north\","
+	"\"name\":\"张三\",\"id_no\":\"11010519491231002X\",\"phone\":\"13800138000\","
+	"\"pass\":\"CG1:ABC\",\"own\":1,"
 	"\"seq\":17,\"chain\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}";
 
-TEST(record_drops_chain_adds_rid)
+static const struct cg_sync_shape checkin_ch = { 0, CG_SYNC_CLICKHOUSE, NULL, NULL,
+						  "Asia/Shanghai", "S01", "D1" };
+
+TEST(record_keeps_the_allowlist_adds_rid_and_stamps)
 {
 	struct cg_buf out = CG_BUF_INIT((size_t)-1);
 	struct cg_err err = CG_ERR_INIT;
 
+	CHECK_INT(cg_clock_set_zone("Asia/Shanghai", &err), 0);
 	CHECK_INT(cg_sync_record(&out, line, strlen(line), "DEMO-0001/checkin/2026-01-25/17",
-				 "DEMO-0001", NULL, &err), 0);
+				 "DEMO-0001", &checkin_ch, &err), 0);
 	CHECK_STR(out.buf, "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"compound\":\"DEMO-0001\","
-		  "\"gate\":\"north\",\"seq\":17,\"rid\":\"DEMO-0001/checkin/2026-01-25/17\"}\n");
+		  "\"gate\":\"north\",\"seq\":17,\"rid\":\"DEMO-0001/checkin/2026-01-25/17\","
+		  "\"day\":\"2026-01-25\",\"tz\":\"Asia/Shanghai\",\"street\":\"S01\","
+		  "\"district\":\"D1\"}\n");
 	cg_buf_release(&out);
 }
 
-TEST(record_adds_compound_only_when_absent)
+TEST(record_personal_fields_only_when_allowed_tokens_never)
 {
 	struct cg_buf out = CG_BUF_INIT((size_t)-1);
 	struct cg_err err = CG_ERR_INIT;
-	const char *nested = "{\"x\":{\"compound\":\"y\"}}";
+	struct cg_sync_shape sh = checkin_ch;
+	json_t *allow = json_pack("[s,s,s,s]", "name", "phone", "pass", "own");
 
-	CHECK_INT(cg_sync_record(&out, nested, strlen(nested), "R", "C", NULL, &err), 0);
-	CHECK_STR(out.buf, "{\"x\":{\"compound\":\"y\"},\"rid\":\"R\",\"compound\":\"C\"}\n");
+	sh.allow = allow;
+	sh.format = CG_SYNC_NDJSON;
+	sh.street = sh.district = "";
+	CHECK_INT(cg_sync_record(&out, line, strlen(line), "R", "DEMO-0001", &sh, &err), 0);
+	CHECK_STR(out.buf, "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"compound\":\"DEMO-0001\","
+		  "\"gate\":\"north\",\"seq\":17,\"name\":\"张三\",\"phone\":\"13800138000\","
+		  "\"own\":1,\"rid\":\"R\",\"day\":\"2026-01-25\",\"tz\":\"Asia/Shanghai\"}\n");
+	json_decref(allow);
 	cg_buf_release(&out);
 }
 
-TEST(record_with_rid_or_redacted_goes_through_jansson)
+TEST(record_redacted_hashes_the_persons_not_the_token)
 {
 	struct cg_buf out = CG_BUF_INIT((size_t)-1);
 	struct cg_err err = CG_ERR_INIT;
 	unsigned char key[32] = { 1 };
-	const char *own = "{\"rid\":\"old\",\"name\":\"张三\",\"phone\":\"13800138000\"}";
+	struct cg_sync_shape sh = checkin_ch;
 
-	CHECK_INT(cg_sync_record(&out, own, strlen(own), "new", "C", NULL, &err), 0);
-	CHECK_STR(out.buf, "{\"rid\":\"new\",\"name\":\"张三\",\"phone\":\"13800138000\",\"compound\":\"C\"}\n");
-	cg_buf_reset(&out);
-	CHECK_INT(cg_sync_record(&out, own, strlen(own), "new", "C", key, &err), 0);
+	sh.redact_key = key;
+	CHECK_INT(cg_sync_record(&out, line, strlen(line), "R", "C", &sh, &err), 0);
 	CHECK(!strstr(out.buf, "13800138000"));
 	CHECK(!strstr(out.buf, "张三"));
+	CHECK(!strstr(out.buf, "CG1:"));
+	CHECK(!strstr(out.buf, "\"pass\""));
 	CHECK(strstr(out.buf, "\"phone\":\"h:") != NULL);
+	CHECK(strstr(out.buf, "\"id_no\":\"h:") != NULL);
 	cg_buf_reset(&out);
-	CHECK_INT(cg_sync_record(&out, "{bad", 4, "r", "C", key, &err), -1);
+	CHECK_INT(cg_sync_record(&out, "{bad", 4, "r", "C", &sh, &err), -1);
+	cg_buf_release(&out);
+}
+
+TEST(record_quarantine_day_is_case_day_and_void_goes_on_its_day)
+{
+	struct cg_buf out = CG_BUF_INIT((size_t)-1);
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_sync_shape sh = checkin_ch;
+	const char *check = "{\"ts\":\"2026-01-25T23:30:00+08:00\",\"event\":\"check\","
+		"\"case_id\":\"Q1\",\"day\":3,\"seq\":2}";
+	const char *voids = "{\"ts\":\"2026-01-27T09:00:00+08:00\",\"compound\":\"C\","
+		"\"voids\":\"C/checkin/2026-01-25/4\",\"correction_of\":\"C/checkin/2026-01-25/4\"}";
+
+	CHECK_INT(cg_clock_set_zone("Asia/Shanghai", &err), 0);
+	sh.stream = 2;
+	sh.street = sh.district = NULL;
+	CHECK_INT(cg_sync_record(&out, check, strlen(check), "C/quarantine/2", "C", &sh, &err), 0);
+	CHECK_STR(out.buf, "{\"ts\":\"2026-01-25T23:30:00+08:00\",\"event\":\"check\","
+		  "\"case_id\":\"Q1\",\"case_day\":3,\"seq\":2,\"rid\":\"C/quarantine/2\","
+		  "\"compound\":\"C\",\"day\":\"2026-01-25\",\"tz\":\"Asia/Shanghai\"}\n");
+	cg_buf_reset(&out);
+	sh.stream = 0;
+	CHECK_INT(cg_sync_record(&out, voids, strlen(voids), "C/checkin/2026-01-27/1", "C", &sh,
+				 &err), 0);
+	CHECK(strstr(out.buf, "\"day\":\"2026-01-25\"") != NULL);
+	cg_buf_release(&out);
+}
+
+TEST(record_from_stdin_keeps_all_but_persons_and_tokens)
+{
+	struct cg_buf out = CG_BUF_INIT((size_t)-1);
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_sync_shape sh = { -1, CG_SYNC_NDJSON, NULL, NULL, "Asia/Shanghai", "", "" };
+	const char *own = "{\"rid\":\"old\",\"x\":{\"name\":\"y\"},\"name\":\"张三\",\"token\":\"CG1:X\"}";
+
+	CHECK_INT(cg_sync_record(&out, own, strlen(own), "new", "C", &sh, &err), 0);
+	CHECK_STR(out.buf, "{\"x\":{\"name\":\"y\"},\"rid\":\"new\",\"compound\":\"C\"}\n");
 	cg_buf_release(&out);
 }
 
@@ -144,9 +197,11 @@ TEST(config_targets)
 
 int main(void)
 {
-	RUN(record_drops_chain_adds_rid);
-	RUN(record_adds_compound_only_when_absent);
-	RUN(record_with_rid_or_redacted_goes_through_jansson);
+	RUN(record_keeps_the_allowlist_adds_rid_and_stamps);
+	RUN(record_personal_fields_only_when_allowed_tokens_never);
+	RUN(record_redacted_hashes_the_persons_not_the_token);
+	RUN(record_quarantine_day_is_case_day_and_void_goes_on_its_day);
+	RUN(record_from_stdin_keeps_all_but_persons_and_tokens);
 	RUN(idempotency_key_is_the_sha256_of_the_body);
 	RUN(names_and_formats);
 	RUN(retry_after);
