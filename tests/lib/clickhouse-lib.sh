@@ -6,10 +6,9 @@
 #                        config (remote_servers, macros); call it outside
 #                        test_expect_success (the server outlives it)
 #   stop_clickhouse NAME
-#   chq PORT             POST standard input as one query; the answer on stdout
+#   chq PORT             POST standard input as one query (in database
+#                        $CH_DB, default "default"); the answer on stdout
 #   ch_schema PORT FILE  run every statement of FILE (comments dropped)
-#   ch_summary PORT      POST standard input; print X-ClickHouse-Summary
-#                        (read_rows ...) instead of the answer
 
 start_clickhouse() {
 	ch_dir=$TRASH/$1
@@ -67,7 +66,7 @@ stop_clickhouse() {
 }
 
 chq() {
-	curl -sS -f --data-binary @- "http://127.0.0.1:$1/"
+	curl -sS -f --data-binary @- "http://127.0.0.1:$1/?database=${CH_DB:-default}"
 }
 
 ch_schema() {
@@ -75,9 +74,4 @@ ch_schema() {
 	while read -r ch_q; do
 		[ -z "$ch_q" ] || echo "$ch_q" | chq "$1" || return 1
 	done
-}
-
-ch_summary() {
-	curl -sS -f -o /dev/null -D - --data-binary @- "http://127.0.0.1:$1/?send_progress_in_http_headers=0" |
-		tr -d "\r" | sed -n "s/^X-ClickHouse-Summary: //p"
 }
