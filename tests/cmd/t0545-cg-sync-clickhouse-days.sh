@@ -92,10 +92,20 @@ test_expect_success $CHOK 'a missing temperature is NULL, not 0, and no fever' '
 	test_cmp want got
 '
 
-# rows_read QUERYID: what the query log says the query read.
+# rows_read QUERYID: what the query log says the query read (the log is
+# written in the background: flushed, and looked at until the row is there).
 rows_read() {
-	echo "SYSTEM FLUSH LOGS" | chq "$P" &&
-	echo "SELECT max(read_rows) FROM system.query_log WHERE query_id = '$1' AND type = 2" | chq "$P"
+	rr_i=0
+	while [ $rr_i -lt 50 ]; do
+		echo "SYSTEM FLUSH LOGS" | chq "$P" &&
+		rr=$(echo "SELECT count(), max(read_rows) FROM system.query_log WHERE query_id = '$1' AND type = 2 FORMAT TSV" | chq "$P") || return 1
+		case $rr in
+		0*) sleep 0.1 ;;
+		*) echo "${rr#*	}"; return 0 ;;
+		esac
+		rr_i=$((rr_i + 1))
+	done
+	return 1
 }
 
 test_expect_success $CHOK 'a query for one compound and day reads only that day' '
@@ -145,6 +155,21 @@ test_expect_success $CHOK 'corrections too: a void on a later day is on its even
 	report corrections | jq -c "[.rid, .action, .original]" >got &&
 	jq -c ".corrections[] | [.rid, .action, .original]" rep >want &&
 	test_line_count = 2 got && test_cmp want got
+'
+
+test_expect_success $CHOK 'retention.sql drops the days older than kept, and only those' '
+	grep -v "^--" "$SRC_DIR/share/clickhouse/retention.sql" |
+		sed "s/today()/toDate('"'"'2026-07-24'"'"')/" | chq "$P" >drops &&
+	printf "%s\n" "ALTER TABLE default.cg_checkin DROP PARTITION '"'"'2026-01-24'"'"'" >want &&
+	test_cmp want drops &&
+	while read -r q; do
+		echo "$q" | chq "$P" || return 1
+	done <drops &&
+	echo "SELECT DISTINCT day FROM cg_checkin ORDER BY day" | chq "$P" >got &&
+	printf "2026-01-25\n2026-01-26\n" >want &&
+	test_cmp want got &&
+	grep -v "^--" "$SRC_DIR/share/clickhouse/retention.sql" | chq "$P" >drops &&
+	test_line_count = 2 drops
 '
 
 stop_clickhouse ch
