@@ -58,6 +58,19 @@ test_expect_success PYTHON,JQ 'clickhouse gets only what its tables hold' '
 	test "$(jq -r "select(.event == \"check\") | .case_day" "$BODIES")" = 1
 '
 
+test_expect_success PYTHON,JQ 'the Elasticsearch index template maps every field es-bulk sends by default, and no person' '
+	rm -f "$BODIES" &&
+	cg-sync push --target es --format es-bulk --url "$URL/es" --from-start >out &&
+	no_person "$BODIES" &&
+	T=$SRC_DIR/share/elasticsearch/index-template.json &&
+	jq -r ".template.mappings.properties | keys[]" "$T" | sort >mapped &&
+	jq -r "select(has(\"create\") | not) | keys[]" "$BODIES" | sort -u >sent &&
+	test -s sent &&
+	comm -23 sent mapped >unmapped && test_line_count = 0 unmapped &&
+	test_must_fail grep -x -e name -e id_no -e phone -e plate -e pass -e token mapped &&
+	test "$(jq -r .template.mappings.dynamic "$T")" = false
+'
+
 test_expect_success PYTHON,JQ 'a target whose allow_fields names them gets those fields raw, tokens never' '
 	rm -f "$BODIES" &&
 	cat >"$CG_HOME/config.json" <<-EOF &&

@@ -122,7 +122,9 @@ class H(BaseHTTPRequestHandler):
                 bf.write(body if body.endswith(b"\n") or not body else body + b"\n")
         if args.latency:
             time.sleep(args.latency)
-        if action == "ok":
+        if action == "ok" and self.path.split("?")[0].endswith("/_bulk"):
+            self.answer(200, b'{"took":1,"errors":false,"items":[]}\n')
+        elif action == "ok":
             self.answer(200, b'{"ok":true}\n')
         elif action == "500":
             self.answer(500, b"internal error\n")
