@@ -33,6 +33,13 @@ int cg_sync_add_record(struct cg_sync *s, int stream, const char *line, size_t l
 	sh->tz = tz && *tz != ':' ? tz : NULL;
 	sh->street = s->cfg->street_code;
 	sh->district = s->cfg->district_code;
+	sh->keys = NULL;
+	if (stream >= 0) {
+		if (!(s->keys_ready & (1u << stream)))
+			cg_sync_shape_keys(&s->shape_keys[stream], s->shape_names[stream], stream);
+		s->keys_ready |= 1u << stream;
+		sh->keys = &s->shape_keys[stream];
+	}
 	if (cg_sync_add_action(s, table, rid, err) < 0)
 		return -1;
 	if (cg_sync_record(&s->body, line, len, rid, s->cfg->compound_code, sh, err) < 0)

@@ -11,6 +11,7 @@
 
 #include "core/exitcode.h"
 #include "core/i18n.h"
+#include "json/scan.h"
 #include "store/rid.h"
 #include "sync/sync.h"
 
@@ -176,13 +177,13 @@ static json_t *shape_journal(json_t *rec, const struct cg_sync_shape *sh)
 	for (; f->name; f++)
 		if ((f->formats & fmt) && (v = json_object_get(rec, f->name)))
 			json_object_set(out, f->as ? f->as : f->name, v);
-	json_object_foreach(rec, key, v) {
-		if (cg_sync_personal(key))
-			put_personal(out, key, v, sh);
-		else if (!in_list(never, key) && !json_object_get(out, key) &&
-			 allowed(sh->allow, key))
+	for (const char *const *p = personal; *p; p++)
+		if ((v = json_object_get(rec, *p)))
+			put_personal(out, *p, v, sh);
+	json_object_foreach(rec, key, v)
+		if (!cg_sync_personal(key) && !in_list(never, key) &&
+		    !json_object_get(out, key) && allowed(sh->allow, key))
 			json_object_set(out, key, v);
-	}
 	return out;
 }
 
@@ -201,6 +202,149 @@ static json_t *shape_stdin(json_t *rec, const struct cg_sync_shape *sh)
 	return out;
 }
 
+/* ---- the fast path: journal lines the scanner takes, no allow_fields ---- */
+
+int cg_sync_shape_keys(struct cg_scan_keys *keys, const char *names[CG_SCAN_MAX_KEYS],
+		       int stream)
+{
+	size_t n = 0;
+
+	for (const struct field *f = stream_fields[stream]; f->name; f++)
+		names[n++] = f->name;
+	for (const char *const *p = personal; *p; p++)
+		names[n++] = *p;
+	cg_scan_keys_init(keys, names, n);
+	return 0;
+}
+
+static void add_val(struct cg_buf *out, const char *key, const struct cg_scan_val *v)
+{
+	cg_buf_addstr(out, out->buf[out->len - 1] == '{' ? "\"" : ",\"");
+	cg_buf_addstr(out, key);
+	cg_buf_addstr(out, "\":");
+	switch (v->type) {
+	case CG_SCAN_STRING:
+		cg_buf_add(out, "\"", 1);
+		cg_buf_add(out, v->p, v->len);
+		cg_buf_add(out, "\"", 1);
+		break;
+	case CG_SCAN_TRUE: cg_buf_addstr(out, "true"); break;
+	case CG_SCAN_FALSE: cg_buf_addstr(out, "false"); break;
+	case CG_SCAN_NULL: cg_buf_addstr(out, "null"); break;
+	default: cg_buf_add(out, v->p, v->len); break;
+	}
+}
+
+static void add_str(struct cg_buf *out, const char *key, const char *text)
+{
+	struct cg_scan_val v = { CG_SCAN_STRING, text, strlen(text) };
+
+	if (text && *text)
+		add_val(out, key, &v);
+}
+
+/* A scanned string as a C string in buf; 0, or -1 when it does not fit. */
+static int scanned_str(const struct cg_scan_val *v, char *buf, size_t size)
+{
+	if (v->type != CG_SCAN_STRING || v->len >= size)
+		return -1;
+	memcpy(buf, v->p, v->len);
+	buf[v->len] = '\0';
+	return 0;
+}
+
+static void fast_day(const struct cg_scan_val *ts, const struct cg_scan_val *of, int is_void,
+		     char day[CG_DATE_LEN])
+{
+	char text[CG_RID_LEN];
+	struct cg_rid rid;
+	const char *why;
+	cg_time_t t;
+
+	day[0] = '\0';
+	if (is_void && scanned_str(of, text, sizeof(text)) == 0 &&
+	    cg_rid_parse(text, &rid, &why) == 0 && rid.day[0]) {
+		memcpy(day, rid.day, CG_DATE_LEN);
+		return;
+	}
+	if (scanned_str(ts, text, sizeof(text)) == 0 && cg_time_parse(text, 0, &t) == 0)
+		cg_day_format(cg_local_day(t, NULL), day);
+}
+
+/* A personal field: hashed with the key; without one it stays home
+ * (allow_fields takes the general path).  A token is never sent. */
+static int fast_personal(struct cg_buf *out, const char *key, const struct cg_scan_val *v,
+			 const unsigned char *k)
+{
+	unsigned char h[16];
+	char hex[40] = "h:";
+
+	if (v->type == CG_SCAN_ABSENT || v->type == CG_SCAN_NULL || !k)
+		return 0;
+	if (v->type != CG_SCAN_STRING)
+		return -1;
+	if (v->len >= 4 && !memcmp(v->p, "CG1:", 4))
+		return 0;
+	crypto_generichash(h, sizeof(h), (const unsigned char *)v->p, v->len, k, 32);
+	sodium_bin2hex(hex + 2, sizeof(hex) - 2, h, sizeof(h));
+	add_str(out, key, hex);
+	return 0;
+}
+
+/* 1 done, 0 not for the fast path (out unchanged). */
+static int record_fast(struct cg_buf *out, const char *line, size_t len, const char *rid,
+		       const char *compound, const struct cg_sync_shape *sh)
+{
+	struct cg_scan_val vals[CG_SCAN_MAX_KEYS];
+	const struct field *f = stream_fields[sh->stream];
+	unsigned fmt = sh->format == CG_SYNC_CLICKHOUSE ? CH : DOC;
+	size_t start = out->len, i, nf;
+	const struct cg_scan_val *ts = NULL, *of = NULL;
+	int has_compound = 0, is_void = 0;
+	char day[CG_DATE_LEN];
+
+	static const struct cg_scan_val none = { CG_SCAN_ABSENT, NULL, 0 };
+
+	if (!sh->keys || json_array_size(sh->allow) ||
+	    cg_buf_grow(out, len + strlen(rid) + strlen(compound) + 512) < 0 ||
+	    !cg_scan_line(sh->keys, line, len, vals))
+		return 0;
+	cg_buf_add(out, "{", 1);
+	for (i = 0; f[i].name; i++) {
+		const struct cg_scan_val *v = &vals[i];
+
+		if (v->type == CG_SCAN_ABSENT)
+			continue;
+		if (!strcmp(f[i].name, "ts"))
+			ts = v;
+		else if (!strcmp(f[i].name, "correction_of"))
+			of = v;
+		else if (!strcmp(f[i].name, "voids"))
+			is_void = 1;
+		else if (!strcmp(f[i].name, "compound"))
+			has_compound = 1;
+		if (f[i].formats & fmt)
+			add_val(out, f[i].as ? f[i].as : f[i].name, v);
+	}
+	nf = i;
+	for (i = 0; personal[i]; i++)
+		if (fast_personal(out, personal[i], &vals[nf + i], sh->redact_key) < 0) {
+			out->len = start;
+			out->buf[start] = '\0';
+			return 0;
+		}
+	add_str(out, "rid", rid);
+	if (!has_compound)
+		add_str(out, "compound", compound);
+	fast_day(ts ? ts : &none, of ? of : &none, is_void, day);
+	add_str(out, "day", day);
+	add_str(out, "tz", sh->tz);
+	add_str(out, "street", sh->street);
+	add_str(out, "district", sh->district);
+	cg_buf_add(out, "}\n", 2);
+	return 1;
+}
+
 int cg_sync_record(struct cg_buf *out, const char *line, size_t len,
 		   const char *rid, const char *compound,
 		   const struct cg_sync_shape *sh, struct cg_err *err)
@@ -208,6 +352,9 @@ int cg_sync_record(struct cg_buf *out, const char *line, size_t len,
 	char why[256], day[CG_DATE_LEN];
 	json_t *rec, *sent;
 	int ret;
+
+	if (sh->stream >= 0 && record_fast(out, line, len, rid, compound, sh))
+		return 0;
 
 	rec = cg_jsonl_parse(line, len, why, sizeof(why));
 	if (!rec)

@@ -13,6 +13,7 @@
 #include "core/home.h"
 #include "sync/http.h"
 #include "json/jsonl.h"
+#include "json/scan.h"
 
 /*
  * Pushing records upstream exactly once, as the upstream sees it.
@@ -103,7 +104,16 @@ struct cg_sync_shape {
 	const json_t *allow;		/* the target's allow_fields, or NULL */
 	const unsigned char *redact_key;	/* hash the personal fields */
 	const char *tz, *street, *district;	/* stamped on journal rows */
+	const struct cg_scan_keys *keys;	/* the stream's (cg_sync_shape_keys):
+						 * lines the scanner takes skip
+						 * Jansson; NULL: never */
 };
+
+/* Index the keys of stream's allowlist and the personal fields for
+ * shape->keys; names is filled with them and must live as long as keys
+ * (the scanner keeps it).  0. */
+int cg_sync_shape_keys(struct cg_scan_keys *keys, const char *names[CG_SCAN_MAX_KEYS],
+		       int stream);
 
 struct cg_sync {
 	const struct cg_home *home;	/* borrowed */
@@ -122,6 +132,9 @@ struct cg_sync {
 	int redact;
 	unsigned char redact_key[32];
 	struct cg_sync_shape shape;	/* filled by cg_sync_add_record */
+	struct cg_scan_keys shape_keys[3];	/* per stream, when keys_ready */
+	const char *shape_names[3][CG_SCAN_MAX_KEYS];	/* their names */
+	unsigned keys_ready;		/* bit (1u << stream) */
 
 	/*
 	 * Called after each batch of a journal push when set, with the
