@@ -138,6 +138,18 @@ test_expect_success $CHOK 'merges stopped, every batch inserted twice: the same 
 	test -s before-totals && test -s before-gates && test -s before-reasons
 '
 
+test_expect_success $CHOK 'duty_now.sql: per gate the last event, minutes silent, refusals of the last hour' '
+	grep -v "^--" "$SRC_DIR/share/clickhouse/duty_now.sql" |
+		sed -e "s/DEMO-0001/SH-0001/" -e "s/now()/toDateTime('"'"'2026-01-25 07:30:00'"'"')/g" \
+			-e "s/today()/toDate('"'"'2026-01-25'"'"')/" | chq "$P" | jq -c "$NUM" >got &&
+	J=$CG_HOME/journal/checkin/2026-01-25.jsonl &&
+	{ cat "$J" 2>/dev/null || zcat "$J.gz"; } |
+	jq -s -c "map(select(.correction_of | not)) | group_by(.gate)[] | {compound: \"SH-0001\", gate: .[0].gate,
+		last_event: \"2026-01-25 07:00:00\", minutes_silent: 30,
+		denied_last_hour: map(select(.decision == \"deny\")) | length}" >want &&
+	test_cmp want got
+'
+
 test_expect_success $CHOK 'corrections too: a void on a later day is on its event'"'"'s day, folded once' '
 	R=2026-01-25 &&
 	TZ=UTC cg-checkin --now 2026-01-27T09:00:00+08:00 --void $R/3 --reason twice --by g1 >c1 &&
