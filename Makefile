@@ -339,6 +339,13 @@ install: programs install-man
 	install -m 644 share/cg/sample/*.jsonl $(DESTDIR)$(DATADIR)/cg/sample
 	install -d $(DESTDIR)$(DATADIR)/cg/clickhouse
 	install -m 644 share/clickhouse/*.sql $(DESTDIR)$(DATADIR)/cg/clickhouse
+	for d in report cluster; do \
+		install -d $(DESTDIR)$(DATADIR)/cg/clickhouse/$$d && \
+		install -m 644 share/clickhouse/$$d/*.sql $(DESTDIR)$(DATADIR)/cg/clickhouse/$$d || exit 1; \
+	done
+	install -m 644 share/clickhouse/README $(DESTDIR)$(DATADIR)/cg/clickhouse
+	install -d $(DESTDIR)$(DATADIR)/cg/elasticsearch
+	install -m 644 share/elasticsearch/index-template.json $(DESTDIR)$(DATADIR)/cg/elasticsearch
 	install -m 644 $(MO) $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/cg.mo
 	for f in completions/bash/cg-*; do \
 		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/bash-completion/completions/; \

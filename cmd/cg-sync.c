@@ -76,7 +76,7 @@ static const struct cg_option push_options[] = {
 	{ "dry-run", 'n', 'n', NULL, N_("print the batches instead of sending them"),
 	  NULL, NULL, NULL,
 	  "Print the batches (the outbox first) instead of sending them; nothing is\n"
-	  "written.\n" },
+	  "written: no cursor, no\n.Pa sync/NAME/\nfolder, no key.\n" },
 	{ "from-start", 0, OPT_FROM_START, NULL,
 	  N_("no cursor yet (or a bad one): send every record"), NULL, NULL, NULL,
 	  "Start from the first record: with no cursor, or to replace a bad one.\n" },
@@ -89,11 +89,15 @@ static const struct cg_option push_options[] = {
 	{ "no-gzip", 0, OPT_NO_GZIP, NULL, N_("send request bodies uncompressed"),
 	  NULL, NULL, NULL, "Send request bodies uncompressed.\n" },
 	{ "redact", 0, OPT_REDACT, NULL,
-	  N_("replace id_no, phone and name with keyed hashes"), NULL, NULL, NULL,
-	  "Replace id_no, phone and name with keyed hashes (BLAKE2b keyed with\n"
+	  N_("send name, id_no, phone, plate as keyed hashes"), NULL, NULL, NULL,
+	  "Send name, id_no, phone, plate and a check-in's pass id as keyed hashes\n"
+	  "(BLAKE2b keyed with the target's\n"
+	  ".Cm redact_key_file ,\n"
+	  "the city's key, else\n"
 	  ".Pa keys/sync-redact.key ,\n"
 	  "created on first use), so that the upstream can still join the records\n"
-	  "of one person.\n" },
+	  "of one person; pass tokens are never sent (see\n"
+	  ".Sx UPSTREAM DATA ) .\n" },
 	{ "table", 0, OPT_TABLE, "NAME",
 	  N_("ClickHouse table or index; {stream} is replaced\n"
 	     "(default cg_{stream}, cg-{stream} for es-bulk)"), "text", NULL, NULL,
@@ -421,7 +425,7 @@ static int run_push(struct cg_sync *s, const struct opts *o, struct cg_config *c
 	if ((!from_stdin && !o->dry_run &&
 	     (lockfd = cg_sync_lock_target(s->home, name, o->wait, &s->notify, err)) < 0) ||
 	    cg_sync_load_token(s, t.token_file, err) < 0 ||
-	    (o->redact && cg_sync_load_redact_key(s, err) < 0)) {
+	    ((o->redact || t.redact) && cg_sync_load_redact_key(s, err) < 0)) {
 		if (lockfd >= 0)
 			close(lockfd);
 		cg_sync_target_release(&t);

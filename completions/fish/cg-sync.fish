@@ -96,7 +96,7 @@ complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __f
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l gzip-level -x -a '1 2 3 4 5 6 7 8 9' -d 'Gzip level 1-9 of request bodies (default 1)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l keep-going -d 'Go on after a batch refused for good'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l no-gzip -d 'Send request bodies uncompressed'
-complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l redact -d 'Replace id_no, phone and name with keyed hashes'
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l redact -d 'Send name, id_no, phone, plate as keyed hashes'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l table -x -d 'ClickHouse table or index; {stream} is replaced (default cg_{stream}, cg-{stream} for es-bulk)'
 
 # The options of every subcommand (or of those named).

@@ -1,6 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <stdio.h>
 
 #include "core/clock.h"
 #include "core/exitcode.h"
@@ -28,6 +30,33 @@ int cg_clock_init(struct cg_clock *c, const char *now_opt, struct cg_err *err)
 				  s);
 	c->fixed = 1;
 	c->at = t;
+	return 0;
+}
+
+/* A zone name: letters, digits, '_', '-', '+', '/' between parts, no "..". */
+static int zone_name_ok(const char *tz)
+{
+	size_t n = strlen(tz);
+
+	return n && n < 128 && tz[0] != '/' && tz[0] != '.' && !strstr(tz, "..") &&
+		strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		       "0123456789_-+/") == n;
+}
+
+int cg_clock_set_zone(const char *tz, struct cg_err *err)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+
+	if (!tz || !*tz)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+	if (!zone_name_ok(tz) || access(path, R_OK) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("unknown time zone '%s' (a name such as Asia/Shanghai)"), tz);
+	if (setenv("TZ", tz, 1) < 0)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	tzset();
 	return 0;
 }
 

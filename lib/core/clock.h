@@ -28,6 +28,15 @@ struct cg_clock {
  */
 int cg_clock_init(struct cg_clock *c, const char *now_opt, struct cg_err *err);
 
+/*
+ * Make tz ("Asia/Shanghai") the zone of local days and printed offsets
+ * for the rest of the process, whatever TZ the machine has (config.json's
+ * compound.tz; an empty tz leaves TZ as it is).  Refuses a name that is
+ * not a zone of the system's tz database (glibc would silently take UTC).
+ * 0, or -1 with *err (CG_EXIT_SYSTEM).
+ */
+int cg_clock_set_zone(const char *tz, struct cg_err *err);
+
 /* The fixed time, or time(NULL). */
 cg_time_t cg_clock_now(const struct cg_clock *c);
 

@@ -74,7 +74,7 @@ static uint64_t mix(uint64_t h, const char *s, size_t n)
 }
 
 /* The person key of c on day, hashed: the ID number, else the phone,
- * else the name and household (as the gate and daily_report.sql say who
+ * else the name and household (as the gate and report/totals.sql say who
  * a person is); 0 when the check-in names nobody. */
 static uint64_t person_hash(const struct checkin *c, int32_t day)
 {

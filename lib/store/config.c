@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/config.h"
+#include "core/clock.h"
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "core/suggest.h"
@@ -139,6 +140,20 @@ static int all_strings(const json_t *arr, const char *what, const char *label,
 			return cg_err_set(err, CG_EXIT_SYSTEM,
 					  _("%s: '%s' must be a list of names"), label, what);
 	return 0;
+}
+
+/* An array of non-empty strings. */
+static int names_only(const json_t *arr)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(arr))
+		return 0;
+	json_array_foreach(arr, i, v)
+		if (!json_is_string(v) || !json_string_length(v))
+			return 0;
+	return 1;
 }
 
 static int parse_hhmm(const json_t *v, int *minutes)
@@ -418,8 +433,13 @@ static int read_targets(struct cg_config *cfg, const char *label, struct cg_err 
 					(!strcmp(json_string_value(v), "ndjson") ||
 					 !strcmp(json_string_value(v), "clickhouse") ||
 					 !strcmp(json_string_value(v), "es-bulk"));
-			else if (!strcmp(key, "table") || !strcmp(key, "token_file"))
+			else if (!strcmp(key, "table") || !strcmp(key, "token_file") ||
+				 !strcmp(key, "redact_key_file"))
 				ok = json_is_string(v);
+			else if (!strcmp(key, "redact"))
+				ok = json_is_boolean(v);
+			else if (!strcmp(key, "allow_fields"))
+				ok = names_only(v);
 			else if (!strcmp(key, "headers")) {
 				const char *h;
 				json_t *hv;
@@ -453,6 +473,12 @@ static int read_targets(struct cg_config *cfg, const char *label, struct cg_err 
 	return 0;
 }
 
+/* A street or district code goes on every row upstream: one word. */
+static int code_bad(const char *s)
+{
+	return strlen(s) > 63 || strpbrk(s, " \t\r\n\"\\'") != NULL;
+}
+
 static int read_identity(struct cg_config *cfg, const char *label, struct cg_err *err)
 {
 	const json_t *comp = json_object_get(cfg->root, "compound");
@@ -471,6 +497,13 @@ static int read_identity(struct cg_config *cfg, const char *label, struct cg_err
 	if (!hh || cg_household_form_parse(hh, &cfg->household) < 0)
 		return cg_err_set(err, CG_EXIT_SYSTEM,
 				  _("%s: 'compound.household' must be \"building-unit-room\", \"building-room\" or \"any\""),
+				  label);
+	cfg->compound_tz = json_string_value(json_object_get(comp, "tz"));
+	cfg->street_code = json_string_value(json_object_get(comp, "street"));
+	cfg->district_code = json_string_value(json_object_get(comp, "district"));
+	if (code_bad(cfg->street_code) || code_bad(cfg->district_code))
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("%s: 'compound.street' and 'compound.district' must be codes of at most 63 bytes without spaces or quotes"),
 				  label);
 	cfg->gates = json_object_get(cfg->root, "gates");
 	return all_strings(cfg->gates, "gates", label, err);
@@ -539,6 +572,14 @@ int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
 	}
 	ret = cg_config_parse(cfg, st == 0 ? text : NULL, len, "config.json", err);
 	free(text);
+	if (ret == 0 && cg_clock_set_zone(cfg->compound_tz, err) < 0) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		cg_err_set(err, CG_EXIT_SYSTEM, _("config.json: 'compound.tz': %s"), why);
+		cg_config_release(cfg);
+		return -1;
+	}
 	return ret;
 }
 

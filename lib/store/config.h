@@ -93,6 +93,10 @@ struct cg_config {
 	const char *compound_code;	/* borrowed from root */
 	const char *compound_name;	/* borrowed from root */
 	enum cg_household_form household;	/* "compound.household" */
+	/* compound.tz: the zone of its local days ("" the machine's TZ);
+	 * compound.street, compound.district: the codes of the street and
+	 * district it reports to ("" none).  Borrowed from root. */
+	const char *compound_tz, *street_code, *district_code;
 	const json_t *gates;		/* array of strings; borrowed */
 	struct cg_policy policy;
 	struct cg_quarantine_policy quarantine;
@@ -101,7 +105,9 @@ struct cg_config {
 };
 
 /* Load defaults and the data directory's config.json (h may be NULL for
- * defaults only).  0, or -1 with *err (CG_EXIT_SYSTEM). */
+ * defaults only), and make compound.tz the process's zone
+ * (cg_clock_set_zone): every command loads its configuration before it
+ * reads or writes a local time.  0, or -1 with *err (CG_EXIT_SYSTEM). */
 int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
 		   struct cg_err *err);
 

@@ -17,13 +17,32 @@ static void buf_extend(struct cg_buf *b, size_t n)
 }
 
 /* Add one record line (with its newline) in the target's format. */
-int cg_sync_add_record(struct cg_sync *s, const char *line, size_t len, const char *rid,
-		       const char *table, struct cg_err *err)
+int cg_sync_add_record(struct cg_sync *s, int stream, const char *line, size_t len,
+		       const char *rid, const char *table, struct cg_err *err)
 {
+	struct cg_sync_shape *sh = &s->shape;
+	const char *tz = s->cfg->compound_tz;
+
+	if (!*tz)
+		tz = getenv("TZ");
+	sh->stream = stream;
+	sh->format = s->t->format;
+	sh->allow = s->t->allow;
+	sh->redact_key = s->redact ? s->redact_key : NULL;
+	/* ":/etc/localtime" and the like name no zone upstream. */
+	sh->tz = tz && *tz != ':' ? tz : NULL;
+	sh->street = s->cfg->street_code;
+	sh->district = s->cfg->district_code;
+	sh->keys = NULL;
+	if (stream >= 0) {
+		if (!(s->keys_ready & (1u << stream)))
+			cg_sync_shape_keys(&s->shape_keys[stream], s->shape_names[stream], stream);
+		s->keys_ready |= 1u << stream;
+		sh->keys = &s->shape_keys[stream];
+	}
 	if (cg_sync_add_action(s, table, rid, err) < 0)
 		return -1;
-	if (cg_sync_record(&s->body, line, len, rid, s->cfg->compound_code,
-			   s->redact ? s->redact_key : NULL, err) < 0)
+	if (cg_sync_record(&s->body, line, len, rid, s->cfg->compound_code, sh, err) < 0)
 		return -1;
 	if (!s->nrec++)
 		snprintf(s->first_rid, sizeof(s->first_rid), "%s", rid);

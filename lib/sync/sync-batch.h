@@ -113,10 +113,11 @@ int cg_sync_read_outbox(struct cg_sync *s, json_t **meta, size_t *off, struct cg
 
 /* ---- sync-batch.c: a batch being made, gzip, sealing ---- */
 
-/* Add one record (line is its JSON, from a journal or the input) to the
- * batch in s->body, in the target's format.  0 or -1 with *err. */
-int cg_sync_add_record(struct cg_sync *s, const char *line, size_t len, const char *rid,
-		       const char *table, struct cg_err *err);
+/* Add one record (line is its JSON, from the journal of stream 0-2, or
+ * the input: -1) to the batch in s->body, in the target's format.  0 or
+ * -1 with *err. */
+int cg_sync_add_record(struct cg_sync *s, int stream, const char *line, size_t len,
+		       const char *rid, const char *table, struct cg_err *err);
 
 /* Whether the batch holds --batch-records records or --batch-bytes bytes. */
 int cg_sync_batch_full(const struct cg_sync *s);

@@ -19,8 +19,10 @@ static int push_reader(struct cg_sync *s, struct cg_journal_reader *jr, const ch
 		       const char *day, uint64_t skip, struct cg_err *err)
 {
 	char rid[CG_RID_LEN], table[128];
-	int st = 0;
+	int st = 0, idx = 0;
 
+	while (idx < 2 && strcmp(cg_sync_stream_names[idx], stream))
+		idx++;
 	cg_sync_table_for(s, stream, table, sizeof(table));
 	while (!s->stop && (st = cg_journal_reader_next(jr, NULL, err)) > 0) {
 		if (jr->seq <= skip)
@@ -28,7 +30,7 @@ static int push_reader(struct cg_sync *s, struct cg_journal_reader *jr, const ch
 		if (cg_rid_format(rid, sizeof(rid), s->cfg->compound_code, stream, day,
 				  jr->seq) < 0)
 			return cg_err_set(err, CG_EXIT_SYSTEM, _("compound code too long for a record id"));
-		if (cg_sync_add_record(s, jr->line, jr->len, rid, table, err) < 0)
+		if (cg_sync_add_record(s, idx, jr->line, jr->len, rid, table, err) < 0)
 			return -1;
 		/* A day back-filled behind the cursor's file leaves the
 		 * file and seq where they are: "days" says what was sent. */
@@ -341,7 +343,7 @@ static int push_line(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		cg_sync_sha256_hex(ln->text, ln->len, hex);
 		snprintf(rid, sizeof(rid), "%s/stdin/%.32s", s->cfg->compound_code, hex);
 	}
-	if (cg_sync_add_record(s, ln->text, ln->len, rid, job->table, err) < 0)
+	if (cg_sync_add_record(s, -1, ln->text, ln->len, rid, job->table, err) < 0)
 		return -1;
 	if (cg_sync_batch_full(s) && cg_sync_flush_batch(s, "stdin", err) < 0)
 		return -1;

@@ -68,8 +68,14 @@ int cg_sync_open_dir(struct cg_sync *s, struct cg_err *err)
 	if (s->dirfd >= 0)
 		return 0;
 	snprintf(rel, sizeof(rel), "sync/%s", s->t->name);
-	s->dirfd = cg_home_dir(s->home, rel, 1, err);
-	return s->dirfd < 0 ? -1 : 0;
+	/* --dry-run writes nothing: a target never pushed has no folder,
+	 * and then no cursor and no outbox (dirfd stays -1). */
+	s->dirfd = cg_home_dir(s->home, rel, !s->dry_run, err);
+	if (s->dirfd == -2)
+		s->dirfd = -1;
+	else if (s->dirfd < 0)
+		return -1;
+	return 0;
 }
 
 /* 0 loaded, -2 missing, -1 error (corrupt included). */
@@ -81,6 +87,8 @@ int cg_sync_load_cursor(struct cg_sync *s, json_t **out, struct cg_err *err)
 	int st;
 
 	*out = NULL;
+	if (s->dirfd < 0)
+		return -2;
 	snprintf(label, sizeof(label), "sync/%s/%s", s->t->name, CURSOR);
 	st = cg_read_file(s->dirfd, CURSOR, META_MAX, &text, &len, label, err);
 	if (st < 0)
@@ -131,6 +139,8 @@ int cg_sync_read_outbox(struct cg_sync *s, json_t **meta, size_t *off, struct cg
 	json_error_t jerr;
 	int st;
 
+	if (s->dirfd < 0)
+		return -2;
 	snprintf(label, sizeof(label), "sync/%s/%s", s->t->name, OUTBOX);
 	st = cg_read_file(s->dirfd, OUTBOX, BATCH_MAX, &data, &len, label, err);
 	if (st < 0)

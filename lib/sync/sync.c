@@ -127,6 +127,10 @@ int cg_sync_target_load(struct cg_sync_target *t, const struct cg_config *cfg,
 		t->batch_bytes = (size_t)json_integer_value(v);
 	if ((v = json_object_get(conf, "gzip_level")))
 		t->gzip_level = (int)json_integer_value(v);
+	t->allow = json_object_get(conf, "allow_fields");
+	t->redact = json_is_true(json_object_get(conf, "redact"));
+	cg_sync_set_str(&t->redact_key_file,
+			json_string_value(json_object_get(conf, "redact_key_file")));
 	json_object_foreach(json_object_get(conf, "headers"), key, v) {
 		char line[1024];
 
@@ -141,6 +145,7 @@ void cg_sync_target_release(struct cg_sync_target *t)
 	free(t->url);
 	free(t->table);
 	free(t->token_file);
+	free(t->redact_key_file);
 	curl_slist_free_all(t->headers);
 	memset(t, 0, sizeof(*t));
 }
@@ -230,20 +235,68 @@ int cg_sync_load_token(struct cg_sync *s, const char *token_file, struct cg_err 
 	return 0;
 }
 
+/* The city's key: 32 bytes, or 64 hex digits (a line). */
+static int redact_key_from(struct cg_sync *s, const char *path, struct cg_err *err)
+{
+	char *data = NULL;
+	size_t len, bin = 0;
+	struct stat st;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open redact key file '%s'"), path);
+	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
+		close(fd);
+		return cg_err_set(err, CG_EXIT_SYSTEM,
+				  _("redact key file '%s' is readable by group or others (chmod 600 it)"),
+				  path);
+	}
+	close(fd);
+	if (cg_read_file(AT_FDCWD, path, REDACT_KEY_FILE_MAX, &data, &len, path, err) < 0)
+		return -1;
+	while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+		len--;
+	if (len == sizeof(s->redact_key))
+		memcpy(s->redact_key, data, len);
+	else if (len != 2 * sizeof(s->redact_key) ||
+		 sodium_hex2bin(s->redact_key, sizeof(s->redact_key), data, len, NULL, &bin, NULL) < 0 ||
+		 bin != sizeof(s->redact_key))
+		ret = cg_err_set(err, CG_EXIT_SYSTEM,
+				 _("'%s' is not a 32-byte key (or 64 hex digits)"), path);
+	sodium_memzero(data, len);
+	free(data);
+	return ret;
+}
+
 int cg_sync_load_redact_key(struct cg_sync *s, struct cg_err *err)
 {
-	int dirfd = cg_home_dir(s->home, "keys", 1, err);
 	char *data = NULL;
 	size_t len;
-	int st;
+	int dirfd, st;
 
-	if (dirfd < 0)
+	if (s->t && s->t->redact_key_file) {
+		if (redact_key_from(s, s->t->redact_key_file, err) < 0)
+			return -1;
+		s->redact = 1;
+		return 0;
+	}
+	/* --dry-run creates neither keys/ nor the key. */
+	dirfd = cg_home_dir(s->home, "keys", !s->dry_run, err);
+	if (dirfd == -1)
 		return -1;
-	st = cg_read_file(dirfd, "sync-redact.key", REDACT_KEY_FILE_MAX, &data, &len, "keys/sync-redact.key", err);
+	st = dirfd < 0 ? -2 :
+		cg_read_file(dirfd, "sync-redact.key", REDACT_KEY_FILE_MAX, &data, &len,
+			     "keys/sync-redact.key", err);
 	if (st == -2) {
 		randombytes_buf(s->redact_key, sizeof(s->redact_key));
-		st = cg_replace_file(dirfd, "sync-redact.key", s->redact_key,
-				     sizeof(s->redact_key), "keys/sync-redact.key", err);
+		if (s->dry_run) {
+			cg_notify(&s->notify, CG_MSG_WARNING, "%s",
+				  _("--dry-run: no redact key yet; hashes made with a throwaway key"));
+			st = 0;
+		} else
+			st = cg_replace_file(dirfd, "sync-redact.key", s->redact_key,
+					     sizeof(s->redact_key), "keys/sync-redact.key", err);
 	} else if (st == 0) {
 		if (len != sizeof(s->redact_key))
 			st = cg_err_set(err, CG_EXIT_SYSTEM,
@@ -253,7 +306,8 @@ int cg_sync_load_redact_key(struct cg_sync *s, struct cg_err *err)
 		sodium_memzero(data, len);
 		free(data);
 	}
-	close(dirfd);
+	if (dirfd >= 0)
+		close(dirfd);
 	if (st < 0)
 		return -1;
 	s->redact = 1;

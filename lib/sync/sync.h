@@ -13,6 +13,7 @@
 #include "core/home.h"
 #include "sync/http.h"
 #include "json/jsonl.h"
+#include "json/scan.h"
 
 /*
  * Pushing records upstream exactly once, as the upstream sees it.
@@ -79,6 +80,11 @@ struct cg_sync_target {
 	size_t batch_records;
 	size_t batch_bytes;
 	int gzip_level;			/* 0: no compression */
+	const json_t *allow;		/* allow_fields: array of names the
+					 * target may receive beyond the
+					 * allowlists; borrowed from the config */
+	int redact;			/* "redact": true: as --redact */
+	char *redact_key_file;		/* owned, or NULL */
 };
 
 /* Defaults, then the config's targets.NAME when there is one (found is
@@ -89,6 +95,25 @@ void cg_sync_target_release(struct cg_sync_target *t);
 
 /* Replace a string field of a target (url, table, token_file). */
 void cg_sync_set_str(char **field, const char *value);
+
+/* What goes upstream of a record (cg-sync(1), UPSTREAM DATA). */
+struct cg_sync_shape {
+	int stream;			/* 0 checkin, 1 pass, 2 quarantine;
+					 * -1 standard input */
+	int format;			/* enum cg_sync_format */
+	const json_t *allow;		/* the target's allow_fields, or NULL */
+	const unsigned char *redact_key;	/* hash the personal fields */
+	const char *tz, *street, *district;	/* stamped on journal rows */
+	const struct cg_scan_keys *keys;	/* the stream's (cg_sync_shape_keys):
+						 * lines the scanner takes skip
+						 * Jansson; NULL: never */
+};
+
+/* Index the keys of stream's allowlist and the personal fields for
+ * shape->keys; names is filled with them and must live as long as keys
+ * (the scanner keeps it).  0. */
+int cg_sync_shape_keys(struct cg_scan_keys *keys, const char *names[CG_SCAN_MAX_KEYS],
+		       int stream);
 
 struct cg_sync {
 	const struct cg_home *home;	/* borrowed */
@@ -106,6 +131,10 @@ struct cg_sync {
 	char *auth;			/* the Authorization value; owned secret */
 	int redact;
 	unsigned char redact_key[32];
+	struct cg_sync_shape shape;	/* filled by cg_sync_add_record */
+	struct cg_scan_keys shape_keys[3];	/* per stream, when keys_ready */
+	const char *shape_names[3][CG_SCAN_MAX_KEYS];	/* their names */
+	unsigned keys_ready;		/* bit (1u << stream) */
 
 	/*
 	 * Called after each batch of a journal push when set, with the
@@ -157,7 +186,14 @@ void cg_sync_release(struct cg_sync *s);
  */
 int cg_sync_load_token(struct cg_sync *s, const char *token_file, struct cg_err *err);
 
-/* The --redact key: keys/sync-redact.key, created on first use. */
+/*
+ * The --redact key: the target's redact_key_file (the key a city gives
+ * every compound, so that one person's hashes match everywhere; 32 bytes,
+ * or 64 hex digits and a newline; refused when group or others may read
+ * it), else keys/sync-redact.key, this compound's own, created on first
+ * use -- except with dry_run, which writes nothing and hashes with a
+ * throwaway key (a warning says so).
+ */
 int cg_sync_load_redact_key(struct cg_sync *s, struct cg_err *err);
 
 /*
@@ -180,15 +216,23 @@ int cg_sync_dead_list(struct cg_sync *s, struct cg_err *err);
 int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err);
 int cg_sync_dead_drop(struct cg_sync *s, char **ids, int n, struct cg_err *err);
 
+/* 1 for a personal field: name, id_no, phone, plate, pass. */
+int cg_sync_personal(const char *key);
+
 /*
- * The line sent for one journal record: the journal line without its
- * chain, with "rid" and (when absent) "compound" added; with redact_key,
- * id_no, phone and name replaced by keyed hashes.  Appended to out with a
- * newline.  Exposed for the unit tests.
+ * The line sent for one record, appended to out with a newline.  A
+ * journal record: the fields its stream's allowlist names for the format,
+ * in that order (a check's "day" as case_day), then those allow_fields
+ * names; "rid"; "compound" when absent; "day" (the compound's local day
+ * of its ts, or for a void the day of the record voided), "tz", "street"
+ * and "district" (when set).  A line of standard input: all its fields.
+ * In both, personal fields are hashed with redact_key, else sent only
+ * when allow_fields names them; pass tokens, "token" and "chain" never.
+ * Exposed for the unit tests.
  */
 int cg_sync_record(struct cg_buf *out, const char *line, size_t len,
 		   const char *rid, const char *compound,
-		   const unsigned char *redact_key, struct cg_err *err);
+		   const struct cg_sync_shape *shape, struct cg_err *err);
 
 /* Hex SHA-256 of data (65 bytes with the NUL). */
 void cg_sync_sha256_hex(const void *data, size_t len, char out[65]);

@@ -1,35 +1,47 @@
 -- ClickHouse tables for cg-sync --format clickhouse (default table names
--- cg_{stream}).  Written for ClickHouse 18.16 (Debian's) and later.
+-- cg_{stream}), one node.  Written for ClickHouse 18.16 (Debian's) and
+-- later.  The cluster variant is in cluster/; README says how to move
+-- tables made before these columns.
 --
--- Every record carries rid (compound/journal/seq): ReplacingMergeTree
--- keeps one row per sorting key, and rid is the last column of the key,
--- so a batch sent twice collapses at merge time; query with FINAL (or
--- GROUP BY rid) for exact counts before the merge.
--- cg_checkin keeps name, id_no and phone: the daily report counts fever
--- persons, and a person is the ID number, else the phone, else name and
--- household (the same definition as cg-report's).
--- ts is kept as sent ("2026-01-25T08:03:11+08:00"); time is parsed from
--- it on insert.  Fields the tables do not name are skipped
+-- Days: cg-sync stamps every row with its compound's local "day" (of ts,
+-- in the compound's zone, config.json compound.tz; a void's is the day of
+-- the check-in it voids), "tz", and the "street" and "district" codes.
+-- Tables are partitioned by day and ordered by (compound, day, rid): a
+-- query for one compound and day reads that day's partition and, in it,
+-- that compound's granules only.
+--
+-- Duplicates: every row carries rid (compound/journal/seq).  A batch sent
+-- twice (a kill after ClickHouse committed, before the cursor moved)
+-- inserts its rows twice; ReplacingMergeTree collapses them at some merge,
+-- never at a known time.  The shipped queries are right without merges:
+-- they fold the rows of one rid (or one event) with GROUP BY and argMax,
+-- never count raw rows, and never need FINAL.
+--
+-- Persons: name, id_no and phone hold keyed hashes when pushed with
+-- --redact (and are empty unless the target allows them raw): cg-sync
+-- sends no personal data by default (cg-sync(1), UPSTREAM DATA).
+-- Nullable: temp and mask, where a record may have none (a missing
+-- temperature is NULL, not 0).  Fields the tables do not name are skipped
 -- (input_format_skip_unknown_fields=1).
 --
--- Corrections (cg-checkin --void, --amend) are rows of cg_checkin like
--- any other: the original row stays.  correction_of names the original
--- record's rid on every correction of it; voids or amends the version it
--- replaces.  An event's state is its latest row (by journal day and seq,
--- see daily_report.sql): a void drops it, an amendment replaces it.
--- cg_quarantine carries the same columns for corrections of checks
--- (cg-quarantine void, amend: an event "void", or a check with amends).
--- Tables made before these columns existed take them with
---   ALTER TABLE cg_checkin ADD COLUMN voids String, ADD COLUMN amends String,
---     ADD COLUMN correction_of String, ADD COLUMN correction_reason String,
---     ADD COLUMN corrected_by String, ADD COLUMN corrected_at String
+-- Corrections (cg-checkin --void, --amend) are rows like any other: the
+-- original row stays.  correction_of names the original record's rid on
+-- every correction of it; voids or amends the version it replaces.  An
+-- event's state is its latest row (by journal day and seq, see
+-- report/totals.sql): a void drops it, an amendment replaces it.
 -- registered_at is set on a check-in of a day already ended when it was
 -- registered (a back-filled register): the row belongs to the day of its
--- ts all the same.  ALTER TABLE cg_checkin ADD COLUMN registered_at String
+-- ts all the same (report/late.sql lists them).
+--
+-- 18.16 has no TTL: retention.sql drops old partitions.
 
 CREATE TABLE IF NOT EXISTS cg_checkin (
     rid String,
     compound String,
+    day Date,
+    tz String,
+    street String,
+    district String,
     ts String,
     time DateTime MATERIALIZED parseDateTimeBestEffort(ts),
     gate String,
@@ -39,7 +51,9 @@ CREATE TABLE IF NOT EXISTS cg_checkin (
     id_no String,
     phone String,
     household String,
-    temp Float64,
+    host String,
+    temp Nullable(Float64),
+    mask Nullable(UInt8),
     decision String,
     reasons Array(String),
     seq UInt64,
@@ -51,32 +65,50 @@ CREATE TABLE IF NOT EXISTS cg_checkin (
     corrected_at String,
     registered_at String
 ) ENGINE = ReplacingMergeTree()
-PARTITION BY toDate(parseDateTimeBestEffort(ts))
-ORDER BY (compound, parseDateTimeBestEffort(ts), rid);
+PARTITION BY day
+ORDER BY (compound, day, rid);
 
 CREATE TABLE IF NOT EXISTS cg_pass (
     rid String,
     compound String,
+    day Date,
+    tz String,
+    street String,
+    district String,
     ts String,
     time DateTime MATERIALIZED parseDateTimeBestEffort(ts),
     event String,
     pass_id String,
     class String,
     household String,
+    valid_from String,
+    valid_until String,
+    reason String,
     seq UInt64
 ) ENGINE = ReplacingMergeTree()
-PARTITION BY toDate(parseDateTimeBestEffort(ts))
-ORDER BY (compound, parseDateTimeBestEffort(ts), rid);
+PARTITION BY day
+ORDER BY (compound, day, rid);
 
 CREATE TABLE IF NOT EXISTS cg_quarantine (
     rid String,
     compound String,
+    day Date,
+    tz String,
+    street String,
+    district String,
     ts String,
     time DateTime MATERIALIZED parseDateTimeBestEffort(ts),
     event String,
     case_id String,
     household String,
-    temp Float64,
+    reason String,
+    start String,
+    days Nullable(UInt16),
+    end String,
+    status String,
+    temp Nullable(Float64),
+    case_day Nullable(UInt16),
+    window String,
     result String,
     seq UInt64,
     voids String,
@@ -86,5 +118,5 @@ CREATE TABLE IF NOT EXISTS cg_quarantine (
     corrected_by String,
     corrected_at String
 ) ENGINE = ReplacingMergeTree()
-PARTITION BY toDate(parseDateTimeBestEffort(ts))
-ORDER BY (compound, parseDateTimeBestEffort(ts), rid);
+PARTITION BY day
+ORDER BY (compound, day, rid);

@@ -52,11 +52,13 @@ test_expect_success PYTHON,JQ 'the next push sends only what is new' '
 	test_cmp want got
 '
 
-test_expect_success PYTHON,JQ 'the records sent are the journal lines without chain, plus rid and compound' '
+test_expect_success PYTHON,JQ 'the records sent are the journal lines without chain and persons, plus rid and day' '
 	checkins 1 &&
 	cg-sync push --target city --dry-run >dry &&
 	test_line_count = 1 dry &&
-	tail -n 1 "$CG_HOME/journal/checkin/2026-01-25.jsonl" | jq -c "del(.chain) + {rid: \"DEMO-0001/checkin/2026-01-25/29\"}" >want &&
+	tail -n 1 "$CG_HOME/journal/checkin/2026-01-25.jsonl" |
+		jq -c "del(.chain, .name, .id_no, .phone) + {rid: \"DEMO-0001/checkin/2026-01-25/29\",
+			day: \"2026-01-25\", tz: \"Asia/Shanghai\"}" >want &&
 	jq -c . dry >got &&
 	test_cmp want got &&
 	test "$(jq -r .checkin.seq "$C/cursor.json")" = 28
@@ -125,6 +127,8 @@ test_expect_success PYTHON,JQ 'a token file readable by others is refused; the t
 
 test_expect_success PYTHON,JQ '--redact replaces id_no, phone and name with stable keyed hashes' '
 	printf "%s\n" "{\"name\":\"张三\",\"id_no\":\"11010519491231002X\",\"phone\":\"13800138000\"}" >p &&
+	cg-sync push --redact --url "$URL/r" --target r - <p >/dev/null &&
+	test -f "$CG_HOME/keys/sync-redact.key" &&
 	cg-sync push --redact --dry-run --target r - <p >a &&
 	cg-sync push --redact --dry-run --target r - <p >b &&
 	test_cmp a b &&

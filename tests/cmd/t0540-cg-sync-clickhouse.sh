@@ -3,49 +3,11 @@ test_description='cg-sync --format clickhouse against a real clickhouse-server'
 . "${0%/*}/../lib/test-lib.sh"
 . "$SRC_DIR/tests/lib/sync-lib.sh"
 
-CH=$TRASH/ch
+. "$SRC_DIR/tests/lib/clickhouse-lib.sh"
+
 CHPORT=$((20000 + $$ % 20000))
 
-start_clickhouse() {
-	mkdir -p "$CH/data" "$CH/tmp" "$CH/log" &&
-	cat >"$CH/config.xml" <<-XML &&
-	<yandex>
-	  <logger><level>warning</level><log>$CH/log/server.log</log><errorlog>$CH/log/err.log</errorlog></logger>
-	  <http_port>$CHPORT</http_port>
-	  <tcp_port>$((CHPORT + 1))</tcp_port>
-	  <listen_host>127.0.0.1</listen_host>
-	  <path>$CH/data/</path>
-	  <tmp_path>$CH/tmp/</tmp_path>
-	  <users_config>$CH/users.xml</users_config>
-	  <default_profile>default</default_profile>
-	  <default_database>default</default_database>
-	  <mark_cache_size>5368709</mark_cache_size>
-	</yandex>
-	XML
-	cat >"$CH/users.xml" <<-XML &&
-	<yandex>
-	  <profiles><default></default></profiles>
-	  <users><default><password></password><networks><ip>127.0.0.1</ip></networks>
-	    <profile>default</profile><quota>default</quota></default></users>
-	  <quotas><default></default></quotas>
-	</yandex>
-	XML
-	(cd "$CH" && exec clickhouse-server --config-file="$CH/config.xml" >"$CH/out.log" 2>&1 3>&- </dev/null) &
-	mkdir -p "$TRASH/chsrv" && echo $! >"$TRASH/chsrv/pid"
-	i=0
-	while [ $i -lt 100 ]; do
-		curl -sf "http://127.0.0.1:$CHPORT/?query=SELECT%201" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-chq() {
-	curl -sf --data-binary @- "http://127.0.0.1:$CHPORT/"
-}
-
-if test_have_prereq CLICKHOUSE && start_clickhouse; then
+if test_have_prereq CLICKHOUSE && start_clickhouse ch "$CHPORT"; then
 	CHURL=http://127.0.0.1:$CHPORT/
 else
 	echo "# clickhouse-server did not start; skipping"
@@ -53,11 +15,8 @@ fi
 test_have_prereq CLICKHOUSE && [ -n "${CHURL:-}" ] && CHOK=CLICKHOUSE || CHOK=NO_CLICKHOUSE
 
 test_expect_success $CHOK 'the tables of share/clickhouse/schema.sql' '
-	sed -e "s/--.*//" "$SRC_DIR/share/clickhouse/schema.sql" | tr "\n" " " | tr ";" "\n" |
-	while read -r q; do
-		[ -z "$q" ] || echo "$q" | chq || return 1
-	done &&
-	echo "EXISTS TABLE cg_checkin" | chq >e && test "$(cat e)" = 1
+	ch_schema "$CHPORT" "$SRC_DIR/share/clickhouse/schema.sql" &&
+	echo "EXISTS TABLE cg_checkin" | chq "$CHPORT" >e && test "$(cat e)" = 1
 '
 
 test_expect_success $CHOK 'a day of check-ins, pushed with a kill and a restart midway' '
@@ -66,32 +25,31 @@ test_expect_success $CHOK 'a day of check-ins, pushed with a kill and a restart 
 		printf \"{\\\"gate\\\":\\\"%s\\\",\\\"dir\\\":\\\"%s\\\",\\\"kind\\\":\\\"resident\\\",\\\"temp\\\":%.1f,\\\"mask\\\":%s}\\n\", g, d, t, (i % 17) ? \"true\" : \"false\" } }" |
 		cg-checkin --now "$NOW" >/dev/null
 	test "$(wc -l <"$CG_HOME/journal/checkin/2026-01-25.jsonl")" = 2000 &&
-	cg-sync push --target ch --format clickhouse --url "$CHURL" --from-start --batch-records 50 >out1 &
+	cg-sync push --redact --target ch --format clickhouse --url "$CHURL" --from-start --batch-records 50 >out1 &
 	pid=$! && sleep 0.3 && kill -9 $pid; wait $pid
-	cg-sync push --target ch --format clickhouse --url "$CHURL" --batch-records 50 >out2 &&
-	echo "SELECT count() FROM cg_checkin FINAL" | chq >n &&
+	cg-sync push --redact --target ch --format clickhouse --url "$CHURL" --batch-records 50 >out2 &&
+	echo "SELECT count() FROM cg_checkin FINAL" | chq "$CHPORT" >n &&
 	test "$(cat n)" = 2000 &&
-	echo "SELECT uniqExact(rid) FROM cg_checkin" | chq >n &&
+	echo "SELECT uniqExact(rid) FROM cg_checkin" | chq "$CHPORT" >n &&
 	test "$(cat n)" = 2000
 '
 
-test_expect_success $CHOK 'sending everything again is dropped by FINAL' '
-	cg-sync push --target ch-again --format clickhouse --url "$CHURL" --from-start --batch-records 500 >out3 &&
+test_expect_success $CHOK 'sending everything again is dropped by FINAL and by the reports' '
+	cg-sync push --redact --target ch-again --format clickhouse --url "$CHURL" --from-start --batch-records 500 >out3 &&
 	test "$(jq -s "map(.records) | add" out3)" = 2000 &&
 	test "$(jq -r .result out3 | sort -u)" = sent &&
-	echo "SELECT count() FROM cg_checkin FINAL" | chq >n && test "$(cat n)" = 2000
+	echo "SELECT count() FROM cg_checkin FINAL" | chq "$CHPORT" >n && test "$(cat n)" = 2000
 '
 
 NUM='with_entries(if (.value | type) == "string" and (.value | test("^[0-9]+$")) then .value |= tonumber else . end)'
 
 report() {
-	sed -n "/^-- $1/,/JSONEachRow;/p" "$SRC_DIR/share/clickhouse/daily_report.sql" |
-		grep -v "^--" | sed "s/;\$//" | chq
+	grep -v "^--" "$SRC_DIR/share/clickhouse/report/$1.sql" | chq "$CHPORT"
 }
 
-test_expect_success $CHOK 'daily_report.sql gives the figures of the journal' '
+test_expect_success $CHOK 'report/*.sql give the figures of the journal' '
 	J=$CG_HOME/journal/checkin/2026-01-25.jsonl &&
-	report 1 | jq -c "$NUM" >got &&
+	report totals | jq -c "$NUM" >got &&
 	jq -s -c "{compound: \"DEMO-0001\", events: length,
 		entries: map(select(.dir == \"in\")) | length,
 		exits: map(select(.dir == \"out\")) | length,
@@ -107,20 +65,20 @@ test_expect_success $CHOK 'daily_report.sql gives the figures of the journal' '
 	test "$(jq -r .fever_persons got)" = "$(cg-report --date 2026-01-25 | jq .fever.persons)" &&
 	test "$(jq -r .fever_readings got)" = "$(cg-report --date 2026-01-25 | jq .fever.readings)" &&
 	test_cmp want got &&
-	report 2 | jq -c "$NUM" >got &&
+	report gates | jq -c "$NUM" >got &&
 	jq -s -c "group_by(.gate)[] | {compound: \"DEMO-0001\", gate: .[0].gate,
 		entries: map(select(.dir == \"in\")) | length,
 		exits: map(select(.dir == \"out\")) | length,
 		deny: map(select(.decision == \"deny\")) | length}" "$J" >want &&
 	test_cmp want got &&
-	report 3 | jq -c "$NUM" >got &&
+	report reasons | jq -c "$NUM" >got &&
 	jq -s -c "[.[] | .reasons[]] | group_by(.)[] | {compound: \"DEMO-0001\", reason: .[0], n: length}" "$J" >want &&
 	test_cmp want got
 '
 
 NEXT=2026-01-26T09:00:00+08:00
 
-test_expect_success $CHOK 'with corrections pushed, daily_report.sql gives the figures of cg-report' '
+test_expect_success $CHOK 'with corrections pushed, report/*.sql give the figures of cg-report' '
 	R=2026-01-25 &&
 	seqs=$(jq -r "select(.decision == \"deny\" and .seq > 2) | .seq" "$CG_HOME/journal/checkin/$R.jsonl" | head -n 3) &&
 	set -- $seqs &&
@@ -132,38 +90,38 @@ test_expect_success $CHOK 'with corrections pushed, daily_report.sql gives the f
 	cg-checkin --now "$NEXT" --amend $R/$2 --set temp=36.6 --set mask=true --reason "typo" --by g2 >c5 &&
 	cg-checkin --now "$NEXT" --void 2026-01-26/$(jq -r .seq c5) --reason "not here" --by g2 >c6 &&
 	test "$(jq -r .correction_of c6)" = "DEMO-0001/checkin/$R/$2" &&
-	cg-sync push --target ch --format clickhouse --url "$CHURL" >out4 &&
+	cg-sync push --redact --target ch --format clickhouse --url "$CHURL" >out4 &&
 	cg-report --now "$NEXT" --date $R >rep &&
 	test "$(jq -r "[.totals.events, (.corrections | length)] | @tsv" rep)" = "$(printf "1998\t6")" &&
-	report 1 | jq -c "$NUM" >got &&
+	report totals | jq -c "$NUM" >got &&
 	jq -c "{compound: .compound.code, events: .totals.events, entries: .totals.in,
 		exits: .totals.out, admit: .totals.admit, deny: .totals.deny,
 		refer: .totals.refer, fever_persons: .fever.persons,
 		fever_readings: .fever.readings, fever_decisions: .fever.decisions}" rep >want &&
 	test_cmp want got &&
-	report 2 | jq -c "$NUM" >got &&
+	report gates | jq -c "$NUM" >got &&
 	jq -c ".gates | to_entries[] | {compound: \"DEMO-0001\", gate: .key,
 		entries: .value.in, exits: .value.out, deny: .value.deny}" rep >want &&
 	test_cmp want got &&
-	report 3 | jq -c "$NUM" >got &&
+	report reasons | jq -c "$NUM" >got &&
 	jq -c ".reasons | to_entries[] | select(.value > 0) |
 		{compound: \"DEMO-0001\", reason: .key, n: .value}" rep >want &&
 	test_cmp want got &&
-	report 4 | jq -c "[.rid, .action, .replaces, .original, .reason, .by, .at]" >got &&
+	report corrections | jq -c "[.rid, .action, .replaces, .original, .reason, .by, .at]" >got &&
 	jq -c ".corrections[] | [.rid, .action, .replaces, .original, .reason, .by, .at]" rep >want &&
 	test_cmp want got
 '
 
 test_expect_success $CHOK 'fever persons: the same person read twice is one, in SQL as in cg-report' '
-	before=$(report 1 | jq -r "$NUM | .fever_persons") &&
+	before=$(report totals | jq -r "$NUM | .fever_persons") &&
 	printf "%s\n" \
 		"{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"王五\",\"id_no\":\"310104198506151237\",\"temp\":37.8,\"mask\":true}" \
 		"{\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"王五\",\"id_no\":\"310104198506151237\",\"temp\":37.9,\"mask\":true}" \
 		"{\"gate\":\"south\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"李四\",\"household\":\"3-2-502\",\"temp\":38.0,\"mask\":true}" \
 		"{\"gate\":\"south\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"李四\",\"household\":\"3-2-502\",\"temp\":38.1,\"mask\":true}" |
 		cg-checkin --now "$NOW" >/dev/null &&
-	cg-sync push --target ch --format clickhouse --url "$CHURL" >out5 &&
-	report 1 | jq -c "$NUM" >got &&
+	cg-sync push --redact --target ch --format clickhouse --url "$CHURL" >out5 &&
+	report totals | jq -c "$NUM" >got &&
 	test "$(jq .fever_persons got)" = $((before + 2)) &&
 	test "$(jq .fever_persons got)" = "$(cg-report --date 2026-01-25 | jq .fever.persons)" &&
 	test "$(jq .fever_readings got)" = "$(cg-report --date 2026-01-25 | jq .fever.readings)" &&
@@ -175,20 +133,20 @@ test_expect_success $CHOK 'a register of the day typed the next morning: on its 
 		"{\"ts\":\"2026-01-25T21:00:00+08:00\",\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"赵六\",\"household\":\"3-1-101\",\"temp\":36.5,\"mask\":true}" \
 		"{\"ts\":\"2026-01-25T22:00:00+08:00\",\"gate\":\"south\",\"dir\":\"out\",\"kind\":\"resident\",\"name\":\"赵六\",\"household\":\"3-1-101\",\"temp\":36.5,\"mask\":true}" |
 		cg-checkin --now 2026-01-26T09:30:00+08:00 >/dev/null &&
-	cg-sync push --target ch --format clickhouse --url "$CHURL" >out6 &&
+	cg-sync push --redact --target ch --format clickhouse --url "$CHURL" >out6 &&
 	test "$(jq -s "map(.records) | add" out6)" = 2 &&
 	cg-report --now 2026-01-26T10:00:00+08:00 --date 2026-01-25 >rep &&
-	report 1 | jq -c "$NUM" >got &&
+	report totals | jq -c "$NUM" >got &&
 	jq -c "{compound: .compound.code, events: .totals.events, entries: .totals.in,
 		exits: .totals.out, admit: .totals.admit, deny: .totals.deny,
 		refer: .totals.refer, fever_persons: .fever.persons,
 		fever_readings: .fever.readings, fever_decisions: .fever.decisions}" rep >want &&
 	test_cmp want got &&
-	report 5 | jq -c "[.ts, .registered_at, .gate, .dir]" >got &&
+	report late | jq -c "[.ts, .registered_at, .gate, .dir]" >got &&
 	jq -c ".warnings[] | select(.code == \"late_registration\") | .records[] | [.ts, .registered_at, .gate, .dir]" rep >want &&
 	test_line_count = 2 want &&
 	test_cmp want got
 '
 
-[ -f "$TRASH/chsrv/pid" ] && kill "$(cat "$TRASH/chsrv/pid")" 2>/dev/null
+stop_clickhouse ch
 test_done

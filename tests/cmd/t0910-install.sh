@@ -20,7 +20,10 @@ test_expect_success 'install into DESTDIR under PREFIX' '
 	test -f "$D/usr/local/share/cg/config.json" &&
 	test -f "$D/usr/local/share/cg/sample/gate-day.jsonl" &&
 	test -f "$D/usr/local/share/cg/clickhouse/schema.sql" &&
-	test -f "$D/usr/local/share/cg/clickhouse/daily_report.sql" &&
+	test -f "$D/usr/local/share/cg/clickhouse/report/totals.sql" &&
+	test -f "$D/usr/local/share/cg/clickhouse/cluster/schema.sql" &&
+	test -f "$D/usr/local/share/cg/clickhouse/README" &&
+	test -f "$D/usr/local/share/cg/elasticsearch/index-template.json" &&
 	test -f "$D/usr/local/share/bash-completion/completions/cg-checkin" &&
 	test -f "$D/usr/local/share/zsh/site-functions/_cg-checkin" &&
 	test -f "$D/usr/local/share/fish/vendor_completions.d/cg-checkin.fish"

@@ -38,6 +38,8 @@ ap.add_argument("--fail-rate", type=float, default=0.0)
 ap.add_argument("--fail-actions", default="500,429,reset,hang")
 ap.add_argument("--tls", nargs=2)
 ap.add_argument("--sink", action="store_true", help="bench: read, answer 200, log nothing")
+ap.add_argument("--bodies", action="store_true",
+                help="append every decoded body to DIR/bodies.jsonl (what reached the server)")
 ap.add_argument("--latency", type=float, default=0.0,
                 help="seconds to wait before every answer, as a distant platform would")
 args = ap.parse_args()
@@ -115,9 +117,14 @@ class H(BaseHTTPRequestHandler):
             "records": len(lines), "bad": bad, "rids": rids,
         }
         log.write(json.dumps(rec) + "\n")
+        if args.bodies and body is not None:
+            with open(os.path.join(args.dir, "bodies.jsonl"), "ab") as bf:
+                bf.write(body if body.endswith(b"\n") or not body else body + b"\n")
         if args.latency:
             time.sleep(args.latency)
-        if action == "ok":
+        if action == "ok" and self.path.split("?")[0].endswith("/_bulk"):
+            self.answer(200, b'{"took":1,"errors":false,"items":[]}\n')
+        elif action == "ok":
             self.answer(200, b'{"ok":true}\n')
         elif action == "500":
             self.answer(500, b"internal error\n")

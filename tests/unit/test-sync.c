@@ -12,48 +12,147 @@
 
 static const char line[] =
 	"{\"ts\":\"2026-01-25T08:00:00+08:00\",\"compound\":\"DEMO-0001\",\"gate\":\"north\","
+	"\"name\":\"张三\",\"id_no\":\"11010519491231002X\",\"phone\":\"13800138000\","
+	"\"pass\":\"CG1:ABC\",\"own\":1,"
 	"\"seq\":17,\"chain\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}";
 
-TEST(record_drops_chain_adds_rid)
+static const struct cg_sync_shape checkin_ch = { 0, CG_SYNC_CLICKHOUSE, NULL, NULL,
+						  "Asia/Shanghai", "S01", "D1", NULL };
+
+TEST(record_keeps_the_allowlist_adds_rid_and_stamps)
 {
 	struct cg_buf out = CG_BUF_INIT((size_t)-1);
 	struct cg_err err = CG_ERR_INIT;
 
+	CHECK_INT(cg_clock_set_zone("Asia/Shanghai", &err), 0);
 	CHECK_INT(cg_sync_record(&out, line, strlen(line), "DEMO-0001/checkin/2026-01-25/17",
-				 "DEMO-0001", NULL, &err), 0);
+				 "DEMO-0001", &checkin_ch, &err), 0);
 	CHECK_STR(out.buf, "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"compound\":\"DEMO-0001\","
-		  "\"gate\":\"north\",\"seq\":17,\"rid\":\"DEMO-0001/checkin/2026-01-25/17\"}\n");
+		  "\"gate\":\"north\",\"seq\":17,\"rid\":\"DEMO-0001/checkin/2026-01-25/17\","
+		  "\"day\":\"2026-01-25\",\"tz\":\"Asia/Shanghai\",\"street\":\"S01\","
+		  "\"district\":\"D1\"}\n");
 	cg_buf_release(&out);
 }
 
-TEST(record_adds_compound_only_when_absent)
+TEST(record_personal_fields_only_when_allowed_tokens_never)
 {
 	struct cg_buf out = CG_BUF_INIT((size_t)-1);
 	struct cg_err err = CG_ERR_INIT;
-	const char *nested = "{\"x\":{\"compound\":\"y\"}}";
+	struct cg_sync_shape sh = checkin_ch;
+	json_t *allow = json_pack("[s,s,s,s]", "name", "phone", "pass", "own");
 
-	CHECK_INT(cg_sync_record(&out, nested, strlen(nested), "R", "C", NULL, &err), 0);
-	CHECK_STR(out.buf, "{\"x\":{\"compound\":\"y\"},\"rid\":\"R\",\"compound\":\"C\"}\n");
+	sh.allow = allow;
+	sh.format = CG_SYNC_NDJSON;
+	sh.street = sh.district = "";
+	CHECK_INT(cg_sync_record(&out, line, strlen(line), "R", "DEMO-0001", &sh, &err), 0);
+	CHECK_STR(out.buf, "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"compound\":\"DEMO-0001\","
+		  "\"gate\":\"north\",\"seq\":17,\"name\":\"张三\",\"phone\":\"13800138000\","
+		  "\"own\":1,\"rid\":\"R\",\"day\":\"2026-01-25\",\"tz\":\"Asia/Shanghai\"}\n");
+	json_decref(allow);
 	cg_buf_release(&out);
 }
 
-TEST(record_with_rid_or_redacted_goes_through_jansson)
+TEST(record_redacted_hashes_the_persons_not_the_token)
 {
 	struct cg_buf out = CG_BUF_INIT((size_t)-1);
 	struct cg_err err = CG_ERR_INIT;
 	unsigned char key[32] = { 1 };
-	const char *own = "{\"rid\":\"old\",\"name\":\"张三\",\"phone\":\"13800138000\"}";
+	struct cg_sync_shape sh = checkin_ch;
 
-	CHECK_INT(cg_sync_record(&out, own, strlen(own), "new", "C", NULL, &err), 0);
-	CHECK_STR(out.buf, "{\"rid\":\"new\",\"name\":\"张三\",\"phone\":\"13800138000\",\"compound\":\"C\"}\n");
-	cg_buf_reset(&out);
-	CHECK_INT(cg_sync_record(&out, own, strlen(own), "new", "C", key, &err), 0);
+	sh.redact_key = key;
+	CHECK_INT(cg_sync_record(&out, line, strlen(line), "R", "C", &sh, &err), 0);
 	CHECK(!strstr(out.buf, "13800138000"));
 	CHECK(!strstr(out.buf, "张三"));
+	CHECK(!strstr(out.buf, "CG1:"));
+	CHECK(!strstr(out.buf, "\"pass\""));
 	CHECK(strstr(out.buf, "\"phone\":\"h:") != NULL);
+	CHECK(strstr(out.buf, "\"id_no\":\"h:") != NULL);
 	cg_buf_reset(&out);
-	CHECK_INT(cg_sync_record(&out, "{bad", 4, "r", "C", key, &err), -1);
+	CHECK_INT(cg_sync_record(&out, "{bad", 4, "r", "C", &sh, &err), -1);
 	cg_buf_release(&out);
+}
+
+TEST(record_quarantine_day_is_case_day_and_void_goes_on_its_day)
+{
+	struct cg_buf out = CG_BUF_INIT((size_t)-1);
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_sync_shape sh = checkin_ch;
+	const char *check = "{\"ts\":\"2026-01-25T23:30:00+08:00\",\"event\":\"check\","
+		"\"case_id\":\"Q1\",\"day\":3,\"seq\":2}";
+	const char *voids = "{\"ts\":\"2026-01-27T09:00:00+08:00\",\"compound\":\"C\","
+		"\"voids\":\"C/checkin/2026-01-25/4\",\"correction_of\":\"C/checkin/2026-01-25/4\"}";
+
+	CHECK_INT(cg_clock_set_zone("Asia/Shanghai", &err), 0);
+	sh.stream = 2;
+	sh.street = sh.district = NULL;
+	CHECK_INT(cg_sync_record(&out, check, strlen(check), "C/quarantine/2", "C", &sh, &err), 0);
+	CHECK_STR(out.buf, "{\"ts\":\"2026-01-25T23:30:00+08:00\",\"event\":\"check\","
+		  "\"case_id\":\"Q1\",\"case_day\":3,\"seq\":2,\"rid\":\"C/quarantine/2\","
+		  "\"compound\":\"C\",\"day\":\"2026-01-25\",\"tz\":\"Asia/Shanghai\"}\n");
+	cg_buf_reset(&out);
+	sh.stream = 0;
+	CHECK_INT(cg_sync_record(&out, voids, strlen(voids), "C/checkin/2026-01-27/1", "C", &sh,
+				 &err), 0);
+	CHECK(strstr(out.buf, "\"day\":\"2026-01-25\"") != NULL);
+	cg_buf_release(&out);
+}
+
+TEST(record_from_stdin_keeps_all_but_persons_and_tokens)
+{
+	struct cg_buf out = CG_BUF_INIT((size_t)-1);
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_sync_shape sh = { -1, CG_SYNC_NDJSON, NULL, NULL, "Asia/Shanghai", "", "", NULL };
+	const char *own = "{\"rid\":\"old\",\"x\":{\"name\":\"y\"},\"name\":\"张三\",\"token\":\"CG1:X\"}";
+
+	CHECK_INT(cg_sync_record(&out, own, strlen(own), "new", "C", &sh, &err), 0);
+	CHECK_STR(out.buf, "{\"x\":{\"name\":\"y\"},\"rid\":\"new\",\"compound\":\"C\"}\n");
+	cg_buf_release(&out);
+}
+
+/* The scanner's path and Jansson's send the same bytes. */
+TEST(record_fast_path_equals_the_general_one)
+{
+	static const struct {
+		int stream;
+		const char *line;
+	} cases[] = {
+		{ 0, "{\"ts\":\"2026-01-25T23:59:00+08:00\",\"compound\":\"C\",\"gate\":\"n\",\"dir\":\"in\","
+		     "\"kind\":\"visitor\",\"name\":\"张三\",\"id_no\":\"11010519491231002X\","
+		     "\"phone\":\"13800138000\",\"pass\":\"CG1:X\",\"temp\":36.5,\"mask\":true,"
+		     "\"symptoms\":[\"cough\"],\"decision\":\"admit\",\"reasons\":[],\"x\":null,\"seq\":3,"
+		     "\"chain\":\"00\"}" },
+		{ 0, "{\"ts\":\"2026-01-27T09:00:00+08:00\",\"voids\":\"C/checkin/2026-01-25/4\","
+		     "\"correction_of\":\"C/checkin/2026-01-25/4\",\"pass\":\"QSFC-XPN4-8\",\"seq\":1}" },
+		{ 0, "{\"gate\":\"n\",\"temp\":null,\"plate\":\"京A12345\"}" },
+		{ 2, "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"compound\":\"C\",\"event\":\"check\","
+		     "\"case_id\":\"Q1\",\"temp\":36.6,\"symptoms\":[],\"day\":1,\"seq\":2}" },
+		{ 1, "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"event\":\"issue\",\"pass_id\":\"P\","
+		     "\"name\":\"张三\",\"token\":\"CG1:Y\",\"seq\":1}" },
+	};
+	struct cg_err err = CG_ERR_INIT;
+	unsigned char key[32] = { 7 };
+
+	CHECK_INT(cg_clock_set_zone("Asia/Shanghai", &err), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (int k = 0; k < 4; k++) {
+			struct cg_buf fast = CG_BUF_INIT((size_t)-1), slow = CG_BUF_INIT((size_t)-1);
+			struct cg_scan_keys keys;
+			const char *names[CG_SCAN_MAX_KEYS];
+			struct cg_sync_shape sh = checkin_ch;
+
+			sh.stream = cases[i].stream;
+			sh.format = k & 1 ? CG_SYNC_NDJSON : CG_SYNC_CLICKHOUSE;
+			sh.redact_key = k & 2 ? key : NULL;
+			cg_sync_shape_keys(&keys, names, sh.stream);
+			CHECK_INT(cg_sync_record(&slow, cases[i].line, strlen(cases[i].line), "R", "C",
+						 &sh, &err), 0);
+			sh.keys = &keys;
+			CHECK_INT(cg_sync_record(&fast, cases[i].line, strlen(cases[i].line), "R", "C",
+						 &sh, &err), 0);
+			CHECK_STR(fast.buf, slow.buf);
+			cg_buf_release(&fast);
+			cg_buf_release(&slow);
+		}
 }
 
 TEST(idempotency_key_is_the_sha256_of_the_body)
@@ -144,9 +243,12 @@ TEST(config_targets)
 
 int main(void)
 {
-	RUN(record_drops_chain_adds_rid);
-	RUN(record_adds_compound_only_when_absent);
-	RUN(record_with_rid_or_redacted_goes_through_jansson);
+	RUN(record_keeps_the_allowlist_adds_rid_and_stamps);
+	RUN(record_personal_fields_only_when_allowed_tokens_never);
+	RUN(record_redacted_hashes_the_persons_not_the_token);
+	RUN(record_quarantine_day_is_case_day_and_void_goes_on_its_day);
+	RUN(record_from_stdin_keeps_all_but_persons_and_tokens);
+	RUN(record_fast_path_equals_the_general_one);
 	RUN(idempotency_key_is_the_sha256_of_the_body);
 	RUN(names_and_formats);
 	RUN(retry_after);
