@@ -130,6 +130,7 @@ LIB_OBJS += lib/report/report-passes.o
 LIB_OBJS += lib/report/report-read.o
 LIB_OBJS += lib/report/report-sections.o
 LIB_OBJS += lib/report/report-text.o
+LIB_OBJS += lib/report/report-trust.o
 LIB_OBJS += lib/report/report-time.o
 LIB_OBJS += lib/report/report-visitors.o
 LIB_OBJS += lib/report/report.o

@@ -15,6 +15,11 @@ static const struct {
 	{ "observation_alert", "alert" },
 	{ "case_escalated", "alert" },
 	{ "journal_damaged", "alert" },
+	/* cg-report --merge --trust: a register the street cannot hold the
+	 * compound to */
+	{ "checkpoint_unverifiable", "alert" },
+	{ "checkpoint_unknown_key", "alert" },
+	{ "checkpoint_inconsistent", "alert" },
 	/* A gap is a warning while the report cannot tell whether a guard
 	 * was signed in; with guards' sign-in (cg-duty), a gap with no
 	 * guard on duty is to become an alert of its own code. */
