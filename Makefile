@@ -137,6 +137,7 @@ LIB_OBJS += lib/report/report.o
 LIB_OBJS += lib/sync/http.o
 LIB_OBJS += lib/sync/lock.o
 LIB_OBJS += lib/sync/sync-batch.o
+LIB_OBJS += lib/sync/sync-checkpoint.o
 LIB_OBJS += lib/sync/sync-dead.o
 LIB_OBJS += lib/sync/sync-deliver.o
 LIB_OBJS += lib/sync/sync-format.o
