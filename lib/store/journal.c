@@ -48,12 +48,20 @@ static void chain_hash(const char *prev, const char *body, size_t len,
 	out[CG_CHAIN_HEX] = '\0';
 }
 
+/* Without a branch per digit, so that the compiler can check 16 at a
+ * time: every line read passes here (a quarter of a checkpoint's time
+ * when it branched). */
 static int is_hex64(const char *s)
 {
-	for (int i = 0; i < CG_CHAIN_HEX; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
+	unsigned char bad = 0;
+
+	for (int i = 0; i < CG_CHAIN_HEX; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		bad |= (unsigned char)((unsigned char)(c - '0') > 9) &
+		       (unsigned char)((unsigned char)(c - 'a') > 5);
+	}
+	return !bad;
 }
 
 /*

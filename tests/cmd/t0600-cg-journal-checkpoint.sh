@@ -235,4 +235,42 @@ test_expect_success JQ 'a full disk half-way through the checkpoint: the half wr
 	test "$(field extends out | sort -u)" = true
 '
 
+# A day of more than 8 MiB: its leaves are hashed by a second thread
+# while the reader verifies the chain (store/tlog.c).
+BIG=$TRASH/big
+BIGJ=$BIG/journal/checkin/2026-01-25.jsonl
+
+test_expect_success PYNACL,JQ 'a day of more than 8 MiB: the root an independent implementation computes' '
+	mkdir -m 700 "$BIG" &&
+	awk "BEGIN { pad = sprintf(\"%400s\", \"\"); gsub(/ /, \"x\", pad);
+		for (i = 0; i < 20000; i++)
+			printf \"{\\\"gate\\\":\\\"north\\\",\\\"dir\\\":\\\"in\\\",\\\"kind\\\":\\\"staff\\\",\\\"temp\\\":36.5,\\\"mask\\\":true,\\\"note\\\":\\\"%d%s\\\"}\\n\", i, pad }" |
+		cg-checkin --home "$BIG" --now "$NOW" >/dev/null &&
+	test "$(wc -c <"$BIGJ")" -gt $((8 * 1024 * 1024)) &&
+	cg-journal --home "$BIG" checkpoint 2026-01-25 >big1.jsonl &&
+	test "$(jq .size big1.jsonl)" = 20000 &&
+	cg-journal --home "$BIG" key export >big.vkey &&
+	jq -j .checkpoint big1.jsonl >big1.note &&
+	"$(nacl_python)" "$SRC_DIR/tests/lib/tlog-check.py" note big.vkey big1.note "$BIGJ" >out &&
+	echo "ok DEMO-0001/checkin/2026-01-25 20000" >want && test_cmp want out
+'
+
+test_expect_success PYNACL,JQ 'the big day read again from nothing: the same root, and the proof after appends' '
+	rm -r "$BIG/index/tlog" &&
+	printf "%s\n" "$GOOD" "$GOOD" "$GOOD" | cg-checkin --home "$BIG" --now "$NOW" >/dev/null &&
+	cg-journal --home "$BIG" consistency --from big1.note >body &&
+	"$(nacl_python)" "$SRC_DIR/tests/lib/tlog-check.py" consistency big.vkey big1.note body >out &&
+	echo "ok 20000 20003" >want && test_cmp want out
+'
+
+test_expect_success PYTHON 'the big day rewritten early and chained again: refused (exit 6), nothing signed' '
+	cp "$BIG/checkpoints/checkin-2026-01-25.jsonl" before &&
+	rm -r "$BIG/index/tlog" &&
+	sed -e "100s/\"temp\":36.5/\"temp\":36.6/" "$BIGJ" >t && ! cmp -s t "$BIGJ" &&
+	cat t >"$BIGJ" && python3 "$SRC_DIR/tests/lib/rechain.py" "$BIGJ" &&
+	test_expect_code 6 cg-journal --home "$BIG" checkpoint 2026-01-25 2>err &&
+	grep -q "lines were changed" err &&
+	test_cmp before "$BIG/checkpoints/checkin-2026-01-25.jsonl"
+'
+
 test_done
