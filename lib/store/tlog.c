@@ -150,8 +150,8 @@ int cg_tlog_read(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t 
 	return st < 0 ? -1 : 0;
 }
 
-static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
-			const unsigned char *hashes, uint64_t n);
+static int leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
+		       const unsigned char *hashes, uint64_t n);
 
 void cg_tlog_leaves_keep(const struct cg_home *h, const struct cg_tlog_id *id,
 			 const struct cg_tlog_leaves *l)
@@ -440,13 +440,11 @@ static int front_parse(struct front *f, const json_t *j)
 	return 0;
 }
 
-/* The frontier stored for id if it is that of checkpoint cp: 0, else -1
- * (missing, damaged or another: it is rebuilt). */
-static int front_load(const struct cg_home *h, const struct cg_tlog_id *id,
-		      const struct cg_checkpoint *cp, struct front *f)
+/* index/tlog/KEY.SUFFIX into f: 0, or -1 (missing or damaged). */
+static int front_read(const struct cg_home *h, const struct cg_tlog_id *id,
+		      const char *suffix, struct front *f)
 {
 	struct cg_err ignored;
-	unsigned char root[CG_HASH_LEN];
 	int dirfd = cg_home_dir(h, "index/tlog", 0, &ignored), ok = -1;
 	char name[64], *text = NULL;
 	size_t len;
@@ -454,7 +452,7 @@ static int front_load(const struct cg_home *h, const struct cg_tlog_id *id,
 	front_init(f);
 	if (dirfd < 0)
 		return -1;
-	snprintf(name, sizeof(name), "%s.json", id->key);
+	snprintf(name, sizeof(name), "%s.%s", id->key, suffix);
 	if (cg_read_file(dirfd, name, FRONTIER_MAX, &text, &len, name, &ignored) == 0) {
 		json_t *j = json_loadb(text, len, 0, NULL);
 
@@ -463,6 +461,19 @@ static int front_load(const struct cg_home *h, const struct cg_tlog_id *id,
 		free(text);
 	}
 	close(dirfd);
+	if (ok < 0)
+		front_init(f);
+	return ok;
+}
+
+/* The frontier stored for id if it is that of checkpoint cp: 0, else -1
+ * (missing, damaged or another: it is rebuilt). */
+static int front_load(const struct cg_home *h, const struct cg_tlog_id *id,
+		      const struct cg_checkpoint *cp, struct front *f)
+{
+	unsigned char root[CG_HASH_LEN];
+	int ok = front_read(h, id, "json", f);
+
 	if (ok == 0) {
 		cg_merkle_frontier_root(&f->t, root);
 		if (f->t.size != cp->size || memcmp(root, cp->root, CG_HASH_LEN))
@@ -497,8 +508,8 @@ static void write_derived(int dirfd, const char *name, const char *text)
 
 /* Keep the frontier for the next checkpoint.  Derived: a failure only
  * costs that checkpoint a re-read of the journal. */
-static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
-		       const struct front *f)
+static void front_save_as(const struct cg_home *h, const struct cg_tlog_id *id,
+			  const struct front *f, const char *suffix)
 {
 	struct cg_err ignored;
 	int dirfd = cg_home_dir(h, "index/tlog", 1, &ignored);
@@ -520,22 +531,28 @@ static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
 		      "chain", f->chain, "frontier", nodes);
 	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(j);
-	snprintf(name, sizeof(name), "%s.json", id->key);
+	snprintf(name, sizeof(name), "%s.%s", id->key, suffix);
 	if (text)
 		write_derived(dirfd, name, text);
 	free(text);
 	close(dirfd);
 }
 
+static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
+		       const struct front *f)
+{
+	front_save_as(h, id, f, "json");
+}
+
 /*
  * index/tlog/KEY.leaves: the leaf hash of every line, 32 bytes each, so
  * that prove need not read and hash the journal.  Derived: the hashes
  * read from leaf from on are written there, after the first from of the
- * file; a file with fewer, or one that cannot be written, is removed.
- * prove checks what it takes from it against the signed root.
+ * file; a file with fewer, or one that cannot be written, is removed
+ * (-1).  prove checks what it takes from it against the signed root.
  */
-static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
-			const unsigned char *hashes, uint64_t n)
+static int leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
+		       const unsigned char *hashes, uint64_t n)
 {
 	struct cg_err ignored;
 	int dirfd = cg_home_dir(h, "index/tlog", 1, &ignored), fd, ok;
@@ -545,7 +562,7 @@ static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, ui
 	struct stat st;
 
 	if (dirfd < 0)
-		return;
+		return -1;
 	snprintf(name, sizeof(name), "%s.leaves", id->key);
 	fd = cg_openat(dirfd, name, O_RDWR | O_CREAT);
 	ok = fd >= 0 && fstat(fd, &st) == 0 && st.st_size >= at && ftruncate(fd, at) == 0 &&
@@ -555,6 +572,7 @@ static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, ui
 	if (!ok)
 		unlinkat(dirfd, name, 0);
 	close(dirfd);
+	return ok ? 0 : -1;
 }
 
 /*
@@ -601,7 +619,15 @@ struct growth {
 	uint64_t from;		/* the index of fresh[0]: where reading began */
 	unsigned char *fresh;	/* every leaf read */
 	uint64_t nfresh, alloc;
+	uint64_t grown;		/* of them, those in the tree already (the
+				 * head's, taken from KEY.leaves) */
 };
+
+static void growth_reset(struct growth *g)
+{
+	free(g->fresh);
+	memset(g, 0, sizeof(*g));
+}
 
 static void growth_add(struct growth *g, const unsigned char leaf[CG_HASH_LEN])
 {
@@ -762,7 +788,7 @@ static int grow_tree(const struct cg_tlog_id *id, struct front *f, struct growth
 {
 	unsigned char root[CG_HASH_LEN];
 
-	for (uint64_t i = 0; i < g->nfresh; i++) {
+	for (uint64_t i = g->grown; i < g->nfresh; i++) {
 		cg_merkle_frontier_add(&f->t, g->fresh + i * CG_HASH_LEN);
 		if (f->t.size != cp->size)
 			continue;
@@ -802,12 +828,16 @@ static int extend(const struct cg_home *h, const struct cg_tlog_id *id, struct f
 		cg_journal_reader_release(&jr);
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("no journal '%s'"), id->label);
 	}
-	if (seek_to(&jr, f) < 0)
+	if (seek_to(&jr, f) < 0) {
 		front_init(f);	/* compressed since, or cut: from the start */
-	g->from = f->t.size;
-	if (cp->size > 0 && f->t.size == cp->size) {
-		g->at = f->t;
-		g->have_at = 1;
+		growth_reset(g);
+	}
+	if (!g->grown) {
+		g->from = f->t.size;
+		if (cp->size > 0 && f->t.size == cp->size) {
+			g->at = f->t;
+			g->have_at = 1;
+		}
 	}
 	hasher_start(&hs, g, worth_a_thread(&jr, f));
 	while ((st = cg_journal_reader_next(&jr, NULL, err)) > 0) {
@@ -893,6 +923,163 @@ static int sign_new(const struct cg_tlog_id *id, const struct cg_note_key *key,
 	return ret;
 }
 
+/*
+ * The tree kept current by the appends (cg_tlog_appended): the head, the
+ * frontier of the journal as last appended (index/tlog/KEY.head.json),
+ * and the leaves after the last checkpoint's, in KEY.leaves.
+ */
+
+/* How many leaves KEY.leaves holds (0 when it is missing). */
+static uint64_t leaves_held(const struct cg_home *h, const struct cg_tlog_id *id)
+{
+	struct cg_err ignored;
+	int dirfd = cg_home_dir(h, "index/tlog", 0, &ignored);
+	char name[64];
+	struct stat st;
+	uint64_t n = 0;
+
+	if (dirfd < 0)
+		return 0;
+	snprintf(name, sizeof(name), "%s.leaves", id->key);
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		n = (uint64_t)st.st_size / CG_HASH_LEN;
+	close(dirfd);
+	return n;
+}
+
+/* Leaves [from, to) of KEY.leaves into a malloc'd *out: 0, or -1. */
+static int leaves_read(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
+		       uint64_t to, unsigned char **out)
+{
+	struct cg_err ignored;
+	int dirfd = cg_home_dir(h, "index/tlog", 0, &ignored), fd;
+	size_t len = (size_t)(to - from) * CG_HASH_LEN;
+	char name[64];
+	ssize_t got = -1;
+
+	*out = NULL;
+	if (dirfd < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%s.leaves", id->key);
+	fd = cg_openat(dirfd, name, O_RDONLY);
+	close(dirfd);
+	if (fd < 0)
+		return -1;
+	*out = malloc(len ? len : 1);
+	if (!*out)
+		abort();
+	got = pread(fd, *out, len, (off_t)(from * CG_HASH_LEN));
+	close(fd);
+	if (got == (ssize_t)len)
+		return 0;
+	free(*out);
+	*out = NULL;
+	return -1;
+}
+
+/*
+ * From f, the frontier at the last checkpoint, to the head, without
+ * reading the journal: the head's leaves after f's, added to f, must give
+ * the head's root.  Then f is the head and g holds those leaves (grown).
+ * 0, or -1 when there is no head ahead of f that agrees (f and g are as
+ * they were: the journal is read).  The head's place in the journal is
+ * checked by extend(), as f's always was.
+ */
+static int fast_forward(const struct cg_home *h, const struct cg_tlog_id *id, struct front *f,
+			struct growth *g)
+{
+	unsigned char *leaves, a[CG_HASH_LEN], b[CG_HASH_LEN];
+	struct cg_merkle_frontier t = f->t;
+	struct front head;
+	uint64_t k;
+
+	if (front_read(h, id, "head.json", &head) < 0 || head.t.size <= f->t.size ||
+	    leaves_read(h, id, f->t.size, head.t.size, &leaves) < 0)
+		return -1;
+	k = head.t.size - f->t.size;
+	for (uint64_t i = 0; i < k; i++)
+		cg_merkle_frontier_add(&t, leaves + i * CG_HASH_LEN);
+	cg_merkle_frontier_root(&t, a);
+	cg_merkle_frontier_root(&head.t, b);
+	if (memcmp(a, b, CG_HASH_LEN)) {
+		free(leaves);
+		return -1;
+	}
+	g->at = f->t;
+	g->have_at = f->t.size > 0;
+	g->from = f->t.size;
+	g->fresh = leaves;
+	g->nfresh = g->alloc = g->grown = k;
+	*f = head;
+	return 0;
+}
+
+/* After a checkpoint: keep the leaves read and the head, unless the head
+ * was taken as it was and nothing more read (an append may be moving it
+ * on this very moment, under the journal's lock, not ours). */
+static void keep_after(const struct cg_home *h, const struct cg_tlog_id *id,
+		       const struct front *f, const struct growth *g)
+{
+	if (g->grown && g->nfresh == g->grown)
+		return;
+	if (leaves_save(h, id, g->from, g->fresh, g->nfresh) == 0)
+		front_save_as(h, id, f, "head.json");
+}
+
+void cg_tlog_appended(const struct cg_home *h, const char *stream, const char *day,
+		      const struct cg_journal_pos *from, const struct cg_journal_pos *to,
+		      const char *lines, size_t len)
+{
+	struct cg_err ignored;
+	struct cg_tlog_id id;
+	struct front head;
+	unsigned char *leaves;
+	const char *p = lines, *end = lines + len;
+	uint64_t n = to->seq - from->seq, i = 0;
+	int dirfd, fd, ok;
+	char name[64];
+	struct stat st;
+
+	set_id(&id, stream, day && *day ? day : NULL);
+	/* Only a head that stands where this commit began is moved on. */
+	if (front_read(h, &id, "head.json", &head) < 0 || head.end != from->end ||
+	    head.t.size != from->seq || memcmp(head.chain, from->chain, CG_CHAIN_HEX) ||
+	    (dirfd = cg_home_dir(h, "index/tlog", 0, &ignored)) < 0)
+		return;
+	leaves = malloc(n ? n * CG_HASH_LEN : 1);
+	if (!leaves)
+		abort();
+	for (; p < end && i < n; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			break;
+		cg_merkle_leaf(p, (size_t)(nl - p), leaves + i * CG_HASH_LEN);
+		cg_merkle_frontier_add(&head.t, leaves + i * CG_HASH_LEN);
+		p = nl + 1;
+	}
+	snprintf(name, sizeof(name), "%s.leaves", id.key);
+	fd = cg_openat(dirfd, name, O_WRONLY);
+	/* The leaves first, then the head that counts them. */
+	ok = i == n && p == end && fd >= 0 && fstat(fd, &st) == 0 &&
+		st.st_size == (off_t)(from->seq * CG_HASH_LEN) &&
+		pwrite(fd, leaves, n * CG_HASH_LEN, st.st_size) == (ssize_t)(n * CG_HASH_LEN);
+	if (fd >= 0)
+		close(fd);
+	head.end = to->end;
+	head.seq = to->seq;
+	memcpy(head.chain, to->chain, sizeof(head.chain));
+	if (ok) {
+		front_save_as(h, &id, &head, "head.json");
+	} else {
+		/* Out of step: gone; the next checkpoint makes it again. */
+		snprintf(name, sizeof(name), "%s.head.json", id.key);
+		unlinkat(dirfd, name, 0);
+	}
+	close(dirfd);
+	free(leaves);
+}
+
 static int lock_store(int fd, const char *label, struct cg_err *err)
 {
 	while (flock(fd, LOCK_EX) < 0)
@@ -936,7 +1123,16 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 	if (st == -2)
 		memset(&last, 0, sizeof(last));
 	have_front = front_load(h, id, &last.cp, &f) == 0;
+	/* Without the leaves before the frontier, KEY.leaves cannot be
+	 * continued: read from the start once, and keep them all. */
+	if (have_front && leaves_held(h, id) < f.t.size) {
+		front_init(&f);
+		have_front = 0;
+	}
 	memset(&g, 0, sizeof(g));
+	/* The head the appends kept: no line read but those after it. */
+	if (have_front && last.note)
+		fast_forward(h, id, &f, &g);
 	if (extend(h, id, &f, &g, &last.cp, err) < 0) {
 		st = -1;
 	} else if (last.note && f.t.size == last.cp.size) {
@@ -944,7 +1140,7 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 		memset(&last, 0, sizeof(last));
 		if (!have_front) {
 			front_save(h, id, &f);
-			leaves_save(h, id, g.from, g.fresh, g.nfresh);
+			keep_after(h, id, &f, &g);
 		}
 		st = 0;
 	} else {
@@ -953,7 +1149,7 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 		if (st == 0) {
 			*fresh = 1;
 			front_save(h, id, &f);
-			leaves_save(h, id, g.from, g.fresh, g.nfresh);
+			keep_after(h, id, &f, &g);
 		}
 	}
 	cg_tlog_signed_release(&last);
