@@ -929,6 +929,14 @@ static int sign_new(const struct cg_tlog_id *id, const struct cg_note_key *key,
  * and the leaves after the last checkpoint's, in KEY.leaves.
  */
 
+/* Whether index/tlog/KEY.head.json is there. */
+static int head_held(const struct cg_home *h, const struct cg_tlog_id *id)
+{
+	struct front head;
+
+	return front_read(h, id, "head.json", &head) == 0;
+}
+
 /* How many leaves KEY.leaves holds (0 when it is missing). */
 static uint64_t leaves_held(const struct cg_home *h, const struct cg_tlog_id *id)
 {
@@ -1141,6 +1149,9 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 		if (!have_front) {
 			front_save(h, id, &f);
 			keep_after(h, id, &f, &g);
+		} else if (!g.nfresh && !head_held(h, id) && leaves_held(h, id) == f.t.size) {
+			/* Nothing new: the head the appends are to keep. */
+			front_save_as(h, id, &f, "head.json");
 		}
 		st = 0;
 	} else {
