@@ -190,6 +190,7 @@ struct world {
 	struct cg_note_key key;		/* the log key (secret wiped at exit) */
 	struct cg_note_key *trust;	/* --key, else the log key's public half */
 	size_t ntrust;
+	struct cg_note_cache verified;	/* check-proof: notes verified with trust */
 	struct cg_out out;
 	int status;			/* the worst status so far */
 };
@@ -730,7 +731,7 @@ static int check_one(struct world *w, const char *path, struct cg_err *err)
 		carry_on(w, err);
 		return 0;
 	}
-	st = cg_tlog_proof_check(text, len, w->trust, w->ntrust, &r, &why);
+	st = cg_tlog_proof_check(text, len, w->trust, w->ntrust, &w->verified, &r, &why);
 	free(text);
 	if (st == 0) {
 		rec = cg_jsonl_parse(r.extra.buf, r.extra.len, reason, sizeof(reason));

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,8 +21,10 @@
 #include "core/home.h"
 #include "core/i18n.h"
 #include "core/options.h"
+#include "crypto/logkey.h"
 #include "json/jsonl.h"
 #include "report/report-read.h"
+#include "report/report-trust.h"
 #include "report/report.h"
 
 static const char summary[] = N_(
@@ -39,11 +42,12 @@ static const char footer[] = N_(
 "  cg-report --format text\n"
 "  cg-report --date yesterday --format html >report.html\n"
 "  cg-report --since 2026-01-19 --until 2026-01-25 --table gates\n"
-"  cat reports/*.json | cg-report --merge --format text\n");
+"  cat reports/*.json | cg-report --merge --format text\n"
+"  cg-report --merge --trust compounds.vkeys --witness /var/lib/cg reports/*.json\n");
 
 enum {
 	OPT_DATE = 256, OPT_EXCEL, OPT_FAIL_ON, OPT_FORMAT, OPT_MERGE, OPT_NO_MASK, OPT_SINCE,
-	OPT_TABLE, OPT_UNTIL
+	OPT_TABLE, OPT_TRUST, OPT_UNTIL, OPT_WITNESS
 };
 
 static const struct cg_option options[] = {
@@ -72,6 +76,29 @@ static const struct cg_option options[] = {
 	  "Roll reports up, as described in\n"
 	  ".Sx MERGING .\n"
 	  "Takes no period options.\n" },
+	{ "trust", 0, OPT_TRUST, "FILE",
+	  N_("with --merge: check each compound's checkpoints with these verifier keys"),
+	  "file", NULL, NULL,
+	  "With\n"
+	  ".Fl -merge ,\n"
+	  "check the signed checkpoint that each compound's report carries for\n"
+	  "each of its journals with the verifier keys in\n"
+	  ".Ar FILE ,\n"
+	  "one per line as\n"
+	  ".Nm cg-journal Cm key export\n"
+	  "prints them; see\n"
+	  ".Sx CHECKPOINTS .\n" },
+	{ "witness", 0, OPT_WITNESS, "DIR",
+	  N_("with --trust: the data directory of the witness (cg-journal witness) to hold them to"),
+	  "dir", NULL, NULL,
+	  "With\n"
+	  ".Fl -trust ,\n"
+	  "hold each checkpoint to the one that the witness whose data directory\n"
+	  "is\n"
+	  ".Ar DIR\n"
+	  "holds for its journal\n"
+	  ".Po Nm cg-journal Cm witness Pc ;\n"
+	  "nothing there is changed.\n" },
 	{ "format", 0, OPT_FORMAT, "FORMAT",
 	  N_("json (default, one line), text, csv, md or html"),
 	  "choice:json text csv md html", NULL, NULL,
@@ -188,7 +215,7 @@ static const struct cg_command command = {
 };
 struct opts {
 	struct cg_common_opts common;
-	const char *date, *since, *until, *format, *table;
+	const char *date, *since, *until, *format, *table, *trust, *witness;
 	int merge, no_mask, excel;
 	int fail_on;		/* 0 none, else the severity rank + 1 */
 	int fmt;
@@ -208,6 +235,10 @@ static void check_options(struct opts *o)
 		usage_error("%s", _("--until goes with --since"));
 	if (o->merge && (o->date || o->since))
 		usage_error("%s", _("--merge takes no --date, --since or --until (the reports say)"));
+	if (o->trust && !o->merge)
+		usage_error("%s", _("--trust goes with --merge"));
+	if (o->witness && !o->trust)
+		usage_error("%s", _("--witness goes with --trust"));
 	o->fmt = CG_REPORT_JSON;
 	if (o->format && (o->fmt = cg_report_format_parse(o->format)) < 0)
 		usage_error(_("unknown format '%s' (json, text, csv, md, html)"), o->format);
@@ -255,7 +286,9 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_NO_MASK: o->no_mask = 1; break;
 		case OPT_SINCE: o->since = arg; break;
 		case OPT_TABLE: o->table = arg; break;
+		case OPT_TRUST: o->trust = arg; break;
 		case OPT_UNTIL: o->until = arg; break;
+		case OPT_WITNESS: o->witness = arg; break;
 		}
 	}
 	cg_parse_end(&p);
@@ -332,8 +365,8 @@ static int merge_line(void *ctx, const char *line, size_t len, char *why,
 	return st;
 }
 
-static int run_merge(const struct opts *o, cg_time_t now, char **files, int nfiles,
-		     struct cg_err *err)
+static int merge_files(const struct opts *o, cg_time_t now, char **files, int nfiles,
+		       struct cg_trust *trust, struct cg_err *err)
 {
 	struct cg_merge *m = cg_merge_new(!o->no_mask);
 	struct cg_report_reader rd;
@@ -344,6 +377,7 @@ static int run_merge(const struct opts *o, cg_time_t now, char **files, int nfil
 
 	if (!m)
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	cg_merge_set_trust(m, trust);
 	reader_init(&rd, NULL, o, err);
 	if (!nfiles) {
 		files = dash;
@@ -388,6 +422,57 @@ fail:
 	cg_report_reader_finish(&rd, &ignored);
 	cg_merge_free(m);
 	return -1;
+}
+
+/* What --trust and --witness check the checkpoints with. */
+struct trust {
+	struct cg_note_key *keys;
+	size_t nkeys;
+	struct cg_home witness;
+	struct cg_trust *t;
+};
+
+static int trust_open(struct trust *tr, const struct opts *o, struct cg_err *err)
+{
+	struct stat st;
+
+	memset(tr, 0, sizeof(*tr));
+	tr->witness.fd = -1;
+	if (!o->trust)
+		return 0;
+	if (cg_logkey_load_trust(o->trust, &tr->keys, &tr->nkeys, err) < 0)
+		return -1;
+	/* The witness's directory is read, never made. */
+	if (o->witness && stat(o->witness, &st) < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"), o->witness);
+	if (o->witness && cg_home_open(&tr->witness, o->witness, err) < 0)
+		return -1;
+	tr->t = cg_trust_new(tr->keys, tr->nkeys, o->witness ? &tr->witness : NULL);
+	if (!tr->t)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	return 0;
+}
+
+static void trust_release(struct trust *tr)
+{
+	cg_trust_free(tr->t);
+	free(tr->keys);
+	cg_home_release(&tr->witness);
+}
+
+static int run_merge(const struct opts *o, cg_time_t now, char **files, int nfiles,
+		     struct cg_err *err)
+{
+	struct trust tr;
+	int status;
+
+	if (trust_open(&tr, o, err) < 0) {
+		trust_release(&tr);
+		return -1;
+	}
+	status = merge_files(o, now, files, nfiles, tr.t, err);
+	trust_release(&tr);
+	return status;
 }
 
 /* ---- a report ---- */

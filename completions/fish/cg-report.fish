@@ -85,6 +85,8 @@ complete -c cg-report -l date -x -a '(__cg_value day)' -d 'The day: today, yeste
 complete -c cg-report -l since -x -a '(__cg_value day)' -d 'The first day of a period'
 complete -c cg-report -l until -x -a '(__cg_value day)' -d 'The last day of a period (default today)'
 complete -c cg-report -l merge -d 'Roll JSON reports of many compounds up into one'
+complete -c cg-report -l trust -r -F -d 'With --merge: check each compound\'s checkpoints with these verifier keys'
+complete -c cg-report -l witness -x -a '(__fish_complete_directories (commandline -ct))' -d 'With --trust: the data directory of the witness (cg-journal witness) to hold them to'
 complete -c cg-report -l format -x -a 'json text csv md html' -d 'Json (default, one line), text, csv, md or html'
 complete -c cg-report -l excel -d 'CSV that Excel opens as UTF-8: a byte order mark first (implies csv)'
 complete -c cg-report -l table -x -a 'fevers denials gates hours cases overstays warnings journals compounds corrections' -d 'One list as CSV: fevers, denials, gates, hours, cases, overstays, warnings, journals or compounds'

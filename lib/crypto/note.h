@@ -92,6 +92,14 @@ int cg_checkpoint_text(const struct cg_checkpoint *c, struct cg_buf *out);
 int cg_checkpoint_parse(const char *text, size_t len, struct cg_checkpoint *c,
 			const char **why);
 
+/*
+ * Decode base64 (RFC 4648 section 4, padded, canonical: the bits the
+ * padding leaves must be zero) of len bytes into out (room for cap):
+ * 0 with *outlen, or -1.  By table, for the proofs a street checks by the
+ * thousand; the data is public, so it need not take constant time.
+ */
+int cg_b64_decode(const char *s, size_t len, unsigned char *out, size_t cap, size_t *outlen);
+
 /* Base64 (RFC 4648 section 4) of a hash, 45 bytes with the NUL. */
 #define CG_HASH_B64 45
 void cg_hash_b64(const unsigned char h[CG_HASH_LEN], char out[CG_HASH_B64]);

@@ -10,6 +10,7 @@
 #include "core/exitcode.h"
 #include "core/home.h"
 #include "core/i18n.h"
+#include "crypto/sha256.h"
 #include "crypto/tlogproof.h"
 #include "json/jsonl.h"
 
@@ -109,7 +110,6 @@ static int parse_extra(const char *l, size_t n, struct cg_buf *extra)
 {
 	unsigned char *bin;
 	size_t got = 0;
-	const char *end;
 	int ret;
 
 	if (n < 6 || strncmp(l, "extra ", 6))
@@ -117,8 +117,7 @@ static int parse_extra(const char *l, size_t n, struct cg_buf *extra)
 	bin = malloc(n);
 	if (!bin)
 		abort();
-	ret = sodium_base642bin(bin, n, l + 6, n - 6, NULL, &got, &end,
-				sodium_base64_VARIANT_ORIGINAL) == 0 && end == l + n &&
+	ret = cg_b64_decode(l + 6, n - 6, bin, n, &got) == 0 &&
 		cg_buf_add(extra, bin, got) == 0 ? 0 : -1;
 	free(bin);
 	return ret;
@@ -149,8 +148,41 @@ int cg_tlog_consistency_parse(const char *text, size_t len, uint64_t *old,
 	return 0;
 }
 
+/* cg_tlog_checkpoint_check, once per note for the notes in cache. */
+static int checkpoint_check_cached(const char *note, size_t len, const struct cg_note_key *keys,
+				   size_t nkeys, struct cg_note_cache *cache,
+				   struct cg_checkpoint *cp, size_t *signer, const char **why)
+{
+	unsigned char digest[CG_HASH_LEN];
+	struct cg_sha256 s;
+	size_t i;
+
+	if (!cache)
+		return cg_tlog_checkpoint_check(note, len, keys, nkeys, cp, signer, why);
+	cg_sha256_init(&s);
+	cg_sha256_update(&s, note, len);
+	cg_sha256_final(&s, digest);
+	for (i = 0; i < cache->n; i++)
+		if (!memcmp(cache->digest[i], digest, CG_HASH_LEN)) {
+			*cp = cache->cp[i];
+			*signer = cache->signer[i];
+			return 0;
+		}
+	if (cg_tlog_checkpoint_check(note, len, keys, nkeys, cp, signer, why) < 0)
+		return -1;
+	i = cache->next;
+	memcpy(cache->digest[i], digest, CG_HASH_LEN);
+	cache->cp[i] = *cp;
+	cache->signer[i] = *signer;
+	cache->next = (i + 1) % CG_NOTE_CACHE_MAX;
+	if (cache->n < CG_NOTE_CACHE_MAX)
+		cache->n++;
+	return 0;
+}
+
 int cg_tlog_proof_check(const char *text, size_t len, const struct cg_note_key *keys,
-			size_t nkeys, struct cg_tlog_proof_result *r, const char **why)
+			size_t nkeys, struct cg_note_cache *cache,
+			struct cg_tlog_proof_result *r, const char **why)
 {
 	unsigned char proof[CG_MERKLE_MAX_PROOF][CG_HASH_LEN], leaf[CG_HASH_LEN];
 	const char *p = text, *end = text + len, *l;
@@ -172,8 +204,8 @@ int cg_tlog_proof_check(const char *text, size_t len, const struct cg_note_key *
 	while (next_line(&p, end, &l, &n) == 0 && n > 0)
 		if (np == CG_MERKLE_MAX_PROOF || cg_hash_unb64(l, n, proof[np++]) < 0)
 			return -1;
-	if (cg_tlog_checkpoint_check(p, (size_t)(end - p), keys, nkeys, &r->cp,
-				     &r->signer, why) < 0)
+	if (checkpoint_check_cached(p, (size_t)(end - p), keys, nkeys, cache, &r->cp,
+				    &r->signer, why) < 0)
 		return -1;
 	cg_merkle_leaf(r->extra.buf, r->extra.len, leaf);
 	if (cg_merkle_verify_inclusion(r->index, r->cp.size, leaf,

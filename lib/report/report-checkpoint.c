@@ -16,8 +16,12 @@ void cg_report_journal_checkpoint(struct cg_report *r, const struct cg_home *h,
 	json_t *entry = json_array_get(r->journals, json_array_size(r->journals) - 1), *cp;
 	char b64[CG_HASH_B64];
 
+	const char *journal = json_string_value(json_object_get(entry, "journal"));
+
+	/* A day compressed since it was signed is the same journal. */
 	if (!entry || cg_tlog_id_parse(!strcmp(stream, "checkin") ? day : stream, &id) < 0 ||
-	    strcmp(json_string_value(json_object_get(entry, "journal")), id.label) ||
+	    !journal || strncmp(journal, id.label, strlen(id.label)) ||
+	    (journal[strlen(id.label)] && strcmp(journal + strlen(id.label), ".gz")) ||
 	    cg_tlog_last(h, &id, &s, &ignored) != 0)
 		return;
 	cg_hash_b64(s.cp.root, b64);

@@ -12,6 +12,7 @@
 #include "json/jsonl.h"
 #include "core/mask.h"
 #include "report/report-counters.h"
+#include "report/report-trust.h"
 
 struct cg_merge {
 	int mask;
@@ -24,6 +25,7 @@ struct cg_merge {
 	json_int_t omit_fevers, omit_denials, omit_overstays, omit_cases, omit_corrections;
 	json_t *cases_seen;	/* "CODE/case_id" -> {"i": index in the list,
 				 * "until": the end of the report it is from} */
+	struct cg_trust *trust;	/* borrowed; NULL: checkpoints not checked */
 };
 
 struct cg_merge *cg_merge_new(int mask)
@@ -37,6 +39,11 @@ struct cg_merge *cg_merge_new(int mask)
 	m->rows = json_array();
 	m->cases_seen = json_object();
 	return m;
+}
+
+void cg_merge_set_trust(struct cg_merge *m, struct cg_trust *t)
+{
+	m->trust = t;
 }
 
 void cg_merge_free(struct cg_merge *m)
@@ -496,6 +503,8 @@ int cg_merge_add(struct cg_merge *m, const json_t *rep, char *why, size_t whylen
 		return 1;
 	add_period(m, rep, since, until);
 	add_sections(m, rep, code, !json_is_true(json_object_get(rep, "masked")));
+	if (m->trust && code)
+		cg_trust_add(m->trust, code, json_object_get(rep, "journals"));
 	return 0;
 not_a_report:
 	snprintf(why, whylen, "%s", _("not a report of cg-report"));
@@ -612,6 +621,8 @@ json_t *cg_merge_finish(struct cg_merge *m, cg_time_t now, const char *generator
 		cg_time_date(now, m->until);
 	}
 	cg_time_format(now, at);
+	if (m->trust)
+		cg_trust_finish(m->trust, arr(o, "warnings"), m->rows);
 	cg_report_warnings_order(arr(o, "warnings"));
 	temperatures = temperatures_of(o);
 	stocks = cg_merge_stocks(m->rows);

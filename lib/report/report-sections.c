@@ -189,6 +189,9 @@ static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 	else if (!strcmp(code, "journal_damaged"))
 		snprintf(buf, size, _("journal %s damaged at line %lld: %s"), sval(w, "journal") ?: "",
 			 (long long)ival(w, "line"), sval(w, "reason") ?: "");
+	else if (!strncmp(code, "checkpoint_", 11))
+		snprintf(buf, size, _("the checkpoint of %s: %s"), sval(w, "journal") ?: "",
+			 sval(w, "reason") ? _(sval(w, "reason")) : "");
 	else if (!strcmp(code, "missed_checks"))
 		snprintf(buf, size, ngettext("%lld home-observation check window missed",
 					     "%lld home-observation check windows missed", (unsigned long)n),

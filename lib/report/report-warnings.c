@@ -20,6 +20,11 @@ static const struct {
 	 * is only a warning: the report cannot tell. */
 	{ "gate_unstaffed", "alert" },
 	{ "register_without_guard", "alert" },
+	/* cg-report --merge --trust: a register the street cannot hold the
+	 * compound to */
+	{ "checkpoint_unverifiable", "alert" },
+	{ "checkpoint_unknown_key", "alert" },
+	{ "checkpoint_inconsistent", "alert" },
 	{ "gate_unattended", "warning" },
 	{ "care_call_missed", "warning" },
 	{ "stock_low", "warning" },

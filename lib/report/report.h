@@ -138,6 +138,14 @@ struct cg_merge *cg_merge_new(int mask);
 void cg_merge_free(struct cg_merge *m);
 
 /*
+ * Check the checkpoints of the compounds' reports added from now on with
+ * t (report-trust.h; borrowed, it must outlive m): its alerts join the
+ * roll-up's warnings.  Merged reports added are taken as they are.
+ */
+struct cg_trust;
+void cg_merge_set_trust(struct cg_merge *m, struct cg_trust *t);
+
+/*
  * Add one report (borrowed): a report of one compound or a merged one.
  * Returns 0, or 1 with a reason in why when rep is not a cg-report report.
  */

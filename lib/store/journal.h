@@ -90,6 +90,9 @@ struct cg_journal {
 	/* Where the last commit started and ended: a fold that stood at its
 	 * start had its lines already (see cg_journal_catch_up). */
 	struct cg_journal_pos commit_from, commit_to;
+	/* The data directory, for the tree each commit keeps current
+	 * (store/tlog.h); owned copies, fd -1 when there is none. */
+	struct cg_home home;
 };
 
 /* Open a stream ("checkin", "pass" or "quarantine") for appending. */

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,8 +150,8 @@ int cg_tlog_read(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t 
 	return st < 0 ? -1 : 0;
 }
 
-static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
-			const unsigned char *hashes, uint64_t n);
+static int leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
+		       const unsigned char *hashes, uint64_t n);
 
 void cg_tlog_leaves_keep(const struct cg_home *h, const struct cg_tlog_id *id,
 			 const struct cg_tlog_leaves *l)
@@ -439,13 +440,11 @@ static int front_parse(struct front *f, const json_t *j)
 	return 0;
 }
 
-/* The frontier stored for id if it is that of checkpoint cp: 0, else -1
- * (missing, damaged or another: it is rebuilt). */
-static int front_load(const struct cg_home *h, const struct cg_tlog_id *id,
-		      const struct cg_checkpoint *cp, struct front *f)
+/* index/tlog/KEY.SUFFIX into f: 0, or -1 (missing or damaged). */
+static int front_read(const struct cg_home *h, const struct cg_tlog_id *id,
+		      const char *suffix, struct front *f)
 {
 	struct cg_err ignored;
-	unsigned char root[CG_HASH_LEN];
 	int dirfd = cg_home_dir(h, "index/tlog", 0, &ignored), ok = -1;
 	char name[64], *text = NULL;
 	size_t len;
@@ -453,7 +452,7 @@ static int front_load(const struct cg_home *h, const struct cg_tlog_id *id,
 	front_init(f);
 	if (dirfd < 0)
 		return -1;
-	snprintf(name, sizeof(name), "%s.json", id->key);
+	snprintf(name, sizeof(name), "%s.%s", id->key, suffix);
 	if (cg_read_file(dirfd, name, FRONTIER_MAX, &text, &len, name, &ignored) == 0) {
 		json_t *j = json_loadb(text, len, 0, NULL);
 
@@ -462,6 +461,19 @@ static int front_load(const struct cg_home *h, const struct cg_tlog_id *id,
 		free(text);
 	}
 	close(dirfd);
+	if (ok < 0)
+		front_init(f);
+	return ok;
+}
+
+/* The frontier stored for id if it is that of checkpoint cp: 0, else -1
+ * (missing, damaged or another: it is rebuilt). */
+static int front_load(const struct cg_home *h, const struct cg_tlog_id *id,
+		      const struct cg_checkpoint *cp, struct front *f)
+{
+	unsigned char root[CG_HASH_LEN];
+	int ok = front_read(h, id, "json", f);
+
 	if (ok == 0) {
 		cg_merkle_frontier_root(&f->t, root);
 		if (f->t.size != cp->size || memcmp(root, cp->root, CG_HASH_LEN))
@@ -496,8 +508,8 @@ static void write_derived(int dirfd, const char *name, const char *text)
 
 /* Keep the frontier for the next checkpoint.  Derived: a failure only
  * costs that checkpoint a re-read of the journal. */
-static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
-		       const struct front *f)
+static void front_save_as(const struct cg_home *h, const struct cg_tlog_id *id,
+			  const struct front *f, const char *suffix)
 {
 	struct cg_err ignored;
 	int dirfd = cg_home_dir(h, "index/tlog", 1, &ignored);
@@ -519,22 +531,28 @@ static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
 		      "chain", f->chain, "frontier", nodes);
 	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(j);
-	snprintf(name, sizeof(name), "%s.json", id->key);
+	snprintf(name, sizeof(name), "%s.%s", id->key, suffix);
 	if (text)
 		write_derived(dirfd, name, text);
 	free(text);
 	close(dirfd);
 }
 
+static void front_save(const struct cg_home *h, const struct cg_tlog_id *id,
+		       const struct front *f)
+{
+	front_save_as(h, id, f, "json");
+}
+
 /*
  * index/tlog/KEY.leaves: the leaf hash of every line, 32 bytes each, so
  * that prove need not read and hash the journal.  Derived: the hashes
  * read from leaf from on are written there, after the first from of the
- * file; a file with fewer, or one that cannot be written, is removed.
- * prove checks what it takes from it against the signed root.
+ * file; a file with fewer, or one that cannot be written, is removed
+ * (-1).  prove checks what it takes from it against the signed root.
  */
-static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
-			const unsigned char *hashes, uint64_t n)
+static int leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
+		       const unsigned char *hashes, uint64_t n)
 {
 	struct cg_err ignored;
 	int dirfd = cg_home_dir(h, "index/tlog", 1, &ignored), fd, ok;
@@ -544,7 +562,7 @@ static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, ui
 	struct stat st;
 
 	if (dirfd < 0)
-		return;
+		return -1;
 	snprintf(name, sizeof(name), "%s.leaves", id->key);
 	fd = cg_openat(dirfd, name, O_RDWR | O_CREAT);
 	ok = fd >= 0 && fstat(fd, &st) == 0 && st.st_size >= at && ftruncate(fd, at) == 0 &&
@@ -554,6 +572,7 @@ static void leaves_save(const struct cg_home *h, const struct cg_tlog_id *id, ui
 	if (!ok)
 		unlinkat(dirfd, name, 0);
 	close(dirfd);
+	return ok ? 0 : -1;
 }
 
 /*
@@ -600,7 +619,15 @@ struct growth {
 	uint64_t from;		/* the index of fresh[0]: where reading began */
 	unsigned char *fresh;	/* every leaf read */
 	uint64_t nfresh, alloc;
+	uint64_t grown;		/* of them, those in the tree already (the
+				 * head's, taken from KEY.leaves) */
 };
+
+static void growth_reset(struct growth *g)
+{
+	free(g->fresh);
+	memset(g, 0, sizeof(*g));
+}
 
 static void growth_add(struct growth *g, const unsigned char leaf[CG_HASH_LEN])
 {
@@ -613,28 +640,174 @@ static void growth_add(struct growth *g, const unsigned char leaf[CG_HASH_LEN])
 	memcpy(g->fresh + g->nfresh++ * CG_HASH_LEN, leaf, CG_HASH_LEN);
 }
 
-/* One line into f (and g); -1 with *err when the tree reaches cp's size
- * with another root. */
-static int add_line(const struct cg_tlog_id *id, struct front *f, struct growth *g,
-		    const struct cg_checkpoint *cp, const struct cg_journal_reader *jr,
-		    struct cg_err *err)
-{
-	unsigned char leaf[CG_HASH_LEN], root[CG_HASH_LEN];
+/*
+ * The leaves of the lines read, hashed beside the reading: the reader
+ * verifies each line's chain (a hash of the line too) while a second
+ * thread hashes the leaves of the lines before, so that a checkpoint of a
+ * day from nothing takes one pass of the two cores instead of two of one.
+ * The lines are handed over as copies, so that the leaves are those of
+ * the very bytes whose chain was verified.
+ */
+#define HASH_BATCH (1 << 20)		/* bytes of lines handed over at a time */
+#define HASH_THREAD_MIN (8 << 20)	/* less to read than this: no thread */
 
-	cg_merkle_leaf(jr->line, jr->len, leaf);
-	growth_add(g, leaf);
-	cg_merkle_frontier_add(&f->t, leaf);
-	f->end += (off_t)jr->len + 1;
-	f->seq = jr->seq;
-	memcpy(f->chain, jr->chain, sizeof(f->chain));
-	if (f->t.size != cp->size)
-		return 0;
-	cg_merkle_frontier_root(&f->t, root);
-	if (memcmp(root, cp->root, CG_HASH_LEN))
-		return not_extended(id, cp, N_("the journal's first lines are not those the checkpoint signed: lines were changed"), err);
-	g->at = f->t;
-	g->have_at = 1;
+struct leaf_batch {
+	char *text;		/* the lines, back to back */
+	size_t len, cap;
+	size_t *lens;
+	size_t n, ncap;
+};
+
+struct hasher {
+	struct growth *g;	/* written by the thread, when there is one */
+	struct leaf_batch b[2];
+	int full[2];		/* handed over, not hashed yet */
+	int cur;		/* the batch being filled */
+	int threaded, done;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void batch_hash(struct growth *g, struct leaf_batch *b)
+{
+	unsigned char leaf[CG_HASH_LEN];
+	const char *p = b->text;
+
+	for (size_t i = 0; i < b->n; i++) {
+		cg_merkle_leaf(p, b->lens[i], leaf);
+		growth_add(g, leaf);
+		p += b->lens[i];
+	}
+	b->len = b->n = 0;
+}
+
+/* The thread: the batches in the order they are handed over. */
+static void *hasher_run(void *arg)
+{
+	struct hasher *h = arg;
+	int k = 0;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (!h->full[k] && !h->done)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (!h->full[k])
+			break;
+		pthread_mutex_unlock(&h->mu);
+		batch_hash(h->g, &h->b[k]);
+		pthread_mutex_lock(&h->mu);
+		h->full[k] = 0;
+		pthread_cond_broadcast(&h->cv);
+		k ^= 1;
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static void hasher_start(struct hasher *h, struct growth *g, int threaded)
+{
+	memset(h, 0, sizeof(*h));
+	h->g = g;
+	if (!threaded)
+		return;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	/* Without a thread, the same work is done in this one. */
+	h->threaded = pthread_create(&h->th, NULL, hasher_run, h) == 0;
+	if (!h->threaded) {
+		pthread_mutex_destroy(&h->mu);
+		pthread_cond_destroy(&h->cv);
+	}
+}
+
+/* Hand the batch being filled over, and wait for the other to be free. */
+static void hasher_flush(struct hasher *h)
+{
+	if (!h->b[h->cur].n)
+		return;
+	if (!h->threaded) {
+		batch_hash(h->g, &h->b[h->cur]);
+		return;
+	}
+	pthread_mutex_lock(&h->mu);
+	h->full[h->cur] = 1;
+	pthread_cond_broadcast(&h->cv);
+	h->cur ^= 1;
+	while (h->full[h->cur])
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_put(struct hasher *h, const char *line, size_t len)
+{
+	struct leaf_batch *b = &h->b[h->cur];
+
+	if (b->len + len > b->cap) {
+		b->cap = b->len + len > 2 * b->cap ? b->len + len : 2 * b->cap;
+		if (!(b->text = realloc(b->text, b->cap)))
+			abort();
+	}
+	if (b->n == b->ncap) {
+		b->ncap = b->ncap ? 2 * b->ncap : 4096;
+		if (!(b->lens = realloc(b->lens, b->ncap * sizeof(*b->lens))))
+			abort();
+	}
+	memcpy(b->text + b->len, line, len);
+	b->len += len;
+	b->lens[b->n++] = len;
+	if (b->len >= HASH_BATCH)
+		hasher_flush(h);
+}
+
+/* Every leaf in g once this returns. */
+static void hasher_end(struct hasher *h)
+{
+	hasher_flush(h);
+	if (h->threaded) {
+		pthread_mutex_lock(&h->mu);
+		h->done = 1;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+		pthread_join(h->th, NULL);
+		pthread_mutex_destroy(&h->mu);
+		pthread_cond_destroy(&h->cv);
+	}
+	for (int i = 0; i < 2; i++) {
+		free(h->b[i].text);
+		free(h->b[i].lens);
+	}
+}
+
+/*
+ * The leaves read (g->fresh) into f's tree; -1 with *err when the tree
+ * reaches cp's size with another root.
+ */
+static int grow_tree(const struct cg_tlog_id *id, struct front *f, struct growth *g,
+		     const struct cg_checkpoint *cp, struct cg_err *err)
+{
+	unsigned char root[CG_HASH_LEN];
+
+	for (uint64_t i = g->grown; i < g->nfresh; i++) {
+		cg_merkle_frontier_add(&f->t, g->fresh + i * CG_HASH_LEN);
+		if (f->t.size != cp->size)
+			continue;
+		cg_merkle_frontier_root(&f->t, root);
+		if (memcmp(root, cp->root, CG_HASH_LEN))
+			return not_extended(id, cp, N_("the journal's first lines are not those the checkpoint signed: lines were changed"), err);
+		g->at = f->t;
+		g->have_at = 1;
+	}
 	return 0;
+}
+
+/* Whether what is left to read of jr is worth a second thread. */
+static int worth_a_thread(const struct cg_journal_reader *jr, const struct front *f)
+{
+	struct stat st;
+
+	return !jr->missing && !jr->in.gz && fstat(jr->in.fd, &st) == 0 &&
+		st.st_size - f->end >= HASH_THREAD_MIN;
 }
 
 /*
@@ -646,6 +819,7 @@ static int extend(const struct cg_home *h, const struct cg_tlog_id *id, struct f
 		  struct growth *g, const struct cg_checkpoint *cp, struct cg_err *err)
 {
 	struct cg_journal_reader jr;
+	struct hasher hs;
 	int st;
 
 	if (open_reader(h, id, &jr, err) < 0)
@@ -654,17 +828,28 @@ static int extend(const struct cg_home *h, const struct cg_tlog_id *id, struct f
 		cg_journal_reader_release(&jr);
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("no journal '%s'"), id->label);
 	}
-	if (seek_to(&jr, f) < 0)
+	if (seek_to(&jr, f) < 0) {
 		front_init(f);	/* compressed since, or cut: from the start */
-	g->from = f->t.size;
-	if (cp->size > 0 && f->t.size == cp->size) {
-		g->at = f->t;
-		g->have_at = 1;
+		growth_reset(g);
 	}
-	while ((st = cg_journal_reader_next(&jr, NULL, err)) > 0)
-		if ((st = add_line(id, f, g, cp, &jr, err)) < 0)
-			break;
+	if (!g->grown) {
+		g->from = f->t.size;
+		if (cp->size > 0 && f->t.size == cp->size) {
+			g->at = f->t;
+			g->have_at = 1;
+		}
+	}
+	hasher_start(&hs, g, worth_a_thread(&jr, f));
+	while ((st = cg_journal_reader_next(&jr, NULL, err)) > 0) {
+		hasher_put(&hs, jr.line, jr.len);
+		f->end += (off_t)jr.len + 1;
+		f->seq = jr.seq;
+		memcpy(f->chain, jr.chain, sizeof(f->chain));
+	}
+	hasher_end(&hs);
 	cg_journal_reader_release(&jr);
+	if (st == 0)
+		st = grow_tree(id, f, g, cp, err);
 	if (st == 0 && f->t.size < cp->size)
 		st = not_extended(id, cp, N_("the journal is shorter than the checkpoint: lines were removed"), err);
 	return st < 0 ? -1 : 0;
@@ -738,6 +923,171 @@ static int sign_new(const struct cg_tlog_id *id, const struct cg_note_key *key,
 	return ret;
 }
 
+/*
+ * The tree kept current by the appends (cg_tlog_appended): the head, the
+ * frontier of the journal as last appended (index/tlog/KEY.head.json),
+ * and the leaves after the last checkpoint's, in KEY.leaves.
+ */
+
+/* Whether index/tlog/KEY.head.json is there. */
+static int head_held(const struct cg_home *h, const struct cg_tlog_id *id)
+{
+	struct front head;
+
+	return front_read(h, id, "head.json", &head) == 0;
+}
+
+/* How many leaves KEY.leaves holds (0 when it is missing). */
+static uint64_t leaves_held(const struct cg_home *h, const struct cg_tlog_id *id)
+{
+	struct cg_err ignored;
+	int dirfd = cg_home_dir(h, "index/tlog", 0, &ignored);
+	char name[64];
+	struct stat st;
+	uint64_t n = 0;
+
+	if (dirfd < 0)
+		return 0;
+	snprintf(name, sizeof(name), "%s.leaves", id->key);
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		n = (uint64_t)st.st_size / CG_HASH_LEN;
+	close(dirfd);
+	return n;
+}
+
+/* Leaves [from, to) of KEY.leaves into a malloc'd *out: 0, or -1. */
+static int leaves_read(const struct cg_home *h, const struct cg_tlog_id *id, uint64_t from,
+		       uint64_t to, unsigned char **out)
+{
+	struct cg_err ignored;
+	int dirfd = cg_home_dir(h, "index/tlog", 0, &ignored), fd;
+	size_t len = (size_t)(to - from) * CG_HASH_LEN;
+	char name[64];
+	ssize_t got = -1;
+
+	*out = NULL;
+	if (dirfd < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%s.leaves", id->key);
+	fd = cg_openat(dirfd, name, O_RDONLY);
+	close(dirfd);
+	if (fd < 0)
+		return -1;
+	*out = malloc(len ? len : 1);
+	if (!*out)
+		abort();
+	got = pread(fd, *out, len, (off_t)(from * CG_HASH_LEN));
+	close(fd);
+	if (got == (ssize_t)len)
+		return 0;
+	free(*out);
+	*out = NULL;
+	return -1;
+}
+
+/*
+ * From f, the frontier at the last checkpoint, to the head, without
+ * reading the journal: the head's leaves after f's, added to f, must give
+ * the head's root.  Then f is the head and g holds those leaves (grown).
+ * 0, or -1 when there is no head ahead of f that agrees (f and g are as
+ * they were: the journal is read).  The head's place in the journal is
+ * checked by extend(), as f's always was.
+ */
+static int fast_forward(const struct cg_home *h, const struct cg_tlog_id *id, struct front *f,
+			struct growth *g)
+{
+	unsigned char *leaves, a[CG_HASH_LEN], b[CG_HASH_LEN];
+	struct cg_merkle_frontier t = f->t;
+	struct front head;
+	uint64_t k;
+
+	if (front_read(h, id, "head.json", &head) < 0 || head.t.size <= f->t.size ||
+	    leaves_read(h, id, f->t.size, head.t.size, &leaves) < 0)
+		return -1;
+	k = head.t.size - f->t.size;
+	for (uint64_t i = 0; i < k; i++)
+		cg_merkle_frontier_add(&t, leaves + i * CG_HASH_LEN);
+	cg_merkle_frontier_root(&t, a);
+	cg_merkle_frontier_root(&head.t, b);
+	if (memcmp(a, b, CG_HASH_LEN)) {
+		free(leaves);
+		return -1;
+	}
+	g->at = f->t;
+	g->have_at = f->t.size > 0;
+	g->from = f->t.size;
+	g->fresh = leaves;
+	g->nfresh = g->alloc = g->grown = k;
+	*f = head;
+	return 0;
+}
+
+/* After a checkpoint: keep the leaves read and the head, unless the head
+ * was taken as it was and nothing more read (an append may be moving it
+ * on this very moment, under the journal's lock, not ours). */
+static void keep_after(const struct cg_home *h, const struct cg_tlog_id *id,
+		       const struct front *f, const struct growth *g)
+{
+	if (g->grown && g->nfresh == g->grown)
+		return;
+	if (leaves_save(h, id, g->from, g->fresh, g->nfresh) == 0)
+		front_save_as(h, id, f, "head.json");
+}
+
+void cg_tlog_appended(const struct cg_home *h, const char *stream, const char *day,
+		      const struct cg_journal_pos *from, const struct cg_journal_pos *to,
+		      const char *lines, size_t len)
+{
+	struct cg_err ignored;
+	struct cg_tlog_id id;
+	struct front head;
+	unsigned char *leaves;
+	const char *p = lines, *end = lines + len;
+	uint64_t n = to->seq - from->seq, i = 0;
+	int dirfd, fd, ok;
+	char name[64];
+	struct stat st;
+
+	set_id(&id, stream, day && *day ? day : NULL);
+	/* Only a head that stands where this commit began is moved on. */
+	if (front_read(h, &id, "head.json", &head) < 0 || head.end != from->end ||
+	    head.t.size != from->seq || memcmp(head.chain, from->chain, CG_CHAIN_HEX) ||
+	    (dirfd = cg_home_dir(h, "index/tlog", 0, &ignored)) < 0)
+		return;
+	leaves = malloc(n ? n * CG_HASH_LEN : 1);
+	if (!leaves)
+		abort();
+	for (; p < end && i < n; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			break;
+		cg_merkle_leaf(p, (size_t)(nl - p), leaves + i * CG_HASH_LEN);
+		cg_merkle_frontier_add(&head.t, leaves + i * CG_HASH_LEN);
+		p = nl + 1;
+	}
+	snprintf(name, sizeof(name), "%s.leaves", id.key);
+	fd = cg_openat(dirfd, name, O_WRONLY);
+	/* The leaves first, then the head that counts them. */
+	ok = i == n && p == end && fd >= 0 && fstat(fd, &st) == 0 &&
+		st.st_size == (off_t)(from->seq * CG_HASH_LEN) &&
+		pwrite(fd, leaves, n * CG_HASH_LEN, st.st_size) == (ssize_t)(n * CG_HASH_LEN);
+	if (fd >= 0)
+		close(fd);
+	head.end = to->end;
+	head.seq = to->seq;
+	memcpy(head.chain, to->chain, sizeof(head.chain));
+	if (ok) {
+		front_save_as(h, &id, &head, "head.json");
+	} else {
+		/* Out of step: gone; the next checkpoint makes it again. */
+		snprintf(name, sizeof(name), "%s.head.json", id.key);
+		unlinkat(dirfd, name, 0);
+	}
+	close(dirfd);
+	free(leaves);
+}
+
 static int lock_store(int fd, const char *label, struct cg_err *err)
 {
 	while (flock(fd, LOCK_EX) < 0)
@@ -781,7 +1131,16 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 	if (st == -2)
 		memset(&last, 0, sizeof(last));
 	have_front = front_load(h, id, &last.cp, &f) == 0;
+	/* Without the leaves before the frontier, KEY.leaves cannot be
+	 * continued: read from the start once, and keep them all. */
+	if (have_front && leaves_held(h, id) < f.t.size) {
+		front_init(&f);
+		have_front = 0;
+	}
 	memset(&g, 0, sizeof(g));
+	/* The head the appends kept: no line read but those after it. */
+	if (have_front && last.note)
+		fast_forward(h, id, &f, &g);
 	if (extend(h, id, &f, &g, &last.cp, err) < 0) {
 		st = -1;
 	} else if (last.note && f.t.size == last.cp.size) {
@@ -789,7 +1148,10 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 		memset(&last, 0, sizeof(last));
 		if (!have_front) {
 			front_save(h, id, &f);
-			leaves_save(h, id, g.from, g.fresh, g.nfresh);
+			keep_after(h, id, &f, &g);
+		} else if (!g.nfresh && !head_held(h, id) && leaves_held(h, id) == f.t.size) {
+			/* Nothing new: the head the appends are to keep. */
+			front_save_as(h, id, &f, "head.json");
 		}
 		st = 0;
 	} else {
@@ -798,7 +1160,7 @@ int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 		if (st == 0) {
 			*fresh = 1;
 			front_save(h, id, &f);
-			leaves_save(h, id, g.from, g.fresh, g.nfresh);
+			keep_after(h, id, &f, &g);
 		}
 	}
 	cg_tlog_signed_release(&last);

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/home.h"
 #include "crypto/merkle.h"
+#include "store/journal.h"
 #include "crypto/note.h"
 
 /*
@@ -23,6 +24,10 @@
  *                           signed checkpoint, and where in the journal it
  *                           stands; derived, rebuilt from the journal when
  *                           missing or not at the last checkpoint
+ *   index/tlog/KEY.head.json  the same at the journal's last append, kept
+ *                           by the appends (cg_tlog_appended) once a
+ *                           checkpoint made it
+ *   index/tlog/KEY.leaves   the leaf hash of every line, 32 bytes each
  *
  * KEY is "pass", "quarantine" or "checkin-YYYY-MM-DD".  A checkpoint after
  * appends reads the frontier and the new lines only.  A checkpoint that the
@@ -123,6 +128,21 @@ int cg_tlog_last(const struct cg_home *h, const struct cg_tlog_id *id,
 int cg_tlog_checkpoint(const struct cg_home *h, const struct cg_tlog_id *id,
 		       const struct cg_note_key *key, cg_time_t now,
 		       struct cg_tlog_signed *out, int *fresh, struct cg_err *err);
+
+/*
+ * The tree kept current as lines are appended, for the journal to call
+ * under its lock once the commit of lines (len bytes of whole lines),
+ * which took it from *from to *to, is durable.  When KEY.head.json stands
+ * where the commit began, the lines' leaves are appended to KEY.leaves
+ * and the head moved on (a leaf hash and O(1) node hashes a line), so
+ * that the next checkpoint reads neither the journal nor the lines: from
+ * the frontier at the last checkpoint, the leaves since and the head, it
+ * signs in O(k + log n) hashes of 64 bytes for k lines appended.  Else
+ * nothing: the checkpoint reads what it lacks.  Derived: never an error.
+ */
+void cg_tlog_appended(const struct cg_home *h, const char *stream, const char *day,
+		      const struct cg_journal_pos *from, const struct cg_journal_pos *to,
+		      const char *lines, size_t len);
 
 /*
  * Whether the tree of l's first cp->size leaves has cp->root: 0, or -1

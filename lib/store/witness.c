@@ -172,3 +172,26 @@ int cg_witness_add(const struct cg_home *h, const struct cg_note_key *trust, siz
 	close(dirfd);
 	return ret;
 }
+
+int cg_witness_held(const struct cg_home *h, const char *origin, struct cg_checkpoint *cp,
+		    struct cg_err *err)
+{
+	char name[CG_ORIGIN_MAX + 8];
+	struct held held;
+	int dirfd = cg_home_dir(h, "witness", 0, err), st;
+
+	if (dirfd < 0)
+		return dirfd;
+	state_name(origin, name, sizeof(name));
+	st = load_held(dirfd, name, &held, err);
+	close(dirfd);
+	if (st < 0)
+		return -1;
+	if (held.size == 0)
+		return -2;
+	memset(cp, 0, sizeof(*cp));
+	snprintf(cp->origin, sizeof(cp->origin), "%s", origin);
+	cp->size = held.size;
+	memcpy(cp->root, held.root, CG_HASH_LEN);
+	return 0;
+}

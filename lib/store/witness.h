@@ -31,4 +31,12 @@ int cg_witness_add(const struct cg_home *h, const struct cg_note_key *trust, siz
 		   const struct cg_note_key *w, cg_time_t now, const char *body, size_t len,
 		   struct cg_buf *cosig, struct cg_err *err);
 
+/*
+ * The checkpoint the witness of data directory h holds for origin (read
+ * only, for cg-report --merge --witness): 0 with *cp, -2 when it holds
+ * none, -1 with *err.
+ */
+int cg_witness_held(const struct cg_home *h, const char *origin, struct cg_checkpoint *cp,
+		    struct cg_err *err);
+
 #endif

@@ -137,6 +137,9 @@ static json_t *cursor_after(const struct cg_sync *s)
 {
 	if (!s->use_outbox)
 		return json_null();
+	if (s->ckpt_files)
+		return json_pack("{s:I, s:O}", "seq", (json_int_t)s->last_seq,
+				 "files", s->ckpt_files);
 	if (s->last_day[0])
 		return json_pack("{s:s, s:I, s:o*}", "file", s->last_day,
 				 "seq", (json_int_t)s->last_seq, "days", json_deep_copy(s->days_read));

@@ -222,6 +222,19 @@ int cg_sync_recover_outbox(struct cg_sync *s, struct cg_err *err);
  * (only the refused items of a _bulk batch).  0 or -1 with *err. */
 int cg_sync_write_dead(struct cg_sync *s, struct batch *b, struct cg_err *err);
 
+/* ---- sync-checkpoint.c: the checkpoint stream ---- */
+
+/* The checkpoint stream's cursor at its start (a new reference). */
+json_t *cg_sync_checkpoint_cursor(void);
+/* Whether c is a checkpoint stream's cursor. */
+int cg_sync_checkpoint_cursor_ok(const json_t *c);
+/* Push the checkpoints after the cursor's, then write the cursor.  0
+ * (look at s->stop) or -1 with *err. */
+int cg_sync_push_checkpoints(struct cg_sync *s, struct cg_err *err);
+/* Add the checkpoints after cursor's to *n.  0 or -1 with *err. */
+int cg_sync_count_checkpoints(struct cg_sync *s, const json_t *cursor, json_int_t *n,
+			      struct cg_err *err);
+
 /* ---- sync-push.c ---- */
 
 /* The records of the journals in streams (CG_SYNC_* bits) after cursor,

@@ -262,6 +262,8 @@ int cg_sync_count_after(struct cg_sync *s, const json_t *cursor, unsigned stream
 		     count_file(s, cg_sync_stream_names[i], NULL, skip, n, err)) < 0)
 			return -1;
 	}
+	if (streams & CG_SYNC_CHECKPOINT)
+		return cg_sync_count_checkpoints(s, cursor, n, err);
 	return 0;
 }
 
@@ -298,9 +300,17 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err)
 						    i ? json_pack("{s:I}", "seq", (json_int_t)0) :
 						    json_pack("{s:s, s:I, s:{}}", "file", "", "seq",
 							      (json_int_t)0, "days"));
+		if (s->streams & CG_SYNC_CHECKPOINT)
+			json_object_set_new(s->cursor, "checkpoint", cg_sync_checkpoint_cursor());
 		if (!s->dry_run && cg_sync_save_cursor(s, err) < 0)
 			return -1;
 	}
+	/* A cursor from before the checkpoint stream: from the first. */
+	if (!json_object_get(s->cursor, "checkpoint"))
+		json_object_set_new(s->cursor, "checkpoint", cg_sync_checkpoint_cursor());
+	else if (!cg_sync_checkpoint_cursor_ok(json_object_get(s->cursor, "checkpoint")))
+		return cg_err_set(err, CG_EXIT_DAMAGED, _("'sync/%s/%s' is damaged"), s->t->name,
+				  CURSOR);
 	if (cg_sync_recover_outbox(s, err) < 0)
 		return -1;
 	if (s->progress) {
@@ -314,6 +324,8 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err)
 	for (int i = 0; i < 3 && !s->stop; i++)
 		if (s->streams & (1u << i) && push_stream(s, i, err) < 0)
 			return -1;
+	if (s->streams & CG_SYNC_CHECKPOINT && !s->stop && cg_sync_push_checkpoints(s, err) < 0)
+		return -1;
 	return s->status;
 }
 

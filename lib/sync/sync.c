@@ -52,6 +52,8 @@ int cg_sync_streams_parse(const char *s, unsigned *mask)
 			*mask |= CG_SYNC_PASS;
 		else if (!strcmp(tok, "quarantine") || !strcmp(tok, "cases"))
 			*mask |= CG_SYNC_QUARANTINE;
+		else if (!strcmp(tok, "checkpoint"))
+			*mask |= CG_SYNC_CHECKPOINT;
 		else if (!strcmp(tok, "all"))
 			*mask |= CG_SYNC_ALL;
 		else
@@ -179,6 +181,7 @@ void cg_sync_release(struct cg_sync *s)
 	json_decref(s->cursor);
 	json_decref(s->before);
 	json_decref(s->days_read);
+	json_decref(s->ckpt_files);
 	cg_buf_release(&s->body);
 	cg_buf_release(&s->file);
 	if (s->auth) {

@@ -22,7 +22,8 @@
  *
  *   sync/NAME/cursor.json   {"target","batches","last_success",
  *                            "checkin":{"file":DAY,"seq":N},
- *                            "pass":{"seq":N},"quarantine":{"seq":N}}
+ *                            "pass":{"seq":N},"quarantine":{"seq":N},
+ *                            "checkpoint":{"seq":N,"files":{KEY:N}}}
  *                           the last record of each journal the upstream
  *                           has acknowledged; replaced atomically
  *   sync/NAME/outbox        the batch in flight: one JSON line of metadata
@@ -58,13 +59,15 @@ enum cg_sync_format {
 #define CG_SYNC_CHECKIN 1u
 #define CG_SYNC_PASS 2u
 #define CG_SYNC_QUARANTINE 4u
-#define CG_SYNC_ALL 7u
+#define CG_SYNC_CHECKPOINT 8u	/* the checkpoints signed (sync-checkpoint.c) */
+#define CG_SYNC_ALL 15u
 
 /* "ndjson", "clickhouse", "es-bulk"; -1 for anything else. */
 int cg_sync_format_parse(const char *s);
 const char *cg_sync_format_name(enum cg_sync_format f);
 
-/* "checkin,pass" into a CG_SYNC_* mask; -1 on an unknown name. */
+/* "checkin,pass" into a CG_SYNC_* mask ("checkpoint" too); -1 on an
+ * unknown name. */
 int cg_sync_streams_parse(const char *s, unsigned *mask);
 
 /* Target names key directories: letters, digits, '-', '_', '.' (not first). */
@@ -171,6 +174,8 @@ struct cg_sync {
 	int lazy_cursor;		/* write the cursor at cg_sync_pipe_drain() */
 	int cursor_dirty;		/* s->cursor is ahead of cursor.json */
 	int outbox_acked;		/* the outbox on disk was acknowledged */
+	json_t *ckpt_files;		/* the checkpoint stream's "files" while
+					 * it is pushed, else NULL; owned */
 	struct cg_sync_pipe *pipe;	/* the sender thread; owned */
 };
 

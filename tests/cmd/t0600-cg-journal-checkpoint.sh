@@ -235,4 +235,111 @@ test_expect_success JQ 'a full disk half-way through the checkpoint: the half wr
 	test "$(field extends out | sort -u)" = true
 '
 
+# A day of more than 8 MiB: its leaves are hashed by a second thread
+# while the reader verifies the chain (store/tlog.c).
+BIG=$TRASH/big
+BIGJ=$BIG/journal/checkin/2026-01-25.jsonl
+
+test_expect_success PYNACL,JQ 'a day of more than 8 MiB: the root an independent implementation computes' '
+	mkdir -m 700 "$BIG" &&
+	awk "BEGIN { pad = sprintf(\"%400s\", \"\"); gsub(/ /, \"x\", pad);
+		for (i = 0; i < 20000; i++)
+			printf \"{\\\"gate\\\":\\\"north\\\",\\\"dir\\\":\\\"in\\\",\\\"kind\\\":\\\"staff\\\",\\\"temp\\\":36.5,\\\"mask\\\":true,\\\"note\\\":\\\"%d%s\\\"}\\n\", i, pad }" |
+		cg-checkin --home "$BIG" --now "$NOW" >/dev/null &&
+	test "$(wc -c <"$BIGJ")" -gt $((8 * 1024 * 1024)) &&
+	cg-journal --home "$BIG" checkpoint 2026-01-25 >big1.jsonl &&
+	test "$(jq .size big1.jsonl)" = 20000 &&
+	cg-journal --home "$BIG" key export >big.vkey &&
+	jq -j .checkpoint big1.jsonl >big1.note &&
+	"$(nacl_python)" "$SRC_DIR/tests/lib/tlog-check.py" note big.vkey big1.note "$BIGJ" >out &&
+	echo "ok DEMO-0001/checkin/2026-01-25 20000" >want && test_cmp want out
+'
+
+test_expect_success PYNACL,JQ 'the big day read again from nothing: the same root, and the proof after appends' '
+	rm -r "$BIG/index/tlog" &&
+	printf "%s\n" "$GOOD" "$GOOD" "$GOOD" | cg-checkin --home "$BIG" --now "$NOW" >/dev/null &&
+	cg-journal --home "$BIG" consistency --from big1.note >body &&
+	"$(nacl_python)" "$SRC_DIR/tests/lib/tlog-check.py" consistency big.vkey big1.note body >out &&
+	echo "ok 20000 20003" >want && test_cmp want out
+'
+
+test_expect_success PYTHON 'the big day rewritten early and chained again: refused (exit 6), nothing signed' '
+	cp "$BIG/checkpoints/checkin-2026-01-25.jsonl" before &&
+	rm -r "$BIG/index/tlog" &&
+	sed -e "100s/\"temp\":36.5/\"temp\":36.6/" "$BIGJ" >t && ! cmp -s t "$BIGJ" &&
+	cat t >"$BIGJ" && python3 "$SRC_DIR/tests/lib/rechain.py" "$BIGJ" &&
+	test_expect_code 6 cg-journal --home "$BIG" checkpoint 2026-01-25 2>err &&
+	grep -q "lines were changed" err &&
+	test_cmp before "$BIG/checkpoints/checkin-2026-01-25.jsonl"
+'
+
+# The tree kept current by the appends (store/tlog.h: cg_tlog_appended).
+TREE=$TRASH/tree
+TJ=$TREE/journal/checkin/2026-01-25.jsonl
+TI=$TREE/index/tlog
+
+lines() {
+	wc -l <"$1" | tr -d " "
+}
+
+test_expect_success JQ 'each commit after a checkpoint moves the head and the leaves on: check-ins, passes, cases' '
+	mkdir -m 700 "$TREE" &&
+	printf "%s\n" "$GOOD" "$GOOD" | cg-checkin --home "$TREE" --now "$NOW" >/dev/null &&
+	echo "{\"name\":\"张三\",\"id_no\":\"110101199003074514\"}" |
+		cg-pass --home "$TREE" issue --now "$NOW" >/dev/null &&
+	echo "{\"name\":\"李四\",\"id_no\":\"310104198506151237\",\"household\":\"1-1-101\",\"reason\":\"risk_area_return\",\"from\":\"武汉市\"}" |
+		cg-quarantine --home "$TREE" open --now "$NOW" >/dev/null &&
+	cg-journal --home "$TREE" checkpoint >/dev/null &&
+	for i in 1 2 3; do echo "$GOOD" | cg-checkin --home "$TREE" --now "$NOW" >/dev/null || return 1; done &&
+	echo "{\"name\":\"王五\",\"id_no\":\"510107200012298761\"}" |
+		cg-pass --home "$TREE" issue --now "$NOW" >/dev/null &&
+	echo "{\"name\":\"赵六\",\"id_no\":\"11010519491231002X\",\"household\":\"1-1-102\",\"reason\":\"close_contact\"}" |
+		cg-quarantine --home "$TREE" open --now "$NOW" >/dev/null &&
+	for k in checkin-2026-01-25:journal/checkin/2026-01-25.jsonl pass:journal/pass.jsonl \
+		 quarantine:journal/quarantine.jsonl; do
+		n=$(lines "$TREE/${k#*:}") &&
+		test "$(jq .size "$TI/${k%%:*}.head.json")" = $n &&
+		test "$(jq ".[\"end\"]" "$TI/${k%%:*}.head.json")" = $(wc -c <"$TREE/${k#*:}") &&
+		test $(wc -c <"$TI/${k%%:*}.leaves") = $((n * 32)) || return 1
+	done &&
+	test $(lines "$TJ") = 5
+'
+
+test_expect_success PYNACL,JQ 'the checkpoint after appends is made from the head: the root of the journal as appended' '
+	cp -rp "$TREE" tree-copy &&
+	jq -j "select(.size == 2) | .checkpoint" "$TREE/checkpoints/checkin-2026-01-25.jsonl" >t2.note &&
+	cg-journal --home "$TREE" consistency --from t2.note >tbody &&
+	cg-journal --home "$TREE" key export >tree.vkey &&
+	"$(nacl_python)" "$SRC_DIR/tests/lib/tlog-check.py" consistency tree.vkey t2.note tbody >out &&
+	echo "ok 2 5" >want && test_cmp want out &&
+	sed -e "1,/^\$/d" tbody >t5.note &&
+	"$(nacl_python)" "$SRC_DIR/tests/lib/tlog-check.py" note tree.vkey t5.note "$TJ"
+'
+
+test_expect_success JQ 'read from the head, not the lines: a line changed in place since is not signed; verify finds it' '
+	rm -rf tree2 && cp -rp tree-copy tree2 &&
+	sed -e "4s/\"temp\":36.5/\"temp\":39.5/" tree2/journal/checkin/2026-01-25.jsonl >t &&
+	cat t >tree2/journal/checkin/2026-01-25.jsonl &&
+	cg-journal --home tree2 checkpoint 2026-01-25 >a.jsonl &&
+	cg-journal --home tree-copy checkpoint 2026-01-25 >b.jsonl &&
+	test "$(jq .root a.jsonl)" = "$(jq .root b.jsonl)" &&
+	test_expect_code 6 cg-journal --home tree2 verify 2026-01-25 >/dev/null 2>err &&
+	grep -q "2026-01-25.jsonl:4: " err
+'
+
+test_expect_success JQ 'a head out of step is left alone: the checkpoint reads the lines, the same root' '
+	rm -rf tree3 && cp -rp tree-copy tree3 &&
+	rm tree3/index/tlog/checkin-2026-01-25.leaves &&
+	echo "$GOOD" | cg-checkin --home tree3 --now "$NOW" >/dev/null &&
+	test_must_fail test -e tree3/index/tlog/checkin-2026-01-25.head.json &&
+	cg-journal --home tree3 checkpoint 2026-01-25 >c.jsonl &&
+	rm -rf tree4 && cp -rp tree3 tree4 && rm -r tree4/index tree4/checkpoints &&
+	cg-journal --home tree4 checkpoint 2026-01-25 >d.jsonl &&
+	test "$(jq .root c.jsonl)" = "$(jq .root d.jsonl)" &&
+	test "$(jq .size c.jsonl)" = 6 &&
+	test "$(jq .size tree3/index/tlog/checkin-2026-01-25.head.json)" = 6 &&
+	echo "$GOOD" | cg-checkin --home tree3 --now "$NOW" >/dev/null &&
+	test "$(jq .size tree3/index/tlog/checkin-2026-01-25.head.json)" = 7
+'
+
 test_done

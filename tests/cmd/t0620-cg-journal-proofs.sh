@@ -54,6 +54,21 @@ test_expect_success JQ 'a proof with one character changed anywhere does not ver
 	done
 '
 
+test_expect_success JQ 'after a good proof, its checkpoint is verified once; changed copies still fail' '
+	lines=$(wc -l <p5.tlog-proof) && set -- && n=0 &&
+	for l in $(seq 2 $lines); do
+		case $(sed -n "${l}p" p5.tlog-proof) in "") continue ;; esac
+		flip p5.tlog-proof $l >bad$l.tlog-proof &&
+		if cmp -s bad$l.tlog-proof p5.tlog-proof; then continue; fi
+		set -- "$@" p5.tlog-proof bad$l.tlog-proof && n=$((n + 1))
+	done &&
+	test $n -gt 5 &&
+	test_expect_code 1 cg-journal check-proof --key log.vkey "$@" >out 2>err &&
+	test "$(field proof out | sort -u)" = p5.tlog-proof &&
+	test_line_count = $n out &&
+	test_line_count = $n err
+'
+
 test_expect_success JQ 'a proof of another record, or with another index, does not verify' '
 	{ sed -n 1p p5.tlog-proof && sed -n 2p p1.tlog-proof && sed -n "3,\$p" p5.tlog-proof; } >swapped &&
 	test_expect_code 1 cg-journal check-proof --key log.vkey swapped 2>err &&
