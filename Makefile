@@ -90,6 +90,7 @@ LIB_OBJS += lib/store/journal.o
 LIB_OBJS += lib/store/lookthrough.o
 LIB_OBJS += lib/store/loop.o
 LIB_OBJS += lib/store/rid.o
+LIB_OBJS += lib/store/runlock.o
 LIB_OBJS += lib/store/tlog.o
 LIB_OBJS += lib/store/witness.o
 LIB_OBJS += lib/rules/casebook.o
@@ -393,6 +394,10 @@ clean:
 	rm -rf build build-san build-fuzz
 
 .PHONY: all programs deb check docs man-po demo bench fuzz fuzz-merge fuzz-build install install-man uninstall clean deps pot FORCE
-.SECONDARY:
+# Keep the objects of the commands and tests (intermediate in the pattern
+# chains) after a build.  Not .SECONDARY with no prerequisites: it makes
+# every target intermediate, and a new file of lib/ was then never
+# compiled in an existing build tree (libcg.a looked up to date).
+.PRECIOUS: $(O)/%.o
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

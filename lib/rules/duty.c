@@ -13,6 +13,7 @@
 
 #include "core/exitcode.h"
 #include "core/i18n.h"
+#include "store/runlock.h"
 #include "core/mask.h"
 #include "rules/duty.h"
 #include "rules/person.h"
@@ -37,24 +38,11 @@ static int in_list(const char *s, const char *const *list)
 
 /* ---- the plan ---- */
 
-static int hhmm(const json_t *v, int *minutes)
-{
-	unsigned h, m;
-	char extra;
-	const char *s = json_string_value(v);
-
-	if (!s || sscanf(s, "%2u:%2u%c", &h, &m, &extra) != 2 || m > 59 ||
-	    h * 60 + m > 24 * 60)
-		return -1;
-	*minutes = (int)(h * 60 + m);
-	return 0;
-}
-
 /* ["HH:MM","HH:MM"]: an end at or before the start is the next day's. */
 static int read_span(const json_t *v, struct cg_duty_span *s)
 {
-	if (json_array_size(v) != 2 || hhmm(json_array_get(v, 0), &s->start) < 0 ||
-	    hhmm(json_array_get(v, 1), &s->end) < 0 || s->start == 24 * 60)
+	if (json_array_size(v) != 2 || cg_config_hhmm(json_array_get(v, 0), &s->start) < 0 ||
+	    cg_config_hhmm(json_array_get(v, 1), &s->end) < 0 || s->start == 24 * 60)
 		return -1;
 	if (s->end <= s->start)
 		s->end += 24 * 60;
@@ -397,31 +385,8 @@ int cg_dutybook_apply(struct cg_dutybook *b, const json_t *ev, struct cg_err *er
 
 int cg_duty_lock(const struct cg_home *h, const struct cg_notifier *n, struct cg_err *err)
 {
-	int dirfd = cg_home_dir(h, "journal", 1, err);
-	int fd;
-
-	if (dirfd < 0)
-		return -1;
-	fd = cg_openat(dirfd, ".duty.run.lock", O_RDWR | O_CREAT);
-	close(dirfd);
-	if (fd < 0)
-		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
-				    _("cannot open lock file for '%s'"), "duty");
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return fd;
-	if (errno == EWOULDBLOCK)
-		cg_notify(n, CG_MSG_WARNING, "%s",
-			  _("waiting for another cg-duty that writes to finish"));
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int e = errno;
-
-			close(fd);
-			return cg_err_errno(err, CG_EXIT_SYSTEM, e, _("cannot lock '%s'"),
-					    "journal/.duty.run.lock");
-		}
-	}
-	return fd;
+	return cg_run_lock(h, "duty", _("waiting for another cg-duty that writes to finish"),
+			   n, err);
 }
 
 /* ---- the loop's side ---- */

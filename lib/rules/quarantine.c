@@ -8,6 +8,7 @@
 
 #include "core/exitcode.h"
 #include "core/i18n.h"
+#include "store/runlock.h"
 #include "rules/person.h"
 #include "rules/quarantine.h"
 #include "rules/followup.h"
@@ -73,31 +74,9 @@ void cg_quarantine_init(struct cg_quarantine *q, const struct cg_config *cfg,
 int cg_quarantine_lock(const struct cg_home *h, const struct cg_notifier *n,
 		       struct cg_err *err)
 {
-	int dirfd = cg_home_dir(h, "journal", 1, err);
-	int fd;
-
-	if (dirfd < 0)
-		return -1;
-	fd = cg_openat(dirfd, ".quarantine.run.lock", O_RDWR | O_CREAT);
-	close(dirfd);
-	if (fd < 0)
-		return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
-				    _("cannot open lock file for '%s'"), "quarantine");
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return fd;
-	if (errno == EWOULDBLOCK)
-		cg_notify(n, CG_MSG_WARNING, "%s",
-			  _("waiting for another cg-quarantine that changes cases to finish"));
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int e = errno;
-
-			close(fd);
-			return cg_err_errno(err, CG_EXIT_SYSTEM, e,
-					    _("cannot lock '%s'"), "journal/.quarantine.run.lock");
-		}
-	}
-	return fd;
+	return cg_run_lock(h, "quarantine",
+			   _("waiting for another cg-quarantine that changes cases to finish"),
+			   n, err);
 }
 
 /* ---- windows ---- */

@@ -156,7 +156,7 @@ static int names_only(const json_t *arr)
 	return 1;
 }
 
-static int parse_hhmm(const json_t *v, int *minutes)
+int cg_config_hhmm(const json_t *v, int *minutes)
 {
 	unsigned h, m;
 	char extra;
@@ -191,8 +191,8 @@ static const unsigned own_switch = (1u << CG_R_NO_PASS) | (1u << CG_R_PASS_INVAL
 /* [start, end] of a duty (start before end) or a night (any two). */
 static int parse_span(const json_t *v, int night, int *start, int *end)
 {
-	if (json_array_size(v) != 2 || parse_hhmm(json_array_get(v, 0), start) < 0 ||
-	    parse_hhmm(json_array_get(v, 1), end) < 0)
+	if (json_array_size(v) != 2 || cg_config_hhmm(json_array_get(v, 0), start) < 0 ||
+	    cg_config_hhmm(json_array_get(v, 1), end) < 0)
 		return -1;
 	return night || *start < *end ? 0 : -1;
 }
@@ -299,8 +299,8 @@ static int read_policy(struct cg_config *cfg, const char *label, struct cg_err *
 	if (all_strings(p->risk_areas, "policy.risk_areas", label, err) < 0)
 		return -1;
 	if (json_array_size(duty) != 2 ||
-	    parse_hhmm(json_array_get(duty, 0), &p->duty_start_min) < 0 ||
-	    parse_hhmm(json_array_get(duty, 1), &p->duty_end_min) < 0 ||
+	    cg_config_hhmm(json_array_get(duty, 0), &p->duty_start_min) < 0 ||
+	    cg_config_hhmm(json_array_get(duty, 1), &p->duty_end_min) < 0 ||
 	    p->duty_start_min >= p->duty_end_min)
 		return cg_err_set(err, CG_EXIT_SYSTEM,
 				  _("%s: 'policy.duty_hours' must be [\"HH:MM\", \"HH:MM\"], start before end"),
@@ -352,8 +352,8 @@ static int read_quarantine(struct cg_config *cfg, const char *label, struct cg_e
 		int *start = &p->window_start_min[i], *end = &p->window_end_min[i];
 
 		if (json_array_size(w) != 2 ||
-		    parse_hhmm(json_array_get(w, 0), start) < 0 ||
-		    parse_hhmm(json_array_get(w, 1), end) < 0 || *start >= *end ||
+		    cg_config_hhmm(json_array_get(w, 0), start) < 0 ||
+		    cg_config_hhmm(json_array_get(w, 1), end) < 0 || *start >= *end ||
 		    (i > 0 && *start < p->window_end_min[i - 1]))
 			return cg_err_set(err, CG_EXIT_SYSTEM,
 					  _("%s: 'quarantine.check_windows' must be [[\"HH:MM\", \"HH:MM\"], ...] in order, without overlap"),

@@ -151,4 +151,8 @@ void cg_config_unknown(const json_t *set, const char *what, const char *value,
  */
 void cg_config_gate_duty(const struct cg_config *cfg, const char *gate, struct cg_duty *d);
 
+/* A time of day "HH:MM" (00:00 to 24:00) in v as minutes since midnight:
+ * 0, or -1 when v is not one. */
+int cg_config_hhmm(const json_t *v, int *minutes);
+
 #endif
