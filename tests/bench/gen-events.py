@@ -50,8 +50,17 @@ def make_name(rng):
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(n))
 
 
+# Three-digit prefixes wholly inside a mobile range of China's numbering
+# plan (cg-checkin(1), phone: libphonenumber's metadata for CN); numbers
+# outside them are refused.
+MOBILE_PREFIXES = ([130 + i for i in range(10)] + [145, 147, 150, 151, 152, 153]
+                   + [155, 156, 157, 158, 159, 162, 165, 166, 167, 170, 171, 172, 173]
+                   + [175, 176, 177, 178] + [180 + i for i in range(10)]
+                   + [190, 191, 192, 193, 195, 196, 197, 198, 199])
+
+
 def make_phone(rng):
-    return "1%d%09d" % (rng.choice((3, 5, 7, 8, 9)), rng.randrange(10 ** 9))
+    return "%d%08d" % (rng.choice(MOBILE_PREFIXES), rng.randrange(10 ** 8))
 
 
 def make_household(rng):
