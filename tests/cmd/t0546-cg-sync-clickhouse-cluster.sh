@@ -38,7 +38,7 @@ test_expect_success $CHOK 'setup: the cluster tables on both servers, one node'"
 '
 
 test_expect_success $CHOK 'cluster/schema.sql has the columns of schema.sql' '
-	for t in checkin pass quarantine; do
+	for t in checkin pass quarantine duty; do
 		echo "SELECT name, type FROM system.columns WHERE database = '"'"'single'"'"' AND table = '"'"'cg_$t'"'"' FORMAT TSV" |
 			chq "$P1" >want &&
 		echo "SELECT name, type FROM system.columns WHERE database = '"'"'default'"'"' AND table = '"'"'cg_${t}_local'"'"' FORMAT TSV" |
