@@ -17,7 +17,7 @@ N=2026-01-26T12:00:00+08:00
 # day.  The next day: disinfect lift-1 at 07:00.
 test_expect_success 'setup: a day of duty, with persons' '
 	write_config "{\"compound\":{\"code\":\"SH-0001\",\"tz\":\"Asia/Shanghai\",\"street\":\"S-1\",\"district\":\"D-1\"},
-		\"gates\":[\"north\",\"south\"],\"duty\":{
+		\"gates\":[\"north\",\"south\",\"east\"],\"duty\":{
 		\"roster\":{\"north\":[[\"00:00\",\"08:00\"],[\"08:00\",\"24:00\"]],\"south\":[[\"09:00\",\"17:00\"]]},
 		\"tasks\":{\"disinfect\":{\"places\":[\"lift-1\",\"lift-2\"],\"times\":3,\"hours\":[\"06:00\",\"21:00\"]},
 			\"staff_temp\":{\"per\":\"shift\"},\"care_call\":{\"per\":\"care\"}},
@@ -44,7 +44,10 @@ test_expect_success 'setup: a day of duty, with persons' '
 	printf "%s\n" "{\"item\":\"mask\",\"qty\":300,\"op\":\"receive\",\"ts\":\"2026-01-20T09:00:00+08:00\"}" \
 		"{\"item\":\"mask\",\"qty\":150,\"op\":\"issue\",\"to\":\"钱\",\"ts\":\"${D}T09:00:00+08:00\"}" |
 		TZ=UTC cg-duty stock --now $N >/dev/null &&
-	test_line_count = 18 "$CG_HOME/journal/duty.jsonl"
+	test_line_count = 18 "$CG_HOME/journal/duty.jsonl" &&
+	for t in north:05:10 north:09:00 north:20:30 south:11:00 east:11:30; do
+		echo "{\"gate\":\"${t%%:*}\",\"dir\":\"in\",\"kind\":\"resident\",\"temp\":36.5,\"mask\":true,\"ts\":\"${D}T${t#*:}:00+08:00\"}"
+	done | TZ=UTC cg-checkin --now $N >/dev/null
 '
 
 if test_have_prereq PYTHON,JQ; then
@@ -150,8 +153,8 @@ NUM='with_entries(if (.value | type) == "string" and (.value | test("^[0-9]+$"))
 sql() {
 	grep -v "^--" "$SRC_DIR/share/clickhouse/$1" |
 		sed -e "s/2026-01-25/$D/g" -e "s/DEMO-0001/SH-0001/g" \
-			-e "s/now()/toDateTime('"'"'${2:-2026-01-26 04:00:00}'"'"')/g" \
-			-e "s/today()/toDate('"'"'${2%% *}'"'"')/g" | chq "$P"
+			-e "s/now()/toDateTime('${2:-2026-01-26 04:00:00}')/g" \
+			-e "s/today()/toDate('${2%% *}')/g" | chq "$P"
 }
 
 test_expect_success $CHOK 'clickhouse: cg_duty holds each record once, also after every batch was sent twice' '
@@ -174,6 +177,95 @@ test_expect_success $CHOK 'clickhouse: cg_duty holds each record once, also afte
 	echo "SELECT temp, isNull(qty) FROM cg_duty WHERE event = '"'"'alert'"'"' GROUP BY rid, temp, qty FORMAT TSV" |
 		chq "$P" >got &&
 	printf "37.8\t1\n" >want && test_cmp want got
+'
+
+# report NOW: cg-report of $D at NOW (+08:00), and now() for the SQL.
+report_at() {
+	TZ=UTC cg-report --date $D --now "$1+08:00" >rep.json &&
+	echo "SELECT toString(parseDateTimeBestEffort('$1+08:00'))" | chq "$P" >now
+}
+
+# The gates of report/duty.sql as cg-report has them.
+gates_sql() {
+	sql report/duty.sql "$(cat now)" | jq -c "$NUM | [.gate, .duty_min, .staffed_min, .unstaffed_min]"
+}
+gates_report() {
+	jq -c ".duty.gates | to_entries[] | [.key, .value.duty_min, .value.staffed_min, .value.unstaffed_min]" rep.json
+}
+
+test_expect_success $CHOK 'report/duty.sql: per gate the minutes with a guard on, as cg-report has them (hand-computed)' '
+	report_at 2026-01-26T12:00:00 &&
+	gates_sql >got && gates_report >want &&
+	test_cmp want got &&
+	cat >hand <<-\EOF &&
+	["north",1440,1169,271]
+	["south",1440,480,960]
+	EOF
+	test_cmp hand got &&
+	sql report/duty.sql "$(cat now)" | jq -c "$NUM | [.gate, .signed_on, .signed_off]" >got &&
+	printf "%s\n" "[\"north\",2,3]" "[\"south\",1,1]" >want &&
+	test_cmp want got
+'
+
+test_expect_success $CHOK 'report/duty.sql: a day not over counts up to now, as cg-report does' '
+	report_at 2026-01-25T12:00:00 &&
+	gates_sql >got && gates_report >want &&
+	test_cmp want got &&
+	printf "%s\n" "[\"north\",720,689,31]" "[\"south\",720,180,540]" >hand &&
+	test_cmp hand got &&
+	report_at 2026-01-25T04:59:59 &&
+	gates_sql >got && gates_report >want &&
+	test_cmp want got
+'
+
+test_expect_success $CHOK 'report/duty_tasks.sql: the tasks done and staff fevers of the day, as cg-report has them' '
+	report_at 2026-01-26T12:00:00 &&
+	sql report/duty_tasks.sql "$(cat now)" | jq -c "$NUM | [.task, .done]" >got &&
+	jq -c ".duty.tasks | to_entries | sort_by(.key)[] | [.key, .value.done]" rep.json >want &&
+	test_cmp want got &&
+	printf "%s\n" "[\"care_call\",1]" "[\"disinfect\",3]" "[\"staff_temp\",1]" >hand &&
+	test_cmp hand got &&
+	sql report/duty_tasks.sql "$(cat now)" | jq -c "$NUM" | jq -s -c "[(map(.staff_fevers) | add), (map(.places) | add), (map(.doers) | add)]" >got &&
+	echo "[$(jq .duty.staff_fevers rep.json),4,3]" >want &&
+	test_cmp want got
+'
+
+# board NOW: duty_now.sql at NOW (+08:00): gate, guard_on, guards_on, last_sign, signs_on.
+board() {
+	echo "SELECT toString(parseDateTimeBestEffort('$1+08:00'))" | chq "$P" >now &&
+	sql duty_now.sql "$(cat now)" | jq -c "$NUM | [.gate, .guard_on, .guards_on, .last_sign, .signs_on]"
+}
+
+at() {
+	echo "SELECT toString(parseDateTimeBestEffort('$1+08:00'))" | chq "$P"
+}
+
+test_expect_success $CHOK 'duty_now.sql: the guard on duty per gate from cg_duty, at four times' '
+	TZ=UTC cg-sync push --redact --target ch --format clickhouse --url "$CHURL" --stream checkin >out &&
+	board ${D}T12:00:00 >got &&
+	cat >want <<-EOF &&
+	["east",0,0,"",0]
+	["north",1,1,"$(at ${D}T08:30:30)",1]
+	["south",1,1,"$(at ${D}T09:00:00)",1]
+	EOF
+	test_cmp want got &&
+	board ${D}T21:00:00 >got &&
+	cat >want <<-EOF &&
+	["east",0,0,"",0]
+	["north",0,0,"$(at ${D}T20:00:00)",1]
+	["south",0,0,"$(at ${D}T17:00:00)",1]
+	EOF
+	test_cmp want got &&
+	board 2026-01-26T02:00:00 >got &&
+	cat >want <<-EOF &&
+	["east",0,0,"",0]
+	["north",1,1,"$(at 2026-01-26T01:00:00)",1]
+	["south",0,0,"$(at ${D}T17:00:00)",1]
+	EOF
+	test_cmp want got &&
+	board ${D}T05:30:00 >got &&
+	echo "[\"north\",1,2,\"$(at ${D}T05:00:00)\",1]" >want
+	test_cmp want got
 '
 
 test_done
