@@ -94,8 +94,9 @@ static const char *const duty_personal[] = {
 /* A stream's personal fields (-1, standard input: the common ones). */
 static const char *const *personal_of(int stream)
 {
-	return stream == 3 ? duty_personal : personal;
+	return stream == CG_SYNC_STREAM_DUTY ? duty_personal : personal;
 }
+
 /* Credentials: never sent. */
 static const char *const never[] = { "token", "chain", NULL };
 
@@ -193,10 +194,9 @@ static json_t *shape_journal(json_t *rec, const struct cg_sync_shape *sh)
 {
 	const struct field *f = stream_fields[sh->stream];
 	unsigned fmt = sh->format == CG_SYNC_CLICKHOUSE ? CH : DOC;
+	const char *const *pers = personal_of(sh->stream);
 	json_t *out = json_object(), *v;
 	const char *key;
-
-	const char *const *pers = personal_of(sh->stream);
 
 	for (; f->name; f++)
 		if ((f->formats & fmt) && (v = json_object_get(rec, f->name)))

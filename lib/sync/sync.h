@@ -66,6 +66,7 @@ enum cg_sync_format {
 /* The journals pushed record by record: checkin, pass, quarantine, duty
  * (CG_SYNC_* bits 0 to 3, cg_sync_stream_names). */
 #define CG_SYNC_NSTREAMS 4
+#define CG_SYNC_STREAM_DUTY 3	/* the duty journal's index */
 
 /* "ndjson", "clickhouse", "es-bulk"; -1 for anything else. */
 int cg_sync_format_parse(const char *s);
@@ -226,7 +227,8 @@ int cg_sync_dead_list(struct cg_sync *s, struct cg_err *err);
 int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err);
 int cg_sync_dead_drop(struct cg_sync *s, char **ids, int n, struct cg_err *err);
 
-/* 1 for a personal field: name, id_no, phone, plate, pass. */
+/* 1 for a personal field: name, id_no, phone, plate, pass (the duty
+ * stream's guard, by and to are its own: sync-record.c). */
 int cg_sync_personal(const char *key);
 
 /*

@@ -54,7 +54,7 @@ FROM (
                         + toInt64(substring(ts, 18, 2)) AS pos,
                     toInt64(toUInt32(time)) - pos AS mid, time <= now() AS seen
                 FROM cg_duty
-                WHERE compound IN ('DEMO-0001') AND day <= toDate('2026-01-25') + 1
+                WHERE day <= toDate('2026-01-25') + 1 AND compound IN ('DEMO-0001')
                     AND event IN ('on', 'off')
             )
             GROUP BY compound, gate, rid
