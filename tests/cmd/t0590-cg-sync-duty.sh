@@ -204,7 +204,13 @@ test_expect_success $CHOK 'report/duty.sql: per gate the minutes with a guard on
 	test_cmp hand got &&
 	sql report/duty.sql "$(cat now)" | jq -c "$NUM | [.gate, .signed_on, .signed_off]" >got &&
 	printf "%s\n" "[\"north\",2,3]" "[\"south\",1,1]" >want &&
-	test_cmp want got
+	test_cmp want got &&
+	TZ=UTC cg-sync push --redact --target ch --format clickhouse --url "$CHURL" --stream checkin >out &&
+	sql report/duty.sql "$(cat now)" | jq -c "$NUM | [.gate, .checkins_without_guard]" >got &&
+	jq -c ".duty.gates | to_entries[] | [.key, .value.checkins_without_guard]" rep.json >want &&
+	test_cmp want got &&
+	printf "%s\n" "[\"north\",1]" "[\"south\",0]" >hand &&
+	test_cmp hand got
 '
 
 test_expect_success $CHOK 'report/duty.sql: a day not over counts up to now, as cg-report does' '
@@ -241,7 +247,6 @@ at() {
 }
 
 test_expect_success $CHOK 'duty_now.sql: the guard on duty per gate from cg_duty, at four times' '
-	TZ=UTC cg-sync push --redact --target ch --format clickhouse --url "$CHURL" --stream checkin >out &&
 	board ${D}T12:00:00 >got &&
 	cat >want <<-EOF &&
 	["east",0,0,"",0]
