@@ -133,6 +133,22 @@ test_expect_success PYTHON,JQ 'the Elasticsearch index template maps every duty 
 	test_cmp want unmapped
 '
 
+test_expect_success PYTHON,JQ 'four pushes of the duty stream at once: every record once, no batch twice' '
+	cg-sync push --target cc --url "$URL/cc" --stream checkin --from-start >/dev/null &&
+	for i in 1 2 3 4; do
+		{ cg-sync push --target cc --url "$URL/cc" --stream duty --batch-records 2 --wait 60 \
+			>"out$i" 2>"err$i"; echo $? >"code$i"; } &
+	done &&
+	wait &&
+	cat code1 code2 code3 code4 | sort -u >codes && echo 0 >want && test_cmp want codes &&
+	test "$(cat out1 out2 out3 out4 | jq -s "map(.records) | add")" = 19 &&
+	requests up | jq -r "select(.accepted and .path == \"/cc\") | .key" | sort | uniq -d >twice &&
+	test_line_count = 0 twice &&
+	requests up | jq -r "select(.accepted and .path == \"/cc\") | .rids[]" | grep /duty/ | sort >got &&
+	seq 1 19 | sed "s|^|SH-0001/duty/|" | sort >want &&
+	test_cmp want got
+'
+
 test_expect_success 'an unknown --stream names duty among the streams' '
 	test_expect_code 2 cg-sync push --target a --url http://127.0.0.1:9/ --stream dutty 2>err &&
 	grep -q "checkin, pass, quarantine, duty, checkpoint" err
