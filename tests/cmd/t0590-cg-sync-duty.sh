@@ -289,4 +289,16 @@ test_expect_success $CHOK 'duty_now.sql: the guard on duty per gate from cg_duty
 	test_cmp want got
 '
 
+# retention.sql drops whole days: 丙's on (the 24th) goes, his off at
+# 06:00 stays.  The off counts as nothing rather than as -1 for ever after:
+# north is staffed 05:00-06:00 (甲; the lost off takes him too, until the
+# gate is empty at 08:00) and 08:30:30-20:00, 749 minutes.
+test_expect_success $CHOK 'report/duty.sql: an off whose on retention dropped spoils only until the gate is empty' '
+	echo "ALTER TABLE cg_duty DROP PARTITION '"'"'2026-01-24'"'"'" | chq "$P" &&
+	echo "SELECT toString(parseDateTimeBestEffort('"'"'2026-01-26T12:00:00+08:00'"'"'))" | chq "$P" >now &&
+	sql report/duty.sql "$(cat now)" | jq -c "$NUM | [.gate, .staffed_min, .checkins_without_guard]" >got &&
+	printf "%s\n" "[\"north\",749,1]" "[\"south\",480,0]" >want &&
+	test_cmp want got
+'
+
 test_done

@@ -9,8 +9,8 @@
 --
 -- Right without merges: each rid once (GROUP BY rid).  A gate is staffed
 -- while more guards have signed on there than off, counted over every
--- earlier day (the duty table is small), so a guard on since the night
--- before counts from midnight, and the guards need no name upstream
+-- earlier day kept (the duty table is small), so a guard on since the
+-- night before counts from midnight, and the guards need no name upstream
 -- (guard is a hash, or empty).  checkins_without_guard: the day's
 -- check-ins (folded as in gates.sql, up to now()) at a moment when nobody
 -- was signed on at their gate.  Times of day are read from ts, which
@@ -31,13 +31,19 @@ FROM (
     FROM (
         SELECT
             compound, gate, signed_on, signed_off, s_start, e_end,
-            arraySort(ps) AS sps,
-            arraySort((d, p) -> p, ds, ps) AS sds,
+            -- Every on (+1) and off (-1) so far, by time, ons first at a
+            -- tie; the guards on after each (never below 0: an off whose
+            -- on was dropped by retention.sql counts as nothing); each
+            -- level lasts to the next event, clipped to the duty hours.
+            arraySort((p, d) -> p * 4 - d, ps, ds) AS sps,
+            arraySort((d, p) -> p * 4 - d, ds, ps) AS sds,
             arrayFilter(p -> p < e_end, sps) AS fps,
             arrayFilter((d, p) -> p < e_end, sds, sps) AS fds,
-            arrayConcat([s_start], fps, [greatest(e_end, s_start)]) AS pts,
-            arrayConcat([base], arrayMap(c -> base + c, arrayCumSum(fds))) AS lv,
-            arraySum(arrayMap((l, a, b) -> if(l > 0, b - a, 0), lv, arrayPopBack(pts), arrayPopFront(pts))) AS covered
+            arrayCumSumNonNegative(fds) AS lv,
+            arrayConcat(arrayMap(p -> greatest(p, toInt64(0 * 60)), fps),
+                [greatest(e_end, s_start)]) AS pts,
+            arraySum(arrayMap((l, a, b) -> if(l > 0, b - a, 0), lv, arrayPopBack(pts),
+                arrayPopFront(pts))) AS covered
         FROM (
             SELECT
                 compound,
@@ -46,9 +52,8 @@ FROM (
                 least(toInt64(1440 * 60), toInt64(toUInt32(now())) - any(mid)) AS e_end,
                 countIf(event = 'on' AND pos >= 0 AND pos < 86400 AND past) AS signed_on,
                 countIf(event = 'off' AND pos >= 0 AND pos < 86400 AND past) AS signed_off,
-                toInt64(sumIf(if(event = 'on', 1, -1), pos < 0 * 60 AND past)) AS base,
-                groupArrayIf(pos, pos >= 0 * 60 AND past) AS ps,
-                groupArrayIf(toInt64(if(event = 'on', 1, -1)), pos >= 0 * 60 AND past) AS ds
+                groupArrayIf(pos, past) AS ps,
+                groupArrayIf(toInt64(if(event = 'on', 1, -1)), past) AS ds
             FROM (
                 SELECT compound, gate, rid, any(event) AS event, any(pos) AS pos, any(mid) AS mid,
                     any(seen) AS past
@@ -70,15 +75,15 @@ FROM (
 )
 ANY LEFT JOIN (
     -- The day's check-ins (folded as in gates.sql) at a moment with no
-    -- guard on at their gate: the ons minus the offs up to it.
-    SELECT compound, gate, countIf(arraySum(arrayMap((d, p, c) -> if(p <= c, d, 0), ds, ps,
-        arrayResize([cpos], length(ps), cpos))) <= 0)
-        AS checkins_without_guard
+    -- guard on at their gate: the level after the last on or off up to it
+    -- (k of them), as above.
+    SELECT compound, gate, countIf(if(k = 0, 0, lv[k]) <= 0) AS checkins_without_guard
     FROM (
-        SELECT compound, gate, voided, ps, ds,
+        SELECT compound, gate, voided, lv,
             toInt64(toDate(substring(cts, 1, 10)) - toDate('2026-01-25')) * 86400
                 + toInt64(substring(cts, 12, 2)) * 3600 + toInt64(substring(cts, 15, 2)) * 60
-                + toInt64(substring(cts, 18, 2)) AS cpos
+                + toInt64(substring(cts, 18, 2)) AS cpos,
+            arrayCount((p, c) -> p <= c, sps, arrayResize([cpos], length(sps), cpos)) AS k
         FROM (
         SELECT compound, argMax(gate, o) AS gate, argMax(cts, o) AS cts,
             argMax(voids, o) AS voided
@@ -93,7 +98,9 @@ ANY LEFT JOIN (
     )
     ANY INNER JOIN (
         SELECT compound, gate, groupArrayIf(pos, past) AS ps,
-            groupArrayIf(toInt64(if(event = 'on', 1, -1)), past) AS ds
+            groupArrayIf(toInt64(if(event = 'on', 1, -1)), past) AS ds,
+            arraySort((p, d) -> p * 4 - d, ps, ds) AS sps,
+            arrayCumSumNonNegative(arraySort((d, p) -> p * 4 - d, ds, ps)) AS lv
         FROM (
             SELECT compound, gate, rid, any(event) AS event, any(pos) AS pos, any(seen) AS past
             FROM (
