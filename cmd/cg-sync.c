@@ -138,10 +138,10 @@ static const struct cg_option options[] = {
 	  ".Ql sha256//BASE64\n"
 	  "(several joined by ;).\n" },
 	{ "stream", 's', 's', "LIST",
-	  N_("journals to push: checkin,pass,quarantine,checkpoint (all)"),
-	  "choice:checkin pass quarantine checkpoint checkin,pass,quarantine", NULL, READING,
-	  "The journals to push: checkin, pass, quarantine, comma-separated, and\n"
-	  "checkpoint, the checkpoints signed of them (all four).\n" },
+	  N_("journals to push: checkin,pass,quarantine,duty,checkpoint (all)"),
+	  "choice:checkin pass quarantine duty checkpoint checkin,pass,quarantine", NULL, READING,
+	  "The journals to push: checkin, pass, quarantine, duty, comma-separated,\n"
+	  "and checkpoint, the checkpoints signed of them (all five).\n" },
 	{ "target", 0, OPT_TARGET, "NAME",
 	  N_("the target (names cursor, outbox, dead letters)"), "target", NULL, NULL,
 	  "The target: its settings in\n.Pa config.json ,\n"
@@ -263,7 +263,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 'n': o->dry_run = 1; break;
 		case 's':
 			if (cg_sync_streams_parse(arg, &o->streams) < 0)
-				usage_error(_("invalid --stream '%s' (checkin, pass, quarantine, checkpoint)"), arg);
+				usage_error(_("invalid --stream '%s' (checkin, pass, quarantine, duty, checkpoint)"), arg);
 			break;
 		case OPT_BACKOFF_BASE: o->backoff_base = parse_secs(arg, "--backoff-base"); break;
 		case OPT_BACKOFF_CAP: o->backoff_cap = parse_secs(arg, "--backoff-cap"); break;

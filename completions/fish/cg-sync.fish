@@ -108,7 +108,7 @@ complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __f
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l max-retries -x -d 'Retries of one batch (default 8)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l max-time -x -d 'Time for one batch with its retries (default 300)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l pin -x -d 'Pin the server\'s public key (sha256//BASE64;...)'
-complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push status' -s s -l stream -x -a 'checkin pass quarantine checkpoint checkin,pass,quarantine' -d 'Journals to push: checkin,pass,quarantine,checkpoint (all)'
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push status' -s s -l stream -x -a 'checkin pass quarantine duty checkpoint checkin,pass,quarantine' -d 'Journals to push: checkin,pass,quarantine,duty,checkpoint (all)'
 complete -c cg-sync -l target -x -a '(__cg_value target)' -d 'The target (names cursor, outbox, dead letters)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l timeout -x -d 'Time for one request (default 60)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l token-file -r -F -d 'The upstream token (else $CG_SYNC_TOKEN); FILE must not be readable by group or others'

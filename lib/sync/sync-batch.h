@@ -40,7 +40,7 @@
  */
 #define BULK_RESP_MAX (16 * 1024 * 1024)
 
-/* "checkin", "pass", "quarantine": the streams, in CG_SYNC_* bit order. */
+/* "checkin", "pass", "quarantine", "duty": the streams, in CG_SYNC_* bit order. */
 extern const char *const cg_sync_stream_names[];
 
 /* How a batch ended: cg_sync_deliver()'s answer. */

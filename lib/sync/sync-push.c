@@ -21,7 +21,7 @@ static int push_reader(struct cg_sync *s, struct cg_journal_reader *jr, const ch
 	char rid[CG_RID_LEN], table[128];
 	int st = 0, idx = 0;
 
-	while (idx < 2 && strcmp(cg_sync_stream_names[idx], stream))
+	while (idx < CG_SYNC_NSTREAMS - 1 && strcmp(cg_sync_stream_names[idx], stream))
 		idx++;
 	cg_sync_table_for(s, stream, table, sizeof(table));
 	while (!s->stop && (st = cg_journal_reader_next(jr, NULL, err)) > 0) {
@@ -175,7 +175,7 @@ static int push_days(struct cg_sync *s, const json_t *cur, struct cg_err *err)
 	return ret;
 }
 
-/* A journal of one file (passes, cases) from the cursor cur. */
+/* A journal of one file (passes, cases, duty) from the cursor cur. */
 static int push_journal(struct cg_sync *s, const char *stream, const json_t *cur,
 			struct cg_err *err)
 {
@@ -252,7 +252,7 @@ int cg_sync_count_after(struct cg_sync *s, const json_t *cursor, unsigned stream
 			json_int_t *n, struct cg_err *err)
 {
 	*n = 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < CG_SYNC_NSTREAMS; i++) {
 		const json_t *cur = json_object_get(cursor, cg_sync_stream_names[i]);
 		uint64_t skip = (uint64_t)json_integer_value(json_object_get(cur, "seq"));
 
@@ -294,7 +294,7 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err)
 			return -1;
 		if (s->stop)
 			return s->status;
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < CG_SYNC_NSTREAMS; i++)
 			if (s->streams & (1u << i))
 				json_object_set_new(s->cursor, cg_sync_stream_names[i],
 						    i ? json_pack("{s:I}", "seq", (json_int_t)0) :
@@ -321,7 +321,7 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err)
 		s->total = backlog;
 	}
 	s->lazy_cursor = 1;
-	for (int i = 0; i < 3 && !s->stop; i++)
+	for (int i = 0; i < CG_SYNC_NSTREAMS && !s->stop; i++)
 		if (s->streams & (1u << i) && push_stream(s, i, err) < 0)
 			return -1;
 	if (s->streams & CG_SYNC_CHECKPOINT && !s->stop && cg_sync_push_checkpoints(s, err) < 0)

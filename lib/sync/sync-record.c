@@ -69,12 +69,34 @@ static const struct field quarantine_fields[] = {
 	{ NULL, NULL, 0 }
 };
 
-static const struct field *const stream_fields[] = {
-	checkin_fields, pass_fields, quarantine_fields
+/* cg-duty's events (rules/duty.h).  The guard, who did a task ("by")
+ * and to whom supplies went ("to") are persons: they are personal fields
+ * of this stream (duty_personal). */
+static const struct field duty_fields[] = {
+	{ "ts", NULL, ALL }, { "compound", NULL, ALL }, { "event", NULL, ALL },
+	{ "gate", NULL, ALL }, { "task", NULL, ALL }, { "place", NULL, ALL },
+	{ "temp", NULL, ALL }, { "agent", NULL, DOC }, { "item", NULL, ALL },
+	{ "op", NULL, ALL }, { "qty", NULL, ALL }, { "unit", NULL, ALL },
+	{ "reason", NULL, ALL }, { "severity", NULL, ALL }, { "seq", NULL, ALL },
+	{ NULL, NULL, 0 }
+};
+
+static const struct field *const stream_fields[CG_SYNC_NSTREAMS] = {
+	checkin_fields, pass_fields, quarantine_fields, duty_fields
 };
 
 /* Personal fields: raw only when allowed, hashed with --redact. */
 static const char *const personal[] = { "name", "id_no", "phone", "plate", "pass", NULL };
+static const char *const duty_personal[] = {
+	"name", "id_no", "phone", "plate", "pass", "guard", "by", "to", NULL
+};
+
+/* A stream's personal fields (-1, standard input: the common ones). */
+static const char *const *personal_of(int stream)
+{
+	return stream == CG_SYNC_STREAM_DUTY ? duty_personal : personal;
+}
+
 /* Credentials: never sent. */
 static const char *const never[] = { "token", "chain", NULL };
 
@@ -172,17 +194,18 @@ static json_t *shape_journal(json_t *rec, const struct cg_sync_shape *sh)
 {
 	const struct field *f = stream_fields[sh->stream];
 	unsigned fmt = sh->format == CG_SYNC_CLICKHOUSE ? CH : DOC;
+	const char *const *pers = personal_of(sh->stream);
 	json_t *out = json_object(), *v;
 	const char *key;
 
 	for (; f->name; f++)
 		if ((f->formats & fmt) && (v = json_object_get(rec, f->name)))
 			json_object_set(out, f->as ? f->as : f->name, v);
-	for (const char *const *p = personal; *p; p++)
+	for (const char *const *p = pers; *p; p++)
 		if ((v = json_object_get(rec, *p)))
 			put_personal(out, *p, v, sh);
 	json_object_foreach(rec, key, v)
-		if (!cg_sync_personal(key) && !in_list(never, key) &&
+		if (!in_list(pers, key) && !in_list(never, key) &&
 		    !json_object_get(out, key) && allowed(sh->allow, key))
 			json_object_set(out, key, v);
 	return out;
@@ -212,7 +235,7 @@ int cg_sync_shape_keys(struct cg_scan_keys *keys, const char *names[CG_SCAN_MAX_
 
 	for (const struct field *f = stream_fields[stream]; f->name; f++)
 		names[n++] = f->name;
-	for (const char *const *p = personal; *p; p++)
+	for (const char *const *p = personal_of(stream); *p; p++)
 		names[n++] = *p;
 	cg_scan_keys_init(keys, names, n);
 	return 0;
@@ -298,6 +321,7 @@ static int record_fast(struct cg_buf *out, const char *line, size_t len, const c
 {
 	struct cg_scan_val vals[CG_SCAN_MAX_KEYS];
 	const struct field *f = stream_fields[sh->stream];
+	const char *const *pers = personal_of(sh->stream);
 	unsigned fmt = sh->format == CG_SYNC_CLICKHOUSE ? CH : DOC;
 	size_t start = out->len, i, nf;
 	const struct cg_scan_val *ts = NULL, *of = NULL;
@@ -328,8 +352,8 @@ static int record_fast(struct cg_buf *out, const char *line, size_t len, const c
 			add_val(out, f[i].as ? f[i].as : f[i].name, v);
 	}
 	nf = i;
-	for (i = 0; personal[i]; i++)
-		if (fast_personal(out, personal[i], &vals[nf + i], sh->redact_key) < 0) {
+	for (i = 0; pers[i]; i++)
+		if (fast_personal(out, pers[i], &vals[nf + i], sh->redact_key) < 0) {
 			out->len = start;
 			out->buf[start] = '\0';
 			return 0;

@@ -9,10 +9,10 @@
 
 static int stream_index(const char *name)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < CG_SYNC_NSTREAMS; i++)
 		if (!strcmp(name, cg_sync_stream_names[i]))
 			return i;
-	return strcmp(name, "checkpoint") ? -1 : 3;
+	return strcmp(name, "checkpoint") ? -1 : CG_SYNC_NSTREAMS;
 }
 
 int cg_sync_print_result(struct cg_sync *s, const struct batch *b, enum outcome oc,

@@ -14,10 +14,11 @@
 
 json_t *cg_sync_fresh_cursor(const char *target)
 {
-	return json_pack("{s:s, s:I, s:n, s:{s:s, s:I, s:{}}, s:{s:I}, s:{s:I}}",
+	return json_pack("{s:s, s:I, s:n, s:{s:s, s:I, s:{}}, s:{s:I}, s:{s:I}, s:{s:I}}",
 			 "target", target, "batches", (json_int_t)0, "last_success",
 			 "checkin", "file", "", "seq", (json_int_t)0, "days",
-			 "pass", "seq", (json_int_t)0, "quarantine", "seq", (json_int_t)0);
+			 "pass", "seq", (json_int_t)0, "quarantine", "seq", (json_int_t)0,
+			 "duty", "seq", (json_int_t)0);
 }
 
 /* Each entry of a check-in cursor's "days": {"seq":N,"bytes":N,"mtime_ns":N,"gz":B}. */
@@ -51,7 +52,7 @@ static int cursor_valid(const json_t *c)
 	    !file || (*file && cg_date_parse(file, &y, &m, &d) < 0) ||
 	    !days_valid(json_object_get(ci, "days")))
 		return 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < CG_SYNC_NSTREAMS; i++) {
 		const json_t *seq = json_object_get(json_object_get(c, cg_sync_stream_names[i]),
 						    "seq");
 
@@ -95,6 +96,10 @@ int cg_sync_load_cursor(struct cg_sync *s, json_t **out, struct cg_err *err)
 		return st;
 	*out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(text);
+	/* A cursor from before the duty stream: the duty journal from its
+	 * first record (it was never sent). */
+	if (json_is_object(*out) && !json_object_get(*out, "duty"))
+		json_object_set_new(*out, "duty", json_pack("{s:I}", "seq", (json_int_t)0));
 	if (!*out || !cursor_valid(*out)) {
 		json_decref(*out);
 		*out = NULL;

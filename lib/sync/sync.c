@@ -19,7 +19,7 @@
 /* keys/sync-redact.key: 32 bytes. */
 #define REDACT_KEY_FILE_MAX 1024
 
-const char *const cg_sync_stream_names[] = { "checkin", "pass", "quarantine" };
+const char *const cg_sync_stream_names[] = { "checkin", "pass", "quarantine", "duty" };
 
 /* ---- small helpers ---- */
 
@@ -52,6 +52,8 @@ int cg_sync_streams_parse(const char *s, unsigned *mask)
 			*mask |= CG_SYNC_PASS;
 		else if (!strcmp(tok, "quarantine") || !strcmp(tok, "cases"))
 			*mask |= CG_SYNC_QUARANTINE;
+		else if (!strcmp(tok, "duty"))
+			*mask |= CG_SYNC_DUTY;
 		else if (!strcmp(tok, "checkpoint"))
 			*mask |= CG_SYNC_CHECKPOINT;
 		else if (!strcmp(tok, "all"))

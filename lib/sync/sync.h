@@ -23,6 +23,7 @@
  *   sync/NAME/cursor.json   {"target","batches","last_success",
  *                            "checkin":{"file":DAY,"seq":N},
  *                            "pass":{"seq":N},"quarantine":{"seq":N},
+ *                            "duty":{"seq":N},
  *                            "checkpoint":{"seq":N,"files":{KEY:N}}}
  *                           the last record of each journal the upstream
  *                           has acknowledged; replaced atomically
@@ -59,8 +60,13 @@ enum cg_sync_format {
 #define CG_SYNC_CHECKIN 1u
 #define CG_SYNC_PASS 2u
 #define CG_SYNC_QUARANTINE 4u
-#define CG_SYNC_CHECKPOINT 8u	/* the checkpoints signed (sync-checkpoint.c) */
-#define CG_SYNC_ALL 15u
+#define CG_SYNC_DUTY 8u		/* journal/duty.jsonl (cg-duty) */
+#define CG_SYNC_CHECKPOINT 16u	/* the checkpoints signed (sync-checkpoint.c) */
+#define CG_SYNC_ALL 31u
+/* The journals pushed record by record: checkin, pass, quarantine, duty
+ * (CG_SYNC_* bits 0 to 3, cg_sync_stream_names). */
+#define CG_SYNC_NSTREAMS 4
+#define CG_SYNC_STREAM_DUTY 3	/* the duty journal's index */
 
 /* "ndjson", "clickhouse", "es-bulk"; -1 for anything else. */
 int cg_sync_format_parse(const char *s);
@@ -101,7 +107,7 @@ void cg_sync_set_str(char **field, const char *value);
 
 /* What goes upstream of a record (cg-sync(1), UPSTREAM DATA). */
 struct cg_sync_shape {
-	int stream;			/* 0 checkin, 1 pass, 2 quarantine;
+	int stream;			/* 0 checkin, 1 pass, 2 quarantine, 3 duty;
 					 * -1 standard input */
 	int format;			/* enum cg_sync_format */
 	const json_t *allow;		/* the target's allow_fields, or NULL */
@@ -135,8 +141,8 @@ struct cg_sync {
 	int redact;
 	unsigned char redact_key[32];
 	struct cg_sync_shape shape;	/* filled by cg_sync_add_record */
-	struct cg_scan_keys shape_keys[3];	/* per stream, when keys_ready */
-	const char *shape_names[3][CG_SCAN_MAX_KEYS];	/* their names */
+	struct cg_scan_keys shape_keys[CG_SYNC_NSTREAMS];	/* per stream, when keys_ready */
+	const char *shape_names[CG_SYNC_NSTREAMS][CG_SCAN_MAX_KEYS];	/* their names */
 	unsigned keys_ready;		/* bit (1u << stream) */
 
 	/*
@@ -221,7 +227,8 @@ int cg_sync_dead_list(struct cg_sync *s, struct cg_err *err);
 int cg_sync_dead_retry(struct cg_sync *s, char **ids, int n, struct cg_err *err);
 int cg_sync_dead_drop(struct cg_sync *s, char **ids, int n, struct cg_err *err);
 
-/* 1 for a personal field: name, id_no, phone, plate, pass. */
+/* 1 for a personal field: name, id_no, phone, plate, pass (the duty
+ * stream's guard, by and to are its own: sync-record.c). */
 int cg_sync_personal(const char *key);
 
 /*

@@ -120,3 +120,37 @@ CREATE TABLE IF NOT EXISTS cg_quarantine (
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY day
 ORDER BY (compound, day, rid);
+
+-- cg-duty's journal (cg-sync --stream duty): guards signing on and off
+-- at a gate, tasks done, staff fevers, supplies.  guard, by (who did a
+-- task) and to (who received supplies) are persons: keyed hashes with
+-- --redact, empty unless the target allows them raw.  temp and qty are
+-- Nullable: an event without them has NULL.  by and to are quoted, being
+-- words of SQL.
+CREATE TABLE IF NOT EXISTS cg_duty (
+    rid String,
+    compound String,
+    day Date,
+    tz String,
+    street String,
+    district String,
+    ts String,
+    time DateTime MATERIALIZED parseDateTimeBestEffort(ts),
+    event String,
+    gate String,
+    guard String,
+    task String,
+    place String,
+    `by` String,
+    temp Nullable(Float64),
+    item String,
+    op String,
+    qty Nullable(Float64),
+    unit String,
+    `to` String,
+    reason String,
+    severity String,
+    seq UInt64
+) ENGINE = ReplacingMergeTree()
+PARTITION BY day
+ORDER BY (compound, day, rid);

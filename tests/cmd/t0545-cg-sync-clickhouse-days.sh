@@ -146,7 +146,8 @@ test_expect_success $CHOK 'duty_now.sql: per gate the last event, minutes silent
 	{ cat "$J" 2>/dev/null || zcat "$J.gz"; } |
 	jq -s -c "map(select(.correction_of | not)) | group_by(.gate)[] | {compound: \"SH-0001\", gate: .[0].gate,
 		last_event: \"2026-01-25 07:00:00\", minutes_silent: 30,
-		denied_last_hour: map(select(.decision == \"deny\")) | length}" >want &&
+		denied_last_hour: map(select(.decision == \"deny\")) | length,
+		guard_on: 0, guards_on: 0, last_sign: \"\", signs_on: 0}" >want &&
 	test_cmp want got
 '
 

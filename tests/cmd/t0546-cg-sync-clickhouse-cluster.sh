@@ -38,7 +38,7 @@ test_expect_success $CHOK 'setup: the cluster tables on both servers, one node'"
 '
 
 test_expect_success $CHOK 'cluster/schema.sql has the columns of schema.sql' '
-	for t in checkin pass quarantine; do
+	for t in checkin pass quarantine duty; do
 		echo "SELECT name, type FROM system.columns WHERE database = '"'"'single'"'"' AND table = '"'"'cg_$t'"'"' FORMAT TSV" |
 			chq "$P1" >want &&
 		echo "SELECT name, type FROM system.columns WHERE database = '"'"'default'"'"' AND table = '"'"'cg_${t}_local'"'"' FORMAT TSV" |
@@ -59,6 +59,10 @@ test_expect_success $CHOK 'four compounds of two streets push to the Distributed
 				(k % 3) ? \"north\" : \"south\", (k % 2) ? \"in\" : \"out\", k % 50, k, (k % (5 + c)) ? 36.5 : 37.9 }" |
 			cg-checkin --home "$h" --now "${DAY}T08:00:00+08:00" >/dev/null &&
 		cg-checkin --home "$h" --now "${DAY}T20:00:00+08:00" --void $DAY/2 --reason twice --by g >/dev/null &&
+		cg-duty on --home "$h" --guard g$i --gate north --at "${DAY}T0$i:00:00+08:00" \
+			--now "${DAY}T20:00:00+08:00" >/dev/null &&
+		cg-duty off --home "$h" --guard g$i --at "${DAY}T1$i:00:30+08:00" \
+			--now "${DAY}T20:00:00+08:00" >/dev/null &&
 		cg-sync push --home "$h" --redact --target city --format clickhouse --from-start \
 			--url "http://127.0.0.1:$P1/?insert_distributed_sync=1" >out &&
 		test "$(jq -r .result out | sort -u)" = sent &&
@@ -79,13 +83,18 @@ test_expect_success $CHOK 'each compound is on one shard, and both shards hold s
 '
 
 test_expect_success $CHOK 'the city report over the Distributed tables equals one node'"'"'s' '
-	for q in totals gates reasons corrections; do
+	for q in totals gates reasons corrections duty; do
 		city $q | chq "$P1" >"dist-$q" &&
 		city $q | chq "$P2" >"dist2-$q" &&
 		city $q | CH_DB=single chq "$P1" >"single-$q" &&
 		test_cmp "single-$q" "dist-$q" && test_cmp "single-$q" "dist2-$q" || return 1
 	done &&
-	test_line_count = 4 dist-totals
+	test_line_count = 4 dist-totals && test_line_count = 4 dist-duty &&
+	jq -c "$NUM | [.compound, .staffed_min]" dist-duty >got &&
+	for c in $COMPOUNDS; do
+		jq -c "[.compound.code, .duty.gates.north.staffed_min]" "rep-$c.json" || return 1
+	done | sort >want &&
+	test_cmp want got && test "$(grep -c ",600\]\$" got)" = 4
 '
 
 test_expect_success $CHOK 'and equals each compound'"'"'s cg-report, and cg-report --merge' '

@@ -72,6 +72,38 @@ TEST(record_redacted_hashes_the_persons_not_the_token)
 	cg_buf_release(&out);
 }
 
+/* The duty stream's guard, by and to: persons there, hashed with a key,
+ * else only when allowed; the allowlist keeps the rest. */
+TEST(record_duty_guard_by_to_are_persons)
+{
+	static const char duty[] = "{\"ts\":\"2026-01-25T09:00:00+08:00\",\"event\":\"stock\","
+		"\"item\":\"mask\",\"op\":\"issue\",\"qty\":5,\"to\":\"钱\",\"by\":\"乙\","
+		"\"guard\":\"王\",\"note\":\"n\",\"seq\":3}";
+	struct cg_buf out = CG_BUF_INIT((size_t)-1);
+	struct cg_err err = CG_ERR_INIT;
+	unsigned char key[32] = { 3 };
+	json_t *allow = json_pack("[s]", "guard");
+	struct cg_sync_shape sh = checkin_ch;
+
+	sh.stream = CG_SYNC_STREAM_DUTY;
+	CHECK_INT(cg_sync_record(&out, duty, strlen(duty), "C/duty/3", "C", &sh, &err), 0);
+	CHECK(!strstr(out.buf, "钱") && !strstr(out.buf, "乙") && !strstr(out.buf, "王"));
+	CHECK(!strstr(out.buf, "\"note\""));
+	CHECK(strstr(out.buf, "\"qty\":5,\"seq\":3,\"rid\":\"C/duty/3\"") != NULL);
+	cg_buf_reset(&out);
+	sh.redact_key = key;
+	CHECK_INT(cg_sync_record(&out, duty, strlen(duty), "C/duty/3", "C", &sh, &err), 0);
+	CHECK(strstr(out.buf, "\"guard\":\"h:") && strstr(out.buf, "\"by\":\"h:") &&
+	      strstr(out.buf, "\"to\":\"h:"));
+	cg_buf_reset(&out);
+	sh.redact_key = NULL;
+	sh.allow = allow;
+	CHECK_INT(cg_sync_record(&out, duty, strlen(duty), "C/duty/3", "C", &sh, &err), 0);
+	CHECK(strstr(out.buf, "\"guard\":\"王\"") && !strstr(out.buf, "钱"));
+	json_decref(allow);
+	cg_buf_release(&out);
+}
+
 TEST(record_quarantine_day_is_case_day_and_void_goes_on_its_day)
 {
 	struct cg_buf out = CG_BUF_INIT((size_t)-1);
@@ -128,6 +160,13 @@ TEST(record_fast_path_equals_the_general_one)
 		     "\"case_id\":\"Q1\",\"temp\":36.6,\"symptoms\":[],\"day\":1,\"seq\":2}" },
 		{ 1, "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"event\":\"issue\",\"pass_id\":\"P\","
 		     "\"name\":\"张三\",\"token\":\"CG1:Y\",\"seq\":1}" },
+		{ 3, "{\"ts\":\"2026-01-25T08:30:30+08:00\",\"compound\":\"C\",\"event\":\"on\","
+		     "\"gate\":\"north\",\"guard\":\"王师傅\",\"note\":\"x\",\"seq\":4,\"chain\":\"00\"}" },
+		{ 3, "{\"ts\":\"2026-01-25T08:40:00+08:00\",\"event\":\"alert\",\"task\":\"staff_temp\","
+		     "\"place\":\"north\",\"by\":\"乙\",\"temp\":37.8,\"reason\":\"staff_fever\","
+		     "\"severity\":\"alert\",\"agent\":\"84\",\"seq\":5}" },
+		{ 3, "{\"event\":\"stock\",\"item\":\"mask\",\"op\":\"issue\",\"qty\":150,"
+		     "\"unit\":\"piece\",\"to\":\"钱\",\"seq\":6}" },
 	};
 	struct cg_err err = CG_ERR_INIT;
 	unsigned char key[32] = { 7 };
@@ -187,6 +226,11 @@ TEST(names_and_formats)
 	CHECK_INT(cg_sync_streams_parse("pass,cases", &m), 0);
 	CHECK_INT(m, CG_SYNC_PASS | CG_SYNC_QUARANTINE);
 	CHECK_INT(cg_sync_streams_parse("gates", &m), -1);
+	CHECK_INT(cg_sync_streams_parse("duty,checkpoint", &m), 0);
+	CHECK_INT(m, CG_SYNC_DUTY | CG_SYNC_CHECKPOINT);
+	CHECK_INT(cg_sync_streams_parse("all", &m), 0);
+	CHECK_INT(m, CG_SYNC_ALL);
+	CHECK_INT(CG_SYNC_ALL, (1u << (CG_SYNC_NSTREAMS + 1)) - 1);
 }
 
 TEST(retry_after)
@@ -246,6 +290,7 @@ int main(void)
 	RUN(record_keeps_the_allowlist_adds_rid_and_stamps);
 	RUN(record_personal_fields_only_when_allowed_tokens_never);
 	RUN(record_redacted_hashes_the_persons_not_the_token);
+	RUN(record_duty_guard_by_to_are_persons);
 	RUN(record_quarantine_day_is_case_day_and_void_goes_on_its_day);
 	RUN(record_from_stdin_keeps_all_but_persons_and_tokens);
 	RUN(record_fast_path_equals_the_general_one);

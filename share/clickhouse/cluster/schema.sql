@@ -193,3 +193,58 @@ CREATE TABLE IF NOT EXISTS cg_quarantine (
     corrected_by String,
     corrected_at String
 ) ENGINE = Distributed(cg_city, default, cg_quarantine_local, cityHash64(compound));
+
+-- cg-duty's journal (schema.sql's cg_duty).
+CREATE TABLE IF NOT EXISTS cg_duty_local (
+    rid String,
+    compound String,
+    day Date,
+    tz String,
+    street String,
+    district String,
+    ts String,
+    time DateTime MATERIALIZED parseDateTimeBestEffort(ts),
+    event String,
+    gate String,
+    guard String,
+    task String,
+    place String,
+    `by` String,
+    temp Nullable(Float64),
+    item String,
+    op String,
+    qty Nullable(Float64),
+    unit String,
+    `to` String,
+    reason String,
+    severity String,
+    seq UInt64
+) ENGINE = ReplacingMergeTree()
+PARTITION BY day
+ORDER BY (compound, day, rid);
+
+CREATE TABLE IF NOT EXISTS cg_duty (
+    rid String,
+    compound String,
+    day Date,
+    tz String,
+    street String,
+    district String,
+    ts String,
+    time DateTime ALIAS parseDateTimeBestEffort(ts),
+    event String,
+    gate String,
+    guard String,
+    task String,
+    place String,
+    `by` String,
+    temp Nullable(Float64),
+    item String,
+    op String,
+    qty Nullable(Float64),
+    unit String,
+    `to` String,
+    reason String,
+    severity String,
+    seq UInt64
+) ENGINE = Distributed(cg_city, default, cg_duty_local, cityHash64(compound));
