@@ -2,7 +2,10 @@
 test_description='cg-pass: issue, revoke and the first key pair with four runs at once'
 . "${0%/*}/../lib/test-lib.sh"
 
+# The plain build runs the 20 rounds the issue asks for; the sanitizer
+# build, five times slower, checks the same paths for memory errors in 8.
 ROUNDS=20
+case $CG_BUILD in *-san) ROUNDS=8 ;; esac
 RUNS=4
 PEOPLE=100
 CHUNK=33

@@ -3,7 +3,10 @@ test_description='cg-sync push: one run per target at a time (sync/NAME/lock, --
 . "${0%/*}/../lib/test-lib.sh"
 . "$SRC_DIR/tests/lib/sync-lib.sh"
 
+# The plain build runs the 20 rounds the issue asks for; the sanitizer
+# build, five times slower, checks the same paths for memory errors in 8.
 ROUNDS=20
+case $CG_BUILD in *-san) ROUNDS=8 ;; esac
 RUNS=4
 OPTS="--target x --batch-records 100"
 # 1000 + 2000 check-ins and 10 passes: 10 + 20 + 1 batches.
