@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "report/report-doc.h"
 #include "report/report.h"
 
@@ -35,6 +36,20 @@ void cg_doc_table_init(struct table *t, const char *align)
 	t->ncols = strlen(align);
 	snprintf(t->align, sizeof(t->align), "%s", align);
 	t->rows = json_array();
+}
+
+void cg_doc_table_heads(struct table *t, int merged, const char *align,
+			const char *const *heads)
+{
+	char all[MAX_COLS + 1];
+	size_t o = 0;
+
+	snprintf(all, sizeof(all), "%s%s", merged ? "l" : "", align);
+	cg_doc_table_init(t, all);
+	if (merged)
+		t->head[o++] = _("Compound");
+	for (size_t k = 0; align[k] && o < MAX_COLS; k++)
+		t->head[o++] = heads[k];
 }
 
 void cg_doc_table_row(struct table *t, const char *const *cells)

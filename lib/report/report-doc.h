@@ -82,6 +82,11 @@ void cg_doc_heading(struct doc *d, const char *h);
 void cg_doc_para(struct doc *d, const char *s);
 /* A table of strlen(align) columns; set its head[] before writing. */
 void cg_doc_table_init(struct table *t, const char *align);
+/* cg_doc_table_init with the headings heads, one per letter of align;
+ * in a roll-up (merged) a Compound column comes first, so each row starts
+ * with the compound's code. */
+void cg_doc_table_heads(struct table *t, int merged, const char *align,
+			const char *const *heads);
 void cg_doc_table_row(struct table *t, const char *const *cells);
 /* A row with its own HTML class (an alert row stands out). */
 void cg_doc_table_row_class(struct table *t, const char *const *cells, const char *klass);

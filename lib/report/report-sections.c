@@ -464,17 +464,12 @@ static void section_list(struct doc *d, const char *head, const json_t *list,
 		cg_doc_para(d, _("None."));
 		return;
 	}
-	cg_doc_table_init(&t, m ? "llllllllrll" : "lllllllrll");
 	{
 		const char *h[] = { _("Time"), _("Gate"), _("Dir"), _("Kind"), _("Name"),
 				    _("ID number"), _("Phone / plate"), _("Temp"), _("Decision"),
 				    _("Reasons") };
-		size_t o = 0;
 
-		if (m)
-			t.head[o++] = _("Compound");
-		for (size_t k = 0; k < 10; k++)
-			t.head[o++] = h[k];
+		cg_doc_table_heads(&t, m, "lllllllrll", h);
 	}
 	json_array_foreach(list, i, e) {
 		char a[32], tb[32], rs[256];
@@ -516,16 +511,11 @@ static void inside_table(struct doc *d, const json_t *list)
 	if (!json_array_size(list))
 		return;
 	cg_doc_para(d, _("Inside, no exit recorded:"));
-	cg_doc_table_init(&t, m ? "lllllll" : "llllll");
 	{
 		const char *h[] = { _("In"), _("Gate"), _("Name"), _("Phone / ID"), _("Host"),
 				    _("Visit until") };
-		size_t o = 0;
 
-		if (m)
-			t.head[o++] = _("Compound");
-		for (size_t k = 0; k < 6; k++)
-			t.head[o++] = h[k];
+		cg_doc_table_heads(&t, m, "llllll", h);
 	}
 	json_array_foreach(list, i, e) {
 		char a[32], b[32], until[64];
@@ -567,16 +557,11 @@ static void section_visitors(struct doc *d)
 	if (!json_array_size(list))
 		return;
 	cg_doc_para(d, _("Overstays (no exit by the end of the visit and its grace, or a late exit):"));
-	cg_doc_table_init(&t, m ? "llllllll" : "lllllll");
 	{
 		const char *h[] = { _("In"), _("Gate"), _("Name"), _("Phone / ID"), _("Host"),
 				    _("Visit until"), _("Out") };
-		size_t o = 0;
 
-		if (m)
-			t.head[o++] = _("Compound");
-		for (size_t k = 0; k < 7; k++)
-			t.head[o++] = h[k];
+		cg_doc_table_heads(&t, m, "lllllll", h);
 	}
 	json_array_foreach(list, i, e) {
 		char a[32], b[32], c[32];
@@ -644,16 +629,11 @@ static void section_cases(struct doc *d)
 	list = json_object_get(c, "list");
 	if (!json_array_size(list))
 		return;
-	cg_doc_table_init(&t, m ? "lllllllrrl" : "llllllrrl");
 	{
 		const char *h[] = { _("Case"), _("Name"), _("Household"), _("Status"), _("Start"),
 				    _("End"), _("Missed"), _("Requests"), _("Ends tomorrow") };
-		size_t o = 0;
 
-		if (m)
-			t.head[o++] = _("Compound");
-		for (size_t k = 0; k < 9; k++)
-			t.head[o++] = h[k];
+		cg_doc_table_heads(&t, m, "llllllrrl", h);
 	}
 	json_array_foreach(list, i, e) {
 		char a[32], b[32];
@@ -801,16 +781,11 @@ static void section_corrections(struct doc *d)
 		cg_doc_para(d, _("None."));
 		return;
 	}
-	cg_doc_table_init(&t, m ? "llllllll" : "lllllll");
 	{
 		const char *h[] = { _("Record"), _("Correction"), _("Time"), _("What changed"),
 				    _("Reason"), _("By"), _("Corrected at") };
-		size_t o = 0;
 
-		if (m)
-			t.head[o++] = _("Compound");
-		for (size_t k = 0; k < 7; k++)
-			t.head[o++] = h[k];
+		cg_doc_table_heads(&t, m, "lllllll", h);
 	}
 	json_array_foreach(list, i, e) {
 		char a[32], at[32], ch[512];
