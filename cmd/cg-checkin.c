@@ -580,6 +580,14 @@ static void release_world(struct world *w, const struct opts *o)
 	cg_home_release(&w->home);
 }
 
+/* Each line is parsed into the head of its decision (see decide). */
+static json_t *record_head(void *ctx)
+{
+	struct world *w = ctx;
+
+	return cg_checkin_record_head(&w->checkin);
+}
+
 /* One gate event in, its decision journaled and printed. */
 static int decide(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		  char *why, size_t whylen, struct cg_err *err)
@@ -598,7 +606,7 @@ static int decide(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		return -1;
 	if (id && orig)
 		return print_existing(lp, orig, err);
-	d = cg_checkin_decide(&w->checkin, ln->rec, cg_clock_now(&w->clock), why, whylen);
+	d = cg_checkin_decide_record(&w->checkin, ln->rec, cg_clock_now(&w->clock), why, whylen);
 	if (!d)
 		return 1;
 	ret = cg_loop_emit(lp, d, err);
@@ -700,6 +708,7 @@ static int run_filter(struct world *w, const struct opts *o, char **files,
 	lp.ctx = w;
 	lp.committed = committed;
 	lp.parse = 1;
+	lp.record_head = record_head;
 	lp.notify = CG_NOTIFIER_STDERR;
 	lp.clock = &w->clock;
 	lp.strict = o->common.strict;

@@ -248,12 +248,30 @@ static char *put_date(char *p, const struct tm *tm)
 	return put_digits(p, tm->tm_mday, 2);
 }
 
+/* tm with its offset off (whole minutes) as RFC 3339 text. */
+static void put_time(char *p, const struct tm *tm, long off)
+{
+	p = put_date(p, tm);
+	*p++ = 'T';
+	p = put_digits(p, tm->tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm->tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm->tm_sec, 2);
+	*p++ = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	p = put_digits(p, off / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, off / 60 % 60, 2);
+	*p = '\0';
+}
+
 void cg_time_format(cg_time_t t, char out[CG_TIME_LEN])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 	long off;
-	char *p = out;
 
 	/* Fails only for years past INT_MAX: show 0000-00-00T00:00:00+00:00. */
 	if (!localtime_r(&tt, &tm)) {
@@ -274,20 +292,7 @@ void cg_time_format(cg_time_t t, char out[CG_TIME_LEN])
 			tm = utc;
 		off = 0;
 	}
-	p = put_date(p, &tm);
-	*p++ = 'T';
-	p = put_digits(p, tm.tm_hour, 2);
-	*p++ = ':';
-	p = put_digits(p, tm.tm_min, 2);
-	*p++ = ':';
-	p = put_digits(p, tm.tm_sec, 2);
-	*p++ = off < 0 ? '-' : '+';
-	if (off < 0)
-		off = -off;
-	p = put_digits(p, off / 3600, 2);
-	*p++ = ':';
-	p = put_digits(p, off / 60 % 60, 2);
-	*p = '\0';
+	put_time(out, &tm, off);
 }
 
 void cg_time_date(cg_time_t t, char out[CG_DATE_LEN])
@@ -437,38 +442,75 @@ static unsigned memo_slot(cg_time_t t)
 	return (unsigned)((uint64_t)d % CG_DAY_MEMO);
 }
 
-int32_t cg_local_day_memo(struct cg_day_memo *m, cg_time_t t, int *minute)
+/* The slot of the day memoised with t on it, or -1. */
+static int memo_find(const struct cg_day_memo *m, cg_time_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	cg_time_t from;
-	unsigned i;
-
 	/* A day is kept in the slot of the UTC day it starts on: t's, or
 	 * the one before.  (Kept in the slots of both UTC days it lies on,
 	 * each day overwrote the one before it, and a fold going through the
 	 * days of case after case missed every time.) */
 	for (int k = 0; k < 2; k++) {
-		i = memo_slot(t - k * 86400);
-		if (t >= m->from[i] && t < m->to[i]) {
-			if (minute)
-				*minute = (int)((t - m->from[i]) / 60);
-			return m->day[i];
-		}
+		unsigned i = memo_slot(t - k * 86400);
+
+		if (t >= m->from[i] && t < m->to[i])
+			return (int)i;
+	}
+	return -1;
+}
+
+int32_t cg_local_day_memo(struct cg_day_memo *m, cg_time_t t, int *minute)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	cg_time_t from;
+	int i = memo_find(m, t);
+
+	if (i >= 0) {
+		if (minute)
+			*minute = (int)((t - m->from[i]) / 60);
+		return m->day[i];
 	}
 	if (!localtime_r(&tt, &tm))
 		return cg_local_day(t, minute);
 	from = t - (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
 	if (day_edge(from, tm.tm_gmtoff, 1) && day_edge(from + 86399, tm.tm_gmtoff, 0)) {
-		i = memo_slot(from);
+		i = (int)memo_slot(from);
 		m->from[i] = from;
 		m->to[i] = from + 86400;
+		m->off[i] = tm.tm_gmtoff;
 		m->day[i] = (int32_t)cg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
 							tm.tm_mday);
 	}
 	if (minute)
 		*minute = tm.tm_hour * 60 + tm.tm_min;
 	return (int32_t)cg_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+void cg_time_format_memo(struct cg_day_memo *m, cg_time_t t, char out[CG_TIME_LEN])
+{
+	struct tm tm;
+	int secs, i = memo_find(m, t);
+
+	if (i < 0) {
+		cg_local_day_memo(m, t, NULL);
+		i = memo_find(m, t);
+	}
+	/* What cg_time_format prints in UTC instead is never memoised
+	 * usefully: leave it to cg_time_format. */
+	if (i < 0 || m->off[i] % 60 || m->day[i] < cg_days_from_civil(1, 1, 1) ||
+	    m->day[i] > cg_days_from_civil(9999, 12, 31)) {
+		cg_time_format(t, out);
+		return;
+	}
+	memset(&tm, 0, sizeof(tm));
+	cg_civil_from_days(m->day[i], &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	secs = (int)(t - m->from[i]);
+	tm.tm_hour = secs / 3600;
+	tm.tm_min = secs / 60 % 60;
+	tm.tm_sec = secs % 60;
+	put_time(out, &tm, m->off[i]);
 }
 
 int cg_day_parse(const char *s, int32_t *day)

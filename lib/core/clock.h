@@ -90,14 +90,20 @@ int32_t cg_local_day(cg_time_t t, int *minute);
  * kept), by the UTC day it starts on modulo CG_DAY_MEMO: a fold places
  * hundreds of thousands of checks on a few dozen days, and localtime_r
  * (which with TZ set re-reads the zone's rule at every call) was most of
- * placing one.  Zero the memo before its first use.
+ * placing one.  Zero the memo before its first use, and again if the
+ * process changes its zone (cg never does after cg_clock_set_zone).
  */
 #define CG_DAY_MEMO 64
 struct cg_day_memo {
 	cg_time_t from[CG_DAY_MEMO], to[CG_DAY_MEMO];
+	long off[CG_DAY_MEMO];
 	int32_t day[CG_DAY_MEMO];
 };
 int32_t cg_local_day_memo(struct cg_day_memo *m, cg_time_t t, int *minute);
+
+/* cg_time_format through the memo: a decision writes two or three times
+ * per record, and localtime_r was a tenth of deciding one. */
+void cg_time_format_memo(struct cg_day_memo *m, cg_time_t t, char out[CG_TIME_LEN]);
 
 /* "YYYY-MM-DD" to a day number; 0 or -1. */
 int cg_day_parse(const char *s, int32_t *day);

@@ -106,6 +106,11 @@ size_t cg_utf8_seq(const unsigned char *s, size_t avail);
  */
 json_t *cg_jsonl_parse(const char *line, size_t len, char *why, size_t whylen);
 
+/* The same, parsed into head (borrowed; see cg_json_parse_into) when it is
+ * not NULL. */
+json_t *cg_jsonl_parse_into(json_t *head, const char *line, size_t len,
+			    char *why, size_t whylen);
+
 /* Append obj in the canonical compact form plus a newline.  0 or -1. */
 int cg_jsonl_dump(const json_t *obj, struct cg_buf *out);
 

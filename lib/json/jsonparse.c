@@ -22,6 +22,9 @@ struct parser {
 	const char *error;	/* a reason, untranslated until reported */
 	const char *at;		/* where it went wrong */
 	struct cg_buf scratch;	/* unescaped strings */
+	json_t *into;		/* the outermost object, when given */
+	size_t head;		/* its first members, each replaced once */
+	uint64_t replaced;	/* which of them were */
 };
 
 static json_t *value(struct parser *ps);
@@ -252,9 +255,42 @@ static int literal(struct parser *ps, const char *word, size_t n)
 	return 1;
 }
 
+/* Index of the head member named k, or -1. */
+static int head_index(struct parser *ps, json_t *obj, const char *k, size_t klen)
+{
+	const char *key;
+	json_t *v;
+	int i = 0;
+
+	if (obj != ps->into)
+		return -1;
+	json_object_foreach(obj, key, v) {
+		if ((size_t)i == ps->head)
+			break;
+		if (strlen(key) == klen && !memcmp(key, k, klen))
+			return i;
+		i++;
+	}
+	return -1;
+}
+
+/* A key seen before is a duplicate, except a head member's first time. */
+static int duplicate_key(struct parser *ps, json_t *obj, const char *k, size_t klen)
+{
+	int i;
+
+	if (!json_object_getn(obj, k, klen))
+		return 0;
+	i = head_index(ps, obj, k, klen);
+	if (i < 0 || (ps->replaced & (1ull << i)))
+		return 1;
+	ps->replaced |= 1ull << i;
+	return 0;
+}
+
 static json_t *object(struct parser *ps)
 {
-	json_t *obj = json_object();
+	json_t *obj = ps->into && ps->depth == 1 ? json_incref(ps->into) : json_object();
 	const char *key_at;
 
 	skip_ws(ps);
@@ -274,7 +310,7 @@ static json_t *object(struct parser *ps)
 		ps->p++;
 		if (string(ps, &k, &klen) < 0)
 			goto err;
-		if (json_object_getn(obj, k, klen)) {
+		if (duplicate_key(ps, obj, k, klen)) {
 			fail(ps, N_("duplicate object key"), key_at);
 			goto err;
 		}
@@ -404,23 +440,41 @@ static json_t *value(struct parser *ps)
 	return fail(ps, N_("unexpected character"), ps->p);
 }
 
-json_t *cg_json_parse(const char *s, size_t len, int max_depth,
-		      char *why, size_t whylen)
+static json_t *parse(struct parser *ps, char *why, size_t whylen)
 {
-	struct parser ps = { s, s, s + len, 0, max_depth, NULL, NULL,
-			     CG_BUF_INIT(UNESCAPED_MAX(len)) };
-	json_t *v = value(&ps);
+	json_t *v = value(ps);
 
 	if (v) {
-		skip_ws(&ps);
-		if (ps.p < ps.end) {
+		skip_ws(ps);
+		if (ps->p < ps->end) {
 			json_decref(v);
-			v = fail(&ps, N_("end of line expected"), ps.p);
+			v = fail(ps, N_("end of line expected"), ps->p);
 		}
 	}
 	if (!v)
 		snprintf(why, whylen, _("invalid JSON at column %zu: %s"),
-			 (size_t)(ps.at - s) + 1, _(ps.error));
-	cg_buf_release(&ps.scratch);
+			 (size_t)(ps->at - ps->s) + 1, _(ps->error));
+	cg_buf_release(&ps->scratch);
 	return v;
+}
+
+json_t *cg_json_parse(const char *s, size_t len, int max_depth,
+		      char *why, size_t whylen)
+{
+	struct parser ps = { s, s, s + len, 0, max_depth, NULL, NULL,
+			     CG_BUF_INIT(UNESCAPED_MAX(len)), NULL, 0, 0 };
+
+	return parse(&ps, why, whylen);
+}
+
+json_t *cg_json_parse_into(json_t *obj, const char *s, size_t len, int max_depth,
+			   char *why, size_t whylen)
+{
+	struct parser ps = { s, s, s + len, 0, max_depth, NULL, NULL,
+			     CG_BUF_INIT(UNESCAPED_MAX(len)), obj, json_object_size(obj), 0 };
+
+	/* More head members than bits to mark them with: never asked for. */
+	if (ps.head > 64)
+		return NULL;
+	return parse(&ps, why, whylen);
 }

@@ -21,4 +21,17 @@
 json_t *cg_json_parse(const char *s, size_t len, int max_depth,
 		      char *why, size_t whylen);
 
+/*
+ * The same, with the outermost object parsed into obj (borrowed, new,
+ * holding only its head: up to 64 members that must come first in the
+ * record), so that a caller who would copy the line's members after a
+ * head of its own does not have to: a member of the line named as one of
+ * the head replaces its value where it stands (once; a second is a
+ * duplicate), the others follow.  Returns a new reference (obj itself
+ * when the line is an object), or NULL with a reason in why, obj then
+ * holding part of the line.
+ */
+json_t *cg_json_parse_into(json_t *obj, const char *s, size_t len, int max_depth,
+			   char *why, size_t whylen);
+
 #endif

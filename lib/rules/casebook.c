@@ -706,6 +706,8 @@ size_t cg_casebook_active_sharing(const struct cg_casebook *cb, const json_t *pe
 
 	if (cb->ix)
 		return cg_caseindex_active_sharing(cb, person, out, max);
+	if (!json_object_size(cb->active))
+		return 0;
 	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
 		const char *v = json_string_value(json_object_get(person, fields[f]));
 		char key[CG_PERSON_KEY_LEN], norm[CG_PERSON_NAME_LEN];
@@ -713,11 +715,11 @@ size_t cg_casebook_active_sharing(const struct cg_casebook *cb, const json_t *pe
 		if (!v)
 			continue;
 		if (f == 0)
-			snprintf(key, sizeof(key), "id:%s", v);
+			cg_person_key_join(key, "id:", v, NULL);
 		else if (f == 1)
-			snprintf(key, sizeof(key), "phone:%s", v);
+			cg_person_key_join(key, "phone:", v, NULL);
 		else if (*cg_person_name_normalise(v, norm))
-			snprintf(key, sizeof(key), "norm:%s", norm);
+			cg_person_key_join(key, "norm:", norm, NULL);
 		else
 			continue;
 		n = add_ids(cb, key, pos, n, CG_CASES_SHARING_MAX);

@@ -12,6 +12,8 @@ static const char *const kinds[] = {
 };
 
 /* Fields the decision sets; an event's own values of these are replaced. */
+static const char *const verdict_names[3] = { "admit", "refer", "deny" };
+
 static const char *const decided_fields[] = {
 	"ts", "compound", "decision", "reasons", "cases", "visit_until", "next_exit",
 	"registered_at", "seq", "chain", NULL
@@ -19,8 +21,9 @@ static const char *const decided_fields[] = {
 
 static int in_list(const char *s, const char *const *list)
 {
+	/* The first byte first: every key of every record is looked up. */
 	for (; *list; list++)
-		if (!strcmp(s, *list))
+		if (**list == *s && !strcmp(s, *list))
 			return 1;
 	return 0;
 }
@@ -36,6 +39,11 @@ void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,
 	c->pass = NULL;
 	cg_exit_ledger_init(&c->exits);
 	c->days = NULL;
+	c->absent = json_object();
+	c->compound = json_string(cfg->compound_code);
+	for (int i = 0; i < 3; i++)
+		c->verdicts[i] = json_string(verdict_names[i]);
+	memset(&c->local_days, 0, sizeof(c->local_days));
 }
 
 void cg_checkin_release(struct cg_checkin *c)
@@ -43,6 +51,13 @@ void cg_checkin_release(struct cg_checkin *c)
 	json_decref(c->first_high);
 	c->first_high = NULL;
 	cg_exit_ledger_release(&c->exits);
+	json_decref(c->absent);
+	json_decref(c->compound);
+	c->absent = c->compound = NULL;
+	for (int i = 0; i < 3; i++) {
+		json_decref(c->verdicts[i]);
+		c->verdicts[i] = NULL;
+	}
 }
 
 /* The parsed, checked fields of one gate event. */
@@ -437,12 +452,13 @@ static json_t *reason_list(unsigned r)
 	return arr;
 }
 
-static const char *verdict(unsigned r)
+/* An index into verdict_names. */
+static int verdict(unsigned r)
 {
 	for (int i = 0; i < CG_R_COUNT; i++)
 		if ((r & (1u << i)) && cg_reason_denies(i))
-			return "deny";
-	return r ? "refer" : "admit";
+			return 2;
+	return r ? 1 : 0;
 }
 
 /*
@@ -457,46 +473,55 @@ static json_t *start_record(struct cg_checkin *c, const json_t *in)
 	json_t *val;
 
 	json_object_set_new(out, "ts", json_null());
-	json_object_set_new(out, "compound", json_string(c->cfg->compound_code));
+	json_object_set(out, "compound", c->compound);
 	json_object_foreach((json_t *)in, key, val)
 		if (!in_list(key, decided_fields))
 			json_object_set(out, key, val);
 	return out;
 }
 
+static void set_time(struct cg_checkin *c, json_t *out, const char *key, cg_time_t t)
+{
+	char buf[CG_TIME_LEN];
+
+	cg_time_format_memo(&c->local_days, t, buf);
+	json_object_set_new(out, key, json_string(buf));
+}
+
 static void finish_record(struct cg_checkin *c, json_t *out, const struct event *e,
 			  unsigned r, json_t *cases, cg_time_t now)
 {
-	const char *v = verdict(r);
+	int v = verdict(r);
 
 	/* Every ts in a journal has one form, local time with its offset,
 	 * so that reports and tools can compare them as text. */
-	cg_json_set_time(out, "ts", e->at);
-	json_object_set_new(out, "decision", json_string(v));
+	set_time(c, out, "ts", e->at);
+	json_object_set(out, "decision", c->verdicts[v]);
 	json_object_set_new(out, "reasons", reason_list(r));
 	if (cases)
 		json_object_set(out, "cases", cases);
-	if (!strcmp(v, "admit") && !strcmp(e->kind, "visitor") && e->in) {
-		cg_json_set_time(out, "visit_until", e->at + (cg_time_t)c->cfg->policy.visit_max_min * 60);
-	}
+	if (v == 0 && !strcmp(e->kind, "visitor") && e->in)
+		set_time(c, out, "visit_until", e->at + (cg_time_t)c->cfg->policy.visit_max_min * 60);
 	if (r & (1u << CG_R_EXIT_QUOTA))
-		cg_json_set_time(out, "next_exit", e->next_exit);
+		set_time(c, out, "next_exit", e->next_exit);
 	/* A record of a day already ended goes into today's journal: when it
 	 * was registered is what an inspector asks of a back-filled register
 	 * (cg-report lists it as a late registration). */
-	if (cg_local_day(e->at, NULL) < cg_local_day(now, NULL))
-		cg_json_set_time(out, "registered_at", now);
+	if (cg_local_day_memo(&c->local_days, e->at, NULL) <
+	    cg_local_day_memo(&c->local_days, now, NULL))
+		set_time(c, out, "registered_at", now);
 }
 
-json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
-			  char *why, size_t whylen)
+/* Decide into out (taken over), which holds the event's fields after ts
+ * and compound; ts is the event's own (borrowed) or NULL. */
+static json_t *decide(struct cg_checkin *c, json_t *out, const json_t *ts, cg_time_t now,
+		      char *why, size_t whylen)
 {
-	json_t *out = start_record(c, in);
 	json_t *cases = NULL;
 	struct event e;
 	unsigned r;
 
-	if (parse_event(c, out, json_object_get(in, "ts"), now, &e, why, whylen) < 0) {
+	if (parse_event(c, out, ts, now, &e, why, whylen) < 0) {
 		json_decref(out);
 		return NULL;
 	}
@@ -505,6 +530,40 @@ json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
 	finish_record(c, out, &e, r, r & (1u << CG_R_IDENTITY_CHECK) ? cases : NULL, now);
 	json_decref(cases);
 	cg_checkin_note(c, out);
+	return out;
+}
+
+json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *in, cg_time_t now,
+			  char *why, size_t whylen)
+{
+	return decide(c, start_record(c, in), json_object_get(in, "ts"), now, why, whylen);
+}
+
+json_t *cg_checkin_record_head(struct cg_checkin *c)
+{
+	json_t *head = json_object();
+
+	json_object_set(head, "ts", c->absent);
+	json_object_set(head, "compound", c->absent);
+	return head;
+}
+
+json_t *cg_checkin_decide_record(struct cg_checkin *c, json_t *rec, cg_time_t now,
+				 char *why, size_t whylen)
+{
+	json_t *ts = json_incref(json_object_get(rec, "ts"));
+	const char *key;
+	json_t *val, *tmp;
+	json_t *out;
+
+	/* The event's own values of what the decision sets are not kept;
+	 * ts is read below, and both it and compound keep their places. */
+	json_object_foreach_safe(rec, tmp, key, val)
+		if (in_list(key, decided_fields) && strcmp(key, "ts") && strcmp(key, "compound"))
+			json_object_del(rec, key);
+	json_object_set(rec, "compound", c->compound);
+	out = decide(c, json_incref(rec), ts == c->absent ? NULL : ts, now, why, whylen);
+	json_decref(ts);
 	return out;
 }
 

@@ -33,6 +33,11 @@ struct cg_checkin {
 	/* Readings of earlier runs, looked up when first_high does not know
 	 * the person; may be NULL (then cg_checkin_note feeds first_high). */
 	struct cg_dayindex *days;
+	/* Shared by every record: */
+	json_t *absent;		/* the head's value for a member not given */
+	json_t *compound;	/* the compound's code */
+	json_t *verdicts[3];	/* "admit", "refer", "deny" */
+	struct cg_day_memo local_days;	/* for the times a record carries */
 };
 
 void cg_checkin_init(struct cg_checkin *c, const struct cg_config *cfg,
@@ -47,6 +52,17 @@ void cg_checkin_release(struct cg_checkin *c);
  */
 json_t *cg_checkin_decide(struct cg_checkin *c, const json_t *ev, cg_time_t now,
 			  char *why, size_t whylen);
+
+/*
+ * The same without copying the event: cg_checkin_record_head gives a new
+ * object to parse a line into (cg_jsonl_parse_into: ts and compound come
+ * first in every decision), and cg_checkin_decide_record makes the record
+ * so parsed (borrowed, changed) the decision, returned as a new
+ * reference; on NULL it holds part of one and is only fit to be dropped.
+ */
+json_t *cg_checkin_record_head(struct cg_checkin *c);
+json_t *cg_checkin_decide_record(struct cg_checkin *c, json_t *rec, cg_time_t now,
+				 char *why, size_t whylen);
 
 /*
  * Learn from a decision already in the journal (borrowed), so that a

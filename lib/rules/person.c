@@ -108,18 +108,36 @@ int cg_person_key(const json_t *rec, char key[CG_PERSON_KEY_LEN])
 	int n;
 
 	if (id)
-		n = snprintf(key, CG_PERSON_KEY_LEN, "id:%s", id);
+		n = cg_person_key_join(key, "id:", id, NULL);
 	else if (phone)
-		n = snprintf(key, CG_PERSON_KEY_LEN, "phone:%s", phone);
+		n = cg_person_key_join(key, "phone:", phone, NULL);
 	else if (name && hh)
-		n = snprintf(key, CG_PERSON_KEY_LEN, "name:%s@%s", name, hh);
-	else
-		n = -1;
-	if (n < 0 || n >= CG_PERSON_KEY_LEN) {
+		n = cg_person_key_join(key, "name:", name, hh);
+	else {
 		key[0] = '\0';
-		return -1;
+		n = -1;
 	}
-	return 0;
+	return n < 0 ? -1 : 0;
+}
+
+int cg_person_key_join(char key[CG_PERSON_KEY_LEN], const char *prefix, const char *a,
+		       const char *b)
+{
+	const char *parts[4] = { prefix, a, b ? "@" : NULL, b };
+	size_t n = 0;
+
+	for (int i = 0; i < 4 && parts[i]; i++) {
+		size_t len = strlen(parts[i]);
+
+		if (len >= CG_PERSON_KEY_LEN - n) {
+			key[0] = '\0';
+			return -1;
+		}
+		memcpy(key + n, parts[i], len);
+		n += len;
+	}
+	key[n] = '\0';
+	return (int)n;
 }
 
 int cg_person_keys(const json_t *rec, char keys[3][CG_PERSON_KEY_LEN])
@@ -135,12 +153,11 @@ int cg_person_keys_of(const char *id, const char *phone, const char *name, const
 {
 	int n = 0;
 
-	if (id && snprintf(keys[n], CG_PERSON_KEY_LEN, "id:%s", id) < CG_PERSON_KEY_LEN)
+	if (id && cg_person_key_join(keys[n], "id:", id, NULL) >= 0)
 		n++;
-	if (phone && snprintf(keys[n], CG_PERSON_KEY_LEN, "phone:%s", phone) < CG_PERSON_KEY_LEN)
+	if (phone && cg_person_key_join(keys[n], "phone:", phone, NULL) >= 0)
 		n++;
-	if (name && hh &&
-	    snprintf(keys[n], CG_PERSON_KEY_LEN, "name:%s@%s", name, hh) < CG_PERSON_KEY_LEN)
+	if (name && hh && cg_person_key_join(keys[n], "name:", name, hh) >= 0)
 		n++;
 	return n;
 }

@@ -41,6 +41,14 @@ int cg_person_field_valid(const char *field, const char *s, cg_time_t now,
 int cg_person_key(const json_t *rec, char key[CG_PERSON_KEY_LEN]);
 
 /*
+ * The text of a key: prefix and a, then "@" and b when b is not NULL
+ * ("name:", NAME, HOUSEHOLD).  Its length, or -1 (key "") when it does not
+ * fit.  (Every gate event makes a few: snprintf was a measurable part.)
+ */
+int cg_person_key_join(char key[CG_PERSON_KEY_LEN], const char *prefix, const char *a,
+		       const char *b);
+
+/*
  * Every identity key rec carries, strongest first (up to three: id, phone,
  * name@household), so that a record with only a phone still finds a pass
  * or case recorded with both ID number and phone.  Returns how many.

@@ -939,7 +939,9 @@ static int seal_pending(struct cg_journal *j, struct cg_err *err)
 			return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
 					    _("cannot write '%s'"), j->label);
 		chain_hash(chain, j->committed.buf + start, j->committed.len - start, chain);
-		if (cg_buf_addf(&j->committed, CHAIN_KEY "%s\"}\n", chain) < 0)
+		if (cg_buf_add(&j->committed, CHAIN_KEY, sizeof(CHAIN_KEY) - 1) < 0 ||
+		    cg_buf_add(&j->committed, chain, CG_CHAIN_HEX) < 0 ||
+		    cg_buf_add(&j->committed, "\"}\n", 3) < 0)
 			return cg_err_errno(err, CG_EXIT_SYSTEM, errno,
 					    _("cannot write '%s'"), j->label);
 		p = nl + 1;

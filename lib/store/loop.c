@@ -219,9 +219,15 @@ int cg_loop_take(struct cg_loop *lp, const char *name, unsigned long lineno,
 	int st;
 
 	why[0] = '\0';
-	if (lp->parse && !(rec = cg_jsonl_parse(text, len, why, sizeof(why)))) {
-		cg_loop_reject(lp, name, lineno, text, len, why);
-		return 0;
+	if (lp->parse) {
+		json_t *head = lp->record_head ? lp->record_head(lp->ctx) : NULL;
+
+		rec = cg_jsonl_parse_into(head, text, len, why, sizeof(why));
+		json_decref(head);
+		if (!rec) {
+			cg_loop_reject(lp, name, lineno, text, len, why);
+			return 0;
+		}
 	}
 	ln.rec = rec;
 	lp->name = name;

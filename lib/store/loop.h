@@ -54,7 +54,8 @@ struct cg_loop_line {
 				 * fn may change it in place, but a line it
 				 * rejects is kept as it leaves it */
 	size_t len;
-	const json_t *rec;	/* with ->parse, the line's object; else NULL */
+	json_t *rec;		/* with ->parse, the line's object (fn may
+				 * change it: the loop drops it after); else NULL */
 };
 
 /*
@@ -77,6 +78,11 @@ struct cg_loop {
 	cg_loop_drain_fn *drain;	/* may be NULL */
 	void *ctx;
 	int parse;			/* hand fn objects; reject what is not one */
+	/* With parse, a new object whose members come first in every
+	 * record (the line's own values replacing theirs in place), so that
+	 * fn can make the record it writes out of the line's object itself;
+	 * NULL: plain objects.  May be NULL. */
+	json_t *(*record_head)(void *ctx);
 	enum cg_input_format input_format;	/* core/cmd.h */
 	int strict;			/* stop after the first rejected line */
 	size_t max_line;		/* longer lines are rejected */

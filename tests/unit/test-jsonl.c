@@ -1108,6 +1108,34 @@ TEST(dump_fast_as_jansson)
 	}
 }
 
+/* The tenths written without printf, over the range a reading takes and
+ * its edges, each as Jansson writes it. */
+TEST(dump_fast_reals_as_jansson)
+{
+	static const double edges[] = {
+		0.0, -0.0, 0.1, -0.1, 0.05, 1.0, 10.0, 35.95, 36.6, 37.29999999999999,
+		99999.9, 999999.9, 1000000.0, -999999.9, 1e7, 1e15, 1e16, 0.30000000000000004,
+		1.0 / 3, 123456.75, 42.0000001,
+	};
+	json_t *arr = json_array();
+	int same = 1;
+
+	for (int n = -1000; n <= 1500; n++)
+		json_array_append_new(arr, json_real(n / 10.0));
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		json_array_append_new(arr, json_real(edges[i]));
+	for (size_t i = 0; i < json_array_size(arr) && same; i++) {
+		json_t *one = json_pack("[O]", json_array_get(arr, i));
+
+		same = dumps_as_jansson(one);
+		if (!same)
+			fprintf(stderr, "differs: %.17g\n", json_real_value(json_array_get(arr, i)));
+		json_decref(one);
+	}
+	CHECK(same);
+	json_decref(arr);
+}
+
 TEST(dump_fast_sizes)
 {
 	json_t *v = json_pack("{s:s,s:i}", "k", "\u4e2d\u6587", "n", 5);
@@ -1169,6 +1197,7 @@ int main(void)
 	RUN(dump_large_record);
 	RUN(parse_dump_round_trip);
 	RUN(dump_fast_as_jansson);
+	RUN(dump_fast_reals_as_jansson);
 	RUN(dump_fast_sizes);
 	tmp_cleanup();
 	return UNIT_DONE();

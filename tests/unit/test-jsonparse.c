@@ -93,6 +93,56 @@ TEST(key_order_is_kept)
 	json_decref(v);
 }
 
+/* Parsed into a head: its members keep their places and take the line's
+ * values once; the rest follow in the line's order. */
+static const char *into(const char *line, char *why, size_t whylen)
+{
+	static char text[256];
+	json_t *head = json_pack("{s:n,s:n}", "ts", "compound");
+	json_t *v = cg_json_parse_into(head, line, strlen(line), 64, why, whylen);
+	struct cg_buf out = CG_BUF_INIT(1024);
+
+	text[0] = '\0';
+	if (v && cg_jsonl_dump(v, &out) == 0)
+		snprintf(text, sizeof(text), "%s", out.buf);
+	cg_buf_release(&out);
+	json_decref(v);
+	json_decref(head);
+	return v ? text : NULL;
+}
+
+TEST(parsed_into_a_head)
+{
+	char why[256];
+
+	CHECK_STR(into("{\"gate\":\"n\",\"ts\":\"t\",\"x\":1}", why, sizeof(why)),
+		  "{\"ts\":\"t\",\"compound\":null,\"gate\":\"n\",\"x\":1}\n");
+	CHECK_STR(into("{}", why, sizeof(why)), "{\"ts\":null,\"compound\":null}\n");
+	CHECK_STR(into("{\"compound\":\"c\",\"ts\":[1]}", why, sizeof(why)),
+		  "{\"ts\":[1],\"compound\":\"c\"}\n");
+	/* A head member given twice is a duplicate, as any other. */
+	CHECK(!into("{\"ts\":\"a\",\"ts\":\"b\"}", why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 11: duplicate object key");
+	CHECK(!into("{\"a\":1,\"compound\":2,\"compound\":3}", why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 21: duplicate object key");
+	CHECK(!into("{\"a\":1,\"a\":2}", why, sizeof(why)));
+	/* Nested objects are objects of their own. */
+	CHECK_STR(into("{\"o\":{\"ts\":1,\"ts\":2}}", why, sizeof(why)) ? "parsed" : why,
+		  "invalid JSON at column 14: duplicate object key");
+	CHECK_STR(into("{\"o\":{\"ts\":1}}", why, sizeof(why)),
+		  "{\"ts\":null,\"compound\":null,\"o\":{\"ts\":1}}\n");
+	/* Not an object: the value, never the head. */
+	{
+		json_t *head = json_object();
+		json_t *v = cg_json_parse_into(head, "[{}]", 4, 64, why, sizeof(why));
+
+		CHECK(v && v != head && json_is_array(v));
+		CHECK(v && json_array_get(v, 0) != head);
+		json_decref(v);
+		json_decref(head);
+	}
+}
+
 static const char seed[] =
 	"{\"ts\":\"2026-01-25T08:03:11+08:00\",\"gate\":\"north\",\"dir\":\"in\","
 	"\"kind\":\"resident\",\"name\":\"\xe5\xbc\xa0\xe4\xb8\x89\",\"id_no\":\"110101199003074514\","
@@ -169,6 +219,7 @@ int main(void)
 	RUN(errors_name_a_column);
 	RUN(integers_stay_integers_reals_stay_reals);
 	RUN(key_order_is_kept);
+	RUN(parsed_into_a_head);
 	RUN(random_mutations_of_a_record);
 	return UNIT_DONE();
 }
