@@ -70,8 +70,19 @@ int cg_form_fold(const char *s, char *out, size_t n)
 
 	while (*p) {
 		const unsigned char *from = p;
-		unsigned c = cg_utf8_decode(&p);
+		unsigned c;
 		size_t k;
+
+		/* Most of what is folded is printable ASCII, kept as it is. */
+		if (*p > ' ' && *p < 0x7F) {
+			if (len + 1 >= n) {
+				out[0] = '\0';
+				return -1;
+			}
+			out[len++] = (char)*p++;
+			continue;
+		}
+		c = cg_utf8_decode(&p);
 
 		if (cg_unicode_space(c))
 			continue;

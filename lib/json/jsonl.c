@@ -463,44 +463,48 @@ static void put_ch(struct sink *k, char c)
 	k->n++;
 }
 
-static int put_string(struct sink *k, const char *s, size_t len)
+/* The escape of c, a control character, '"' or '\\'. */
+static void put_escape(struct sink *k, unsigned char c)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+	size_t elen = 2;
+
+	switch (c) {
+	case '"': esc[1] = '"'; break;
+	case '\\': esc[1] = '\\'; break;
+	case '\b': esc[1] = 'b'; break;
+	case '\f': esc[1] = 'f'; break;
+	case '\n': esc[1] = 'n'; break;
+	case '\r': esc[1] = 'r'; break;
+	case '\t': esc[1] = 't'; break;
+	default: elen = 6;
+	}
+	put(k, esc, elen);
+}
+
+static int put_string(struct sink *k, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, from = 0;
 
 	put_ch(k, '"');
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
-		size_t elen = 2;
-
-		if (c >= 0x80) {
-			size_t n = cg_utf8_seq((const unsigned char *)s + i, len - i);
+	for (;;) {
+		/* Runs of bytes written as they are, in one copy. */
+		while (i < len && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\')
+			i++;
+		if (i >= len)
+			break;
+		if (u[i] >= 0x80) {
+			size_t n = cg_utf8_seq(u + i, len - i);
 
 			if (!n)
 				return -1;	/* as Jansson refuses it */
 			i += n;
 			continue;
 		}
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			i++;
-			continue;
-		}
 		put(k, s + from, i - from);
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		default:
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			elen = 6;
-		}
-		put(k, esc, elen);
+		put_escape(k, u[i]);
 		from = ++i;
 	}
 	put(k, s + from, len - from);

@@ -21,9 +21,10 @@ static const char *const decided_fields[] = {
 
 static int in_list(const char *s, const char *const *list)
 {
-	/* The first byte first: every key of every record is looked up. */
+	/* Two bytes first: every key of every record is looked up.  (s[1]
+	 * exists when s[0] matched, which is never the NUL.) */
 	for (; *list; list++)
-		if (**list == *s && !strcmp(s, *list))
+		if (**list == *s && (*list)[1] == s[1] && !strcmp(s, *list))
 			return 1;
 	return 0;
 }
