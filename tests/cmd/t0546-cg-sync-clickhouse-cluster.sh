@@ -1,4 +1,5 @@
 #!/bin/sh
+# build-independent: the cluster schema and its SQL; cg-sync's push runs under the sanitizers in t0500-t0570
 test_description='ClickHouse cluster: two shards on loopback, the city report over Distributed tables equals one node and cg-report --merge'
 . "${0%/*}/../lib/test-lib.sh"
 . "$SRC_DIR/tests/lib/sync-lib.sh"

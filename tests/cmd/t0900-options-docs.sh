@@ -1,4 +1,5 @@
 #!/bin/sh
+# build-independent: the generated documents against the option tables and man pages, which no build changes
 test_description='options: the generated docs are the committed ones, every described option parses and is documented; EXAMPLES run'
 
 # Every option is described once, in the option tables of cmd/CMD.c (and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# build-independent: the includes of lib/
 test_description='lib/: every include goes down the layers of lib/LAYERS'
 . "${0%/*}/../lib/test-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# build-independent: the catalogs
 test_description='zh_CN: every message of the sources has a translation'
 . "${0%/*}/../lib/test-lib.sh"
 

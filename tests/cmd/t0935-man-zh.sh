@@ -1,4 +1,5 @@
 #!/bin/sh
+# build-independent: the man pages' translations
 test_description='the zh_CN man pages: whole translations of the English pages, and they render'
 . "${0%/*}/../lib/test-lib.sh"
 
