@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <sys/select.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +21,11 @@ static void on_signal(int sig)
 	caught = sig;
 }
 
-int cg_keys_signalled(void)
-{
-	return caught != 0;
-}
-
 void cg_keys_open(struct cg_keys *k)
 {
 	struct sigaction sa;
 	struct termios t;
+	sigset_t blocked;
 
 	memset(k, 0, sizeof(*k));
 	k->fd = STDIN_FILENO;
@@ -39,6 +36,7 @@ void cg_keys_open(struct cg_keys *k)
 	sigemptyset(&sa.sa_mask);
 	for (int i = 0; i < 3; i++)
 		sigaction(signals[i], &sa, &k->old[i]);
+	sigprocmask(SIG_SETMASK, NULL, &k->mask);
 	if (!isatty(k->fd) || tcgetattr(k->fd, &k->saved) < 0)
 		return;
 	t = k->saved;
@@ -51,14 +49,25 @@ void cg_keys_open(struct cg_keys *k)
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	/* TCSANOW, not TCSAFLUSH: what a scanner already sent is kept. */
-	if (tcsetattr(k->fd, TCSANOW, &t) == 0)
-		k->raw = 1;
+	if (tcsetattr(k->fd, TCSANOW, &t) < 0)
+		return;
+	k->raw = 1;
+	/* Delivered only inside pselect (wait_key): never between looking at
+	 * the flag and blocking in read. */
+	sigemptyset(&blocked);
+	for (int i = 0; i < 3; i++)
+		sigaddset(&blocked, signals[i]);
+	sigprocmask(SIG_BLOCK, &blocked, NULL);
 }
 
 void cg_keys_close(struct cg_keys *k)
 {
 	if (k->raw)
 		tcsetattr(k->fd, TCSANOW, &k->saved);
+	/* A signal still pending is taken by our handler, then the old
+	 * handlers are back. */
+	if (k->raw)
+		sigprocmask(SIG_SETMASK, &k->mask, NULL);
 	k->raw = 0;
 	for (int i = 0; i < 3; i++)
 		sigaction(signals[i], &k->old[i], NULL);
@@ -109,14 +118,45 @@ static void erase_one(struct cg_keys *k)
 	echo(cp >= 0x2E80 ? "\b\b  \b\b" : "\b \b");
 }
 
+/*
+ * One byte from the terminal: 1, or 0 at end of input, -1 on an error or
+ * when a signal asked to end.  The signals blocked elsewhere are let in
+ * only while waiting.
+ */
+static int key(struct cg_keys *k, unsigned char *c)
+{
+	fd_set in;
+
+	for (;;) {
+		if (caught)
+			return -1;
+		FD_ZERO(&in);
+		FD_SET(k->fd, &in);
+		if (pselect(k->fd + 1, &in, NULL, NULL, NULL, &k->mask) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		switch (read(k->fd, c, 1)) {
+		case 1:
+			return 1;
+		case 0:
+			return 0;
+		default:
+			if (errno != EINTR && errno != EAGAIN)
+				return -1;
+		}
+	}
+}
+
 /* An escape sequence (an arrow or function key): read and dropped. */
 static void skip_escape(struct cg_keys *k)
 {
 	unsigned char c;
 
-	if (read(k->fd, &c, 1) != 1 || (c != '[' && c != 'O'))
+	if (key(k, &c) != 1 || (c != '[' && c != 'O'))
 		return;
-	while (read(k->fd, &c, 1) == 1 && !(c >= 0x40 && c <= 0x7E))
+	while (key(k, &c) == 1 && !(c >= 0x40 && c <= 0x7E))
 		;
 }
 
@@ -144,11 +184,7 @@ static enum cg_key_result read_raw(struct cg_keys *k, const char *single,
 	k->len = 0;
 	k->line[0] = '\0';
 	for (;;) {
-		ssize_t n = caught ? -1 : read(k->fd, &c, 1);
-
-		if (n < 0 && errno == EINTR && !caught)
-			continue;
-		if (n <= 0)
+		if (key(k, &c) != 1)
 			return CG_KEY_EOF;
 		if (c == 3 || c == 4) {
 			echo("\n");

@@ -20,7 +20,9 @@
  * The terminal's settings are those of before whenever cg_keys_close has
  * run: it is called on every path out of cg_ask_run, and SIGTERM, SIGHUP
  * and SIGINT, caught while the keys are open, end the read in progress
- * (CG_KEY_EOF) instead of the process, so that it runs then too.
+ * (CG_KEY_EOF) instead of the process, so that it runs then too.  On a
+ * terminal they are blocked except while waiting for a key (pselect), so
+ * that one arriving just before the wait still ends it.
  */
 enum cg_key_result {
 	CG_KEY_ANSWER,		/* the answer typed, or the single key */
@@ -36,6 +38,7 @@ struct cg_keys {
 	char *line;		/* the answer; owned */
 	size_t len, alloc;
 	struct sigaction old[3];	/* the handlers replaced at open */
+	sigset_t mask;		/* the signal mask before, restored at close */
 };
 
 /* Take standard input for answers (raw mode on a terminal). */
@@ -51,8 +54,5 @@ void cg_keys_close(struct cg_keys *k);
  */
 enum cg_key_result cg_keys_read(struct cg_keys *k, const char *single,
 				const char **answer);
-
-/* 1 when a signal caught by the keys asked the session to end. */
-int cg_keys_signalled(void);
 
 #endif
