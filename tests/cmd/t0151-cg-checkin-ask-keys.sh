@@ -106,6 +106,24 @@ test_expect_success PYTHON 'one key goes back a field: Backspace on an empty ans
 	test "$(grep -c "Household visited" shift)" = 1
 '
 
+test_expect_success 'the holder is looked up in the pass index: a pass only the index holds fills it in' '
+	mkdir -m 700 h3 &&
+	echo "{\"name\":\"钱七\",\"id_no\":\"110101199001011237\",\"household\":\"9-9-901\"}" |
+		CG_HOME=$PWD/h3 cg-pass issue --now 2026-01-20T08:00:00+08:00 >p3 &&
+	python3 -c "
+import sqlite3, sys
+src = sqlite3.connect(sys.argv[1])
+dst = sqlite3.connect(sys.argv[2])
+for pid, rec in src.execute(\"SELECT id, rec FROM pass\"):
+    dst.execute(\"INSERT INTO pass(id, ord, rec) VALUES (?, 999, ?)\", (pid, rec))
+dst.commit()
+" h3/index/pass.db "$CG_HOME/index/pass.db" &&
+	test_must_fail grep -q 钱七 "$CG_HOME/journal/pass.jsonl" &&
+	printf "in\n%s\n36.5\n" "$(jq -r .pass_id p3)" |
+		cg-checkin --ask --dry-run --gate north --now "$NOW" >records 2>screen &&
+	test "$(jq -c "[.name, .household, .kind]" records)" = "[\"钱七\",\"9-9-901\",\"resident\"]"
+'
+
 test_expect_success 'every key, digit and word of a choice is taken (快递外卖 too), answered a line at a time' '
 	entry() { printf "%s\n\n%s\n\n\n%s\n36.5\n" "$1" "$2" "$3"; } &&
 	for w in r 1 resident Resident 居民 住户 业主; do entry in "$w" ""; done >in &&
