@@ -159,6 +159,7 @@ LIB_OBJS += lib/sync/sync-state.o
 LIB_OBJS += lib/sync/sync-status.o
 LIB_OBJS += lib/sync/sync.o
 LIB_OBJS += lib/ui/ask.o
+LIB_OBJS += lib/ui/keys.o
 LIB_OBJS += lib/ui/cards.o
 LIB_OBJS += lib/ui/followsheet.o
 LIB_OBJS += lib/ui/qr.o

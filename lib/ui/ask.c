@@ -2,9 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "ui/ask.h"
+#include "ui/keys.h"
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "core/mask.h"
@@ -18,38 +20,64 @@
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
 
+/* Decisions in the order the shift's summary counts them. */
+enum { D_ADMIT, D_DENY, D_REFER, D_COUNT };
+
 struct asker {
 	struct cg_checkin *c;
 	struct cg_journal *j;
 	const struct cg_clock *clock;
 	const char *gate;
 	int colour;
-	char *line;
-	size_t alloc;
+	struct cg_keys keys;
+	json_t *last;		/* the last event registered (remeasure); owned */
+	unsigned long decided[D_COUNT];
+	unsigned long discarded;
 };
 
-/* Ask one question; NULL at end of input.  Empty answers take the default. */
-static const char *ask(struct asker *a, const char *question, const char *def)
+/* The entry being asked: the event so far and what the answers chose. */
+struct entry {
+	json_t *ev;		/* owned */
+	int remeasure;		/* the last person again: only the temperature */
+	int from_pass;		/* the holder's fields came from a pass */
+	int symptoms;		/* the temperature answer asked for symptoms */
+};
+
+/* What a question's answer does to the entry. */
+enum step_result { ST_NEXT, ST_SKIP, ST_BACK, ST_STOP, ST_EOF };
+
+static void say(const struct asker *a, const char *colour, const char *text)
 {
-	ssize_t n;
+	fprintf(stderr, "  %s%s%s\n", a->colour ? colour : "", text, a->colour ? RESET : "");
+}
+
+/*
+ * Ask one question.  An empty answer takes the default.  A scanned token
+ * may end in a space (base45 has one): it is part of the signed text;
+ * anything else loses its trailing spaces.
+ */
+static enum step_result ask(struct asker *a, const char *question, const char *def,
+			    const char *single, const char **answer)
+{
+	enum cg_key_result r;
+	char *s;
+	size_t n;
 
 	if (def)
-		fprintf(stderr, "%s [%s]: ", question, def);
+		fprintf(stderr, "> %s [%s]: ", question, _(def));
 	else
-		fprintf(stderr, "%s: ", question);
+		fprintf(stderr, "> %s: ", question);
 	fflush(stderr);
-	n = getline(&a->line, &a->alloc, stdin);
-	if (n < 0)
-		return NULL;
-	while (n > 0 && (a->line[n - 1] == '\n' || a->line[n - 1] == '\r'))
-		a->line[--n] = '\0';
-	/* A scanned token may end in a space (base45 has one): it is part
-	 * of the signed text.  Anything else loses its trailing spaces. */
-	while (n > 0 && a->line[n - 1] == ' ' && !cg_token_is_token(a->line))
-		a->line[--n] = '\0';
+	r = cg_keys_read(&a->keys, single, answer);
+	if (r != CG_KEY_ANSWER)
+		return r == CG_KEY_BACK ? ST_BACK : r == CG_KEY_STOP ? ST_STOP : ST_EOF;
+	s = (char *)*answer;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == ' ' && !cg_token_is_token(s))
+		s[--n] = '\0';
 	if (!n && def)
-		return def;
-	return a->line;
+		*answer = def;
+	return ST_NEXT;
 }
 
 typedef int checker(struct asker *a, const char *answer, json_t **value,
@@ -94,74 +122,6 @@ static int household(struct asker *a, const char *s, json_t **v, const char **wh
 	return 0;
 }
 
-static int temperature(struct asker *a, const char *s, json_t **v, const char **why)
-{
-	char *end;
-	double t = strtod(s, &end);
-
-	(void)a;
-	if (end == s || *end || t < 20 || t > 50) {
-		*why = _("a temperature in °C, e.g. 36.5");
-		return -1;
-	}
-	*v = json_real(t);
-	return 0;
-}
-
-static int yes_no(struct asker *a, const char *s, json_t **v, const char **why)
-{
-	(void)a;
-	if (!strcmp(s, "y") || !strcmp(s, "yes") || !strcmp(s, "是") || !strcmp(s, "Y")) {
-		*v = json_true();
-		return 0;
-	}
-	if (!strcmp(s, "n") || !strcmp(s, "no") || !strcmp(s, "否") || !strcmp(s, "N")) {
-		*v = json_false();
-		return 0;
-	}
-	*why = _("answer y or n");
-	return -1;
-}
-
-/* A code, or its Chinese name, since a guard may type either. */
-struct choice {
-	const char *code, *alias;
-};
-
-static int one_of(const char *s, const struct choice *allowed, json_t **v,
-		  const char **why)
-{
-	for (; allowed->code; allowed++)
-		if (!strcmp(s, allowed->code) || !strcmp(s, allowed->alias)) {
-			*v = json_string(allowed->code);
-			return 0;
-		}
-	*why = _("not one of the choices");
-	return -1;
-}
-
-static int direction(struct asker *a, const char *s, json_t **v, const char **why)
-{
-	static const struct choice dirs[] = {
-		{ "in", "进" }, { "out", "出" }, { NULL, NULL }
-	};
-
-	(void)a;
-	return one_of(s, dirs, v, why);
-}
-
-static int kind(struct asker *a, const char *s, json_t **v, const char **why)
-{
-	static const struct choice kinds[] = {
-		{ "resident", "居民" }, { "tenant", "租户" }, { "visitor", "访客" },
-		{ "courier", "快递" }, { "staff", "工作人员" }, { "vehicle", "车辆" },
-		{ NULL, NULL }
-	};
-
-	(void)a;
-	return one_of(s, kinds, v, why);
-}
-
 static int symptoms(struct asker *a, const char *s, json_t **v, const char **why)
 {
 	/* ASCII and full-width commas, the enumeration comma, spaces. */
@@ -189,29 +149,207 @@ static int symptoms(struct asker *a, const char *s, json_t **v, const char **why
 }
 
 /*
- * Ask until the answer passes check; store it in ev under field.  An empty
- * answer to an optional question stores nothing.  Returns -1 at end of
- * input.
+ * A choice: its code, the keys that pick it alone (a letter and a digit,
+ * no Enter on a terminal) and every other word a guard may type for it,
+ * English or Chinese, as the translated prompts offer them.
  */
-static int field(struct asker *a, json_t *ev, const char *field,
-		 const char *question, const char *def, int optional, checker *check)
+struct choice {
+	const char *code, *keys;
+	const char *words[6];
+};
+
+static const struct choice dirs[] = {
+	{ "in", "i1", { "进", "入", "进入", "进门", "进来", NULL } },
+	{ "out", "o2", { "出", "外出", "出门", "出去", NULL } },
+	{ NULL, NULL, { NULL } }
+};
+
+static const struct choice kinds[] = {
+	{ "resident", "r1", { "居民", "住户", "业主", NULL } },
+	{ "tenant", "t2", { "租户", "租客", NULL } },
+	{ "visitor", "v3", { "访客", "来访", "来访人员", NULL } },
+	{ "courier", "c4", { "快递", "外卖", "快递外卖", "快递员", "外卖员", NULL } },
+	{ "staff", "s5", { "工作人员", "员工", "物业", NULL } },
+	{ "vehicle", "a6", { "车辆", "车", "汽车", NULL } },
+	{ NULL, NULL, { NULL } }
+};
+
+/* The choice s names (its code, a key or a word), or NULL. */
+static const struct choice *pick(const char *s, const struct choice *allowed)
+{
+	for (; allowed->code; allowed++) {
+		if (!strcasecmp(s, allowed->code) ||
+		    (strlen(s) == 1 && strchr(allowed->keys, s[0])))
+			return allowed;
+		for (int i = 0; allowed->words[i]; i++)
+			if (!strcmp(s, allowed->words[i]))
+				return allowed;
+	}
+	return NULL;
+}
+
+static const char *keys_of(const struct choice *c, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; c->code && n + 3 < len; c++) {
+		out[n++] = c->keys[0];
+		out[n++] = c->keys[1];
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* A single-key question; the choice is stored under field. */
+static enum step_result choose(struct asker *a, struct entry *e, const char *field,
+			       const char *question, const struct choice *allowed,
+			       const char *def)
+{
+	char keys[32];
+
+	keys_of(allowed, keys, sizeof(keys));
+	for (;;) {
+		const char *s;
+		const struct choice *c;
+		enum step_result r = ask(a, question, def, keys, &s);
+
+		if (r != ST_NEXT)
+			return r;
+		if ((c = pick(s, allowed))) {
+			json_object_set_new(e->ev, field, json_string(c->code));
+			return ST_NEXT;
+		}
+		say(a, RED, _("not one of the choices"));
+	}
+}
+
+/*
+ * A question whose answer passes check, stored in the event under field.
+ * An empty answer to an optional question stores nothing.
+ */
+static enum step_result text(struct asker *a, struct entry *e, const char *field,
+			     const char *question, int optional, checker *check)
 {
 	for (;;) {
-		const char *s = ask(a, question, def);
-		const char *why = NULL;
+		const char *s, *why = NULL;
 		json_t *v = NULL;
+		enum step_result r = ask(a, question, NULL, NULL, &s);
 
-		if (!s)
-			return -1;
+		if (r != ST_NEXT)
+			return r;
 		if (!*s && optional)
-			return 0;
+			return ST_NEXT;
 		if (*s && check(a, s, &v, &why) == 0) {
-			json_object_set_new(ev, field, v);
-			return 0;
+			json_object_set_new(e->ev, field, v);
+			return ST_NEXT;
 		}
-		fprintf(stderr, "  %s%s%s\n", a->colour ? RED : "",
-			why ? why : _("an answer is needed"), a->colour ? RESET : "");
+		say(a, RED, why ? why : _("an answer is needed"));
 	}
+}
+
+static const char *str(const json_t *ev, const char *field)
+{
+	return json_string_value(json_object_get(ev, field));
+}
+
+static int is_kind(const struct entry *e, const char *k)
+{
+	const char *kind = str(e->ev, "kind");
+
+	return kind && !strcmp(kind, k);
+}
+
+static int person(const struct entry *e)
+{
+	return !is_kind(e, "vehicle");
+}
+
+
+static void copy_missing(json_t *to, const json_t *from, const char *const *fields)
+{
+	for (; *fields; fields++) {
+		json_t *v = json_object_get(from, *fields);
+
+		if (v && !json_object_get(to, *fields))
+			json_object_set_new(to, *fields, json_deep_copy(v));
+	}
+}
+
+/* The kind of a pass's holder, from its class; NULL for a class of the
+ * office's own (the guard says). */
+static const char *kind_of_class(const char *cls)
+{
+	static const char *const map[][2] = {
+		{ "resident", "resident" }, { "returnee", "resident" },
+		{ "tenant", "tenant" }, { "temporary", "tenant" },
+		{ "visitor", "visitor" }, { "vehicle", "vehicle" },
+		{ "staff", "staff" },
+	};
+
+	for (size_t i = 0; cls && i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(cls, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
+/* Who the entry is about, masked, for the guard to compare with the
+ * person in front of them. */
+static void show_holder(const struct asker *a, const char *label, const json_t *ev)
+{
+	const char *name = str(ev, "name"), *hh = str(ev, "household"),
+		   *plate = str(ev, "plate"), *kind = str(ev, "kind");
+	char mname[128] = "", line[512];
+
+	if (name)
+		cg_mask_name(name, mname, sizeof(mname));
+	snprintf(line, sizeof(line), "%s: %s %s %s", label, mname,
+		 hh ? hh : plate ? plate : "", kind ? _(kind) : "");
+	say(a, BOLD, line);
+}
+
+/*
+ * A pass shown, its id typed or its QR code scanned: the holder's fields
+ * (those not given already) and kind come from the passbook, which looks
+ * the one pass up in the pass index.  The rules still check the pass and
+ * that it is this person's.
+ */
+static void fill_from_pass(struct asker *a, struct entry *e, const char *s)
+{
+	static const char *const holder[] = {
+		"name", "id_no", "phone", "household", "plate", NULL
+	};
+	struct cg_pass_check pc;
+	const char *cls = NULL, *kind;
+	char label[64];
+
+	json_object_set_new(e->ev, "pass", json_string(s));
+	if (!a->c->pass)
+		return;
+	cg_pass_check(a->c->pass, s, cg_clock_now(a->clock), &pc);
+	if (pc.ev) {
+		copy_missing(e->ev, pc.ev, holder);
+		cls = str(pc.ev, "class");
+		e->from_pass = 1;
+	} else if (pc.is_token && pc.reason != CG_PR_MALFORMED &&
+		   pc.reason != CG_PR_BAD_SIGNATURE) {
+		/* A token the register does not hold (issued elsewhere):
+		 * it carries the class and the household or plate. */
+		cls = pc.tok.class_;
+		if (pc.tok.ref[0] && !json_object_get(e->ev, "household") &&
+		    !json_object_get(e->ev, "plate"))
+			json_object_set_new(e->ev, strcmp(cls, "vehicle") ? "household" : "plate",
+					    json_string(pc.tok.ref));
+		e->from_pass = 1;
+	}
+	kind = kind_of_class(cls);
+	if (kind && !json_object_get(e->ev, "kind"))
+		json_object_set_new(e->ev, "kind", json_string(kind));
+	if (e->from_pass) {
+		snprintf(label, sizeof(label), _("pass %s"), pc.pass_id);
+		show_holder(a, label, e->ev);
+	}
+	if (pc.reason != CG_PR_OK)
+		say(a, YELLOW, _("pass not valid (unknown, expired, revoked or not theirs)"));
 }
 
 /*
@@ -219,22 +357,23 @@ static int field(struct asker *a, json_t *ev, const char *field,
  * mobile number, or a pass (its id typed, or a token scanned), each
  * stored in its own field.
  */
-static int strong_id(struct asker *a, json_t *ev, const char *s, const char **why)
+static int strong_id(struct asker *a, struct entry *e, const char *s, const char **why)
 {
 	const char *dummy;
 	json_t *v;
 	uint64_t id;
 
+	*why = NULL;
 	if (strlen(s) >= 15 && id_no(a, s, &v, why) == 0) {
-		json_object_set_new(ev, "id_no", v);
+		json_object_set_new(e->ev, "id_no", v);
 		return 0;
 	}
 	if (phone(a, s, &v, &dummy) == 0) {
-		json_object_set_new(ev, "phone", v);
+		json_object_set_new(e->ev, "phone", v);
 		return 0;
 	}
 	if (cg_token_is_token(s) || cg_passid_parse(s, &id) == 0) {
-		json_object_set_new(ev, "pass", json_string(s));
+		fill_from_pass(a, e, s);
 		return 0;
 	}
 	if (!*why || strlen(s) < 15)
@@ -242,89 +381,325 @@ static int strong_id(struct asker *a, json_t *ev, const char *s, const char **wh
 	return -1;
 }
 
+/* ---- the questions of an entry, in order; ST_SKIP when one does not
+ * apply to it ---- */
+
+static enum step_result ask_dir(struct asker *a, struct entry *e)
+{
+	return choose(a, e, "dir", _("Direction (i in, o out)"), dirs, "in");
+}
+
+static int is_remeasure(const char *s)
+{
+	return !strcmp(s, "m") || !strcasecmp(s, "remeasure") ||
+	       !strcmp(s, "复测") || !strcmp(s, "重测");
+}
+
+/* remeasure: the last person registered again, for a new temperature. */
+static int remeasure(struct asker *a, struct entry *e)
+{
+	static const char *const person_fields[] = {
+		"kind", "name", "id_no", "phone", "household", "host", "from",
+		"pass", "plate", NULL
+	};
+
+	if (!a->last) {
+		say(a, RED, _("nobody to measure again yet"));
+		return -1;
+	}
+	copy_missing(e->ev, a->last, person_fields);
+	e->remeasure = 1;
+	show_holder(a, _("measuring again"), e->ev);
+	return 0;
+}
+
+/*
+ * Who: a pass or its QR code (which fills in the holder), an ID or
+ * mobile number, a kind, or remeasure; Enter when the person has none.
+ */
+static enum step_result ask_who(struct asker *a, struct entry *e)
+{
+	for (;;) {
+		const char *s, *why;
+		const struct choice *k;
+		enum step_result r = ask(a, _("Pass or QR code, ID or mobile number (Enter: none, m: remeasure)"),
+					 NULL, NULL, &s);
+
+		if (r != ST_NEXT || !*s)
+			return r;
+		if (is_remeasure(s)) {
+			if (remeasure(a, e) == 0)
+				return ST_NEXT;
+			continue;
+		}
+		if ((k = pick(s, kinds))) {
+			json_object_set_new(e->ev, "kind", json_string(k->code));
+			return ST_NEXT;
+		}
+		if (strong_id(a, e, s, &why) == 0)
+			return ST_NEXT;
+		say(a, RED, why);
+	}
+}
+
+static enum step_result ask_kind(struct asker *a, struct entry *e)
+{
+	if (json_object_get(e->ev, "kind"))
+		return ST_SKIP;
+	return choose(a, e, "kind",
+		      _("Kind (r resident, t tenant, v visitor, c courier, s staff, a vehicle)"),
+		      kinds, "resident");
+}
+
+static enum step_result ask_plate(struct asker *a, struct entry *e)
+{
+	if (person(e) || json_object_get(e->ev, "plate"))
+		return ST_SKIP;
+	return text(a, e, "plate", _("Plate"), 0, any_text);
+}
+
+/* Asked of a person not known from a pass, nor measured again. */
+static int unknown_person(const struct entry *e)
+{
+	return person(e) && !e->from_pass && !e->remeasure;
+}
+
+static enum step_result ask_name(struct asker *a, struct entry *e)
+{
+	if (!unknown_person(e) || json_object_get(e->ev, "name"))
+		return ST_SKIP;
+	return text(a, e, "name", _("Name"), 1, any_text);
+}
+
+static int going_in(const struct entry *e)
+{
+	return !strcmp(str(e->ev, "dir"), "in");
+}
+
+/* The exit quota counts households: going out, the household is needed,
+ * or the gate could only refer. */
+static enum step_result ask_household(struct asker *a, struct entry *e)
+{
+	int need = cg_exit_quota_applies(&a->c->cfg->policy, str(e->ev, "kind"), going_in(e));
+
+	if (!person(e) || e->remeasure || json_object_get(e->ev, "household"))
+		return ST_SKIP;
+	return text(a, e, "household", need ? _("Household, building-unit-room") :
+		    _("Household, building-unit-room (optional)"), !need, household);
+}
+
+static enum step_result ask_host(struct asker *a, struct entry *e)
+{
+	if (!is_kind(e, "visitor") || e->remeasure || json_object_get(e->ev, "host"))
+		return ST_SKIP;
+	return text(a, e, "host", _("Household visited (building-unit-room; optional)"), 1, household);
+}
+
+static enum step_result ask_from(struct asker *a, struct entry *e)
+{
+	if (!unknown_person(e) || json_object_get(e->ev, "from"))
+		return ST_SKIP;
+	return text(a, e, "from", _("Coming from (city or district; optional)"), 1, any_text);
+}
+
 /*
  * A resident or tenant going out must be known by an ID number, a mobile
  * number or a pass, not by a name a guard may mistype or a person may
  * borrow: when none was given, ask for one until it is (an empty answer
- * is not taken).  Only end of input leaves without it.
+ * is not taken).
  */
-static int ask_strong_id(struct asker *a, json_t *ev, const char *k)
+static enum step_result ask_strong(struct asker *a, struct entry *e)
 {
-	if (strcmp(json_string_value(json_object_get(ev, "dir")), "out") ||
-	    (strcmp(k, "resident") && strcmp(k, "tenant")) ||
-	    json_object_get(ev, "id_no") || json_object_get(ev, "phone") ||
-	    json_object_get(ev, "pass"))
-		return 0;
-	fprintf(stderr, "  %s%s%s\n", a->colour ? YELLOW : "",
-		_("going out: an ID number, mobile number or pass is needed"),
-		a->colour ? RESET : "");
+	if (going_in(e) || (!is_kind(e, "resident") && !is_kind(e, "tenant")) ||
+	    json_object_get(e->ev, "id_no") || json_object_get(e->ev, "phone") ||
+	    json_object_get(e->ev, "pass"))
+		return ST_SKIP;
+	say(a, YELLOW, _("going out: an ID number, mobile number or pass is needed"));
 	for (;;) {
-		const char *s = ask(a, _("ID number, mobile number or pass"), NULL);
-		const char *why = NULL;
+		const char *s, *why;
+		enum step_result r = ask(a, _("ID number, mobile number or pass"), NULL, NULL, &s);
 
-		if (!s)
-			return -1;
-		if (*s && strong_id(a, ev, s, &why) == 0)
-			return 0;
-		fprintf(stderr, "  %s%s%s\n", a->colour ? RED : "",
-			why ? why : _("an answer is needed"), a->colour ? RESET : "");
+		if (r != ST_NEXT)
+			return r;
+		if (*s && strong_id(a, e, s, &why) == 0)
+			return ST_NEXT;
+		say(a, RED, *s ? why : _("an answer is needed"));
 	}
 }
 
-static int ask_person(struct asker *a, json_t *ev, const char *k)
+/*
+ * The temperature, and on the same line what the guard sees: "n" for no
+ * mask, "s" for symptoms to list next.  Three digits are tenths (365 is
+ * 36.5), the fastest form on a keypad.  *temp is NULL when none is given.
+ */
+static int temperature(const char *s, json_t **temp, int *mask, int *sym,
+		       const char **why)
 {
-	/* The exit quota counts households: going out, the household is
-	 * needed, or the gate could only refer. */
-	int need_household = cg_exit_quota_applies(&a->c->cfg->policy, k,
-		!strcmp(json_string_value(json_object_get(ev, "dir")), "in"));
+	char num[16], *end;
+	size_t n = 0;
+	double t;
 
-	if (field(a, ev, "name", _("Name"), NULL, 1, any_text) < 0 ||
-	    field(a, ev, "id_no", _("ID number (optional)"), NULL, 1, id_no) < 0 ||
-	    field(a, ev, "phone", _("Mobile number (optional)"), NULL, 1, phone) < 0 ||
-	    field(a, ev, "household", need_household ? _("Household, building-unit-room") :
-		  _("Household, building-unit-room (optional)"), NULL, !need_household,
-		  household) < 0)
-		return -1;
-	if (!strcmp(k, "visitor") &&
-	    field(a, ev, "host", _("Household visited (building-unit-room; optional)"), NULL, 1, household) < 0)
-		return -1;
-	if (field(a, ev, "from", _("Coming from (city or district; optional)"), NULL, 1, any_text) < 0 ||
-	    field(a, ev, "pass", _("Pass number (optional)"), NULL, 1, any_text) < 0 ||
-	    ask_strong_id(a, ev, k) < 0)
-		return -1;
-	fprintf(stderr, "%s\n", _("-- 2. measure --"));
-	if (field(a, ev, "temp", _("Temperature (°C; optional going out)"), NULL, 1, temperature) < 0 ||
-	    field(a, ev, "mask", _("Wearing a mask? (y/n)"), "y", 0, yes_no) < 0 ||
-	    field(a, ev, "symptoms", _("Symptoms (fever, cough, fatigue...; empty for none)"),
-		  NULL, 1, symptoms) < 0)
-		return -1;
+	*temp = NULL;
+	*mask = 1;
+	*sym = 0;
+	for (; *s; s++) {
+		if (*s == 'n' || *s == 'N')
+			*mask = 0;
+		else if (*s == 's' || *s == 'S')
+			*sym = 1;
+		else if (((*s >= '0' && *s <= '9') || *s == '.') && n + 1 < sizeof(num))
+			num[n++] = *s;
+		else if (*s != ' ')
+			goto bad;
+	}
+	num[n] = '\0';
+	if (!n)
+		return 0;
+	t = strtod(num, &end);
+	if (n == 3 && !strchr(num, '.'))
+		t /= 10;
+	if (*end || t < 20 || t > 50)
+		goto bad;
+	*temp = json_real(t);
 	return 0;
+bad:
+	*why = _("a temperature in °C, e.g. 36.5 or 365; then n for no mask, s for symptoms");
+	return -1;
 }
 
-/* One event, asked field by field; NULL at end of input. */
-static json_t *ask_event(struct asker *a)
+/* Measured going in; going out, only when the guard does.  None going in
+ * is taken: the rules refer it (remeasure). */
+static enum step_result ask_temp(struct asker *a, struct entry *e)
 {
-	json_t *ev = json_object();
-	const char *k;
+	int in = going_in(e);
 
-	fprintf(stderr, "\n%s%s%s\n", a->colour ? BOLD : "",
-		_("-- 1. ask --"), a->colour ? RESET : "");
-	json_object_set_new(ev, "gate", json_string(a->gate));
-	if (field(a, ev, "dir", _("Direction (in/out)"), "in", 0, direction) < 0 ||
-	    field(a, ev, "kind", _("Kind (resident/tenant/visitor/courier/staff/vehicle)"),
-		  "resident", 0, kind) < 0)
-		goto eof;
-	k = json_string_value(json_object_get(ev, "kind"));
-	if (!strcmp(k, "vehicle")) {
-		if (field(a, ev, "plate", _("Plate"), NULL, 0, any_text) < 0)
-			goto eof;
-	} else if (ask_person(a, ev, k) < 0) {
-		goto eof;
+	if (!person(e))
+		return ST_SKIP;
+	fprintf(stderr, "%s\n", _("-- 2. measure --"));
+	for (;;) {
+		const char *s, *why = NULL;
+		json_t *t;
+		int mask, sym;
+		enum step_result r = ask(a, in ? _("Temperature °C (n: no mask, s: symptoms)") :
+					 _("Temperature °C, optional going out (n: no mask, s: symptoms)"),
+					 NULL, NULL, &s);
+
+		if (r != ST_NEXT)
+			return r;
+		if (temperature(s, &t, &mask, &sym, &why) == 0) {
+			json_object_del(e->ev, "temp");
+			if (t)
+				json_object_set_new(e->ev, "temp", t);
+			json_object_set_new(e->ev, "mask", json_boolean(mask));
+			e->symptoms = sym;
+			return ST_NEXT;
+		}
+		say(a, RED, why);
 	}
-	return ev;
-eof:
-	json_decref(ev);
-	return NULL;
+}
+
+static enum step_result ask_symptoms(struct asker *a, struct entry *e)
+{
+	if (!e->symptoms)
+		return ST_SKIP;
+	return text(a, e, "symptoms", _("Symptoms (fever, cough, fatigue...)"), 0, symptoms);
+}
+
+typedef enum step_result step_fn(struct asker *a, struct entry *e);
+
+static step_fn *const steps[] = {
+	ask_dir, ask_who, ask_kind, ask_plate, ask_name, ask_household,
+	ask_host, ask_from, ask_strong, ask_temp, ask_symptoms
+};
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+/* Ctrl-C or Ctrl-D during an entry: 1 to finish it first, 0 to discard
+ * it (x, or Ctrl-C or Ctrl-D again). */
+static int finish_or_discard(struct asker *a)
+{
+	for (;;) {
+		const char *s;
+		enum step_result r = ask(a, _("An entry is in progress: Enter finishes it, x discards it"),
+					 NULL, "x", &s);
+
+		if (r == ST_STOP || r == ST_EOF)
+			return 0;
+		if (r == ST_NEXT && !*s)
+			return 1;
+		if (r == ST_NEXT && (!strcasecmp(s, "x") || !strcmp(s, "放弃")))
+			return 0;
+		say(a, RED, _("not one of the choices"));
+	}
+}
+
+static struct entry entry_copy(const struct entry *from)
+{
+	struct entry e = *from;
+
+	e.ev = json_deep_copy(from->ev);
+	return e;
+}
+
+/*
+ * One entry, question by question, each answered state kept so that
+ * "back" returns to the question before.  Returns the event (a new
+ * reference), or NULL when the shift ends; *last is set when the guard
+ * asked to end the shift once this entry is registered.
+ */
+static json_t *ask_entry(struct asker *a, int *last)
+{
+	struct entry before[NSTEPS], cur = { json_object(), 0, 0, 0 };
+	size_t asked[NSTEPS], depth = 0, i = 0;
+
+	*last = 0;
+	fprintf(stderr, "\n%s%s%s\n", a->colour ? BOLD : "", _("-- 1. ask --"), a->colour ? RESET : "");
+	json_object_set_new(cur.ev, "gate", json_string(a->gate));
+	while (i < NSTEPS) {
+		enum step_result r;
+
+		before[depth] = entry_copy(&cur);
+		r = steps[i](a, &cur);
+		if (r == ST_NEXT || r == ST_SKIP) {
+			if (r == ST_NEXT)
+				asked[depth++] = i;
+			else
+				json_decref(before[depth].ev);
+			i++;
+			continue;
+		}
+		/* The question not answered leaves the entry as it was. */
+		json_decref(cur.ev);
+		cur = before[depth];
+		if (r == ST_BACK) {
+			if (!depth) {
+				say(a, YELLOW, _("this is the first question"));
+				continue;
+			}
+			json_decref(cur.ev);
+			cur = before[--depth];
+			i = asked[depth];
+			continue;
+		}
+		if (r == ST_STOP && !depth && !*last)
+			break;
+		if (r == ST_STOP && !*last && finish_or_discard(a)) {
+			*last = 1;
+			continue;
+		}
+		if (depth || *last) {
+			a->discarded++;
+			say(a, YELLOW, _("the entry in progress is discarded"));
+		}
+		*last = 1;
+		break;
+	}
+	for (size_t k = 0; k < depth; k++)
+		json_decref(before[k].ev);
+	if (i < NSTEPS) {
+		json_decref(cur.ev);
+		return NULL;
+	}
+	return cur.ev;
 }
 
 static const char *reason_text(const char *code)
@@ -353,16 +728,44 @@ static const char *reason_text(const char *code)
 	return code;
 }
 
+static int decision_index(const char *decision)
+{
+	return !strcmp(decision, "admit") ? D_ADMIT : !strcmp(decision, "deny") ? D_DENY : D_REFER;
+}
+
+/*
+ * "  36.5 °C  visit until 12:30": what the guard tells the person.  A
+ * visit that ends on another day shows its date.
+ */
+static void verdict_details(const json_t *d, char *out, size_t len)
+{
+	const json_t *t = json_object_get(d, "temp");
+	const char *until = str(d, "visit_until"), *ts = str(d, "ts");
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (json_is_number(t))
+		n = (size_t)snprintf(out, len, "  %.1f °C", json_number_value(t));
+	if (until && strlen(until) >= 16 && n < len) {
+		char when[20];
+
+		if (ts && !strncmp(ts, until, 10))
+			snprintf(when, sizeof(when), "%.5s", until + 11);
+		else
+			snprintf(when, sizeof(when), "%.10s %.5s", until, until + 11);
+		snprintf(out + n, len - n, "  %s", "");
+		n += 2;
+		snprintf(out + n, len - n, _("visit until %s"), when);
+	}
+}
+
 static void show(struct asker *a, const json_t *d)
 {
-	const char *decision = json_string_value(json_object_get(d, "decision"));
-	const char *name = json_string_value(json_object_get(d, "name"));
-	const char *id = json_string_value(json_object_get(d, "id_no"));
-	const char *colour = !strcmp(decision, "admit") ? GREEN :
-			     !strcmp(decision, "deny") ? RED : YELLOW;
-	const char *word = !strcmp(decision, "admit") ? _("ADMIT") :
-			   !strcmp(decision, "deny") ? _("DENY") : _("REFER");
-	char mname[128] = "", mid[CG_ID_NO_LEN + 1] = "";
+	int which = decision_index(str(d, "decision"));
+	static const char *const colours[D_COUNT] = { GREEN, RED, YELLOW };
+	const char *words[D_COUNT] = { _("ADMIT"), _("DENY"), _("REFER") };
+	const char *name = str(d, "name"), *id = str(d, "id_no");
+	char mname[128] = "", mid[CG_ID_NO_LEN + 1] = "", details[128];
 	size_t i;
 	json_t *r;
 
@@ -370,8 +773,10 @@ static void show(struct asker *a, const json_t *d)
 		cg_mask_name(name, mname, sizeof(mname));
 	if (id)
 		cg_mask_id_no(id, mid, sizeof(mid));
-	fprintf(stderr, "%s\n%s%s%s  %s %s\n", _("-- 3. register --"),
-		a->colour ? colour : "", word, a->colour ? RESET : "", mname, mid);
+	verdict_details(d, details, sizeof(details));
+	fprintf(stderr, "%s\n%s%s%s  %s%s%s%s\n", _("-- 3. register --"),
+		a->colour ? colours[which] : "", words[which], a->colour ? RESET : "",
+		mname, *mname && *mid ? " " : "", mid, details);
 	json_array_foreach(json_object_get(d, "reasons"), i, r)
 		fprintf(stderr, "  - %s\n", reason_text(json_string_value(r)));
 	if (json_array_size(json_object_get(d, "cases"))) {
@@ -381,8 +786,7 @@ static void show(struct asker *a, const json_t *d)
 		fputc('\n', stderr);
 	}
 	if (json_object_get(d, "next_exit"))
-		fprintf(stderr, "  %s %s\n", _("next exit allowed from"),
-			json_string_value(json_object_get(d, "next_exit")));
+		fprintf(stderr, "  %s %s\n", _("next exit allowed from"), str(d, "next_exit"));
 }
 
 static int record(struct asker *a, const json_t *d, struct cg_err *err)
@@ -390,7 +794,7 @@ static int record(struct asker *a, const json_t *d, struct cg_err *err)
 	char day[CG_DATE_LEN];
 	/* A decision printed unjournaled (--dry-run) is a journal line. */
 	struct cg_buf line = CG_BUF_INIT(CG_JOURNAL_MAX_LINE);
-	const char *text;
+	const char *out;
 	size_t len;
 	int ret = 0;
 
@@ -403,7 +807,7 @@ static int record(struct asker *a, const json_t *d, struct cg_err *err)
 			cg_warning("%s", a->j->notice);
 			a->j->notice[0] = '\0';
 		}
-		text = a->j->committed.buf;
+		out = a->j->committed.buf;
 		len = a->j->committed.len;
 		/* What the guard types to correct a mistake in it. */
 		fprintf(stderr, _("  journaled as %s/%llu; to correct it: cg-checkin --amend %s/%llu --set FIELD=VALUE --reason TEXT\n"),
@@ -411,11 +815,11 @@ static int record(struct asker *a, const json_t *d, struct cg_err *err)
 	} else {
 		if (cg_jsonl_dump(d, &line) < 0)
 			return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot write a record"));
-		text = line.buf;
+		out = line.buf;
 		len = line.len;
 	}
 	if (!isatty(STDOUT_FILENO) &&
-	    (fwrite(text, 1, len, stdout) != len || fflush(stdout) == EOF))
+	    (fwrite(out, 1, len, stdout) != len || fflush(stdout) == EOF))
 		ret = cg_err_errno(err, CG_EXIT_SYSTEM, errno,
 				   _("cannot write to standard output"));
 	cg_buf_release(&line);
@@ -427,43 +831,79 @@ static int record(struct asker *a, const json_t *d, struct cg_err *err)
 	return ret;
 }
 
+/* Decide, show and register one event; 0 when it was not a valid one
+ * (said), -1 with *err. */
+static int register_event(struct asker *a, json_t *ev, struct cg_err *err)
+{
+	char why[512];
+	json_t *d = cg_checkin_decide(a->c, ev, cg_clock_now(a->clock), why, sizeof(why));
+	int ret;
+
+	if (!d) {
+		cg_mask_message(why, why, sizeof(why));
+		say(a, RED, why);
+		return 0;
+	}
+	show(a, d);
+	ret = record(a, d, err);
+	if (ret == 0)
+		a->decided[decision_index(str(d, "decision"))]++;
+	json_decref(d);
+	return ret;
+}
+
+static void summary(const struct asker *a)
+{
+	unsigned long all = a->decided[D_ADMIT] + a->decided[D_DENY] + a->decided[D_REFER];
+
+	fprintf(stderr, _("\nShift ended at gate '%s': %lu registered (%lu admitted, %lu denied, %lu referred), %lu discarded\n"),
+		a->gate, all, a->decided[D_ADMIT], a->decided[D_DENY], a->decided[D_REFER],
+		a->discarded);
+}
+
+static int check_gate(struct asker *a, struct cg_err *err)
+{
+	const struct cg_config *cfg = a->c->cfg;
+	char why[512];
+
+	if (!a->gate)
+		a->gate = json_string_value(json_array_get(cfg->gates, 0));
+	if (!a->gate)
+		return cg_err_set(err, CG_EXIT_USAGE, _("no gate: use --gate NAME"));
+	if (!cg_config_gate(cfg, a->gate)) {
+		cg_config_unknown(cfg->gates, _("gate"), a->gate, why, sizeof(why));
+		return cg_err_set(err, CG_EXIT_USAGE, "%s", why);
+	}
+	a->gate = cg_config_gate(cfg, a->gate);
+	return 0;
+}
+
 int cg_ask_run(struct cg_checkin *c, struct cg_journal *j,
 	       const struct cg_clock *clock, const char *gate,
 	       struct cg_err *err)
 {
-	struct asker a = { c, j, clock, gate, isatty(STDERR_FILENO), NULL, 0 };
+	struct asker a = { .c = c, .j = j, .clock = clock, .gate = gate,
+			   .colour = isatty(STDERR_FILENO) };
+	int ret = CG_EXIT_OK, last = 0;
 	json_t *ev;
-	int ret = CG_EXIT_OK;
 
-	if (!a.gate)
-		a.gate = json_string_value(json_array_get(c->cfg->gates, 0));
-	if (!a.gate)
-		return cg_err_set(err, CG_EXIT_USAGE, _("no gate: use --gate NAME"));
-	if (!cg_config_gate(c->cfg, a.gate)) {
-		char why[512];
-
-		cg_config_unknown(c->cfg->gates, _("gate"), a.gate, why, sizeof(why));
-		return cg_err_set(err, CG_EXIT_USAGE, "%s", why);
-	}
-	a.gate = cg_config_gate(c->cfg, a.gate);
-	fprintf(stderr, _("Gate '%s'. Ctrl-D ends.\n"), a.gate);
-	while ((ev = ask_event(&a))) {
-		char why[512];
-		json_t *d = cg_checkin_decide(c, ev, cg_clock_now(clock), why, sizeof(why));
-
-		json_decref(ev);
-		if (!d) {
-			cg_mask_message(why, why, sizeof(why));
-			fprintf(stderr, "%s%s%s\n", a.colour ? RED : "", why, a.colour ? RESET : "");
-			continue;
-		}
-		show(&a, d);
-		ret = record(&a, d, err);
-		json_decref(d);
-		if (ret < 0)
+	if (check_gate(&a, err) < 0)
+		return -1;
+	fprintf(stderr, _("Gate '%s'. Ctrl-D or Ctrl-C ends the shift; < or Backspace goes back a field.\n"),
+		a.gate);
+	cg_keys_open(&a.keys);
+	while (!last && (ev = ask_entry(&a, &last))) {
+		if (register_event(&a, ev, err) < 0) {
+			json_decref(ev);
+			ret = -1;
 			break;
+		}
+		json_decref(a.last);
+		a.last = ev;
 	}
-	fputc('\n', stderr);
-	free(a.line);
+	/* Every way out of the session passes here: the terminal as it was. */
+	cg_keys_close(&a.keys);
+	summary(&a);
+	json_decref(a.last);
 	return ret;
 }
