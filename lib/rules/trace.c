@@ -12,6 +12,8 @@
 #include "rules/person.h"
 #include "rules/trace.h"
 #include "store/journal.h"
+#include "store/lookthrough.h"
+#include "store/rid.h"
 
 #define NONE UINT32_MAX
 
@@ -181,6 +183,7 @@ struct cg_trace_index {
 
 struct cg_trace_contact {
 	unsigned char rank, depth, excluded;
+	unsigned char code;	/* of the strongest reason */
 	int minutes;		/* fewest minutes apart at a gate */
 	cg_time_t first;	/* first exposure */
 	cg_time_t last;		/* last exposure at a gate or visit, 0 none */
@@ -197,8 +200,14 @@ const char *cg_trace_why_code(enum cg_trace_why w)
 	case CG_TRACE_HOUSEHOLD: return "same_household";
 	case CG_TRACE_VISITOR: return "hosted_visitor";
 	case CG_TRACE_GATE: return "same_gate_window";
+	case CG_TRACE_HOST: return "visited_by_index";
 	}
 	return "";
+}
+
+int cg_trace_why_rank(enum cg_trace_why w)
+{
+	return w == CG_TRACE_HOST ? CG_TRACE_VISITOR : (int)w;
 }
 
 void cg_trace_init(struct cg_trace *t, const struct cg_config *cfg,
@@ -217,35 +226,40 @@ void cg_trace_init(struct cg_trace *t, const struct cg_config *cfg,
 	t->reg = calloc(1, sizeof(*t->reg));
 	if (!t->reg)
 		abort();
+	cg_corrections_init(&t->fix);
 }
 
-void cg_trace_release(struct cg_trace *t)
+static void register_free(struct cg_trace_register *r)
 {
-	struct cg_trace_register *r = t->reg;
-
-	for (size_t i = 0; r && i < r->npersons; i++) {
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->npersons; i++) {
 		free(r->persons[i].name);
 		free(r->persons[i].id_no);
 		free(r->persons[i].phone);
 		free(r->persons[i].household);
-		if (t->contacts)
-			free(t->contacts[i].why);
 	}
-	if (r) {
-		free(r->persons);
-		free(r->events);
-		strtab_release(&r->keys);
-		strtab_release(&r->hhs);
-		strtab_release(&r->gates);
-		free(r->gate_off);
-		free(r->person_off);
-		free(r->person_ev);
-		free(r->member_off);
-		free(r->member);
-		free(r->host_off);
-		free(r->host_ev);
-		free(r);
-	}
+	free(r->persons);
+	free(r->events);
+	strtab_release(&r->keys);
+	strtab_release(&r->hhs);
+	strtab_release(&r->gates);
+	free(r->gate_off);
+	free(r->person_off);
+	free(r->person_ev);
+	free(r->member_off);
+	free(r->member);
+	free(r->host_off);
+	free(r->host_ev);
+	free(r);
+}
+
+void cg_trace_release(struct cg_trace *t)
+{
+	for (size_t i = 0; t->contacts && t->reg && i < t->reg->npersons; i++)
+		free(t->contacts[i].why);
+	register_free(t->reg);
+	cg_corrections_release(&t->fix);
 	for (size_t i = 0; i < t->nindex; i++)
 		json_decref(t->index[i].who);
 	free(t->index);
@@ -432,6 +446,42 @@ static void take_line(struct cg_trace_register *r, const struct cg_scan_keys *k,
 	e->host = *f.host ? strtab_intern(&r->hhs, f.host) : NONE;
 }
 
+/*
+ * A gate event as it stands after its corrections (the fixing pass): the
+ * line itself, its latest amendment, or nothing (0: voided).
+ */
+static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
+		     const char **line, size_t *len)
+{
+	char rid[CG_RID_LEN];
+	const json_t *state, *text;
+
+	if (!t->fixing)
+		return 1;
+	cg_rid_format(rid, sizeof(rid), t->cfg->compound_code, "checkin", day, seq);
+	if (!(state = cg_corrections_state(&t->fix, rid)))
+		return 1;
+	if (json_is_true(json_object_get(state, "void")))
+		return 0;
+	text = json_object_get(state, "line");
+	*line = json_string_value(text);
+	*len = json_string_length(text);
+	return 1;
+}
+
+/* One journal line: a correction is kept for what it corrects (on the
+ * first pass), any other line taken as it stands after its corrections. */
+static int read_line(struct cg_trace *t, const struct cg_scan_keys *k, const char *day,
+		     uint64_t seq, const char *line, size_t len, struct cg_err *err)
+{
+	if (cg_correction_maybe(line, len))
+		return t->fixing ? 0 : cg_corrections_add(&t->fix, t->cfg->compound_code, day,
+							   seq, line, len, err);
+	if (corrected(t, day, seq, &line, &len))
+		take_line(t->reg, k, line, len);
+	return 0;
+}
+
 static int read_day(struct cg_trace *t, const struct cg_home *h, const char *day,
 		    const struct cg_scan_keys *k, const struct cg_notifier *n,
 		    struct cg_err *err)
@@ -441,13 +491,16 @@ static int read_day(struct cg_trace *t, const struct cg_home *h, const char *day
 
 	if (cg_journal_reader_open_stream(&jr, h, "checkin", day, err) < 0)
 		return -1;
-	if (jr.notice[0])
+	if (jr.notice[0] && !t->fixing)
 		cg_notify(n, CG_MSG_WARNING, "%s", jr.notice);
 	while ((st = cg_journal_reader_next(&jr, NULL, err)) == 1) {
-		take_line(t->reg, k, jr.line, jr.len);
+		if (read_line(t, k, day, jr.seq, jr.line, jr.len, err) < 0) {
+			st = -1;
+			break;
+		}
 		t->events++;
 	}
-	if (st == 0 && jr.torn)
+	if (st == 0 && jr.torn && !t->fixing)
 		cg_notify(n, CG_MSG_WARNING, _("%s: a torn last line was set aside"), jr.label);
 	cg_journal_reader_release(&jr);
 	t->days++;
@@ -517,8 +570,8 @@ static void finish(struct cg_trace_register *r)
 	group(nhh, r->npersons, person_hh, r->persons, &r->member_off, &r->member);
 }
 
-int cg_trace_read(struct cg_trace *t, const struct cg_home *h,
-		  const struct cg_notifier *n, struct cg_err *err)
+static int read_days(struct cg_trace *t, const struct cg_home *h,
+		     const struct cg_notifier *n, struct cg_err *err)
 {
 	struct cg_scan_keys k;
 	json_t *days;
@@ -539,8 +592,58 @@ int cg_trace_read(struct cg_trace *t, const struct cg_home *h,
 			break;
 	}
 	json_decref(days);
-	if (ret < 0)
+	return ret < 0 ? -1 : 0;
+}
+
+static int later_correction(void *ctx, const char *day, uint64_t seq, const char *line,
+			    size_t len, struct cg_err *err)
+{
+	struct cg_trace *t = ctx;
+
+	return cg_corrections_add(&t->fix, t->cfg->compound_code, day, seq, line, len, err);
+}
+
+/* Whether a correction read names a record of the period. */
+static int period_corrected(const struct cg_trace *t)
+{
+	const char *root, *why;
+	struct cg_rid rid;
+	const json_t *v;
+	int32_t day;
+
+	json_object_foreach(t->fix.events, root, v)
+		if (cg_rid_parse(root, &rid, &why) == 0 && cg_day_parse(rid.day, &day) == 0 &&
+		    day >= t->since && day <= t->until)
+			return 1;
+	return 0;
+}
+
+/*
+ * The register as the records stand after their corrections.  A
+ * correction is journaled on the day it is made, up to
+ * CG_CORRECTION_DAYS after the record's day: the corrections are gathered
+ * while the period is read, then from the days after it.  Only when one
+ * names a record of the period is the period read again, each record as
+ * it stands (voided, or its latest amendment): who a person is and which
+ * household they live in follow from the records in order, so the
+ * register is built anew rather than patched.
+ */
+int cg_trace_read(struct cg_trace *t, const struct cg_home *h,
+		  const struct cg_notifier *n, struct cg_err *err)
+{
+	if (read_days(t, h, n, err) < 0 ||
+	    cg_lookthrough_days(h, t->until + 1, t->until + CG_CORRECTION_DAYS,
+				CG_CORRECTION_TAIL, later_correction, t, err) < 0)
 		return -1;
+	if (period_corrected(t)) {
+		register_free(t->reg);
+		if (!(t->reg = calloc(1, sizeof(*t->reg))))
+			abort();
+		t->fixing = 1;
+		t->events = t->days = 0;
+		if (read_days(t, h, n, err) < 0)
+			return -1;
+	}
 	finish(t->reg);
 	if (!(t->contacts = calloc(t->reg->npersons + 1, sizeof(*t->contacts))))
 		abort();
@@ -736,6 +839,7 @@ static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t 
 	struct cg_trace_contact *c = &t->contacts[p];
 	int depth = t->index[w->index].depth;
 	int minutes = w->minutes < 0 ? INT_MAX : w->minutes;
+	int rank = cg_trace_why_rank(w->code);
 
 	if (c->excluded || (c->depth && c->depth != depth))
 		return;
@@ -744,14 +848,16 @@ static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t 
 	else if (at > c->last)
 		c->last = at;
 	if (!c->rank) {
-		c->rank = w->code;
+		c->rank = (unsigned char)rank;
+		c->code = w->code;
 		c->depth = (unsigned char)depth;
 		c->minutes = minutes;
 		c->first = at;
 		c->index = w->index;
 	} else {
-		if (w->code < c->rank || (w->code == c->rank && minutes < c->minutes)) {
-			c->rank = w->code;
+		if (rank < c->rank || (rank == c->rank && minutes < c->minutes)) {
+			c->rank = (unsigned char)rank;
+			c->code = w->code;
 			c->index = w->index;
 		}
 		if (minutes < c->minutes)
@@ -844,6 +950,19 @@ static void trace_passage(struct cg_trace *t, size_t ixno, const struct event *e
 	}
 }
 
+/* The index person came as a visitor (e): whoever lives in the household
+ * they named as host hosted them. */
+static void trace_host(struct cg_trace *t, size_t ixno, const struct event *e)
+{
+	const struct cg_trace_register *r = t->reg;
+	const struct cg_trace_index *ix = &t->index[ixno];
+	struct why w = { e->at, 0, (uint32_t)ixno, e->host, -1, e->gate, CG_TRACE_HOST, 1 };
+
+	for (uint32_t i = r->member_off[e->host]; i < r->member_off[e->host + 1]; i++)
+		if (!is_index_person(ix, r->member[i]))
+			note(t, r->member[i], &w, e->at);
+}
+
 static void trace_one(struct cg_trace *t, size_t ixno)
 {
 	const struct cg_trace_register *r = t->reg;
@@ -855,8 +974,11 @@ static void trace_one(struct cg_trace *t, size_t ixno)
 		for (uint32_t i = r->person_off[p]; i < r->person_off[p + 1]; i++) {
 			const struct event *e = &r->events[r->person_ev[i]];
 
-			if (e->at >= t->index[ixno].after)
-				trace_passage(t, ixno, e);
+			if (e->at < t->index[ixno].after)
+				continue;
+			trace_passage(t, ixno, e);
+			if (e->host != NONE)
+				trace_host(t, ixno, e);
 		}
 	}
 }
@@ -968,7 +1090,7 @@ static json_t *contact_record(const struct cg_trace *t, uint32_t p,
 	if (active)
 		json_object_set(rec, "under_observation", json_object_get(active, "case_id"));
 	counts->contacts++;
-	counts->by_why[c->rank]++;
+	counts->by_why[c->code]++;
 	counts->secondary += c->depth == 2;
 	counts->under_observation += active != NULL;
 	return rec;

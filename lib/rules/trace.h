@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/home.h"
 #include "rules/casebook.h"
+#include "rules/correction.h"
 #include "store/config.h"
 
 /*
@@ -27,6 +28,8 @@
  *
  *   same_household    the index person's household (rank 1)
  *   hosted_visitor    a visit naming that household as host (rank 2)
+ *   visited_by_index  living in a household the index person visited
+ *                     (named as host when passing a gate) (rank 2)
  *   same_gate_window  a passage through a gate the index person passed,
  *                     at most window minutes before or after (rank 3),
  *                     whatever the directions
@@ -42,11 +45,16 @@
 enum cg_trace_why {
 	CG_TRACE_HOUSEHOLD = 1,
 	CG_TRACE_VISITOR = 2,
-	CG_TRACE_GATE = 3
+	CG_TRACE_GATE = 3,
+	CG_TRACE_HOST = 4
 };
 
-/* "same_household", "hosted_visitor", "same_gate_window". */
+/* "same_household", "hosted_visitor", "same_gate_window",
+ * "visited_by_index". */
 const char *cg_trace_why_code(enum cg_trace_why w);
+
+/* Its rank: 1 strongest; a visit either way is 2. */
+int cg_trace_why_rank(enum cg_trace_why w);
 
 struct cg_trace_register;	/* private to trace.c */
 struct cg_trace_index;
@@ -64,6 +72,8 @@ struct cg_trace {
 	size_t nindex, index_alloc;
 	struct cg_trace_contact *contacts;	/* per person of reg; owned */
 	unsigned long events, days;		/* what was read */
+	struct cg_corrections fix;		/* of the period's records */
+	int fixing;				/* reading them as corrected */
 };
 
 /* Set up with the policy of cfg (trace.*) for since..until. */
@@ -99,7 +109,8 @@ size_t cg_trace_add_escalated(struct cg_trace *t);
 /* The figures of a trace (after cg_trace_run). */
 struct cg_trace_counts {
 	unsigned long index, contacts, under_observation, secondary;
-	unsigned long by_why[4];	/* by rank of the contact */
+	unsigned long by_why[5];	/* by the code of the contact's strongest
+					 * reason (enum cg_trace_why) */
 };
 
 /* What takes each contact record (borrowed): 0, or -1 with *err. */
