@@ -762,9 +762,9 @@ static json_t *trace_summary(const struct cg_trace *t, const struct cg_trace_cou
 	return rec;
 }
 
-static int trace_emit(void *ctx, const json_t *rec, struct cg_err *err)
+static int trace_emit(void *ctx, const char *line, size_t len, struct cg_err *err)
 {
-	return cg_loop_print(ctx, rec, err);
+	return cg_loop_print_line(ctx, line, len, err);
 }
 
 static int trace_print(struct world *w, const struct opts *o, struct cg_trace *t,

@@ -113,8 +113,9 @@ struct cg_trace_counts {
 					 * reason (enum cg_trace_why) */
 };
 
-/* What takes each contact record (borrowed): 0, or -1 with *err. */
-typedef int cg_trace_emit_fn(void *ctx, const json_t *rec, struct cg_err *err);
+/* What takes each contact record, one JSON line of len bytes with its
+ * newline (borrowed): 0, or -1 with *err. */
+typedef int cg_trace_emit_fn(void *ctx, const char *line, size_t len, struct cg_err *err);
 
 /*
  * Trace every index person added, to t->depth, and hand emit (when not
