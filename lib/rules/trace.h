@@ -17,10 +17,11 @@
  * the check-in register shows at risk.
  *
  * The check-in journals of the period (local days since..until, plain or
- * compressed, verified as they are read) are read once into a compact
- * register: every person seen (identified as cg_person_key does, the
- * fields of their first record kept) and every passage (time, gate,
- * person, the household a visitor named as host).  Then any number of
+ * compressed, verified as they are read, by two reader threads and taken
+ * in order; gate records as they stand after their corrections) are read
+ * once into a compact register: every person seen (identified as
+ * cg_person_key does, the fields of their first record kept) and every
+ * passage (time, gate, person, the household a visitor named as host).  Then any number of
  * index persons are traced against it in memory: a sweep of many index
  * persons costs one pass over the journals, not one per person.
  *
@@ -82,8 +83,10 @@ void cg_trace_init(struct cg_trace *t, const struct cg_config *cfg,
 void cg_trace_release(struct cg_trace *t);
 
 /*
- * Read the check-in journals of the period into the register.  Warnings
- * (a torn tail, a leftover compressed copy) go to n.  0, or -1 with *err
+ * Read the check-in journals of the period into the register, and the
+ * corrections of its records (from the days after it too: a second pass
+ * over the period only when a record of it was corrected).  Warnings (a
+ * torn tail, a leftover compressed copy) go to n.  0, or -1 with *err
  * (CG_EXIT_DAMAGED for a damaged journal).
  */
 int cg_trace_read(struct cg_trace *t, const struct cg_home *h,

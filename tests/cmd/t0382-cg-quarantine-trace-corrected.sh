@@ -83,4 +83,41 @@ test_expect_success '--dry-run counts them apart from the visitors hosted' '
 	grep -q "^cg-quarantine: 1 index persons, 2 contacts (0 same household, 0 hosted visitors, 2 visited by the index, 0 same gate window, 0 secondary), 0 already under observation$" err
 '
 
+J=$CG_HOME/journal/checkin
+
+test_expect_success 'damage in a compressed day amid the period stops the trace (exit 6), whichever reader has it' '
+	for d in 19 20; do
+		cp $J/2026-01-$d.jsonl.gz saved-$d.gz &&
+		zcat saved-$d.gz | sed "1s/36.5/36.6/" | gzip >$J/2026-01-$d.jsonl.gz &&
+		echo "{\"id_no\":\"$ZS\"}" | test_expect_code 6 cg-quarantine trace --now $NOW >out 2>err &&
+		grep -q "journal/checkin/2026-01-$d.jsonl.gz:1: journal damaged" err &&
+		cp saved-$d.gz $J/2026-01-$d.jsonl.gz || return 1
+	done
+'
+
+test_expect_success 'a torn last line is set aside with a warning; the trace goes on' '
+	cp $J/2026-01-23.jsonl saved-23 &&
+	printf "{\"ts\":\"2026-01-23T10:00:00+08:00\",\"gate\":\"north\"" >>$J/2026-01-23.jsonl &&
+	echo "{\"id_no\":\"$ZS\"}" | trace >actual 2>err &&
+	echo "[\"钱七\",3,[\"same_gate_window\"],10]" >expect &&
+	test_cmp expect actual &&
+	grep -q "2026-01-23.jsonl: a torn last line was set aside" err &&
+	cp saved-23 $J/2026-01-23.jsonl
+'
+
+# A day of 2,500 passages at the north gate, one a second from 14:00:00,
+# journaled at once: the readers hand it over in several batches.
+test_expect_success 'a day of many passages: everyone within the window of the index, none lost between batches' '
+	CG_HOME=$TRASH/busy && export CG_HOME &&
+	awk "BEGIN { for (i = 0; i < 2500; i++)
+		printf \"{\\\"ts\\\":\\\"2026-01-24T%02d:%02d:%02d+08:00\\\",\\\"gate\\\":\\\"north\\\",\\\"dir\\\":\\\"in\\\",\\\"kind\\\":\\\"resident\\\",\\\"name\\\":\\\"居民%d\\\",\\\"phone\\\":\\\"139%08d\\\",\\\"household\\\":\\\"%d-1-101\\\",\\\"temp\\\":36.5,\\\"mask\\\":true}\\n\",
+			14 + int(i / 3600), int(i / 60) % 60, i % 60, i, i, i + 1 }" |
+		day 2026-01-24 &&
+	echo "{\"phone\":\"13900001250\"}" | cg-quarantine trace --dry-run --now $NOW >out &&
+	test "$(jq -c "[.contacts, .same_gate_window, .events]" out)" = "[1800,1800,2500]" &&
+	echo "{\"phone\":\"13900001250\"}" | cg-quarantine trace --now $NOW >out &&
+	test "$(jq -r .name out | sort -u | wc -l)" = 1800 &&
+	test "$(jq -r .name out | sed -n "1p;\$p" | tr "\n" " ")" = "居民1191 居民2150 "
+'
+
 test_done
