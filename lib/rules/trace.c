@@ -667,7 +667,8 @@ static void *reader_main(void *arg)
 static int take_item(struct cg_trace *t, const struct batch *b, const struct item *it,
 		     const char *day, const struct cg_scan_keys *k, struct cg_err *err)
 {
-	const char *line = b->text + it->off;
+	const char *text = it->type == IT_EVENT || it->type == IT_OTHER ? NULL : b->text + it->off;
+	const char *line = text;
 	size_t len = it->len;
 
 	t->events++;
@@ -679,7 +680,7 @@ static int take_item(struct cg_trace *t, const struct batch *b, const struct ite
 	if (t->fixing) {
 		if (!corrected(t, day, it->seq, &line, &len))
 			return 0;
-		if (line != b->text + it->off) {
+		if (line != text) {	/* its latest amendment */
 			take_line(t->reg, k, line, len);
 			return 0;
 		}
