@@ -747,9 +747,13 @@ static json_t *trace_summary(const struct cg_trace *t, const struct cg_trace_cou
 	cg_json_set_day(rec, "until", t->until);
 	json_object_set_new(rec, "index", json_integer((json_int_t)n->index));
 	json_object_set_new(rec, "contacts", json_integer((json_int_t)n->contacts));
-	for (int r = CG_TRACE_HOUSEHOLD; r <= CG_TRACE_GATE; r++)
-		json_object_set_new(rec, cg_trace_why_code(r),
-				    json_integer((json_int_t)n->by_why[r]));
+	static const enum cg_trace_why order[] = {
+		CG_TRACE_HOUSEHOLD, CG_TRACE_VISITOR, CG_TRACE_HOST, CG_TRACE_GATE
+	};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		json_object_set_new(rec, cg_trace_why_code(order[i]),
+				    json_integer((json_int_t)n->by_why[order[i]]));
 	json_object_set_new(rec, "secondary_contact", json_integer((json_int_t)n->secondary));
 	json_object_set_new(rec, "under_observation",
 			    json_integer((json_int_t)n->under_observation));
@@ -758,9 +762,9 @@ static json_t *trace_summary(const struct cg_trace *t, const struct cg_trace_cou
 	return rec;
 }
 
-static int trace_emit(void *ctx, const json_t *rec, struct cg_err *err)
+static int trace_emit(void *ctx, const char *line, size_t len, struct cg_err *err)
 {
-	return cg_loop_print(ctx, rec, err);
+	return cg_loop_print_line(ctx, line, len, err);
 }
 
 static int trace_print(struct world *w, const struct opts *o, struct cg_trace *t,
@@ -779,10 +783,10 @@ static int trace_print(struct world *w, const struct opts *o, struct cg_trace *t
 	if (ret == 0)
 		ret = cg_loop_flush(&w->loop, err);
 	if (ret == 0 && (o->common.verbose || o->dry_run))
-		fprintf(stderr, _("%s: %lu index persons, %lu contacts (%lu same household, %lu hosted visitors, %lu same gate window, %lu secondary), %lu already under observation\n"),
+		fprintf(stderr, _("%s: %lu index persons, %lu contacts (%lu same household, %lu hosted visitors, %lu visited by the index, %lu same gate window, %lu secondary), %lu already under observation\n"),
 			cg_progname(), n.index, n.contacts, n.by_why[CG_TRACE_HOUSEHOLD],
-			n.by_why[CG_TRACE_VISITOR], n.by_why[CG_TRACE_GATE], n.secondary,
-			n.under_observation);
+			n.by_why[CG_TRACE_VISITOR], n.by_why[CG_TRACE_HOST], n.by_why[CG_TRACE_GATE],
+			n.secondary, n.under_observation);
 	return ret;
 }
 

@@ -31,9 +31,15 @@ static const struct {
 	 * their cases are opened with */
 	{ "same_household", N_("same household") },
 	{ "hosted_visitor", N_("visited the household") },
+	{ "visited_by_index", N_("visited by the index person") },
 	{ "same_gate_window", N_("same gate, same time") },
 	{ "close_contact", N_("close contact") },
 	{ "secondary_contact", N_("contact of a contact") },
+	/* service requests of cases under observation (cg-quarantine need) */
+	{ "supplies", N_("supplies to bring") },
+	{ "garbage", N_("garbage to take out") },
+	{ "repair", N_("repair needed") },
+	{ "medical", N_("medical help") },
 	/* kinds, and pass classes */
 	{ "resident", N_("resident") },
 	{ "tenant", N_("tenant") },

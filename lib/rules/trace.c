@@ -2,16 +2,21 @@
  * Contact tracing over the check-in register: see trace.h.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/exitcode.h"
 #include "core/i18n.h"
+#include "crypto/sha256.h"
 #include "json/jsonl.h"
 #include "json/scan.h"
 #include "rules/person.h"
 #include "rules/trace.h"
 #include "store/journal.h"
+#include "store/lookthrough.h"
+#include "store/rid.h"
 
 #define NONE UINT32_MAX
 
@@ -171,6 +176,7 @@ struct cg_trace_register {
 
 struct cg_trace_index {
 	json_t *who;		/* the person as printed in "index"; owned */
+	char *text;		/* who encoded, once printed; owned */
 	char label[CG_PERSON_KEY_LEN];	/* case id or person key */
 	uint32_t persons[3];	/* the register's persons that are this one */
 	int npersons;
@@ -181,6 +187,7 @@ struct cg_trace_index {
 
 struct cg_trace_contact {
 	unsigned char rank, depth, excluded;
+	unsigned char code;	/* of the strongest reason */
 	int minutes;		/* fewest minutes apart at a gate */
 	cg_time_t first;	/* first exposure */
 	cg_time_t last;		/* last exposure at a gate or visit, 0 none */
@@ -197,8 +204,14 @@ const char *cg_trace_why_code(enum cg_trace_why w)
 	case CG_TRACE_HOUSEHOLD: return "same_household";
 	case CG_TRACE_VISITOR: return "hosted_visitor";
 	case CG_TRACE_GATE: return "same_gate_window";
+	case CG_TRACE_HOST: return "visited_by_index";
 	}
 	return "";
+}
+
+int cg_trace_why_rank(enum cg_trace_why w)
+{
+	return w == CG_TRACE_HOST ? CG_TRACE_VISITOR : (int)w;
 }
 
 void cg_trace_init(struct cg_trace *t, const struct cg_config *cfg,
@@ -217,37 +230,44 @@ void cg_trace_init(struct cg_trace *t, const struct cg_config *cfg,
 	t->reg = calloc(1, sizeof(*t->reg));
 	if (!t->reg)
 		abort();
+	cg_corrections_init(&t->fix);
 }
 
-void cg_trace_release(struct cg_trace *t)
+static void register_free(struct cg_trace_register *r)
 {
-	struct cg_trace_register *r = t->reg;
-
-	for (size_t i = 0; r && i < r->npersons; i++) {
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->npersons; i++) {
 		free(r->persons[i].name);
 		free(r->persons[i].id_no);
 		free(r->persons[i].phone);
 		free(r->persons[i].household);
-		if (t->contacts)
-			free(t->contacts[i].why);
 	}
-	if (r) {
-		free(r->persons);
-		free(r->events);
-		strtab_release(&r->keys);
-		strtab_release(&r->hhs);
-		strtab_release(&r->gates);
-		free(r->gate_off);
-		free(r->person_off);
-		free(r->person_ev);
-		free(r->member_off);
-		free(r->member);
-		free(r->host_off);
-		free(r->host_ev);
-		free(r);
-	}
-	for (size_t i = 0; i < t->nindex; i++)
+	free(r->persons);
+	free(r->events);
+	strtab_release(&r->keys);
+	strtab_release(&r->hhs);
+	strtab_release(&r->gates);
+	free(r->gate_off);
+	free(r->person_off);
+	free(r->person_ev);
+	free(r->member_off);
+	free(r->member);
+	free(r->host_off);
+	free(r->host_ev);
+	free(r);
+}
+
+void cg_trace_release(struct cg_trace *t)
+{
+	for (size_t i = 0; t->contacts && t->reg && i < t->reg->npersons; i++)
+		free(t->contacts[i].why);
+	register_free(t->reg);
+	cg_corrections_release(&t->fix);
+	for (size_t i = 0; i < t->nindex; i++) {
 		json_decref(t->index[i].who);
+		free(t->index[i].text);
+	}
 	free(t->index);
 	free(t->contacts);
 	memset(t, 0, sizeof(*t));
@@ -363,12 +383,24 @@ static void complete(struct cg_trace_register *r, struct person *p, const struct
 static uint32_t person_of(struct cg_trace_register *r, const struct fields *f)
 {
 	char keys[3][CG_PERSON_KEY_LEN];
-	int n = cg_person_keys_of(*f->id_no ? f->id_no : NULL, *f->phone ? f->phone : NULL,
-				  *f->name ? f->name : NULL,
-				  *f->household ? f->household : NULL, keys);
 	uint32_t p = NONE;
-	int found = -1;
+	int found = -1, n;
 
+	/* Most records are of someone already known by their ID number and
+	 * add nothing: one lookup, the key made without snprintf. */
+	if (*f->id_no && strlen(f->id_no) < CG_PERSON_KEY_LEN - 3) {
+		memcpy(keys[0], "id:", 3);
+		strcpy(keys[0] + 3, f->id_no);
+		if ((p = strtab_get(&r->keys, keys[0])) != NONE &&
+		    (!r->persons[p].id_no || !strcmp(r->persons[p].id_no, f->id_no)) &&
+		    (!*f->household || r->persons[p].household) &&
+		    (!*f->phone || r->persons[p].phone) && (!*f->name || r->persons[p].name))
+			return p;
+		p = NONE;
+	}
+	n = cg_person_keys_of(*f->id_no ? f->id_no : NULL, *f->phone ? f->phone : NULL,
+			      *f->name ? f->name : NULL,
+			      *f->household ? f->household : NULL, keys);
 	if (!n)
 		return NONE;
 	for (int i = 0; i < n && p == NONE; i++) {
@@ -410,48 +442,353 @@ static uint8_t kind_of(const char *s)
 
 /* Take one journal line into the register: gate events of persons with a
  * time; the others (vehicles, corrections) are not passages of anyone. */
-static void take_line(struct cg_trace_register *r, const struct cg_scan_keys *k,
-		      const char *line, size_t len)
+static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_time_t at)
 {
-	struct fields f;
 	struct event *e;
-	cg_time_t at;
 	uint32_t p;
 
-	if (read_fields(k, line, len, &f) < 0 || !*f.gate ||
-	    cg_time_parse(f.ts, 0, &at) < 0 || (p = person_of(r, &f)) == NONE)
+	if ((p = person_of(r, f)) == NONE)
 		return;
-	if (r->gates.n >= UINT16_MAX && strtab_find(&r->gates, f.gate) == NONE)
+	if (r->gates.n >= UINT16_MAX && strtab_find(&r->gates, f->gate) == NONE)
 		return;
 	r->events = grow(r->events, &r->ealloc, r->nevents + 1, sizeof(*r->events));
 	e = &r->events[r->nevents++];
 	e->at = at;
 	e->person = p;
-	e->gate = (uint16_t)strtab_intern(&r->gates, f.gate);
-	e->kind = kind_of(f.kind);
-	e->host = *f.host ? strtab_intern(&r->hhs, f.host) : NONE;
+	e->gate = (uint16_t)strtab_intern(&r->gates, f->gate);
+	e->kind = kind_of(f->kind);
+	e->host = *f->host ? strtab_intern(&r->hhs, f->host) : NONE;
 }
 
-static int read_day(struct cg_trace *t, const struct cg_home *h, const char *day,
-		    const struct cg_scan_keys *k, const struct cg_notifier *n,
-		    struct cg_err *err)
+/* The fields of a line and its time: 1 when it is a timed gate event. */
+static int line_fields(const struct cg_scan_keys *k, const char *line, size_t len,
+		       struct fields *f, cg_time_t *at)
+{
+	return read_fields(k, line, len, f) == 0 && *f->gate && cg_time_parse(f->ts, 0, at) == 0;
+}
+
+static void take_line(struct cg_trace_register *r, const struct cg_scan_keys *k,
+		      const char *line, size_t len)
+{
+	struct fields f;
+	cg_time_t at;
+
+	if (line_fields(k, line, len, &f, &at))
+		take_fields(r, &f, at);
+}
+
+/*
+ * A gate event as it stands after its corrections (the fixing pass): the
+ * line itself, its latest amendment, or nothing (0: voided).
+ */
+static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
+		     const char **line, size_t *len)
+{
+	char rid[CG_RID_LEN];
+	const json_t *state, *text;
+
+	if (!t->fixing)
+		return 1;
+	cg_rid_format(rid, sizeof(rid), t->cfg->compound_code, "checkin", day, seq);
+	if (!(state = cg_corrections_state(&t->fix, rid)))
+		return 1;
+	if (json_is_true(json_object_get(state, "void")))
+		return 0;
+	text = json_object_get(state, "line");
+	*line = json_string_value(text);
+	*len = json_string_length(text);
+	return 1;
+}
+
+/*
+ * The days are read by READERS threads, day i by reader i % READERS: each
+ * opens its days in turn, verifies them line by line (inflating and
+ * hashing are most of the work) and scans each line's fields into batches
+ * of a small ring; the calling thread takes the days in order, a batch at
+ * a time, into the register (who a person is follows from the records in
+ * order).  A correction, or a line the fast scan leaves to the strict
+ * parser, goes over as text.  Damage stops the reader at that point; the
+ * taker reports it when it gets there.
+ */
+#define READERS 2
+#define RING 3
+#define BATCH_LINES 1024
+
+enum item_type { IT_EVENT, IT_OTHER, IT_TEXT, IT_CORRECTION };
+
+struct item {
+	struct fields f;	/* IT_EVENT */
+	cg_time_t at;		/* IT_EVENT */
+	uint64_t seq;
+	size_t off, len;	/* IT_TEXT, IT_CORRECTION: in the batch's text */
+	unsigned char type;
+};
+
+struct batch {
+	struct item *items;	/* BATCH_LINES; owned */
+	size_t n;
+	char *text;		/* owned */
+	size_t len, cap;
+	int day_end;		/* the last batch of its day */
+	int failed;		/* the day's reading ended in err here */
+	struct cg_err err;
+	char notice[512];	/* day_end: warnings of the day */
+	char torn[128];		/* day_end: the label of a day with a torn tail */
+};
+
+struct reader {
+	pthread_t th;
+	int started;
+	struct batch ring[RING];
+	size_t head, tail, count;
+};
+
+struct days_read {
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	int cancel;
+	const struct cg_home *h;
+	json_t *days;		/* the day names in order; owned */
+	struct cg_scan_keys k;
+	struct reader r[READERS];
+};
+
+struct reader_arg {
+	struct days_read *dr;
+	int no;
+};
+
+/* The batch to fill next, waiting for room; NULL when cancelled. */
+static struct batch *batch_start(struct days_read *dr, struct reader *rd)
+{
+	struct batch *b = NULL;
+
+	pthread_mutex_lock(&dr->mu);
+	while (rd->count == RING && !dr->cancel)
+		pthread_cond_wait(&dr->cond, &dr->mu);
+	if (!dr->cancel) {
+		b = &rd->ring[rd->head];
+		b->n = b->len = 0;
+		b->day_end = b->failed = 0;
+		b->notice[0] = b->torn[0] = '\0';
+	}
+	pthread_mutex_unlock(&dr->mu);
+	return b;
+}
+
+static void batch_done(struct days_read *dr, struct reader *rd)
+{
+	pthread_mutex_lock(&dr->mu);
+	rd->head = (rd->head + 1) % RING;
+	rd->count++;
+	pthread_cond_broadcast(&dr->cond);
+	pthread_mutex_unlock(&dr->mu);
+}
+
+static void batch_text(struct batch *b, struct item *it, int type, const char *line, size_t len)
+{
+	b->text = grow(b->text, &b->cap, b->len + len, 1);
+	memcpy(b->text + b->len, line, len);
+	it->type = (unsigned char)type;
+	it->off = b->len;
+	it->len = len;
+	b->len += len;
+}
+
+/* One line into the batch: its fields when the fast scan reads it. */
+static void batch_line(struct batch *b, const struct cg_scan_keys *k, uint64_t seq,
+		       const char *line, size_t len)
+{
+	struct item *it = &b->items[b->n++];
+	struct cg_scan_val v[F_COUNT];
+
+	it->seq = seq;
+	if (cg_correction_maybe(line, len)) {
+		batch_text(b, it, IT_CORRECTION, line, len);
+	} else if (cg_scan_line(k, line, len, v)) {
+		for (int i = 0; i < F_COUNT; i++)
+			set_field(&it->f, i, v[i].p, v[i].type == CG_SCAN_STRING ? v[i].len : 0);
+		it->type = *it->f.gate && cg_time_parse(it->f.ts, 0, &it->at) == 0 ?
+			   IT_EVENT : IT_OTHER;
+	} else {
+		batch_text(b, it, IT_TEXT, line, len);
+	}
+}
+
+/* Read one day into batches; 0, or -1 when the reading stops. */
+static int reader_day(struct days_read *dr, struct reader *rd, const char *day)
 {
 	struct cg_journal_reader jr;
+	struct batch *b;
+	struct cg_err err;
 	int st;
 
-	if (cg_journal_reader_open_stream(&jr, h, "checkin", day, err) < 0)
+	if (!(b = batch_start(dr, rd)))
 		return -1;
-	if (jr.notice[0])
-		cg_notify(n, CG_MSG_WARNING, "%s", jr.notice);
-	while ((st = cg_journal_reader_next(&jr, NULL, err)) == 1) {
-		take_line(t->reg, k, jr.line, jr.len);
-		t->events++;
+	if (cg_journal_reader_open_stream(&jr, dr->h, "checkin", day, &err) < 0) {
+		b->failed = 1;
+		b->err = err;
+		batch_done(dr, rd);
+		return -1;
 	}
-	if (st == 0 && jr.torn)
-		cg_notify(n, CG_MSG_WARNING, _("%s: a torn last line was set aside"), jr.label);
+	while ((st = cg_journal_reader_next(&jr, NULL, &err)) == 1) {
+		if (b->n == BATCH_LINES) {
+			batch_done(dr, rd);
+			if (!(b = batch_start(dr, rd)))
+				break;
+		}
+		batch_line(b, &dr->k, jr.seq, jr.line, jr.len);
+	}
+	if (b) {
+		b->day_end = 1;
+		b->failed = st < 0;
+		b->err = err;
+		snprintf(b->notice, sizeof(b->notice), "%s", jr.notice);
+		if (st == 0 && jr.torn)
+			snprintf(b->torn, sizeof(b->torn), "%s", jr.label);
+		batch_done(dr, rd);
+	}
 	cg_journal_reader_release(&jr);
-	t->days++;
-	return st;
+	return b && st == 0 ? 0 : -1;
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader_arg *a = arg;
+	struct days_read *dr = a->dr;
+
+	for (size_t d = (size_t)a->no; d < json_array_size(dr->days); d += READERS)
+		if (reader_day(dr, &dr->r[a->no], json_string_value(json_array_get(dr->days, d))) < 0)
+			break;
+	return NULL;
+}
+
+/* One item of a batch of day into the register (or the corrections). */
+static int take_item(struct cg_trace *t, const struct batch *b, const struct item *it,
+		     const char *day, const struct cg_scan_keys *k, struct cg_err *err)
+{
+	const char *text = it->type == IT_EVENT || it->type == IT_OTHER ? NULL : b->text + it->off;
+	const char *line = text;
+	size_t len = it->len;
+
+	t->events++;
+	if (it->type == IT_CORRECTION)
+		return t->fixing ? 0 : cg_corrections_add(&t->fix, t->cfg->compound_code, day,
+							   it->seq, line, len, err);
+	if (it->type == IT_OTHER)
+		return 0;
+	if (t->fixing) {
+		if (!corrected(t, day, it->seq, &line, &len))
+			return 0;
+		if (line != text) {	/* its latest amendment */
+			take_line(t->reg, k, line, len);
+			return 0;
+		}
+	}
+	if (it->type == IT_EVENT)
+		take_fields(t->reg, &it->f, it->at);
+	else
+		take_line(t->reg, k, line, len);
+	return 0;
+}
+
+/* Take day d's batches from its reader, in order.  0, or -1 with *err. */
+static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
+		    const struct cg_notifier *n, struct cg_err *err)
+{
+	struct reader *rd = &dr->r[d % READERS];
+	const char *day = json_string_value(json_array_get(dr->days, d));
+	int ret = 0, end = 0;
+
+	while (!end && ret == 0) {
+		struct batch *b;
+
+		pthread_mutex_lock(&dr->mu);
+		while (!rd->count)
+			pthread_cond_wait(&dr->cond, &dr->mu);
+		b = &rd->ring[rd->tail];
+		pthread_mutex_unlock(&dr->mu);
+		for (size_t i = 0; i < b->n && ret == 0; i++)
+			ret = take_item(t, b, &b->items[i], day, &dr->k, err);
+		if (ret == 0 && b->failed) {
+			*err = b->err;
+			ret = -1;
+		}
+		if ((end = b->day_end) && ret == 0) {
+			if (b->notice[0] && !t->fixing)
+				cg_notify(n, CG_MSG_WARNING, "%s", b->notice);
+			if (b->torn[0] && !t->fixing)
+				cg_notify(n, CG_MSG_WARNING, _("%s: a torn last line was set aside"),
+					  b->torn);
+			t->days++;
+		}
+		pthread_mutex_lock(&dr->mu);
+		rd->tail = (rd->tail + 1) % RING;
+		rd->count--;
+		pthread_cond_broadcast(&dr->cond);
+		pthread_mutex_unlock(&dr->mu);
+	}
+	return ret;
+}
+
+/* The days of the period, read by the readers into the register. */
+static int read_days(struct cg_trace *t, const struct cg_home *h,
+		     const struct cg_notifier *n, struct cg_err *err)
+{
+	struct days_read dr;
+	struct reader_arg args[READERS];
+	json_t *all, *d;
+	size_t i;
+	int ret = 0;
+
+	if (cg_journal_days(h, &all, err) < 0)
+		return -1;
+	memset(&dr, 0, sizeof(dr));
+	dr.h = h;
+	dr.days = json_array();
+	json_array_foreach(all, i, d) {
+		int32_t day;
+
+		if (cg_day_parse(json_string_value(d), &day) == 0 &&
+		    day >= t->since && day <= t->until)
+			json_array_append(dr.days, d);
+	}
+	json_decref(all);
+	cg_scan_keys_init(&dr.k, field_names, F_COUNT);
+	pthread_mutex_init(&dr.mu, NULL);
+	pthread_cond_init(&dr.cond, NULL);
+	for (int r = 0; r < READERS; r++)
+		for (int j = 0; j < RING; j++)
+			if (!(dr.r[r].ring[j].items = malloc(BATCH_LINES * sizeof(struct item))))
+				abort();
+	/* The hashing's CPU check, settled before the readers hash at once. */
+	(void)cg_sha256_accelerated();
+	for (int r = 0; r < READERS && ret == 0; r++) {
+		args[r].dr = &dr;
+		args[r].no = r;
+		if (pthread_create(&dr.r[r].th, NULL, reader_main, &args[r]))
+			ret = cg_err_set(err, CG_EXIT_SYSTEM, _("cannot start a thread"));
+		else
+			dr.r[r].started = 1;
+	}
+	for (i = 0; ret == 0 && i < json_array_size(dr.days); i++)
+		ret = take_day(t, &dr, i, n, err);
+	pthread_mutex_lock(&dr.mu);
+	dr.cancel = 1;
+	pthread_cond_broadcast(&dr.cond);
+	pthread_mutex_unlock(&dr.mu);
+	for (int r = 0; r < READERS; r++) {
+		if (dr.r[r].started)
+			pthread_join(dr.r[r].th, NULL);
+		for (int j = 0; j < RING; j++) {
+			free(dr.r[r].ring[j].items);
+			free(dr.r[r].ring[j].text);
+		}
+	}
+	pthread_mutex_destroy(&dr.mu);
+	pthread_cond_destroy(&dr.cond);
+	json_decref(dr.days);
+	return ret < 0 ? -1 : 0;
 }
 
 static int by_gate_time(const void *a, const void *b)
@@ -500,47 +837,97 @@ static uint32_t person_hh(const void *ctx, size_t i)
 	return ((const struct person *)ctx)[i].hh;
 }
 
-static void finish(struct cg_trace_register *r)
+/*
+ * The events by gate, then time: each gate's in journal order (a stable
+ * counting sort), which is time order but for back-filled records, so a
+ * gate's run is sorted only when it is not already.
+ */
+static void sort_events(struct cg_trace_register *r, size_t ngates)
 {
-	size_t ngates = r->gates.n, nhh = r->hhs.n;
+	struct event *by_gate = malloc((r->nevents + 1) * sizeof(*by_gate));
+	uint32_t *pos = malloc((ngates + 1) * sizeof(*pos));
 
-	if (r->nevents)
-		qsort(r->events, r->nevents, sizeof(*r->events), by_gate_time);
-	if (!(r->gate_off = calloc(ngates + 1, sizeof(*r->gate_off))))
+	if (!(r->gate_off = calloc(ngates + 1, sizeof(*r->gate_off))) || !by_gate || !pos)
 		abort();
 	for (size_t i = 0; i < r->nevents; i++)
 		r->gate_off[r->events[i].gate + 1]++;
 	for (size_t g = 0; g < ngates; g++)
 		r->gate_off[g + 1] += r->gate_off[g];
+	memcpy(pos, r->gate_off, (ngates + 1) * sizeof(*pos));
+	for (size_t i = 0; i < r->nevents; i++)
+		by_gate[pos[r->events[i].gate]++] = r->events[i];
+	free(pos);
+	free(r->events);
+	r->events = by_gate;
+	r->ealloc = r->nevents + 1;
+	for (size_t g = 0; g < ngates; g++)
+		for (uint32_t i = r->gate_off[g] + 1; i < r->gate_off[g + 1]; i++)
+			if (r->events[i].at < r->events[i - 1].at) {
+				qsort(r->events + r->gate_off[g], r->gate_off[g + 1] - r->gate_off[g],
+				      sizeof(*r->events), by_gate_time);
+				break;
+			}
+}
+
+static void finish(struct cg_trace_register *r)
+{
+	size_t ngates = r->gates.n, nhh = r->hhs.n;
+
+	sort_events(r, ngates);
 	group(r->npersons, r->nevents, event_person, r->events, &r->person_off, &r->person_ev);
 	group(nhh, r->nevents, event_host, r->events, &r->host_off, &r->host_ev);
 	group(nhh, r->npersons, person_hh, r->persons, &r->member_off, &r->member);
 }
 
+static int later_correction(void *ctx, const char *day, uint64_t seq, const char *line,
+			    size_t len, struct cg_err *err)
+{
+	struct cg_trace *t = ctx;
+
+	return cg_corrections_add(&t->fix, t->cfg->compound_code, day, seq, line, len, err);
+}
+
+/* Whether a correction read names a record of the period. */
+static int period_corrected(const struct cg_trace *t)
+{
+	const char *root, *why;
+	struct cg_rid rid;
+	const json_t *v;
+	int32_t day;
+
+	json_object_foreach(t->fix.events, root, v)
+		if (cg_rid_parse(root, &rid, &why) == 0 && cg_day_parse(rid.day, &day) == 0 &&
+		    day >= t->since && day <= t->until)
+			return 1;
+	return 0;
+}
+
+/*
+ * The register as the records stand after their corrections.  A
+ * correction is journaled on the day it is made, up to
+ * CG_CORRECTION_DAYS after the record's day: the corrections are gathered
+ * while the period is read, then from the days after it.  Only when one
+ * names a record of the period is the period read again, each record as
+ * it stands (voided, or its latest amendment): who a person is and which
+ * household they live in follow from the records in order, so the
+ * register is built anew rather than patched.
+ */
 int cg_trace_read(struct cg_trace *t, const struct cg_home *h,
 		  const struct cg_notifier *n, struct cg_err *err)
 {
-	struct cg_scan_keys k;
-	json_t *days;
-	size_t i;
-	json_t *d;
-	int ret = 0;
-
-	cg_scan_keys_init(&k, field_names, F_COUNT);
-	if (cg_journal_days(h, &days, err) < 0)
+	if (read_days(t, h, n, err) < 0 ||
+	    cg_lookthrough_days(h, t->until + 1, t->until + CG_CORRECTION_DAYS,
+				CG_CORRECTION_TAIL, later_correction, t, err) < 0)
 		return -1;
-	json_array_foreach(days, i, d) {
-		int32_t day;
-
-		if (cg_day_parse(json_string_value(d), &day) < 0 ||
-		    day < t->since || day > t->until)
-			continue;
-		if ((ret = read_day(t, h, json_string_value(d), &k, n, err)) < 0)
-			break;
+	if (period_corrected(t)) {
+		register_free(t->reg);
+		if (!(t->reg = calloc(1, sizeof(*t->reg))))
+			abort();
+		t->fixing = 1;
+		t->events = t->days = 0;
+		if (read_days(t, h, n, err) < 0)
+			return -1;
 	}
-	json_decref(days);
-	if (ret < 0)
-		return -1;
 	finish(t->reg);
 	if (!(t->contacts = calloc(t->reg->npersons + 1, sizeof(*t->contacts))))
 		abort();
@@ -736,6 +1123,7 @@ static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t 
 	struct cg_trace_contact *c = &t->contacts[p];
 	int depth = t->index[w->index].depth;
 	int minutes = w->minutes < 0 ? INT_MAX : w->minutes;
+	int rank = cg_trace_why_rank(w->code);
 
 	if (c->excluded || (c->depth && c->depth != depth))
 		return;
@@ -744,14 +1132,16 @@ static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t 
 	else if (at > c->last)
 		c->last = at;
 	if (!c->rank) {
-		c->rank = w->code;
+		c->rank = (unsigned char)rank;
+		c->code = w->code;
 		c->depth = (unsigned char)depth;
 		c->minutes = minutes;
 		c->first = at;
 		c->index = w->index;
 	} else {
-		if (w->code < c->rank || (w->code == c->rank && minutes < c->minutes)) {
-			c->rank = w->code;
+		if (rank < c->rank || (rank == c->rank && minutes < c->minutes)) {
+			c->rank = (unsigned char)rank;
+			c->code = w->code;
 			c->index = w->index;
 		}
 		if (minutes < c->minutes)
@@ -844,6 +1234,19 @@ static void trace_passage(struct cg_trace *t, size_t ixno, const struct event *e
 	}
 }
 
+/* The index person came as a visitor (e): whoever lives in the household
+ * they named as host hosted them. */
+static void trace_host(struct cg_trace *t, size_t ixno, const struct event *e)
+{
+	const struct cg_trace_register *r = t->reg;
+	const struct cg_trace_index *ix = &t->index[ixno];
+	struct why w = { e->at, 0, (uint32_t)ixno, e->host, -1, e->gate, CG_TRACE_HOST, 1 };
+
+	for (uint32_t i = r->member_off[e->host]; i < r->member_off[e->host + 1]; i++)
+		if (!is_index_person(ix, r->member[i]))
+			note(t, r->member[i], &w, e->at);
+}
+
 static void trace_one(struct cg_trace *t, size_t ixno)
 {
 	const struct cg_trace_register *r = t->reg;
@@ -855,8 +1258,11 @@ static void trace_one(struct cg_trace *t, size_t ixno)
 		for (uint32_t i = r->person_off[p]; i < r->person_off[p + 1]; i++) {
 			const struct event *e = &r->events[r->person_ev[i]];
 
-			if (e->at >= t->index[ixno].after)
-				trace_passage(t, ixno, e);
+			if (e->at < t->index[ixno].after)
+				continue;
+			trace_passage(t, ixno, e);
+			if (e->host != NONE)
+				trace_host(t, ixno, e);
 		}
 	}
 }
@@ -922,62 +1328,225 @@ static void trace_secondary(struct cg_trace *t)
 		trace_one(t, i);
 }
 
-static json_t *why_records(const struct cg_trace *t, const struct cg_trace_contact *c)
+/*
+ * ---- contact records as text ----
+ *
+ * A sweep prints tens of thousands of contacts with hundreds of thousands
+ * of reasons: building each as Jansson objects to encode them at once was
+ * most of its time.  They are written here as the encoder would write them
+ * (compact, keys in this order, text unescaped but for what JSON needs).
+ */
+struct text {
+	char *p;
+	size_t len, cap;
+};
+
+static void put(struct text *o, const char *s, size_t len)
 {
-	const struct cg_trace_register *r = t->reg;
-	json_t *out = json_array();
-
-	for (unsigned i = 0; i < c->nwhy; i++) {
-		const struct why *w = &c->why[i];
-		json_t *o = json_pack("{ss}", "code", cg_trace_why_code(w->code));
-
-		if (w->hh != NONE)
-			json_object_set_new(o, "household", json_string(strtab_name(&r->hhs, w->hh)));
-		if (w->has_gate)
-			json_object_set_new(o, "gate", json_string(strtab_name(&r->gates, w->gate)));
-		if (w->index_at)
-			cg_json_set_time(o, "index_at", w->index_at);
-		if (w->contact_at)
-			cg_json_set_time(o, "contact_at", w->contact_at);
-		if (w->minutes >= 0)
-			json_object_set_new(o, "minutes", json_integer(w->minutes));
-		json_object_set_new(o, "index", json_string(t->index[w->index].label));
-		json_array_append_new(out, o);
-	}
-	return out;
+	o->p = grow(o->p, &o->cap, o->len + len + 1, 1);
+	memcpy(o->p + o->len, s, len);
+	o->len += len;
 }
 
-static json_t *contact_record(const struct cg_trace *t, uint32_t p,
-			      struct cg_trace_counts *counts)
+static void put_lit(struct text *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+/* A JSON string, escaped as lib/json's encoder escapes (the register's
+ * text is valid UTF-8: it came from JSON). */
+static void put_str(struct text *o, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t from = 0, i;
+
+	put(o, "\"", 1);
+	for (i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+		size_t elen = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(o, s + from, i - from);
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			elen = 6;
+		}
+		put(o, esc, elen);
+		from = i + 1;
+	}
+	put(o, s + from, i - from);
+	put(o, "\"", 1);
+}
+
+/* ,"key":"value" (first: without the comma). */
+static void put_key_str(struct text *o, const char *key, const char *s, int *first)
+{
+	if (!s)
+		return;
+	if (!*first)
+		put(o, ",", 1);
+	*first = 0;
+	put(o, "\"", 1);
+	put_lit(o, key);
+	put(o, "\":", 2);
+	put_str(o, s);
+}
+
+static void put_key_int(struct text *o, const char *key, long long v)
+{
+	char num[32];
+
+	put(o, ",\"", 2);
+	put_lit(o, key);
+	put(o, "\":", 2);
+	put(o, num, (size_t)snprintf(num, sizeof(num), "%lld", v));
+}
+
+/*
+ * Times as cg_time_format writes them, remembered by the minute: the
+ * reasons of a sweep name the same few hundred thousand instants again
+ * and again, and the local zone's offset is the slow part.
+ */
+#define TIME_SLOTS 4096
+
+struct time_memo {
+	cg_time_t minute[TIME_SLOTS];
+	char text[TIME_SLOTS][CG_TIME_LEN];
+	unsigned char used[TIME_SLOTS];
+};
+
+static void put_time(struct text *o, struct time_memo *m, const char *key, cg_time_t t)
+{
+	cg_time_t minute = t - ((t % 60) + 60) % 60;
+	size_t slot = (size_t)((uint64_t)(minute / 60) * 0x9E3779B97F4A7C15u >> 52) % TIME_SLOTS;
+	char *text = m->text[slot];
+	int sec = (int)(t - minute);
+
+	if (!m->used[slot] || m->minute[slot] != minute) {
+		cg_time_format(minute, text);
+		m->minute[slot] = minute;
+		m->used[slot] = 1;
+	}
+	put(o, ",\"", 2);
+	put_lit(o, key);
+	put(o, "\":\"", 3);
+	/* YYYY-MM-DDTHH:MM:SS then the offset: only the seconds differ. */
+	put(o, text, 17);
+	put(o, (char[2]){ (char)('0' + sec / 10), (char)('0' + sec % 10) }, 2);
+	put_lit(o, text + 19);
+	put(o, "\"", 1);
+}
+
+static void put_why(struct text *o, struct time_memo *m, const struct cg_trace *t,
+		    const struct why *w)
+{
+	const struct cg_trace_register *r = t->reg;
+
+	put_lit(o, "{\"code\":");
+	put_str(o, cg_trace_why_code(w->code));
+	if (w->hh != NONE) {
+		put_lit(o, ",\"household\":");
+		put_str(o, strtab_name(&r->hhs, w->hh));
+	}
+	if (w->has_gate) {
+		put_lit(o, ",\"gate\":");
+		put_str(o, strtab_name(&r->gates, w->gate));
+	}
+	if (w->index_at)
+		put_time(o, m, "index_at", w->index_at);
+	if (w->contact_at)
+		put_time(o, m, "contact_at", w->contact_at);
+	if (w->minutes >= 0)
+		put_key_int(o, "minutes", w->minutes);
+	put_lit(o, ",\"index\":");
+	put_str(o, t->index[w->index].label);
+	put(o, "}", 1);
+}
+
+/* The index person of ix as text, encoded once. */
+static const char *index_text(struct cg_trace_index *ix)
+{
+	size_t n, size = 256;
+
+	while (!ix->text) {
+		if (!(ix->text = malloc(size)))
+			abort();
+		if ((n = cg_json_dumpb(ix->who, ix->text, size)) < size && n) {
+			ix->text[n] = '\0';
+			break;
+		}
+		free(ix->text);
+		ix->text = NULL;
+		if (!n)
+			abort();	/* not text Jansson would encode either */
+		size = n + 1;
+	}
+	return ix->text;
+}
+
+/* The contact record of register person p, as a line (with its newline)
+ * in o: see cg_trace_run. */
+static void contact_text(struct cg_trace *t, uint32_t p, struct time_memo *m,
+			 struct cg_trace_counts *counts, struct text *o)
 {
 	const struct cg_trace_contact *c = &t->contacts[p];
-	json_t *rec = person_record(&t->reg->persons[p]);
-	const json_t *active = cg_casebook_active_for(t->cb, rec);
+	const struct person *q = &t->reg->persons[p];
+	json_t *who = person_record(q);
+	const json_t *active = cg_casebook_active_for(t->cb, who);
+	char day[CG_DATE_LEN];
+	int first = 1;
 
-	json_object_set_new(rec, "reason", json_string(c->depth == 1 ? "close_contact" :
-						       "secondary_contact"));
+	o->len = 0;
+	put(o, "{", 1);
+	put_key_str(o, "name", q->name, &first);
+	put_key_str(o, "id_no", q->id_no, &first);
+	put_key_str(o, "phone", q->phone, &first);
+	put_key_str(o, "household", q->household, &first);
+	put_key_str(o, "reason", c->depth == 1 ? "close_contact" : "secondary_contact", &first);
 	/* Observation runs from the last exposure: living together, that
 	 * is the end of the period. */
-	cg_json_set_day(rec, "start", c->household || !c->last ? t->until :
-			cg_local_day(c->last, NULL));
-	json_object_set_new(rec, "rank", json_integer(c->rank));
-	json_object_set_new(rec, "why", why_records(t, c));
+	cg_day_format(c->household || !c->last ? t->until : cg_local_day(c->last, NULL), day);
+	put_key_str(o, "start", day, &first);
+	put_key_int(o, "rank", c->rank);
+	put_lit(o, ",\"why\":[");
+	for (unsigned i = 0; i < c->nwhy; i++) {
+		if (i)
+			put(o, ",", 1);
+		put_why(o, m, t, &c->why[i]);
+	}
+	put(o, "]", 1);
 	if (c->more)
-		json_object_set_new(rec, "more", json_integer((json_int_t)c->more));
-	json_object_set(rec, "index", t->index[c->index].who);
+		put_key_int(o, "more", (long long)c->more);
+	put_lit(o, ",\"index\":");
+	put_lit(o, index_text(&t->index[c->index]));
 	if (active)
-		json_object_set(rec, "under_observation", json_object_get(active, "case_id"));
+		put_key_str(o, "under_observation",
+			    json_string_value(json_object_get(active, "case_id")), &first);
+	put(o, "}\n", 2);
+	json_decref(who);
 	counts->contacts++;
-	counts->by_why[c->rank]++;
+	counts->by_why[c->code]++;
 	counts->secondary += c->depth == 2;
 	counts->under_observation += active != NULL;
-	return rec;
 }
 
 int cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts,
 		 cg_trace_emit_fn *emit, void *ctx, struct cg_err *err)
 {
 	size_t nfirst = t->nindex;
+	struct text line = { NULL, 0, 0 };
+	struct time_memo *memo;
 	int ret = 0;
 
 	memset(counts, 0, sizeof(*counts));
@@ -990,18 +1559,20 @@ int cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts,
 	/* A contact of depth 1 stays one: note() keeps depths apart. */
 	if (t->depth > 1)
 		trace_secondary(t);
+	if (!(memo = calloc(1, sizeof(*memo))))
+		abort();
 	for (int depth = 1; depth <= t->depth; depth++) {
 		size_t n;
 		uint32_t *list = contacts_of(t, depth, &n);
 
 		for (size_t i = 0; i < n && ret == 0; i++) {
-			json_t *rec = contact_record(t, list[i], counts);
-
+			contact_text(t, list[i], memo, counts, &line);
 			if (emit)
-				ret = emit(ctx, rec, err);
-			json_decref(rec);
+				ret = emit(ctx, line.p, line.len, err);
 		}
 		free(list);
 	}
+	free(memo);
+	free(line.p);
 	return ret;
 }

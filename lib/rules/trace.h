@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/home.h"
 #include "rules/casebook.h"
+#include "rules/correction.h"
 #include "store/config.h"
 
 /*
@@ -16,10 +17,11 @@
  * the check-in register shows at risk.
  *
  * The check-in journals of the period (local days since..until, plain or
- * compressed, verified as they are read) are read once into a compact
- * register: every person seen (identified as cg_person_key does, the
- * fields of their first record kept) and every passage (time, gate,
- * person, the household a visitor named as host).  Then any number of
+ * compressed, verified as they are read, by two reader threads and taken
+ * in order; gate records as they stand after their corrections) are read
+ * once into a compact register: every person seen (identified as
+ * cg_person_key does, the fields of their first record kept) and every
+ * passage (time, gate, person, the household a visitor named as host).  Then any number of
  * index persons are traced against it in memory: a sweep of many index
  * persons costs one pass over the journals, not one per person.
  *
@@ -27,6 +29,8 @@
  *
  *   same_household    the index person's household (rank 1)
  *   hosted_visitor    a visit naming that household as host (rank 2)
+ *   visited_by_index  living in a household the index person visited
+ *                     (named as host when passing a gate) (rank 2)
  *   same_gate_window  a passage through a gate the index person passed,
  *                     at most window minutes before or after (rank 3),
  *                     whatever the directions
@@ -42,11 +46,16 @@
 enum cg_trace_why {
 	CG_TRACE_HOUSEHOLD = 1,
 	CG_TRACE_VISITOR = 2,
-	CG_TRACE_GATE = 3
+	CG_TRACE_GATE = 3,
+	CG_TRACE_HOST = 4
 };
 
-/* "same_household", "hosted_visitor", "same_gate_window". */
+/* "same_household", "hosted_visitor", "same_gate_window",
+ * "visited_by_index". */
 const char *cg_trace_why_code(enum cg_trace_why w);
+
+/* Its rank: 1 strongest; a visit either way is 2. */
+int cg_trace_why_rank(enum cg_trace_why w);
 
 struct cg_trace_register;	/* private to trace.c */
 struct cg_trace_index;
@@ -64,6 +73,8 @@ struct cg_trace {
 	size_t nindex, index_alloc;
 	struct cg_trace_contact *contacts;	/* per person of reg; owned */
 	unsigned long events, days;		/* what was read */
+	struct cg_corrections fix;		/* of the period's records */
+	int fixing;				/* reading them as corrected */
 };
 
 /* Set up with the policy of cfg (trace.*) for since..until. */
@@ -72,8 +83,10 @@ void cg_trace_init(struct cg_trace *t, const struct cg_config *cfg,
 void cg_trace_release(struct cg_trace *t);
 
 /*
- * Read the check-in journals of the period into the register.  Warnings
- * (a torn tail, a leftover compressed copy) go to n.  0, or -1 with *err
+ * Read the check-in journals of the period into the register, and the
+ * corrections of its records (from the days after it too: a second pass
+ * over the period only when a record of it was corrected).  Warnings (a
+ * torn tail, a leftover compressed copy) go to n.  0, or -1 with *err
  * (CG_EXIT_DAMAGED for a damaged journal).
  */
 int cg_trace_read(struct cg_trace *t, const struct cg_home *h,
@@ -99,11 +112,13 @@ size_t cg_trace_add_escalated(struct cg_trace *t);
 /* The figures of a trace (after cg_trace_run). */
 struct cg_trace_counts {
 	unsigned long index, contacts, under_observation, secondary;
-	unsigned long by_why[4];	/* by rank of the contact */
+	unsigned long by_why[5];	/* by the code of the contact's strongest
+					 * reason (enum cg_trace_why) */
 };
 
-/* What takes each contact record (borrowed): 0, or -1 with *err. */
-typedef int cg_trace_emit_fn(void *ctx, const json_t *rec, struct cg_err *err);
+/* What takes each contact record, one JSON line of len bytes with its
+ * newline (borrowed): 0, or -1 with *err. */
+typedef int cg_trace_emit_fn(void *ctx, const char *line, size_t len, struct cg_err *err);
 
 /*
  * Trace every index person added, to t->depth, and hand emit (when not

@@ -194,6 +194,28 @@ int cg_loop_print(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 	return ret;
 }
 
+int cg_loop_print_line(struct cg_loop *lp, const char *line, size_t len,
+		       struct cg_err *err)
+{
+	char why[256];
+	json_t *rec;
+	int ret;
+
+	if (lp->collect) {
+		if (!(rec = cg_jsonl_parse(line, len && line[len - 1] == '\n' ? len - 1 : len,
+					   why, sizeof(why))))
+			return cg_err_set(err, CG_EXIT_SYSTEM, "%s", why);
+		ret = cg_loop_print(lp, rec, err);
+		json_decref(rec);
+		return ret;
+	}
+	lp->emitted++;
+	if (lp->journal && lp->journal->npending && cg_loop_flush(lp, err) < 0)
+		return -1;
+	let_go(lp);
+	return cg_out_line(&lp->out, line, len, err);
+}
+
 int cg_loop_emit(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 {
 	if (!lp->journal || lp->collect)

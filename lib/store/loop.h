@@ -153,6 +153,11 @@ int cg_loop_emit(struct cg_loop *lp, const json_t *rec, struct cg_err *err);
 /* Print rec (borrowed) without journaling it, after what is queued. */
 int cg_loop_print(struct cg_loop *lp, const json_t *rec, struct cg_err *err);
 
+/* Print a record already encoded (one JSON line of len bytes with its
+ * newline, borrowed) as cg_loop_print prints one. */
+int cg_loop_print_line(struct cg_loop *lp, const char *line, size_t len,
+		       struct cg_err *err);
+
 /* Commit what is queued once it reaches ->batch_bytes, for callers that
  * emit outside the loop (a release of every finished case). */
 int cg_loop_commit_due(struct cg_loop *lp, struct cg_err *err);

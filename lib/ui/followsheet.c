@@ -8,6 +8,7 @@
 #include "core/i18n.h"
 #include "core/mask.h"
 #include "report/report-doc.h"
+#include "report/report.h"
 #include "rules/quarantine.h"
 #include "ui/followsheet.h"
 
@@ -142,7 +143,9 @@ static void row(FILE *fp, const struct cg_quarantine_policy *p, const json_t *re
 	json_array_foreach(needs, i, n) {
 		if (i)
 			fputs("<br>", fp);
-		cg_html_escape(fp, str(n, "need"));
+		/* A code of the man page is read as its label; the office's
+		 * own text as it was typed. */
+		cg_html_escape(fp, cg_report_label(str(n, "need")));
 	}
 	fputs("</td><td></td></tr>\n", fp);
 }

@@ -105,10 +105,10 @@ test_expect_success 'trace | open --reason close_contact opens the cases, the on
 test_expect_success '--dry-run: counts and a summary, nothing open acts on' '
 	echo "{\"id_no\":\"$ZS\"}" | cg-quarantine trace --dry-run --depth 2 --now $NOW >out 2>err &&
 	cat >expect <<-EOF &&
-	{"since":"2026-01-11","until":"2026-01-25","index":1,"contacts":8,"same_household":1,"hosted_visitor":1,"same_gate_window":6,"secondary_contact":2,"under_observation":1,"events":18,"dry_run":true}
+	{"since":"2026-01-11","until":"2026-01-25","index":1,"contacts":8,"same_household":1,"hosted_visitor":1,"visited_by_index":0,"same_gate_window":6,"secondary_contact":2,"under_observation":1,"events":18,"dry_run":true}
 	EOF
 	test_cmp expect out &&
-	grep -q "^cg-quarantine: 1 index persons, 8 contacts (1 same household, 1 hosted visitors, 6 same gate window, 2 secondary), 1 already under observation$" err &&
+	grep -q "^cg-quarantine: 1 index persons, 8 contacts (1 same household, 1 hosted visitors, 0 visited by the index, 6 same gate window, 2 secondary), 1 already under observation$" err &&
 	test_expect_code 1 cg-quarantine open --now $NOW <out >opened 2>err &&
 	test_must_fail test -s opened
 '

@@ -16,7 +16,10 @@ test_expect_success 'setup: cases of two officers and one without, checks, a nee
 	echo "{\"name\":\"钱老\",\"household\":\"1-1-101\",\"reason\":\"other\",\"start\":\"2026-01-05\",\"officer\":\"李网格\"}" |
 		cg-quarantine open --now 2026-01-05T08:00:00+08:00 >/dev/null &&
 	echo "{\"case_id\":\"Q260120-002\",\"temp\":36.5}" | cg-quarantine check --now 2026-01-25T07:00:00+08:00 >/dev/null &&
-	echo "{\"case_id\":\"Q260120-003\",\"need\":\"supplies\"}" | cg-quarantine need --now 2026-01-25T09:00:00+08:00 >/dev/null &&
+	for need in supplies garbage "换灯泡"; do
+		echo "{\"case_id\":\"Q260120-003\",\"need\":\"$need\"}" |
+			cg-quarantine need --now 2026-01-25T09:00:00+08:00 >/dev/null || return 1
+	done &&
 	cg-quarantine due --format html --now $NOW >sheet.html
 '
 
@@ -35,7 +38,7 @@ test_expect_success 'a page per officer (none last), households in building/unit
 	cat >expect <<-\EOF &&
 	张网格|9-2-602|王**|Q260120-002|6/14,missed 10|done|
 	张网格|10-1-101|王**|Q260120-001|6/14,lost to follow-up|box|
-	李网格|9-2-101|王**|Q260120-003|6/14,lost to follow-up|box|supplies
+	李网格|9-2-101|王**|Q260120-003|6/14,lost to follow-up|box|supplies to bring<br>garbage to take out<br>换灯泡
 	(none)|2-1-301|赵*|Q260120-004|6/14,lost to follow-up|box|
 	EOF
 	test_cmp expect actual &&
@@ -46,7 +49,9 @@ test_expect_success 'a page per officer (none last), households in building/unit
 	grep -q "<th>06:00-10:00<br>time, &deg;C</th><th>16:00-20:00<br>time, &deg;C</th>" sheet.html
 '
 
-test_expect_success 'text from records is escaped; no case is a page that says so; labels in Chinese' '
+test_expect_success 'text from records is escaped; no case is a page that says so; labels (service requests too) in Chinese' '
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg-quarantine due --format html --now $NOW >zh.html &&
+	grep -q "<td>代购物资<br>清运垃圾<br>换灯泡</td>" zh.html &&
 	CG_HOME=$TRASH/esc && export CG_HOME &&
 	cg-quarantine due --format html --now $NOW >empty.html &&
 	grep -q "No case to follow up today." empty.html &&
