@@ -105,6 +105,7 @@ complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due li
 # done
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l at -x -d 'The time of the record made from the options'
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l by -x -d 'Who did the task'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l need -x -d 'A need of a household under observation delivered: one record from the options'
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l place -x -d 'Where the task was done'
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l task -x -d 'The task: one record from the options, no input read'
 

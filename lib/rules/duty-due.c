@@ -368,5 +368,10 @@ long cg_duty_due(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
 		n += k;
 	}
 	free(ds.d);
+	if (w->needs && first <= today && today <= last) {
+		if ((k = cg_duty_needs_due(w, lp, err)) < 0)
+			return -1;
+		n += k;
+	}
 	return n;
 }

@@ -87,7 +87,7 @@ const char *cg_duty_label(const char *code)
 		{ "stock", N_("stock") }, { "receive", N_("received") },
 		{ "issue", N_("issued") }, { "staff_fever", N_("staff fever") },
 		{ "due", N_("due") }, { "missed", N_("not done") },
-		{ "shift", N_("shift") },
+		{ "shift", N_("shift") }, { "need", N_("errand") },
 	};
 
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
@@ -106,7 +106,16 @@ int cg_duty_due_text(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 	size_t i;
 	json_t *v;
 
-	if (json_object_get(rec, "shift")) {
+	if (json_object_get(rec, "need_id")) {
+		const char *at = str(rec, "asked");
+		char asked[16] = "-";
+
+		/* The time as asked, in the compound's offset. */
+		if (strlen(at) >= 16)
+			snprintf(asked, sizeof(asked), "%.5s %.5s", at + 5, at + 11);
+		snprintf(counts, sizeof(counts), "%s", str(rec, "need"));
+		snprintf(detail, sizeof(detail), _("%s asked %s"), str(rec, "need_id"), asked);
+	} else if (json_object_get(rec, "shift")) {
 		snprintf(counts, sizeof(counts), _("%lld min nobody on"),
 			 (long long)json_integer_value(json_object_get(rec, "unstaffed_min")));
 		snprintf(detail, sizeof(detail), "%s%s", str(rec, "shift"),

@@ -92,7 +92,9 @@ static int read_task(struct cg_duty_task *t, const char *name, const json_t *v)
 	size_t i;
 
 	memset(t, 0, sizeof(*t));
-	if (!json_is_object(v) || strlen(name) >= sizeof(t->name) || !*name)
+	/* "need" is the task of the deliveries of cg-quarantine's needs. */
+	if (!json_is_object(v) || strlen(name) >= sizeof(t->name) || !*name ||
+	    !strcmp(name, "need"))
 		return -1;
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->hours.start = 0;
@@ -395,11 +397,20 @@ int cg_duty_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		 char *why, size_t whylen, struct cg_err *err)
 {
 	struct cg_dutywork *w = ctx;
-	json_t *events = json_array(), *v;
+	json_t *events, *v;
 	size_t i;
 	int ret;
 
+	/* A delivery of a need reads the cases, once, when first met. */
+	if (w->needs && w->rule == cg_duty_done_rule && json_object_get(ln->rec, "need_id") &&
+	    cg_duty_needs_load(w->needs, err) < 0)
+		return -1;
+	events = json_array();
 	ret = w->rule(w, ln->rec, events, why, whylen);
+	/* The need is closed where it lives first: a crash between leaves
+	 * it delivered without the duty side's done, never the reverse. */
+	if (ret == 0 && w->needs && cg_duty_needs_commit(w->needs, err) < 0)
+		ret = -1;
 	if (ret == 0)
 		json_array_foreach(events, i, v) {
 			if ((ret = cg_loop_emit(lp, v, err)) < 0 ||
@@ -594,6 +605,12 @@ int cg_duty_done_rule(struct cg_dutywork *w, const json_t *in, json_t *events,
 	cg_time_t at;
 	int fever, r;
 
+	if (json_object_get(rec, "need_id")) {
+		if (!(r = get_str(rec, "by", &by, 0, why, whylen)) &&
+		    !(r = get_ts(w, rec, &at, why, whylen)))
+			r = cg_duty_need_rule(w, rec, at, events, why, whylen);
+		goto out;
+	}
 	if ((r = get_str(rec, "task", &task, 1, why, whylen)) ||
 	    (r = get_str(rec, "place", &place, 1, why, whylen)) ||
 	    (r = get_str(rec, "by", &by, 0, why, whylen)) ||

@@ -11,6 +11,7 @@
 #include "store/config.h"
 #include "store/journal.h"
 #include "store/loop.h"
+#include "rules/casebook.h"
 
 /*
  * The office's duty work (值班、消杀、物资、关爱), journal/duty.jsonl.
@@ -25,6 +26,10 @@
  *          threshold (it follows its done event)
  *   stock  "item", "qty" (> 0), "unit", "op" ("receive" or "issue"),
  *          "to" (issues): supplies in and out
+ *   done with "task":"need", "place" (the household), "need_id", "need":
+ *          a service request of a household under observation
+ *          (cg-quarantine need) delivered; its need_done event is in
+ *          journal/quarantine.jsonl, which is the truth about the need
  *
  * The plan is the "duty" section of config.json:
  *
@@ -142,6 +147,31 @@ int cg_dutybook_save(const struct cg_dutybook *b, const struct cg_home *h,
 /* The stint of guard open at some gate, or NULL. */
 struct cg_duty_stint *cg_dutybook_on(const struct cg_dutybook *b, const char *guard);
 
+/* ---- service requests of households under observation (duty-needs.c) ---- */
+
+/*
+ * The open needs (cg-quarantine need) of the open and escalated cases, as
+ * the duty side sees and delivers them.  The cases are read when first
+ * wanted (cg_duty_needs_load); with journaling, under the quarantine run
+ * lock (taken then, after cg-duty's own, held to the release) and with
+ * journal/quarantine.jsonl open for the need_done events.
+ */
+struct cg_duty_needs {
+	const struct cg_home *home;	/* borrowed */
+	struct cg_casebook cases;
+	struct cg_journal journal;	/* quarantine; with journaling */
+	json_t *pending;		/* the need_done event the rule made; owned */
+	int journaling, loaded, lockfd;
+};
+
+void cg_duty_needs_init(struct cg_duty_needs *n, const struct cg_home *h, int journaling);
+/* Read the cases (once).  0, or -1 with *err. */
+int cg_duty_needs_load(struct cg_duty_needs *n, struct cg_err *err);
+void cg_duty_needs_release(struct cg_duty_needs *n);
+/* Journal (with journaling) and fold in the need_done event the last
+ * delivery made, before its done event is emitted.  0, or -1 with *err. */
+int cg_duty_needs_commit(struct cg_duty_needs *n, struct cg_err *err);
+
 /* ---- the rules ---- */
 
 struct cg_dutywork;
@@ -155,6 +185,7 @@ struct cg_dutywork {
 	cg_duty_fn *rule;
 	cg_time_t now;
 	int text;			/* due: aligned text for a person */
+	struct cg_duty_needs *needs;	/* borrowed; NULL: no needs seen */
 	unsigned long alerts;		/* alerts written */
 };
 
@@ -175,6 +206,15 @@ cg_duty_fn cg_duty_done_rule;
 cg_duty_fn cg_duty_stock_rule;
 
 /*
+ * done with "need_id" (w->needs loaded): the need delivered, at at.  The
+ * done event goes to events, the need_done event the quarantine rule
+ * makes of it to w->needs->pending.  0, or 1 rejected (unknown need, done
+ * already, a "task" or "place" with it).
+ */
+int cg_duty_need_rule(struct cg_dutywork *w, const json_t *rec, cg_time_t at,
+		      json_t *events, char *why, size_t whylen);
+
+/*
  * Sign guard on (on set) or off at gate at time at, as cg-duty on and
  * off do, for cg-checkin --ask --guard: under the run lock, journaled and
  * durable on return.  Nothing is journaled when the guard is on at that
@@ -191,10 +231,21 @@ int cg_duty_sign(const struct cg_home *h, const struct cg_config *cfg, const cha
  * Print through lp what is due and missed: for day (or, when day is -1,
  * yesterday and today), one record per shift that had minutes with
  * nobody on, and one per task and place with a slot due or missed, with
- * counts.  The number printed, or -1 with *err.
+ * counts; then, when the days looked at include today and w->needs is
+ * set, the open needs (cg_duty_needs_due).  The number printed, or -1
+ * with *err.
  */
 long cg_duty_due(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
 		 struct cg_err *err);
+
+/*
+ * Print through lp one record per open need (n loaded): "date" (today),
+ * "task":"need", "place" (the household), "need_id", "need", "case_id",
+ * "asked" (its ts), "open_min", "status" ("due" on the day it was asked,
+ * "missed" once that day has ended) and "severity" ("notice",
+ * "warning").  The number printed, or -1 with *err.
+ */
+long cg_duty_needs_due(const struct cg_dutywork *w, struct cg_loop *lp, struct cg_err *err);
 
 /*
  * Every task and place of day, due or not, as due's records with "care"
