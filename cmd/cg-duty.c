@@ -150,7 +150,7 @@ static const struct cg_option care_options[] = {
 
 static const struct cg_option options[] = {
 	{ "dry-run", 'n', 'n', NULL, N_("check and print, but journal nothing"),
-	  NULL, NULL, "on off done stock",
+	  NULL, NULL, "on off done stock care",
 	  "Check and print, but journal nothing: the records have no\n"
 	  ".Cm seq\n"
 	  "and\n"
@@ -193,9 +193,11 @@ static const struct cg_subcommand subs[] = {
 	{ "list", "cg-duty list [--task TASK] [--place PLACE] [--guard NAME] [--date DATE]\n"
 		  " [--format FORMAT] [OPTION]...",
 	  N_("the journal's events, filtered"), list_options, LISTING, "none" },
-	{ "care", "cg-duty care [--format FORMAT] [OPTION]...",
-	  N_("the special-care ledger with the last call and the days missed"),
-	  care_options, LISTING, "none" },
+	{ "care", "cg-duty care [--format FORMAT] [OPTION]... [FILE]...",
+	  N_("entries of the special-care ledger added, changed (care_id, name,\n"
+	     "household, phone, ...) or removed (remove: true); with no input,\n"
+	     "the ledger with the last call and the days missed"),
+	  care_options, READING, "file" },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 
@@ -218,9 +220,9 @@ static const struct subcommand subcommands[] = {
 	{ "off", cg_duty_off },
 	{ "done", cg_duty_done_rule },
 	{ "stock", cg_duty_stock_rule },
+	{ "care", cg_duty_care_rule },
 	{ "due", NULL },
 	{ "list", NULL },
-	{ "care", NULL },
 	{ NULL, NULL }
 };
 
@@ -412,31 +414,6 @@ static int stock_levels(struct world *w, const struct opts *o, struct cg_err *er
 	return CG_EXIT_OK;
 }
 
-static int run_records(struct world *w, const struct opts *o, struct cg_err *err)
-{
-	const char *name = o->sub->name;
-
-	w->work.rule = o->sub->fn;
-	w->loop.fn = cg_duty_take;
-	w->loop.ctx = &w->work;
-	w->loop.parse = 1;
-	/* stock with no input at all: the levels. */
-	if (!strcmp(name, "stock") && !o->noperands && isatty(STDIN_FILENO))
-		return stock_levels(w, o, err);
-	if (o->guard || o->task || o->need) {
-		if (take_options(w, o, err) < 0)
-			return -1;
-	} else if (cg_loop_run_files(&w->loop, o->operands, o->noperands, err) < 0) {
-		return -1;
-	}
-	if (!strcmp(name, "stock") && !w->loop.taken && !w->loop.rejected)
-		return stock_levels(w, o, err);
-	if (o->common.verbose)
-		fprintf(stderr, _("%s: %lu accepted (%lu alerts), %lu rejected\n"),
-			cg_progname(), w->loop.taken, w->work.alerts, w->loop.rejected);
-	return cg_loop_status(&w->loop);
-}
-
 /* Text for a person: asked for, or the default on a terminal. */
 static int text_wanted(const struct opts *o)
 {
@@ -459,6 +436,40 @@ static int run_care(struct world *w, const struct opts *o, struct cg_err *err)
 	return CG_EXIT_OK;
 }
 
+static int run_records(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	const char *name = o->sub->name;
+
+	w->work.rule = o->sub->fn;
+	w->loop.fn = cg_duty_take;
+	w->loop.ctx = &w->work;
+	w->loop.parse = 1;
+	/* stock and care with no input at all: the levels, the ledger. */
+	if (!strcmp(name, "stock") && !o->noperands && isatty(STDIN_FILENO))
+		return stock_levels(w, o, err);
+	if (!strcmp(name, "care") && !o->noperands && isatty(STDIN_FILENO))
+		return run_care(w, o, err);
+	/* The ledger's changes on a terminal: masked. */
+	if (!strcmp(name, "care") && text_wanted(o))
+		w->loop.show = cg_duty_care_show;
+	if (o->guard || o->task || o->need) {
+		if (take_options(w, o, err) < 0)
+			return -1;
+	} else if (cg_loop_run_files(&w->loop, o->operands, o->noperands, err) < 0) {
+		return -1;
+	}
+	if (!strcmp(name, "stock") && !w->loop.taken && !w->loop.rejected)
+		return stock_levels(w, o, err);
+	if (!strcmp(name, "care") && !w->loop.taken && !w->loop.rejected) {
+		w->loop.show = NULL;
+		return run_care(w, o, err);
+	}
+	if (o->common.verbose)
+		fprintf(stderr, _("%s: %lu accepted (%lu alerts), %lu rejected\n"),
+			cg_progname(), w->loop.taken, w->work.alerts, w->loop.rejected);
+	return cg_loop_status(&w->loop);
+}
+
 static int run(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	struct cg_duty_select sel = { o->task, o->place, o->guard, -1 };
@@ -469,8 +480,6 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		return run_records(w, o, err);
 	if (o->date && cg_day_parse(o->date, &day) < 0)
 		usage_error(_("invalid date '%s' for --date (YYYY-MM-DD)"), o->date);
-	if (!strcmp(o->sub->name, "care"))
-		return run_care(w, o, err);
 	if (!strcmp(o->sub->name, "list")) {
 		sel.day = day;
 		if ((n = cg_duty_list(&w->home, &sel, text_wanted(o), &w->loop, err)) < 0)

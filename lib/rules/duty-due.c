@@ -269,16 +269,17 @@ static json_t *task_record(const struct cg_duty_task *t, const char *place, int3
 /* The places of a task: its list, the roster's gates or the care ids. */
 static json_t *task_places(const struct cg_dutywork *w, const struct cg_duty_task *t)
 {
-	const json_t *obj = t->per_shift ? w->plan->roster : w->plan->care;
-	json_t *out;
+	json_t *obj, *out, *v;
 	const char *key;
-	json_t *v;
 
 	if (t->places)
 		return json_incref((json_t *)t->places);
+	obj = t->per_shift ? json_incref((json_t *)w->plan->roster) :
+	      cg_duty_ledger(w->plan, w->book);
 	out = json_array();
-	json_object_foreach((json_t *)obj, key, v)
+	json_object_foreach(obj, key, v)
 		json_array_append_new(out, json_string(key));
+	json_decref(obj);
 	return out;
 }
 

@@ -88,6 +88,8 @@ const char *cg_duty_label(const char *code)
 		{ "issue", N_("issued") }, { "staff_fever", N_("staff fever") },
 		{ "due", N_("due") }, { "missed", N_("not done") },
 		{ "shift", N_("shift") }, { "need", N_("errand") },
+		{ "add", N_("added") }, { "update", N_("updated") },
+		{ "remove", N_("removed") },
 	};
 
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
@@ -320,14 +322,59 @@ long cg_duty_care(const struct cg_dutywork *w, int text, struct cg_loop *lp,
 	long n = 0;
 	int ret = 0;
 
-	json_object_foreach((json_t *)w->plan->care, id, entry) {
+	json_t *ledger = cg_duty_ledger(w->plan, w->book);
+
+	json_object_foreach(ledger, id, entry) {
 		rec = care_record(w, id, entry);
 		*missed += json_integer_value(json_object_get(rec, "missed_7d")) > 0;
 		ret = text ? care_text(lp, rec, err) : cg_loop_print(lp, rec, err);
 		json_decref(rec);
 		if (ret < 0)
-			return -1;
+			break;
 		n++;
 	}
-	return n;
+	json_decref(ledger);
+	return ret < 0 ? -1 : n;
+}
+
+/* ---- the ledger's changes, for a person ---- */
+
+static int care_event_text(struct cg_loop *lp, const json_t *ev, struct cg_err *err)
+{
+	static const size_t widths[] = { 6, 8, 8, 10, 13, 8 };
+	char name[128], phone[64], contact[128], cphone[64];
+	const char *cols[7];
+
+	cg_mask_name(str(ev, "name"), name, sizeof(name));
+	cg_mask_phone(str(ev, "phone"), phone, sizeof(phone));
+	cg_mask_name(str(ev, "contact"), contact, sizeof(contact));
+	cg_mask_phone(str(ev, "contact_phone"), cphone, sizeof(cphone));
+	cols[0] = str(ev, "care_id");
+	cols[1] = cg_duty_label(str(ev, "op"));
+	cols[2] = *name ? name : "-";
+	cols[3] = *str(ev, "household") ? str(ev, "household") : "-";
+	cols[4] = *phone ? phone : "-";
+	cols[5] = *contact ? contact : "-";
+	cols[6] = *cphone ? cphone : "-";
+	return text_line(lp, cols, widths, 7, err);
+}
+
+int cg_duty_care_show(void *ctx, struct cg_loop *lp, const char *lines, size_t len,
+		      struct cg_err *err)
+{
+	const char *p = lines, *end = lines + len;
+
+	(void)ctx;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		json_t *ev = json_loadb(p, n, 0, NULL);
+		int ret = ev ? care_event_text(lp, ev, err) : 0;
+
+		json_decref(ev);
+		if (ret < 0)
+			return -1;
+		p += n + 1;
+	}
+	return 0;
 }

@@ -26,6 +26,11 @@
  *          threshold (it follows its done event)
  *   stock  "item", "qty" (> 0), "unit", "op" ("receive" or "issue"),
  *          "to" (issues): supplies in and out
+ *   care   "op" ("add", "update" or "remove"), "care_id", and for add and
+ *          update the entry's fields ("name", "household", "phone",
+ *          "contact", "contact_phone", "needs", "category", ...): the
+ *          special-care ledger kept by records; add makes the entry
+ *          anew, update changes the fields it names, remove drops it
  *   done with "task":"need", "place" (the household), "need_id", "need":
  *          a service request of a household under observation
  *          (cg-quarantine need) delivered; its need_done event is in
@@ -38,7 +43,8 @@
  *   "tasks":  {"TASK": {"places": [...] | "per": "shift" | "per": "care",
  *             "times": N | "every_min": M, "hours": ["HH:MM","HH:MM"]}}
  *   "care":   {"ID": {"name", "household", "phone", "contact",
- *             "contact_phone", "needs": [...], "category"}}
+ *             "contact_phone", "needs": [...], "category"}}: the seed of
+ *             the ledger, which care events change (cg_duty_ledger)
  *   "stock":  {"ITEM": {"unit": "...", "min": N}}
  *
  * Slots.  A task's day is cut into slots: "times" N splits its hours
@@ -124,6 +130,9 @@ struct cg_dutybook {
 	size_t nmoves, amoves;
 	json_t *task_names, *place_names, *item_names;	/* name -> index */
 	json_t *item_units;		/* item -> the unit last used */
+	json_t *care;			/* care_id -> {"entry": the fields care
+					 * events gave, "whole": true after an
+					 * add}, or null once removed */
 	unsigned long alerts;		/* alert events read */
 	/* cg_dutybook_load: the journal's place folded to, the lines read
 	 * past the snapshot (or all of them), whether a snapshot was used. */
@@ -144,6 +153,11 @@ int cg_dutybook_load(struct cg_dutybook *b, const struct cg_home *h, struct cg_e
  * run lock (cg_duty_lock).  0, or -1 with *err. */
 int cg_dutybook_save(const struct cg_dutybook *b, const struct cg_home *h,
 		     const struct cg_journal_pos *pos, struct cg_err *err);
+/* Whether the ledger (the plan's seed changed by care events) has id. */
+int cg_duty_care_has(const struct cg_duty_plan *p, const struct cg_dutybook *b, const char *id);
+/* The ledger: care_id -> entry, the seed's in its order, then those added
+ * by records.  A new reference. */
+json_t *cg_duty_ledger(const struct cg_duty_plan *p, const struct cg_dutybook *b);
 /* The stint of guard open at some gate, or NULL. */
 struct cg_duty_stint *cg_dutybook_on(const struct cg_dutybook *b, const char *guard);
 
@@ -204,6 +218,7 @@ cg_duty_fn cg_duty_on;
 cg_duty_fn cg_duty_off;
 cg_duty_fn cg_duty_done_rule;
 cg_duty_fn cg_duty_stock_rule;
+cg_duty_fn cg_duty_care_rule;		/* duty-care.c */
 
 /*
  * done with "need_id" (w->needs loaded): the need delivered, at at.  The
@@ -289,7 +304,8 @@ long cg_duty_list(const struct cg_home *h, const struct cg_duty_select *sel, int
 		  struct cg_loop *lp, struct cg_err *err);
 
 /*
- * Print through lp one record per entry of the care ledger: the entry,
+ * Print through lp one record per entry of the care ledger
+ * (cg_duty_ledger): the entry,
  * "care_id", "last_call" (of the task "per":"care"), "called_today",
  * "missed_7d" (days of the 7 before today without a call; "severity"
  * "warning" when any).  With text, aligned lines with name, phones and
@@ -298,6 +314,14 @@ long cg_duty_list(const struct cg_home *h, const struct cg_duty_select *sel, int
  */
 long cg_duty_care(const struct cg_dutywork *w, int text, struct cg_loop *lp,
 		  unsigned long *missed, struct cg_err *err);
+
+/*
+ * For the loop's show (ctx: the struct cg_dutywork): the care events of
+ * lines (journal lines, JSON) as aligned lines for a person, name, phones
+ * and contact masked.  0, or -1 with *err.
+ */
+int cg_duty_care_show(void *ctx, struct cg_loop *lp, const char *lines, size_t len,
+		      struct cg_err *err);
 
 /* A record of due (borrowed) as an aligned line for a person. */
 int cg_duty_due_text(struct cg_loop *lp, const json_t *rec, struct cg_err *err);
