@@ -205,6 +205,30 @@ static int task_slots(const struct cg_dutywork *w, const struct cg_duty_task *t,
 	return n;
 }
 
+int cg_duty_slot_of(const struct cg_dutywork *w, const struct cg_duty_task *t,
+		    const char *place, cg_time_t at, char *out, size_t outlen)
+{
+	struct cg_duty_span slots[MAX_SLOTS];
+	int32_t day = cg_local_day(at, NULL);
+	char label[16], date[CG_DATE_LEN];
+
+	/* A slot belongs to the day it begins: the day before may hold the
+	 * night's. */
+	for (int32_t d = day - 1; d <= day; d++) {
+		int n = task_slots(w, t, place, slots);
+
+		for (int i = 0; i < n; i++) {
+			if (at < local_at(d, slots[i].start) || at >= local_at(d, slots[i].end))
+				continue;
+			span_label(slots[i], label, sizeof(label));
+			cg_day_format(d, date);
+			snprintf(out, outlen, "%s %s", date, label);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 struct tally {
 	int slots, done, due, missed;
 	json_t *missed_slots;

@@ -25,7 +25,7 @@
 
 /* Fields no input sets: the command writes them. */
 static const char *const reserved[] = {
-	"ts", "compound", "event", "seq", "chain", "severity", "reason", NULL
+	"ts", "compound", "event", "seq", "chain", "severity", "reason", "slot", NULL
 };
 
 static int in_list(const char *s, const char *const *list)
@@ -666,6 +666,7 @@ int cg_duty_done_rule(struct cg_dutywork *w, const json_t *in, json_t *events,
 	json_t *rec = json_copy((json_t *)in), *ev;
 	const struct cg_duty_task *t;
 	const char *task, *place, *by;
+	char slot[CG_DUTY_SLOT_LEN];
 	cg_time_t at;
 	int fever, r;
 
@@ -695,6 +696,8 @@ int cg_duty_done_rule(struct cg_dutywork *w, const json_t *in, json_t *events,
 	json_object_set(ev, "place", json_object_get(rec, "place"));
 	if (by)
 		json_object_set(ev, "by", json_object_get(rec, "by"));
+	if (cg_duty_slot_of(w, t, place, at, slot, sizeof(slot)) == 0)
+		json_object_set_new(ev, "slot", json_string(slot));
 	pass_through(ev, rec);
 	json_array_append_new(events, ev);
 	if (fever)

@@ -19,7 +19,8 @@
  *
  *   on     "gate", "guard": the guard signs on at the gate
  *   off    "gate", "guard": and off again
- *   done   "task", "place", "by" and free fields ("temp" for a staff
+ *   done   "task", "place", "by", "slot" (cg_duty_slot_of; absent when
+ *          it falls in no slot) and free fields ("temp" for a staff
  *          temperature, "agent" for a disinfectant, ...): a task done
  *   alert  "task", "place", "by", "temp", "reason":"staff_fever",
  *          "severity":"alert": a staff temperature at or above the fever
@@ -268,6 +269,16 @@ long cg_duty_needs_due(const struct cg_dutywork *w, struct cg_loop *lp, struct c
  */
 long cg_duty_slots(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
 		   struct cg_err *err);
+
+/*
+ * The slot of task t at place that at falls in, as "YYYY-MM-DD HH:MM-HH:MM"
+ * (the local day it begins and its span), into out: 0, or -1 when at is
+ * in none.  done records it as "slot", so that a day's slots done can be
+ * counted upstream (share/clickhouse/report/duty_tasks.sql).
+ */
+#define CG_DUTY_SLOT_LEN 32
+int cg_duty_slot_of(const struct cg_dutywork *w, const struct cg_duty_task *t,
+		    const char *place, cg_time_t at, char *out, size_t outlen);
 
 /*
  * Minutes of [from, to) in which some guard was on at gate, up to now.
