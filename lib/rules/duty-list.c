@@ -183,6 +183,8 @@ static int list_text(struct lister *ls, const json_t *ev, struct cg_err *err)
 		snprintf(detail, sizeof(detail), "%s %g %s%s%s", cg_duty_label(str(ev, "op")),
 			 json_number_value(json_object_get(ev, "qty")), str(ev, "unit"),
 			 *str(ev, "to") ? " -> " : "", str(ev, "to"));
+	else if (!strcmp(event, "care"))
+		snprintf(detail, sizeof(detail), "%s", cg_duty_label(str(ev, "op")));
 	else if (temp)
 		snprintf(detail, sizeof(detail), "%.1f%s%s", json_number_value(temp),
 			 *str(ev, "reason") ? " " : "",
@@ -191,7 +193,7 @@ static int list_text(struct lister *ls, const json_t *ev, struct cg_err *err)
 	cols[0] = when;
 	cols[1] = cg_duty_label(event);
 	cols[2] = *str(ev, "gate") ? str(ev, "gate") : *str(ev, "place") ? str(ev, "place") :
-		  str(ev, "item");
+		  *str(ev, "item") ? str(ev, "item") : str(ev, "care_id");
 	cols[3] = str(ev, "task");
 	cols[4] = *who ? who : "-";
 	cols[5] = masked;

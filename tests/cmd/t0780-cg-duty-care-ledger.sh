@@ -71,6 +71,13 @@ test_expect_success 'remove: the entry leaves the ledger, due and done; added ag
 	test_cmp expect got
 '
 
+test_expect_success 'list as text: the changes by id, no name or phone' '
+	cg-duty list --format text --now $T >out &&
+	grep -q "^01-25 12:00  care  *C02  *- *added$" out &&
+	grep -q "^01-25 12:00  care  *C01  *- *removed$" out &&
+	! grep -q "李爷爷\|13900001111" out
+'
+
 test_expect_success 'the report counts the ledger as the records left it' '
 	cg-report --date $D --now 2026-01-26T00:00:00+08:00 >rep.json &&
 	jq -c .duty.care rep.json >got &&
