@@ -35,8 +35,10 @@ static void pad(struct cg_buf *b, const char *s, size_t width)
 	size_t w = display_width(s);
 
 	cg_buf_add(b, s, strlen(s));
-	while (w++ < width + 2)
+	/* Two spaces at least, also after what overflows its column. */
+	do
 		cg_buf_add(b, " ", 1);
+	while (++w < width + 2 || w < display_width(s) + 2);
 }
 
 static int text_line(struct cg_loop *lp, const char *const *cols, const size_t *widths,
@@ -89,7 +91,7 @@ const char *cg_duty_label(const char *code)
 		{ "due", N_("due") }, { "missed", N_("not done") },
 		{ "shift", N_("shift") }, { "need", N_("errand") },
 		{ "add", N_("added") }, { "update", N_("updated") },
-		{ "remove", N_("removed") },
+		{ "remove", N_("removed") }, { "care", N_("care ledger") },
 	};
 
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)

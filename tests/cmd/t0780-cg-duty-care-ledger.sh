@@ -73,8 +73,8 @@ test_expect_success 'remove: the entry leaves the ledger, due and done; added ag
 
 test_expect_success 'list as text: the changes by id, no name or phone' '
 	cg-duty list --format text --now $T >out &&
-	grep -q "^01-25 12:00  care  *C02  *- *added$" out &&
-	grep -q "^01-25 12:00  care  *C01  *- *removed$" out &&
+	grep -q "^01-25 12:00  care ledger  *C02  *- *added$" out &&
+	grep -q "^01-25 12:00  care ledger  *C01  *- *removed$" out &&
 	! grep -q "李爷爷\|13900001111" out
 '
 
