@@ -34,6 +34,7 @@ static const char footer[] = N_(
 "  cg-duty on --guard 王师傅 --gate north\n"
 "  echo '{\"task\":\"disinfect\",\"place\":\"lift-1\",\"by\":\"李四\"}' | cg-duty done\n"
 "  cg-duty due | jq -r 'select(.status == \"missed\") | .place'\n"
+"  cg-duty done --need Q260125-001-N1 --by 李四\n"
 "  cg-duty stock </dev/null\n");
 
 enum {
@@ -43,6 +44,7 @@ enum {
 	OPT_FORMAT,
 	OPT_GATE,
 	OPT_GUARD,
+	OPT_NEED,
 	OPT_PLACE,
 	OPT_TASK
 };
@@ -69,6 +71,15 @@ static const struct cg_option done_options[] = {
 	OPT_AT_ENTRY,
 	{ "by", 0, OPT_BY, "NAME", N_("who did the task"), "text", NULL, NULL,
 	  "Who did the task.\n" },
+	{ "need", 0, OPT_NEED, "NEED_ID", N_("a need of a household under observation\ndelivered: one record from the options"),
+	  "text", NULL, NULL,
+	  "A need of a household under observation\n"
+	  ".Pq Xr cg-quarantine 1 Cm need\n"
+	  "delivered, by its\n"
+	  ".Cm need_id ;\n"
+	  "one record is made from the options and no input is read.\n"
+	  "Not with\n"
+	  ".Fl -task .\n" },
 	{ "place", 0, OPT_PLACE, "PLACE", N_("where the task was done"), "text", NULL, NULL,
 	  "Where the task was done: a place of the task, a gate for a task per\n"
 	  "shift, a care id for a task per care entry.\n" },
@@ -139,7 +150,7 @@ static const struct cg_option care_options[] = {
 
 static const struct cg_option options[] = {
 	{ "dry-run", 'n', 'n', NULL, N_("check and print, but journal nothing"),
-	  NULL, NULL, "on off done stock",
+	  NULL, NULL, "on off done stock care",
 	  "Check and print, but journal nothing: the records have no\n"
 	  ".Cm seq\n"
 	  "and\n"
@@ -167,8 +178,8 @@ static const struct cg_subcommand subs[] = {
 	{ "off", "cg-duty off [--guard NAME [--gate GATE] [--at TIME]] [OPTION]... [FILE]...",
 	  N_("a guard signs off (guard, gate, ts)"),
 	  guard_options, READING, "file" },
-	{ "done", "cg-duty done [--task TASK --place PLACE [--by NAME] [--at TIME]]\n"
-		  " [OPTION]... [FILE]...",
+	{ "done", "cg-duty done [--task TASK --place PLACE | --need NEED_ID] [--by NAME]\n"
+		  " [--at TIME] [OPTION]... [FILE]...",
 	  N_("tasks done (task, place, by, ts, free fields; temp for a staff\n"
 	     "temperature: a fever prints an alert)"),
 	  done_options, READING, "file" },
@@ -182,9 +193,11 @@ static const struct cg_subcommand subs[] = {
 	{ "list", "cg-duty list [--task TASK] [--place PLACE] [--guard NAME] [--date DATE]\n"
 		  " [--format FORMAT] [OPTION]...",
 	  N_("the journal's events, filtered"), list_options, LISTING, "none" },
-	{ "care", "cg-duty care [--format FORMAT] [OPTION]...",
-	  N_("the special-care ledger with the last call and the days missed"),
-	  care_options, LISTING, "none" },
+	{ "care", "cg-duty care [--format FORMAT] [OPTION]... [FILE]...",
+	  N_("entries of the special-care ledger added, changed (care_id, name,\n"
+	     "household, phone, ...) or removed (remove: true); with no input,\n"
+	     "the ledger with the last call and the days missed"),
+	  care_options, READING, "file" },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 
@@ -207,9 +220,9 @@ static const struct subcommand subcommands[] = {
 	{ "off", cg_duty_off },
 	{ "done", cg_duty_done_rule },
 	{ "stock", cg_duty_stock_rule },
+	{ "care", cg_duty_care_rule },
 	{ "due", NULL },
 	{ "list", NULL },
-	{ "care", NULL },
 	{ NULL, NULL }
 };
 
@@ -217,7 +230,7 @@ struct opts {
 	const struct subcommand *sub;
 	struct cg_common_opts common;
 	int dry_run;
-	const char *at, *by, *date, *format, *gate, *guard, *place, *task;
+	const char *at, *by, *date, *format, *gate, *guard, *need, *place, *task;
 	char **operands;
 	int noperands;
 };
@@ -231,12 +244,14 @@ static void usage_error(const char *fmt, const char *arg)
 static void check_combinations(const struct opts *o)
 {
 	const char *name = o->sub->name;
-	int from_options = o->sub->fn && (o->guard || o->task);
+	int from_options = o->sub->fn && (o->guard || o->task || o->need);
 
 	if ((o->gate || o->at) && !o->guard && strcmp(name, "done"))
 		usage_error(_("--gate and --at go with --guard (%s)"), name);
-	if ((o->place || o->by || o->at) && !o->task && !strcmp(name, "done"))
+	if ((o->place || o->by || o->at) && !o->task && !o->need && !strcmp(name, "done"))
 		usage_error(_("--place, --by and --at go with --task (%s)"), name);
+	if (o->need && (o->task || o->place))
+		usage_error(_("--need goes without --task and --place (%s)"), name);
 	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
 		usage_error(_("unknown format '%s' (text, json)"), o->format);
 	if (!o->sub->fn)
@@ -267,6 +282,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_FORMAT: o->format = arg; break;
 		case OPT_GATE: o->gate = arg; break;
 		case OPT_GUARD: o->guard = arg; break;
+		case OPT_NEED: o->need = arg; break;
 		case OPT_PLACE: o->place = arg; break;
 		case OPT_TASK: o->task = arg; break;
 		}
@@ -291,6 +307,7 @@ struct world {
 	struct cg_journal journal;
 	struct cg_loop loop;
 	struct cg_dutywork work;
+	struct cg_duty_needs needs;
 	int lockfd;
 	int journaling;
 };
@@ -328,12 +345,20 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	w->work.plan = &w->plan;
 	w->work.book = &w->book;
 	w->work.now = cg_clock_now(&w->clock);
+	/* done delivers needs, due lists the open ones: the cases are read
+	 * when done first meets a need_id, or here for due. */
+	cg_duty_needs_init(&w->needs, &w->home, w->journaling);
+	if (!strcmp(o->sub->name, "done") || !strcmp(o->sub->name, "due"))
+		w->work.needs = &w->needs;
+	if (!strcmp(o->sub->name, "due") && cg_duty_needs_load(&w->needs, err) < 0)
+		cg_die_err(err);
 }
 
 static void release_world(struct world *w)
 {
 	if (w->journaling)
 		cg_journal_release(&w->journal);
+	cg_duty_needs_release(&w->needs);
 	if (w->lockfd >= 0)
 		close(w->lockfd);
 	cg_dutybook_release(&w->book);
@@ -355,6 +380,8 @@ static int take_options(struct world *w, const struct opts *o, struct cg_err *er
 		json_object_set_new(rec, "gate", json_string(o->gate));
 	if (o->task)
 		json_object_set_new(rec, "task", json_string(o->task));
+	if (o->need)
+		json_object_set_new(rec, "need_id", json_string(o->need));
 	if (o->place)
 		json_object_set_new(rec, "place", json_string(o->place));
 	if (o->by)
@@ -387,31 +414,6 @@ static int stock_levels(struct world *w, const struct opts *o, struct cg_err *er
 	return CG_EXIT_OK;
 }
 
-static int run_records(struct world *w, const struct opts *o, struct cg_err *err)
-{
-	const char *name = o->sub->name;
-
-	w->work.rule = o->sub->fn;
-	w->loop.fn = cg_duty_take;
-	w->loop.ctx = &w->work;
-	w->loop.parse = 1;
-	/* stock with no input at all: the levels. */
-	if (!strcmp(name, "stock") && !o->noperands && isatty(STDIN_FILENO))
-		return stock_levels(w, o, err);
-	if (o->guard || o->task) {
-		if (take_options(w, o, err) < 0)
-			return -1;
-	} else if (cg_loop_run_files(&w->loop, o->operands, o->noperands, err) < 0) {
-		return -1;
-	}
-	if (!strcmp(name, "stock") && !w->loop.taken && !w->loop.rejected)
-		return stock_levels(w, o, err);
-	if (o->common.verbose)
-		fprintf(stderr, _("%s: %lu accepted (%lu alerts), %lu rejected\n"),
-			cg_progname(), w->loop.taken, w->work.alerts, w->loop.rejected);
-	return cg_loop_status(&w->loop);
-}
-
 /* Text for a person: asked for, or the default on a terminal. */
 static int text_wanted(const struct opts *o)
 {
@@ -434,6 +436,40 @@ static int run_care(struct world *w, const struct opts *o, struct cg_err *err)
 	return CG_EXIT_OK;
 }
 
+static int run_records(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	const char *name = o->sub->name;
+
+	w->work.rule = o->sub->fn;
+	w->loop.fn = cg_duty_take;
+	w->loop.ctx = &w->work;
+	w->loop.parse = 1;
+	/* stock and care with no input at all: the levels, the ledger. */
+	if (!strcmp(name, "stock") && !o->noperands && isatty(STDIN_FILENO))
+		return stock_levels(w, o, err);
+	if (!strcmp(name, "care") && !o->noperands && isatty(STDIN_FILENO))
+		return run_care(w, o, err);
+	/* The ledger's changes on a terminal: masked. */
+	if (!strcmp(name, "care") && text_wanted(o))
+		w->loop.show = cg_duty_care_show;
+	if (o->guard || o->task || o->need) {
+		if (take_options(w, o, err) < 0)
+			return -1;
+	} else if (cg_loop_run_files(&w->loop, o->operands, o->noperands, err) < 0) {
+		return -1;
+	}
+	if (!strcmp(name, "stock") && !w->loop.taken && !w->loop.rejected)
+		return stock_levels(w, o, err);
+	if (!strcmp(name, "care") && !w->loop.taken && !w->loop.rejected) {
+		w->loop.show = NULL;
+		return run_care(w, o, err);
+	}
+	if (o->common.verbose)
+		fprintf(stderr, _("%s: %lu accepted (%lu alerts), %lu rejected\n"),
+			cg_progname(), w->loop.taken, w->work.alerts, w->loop.rejected);
+	return cg_loop_status(&w->loop);
+}
+
 static int run(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	struct cg_duty_select sel = { o->task, o->place, o->guard, -1 };
@@ -444,8 +480,6 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		return run_records(w, o, err);
 	if (o->date && cg_day_parse(o->date, &day) < 0)
 		usage_error(_("invalid date '%s' for --date (YYYY-MM-DD)"), o->date);
-	if (!strcmp(o->sub->name, "care"))
-		return run_care(w, o, err);
 	if (!strcmp(o->sub->name, "list")) {
 		sel.day = day;
 		if ((n = cg_duty_list(&w->home, &sel, text_wanted(o), &w->loop, err)) < 0)

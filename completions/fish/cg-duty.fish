@@ -90,7 +90,7 @@ complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due li
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a stock -d 'Supplies in and out (item, qty, unit, op receive or issue, to); with no input, the levels'
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a due -d 'Shifts with nobody on, and tasks due now or missed'
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a list -d 'The journal\'s events, filtered'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a care -d 'The special-care ledger with the last call and the days missed'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care' -a care -d 'Entries of the special-care ledger added, changed (care_id, name, household, phone, ...) or removed (remove: true); with no input, the ledger with the last call and the days missed'
 
 # on
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on' -l at -x -d 'The time of the record made from the options'
@@ -105,6 +105,7 @@ complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due li
 # done
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l at -x -d 'The time of the record made from the options'
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l by -x -d 'Who did the task'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l need -x -d 'A need of a household under observation delivered: one record from the options'
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l place -x -d 'Where the task was done'
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l task -x -d 'The task: one record from the options, no input read'
 
@@ -123,14 +124,14 @@ complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due li
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from care' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 
 # The options of every subcommand (or of those named).
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock' -s n -l dry-run -d 'Check and print, but journal nothing'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock care' -s n -l dry-run -d 'Check and print, but journal nothing'
 complete -c cg-duty -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Data directory (default $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg)'
 complete -c cg-duty -l line-buffered -d 'Flush every record (default when stdout is a terminal)'
 complete -c cg-duty -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
 complete -c cg-duty -s q -l quiet -d 'No warnings'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock' -l rejects -r -F -d 'Append every rejected input line to FILE'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock' -l input-format -x -a 'json csv' -d 'Read records as json (lines) or csv (default: csv for a FILE ending in .csv, else json)'
-complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock' -l strict -d 'Stop at the first rejected line'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock care' -l rejects -r -F -d 'Append every rejected input line to FILE'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock care' -l input-format -x -a 'json csv' -d 'Read records as json (lines) or csv (default: csv for a FILE ending in .csv, else json)'
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from on off done stock care' -l strict -d 'Stop at the first rejected line'
 complete -c cg-duty -s v -l verbose -d 'A summary on standard error at the end'
 complete -c cg-duty -s h -l help -d 'Show this help and exit'
 complete -c cg-duty -s V -l version -d 'Show the version and exit'
@@ -140,3 +141,4 @@ complete -c cg-duty -n '__fish_seen_subcommand_from on' -F
 complete -c cg-duty -n '__fish_seen_subcommand_from off' -F
 complete -c cg-duty -n '__fish_seen_subcommand_from done' -F
 complete -c cg-duty -n '__fish_seen_subcommand_from stock' -F
+complete -c cg-duty -n '__fish_seen_subcommand_from care' -F

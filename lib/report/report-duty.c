@@ -25,7 +25,7 @@ int cg_report_is_duty_event(const char *event, const json_t *rec)
 		if (!strcmp(event, duty_events[i]))
 			return json_object_get(rec, "guard") || json_object_get(rec, "task") ||
 			       json_object_get(rec, "item");
-	return 0;
+	return !strcmp(event, "care") && json_object_get(rec, "care_id");
 }
 
 int cg_report_duty_event(struct cg_report *r, const json_t *rec, char *why, size_t whylen,
@@ -215,7 +215,7 @@ json_t *cg_report_duty_section(struct cg_report *r, const struct period *p)
 	struct cg_duty_plan plan;
 	struct cg_dutywork w;
 	struct cg_err err;
-	json_t *sec, *tasks;
+	json_t *sec, *tasks, *ledger;
 	long care_done = 0, care_missed = 0;
 	unsigned long low = 0;
 
@@ -230,11 +230,12 @@ json_t *cg_report_duty_section(struct cg_report *r, const struct period *p)
 	w.book = r->duty;
 	w.now = p->cutoff;
 	tasks_part(&w, p, tasks, &care_done, &care_missed);
+	ledger = cg_duty_ledger(&plan, r->duty);
 	sec = json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:I}",
 			"gates", gates_part(r, p),
 			"tasks", tasks,
 			"stock", stock_part(&w, &low),
-			"care", "entries", (json_int_t)json_object_size(plan.care),
+			"care", "entries", (json_int_t)json_object_size(ledger),
 				"calls", (json_int_t)care_done, "missed", (json_int_t)care_missed,
 			"staff_fevers", (json_int_t)r->duty->alerts);
 	if (care_missed)
@@ -245,6 +246,7 @@ json_t *cg_report_duty_section(struct cg_report *r, const struct period *p)
 		json_array_append_new(r->warnings, json_pack("{s:s, s:s, s:I}", "code", "stock_low",
 							     "severity", "warning",
 							     "count", (json_int_t)low));
+	json_decref(ledger);
 	cg_duty_plan_release(&plan);
 	return sec;
 }

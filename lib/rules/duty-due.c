@@ -205,6 +205,34 @@ static int task_slots(const struct cg_dutywork *w, const struct cg_duty_task *t,
 	return n;
 }
 
+int cg_duty_slot_of(const struct cg_dutywork *w, const struct cg_duty_task *t,
+		    const char *place, cg_time_t at, char *out, size_t outlen)
+{
+	struct cg_duty_span slots[MAX_SLOTS];
+	int minute, n = task_slots(w, t, place, slots);
+	int32_t day = cg_local_day(at, &minute);
+	char label[16], date[CG_DATE_LEN];
+
+	/* A slot belongs to the day it begins: the day before may hold the
+	 * night's, at minute + 1440 of it.  By the local minute, not by
+	 * local_at per slot: done takes 100,000 records, and a day's start
+	 * costs the C library a look at the zone file (a day whose offset
+	 * changes, summer time, may differ by the change). */
+	for (int32_t d = day - 1; d <= day; d++) {
+		int m = minute + (d < day ? 24 * 60 : 0);
+
+		for (int i = 0; i < n; i++) {
+			if (m < slots[i].start || m >= slots[i].end)
+				continue;
+			span_label(slots[i], label, sizeof(label));
+			cg_day_format(d, date);
+			snprintf(out, outlen, "%s %s", date, label);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 struct tally {
 	int slots, done, due, missed;
 	json_t *missed_slots;
@@ -269,16 +297,17 @@ static json_t *task_record(const struct cg_duty_task *t, const char *place, int3
 /* The places of a task: its list, the roster's gates or the care ids. */
 static json_t *task_places(const struct cg_dutywork *w, const struct cg_duty_task *t)
 {
-	const json_t *obj = t->per_shift ? w->plan->roster : w->plan->care;
-	json_t *out;
+	json_t *obj, *out, *v;
 	const char *key;
-	json_t *v;
 
 	if (t->places)
 		return json_incref((json_t *)t->places);
+	obj = t->per_shift ? json_incref((json_t *)w->plan->roster) :
+	      cg_duty_ledger(w->plan, w->book);
 	out = json_array();
-	json_object_foreach((json_t *)obj, key, v)
+	json_object_foreach(obj, key, v)
 		json_array_append_new(out, json_string(key));
+	json_decref(obj);
 	return out;
 }
 
@@ -368,5 +397,10 @@ long cg_duty_due(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
 		n += k;
 	}
 	free(ds.d);
+	if (w->needs && first <= today && today <= last) {
+		if ((k = cg_duty_needs_due(w, lp, err)) < 0)
+			return -1;
+		n += k;
+	}
 	return n;
 }

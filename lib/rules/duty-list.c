@@ -35,8 +35,10 @@ static void pad(struct cg_buf *b, const char *s, size_t width)
 	size_t w = display_width(s);
 
 	cg_buf_add(b, s, strlen(s));
-	while (w++ < width + 2)
+	/* Two spaces at least, also after what overflows its column. */
+	do
 		cg_buf_add(b, " ", 1);
+	while (++w < width + 2 || w < display_width(s) + 2);
 }
 
 static int text_line(struct cg_loop *lp, const char *const *cols, const size_t *widths,
@@ -87,7 +89,9 @@ const char *cg_duty_label(const char *code)
 		{ "stock", N_("stock") }, { "receive", N_("received") },
 		{ "issue", N_("issued") }, { "staff_fever", N_("staff fever") },
 		{ "due", N_("due") }, { "missed", N_("not done") },
-		{ "shift", N_("shift") },
+		{ "shift", N_("shift") }, { "need", N_("errand") },
+		{ "add", N_("added") }, { "update", N_("updated") },
+		{ "remove", N_("removed") }, { "care", N_("care ledger") },
 	};
 
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
@@ -106,7 +110,16 @@ int cg_duty_due_text(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 	size_t i;
 	json_t *v;
 
-	if (json_object_get(rec, "shift")) {
+	if (json_object_get(rec, "need_id")) {
+		const char *at = str(rec, "asked");
+		char asked[16] = "-";
+
+		/* The time as asked, in the compound's offset. */
+		if (strlen(at) >= 16)
+			snprintf(asked, sizeof(asked), "%.5s %.5s", at + 5, at + 11);
+		snprintf(counts, sizeof(counts), "%s", str(rec, "need"));
+		snprintf(detail, sizeof(detail), _("%s asked %s"), str(rec, "need_id"), asked);
+	} else if (json_object_get(rec, "shift")) {
 		snprintf(counts, sizeof(counts), _("%lld min nobody on"),
 			 (long long)json_integer_value(json_object_get(rec, "unstaffed_min")));
 		snprintf(detail, sizeof(detail), "%s%s", str(rec, "shift"),
@@ -172,6 +185,8 @@ static int list_text(struct lister *ls, const json_t *ev, struct cg_err *err)
 		snprintf(detail, sizeof(detail), "%s %g %s%s%s", cg_duty_label(str(ev, "op")),
 			 json_number_value(json_object_get(ev, "qty")), str(ev, "unit"),
 			 *str(ev, "to") ? " -> " : "", str(ev, "to"));
+	else if (!strcmp(event, "care"))
+		snprintf(detail, sizeof(detail), "%s", cg_duty_label(str(ev, "op")));
 	else if (temp)
 		snprintf(detail, sizeof(detail), "%.1f%s%s", json_number_value(temp),
 			 *str(ev, "reason") ? " " : "",
@@ -180,7 +195,7 @@ static int list_text(struct lister *ls, const json_t *ev, struct cg_err *err)
 	cols[0] = when;
 	cols[1] = cg_duty_label(event);
 	cols[2] = *str(ev, "gate") ? str(ev, "gate") : *str(ev, "place") ? str(ev, "place") :
-		  str(ev, "item");
+		  *str(ev, "item") ? str(ev, "item") : str(ev, "care_id");
 	cols[3] = str(ev, "task");
 	cols[4] = *who ? who : "-";
 	cols[5] = masked;
@@ -311,14 +326,59 @@ long cg_duty_care(const struct cg_dutywork *w, int text, struct cg_loop *lp,
 	long n = 0;
 	int ret = 0;
 
-	json_object_foreach((json_t *)w->plan->care, id, entry) {
+	json_t *ledger = cg_duty_ledger(w->plan, w->book);
+
+	json_object_foreach(ledger, id, entry) {
 		rec = care_record(w, id, entry);
 		*missed += json_integer_value(json_object_get(rec, "missed_7d")) > 0;
 		ret = text ? care_text(lp, rec, err) : cg_loop_print(lp, rec, err);
 		json_decref(rec);
 		if (ret < 0)
-			return -1;
+			break;
 		n++;
 	}
-	return n;
+	json_decref(ledger);
+	return ret < 0 ? -1 : n;
+}
+
+/* ---- the ledger's changes, for a person ---- */
+
+static int care_event_text(struct cg_loop *lp, const json_t *ev, struct cg_err *err)
+{
+	static const size_t widths[] = { 6, 8, 8, 10, 13, 8 };
+	char name[128], phone[64], contact[128], cphone[64];
+	const char *cols[7];
+
+	cg_mask_name(str(ev, "name"), name, sizeof(name));
+	cg_mask_phone(str(ev, "phone"), phone, sizeof(phone));
+	cg_mask_name(str(ev, "contact"), contact, sizeof(contact));
+	cg_mask_phone(str(ev, "contact_phone"), cphone, sizeof(cphone));
+	cols[0] = str(ev, "care_id");
+	cols[1] = cg_duty_label(str(ev, "op"));
+	cols[2] = *name ? name : "-";
+	cols[3] = *str(ev, "household") ? str(ev, "household") : "-";
+	cols[4] = *phone ? phone : "-";
+	cols[5] = *contact ? contact : "-";
+	cols[6] = *cphone ? cphone : "-";
+	return text_line(lp, cols, widths, 7, err);
+}
+
+int cg_duty_care_show(void *ctx, struct cg_loop *lp, const char *lines, size_t len,
+		      struct cg_err *err)
+{
+	const char *p = lines, *end = lines + len;
+
+	(void)ctx;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		json_t *ev = json_loadb(p, n, 0, NULL);
+		int ret = ev ? care_event_text(lp, ev, err) : 0;
+
+		json_decref(ev);
+		if (ret < 0)
+			return -1;
+		p += n + 1;
+	}
+	return 0;
 }

@@ -9,10 +9,11 @@
  * atomically.
  *
  * Layout (host byte order: the file never leaves the machine):
- *   "CGDUTYS2", the place (end, seq, chain), the counts (stints, done,
+ *   "CGDUTYS3", the place (end, seq, chain), the counts (stints, done,
  *   moves, alerts, names bytes), the stints (on, off, lengths, gate and
  *   guard bytes), the done and move arrays as they are in memory, the
- *   names (one JSON object: tasks, places, items, units), then FNV-1a 64
+ *   names (one JSON object: tasks, places, items, units, and the
+ *   care ledger's changes), then FNV-1a 64
  *   of everything before it.
  */
 #include <stdio.h>
@@ -26,7 +27,7 @@
 #include "rules/duty.h"
 #include "store/journal.h"
 
-#define MAGIC "CGDUTYS2"
+#define MAGIC "CGDUTYS3"
 #define SNAP_MAX (512 * 1024 * 1024)
 
 struct head {
@@ -66,9 +67,9 @@ int cg_dutybook_save(const struct cg_dutybook *b, const struct cg_home *h,
 		     const struct cg_journal_pos *pos, struct cg_err *err)
 {
 	struct cg_buf out = CG_BUF_INIT(SNAP_MAX);
-	json_t *names = json_pack("{s:O, s:O, s:O, s:O}", "tasks", b->task_names,
+	json_t *names = json_pack("{s:O, s:O, s:O, s:O, s:O}", "tasks", b->task_names,
 				  "places", b->place_names, "items", b->item_names,
-				  "units", b->item_units);
+				  "units", b->item_units, "care", b->care);
 	char *text = json_dumps(names, JSON_COMPACT);
 	struct head hd;
 	uint64_t sum;
@@ -174,11 +175,13 @@ static int get_names(struct cg_dutybook *b, struct cursor *c, uint64_t len)
 	if (json_is_object(json_object_get(names, "tasks")) &&
 	    json_is_object(json_object_get(names, "places")) &&
 	    json_is_object(json_object_get(names, "items")) &&
-	    json_is_object(json_object_get(names, "units"))) {
+	    json_is_object(json_object_get(names, "units")) &&
+	    json_is_object(json_object_get(names, "care"))) {
 		json_object_update(b->task_names, json_object_get(names, "tasks"));
 		json_object_update(b->place_names, json_object_get(names, "places"));
 		json_object_update(b->item_names, json_object_get(names, "items"));
 		json_object_update(b->item_units, json_object_get(names, "units"));
+		json_object_update(b->care, json_object_get(names, "care"));
 		ret = 0;
 	}
 	json_decref(names);

@@ -25,7 +25,7 @@
 
 /* Fields no input sets: the command writes them. */
 static const char *const reserved[] = {
-	"ts", "compound", "event", "seq", "chain", "severity", "reason", NULL
+	"ts", "compound", "event", "seq", "chain", "severity", "reason", "slot", NULL
 };
 
 static int in_list(const char *s, const char *const *list)
@@ -92,7 +92,9 @@ static int read_task(struct cg_duty_task *t, const char *name, const json_t *v)
 	size_t i;
 
 	memset(t, 0, sizeof(*t));
-	if (!json_is_object(v) || strlen(name) >= sizeof(t->name) || !*name)
+	/* "need" is the task of the deliveries of cg-quarantine's needs. */
+	if (!json_is_object(v) || strlen(name) >= sizeof(t->name) || !*name ||
+	    !strcmp(name, "need"))
 		return -1;
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->hours.start = 0;
@@ -230,6 +232,7 @@ void cg_dutybook_init(struct cg_dutybook *b)
 	b->place_names = json_object();
 	b->item_names = json_object();
 	b->item_units = json_object();
+	b->care = json_object();
 }
 
 void cg_dutybook_release(struct cg_dutybook *b)
@@ -245,6 +248,7 @@ void cg_dutybook_release(struct cg_dutybook *b)
 	json_decref(b->place_names);
 	json_decref(b->item_names);
 	json_decref(b->item_units);
+	json_decref(b->care);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -362,6 +366,66 @@ static int apply_stock(struct cg_dutybook *b, const json_t *ev, cg_time_t at,
 	return 0;
 }
 
+/* Fields of a care event that are not the entry's. */
+static const char *const care_meta[] = {
+	"ts", "compound", "event", "op", "care_id", "seq", "chain", NULL
+};
+
+static int apply_care(struct cg_dutybook *b, const json_t *ev)
+{
+	const char *id = json_string_value(json_object_get(ev, "care_id"));
+	const char *op = json_string_value(json_object_get(ev, "op"));
+	json_t *cur, *entry, *val;
+	const char *key;
+
+	if (!id || !op)
+		return 0;
+	if (!strcmp(op, "remove"))
+		return json_object_set_new(b->care, id, json_null());
+	cur = json_object_get(b->care, id);
+	if (!strcmp(op, "add") || !json_is_object(cur)) {
+		cur = json_pack("{s:o, s:b}", "entry", json_object(), "whole", !strcmp(op, "add"));
+		json_object_set_new(b->care, id, cur);
+	}
+	entry = json_object_get(cur, "entry");
+	json_object_foreach((json_t *)ev, key, val)
+		if (!in_list(key, care_meta))
+			json_object_set(entry, key, val);
+	return 0;
+}
+
+int cg_duty_care_has(const struct cg_duty_plan *p, const struct cg_dutybook *b, const char *id)
+{
+	const json_t *v = json_object_get(b->care, id);
+
+	if (v)
+		return !json_is_null(v);
+	return json_object_get(p->care, id) != NULL;
+}
+
+json_t *cg_duty_ledger(const struct cg_duty_plan *p, const struct cg_dutybook *b)
+{
+	json_t *out = p->care ? json_deep_copy(p->care) : json_object(), *v, *e;
+	const char *id;
+
+	json_object_foreach(b->care, id, v) {
+		if (json_is_null(v)) {
+			json_object_del(out, id);
+			continue;
+		}
+		e = json_object_get(out, id);
+		if (e && !json_is_true(json_object_get(v, "whole"))) {
+			json_object_update(e, json_object_get(v, "entry"));
+			continue;
+		}
+		/* Added (again): after the others, wherever the seed had it,
+		 * so that the order is the book's alone, snapshot or not. */
+		json_object_del(out, id);
+		json_object_set_new(out, id, json_deep_copy(json_object_get(v, "entry")));
+	}
+	return out;
+}
+
 int cg_dutybook_apply(struct cg_dutybook *b, const json_t *ev, struct cg_err *err)
 {
 	const char *event = json_string_value(json_object_get(ev, "event"));
@@ -376,6 +440,8 @@ int cg_dutybook_apply(struct cg_dutybook *b, const json_t *ev, struct cg_err *er
 		return apply_done(b, ev, at, err);
 	if (!strcmp(event, "stock"))
 		return apply_stock(b, ev, at, err);
+	if (!strcmp(event, "care"))
+		return apply_care(b, ev);
 	if (!strcmp(event, "alert"))
 		b->alerts++;
 	return 0;
@@ -395,11 +461,20 @@ int cg_duty_take(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		 char *why, size_t whylen, struct cg_err *err)
 {
 	struct cg_dutywork *w = ctx;
-	json_t *events = json_array(), *v;
+	json_t *events, *v;
 	size_t i;
 	int ret;
 
+	/* A delivery of a need reads the cases, once, when first met. */
+	if (w->needs && w->rule == cg_duty_done_rule && json_object_get(ln->rec, "need_id") &&
+	    cg_duty_needs_load(w->needs, err) < 0)
+		return -1;
+	events = json_array();
 	ret = w->rule(w, ln->rec, events, why, whylen);
+	/* The need is closed where it lives first: a crash between leaves
+	 * it delivered without the duty side's done, never the reverse. */
+	if (ret == 0 && w->needs && cg_duty_needs_commit(w->needs, err) < 0)
+		ret = -1;
 	if (ret == 0)
 		json_array_foreach(events, i, v) {
 			if ((ret = cg_loop_emit(lp, v, err)) < 0 ||
@@ -540,7 +615,7 @@ static int place_ok(const struct cg_dutywork *w, const struct cg_duty_task *t,
 	if (t->per_shift)
 		return json_object_get(w->plan->roster, place) != NULL;
 	if (t->per_care)
-		return json_object_get(w->plan->care, place) != NULL;
+		return cg_duty_care_has(w->plan, w->book, place);
 	json_array_foreach(t->places, i, v)
 		if (!strcmp(json_string_value(v), place))
 			return 1;
@@ -591,9 +666,16 @@ int cg_duty_done_rule(struct cg_dutywork *w, const json_t *in, json_t *events,
 	json_t *rec = json_copy((json_t *)in), *ev;
 	const struct cg_duty_task *t;
 	const char *task, *place, *by;
+	char slot[CG_DUTY_SLOT_LEN];
 	cg_time_t at;
 	int fever, r;
 
+	if (json_object_get(rec, "need_id")) {
+		if (!(r = get_str(rec, "by", &by, 0, why, whylen)) &&
+		    !(r = get_ts(w, rec, &at, why, whylen)))
+			r = cg_duty_need_rule(w, rec, at, events, why, whylen);
+		goto out;
+	}
 	if ((r = get_str(rec, "task", &task, 1, why, whylen)) ||
 	    (r = get_str(rec, "place", &place, 1, why, whylen)) ||
 	    (r = get_str(rec, "by", &by, 0, why, whylen)) ||
@@ -614,6 +696,8 @@ int cg_duty_done_rule(struct cg_dutywork *w, const json_t *in, json_t *events,
 	json_object_set(ev, "place", json_object_get(rec, "place"));
 	if (by)
 		json_object_set(ev, "by", json_object_get(rec, "by"));
+	if (cg_duty_slot_of(w, t, place, at, slot, sizeof(slot)) == 0)
+		json_object_set_new(ev, "slot", json_string(slot));
 	pass_through(ev, rec);
 	json_array_append_new(events, ev);
 	if (fever)
@@ -685,6 +769,109 @@ int cg_duty_stock_rule(struct cg_dutywork *w, const json_t *rec, json_t *events,
 	pass_through(ev, rec);
 	json_array_append_new(events, ev);
 	return 0;
+}
+
+/* ---- the care ledger by records ---- */
+
+/* A phone of the entry, when given: normalised, else 1 (why says it). */
+static int care_phone(json_t *ev, const json_t *rec, const char *field, char *why,
+		      size_t whylen)
+{
+	const char *s, *bad = NULL;
+	char out[CG_PHONE_LEN];
+
+	if (get_str(rec, field, &s, 0, why, whylen))
+		return 1;
+	if (!s)
+		return 0;
+	if (cg_valid_phone(s, out, &bad) < 0) {
+		char m[64];
+
+		/* No whole phone number in a message. */
+		snprintf(why, whylen, _("invalid %s '%s': %s"), field,
+			 cg_mask_phone(s, m, sizeof(m)), bad);
+		return 1;
+	}
+	json_object_set_new(ev, field, json_string(out));
+	return 0;
+}
+
+/* The entry's own fields of rec into ev, checked. */
+static int care_fields(const struct cg_dutywork *w, json_t *ev, const json_t *rec, int added,
+		       char *why, size_t whylen)
+{
+	static const char *const texts[] = { "name", "contact", "category", NULL };
+	const json_t *needs = json_object_get(rec, "needs"), *v;
+	const char *s, *bad = NULL;
+	char hh[CG_HOUSEHOLD_LEN];
+	size_t i;
+
+	for (const char *const *k = texts; *k; k++) {
+		if (get_str(rec, *k, &s, added && !strcmp(*k, "name"), why, whylen))
+			return 1;
+		if (s)
+			json_object_set_new(ev, *k, json_string(s));
+	}
+	if (get_str(rec, "household", &s, 0, why, whylen))
+		return 1;
+	if (s && cg_valid_household(s, w->cfg->household, hh, &bad) < 0) {
+		snprintf(why, whylen, _("invalid %s '%s': %s"), "household", s, bad);
+		return 1;
+	}
+	if (s)
+		json_object_set_new(ev, "household", json_string(hh));
+	if (care_phone(ev, rec, "phone", why, whylen) ||
+	    care_phone(ev, rec, "contact_phone", why, whylen))
+		return 1;
+	if (needs && !json_is_array(needs))
+		return fail(why, whylen, _("'%s' must be an array of strings"), "needs");
+	json_array_foreach(needs, i, v)
+		if (!json_is_string(v))
+			return fail(why, whylen, _("'%s' must be an array of strings"), "needs");
+	if (needs)
+		json_object_set(ev, "needs", (json_t *)needs);
+	return 0;
+}
+
+int cg_duty_care_rule(struct cg_dutywork *w, const json_t *in, json_t *events,
+		      char *why, size_t whylen)
+{
+	const json_t *remove = json_object_get(in, "remove");
+	json_t *rec = json_copy((json_t *)in), *ev;
+	const char *id;
+	cg_time_t at;
+	int r, has;
+
+	if ((r = get_str(rec, "care_id", &id, 1, why, whylen)) ||
+	    (r = get_ts(w, rec, &at, why, whylen)))
+		goto out;
+	if (strlen(id) >= CG_DUTY_NAME_MAX) {
+		r = fail(why, whylen, _("'%s' is too long"), "care_id");
+		goto out;
+	}
+	if (remove && !json_is_boolean(remove)) {
+		r = fail(why, whylen, _("'%s' must be true or false"), "remove");
+		goto out;
+	}
+	has = cg_duty_care_has(w->plan, w->book, id);
+	if (json_is_true(remove) && !has) {
+		r = fail(why, whylen, _("unknown care entry '%s'"), id);
+		goto out;
+	}
+	ev = event_new(w, "care", at);
+	json_object_set_new(ev, "op", json_string(json_is_true(remove) ? "remove" :
+						 has ? "update" : "add"));
+	json_object_set_new(ev, "care_id", json_string(id));
+	if (!json_is_true(remove) && (r = care_fields(w, ev, rec, !has, why, whylen))) {
+		json_decref(ev);
+		goto out;
+	}
+	json_object_del(rec, "remove");
+	pass_through(ev, rec);
+	json_array_append_new(events, ev);
+out:
+	json_decref(rec);
+	return r;
 }
 
 /* ---- one sign-on or sign-off from elsewhere (cg-checkin --ask) ---- */

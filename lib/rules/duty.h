@@ -11,6 +11,7 @@
 #include "store/config.h"
 #include "store/journal.h"
 #include "store/loop.h"
+#include "rules/casebook.h"
 
 /*
  * The office's duty work (值班、消杀、物资、关爱), journal/duty.jsonl.
@@ -18,13 +19,23 @@
  *
  *   on     "gate", "guard": the guard signs on at the gate
  *   off    "gate", "guard": and off again
- *   done   "task", "place", "by" and free fields ("temp" for a staff
+ *   done   "task", "place", "by", "slot" (cg_duty_slot_of; absent when
+ *          it falls in no slot) and free fields ("temp" for a staff
  *          temperature, "agent" for a disinfectant, ...): a task done
  *   alert  "task", "place", "by", "temp", "reason":"staff_fever",
  *          "severity":"alert": a staff temperature at or above the fever
  *          threshold (it follows its done event)
  *   stock  "item", "qty" (> 0), "unit", "op" ("receive" or "issue"),
  *          "to" (issues): supplies in and out
+ *   care   "op" ("add", "update" or "remove"), "care_id", and for add and
+ *          update the entry's fields ("name", "household", "phone",
+ *          "contact", "contact_phone", "needs", "category", ...): the
+ *          special-care ledger kept by records; add makes the entry
+ *          anew, update changes the fields it names, remove drops it
+ *   done with "task":"need", "place" (the household), "need_id", "need":
+ *          a service request of a household under observation
+ *          (cg-quarantine need) delivered; its need_done event is in
+ *          journal/quarantine.jsonl, which is the truth about the need
  *
  * The plan is the "duty" section of config.json:
  *
@@ -33,7 +44,8 @@
  *   "tasks":  {"TASK": {"places": [...] | "per": "shift" | "per": "care",
  *             "times": N | "every_min": M, "hours": ["HH:MM","HH:MM"]}}
  *   "care":   {"ID": {"name", "household", "phone", "contact",
- *             "contact_phone", "needs": [...], "category"}}
+ *             "contact_phone", "needs": [...], "category"}}: the seed of
+ *             the ledger, which care events change (cg_duty_ledger)
  *   "stock":  {"ITEM": {"unit": "...", "min": N}}
  *
  * Slots.  A task's day is cut into slots: "times" N splits its hours
@@ -119,6 +131,9 @@ struct cg_dutybook {
 	size_t nmoves, amoves;
 	json_t *task_names, *place_names, *item_names;	/* name -> index */
 	json_t *item_units;		/* item -> the unit last used */
+	json_t *care;			/* care_id -> {"entry": the fields care
+					 * events gave, "whole": true after an
+					 * add}, or null once removed */
 	unsigned long alerts;		/* alert events read */
 	/* cg_dutybook_load: the journal's place folded to, the lines read
 	 * past the snapshot (or all of them), whether a snapshot was used. */
@@ -139,8 +154,38 @@ int cg_dutybook_load(struct cg_dutybook *b, const struct cg_home *h, struct cg_e
  * run lock (cg_duty_lock).  0, or -1 with *err. */
 int cg_dutybook_save(const struct cg_dutybook *b, const struct cg_home *h,
 		     const struct cg_journal_pos *pos, struct cg_err *err);
+/* Whether the ledger (the plan's seed changed by care events) has id. */
+int cg_duty_care_has(const struct cg_duty_plan *p, const struct cg_dutybook *b, const char *id);
+/* The ledger: care_id -> entry, the seed's in its order, then those added
+ * by records.  A new reference. */
+json_t *cg_duty_ledger(const struct cg_duty_plan *p, const struct cg_dutybook *b);
 /* The stint of guard open at some gate, or NULL. */
 struct cg_duty_stint *cg_dutybook_on(const struct cg_dutybook *b, const char *guard);
+
+/* ---- service requests of households under observation (duty-needs.c) ---- */
+
+/*
+ * The open needs (cg-quarantine need) of the open and escalated cases, as
+ * the duty side sees and delivers them.  The cases are read when first
+ * wanted (cg_duty_needs_load); with journaling, under the quarantine run
+ * lock (taken then, after cg-duty's own, held to the release) and with
+ * journal/quarantine.jsonl open for the need_done events.
+ */
+struct cg_duty_needs {
+	const struct cg_home *home;	/* borrowed */
+	struct cg_casebook cases;
+	struct cg_journal journal;	/* quarantine; with journaling */
+	json_t *pending;		/* the need_done event the rule made; owned */
+	int journaling, loaded, lockfd;
+};
+
+void cg_duty_needs_init(struct cg_duty_needs *n, const struct cg_home *h, int journaling);
+/* Read the cases (once).  0, or -1 with *err. */
+int cg_duty_needs_load(struct cg_duty_needs *n, struct cg_err *err);
+void cg_duty_needs_release(struct cg_duty_needs *n);
+/* Journal (with journaling) and fold in the need_done event the last
+ * delivery made, before its done event is emitted.  0, or -1 with *err. */
+int cg_duty_needs_commit(struct cg_duty_needs *n, struct cg_err *err);
 
 /* ---- the rules ---- */
 
@@ -155,6 +200,7 @@ struct cg_dutywork {
 	cg_duty_fn *rule;
 	cg_time_t now;
 	int text;			/* due: aligned text for a person */
+	struct cg_duty_needs *needs;	/* borrowed; NULL: no needs seen */
 	unsigned long alerts;		/* alerts written */
 };
 
@@ -173,6 +219,16 @@ cg_duty_fn cg_duty_on;
 cg_duty_fn cg_duty_off;
 cg_duty_fn cg_duty_done_rule;
 cg_duty_fn cg_duty_stock_rule;
+cg_duty_fn cg_duty_care_rule;		/* duty-care.c */
+
+/*
+ * done with "need_id" (w->needs loaded): the need delivered, at at.  The
+ * done event goes to events, the need_done event the quarantine rule
+ * makes of it to w->needs->pending.  0, or 1 rejected (unknown need, done
+ * already, a "task" or "place" with it).
+ */
+int cg_duty_need_rule(struct cg_dutywork *w, const json_t *rec, cg_time_t at,
+		      json_t *events, char *why, size_t whylen);
 
 /*
  * Sign guard on (on set) or off at gate at time at, as cg-duty on and
@@ -191,10 +247,21 @@ int cg_duty_sign(const struct cg_home *h, const struct cg_config *cfg, const cha
  * Print through lp what is due and missed: for day (or, when day is -1,
  * yesterday and today), one record per shift that had minutes with
  * nobody on, and one per task and place with a slot due or missed, with
- * counts.  The number printed, or -1 with *err.
+ * counts; then, when the days looked at include today and w->needs is
+ * set, the open needs (cg_duty_needs_due).  The number printed, or -1
+ * with *err.
  */
 long cg_duty_due(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
 		 struct cg_err *err);
+
+/*
+ * Print through lp one record per open need (n loaded): "date" (today),
+ * "task":"need", "place" (the household), "need_id", "need", "case_id",
+ * "asked" (its ts), "open_min", "status" ("due" on the day it was asked,
+ * "missed" once that day has ended) and "severity" ("notice",
+ * "warning").  The number printed, or -1 with *err.
+ */
+long cg_duty_needs_due(const struct cg_dutywork *w, struct cg_loop *lp, struct cg_err *err);
 
 /*
  * Every task and place of day, due or not, as due's records with "care"
@@ -202,6 +269,16 @@ long cg_duty_due(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
  */
 long cg_duty_slots(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
 		   struct cg_err *err);
+
+/*
+ * The slot of task t at place that at falls in, as "YYYY-MM-DD HH:MM-HH:MM"
+ * (the local day it begins and its span), into out: 0, or -1 when at is
+ * in none.  done records it as "slot", so that a day's slots done can be
+ * counted upstream (share/clickhouse/report/duty_tasks.sql).
+ */
+#define CG_DUTY_SLOT_LEN 32
+int cg_duty_slot_of(const struct cg_dutywork *w, const struct cg_duty_task *t,
+		    const char *place, cg_time_t at, char *out, size_t outlen);
 
 /*
  * Minutes of [from, to) in which some guard was on at gate, up to now.
@@ -238,7 +315,8 @@ long cg_duty_list(const struct cg_home *h, const struct cg_duty_select *sel, int
 		  struct cg_loop *lp, struct cg_err *err);
 
 /*
- * Print through lp one record per entry of the care ledger: the entry,
+ * Print through lp one record per entry of the care ledger
+ * (cg_duty_ledger): the entry,
  * "care_id", "last_call" (of the task "per":"care"), "called_today",
  * "missed_7d" (days of the 7 before today without a call; "severity"
  * "warning" when any).  With text, aligned lines with name, phones and
@@ -247,6 +325,14 @@ long cg_duty_list(const struct cg_home *h, const struct cg_duty_select *sel, int
  */
 long cg_duty_care(const struct cg_dutywork *w, int text, struct cg_loop *lp,
 		  unsigned long *missed, struct cg_err *err);
+
+/*
+ * For the loop's show (ctx: the struct cg_dutywork): the care events of
+ * lines (journal lines, JSON) as aligned lines for a person, name, phones
+ * and contact masked.  0, or -1 with *err.
+ */
+int cg_duty_care_show(void *ctx, struct cg_loop *lp, const char *lines, size_t len,
+		      struct cg_err *err);
 
 /* A record of due (borrowed) as an aligned line for a person. */
 int cg_duty_due_text(struct cg_loop *lp, const json_t *rec, struct cg_err *err);

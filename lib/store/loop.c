@@ -89,6 +89,8 @@ static int print_lines(struct cg_loop *lp, const char *p, size_t len, struct cg_
 {
 	const char *end = p + len;
 
+	if (lp->show)
+		return lp->show(lp->ctx, lp, p, len, err);
 	if (!lp->out.line_buffered)
 		return cg_out_line(&lp->out, p, len, err);
 	while (p < end) {
@@ -180,7 +182,7 @@ int cg_loop_print(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 	n = cg_json_dumpb(rec, small, sizeof(small) - 1);
 	if (n > 0 && n < sizeof(small)) {
 		small[n] = '\n';
-		return cg_out_line(&lp->out, small, n + 1, err);
+		return print_lines(lp, small, n + 1, err);
 	}
 	if (cg_jsonl_dump(rec, &line) < 0) {
 		cg_buf_release(&line);
@@ -189,7 +191,7 @@ int cg_loop_print(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 					  _("cannot write a record longer than %d bytes"), PRINT_MAX);
 		return cg_err_errno(err, CG_EXIT_SYSTEM, ENOMEM, _("cannot write a record"));
 	}
-	ret = cg_out_line(&lp->out, line.buf, line.len, err);
+	ret = print_lines(lp, line.buf, line.len, err);
 	cg_buf_release(&line);
 	return ret;
 }

@@ -98,6 +98,10 @@ struct cg_loop {
 	/* Called after each commit, once its records are printed (derived
 	 * state kept current); a failure is a warning.  May be NULL. */
 	int (*committed)(void *ctx, const struct cg_journal *j, struct cg_err *err);
+	/* Prints the committed lines for a person instead (a masked text
+	 * form); may be NULL. */
+	int (*show)(void *ctx, struct cg_loop *lp, const char *lines, size_t len,
+		    struct cg_err *err);
 
 	/* Read by the caller. */
 	struct cg_out out;		/* standard output; main closes it */

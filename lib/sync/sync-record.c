@@ -71,13 +71,15 @@ static const struct field quarantine_fields[] = {
 
 /* cg-duty's events (rules/duty.h).  The guard, who did a task ("by")
  * and to whom supplies went ("to") are persons: they are personal fields
- * of this stream (duty_personal). */
+ * of this stream (duty_personal).  A care entry goes by its id alone:
+ * its name, household, phones and contact stay home. */
 static const struct field duty_fields[] = {
 	{ "ts", NULL, ALL }, { "compound", NULL, ALL }, { "event", NULL, ALL },
 	{ "gate", NULL, ALL }, { "task", NULL, ALL }, { "place", NULL, ALL },
-	{ "temp", NULL, ALL }, { "agent", NULL, DOC }, { "item", NULL, ALL },
-	{ "op", NULL, ALL }, { "qty", NULL, ALL }, { "unit", NULL, ALL },
-	{ "reason", NULL, ALL }, { "severity", NULL, ALL }, { "seq", NULL, ALL },
+	{ "slot", NULL, ALL }, { "temp", NULL, ALL }, { "agent", NULL, DOC },
+	{ "item", NULL, ALL }, { "op", NULL, ALL }, { "qty", NULL, ALL },
+	{ "unit", NULL, ALL }, { "care_id", NULL, ALL }, { "reason", NULL, ALL },
+	{ "severity", NULL, ALL }, { "seq", NULL, ALL },
 	{ NULL, NULL, 0 }
 };
 

@@ -126,7 +126,11 @@ ORDER BY (compound, day, rid);
 -- task) and to (who received supplies) are persons: keyed hashes with
 -- --redact, empty unless the target allows them raw.  temp and qty are
 -- Nullable: an event without them has NULL.  by and to are quoted, being
--- words of SQL.
+-- words of SQL.  slot is the slot of the task a done falls in ("DATE
+-- HH:MM-HH:MM", the day it begins), care_id the entry a care event
+-- adds, changes or removes; both came later (a table made before them:
+-- ALTER TABLE cg_duty ADD COLUMN slot String, ADD COLUMN care_id String;
+-- on a cluster, cg_duty_local on every node and then cg_duty).
 CREATE TABLE IF NOT EXISTS cg_duty (
     rid String,
     compound String,
@@ -150,7 +154,9 @@ CREATE TABLE IF NOT EXISTS cg_duty (
     `to` String,
     reason String,
     severity String,
-    seq UInt64
+    seq UInt64,
+    slot String,
+    care_id String
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY day
 ORDER BY (compound, day, rid);

@@ -64,6 +64,10 @@ test_expect_success $CHOK 'four compounds of two streets push to the Distributed
 			--now "${DAY}T20:00:00+08:00" >/dev/null &&
 		cg-duty off --home "$h" --guard g$i --at "${DAY}T1$i:00:30+08:00" \
 			--now "${DAY}T20:00:00+08:00" >/dev/null &&
+		echo "{\"item\":\"mask\",\"qty\":$((100 * i)),\"op\":\"receive\",\"ts\":\"${DAY}T09:00:00+08:00\"}" |
+			cg-duty stock --home "$h" --now "${DAY}T20:00:00+08:00" >/dev/null &&
+		echo "{\"care_id\":\"C$i\",\"name\":\"甲\",\"ts\":\"${DAY}T09:00:00+08:00\"}" |
+			cg-duty care --home "$h" --now "${DAY}T20:00:00+08:00" >/dev/null &&
 		cg-sync push --home "$h" --redact --target city --format clickhouse --from-start \
 			--url "http://127.0.0.1:$P1/?insert_distributed_sync=1" >out &&
 		test "$(jq -r .result out | sort -u)" = sent &&
@@ -84,7 +88,7 @@ test_expect_success $CHOK 'each compound is on one shard, and both shards hold s
 '
 
 test_expect_success $CHOK 'the city report over the Distributed tables equals one node'"'"'s' '
-	for q in totals gates reasons corrections duty; do
+	for q in totals gates reasons corrections duty duty_tasks duty_stock duty_care; do
 		city $q | chq "$P1" >"dist-$q" &&
 		city $q | chq "$P2" >"dist2-$q" &&
 		city $q | CH_DB=single chq "$P1" >"single-$q" &&
@@ -95,7 +99,17 @@ test_expect_success $CHOK 'the city report over the Distributed tables equals on
 	for c in $COMPOUNDS; do
 		jq -c "[.compound.code, .duty.gates.north.staffed_min]" "rep-$c.json" || return 1
 	done | sort >want &&
-	test_cmp want got && test "$(grep -c ",600\]\$" got)" = 4
+	test_cmp want got && test "$(grep -c ",600\]\$" got)" = 4 &&
+	jq -c "$NUM | [.compound, .level]" dist-duty_stock >got &&
+	for c in $COMPOUNDS; do
+		jq -c "[.compound.code, .duty.stock[0].level]" "rep-$c.json" || return 1
+	done | sort >want &&
+	test_cmp want got &&
+	jq -c "$NUM | [.compound, .entries]" dist-duty_care >got &&
+	for c in $COMPOUNDS; do
+		jq -c "[.compound.code, .duty.care.entries]" "rep-$c.json" || return 1
+	done | sort >want &&
+	test_cmp want got
 '
 
 test_expect_success $CHOK 'and equals each compound'"'"'s cg-report, and cg-report --merge' '

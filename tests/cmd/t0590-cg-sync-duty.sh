@@ -75,10 +75,10 @@ test_expect_success PYTHON,JQ 'no guard, doer or recipient leaves by default; th
 	cat >want <<-\EOF &&
 	ts,compound,event,gate,seq,rid,day,tz,street,district
 	ts,compound,event,item,op,qty,unit,seq,rid,day,tz,street,district
-	ts,compound,event,task,place,agent,seq,rid,day,tz,street,district
-	ts,compound,event,task,place,seq,rid,day,tz,street,district
+	ts,compound,event,task,place,slot,agent,seq,rid,day,tz,street,district
+	ts,compound,event,task,place,slot,seq,rid,day,tz,street,district
+	ts,compound,event,task,place,slot,temp,seq,rid,day,tz,street,district
 	ts,compound,event,task,place,temp,reason,severity,seq,rid,day,tz,street,district
-	ts,compound,event,task,place,temp,seq,rid,day,tz,street,district
 	EOF
 	test_cmp want got
 '
@@ -299,6 +299,57 @@ test_expect_success $CHOK 'report/duty.sql: an off whose on retention dropped sp
 	sql report/duty.sql "$(cat now)" | jq -c "$NUM | [.gate, .staffed_min, .checkins_without_guard]" >got &&
 	printf "%s\n" "[\"north\",749,1]" "[\"south\",480,0]" >want &&
 	test_cmp want got
+'
+
+# Added after the rest: a second disinfection of lift-1 in its 06-11
+# slot (08:00), so that done counts slots.
+test_expect_success $CHOK 'report/duty_tasks.sql: two done events in one slot count once, as cg-report counts them' '
+	echo "{\"task\":\"disinfect\",\"place\":\"lift-1\",\"ts\":\"${D}T08:00:00+08:00\"}" |
+		TZ=UTC cg-duty done --now $N >done.out &&
+	test "$(jq -r .slot done.out)" = "$D 06:00-11:00" &&
+	TZ=UTC cg-sync push --redact --target ch --format clickhouse --url "$CHURL" --stream duty >out &&
+	report_at 2026-01-26T12:00:00 &&
+	sql report/duty_tasks.sql "$(cat now)" | jq -c "$NUM | [.task, .done]" >got &&
+	jq -c ".duty.tasks | to_entries | sort_by(.key)[] | [.key, .value.done]" rep.json >want &&
+	test_cmp want got &&
+	printf "%s\n" "[\"care_call\",1]" "[\"disinfect\",3]" "[\"staff_temp\",1]" >hand &&
+	test_cmp hand got &&
+	sql report/duty_tasks.sql "$(cat now)" | jq -c "$NUM | select(.task == \"disinfect\") | .places" >got &&
+	echo 2 >want && test_cmp want got
+'
+
+# The care ledger kept by records: C02 and C03 added, C01 of config
+# removed, C02 called.
+test_expect_success $CHOK 'setup: the care ledger by records, pushed by id alone' '
+	printf "%s\n" "{\"care_id\":\"C02\",\"name\":\"李\",\"phone\":\"13900001111\",\"ts\":\"${D}T06:00:00+08:00\"}" \
+		"{\"care_id\":\"C03\",\"name\":\"王\",\"ts\":\"${D}T06:00:00+08:00\"}" \
+		"{\"care_id\":\"C01\",\"remove\":true,\"ts\":\"${D}T06:30:00+08:00\"}" |
+		TZ=UTC cg-duty care --format json --now $N >/dev/null &&
+	echo "{\"task\":\"care_call\",\"place\":\"C02\",\"ts\":\"${D}T11:00:00+08:00\"}" |
+		TZ=UTC cg-duty done --now $N >/dev/null &&
+	TZ=UTC cg-sync push --redact --target ch --format clickhouse --url "$CHURL" --stream duty >out &&
+	echo "SELECT care_id, op FROM cg_duty WHERE event = '"'"'care'"'"' GROUP BY rid, care_id, op ORDER BY care_id FORMAT TSV" |
+		chq "$P" >got &&
+	printf "C01\tremove\nC02\tadd\nC03\tadd\n" >want && test_cmp want got &&
+	echo "SELECT count() FROM cg_duty WHERE position(toString(tuple(*)), '"'"'13900001111'"'"') > 0 FORMAT TSV" |
+		chq "$P" >got && echo 0 >want && test_cmp want got &&
+	report_at 2026-01-26T12:00:00
+'
+
+test_expect_success $CHOK 'report/duty_stock.sql: the levels at the end of the day, as cg-report has them' '
+	sql report/duty_stock.sql "$(cat now)" | jq -c "$NUM | [.item, .level, .unit, .issued_7d, .per_day, .days_left]" >got &&
+	jq -c ".duty.stock[] | [.item, .level, .unit, .issued_7d, .per_day, .days_left]" rep.json >want &&
+	test_cmp want got &&
+	echo "[\"mask\",150,\"piece\",150,21.43,7]" >hand &&
+	test_cmp hand got
+'
+
+test_expect_success $CHOK 'report/duty_care.sql: the ledger kept by records, its calls and misses, as cg-report has them' '
+	sql report/duty_care.sql "$(cat now)" | jq -c "$NUM | [.entries, .calls, .missed]" >got &&
+	jq -c ".duty.care | [.entries, .calls, .missed]" rep.json >want &&
+	test_cmp want got &&
+	echo "[2,1,1]" >hand &&
+	test_cmp hand got
 '
 
 test_done

@@ -285,7 +285,9 @@ test_expect_success 'list and care: usage errors' '
 	test_expect_code 2 cg-duty list --format csv 2>err &&
 	grep -q "unknown format .csv." err &&
 	test_expect_code 2 cg-duty list --date 25/01 2>err &&
-	test_expect_code 2 cg-duty care x 2>err
+	test_expect_code 2 cg-duty care --date 2026-01-25 2>err &&
+	test_expect_code 3 cg-duty care no-such-file 2>err &&
+	grep -q "no-such-file" err
 '
 
 test_done

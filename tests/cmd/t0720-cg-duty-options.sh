@@ -32,11 +32,11 @@ test_expect_success JQ 'the EXAMPLES of cg-duty.1 run, in a data directory with 
 	done <examples.run &&
 	grep -q "^alert\$" ex.out &&
 	test "$(grep "\"level\":" ex.out | jq -r .level)" = 800 &&
-	test "$(grep -c "\"seq\":" "$CG_HOME/journal/duty.jsonl")" = 5
+	test "$(grep -c "\"seq\":" "$CG_HOME/journal/duty.jsonl")" = 6
 '
 
 test_expect_success '--help of each subcommand, and a usage error is exit 2 with a hint' '
-	for sub in on off done stock due; do
+	for sub in on off done stock due care; do
 		cg-duty $sub --help >help &&
 		grep -q "^Usage: cg-duty $sub" help || return 1
 	done &&

@@ -218,7 +218,9 @@ CREATE TABLE IF NOT EXISTS cg_duty_local (
     `to` String,
     reason String,
     severity String,
-    seq UInt64
+    seq UInt64,
+    slot String,
+    care_id String
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY day
 ORDER BY (compound, day, rid);
@@ -246,5 +248,7 @@ CREATE TABLE IF NOT EXISTS cg_duty (
     `to` String,
     reason String,
     severity String,
-    seq UInt64
+    seq UInt64,
+    slot String,
+    care_id String
 ) ENGINE = Distributed(cg_city, default, cg_duty_local, cityHash64(compound));
