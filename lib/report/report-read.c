@@ -426,7 +426,13 @@ int cg_report_read_corrections(struct cg_report_reader *rd, const struct cg_home
 			       const char *compound, int32_t since, int32_t until,
 			       int32_t today, struct cg_err *err)
 {
-	int32_t to = until + CG_CORRECTION_DAYS < today ? until + CG_CORRECTION_DAYS : today;
+	/*
+	 * Up to today: a record of the period registered in a later day's
+	 * journal (however late) may be corrected up to CG_CORRECTION_DAYS
+	 * after that day.  The finished days cost the read of their kept odd
+	 * lines only (store/lookthrough.h).
+	 */
+	int32_t to = today;
 	struct cg_rid rid;
 	const char *why;
 	json_t *rec;

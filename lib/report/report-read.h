@@ -63,9 +63,9 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 
 /*
  * Before the check-in journals of the days since..until (local days) are
- * read: look through those days and the CG_CORRECTION_DAYS after them (up
- * to today, the local day of now; store/lookthrough.h) for corrections of
- * their records, list the corrections of records of the period in the
+ * read: look through those days and every day after them up to today (the
+ * local day of now; store/lookthrough.h) for corrections of their records
+ * and of records back-filled later, list the corrections of records of the period in the
  * report, and apply them as the journals are read: a voided record is
  * not counted, an amended one is counted as its latest amendment (on the
  * day of its "ts"), and the correction records themselves are counted as

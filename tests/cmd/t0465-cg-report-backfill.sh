@@ -144,21 +144,30 @@ test_expect_success 'registered eight and ten days late: still counted on its da
 	test "$(rq "[.totals.events, .outside] | @tsv")" = "$(printf "0\t1")"
 '
 
+test_expect_success 'registered ten days late and voided the day after: not counted' '
+	seq=$(jq -r "select(.ts == \"2026-01-24T17:00:00+08:00\") | .seq" "$CG_HOME"/journal/checkin/2026-02-03.jsonl) &&
+	cg-checkin --void "2026-02-03/$seq" --reason "typed twice" --now 2026-02-04T08:00:00+08:00 >/dev/null &&
+	cg_report --date 2026-01-24 --now 2026-02-05T09:00:00+08:00 --no-mask >out &&
+	test "$(rq .totals.events)" = 6 &&
+	! rq ".warnings[] | select(.code == \"late_registration\") | .records[] | .name" | grep -q 周九
+'
+
 # What index/lookthrough keeps of a finished day: its odd lines (other
 # days' records, corrections) between a header naming the compressed file
 # and a last line saying they are complete.
 K=$CG_HOME/index/lookthrough
 
 test_expect_success 'the finished days odd lines are kept, and deleting them changes nothing' '
-	cg_report --date 2026-01-24 --now 2026-02-03T09:00:00+08:00 >first &&
+	cg_report --date 2026-01-24 --now 2026-02-05T09:00:00+08:00 >first &&
 	test -f "$K/2026-01-25.jsonl" && test -f "$K/2026-02-01.jsonl" &&
-	test ! -e "$K/2026-02-03.jsonl" &&
+	test -f "$K/2026-02-03.jsonl" && test -f "$CG_HOME/journal/checkin/2026-02-04.jsonl" &&
+	test ! -e "$K/2026-02-04.jsonl" &&
 	test "$(head -n 1 "$K/2026-01-25.jsonl" | jq -r .day)" = 2026-01-25 &&
 	test "$(tail -n 1 "$K/2026-01-25.jsonl")" = "{\"complete\":true}" &&
 	test "$(grep -c "\"ts\":\"2026-01-24T" "$K/2026-01-25.jsonl")" = 4 &&
 	! grep -q 李四 "$K/2026-01-25.jsonl" &&
 	rm -rf "$K" &&
-	cg_report --date 2026-01-24 --now 2026-02-03T09:00:00+08:00 >again &&
+	cg_report --date 2026-01-24 --now 2026-02-05T09:00:00+08:00 >again &&
 	test_cmp first again &&
 	test -f "$K/2026-01-25.jsonl"
 '
