@@ -148,6 +148,28 @@ struct exit_out {
 	char household[CG_HOUSEHOLD_LEN];
 };
 
+/*
+ * What the report needs of every pass: whether it is active at the end of
+ * the period, and of what class.  Some 40 bytes a pass, where the issue
+ * event as a JSON object took some 3 KB (100k passes were 294 MB).
+ */
+struct cg_report_pass {
+	cg_time_t from, until;
+	uint32_t id;		/* offset of the normal id in ids */
+	uint16_t cls;		/* index in classes */
+	uint8_t revoked;
+};
+
+struct cg_report_passes {
+	struct cg_report_pass *list;	/* in the order first issued */
+	size_t n, alloc;
+	uint32_t *slot;		/* open addressing: index + 1, 0 empty */
+	size_t nslots;
+	char *ids;		/* the normal ids, NUL-terminated */
+	size_t ids_len, ids_alloc;
+	json_t *classes;	/* array of class names */
+};
+
 struct cg_report {
 	struct cg_report_opts o;
 	const struct cg_config *cfg;
@@ -204,7 +226,7 @@ struct cg_report {
 	unsigned long late_n;
 
 	struct cg_casebook cases;
-	struct cg_passbook passes;
+	struct cg_report_passes passes;
 	unsigned long opened, escalated, released, closed, extended;
 	unsigned long checks, alerts, needs, needs_done;
 	json_t *alert_cases, *escalated_cases;	/* what those alerts are about */
@@ -342,6 +364,9 @@ void cg_report_case_late(struct cg_report *r, const json_t *rec, int32_t day);
 void cg_report_late_warning(struct cg_report *r);
 
 /* ---- report-passes.c: passes ---- */
+
+/* The passes' fold, freed here. */
+void cg_report_passes_release(struct cg_report_passes *p);
 
 /* As cg_report_line: 0 taken, 1 rejected (why), -1 error (*err). */
 int cg_report_pass_event(struct cg_report *r, const json_t *rec, const char *event,

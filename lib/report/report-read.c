@@ -426,7 +426,13 @@ int cg_report_read_corrections(struct cg_report_reader *rd, const struct cg_home
 			       const char *compound, int32_t since, int32_t until,
 			       int32_t today, struct cg_err *err)
 {
-	int32_t to = until + CG_CORRECTION_DAYS < today ? until + CG_CORRECTION_DAYS : today;
+	/*
+	 * Up to today: a record of the period registered in a later day's
+	 * journal (however late) may be corrected up to CG_CORRECTION_DAYS
+	 * after that day.  The finished days cost the read of their kept odd
+	 * lines only (store/lookthrough.h).
+	 */
+	int32_t to = today;
 	struct cg_rid rid;
 	const char *why;
 	json_t *rec;
@@ -499,8 +505,7 @@ int cg_report_read_exits_before(struct cg_report_reader *rd, const struct cg_hom
 /* A record of one of the period's days found in a later day's journal. */
 struct backfill {
 	struct cg_report_reader *rd;
-	char prefix[32];	/* {"ts":"YYYY-MM-DDT */
-	size_t plen;
+	int32_t since, until;
 };
 
 static int backfilled_line(void *ctx, const char *day, uint64_t seq, const char *line,
@@ -509,11 +514,17 @@ static int backfilled_line(void *ctx, const char *day, uint64_t seq, const char 
 	struct backfill *bf = ctx;
 	struct cg_report_reader *rd = bf->rd;
 	struct lines_job job = { rd, report_line, rd->r, day };
-	char why[1024], label[64];
+	char why[1024], label[64], date[CG_DATE_LEN];
+	int32_t d;
 	int st;
 
-	/* The needle may be met inside another field: only the record's own ts. */
-	if (len < bf->plen || memcmp(line, bf->prefix, bf->plen))
+	/* The needle may be met inside another field: only the record's own
+	 * ts, of a day of the period. */
+	if (len < 18 || memcmp(line, "{\"ts\":\"", 7) || line[17] != 'T')
+		return 0;
+	memcpy(date, line + 7, 10);
+	date[10] = '\0';
+	if (cg_day_parse(date, &d) < 0 || d < bf->since || d > bf->until)
 		return 0;
 	if (!corrected(&job, (unsigned long)seq, &line, &len))
 		return 0;	/* voided */
@@ -531,21 +542,14 @@ static int backfilled_line(void *ctx, const char *day, uint64_t seq, const char 
 int cg_report_read_backfilled(struct cg_report_reader *rd, const struct cg_home *h,
 			      int32_t since, int32_t until, int32_t today, struct cg_err *err)
 {
-	struct backfill bf = { .rd = rd };
+	struct backfill bf = { rd, since, until };
 
 	if (!rd->r)
 		return 0;
-	for (int32_t d = since; d <= until; d++) {
-		int32_t to = d + CG_CORRECTION_DAYS < today ? d + CG_CORRECTION_DAYS : today;
-		char date[CG_DATE_LEN];
-
-		if (until + 1 > to)
-			continue;
-		cg_day_format(d, date);
-		bf.plen = (size_t)snprintf(bf.prefix, sizeof(bf.prefix), "{\"ts\":\"%sT", date);
-		if (cg_lookthrough_days(h, until + 1, to, bf.prefix + 1, backfilled_line, &bf,
-					err) < 0)
-			return -1;
-	}
-	return 0;
+	/*
+	 * Every later day up to today, however late: a record's ts does not
+	 * begin with its journal's day, an odd line, so a finished day costs
+	 * the read of the few lines kept of it (store/lookthrough.h).
+	 */
+	return cg_lookthrough_odd(h, until + 1, today, "{\"ts\":\"", backfilled_line, &bf, err);
 }

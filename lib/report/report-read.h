@@ -63,9 +63,9 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 
 /*
  * Before the check-in journals of the days since..until (local days) are
- * read: look through those days and the CG_CORRECTION_DAYS after them (up
- * to today, the local day of now; store/lookthrough.h) for corrections of
- * their records, list the corrections of records of the period in the
+ * read: look through those days and every day after them up to today (the
+ * local day of now; store/lookthrough.h) for corrections of their records
+ * and of records back-filled later, list the corrections of records of the period in the
  * report, and apply them as the journals are read: a voided record is
  * not counted, an amended one is counted as its latest amendment (on the
  * day of its "ts"), and the correction records themselves are counted as
@@ -87,13 +87,13 @@ int cg_report_read_exits_before(struct cg_report_reader *rd, const struct cg_hom
 
 /*
  * After the check-in journals of the days since..until are read: the
- * records of those days registered later, in the journals of the
- * CG_CORRECTION_DAYS days after each (up to today): a paper register
- * typed in the next morning is counted on its own day.  They are found
- * by their "ts" with store/lookthrough.h (every ts in a journal is local
- * time), corrected as the journal's own lines are, and counted; lines
- * the report rejects are reported as "journal/checkin/DAY.jsonl:SEQ:
- * why".  0, or -1 with *err.
+ * records of those days registered later, in the journals of every day
+ * after until up to today, however late: a paper register typed in the
+ * next morning, or weeks later, is counted on its own day.  They are
+ * found by their "ts" among the later days' odd lines (store/lookthrough.h:
+ * a finished day's are kept, so it is not read again), corrected as the
+ * journal's own lines are, and counted; lines the report rejects are
+ * reported as "journal/checkin/DAY.jsonl:SEQ: why".  0, or -1 with *err.
  */
 int cg_report_read_backfilled(struct cg_report_reader *rd, const struct cg_home *h,
 			      int32_t since, int32_t until, int32_t today, struct cg_err *err);

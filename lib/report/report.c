@@ -58,7 +58,8 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	r->late = json_array();
 	r->sweep_at = 16384;
 	cg_casebook_init(&r->cases);
-	cg_passbook_init(&r->passes);
+	r->cases.ids_only = 1;	/* looked up by case_id only */
+	r->passes.classes = json_array();
 	/* The configured gates come first, in their order, events or not. */
 	json_array_foreach(r->cfg->gates, i, g) {
 		const char *s = json_string_value(g);
@@ -98,7 +99,7 @@ void cg_report_free(struct cg_report *r)
 	free(r->map_key);
 	free(r->map_val);
 	cg_casebook_release(&r->cases);
-	cg_passbook_release(&r->passes);
+	cg_report_passes_release(&r->passes);
 	cg_report_duty_free(r);
 	free(r);
 }

@@ -228,7 +228,7 @@ static int add_case(struct cg_casebook *cb, json_t *rec, int people)
 	json_object_set_new(cb->index, c->id, json_integer((json_int_t)cb->ncases));
 	cb->list[cb->ncases++] = c;
 	id = c->id;
-	if (people) {
+	if (people && !cb->ids_only) {
 		for (int i = cg_person_keys(rec, keys) - 1; i >= 0; i--)
 			json_object_set_new(cb->latest, keys[i], json_string(id));
 		for (int i = active_keys(rec, keys) - 1; i >= 0; i--)

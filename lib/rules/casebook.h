@@ -107,6 +107,10 @@ struct cg_casebook {
 	int ix_rows;		/* ix held a case when opened or refreshed */
 	json_t *cache;		/* case_id -> record read from ix; owned */
 	struct cg_day_memo days;	/* the local days of checks */
+	/* Set by a reader that finds cases by id only (cg-report): the
+	 * person keys (active, latest) are not kept, a fifth of the memory
+	 * of 10k cases. */
+	int ids_only;
 };
 
 void cg_casebook_init(struct cg_casebook *cb);

@@ -88,7 +88,8 @@ int cg_corrections_load(struct cg_corrections *c, const struct cg_home *h,
 {
 	struct load_ctx lc = { c, compound };
 
-	return cg_lookthrough_days(h, from, to, CG_CORRECTION_TAIL, load_line, &lc, err);
+	/* Corrections are odd lines: finished days' are kept, not re-read. */
+	return cg_lookthrough_odd(h, from, to, CG_CORRECTION_TAIL, load_line, &lc, err);
 }
 
 const json_t *cg_corrections_state(const struct cg_corrections *c, const char *root)

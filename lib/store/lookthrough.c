@@ -5,8 +5,12 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -23,6 +27,14 @@ struct look {
 	size_t nlen;
 	cg_lookthrough_fn *fn;
 	void *ctx;
+	/* Looking for odd lines only (cg_lookthrough_odd): the day's own ts
+	 * prefix, and where to keep the odd lines found (-1: nowhere). */
+	int odd;
+	char prefix[32];
+	size_t plen;
+	int keep;
+	int kept_ok;		/* every write to keep succeeded */
+	int clean;		/* the file was read to its end, undamaged */
 };
 
 /* The seq of a journal line: the number after its last "seq":, else 0. */
@@ -43,7 +55,14 @@ static uint64_t line_seq(const char *line, size_t len)
 	return seq;
 }
 
-/* The matches among whole lines buf[0..len). */
+/* A line of another day than the journal's, or a correction. */
+static int is_odd(const struct look *lk, const char *line, size_t len)
+{
+	return len < lk->plen || memcmp(line, lk->prefix, lk->plen) ||
+	       memmem(line, len, CG_LOOKTHROUGH_CORRECTED, sizeof(CG_LOOKTHROUGH_CORRECTED) - 1);
+}
+
+/* The matches among whole lines buf[0..len) (with lk->odd, odd ones only). */
 static int scan(const struct look *lk, const char *buf, size_t len, struct cg_err *err)
 {
 	const char *p = buf, *end = buf + len, *hit;
@@ -57,6 +76,8 @@ static int scan(const struct look *lk, const char *buf, size_t len, struct cg_er
 		if (!stop)
 			stop = end;
 		seq = line_seq(start, (size_t)(stop - start));
+		if (lk->odd && !is_odd(lk, start, (size_t)(stop - start)))
+			seq = 0;
 		if (seq && lk->fn(lk->ctx, lk->day, seq, start, (size_t)(stop - start), err) < 0)
 			return -1;
 		p = stop < end ? stop + 1 : end;
@@ -64,7 +85,36 @@ static int scan(const struct look *lk, const char *buf, size_t len, struct cg_er
 	return 0;
 }
 
-static int look_file(const struct look *lk, struct cg_journal_reader *jr, struct cg_err *err)
+/*
+ * The odd lines among whole lines buf[0..len): each kept, and those with
+ * the needle to fn.  Every line is looked at, but only at its start and
+ * for one needle: the lines of the day's own are skipped after a memcmp.
+ */
+static int scan_odd(struct look *lk, const char *buf, size_t len, struct cg_err *err)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *stop = memchr(p, '\n', (size_t)(end - p));
+		size_t n;
+		uint64_t seq;
+
+		if (!stop)
+			stop = end;
+		n = (size_t)(stop - p);
+		if (n && is_odd(lk, p, n)) {
+			if (lk->keep >= 0 && lk->kept_ok && cg_write_all(lk->keep, p, n + (stop < end)) < 0)
+				lk->kept_ok = 0;
+			if (memmem(p, n, lk->needle, lk->nlen) && (seq = line_seq(p, n)) &&
+			    lk->fn(lk->ctx, lk->day, seq, p, n, err) < 0)
+				return -1;
+		}
+		p = stop < end ? stop + 1 : end;
+	}
+	return 0;
+}
+
+static int look_file(struct look *lk, struct cg_jsonl_reader *in, struct cg_err *err)
 {
 	char *buf = malloc(BUF_MAX);
 	size_t have = 0;
@@ -73,7 +123,8 @@ static int look_file(const struct look *lk, struct cg_journal_reader *jr, struct
 
 	if (!buf)
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
-	while ((n = cg_jsonl_reader_read_block(&jr->in, buf + have, BLOCK, err)) > 0) {
+	lk->clean = 0;
+	while ((n = cg_jsonl_reader_read_block(in, buf + have, BLOCK, err)) > 0) {
 		const char *nl;
 		size_t whole;
 
@@ -93,7 +144,8 @@ static int look_file(const struct look *lk, struct cg_journal_reader *jr, struct
 			whole -= (size_t)(first + 1 - buf);
 			skipping = 0;
 		}
-		if ((ret = scan(lk, buf, whole, err)) < 0)
+		/* Only what is kept needs every odd line looked at. */
+		if ((ret = lk->keep >= 0 ? scan_odd(lk, buf, whole, err) : scan(lk, buf, whole, err)) < 0)
 			break;
 		memmove(buf, buf + whole, have - whole);
 		have -= whole;
@@ -104,7 +156,9 @@ static int look_file(const struct look *lk, struct cg_journal_reader *jr, struct
 	 * own days, --verify for all), not a reason to give up the others.
 	 */
 	if (n < 0 && ret == 0)
-		ret = jr->in.damaged ? 0 : -1;
+		ret = in->damaged ? 0 : -1;
+	else if (n == 0 && ret == 0 && !have)
+		lk->clean = 1;
 	/* What is left has no newline: a torn last line, skipped. */
 	free(buf);
 	return ret;
@@ -114,7 +168,8 @@ int cg_lookthrough_days(const struct cg_home *h, int32_t from, int32_t to,
 			const char *needle, cg_lookthrough_fn *fn, void *ctx,
 			struct cg_err *err)
 {
-	struct look lk = { NULL, needle, strlen(needle), fn, ctx };
+	struct look lk = { .needle = needle, .nlen = strlen(needle), .fn = fn, .ctx = ctx,
+			   .keep = -1 };
 	struct cg_journal_reader jr;
 	char day[CG_DATE_LEN];
 	int ret;
@@ -126,10 +181,145 @@ int cg_lookthrough_days(const struct cg_home *h, int32_t from, int32_t to,
 			return -1;
 		if (jr.missing)
 			continue;
-		ret = look_file(&lk, &jr, err);
+		ret = look_file(&lk, &jr.in, err);
 		cg_journal_reader_release(&jr);
 		if (ret < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* ---- the odd lines of finished days, kept in index/lookthrough ---- */
+
+#define KEPT_DIR "index/lookthrough"
+#define KEPT_END "{\"complete\":true}\n"
+
+/* The first line of a day's kept odd lines: the compressed file they are of. */
+static void kept_header(const char *day, const struct stat *sb, char *out, size_t size)
+{
+	snprintf(out, size, "{\"v\":1,\"day\":\"%s\",\"ino\":%" PRIu64 ",\"size\":%" PRId64
+		 ",\"mtime_ns\":%" PRId64 "}\n", day, (uint64_t)sb->st_ino, (int64_t)sb->st_size,
+		 (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec);
+}
+
+/*
+ * The kept odd lines of day, when they are of the file sb and whole (the
+ * header names the file, the last line says they are complete): each
+ * with the needle to fn.  1 done, 0 nothing usable kept, -1 with *err.
+ */
+static int kept_read(struct look *lk, int keptdir, const struct stat *sb, struct cg_err *err)
+{
+	char name[32], head[256], got[256], tail[sizeof(KEPT_END) - 1];
+	struct cg_jsonl_reader in;
+	struct stat ks;
+	size_t hlen;
+	int fd, ret;
+
+	snprintf(name, sizeof(name), "%s.jsonl", lk->day);
+	kept_header(lk->day, sb, head, sizeof(head));
+	hlen = strlen(head);
+	if ((fd = cg_openat(keptdir, name, O_RDONLY)) < 0)
+		return 0;
+	if (fstat(fd, &ks) < 0 || ks.st_size < (off_t)(hlen + sizeof(tail)) ||
+	    pread(fd, got, hlen, 0) != (ssize_t)hlen || memcmp(got, head, hlen) ||
+	    pread(fd, tail, sizeof(tail), ks.st_size - (off_t)sizeof(tail)) != (ssize_t)sizeof(tail) ||
+	    memcmp(tail, KEPT_END, sizeof(tail))) {
+		close(fd);
+		return 0;
+	}
+	cg_jsonl_reader_init_fd(&in, fd, name, 0);
+	lk->odd = 0;
+	ret = look_file(lk, &in, err);
+	lk->odd = 1;
+	cg_jsonl_reader_release(&in);
+	close(fd);
+	return ret < 0 ? -1 : 1;
+}
+
+/*
+ * Look through the compressed day for its odd lines, keeping them in
+ * keptdir (when >= 0) for the next time: written to a file of this
+ * process's own, which takes the place of the old one only when the day
+ * was read whole and undamaged.  The kept lines are derived: failing to
+ * keep them is no error.
+ */
+static int kept_build(struct look *lk, const struct cg_home *h, int keptdir,
+		      const struct stat *sb, struct cg_err *err)
+{
+	struct cg_journal_reader jr;
+	char name[32], tmp[64], head[256];
+	int ret;
+
+	snprintf(name, sizeof(name), "%s.jsonl", lk->day);
+	snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", name, (long)getpid());
+	kept_header(lk->day, sb, head, sizeof(head));
+	if (cg_journal_reader_open_stream(&jr, h, "checkin", lk->day, err) < 0)
+		return -1;
+	lk->keep = keptdir < 0 ? -1 : cg_openat(keptdir, tmp, O_WRONLY | O_CREAT | O_TRUNC);
+	lk->kept_ok = lk->keep >= 0 && cg_write_all(lk->keep, head, strlen(head)) == 0;
+	ret = jr.missing ? 0 : look_file(lk, &jr.in, err);
+	if (lk->keep >= 0) {
+		if (ret == 0 && lk->clean && lk->kept_ok && !jr.missing && jr.archive &&
+		    cg_write_all(lk->keep, KEPT_END, sizeof(KEPT_END) - 1) == 0 &&
+		    close(lk->keep) == 0) {
+			if (renameat(keptdir, tmp, keptdir, name) < 0)
+				unlinkat(keptdir, tmp, 0);
+		} else {
+			close(lk->keep);
+			unlinkat(keptdir, tmp, 0);
+		}
+		lk->keep = -1;
+	}
+	cg_journal_reader_release(&jr);
+	return ret;
+}
+
+/* One day: a plain file is read (it may still grow), a compressed one's
+ * odd lines are taken from what is kept, or found and kept. */
+static int odd_day(struct look *lk, const struct cg_home *h, int daydir, int keptdir,
+		   struct cg_err *err)
+{
+	char name[32];
+	struct stat sb;
+	int st;
+
+	lk->plen = (size_t)snprintf(lk->prefix, sizeof(lk->prefix), "{\"ts\":\"%sT", lk->day);
+	snprintf(name, sizeof(name), "%s.jsonl", lk->day);
+	if (fstatat(daydir, name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		return kept_build(lk, h, -1, &sb, err);
+	snprintf(name, sizeof(name), "%s.jsonl.gz", lk->day);
+	if (fstatat(daydir, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;	/* no journal that day (or it went meanwhile) */
+	if (keptdir >= 0 && (st = kept_read(lk, keptdir, &sb, err)) != 0)
+		return st < 0 ? -1 : 0;
+	return kept_build(lk, h, keptdir, &sb, err);
+}
+
+int cg_lookthrough_odd(const struct cg_home *h, int32_t from, int32_t to,
+		       const char *needle, cg_lookthrough_fn *fn, void *ctx,
+		       struct cg_err *err)
+{
+	struct look lk = { .needle = needle, .nlen = strlen(needle), .fn = fn, .ctx = ctx,
+			   .odd = 1, .keep = -1 };
+	char day[CG_DATE_LEN];
+	int daydir, keptdir, ret = 0;
+
+	if (from > to)
+		return 0;
+	if ((daydir = cg_home_dir(h, "journal/checkin", 0, err)) == -2)
+		return 0;
+	if (daydir < 0)
+		return -1;
+	/* Kept where the data directory lets us; else every day is read. */
+	if ((keptdir = cg_home_dir(h, KEPT_DIR, 1, err)) < 0)
+		keptdir = -1;
+	for (int32_t d = from; d <= to && ret == 0; d++) {
+		cg_day_format(d, day);
+		lk.day = day;
+		ret = odd_day(&lk, h, daydir, keptdir, err);
+	}
+	if (keptdir >= 0)
+		close(keptdir);
+	close(daydir);
+	return ret;
 }

@@ -27,4 +27,25 @@ int cg_lookthrough_days(const struct cg_home *h, int32_t from, int32_t to,
 			const char *needle, cg_lookthrough_fn *fn, void *ctx,
 			struct cg_err *err);
 
+/*
+ * The same, for needles that only odd lines have: lines of another day
+ * than their journal's (a record registered after its day, whose "ts"
+ * does not begin with the journal's day) and corrections (lines with
+ * CG_LOOKTHROUGH_CORRECTED).  A finished (compressed) day never changes,
+ * so its odd lines are kept in index/lookthrough/DAY.jsonl the first time
+ * it is looked through, and taken from there afterwards: a day costs a
+ * small read instead of decompressing it.  What is kept names the
+ * compressed file it was found in (inode, size, modification time) and
+ * ends with a line saying it is complete; anything else (another file, a
+ * cut-short or missing copy) is found again from the journal and kept
+ * anew.  A plain day (today's, still growing) is read every time.  The
+ * kept lines are derived: deleting them loses nothing, and a data
+ * directory where they cannot be written is read as before.
+ */
+#define CG_LOOKTHROUGH_CORRECTED "\"corrected_at\":\""
+
+int cg_lookthrough_odd(const struct cg_home *h, int32_t from, int32_t to,
+		       const char *needle, cg_lookthrough_fn *fn, void *ctx,
+		       struct cg_err *err);
+
 #endif

@@ -242,6 +242,40 @@ test_expect_success 'passes: issued and revoked in the period, valid at its end,
 		"resident,returnee,tenant,temporary,visitor,vehicle,staff"
 '
 
+# passes_many: 3000 passes issued on the 20th (ids P0000..P2999, every
+# third of class "guest", which the config does not name), every fifth
+# revoked on the 22nd (spelt in lower case, with a dash), every tenth of
+# those issued again on the 23rd; 50 not yet valid at the end of the 25th,
+# 70 expired on the 24th; a revoke of a pass never issued, and one after
+# the period.
+passes_many() {
+	awk "BEGIN {
+		for (i = 0; i < 3000; i++) {
+			cls = i % 3 ? \"resident\" : \"guest\"
+			from = i < 50 ? \"2026-01-26T08:00:00+08:00\" : \"2026-01-20T08:00:00+08:00\"
+			until = i >= 50 && i < 120 ? \"2026-01-24T00:00:00+08:00\" : \"2027-01-01T00:00:00+08:00\"
+			printf \"{\\\"ts\\\":\\\"2026-01-20T09:00:00+08:00\\\",\\\"event\\\":\\\"issue\\\",\\\"pass_id\\\":\\\"P%04d\\\",\\\"class\\\":\\\"%s\\\",\\\"valid_from\\\":\\\"%s\\\",\\\"valid_until\\\":\\\"%s\\\"}\\n\", i, cls, from, until
+		}
+		for (i = 0; i < 3000; i += 5)
+			printf \"{\\\"ts\\\":\\\"2026-01-22T09:00:00+08:00\\\",\\\"event\\\":\\\"revoke\\\",\\\"pass_id\\\":\\\"p-%04d\\\"}\\n\", i
+		for (i = 0; i < 3000; i += 50)
+			printf \"{\\\"ts\\\":\\\"2026-01-23T09:00:00+08:00\\\",\\\"event\\\":\\\"issue\\\",\\\"pass_id\\\":\\\"P%04d\\\",\\\"class\\\":\\\"resident\\\",\\\"valid_from\\\":\\\"2026-01-23T08:00:00+08:00\\\",\\\"valid_until\\\":\\\"2027-01-01T00:00:00+08:00\\\"}\\n\", i
+		print \"{\\\"ts\\\":\\\"2026-01-22T09:00:00+08:00\\\",\\\"event\\\":\\\"revoke\\\",\\\"pass_id\\\":\\\"Z9999\\\"}\"
+		print \"{\\\"ts\\\":\\\"2026-01-27T09:00:00+08:00\\\",\\\"event\\\":\\\"revoke\\\",\\\"pass_id\\\":\\\"P2999\\\"}\"
+	}"
+}
+
+test_expect_success 'passes: thousands, revoked and issued again, valid at the end by class' '
+	passes_many >many.jsonl &&
+	test_line_count = 3662 many.jsonl &&
+	cg_report --since 2026-01-20 --until 2026-01-25 many.jsonl >out &&
+	test "$(rq ".passes | [.issued_total, .revoked, .active_total] | @tsv")" = "$(printf "3060\t601\t2364")" &&
+	test "$(rq ".passes.active | to_entries | map(select(.value > 0) | \"\(.key)=\(.value)\") | join(\" \")")" = \
+		"resident=1596 guest=768" &&
+	cg_report --date 2026-01-25 many.jsonl >out &&
+	test "$(rq ".passes | [.issued_total, .revoked, .active_total] | @tsv")" = "$(printf "0\t0\t2364")"
+'
+
 test_expect_success 'no --date with files: the period is the days of the records' '
 	cg_report "$F/day.jsonl" >out &&
 	test "$(rq "[.date // \"-\", .since, .until, .totals.events, .outside] | @tsv")" = \

@@ -11,8 +11,8 @@ test_description='cg-report: every record on its own day, late registrations lis
 #                     register, typed the next morning: late)
 #               09:10 李四 in, of the 25th
 #   2026-01-27  08:00 registers 15:00 of the 24th (three days late)
-#   2026-02-01  08:00 registers 16:00 of the 24th: eight days late, beyond
-#               the look-through (7 days): not found
+#   2026-02-01  08:00 registers 16:00 of the 24th: eight days late (found
+#               all the same, once the report is made on or after the 1st)
 
 ci() { # ci TS NOW NAME
 	printf '{"ts":"%s","gate":"north","dir":"in","kind":"resident","name":"%s","household":"1-1-101","temp":36.5,"mask":true}\n' "$1" "$3" |
@@ -129,6 +129,73 @@ test_expect_success '--merge keeps the late registrations per compound, masked' 
 	echo "4,DEMO-0001,赵*" >expect &&
 	test_cmp expect actual &&
 	test "$(jq -r "[.warnings[] | select(.code == \"late_registration\") | .records[] | .name // empty] | unique | join(\",\")" A.json)" = 赵六
+'
+
+test_expect_success 'registered eight and ten days late: still counted on its day, listed late' '
+	ci 2026-01-24T17:00:00+08:00 2026-02-03T08:00:00+08:00 周九 &&
+	cg_report --date 2026-01-24 --now 2026-02-03T09:00:00+08:00 --no-mask >out &&
+	test "$(rq .totals.events)" = 7 &&
+	rq ".warnings[] | select(.code == \"late_registration\") | .records[] | select(.name == \"孙八\" or .name == \"周九\") | [.ts[11:16], .registered_at] | @tsv" >actual &&
+	printf "16:00\t2026-02-01T08:00:00+08:00\n17:00\t2026-02-03T08:00:00+08:00\n" >expect &&
+	test_cmp expect actual &&
+	cg_report --since 2026-01-20 --until 2026-01-24 --now 2026-02-03T09:00:00+08:00 >out &&
+	test "$(rq .totals.events)" = 7 &&
+	cg_report --date 2026-02-03 --now 2026-02-03T09:00:00+08:00 >out &&
+	test "$(rq "[.totals.events, .outside] | @tsv")" = "$(printf "0\t1")"
+'
+
+test_expect_success 'registered ten days late and voided the day after: not counted' '
+	seq=$(jq -r "select(.ts == \"2026-01-24T17:00:00+08:00\") | .seq" "$CG_HOME"/journal/checkin/2026-02-03.jsonl) &&
+	cg-checkin --void "2026-02-03/$seq" --reason "typed twice" --now 2026-02-04T08:00:00+08:00 >/dev/null &&
+	cg_report --date 2026-01-24 --now 2026-02-05T09:00:00+08:00 --no-mask >out &&
+	test "$(rq .totals.events)" = 6 &&
+	! rq ".warnings[] | select(.code == \"late_registration\") | .records[] | .name" | grep -q 周九
+'
+
+# What index/lookthrough keeps of a finished day: its odd lines (other
+# days' records, corrections) between a header naming the compressed file
+# and a last line saying they are complete.
+K=$CG_HOME/index/lookthrough
+
+test_expect_success 'the finished days odd lines are kept, and deleting them changes nothing' '
+	cg_report --date 2026-01-24 --now 2026-02-05T09:00:00+08:00 >first &&
+	test -f "$K/2026-01-25.jsonl" && test -f "$K/2026-02-01.jsonl" &&
+	test -f "$K/2026-02-03.jsonl" && test -f "$CG_HOME/journal/checkin/2026-02-04.jsonl" &&
+	test ! -e "$K/2026-02-04.jsonl" &&
+	test "$(head -n 1 "$K/2026-01-25.jsonl" | jq -r .day)" = 2026-01-25 &&
+	test "$(tail -n 1 "$K/2026-01-25.jsonl")" = "{\"complete\":true}" &&
+	test "$(grep -c "\"ts\":\"2026-01-24T" "$K/2026-01-25.jsonl")" = 4 &&
+	! grep -q 李四 "$K/2026-01-25.jsonl" &&
+	rm -rf "$K" &&
+	cg_report --date 2026-01-24 --now 2026-02-05T09:00:00+08:00 >again &&
+	test_cmp first again &&
+	test -f "$K/2026-01-25.jsonl"
+'
+
+test_expect_success 'kept lines are taken as they are when they name the file, found again when not' '
+	cg_report --date 2026-01-24 --now 2026-02-03T09:00:00+08:00 >first &&
+	cp "$K/2026-02-01.jsonl" kept &&
+	# A line only the kept copy has is counted: the day is not read again.
+	line=$(sed -n 2p kept | sed "s/16:00:00/16:30:00/") &&
+	{ sed -n 1p kept; echo "$line"; sed -n "2,\$p" kept; } >"$K/2026-02-01.jsonl" &&
+	cg-report --date 2026-01-24 --now 2026-02-03T09:00:00+08:00 >out &&
+	test "$(rq .totals.events)" = 8 &&
+	# Cut short (no last line), or of another file: found again.
+	sed "\$d" kept >"$K/2026-02-01.jsonl" && echo "$line" >>"$K/2026-02-01.jsonl" &&
+	cg_report --date 2026-01-24 --now 2026-02-03T09:00:00+08:00 >out &&
+	test_cmp first out &&
+	test_cmp kept "$K/2026-02-01.jsonl" &&
+	{ sed -n 1p kept | sed "s/\"ino\":[0-9]*/\"ino\":1/"; echo "$line"; sed -n "2,\$p" kept; } >"$K/2026-02-01.jsonl" &&
+	cg_report --date 2026-01-24 --now 2026-02-03T09:00:00+08:00 >out &&
+	test_cmp first out &&
+	test_cmp kept "$K/2026-02-01.jsonl"
+'
+
+test_expect_success 'a data directory where nothing can be kept is read all the same' '
+	rm -rf "$K" && mkdir -p "$CG_HOME/index" && : >"$K" &&
+	cg_report --date 2026-01-24 --now 2026-02-03T09:00:00+08:00 >out &&
+	test_cmp first out &&
+	rm -f "$K"
 '
 
 test_expect_success 'every JSON report of this script validates against report.schema.json' '

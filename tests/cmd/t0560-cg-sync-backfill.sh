@@ -109,6 +109,22 @@ test_expect_success PYTHON,JQ 'a register of yesterday typed today: in today'"'"
 	sent_once
 '
 
+test_expect_success PYTHON,JQ 'a register ten days late: counted on its day by the report, sent once' '
+	printf "%s\n" "{\"ts\":\"2026-01-16T09:00:00+08:00\",\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"王五\",\"household\":\"2-1-102\",\"temp\":36.5,\"mask\":true}" |
+		cg-checkin --now 2026-01-26T08:40:00+08:00 >rec &&
+	test "$(jq -r .registered_at rec)" = 2026-01-26T08:40:00+08:00 &&
+	cg-report --date 2026-01-16 --now 2026-01-26T08:45:00+08:00 >report &&
+	test "$(jq -r .totals.events report)" = 1 &&
+	test -d "$CG_HOME/index/lookthrough" &&
+	test "$(backlog)" = 1 &&
+	push >out &&
+	test "$(jq -r .records out)" = 1 &&
+	sent_once &&
+	push >out &&
+	test_line_count = 0 out &&
+	sent_once
+'
+
 test_expect_success PYTHON,JQ 'a cursor from before "days" goes on as it did' '
 	jq -c "del(.checkin.days)" "$C/cursor.json" >old &&
 	cp old "$C/cursor.json" &&
