@@ -473,6 +473,57 @@ static int read_targets(struct cg_config *cfg, const char *label, struct cg_err 
 	return 0;
 }
 
+/* ASCII letters without case: gate names are typed at a gate. */
+static int same_ignoring_case(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+int cg_config_gate_name_ok(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+
+	if (!*s || strlen(name) > CG_GATE_NAME_MAX)
+		return 0;
+	for (; *s; s++)
+		if (*s <= ' ' || *s == 0x7f || strchr(",\"'\\/", *s))
+			return 0;
+	return 1;
+}
+
+/* gates: names a guard can type and a list can hold, none twice (they
+ * compare without case, as cg_config_gate does). */
+static int read_gates(const json_t *gates, const char *label, struct cg_err *err)
+{
+	size_t i, k;
+	json_t *v;
+
+	if (all_strings(gates, "gates", label, err) < 0)
+		return -1;
+	json_array_foreach(gates, i, v) {
+		const char *name = json_string_value(v);
+
+		if (!cg_config_gate_name_ok(name))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: 'gates': bad gate name '%s' (at most %d bytes, "
+					    "without spaces, commas, quotes or slashes)"),
+					  label, name, CG_GATE_NAME_MAX);
+		for (k = 0; k < i; k++)
+			if (same_ignoring_case(json_string_value(json_array_get(gates, k)), name))
+				return cg_err_set(err, CG_EXIT_SYSTEM,
+						  _("%s: 'gates': gate '%s' named twice"),
+						  label, name);
+	}
+	return 0;
+}
+
 /* A street or district code goes on every row upstream: one word. */
 static int code_bad(const char *s)
 {
@@ -506,7 +557,7 @@ static int read_identity(struct cg_config *cfg, const char *label, struct cg_err
 				  _("%s: 'compound.street' and 'compound.district' must be codes of at most 63 bytes without spaces or quotes"),
 				  label);
 	cfg->gates = json_object_get(cfg->root, "gates");
-	return all_strings(cfg->gates, "gates", label, err);
+	return read_gates(cfg->gates, label, err);
 }
 
 static int parse_into(struct cg_config *cfg, const char *text, size_t len,
@@ -555,6 +606,17 @@ int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
 	return 0;
 }
 
+/* compound.tz made the process's zone; its error names the key. */
+static int set_zone(const struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	char why[sizeof(err->msg)];
+
+	if (cg_clock_set_zone(cfg->compound_tz, err) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", err->msg);
+	return cg_err_set(err, CG_EXIT_SYSTEM, _("%s: 'compound.tz': %s"), label, why);
+}
+
 int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
 		   struct cg_err *err)
 {
@@ -572,14 +634,22 @@ int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
 	}
 	ret = cg_config_parse(cfg, st == 0 ? text : NULL, len, "config.json", err);
 	free(text);
-	if (ret == 0 && cg_clock_set_zone(cfg->compound_tz, err) < 0) {
-		char why[sizeof(err->msg)];
-
-		snprintf(why, sizeof(why), "%s", err->msg);
-		cg_err_set(err, CG_EXIT_SYSTEM, _("config.json: 'compound.tz': %s"), why);
+	if (ret == 0 && set_zone(cfg, "config.json", err) < 0) {
 		cg_config_release(cfg);
 		return -1;
 	}
+	return ret;
+}
+
+int cg_config_check(const char *text, size_t len, const char *label, struct cg_err *err)
+{
+	struct cg_config cfg;
+	int ret;
+
+	if (cg_config_parse(&cfg, text, len, label, err) < 0)
+		return -1;
+	ret = set_zone(&cfg, label, err);
+	cg_config_release(&cfg);
 	return ret;
 }
 
@@ -587,19 +657,6 @@ void cg_config_release(struct cg_config *cfg)
 {
 	json_decref(cfg->root);
 	memset(cfg, 0, sizeof(*cfg));
-}
-
-/* ASCII letters without case: gate names are typed at a gate. */
-static int same_ignoring_case(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-
-		if (x != y)
-			return 0;
-	}
-	return *a == *b;
 }
 
 const char *cg_config_gate(const struct cg_config *cfg, const char *gate)

@@ -119,6 +119,20 @@ int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
 
 void cg_config_release(struct cg_config *cfg);
 
+/*
+ * Check a configuration's text as cg_config_load would load it: parsed
+ * over the defaults and compound.tz made the process's zone.  0, or -1
+ * with *err naming the key (label: the file in messages).
+ */
+int cg_config_check(const char *text, size_t len, const char *label, struct cg_err *err);
+
+/* A gate name is at most this many bytes, */
+#define CG_GATE_NAME_MAX 63
+
+/* without spaces, control characters, commas, quotes or slashes (so that
+ * a list of gates is written "north,south"): 1 when name is one. */
+int cg_config_gate_name_ok(const char *name);
+
 static inline int cg_rule_on(const struct cg_policy *p, enum cg_reason r)
 {
 	return (p->rules >> r) & 1u;
