@@ -193,18 +193,21 @@ static char *gates_text(const json_t *arr)
 char *cg_setup_get(const struct cg_setup *s, enum cg_setup_field f)
 {
 	struct cg_config cfg;
+	struct cg_layer sys;
 	struct cg_err err = CG_ERR_INIT;
 	char *text = json_dumps(s->obj, JSON_COMPACT), *val;
 	const json_t *h;
+	int ret;
 
 	if (!text)
 		abort();
 	/* The file's value over the defaults: what the loader would see. */
-	if (cg_config_parse(&cfg, text, strlen(text), "config.json", &err) < 0) {
-		free(text);
-		return strdup("");
-	}
+	ret = cg_config_system(&sys, &err) == 0 ?
+		cg_config_parse_layers(&cfg, &sys, text, strlen(text), "config.json", &err) : -1;
+	cg_layer_release(&sys);
 	free(text);
+	if (ret < 0)
+		return strdup("");
 	h = holder(cfg.root, f, 0);
 	if (f == CG_SETUP_GATES)
 		val = gates_text(json_object_get(h, "gates"));
