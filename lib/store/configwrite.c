@@ -13,7 +13,7 @@
 
 #define CONFIG_FILE_MAX (1024 * 1024)
 
-/* Enough for any list a gate keeps; the loader sets no limit. */
+/* More gates than any compound keeps open; the loader sets no limit. */
 #define GATES_MAX 64
 
 static const char *const keys[CG_SETUP_COUNT] = {
@@ -75,7 +75,6 @@ static json_t *holder(json_t *obj, enum cg_setup_field f, int make)
 	comp = json_object_get(obj, "compound");
 	if (!comp && make) {
 		comp = json_object();
-		/* compound first, as in share/cg/config.json */
 		json_object_set_new(obj, "compound", comp);
 	}
 	return json_is_object(comp) ? comp : NULL;
@@ -182,12 +181,15 @@ static char *gates_text(const json_t *arr)
 	struct cg_buf b = CG_BUF_INIT(CONFIG_FILE_MAX);
 	size_t i;
 	json_t *v;
+	char *text;
 
 	json_array_foreach(arr, i, v)
 		if ((i && cg_buf_addstr(&b, ",") < 0) ||
 		    cg_buf_addstr(&b, json_is_string(v) ? json_string_value(v) : "") < 0)
 			break;
-	return strdup(b.len ? b.buf : "");
+	text = strdup(b.len ? b.buf : "");
+	cg_buf_release(&b);
+	return text;
 }
 
 char *cg_setup_get(const struct cg_setup *s, enum cg_setup_field f)
