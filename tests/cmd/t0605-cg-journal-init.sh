@@ -149,4 +149,18 @@ test_expect_success PYTHON '--ask asks only what the options leave out; Ctrl-D w
 	test "$(ls -A other)" = ""
 '
 
+test_expect_success PYTHON 'the questions and their answers in Chinese under zh_CN' '
+	rm -rf other && mkdir -m 700 other &&
+	cat >script <<-EOF &&
+	小区名称${TAB}
+	此项必须回答${TAB}梅花新村
+	门岗，用逗号分隔${TAB}北门，北门
+	重复${TAB}北门，南门
+	EOF
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 ask script screen \
+		cg-journal init --home other --ask --code C8 --street - --district - --tz - \
+		--household any >out &&
+	test "$(jq -c .gates other/config.json)" = "[\"北门\",\"南门\"]"
+'
+
 test_done
