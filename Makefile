@@ -51,6 +51,7 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(WERROR) $(SAN_FLAGS) \
 	$(CFLAGS) -Ilib -I$(O)/gen $(PKG_CFLAGS) \
 	-DCG_VERSION='"$(VERSION)"' -DCG_LOCALEDIR='"$(LOCALEDIR)"' \
+	-DCG_DATADIR='"$(DATADIR)"' \
 	-MMD -MP
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm -lpthread
@@ -71,6 +72,7 @@ LIB_OBJS += lib/core/home.o
 LIB_OBJS += lib/core/i18n.o
 LIB_OBJS += lib/core/mask.o
 LIB_OBJS += lib/core/options.o
+LIB_OBJS += lib/core/prefix.o
 LIB_OBJS += lib/core/suggest.o
 LIB_OBJS += lib/json/csv.o
 LIB_OBJS += lib/json/jsonl.o
@@ -85,6 +87,7 @@ LIB_OBJS += lib/crypto/sha256.o
 LIB_OBJS += lib/crypto/token.o
 LIB_OBJS += lib/crypto/tlogproof.o
 LIB_OBJS += lib/store/config.o
+LIB_OBJS += lib/store/configwrite.o
 LIB_OBJS += lib/store/index.o
 LIB_OBJS += lib/store/journal.o
 LIB_OBJS += lib/store/lookthrough.o
@@ -162,6 +165,7 @@ LIB_OBJS += lib/sync/sync.o
 LIB_OBJS += lib/ui/ask.o
 LIB_OBJS += lib/ui/keys.o
 LIB_OBJS += lib/ui/cards.o
+LIB_OBJS += lib/ui/configask.o
 LIB_OBJS += lib/ui/followsheet.o
 LIB_OBJS += lib/ui/qr.o
 LIB_OBJS += gen/defaults.o
@@ -180,8 +184,15 @@ MO = $(O)/locale/zh_CN/LC_MESSAGES/cg.mo
 
 all: programs $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_REPLAY_BINS)
 
-# What make install installs: the commands and the catalog.
-programs: $(BINS) $(MO)
+# What make install installs: the commands, the catalog and the default
+# configuration; the build tree's own copy of it is the system layer of
+# the commands run from the tree (store/config.h), as installed.
+SYSCONFIG = $(O)/share/cg/config.json
+programs: $(BINS) $(MO) $(SYSCONFIG)
+
+$(SYSCONFIG): share/cg/config.json
+	@mkdir -p $(dir $@)
+	$(QUIET_GEN)cp $< $@
 
 $(O)/gen/defaults.c: share/cg/config.json scripts/embed
 	@mkdir -p $(dir $@)
@@ -192,7 +203,7 @@ $(O)/gen/%.o: $(O)/gen/%.c $(O)/BUILD-FLAGS
 
 # Rebuild everything when the flags change, e.g. a new PREFIX at install
 # (the catalog directory is compiled in) or a switch to -Werror.
-BUILD_FLAGS = $(LOCALEDIR) $(VERSION) $(SANITIZE) $(FUZZ) $(CFLAGS) $(WERROR) $(LDFLAGS)
+BUILD_FLAGS = $(LOCALEDIR) $(VERSION) $(SANITIZE) $(FUZZ) $(CFLAGS) $(WERROR) $(LDFLAGS) $(DATADIR)
 $(O)/BUILD-FLAGS: FORCE
 	@mkdir -p $(O)
 	@if [ "$$(cat $@ 2>/dev/null)" != "$(BUILD_FLAGS)" ]; then \

@@ -1,7 +1,8 @@
 /*
- * cg-journal: the register itself.  Verify the journals, sign Merkle-tree
- * checkpoints of them, prove that one record is in a journal, and check
- * such proofs offline (issue 15).
+ * cg-journal: the register itself.  Start a data directory's config.json
+ * (issue 19), verify the journals, sign Merkle-tree checkpoints of them,
+ * prove that one record is in a journal, and check such proofs offline
+ * (issue 15).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,27 +22,96 @@
 #include "crypto/tlogproof.h"
 #include "json/jsonl.h"
 #include "store/config.h"
+#include "store/configwrite.h"
 #include "store/tlog.h"
 #include "store/witness.h"
+#include "ui/configask.h"
 
 static const char summary[] = N_(
-"Verify the journals (seq, chain and Merkle tree), sign checkpoints of them\n"
-"(C2SP tlog-checkpoint in a signed note), prove that one record is in a\n"
-"journal (C2SP tlog-proof) and check such proofs offline.\n");
+"Write the data directory's config.json (init); verify the journals (seq,\n"
+"chain and Merkle tree), sign checkpoints of them (C2SP tlog-checkpoint in a\n"
+"signed note), prove that one record is in a journal (C2SP tlog-proof) and\n"
+"check such proofs offline.\n");
 
 static const char footer[] = N_(
-"Exit status: 0 all good, 1 a proof or checkpoint given does not verify,\n"
-"2 usage error, 3 system error, 6 a journal is damaged or no longer extends\n"
-"a signed checkpoint.\n"
+"Exit status: 0 all good, 1 a proof or checkpoint given does not verify\n"
+"(init: config.json is there already), 2 usage error, 3 system error, 6 a\n"
+"journal is damaged or no longer extends a signed checkpoint.\n"
 "\n"
 "Examples:\n"
+"  cg-journal init --code 310104-012-007 --name 梅花新村 --gate north --gate south\n"
 "  cg-journal checkpoint >>signed.jsonl\n"
 "  cg-journal verify --against signed.jsonl\n"
 "  cg-journal prove DEMO-0001/checkin/2026-01-25/2 >record.tlog-proof\n"
 "  cg-journal key export >demo.vkey\n"
 "  cg-journal check-proof --key demo.vkey record.tlog-proof\n");
 
-enum { OPT_AGAINST = 256, OPT_FROM, OPT_KEY, OPT_TRUST };
+enum {
+	OPT_AGAINST = 256, OPT_FROM, OPT_KEY, OPT_TRUST, OPT_ASK, OPT_FORCE, OPT_GATE,
+	/* init's fields: OPT_FIELD + enum cg_setup_field */
+	OPT_FIELD = 512
+};
+
+static const struct cg_option init_options[] = {
+	{ "ask", 0, OPT_ASK, NULL,
+	  N_("ask for each value not given as an option"), NULL, NULL, NULL,
+	  "Ask on standard error, one question a line, for each value not given\n"
+	  "as an option; an empty answer keeps the value in brackets,\n"
+	  ".Ql -\n"
+	  "empties an optional one.\n"
+	  "A bad answer is explained and asked again; the end of input writes\n"
+	  "nothing (exit status 2).\n" },
+	{ "code", 0, OPT_FIELD + CG_SETUP_CODE, "CODE",
+	  N_("the compound's code (letters, digits, '-', '_', '.')"), "text", NULL, NULL,
+	  "The compound's code,\n"
+	  ".Li compound.code :\n"
+	  "letters, digits,\n"
+	  ".Ql - ,\n"
+	  ".Ql _\n"
+	  "and\n"
+	  ".Ql \\&. ;\n"
+	  "it goes into every record and record id.\n" },
+	{ "district", 0, OPT_FIELD + CG_SETUP_DISTRICT, "CODE",
+	  N_("the code of the district it reports to"), "text", NULL, NULL, NULL },
+	{ "force", 0, OPT_FORCE, NULL,
+	  N_("replace an existing config.json, keeping its other settings"), NULL, NULL, NULL,
+	  "Replace an existing\n"
+	  ".Pa config.json .\n"
+	  "What the options and answers do not set (policy, pass classes,\n"
+	  "targets) is kept from it, unless it is not a JSON object.\n" },
+	{ "gate", 0, OPT_GATE, "NAME",
+	  N_("an open gate (again for each; or NAME,NAME...)"), "text", NULL, NULL,
+	  "An open gate; give it once for each gate, or list them separated by\n"
+	  "commas.\n"
+	  "Names compare without case, so no two may differ only in case; a name\n"
+	  "has no spaces, commas, quotes or slashes.\n" },
+	{ "household", 0, OPT_FIELD + CG_SETUP_HOUSEHOLD, "FORM",
+	  N_("how households are written"), "choice:building-unit-room building-room any",
+	  NULL, NULL,
+	  "How households are written:\n"
+	  ".Li building-unit-room ,\n"
+	  ".Li building-room\n"
+	  "(a compound without units) or\n"
+	  ".Li any .\n" },
+	{ "name", 0, OPT_FIELD + CG_SETUP_NAME, "NAME",
+	  N_("the compound's name, as it goes on cards and reports"), "text", NULL, NULL, NULL },
+	{ "street", 0, OPT_FIELD + CG_SETUP_STREET, "CODE",
+	  N_("the code of the street it reports to"), "text", NULL, NULL, NULL },
+	{ "tz", 0, OPT_FIELD + CG_SETUP_TZ, "ZONE",
+	  N_("the compound's time zone (default Asia/Shanghai)"), "text", NULL, NULL,
+	  "The compound's time zone,\n"
+	  ".Li compound.tz ,\n"
+	  "a name of the tz database: it decides the local days and the offsets\n"
+	  "written, whatever\n"
+	  ".Ev TZ\n"
+	  "the machine has.\n"
+	  "Without it,\n"
+	  ".Li Asia/Shanghai\n"
+	  "for a new file;\n"
+	  ".Ql -\n"
+	  "leaves it to the machine's.\n" },
+	CG_OPTION_END
+};
 
 static const struct cg_option verify_options[] = {
 	{ "against", 0, OPT_AGAINST, "FILE",
@@ -99,6 +169,10 @@ static const struct cg_option witness_options[] = {
 };
 
 static const struct cg_subcommand subs[] = {
+	{ "init", "cg-journal init --code CODE --name NAME [--gate NAME]... [OPTION]...\n"
+		  "cg-journal init --ask [OPTION]...",
+	  N_("write the data directory's config.json (compound, gates, time zone)"),
+	  init_options, CG_COMMON_BASIC, "none" },
 	{ "verify", "cg-journal verify [--against FILE [--key FILE]] [OPTION]... [JOURNAL]...",
 	  N_("check seq, chain and tree of the journals (all when none is named)"),
 	  verify_options, CG_COMMON_BASIC, "journal-day" },
@@ -137,7 +211,25 @@ struct opts {
 	char **args;
 	int nargs;
 	const char *sub, *against, *from, *keyfile;
+	/* init */
+	const char *field[CG_SETUP_COUNT];
+	char *gates;			/* the --gate options, joined with ',' */
+	int ask, force;
 };
+
+/* Another --gate: the list so far, a comma, NAME. */
+static void add_gate(struct opts *o, const char *name)
+{
+	size_t had = o->gates ? strlen(o->gates) + 1 : 0;
+	char *g = realloc(o->gates, had + strlen(name) + 1);
+
+	if (!g)
+		abort();
+	if (had)
+		g[had - 1] = ',';
+	strcpy(g + had, name);
+	o->gates = g;
+}
 
 static void parse_options(int argc, char **argv, struct opts *o)
 {
@@ -153,10 +245,18 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case OPT_FROM: o->from = arg; break;
 		case OPT_KEY: o->keyfile = arg; break;
 		case OPT_TRUST: o->keyfile = arg; break;
+		case OPT_ASK: o->ask = 1; break;
+		case OPT_FORCE: o->force = 1; break;
+		case OPT_GATE: add_gate(o, arg); break;
+		default:
+			if (c >= OPT_FIELD && c < OPT_FIELD + CG_SETUP_COUNT)
+				o->field[c - OPT_FIELD] = arg;
+			break;
 		}
 	}
 	cg_parse_end(&p);
 	o->sub = p.sub->name;
+	o->field[CG_SETUP_GATES] = o->gates;
 	o->args = p.operands;
 	o->nargs = p.noperands;
 	if (!strcmp(o->sub, "check-proof") && !o->keyfile)
@@ -249,6 +349,13 @@ static void load_world(struct world *w, struct cg_err *err)
 	if (offline)
 		return;
 	w->have_home = 1;
+	/* init writes the configuration: it need not load, nor be valid. */
+	if (!strcmp(o->sub, "init")) {
+		if (cg_home_open(&w->home, o->common.home, err) < 0)
+			cg_die_err(err);
+		w->have_home = 2;
+		return;
+	}
 	if (cg_home_open(&w->home, o->common.home, err) < 0 ||
 	    cg_config_load(&w->cfg, &w->home, err) < 0)
 		cg_die_err(err);
@@ -279,10 +386,11 @@ static void release_world(struct world *w)
 	free(w->trust);
 	if (!CG_FREE_AT_EXIT)
 		return;
-	if (w->have_home) {
+	if (w->have_home == 1)
 		cg_config_release(&w->cfg);
+	if (w->have_home)
 		cg_home_release(&w->home);
-	}
+	free(w->o->gates);
 }
 
 /* The journals named, or every one there is. */
@@ -299,6 +407,67 @@ static int journals(struct world *w, char **args, int nargs, struct cg_tlog_id *
 			cg_usage_error(_("unknown journal '%s' (pass, quarantine, YYYY-MM-DD)"),
 				       args[*n]);
 	return 0;
+}
+
+/* ---- init ---- */
+
+/* The options' values into s: a bad one is a usage error naming its key. */
+static void set_given(struct world *w, struct cg_setup *s, int given[CG_SETUP_COUNT])
+{
+	struct cg_err err = CG_ERR_INIT;
+
+	for (int f = 0; f < CG_SETUP_COUNT; f++) {
+		const char *v = w->o->field[f];
+
+		if (!v)
+			continue;
+		/* "-" empties an optional field, as an answer does */
+		if (!strcmp(v, "-") && (f == CG_SETUP_TZ || f == CG_SETUP_STREET ||
+					f == CG_SETUP_DISTRICT))
+			v = "";
+		if (cg_setup_set(s, (enum cg_setup_field)f, v, &err) < 0)
+			cg_usage_error("%s", err.msg);
+		given[f] = 1;
+	}
+	/* A new file names the zone of the compounds cg serves, so that a
+	 * server on UTC still keeps Beijing's days; without tzdata, the
+	 * machine's zone as before. */
+	if (!given[CG_SETUP_TZ] && !cg_setup_has(s, CG_SETUP_TZ) &&
+	    cg_setup_set(s, CG_SETUP_TZ, "Asia/Shanghai", &err) < 0)
+		err = (struct cg_err)CG_ERR_INIT;
+}
+
+static int run_init(struct world *w, struct cg_err *err)
+{
+	struct cg_setup s;
+	int given[CG_SETUP_COUNT] = { 0 };
+	char *line;
+	int ret;
+
+	/* Said before any question is asked; the write checks it again. */
+	if (!w->o->force && faccessat(w->home.fd, "config.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return cg_err_set(err, CG_EXIT_REJECTED,
+				  _("'config.json' is there already: give --force to replace it "
+				    "(its other settings are kept)"));
+	if (cg_setup_init(&s, &w->home, w->o->force, err) < 0)
+		return -1;
+	set_given(w, &s, given);
+	if (w->o->ask)
+		ret = cg_setup_ask(&s, given, stdin, stderr, err);
+	else if (!cg_setup_has(&s, CG_SETUP_CODE) || !cg_setup_has(&s, CG_SETUP_NAME))
+		cg_usage_error("%s", _("init: give --code and --name, or --ask"));
+	else
+		ret = 0;
+	if (ret == 0)
+		ret = cg_setup_write(&s, &w->home, w->o->force, &line, err);
+	if (ret == 0) {
+		ret = cg_out_line(&w->out, line, strlen(line), err);
+		if (ret == 0)
+			ret = cg_out_line(&w->out, "\n", 1, err);
+		free(line);
+	}
+	cg_setup_release(&s);
+	return ret;
 }
 
 /* ---- verify ---- */
@@ -786,7 +955,9 @@ int main(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	w.o = &o;
 	load_world(&w, &err);
-	if (!strcmp(o.sub, "verify"))
+	if (!strcmp(o.sub, "init"))
+		ret = run_init(&w, &err);
+	else if (!strcmp(o.sub, "verify"))
 		ret = run_verify(&w, &err);
 	else if (!strcmp(o.sub, "checkpoint"))
 		ret = run_checkpoint(&w, &err);

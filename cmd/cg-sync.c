@@ -21,10 +21,11 @@
 
 static const char summary[] = N_(
 "Push the journals (check-ins, passes, cases) from the target's cursor, or\n"
-"JSON lines from standard input, to an upstream in gzip batches.  Every\n"
-"batch is kept in an outbox until the upstream acknowledges it, carries an\n"
-"Idempotency-Key, and is re-sent byte for byte after a failure or a crash;\n"
-"every record carries a stable \"rid\".  One result line per batch.\n");
+"records from files or standard input (JSON lines, or CSV such as Excel\n"
+"saves), to an upstream in gzip batches.  Every batch is kept in an outbox\n"
+"until the upstream acknowledges it, carries an Idempotency-Key, and is\n"
+"re-sent byte for byte after a failure or a crash; every record carries a\n"
+"stable \"rid\".  One result line per batch.\n");
 
 static const char footer[] = N_(
 "Exit status: 0 all good, 1 some input lines rejected, 2 usage error, 3 system\n"
@@ -37,6 +38,7 @@ static const char footer[] = N_(
 "  cg-sync push city\n"
 "  cg-sync push --url http://127.0.0.1:8123/ --format clickhouse --target ch\n"
 "  cg-report --date 2026-01-25 | cg-sync push --url https://street.example/r -\n"
+"  cg-sync push street visitors.csv   (street: a target in config.json)\n"
 "  cg-sync status\n"
 "  cg-sync dead list city\n"
 "  17 * * * * cg-sync push -q city >>/var/log/cg-sync.jsonl   (crontab)\n");
@@ -187,9 +189,11 @@ static const struct cg_option options[] = {
 
 static const struct cg_subcommand subs[] = {
 	{ "push", "cg-sync push [OPTION]... [TARGET]\n"
+		  "cg-sync push [OPTION]... TARGET -|FILE...\n"
 		  "cg-sync push --url URL [OPTION]... -",
-	  N_("push the journals from the target's cursor, or standard input"),
-	  push_options, 0, "target" },
+	  N_("push the journals from the target's cursor, or records from files or\n"
+	     "standard input (JSON lines or CSV)"),
+	  push_options, CG_COMMON_BASIC | CG_COMMON_INPUT, "target" },
 	{ "status", "cg-sync status [OPTION]... [TARGET]...",
 	  N_("the cursor, backlog and dead letters of targets"), NULL, 0, "target" },
 	{ "dead", "cg-sync dead list|retry|drop [OPTION]... TARGET [ID]...",
@@ -396,18 +400,20 @@ static int run_push(struct cg_sync *s, const struct opts *o, struct cg_config *c
 {
 	struct cg_sync_target t;
 	const char *name = o->target;
-	int from_stdin = nargs > 0 && !strcmp(args[nargs - 1], "-");
-	int ret, lockfd = -1;
+	int from_stdin, ret, lockfd = -1;
 
-	if (from_stdin)
-		nargs--;
-	if (nargs > 1)
-		usage_error(_("push takes one target, not '%s'"), args[1]);
-	if (nargs == 1) {
-		if (name && strcmp(name, args[0]))
-			usage_error(_("two targets named: '%s'"), args[0]);
+	/* [TARGET] then the inputs, "-" or files: the records to push
+	 * instead of the journals.  With --target every operand is one. */
+	if (!name && nargs > 0 && strcmp(args[0], "-")) {
 		name = args[0];
+		args++;
+		nargs--;
 	}
+	from_stdin = nargs > 0;
+	if (!from_stdin && (o->common.rejects || o->common.strict ||
+			    o->common.input_format != CG_INPUT_AUTO))
+		usage_error("%s", _("--input-format, --rejects and --strict go with records "
+				    "read from files or '-', not the journals"));
 	if (!name && from_stdin && o->url)
 		name = "stdin";
 	if (!name && from_stdin && !o->url)
@@ -436,7 +442,8 @@ static int run_push(struct cg_sync *s, const struct opts *o, struct cg_config *c
 		s->progress = progress_bar;
 		s->progress_ctx = (void *)cg_progname();
 	}
-	ret = from_stdin ? cg_sync_push_fd(s, 0, "stdin", err) : cg_sync_push(s, err);
+	ret = from_stdin ? cg_sync_push_inputs(s, args, nargs, &o->common, err) :
+			   cg_sync_push(s, err);
 	if (s->progress && s->sent)
 		fputc('\n', stderr);
 	if (lockfd >= 0)

@@ -84,26 +84,38 @@ end
 complete -c cg-journal -f
 
 # The subcommands.
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a verify -d 'Check seq, chain and tree of the journals (all when none is named)'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a checkpoint -d 'Sign and print the current checkpoints of the journals'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a prove -d 'An inclusion proof of one record (C2SP tlog-proof)'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a check-proof -d 'Check proofs offline and print the records they prove'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a consistency -d 'Prove that a journal extends an older checkpoint'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a witness -d 'Cosign checkpoints that extend those seen before (a street)'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key' -a key -d 'Print the log\'s verifier key, or the witness\'s'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key' -a init -d 'Write the data directory\'s config.json (compound, gates, time zone)'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key' -a verify -d 'Check seq, chain and tree of the journals (all when none is named)'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key' -a checkpoint -d 'Sign and print the current checkpoints of the journals'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key' -a prove -d 'An inclusion proof of one record (C2SP tlog-proof)'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key' -a check-proof -d 'Check proofs offline and print the records they prove'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key' -a consistency -d 'Prove that a journal extends an older checkpoint'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key' -a witness -d 'Cosign checkpoints that extend those seen before (a street)'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key' -a key -d 'Print the log\'s verifier key, or the witness\'s'
+
+# init
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from init' -l ask -d 'Ask for each value not given as an option'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from init' -l code -x -d 'The compound\'s code (letters, digits, \'-\', \'_\', \'.\')'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from init' -l district -x -d 'The code of the district it reports to'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from init' -l force -d 'Replace an existing config.json, keeping its other settings'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from init' -l gate -x -d 'An open gate (again for each; or NAME,NAME...)'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from init' -l household -x -a 'building-unit-room building-room any' -d 'How households are written'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from init' -l name -x -d 'The compound\'s name, as it goes on cards and reports'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from init' -l street -x -d 'The code of the street it reports to'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from init' -l tz -x -d 'The compound\'s time zone (default Asia/Shanghai)'
 
 # verify
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from verify' -l against -r -F -d 'Check that each journal extends the signed checkpoints in FILE'
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from verify' -l key -r -F -d 'Verifier keys (key export) to check signatures with'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from verify' -l against -r -F -d 'Check that each journal extends the signed checkpoints in FILE'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from verify' -l key -r -F -d 'Verifier keys (key export) to check signatures with'
 
 # check-proof
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from check-proof' -l key -r -F -d 'Verifier keys (key export) to check signatures with'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from check-proof' -l key -r -F -d 'Verifier keys (key export) to check signatures with'
 
 # consistency
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from consistency' -l from -r -F -d 'The older signed checkpoint'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from consistency' -l from -r -F -d 'The older signed checkpoint'
 
 # witness
-complete -c cg-journal -n 'not __fish_seen_subcommand_from verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from witness' -l trust -r -F -d 'The compounds\' verifier keys (key export)'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from witness' -l trust -r -F -d 'The compounds\' verifier keys (key export)'
 
 # The options of every subcommand (or of those named).
 complete -c cg-journal -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Data directory (default $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg)'

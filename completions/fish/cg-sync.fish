@@ -84,7 +84,7 @@ end
 complete -c cg-sync -f
 
 # The subcommands.
-complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead' -a push -d 'Push the journals from the target\'s cursor, or standard input'
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead' -a push -d 'Push the journals from the target\'s cursor, or records from files or standard input (JSON lines or CSV)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead' -a status -d 'The cursor, backlog and dead letters of targets'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead' -a dead -d 'List, retry or drop the batches refused for good'
 
@@ -117,6 +117,9 @@ complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __f
 complete -c cg-sync -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Data directory (default $CG_HOME, else $XDG_STATE_HOME/cg, else ~/.local/state/cg)'
 complete -c cg-sync -l now -x -d 'Fix the clock (RFC 3339; default $CG_NOW, else now)'
 complete -c cg-sync -s q -l quiet -d 'No warnings'
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l rejects -r -F -d 'Append every rejected input line to FILE'
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l input-format -x -a 'json csv' -d 'Read records as json (lines) or csv (default: csv for a FILE ending in .csv, else json)'
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l strict -d 'Stop at the first rejected line'
 complete -c cg-sync -s v -l verbose -d 'Trace requests on standard error (secrets redacted)'
 complete -c cg-sync -s h -l help -d 'Show this help and exit'
 complete -c cg-sync -s V -l version -d 'Show the version and exit'

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/prefix.h"
 
 #ifndef CG_LOCALEDIR
 #define CG_LOCALEDIR "/usr/local/share/locale"
@@ -35,26 +36,6 @@ static bool has_catalog(const char *dir)
 }
 
 /*
- * The directory REL (e.g. "../locale") taken from the one the running
- * program is in, into BUF; false when /proc/self/exe cannot be read.
- */
-static bool beside_program(const char *rel, char *buf, size_t size)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return false;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	return snprintf(buf, size, "%s/%s", exe, rel) < (int)size;
-}
-
-/*
  * Where the catalogs are: $CG_LOCALEDIR; else the one of the build tree
  * the program was built in (BUILD/bin/cg-NAME, BUILD/locale), so that
  * LANGUAGE=zh_CN works before make install, and with this build's own
@@ -68,11 +49,11 @@ static const char *catalog_dir(char *buf, size_t size)
 
 	if (env && *env)
 		return env;
-	if (beside_program("../locale", buf, size) && has_catalog(buf))
+	if (cg_beside_program("../locale", buf, size) == 0 && has_catalog(buf))
 		return buf;
 	if (has_catalog(CG_LOCALEDIR))
 		return CG_LOCALEDIR;
-	if (beside_program("../share/locale", buf, size) && has_catalog(buf))
+	if (cg_beside_program("../share/locale", buf, size) == 0 && has_catalog(buf))
 		return buf;
 	return CG_LOCALEDIR;
 }

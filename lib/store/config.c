@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +7,12 @@
 #include "core/clock.h"
 #include "core/exitcode.h"
 #include "core/i18n.h"
+#include "core/prefix.h"
 #include "core/suggest.h"
+
+#ifndef CG_DATADIR
+#define CG_DATADIR "/usr/local/share"
+#endif
 
 /* config.json: identity, gates, policy and targets, a few KiB; a file
  * larger than this is not a configuration. */
@@ -473,6 +479,57 @@ static int read_targets(struct cg_config *cfg, const char *label, struct cg_err 
 	return 0;
 }
 
+/* ASCII letters without case: gate names are typed at a gate. */
+static int same_ignoring_case(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+int cg_config_gate_name_ok(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+
+	if (!*s || strlen(name) > CG_GATE_NAME_MAX)
+		return 0;
+	for (; *s; s++)
+		if (*s <= ' ' || *s == 0x7f || strchr(",\"'\\/", *s))
+			return 0;
+	return 1;
+}
+
+/* gates: names a guard can type and a list can hold, none twice (they
+ * compare without case, as cg_config_gate does). */
+static int read_gates(const json_t *gates, const char *label, struct cg_err *err)
+{
+	size_t i, k;
+	json_t *v;
+
+	if (all_strings(gates, "gates", label, err) < 0)
+		return -1;
+	json_array_foreach(gates, i, v) {
+		const char *name = json_string_value(v);
+
+		if (!cg_config_gate_name_ok(name))
+			return cg_err_set(err, CG_EXIT_SYSTEM,
+					  _("%s: 'gates': bad gate name '%s' (at most %d bytes, "
+					    "without spaces, commas, quotes or slashes)"),
+					  label, name, CG_GATE_NAME_MAX);
+		for (k = 0; k < i; k++)
+			if (same_ignoring_case(json_string_value(json_array_get(gates, k)), name))
+				return cg_err_set(err, CG_EXIT_SYSTEM,
+						  _("%s: 'gates': gate '%s' named twice"),
+						  label, name);
+	}
+	return 0;
+}
+
 /* A street or district code goes on every row upstream: one word. */
 static int code_bad(const char *s)
 {
@@ -506,37 +563,47 @@ static int read_identity(struct cg_config *cfg, const char *label, struct cg_err
 				  _("%s: 'compound.street' and 'compound.district' must be codes of at most 63 bytes without spaces or quotes"),
 				  label);
 	cfg->gates = json_object_get(cfg->root, "gates");
-	return all_strings(cfg->gates, "gates", label, err);
+	return read_gates(cfg->gates, label, err);
 }
 
-static int parse_into(struct cg_config *cfg, const char *text, size_t len,
-		      const char *label, struct cg_err *err)
+/* One layer of configuration text laid over cfg->root. */
+static int lay_over(struct cg_config *cfg, const char *text, size_t len,
+		    const char *label, struct cg_err *err)
 {
 	json_error_t jerr;
 	json_t *over;
 	char path[256] = "";
+	int ret;
+
+	over = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!over)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("%s:%d: %s"),
+				  label, jerr.line, jerr.text);
+	if (!json_is_object(over)) {
+		json_decref(over);
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("%s: not a JSON object"), label);
+	}
+	ret = overlay(cfg->root, over, path, sizeof(path), label, err);
+	json_decref(over);
+	return ret;
+}
+
+/* The layers that are there (sys: the installed defaults) over the
+ * built-in ones, then checked as a whole. */
+static int parse_into(struct cg_config *cfg, const struct cg_layer *sys,
+		      const char *text, size_t len, const char *label, struct cg_err *err)
+{
+	json_error_t jerr;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->root = json_loads(cg_default_config, 0, &jerr);
 	if (!cfg->root)
 		return cg_err_set(err, CG_EXIT_SYSTEM,
 				  _("built-in configuration is invalid: %s"), jerr.text);
-	if (text) {
-		over = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-		if (!over)
-			return cg_err_set(err, CG_EXIT_SYSTEM, _("%s:%d: %s"),
-					  label, jerr.line, jerr.text);
-		if (!json_is_object(over)) {
-			json_decref(over);
-			return cg_err_set(err, CG_EXIT_SYSTEM,
-					  _("%s: not a JSON object"), label);
-		}
-		if (overlay(cfg->root, over, path, sizeof(path), label, err) < 0) {
-			json_decref(over);
-			return -1;
-		}
-		json_decref(over);
-	}
+	if (sys && sys->text && lay_over(cfg, sys->text, sys->len, sys->path, err) < 0)
+		return -1;
+	if (text && lay_over(cfg, text, len, label, err) < 0)
+		return -1;
 	if (read_identity(cfg, label, err) < 0 || read_policy(cfg, label, err) < 0 ||
 	    read_quarantine(cfg, label, err) < 0 || read_trace(cfg, label, err) < 0 ||
 	    read_passes(cfg, label, err) < 0 ||
@@ -545,41 +612,105 @@ static int parse_into(struct cg_config *cfg, const char *text, size_t len,
 	return 0;
 }
 
-int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
-		    const char *label, struct cg_err *err)
+int cg_config_parse_layers(struct cg_config *cfg, const struct cg_layer *sys,
+			   const char *text, size_t len, const char *label,
+			   struct cg_err *err)
 {
-	if (parse_into(cfg, text, len, label, err) < 0) {
+	if (parse_into(cfg, sys, text, len, label, err) < 0) {
 		cg_config_release(cfg);
 		return -1;
 	}
 	return 0;
 }
 
+int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
+		    const char *label, struct cg_err *err)
+{
+	return cg_config_parse_layers(cfg, NULL, text, len, label, err);
+}
+
+/* One candidate for the installed defaults: 0 read (or not there: then
+ * l->text stays NULL), -1 with *err. */
+static int read_layer(const char *path, struct cg_layer *l, struct cg_err *err)
+{
+	int st;
+
+	snprintf(l->path, sizeof(l->path), "%s", path);
+	st = cg_read_file(AT_FDCWD, path, CONFIG_FILE_MAX, &l->text, &l->len, path, err);
+	return st == -1 ? -1 : 0;
+}
+
+int cg_config_system(struct cg_layer *l, struct cg_err *err)
+{
+	char path[sizeof(l->path)];
+
+	memset(l, 0, sizeof(*l));
+	if (cg_beside_program("../share/cg/config.json", path, sizeof(path)) == 0 &&
+	    (read_layer(path, l, err) < 0 || l->text))
+		return l->text ? 0 : -1;
+	return read_layer(CG_DATADIR "/cg/config.json", l, err);
+}
+
+void cg_layer_release(struct cg_layer *l)
+{
+	free(l->text);
+	l->text = NULL;
+}
+
+/* compound.tz made the process's zone; its error names the key. */
+static int set_zone(const struct cg_config *cfg, const char *label, struct cg_err *err)
+{
+	char why[sizeof(err->msg)];
+
+	if (cg_clock_set_zone(cfg->compound_tz, err) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", err->msg);
+	return cg_err_set(err, CG_EXIT_SYSTEM, _("%s: 'compound.tz': %s"), label, why);
+}
+
 int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
 		   struct cg_err *err)
 {
+	struct cg_layer sys;
 	char *text = NULL;
 	size_t len = 0;
 	int st = -2, ret;
 
+	memset(cfg, 0, sizeof(*cfg));
+	if (cg_config_system(&sys, err) < 0)
+		return -1;
 	if (h) {
 		st = cg_read_file(h->fd, "config.json", CONFIG_FILE_MAX, &text, &len,
 				  "config.json", err);
 		if (st == -1) {
-			memset(cfg, 0, sizeof(*cfg));
+			cg_layer_release(&sys);
 			return -1;
 		}
 	}
-	ret = cg_config_parse(cfg, st == 0 ? text : NULL, len, "config.json", err);
+	ret = cg_config_parse_layers(cfg, &sys, st == 0 ? text : NULL, len, "config.json", err);
+	cg_layer_release(&sys);
 	free(text);
-	if (ret == 0 && cg_clock_set_zone(cfg->compound_tz, err) < 0) {
-		char why[sizeof(err->msg)];
-
-		snprintf(why, sizeof(why), "%s", err->msg);
-		cg_err_set(err, CG_EXIT_SYSTEM, _("config.json: 'compound.tz': %s"), why);
+	if (ret == 0 && set_zone(cfg, "config.json", err) < 0) {
 		cg_config_release(cfg);
 		return -1;
 	}
+	return ret;
+}
+
+int cg_config_check(const char *text, size_t len, const char *label, struct cg_err *err)
+{
+	struct cg_config cfg;
+	struct cg_layer sys;
+	int ret;
+
+	if (cg_config_system(&sys, err) < 0)
+		return -1;
+	ret = cg_config_parse_layers(&cfg, &sys, text, len, label, err);
+	cg_layer_release(&sys);
+	if (ret < 0)
+		return -1;
+	ret = set_zone(&cfg, label, err);
+	cg_config_release(&cfg);
 	return ret;
 }
 
@@ -587,19 +718,6 @@ void cg_config_release(struct cg_config *cfg)
 {
 	json_decref(cfg->root);
 	memset(cfg, 0, sizeof(*cfg));
-}
-
-/* ASCII letters without case: gate names are typed at a gate. */
-static int same_ignoring_case(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-
-		if (x != y)
-			return 0;
-	}
-	return *a == *b;
 }
 
 const char *cg_config_gate(const struct cg_config *cfg, const char *gate)

@@ -8,9 +8,12 @@
 #include "core/home.h"
 
 /*
- * Configuration: the defaults shipped in share/cg/config.json (compiled
- * into the binaries) overlaid, key by key, with config.json in the data
- * directory.  Unknown keys and wrong types are errors that name the key.
+ * Configuration, in layers laid over each other key by key: the defaults
+ * of share/cg/config.json compiled into the binaries (they fix the shape:
+ * every key and its type); the installed share/cg/config.json, the system
+ * layer an administrator may edit; config.json in the data directory;
+ * then what options and the environment say.  Unknown keys and wrong
+ * types are errors that name the key and the file.
  */
 
 /* The reason codes of cg-checkin, in the order they are reported. */
@@ -104,20 +107,58 @@ struct cg_config {
 	const json_t *pass_classes;	/* name -> {"colour", "days"}; borrowed */
 };
 
-/* Load defaults and the data directory's config.json (h may be NULL for
- * defaults only), and make compound.tz the process's zone
+/* The installed defaults, the system layer: path and text (malloc'd;
+ * NULL when there is none). */
+struct cg_layer {
+	char path[4096];
+	char *text;
+	size_t len;
+};
+
+/*
+ * Read the system layer: share/cg/config.json beside the program's
+ * directory (../share/cg/config.json: the build tree's copy, or an
+ * installed tree moved or staged under DESTDIR), else
+ * DATADIR/cg/config.json of make install.  Neither there is no error.
+ * 0, or -1 with *err (CG_EXIT_SYSTEM) when one cannot be read.
+ */
+int cg_config_system(struct cg_layer *l, struct cg_err *err);
+void cg_layer_release(struct cg_layer *l);
+
+/* As cg_config_parse, with the system layer sys (may be NULL) between
+ * the built-in defaults and text. */
+int cg_config_parse_layers(struct cg_config *cfg, const struct cg_layer *sys,
+			   const char *text, size_t len, const char *label,
+			   struct cg_err *err);
+
+/* Load the defaults, the system layer and the data directory's
+ * config.json (h may be NULL for the first two only), and make compound.tz the process's zone
  * (cg_clock_set_zone): every command loads its configuration before it
  * reads or writes a local time.  0, or -1 with *err (CG_EXIT_SYSTEM). */
 int cg_config_load(struct cg_config *cfg, const struct cg_home *h,
 		   struct cg_err *err);
 
-/* Parse a configuration from text over the defaults; label names it in
- * messages.  Used by cg_config_load and the tests.  On failure nothing is
+/* Parse a configuration from text over the built-in defaults (not the
+ * system layer); label names it in messages.  Used by cg_config_load and the tests.  On failure nothing is
  * left to release. */
 int cg_config_parse(struct cg_config *cfg, const char *text, size_t len,
 		    const char *label, struct cg_err *err);
 
 void cg_config_release(struct cg_config *cfg);
+
+/*
+ * Check a configuration's text as cg_config_load would load it: parsed
+ * over the defaults and the system layer, and compound.tz made the process's zone.  0, or -1
+ * with *err naming the key (label: the file in messages).
+ */
+int cg_config_check(const char *text, size_t len, const char *label, struct cg_err *err);
+
+/* A gate name is at most this many bytes, */
+#define CG_GATE_NAME_MAX 63
+
+/* without spaces, control characters, commas, quotes or slashes (so that
+ * a list of gates is written "north,south"): 1 when name is one. */
+int cg_config_gate_name_ok(const char *name);
 
 static inline int cg_rule_on(const struct cg_policy *p, enum cg_reason r)
 {

@@ -364,31 +364,34 @@ static int push_line(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 	return 0;
 }
 
-int cg_sync_push_fd(struct cg_sync *s, int fd, const char *name, struct cg_err *err)
+int cg_sync_push_inputs(struct cg_sync *s, char **files, int nfiles,
+			const struct cg_common_opts *in, struct cg_err *err)
 {
-	struct cg_jsonl_reader in;
 	struct stdin_job job = { s, "" };
 	struct cg_loop lp;
 	int st;
 
-	if (cg_loop_init(&lp, NULL, 0, err) < 0)
+	if (cg_loop_init(&lp, in->rejects, 0, err) < 0)
 		return -1;
 	lp.fn = push_line;
 	lp.ctx = &job;
 	lp.parse = 1;
+	lp.input_format = in->input_format;
+	lp.strict = in->strict;
+	lp.max_line = CG_JSONL_MAX_LINE_DEFAULT;
 	lp.too_long = _("line too long");
 	lp.notify = s->notify;
-	cg_jsonl_reader_init_fd(&in, fd, name, CG_JSONL_MAX_LINE_DEFAULT);
 	s->cursor = json_pack("{s:I}", "batches", (json_int_t)0);
 	cg_sync_table_for(s, "stdin", job.table, sizeof(job.table));
-	st = cg_loop_run(&lp, &in, err);
+	/* The same loop as every command's: JSON lines or CSV (--input-format,
+	 * or a FILE ending in .csv), a bad line or row reported and kept. */
+	st = cg_loop_run_files(&lp, files, nfiles, err);
 	if (st == 0 && !s->stop && s->nrec)
 		st = cg_sync_flush_batch(s, "stdin", err);
 	if (cg_sync_pipe_drain(s, st < 0 ? NULL : err) < 0)
 		st = -1;
 	if (st == 0)
 		st = cg_loop_finish(&lp, err);
-	cg_jsonl_reader_release(&in);
 	json_decref(s->cursor);
 	s->cursor = NULL;
 	if (st < 0)

@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "store/config.h"
+#include "core/cmd.h"
 #include "core/error.h"
 #include "core/home.h"
 #include "sync/http.h"
@@ -214,10 +215,16 @@ int cg_sync_load_redact_key(struct cg_sync *s, struct cg_err *err);
  */
 int cg_sync_push(struct cg_sync *s, struct cg_err *err);
 
-/* Push JSON lines read from fd (no cursor, no outbox), through the input
- * loop: a bad line is reported to s->notify and skipped.  Returns the exit
- * status or -1. */
-int cg_sync_push_fd(struct cg_sync *s, int fd, const char *name, struct cg_err *err);
+/*
+ * Push the records of files (none, or "-": standard input; no cursor, no
+ * outbox) through the input loop of every command (store/loop.h): JSON
+ * lines, or CSV as in->input_format or a name ending in ".csv" says; a bad
+ * line or row is reported to s->notify as FILE:LINE, appended to
+ * in->rejects when set, and skipped (in->strict: the push stops after
+ * it).  Returns the exit status or -1.
+ */
+int cg_sync_push_inputs(struct cg_sync *s, char **files, int nfiles,
+			const struct cg_common_opts *in, struct cg_err *err);
 
 /* One JSON line per target: cursor, backlog, last success, outbox, dead. */
 int cg_sync_status(struct cg_sync *s, struct cg_err *err);
