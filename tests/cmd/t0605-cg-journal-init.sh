@@ -153,7 +153,7 @@ test_expect_success PYTHON 'the questions and their answers in Chinese under zh_
 	rm -rf other && mkdir -m 700 other &&
 	cat >script <<-EOF &&
 	小区名称${TAB}
-	此项必须回答${TAB}梅花新村
+	此项必填${TAB}梅花新村
 	门岗，用逗号分隔${TAB}北门，北门
 	重复${TAB}北门，南门
 	EOF
