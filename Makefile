@@ -72,6 +72,7 @@ LIB_OBJS += lib/core/i18n.o
 LIB_OBJS += lib/core/mask.o
 LIB_OBJS += lib/core/options.o
 LIB_OBJS += lib/core/suggest.o
+LIB_OBJS += lib/core/table.o
 LIB_OBJS += lib/json/csv.o
 LIB_OBJS += lib/json/jsonl.o
 LIB_OBJS += lib/json/jsonparse.o
@@ -161,6 +162,7 @@ LIB_OBJS += lib/sync/sync.o
 LIB_OBJS += lib/ui/ask.o
 LIB_OBJS += lib/ui/cards.o
 LIB_OBJS += lib/ui/followsheet.o
+LIB_OBJS += lib/ui/listing.o
 LIB_OBJS += lib/ui/qr.o
 LIB_OBJS += gen/defaults.o
 

@@ -114,7 +114,7 @@ complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalat
 
 # due
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from due' -l date -x -d 'The day to look at (default today)'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from due' -l format -x -a 'json html' -d 'Json (default) or html: the daily follow-up sheet, per officer, printable on A4'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from due' -l format -x -a 'text json html' -d 'Text (aligned, masked; the default on a terminal), json (the default otherwise) or html: the daily follow-up sheet, per officer, printable on A4'
 
 # release
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l date -x -d 'The day to look at (default today)'
@@ -137,6 +137,10 @@ complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalat
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l household -x -a '(__cg_value household)' -d 'Only the cases of this household'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l officer -x -d 'Only the cases of this officer'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l status -x -a 'open escalated released closed active' -d 'Open, escalated, released, closed or active'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
+
+# show
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from show' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 
 # void
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from void' -l by -x -d 'Who corrects (default: the login name)'
