@@ -901,50 +901,31 @@ static int32_t stats_day(const struct world *w, const char *arg, const char *opt
 	return day;
 }
 
-/* A line of the text table; the shares in per cent, "-" when none. */
-static void stats_text_line(const struct cg_followup_day *f)
-{
-	char date[CG_DATE_LEN], pct[4][8];
-	unsigned long part[4] = { f->followed, f->missed, f->lost, f->released_followed };
-	unsigned long whole[4] = { f->open, f->open, f->open, f->released };
-
-	for (int i = 0; i < 4; i++)
-		if (whole[i])
-			snprintf(pct[i], sizeof(pct[i]), "%lu%%", (part[i] * 200 + whole[i]) / (2 * whole[i]));
-		else
-			snprintf(pct[i], sizeof(pct[i]), "-");
-	cg_day_format(f->day, date);
-	printf("%-10s %6lu %6lu %5s %6lu %5s %6lu %5s %8lu %6lu %5s\n", date, f->open,
-	       f->followed, pct[0], f->missed, pct[1], f->lost, pct[2], f->released,
-	       f->released_followed, pct[3]);
-}
-
 static int stats(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	int32_t since = stats_day(w, o->since ? o->since : o->date, o->since ? "--since" : "--date");
 	int32_t until = o->since ? stats_day(w, o->until, "--until") : since;
-	int text = !strcmp(o->format, "text");
+	json_t *days = !strcmp(o->format, "text") ? json_array() : NULL;
 	struct cg_followup_day f;
+	int ret = 0;
 
 	if (since > until)
 		usage_error(_("--since %s is after --until"), o->since);
-	if (text)
-		printf("%-10s %6s %12s %12s %12s %8s %12s\n", _("date"), _("open"),
-		       _("followed"), _("missed"), _("lost"), _("released"), _("followed all"));
-	for (int32_t d = since; d <= until; d++) {
-		cg_followup_tally(&w->cfg, &w->cases, cg_clock_now(&w->clock), d, &f);
-		if (text) {
-			stats_text_line(&f);
-		} else {
-			json_t *rec = cg_followup_record(&f);
-			int ret = cg_loop_print(&w->loop, rec, err);
+	for (int32_t d = since; d <= until && ret == 0; d++) {
+		json_t *rec;
 
-			json_decref(rec);
-			if (ret < 0)
-				return -1;
-		}
+		cg_followup_tally(&w->cfg, &w->cases, cg_clock_now(&w->clock), d, &f);
+		rec = cg_followup_record(&f);
+		if (!days)
+			ret = cg_loop_print(&w->loop, rec, err);
+		else if (json_array_append(days, rec) < 0)
+			ret = cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+		json_decref(rec);
 	}
-	return CG_EXIT_OK;
+	if (days && ret == 0)
+		ret = print_text(w, cg_listing_followup, days, err);
+	json_decref(days);
+	return ret < 0 ? -1 : CG_EXIT_OK;
 }
 
 /* due --format html: the follow-up sheet of the due records. */

@@ -251,6 +251,46 @@ int cg_listing_due(const json_t *due, struct cg_buf *out)
 	return rows(&t, due, due_row, out);
 }
 
+/* A share of a day's figures in per cent, "-" for none. */
+static const char *percent(const json_t *shares, const char *key, char *buf, size_t size)
+{
+	const json_t *v = json_object_get(shares, key);
+
+	if (json_is_number(v))
+		snprintf(buf, size, "%d%%", (int)(json_number_value(v) * 100 + 0.5));
+	else
+		snprintf(buf, size, "-");
+	return buf;
+}
+
+static int followup_row(struct cg_table *t, const json_t *f)
+{
+	const json_t *sh = json_object_get(f, "shares");
+	char n[6][24], p[4][8];
+	const char *cells[] = {
+		str(f, "date"), num(f, "open", n[0], 24),
+		num(f, "followed", n[1], 24), percent(sh, "followed", p[0], 8),
+		num(f, "missed", n[2], 24), percent(sh, "missed", p[1], 8),
+		num(f, "lost", n[3], 24), percent(sh, "lost", p[2], 8),
+		num(f, "released", n[4], 24),
+		num(f, "released_followed", n[5], 24), percent(sh, "released_followed", p[3], 8),
+	};
+
+	return cg_table_add(t, cells);
+}
+
+int cg_listing_followup(const json_t *days, struct cg_buf *out)
+{
+	const char *head[] = {
+		_("date"), _("open"), _("followed"), "", _("missed"), "", _("lost"), "",
+		_("released"), _("followed all"), "",
+	};
+	struct cg_table t;
+
+	cg_table_init(&t, 11, head, "lrrrrrrrrrr");
+	return rows(&t, days, followup_row, out);
+}
+
 /* A "label  value" line of a block; none for an empty value. */
 static int field(struct cg_table *t, const char *label, const char *value)
 {

@@ -27,6 +27,10 @@ int cg_listing_due(const json_t *due, struct cg_buf *out);
  * history as tables (cg_quarantine_show_record). */
 int cg_listing_case_show(const json_t *c, struct cg_buf *out);
 
+/* cg-quarantine stats: a line a day, counts and shares in per cent
+ * (cg_followup_record). */
+int cg_listing_followup(const json_t *days, struct cg_buf *out);
+
 /* cg-pass list: one line a pass (cg_pass_list_record). */
 int cg_listing_passes(const json_t *passes, struct cg_buf *out);
 
