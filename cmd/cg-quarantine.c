@@ -200,6 +200,18 @@ static const struct cg_option release_options[] = {
 	  N_("do not require a check in every window of the\nfinal day"),
 	  NULL, NULL, NULL,
 	  "Do not require a check in every window of the final day.\n" },
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("with --explain: text (aligned, masked; the default\non a terminal) or json (the default otherwise)"),
+	  "choice:text json", NULL, NULL,
+	  "With\n"
+	  ".Fl -explain :\n"
+	  ".Cm text ,\n"
+	  "a line a reason for a person, the cases' names masked (the default when\n"
+	  "standard output is a terminal), or\n"
+	  ".Cm json ,\n"
+	  "the records as JSON lines (the default otherwise).\n"
+	  "What is released is always JSON lines, the input of\n"
+	  ".Xr cg-pass 1 .\n" },
 	CG_OPTION_END
 };
 
@@ -369,7 +381,7 @@ static const struct cg_subcommand subs[] = {
 	{ "due", "cg-quarantine due [--date DATE] [--format FORMAT] [OPTION]...",
 	  N_("what is due on a day: check windows, missed ones, cases ending"),
 	  due_options, LISTING, "none" },
-	{ "release", "cg-quarantine release [--date DATE] [--explain] [OPTION]...",
+	{ "release", "cg-quarantine release [--date DATE] [--explain [--format FORMAT]] [OPTION]...",
 	  N_("release the cases whose period is over and whose checks are good;\n"
 	     "the output feeds 'cg-pass issue'"),
 	  release_options, LISTING, "none" },
@@ -531,8 +543,10 @@ static void check_combinations(struct opts *o)
 	if (!strcmp(o->sub->name, "due"))
 		o->format = cg_format_pick(o->format, "text json html");
 	else if (!strcmp(o->sub->name, "stats") || !strcmp(o->sub->name, "list") ||
-		 !strcmp(o->sub->name, "show"))
+		 !strcmp(o->sub->name, "show") || o->explain)
 		o->format = cg_format_pick(o->format, "text json");
+	else if (o->format)
+		usage_error(_("%s goes with --explain"), "--format");
 	if (o->date && (o->since || o->until))
 		usage_error("%s", _("--date excludes --since and --until"));
 	if (o->until && !o->since)
@@ -745,7 +759,8 @@ static int show(struct world *w, const struct opts *o, struct cg_err *err)
 	return status;
 }
 
-/* due and list as text: their records gathered, then laid out. */
+/* due, list and release --explain as text: their records gathered, then
+ * laid out. */
 static long listed_as_text(struct world *w, const struct opts *o,
 			   const struct cg_quarantine_select *sel, struct cg_err *err)
 {
@@ -753,10 +768,16 @@ static long listed_as_text(struct world *w, const struct opts *o,
 	long n;
 
 	w->loop.collect = recs;
-	n = sel ? cg_quarantine_list(&w->q, sel, &w->loop, err) :
-		  cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err);
+	if (!strcmp(o->sub->name, "list"))
+		n = cg_quarantine_list(&w->q, sel, &w->loop, err);
+	else if (!strcmp(o->sub->name, "due"))
+		n = cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err);
+	else
+		n = cg_quarantine_release(&w->q, the_day(w, o), 1, &w->loop, err);
 	w->loop.collect = NULL;
-	if (n >= 0 && print_text(w, sel ? cg_listing_cases : cg_listing_due, recs, err) < 0)
+	if (n >= 0 && print_text(w, !strcmp(o->sub->name, "list") ? cg_listing_cases :
+				 !strcmp(o->sub->name, "due") ? cg_listing_due :
+				 cg_listing_unreleasable, recs, err) < 0)
 		n = -1;
 	json_decref(recs);
 	return n;
@@ -998,7 +1019,9 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		if (o->common.verbose)
 			fprintf(stderr, _("%s: %ld cases under observation\n"), cg_progname(), n);
 	} else if (!strcmp(name, "release")) {
-		if ((n = cg_quarantine_release(&w->q, the_day(w, o), o->explain, &w->loop, err)) < 0)
+		n = o->explain && !strcmp(o->format, "text") ? listed_as_text(w, o, NULL, err) :
+		    cg_quarantine_release(&w->q, the_day(w, o), o->explain, &w->loop, err);
+		if (n < 0)
 			return -1;
 		if (o->common.verbose)
 			fprintf(stderr, o->explain ? _("%s: %ld cases not releasable\n") :

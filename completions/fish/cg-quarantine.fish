@@ -120,6 +120,7 @@ complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalat
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l date -x -d 'The day to look at (default today)'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l explain -d 'Print why each ended case is not releasable, release nothing'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l no-final-day-check -d 'Do not require a check in every window of the final day'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l format -x -a 'text json' -d 'With --explain: text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 
 # trace
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from trace' -l depth -x -a '1 2' -d '1: contacts (default); 2: their contacts too, as secondary_contact'

@@ -291,6 +291,37 @@ int cg_listing_followup(const json_t *days, struct cg_buf *out)
 	return rows(&t, days, followup_row, out);
 }
 
+/* A case that cannot be released: a row a reason, the case on the first. */
+static int unreleasable_row(struct cg_table *t, const json_t *c)
+{
+	const json_t *why = json_object_get(c, "why");
+	char name[64];
+	const char *cells[] = {
+		str(c, "case_id"), masked(c, "name", name, sizeof(name)), str(c, "household"),
+		cg_listing_label(NULL, str(c, "status")), str(c, "end"),
+		json_string_value(json_array_get(why, 0)),
+	};
+	int ret = cg_table_add(t, cells);
+
+	for (size_t i = 1; i < json_array_size(why) && ret == 0; i++) {
+		const char *more[] = { "", "", "", "", "", json_string_value(json_array_get(why, i)) };
+
+		ret = cg_table_add(t, more);
+	}
+	return ret;
+}
+
+int cg_listing_unreleasable(const json_t *cases, struct cg_buf *out)
+{
+	const char *head[] = {
+		_("case"), _("name"), _("household"), _("status"), _("end"), _("why not released"),
+	};
+	struct cg_table t;
+
+	cg_table_init(&t, 6, head, NULL);
+	return rows(&t, cases, unreleasable_row, out);
+}
+
 /* A "label  value" line of a block; none for an empty value. */
 static int field(struct cg_table *t, const char *label, const char *value)
 {

@@ -23,6 +23,10 @@ int cg_listing_cases(const json_t *cases, struct cg_buf *out);
 /* cg-quarantine due: one line a case (cg_quarantine_due_record). */
 int cg_listing_due(const json_t *due, struct cg_buf *out);
 
+/* cg-quarantine release --explain: a case a line with its first reason,
+ * a line for each further reason (cg_quarantine_release_event). */
+int cg_listing_unreleasable(const json_t *cases, struct cg_buf *out);
+
 /* cg-quarantine show: a case's fields, then its checks, needs and
  * history as tables (cg_quarantine_show_record). */
 int cg_listing_case_show(const json_t *c, struct cg_buf *out);

@@ -97,6 +97,26 @@ test_expect_success 'show --format text: the case, then its checks, needs and hi
 	test_cmp expect actual
 '
 
+test_expect_success 'release --explain --format text: each case, a line a reason; nothing released' '
+	cg-quarantine release --explain --format text --now 2026-02-09T09:00:00+08:00 >actual &&
+	cat >expect <<-\EOF &&
+	case         name   household  status     end         why not released
+	Q260125-001  张*    3-2-501    escalated  2026-02-07  the case is escalated: close it (transferred, hospital) once dealt with
+	                                                      1 check(s) recorded, the policy wants the last 2 normal
+	                                                      no check in the final day'"'"'s window(s) 2026-02-07 06:00-10:00, 2026-02-07 16:00-20:00 (see --no-final-day-check)
+	Q260125-002  欧***  12-1-1201  open       2026-02-07  0 check(s) recorded, the policy wants the last 2 normal
+	                                                      no check in the final day'"'"'s window(s) 2026-02-07 06:00-10:00, 2026-02-07 16:00-20:00 (see --no-final-day-check)
+	EOF
+	test_cmp expect actual &&
+	cg-quarantine release --explain --now 2026-02-09T09:00:00+08:00 >pipe &&
+	cg-quarantine release --explain --format json --now 2026-02-09T09:00:00+08:00 >json &&
+	test_cmp pipe json &&
+	test "$(grep -c "^{.*\"name\":\"张三\".*\"releasable\":false" json)" = 1 &&
+	test "$(cg-quarantine list --status active --format json | wc -l)" = 2 &&
+	test_expect_code 2 cg-quarantine release --format text 2>err &&
+	grep -q "^cg-quarantine: --format goes with --explain\$" err
+'
+
 test_expect_success 'to a pipe, and with --format json: JSON lines as before' '
 	for sub in list due "show Q260125-001"; do
 		cg-quarantine $sub --now $LATE >pipe &&
@@ -133,6 +153,8 @@ test_expect_success 'no name, phone or ID number in full in any text' '
 	for sub in list due "show Q260125-001 Q260125-002"; do
 		cg-quarantine $sub --format text --now $LATE || return 1
 	done >all &&
+	cg-quarantine release --explain --format text --now 2026-02-09T09:00:00+08:00 >>all &&
+	grep -q "^Q260125-002  欧\*\*\*" all &&
 	! grep -e 张三 -e 欧阳娜娜 -e 13912345678 -e 110101199003074514 -e 王五 all
 '
 
