@@ -523,6 +523,38 @@ int cg_listing_verdict(const json_t *res, struct cg_buf *out)
 	return cg_buf_addch(out, '\n');
 }
 
+/* ---- cg-journal ---- */
+
+int cg_listing_verified(const json_t *v, struct cg_buf *out)
+{
+	json_int_t records = json_integer_value(json_object_get(v, "records"));
+	size_t start = out->len;
+	char what[256];
+
+	if (padded(out, json_is_true(json_object_get(v, "ok")) ? _("OK") : _("FAILED"), 6) < 0 ||
+	    padded(out, str(v, "journal"), 32) < 0)
+		return -1;
+	snprintf(what, sizeof(what), ngettext("%lld record", "%lld records", (unsigned long)records),
+		 (long long)records);
+	if (json_integer_value(json_object_get(v, "torn")))
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s",
+			 _(", a torn last line set aside"));
+	if (json_is_true(json_object_get(v, "extends")))
+		snprintf(what + strlen(what), sizeof(what) - strlen(what),
+			 _(", extends its checkpoint of %lld (%lld since)"),
+			 (long long)json_integer_value(json_object_get(v, "checkpoint_size")),
+			 (long long)json_integer_value(json_object_get(v, "unsigned")));
+	else if (json_object_get(v, "extends"))
+		snprintf(what + strlen(what), sizeof(what) - strlen(what),
+			 _(", does not extend its checkpoint of %lld"),
+			 (long long)json_integer_value(json_object_get(v, "checkpoint_size")));
+	if (cg_buf_addstr(out, what) < 0)
+		return -1;
+	while (out->len > start && out->buf[out->len - 1] == ' ')
+		cg_buf_setlen(out, out->len - 1);
+	return cg_buf_addch(out, '\n');
+}
+
 /* ---- cg-sync ---- */
 
 /* Where the cursor stands in each journal: "checkin 120, pass 4". */
@@ -545,12 +577,13 @@ static const char *positions(const json_t *cur, char *buf, size_t size)
 static int sync_block(const json_t *st, struct cg_buf *out)
 {
 	const json_t *outbox = json_object_get(st, "outbox");
+	json_int_t n = json_integer_value(json_object_get(st, "backlog"));
 	char backlog[64], last[32], box[128], dead[32], cursor[256];
 	struct cg_table t;
 	int ret = 0;
 
-	snprintf(backlog, sizeof(backlog), _("%lld records"),
-		 (long long)json_integer_value(json_object_get(st, "backlog")));
+	snprintf(backlog, sizeof(backlog), ngettext("%lld record", "%lld records", (unsigned long)n),
+		 (long long)n);
 	if (json_is_object(outbox))
 		snprintf(box, sizeof(box), _("batch %lld of %lld records, waiting to be sent"),
 			 (long long)json_integer_value(json_object_get(outbox, "batch")),

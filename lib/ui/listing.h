@@ -44,6 +44,10 @@ int cg_listing_passes(const json_t *passes, struct cg_buf *out);
  */
 int cg_listing_verdict(const json_t *res, struct cg_buf *out);
 
+/* cg-journal verify: a journal a line, its verdict first (the record of
+ * a journal verified, with or without a checkpoint). */
+int cg_listing_verified(const json_t *v, struct cg_buf *out);
+
 /* cg-sync status: a block a target, a blank line after it. */
 int cg_listing_sync_status(const json_t *st, struct cg_buf *out);
 
