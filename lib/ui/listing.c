@@ -523,6 +523,45 @@ int cg_listing_verdict(const json_t *res, struct cg_buf *out)
 	return cg_buf_addch(out, '\n');
 }
 
+/* ---- cg-duty ---- */
+
+/* A quantity as a person writes it: 380, 2.5. */
+static const char *qty(const json_t *o, const char *key, char *buf, size_t size)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (json_is_number(v))
+		snprintf(buf, size, "%g", json_number_value(v));
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+static int stock_row(struct cg_table *t, const json_t *it)
+{
+	char level[32], min[32], week[32], day[32], left[32];
+	const char *cells[] = {
+		str(it, "item"), qty(it, "level", level, sizeof(level)), str(it, "unit"),
+		qty(it, "min", min, sizeof(min)), qty(it, "issued_7d", week, sizeof(week)),
+		qty(it, "per_day", day, sizeof(day)), qty(it, "days_left", left, sizeof(left)),
+		json_is_true(json_object_get(it, "low")) ? cg_listing_label(NULL, "stock_low") : "",
+	};
+
+	return cg_table_add(t, cells);
+}
+
+int cg_listing_stock(const json_t *items, struct cg_buf *out)
+{
+	const char *head[] = {
+		_("item"), _("level"), _("unit"), _("minimum"), _("issued in 7 days"),
+		_("a day"), _("days left"), "",
+	};
+	struct cg_table t;
+
+	cg_table_init(&t, 8, head, "lrlrrrrl");
+	return rows(&t, items, stock_row, out);
+}
+
 /* ---- cg-journal ---- */
 
 int cg_listing_verified(const json_t *v, struct cg_buf *out)

@@ -44,6 +44,10 @@ int cg_listing_passes(const json_t *passes, struct cg_buf *out);
  */
 int cg_listing_verdict(const json_t *res, struct cg_buf *out);
 
+/* cg-duty stock with no input: a line an item, its level, minimum, use
+ * and the days it lasts (the level records of cg_duty_stock_levels). */
+int cg_listing_stock(const json_t *items, struct cg_buf *out);
+
 /* cg-journal verify: a journal a line, its verdict first (the record of
  * a journal verified, with or without a checkpoint). */
 int cg_listing_verified(const json_t *v, struct cg_buf *out);
