@@ -283,14 +283,7 @@ static const struct cg_option stats_options[] = {
 	  "The day to count,\n"
 	  ".Ar YYYY-MM-DD ;\n"
 	  "today by default.\n" },
-	{ "format", 0, OPT_FORMAT, "FORMAT",
-	  N_("json or text (default: text on a terminal,\nelse json)"),
-	  "choice:json text", NULL, NULL,
-	  ".Cm json ,\n"
-	  "one record a day, or\n"
-	  ".Cm text ,\n"
-	  "a table with a line a day;\n"
-	  "text on a terminal, else JSON by default.\n" },
+	FORMAT_ENTRY,
 	{ "since", 0, OPT_SINCE, "DATE", N_("the first day to count"),
 	  "date", NULL, NULL,
 	  "The first day to count; with\n"

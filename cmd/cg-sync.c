@@ -252,10 +252,8 @@ static void usage_error(const char *fmt, const char *arg)
 static void check_format(struct opts *o)
 {
 	if (!strcmp(o->sub, "push")) {
-		if (o->format_arg && cg_sync_format_parse(o->format_arg) < 0)
-			usage_error(_("invalid --format '%s' (ndjson, clickhouse, es-bulk)"),
-				    o->format_arg);
-		o->format = o->format_arg;
+		if (o->format_arg)
+			o->format = cg_format_pick(o->format_arg, "ndjson clickhouse es-bulk");
 		return;
 	}
 	if (!strcmp(o->sub, "dead") && (!o->nargs || strcmp(o->args[0], "list"))) {

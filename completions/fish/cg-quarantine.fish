@@ -130,7 +130,7 @@ complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalat
 
 # stats
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l date -x -d 'The day to count (default today)'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l format -x -a 'json text' -d 'Json or text (default: text on a terminal, else json)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l since -x -d 'The first day to count'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l until -x -d 'The last day to count (default today)'
 

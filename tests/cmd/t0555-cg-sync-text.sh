@@ -82,7 +82,7 @@ test_expect_success '--format: text or json for status and dead list; the wire f
 	test_expect_code 2 cg-sync dead retry --format text t 2>err &&
 	grep -q "^cg-sync: --format goes with .dead list. only\$" err &&
 	test_expect_code 2 cg-sync push --format text t 2>err &&
-	grep -q "(ndjson, clickhouse, es-bulk)" err
+	grep -q "^cg-sync: unknown format .text. for --format (ndjson, clickhouse, es-bulk)\$" err
 '
 
 test_done
