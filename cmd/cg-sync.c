@@ -613,7 +613,7 @@ static int print_text(struct cg_sync *s, int dead, struct cg_err *err)
 	if (dead)
 		ret = cg_listing_dead(s->collect, &text);
 	else if (!json_array_size(s->collect))
-		ret = cg_buf_addf(&text, "%s\n", _("(none)"));
+		ret = cg_buf_addf(&text, "%s\n", _("(nothing to list)"));
 	else
 		json_array_foreach(s->collect, i, rec)
 			if (ret == 0)

@@ -51,6 +51,12 @@ static const struct {
 	{ "event:need_done", N_("need done") },
 	{ "event:void", N_("voided") },
 	{ "event:amend", N_("amended") },
+	/* symptoms (free words; these the common ones) */
+	{ "cough", N_("cough") },
+	{ "fatigue", N_("fatigue") },
+	{ "sore_throat", N_("sore throat") },
+	{ "diarrhea", N_("diarrhoea") },
+	{ "shortness_of_breath", N_("shortness of breath") },
 	/* needs */
 	{ "supplies", N_("supplies") },
 	{ "garbage", N_("garbage") },
@@ -141,7 +147,7 @@ static const char *joined(const json_t *a, const char *domain, const char *sep,
 /* A table written, or a line that says there is nothing to list. */
 static int finish(struct cg_table *t, struct cg_buf *out)
 {
-	int ret = t->nrows ? cg_table_write(t, out) : cg_buf_addf(out, "%s\n", _("(none)"));
+	int ret = t->nrows ? cg_table_write(t, out) : cg_buf_addf(out, "%s\n", _("(nothing to list)"));
 
 	cg_table_release(t);
 	return ret;
@@ -403,7 +409,7 @@ static int need_row(struct cg_table *t, const json_t *n)
 	const char *cells[] = {
 		short_time(str(n, "ts"), at), str(n, "need_id"),
 		cg_listing_label(NULL, str(n, "need")), str(n, "what"),
-		json_is_true(json_object_get(n, "done")) ? _("done") : _("open need"),
+		json_is_true(json_object_get(n, "done")) ? _("handled") : _("open need"),
 	};
 
 	return cg_table_add(t, cells);

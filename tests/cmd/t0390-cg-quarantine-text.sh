@@ -64,7 +64,7 @@ test_expect_success 'show --format text: the case, then its checks, needs and hi
 	2026-01-25 08:30  1    06:00-10:00  37.6  cough     alert
 
 	Needs:
-	(none)
+	(nothing to list)
 
 	History:
 	time              event      detail
@@ -83,7 +83,7 @@ test_expect_success 'show --format text: the case, then its checks, needs and hi
 	checks     0 (alerts 0, needs open 1)
 
 	Checks:
-	(none)
+	(nothing to list)
 
 	Needs:
 	time              need id         need      what  status
@@ -145,8 +145,11 @@ test_expect_success 'zh_CN: headings, statuses, reasons and results in Chinese' 
 	grep -q "^Q260125-002  观察中 *欧\*\*\* *12-1-1201 *风险地区返回" actual &&
 	zh cg-quarantine show --format text --now $LATE Q260125-001 >actual &&
 	grep -q "^观察期 *2026-01-25 至 2026-02-07（14 天）\$" actual &&
-	grep -q "^2026-01-25 08:30  1 *06:00-10:00  37.6  cough *警报\$" actual &&
-	grep -q "^2026-01-25 08:30  已升级处置  发热, 37.6 °C\$" actual
+	grep -q "^2026-01-25 08:30  1 *06:00-10:00  37.6  咳嗽 *警报\$" actual &&
+	grep -q "^2026-01-25 08:30  已升级处置  发热, 37.6 °C\$" actual &&
+	grep -q "^（无）\$" actual &&
+	zh cg-quarantine show --format text --now $LATE Q260125-002 >actual &&
+	grep -q "^2026-01-25 09:00  Q260125-002-N1  物资  米  *待办\$" actual
 '
 
 test_expect_success 'no name, phone or ID number in full in any text' '
