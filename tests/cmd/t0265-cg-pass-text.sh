@@ -44,6 +44,19 @@ test_expect_success JQ 'verify --format txt: a verdict a line, the reason when i
 	test_cmp expect actual
 '
 
+test_expect_success JQ 'verify offline at a gate (--pubkey, --revocations): the same verdicts' '
+	cg-pass key export >gate.pub &&
+	cg-pass revocations >revoked.jsonl &&
+	CG_HOME=$TRASH/nowhere cg-pass verify --pubkey gate.pub --revocations revoked.jsonl \
+		--format text --now $LATER <scans >offline &&
+	test ! -e "$TRASH/nowhere" &&
+	cut -c 1-26 offline >actual &&
+	printf "%s\n" "VALID" "INVALID   revoked" "VALID" "INVALID   unreadable" >expect &&
+	sed "s/ *\$//" actual >trimmed &&
+	test_cmp expect trimmed &&
+	grep -q "^VALID  .* $(sed -n 1p ids)  resident  3-2-501     until 2027-01-25 00:00\$" offline
+'
+
 test_expect_success 'to a pipe, and with --format json: JSON lines as before' '
 	cg-pass list --now $LATER >pipe &&
 	cg-pass list --now $LATER --format json >json &&
