@@ -85,4 +85,10 @@ test_expect_success '--format: text or json for status and dead list; the wire f
 	grep -q "^cg-sync: unknown format .text. for --format (ndjson, clickhouse, es-bulk)\$" err
 '
 
+test_expect_success 'a push knowing no time zone (no TZ, no compound.tz) sends records with no tz' '
+	env -u TZ cg-sync push -n --url "http://127.0.0.1:9/in" -s checkin --from-start z >out &&
+	test_line_count = 3 out &&
+	! grep -q "\"tz\":" out
+'
+
 test_done
