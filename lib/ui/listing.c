@@ -373,6 +373,7 @@ static int case_block(const json_t *c, struct cg_buf *out)
 	ret |= field(&t, _("ID number"), masked(c, "id_no", id_no, sizeof(id_no)));
 	ret |= field(&t, _("household"), str(c, "household"));
 	ret |= field(&t, _("reason"), cg_listing_label(NULL, str(c, "reason")));
+	ret |= field(&t, _("came from"), str(c, "from"));
 	ret |= field(&t, _("period"), period);
 	ret |= field(&t, _("officer"), masked(c, "officer", officer, sizeof(officer)));
 	ret |= field(&t, _("opened"), when_why(c, "opened_at", "", opened, sizeof(opened)));

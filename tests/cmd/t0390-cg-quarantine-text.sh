@@ -16,7 +16,7 @@ zh() {
 
 test_expect_success 'setup: two cases, a fever, a need' '
 	printf "%s\n" "{\"name\":\"张三\",\"phone\":\"13912345678\",\"household\":\"3-2-501\",\"reason\":\"close_contact\",\"officer\":\"王五\"}" \
-		"{\"name\":\"欧阳娜娜\",\"id_no\":\"110101199003074514\",\"household\":\"12-1-1201\",\"reason\":\"risk_area_return\"}" |
+		"{\"name\":\"欧阳娜娜\",\"id_no\":\"110101199003074514\",\"household\":\"12-1-1201\",\"reason\":\"risk_area_return\",\"from\":\"武汉市\"}" |
 		cg-quarantine open --now ${D}T07:00:00+08:00 >/dev/null &&
 	echo "{\"case_id\":\"Q260125-001\",\"temp\":37.6,\"symptoms\":[\"cough\"]}" |
 		cg-quarantine check --now ${D}T08:30:00+08:00 >/dev/null &&
@@ -78,6 +78,7 @@ test_expect_success 'show --format text: the case, then its checks, needs and hi
 	ID number  1101**********4514
 	household  12-1-1201
 	reason     back from a risk area
+	came from  武汉市
 	period     2026-01-25 to 2026-02-07 (14 days)
 	opened     2026-01-25 07:00
 	checks     0 (alerts 0, needs open 1)
