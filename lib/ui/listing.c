@@ -442,7 +442,9 @@ static int part(const char *title, const json_t *recs, size_t ncols, const char 
 {
 	struct cg_table t;
 
-	if (cg_buf_addf(out, "\n%s:\n", title) < 0)
+	/* TRANSLATORS: the title of a part of a case shown, "Checks:". */
+	if (cg_buf_addch(out, '\n') < 0 || cg_buf_addf(out, _("%s:"), title) < 0 ||
+	    cg_buf_addch(out, '\n') < 0)
 		return -1;
 	cg_table_init(&t, ncols, head, NULL);
 	return rows(&t, recs, row, out);
