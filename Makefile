@@ -74,6 +74,7 @@ LIB_OBJS += lib/core/mask.o
 LIB_OBJS += lib/core/options.o
 LIB_OBJS += lib/core/prefix.o
 LIB_OBJS += lib/core/suggest.o
+LIB_OBJS += lib/core/table.o
 LIB_OBJS += lib/json/csv.o
 LIB_OBJS += lib/json/jsonl.o
 LIB_OBJS += lib/json/jsonparse.o
@@ -167,6 +168,7 @@ LIB_OBJS += lib/ui/keys.o
 LIB_OBJS += lib/ui/cards.o
 LIB_OBJS += lib/ui/configask.o
 LIB_OBJS += lib/ui/followsheet.o
+LIB_OBJS += lib/ui/listing.o
 LIB_OBJS += lib/ui/qr.o
 LIB_OBJS += gen/defaults.o
 

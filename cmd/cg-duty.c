@@ -17,6 +17,7 @@
 #include "store/config.h"
 #include "store/journal.h"
 #include "store/loop.h"
+#include "ui/listing.h"
 
 static const char summary[] = N_(
 "The office's duty work (值班、消杀、物资、关爱): guards signing on and off\n"
@@ -102,6 +103,21 @@ static const struct cg_option done_options[] = {
 	  ".Cm json :\n" \
 	  "the records as JSON lines (the default otherwise).\n" }
 
+/* The levels, what stock prints with no input, are a listing. */
+static const struct cg_option stock_options[] = {
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("the levels: text (aligned; the default on a terminal)\nor json (the default otherwise)"),
+	  "choice:text json", NULL, NULL,
+	  "How the levels are printed, with no input:\n"
+	  ".Cm text ,\n"
+	  "a line an item, aligned for a person (the default when standard output\n"
+	  "is a terminal), or\n"
+	  ".Cm json ,\n"
+	  "the records as JSON lines (the default otherwise).\n"
+	  "The events of records read are JSON lines whatever the format.\n" },
+	CG_OPTION_END
+};
+
 static const struct cg_option list_options[] = {
 	{ "date", 0, OPT_DATE, "DATE", N_("only the events of this day"), "date", NULL, NULL,
 	  "Only the events whose\n"
@@ -183,10 +199,10 @@ static const struct cg_subcommand subs[] = {
 	  N_("tasks done (task, place, by, ts, free fields; temp for a staff\n"
 	     "temperature: a fever prints an alert)"),
 	  done_options, READING, "file" },
-	{ "stock", "cg-duty stock [OPTION]... [FILE]...",
+	{ "stock", "cg-duty stock [--format FORMAT] [OPTION]... [FILE]...",
 	  N_("supplies in and out (item, qty, unit, op receive or issue, to);\n"
 	     "with no input, the levels"),
-	  NULL, READING, "file" },
+	  stock_options, READING, "file" },
 	{ "due", "cg-duty due [--date DATE] [--format FORMAT] [OPTION]...",
 	  N_("shifts with nobody on, and tasks due now or missed"),
 	  due_options, LISTING, "none" },
@@ -241,7 +257,7 @@ static void usage_error(const char *fmt, const char *arg)
 	cg_usage_hint();
 }
 
-static void check_combinations(const struct opts *o)
+static void check_combinations(struct opts *o)
 {
 	const char *name = o->sub->name;
 	int from_options = o->sub->fn && (o->guard || o->task || o->need);
@@ -252,8 +268,8 @@ static void check_combinations(const struct opts *o)
 		usage_error(_("--place, --by and --at go with --task (%s)"), name);
 	if (o->need && (o->task || o->place))
 		usage_error(_("--need goes without --task and --place (%s)"), name);
-	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
-		usage_error(_("unknown format '%s' (text, json)"), o->format);
+	if (o->format)
+		o->format = cg_format_pick(o->format, "text json");
 	if (!o->sub->fn)
 		return;
 	if (o->guard && !strcmp(name, "on") && !o->gate)
@@ -402,10 +418,32 @@ static int take_options(struct world *w, const struct opts *o, struct cg_err *er
 	return ret;
 }
 
+static int text_wanted(const struct opts *o);
+
+/* The levels as a table: their records gathered, then laid out. */
+static long stock_text(struct world *w, unsigned long *low, struct cg_err *err)
+{
+	struct cg_buf text = CG_BUF_INIT(64 * 1024 * 1024);
+	json_t *items = json_array();
+	long n;
+
+	w->loop.collect = items;
+	n = cg_duty_stock_levels(&w->work, &w->loop, low, err);
+	w->loop.collect = NULL;
+	if (n >= 0 && cg_listing_stock(items, &text) < 0)
+		n = cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	else if (n >= 0 && cg_out_line(&w->loop.out, text.buf, text.len, err) < 0)
+		n = -1;
+	cg_buf_release(&text);
+	json_decref(items);
+	return n;
+}
+
 static int stock_levels(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	unsigned long low = 0;
-	long n = cg_duty_stock_levels(&w->work, &w->loop, &low, err);
+	long n = text_wanted(o) ? stock_text(w, &low, err) :
+		 cg_duty_stock_levels(&w->work, &w->loop, &low, err);
 
 	if (n < 0)
 		return -1;

@@ -26,6 +26,7 @@
 #include "store/tlog.h"
 #include "store/witness.h"
 #include "ui/configask.h"
+#include "ui/listing.h"
 
 static const char summary[] = N_(
 "Write the data directory's config.json (init); verify the journals (seq,\n"
@@ -47,7 +48,7 @@ static const char footer[] = N_(
 "  cg-journal check-proof --key demo.vkey record.tlog-proof\n");
 
 enum {
-	OPT_AGAINST = 256, OPT_FROM, OPT_KEY, OPT_TRUST, OPT_ASK, OPT_FORCE, OPT_GATE,
+	OPT_AGAINST = 256, OPT_FORMAT, OPT_FROM, OPT_KEY, OPT_TRUST, OPT_ASK, OPT_FORCE, OPT_GATE,
 	/* init's fields: OPT_FIELD + enum cg_setup_field */
 	OPT_FIELD = 512
 };
@@ -137,6 +138,14 @@ static const struct cg_option verify_options[] = {
 	  "needs it; with\n"
 	  ".Fl -against\n"
 	  "the default is the data directory's own log key.\n" },
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("text (aligned, masked; the default on a terminal)\nor json (the default otherwise)"),
+	  "choice:text json", NULL, NULL,
+	  ".Cm text :\n"
+	  "a line a journal for a person (the default when standard output is a\n"
+	  "terminal), or\n"
+	  ".Cm json :\n"
+	  "the records as JSON lines (the default otherwise).\n" },
 	CG_OPTION_END
 };
 
@@ -173,7 +182,8 @@ static const struct cg_subcommand subs[] = {
 		  "cg-journal init --ask [OPTION]...",
 	  N_("write the data directory's config.json (compound, gates, time zone)"),
 	  init_options, CG_COMMON_BASIC, "none" },
-	{ "verify", "cg-journal verify [--against FILE [--key FILE]] [OPTION]... [JOURNAL]...",
+	{ "verify", "cg-journal verify [--against FILE [--key FILE]] [--format FORMAT]\n"
+		    "                  [OPTION]... [JOURNAL]...",
 	  N_("check seq, chain and tree of the journals (all when none is named)"),
 	  verify_options, CG_COMMON_BASIC, "journal-day" },
 	{ "checkpoint", "cg-journal checkpoint [OPTION]... [JOURNAL]...",
@@ -210,7 +220,8 @@ struct opts {
 	struct cg_common_opts common;
 	char **args;
 	int nargs;
-	const char *sub, *against, *from, *keyfile;
+	const char *sub, *against, *from, *keyfile, *format;
+	int text;	/* verify: a line a journal for a person */
 	/* init */
 	const char *field[CG_SETUP_COUNT];
 	char *gates;			/* the --gate options, joined with ',' */
@@ -242,6 +253,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	while ((c = cg_parse_next(&p, &arg)) != -1) {
 		switch (c) {
 		case OPT_AGAINST: o->against = arg; break;
+		case OPT_FORMAT: o->format = arg; break;
 		case OPT_FROM: o->from = arg; break;
 		case OPT_KEY: o->keyfile = arg; break;
 		case OPT_TRUST: o->keyfile = arg; break;
@@ -271,6 +283,8 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		cg_usage_error("%s", _("witness: one file at a time"));
 	if (!strcmp(o->sub, "verify") && o->keyfile && !o->against)
 		cg_usage_error("%s", _("verify: --key goes with --against"));
+	if (!strcmp(o->sub, "verify"))
+		o->text = !strcmp(cg_format_pick(o->format, "text json"), "text");
 	if (!strcmp(o->sub, "prove") && o->nargs != 1)
 		cg_usage_error("%s", _("prove: name one record id"));
 	if (!strcmp(o->sub, "key") &&
@@ -484,6 +498,19 @@ static json_t *verified_record(const struct cg_tlog_id *id, const struct cg_tlog
 			 "root", b64, "ok", 1);
 }
 
+/* A journal verified, as a line for a person; j is taken. */
+static int print_verified(struct world *w, json_t *j, struct cg_err *err)
+{
+	struct cg_buf line = CG_BUF_INIT(64 * 1024);
+	int ret = cg_listing_verified(j, &line) < 0 ?
+		cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory")) :
+		cg_out_line(&w->out, line.buf, line.len, err);
+
+	cg_buf_release(&line);
+	json_decref(j);
+	return ret;
+}
+
 /* One journal through; with cp, also that it extends cp. */
 static int verify_one(struct world *w, const struct cg_tlog_id *id,
 		      const struct cg_checkpoint *cp, struct cg_err *err)
@@ -513,7 +540,7 @@ static int verify_one(struct world *w, const struct cg_tlog_id *id,
 		}
 	}
 	cg_tlog_leaves_release(&l);
-	return print_json(w, j, err);
+	return w->o->text ? print_verified(w, j, err) : print_json(w, j, err);
 }
 
 struct against {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ui/cards.h"
+#include "ui/listing.h"
 #include "rules/casebook.h"
 #include "core/clock.h"
 #include "core/cmd.h"
@@ -93,7 +94,18 @@ static const struct cg_option issue_options[] = {
 	CG_OPTION_END
 };
 
+#define FORMAT_ENTRY \
+	{ "format", 0, OPT_FORMAT, "FORMAT", \
+	  N_("text (aligned, masked; the default on a terminal)\nor json (the default otherwise)"), \
+	  "choice:text json", NULL, NULL, \
+	  ".Cm text :\n" \
+	  "aligned lines for a person, personal data masked (the default when\n" \
+	  "standard output is a terminal), or\n" \
+	  ".Cm json :\n" \
+	  "the records as JSON lines (the default otherwise).\n" }
+
 static const struct cg_option verify_options[] = {
+	FORMAT_ENTRY,
 	{ "pubkey", 0, OPT_PUBKEY, "FILE",
 	  N_("verify with exported public keys only (offline)"), "file", NULL, NULL,
 	  "Verify offline with the public keys of\n"
@@ -122,6 +134,7 @@ static const struct cg_option revoke_options[] = {
 };
 
 static const struct cg_option list_options[] = {
+	FORMAT_ENTRY,
 	{ "active", 0, OPT_ACTIVE, NULL, N_("only passes valid now"), NULL, NULL, NULL,
 	  "Only passes valid now\n"
 	  ".Pq status Cm ok .\n" },
@@ -208,7 +221,8 @@ static const struct cg_subcommand subs[] = {
 		   "              [--force --reason TEXT] [OPTION]... [FILE]...",
 	  N_("person, household or vehicle records in, one pass out each"),
 	  issue_options, READING, "file" },
-	{ "verify", "cg-pass verify [--pubkey FILE] [--revocations FILE] [OPTION]... [FILE]...",
+	{ "verify", "cg-pass verify [--pubkey FILE] [--revocations FILE] [--format FORMAT]\n"
+		    "               [OPTION]... [FILE]...",
 	  N_("tokens, pass ids or records with a \"pass\" field in"),
 	  verify_options, READING, "file" },
 	{ "revoke", "cg-pass revoke --reason TEXT [OPTION]... [PASS_ID]...",
@@ -217,7 +231,7 @@ static const struct cg_subcommand subs[] = {
 	{ "revocations", "cg-pass revocations [OPTION]...",
 	  N_("the revocation list for offline gates"), NULL, LISTING, "none" },
 	{ "list", "cg-pass list [--active | --expired | --revoked] [--class CLASS]\n"
-		  "             [--household HOUSEHOLD] [OPTION]...",
+		  "             [--household HOUSEHOLD] [--format FORMAT] [OPTION]...",
 	  N_("the passes of the journal"), list_options, LISTING, "none" },
 	{ "print", "cg-pass print [--format html|svg|text] [OPTION]... [FILE]...",
 	  N_("pass records in, printable cards out"), print_options, READING, "file" },
@@ -244,6 +258,7 @@ struct opts {
 	const char *revocations, *household, *format, *valid_until;
 	int days, dry_run, force;
 	int active, expired, revoked;
+	int text;		/* list and verify: text for a person */
 };
 
 static void usage_error(const char *fmt, const char *arg)
@@ -254,7 +269,7 @@ static void usage_error(const char *fmt, const char *arg)
 
 /* Which option goes with which subcommand is in subs[]; these are the
  * options that go together, and the values. */
-static void check_combination(const struct opts *o)
+static void check_combination(struct opts *o)
 {
 	const char *s = o->sub;
 
@@ -268,9 +283,10 @@ static void check_combination(const struct opts *o)
 		usage_error(_("%s needs --reason"), s);
 	if (o->reason && !o->force && strcmp(s, "revoke"))
 		usage_error(_("%s: --reason goes with --force (or with revoke)"), s);
-	if (o->format && strcmp(o->format, "html") && strcmp(o->format, "svg") &&
-	    strcmp(o->format, "text"))
-		usage_error(_("unknown format '%s' (html, svg, text)"), o->format);
+	if (!strcmp(s, "list") || !strcmp(s, "verify"))
+		o->text = !strcmp(cg_format_pick(o->format, "text json"), "text");
+	else if (o->format)
+		o->format = cg_format_pick(o->format, "html svg text");
 }
 
 static void parse_options(int argc, char **argv, struct opts *o)
@@ -566,6 +582,19 @@ struct verify_batch {
 	size_t n;
 };
 
+/* A result as a line for the guard at the gate. */
+static int print_verdict(struct cg_loop *lp, const json_t *res, struct cg_err *err)
+{
+	struct cg_buf line = CG_BUF_INIT(64 * 1024);
+	int ret = cg_listing_verdict(res, &line) < 0 ?
+		  cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory")) :
+		  cg_out_line(&lp->out, line.buf, line.len, err);
+
+	lp->emitted++;
+	cg_buf_release(&line);
+	return ret;
+}
+
 /* Check the signatures of the batch on every core, and print a result for
  * each of its lines in their order. */
 static int verify_drain(void *ctx, struct cg_loop *lp, struct cg_err *err)
@@ -577,7 +606,9 @@ static int verify_drain(void *ctx, struct cg_loop *lp, struct cg_err *err)
 	cg_pass_verify(&w->ctx, vb->items, vb->n, cg_clock_now(&w->clock), w->good_signatures,
 		       vb->results);
 	for (size_t i = 0; i < vb->n; i++) {
-		if (ret == 0)
+		if (ret == 0 && w->o->text)
+			ret = print_verdict(lp, vb->results[i], err);
+		else if (ret == 0)
 			ret = cg_loop_emit(lp, vb->results[i], err);
 		json_decref(vb->results[i]);
 		cg_presented_release(&vb->items[i]);
@@ -688,6 +719,7 @@ static int print_json(struct cg_out *out, json_t *j, struct cg_err *err)
 
 struct list_ctx {
 	struct cg_out out;
+	json_t *collect;	/* text: the records, laid out at the end */
 	struct cg_pass_filter f;
 	cg_time_t now;
 	int revocations;
@@ -704,7 +736,22 @@ static int list_one(void *ctx, const char *id, const json_t *ev)
 		j = cg_pass_revocation_record(ev);
 	else if (cg_pass_filter_match(&c->f, ev, c->now))
 		j = cg_pass_list_record(ev, c->now);
+	if (j && c->collect)
+		return json_array_append_new(c->collect, j) < 0 ?
+		       cg_err_set(c->err, CG_EXIT_SYSTEM, "%s", _("out of memory")) : 0;
 	return j ? print_json(&c->out, j, c->err) : 0;
+}
+
+/* The passes as a table for a person: some 100 bytes a pass. */
+static int print_passes(struct cg_out *out, const json_t *passes, struct cg_err *err)
+{
+	struct cg_buf text = CG_BUF_INIT((size_t)1 << 30);
+	int ret = cg_listing_passes(passes, &text) < 0 ?
+		  cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory")) :
+		  cg_out_line(out, text.buf, text.len, err);
+
+	cg_buf_release(&text);
+	return ret;
 }
 
 static int run_list(struct world *w, int revocations, struct cg_err *err)
@@ -720,7 +767,12 @@ static int run_list(struct world *w, int revocations, struct cg_err *err)
 	int ret;
 
 	cg_out_init(&c.out, stdout, o->common.line_buffered);
+	if (o->text && !revocations)
+		c.collect = json_array();
 	ret = cg_passbook_each(&w->passes, list_one, &c, err);
+	if (ret == 0 && c.collect)
+		ret = print_passes(&c.out, c.collect, err);
+	json_decref(c.collect);
 	return ret < 0 || cg_out_close(&c.out, err) < 0 ? -1 : CG_EXIT_OK;
 }
 

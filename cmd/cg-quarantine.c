@@ -24,6 +24,7 @@
 #include "rules/trace.h"
 #include "rules/validate.h"
 #include "ui/followsheet.h"
+#include "ui/listing.h"
 
 static const char summary[] = N_(
 "Home-observation cases (居家观察): open them, record the daily temperature\n"
@@ -147,6 +148,21 @@ static const struct cg_option extend_options[] = {
 	CG_OPTION_END
 };
 
+#define FORMAT_ENTRY \
+	{ "format", 0, OPT_FORMAT, "FORMAT", \
+	  N_("text (aligned, masked; the default on a terminal)\nor json (the default otherwise)"), \
+	  "choice:text json", NULL, NULL, \
+	  ".Cm text :\n" \
+	  "aligned lines for a person, personal data masked (the default when\n" \
+	  "standard output is a terminal), or\n" \
+	  ".Cm json :\n" \
+	  "the records as JSON lines (the default otherwise).\n" }
+
+static const struct cg_option show_options[] = {
+	FORMAT_ENTRY,
+	CG_OPTION_END
+};
+
 static const struct cg_option due_options[] = {
 	{ "date", 0, OPT_DATE, "DATE", N_("the day to look at (default today)"),
 	  "date", NULL, NULL,
@@ -154,11 +170,14 @@ static const struct cg_option due_options[] = {
 	  ".Ar YYYY-MM-DD ;\n"
 	  "today (the local date of the clock) by default.\n" },
 	{ "format", 0, OPT_FORMAT, "FORMAT",
-	  N_("json (default) or html: the daily follow-up\nsheet, per officer, printable on A4"),
-	  "choice:json html", NULL, NULL,
-	  ".Cm json ,\n"
-	  "the due records (the default), or\n"
-	  ".Cm html ,\n"
+	  N_("text (aligned, masked; the default on a terminal),\njson (the default otherwise) or html: the daily\nfollow-up sheet, per officer, printable on A4"),
+	  "choice:text json html", NULL, NULL,
+	  ".Cm text :\n"
+	  "a line a case, aligned for a person, names and phone numbers masked\n"
+	  "(the default when standard output is a terminal);\n"
+	  ".Cm json :\n"
+	  "the due records (the default otherwise); or\n"
+	  ".Cm html :\n"
 	  "the daily follow-up sheet: a page per responsible officer, printable on\n"
 	  "A4 (see\n"
 	  ".Cm due ) .\n" },
@@ -181,6 +200,18 @@ static const struct cg_option release_options[] = {
 	  N_("do not require a check in every window of the\nfinal day"),
 	  NULL, NULL, NULL,
 	  "Do not require a check in every window of the final day.\n" },
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("with --explain: text (aligned, masked; the default\non a terminal) or json (the default otherwise)"),
+	  "choice:text json", NULL, NULL,
+	  "With\n"
+	  ".Fl -explain :\n"
+	  ".Cm text ,\n"
+	  "a line a reason for a person, the cases' names masked (the default when\n"
+	  "standard output is a terminal), or\n"
+	  ".Cm json ,\n"
+	  "the records as JSON lines (the default otherwise).\n"
+	  "What is released is always JSON lines, the input of\n"
+	  ".Xr cg-pass 1 .\n" },
 	CG_OPTION_END
 };
 
@@ -206,6 +237,7 @@ static const struct cg_option list_options[] = {
 	  "or\n"
 	  ".Cm active\n"
 	  "(open or escalated).\n" },
+	FORMAT_ENTRY,
 	CG_OPTION_END
 };
 
@@ -251,14 +283,7 @@ static const struct cg_option stats_options[] = {
 	  "The day to count,\n"
 	  ".Ar YYYY-MM-DD ;\n"
 	  "today by default.\n" },
-	{ "format", 0, OPT_FORMAT, "FORMAT",
-	  N_("json or text (default: text on a terminal,\nelse json)"),
-	  "choice:json text", NULL, NULL,
-	  ".Cm json ,\n"
-	  "one record a day, or\n"
-	  ".Cm text ,\n"
-	  "a table with a line a day;\n"
-	  "text on a terminal, else JSON by default.\n" },
+	FORMAT_ENTRY,
 	{ "since", 0, OPT_SINCE, "DATE", N_("the first day to count"),
 	  "date", NULL, NULL,
 	  "The first day to count; with\n"
@@ -349,7 +374,7 @@ static const struct cg_subcommand subs[] = {
 	{ "due", "cg-quarantine due [--date DATE] [--format FORMAT] [OPTION]...",
 	  N_("what is due on a day: check windows, missed ones, cases ending"),
 	  due_options, LISTING, "none" },
-	{ "release", "cg-quarantine release [--date DATE] [--explain] [OPTION]...",
+	{ "release", "cg-quarantine release [--date DATE] [--explain [--format FORMAT]] [OPTION]...",
 	  N_("release the cases whose period is over and whose checks are good;\n"
 	     "the output feeds 'cg-pass issue'"),
 	  release_options, LISTING, "none" },
@@ -364,10 +389,10 @@ static const struct cg_subcommand subs[] = {
 	  N_("follow-up per day: cases open, seen in every window, a window\n"
 	     "missed, lost to follow-up, released after being seen every day"),
 	  stats_options, LISTING, "none" },
-	{ "list", "cg-quarantine list [--status STATUS] [OPTION]...",
+	{ "list", "cg-quarantine list [--status STATUS] [--format FORMAT] [OPTION]...",
 	  N_("the cases"), list_options, LISTING, "none" },
-	{ "show", "cg-quarantine show [OPTION]... CASE_ID...",
-	  N_("cases with their checks, needs and history"), NULL, LISTING, "case" },
+	{ "show", "cg-quarantine show [--format FORMAT] [OPTION]... CASE_ID...",
+	  N_("cases with their checks, needs and history"), show_options, LISTING, "case" },
 	{ "void", "cg-quarantine void --reason TEXT [--by NAME] [OPTION]... RID",
 	  N_("void a check journaled by mistake: it no longer counts"),
 	  void_options, CG_COMMON_BASIC, "text" },
@@ -508,12 +533,13 @@ static void check_combinations(struct opts *o)
 		check_correction(o);
 	if (!(flags & (READS | IDS | CORRECTS)) && o->noperands)
 		usage_error(_("'%s' takes no operands"), o->sub->name);
-	if (o->format && !strcmp(o->sub->name, "stats") && strcmp(o->format, "json") &&
-	    strcmp(o->format, "text"))
-		usage_error(_("unknown format '%s' for --format (json, text)"), o->format);
-	if (o->format && !strcmp(o->sub->name, "due") && strcmp(o->format, "json") &&
-	    strcmp(o->format, "html"))
-		usage_error(_("unknown format '%s' for --format (json, html)"), o->format);
+	if (!strcmp(o->sub->name, "due"))
+		o->format = cg_format_pick(o->format, "text json html");
+	else if (!strcmp(o->sub->name, "stats") || !strcmp(o->sub->name, "list") ||
+		 !strcmp(o->sub->name, "show") || o->explain)
+		o->format = cg_format_pick(o->format, "text json");
+	else if (o->format)
+		usage_error(_("%s goes with --explain"), "--format");
 	if (o->date && (o->since || o->until))
 		usage_error("%s", _("--date excludes --since and --until"));
 	if (o->until && !o->since)
@@ -674,13 +700,41 @@ static int32_t the_day(const struct world *w, const struct opts *o)
  * bytes each; room for records that carry large fields of their own. */
 #define SHOW_MAX (64 * 1024 * 1024)
 
+/* Text for a person, laid out by fn from recs (borrowed). */
+static int print_text(struct world *w, int (*fn)(const json_t *, struct cg_buf *),
+		      const json_t *recs, struct cg_err *err)
+{
+	struct cg_buf text = CG_BUF_INIT(SHOW_MAX);
+	int ret = fn(recs, &text) < 0 ? cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory")) :
+		  cg_out_line(&w->loop.out, text.buf, text.len, err);
+
+	cg_buf_release(&text);
+	return ret;
+}
+
+static int show_one(struct world *w, const struct opts *o, const json_t *rec,
+		    struct cg_err *err)
+{
+	struct cg_buf line = CG_BUF_INIT(SHOW_MAX);
+	int ret;
+
+	if (!strcmp(o->format, "text"))
+		return print_text(w, cg_listing_case_show, rec, err);
+	ret = cg_jsonl_dump(rec, &line);
+	if (ret == 0)
+		ret = cg_out_line(&w->loop.out, line.buf, line.len, err);
+	else
+		ret = cg_err_set(err, CG_EXIT_SYSTEM, _("cannot write a record"));
+	cg_buf_release(&line);
+	return ret;
+}
+
 static int show(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	int status = CG_EXIT_OK;
 
 	for (int i = 0; i < o->noperands; i++) {
 		struct cg_case *c = cg_casebook_find(&w->cases, o->operands[i]);
-		struct cg_buf line = CG_BUF_INIT(SHOW_MAX);
 		json_t *rec;
 		int ret;
 
@@ -690,17 +744,36 @@ static int show(struct world *w, const struct opts *o, struct cg_err *err)
 			continue;
 		}
 		rec = cg_quarantine_show_record(&w->q, c);
-		ret = cg_jsonl_dump(rec, &line);
+		ret = show_one(w, o, rec, err);
 		json_decref(rec);
-		if (ret == 0)
-			ret = cg_out_line(&w->loop.out, line.buf, line.len, err);
-		else
-			ret = cg_err_set(err, CG_EXIT_SYSTEM, _("cannot write a record"));
-		cg_buf_release(&line);
 		if (ret < 0)
 			return -1;
 	}
 	return status;
+}
+
+/* due, list and release --explain as text: their records gathered, then
+ * laid out. */
+static long listed_as_text(struct world *w, const struct opts *o,
+			   const struct cg_quarantine_select *sel, struct cg_err *err)
+{
+	json_t *recs = json_array();
+	long n;
+
+	w->loop.collect = recs;
+	if (!strcmp(o->sub->name, "list"))
+		n = cg_quarantine_list(&w->q, sel, &w->loop, err);
+	else if (!strcmp(o->sub->name, "due"))
+		n = cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err);
+	else
+		n = cg_quarantine_release(&w->q, the_day(w, o), 1, &w->loop, err);
+	w->loop.collect = NULL;
+	if (n >= 0 && print_text(w, !strcmp(o->sub->name, "list") ? cg_listing_cases :
+				 !strcmp(o->sub->name, "due") ? cg_listing_due :
+				 cg_listing_unreleasable, recs, err) < 0)
+		n = -1;
+	json_decref(recs);
+	return n;
 }
 
 /* ---- trace ---- */
@@ -846,50 +919,31 @@ static int32_t stats_day(const struct world *w, const char *arg, const char *opt
 	return day;
 }
 
-/* A line of the text table; the shares in per cent, "-" when none. */
-static void stats_text_line(const struct cg_followup_day *f)
-{
-	char date[CG_DATE_LEN], pct[4][8];
-	unsigned long part[4] = { f->followed, f->missed, f->lost, f->released_followed };
-	unsigned long whole[4] = { f->open, f->open, f->open, f->released };
-
-	for (int i = 0; i < 4; i++)
-		if (whole[i])
-			snprintf(pct[i], sizeof(pct[i]), "%lu%%", (part[i] * 200 + whole[i]) / (2 * whole[i]));
-		else
-			snprintf(pct[i], sizeof(pct[i]), "-");
-	cg_day_format(f->day, date);
-	printf("%-10s %6lu %6lu %5s %6lu %5s %6lu %5s %8lu %6lu %5s\n", date, f->open,
-	       f->followed, pct[0], f->missed, pct[1], f->lost, pct[2], f->released,
-	       f->released_followed, pct[3]);
-}
-
 static int stats(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	int32_t since = stats_day(w, o->since ? o->since : o->date, o->since ? "--since" : "--date");
 	int32_t until = o->since ? stats_day(w, o->until, "--until") : since;
-	int text = o->format ? !strcmp(o->format, "text") : isatty(STDOUT_FILENO);
+	json_t *days = !strcmp(o->format, "text") ? json_array() : NULL;
 	struct cg_followup_day f;
+	int ret = 0;
 
 	if (since > until)
 		usage_error(_("--since %s is after --until"), o->since);
-	if (text)
-		printf("%-10s %6s %12s %12s %12s %8s %12s\n", _("date"), _("open"),
-		       _("followed"), _("missed"), _("lost"), _("released"), _("followed all"));
-	for (int32_t d = since; d <= until; d++) {
-		cg_followup_tally(&w->cfg, &w->cases, cg_clock_now(&w->clock), d, &f);
-		if (text) {
-			stats_text_line(&f);
-		} else {
-			json_t *rec = cg_followup_record(&f);
-			int ret = cg_loop_print(&w->loop, rec, err);
+	for (int32_t d = since; d <= until && ret == 0; d++) {
+		json_t *rec;
 
-			json_decref(rec);
-			if (ret < 0)
-				return -1;
-		}
+		cg_followup_tally(&w->cfg, &w->cases, cg_clock_now(&w->clock), d, &f);
+		rec = cg_followup_record(&f);
+		if (!days)
+			ret = cg_loop_print(&w->loop, rec, err);
+		else if (json_array_append(days, rec) < 0)
+			ret = cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+		json_decref(rec);
 	}
-	return CG_EXIT_OK;
+	if (days && ret == 0)
+		ret = print_text(w, cg_listing_followup, days, err);
+	json_decref(days);
+	return ret < 0 ? -1 : CG_EXIT_OK;
 }
 
 /* due --format html: the follow-up sheet of the due records. */
@@ -952,15 +1006,19 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		return cg_quarantine_correct(&w->q, &w->home, &req, &w->loop, err) < 0 ?
 		       -1 : CG_EXIT_OK;
 	}
-	if (!strcmp(name, "due") && o->format && !strcmp(o->format, "html"))
+	if (!strcmp(name, "due") && !strcmp(o->format, "html"))
 		return due_html(w, o, err);
 	if (!strcmp(name, "due")) {
-		if ((n = cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err)) < 0)
+		n = !strcmp(o->format, "text") ? listed_as_text(w, o, NULL, err) :
+		    cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err);
+		if (n < 0)
 			return -1;
 		if (o->common.verbose)
 			fprintf(stderr, _("%s: %ld cases under observation\n"), cg_progname(), n);
 	} else if (!strcmp(name, "release")) {
-		if ((n = cg_quarantine_release(&w->q, the_day(w, o), o->explain, &w->loop, err)) < 0)
+		n = o->explain && !strcmp(o->format, "text") ? listed_as_text(w, o, NULL, err) :
+		    cg_quarantine_release(&w->q, the_day(w, o), o->explain, &w->loop, err);
+		if (n < 0)
 			return -1;
 		if (o->common.verbose)
 			fprintf(stderr, o->explain ? _("%s: %ld cases not releasable\n") :
@@ -969,7 +1027,9 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		sel.status = o->status;
 		sel.officer = o->officer;
 		sel.household = o->has_household ? o->household : NULL;
-		if ((n = cg_quarantine_list(&w->q, &sel, &w->loop, err)) < 0)
+		n = !strcmp(o->format, "text") ? listed_as_text(w, o, &sel, err) :
+		    cg_quarantine_list(&w->q, &sel, &w->loop, err);
+		if (n < 0)
 			return -1;
 		if (o->common.verbose)
 			fprintf(stderr, _("%s: %ld cases\n"), cg_progname(), n);

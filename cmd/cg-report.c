@@ -109,6 +109,8 @@ static const struct cg_option options[] = {
 	  ".Cm txt ) ,\n"
 	  ".Cm csv ,\n"
 	  ".Cm md\n"
+	  "(also spelt\n"
+	  ".Cm markdown )\n"
 	  "or\n"
 	  ".Cm html ;\n"
 	  "see\n"
@@ -240,8 +242,8 @@ static void check_options(struct opts *o)
 	if (o->witness && !o->trust)
 		usage_error("%s", _("--witness goes with --trust"));
 	o->fmt = CG_REPORT_JSON;
-	if (o->format && (o->fmt = cg_report_format_parse(o->format)) < 0)
-		usage_error(_("unknown format '%s' (json, text, csv, md, html)"), o->format);
+	if (o->format)
+		o->fmt = cg_report_format_parse(cg_format_pick(o->format, "json text csv md html"));
 	if (o->table) {
 		int i;
 

@@ -18,6 +18,7 @@
 #include "core/options.h"
 #include "sync/lock.h"
 #include "sync/sync.h"
+#include "ui/listing.h"
 
 static const char summary[] = N_(
 "Push the journals (check-ins, passes, cases) from the target's cursor, or\n"
@@ -124,7 +125,7 @@ static const struct cg_option options[] = {
 	  "file", NULL, SENDING, "Trust the CA certificates in\n.Ar FILE .\n" },
 	{ "format", 0, OPT_FORMAT, "FORMAT",
 	  N_("ndjson, clickhouse or es-bulk (default ndjson)"),
-	  "choice:ndjson clickhouse es-bulk", NULL, READING,
+	  "choice:ndjson clickhouse es-bulk", NULL, "push",
 	  ".Cm ndjson ,\n.Cm clickhouse\nor\n.Cm es-bulk\n(default\n.Cm ndjson ) .\n" },
 	{ "insecure", 0, OPT_INSECURE, NULL,
 	  N_("do not verify the server's certificate (warns)"), NULL, NULL, SENDING,
@@ -187,6 +188,24 @@ static const struct cg_option options[] = {
 	CG_OPTION_END
 };
 
+/* status and dead list: what a person reads, or what a script does. */
+static const struct cg_option listing_options[] = {
+	{ "format", 0, OPT_FORMAT, "FORMAT",
+	  N_("text (aligned, masked; the default on a terminal)\nor json (the default otherwise)"),
+	  "choice:text json", NULL, NULL,
+	  ".Cm text :\n"
+	  "aligned lines for a person, personal data masked (the default when\n"
+	  "standard output is a terminal), or\n"
+	  ".Cm json :\n"
+	  "the records as JSON lines (the default otherwise).\n"
+	  "For\n"
+	  ".Cm dead ,\n"
+	  "it goes with\n"
+	  ".Cm list\n"
+	  "only.\n" },
+	CG_OPTION_END
+};
+
 static const struct cg_subcommand subs[] = {
 	{ "push", "cg-sync push [OPTION]... [TARGET]\n"
 		  "cg-sync push [OPTION]... TARGET -|FILE...\n"
@@ -194,10 +213,11 @@ static const struct cg_subcommand subs[] = {
 	  N_("push the journals from the target's cursor, or records from files or\n"
 	     "standard input (JSON lines or CSV)"),
 	  push_options, CG_COMMON_BASIC | CG_COMMON_INPUT, "target" },
-	{ "status", "cg-sync status [OPTION]... [TARGET]...",
-	  N_("the cursor, backlog and dead letters of targets"), NULL, 0, "target" },
-	{ "dead", "cg-sync dead list|retry|drop [OPTION]... TARGET [ID]...",
-	  N_("list, retry or drop the batches refused for good"), NULL, 0,
+	{ "status", "cg-sync status [--format FORMAT] [OPTION]... [TARGET]...",
+	  N_("the cursor, backlog and dead letters of targets"), listing_options, 0, "target" },
+	{ "dead", "cg-sync dead list [--format FORMAT] [OPTION]... TARGET\n"
+		  "cg-sync dead retry|drop [OPTION]... TARGET [ID]...",
+	  N_("list, retry or drop the batches refused for good"), listing_options, 0,
 	  "choice:list retry drop" },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
@@ -222,12 +242,30 @@ struct opts {
 	size_t batch_bytes, batch_records;
 	unsigned streams;
 	const char *cacert, *format, *pin, *table, *target, *token_file, *url;
+	const char *format_arg;	/* --format: push's wire format, else text or json */
+	int text;		/* status and dead list: text for a person */
 };
 
 static void usage_error(const char *fmt, const char *arg)
 {
 	cg_error(fmt, arg);
 	cg_usage_hint();
+}
+
+/* --format: what push sends, or how status and dead list print. */
+static void check_format(struct opts *o)
+{
+	if (!strcmp(o->sub, "push")) {
+		if (o->format_arg)
+			o->format = cg_format_pick(o->format_arg, "ndjson clickhouse es-bulk");
+		return;
+	}
+	if (!strcmp(o->sub, "dead") && (!o->nargs || strcmp(o->args[0], "list"))) {
+		if (o->format_arg)
+			usage_error(_("%s goes with 'dead list' only"), "--format");
+		return;
+	}
+	o->text = !strcmp(cg_format_pick(o->format_arg, "text json"), "text");
 }
 
 static double parse_secs(const char *s, const char *opt)
@@ -279,11 +317,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			o->batch_records = (size_t)parse_int(arg, 1, 1000000);
 			break;
 		case OPT_CACERT: o->cacert = arg; break;
-		case OPT_FORMAT:
-			if (cg_sync_format_parse(arg) < 0)
-				usage_error(_("invalid --format '%s' (ndjson, clickhouse, es-bulk)"), arg);
-			o->format = arg;
-			break;
+		case OPT_FORMAT: o->format_arg = arg; break;
 		case OPT_FROM_START: o->from_start = 1; break;
 		case OPT_GZIP_LEVEL: o->gzip_level = parse_int(arg, 1, 9); break;
 		case OPT_INSECURE: o->insecure = 1; break;
@@ -309,6 +343,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	o->sub = p.sub->name;
 	o->args = p.operands;
 	o->nargs = p.noperands;
+	check_format(o);
 }
 
 /* The target names the configuration defines. */
@@ -573,6 +608,29 @@ static int run_dead(struct cg_sync *s, const struct opts *o, struct cg_config *c
 	return ret;
 }
 
+/* status and dead list for a person: the records gathered, then laid out;
+ * a few hundred bytes a target or a dead letter. */
+static int print_text(struct cg_sync *s, int dead, struct cg_err *err)
+{
+	struct cg_buf text = CG_BUF_INIT(64 * 1024 * 1024);
+	json_t *rec;
+	size_t i;
+	int ret = 0;
+
+	if (dead)
+		ret = cg_listing_dead(s->collect, &text);
+	else if (!json_array_size(s->collect))
+		ret = cg_buf_addf(&text, "%s\n", _("(nothing to list)"));
+	else
+		json_array_foreach(s->collect, i, rec)
+			if (ret == 0)
+				ret = cg_listing_sync_status(rec, &text);
+	ret = ret < 0 ? cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory")) :
+	      cg_out_line(s->out, text.buf, text.len, err);
+	cg_buf_release(&text);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct cg_err err = CG_ERR_INIT;
@@ -607,12 +665,17 @@ int main(int argc, char **argv)
 			cg_die_err(&err);
 		http = 1;
 	}
+	if (o.text)
+		s.collect = json_array();
 	if (!strcmp(cmd, "push"))
 		status = run_push(&s, &o, &cfg, o.args, o.nargs, &err);
 	else if (!strcmp(cmd, "status"))
 		status = run_status(&s, &o, &cfg, o.args, o.nargs, &err);
 	else
 		status = run_dead(&s, &o, &cfg, o.args, o.nargs, &err);
+	if (status >= 0 && o.text && print_text(&s, !strcmp(cmd, "dead"), &err) < 0)
+		status = -1;
+	json_decref(s.collect);
 	cg_sync_release(&s);
 	if (http)
 		cg_http_global_cleanup();

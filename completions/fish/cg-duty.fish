@@ -109,6 +109,9 @@ complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due li
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l place -x -d 'Where the task was done'
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from done' -l task -x -d 'The task: one record from the options, no input read'
 
+# stock
+complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from stock' -l format -x -a 'text json' -d 'The levels: text (aligned; the default on a terminal) or json (the default otherwise)'
+
 # due
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from due' -l date -x -d 'The day to look at (default yesterday and today)'
 complete -c cg-duty -n 'not __fish_seen_subcommand_from on off done stock due list care; or __fish_seen_subcommand_from due' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'

@@ -107,6 +107,7 @@ complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoin
 # verify
 complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from verify' -l against -r -F -d 'Check that each journal extends the signed checkpoints in FILE'
 complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from verify' -l key -r -F -d 'Verifier keys (key export) to check signatures with'
+complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from verify' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 
 # check-proof
 complete -c cg-journal -n 'not __fish_seen_subcommand_from init verify checkpoint prove check-proof consistency witness key; or __fish_seen_subcommand_from check-proof' -l key -r -F -d 'Verifier keys (key export) to check signatures with'

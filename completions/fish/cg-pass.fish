@@ -100,6 +100,7 @@ complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revo
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from issue' -l reason -x -d 'Why (journaled; --force needs it)'
 
 # verify
+complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from verify' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from verify' -l pubkey -r -F -d 'Verify with exported public keys only (offline)'
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from verify' -l revocations -r -F -d 'Also refuse the passes revoked in FILE'
 
@@ -107,6 +108,7 @@ complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revo
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from revoke' -l reason -x -d 'Why the passes are revoked (journaled)'
 
 # list
+complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from list' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from list' -l active -d 'Only passes valid now'
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from list' -l expired -d 'Only expired passes'
 complete -c cg-pass -n 'not __fish_seen_subcommand_from issue verify revoke revocations list print key; or __fish_seen_subcommand_from list' -l revoked -d 'Only revoked passes'

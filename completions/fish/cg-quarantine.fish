@@ -114,12 +114,13 @@ complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalat
 
 # due
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from due' -l date -x -d 'The day to look at (default today)'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from due' -l format -x -a 'json html' -d 'Json (default) or html: the daily follow-up sheet, per officer, printable on A4'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from due' -l format -x -a 'text json html' -d 'Text (aligned, masked; the default on a terminal), json (the default otherwise) or html: the daily follow-up sheet, per officer, printable on A4'
 
 # release
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l date -x -d 'The day to look at (default today)'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l explain -d 'Print why each ended case is not releasable, release nothing'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l no-final-day-check -d 'Do not require a check in every window of the final day'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from release' -l format -x -a 'text json' -d 'With --explain: text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 
 # trace
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from trace' -l depth -x -a '1 2' -d '1: contacts (default); 2: their contacts too, as secondary_contact'
@@ -129,7 +130,7 @@ complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalat
 
 # stats
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l date -x -d 'The day to count (default today)'
-complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l format -x -a 'json text' -d 'Json or text (default: text on a terminal, else json)'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l since -x -d 'The first day to count'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from stats' -l until -x -d 'The last day to count (default today)'
 
@@ -137,6 +138,10 @@ complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalat
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l household -x -a '(__cg_value household)' -d 'Only the cases of this household'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l officer -x -d 'Only the cases of this officer'
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l status -x -a 'open escalated released closed active' -d 'Open, escalated, released, closed or active'
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from list' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
+
+# show
+complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from show' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
 
 # void
 complete -c cg-quarantine -n 'not __fish_seen_subcommand_from open check escalate close extend need due release trace stats list show void amend; or __fish_seen_subcommand_from void' -l by -x -d 'Who corrects (default: the login name)'

@@ -99,11 +99,17 @@ complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __f
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l redact -d 'Send name, id_no, phone, plate as keyed hashes'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l table -x -d 'ClickHouse table or index; {stream} is replaced (default cg_{stream}, cg-{stream} for es-bulk)'
 
+# status
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from status' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
+
+# dead
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from dead' -l format -x -a 'text json' -d 'Text (aligned, masked; the default on a terminal) or json (the default otherwise)'
+
 # The options of every subcommand (or of those named).
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l backoff-base -x -d 'First retry wait, doubled per retry (default 0.5)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l backoff-cap -x -d 'Longest wait between retries (default 30)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l cacert -r -F -d 'Trust the CA certificates in FILE'
-complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push status' -l format -x -a 'ndjson clickhouse es-bulk' -d 'Ndjson, clickhouse or es-bulk (default ndjson)'
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l format -x -a 'ndjson clickhouse es-bulk' -d 'Ndjson, clickhouse or es-bulk (default ndjson)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l insecure -d 'Do not verify the server\'s certificate (warns)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l max-retries -x -d 'Retries of one batch (default 8)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push dead' -l max-time -x -d 'Time for one batch with its retries (default 300)'

@@ -78,7 +78,7 @@ int cg_common_option(int c, const char *arg, struct cg_common_opts *o)
 
 const char *cg_format_name(const char *s)
 {
-	return !strcmp(s, "txt") ? "text" : s;
+	return !strcmp(s, "txt") ? "text" : !strcmp(s, "markdown") ? "md" : s;
 }
 
 int cg_parse_size(const char *s, size_t *out)

@@ -68,7 +68,8 @@ int cg_common_option(int c, const char *arg, struct cg_common_opts *o);
 
 /*
  * The one spelling of an output format name (--format): "text" is also
- * accepted as "txt"; every other name is returned as it is.
+ * accepted as "txt", "md" as "markdown"; every other name is returned as
+ * it is.
  */
 const char *cg_format_name(const char *s);
 

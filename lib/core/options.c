@@ -3,12 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "core/options.h"
+#include "core/table.h"
 
 enum { OPT_DUMP = 0x1100 };
 
@@ -183,22 +184,10 @@ void cg_exit_closing_stdout(void)
 	       strerror(e ? e : EIO));
 }
 
-/* Columns a string takes on a terminal. */
+/* Columns a string takes on a terminal, whatever the locale. */
 static size_t width(const char *s)
 {
-	size_t n = mbstowcs(NULL, s, 0);
-	wchar_t *w;
-	int cols;
-
-	if (n == (size_t)-1)
-		return strlen(s);
-	w = calloc(n + 1, sizeof(*w));
-	if (!w)
-		return strlen(s);
-	mbstowcs(w, s, n + 1);
-	cols = wcswidth(w, n);
-	free(w);
-	return cols < 0 ? strlen(s) : (size_t)cols;
+	return cg_text_width(s);
 }
 
 /* Text whose lines after the first are indented by col. */
@@ -399,6 +388,17 @@ static void json_field(const char *key, const char *value, int last)
 	fputs(last ? "}\n" : ",", stdout);
 }
 
+/* Whether sub takes the command's own entry of name: not when it has one
+ * of its own (cg-sync's --format is push's wire format, status's text or
+ * JSON). */
+static int takes_general(const struct cg_command *cmd, const struct cg_subcommand *sub,
+			 const char *name)
+{
+	const struct cg_option *own = find_in(sub->options, name);
+
+	return !(own && own->id) && takes(cmd, sub, name);
+}
+
 /* The subcommands that take a command-level or shared option, as a JSON
  * array; null when all do. */
 static void json_subs(const struct cg_command *cmd, const char *name)
@@ -406,7 +406,7 @@ static void json_subs(const struct cg_command *cmd, const char *name)
 	int all = 1, n = 0;
 
 	for (const struct cg_subcommand *s = cmd->subs; s && s->name; s++)
-		all &= takes(cmd, s, name);
+		all &= takes_general(cmd, s, name);
 	fputs("\"subs\":", stdout);
 	if (all) {
 		fputs("null,", stdout);
@@ -414,7 +414,7 @@ static void json_subs(const struct cg_command *cmd, const char *name)
 	}
 	putchar('[');
 	for (const struct cg_subcommand *s = cmd->subs; s->name; s++)
-		if (takes(cmd, s, name)) {
+		if (takes_general(cmd, s, name)) {
 			if (n++)
 				putchar(',');
 			json_str(s->name);
@@ -495,6 +495,29 @@ void cg_usage_error(const char *fmt, ...)
 	va_end(ap);
 	cg_error("%s", msg);
 	cg_usage_hint();
+}
+
+const char *cg_format_pick(const char *arg, const char *allowed)
+{
+	char list[256];
+	const char *name, *p;
+	size_t len, n = 0;
+
+	if (!arg)
+		return isatty(STDOUT_FILENO) ? "text" : "json";
+	name = cg_format_name(arg);
+	len = strlen(name);
+	for (p = allowed; *p; p += strcspn(p, " "), p += *p == ' ')
+		if (len && !strncmp(p, name, len) && (p[len] == ' ' || !p[len]))
+			return name;
+	/* "text, json, html": the names as a person reads them in a list. */
+	for (p = allowed; *p && n + 3 < sizeof(list); p++) {
+		if (*p == ' ')
+			list[n++] = ',';
+		list[n++] = *p;
+	}
+	list[n] = '\0';
+	cg_usage_error(_("unknown format '%s' for --format (%s)"), arg, list);
 }
 
 static void add_long(struct cg_parse *p, const struct cg_option *o)

@@ -110,6 +110,15 @@ void cg_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 
 /*
+ * The output format of a listing command, in its one spelling: --format's
+ * arg (NULL: not given) when it is one of allowed (names apart by single
+ * spaces: "text json html"), "txt" being "text"; with no --format, text
+ * when standard output is a terminal, else JSON lines as for a pipe.
+ * Another name is a usage error that lists the allowed ones.
+ */
+const char *cg_format_pick(const char *arg, const char *allowed);
+
+/*
  * --help: of the whole command (sub NULL) or of one subcommand, on
  * standard output; exits 0, or 3 when it cannot be written.
  */

@@ -1,72 +1,14 @@
 /*
- * cg-report's text format, for a terminal or a mail from cron: the width
- * of text on a terminal, headings and paragraphs, and tables in aligned
- * columns.
+ * cg-report's text format, for a terminal or a mail from cron: headings
+ * and paragraphs, and tables in aligned columns (measured as core/table.h
+ * measures).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "core/table.h"
 #include "report/report-doc.h"
 #include "report/report.h"
-
-/* ---- display width ---- */
-
-static unsigned utf8_next(const unsigned char **pp)
-{
-	const unsigned char *p = *pp;
-	unsigned c = *p;
-
-	if (c < 0x80) {
-		*pp = p + 1;
-		return c;
-	}
-	if ((c & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
-		*pp = p + 2;
-		return (c & 0x1F) << 6 | (p[1] & 0x3F);
-	}
-	if ((c & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-		*pp = p + 3;
-		return (c & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-	}
-	if ((c & 0xF8) == 0xF0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
-	    (p[3] & 0xC0) == 0x80) {
-		*pp = p + 4;
-		return (c & 0x07) << 18 | (p[1] & 0x3F) << 12 | (p[2] & 0x3F) << 6 | (p[3] & 0x3F);
-	}
-	*pp = p + 1;
-	return 0xFFFD;
-}
-
-/* East Asian Wide and Fullwidth (Unicode 15, the ranges that matter). */
-static int wide(unsigned c)
-{
-	return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
-	       (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
-	       (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
-	       (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-	       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-	       (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-	       (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
-}
-
-static int zero_width(unsigned c)
-{
-	return (c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) ||
-	       (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF;
-}
-
-size_t cg_text_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-
-	while (*p) {
-		unsigned c = utf8_next(&p);
-
-		w += zero_width(c) ? 0 : wide(c) ? 2 : 1;
-	}
-	return w;
-}
 
 /* Text for a terminal or Markdown: no control characters. */
 void cg_doc_plain(FILE *fp, const char *s, int md)

@@ -179,7 +179,4 @@ extern const char *const cg_report_tables[];
 int cg_report_write(const json_t *rep, enum cg_report_format fmt,
 		    const char *table, FILE *fp, struct cg_err *err);
 
-/* Display columns of UTF-8 text: East Asian wide characters count 2. */
-size_t cg_text_width(const char *s);
-
 #endif

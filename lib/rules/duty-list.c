@@ -10,6 +10,7 @@
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "core/mask.h"
+#include "core/table.h"
 #include "rules/duty.h"
 #include "store/journal.h"
 
@@ -17,28 +18,15 @@
 
 /* ---- text ---- */
 
-/* Columns on a terminal: CJK characters take two. */
-static size_t display_width(const char *s)
-{
-	size_t w = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		w += *p >= 0xe3 && *p <= 0xef ? 2 : 1;
-	}
-	return w;
-}
-
 static void pad(struct cg_buf *b, const char *s, size_t width)
 {
-	size_t w = display_width(s);
+	size_t w = cg_text_width(s);
 
 	cg_buf_add(b, s, strlen(s));
 	/* Two spaces at least, also after what overflows its column. */
 	do
 		cg_buf_add(b, " ", 1);
-	while (++w < width + 2 || w < display_width(s) + 2);
+	while (++w < width + 2 || w < cg_text_width(s) + 2);
 }
 
 static int text_line(struct cg_loop *lp, const char *const *cols, const size_t *widths,

@@ -185,8 +185,9 @@ int cg_sync_dead_list(struct cg_sync *s, struct cg_err *err)
 			      "error", json_object_get(meta, "error"),
 			      "first_rid", json_object_get(meta, "first_rid"),
 			      "last_rid", json_object_get(meta, "last_rid"));
-		ret = cg_jsonl_dump(o, &line);
-		if (ret == 0)
+		if (s->collect && json_array_append(s->collect, o) < 0)
+			ret = cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+		else if (!s->collect && (ret = cg_jsonl_dump(o, &line)) == 0)
 			ret = cg_out_line(s->out, line.buf, line.len, err);
 		cg_buf_release(&line);
 		json_decref(o);

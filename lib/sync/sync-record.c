@@ -263,8 +263,9 @@ static void add_val(struct cg_buf *out, const char *key, const struct cg_scan_va
 
 static void add_str(struct cg_buf *out, const char *key, const char *text)
 {
-	struct cg_scan_val v = { CG_SCAN_STRING, text, strlen(text) };
+	struct cg_scan_val v = { CG_SCAN_STRING, text, text ? strlen(text) : 0 };
 
+	/* No text (no time zone known, no street) is no field. */
 	if (text && *text)
 		add_val(out, key, &v);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/exitcode.h"
+#include "core/i18n.h"
 #include "sync/sync-batch.h"
 
 static int count_dead(int dirfd, json_int_t *n)
@@ -65,8 +66,12 @@ int cg_sync_status(struct cg_sync *s, struct cg_err *err)
 		      "cursor", cur, "backlog", backlog,
 		      "last_success", json_object_get(cur, "last_success"),
 		      "outbox", meta ? meta : json_null(), "dead", dead);
-	st = o ? cg_jsonl_dump(o, &line) : -1;
-	if (st == 0)
+	if (!o)
+		st = -1;
+	else if (s->collect)
+		st = json_array_append(s->collect, o) < 0 ?
+		     cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory")) : 0;
+	else if ((st = cg_jsonl_dump(o, &line)) == 0)
 		st = cg_out_line(s->out, line.buf, line.len, err);
 	cg_buf_release(&line);
 	json_decref(o);

@@ -130,6 +130,9 @@ struct cg_sync {
 	const struct cg_config *cfg;	/* borrowed */
 	struct cg_sync_target *t;	/* borrowed */
 	struct cg_out *out;		/* result lines; borrowed */
+	json_t *collect;		/* when set, status and dead list gather
+					 * their records here (text for a person)
+					 * instead of printing them; borrowed */
 	struct cg_clock clock;		/* for last_success */
 
 	int dry_run, keep_going, from_start, verbose;

@@ -233,7 +233,9 @@ test_expect_success 'usage errors' '
 	test_expect_code 2 cg-pass issue --pubkey x 2>err &&
 	grep -q "^cg-pass: --pubkey does not go with .issue.$" err &&
 	test_expect_code 2 cg-pass --format svg list 2>err &&
-	grep -q "^cg-pass: --format does not go with .list.$" err &&
+	grep -q "^cg-pass: unknown format .svg. for --format (text, json)$" err &&
+	test_expect_code 2 cg-pass --pubkey x list 2>err &&
+	grep -q "^cg-pass: --pubkey does not go with .list.$" err &&
 	test_expect_code 2 cg-pass list -n 2>err &&
 	grep -q "^cg-pass: -n does not go with .list.$" err &&
 	test_expect_code 2 cg-pass print --format pdf &&

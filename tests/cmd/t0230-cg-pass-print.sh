@@ -127,7 +127,7 @@ test_expect_success 'text is the format name, txt the same; a wrong one lists th
 	test_cmp text.out txt.out &&
 	test "$(grep -c "Valid from" text.out)" = 10 &&
 	test_expect_code 2 cg-pass print --format pdf <passes 2>err &&
-	grep -q "unknown format .pdf. (html, svg, text)" err
+	grep -q "unknown format .pdf. for --format (html, svg, text)" err
 '
 
 test_done

@@ -70,12 +70,16 @@ test_expect_success 'stats on the day of the releases: one followed every day, o
 	test_cmp expect actual
 '
 
-test_expect_success 'stats --format text: a table, shares in per cent' '
-	cg-quarantine stats --now $NOW --since 2026-03-03 --until 2026-03-04 --format text >actual &&
+test_expect_success 'stats --format text: a table, shares in per cent, aligned in Chinese too' '
+	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg-quarantine stats --now $NOW --since 2026-03-03 \
+		--until 2026-03-04 --format text >zh &&
+	head -n 1 zh | grep -q "^日期 " &&
+	test "$(sed -n 2p zh | wc -c)" = "$(sed -n 3p zh | wc -c)" &&
+	cg-quarantine stats --now $NOW --since 2026-03-03 --until 2026-03-04 --format txt >actual &&
 	cat >expect <<-\EOF &&
-	date         open     followed       missed         lost released followed all
-	2026-03-03      3      1   33%      2   67%      0    0%        0      0     -
-	2026-03-04      3      2   67%      1   33%      1   33%        0      0     -
+	date        open  followed       missed       lost       released  followed all
+	2026-03-03     3         1  33%       2  67%     0   0%         0             0  -
+	2026-03-04     3         2  67%       1  33%     1  33%         0             0  -
 	EOF
 	test_cmp expect actual
 '

@@ -64,12 +64,12 @@ test_expect_success 'text from records is escaped; no case is a page that says s
 	test_must_fail grep -q "<i>" esc.html
 '
 
-test_expect_success 'due --format: json is the default, anything else a usage error' '
+test_expect_success 'due --format: json is the default to a pipe, an unknown one a usage error' '
 	cg-quarantine due --format json --now $NOW >a &&
 	cg-quarantine due --now $NOW >b &&
 	test_cmp a b &&
-	test_expect_code 2 cg-quarantine due --format text --now $NOW 2>err &&
-	grep -q "unknown format .text. for --format (json, html)" err
+	test_expect_code 2 cg-quarantine due --format pdf --now $NOW 2>err &&
+	grep -q "unknown format .pdf. for --format (text, json, html)" err
 '
 
 test_done

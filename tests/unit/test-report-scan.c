@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "core/clock.h"
+#include "core/table.h"
 #include "store/config.h"
 #include "json/jsonl.h"
 #include "report/report.h"
