@@ -14,12 +14,8 @@ static const char schema[] =
 	" ino INTEGER NOT NULL, mtime INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS reading(key TEXT PRIMARY KEY, ord INTEGER NOT NULL,"
 	" at INTEGER NOT NULL, temp REAL NOT NULL, held INTEGER NOT NULL) WITHOUT ROWID;"
-	/* A rowid table with the key in an index of its own: the records are
-	 * appended in journal order, and the index holds short keys only (as
-	 * a WITHOUT ROWID table keyed by the random ids, every insert moved
-	 * whole records about, a third of a batch with ids). */
 	"CREATE TABLE IF NOT EXISTS event(event_id TEXT NOT NULL, day TEXT NOT NULL,"
-	" seq INTEGER NOT NULL, rec TEXT NOT NULL, UNIQUE (event_id, day));";
+	" seq INTEGER NOT NULL, rec TEXT NOT NULL, PRIMARY KEY (event_id, day)) WITHOUT ROWID;";
 static const char sql_event_put[] =
 	"INSERT OR IGNORE INTO event(event_id, day, seq, rec) VALUES (?, ?, ?, ?)";
 static const char sql_event_get[] =
@@ -41,7 +37,7 @@ static const char sql_day_clear[] =
 
 static const struct cg_index_def day_index = {
 	.stream = "checkin",
-	.version = 3,
+	.version = 2,
 	.schema = schema,
 	.clear = "DELETE FROM point; DELETE FROM reading; DELETE FROM event;",
 	.fold = NULL,
