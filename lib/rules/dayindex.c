@@ -18,8 +18,10 @@ static const char schema[] =
 	" seq INTEGER NOT NULL, rec TEXT NOT NULL, PRIMARY KEY (event_id, day)) WITHOUT ROWID;";
 static const char sql_event_put[] =
 	"INSERT OR IGNORE INTO event(event_id, day, seq, rec) VALUES (?, ?, ?, ?)";
+/* Asked once for each of the two days, the earlier first: one seek each
+ * (with both days in one query, SQLite sorted what it found). */
 static const char sql_event_get[] =
-	"SELECT rec FROM event WHERE event_id = ? AND day IN (?, ?) ORDER BY day, seq LIMIT 1";
+	"SELECT rec FROM event WHERE event_id = ? AND day = ?";
 static const char sql_event_clear[] = "DELETE FROM event WHERE day = ?";
 static const char sql_point_get[] =
 	"SELECT end, seq, chain, readings, ino, mtime FROM point WHERE day = ?";
@@ -332,15 +334,19 @@ json_t *cg_dayindex_event(struct cg_dayindex *d, const char *event_id,
 	sqlite3_stmt *st = d->open ? cg_index_stmt(&d->ix, sql_event_get, NULL) : NULL;
 	json_t *rec = NULL;
 
+	const char *days[2] = { strcmp(before, day) < 0 ? before : day,
+				strcmp(before, day) < 0 ? day : before };
+
 	if (!st)
 		return NULL;
-	sqlite3_bind_text(st, 1, event_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, before, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		rec = json_loadb((const char *)sqlite3_column_text(st, 0),
-				 (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
-	sqlite3_reset(st);
+	for (int i = 0; i < 2 && !rec; i++) {
+		sqlite3_bind_text(st, 1, event_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, days[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			rec = json_loadb((const char *)sqlite3_column_text(st, 0),
+					 (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+		sqlite3_reset(st);
+	}
 	return rec;
 }
 
