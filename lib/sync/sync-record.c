@@ -198,8 +198,11 @@ static json_t *shape_journal(json_t *rec, const struct cg_sync_shape *sh)
 	json_t *out = json_object(), *v;
 	const char *key;
 
+	/* ClickHouse takes no null in a column that is not Nullable (a check
+	 * outside the windows has "window": null): absent, it is the default. */
 	for (; f->name; f++)
-		if ((f->formats & fmt) && (v = json_object_get(rec, f->name)))
+		if ((f->formats & fmt) && (v = json_object_get(rec, f->name)) &&
+		    !(fmt == CH && json_is_null(v)))
 			json_object_set(out, f->as ? f->as : f->name, v);
 	for (const char *const *p = pers; *p; p++)
 		if ((v = json_object_get(rec, *p)))
@@ -348,6 +351,8 @@ static int record_fast(struct cg_buf *out, const char *line, size_t len, const c
 			is_void = 1;
 		else if (!strcmp(f[i].name, "compound"))
 			has_compound = 1;
+		if (v->type == CG_SCAN_NULL && fmt == CH)
+			continue;	/* a String column takes no null: the default */
 		if (f[i].formats & fmt)
 			add_val(out, f[i].as ? f[i].as : f[i].name, v);
 	}
