@@ -347,6 +347,8 @@ install: programs install-man
 		install -m 644 share/clickhouse/$$d/*.sql $(DESTDIR)$(DATADIR)/cg/clickhouse/$$d || exit 1; \
 	done
 	install -m 644 share/clickhouse/README $(DESTDIR)$(DATADIR)/cg/clickhouse
+	install -m 755 share/clickhouse/daily-report $(DESTDIR)$(DATADIR)/cg/clickhouse
+	install -m 644 share/clickhouse/report/daily.jq $(DESTDIR)$(DATADIR)/cg/clickhouse/report
 	install -d $(DESTDIR)$(DATADIR)/cg/elasticsearch
 	install -m 644 share/elasticsearch/index-template.json $(DESTDIR)$(DATADIR)/cg/elasticsearch
 	install -m 644 $(MO) $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/cg.mo

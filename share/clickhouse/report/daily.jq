@@ -1,0 +1,82 @@
+# daily-report's assembly: the rows of the report/ queries of one day
+# ($cube, $temps, ...: arrays of JSONEachRow objects) into one cg-report
+# report per compound, in code order.  Keys in cg-report's order; what
+# the tables cannot tell is left out.
+def sumn(f): map(select(f) | .n) | add // 0;
+def zeros(keys): reduce keys[] as $k ({}; .[$k] = 0);
+def by(f; $c): map(select(.compound == $c));
+def hours24(rows): [range(24) as $h | rows | map(select(.hour == $h) | .n) | add // 0];
+def reasons_of(rows): reduce (rows[] | .n as $n | .reasons[] | [., $n]) as $r ({}; .[$r[0]] += $r[1]);
+def kinds: ["resident", "tenant", "visitor", "courier", "staff", "vehicle"];
+def codes: ["fever", "symptoms", "no_mask", "courier", "visitor_no_host", "vehicle_unregistered",
+	"pass_invalid", "quarantined", "identity_check", "remeasure", "no_pass", "risk_area",
+	"exit_quota", "household_unknown"];
+def classes: ["resident", "returnee", "tenant", "temporary", "visitor", "vehicle", "staff"];
+# A gate's reasons: those seen, in the order of the codes (others after).
+def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else . end)) + $o;
+def nonull: with_entries(select(.value != null and .value != ""));
+
+($cube + $totals + $cases + $passes + $duty + $tasks | map(.compound) | unique) as $all
+| $all[] as $c
+| ($cube | by(.; $c)) as $rows
+| ($totals | by(.; $c) | .[0] // {}) as $t
+| ($temps | by(.; $c)) as $tr
+| ($visitors | by(.; $c) | .[0] // {}) as $v
+| ($cases | by(.; $c) | .[0] // {}) as $k
+| ($passes | by(.; $c)) as $p
+| ($duty | by(.; $c)) as $d
+| ($tasks | by(.; $c)) as $tk
+| {
+	merged: false,
+	compound: {code: $c},
+	date: $date, since: $date, until: $date,
+	generated_at: $at,
+	generator: "cg-report 0.1.0 (ClickHouse, daily-report)",
+	masked: true,
+	policy: {fever_threshold: 37.3},
+	totals: {
+		events: ($rows | sumn(true)),
+		in: ($rows | sumn(.dir == "in")),
+		out: ($rows | sumn(.dir == "out")),
+		admit: ($rows | sumn(.decision == "admit")),
+		deny: ($rows | sumn(.decision == "deny")),
+		refer: ($rows | sumn(.decision == "refer"))
+	},
+	kinds: (zeros(kinds) + ($rows | group_by(.kind) | map({key: .[0].kind, value: sumn(true)}) | from_entries)),
+	reasons: (zeros(codes) + reasons_of($rows)),
+	gates: ($rows | group_by(.gate) | map({key: .[0].gate, value: {
+		in: sumn(.dir == "in"), out: sumn(.dir == "out"),
+		admit: sumn(.decision == "admit"), deny: sumn(.decision == "deny"),
+		refer: sumn(.decision == "refer"), reasons: in_order(reasons_of(.)),
+		first: (map(.first) | min), last: (map(.last) | max),
+		longest_gap_min: null, longest_gap_from: null, longest_gap_to: null}}) | from_entries),
+	hours: ($rows | group_by(.gate) | map({key: .[0].gate, value: {
+		in: hours24(map(select(.dir == "in"))), out: hours24(map(select(.dir == "out")))}}) | from_entries),
+	temperatures: {
+		measured: ($tr | sumn(true)), from: 35, step: 0.1,
+		counts: [range(350; 426) as $i | $tr | map(select(.tenths == $i) | .n) | add // 0],
+		below: ($tr | sumn(.tenths < 350)), above: ($tr | sumn(.tenths > 425))
+	},
+	fever: {threshold: 37.3, persons: ($t.fever_persons // 0), readings: ($t.fever_readings // 0),
+		decisions: ($t.fever_decisions // 0)},
+	fevers: ($lists | by(.; $c) | map(select(.list == "fevers") | del(.compound, .list) | nonull)),
+	denials: ($lists | by(.; $c) | map(select(.list == "denials") | del(.compound, .list) | nonull)),
+	visitors: {count: ($v.count // 0), refused: ($v.refused // 0), out: ($v.out // 0),
+		inside: ($v.inside // 0)},
+	cases: ({open: 0, opened: 0, escalated: 0, released: 0, closed: 0, extended: 0, checks: 0,
+		alerts: 0} + ($k | del(.compound))),
+	passes: {
+		issued: (zeros(classes) + ($p | map({key: .class, value: .issued}) | from_entries)),
+		issued_total: ($p | map(.issued) | add // 0),
+		revoked: ($p | map(.revoked) | add // 0),
+		active: (zeros(classes) + ($p | map({key: .class, value: .active}) | from_entries)),
+		active_total: ($p | map(.active) | add // 0)
+	}
+}
+| if ($d | length) > 0 or ($tk | length) > 0 then .duty = {
+	gates: ($d | map({key: .gate, value: {duty_min, staffed_min, unstaffed_min,
+		checkins_without_guard}}) | from_entries),
+	tasks: ($tk | map({key: .task, value: {done}}) | from_entries),
+	staff_fevers: ($tk | map(.staff_fevers) | add // 0)
+} else . end
+| .corrections = [] | .journals = [] | .warnings = []
