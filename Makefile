@@ -150,6 +150,7 @@ LIB_OBJS += lib/sync/sync-batch.o
 LIB_OBJS += lib/sync/sync-checkpoint.o
 LIB_OBJS += lib/sync/sync-dead.o
 LIB_OBJS += lib/sync/sync-deliver.o
+LIB_OBJS += lib/sync/sync-follow.o
 LIB_OBJS += lib/sync/sync-format.o
 LIB_OBJS += lib/sync/sync-pipe.o
 LIB_OBJS += lib/sync/sync-push.o

@@ -1,6 +1,7 @@
 #ifndef CG_SYNC_H
 #define CG_SYNC_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -94,6 +95,8 @@ struct cg_sync_target {
 					 * allowlists; borrowed from the config */
 	int redact;			/* "redact": true: as --redact */
 	char *redact_key_file;		/* owned, or NULL */
+	long follow_ms;			/* "follow_interval_ms": cg_sync_follow()'s
+					 * wait between rounds (default 5000) */
 };
 
 /* Defaults, then the config's targets.NAME when there is one (found is
@@ -132,6 +135,13 @@ struct cg_sync {
 	struct cg_clock clock;		/* for last_success */
 
 	int dry_run, keep_going, from_start, verbose;
+	/*
+	 * Set (by a signal handler of main) when the run is to end: a
+	 * journal push then makes no new batch and sends no retry; the batch
+	 * in flight is settled (acknowledged, or left in the outbox), so
+	 * nothing is lost or sent twice.  Borrowed; NULL: never.
+	 */
+	const volatile sig_atomic_t *halt;
 	unsigned streams;
 	int max_retries;
 	double max_time;		/* seconds per batch, retries included */
@@ -213,6 +223,16 @@ int cg_sync_load_redact_key(struct cg_sync *s, struct cg_err *err);
  * *err for a local error (cursor, journal, disk).
  */
 int cg_sync_push(struct cg_sync *s, struct cg_err *err);
+
+/*
+ * cg-sync push --follow: push from the cursor as cg_sync_push() does, then
+ * again every s->t->follow_ms as the journals grow (a new day's check-in
+ * journal included), until *s->halt is set (s->halt must be set).  A round
+ * the upstream fails (its batch stays in the outbox) is reported like a
+ * push and tried again the next round.  Memory stays that of one round.
+ * Returns 0 once halted, or -1 with *err for a local error.
+ */
+int cg_sync_follow(struct cg_sync *s, struct cg_err *err);
 
 /* Push JSON lines read from fd (no cursor, no outbox), through the input
  * loop: a bad line is reported to s->notify and skipped.  Returns the exit
