@@ -119,6 +119,10 @@ struct cg_sync_shape {
 	const struct cg_scan_keys *keys;	/* the stream's (cg_sync_shape_keys):
 						 * lines the scanner takes skip
 						 * Jansson; NULL: never */
+	char void_day[CG_DATE_LEN];	/* a void's row day: the local day of
+					 * the ts of the check-in it voids, when
+					 * found in its journal; "": the day its
+					 * rid names */
 };
 
 /* Index the keys of stream's allowlist and the personal fields for
@@ -256,7 +260,7 @@ int cg_sync_personal(const char *key);
  * journal record: the fields its stream's allowlist names for the format,
  * in that order (a check's "day" as case_day), then those allow_fields
  * names; "rid"; "compound" when absent; "day" (the compound's local day
- * of its ts, or for a void the day of the record voided), "tz", "street"
+ * of its ts, or for a void sh->void_day, else the day in the rid voided), "tz", "street"
  * and "district" (when set).  A line of standard input: all its fields.
  * In both, personal fields are hashed with redact_key, else sent only
  * when allow_fields names them; pass tokens, "token" and "chain" never.
