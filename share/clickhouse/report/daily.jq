@@ -4,7 +4,8 @@
 # the tables cannot tell is left out.
 def sumn(f): map(select(f) | .n) | add // 0;
 def zeros(keys): reduce keys[] as $k ({}; .[$k] = 0);
-def by(f; $c): map(select(.compound == $c));
+# Rows by compound, once: {CODE: [rows]}.
+def index: group_by(.compound) | map({key: .[0].compound, value: .}) | from_entries;
 def hours24(rows): [range(24) as $h | rows | map(select(.hour == $h) | .n) | add // 0];
 def reasons_of(rows): reduce (rows[] | .n as $n | .reasons[] | [., $n]) as $r ({}; .[$r[0]] += $r[1]);
 def kinds: ["resident", "tenant", "visitor", "courier", "staff", "vehicle"];
@@ -17,15 +18,19 @@ def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else 
 def nonull: with_entries(select(.value != null and .value != ""));
 
 ($cube + $totals + $cases + $passes + $duty + $tasks | map(.compound) | unique) as $all
+| ($cube | index) as $CUBE | ($totals | index) as $TOTALS | ($temps | index) as $TEMPS
+| ($lists | index) as $LISTS | ($visitors | index) as $VISITORS | ($cases | index) as $CASES
+| ($passes | index) as $PASSES | ($duty | index) as $DUTY | ($tasks | index) as $TASKS
 | $all[] as $c
-| ($cube | by(.; $c)) as $rows
-| ($totals | by(.; $c) | .[0] // {}) as $t
-| ($temps | by(.; $c)) as $tr
-| ($visitors | by(.; $c) | .[0] // {}) as $v
-| ($cases | by(.; $c) | .[0] // {}) as $k
-| ($passes | by(.; $c)) as $p
-| ($duty | by(.; $c)) as $d
-| ($tasks | by(.; $c)) as $tk
+| ($CUBE[$c] // []) as $rows
+| ($TOTALS[$c][0] // {}) as $t
+| ($TEMPS[$c] // []) as $tr
+| ($LISTS[$c] // []) as $ls
+| ($VISITORS[$c][0] // {}) as $v
+| ($CASES[$c][0] // {}) as $k
+| ($PASSES[$c] // []) as $p
+| ($DUTY[$c] // []) as $d
+| ($TASKS[$c] // []) as $tk
 | {
 	merged: false,
 	compound: {code: $c},
@@ -59,8 +64,8 @@ def nonull: with_entries(select(.value != null and .value != ""));
 	},
 	fever: {threshold: 37.3, persons: ($t.fever_persons // 0), readings: ($t.fever_readings // 0),
 		decisions: ($t.fever_decisions // 0)},
-	fevers: ($lists | by(.; $c) | map(select(.list == "fevers") | del(.compound, .list) | nonull)),
-	denials: ($lists | by(.; $c) | map(select(.list == "denials") | del(.compound, .list) | nonull)),
+	fevers: ($ls | map(select(.list == "fevers") | del(.compound, .list) | nonull)),
+	denials: ($ls | map(select(.list == "denials") | del(.compound, .list) | nonull)),
 	visitors: {count: ($v.count // 0), refused: ($v.refused // 0), out: ($v.out // 0),
 		inside: ($v.inside // 0)},
 	cases: ({open: 0, opened: 0, escalated: 0, released: 0, closed: 0, extended: 0, checks: 0,
