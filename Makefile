@@ -223,8 +223,13 @@ $(MO): share/po/zh_CN.po
 
 # The SYNOPSIS and OPTIONS of the man pages and the completions, from the
 # option tables of the commands (their --dump-options).
-docs: $(BINS)
+docs: $(BINS) cluster-schema
 	@scripts/gen-docs . $(BINS)
+
+# The cluster tables, made from the one-node schema (t0546 checks).
+cluster-schema:
+	@scripts/gen-cluster-schema >share/clickhouse/cluster/schema.sql.tmp && \
+		mv share/clickhouse/cluster/schema.sql.tmp share/clickhouse/cluster/schema.sql
 
 # Refresh the template and merge it into the catalog after changing messages.
 pot:
@@ -396,7 +401,7 @@ deb:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all programs deb check docs man-po demo bench fuzz fuzz-merge fuzz-build install install-man uninstall clean deps pot FORCE
+.PHONY: all programs deb check docs cluster-schema man-po demo bench fuzz fuzz-merge fuzz-build install install-man uninstall clean deps pot FORCE
 # Keep the objects of the commands and tests (intermediate in the pattern
 # chains) after a build.  Not .SECONDARY with no prerequisites: it makes
 # every target intermediate, and a new file of lib/ was then never
