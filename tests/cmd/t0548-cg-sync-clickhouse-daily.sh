@@ -66,7 +66,9 @@ FIGURES='del(.gates.east, .hours.east) | {totals, kinds, reasons,
 	denials: [.denials[] | {ts, gate, dir, kind, temp, decision, reasons}],
 	visitors: (.visitors | {count, refused, out, inside}),
 	cases: (.cases | {open, opened, escalated, released, closed, extended, checks, alerts}),
-	passes, duty: (.duty | {gates, staff_fevers})} | paths(scalars) as $p | [$p, getpath($p)] | tojson'
+	passes, duty: (.duty | {gates, staff_fevers}),
+	corrections: [.corrections[] | {rid, action, replaces, original, reason, by, at}]} |
+	paths(scalars) as $p | [$p, getpath($p)] | tojson'
 
 test_expect_success $CHOK 'setup: two compounds of two streets pushed, merges stopped, every batch twice' '
 	ch_schema "$P" "$SRC_DIR/share/clickhouse/schema.sql" &&
@@ -109,7 +111,8 @@ test_expect_success $CHOK 'every figure equals cg-report'"'"'s, the zero rows to
 	grep -F "[[\"cases\",\"escalated\"],1]" got &&
 	grep -F "[[\"visitors\",\"inside\"],2]" got &&
 	grep -F "[[\"duty\",\"gates\",\"north\",\"staffed_min\"],240]" got &&
-	grep -F "[[\"totals\",\"events\"],14]" got
+	grep -F "[[\"totals\",\"events\"],14]" got &&
+	grep -F "[[\"corrections\",0,\"action\"],\"void\"]" got
 '
 
 test_expect_success $CHOK 'a street: -s; cg-report --merge of it equals the merge of the compounds'"'"' own' '

@@ -21,6 +21,7 @@ def nonull: with_entries(select(.value != null and .value != ""));
 | ($cube | index) as $CUBE | ($totals | index) as $TOTALS | ($temps | index) as $TEMPS
 | ($lists | index) as $LISTS | ($visitors | index) as $VISITORS | ($cases | index) as $CASES
 | ($passes | index) as $PASSES | ($duty | index) as $DUTY | ($tasks | index) as $TASKS
+| ($corrections | index) as $CORR
 | $all[] as $c
 | ($CUBE[$c] // []) as $rows
 | ($TOTALS[$c][0] // {}) as $t
@@ -84,4 +85,5 @@ def nonull: with_entries(select(.value != null and .value != ""));
 	tasks: ($tk | map({key: .task, value: {done}}) | from_entries),
 	staff_fevers: ($tk | map(.staff_fevers) | add // 0)
 } else . end
-| .corrections = [] | .journals = [] | .warnings = []
+| .corrections = ($CORR[$c] // [] | map(del(.compound)))
+| .journals = [] | .warnings = []
