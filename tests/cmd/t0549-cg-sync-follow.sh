@@ -95,7 +95,10 @@ test_expect_success $CHOK 'SIGTERM amid a backlog: what it sent, once; a push th
 	gen 2000 1000 | cg-checkin --now 2026-01-26T10:00:00+08:00 >/dev/null &&
 	: >follow.out &&
 	follow ch &&
-	while [ "$(rows | cut -d" " -f1)" -le 161 ]; do sleep 0.05; done &&
+	i=0 &&
+	while [ "$(rows | cut -d" " -f1)" -le 161 ] && [ $i -lt 1200 ]; do
+		sleep 0.05; i=$((i + 1))
+	done &&
 	halt &&
 	n=$(rows) && echo "halted at $n" &&
 	test "${n% *}" = "${n#* }" &&
