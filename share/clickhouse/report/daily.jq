@@ -6,8 +6,8 @@ def sumn(f): map(select(f) | .n) | add // 0;
 def zeros(keys): reduce keys[] as $k ({}; .[$k] = 0);
 # Rows by compound, once: {CODE: [rows]}.
 def index: group_by(.compound) | map({key: .[0].compound, value: .}) | from_entries;
-def hours24(rows): [range(24) as $h | rows | map(select(.hour == $h) | .n) | add // 0];
-def reasons_of(rows): reduce (rows[] | .n as $n | .reasons[] | [., $n]) as $r ({}; .[$r[0]] += $r[1]);
+# The 24 hours' counts from sumMap's [[hours], [counts]].
+def hours24($m): reduce range($m[0] | length) as $i ([range(24) | 0]; .[$m[0][$i]] = $m[1][$i]);
 def kinds: ["resident", "tenant", "visitor", "courier", "staff", "vehicle"];
 def codes: ["fever", "symptoms", "no_mask", "courier", "visitor_no_host", "vehicle_unregistered",
 	"pass_invalid", "quarantined", "identity_check", "remeasure", "no_pass", "risk_area",
@@ -23,7 +23,12 @@ def nonull: with_entries(select(.value != null and .value != ""));
 | ($passes | index) as $PASSES | ($duty | index) as $DUTY | ($tasks | index) as $TASKS
 | ($corrections | index) as $CORR
 | $all[] as $c
-| ($CUBE[$c] // []) as $rows
+# The compound's gates (checkins.sql, one row each): their reasons
+# added up from the sets of codes, and the compound's from them.
+| (($CUBE[$c] // []) | map(.reasons = (reduce .reason_sets[] as $s ({};
+	reduce $s[0][] as $x (.; .[$x] += $s[1]))))) as $gates
+| (reduce $gates[].reasons as $g ({}; reduce ($g | to_entries[]) as $e (.; .[$e.key] += $e.value)))
+	as $reasons
 | ($TOTALS[$c][0] // {}) as $t
 | ($TEMPS[$c] // []) as $tr
 | ($LISTS[$c] // []) as $ls
@@ -40,24 +45,16 @@ def nonull: with_entries(select(.value != null and .value != ""));
 	generator: "cg-report 0.1.0 (ClickHouse, daily-report)",
 	masked: true,
 	policy: {fever_threshold: 37.3},
-	totals: {
-		events: ($rows | sumn(true)),
-		in: ($rows | sumn(.dir == "in")),
-		out: ($rows | sumn(.dir == "out")),
-		admit: ($rows | sumn(.decision == "admit")),
-		deny: ($rows | sumn(.decision == "deny")),
-		refer: ($rows | sumn(.decision == "refer"))
-	},
-	kinds: (zeros(kinds) + ($rows | group_by(.kind) | map({key: .[0].kind, value: sumn(true)}) | from_entries)),
-	reasons: (zeros(codes) + reasons_of($rows)),
-	gates: ($rows | group_by(.gate) | map({key: .[0].gate, value: {
-		in: sumn(.dir == "in"), out: sumn(.dir == "out"),
-		admit: sumn(.decision == "admit"), deny: sumn(.decision == "deny"),
-		refer: sumn(.decision == "refer"), reasons: in_order(reasons_of(.)),
-		first: (map(.first) | min), last: (map(.last) | max),
+	totals: {events: ($gates | map(.in + .out) | add // 0), in: ($gates | map(.in) | add // 0),
+		out: ($gates | map(.out) | add // 0), admit: ($gates | map(.admit) | add // 0),
+		deny: ($gates | map(.deny) | add // 0), refer: ($gates | map(.refer) | add // 0)},
+	kinds: (reduce kinds[] as $k ({}; .[$k] = ($gates | map(.[$k]) | add // 0))),
+	reasons: (zeros(codes) + $reasons),
+	gates: ($gates | map({key: .gate, value: {in, out, admit, deny, refer,
+		reasons: in_order(.reasons), first, last,
 		longest_gap_min: null, longest_gap_from: null, longest_gap_to: null}}) | from_entries),
-	hours: ($rows | group_by(.gate) | map({key: .[0].gate, value: {
-		in: hours24(map(select(.dir == "in"))), out: hours24(map(select(.dir == "out")))}}) | from_entries),
+	hours: ($gates | map({key: .gate, value: {in: hours24(.hours_in), out: hours24(.hours_out)}})
+		| from_entries),
 	temperatures: {
 		measured: ($tr | sumn(true)), from: 35, step: 0.1,
 		counts: [range(350; 426) as $i | $tr | map(select(.tenths == $i) | .n) | add // 0],
