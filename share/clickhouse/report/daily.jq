@@ -15,7 +15,10 @@ def codes: ["fever", "symptoms", "no_mask", "courier", "visitor_no_host", "vehic
 def classes: ["resident", "returnee", "tenant", "temporary", "visitor", "vehicle", "staff"];
 # A gate's reasons: those seen, in the order of the codes (others after).
 def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else . end)) + $o;
-def nonull: with_entries(select(.value != null and .value != ""));
+# A list entry as cg-report has it: no household or temp when none.
+def entry: del(.compound, .list)
+	| if .household == "" then del(.household) else . end
+	| if .temp == null then del(.temp) else . end;
 
 ($cube + $totals + $cases + $passes + $duty + $tasks | map(.compound) | unique) as $all
 | ($cube | index) as $CUBE | ($totals | index) as $TOTALS | ($temps | index) as $TEMPS
@@ -62,8 +65,8 @@ def nonull: with_entries(select(.value != null and .value != ""));
 	},
 	fever: {threshold: 37.3, persons: ($t.fever_persons // 0), readings: ($t.fever_readings // 0),
 		decisions: ($t.fever_decisions // 0)},
-	fevers: ($ls | map(select(.list == "fevers") | del(.compound, .list) | nonull)),
-	denials: ($ls | map(select(.list == "denials") | del(.compound, .list) | nonull)),
+	fevers: ($ls | map(select(.list == "fevers") | entry)),
+	denials: ($ls | map(select(.list == "denials") | entry)),
 	visitors: {count: ($v.count // 0), refused: ($v.refused // 0), out: ($v.out // 0),
 		inside: ($v.inside // 0)},
 	cases: ({open: 0, opened: 0, escalated: 0, released: 0, closed: 0, extended: 0, checks: 0,
