@@ -155,6 +155,7 @@ LIB_OBJS += lib/sync/sync-batch.o
 LIB_OBJS += lib/sync/sync-checkpoint.o
 LIB_OBJS += lib/sync/sync-dead.o
 LIB_OBJS += lib/sync/sync-deliver.o
+LIB_OBJS += lib/sync/sync-follow.o
 LIB_OBJS += lib/sync/sync-format.o
 LIB_OBJS += lib/sync/sync-pipe.o
 LIB_OBJS += lib/sync/sync-push.o
@@ -237,8 +238,13 @@ $(MO): share/po/zh_CN.po
 
 # The SYNOPSIS and OPTIONS of the man pages and the completions, from the
 # option tables of the commands (their --dump-options).
-docs: $(BINS)
+docs: $(BINS) cluster-schema
 	@scripts/gen-docs . $(BINS)
+
+# The cluster tables, made from the one-node schema (t0546 checks).
+cluster-schema:
+	@scripts/gen-cluster-schema >share/clickhouse/cluster/schema.sql.tmp && \
+		mv share/clickhouse/cluster/schema.sql.tmp share/clickhouse/cluster/schema.sql
 
 # Refresh the template and merge it into the catalog after changing messages.
 pot:
@@ -362,6 +368,8 @@ install: programs install-man
 		install -m 644 share/clickhouse/$$d/*.sql $(DESTDIR)$(DATADIR)/cg/clickhouse/$$d || exit 1; \
 	done
 	install -m 644 share/clickhouse/README $(DESTDIR)$(DATADIR)/cg/clickhouse
+	install -m 755 share/clickhouse/daily-report $(DESTDIR)$(DATADIR)/cg/clickhouse
+	install -m 644 share/clickhouse/report/daily.jq $(DESTDIR)$(DATADIR)/cg/clickhouse/report
 	install -d $(DESTDIR)$(DATADIR)/cg/elasticsearch
 	install -m 644 share/elasticsearch/index-template.json $(DESTDIR)$(DATADIR)/cg/elasticsearch
 	install -m 644 $(MO) $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/cg.mo
@@ -408,7 +416,7 @@ deb:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all programs deb check docs man-po demo bench fuzz fuzz-merge fuzz-build install install-man uninstall clean deps pot FORCE
+.PHONY: all programs deb check docs cluster-schema man-po demo bench fuzz fuzz-merge fuzz-build install install-man uninstall clean deps pot FORCE
 # Keep the objects of the commands and tests (intermediate in the pattern
 # chains) after a build.  Not .SECONDARY with no prerequisites: it makes
 # every target intermediate, and a new file of lib/ was then never

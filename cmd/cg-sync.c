@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ enum {
 	OPT_BATCH_BYTES,
 	OPT_BATCH_RECORDS,
 	OPT_CACERT,
+	OPT_FOLLOW,
 	OPT_FORMAT,
 	OPT_FROM_START,
 	OPT_GZIP_LEVEL,
@@ -80,6 +82,18 @@ static const struct cg_option push_options[] = {
 	  NULL, NULL, NULL,
 	  "Print the batches (the outbox first) instead of sending them; nothing is\n"
 	  "written: no cursor, no\n.Pa sync/NAME/\nfolder, no key.\n" },
+	{ "follow", 0, OPT_FOLLOW, NULL,
+	  N_("keep pushing as the journals grow, until SIGTERM"), NULL, NULL, NULL,
+	  "Keep pushing as the journals grow: after the push, look again every\n"
+	  ".Cm follow_interval_ms\n"
+	  "of the target (default 5000) and push what was appended, a new day's\n"
+	  "check-in journal included, holding the target's lock all along.\n"
+	  "A round the upstream fails is reported like a push and tried again the\n"
+	  "next round.\n"
+	  "SIGTERM or SIGINT ends it: no new batch is made, the one in flight is\n"
+	  "settled (acknowledged, or kept in the outbox for the next run), and it\n"
+	  "exits 0; nothing is lost and nothing sent twice (see\n"
+	  ".Sx Following ) .\n" },
 	{ "from-start", 0, OPT_FROM_START, NULL,
 	  N_("no cursor yet (or a bad one): send every record"), NULL, NULL, NULL,
 	  "Start from the first record: with no cursor, or to replace a bad one.\n" },
@@ -236,7 +250,7 @@ struct opts {
 	const char *sub;	/* push, status or dead */
 	char **args;		/* the operands after it */
 	int nargs;
-	int dry_run, from_start, insecure, keep_going, no_gzip, redact;
+	int dry_run, follow, from_start, insecure, keep_going, no_gzip, redact;
 	int max_retries, gzip_level;
 	double backoff_base, backoff_cap, max_time, timeout, wait;
 	size_t batch_bytes, batch_records;
@@ -318,6 +332,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_CACERT: o->cacert = arg; break;
 		case OPT_FORMAT: o->format_arg = arg; break;
+		case OPT_FOLLOW: o->follow = 1; break;
 		case OPT_FROM_START: o->from_start = 1; break;
 		case OPT_GZIP_LEVEL: o->gzip_level = parse_int(arg, 1, 9); break;
 		case OPT_INSECURE: o->insecure = 1; break;
@@ -416,6 +431,33 @@ static void setup_sync(struct cg_sync *s, const struct opts *o)
 		cg_warning(_("--insecure: the server's certificate is not checked"));
 }
 
+/*
+ * Set by SIGTERM and SIGINT during push --follow.  The one global a
+ * signal handler needs: the library reads it through s->halt.
+ */
+static volatile sig_atomic_t halted;
+
+static void on_halt(int sig)
+{
+	(void)sig;
+	halted = 1;
+}
+
+/* SA_RESTART: a write or a read of the push is not cut short; the wait
+ * between rounds (nanosleep) is, whatever the flag. */
+static void catch_halt(struct cg_sync *s)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_halt;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	s->halt = &halted;
+}
+
 /* "cg-sync: [#########.........]  45% 4500/10000 records", redrawn in place. */
 static void progress_bar(void *ctx, long long sent, long long total)
 {
@@ -460,6 +502,8 @@ static int run_push(struct cg_sync *s, const struct opts *o, struct cg_config *c
 	}
 	if (from_stdin && (o->from_start || o->streams))
 		usage_error("%s", _("--from-start and --stream go with the journals, not '-'"));
+	if (o->follow && (from_stdin || o->dry_run))
+		usage_error("%s", _("--follow goes with the journals, not with '-' or --dry-run"));
 	setup_target(&t, cfg, o, name, !o->dry_run);
 	s->t = &t;
 	/* A push from the journals moves the target's cursor and outbox:
@@ -473,12 +517,14 @@ static int run_push(struct cg_sync *s, const struct opts *o, struct cg_config *c
 		cg_sync_target_release(&t);
 		return -1;
 	}
-	if (!from_stdin && isatty(STDERR_FILENO) && !o->common.quiet) {
+	if (!from_stdin && !o->follow && isatty(STDERR_FILENO) && !o->common.quiet) {
 		s->progress = progress_bar;
 		s->progress_ctx = (void *)cg_progname();
 	}
+	if (o->follow)
+		catch_halt(s);
 	ret = from_stdin ? cg_sync_push_inputs(s, args, nargs, &o->common, err) :
-			   cg_sync_push(s, err);
+	      o->follow ? cg_sync_follow(s, err) : cg_sync_push(s, err);
 	if (s->progress && s->sent)
 		fputc('\n', stderr);
 	if (lockfd >= 0)

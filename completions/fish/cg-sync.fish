@@ -92,6 +92,7 @@ complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead' -a dea
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l batch-bytes -x -d 'Batch size before compression (default 4M)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l batch-records -x -d 'Records per batch at most (default: no limit)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -s n -l dry-run -d 'Print the batches instead of sending them'
+complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l follow -d 'Keep pushing as the journals grow, until SIGTERM'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l from-start -d 'No cursor yet (or a bad one): send every record'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l gzip-level -x -a '1 2 3 4 5 6 7 8 9' -d 'Gzip level 1-9 of request bodies (default 1)'
 complete -c cg-sync -n 'not __fish_seen_subcommand_from push status dead; or __fish_seen_subcommand_from push' -l keep-going -d 'Go on after a batch refused for good'

@@ -61,7 +61,10 @@ static json_t *stocks_of(const json_t *rep)
 	}
 	const json_t *f = json_object_get(c, "followup");
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:I, s:I, s:o, s:O}",
+	/* "o": every value a new reference, so that a report without the
+	 * section (one made from ClickHouse has no cases.by_day) leaks no
+	 * stand-in. */
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:o, s:o}",
 			 "cases_open", int_of(c, "open"),
 			 "cases_ending_today", int_of(c, "ending_today"),
 			 "cases_ending_tomorrow", int_of(c, "ending_tomorrow"),
@@ -69,11 +72,13 @@ static json_t *stocks_of(const json_t *rep)
 			 "cases_followed", int_of(f, "followed"),
 			 "cases_missed", int_of(f, "missed"),
 			 "cases_lost", int_of(f, "lost"),
-			 "passes_active", json_is_object(active) ? active : json_object(),
+			 "passes_active", json_is_object(active) ? json_incref((json_t *)active) :
+								   json_object(),
 			 "passes_active_total", int_of(p, "active_total"),
 			 "visitors_inside", int_of(json_object_get(rep, "visitors"), "inside"),
 			 "visitors_inside_list", list,
-			 "cases_by_day", json_is_array(by_day) ? by_day : json_array());
+			 "cases_by_day", json_is_array(by_day) ? json_incref((json_t *)by_day) :
+								 json_array());
 }
 
 /* A report of a cg-report before the fever section: its list of fevers. */

@@ -467,6 +467,10 @@ static int read_targets(struct cg_config *cfg, const char *label, struct cg_err 
 				if (get_int(t, key, 0, 9, &n, section, label, err) < 0)
 					return -1;
 				ok = 1;
+			} else if (!strcmp(key, "follow_interval_ms")) {
+				if (get_int(t, key, 10, 3600000, &n, section, label, err) < 0)
+					return -1;
+				ok = 1;
 			} else {
 				return cg_err_set(err, CG_EXIT_SYSTEM, _("%s: unknown key '%s.%s'"),
 						  label, section, key);

@@ -7,6 +7,8 @@
 
 #include "core/exitcode.h"
 #include "core/i18n.h"
+#include "store/journal.h"
+#include "store/rid.h"
 #include "sync/sync-batch.h"
 
 /* Take n bytes written past the end (after cg_buf_grow) into the buffer. */
@@ -17,6 +19,49 @@ static void buf_extend(struct cg_buf *b, size_t n)
 }
 
 /* Add one record line (with its newline) in the target's format. */
+/*
+ * The day of a check-in void's row: the local day of the ts of the
+ * check-in it voids (an amendment keeps that ts), read from the journal
+ * its rid names.  A back-filled check-in (cg-checkin --now, a register
+ * typed in later) sits in the journal of the day it was registered, with
+ * the ts of the day it happened; its rows are on that day, and its void
+ * must be too, or a day's report would count it.  Voids are few: one
+ * read of a journal each.  "" when it cannot be found (the rid's day is
+ * used then).
+ */
+static void voided_day(const struct cg_sync *s, const char *line, size_t len,
+		       char day[CG_DATE_LEN])
+{
+	struct cg_err ignored = CG_ERR_INIT;
+	struct cg_journal_reader jr;
+	json_t *rec, *orig = NULL;
+	struct cg_rid rid;
+	const char *of, *ts, *bad;
+	char why[256];
+	cg_time_t t;
+	int st;
+
+	day[0] = '\0';
+	if (!memmem(line, len, "\"voids\":", 8) ||
+	    !(rec = cg_jsonl_parse(line, len, why, sizeof(why))))
+		return;
+	of = json_string_value(json_object_get(rec, "correction_of"));
+	if (json_is_string(json_object_get(rec, "voids")) && of &&
+	    cg_rid_parse(of, &rid, &bad) == 0 && rid.day[0] &&
+	    cg_journal_reader_open_stream(&jr, s->home, "checkin", rid.day, &ignored) == 0) {
+		while ((st = cg_journal_reader_next(&jr, NULL, &ignored)) > 0 && jr.seq < rid.seq)
+			;
+		if (st > 0 && jr.seq == rid.seq)
+			orig = cg_jsonl_parse(jr.line, jr.len, why, sizeof(why));
+		cg_journal_reader_release(&jr);
+	}
+	ts = json_string_value(json_object_get(orig, "ts"));
+	if (ts && cg_time_parse(ts, 0, &t) == 0)
+		cg_day_format(cg_local_day(t, NULL), day);
+	json_decref(orig);
+	json_decref(rec);
+}
+
 int cg_sync_add_record(struct cg_sync *s, int stream, const char *line, size_t len,
 		       const char *rid, const char *table, struct cg_err *err)
 {
@@ -34,6 +79,9 @@ int cg_sync_add_record(struct cg_sync *s, int stream, const char *line, size_t l
 	sh->street = s->cfg->street_code;
 	sh->district = s->cfg->district_code;
 	sh->keys = NULL;
+	sh->void_day[0] = '\0';
+	if (stream == 0)
+		voided_day(s, line, len, sh->void_day);
 	if (stream >= 0) {
 		if (!(s->keys_ready & (1u << stream)))
 			cg_sync_shape_keys(&s->shape_keys[stream], s->shape_names[stream], stream);

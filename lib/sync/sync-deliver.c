@@ -163,6 +163,11 @@ static enum outcome post_until_settled(struct cg_sync *s, struct batch *b, const
 		wait = next_wait(s, b, start);
 		if (wait < 0)
 			return FAILED;
+		if (s->halt && *s->halt) {
+			snprintf(b->why + strlen(b->why), sizeof(b->why) - strlen(b->why), "%s",
+				 _(" (stopped: no retry)"));
+			return FAILED;
+		}
 		if (s->verbose)
 			cg_notify(&s->notify, CG_MSG_TRACE, _("%s: batch %lld: %s; retrying in %.2fs\n"),
 				  cg_progname(),

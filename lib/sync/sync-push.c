@@ -25,6 +25,12 @@ static int push_reader(struct cg_sync *s, struct cg_journal_reader *jr, const ch
 		idx++;
 	cg_sync_table_for(s, stream, table, sizeof(table));
 	while (!s->stop && (st = cg_journal_reader_next(jr, NULL, err)) > 0) {
+		/* Halted: no new batch; the records read since the last one
+		 * stay behind the cursor, for the next run. */
+		if (s->halt && *s->halt) {
+			s->stop = 1;
+			break;
+		}
 		if (jr->seq <= skip)
 			continue;
 		if (cg_rid_format(rid, sizeof(rid), s->cfg->compound_code, stream, day,

@@ -165,9 +165,9 @@ static void put_personal(json_t *out, const char *key, json_t *v,
 }
 
 /* The local day a row belongs to: its ts's, but a void's is the day of
- * the check-in it voids (its rid names that journal's day), so that the
- * rows of one event are on one day. */
-static void row_day(const json_t *rec, char day[CG_DATE_LEN])
+ * the check-in it voids (void_day, the day of its ts; else the day of the
+ * journal its rid names), so that the rows of one event are on one day. */
+static void row_day(const json_t *rec, const char *void_day, char day[CG_DATE_LEN])
 {
 	const char *ts = json_string_value(json_object_get(rec, "ts"));
 	const char *of = json_string_value(json_object_get(rec, "correction_of"));
@@ -176,6 +176,10 @@ static void row_day(const json_t *rec, char day[CG_DATE_LEN])
 	cg_time_t t;
 
 	day[0] = '\0';
+	if (json_object_get(rec, "voids") && *void_day) {
+		memcpy(day, void_day, CG_DATE_LEN);
+		return;
+	}
 	if (json_object_get(rec, "voids") && of && cg_rid_parse(of, &rid, &why) == 0 &&
 	    rid.day[0]) {
 		memcpy(day, rid.day, CG_DATE_LEN);
@@ -200,8 +204,11 @@ static json_t *shape_journal(json_t *rec, const struct cg_sync_shape *sh)
 	json_t *out = json_object(), *v;
 	const char *key;
 
+	/* ClickHouse takes no null in a column that is not Nullable (a check
+	 * outside the windows has "window": null): absent, it is the default. */
 	for (; f->name; f++)
-		if ((f->formats & fmt) && (v = json_object_get(rec, f->name)))
+		if ((f->formats & fmt) && (v = json_object_get(rec, f->name)) &&
+		    !(fmt == CH && json_is_null(v)))
 			json_object_set(out, f->as ? f->as : f->name, v);
 	for (const char *const *p = pers; *p; p++)
 		if ((v = json_object_get(rec, *p)))
@@ -281,7 +288,7 @@ static int scanned_str(const struct cg_scan_val *v, char *buf, size_t size)
 }
 
 static void fast_day(const struct cg_scan_val *ts, const struct cg_scan_val *of, int is_void,
-		     char day[CG_DATE_LEN])
+		     const char *void_day, char day[CG_DATE_LEN])
 {
 	char text[CG_RID_LEN];
 	struct cg_rid rid;
@@ -289,6 +296,10 @@ static void fast_day(const struct cg_scan_val *ts, const struct cg_scan_val *of,
 	cg_time_t t;
 
 	day[0] = '\0';
+	if (is_void && *void_day) {
+		memcpy(day, void_day, CG_DATE_LEN);
+		return;
+	}
 	if (is_void && scanned_str(of, text, sizeof(text)) == 0 &&
 	    cg_rid_parse(text, &rid, &why) == 0 && rid.day[0]) {
 		memcpy(day, rid.day, CG_DATE_LEN);
@@ -351,6 +362,8 @@ static int record_fast(struct cg_buf *out, const char *line, size_t len, const c
 			is_void = 1;
 		else if (!strcmp(f[i].name, "compound"))
 			has_compound = 1;
+		if (v->type == CG_SCAN_NULL && fmt == CH)
+			continue;	/* a String column takes no null: the default */
 		if (f[i].formats & fmt)
 			add_val(out, f[i].as ? f[i].as : f[i].name, v);
 	}
@@ -364,7 +377,7 @@ static int record_fast(struct cg_buf *out, const char *line, size_t len, const c
 	add_str(out, "rid", rid);
 	if (!has_compound)
 		add_str(out, "compound", compound);
-	fast_day(ts ? ts : &none, of ? of : &none, is_void, day);
+	fast_day(ts ? ts : &none, of ? of : &none, is_void, sh->void_day, day);
 	add_str(out, "day", day);
 	add_str(out, "tz", sh->tz);
 	add_str(out, "street", sh->street);
@@ -396,7 +409,7 @@ int cg_sync_record(struct cg_buf *out, const char *line, size_t len,
 	if (!json_object_get(sent, "compound"))
 		json_object_set_new(sent, "compound", json_string(compound));
 	if (sh->stream >= 0) {
-		row_day(rec, day);
+		row_day(rec, sh->void_day, day);
 		put_str(sent, "day", day);
 		put_str(sent, "tz", sh->tz);
 		put_str(sent, "street", sh->street);

@@ -113,6 +113,7 @@ int cg_sync_target_load(struct cg_sync_target *t, const struct cg_config *cfg,
 	t->batch_records = SIZE_MAX;
 	t->batch_bytes = 4 * 1024 * 1024;
 	t->gzip_level = 1;
+	t->follow_ms = 5000;
 	*found = conf != NULL;
 	if (!cg_sync_name_ok(name))
 		return cg_err_set(err, CG_EXIT_USAGE,
@@ -131,6 +132,8 @@ int cg_sync_target_load(struct cg_sync_target *t, const struct cg_config *cfg,
 		t->batch_bytes = (size_t)json_integer_value(v);
 	if ((v = json_object_get(conf, "gzip_level")))
 		t->gzip_level = (int)json_integer_value(v);
+	if ((v = json_object_get(conf, "follow_interval_ms")))
+		t->follow_ms = (long)json_integer_value(v);
 	t->allow = json_object_get(conf, "allow_fields");
 	t->redact = json_is_true(json_object_get(conf, "redact"));
 	cg_sync_set_str(&t->redact_key_file,

@@ -1,6 +1,7 @@
 #ifndef CG_SYNC_H
 #define CG_SYNC_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -95,6 +96,8 @@ struct cg_sync_target {
 					 * allowlists; borrowed from the config */
 	int redact;			/* "redact": true: as --redact */
 	char *redact_key_file;		/* owned, or NULL */
+	long follow_ms;			/* "follow_interval_ms": cg_sync_follow()'s
+					 * wait between rounds (default 5000) */
 };
 
 /* Defaults, then the config's targets.NAME when there is one (found is
@@ -117,6 +120,10 @@ struct cg_sync_shape {
 	const struct cg_scan_keys *keys;	/* the stream's (cg_sync_shape_keys):
 						 * lines the scanner takes skip
 						 * Jansson; NULL: never */
+	char void_day[CG_DATE_LEN];	/* a void's row day: the local day of
+					 * the ts of the check-in it voids, when
+					 * found in its journal; "": the day its
+					 * rid names */
 };
 
 /* Index the keys of stream's allowlist and the personal fields for
@@ -136,6 +143,13 @@ struct cg_sync {
 	struct cg_clock clock;		/* for last_success */
 
 	int dry_run, keep_going, from_start, verbose;
+	/*
+	 * Set (by a signal handler of main) when the run is to end: a
+	 * journal push then makes no new batch and sends no retry; the batch
+	 * in flight is settled (acknowledged, or left in the outbox), so
+	 * nothing is lost or sent twice.  Borrowed; NULL: never.
+	 */
+	const volatile sig_atomic_t *halt;
 	unsigned streams;
 	int max_retries;
 	double max_time;		/* seconds per batch, retries included */
@@ -229,6 +243,16 @@ int cg_sync_push(struct cg_sync *s, struct cg_err *err);
 int cg_sync_push_inputs(struct cg_sync *s, char **files, int nfiles,
 			const struct cg_common_opts *in, struct cg_err *err);
 
+/*
+ * cg-sync push --follow: push from the cursor as cg_sync_push() does, then
+ * again every s->t->follow_ms as the journals grow (a new day's check-in
+ * journal included), until *s->halt is set (s->halt must be set).  A round
+ * the upstream fails (its batch stays in the outbox) is reported like a
+ * push and tried again the next round.  Memory stays that of one round.
+ * Returns 0 once halted, or -1 with *err for a local error.
+ */
+int cg_sync_follow(struct cg_sync *s, struct cg_err *err);
+
 /* One JSON line per target: cursor, backlog, last success, outbox, dead. */
 int cg_sync_status(struct cg_sync *s, struct cg_err *err);
 
@@ -246,7 +270,7 @@ int cg_sync_personal(const char *key);
  * journal record: the fields its stream's allowlist names for the format,
  * in that order (a check's "day" as case_day), then those allow_fields
  * names; "rid"; "compound" when absent; "day" (the compound's local day
- * of its ts, or for a void the day of the record voided), "tz", "street"
+ * of its ts, or for a void sh->void_day, else the day in the rid voided), "tz", "street"
  * and "district" (when set).  A line of standard input: all its fields.
  * In both, personal fields are hashed with redact_key, else sent only
  * when allow_fields names them; pass tokens, "token" and "chain" never.

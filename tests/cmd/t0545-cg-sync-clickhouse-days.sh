@@ -170,6 +170,22 @@ test_expect_success $CHOK 'corrections too: a void on a later day is on its even
 	test_line_count = 2 got && test_cmp want got
 '
 
+test_expect_success $CHOK 'a void of a back-filled check-in is on the check-in'"'"'s day, not its journal'"'"'s' '
+	echo "{\"ts\":\"2026-01-24T21:00:00+08:00\",\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"id_no\":\"11010519491231002X\",\"household\":\"1-1-1\",\"temp\":36.5,\"mask\":true}" |
+		TZ=UTC cg-checkin --now 2026-01-27T10:00:00+08:00 >bf &&
+	test "$(jq -r .registered_at bf)" = 2026-01-27T10:00:00+08:00 &&
+	rid=2026-01-27/$(jq .seq bf) &&
+	TZ=UTC cg-checkin --now 2026-01-27T10:05:00+08:00 --void $rid --reason typo --by g1 >v &&
+	TZ=UTC cg-sync push --redact --target ch --format clickhouse --url "$CHURL" >o1 &&
+	echo "SELECT day, voids != '"'"''"'"' FROM cg_checkin WHERE rid = '"'"'SH-0001/checkin/$rid'"'"' OR correction_of = '"'"'SH-0001/checkin/$rid'"'"' ORDER BY rid FORMAT TSV" |
+		chq "$P" >got &&
+	printf "2026-01-24\t0\n2026-01-24\t1\n" >want &&
+	test_cmp want got &&
+	TZ=UTC cg-report --now 2026-01-27T11:00:00+08:00 --date 2026-01-24 >rep &&
+	report totals 2026-01-24 | jq -c "$NUM | .events" >got && jq .totals.events rep >want &&
+	test_cmp want got && test "$(cat got)" = 300
+'
+
 test_expect_success $CHOK 'retention.sql drops the days older than kept, and only those' '
 	grep -v "^--" "$SRC_DIR/share/clickhouse/retention.sql" |
 		sed "s/today()/toDate('"'"'2026-07-24'"'"')/" | chq "$P" >drops &&

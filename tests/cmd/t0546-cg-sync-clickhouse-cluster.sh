@@ -38,6 +38,14 @@ test_expect_success $CHOK 'setup: the cluster tables on both servers, one node'"
 	CH_DB=single ch_schema "$P1" "$SRC_DIR/share/clickhouse/schema.sql"
 '
 
+test_expect_success 'cluster/schema.sql is made from schema.sql (make cluster-schema)' '
+	sh "$SRC_DIR/scripts/gen-cluster-schema" >made &&
+	test_cmp "$SRC_DIR/share/clickhouse/cluster/schema.sql" made &&
+	sed "s/^    ts String,/    ts String,\n    extra String,/" "$SRC_DIR/share/clickhouse/schema.sql" >more.sql &&
+	sh "$SRC_DIR/scripts/gen-cluster-schema" more.sql >made2 &&
+	test "$(grep -c "^    extra String,\$" made2)" = 8
+'
+
 test_expect_success $CHOK 'cluster/schema.sql has the columns of schema.sql' '
 	for t in checkin pass quarantine duty; do
 		echo "SELECT name, type FROM system.columns WHERE database = '"'"'single'"'"' AND table = '"'"'cg_$t'"'"' FORMAT TSV" |

@@ -23,6 +23,8 @@ test_expect_success 'install into DESTDIR under PREFIX' '
 	test -f "$D/usr/local/share/cg/clickhouse/report/totals.sql" &&
 	test -f "$D/usr/local/share/cg/clickhouse/cluster/schema.sql" &&
 	test -f "$D/usr/local/share/cg/clickhouse/README" &&
+	test -x "$D/usr/local/share/cg/clickhouse/daily-report" &&
+	test -f "$D/usr/local/share/cg/clickhouse/report/daily.jq" &&
 	test -f "$D/usr/local/share/cg/elasticsearch/index-template.json" &&
 	test -f "$D/usr/local/share/bash-completion/completions/cg-checkin" &&
 	test -f "$D/usr/local/share/zsh/site-functions/_cg-checkin" &&

@@ -6,7 +6,7 @@ test_description='the Debian package: build, lintian, systemd units, system mode
 # once per make check (in the plain build's run), from a copy of the tree:
 # dpkg-buildpackage writes beside the tree it builds, and debian/build and
 # the package's staging tree must not land in the developer's clone.
-UNITS="cg-report.service cg-report.timer cg-sync@.service cg-sync@.timer"
+UNITS="cg-report.service cg-report.timer cg-sync@.service cg-sync@.timer cg-sync-follow@.service"
 
 test_expect_success DEBBUILD,PLAIN_BUILD 'make deb builds cg_VERSION_ARCH.deb' '
 	mkdir src &&
@@ -37,7 +37,8 @@ test_expect_success DEBBUILD,PLAIN_BUILD 'the package holds the commands, docs, 
 		/usr/share/cg/config.json /usr/share/cg/sample/gate-day.jsonl \
 		/usr/share/cg/clickhouse/schema.sql \
 		/usr/share/doc/cg/copyright /usr/lib/tmpfiles.d/cg.conf \
-		/lib/systemd/system/cg-report.timer /lib/systemd/system/cg-sync@.timer; do
+		/lib/systemd/system/cg-report.timer /lib/systemd/system/cg-sync@.timer \
+		/lib/systemd/system/cg-sync-follow@.service; do
 		grep -qx "$f" files || { echo "missing $f"; exit 1; }
 	done &&
 	for f in share/man/zh_CN/man1/*.1; do
@@ -97,6 +98,7 @@ test_expect_success SYSTEMD_ANALYZE 'systemd-analyze verify: the units are clean
 	systemd-analyze verify --man=no --root="$PWD/root" \
 		/lib/systemd/system/cg-report.service /lib/systemd/system/cg-report.timer \
 		/lib/systemd/system/cg-sync@city.service /lib/systemd/system/cg-sync@city.timer \
+		/lib/systemd/system/cg-sync-follow@city.service \
 		>verify.out 2>&1 &&
 	test_must_fail test -s verify.out
 '
@@ -111,7 +113,7 @@ test_expect_success SYSTEMD_ANALYZE 'systemd-analyze verify sees a misspelt dire
 '
 
 test_expect_success SYSTEMD_ANALYZE 'systemd-analyze security: each service is OK or better' '
-	for u in cg-report.service cg-sync@city.service; do
+	for u in cg-report.service cg-sync@city.service cg-sync-follow@city.service; do
 		systemd-analyze security --offline=yes --root="$PWD/root" "$u" >sec.out 2>&1 ||
 		{ cat sec.out; exit 1; }
 		grep "Overall exposure level" sec.out
@@ -121,7 +123,7 @@ test_expect_success SYSTEMD_ANALYZE 'systemd-analyze security: each service is O
 '
 
 test_expect_success 'the units are sandboxed as the package promises' '
-	for u in cg-report.service cg-sync@.service; do
+	for u in cg-report.service cg-sync@.service cg-sync-follow@.service; do
 		f=$SRC_DIR/debian/systemd/$u &&
 		for d in User=cg StateDirectory=cg ProtectSystem=strict ProtectHome=yes \
 			PrivateTmp=yes NoNewPrivileges=yes CapabilityBoundingSet= \

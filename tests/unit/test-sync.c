@@ -17,7 +17,7 @@ static const char line[] =
 	"\"seq\":17,\"chain\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}";
 
 static const struct cg_sync_shape checkin_ch = { 0, CG_SYNC_CLICKHOUSE, NULL, NULL,
-						  "Asia/Shanghai", "S01", "D1", NULL };
+						  "Asia/Shanghai", "S01", "D1", NULL, "" };
 
 TEST(record_keeps_the_allowlist_adds_rid_and_stamps)
 {
@@ -126,6 +126,31 @@ TEST(record_quarantine_day_is_case_day_and_void_goes_on_its_day)
 	CHECK_INT(cg_sync_record(&out, voids, strlen(voids), "C/checkin/2026-01-27/1", "C", &sh,
 				 &err), 0);
 	CHECK(strstr(out.buf, "\"day\":\"2026-01-25\"") != NULL);
+	/* The voided check-in found back-filled, its ts of the 24th: there. */
+	cg_buf_reset(&out);
+	memcpy(sh.void_day, "2026-01-24", CG_DATE_LEN);
+	CHECK_INT(cg_sync_record(&out, voids, strlen(voids), "C/checkin/2026-01-27/1", "C", &sh,
+				 &err), 0);
+	CHECK(strstr(out.buf, "\"day\":\"2026-01-24\"") != NULL);
+	cg_buf_release(&out);
+}
+
+TEST(record_clickhouse_leaves_a_null_out)
+{
+	struct cg_buf out = CG_BUF_INIT((size_t)-1);
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_sync_shape sh = checkin_ch;
+	const char *check = "{\"ts\":\"2026-01-25T10:00:00+08:00\",\"event\":\"check\","
+		"\"case_id\":\"Q1\",\"temp\":36.6,\"window\":null,\"result\":\"ok\",\"seq\":4}";
+
+	CHECK_INT(cg_clock_set_zone("Asia/Shanghai", &err), 0);
+	sh.stream = 2;
+	CHECK_INT(cg_sync_record(&out, check, strlen(check), "C/quarantine/4", "C", &sh, &err), 0);
+	CHECK(strstr(out.buf, "window") == NULL && strstr(out.buf, "\"result\":\"ok\"") != NULL);
+	cg_buf_reset(&out);
+	sh.format = CG_SYNC_NDJSON;
+	CHECK_INT(cg_sync_record(&out, check, strlen(check), "C/quarantine/4", "C", &sh, &err), 0);
+	CHECK(strstr(out.buf, "\"window\":null") != NULL);
 	cg_buf_release(&out);
 }
 
@@ -133,7 +158,7 @@ TEST(record_from_stdin_keeps_all_but_persons_and_tokens)
 {
 	struct cg_buf out = CG_BUF_INIT((size_t)-1);
 	struct cg_err err = CG_ERR_INIT;
-	struct cg_sync_shape sh = { -1, CG_SYNC_NDJSON, NULL, NULL, "Asia/Shanghai", "", "", NULL };
+	struct cg_sync_shape sh = { -1, CG_SYNC_NDJSON, NULL, NULL, "Asia/Shanghai", "", "", NULL, "" };
 	const char *own = "{\"rid\":\"old\",\"x\":{\"name\":\"y\"},\"name\":\"张三\",\"token\":\"CG1:X\"}";
 
 	CHECK_INT(cg_sync_record(&out, own, strlen(own), "new", "C", &sh, &err), 0);
@@ -157,7 +182,8 @@ TEST(record_fast_path_equals_the_general_one)
 		     "\"correction_of\":\"C/checkin/2026-01-25/4\",\"pass\":\"QSFC-XPN4-8\",\"seq\":1}" },
 		{ 0, "{\"gate\":\"n\",\"temp\":null,\"plate\":\"京A12345\"}" },
 		{ 2, "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"compound\":\"C\",\"event\":\"check\","
-		     "\"case_id\":\"Q1\",\"temp\":36.6,\"symptoms\":[],\"day\":1,\"seq\":2}" },
+		     "\"case_id\":\"Q1\",\"temp\":36.6,\"symptoms\":[],\"day\":1,\"window\":null,"
+		     "\"seq\":2}" },
 		{ 1, "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"event\":\"issue\",\"pass_id\":\"P\","
 		     "\"name\":\"张三\",\"token\":\"CG1:Y\",\"seq\":1}" },
 		{ 3, "{\"ts\":\"2026-01-25T08:30:30+08:00\",\"compound\":\"C\",\"event\":\"on\","
@@ -292,6 +318,7 @@ int main(void)
 	RUN(record_redacted_hashes_the_persons_not_the_token);
 	RUN(record_duty_guard_by_to_are_persons);
 	RUN(record_quarantine_day_is_case_day_and_void_goes_on_its_day);
+	RUN(record_clickhouse_leaves_a_null_out);
 	RUN(record_from_stdin_keeps_all_but_persons_and_tokens);
 	RUN(record_fast_path_equals_the_general_one);
 	RUN(idempotency_key_is_the_sha256_of_the_body);

@@ -1,9 +1,11 @@
--- The cluster variant of schema.sql: on every server of the cluster
--- cg_city (remote_servers in the server's config, README), the local
--- tables cg_*_local that hold its shard's rows, and the Distributed tables
--- cg_* over them, sharded by compound: every row of a compound is on one
--- shard, so a compound's day (and every fold of an event's rows, and
--- every duplicate of a row) stays on one shard.
+-- The cluster variant of schema.sql, made from it by
+-- scripts/gen-cluster-schema (make cluster-schema): do not edit, edit
+-- schema.sql.  On every server of the cluster cg_city (remote_servers in
+-- the server's config, README), the local tables cg_*_local that hold its
+-- shard's rows, and the Distributed tables cg_* over them, sharded by
+-- compound: every row of a compound is on one shard, so a compound's day
+-- (and every fold of an event's rows, and every duplicate of a row) stays
+-- on one shard.
 --
 -- Run this file on each server: ON CLUSTER needs ZooKeeper (18.16's
 -- distributed DDL queue lives there), which a cluster without replicas
@@ -25,8 +27,7 @@
 -- tables: their GROUP BY of rid or event is answered per shard and merged.
 -- FINAL on a Distributed table removes duplicates only within a shard,
 -- which is enough here (a rid's copies are on one shard) but not in
--- general: prefer GROUP BY rid.  The columns are schema.sql's
--- (t0546 checks that the two files agree).
+-- general: prefer GROUP BY rid.
 
 CREATE TABLE IF NOT EXISTS cg_checkin_local (
     rid String,
@@ -194,7 +195,6 @@ CREATE TABLE IF NOT EXISTS cg_quarantine (
     corrected_at String
 ) ENGINE = Distributed(cg_city, default, cg_quarantine_local, cityHash64(compound));
 
--- cg-duty's journal (schema.sql's cg_duty).
 CREATE TABLE IF NOT EXISTS cg_duty_local (
     rid String,
     compound String,

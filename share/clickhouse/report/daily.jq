@@ -1,0 +1,89 @@
+# daily-report's assembly: the rows of the report/ queries of one day
+# ($cube, $temps, ...: arrays of JSONEachRow objects) into one cg-report
+# report per compound, in code order.  Keys in cg-report's order; what
+# the tables cannot tell is left out.
+def sumn(f): map(select(f) | .n) | add // 0;
+def zeros(keys): reduce keys[] as $k ({}; .[$k] = 0);
+# Rows by compound, once: {CODE: [rows]}.
+def index: group_by(.compound) | map({key: .[0].compound, value: .}) | from_entries;
+# The 24 hours' counts from sumMap's [[hours], [counts]].
+def hours24($m): reduce range($m[0] | length) as $i ([range(24) | 0]; .[$m[0][$i]] = $m[1][$i]);
+def kinds: ["resident", "tenant", "visitor", "courier", "staff", "vehicle"];
+def codes: ["fever", "symptoms", "no_mask", "courier", "visitor_no_host", "vehicle_unregistered",
+	"pass_invalid", "quarantined", "identity_check", "remeasure", "no_pass", "risk_area",
+	"exit_quota", "household_unknown"];
+def classes: ["resident", "returnee", "tenant", "temporary", "visitor", "vehicle", "staff"];
+# A gate's reasons: those seen, in the order of the codes (others after).
+def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else . end)) + $o;
+# A list entry as cg-report has it: no household or temp when none.
+def entry: del(.compound, .list)
+	| if .household == "" then del(.household) else . end
+	| if .temp == null then del(.temp) else . end;
+
+($cube + $totals + $cases + $passes + $duty + $tasks | map(.compound) | unique) as $all
+| ($cube | index) as $CUBE | ($totals | index) as $TOTALS | ($temps | index) as $TEMPS
+| ($lists | index) as $LISTS | ($visitors | index) as $VISITORS | ($cases | index) as $CASES
+| ($passes | index) as $PASSES | ($duty | index) as $DUTY | ($tasks | index) as $TASKS
+| ($corrections | index) as $CORR
+| $all[] as $c
+# The compound's gates (checkins.sql, one row each): their reasons
+# added up from the sets of codes, and the compound's from them.
+| (($CUBE[$c] // []) | map(.reasons = (reduce .reason_sets[] as $s ({};
+	reduce $s[0][] as $x (.; .[$x] += $s[1]))))) as $gates
+| (reduce $gates[].reasons as $g ({}; reduce ($g | to_entries[]) as $e (.; .[$e.key] += $e.value)))
+	as $reasons
+| ($TOTALS[$c][0] // {}) as $t
+| ($TEMPS[$c] // []) as $tr
+| ($LISTS[$c] // []) as $ls
+| ($VISITORS[$c][0] // {}) as $v
+| ($CASES[$c][0] // {}) as $k
+| ($PASSES[$c] // []) as $p
+| ($DUTY[$c] // []) as $d
+| ($TASKS[$c] // []) as $tk
+| {
+	merged: false,
+	compound: {code: $c},
+	date: $date, since: $date, until: $date,
+	generated_at: $at,
+	generator: "cg-report 0.1.0 (ClickHouse, daily-report)",
+	masked: true,
+	policy: {fever_threshold: 37.3},
+	totals: {events: ($gates | map(.in + .out) | add // 0), in: ($gates | map(.in) | add // 0),
+		out: ($gates | map(.out) | add // 0), admit: ($gates | map(.admit) | add // 0),
+		deny: ($gates | map(.deny) | add // 0), refer: ($gates | map(.refer) | add // 0)},
+	kinds: (reduce kinds[] as $k ({}; .[$k] = ($gates | map(.[$k]) | add // 0))),
+	reasons: (zeros(codes) + $reasons),
+	gates: ($gates | map({key: .gate, value: {in, out, admit, deny, refer,
+		reasons: in_order(.reasons), first, last,
+		longest_gap_min: null, longest_gap_from: null, longest_gap_to: null}}) | from_entries),
+	hours: ($gates | map({key: .gate, value: {in: hours24(.hours_in), out: hours24(.hours_out)}})
+		| from_entries),
+	temperatures: {
+		measured: ($tr | sumn(true)), from: 35, step: 0.1,
+		counts: [range(350; 426) as $i | $tr | map(select(.tenths == $i) | .n) | add // 0],
+		below: ($tr | sumn(.tenths < 350)), above: ($tr | sumn(.tenths > 425))
+	},
+	fever: {threshold: 37.3, persons: ($t.fever_persons // 0), readings: ($t.fever_readings // 0),
+		decisions: ($t.fever_decisions // 0)},
+	fevers: ($ls | map(select(.list == "fevers") | entry)),
+	denials: ($ls | map(select(.list == "denials") | entry)),
+	visitors: {count: ($v.count // 0), refused: ($v.refused // 0), out: ($v.out // 0),
+		inside: ($v.inside // 0)},
+	cases: ({open: 0, opened: 0, escalated: 0, released: 0, closed: 0, extended: 0, checks: 0,
+		alerts: 0} + ($k | del(.compound))),
+	passes: {
+		issued: (zeros(classes) + ($p | map({key: .class, value: .issued}) | from_entries)),
+		issued_total: ($p | map(.issued) | add // 0),
+		revoked: ($p | map(.revoked) | add // 0),
+		active: (zeros(classes) + ($p | map({key: .class, value: .active}) | from_entries)),
+		active_total: ($p | map(.active) | add // 0)
+	}
+}
+| if ($d | length) > 0 or ($tk | length) > 0 then .duty = {
+	gates: ($d | map({key: .gate, value: {duty_min, staffed_min, unstaffed_min,
+		checkins_without_guard}}) | from_entries),
+	tasks: ($tk | map({key: .task, value: {done}}) | from_entries),
+	staff_fevers: ($tk | map(.staff_fevers) | add // 0)
+} else . end
+| .corrections = ($CORR[$c] // [] | map(del(.compound)))
+| .journals = [] | .warnings = []

@@ -1,0 +1,24 @@
+-- The day's lists of cg-report: "fevers" (the fever reason, or a reading
+-- from the threshold, 37.3, up to temp_max, 42.5) and "denials" (the
+-- other denials), in time order, each check-in folded as totals.sql
+-- folds them.  Persons are not listed: upstream they are keyed hashes
+-- at most (cg-sync(1), UPSTREAM DATA); the household is.
+SELECT compound, if(has(reasons, 'fever') OR (t >= 37.3 AND t <= 42.5), 'fevers', 'denials') AS list,
+    ts, gate, dir, kind, household, if(t = -1, NULL, t) AS temp, decision, reasons
+FROM (
+    SELECT compound, event, argMax(ts, o) AS ts, argMax(gate, o) AS gate,
+        argMax(dir, o) AS dir, argMax(kind, o) AS kind, argMax(household, o) AS household,
+        argMax(t, o) AS t, argMax(decision, o) AS decision, argMax(reasons, o) AS reasons,
+        argMax(voids, o) AS voided
+    FROM (
+        SELECT compound, ts, gate, dir, kind, household, ifNull(temp, -1) AS t, decision,
+            reasons, voids, if(correction_of = '', rid, correction_of) AS event,
+            toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq AS o
+        FROM cg_checkin
+        WHERE day = toDate('2026-01-25') AND compound IN ('DEMO-0001')
+    )
+    GROUP BY compound, event
+)
+WHERE voided = '' AND (has(reasons, 'fever') OR (t >= 37.3 AND t <= 42.5) OR decision = 'deny')
+ORDER BY compound, ts, event
+FORMAT JSONEachRow
