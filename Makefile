@@ -181,7 +181,8 @@ FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 LIB = $(O)/libcg.a
 BINS = $(addprefix $(O)/bin/,$(COMMANDS))
 UNIT_BINS = $(addprefix $(O)/tests/,$(UNIT_TESTS))
-TOOL_BINS = $(O)/tests/helper-journal-append $(O)/tests/helper-verify-rate
+TOOL_BINS = $(O)/tests/helper-journal-append $(O)/tests/helper-verify-rate \
+	$(O)/tests/helper-jq-field
 FUZZ_REPLAY_BINS = $(addprefix $(O)/tests/test-fuzz-,$(FUZZ_TARGETS))
 MO = $(O)/locale/zh_CN/LC_MESSAGES/cg.mo
 

@@ -76,4 +76,35 @@ test_expect_success 'an unknown option is a usage error' '
 	grep -q "unknown option" err
 '
 
+# The answer the harness's jq function gets from helper-jq-field must be
+# jq's own, whatever the input: each case through both, output and status.
+test_expect_success 'jq -r .NAME through the helper prints what jq prints' '
+	printf "%s\n" "{\"a\":\"x y\",\"n\":5,\"b\":true}" "{\"a\":\"\\u4e2d\\t\\\\\\\"q\"}" \
+		"{\"a\":null}" "{}" "null" "{\"a\":-9007199254740992,\"a2\":1}" \
+		"  {\"a\" : false}  {\"a\":\"two on a line\"}" >plain.jsonl &&
+	printf "%s\n" "{\"a\":36.5}" "{\"a\":9007199254740993}" "{\"a\":{\"b\":[1,2]}}" \
+		"{\"a\":[]}" "{\"a\":1e2}" >handed.jsonl &&
+	printf "%s\n" "{\"a\":1}" "[1]" >notobj.jsonl &&
+	printf "%s\n" "{\"a\":1}" "{\"a\":" >broken.jsonl &&
+	printf "{\"a\":\"no newline\"}" >last.jsonl &&
+	: >empty.jsonl &&
+	for f in plain handed notobj broken last empty; do
+		for field in a b n a2 zz; do
+			{ command jq -r ".$field" $f.jsonl >want.out 2>want.err; echo $? >want.st; } &&
+			{ jq -r ".$field" $f.jsonl >got.out 2>got.err; echo $? >got.st; } &&
+			test_cmp want.out got.out && test_cmp want.st got.st &&
+			test_cmp want.err got.err &&
+			{ command jq -r ".$field" <$f.jsonl >want.out 2>&1; echo $? >>want.out; } &&
+			{ jq -r ".$field" <$f.jsonl >got.out 2>&1; echo $? >>got.out; } &&
+			test_cmp want.out got.out || exit 1
+		done
+	done &&
+	{ command jq -r .a plain.jsonl last.jsonl >want.out; jq -r .a plain.jsonl last.jsonl >got.out; } &&
+	test_cmp want.out got.out &&
+	test_must_fail jq -r .a no-such-file 2>err && grep -q no-such-file err &&
+	# the helper answers the plain ones itself (no jq on its PATH)
+	PATH=/nonexistent "$CG_BUILD/tests/helper-jq-field" a plain.jsonl >got.out &&
+	command jq -r .a plain.jsonl >want.out && test_cmp want.out got.out
+'
+
 test_done
