@@ -139,5 +139,8 @@ int main(int argc, char **argv)
 	if (answer(&text, argv[1], &out) < 0)
 		hand_to_jq(jq_argv, argc == 2, &text);
 	fwrite(out.buf, 1, out.len, stdout);
+	cg_buf_release(&text);
+	cg_buf_release(&out);
+	free(jq_argv);
 	return fflush(stdout) == 0 ? 0 : 2;
 }
