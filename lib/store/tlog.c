@@ -641,6 +641,28 @@ static void growth_add(struct growth *g, const unsigned char leaf[CG_HASH_LEN])
 }
 
 /*
+ * The leaves read from g->fresh[*next] on into f's tree; -1 with *err when
+ * the tree reaches cp's size with another root.
+ */
+static int grow_tree(const struct cg_tlog_id *id, struct front *f, struct growth *g,
+		     uint64_t *next, const struct cg_checkpoint *cp, struct cg_err *err)
+{
+	unsigned char root[CG_HASH_LEN];
+
+	for (; *next < g->nfresh; (*next)++) {
+		cg_merkle_frontier_add(&f->t, g->fresh + *next * CG_HASH_LEN);
+		if (f->t.size != cp->size)
+			continue;
+		cg_merkle_frontier_root(&f->t, root);
+		if (memcmp(root, cp->root, CG_HASH_LEN))
+			return not_extended(id, cp, N_("the journal's first lines are not those the checkpoint signed: lines were changed"), err);
+		g->at = f->t;
+		g->have_at = 1;
+	}
+	return 0;
+}
+
+/*
  * The leaves of the lines read, hashed beside the reading: the reader
  * verifies each line's chain (a hash of the line too) while a second
  * thread hashes the leaves of the lines before, so that a checkpoint of a
@@ -660,6 +682,14 @@ struct leaf_batch {
 
 struct hasher {
 	struct growth *g;	/* written by the thread, when there is one */
+	/* The tree grown from the leaves as they come, in the same thread
+	 * (f->t only; the reader keeps the rest of f): */
+	struct front *f;
+	const struct cg_tlog_id *id;
+	const struct cg_checkpoint *cp;
+	uint64_t next;		/* the first leaf of g not in f->t yet */
+	int failed;		/* the tree met cp with another root: err */
+	struct cg_err err;
 	struct leaf_batch b[2];
 	int full[2];		/* handed over, not hashed yet */
 	int cur;		/* the batch being filled */
@@ -669,17 +699,21 @@ struct hasher {
 	pthread_cond_t cv;
 };
 
-static void batch_hash(struct growth *g, struct leaf_batch *b)
+static void batch_hash(struct hasher *h, struct leaf_batch *b)
 {
 	unsigned char leaf[CG_HASH_LEN];
 	const char *p = b->text;
 
 	for (size_t i = 0; i < b->n; i++) {
 		cg_merkle_leaf(p, b->lens[i], leaf);
-		growth_add(g, leaf);
+		growth_add(h->g, leaf);
 		p += b->lens[i];
 	}
 	b->len = b->n = 0;
+	/* Here rather than after the reading: the node hashes are a tenth
+	 * of a checkpoint from nothing, done beside the chain's. */
+	if (!h->failed && grow_tree(h->id, h->f, h->g, &h->next, h->cp, &h->err) < 0)
+		h->failed = 1;
 }
 
 /* The thread: the batches in the order they are handed over. */
@@ -695,7 +729,7 @@ static void *hasher_run(void *arg)
 		if (!h->full[k])
 			break;
 		pthread_mutex_unlock(&h->mu);
-		batch_hash(h->g, &h->b[k]);
+		batch_hash(h, &h->b[k]);
 		pthread_mutex_lock(&h->mu);
 		h->full[k] = 0;
 		pthread_cond_broadcast(&h->cv);
@@ -705,10 +739,17 @@ static void *hasher_run(void *arg)
 	return NULL;
 }
 
-static void hasher_start(struct hasher *h, struct growth *g, int threaded)
+static void hasher_start(struct hasher *h, struct growth *g, struct front *f,
+			 const struct cg_tlog_id *id, const struct cg_checkpoint *cp,
+			 int threaded)
 {
 	memset(h, 0, sizeof(*h));
 	h->g = g;
+	h->f = f;
+	h->id = id;
+	h->cp = cp;
+	h->next = g->grown;
+	h->err = (struct cg_err)CG_ERR_INIT;
 	if (!threaded)
 		return;
 	pthread_mutex_init(&h->mu, NULL);
@@ -727,7 +768,7 @@ static void hasher_flush(struct hasher *h)
 	if (!h->b[h->cur].n)
 		return;
 	if (!h->threaded) {
-		batch_hash(h->g, &h->b[h->cur]);
+		batch_hash(h, &h->b[h->cur]);
 		return;
 	}
 	pthread_mutex_lock(&h->mu);
@@ -779,28 +820,6 @@ static void hasher_end(struct hasher *h)
 	}
 }
 
-/*
- * The leaves read (g->fresh) into f's tree; -1 with *err when the tree
- * reaches cp's size with another root.
- */
-static int grow_tree(const struct cg_tlog_id *id, struct front *f, struct growth *g,
-		     const struct cg_checkpoint *cp, struct cg_err *err)
-{
-	unsigned char root[CG_HASH_LEN];
-
-	for (uint64_t i = g->grown; i < g->nfresh; i++) {
-		cg_merkle_frontier_add(&f->t, g->fresh + i * CG_HASH_LEN);
-		if (f->t.size != cp->size)
-			continue;
-		cg_merkle_frontier_root(&f->t, root);
-		if (memcmp(root, cp->root, CG_HASH_LEN))
-			return not_extended(id, cp, N_("the journal's first lines are not those the checkpoint signed: lines were changed"), err);
-		g->at = f->t;
-		g->have_at = 1;
-	}
-	return 0;
-}
-
 /* Whether what is left to read of jr is worth a second thread. */
 static int worth_a_thread(const struct cg_journal_reader *jr, const struct front *f)
 {
@@ -839,7 +858,7 @@ static int extend(const struct cg_home *h, const struct cg_tlog_id *id, struct f
 			g->have_at = 1;
 		}
 	}
-	hasher_start(&hs, g, worth_a_thread(&jr, f));
+	hasher_start(&hs, g, f, id, cp, worth_a_thread(&jr, f));
 	while ((st = cg_journal_reader_next(&jr, NULL, err)) > 0) {
 		hasher_put(&hs, jr.line, jr.len);
 		f->end += (off_t)jr.len + 1;
@@ -848,8 +867,10 @@ static int extend(const struct cg_home *h, const struct cg_tlog_id *id, struct f
 	}
 	hasher_end(&hs);
 	cg_journal_reader_release(&jr);
-	if (st == 0)
-		st = grow_tree(id, f, g, cp, err);
+	if (st == 0 && hs.failed) {
+		*err = hs.err;
+		st = -1;
+	}
 	if (st == 0 && f->t.size < cp->size)
 		st = not_extended(id, cp, N_("the journal is shorter than the checkpoint: lines were removed"), err);
 	return st < 0 ? -1 : 0;
