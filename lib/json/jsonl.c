@@ -613,6 +613,13 @@ static int put_value(struct sink *k, const json_t *v, int depth)
 	return -1;
 }
 
+size_t cg_json_string_text(const char *s, size_t len, char *buf, size_t size)
+{
+	struct sink k = { buf, size, 0 };
+
+	return put_string(&k, s, len) < 0 ? 0 : k.n;
+}
+
 size_t cg_json_dumpb(const json_t *v, char *buf, size_t size)
 {
 	struct sink k = { buf, size, 0 };

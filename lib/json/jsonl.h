@@ -118,6 +118,14 @@ int cg_jsonl_dump(const json_t *obj, struct cg_buf *out);
 #define CG_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
 /*
+ * The JSON text of the string s (len bytes, with its quotes), escaped as
+ * cg_json_dumpb escapes strings, for a writer that puts records together
+ * without Jansson: the bytes wanted (written up to size), or 0 when s is
+ * not valid UTF-8.  6 * len + 2 bytes always suffice.
+ */
+size_t cg_json_string_text(const char *s, size_t len, char *buf, size_t size);
+
+/*
  * What json_dumpb(v, buf, size, CG_JSON_DUMP_FLAGS) returns and writes, an
  * object or array v in the compact form, only faster: the length of the
  * whole text (written only up to size, not NUL-terminated), or 0 when v

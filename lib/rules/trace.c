@@ -1353,40 +1353,18 @@ static void put_lit(struct text *o, const char *s)
 	put(o, s, strlen(s));
 }
 
-/* A JSON string, escaped as lib/json's encoder escapes (the register's
- * text is valid UTF-8: it came from JSON). */
+/* A JSON string, escaped as every record's (the register's text is valid
+ * UTF-8: it came from JSON). */
 static void put_str(struct text *o, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t from = 0, i;
+	size_t len = strlen(s), n;
 
-	put(o, "\"", 1);
-	for (i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
-		size_t elen = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put(o, s + from, i - from);
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		default:
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			elen = 6;
-		}
-		put(o, esc, elen);
-		from = i + 1;
-	}
-	put(o, s + from, i - from);
-	put(o, "\"", 1);
+	o->p = grow(o->p, &o->cap, o->len + 6 * len + 3, 1);
+	n = cg_json_string_text(s, len, o->p + o->len, o->cap - o->len);
+	if (n)
+		o->len += n;
+	else
+		put(o, "\"\"", 2);
 }
 
 /* ,"key":"value" (first: without the comma). */

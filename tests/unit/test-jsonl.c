@@ -1136,6 +1136,27 @@ TEST(dump_fast_reals_as_jansson)
 	json_decref(arr);
 }
 
+/* One string's text, as the record's dump writes it. */
+TEST(string_text_as_dumped)
+{
+	static const char *const strings[] = {
+		"", "plain", "\"\\\b\f\n\r\t\x01\x1f\x7f", "\xe5\xbc\xa0\xe4\xb8\x89 \xf0\x9d\x84\x9e",
+	};
+	char a[128], b[128];
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		json_t *arr = json_pack("[s]", strings[i]);
+		size_t na = cg_json_dumpb(arr, a, sizeof(a));
+		size_t nb = cg_json_string_text(strings[i], strlen(strings[i]), b, sizeof(b));
+
+		/* The array's text is "[" the string's "]". */
+		CHECK(na == nb + 2 && !memcmp(a + 1, b, nb));
+		json_decref(arr);
+	}
+	CHECK_INT((int)cg_json_string_text("\xff", 1, b, sizeof(b)), 0);
+	CHECK_INT((int)cg_json_string_text("ab", 2, NULL, 0), 4);
+}
+
 TEST(dump_fast_sizes)
 {
 	json_t *v = json_pack("{s:s,s:i}", "k", "\u4e2d\u6587", "n", 5);
@@ -1198,6 +1219,7 @@ int main(void)
 	RUN(parse_dump_round_trip);
 	RUN(dump_fast_as_jansson);
 	RUN(dump_fast_reals_as_jansson);
+	RUN(string_text_as_dumped);
 	RUN(dump_fast_sizes);
 	tmp_cleanup();
 	return UNIT_DONE();
