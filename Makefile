@@ -24,7 +24,7 @@ ZSH_COMPLETIONDIR ?= $(DATADIR)/zsh/site-functions
 O ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = jansson libcurl zlib libsodium libqrencode sqlite3
+PKGS = jansson libcurl zlib libdeflate libsodium libqrencode sqlite3
 
 CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \

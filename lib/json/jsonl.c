@@ -1,9 +1,12 @@
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
+#include <libdeflate.h>
+#include <stdint.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/exitcode.h"
@@ -34,15 +37,69 @@ static int is_gzip(int fd)
  * gzip decoded with inflate() rather than gzread(): gzread() takes bytes
  * after the last member for the end of the data and a stream cut short
  * for a short read, and a journal archive must be whole or damaged.
+ *
+ * A finished day small enough to hold (GUNZIP_WHOLE_IN compressed, each
+ * member GUNZIP_WHOLE_OUT decoded) is decoded a member at a time by
+ * libdeflate, which does it in about half the time of inflate().  Anything
+ * libdeflate does not decode whole (a cut, a bad CRC, bytes after the last
+ * member) is decoded again from that member by inflate(), so that damage
+ * is found and reported exactly as for a large file, after the lines that
+ * precede it.
  */
+#define GUNZIP_WHOLE_IN (4u << 20)
+#define GUNZIP_WHOLE_OUT (16u << 20)
+
 struct cg_gunzip {
 	z_stream z;
+	int streaming;		/* inflate() decodes; no libdeflate from here */
 	int in_eof;		/* read() found the end of the file */
 	int member_end;		/* the last inflate() finished a member */
 	int done;		/* the end, or damage already reported */
 	const char *damage;	/* found after some output: for the next read */
+	unsigned char *whole;	/* the whole file, or NULL: streamed */
+	size_t whole_len, whole_pos;	/* the next member starts at whole_pos */
+	char *plain;		/* the decoded member being handed out */
+	size_t plain_len, plain_pos, plain_alloc;
+	struct libdeflate_decompressor *dec;
 	unsigned char in[READ_CHUNK];
 };
+
+/* The whole file into g->whole when it is small: 0, or -1 to stream it. */
+static int gunzip_slurp(struct cg_gunzip *g, int fd)
+{
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 18 ||
+	    (uintmax_t)st.st_size > GUNZIP_WHOLE_IN)
+		return -1;
+	g->whole = malloc((size_t)st.st_size);
+	g->dec = libdeflate_alloc_decompressor();
+	if (!g->whole || !g->dec)
+		return -1;
+	while (got < (size_t)st.st_size) {
+		n = pread(fd, g->whole + got, (size_t)st.st_size - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	g->whole_len = got;
+	return 0;
+}
+
+static void gunzip_free_whole(struct cg_gunzip *g)
+{
+	free(g->whole);
+	free(g->plain);
+	if (g->dec)
+		libdeflate_free_decompressor(g->dec);
+	g->whole = NULL;
+	g->plain = NULL;
+	g->dec = NULL;
+}
 
 static int gunzip_start(struct cg_jsonl_reader *r)
 {
@@ -55,6 +112,10 @@ static int gunzip_start(struct cg_jsonl_reader *r)
 		free(g);
 		return -1;
 	}
+	if (gunzip_slurp(g, r->fd) < 0) {
+		gunzip_free_whole(g);
+		g->streaming = 1;
+	}
 	r->gz = g;
 	return 0;
 }
@@ -64,6 +125,7 @@ static void gunzip_end(struct cg_jsonl_reader *r)
 	if (!r->gz)
 		return;
 	inflateEnd(&r->gz->z);
+	gunzip_free_whole(r->gz);
 	free(r->gz);
 	r->gz = NULL;
 }
@@ -86,6 +148,13 @@ static int gunzip_input(struct cg_jsonl_reader *r, struct cg_err *err)
 
 	if (g->z.avail_in || g->in_eof)
 		return 0;
+	if (g->whole) {
+		/* The rest of the file is in memory: inflate() takes it all. */
+		g->z.next_in = g->whole + g->whole_pos;
+		g->z.avail_in = (uInt)(g->whole_len - g->whole_pos);
+		g->in_eof = 1;
+		return 0;
+	}
 	do
 		n = read(r->fd, g->in, sizeof(g->in));
 	while (n < 0 && errno == EINTR);
@@ -97,8 +166,8 @@ static int gunzip_input(struct cg_jsonl_reader *r, struct cg_err *err)
 	return 0;
 }
 
-/* Up to room decompressed bytes: how many, 0 at the end, -1 on error. */
-static ssize_t gunzip_read(struct cg_jsonl_reader *r, char *out, size_t room,
+/* Up to room bytes decoded by inflate(): how many, 0 at the end, -1 on error. */
+static ssize_t gunzip_inflate(struct cg_jsonl_reader *r, char *out, size_t room,
 			   struct cg_err *err)
 {
 	struct cg_gunzip *g = r->gz;
@@ -141,6 +210,87 @@ static ssize_t gunzip_read(struct cg_jsonl_reader *r, char *out, size_t room,
 			break;
 	}
 	return (ssize_t)(want - g->z.avail_out);
+}
+
+/* The last member's length mod 2^32 (its trailer): a guess at the next one's. */
+static size_t gunzip_size_hint(const struct cg_gunzip *g)
+{
+	const unsigned char *t = g->whole + g->whole_len - 4;
+
+	return (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
+}
+
+/*
+ * The next member decoded whole into g->plain by libdeflate: 1, 0 at the
+ * end of the file, or -1 when inflate() must take over from this member
+ * (damage, or a member too large to hold).
+ */
+static int gunzip_member(struct cg_gunzip *g)
+{
+	size_t want, used, got;
+	enum libdeflate_result res;
+
+	if (!g->whole)
+		return 0;
+	/* Exact for the usual single member; doubled below when short. */
+	want = gunzip_size_hint(g);
+	if (want < g->whole_len - g->whole_pos)
+		want = 4 * (g->whole_len - g->whole_pos);
+	for (;;) {
+		if (want > GUNZIP_WHOLE_OUT)
+			want = GUNZIP_WHOLE_OUT;
+		if (want > g->plain_alloc) {
+			char *p = realloc(g->plain, want);
+
+			if (!p)
+				return -1;
+			g->plain = p;
+			g->plain_alloc = want;
+		}
+		res = libdeflate_gzip_decompress_ex(g->dec, g->whole + g->whole_pos,
+						    g->whole_len - g->whole_pos,
+						    g->plain, g->plain_alloc, &used, &got);
+		if (res != LIBDEFLATE_INSUFFICIENT_SPACE || g->plain_alloc >= GUNZIP_WHOLE_OUT)
+			break;
+		want = 2 * g->plain_alloc;
+	}
+	if (res != LIBDEFLATE_SUCCESS)
+		return -1;
+	g->whole_pos += used;
+	g->plain_len = got;
+	g->plain_pos = 0;
+	if (g->whole_pos == g->whole_len) {
+		/* The last member: the compressed bytes are of no more use. */
+		free(g->whole);
+		g->whole = NULL;
+		g->whole_len = g->whole_pos = 0;
+	}
+	return 1;
+}
+
+/* Up to room decompressed bytes: how many, 0 at the end, -1 on error. */
+static ssize_t gunzip_read(struct cg_jsonl_reader *r, char *out, size_t room,
+			   struct cg_err *err)
+{
+	struct cg_gunzip *g = r->gz;
+	size_t n;
+
+	while (!g->streaming && g->plain_pos == g->plain_len) {
+		int m = gunzip_member(g);
+
+		if (m == 0)
+			return 0;
+		if (m < 0)
+			g->streaming = 1;
+	}
+	if (g->streaming)
+		return gunzip_inflate(r, out, room, err);
+	n = g->plain_len - g->plain_pos;
+	if (n > room)
+		n = room;
+	memcpy(out, g->plain + g->plain_pos, n);
+	g->plain_pos += n;
+	return (ssize_t)n;
 }
 
 ssize_t cg_jsonl_reader_read_block(struct cg_jsonl_reader *r, char *to, size_t n,

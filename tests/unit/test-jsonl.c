@@ -119,6 +119,7 @@ static void tmp_cleanup(void)
 {
 	static const char *const names[] = {
 		"plain.jsonl", "day.jsonl.gz", "big.jsonl.gz", "empty.jsonl", "cut.jsonl.gz",
+		"flat.jsonl.gz",
 		NULL
 	};
 	int i;
@@ -600,6 +601,24 @@ static char *read_whole(const char *name, size_t *len)
 	return data;
 }
 
+/* A file of any size, malloc'd, and its length in *len. */
+static char *read_whole_big(const char *name, size_t *len)
+{
+	FILE *fp = fopen(tmp_path(name), "rb");
+	long n;
+	char *data;
+
+	if (!fp || fseek(fp, 0, SEEK_END) || (n = ftell(fp)) < 0)
+		abort();
+	rewind(fp);
+	data = malloc((size_t)n + 1);
+	if (!data || fread(data, 1, (size_t)n, fp) != (size_t)n)
+		abort();
+	fclose(fp);
+	*len = (size_t)n;
+	return data;
+}
+
 /*
  * A gzip file of lines with its bytes from off on (from the end when
  * negative, none for LONG_MAX) replaced by tail (tlen bytes, may be none), read through: "N:LINE|..." then "!why"
@@ -729,6 +748,99 @@ TEST(reader_gzip_large)
 	cg_buf_release(&s.data);
 	cg_buf_release(&in);
 	free(lng);
+}
+
+/*
+ * Lines "{"n":N,"h":"HEX"}" for N in 1..count, hex digits from a fixed
+ * xorshift when random, all '0' otherwise.
+ */
+static void hex_lines(struct cg_buf *b, int count, int hex_digits, int random)
+{
+	static const char digits[] = "0123456789abcdef";
+	uint32_t x = 2463534242u;
+	char hex[128];
+
+	for (int n = 1; n <= count; n++) {
+		for (int i = 0; i < hex_digits && i < (int)sizeof(hex); i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			hex[i] = digits[random ? x & 15 : 0];
+		}
+		cg_buf_addf(b, "{\"n\":%d,\"h\":\"%.*s\"}\n", n, hex_digits, hex);
+	}
+}
+
+static void write_gzip_fast(const char *name, const char *data, size_t len)
+{
+	gzFile gz = gzopen(tmp_path(name), "wb1");
+
+	if (!gz || gzwrite(gz, data, (unsigned)len) != (int)len || gzclose(gz) != Z_OK)
+		abort();
+}
+
+/* How many lines read in order ("n" counting up from 1), then "$" or "!why". */
+static char *count_gzip_lines(const char *name)
+{
+	struct cg_buf out = CG_BUF_INIT(SIZE_MAX);
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_jsonl_reader r;
+	char *line, want[32];
+	size_t len, wlen;
+	long n = 0;
+	int st;
+
+	if (cg_jsonl_reader_open(&r, AT_FDCWD, tmp_path(name), name, 0, &err) < 0)
+		return strdup("open failed");
+	while ((st = cg_jsonl_next(&r, &line, &len, &err)) == CG_JSONL_LINE) {
+		wlen = (size_t)snprintf(want, sizeof(want), "{\"n\":%ld,", n + 1);
+		if (len < wlen || memcmp(line, want, wlen))
+			break;
+		n++;
+	}
+	cg_buf_addf(&out, "%ld%s%s", n, st < 0 ? "!" : st == CG_JSONL_EOF ? "$" : "?",
+		    st < 0 ? err.msg : "");
+	cg_jsonl_reader_release(&r);
+	return cg_buf_detach(&out, NULL);
+}
+
+/*
+ * Small finished days are decoded whole, anything else by inflate() from
+ * the file: a file too large to hold, a member too large to decode whole,
+ * and damage in a large file all read the same lines.
+ */
+TEST(reader_gzip_whole_and_streamed)
+{
+	struct cg_buf in = CG_BUF_INIT(SIZE_MAX);
+	char *got, *gz;
+	size_t glen;
+
+	/* Incompressible enough to be over 4 MB compressed: streamed. */
+	hex_lines(&in, 150000, 56, 1);
+	write_gzip_fast("big.jsonl.gz", in.buf, in.len);
+	got = count_gzip_lines("big.jsonl.gz");
+	CHECK_STR(got, "150000$");
+	free(got);
+	gz = read_whole_big("big.jsonl.gz", &glen);
+	CHECK(glen > (4u << 20));
+	write_file("big.jsonl.gz", gz, glen / 2);
+	got = count_gzip_lines("big.jsonl.gz");
+	CHECK(strstr(got, "!") && strstr(got, "ends early") && atol(got) > 50000);
+	free(got);
+	free(gz);
+	cg_buf_release(&in);
+
+	/* Small compressed, over 16 MB decoded: one member handed to inflate(). */
+	in = (struct cg_buf)CG_BUF_INIT(SIZE_MAX);
+	hex_lines(&in, 300000, 48, 0);
+	CHECK(in.len > (16u << 20));
+	write_gzip_fast("flat.jsonl.gz", in.buf, in.len);
+	free(read_whole_big("flat.jsonl.gz", &glen));
+	CHECK(glen < (4u << 20));
+	got = count_gzip_lines("flat.jsonl.gz");
+	CHECK_STR(got, "300000$");
+	free(got);
+	cg_buf_release(&in);
 }
 
 TEST(reader_fd_not_closed)
@@ -1200,6 +1312,7 @@ int main(void)
 	RUN(reader_gzip);
 	RUN(reader_gzip_large);
 	RUN(reader_gzip_damage);
+	RUN(reader_gzip_whole_and_streamed);
 	RUN(reader_fd_not_closed);
 	RUN(reader_would_block);
 	RUN(parse_valid);
