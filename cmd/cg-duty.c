@@ -324,6 +324,7 @@ struct world {
 	struct cg_loop loop;
 	struct cg_dutywork work;
 	struct cg_duty_needs needs;
+	struct cg_duty_observed observed;
 	int lockfd;
 	int journaling;
 };
@@ -368,6 +369,12 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 		w->work.needs = &w->needs;
 	if (!strcmp(o->sub->name, "due") && cg_duty_needs_load(&w->needs, err) < 0)
 		cg_die_err(err);
+	/* A task done at a household under observation may be of any day. */
+	cg_duty_observed_init(&w->observed);
+	if (!strcmp(o->sub->name, "done") && cg_duty_plan_observes(&w->plan) &&
+	    (cg_duty_observed_load(&w->observed, &w->home, 0, err) < 0))
+		cg_die_err(err);
+	w->work.observed = &w->observed;
 }
 
 static void release_world(struct world *w)
@@ -375,6 +382,7 @@ static void release_world(struct world *w)
 	if (w->journaling)
 		cg_journal_release(&w->journal);
 	cg_duty_needs_release(&w->needs);
+	cg_duty_observed_release(&w->observed);
 	if (w->lockfd >= 0)
 		close(w->lockfd);
 	cg_dutybook_release(&w->book);
@@ -527,6 +535,11 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		return CG_EXIT_OK;
 	}
 	w->work.text = text_wanted(o);
+	/* Who was under observation from the first day looked at. */
+	if (cg_duty_plan_observes(&w->plan) &&
+	    cg_duty_observed_load(&w->observed, &w->home,
+				  day < 0 ? cg_local_day(w->work.now, NULL) - 1 : day, err) < 0)
+		return -1;
 	if ((n = cg_duty_due(&w->work, day, &w->loop, err)) < 0)
 		return -1;
 	if (o->common.verbose)

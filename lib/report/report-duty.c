@@ -213,6 +213,7 @@ static void tasks_part(const struct cg_dutywork *w, const struct period *p, json
 json_t *cg_report_duty_section(struct cg_report *r, const struct period *p)
 {
 	struct cg_duty_plan plan;
+	struct cg_duty_observed observed;
 	struct cg_dutywork w;
 	struct cg_err err;
 	json_t *sec, *tasks, *ledger;
@@ -229,7 +230,12 @@ json_t *cg_report_duty_section(struct cg_report *r, const struct period *p)
 	w.plan = &plan;
 	w.book = r->duty;
 	w.now = p->cutoff;
+	/* Who was under observation: the cases as folded to the period's end. */
+	cg_duty_observed_init(&observed);
+	if (cg_duty_plan_observes(&plan) && cg_duty_observed_build(&observed, &r->cases, &err) == 0)
+		w.observed = &observed;
 	tasks_part(&w, p, tasks, &care_done, &care_missed);
+	cg_duty_observed_release(&observed);
 	ledger = cg_duty_ledger(&plan, r->duty);
 	sec = json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:I}",
 			"gates", gates_part(r, p),
