@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='cg-duty: a task per household under observation ("per":"observed"): due only on the days and slots of each case, done at a household under observation, missed slots; in the report'
 . "${0%/*}/../lib/test-lib.sh"
+. "$SRC_DIR/tests/fixtures/report/lib.sh"
 
 NOW=2026-01-25T12:00:00+08:00
 ts() { printf "2026-01-%sT%s:00+08:00" "$1" "$2"; }
@@ -152,7 +153,7 @@ test_expect_success 'the plan: "per":"observed" with places or a shift is refuse
 # The report of the 23rd: garbage 1-1-101 1 slot done, 2-2-202 2 slots,
 # 1 done, 1 missed; supplies 1-1-101 missed, 2-2-202 done.
 test_expect_success 'the report counts the slots of households under observation' '
-	cg-report --date 2026-01-23 --now $NOW >rep.json &&
+	cg_report --date 2026-01-23 --now $NOW >rep.json &&
 	jq -c ".duty.tasks" rep.json >got &&
 	echo "{\"garbage\":{\"slots\":3,\"done\":2,\"missed\":1},\"supplies\":{\"slots\":2,\"done\":1,\"missed\":1}}" >expect &&
 	test_cmp expect got
