@@ -22,10 +22,11 @@
 static const char summary[] = N_(
 "The office's duty work (值班、消杀、物资、关爱): guards signing on and off\n"
 "at the gates, the tasks of the plan in config.json (disinfection, patrols,\n"
-"staff temperatures, care calls) done and due, supplies in and out.  Records\n"
-"are JSON lines from FILEs or standard input, or one record from the\n"
-"options; every event is journaled in journal/duty.jsonl and made durable\n"
-"before it is printed.\n");
+"staff temperatures, care calls, supplies and garbage of the households\n"
+"under observation) done and due, supplies in and out.  Records are JSON\n"
+"lines from FILEs or standard input, or one record from the options; every\n"
+"event is journaled in journal/duty.jsonl and made durable before it is\n"
+"printed.\n");
 
 static const char footer[] = N_(
 "Exit status: 0 all good, 1 some lines rejected, 2 usage error, 3 system\n"
