@@ -134,6 +134,29 @@ test_expect_success 'due as text: the household, no person' '
 	! grep -q "丁" out
 '
 
+# Concurrent: N done of the task at once, while cases are opened (the
+# case index brought up to the journal by whoever opens it first).
+N=6
+test_expect_success "concurrent: $N done at households under observation while $N cases open" '
+	before=$(wc -l <"$CG_HOME/journal/duty.jsonl") &&
+	p=1 && while [ $p -le $N ]; do
+		cg-duty done --task supplies --place 2-2-202 --at $(ts 25 0$p:00) --now $NOW >d.$p 2>e.$p &
+		echo "{\"name\":\"戊$p\",\"household\":\"5-5-50$p\",\"reason\":\"close_contact\"}" |
+			cg-quarantine open --now $(ts 25 11:0$p) >q.$p 2>r.$p &
+		p=$((p + 1))
+	done &&
+	wait &&
+	cat d.* >done.all && test_line_count = $N done.all &&
+	cat q.* >opened && test_line_count = $N opened &&
+	test "$(cat e.* r.* | grep -vc "waiting for another")" = 0 &&
+	test_line_count = $((before + N)) "$CG_HOME/journal/duty.jsonl" &&
+	jq -r .seq "$CG_HOME/journal/duty.jsonl" >seqs && seq 1 $((before + N)) >expect &&
+	test_cmp expect seqs &&
+	cg-duty due --date 2026-01-25 --now $NOW | jq -r "select(.task == \"garbage\") | .place" >got &&
+	printf "%s\n" 2-2-202 3-3-303 5-5-501 5-5-502 5-5-503 5-5-504 5-5-505 5-5-506 >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'no quarantine journal: the task has no places' '
 	CG_HOME=$TRASH/none && write_config "{\"gates\":[\"north\"],\"duty\":{
 	  \"tasks\":{\"supplies\":{\"per\":\"observed\"}}}}" &&
