@@ -72,7 +72,9 @@ int cg_duty_observed_build(struct cg_duty_observed *o, const struct cg_casebook 
 		}
 		o->n++;
 	}
-	qsort(o->v, o->n, sizeof(*o->v), cmp_watch);
+	/* qsort wants an array even of nothing. */
+	if (o->n)
+		qsort(o->v, o->n, sizeof(*o->v), cmp_watch);
 	return 0;
 }
 
