@@ -107,6 +107,7 @@ LIB_OBJS += lib/rules/duty.o
 LIB_OBJS += lib/rules/duty-due.o
 LIB_OBJS += lib/rules/duty-list.o
 LIB_OBJS += lib/rules/duty-needs.o
+LIB_OBJS += lib/rules/duty-observed.o
 LIB_OBJS += lib/rules/duty-snap.o
 LIB_OBJS += lib/rules/duty-stock.o
 LIB_OBJS += lib/rules/pass.o

@@ -22,10 +22,11 @@
 static const char summary[] = N_(
 "The office's duty work (值班、消杀、物资、关爱): guards signing on and off\n"
 "at the gates, the tasks of the plan in config.json (disinfection, patrols,\n"
-"staff temperatures, care calls) done and due, supplies in and out.  Records\n"
-"are JSON lines from FILEs or standard input, or one record from the\n"
-"options; every event is journaled in journal/duty.jsonl and made durable\n"
-"before it is printed.\n");
+"staff temperatures, care calls, supplies and garbage of the households\n"
+"under observation) done and due, supplies in and out.  Records are JSON\n"
+"lines from FILEs or standard input, or one record from the options; every\n"
+"event is journaled in journal/duty.jsonl and made durable before it is\n"
+"printed.\n");
 
 static const char footer[] = N_(
 "Exit status: 0 all good, 1 some lines rejected, 2 usage error, 3 system\n"
@@ -324,6 +325,7 @@ struct world {
 	struct cg_loop loop;
 	struct cg_dutywork work;
 	struct cg_duty_needs needs;
+	struct cg_duty_observed observed;
 	int lockfd;
 	int journaling;
 };
@@ -368,6 +370,12 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 		w->work.needs = &w->needs;
 	if (!strcmp(o->sub->name, "due") && cg_duty_needs_load(&w->needs, err) < 0)
 		cg_die_err(err);
+	/* A task done at a household under observation may be of any day. */
+	cg_duty_observed_init(&w->observed);
+	if (!strcmp(o->sub->name, "done") && cg_duty_plan_observes(&w->plan) &&
+	    (cg_duty_observed_load(&w->observed, &w->home, 0, err) < 0))
+		cg_die_err(err);
+	w->work.observed = &w->observed;
 }
 
 static void release_world(struct world *w)
@@ -375,6 +383,7 @@ static void release_world(struct world *w)
 	if (w->journaling)
 		cg_journal_release(&w->journal);
 	cg_duty_needs_release(&w->needs);
+	cg_duty_observed_release(&w->observed);
 	if (w->lockfd >= 0)
 		close(w->lockfd);
 	cg_dutybook_release(&w->book);
@@ -527,6 +536,11 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		return CG_EXIT_OK;
 	}
 	w->work.text = text_wanted(o);
+	/* Who was under observation from the first day looked at. */
+	if (cg_duty_plan_observes(&w->plan) &&
+	    cg_duty_observed_load(&w->observed, &w->home,
+				  day < 0 ? cg_local_day(w->work.now, NULL) - 1 : day, err) < 0)
+		return -1;
 	if ((n = cg_duty_due(&w->work, day, &w->loop, err)) < 0)
 		return -1;
 	if (o->common.verbose)

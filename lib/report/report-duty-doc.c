@@ -120,7 +120,7 @@ static void duty_stock(struct doc *d, const json_t *stock)
 
 void cg_report_section_duty(struct doc *d)
 {
-	const json_t *duty = json_object_get(d->rep, "duty"), *care;
+	const json_t *duty = json_object_get(d->rep, "duty"), *care, *needs;
 	char buf[256];
 
 	if (!duty)
@@ -134,5 +134,13 @@ void cg_report_section_duty(struct doc *d)
 		 _("Special care: %lld entries, %lld calls made, %lld missed; staff fevers %lld."),
 		 (long long)ival(care, "entries"), (long long)ival(care, "calls"),
 		 (long long)ival(care, "missed"), (long long)ival(duty, "staff_fevers"));
+	cg_doc_para(d, buf);
+	/* Reports made before the needs were in the section have none. */
+	if (!(needs = json_object_get(duty, "needs")))
+		return;
+	snprintf(buf, sizeof(buf),
+		 _("Needs of households under observation: %lld open, %lld delivered, %lld missed."),
+		 (long long)ival(needs, "open"), (long long)ival(needs, "delivered"),
+		 (long long)ival(needs, "missed"));
 	cg_doc_para(d, buf);
 }

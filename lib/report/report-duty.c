@@ -210,9 +210,56 @@ static void tasks_part(const struct cg_dutywork *w, const struct period *p, json
 	}
 }
 
+/* A time field of a need, or when: 0, or -1 when it has none. */
+static int need_time(const json_t *need, const char *key, cg_time_t *when)
+{
+	const char *ts = json_string_value(json_object_get(need, key));
+
+	return ts && cg_time_parse(ts, 0, when) == 0 ? 0 : -1;
+}
+
+/*
+ * The needs of households under observation (cg-quarantine need), as
+ * cg-duty due and done see them: open at the end of the period (of the
+ * cases open or escalated then), delivered on a day of the period, and
+ * missed: asked on a day of the period that has ended without delivery.
+ */
+static json_t *needs_part(const struct cg_report *r, const struct period *p)
+{
+	json_int_t open = 0, delivered = 0, missed = 0;
+
+	for (size_t i = 0; i < r->cases.ncases; i++) {
+		const struct cg_case *c = r->cases.list[i];
+		int active = c->status == CG_CASE_OPEN || c->status == CG_CASE_ESCALATED;
+		const json_t *need;
+		size_t k;
+
+		json_array_foreach(c->needs, k, need) {
+			int done = json_is_true(json_object_get(need, "done"));
+			cg_time_t asked, at = CG_TIME_MAX, day_end;
+			int32_t day;
+
+			if (need_time(need, "ts", &asked) < 0)
+				continue;
+			if (done && need_time(need, "done_at", &at) < 0)
+				at = asked;
+			open += !done && active;
+			day = done ? cg_local_day(at, NULL) : 0;
+			delivered += done && day >= p->since && day <= p->until;
+			day = cg_local_day(asked, NULL);
+			day_end = cg_report_local_at(day + 1, 0);
+			missed += day >= p->since && day <= p->until && day_end <= p->cutoff &&
+				  at >= day_end;
+		}
+	}
+	return json_pack("{s:I, s:I, s:I}", "open", open, "delivered", delivered,
+			 "missed", missed);
+}
+
 json_t *cg_report_duty_section(struct cg_report *r, const struct period *p)
 {
 	struct cg_duty_plan plan;
+	struct cg_duty_observed observed;
 	struct cg_dutywork w;
 	struct cg_err err;
 	json_t *sec, *tasks, *ledger;
@@ -229,14 +276,20 @@ json_t *cg_report_duty_section(struct cg_report *r, const struct period *p)
 	w.plan = &plan;
 	w.book = r->duty;
 	w.now = p->cutoff;
+	/* Who was under observation: the cases as folded to the period's end. */
+	cg_duty_observed_init(&observed);
+	if (cg_duty_plan_observes(&plan) && cg_duty_observed_build(&observed, &r->cases, &err) == 0)
+		w.observed = &observed;
 	tasks_part(&w, p, tasks, &care_done, &care_missed);
+	cg_duty_observed_release(&observed);
 	ledger = cg_duty_ledger(&plan, r->duty);
-	sec = json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:I}",
+	sec = json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o, s:I}",
 			"gates", gates_part(r, p),
 			"tasks", tasks,
 			"stock", stock_part(&w, &low),
 			"care", "entries", (json_int_t)json_object_size(ledger),
 				"calls", (json_int_t)care_done, "missed", (json_int_t)care_missed,
+			"needs", needs_part(r, p),
 			"staff_fevers", (json_int_t)r->duty->alerts);
 	if (care_missed)
 		json_array_append_new(r->warnings, json_pack("{s:s, s:s, s:I}", "code",
@@ -326,6 +379,9 @@ void cg_report_duty_merge(json_t *acc, const json_t *duty, const char *code)
 		sum_obj(obj_of(obj_of(acc, "tasks"), k), v);
 	sum_stock(obj_of(acc, "stock_items"), json_object_get(duty, "stock"));
 	sum_obj(obj_of(acc, "care"), json_object_get(duty, "care"));
+	/* A report made before the needs were in the section has none. */
+	if (json_object_get(duty, "needs"))
+		sum_obj(obj_of(acc, "needs"), json_object_get(duty, "needs"));
 	json_object_set_new(acc, "staff_fevers",
 			    json_integer(json_integer_value(json_object_get(acc, "staff_fevers")) +
 					 json_integer_value(json_object_get(duty, "staff_fevers"))));
@@ -336,12 +392,18 @@ json_t *cg_report_duty_merged(const json_t *acc)
 	json_t *stock = json_array(), *v;
 	const char *k;
 
+	json_t *out;
+
 	json_object_foreach(json_object_get(acc, "stock_items"), k, v)
 		json_array_append(stock, v);
-	return json_pack("{s:O, s:O, s:o, s:O, s:I}",
-			 "gates", obj_of((json_t *)acc, "gates"),
-			 "tasks", obj_of((json_t *)acc, "tasks"),
-			 "stock", stock,
-			 "care", obj_of((json_t *)acc, "care"),
-			 "staff_fevers", json_integer_value(json_object_get(acc, "staff_fevers")));
+	out = json_pack("{s:O, s:O, s:o, s:O}",
+			"gates", obj_of((json_t *)acc, "gates"),
+			"tasks", obj_of((json_t *)acc, "tasks"),
+			"stock", stock,
+			"care", obj_of((json_t *)acc, "care"));
+	if (json_object_get(acc, "needs"))
+		json_object_set(out, "needs", json_object_get(acc, "needs"));
+	json_object_set_new(out, "staff_fevers",
+			    json_integer(json_integer_value(json_object_get(acc, "staff_fevers"))));
+	return out;
 }

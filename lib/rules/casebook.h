@@ -150,6 +150,17 @@ int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
 			    struct cg_err *err);
 
 /*
+ * For cg-duty due: as cg_casebook_load_active, and besides the open and
+ * escalated cases those released or closed on local day day or after
+ * (and some of the day before), their records with "released_at" or
+ * "closed_at": who was under observation on the days from day on.  When
+ * the index cannot be opened, the journal is folded as cg_casebook_load
+ * does.  0 or -1 with *err.
+ */
+int cg_casebook_load_since(struct cg_casebook *cb, const struct cg_home *h,
+			   int32_t day, struct cg_err *err);
+
+/*
  * What escalate, release, close and extend do to a case's record rec (in
  * status st): the fields they note there ("escalated_at", ...); returns
  * the status they lead to.  Ended cases stay ended.  Other events change

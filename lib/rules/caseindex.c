@@ -53,6 +53,15 @@ static const char sql_needs_set[] = "UPDATE qcase SET needs = ? WHERE case_id = 
 static const char sql_load[] =
 	"SELECT status, brief, checks, needs FROM qcase"
 	" WHERE status IN ('open', 'escalated') ORDER BY ord";
+/* And the cases that ended on or after a date (bound: the day before the
+ * one asked, so that any offset of the times' own is within it), with the
+ * time they ended. */
+static const char sql_load_since[] =
+	"SELECT status, brief, checks, needs, json_extract(rec, '$.released_at'),"
+	" json_extract(rec, '$.closed_at') FROM qcase"
+	" WHERE status IN ('open', 'escalated') OR (status IN ('released', 'closed')"
+	" AND substr(coalesce(json_extract(rec, '$.released_at'),"
+	" json_extract(rec, '$.closed_at'), '9'), 1, 10) >= ?) ORDER BY ord";
 
 /* By the key's kind (id, phone, name@household): the newest case of that
  * person in a status, as the fold's lists of active cases end with it. */
@@ -383,6 +392,11 @@ static int load_row(struct cg_casebook *cb, sqlite3_stmt *st, struct cg_err *err
 		json_decref(needs);
 		return 0;	/* a row the fold would not have made: skip it */
 	}
+	/* sql_load_since: when the case ended, as the fold notes it. */
+	for (int col = 4; col < sqlite3_column_count(st) && col < 6; col++)
+		if (sqlite3_column_type(st, col) == SQLITE_TEXT)
+			json_object_set_new(rec, col == 4 ? "released_at" : "closed_at",
+					    json_string((const char *)sqlite3_column_text(st, col)));
 	c = cg_casebook_add(cb, rec, (enum cg_case_status)status_code(
 				(const char *)sqlite3_column_text(st, 0)), needs);
 	if (!c)
@@ -394,8 +408,8 @@ static int load_row(struct cg_casebook *cb, sqlite3_stmt *st, struct cg_err *err
 	return 0;
 }
 
-int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
-			    struct cg_err *err)
+static int load_rows(struct cg_casebook *cb, const struct cg_home *h, const char *since,
+		     struct cg_err *err)
 {
 	struct cg_index *ix = calloc(1, sizeof(*ix));
 	sqlite3_stmt *st;
@@ -412,9 +426,11 @@ int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
 		return cg_casebook_load(cb, h, err);
 	}
 	cb->seq = ix->pos.seq;
-	if (!(st = cg_index_stmt(ix, sql_load, err))) {
+	if (!(st = cg_index_stmt(ix, since ? sql_load_since : sql_load, err))) {
 		ret = -1;
 	} else {
+		if (since)
+			sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
 		while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 			ret = load_row(cb, st, err);
 		if (ret == 0 && rc != SQLITE_DONE)
@@ -424,6 +440,21 @@ int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
 	/* What was read is a book in memory from here on. */
 	cg_caseindex_close(cb);
 	return ret;
+}
+
+int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
+			    struct cg_err *err)
+{
+	return load_rows(cb, h, NULL, err);
+}
+
+int cg_casebook_load_since(struct cg_casebook *cb, const struct cg_home *h,
+			   int32_t day, struct cg_err *err)
+{
+	char date[CG_DATE_LEN];
+
+	cg_day_format(day - 1, date);
+	return load_rows(cb, h, date, err);
 }
 
 int cg_caseindex_refresh(struct cg_casebook *cb, struct cg_err *err)

@@ -205,32 +205,60 @@ static int task_slots(const struct cg_dutywork *w, const struct cg_duty_task *t,
 	return n;
 }
 
-int cg_duty_slot_of(const struct cg_dutywork *w, const struct cg_duty_task *t,
-		    const char *place, cg_time_t at, char *out, size_t outlen)
+/* The slot of task t at place that at falls in: its day into *day and its
+ * span into *span; 0, or -1 when at is in none. */
+static int slot_find(const struct cg_dutywork *w, const struct cg_duty_task *t,
+		     const char *place, cg_time_t at, int32_t *day, struct cg_duty_span *span)
 {
 	struct cg_duty_span slots[MAX_SLOTS];
 	int minute, n = task_slots(w, t, place, slots);
-	int32_t day = cg_local_day(at, &minute);
-	char label[16], date[CG_DATE_LEN];
+	int32_t today = cg_local_day(at, &minute);
 
 	/* A slot belongs to the day it begins: the day before may hold the
 	 * night's, at minute + 1440 of it.  By the local minute, not by
 	 * local_at per slot: done takes 100,000 records, and a day's start
 	 * costs the C library a look at the zone file (a day whose offset
 	 * changes, summer time, may differ by the change). */
-	for (int32_t d = day - 1; d <= day; d++) {
-		int m = minute + (d < day ? 24 * 60 : 0);
+	for (int32_t d = today - 1; d <= today; d++) {
+		int m = minute + (d < today ? 24 * 60 : 0);
 
 		for (int i = 0; i < n; i++) {
 			if (m < slots[i].start || m >= slots[i].end)
 				continue;
-			span_label(slots[i], label, sizeof(label));
-			cg_day_format(d, date);
-			snprintf(out, outlen, "%s %s", date, label);
+			*day = d;
+			*span = slots[i];
 			return 0;
 		}
 	}
 	return -1;
+}
+
+int cg_duty_slot_of(const struct cg_dutywork *w, const struct cg_duty_task *t,
+		    const char *place, cg_time_t at, char *out, size_t outlen)
+{
+	struct cg_duty_span span;
+	char label[16], date[CG_DATE_LEN];
+	int32_t day;
+
+	if (slot_find(w, t, place, at, &day, &span) < 0)
+		return -1;
+	span_label(span, label, sizeof(label));
+	cg_day_format(day, date);
+	snprintf(out, outlen, "%s %s", date, label);
+	return 0;
+}
+
+int cg_duty_slot_span(const struct cg_dutywork *w, const struct cg_duty_task *t,
+		      const char *place, cg_time_t at, cg_time_t *from, cg_time_t *to)
+{
+	struct cg_duty_span span;
+	int32_t day;
+
+	if (slot_find(w, t, place, at, &day, &span) < 0)
+		return -1;
+	*from = local_at(day, span.start);
+	*to = local_at(day, span.end);
+	return 0;
 }
 
 struct tally {
@@ -255,6 +283,9 @@ static void tally_place(const struct cg_dutywork *w, const struct dones *ds,
 		cg_time_t from = local_at(day, slots[i].start), to = local_at(day, slots[i].end);
 
 		if (from > w->now)
+			continue;
+		/* A household's slots while it was under observation only. */
+		if (t->per_observed && !cg_duty_observed_during(w->observed, place, from, to))
 			continue;
 		ty->slots++;
 		if (ti && pi && dones_any(ds, (uint32_t)json_integer_value(ti),
@@ -294,12 +325,17 @@ static json_t *task_record(const struct cg_duty_task *t, const char *place, int3
 	return rec;
 }
 
-/* The places of a task: its list, the roster's gates or the care ids. */
-static json_t *task_places(const struct cg_dutywork *w, const struct cg_duty_task *t)
+/* The places of a task on day: its list, the roster's gates, the care
+ * ids or the households under observation in its hours of that day. */
+static json_t *task_places(const struct cg_dutywork *w, const struct cg_duty_task *t,
+			   int32_t day)
 {
 	json_t *obj, *out, *v;
 	const char *key;
 
+	if (t->per_observed)
+		return cg_duty_observed_households(w->observed, local_at(day, t->hours.start),
+						   local_at(day, t->hours.end));
 	if (t->places)
 		return json_incref((json_t *)t->places);
 	obj = t->per_shift ? json_incref((json_t *)w->plan->roster) :
@@ -319,7 +355,7 @@ static long due_tasks(const struct cg_dutywork *w, const struct dones *ds, int32
 
 	for (size_t i = 0; i < w->plan->ntasks; i++) {
 		const struct cg_duty_task *t = &w->plan->tasks[i];
-		json_t *places = task_places(w, t), *p, *rec;
+		json_t *places = task_places(w, t, day), *p, *rec;
 		size_t k;
 		int ret = 0;
 
@@ -354,7 +390,7 @@ long cg_duty_slots(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
 		return -1;
 	for (size_t i = 0; i < w->plan->ntasks; i++) {
 		const struct cg_duty_task *t = &w->plan->tasks[i];
-		json_t *places = task_places(w, t), *p, *rec;
+		json_t *places = task_places(w, t, day), *p, *rec;
 		size_t k;
 		int ret = 0;
 

@@ -111,7 +111,8 @@ static int read_task(struct cg_duty_task *t, const char *name, const json_t *v)
 			per = json_string_value(val);
 			t->per_shift = per && !strcmp(per, "shift");
 			t->per_care = per && !strcmp(per, "care");
-			if (!t->per_shift && !t->per_care)
+			t->per_observed = per && !strcmp(per, "observed");
+			if (!t->per_shift && !t->per_care && !t->per_observed)
 				return -1;
 		} else if (!strcmp(key, "times")) {
 			if (read_count(val, 1, 96, &t->times) < 0)
@@ -127,7 +128,7 @@ static int read_task(struct cg_duty_task *t, const char *name, const json_t *v)
 		}
 	}
 	/* One way to name the places, one way to cut the day. */
-	if (!!t->places + t->per_shift + t->per_care != 1 ||
+	if (!!t->places + t->per_shift + t->per_care + t->per_observed != 1 ||
 	    (t->per_shift && (t->times || t->every_min)) || (t->times && t->every_min))
 		return -1;
 	if (!t->per_shift && !t->times && !t->every_min)
@@ -606,12 +607,25 @@ int cg_duty_off(struct cg_dutywork *w, const json_t *rec, json_t *events,
 
 /* ---- done ---- */
 
+/* A household under observation in the slot of t that at falls in, or
+ * at at when it falls in none. */
+static int observed_at(const struct cg_dutywork *w, const struct cg_duty_task *t,
+		       const char *place, cg_time_t at)
+{
+	cg_time_t from = at, to = at + 1;
+
+	cg_duty_slot_span(w, t, place, at, &from, &to);
+	return cg_duty_observed_during(w->observed, place, from, to);
+}
+
 static int place_ok(const struct cg_dutywork *w, const struct cg_duty_task *t,
-		    const char *place)
+		    const char *place, cg_time_t at)
 {
 	size_t i;
 	json_t *v;
 
+	if (t->per_observed)
+		return observed_at(w, t, place, at);
 	if (t->per_shift)
 		return json_object_get(w->plan->roster, place) != NULL;
 	if (t->per_care)
@@ -685,8 +699,10 @@ int cg_duty_done_rule(struct cg_dutywork *w, const json_t *in, json_t *events,
 		r = fail(why, whylen, _("unknown task '%s' (config.json 'duty.tasks')"), task);
 		goto out;
 	}
-	if (!place_ok(w, t, place)) {
-		r = fail(why, whylen, _("unknown place '%s' for this task"), place);
+	if (!place_ok(w, t, place, at)) {
+		r = fail(why, whylen, t->per_observed ?
+			 _("household '%s' was not under observation then") :
+			 _("unknown place '%s' for this task"), place);
 		goto out;
 	}
 	if ((r = check_temp(w, rec, &fever, why, whylen)))

@@ -41,8 +41,9 @@
  *
  *   "roster": {"GATE": [["08:00","16:00"], ...]}   planned shifts per
  *             gate; an end at or before the start runs past midnight
- *   "tasks":  {"TASK": {"places": [...] | "per": "shift" | "per": "care",
- *             "times": N | "every_min": M, "hours": ["HH:MM","HH:MM"]}}
+ *   "tasks":  {"TASK": {"places": [...] | "per": "shift" | "per": "care" |
+ *             "per": "observed", "times": N | "every_min": M,
+ *             "hours": ["HH:MM","HH:MM"]}}
  *   "care":   {"ID": {"name", "household", "phone", "contact",
  *             "contact_phone", "needs": [...], "category"}}: the seed of
  *             the ledger, which care events change (cg_duty_ledger)
@@ -57,6 +58,9 @@
  * a done event of the task and place falls in it, missed when it has
  * ended without one, due while it runs without one.  "per":"care" makes
  * the places the care ledger's ids (default one call a day).
+ * "per":"observed" makes them the households under observation
+ * (cg_duty_observed): a household's slot counts (is due, done or missed)
+ * when the household was under observation at some time in it.
  */
 
 #define CG_DUTY_NAME_MAX 64
@@ -70,8 +74,9 @@ struct cg_duty_span {
 struct cg_duty_task {
 	char name[CG_DUTY_NAME_MAX];
 	const json_t *places;		/* array of strings, borrowed; NULL:
-					 * per shift or per care id */
-	int per_shift, per_care;
+					 * per shift, care id or household
+					 * under observation */
+	int per_shift, per_care, per_observed;
 	struct cg_duty_span hours;
 	int times, every_min;		/* one of them set */
 };
@@ -187,6 +192,46 @@ void cg_duty_needs_release(struct cg_duty_needs *n);
  * delivery made, before its done event is emitted.  0, or -1 with *err. */
 int cg_duty_needs_commit(struct cg_duty_needs *n, struct cg_err *err);
 
+/* ---- households under observation (duty-observed.c) ---- */
+
+/*
+ * A household is under observation from the open event of a case of its
+ * (its "ts") until the case is released or closed ("released_at",
+ * "closed_at"), for as long as it stays open or escalated.  A case
+ * without household stands for a household of its own, named by its
+ * case id.  One span per case, sorted by household and start.
+ */
+struct cg_duty_watch {
+	char *household;		/* owned */
+	cg_time_t from, until;		/* until CG_TIME_MAX while open */
+};
+
+struct cg_duty_observed {
+	struct cg_duty_watch *v;	/* owned */
+	size_t n;
+};
+
+void cg_duty_observed_init(struct cg_duty_observed *o);
+void cg_duty_observed_release(struct cg_duty_observed *o);
+/* Whether a task of the plan is "per":"observed". */
+int cg_duty_plan_observes(const struct cg_duty_plan *p);
+/* The spans of the cases of cb (borrowed; any fold whose ended cases
+ * carry when they ended).  0, or -1 with *err. */
+int cg_duty_observed_build(struct cg_duty_observed *o, const struct cg_casebook *cb,
+			   struct cg_err *err);
+/* The spans of the cases that were open on local day day or after, read
+ * from the case index (cg_casebook_load_since).  0, or -1 with *err. */
+int cg_duty_observed_load(struct cg_duty_observed *o, const struct cg_home *h, int32_t day,
+			  struct cg_err *err);
+/* Whether household was under observation at some time in [from, to);
+ * o NULL: never. */
+int cg_duty_observed_during(const struct cg_duty_observed *o, const char *household,
+			    cg_time_t from, cg_time_t to);
+/* The households under observation at some time in [from, to), sorted,
+ * each once: a new array of strings. */
+json_t *cg_duty_observed_households(const struct cg_duty_observed *o, cg_time_t from,
+				    cg_time_t to);
+
 /* ---- the rules ---- */
 
 struct cg_dutywork;
@@ -201,6 +246,9 @@ struct cg_dutywork {
 	cg_time_t now;
 	int text;			/* due: aligned text for a person */
 	struct cg_duty_needs *needs;	/* borrowed; NULL: no needs seen */
+	/* borrowed; NULL: nobody under observation (tasks "per":"observed"
+	 * have no places) */
+	const struct cg_duty_observed *observed;
 	unsigned long alerts;		/* alerts written */
 };
 
@@ -275,8 +323,11 @@ long cg_duty_slots(const struct cg_dutywork *w, int32_t day, struct cg_loop *lp,
  * (the local day it begins and its span), into out: 0, or -1 when at is
  * in none.  done records it as "slot", so that a day's slots done can be
  * counted upstream (share/clickhouse/report/duty_tasks.sql).
+ * cg_duty_slot_span gives the same slot as the instants [*from, *to).
  */
 #define CG_DUTY_SLOT_LEN 32
+int cg_duty_slot_span(const struct cg_dutywork *w, const struct cg_duty_task *t,
+		      const char *place, cg_time_t at, cg_time_t *from, cg_time_t *to);
 int cg_duty_slot_of(const struct cg_dutywork *w, const struct cg_duty_task *t,
 		    const char *place, cg_time_t at, char *out, size_t outlen);
 

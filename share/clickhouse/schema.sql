@@ -89,6 +89,11 @@ CREATE TABLE IF NOT EXISTS cg_pass (
 PARTITION BY day
 ORDER BY (compound, day, rid);
 
+-- cg-quarantine's journal.  need_id and need (a service request and its
+-- delivery, need and need_done events) came later (a table made before
+-- them: ALTER TABLE cg_quarantine ADD COLUMN need_id String, ADD COLUMN
+-- need String; on a cluster, cg_quarantine_local on every node and then
+-- cg_quarantine).
 CREATE TABLE IF NOT EXISTS cg_quarantine (
     rid String,
     compound String,
@@ -116,7 +121,9 @@ CREATE TABLE IF NOT EXISTS cg_quarantine (
     correction_of String,
     correction_reason String,
     corrected_by String,
-    corrected_at String
+    corrected_at String,
+    need_id String,
+    need String
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY day
 ORDER BY (compound, day, rid);

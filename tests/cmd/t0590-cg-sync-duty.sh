@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='cg-sync: the duty stream (cg-duty) once, guards as persons; cg_duty in ClickHouse, report/duty*.sql and duty_now.sql against cg-report'
+test_description='cg-sync: the duty stream (cg-duty) once, guards as persons; cg_duty in ClickHouse, report/duty*.sql (and the needs of cg_quarantine) and duty_now.sql against cg-report'
 . "${0%/*}/../lib/test-lib.sh"
 . "$SRC_DIR/tests/lib/sync-lib.sh"
 . "$SRC_DIR/tests/lib/clickhouse-lib.sh"
@@ -349,6 +349,53 @@ test_expect_success $CHOK 'report/duty_care.sql: the ledger kept by records, its
 	jq -c ".duty.care | [.entries, .calls, .missed]" rep.json >want &&
 	test_cmp want got &&
 	echo "[2,1,1]" >hand &&
+	test_cmp hand got
+'
+
+# The needs of households under observation (cg-quarantine need): A
+# (1-1-101, open since the 24th) asks on the 24th at 09:00 (N1, delivered
+# on the day at 10:00), at 09:00 (N2, delivered at 18:00) and at 11:00
+# (N3, never); B (2-2-202, opened at 08:00) at 12:00 (N1, delivered the
+# next day at 09:00); C (3-3-303) at 10:00 (N1, never; the case closed at
+# 15:00).  The day: open A-N3 and B-N1 (C's ended), delivered A-N1 and
+# A-N2, missed A-N3, B-N1 and C-N1; at 20:00 the day is not over: none
+# missed yet.
+test_expect_success $CHOK 'setup: cases with needs, delivered by cg-duty done --need, pushed' '
+	for c in "1-1-101 2026-01-24T08:00" "2-2-202 ${D}T08:00" "3-3-303 2026-01-24T08:00"; do
+		echo "{\"name\":\"甲\",\"household\":\"${c% *}\",\"reason\":\"close_contact\"}" |
+			TZ=UTC cg-quarantine open --now "${c#* }:00+08:00" >/dev/null || return 1
+	done &&
+	printf "%s\n" "{\"case_id\":\"Q260124-001\",\"need\":\"supplies\",\"ts\":\"2026-01-24T09:00:00+08:00\"}" \
+		"{\"case_id\":\"Q260124-001\",\"need\":\"garbage\",\"ts\":\"${D}T09:00:00+08:00\"}" \
+		"{\"case_id\":\"Q260124-001\",\"need\":\"medicine\",\"ts\":\"${D}T11:00:00+08:00\"}" \
+		"{\"case_id\":\"Q260125-001\",\"need\":\"supplies\",\"ts\":\"${D}T12:00:00+08:00\"}" \
+		"{\"case_id\":\"Q260124-002\",\"need\":\"supplies\",\"ts\":\"${D}T10:00:00+08:00\"}" |
+		TZ=UTC cg-quarantine need --now $N >/dev/null &&
+	echo "{\"case_id\":\"Q260124-002\",\"reason\":\"moved_out\"}" |
+		TZ=UTC cg-quarantine close --now ${D}T15:00:00+08:00 >/dev/null &&
+	TZ=UTC cg-duty done --need Q260124-001-N1 --at ${D}T10:00:00+08:00 --now $N >/dev/null &&
+	TZ=UTC cg-duty done --need Q260124-001-N2 --at ${D}T18:00:00+08:00 --now $N >/dev/null &&
+	TZ=UTC cg-duty done --need Q260125-001-N1 --at 2026-01-26T09:00:00+08:00 --now $N >/dev/null &&
+	TZ=UTC cg-sync push --redact --target ch --format clickhouse --url "$CHURL" --stream quarantine \
+		--from-start >out &&
+	echo "SELECT need_id, need FROM cg_quarantine WHERE event = '"'"'need_done'"'"' ORDER BY need_id FORMAT TSV" |
+		chq "$P" >got &&
+	printf "Q260124-001-N1\tsupplies\nQ260124-001-N2\tgarbage\nQ260125-001-N1\tsupplies\n" >want &&
+	test_cmp want got
+'
+
+test_expect_success $CHOK 'report/duty_needs.sql: needs open, delivered and missed, as cg-report has them (hand-computed)' '
+	report_at 2026-01-26T12:00:00 &&
+	sql report/duty_needs.sql "$(cat now)" | jq -c "$NUM | [.open, .delivered, .missed]" >got &&
+	jq -c ".duty.needs | [.open, .delivered, .missed]" rep.json >want &&
+	test_cmp want got &&
+	echo "[2,2,3]" >hand &&
+	test_cmp hand got &&
+	report_at 2026-01-25T20:00:00 &&
+	sql report/duty_needs.sql "$(cat now)" | jq -c "$NUM | [.open, .delivered, .missed]" >got &&
+	jq -c ".duty.needs | [.open, .delivered, .missed]" rep.json >want &&
+	test_cmp want got &&
+	echo "[2,2,0]" >hand &&
 	test_cmp hand got
 '
 

@@ -43,7 +43,7 @@ test_expect_success 'setup: a day of duty and check-ins' '
 test_expect_success 'json: the duty section, hand-computed' '
 	cg-report --date $D --now $N >rep.json &&
 	jq -c .duty rep.json >got &&
-	echo "{\"gates\":{\"north\":{\"duty_min\":1440,\"staffed_min\":1410,\"unstaffed_min\":30,\"checkins_without_guard\":2}},\"tasks\":{\"disinfect\":{\"slots\":3,\"done\":2,\"missed\":1},\"staff_temp\":{\"slots\":2,\"done\":1,\"missed\":1},\"care_call\":{\"slots\":1,\"done\":0,\"missed\":1}},\"stock\":[{\"item\":\"mask\",\"level\":150,\"unit\":\"piece\",\"min\":200,\"issued_7d\":150,\"per_day\":21.43,\"days_left\":7,\"low\":true,\"severity\":\"warning\"}],\"care\":{\"entries\":1,\"calls\":0,\"missed\":1},\"staff_fevers\":1}" >expect &&
+	echo "{\"gates\":{\"north\":{\"duty_min\":1440,\"staffed_min\":1410,\"unstaffed_min\":30,\"checkins_without_guard\":2}},\"tasks\":{\"disinfect\":{\"slots\":3,\"done\":2,\"missed\":1},\"staff_temp\":{\"slots\":2,\"done\":1,\"missed\":1},\"care_call\":{\"slots\":1,\"done\":0,\"missed\":1}},\"stock\":[{\"item\":\"mask\",\"level\":150,\"unit\":\"piece\",\"min\":200,\"issued_7d\":150,\"per_day\":21.43,\"days_left\":7,\"low\":true,\"severity\":\"warning\"}],\"care\":{\"entries\":1,\"calls\":0,\"missed\":1},\"needs\":{\"open\":0,\"delivered\":0,\"missed\":0},\"staff_fevers\":1}" >expect &&
 	test_cmp expect got &&
 	jq -r "keys_unsorted | join(\" \")" rep.json | grep -q " passes duty corrections "
 '

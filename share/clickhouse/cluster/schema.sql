@@ -160,7 +160,9 @@ CREATE TABLE IF NOT EXISTS cg_quarantine_local (
     correction_of String,
     correction_reason String,
     corrected_by String,
-    corrected_at String
+    corrected_at String,
+    need_id String,
+    need String
 ) ENGINE = ReplacingMergeTree()
 PARTITION BY day
 ORDER BY (compound, day, rid);
@@ -192,7 +194,9 @@ CREATE TABLE IF NOT EXISTS cg_quarantine (
     correction_of String,
     correction_reason String,
     corrected_by String,
-    corrected_at String
+    corrected_at String,
+    need_id String,
+    need String
 ) ENGINE = Distributed(cg_city, default, cg_quarantine_local, cityHash64(compound));
 
 CREATE TABLE IF NOT EXISTS cg_duty_local (
