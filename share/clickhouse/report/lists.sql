@@ -1,7 +1,8 @@
 -- The day's lists of cg-report: "fevers" (the fever reason, or a reading
 -- from the threshold, 37.3, up to temp_max, 42.5) and "denials" (the
--- other denials), in time order, each check-in folded as totals.sql
--- folds them.  Persons are not listed: upstream they are keyed hashes
+-- other denials): each compound's fevers, then its denials, in time
+-- order (daily-report splices them in that order), each check-in folded
+-- as totals.sql folds them.  Persons are not listed: upstream they are keyed hashes
 -- at most (cg-sync(1), UPSTREAM DATA); the household is.
 SELECT compound, if(has(reasons, 'fever') OR (t >= 37.3 AND t <= 42.5), 'fevers', 'denials') AS list,
     ts, gate, dir, kind, household, if(t = -1, NULL, t) AS temp, decision, reasons
@@ -15,10 +16,18 @@ FROM (
             reasons, voids, if(correction_of = '', rid, correction_of) AS event,
             toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq AS o
         FROM cg_checkin
+        -- Only the rows that can be on a list, and every row of a
+        -- corrected event (its latest row decides): a fold of an eighth
+        -- of the day.
+        PREWHERE decision = 'deny' OR has(reasons, 'fever') OR (temp >= 37.3 AND temp <= 42.5)
+            OR correction_of != '' OR rid IN (
+                SELECT correction_of FROM cg_checkin
+                WHERE day = toDate('2026-01-25') AND correction_of != ''
+                    AND compound IN ('DEMO-0001'))
         WHERE day = toDate('2026-01-25') AND compound IN ('DEMO-0001')
     )
     GROUP BY compound, event
 )
 WHERE voided = '' AND (has(reasons, 'fever') OR (t >= 37.3 AND t <= 42.5) OR decision = 'deny')
-ORDER BY compound, ts, event
+ORDER BY compound, list DESC, ts, event
 FORMAT JSONEachRow

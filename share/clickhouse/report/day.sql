@@ -1,0 +1,222 @@
+-- The day's check-in figures of each compound in one read of cg_checkin
+-- (one row per compound): what daily-report puts into cg-report's totals,
+-- kinds, reasons, gates, hours, temperatures, fever and visitors, the
+-- lists and corrections aside (lists.sql, corrections.sql).  Replace the
+-- day and the compounds as in totals.sql.
+--
+--   gates         per gate [gate, in, out, admit, deny, refer, first,
+--                 last, resident, tenant, visitor, courier, staff,
+--                 vehicle, [hours in], [counts], [hours out], [counts],
+--                 [[[codes], count]...]] (a set of reason codes, counted)
+--   temps         [[tenths of a degree], [counts]] of the readings (as
+--                 temperatures.sql rounds them)
+--   fever_persons, fever_readings, fever_decisions  as totals.sql
+--   v_count, v_refused, v_out, v_inside             as visitors.sql
+--
+-- Folded as totals.sql folds (voids applied, amendments standing for
+-- their original, copies once), but only where a fold is needed, for
+-- speed: a compound whose rows are all distinct (count() = uniqExact(rid):
+-- nothing inserted twice, or merged since) and an event without
+-- corrections are one row each and are counted as they are; the rows of
+-- the other compounds and the corrected events are folded (GROUP BY the
+-- event, argMax by journal day and seq).  Right without merges either way
+-- (t0548 inserts every batch twice; the fast path is checked against the
+-- fold there too).
+SELECT compound, gates, temps, fever_persons, fever_readings, fever_decisions,
+    v_count, v_refused, v_out, v_inside
+FROM (
+SELECT compound, gates, temps, fever_persons, fever_readings, fever_decisions
+FROM (
+    SELECT compound,
+        groupArray((gate, in, out, admit, deny, refer, first, last, resident, tenant,
+            visitor, courier, staff, vehicle, hours_in.1, hours_in.2, hours_out.1,
+            hours_out.2, reason_sets)) AS gates,
+        sumMap(gtemps.1, gtemps.2) AS temps, sum(decisions) AS fever_decisions
+    FROM (
+        SELECT compound, gate,
+            sumIf(n, dir = 'in') AS in, sumIf(n, dir = 'out') AS out,
+            sumIf(n, decision = 'admit') AS admit, sumIf(n, decision = 'deny') AS deny,
+            sumIf(n, decision = 'refer') AS refer, min(cfirst) AS first, max(clast) AS last,
+            sumIf(n, kind = 'resident') AS resident, sumIf(n, kind = 'tenant') AS tenant,
+            sumIf(n, kind = 'visitor') AS visitor, sumIf(n, kind = 'courier') AS courier,
+            sumIf(n, kind = 'staff') AS staff, sumIf(n, kind = 'vehicle') AS vehicle,
+            sumMapIf([hour], [n], dir = 'in') AS hours_in,
+            sumMapIf([hour], [n], dir = 'out') AS hours_out,
+            groupArrayIf((reasons, n), notEmpty(reasons)) AS reason_sets,
+            sumMapIf([tenths], [n], tenths != -1) AS gtemps,
+            sumIf(n, has(reasons, 'fever')) AS decisions
+        FROM (
+            -- The cube: one row per compound, gate, direction, kind,
+            -- decision, set of reasons, local hour (from ts's text,
+            -- written in the compound's zone) and reading in tenths of a
+            -- degree (rounded as temperatures.sql rounds; -1: none).
+            SELECT compound, gate, dir, kind, decision, reasons,
+                toUInt8(substring(ts, 12, 2)) AS hour,
+                toInt32(if(t = -1, -1, if(t < 30, 0, if(t > 50, 9999,
+                    round(t * 10 + 0.0000001))))) AS tenths,
+                count() AS n, min(ts) AS cfirst, max(ts) AS clast
+            FROM (
+                -- Events counted as they are: the compound has no row
+                -- twice, the event no correction.
+                SELECT compound, gate, dir, kind, decision, reasons, ts, ifNull(temp, -1) AS t
+                FROM cg_checkin
+                WHERE day = toDate('2026-01-25') AND correction_of = ''
+                    AND compound IN ('DEMO-0001')
+                    AND compound NOT IN (
+                        SELECT compound FROM cg_checkin
+                                WHERE day = toDate('2026-01-25')
+                                    AND compound IN ('DEMO-0001')
+                                GROUP BY compound
+                                HAVING count() != uniqExact(cityHash64(rid)))
+                    AND rid NOT IN (
+                        SELECT correction_of FROM cg_checkin
+                                WHERE day = toDate('2026-01-25') AND correction_of != ''
+                                    AND compound IN ('DEMO-0001'))
+                UNION ALL
+                -- The others, folded: each event's latest row.
+                SELECT compound, gate, dir, kind, decision, reasons, ts, t
+                FROM (
+                    SELECT event, any(compound) AS compound, argMax(gate, o) AS gate,
+                        argMax(dir, o) AS dir, argMax(kind, o) AS kind,
+                        argMax(decision, o) AS decision, argMax(reasons, o) AS reasons,
+                        argMax(ts, o) AS ts, argMax(tt, o) AS t, argMax(voids, o) AS voided
+                    FROM (
+                        SELECT compound, gate, dir, kind, decision, reasons, ts,
+                            ifNull(temp, -1) AS tt, voids,
+                            if(correction_of = '', rid, correction_of) AS event,
+                            toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
+                                + seq AS o
+                        FROM cg_checkin
+                        PREWHERE correction_of != '' OR compound IN (
+                                SELECT compound FROM cg_checkin
+                                WHERE day = toDate('2026-01-25')
+                                    AND compound IN ('DEMO-0001')
+                                GROUP BY compound
+                                HAVING count() != uniqExact(cityHash64(rid)))
+                            OR rid IN (
+                                SELECT correction_of FROM cg_checkin
+                                WHERE day = toDate('2026-01-25') AND correction_of != ''
+                                    AND compound IN ('DEMO-0001'))
+                        WHERE day = toDate('2026-01-25')
+                            AND compound IN ('DEMO-0001')
+                    )
+                    GROUP BY event
+                )
+                WHERE voided = ''
+            )
+            GROUP BY compound, gate, dir, kind, decision, reasons, hour, tenths
+        )
+        GROUP BY compound, gate
+    )
+    GROUP BY compound
+)
+ANY LEFT JOIN (
+    -- Fever persons and readings (totals.sql): the events with a reading
+    -- from the threshold to temp_max at their latest row, folded from
+    -- the rows with such a reading and the corrected events' rows.
+    SELECT compound, uniqExact(person) AS fever_persons, count() AS fever_readings
+    FROM (
+        SELECT compound, multiIf(id_no != '', concat('id:', id_no),
+            phone != '', concat('phone:', phone),
+            name != '' AND household != '', concat('name:', name, '@', household),
+            event) AS person
+        FROM (
+            SELECT event, any(compound) AS compound, argMax(tt, o) AS t,
+                argMax(id_no, o) AS id_no, argMax(phone, o) AS phone, argMax(name, o) AS name,
+                argMax(household, o) AS household, argMax(voids, o) AS voided
+            FROM (
+                SELECT compound, ifNull(temp, -1) AS tt, id_no, phone, name, household, voids,
+                    if(correction_of = '', rid, correction_of) AS event,
+                    toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
+                        + seq AS o
+                FROM cg_checkin
+                PREWHERE (temp >= 37.3 AND temp <= 42.5) OR correction_of != '' OR rid IN (
+                                SELECT correction_of FROM cg_checkin
+                                WHERE day = toDate('2026-01-25') AND correction_of != ''
+                                    AND compound IN ('DEMO-0001'))
+                WHERE day = toDate('2026-01-25')
+                    AND compound IN ('DEMO-0001')
+            )
+            GROUP BY event
+        )
+        WHERE voided = '' AND t >= 37.3 AND t <= 42.5
+    )
+    GROUP BY compound
+) USING compound
+)
+ANY LEFT JOIN (
+    -- The visitors (visitors.sql): count (admitted in), refused (denied
+    -- or referred at the way in), out, and inside: admitted in with no
+    -- exit after it sharing the ID number or the phone, or, the exit
+    -- naming neither, the name.  Linear: each way in and each exit under
+    -- each of its keys (ID number, phone, name), the latest exit per key,
+    -- a way in inside when no key of it has an exit at or after it.  Only
+    -- the visitors' rows and the corrected events are read and folded.
+    SELECT compound, any(count) AS v_count, any(refused) AS v_refused, any(out) AS v_out,
+        countIf(ev != '' AND NOT matched) AS v_inside
+    FROM (
+        SELECT compound, count, refused, out, i.1 AS ev,
+            max(last_out != '' AND last_out >= i.2) AS matched
+        FROM (
+            SELECT compound, any(count) AS count, any(refused) AS refused, any(out) AS out,
+                key, maxIf(ts, way = 'out') AS last_out,
+                groupArrayIf((ev, ts), way = 'in') AS ins
+            FROM (
+                SELECT compound, count, refused, out, v.1 AS way, v.2 AS ev, v.3 AS ts,
+                    k AS key
+                FROM (
+                SELECT compound, count, refused, out, v
+                FROM (
+                    SELECT compound,
+                        countIf(dir = 'in' AND decision = 'admit') AS count,
+                        countIf(dir = 'in' AND decision IN ('deny', 'refer')) AS refused,
+                        countIf(dir = 'out') AS out,
+                        groupArrayIf(('in', event, ts, ['', if(id_no != '', concat('i', id_no), ''),
+                                if(phone != '', concat('p', phone), ''),
+                                if(name != '', concat('n', name), '')]),
+                            dir = 'in' AND decision = 'admit' AND ts != '') AS ins,
+                        groupArrayIf(('out', event, ts, [if(id_no != '', concat('i', id_no), ''),
+                                if(phone != '', concat('p', phone), ''),
+                                if(id_no = '' AND phone = '' AND name != '',
+                                    concat('n', name), '')]),
+                            dir = 'out') AS outs
+                    FROM (
+                        SELECT event, any(compound) AS compound, argMax(ts, o) AS ts,
+                            argMax(dir, o) AS dir, argMax(kind, o) AS kind,
+                            argMax(decision, o) AS decision, argMax(id_no, o) AS id_no,
+                            argMax(phone, o) AS phone, argMax(name, o) AS name,
+                            argMax(voids, o) AS voided
+                        FROM (
+                            SELECT compound, ts, dir, kind, decision, id_no, phone, name, voids,
+                                if(correction_of = '', rid, correction_of) AS event,
+                                toUInt64(replaceAll(splitByChar('/', rid)[3], '-', ''))
+                                    * 10000000000 + seq AS o
+                            FROM cg_checkin
+                            PREWHERE kind = 'visitor' OR correction_of != '' OR rid IN (
+                                    SELECT correction_of FROM cg_checkin
+                                    WHERE day = toDate('2026-01-25') AND correction_of != ''
+                                        AND compound IN ('DEMO-0001'))
+                            WHERE day = toDate('2026-01-25')
+                                AND compound IN ('DEMO-0001')
+                        )
+                        GROUP BY event
+                    )
+                    WHERE voided = '' AND kind = 'visitor'
+                    GROUP BY compound
+                )
+                ARRAY JOIN arrayConcat(ins, outs) AS v
+                )
+                ARRAY JOIN v.4 AS k
+                WHERE k != '' OR v.1 = 'in'
+            )
+            GROUP BY compound, key
+        )
+        -- ev and ts of the way in (none: ''); matched when an exit under
+        -- this key is at or after it.
+        LEFT ARRAY JOIN ins AS i
+        GROUP BY compound, count, refused, out, ev
+    )
+    GROUP BY compound
+) USING compound
+ORDER BY compound
+FORMAT JSONEachRow
