@@ -28,9 +28,9 @@ FROM (
 SELECT compound, gates, temps, fever_persons, fever_readings, fever_decisions
 FROM (
     SELECT compound,
-        groupArray((gate, in, out, admit, deny, refer, first, last, resident, tenant,
-            visitor, courier, staff, vehicle, hours_in.1, hours_in.2, hours_out.1,
-            hours_out.2, reason_sets)) AS gates,
+        arraySort(groupArray((gate, in, out, admit, deny, refer, first, last, resident,
+            tenant, visitor, courier, staff, vehicle, hours_in.1, hours_in.2, hours_out.1,
+            hours_out.2, reason_sets))) AS gates,
         sumMap(gtemps.1, gtemps.2) AS temps, sum(decisions) AS fever_decisions
     FROM (
         SELECT compound, gate,
@@ -42,7 +42,7 @@ FROM (
             sumIf(n, kind = 'staff') AS staff, sumIf(n, kind = 'vehicle') AS vehicle,
             sumMapIf([hour], [n], dir = 'in') AS hours_in,
             sumMapIf([hour], [n], dir = 'out') AS hours_out,
-            groupArrayIf((reasons, n), notEmpty(reasons)) AS reason_sets,
+            arraySort(groupArrayIf((reasons, n), notEmpty(reasons))) AS reason_sets,
             sumMapIf([tenths], [n], tenths != -1) AS gtemps,
             sumIf(n, has(reasons, 'fever')) AS decisions
         FROM (
@@ -62,13 +62,13 @@ FROM (
                 FROM cg_checkin
                 WHERE day = toDate('2026-01-25') AND correction_of = ''
                     AND compound IN ('DEMO-0001')
-                    AND compound NOT IN (
+                    AND compound GLOBAL NOT IN (
                         SELECT compound FROM cg_checkin
                                 WHERE day = toDate('2026-01-25')
                                     AND compound IN ('DEMO-0001')
                                 GROUP BY compound
                                 HAVING count() != uniqExact(cityHash64(rid)))
-                    AND rid NOT IN (
+                    AND rid GLOBAL NOT IN (
                         SELECT correction_of FROM cg_checkin
                                 WHERE day = toDate('2026-01-25') AND correction_of != ''
                                     AND compound IN ('DEMO-0001'))
@@ -87,13 +87,13 @@ FROM (
                             toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
                                 + seq AS o
                         FROM cg_checkin
-                        PREWHERE correction_of != '' OR compound IN (
+                        PREWHERE correction_of != '' OR compound GLOBAL IN (
                                 SELECT compound FROM cg_checkin
                                 WHERE day = toDate('2026-01-25')
                                     AND compound IN ('DEMO-0001')
                                 GROUP BY compound
                                 HAVING count() != uniqExact(cityHash64(rid)))
-                            OR rid IN (
+                            OR rid GLOBAL IN (
                                 SELECT correction_of FROM cg_checkin
                                 WHERE day = toDate('2026-01-25') AND correction_of != ''
                                     AND compound IN ('DEMO-0001'))
@@ -130,7 +130,7 @@ ANY LEFT JOIN (
                     toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
                         + seq AS o
                 FROM cg_checkin
-                PREWHERE (temp >= 37.3 AND temp <= 42.5) OR correction_of != '' OR rid IN (
+                PREWHERE (temp >= 37.3 AND temp <= 42.5) OR correction_of != '' OR rid GLOBAL IN (
                                 SELECT correction_of FROM cg_checkin
                                 WHERE day = toDate('2026-01-25') AND correction_of != ''
                                     AND compound IN ('DEMO-0001'))
@@ -192,7 +192,7 @@ ANY LEFT JOIN (
                                 toUInt64(replaceAll(splitByChar('/', rid)[3], '-', ''))
                                     * 10000000000 + seq AS o
                             FROM cg_checkin
-                            PREWHERE kind = 'visitor' OR correction_of != '' OR rid IN (
+                            PREWHERE kind = 'visitor' OR correction_of != '' OR rid GLOBAL IN (
                                     SELECT correction_of FROM cg_checkin
                                     WHERE day = toDate('2026-01-25') AND correction_of != ''
                                         AND compound IN ('DEMO-0001'))

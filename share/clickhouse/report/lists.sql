@@ -20,7 +20,7 @@ FROM (
         -- corrected event (its latest row decides): a fold of an eighth
         -- of the day.
         PREWHERE decision = 'deny' OR has(reasons, 'fever') OR (temp >= 37.3 AND temp <= 42.5)
-            OR correction_of != '' OR rid IN (
+            OR correction_of != '' OR rid GLOBAL IN (
                 SELECT correction_of FROM cg_checkin
                 WHERE day = toDate('2026-01-25') AND correction_of != ''
                     AND compound IN ('DEMO-0001'))
