@@ -93,10 +93,6 @@ FROM (
                                     AND compound IN ('DEMO-0001')
                                 GROUP BY compound
                                 HAVING count() != uniqExact(cityHash64(rid)))
-                            OR rid GLOBAL IN (
-                                SELECT correction_of FROM cg_checkin
-                                WHERE day = toDate('2026-01-25') AND correction_of != ''
-                                    AND compound IN ('DEMO-0001'))
                         WHERE day = toDate('2026-01-25')
                             AND compound IN ('DEMO-0001')
                     )
@@ -130,10 +126,7 @@ ANY LEFT JOIN (
                     toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
                         + seq AS o
                 FROM cg_checkin
-                PREWHERE (temp >= 37.3 AND temp <= 42.5) OR correction_of != '' OR rid GLOBAL IN (
-                                SELECT correction_of FROM cg_checkin
-                                WHERE day = toDate('2026-01-25') AND correction_of != ''
-                                    AND compound IN ('DEMO-0001'))
+                PREWHERE (temp >= 37.3 AND temp <= 42.5) OR correction_of != ''
                 WHERE day = toDate('2026-01-25')
                     AND compound IN ('DEMO-0001')
             )
@@ -192,10 +185,7 @@ ANY LEFT JOIN (
                                 toUInt64(replaceAll(splitByChar('/', rid)[3], '-', ''))
                                     * 10000000000 + seq AS o
                             FROM cg_checkin
-                            PREWHERE kind = 'visitor' OR correction_of != '' OR rid GLOBAL IN (
-                                    SELECT correction_of FROM cg_checkin
-                                    WHERE day = toDate('2026-01-25') AND correction_of != ''
-                                        AND compound IN ('DEMO-0001'))
+                            PREWHERE kind = 'visitor' OR correction_of != ''
                             WHERE day = toDate('2026-01-25')
                                 AND compound IN ('DEMO-0001')
                         )
