@@ -23,13 +23,14 @@ def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else 
 | ($corrections | index) as $CORR
 | $all[] as $c
 | ($DAY[$c][0] // {gates: [], temps: [[], []]}) as $t
-# The compound's gates (day.sql's arrays, by name): their reasons added
-# up from the sets of codes, and the compound's from them.
+# The compound's gates (day.sql's arrays, by name), and the compound's
+# reasons added up from theirs.
 | ($t.gates | sort_by(.[0]) | map({gate: .[0], in: .[1], out: .[2], admit: .[3], deny: .[4],
 	refer: .[5], first: .[6], last: .[7], resident: .[8], tenant: .[9], visitor: .[10],
 	courier: .[11], staff: .[12], vehicle: .[13], hours_in: [.[14], .[15]],
 	hours_out: [.[16], .[17]],
-	reasons: (reduce .[18][] as $s ({}; reduce $s[0][] as $x (.; .[$x] += $s[1])))})) as $gates
+	reasons: (. as $g | reduce range(.[18] | length) as $i ({}; .[$g[18][$i]] = $g[19][$i]))}))
+	as $gates
 | (reduce $gates[].reasons as $g ({}; reduce ($g | to_entries[]) as $e (.; .[$e.key] += $e.value)))
 	as $reasons
 | (reduce range($t.temps[0] | length) as $i ({}; .[$t.temps[0][$i] | tostring] = $t.temps[1][$i]))

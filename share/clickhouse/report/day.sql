@@ -7,7 +7,7 @@
 --   gates         per gate [gate, in, out, admit, deny, refer, first,
 --                 last, resident, tenant, visitor, courier, staff,
 --                 vehicle, [hours in], [counts], [hours out], [counts],
---                 [[[codes], count]...]] (a set of reason codes, counted)
+--                 [reason codes], [counts]], by gate
 --   temps         [[tenths of a degree], [counts]] of the readings (as
 --                 temperatures.sql rounds them)
 --   fever_persons, fever_readings, fever_decisions  as totals.sql
@@ -30,9 +30,15 @@ FROM (
     SELECT compound,
         arraySort(groupArray((gate, in, out, admit, deny, refer, first, last, resident,
             tenant, visitor, courier, staff, vehicle, hours_in.1, hours_in.2, hours_out.1,
-            hours_out.2, reason_sets))) AS gates,
+            hours_out.2, reason_codes, rmap.2))) AS gates,
         sumMap(gtemps.1, gtemps.2) AS temps, sum(decisions) AS fever_decisions
     FROM (
+        -- The reason codes of the day, numbered for sumMap (which takes
+        -- no strings in 18.16): a gate's codes are counted by number.
+        WITH (
+            SELECT groupUniqArrayArray(reasons) FROM cg_checkin
+            WHERE day = toDate('2026-01-25')
+                AND compound IN ('DEMO-0001')) AS codes
         SELECT compound, gate,
             sumIf(n, dir = 'in') AS in, sumIf(n, dir = 'out') AS out,
             sumIf(n, decision = 'admit') AS admit, sumIf(n, decision = 'deny') AS deny,
@@ -42,19 +48,21 @@ FROM (
             sumIf(n, kind = 'staff') AS staff, sumIf(n, kind = 'vehicle') AS vehicle,
             sumMapIf([hour], [n], dir = 'in') AS hours_in,
             sumMapIf([hour], [n], dir = 'out') AS hours_out,
-            arraySort(groupArrayIf((reasons, n), notEmpty(reasons))) AS reason_sets,
-            sumMapIf([tenths], [n], tenths != -1) AS gtemps,
+            sumMap(arrayMap(r -> toUInt32(indexOf(codes, r)), reasons),
+                arrayMap(r -> n, reasons)) AS rmap,
+            arrayMap(i -> codes[i], rmap.1) AS reason_codes,
+            sumMap(ctemps.1, ctemps.2) AS gtemps,
             sumIf(n, has(reasons, 'fever')) AS decisions
         FROM (
             -- The cube: one row per compound, gate, direction, kind,
-            -- decision, set of reasons, local hour (from ts's text,
-            -- written in the compound's zone) and reading in tenths of a
-            -- degree (rounded as temperatures.sql rounds; -1: none).
+            -- decision, set of reasons and local hour (from ts's text,
+            -- written in the compound's zone), with its readings in
+            -- tenths of a degree (rounded as temperatures.sql rounds).
             SELECT compound, gate, dir, kind, decision, reasons,
                 toUInt8(substring(ts, 12, 2)) AS hour,
-                toInt32(if(t = -1, -1, if(t < 30, 0, if(t > 50, 9999,
-                    round(t * 10 + 0.0000001))))) AS tenths,
-                count() AS n, min(ts) AS cfirst, max(ts) AS clast
+                count() AS n, min(ts) AS cfirst, max(ts) AS clast,
+                sumMapIf([toInt32(if(t < 30, 0, if(t > 50, 9999, round(t * 10 + 0.0000001))))],
+                    [toUInt64(1)], t != -1) AS ctemps
             FROM (
                 -- Events counted as they are: the compound has no row
                 -- twice, the event no correction.
@@ -100,7 +108,7 @@ FROM (
                 )
                 WHERE voided = ''
             )
-            GROUP BY compound, gate, dir, kind, decision, reasons, hour, tenths
+            GROUP BY compound, gate, dir, kind, decision, reasons, hour
         )
         GROUP BY compound, gate
     )
