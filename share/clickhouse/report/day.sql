@@ -148,71 +148,53 @@ ANY LEFT JOIN (
 ANY LEFT JOIN (
     -- The visitors (visitors.sql): count (admitted in), refused (denied
     -- or referred at the way in), out, and inside: admitted in with no
-    -- exit after it sharing the ID number or the phone, or, the exit
-    -- naming neither, the name.  Linear: each way in and each exit under
-    -- each of its keys (ID number, phone, name), the latest exit per key,
-    -- a way in inside when no key of it has an exit at or after it.  Only
-    -- the visitors' rows and the corrected events are read and folded.
-    SELECT compound, any(count) AS v_count, any(refused) AS v_refused, any(out) AS v_out,
+    -- exit at or after it sharing the ID number or the phone, or, the
+    -- exit naming neither, the name.  Linear: every visitor's check-in
+    -- under '#' (for the counts) and each way in and exit under its keys
+    -- (ID number, phone, name); a way in is inside when no key of it has
+    -- an exit at or after it.  Only the visitors' rows and the
+    -- corrections are read and folded.
+    SELECT compound, max(c) AS v_count, max(r) AS v_refused, max(xo) AS v_out,
         countIf(ev != '' AND NOT matched) AS v_inside
     FROM (
-        SELECT compound, count, refused, out, i.1 AS ev,
-            max(last_out != '' AND last_out >= i.2) AS matched
+        SELECT compound, i.1 AS ev, max(last_out != '' AND last_out >= i.2) AS matched,
+            max(c) AS c, max(r) AS r, max(xo) AS xo
         FROM (
-            SELECT compound, any(count) AS count, any(refused) AS refused, any(out) AS out,
-                key, maxIf(ts, way = 'out') AS last_out,
-                groupArrayIf((ev, ts), way = 'in') AS ins
+            SELECT compound, key,
+                countIf(key = '#' AND dir = 'in' AND decision = 'admit') AS c,
+                countIf(key = '#' AND dir = 'in' AND decision IN ('deny', 'refer')) AS r,
+                countIf(key = '#' AND dir = 'out') AS xo,
+                maxIf(ts, dir = 'out' AND key != '#') AS last_out,
+                groupArrayIf((event, ts), dir = 'in' AND decision = 'admit' AND ts != '') AS ins
             FROM (
-                SELECT compound, count, refused, out, v.1 AS way, v.2 AS ev, v.3 AS ts,
-                    k AS key
+                SELECT event, any(compound) AS compound, argMax(ts, o) AS ts,
+                    argMax(dir, o) AS dir, argMax(kind, o) AS kind,
+                    argMax(decision, o) AS decision, argMax(id_no, o) AS id_no,
+                    argMax(phone, o) AS phone, argMax(name, o) AS name,
+                    argMax(voids, o) AS voided
                 FROM (
-                SELECT compound, count, refused, out, v
-                FROM (
-                    SELECT compound,
-                        countIf(dir = 'in' AND decision = 'admit') AS count,
-                        countIf(dir = 'in' AND decision IN ('deny', 'refer')) AS refused,
-                        countIf(dir = 'out') AS out,
-                        groupArrayIf(('in', event, ts, ['', if(id_no != '', concat('i', id_no), ''),
-                                if(phone != '', concat('p', phone), ''),
-                                if(name != '', concat('n', name), '')]),
-                            dir = 'in' AND decision = 'admit' AND ts != '') AS ins,
-                        groupArrayIf(('out', event, ts, [if(id_no != '', concat('i', id_no), ''),
-                                if(phone != '', concat('p', phone), ''),
-                                if(id_no = '' AND phone = '' AND name != '',
-                                    concat('n', name), '')]),
-                            dir = 'out') AS outs
-                    FROM (
-                        SELECT event, any(compound) AS compound, argMax(ts, o) AS ts,
-                            argMax(dir, o) AS dir, argMax(kind, o) AS kind,
-                            argMax(decision, o) AS decision, argMax(id_no, o) AS id_no,
-                            argMax(phone, o) AS phone, argMax(name, o) AS name,
-                            argMax(voids, o) AS voided
-                        FROM (
-                            SELECT compound, ts, dir, kind, decision, id_no, phone, name, voids,
-                                if(correction_of = '', rid, correction_of) AS event,
-                                toUInt64(replaceAll(splitByChar('/', rid)[3], '-', ''))
-                                    * 10000000000 + seq AS o
-                            FROM cg_checkin
-                            PREWHERE kind = 'visitor' OR correction_of != ''
-                            WHERE day = toDate('2026-01-25')
-                                AND compound IN ('DEMO-0001')
-                        )
-                        GROUP BY event
-                    )
-                    WHERE voided = '' AND kind = 'visitor'
-                    GROUP BY compound
+                    SELECT compound, ts, dir, kind, decision, id_no, phone, name, voids,
+                        if(correction_of = '', rid, correction_of) AS event,
+                        toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
+                            + seq AS o
+                    FROM cg_checkin
+                    PREWHERE kind = 'visitor' OR correction_of != ''
+                    WHERE day = toDate('2026-01-25')
+                        AND compound IN ('DEMO-0001')
                 )
-                ARRAY JOIN arrayConcat(ins, outs) AS v
-                )
-                ARRAY JOIN v.4 AS k
-                WHERE k != '' OR v.1 = 'in'
+                GROUP BY event
             )
+            ARRAY JOIN arrayFilter(x -> x != '', ['#',
+                if(id_no != '' AND dir IN ('in', 'out'), concat('i', id_no), ''),
+                if(phone != '' AND dir IN ('in', 'out'), concat('p', phone), ''),
+                if(name != '' AND (dir = 'in' OR (dir = 'out' AND id_no = '' AND phone = '')),
+                    concat('n', name), '')]) AS key
+            WHERE voided = '' AND kind = 'visitor'
             GROUP BY compound, key
         )
-        -- ev and ts of the way in (none: ''); matched when an exit under
-        -- this key is at or after it.
+        -- ev and ts of a way in (none: '')
         LEFT ARRAY JOIN ins AS i
-        GROUP BY compound, count, refused, out, ev
+        GROUP BY compound, ev
     )
     GROUP BY compound
 ) USING compound
