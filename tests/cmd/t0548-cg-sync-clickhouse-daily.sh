@@ -135,7 +135,32 @@ test_expect_success $CHOK 'a day before any row: no line; bad arguments: exit 2'
 	test_expect_code 2 sh "$SRC_DIR/share/clickhouse/daily-report" -H 8-20 "$CHURL" $DAY 2>err &&
 	grep "HH:MM-HH:MM" err &&
 	test_expect_code 1 sh "$SRC_DIR/share/clickhouse/daily-report" http://127.0.0.1:1/ $DAY 2>err &&
-	grep "report/checkins.sql failed" err
+	grep "report/day.sql failed" err
+'
+
+# day.sql counts the rows of a compound with no row twice as they are
+# and folds only its corrected events; the others it folds whole.  Both
+# ways give cg-report's figures: h3 pushed once (no copy, one void), then
+# every batch again (folded); two check-ins amended, one to a fever.
+test_expect_success $CHOK 'a compound with no row twice (counted unfolded) and then twice (folded): cg-report'"'"'s figures' '
+	compound h3 NJ-GL-0003 NJ-GL &&
+	cg-checkin --home h3 --now $NOW --amend $DAY/3 --set temp=38.2 --reason typo --by g >/dev/null &&
+	cg-checkin --home h3 --now $NOW --amend $DAY/4 --set gate=south --reason typo --by g >/dev/null &&
+	cg-sync push --home h3 --redact --target once --format clickhouse --url "$CHURL" \
+		--from-start --batch-records 10 >out-h3 &&
+	cg-report --home h3 --now $NOW --date $DAY >rep-h3.json &&
+	echo "SELECT count() = uniqExact(rid) FROM cg_checkin WHERE compound = '"'"'NJ-GL-0003'"'"'" |
+		chq "$P" >n && test "$(cat n)" = 1 &&
+	jq -r "$FIGURES" rep-h3.json >want &&
+	daily -c NJ-GL-0003 >once && jq -r "$FIGURES" once >got &&
+	test_cmp want got &&
+	grep -F "[[\"corrections\",0,\"action\"],\"void\"]" got &&
+	grep -F "[[\"corrections\",2,\"action\"],\"amend\"]" got &&
+	grep -F "[[\"totals\",\"events\"],14]" got &&
+	cg-sync push --home h3 --redact --target twice --format clickhouse --url "$CHURL" \
+		--from-start --batch-records 7 >out-h3 &&
+	daily -c NJ-GL-0003 >twice && jq -r "$FIGURES" twice >got &&
+	test_cmp want got
 '
 
 stop_clickhouse ch

@@ -1,8 +1,9 @@
 # daily-report's assembly: the rows of the report/ queries of one day
-# ($cube, $temps, ...: arrays of JSONEachRow objects) into one cg-report
+# ($day, $cases, ...: arrays of JSONEachRow objects) into one cg-report
 # report per compound, in code order.  Keys in cg-report's order; what
-# the tables cannot tell is left out.
-def sumn(f): map(select(f) | .n) | add // 0;
+# the tables cannot tell is left out.  The lists (fevers and denials) are
+# left empty here: daily-report splices lists.sql's rows into them as
+# text, since parsing and printing them was most of jq's time.
 def zeros(keys): reduce keys[] as $k ({}; .[$k] = 0);
 # Rows by compound, once: {CODE: [rows]}.
 def index: group_by(.compound) | map({key: .[0].compound, value: .}) | from_entries;
@@ -15,27 +16,25 @@ def codes: ["fever", "symptoms", "no_mask", "courier", "visitor_no_host", "vehic
 def classes: ["resident", "returnee", "tenant", "temporary", "visitor", "vehicle", "staff"];
 # A gate's reasons: those seen, in the order of the codes (others after).
 def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else . end)) + $o;
-# A list entry as cg-report has it: no household or temp when none.
-def entry: del(.compound, .list)
-	| if .household == "" then del(.household) else . end
-	| if .temp == null then del(.temp) else . end;
 
-($cube + $totals + $cases + $passes + $duty + $tasks | map(.compound) | unique) as $all
-| ($cube | index) as $CUBE | ($totals | index) as $TOTALS | ($temps | index) as $TEMPS
-| ($lists | index) as $LISTS | ($visitors | index) as $VISITORS | ($cases | index) as $CASES
+($day + $cases + $passes + $duty + $tasks | map(.compound) | unique) as $all
+| ($day | index) as $DAY | ($cases | index) as $CASES
 | ($passes | index) as $PASSES | ($duty | index) as $DUTY | ($tasks | index) as $TASKS
 | ($corrections | index) as $CORR
 | $all[] as $c
-# The compound's gates (checkins.sql, one row each): their reasons
-# added up from the sets of codes, and the compound's from them.
-| (($CUBE[$c] // []) | map(.reasons = (reduce .reason_sets[] as $s ({};
-	reduce $s[0][] as $x (.; .[$x] += $s[1]))))) as $gates
+| ($DAY[$c][0] // {gates: [], temps: [[], []]}) as $t
+# The compound's gates (day.sql's arrays, by name), and the compound's
+# reasons added up from theirs.
+| ($t.gates | sort_by(.[0]) | map({gate: .[0], in: .[1], out: .[2], admit: .[3], deny: .[4],
+	refer: .[5], first: .[6], last: .[7], resident: .[8], tenant: .[9], visitor: .[10],
+	courier: .[11], staff: .[12], vehicle: .[13], hours_in: [.[14], .[15]],
+	hours_out: [.[16], .[17]],
+	reasons: (. as $g | reduce range(.[18] | length) as $i ({}; .[$g[18][$i]] = $g[19][$i]))}))
+	as $gates
 | (reduce $gates[].reasons as $g ({}; reduce ($g | to_entries[]) as $e (.; .[$e.key] += $e.value)))
 	as $reasons
-| ($TOTALS[$c][0] // {}) as $t
-| ($TEMPS[$c] // []) as $tr
-| ($LISTS[$c] // []) as $ls
-| ($VISITORS[$c][0] // {}) as $v
+| (reduce range($t.temps[0] | length) as $i ({}; .[$t.temps[0][$i] | tostring] = $t.temps[1][$i]))
+	as $tr
 | ($CASES[$c][0] // {}) as $k
 | ($PASSES[$c] // []) as $p
 | ($DUTY[$c] // []) as $d
@@ -59,16 +58,18 @@ def entry: del(.compound, .list)
 	hours: ($gates | map({key: .gate, value: {in: hours24(.hours_in), out: hours24(.hours_out)}})
 		| from_entries),
 	temperatures: {
-		measured: ($tr | sumn(true)), from: 35, step: 0.1,
-		counts: [range(350; 426) as $i | $tr | map(select(.tenths == $i) | .n) | add // 0],
-		below: ($tr | sumn(.tenths < 350)), above: ($tr | sumn(.tenths > 425))
+		measured: ($t.temps[1] | add // 0), from: 35, step: 0.1,
+		counts: [range(350; 426) as $i | $tr[$i | tostring] // 0],
+		below: ([range($t.temps[0] | length) as $i | select($t.temps[0][$i] < 350)
+			| $t.temps[1][$i]] | add // 0),
+		above: ([range($t.temps[0] | length) as $i | select($t.temps[0][$i] > 425)
+			| $t.temps[1][$i]] | add // 0)
 	},
 	fever: {threshold: 37.3, persons: ($t.fever_persons // 0), readings: ($t.fever_readings // 0),
 		decisions: ($t.fever_decisions // 0)},
-	fevers: ($ls | map(select(.list == "fevers") | entry)),
-	denials: ($ls | map(select(.list == "denials") | entry)),
-	visitors: {count: ($v.count // 0), refused: ($v.refused // 0), out: ($v.out // 0),
-		inside: ($v.inside // 0)},
+	fevers: [], denials: [],
+	visitors: {count: ($t.v_count // 0), refused: ($t.v_refused // 0), out: ($t.v_out // 0),
+		inside: ($t.v_inside // 0)},
 	cases: ({open: 0, opened: 0, escalated: 0, released: 0, closed: 0, extended: 0, checks: 0,
 		alerts: 0} + ($k | del(.compound))),
 	passes: {

@@ -93,6 +93,12 @@ ANY LEFT JOIN (
                 toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq AS o
             FROM cg_checkin
             WHERE day = toDate('2026-01-25') AND compound IN ('DEMO-0001') AND time <= now()
+                -- only the compounds with guards' sign-ons (the others
+                -- have no row here: no fold of their check-ins)
+                AND compound GLOBAL IN (
+                    SELECT compound FROM cg_duty
+                    WHERE day <= toDate('2026-01-25') + 1 AND event IN ('on', 'off')
+                        AND compound IN ('DEMO-0001'))
         )
         GROUP BY compound, event
     )

@@ -1,0 +1,202 @@
+-- The day's check-in figures of each compound in one read of cg_checkin
+-- (one row per compound): what daily-report puts into cg-report's totals,
+-- kinds, reasons, gates, hours, temperatures, fever and visitors, the
+-- lists and corrections aside (lists.sql, corrections.sql).  Replace the
+-- day and the compounds as in totals.sql.
+--
+--   gates         per gate [gate, in, out, admit, deny, refer, first,
+--                 last, resident, tenant, visitor, courier, staff,
+--                 vehicle, [hours in], [counts], [hours out], [counts],
+--                 [reason codes], [counts]], by gate
+--   temps         [[tenths of a degree], [counts]] of the readings (as
+--                 temperatures.sql rounds them)
+--   fever_persons, fever_readings, fever_decisions  as totals.sql
+--   v_count, v_refused, v_out, v_inside             as visitors.sql
+--
+-- Folded as totals.sql folds (voids applied, amendments standing for
+-- their original, copies once), but only where a fold is needed, for
+-- speed: a compound whose rows are all distinct (count() = uniqExact(rid):
+-- nothing inserted twice, or merged since) and an event without
+-- corrections are one row each and are counted as they are; the rows of
+-- the other compounds and the corrected events are folded (GROUP BY the
+-- event, argMax by journal day and seq).  Right without merges either way
+-- (t0548 inserts every batch twice; the fast path is checked against the
+-- fold there too).
+SELECT compound, gates, temps, fever_persons, fever_readings, fever_decisions,
+    v_count, v_refused, v_out, v_inside
+FROM (
+SELECT compound, gates, temps, fever_persons, fever_readings, fever_decisions
+FROM (
+    SELECT compound,
+        arraySort(groupArray((gate, in, out, admit, deny, refer, first, last, resident,
+            tenant, visitor, courier, staff, vehicle, hours_in.1, hours_in.2, hours_out.1,
+            hours_out.2, reason_codes, rmap.2))) AS gates,
+        sumMap(gtemps.1, gtemps.2) AS temps, sum(decisions) AS fever_decisions
+    FROM (
+        -- The reason codes of the day, numbered for sumMap (which takes
+        -- no strings in 18.16): a gate's codes are counted by number.
+        WITH (
+            SELECT groupUniqArrayArray(reasons) FROM cg_checkin
+            WHERE day = toDate('2026-01-25')
+                AND compound IN ('DEMO-0001')) AS codes
+        SELECT compound, gate,
+            sumIf(n, dir = 'in') AS in, sumIf(n, dir = 'out') AS out,
+            sumIf(n, decision = 'admit') AS admit, sumIf(n, decision = 'deny') AS deny,
+            sumIf(n, decision = 'refer') AS refer, min(cfirst) AS first, max(clast) AS last,
+            sumIf(n, kind = 'resident') AS resident, sumIf(n, kind = 'tenant') AS tenant,
+            sumIf(n, kind = 'visitor') AS visitor, sumIf(n, kind = 'courier') AS courier,
+            sumIf(n, kind = 'staff') AS staff, sumIf(n, kind = 'vehicle') AS vehicle,
+            sumMapIf([hour], [n], dir = 'in') AS hours_in,
+            sumMapIf([hour], [n], dir = 'out') AS hours_out,
+            sumMap(arrayMap(r -> toUInt32(indexOf(codes, r)), reasons),
+                arrayMap(r -> n, reasons)) AS rmap,
+            arrayMap(i -> codes[i], rmap.1) AS reason_codes,
+            sumMap(ctemps.1, ctemps.2) AS gtemps,
+            sumIf(n, has(reasons, 'fever')) AS decisions
+        FROM (
+            -- The cube: one row per compound, gate, direction, kind,
+            -- decision, set of reasons and local hour (from ts's text,
+            -- written in the compound's zone), with its readings in
+            -- tenths of a degree (rounded as temperatures.sql rounds).
+            SELECT compound, gate, dir, kind, decision, reasons,
+                toUInt8(substring(ts, 12, 2)) AS hour,
+                count() AS n, min(ts) AS cfirst, max(ts) AS clast,
+                sumMapIf([toInt32(if(t < 30, 0, if(t > 50, 9999, round(t * 10 + 0.0000001))))],
+                    [toUInt64(1)], t != -1) AS ctemps
+            FROM (
+                -- Events counted as they are: the compound has no row
+                -- twice, the event no correction.
+                SELECT compound, gate, dir, kind, decision, reasons, ts, ifNull(temp, -1) AS t
+                FROM cg_checkin
+                WHERE day = toDate('2026-01-25') AND correction_of = ''
+                    AND compound IN ('DEMO-0001')
+                    AND compound GLOBAL NOT IN (
+                        SELECT compound FROM cg_checkin
+                                WHERE day = toDate('2026-01-25')
+                                    AND compound IN ('DEMO-0001')
+                                GROUP BY compound
+                                HAVING count() != uniqExact(cityHash64(rid)))
+                    AND rid GLOBAL NOT IN (
+                        SELECT correction_of FROM cg_checkin
+                                WHERE day = toDate('2026-01-25') AND correction_of != ''
+                                    AND compound IN ('DEMO-0001'))
+                UNION ALL
+                -- The others, folded: each event's latest row.
+                SELECT compound, gate, dir, kind, decision, reasons, ts, t
+                FROM (
+                    SELECT event, any(compound) AS compound, argMax(gate, o) AS gate,
+                        argMax(dir, o) AS dir, argMax(kind, o) AS kind,
+                        argMax(decision, o) AS decision, argMax(reasons, o) AS reasons,
+                        argMax(ts, o) AS ts, argMax(tt, o) AS t, argMax(voids, o) AS voided
+                    FROM (
+                        SELECT compound, gate, dir, kind, decision, reasons, ts,
+                            ifNull(temp, -1) AS tt, voids,
+                            if(correction_of = '', rid, correction_of) AS event,
+                            toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
+                                + seq AS o
+                        FROM cg_checkin
+                        PREWHERE correction_of != '' OR compound GLOBAL IN (
+                                SELECT compound FROM cg_checkin
+                                WHERE day = toDate('2026-01-25')
+                                    AND compound IN ('DEMO-0001')
+                                GROUP BY compound
+                                HAVING count() != uniqExact(cityHash64(rid)))
+                        WHERE day = toDate('2026-01-25')
+                            AND compound IN ('DEMO-0001')
+                    )
+                    GROUP BY event
+                )
+                WHERE voided = ''
+            )
+            GROUP BY compound, gate, dir, kind, decision, reasons, hour
+        )
+        GROUP BY compound, gate
+    )
+    GROUP BY compound
+)
+ANY LEFT JOIN (
+    -- Fever persons and readings (totals.sql): the events with a reading
+    -- from the threshold to temp_max at their latest row, folded from
+    -- the rows with such a reading and the corrected events' rows.
+    SELECT compound, uniqExact(person) AS fever_persons, count() AS fever_readings
+    FROM (
+        SELECT compound, multiIf(id_no != '', concat('id:', id_no),
+            phone != '', concat('phone:', phone),
+            name != '' AND household != '', concat('name:', name, '@', household),
+            event) AS person
+        FROM (
+            SELECT event, any(compound) AS compound, argMax(tt, o) AS t,
+                argMax(id_no, o) AS id_no, argMax(phone, o) AS phone, argMax(name, o) AS name,
+                argMax(household, o) AS household, argMax(voids, o) AS voided
+            FROM (
+                SELECT compound, ifNull(temp, -1) AS tt, id_no, phone, name, household, voids,
+                    if(correction_of = '', rid, correction_of) AS event,
+                    toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
+                        + seq AS o
+                FROM cg_checkin
+                PREWHERE (temp >= 37.3 AND temp <= 42.5) OR correction_of != ''
+                WHERE day = toDate('2026-01-25')
+                    AND compound IN ('DEMO-0001')
+            )
+            GROUP BY event
+        )
+        WHERE voided = '' AND t >= 37.3 AND t <= 42.5
+    )
+    GROUP BY compound
+) USING compound
+)
+ANY LEFT JOIN (
+    -- The visitors (visitors.sql): count (admitted in), refused (denied
+    -- or referred at the way in), out, and inside: admitted in with no
+    -- exit at or after it sharing the ID number or the phone, or, the
+    -- exit naming neither, the name.  Linear: every visitor's check-in
+    -- under '#' (for the counts) and each way in and exit under its keys
+    -- (ID number, phone, name); a way in is inside when no key of it has
+    -- an exit at or after it.  Only the visitors' rows and the
+    -- corrections are read and folded.
+    SELECT compound, max(c) AS v_count, max(r) AS v_refused, max(xo) AS v_out,
+        countIf(ev != '' AND NOT matched) AS v_inside
+    FROM (
+        SELECT compound, i.1 AS ev, max(last_out != '' AND last_out >= i.2) AS matched,
+            max(c) AS c, max(r) AS r, max(xo) AS xo
+        FROM (
+            SELECT compound, key,
+                countIf(key = '#' AND dir = 'in' AND decision = 'admit') AS c,
+                countIf(key = '#' AND dir = 'in' AND decision IN ('deny', 'refer')) AS r,
+                countIf(key = '#' AND dir = 'out') AS xo,
+                maxIf(ts, dir = 'out' AND key != '#') AS last_out,
+                groupArrayIf((event, ts), dir = 'in' AND decision = 'admit' AND ts != '') AS ins
+            FROM (
+                SELECT event, any(compound) AS compound, argMax(ts, o) AS ts,
+                    argMax(dir, o) AS dir, argMax(kind, o) AS kind,
+                    argMax(decision, o) AS decision, argMax(id_no, o) AS id_no,
+                    argMax(phone, o) AS phone, argMax(name, o) AS name,
+                    argMax(voids, o) AS voided
+                FROM (
+                    SELECT compound, ts, dir, kind, decision, id_no, phone, name, voids,
+                        if(correction_of = '', rid, correction_of) AS event,
+                        toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
+                            + seq AS o
+                    FROM cg_checkin
+                    PREWHERE kind = 'visitor' OR correction_of != ''
+                    WHERE day = toDate('2026-01-25')
+                        AND compound IN ('DEMO-0001')
+                )
+                GROUP BY event
+            )
+            ARRAY JOIN arrayFilter(x -> x != '', ['#',
+                if(id_no != '' AND dir IN ('in', 'out'), concat('i', id_no), ''),
+                if(phone != '' AND dir IN ('in', 'out'), concat('p', phone), ''),
+                if(name != '' AND (dir = 'in' OR (dir = 'out' AND id_no = '' AND phone = '')),
+                    concat('n', name), '')]) AS key
+            WHERE voided = '' AND kind = 'visitor'
+            GROUP BY compound, key
+        )
+        -- ev and ts of a way in (none: '')
+        LEFT ARRAY JOIN ins AS i
+        GROUP BY compound, ev
+    )
+    GROUP BY compound
+) USING compound
+ORDER BY compound
+FORMAT JSONEachRow
