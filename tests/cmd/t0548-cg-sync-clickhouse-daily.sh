@@ -19,7 +19,8 @@ F=$SRC_DIR/tests/fixtures/report
 # compound HOME CODE STREET: a day of tests/fixtures/report/day.jsonl
 # (fevers, denials, visitors in and out), passes issued before and on the
 # day and one revoked, cases opened before and on the day with a check
-# outside any window and an alert, a guard on duty at north 07:50-12:00,
+# outside any window and an alert, needs of their households (one
+# delivered), a guard on duty at north 07:50-12:00,
 # and a check-in voided.
 compound() {
 	mkdir -p "$1" &&
@@ -44,6 +45,11 @@ compound() {
 		cg-quarantine open --home "$1" --now ${DAY}T09:00:00+08:00 --reason risk_area_return >/dev/null &&
 	printf "%s\n" "{\"phone\":\"13811110001\",\"temp\":36.6}" "{\"phone\":\"13811112222\",\"temp\":37.9}" |
 		cg-quarantine check --home "$1" --now ${DAY}T10:00:00+08:00 >/dev/null &&
+	printf "%s\n" "{\"case_id\":\"Q260115-001\",\"need\":\"supplies\",\"ts\":\"2026-01-24T09:00:00+08:00\"}" \
+		"{\"case_id\":\"Q260115-001\",\"need\":\"garbage\",\"ts\":\"${DAY}T09:00:00+08:00\"}" \
+		"{\"case_id\":\"Q260125-001\",\"need\":\"medicine\",\"ts\":\"${DAY}T11:00:00+08:00\"}" |
+		cg-quarantine need --home "$1" --now ${DAY}T11:00:00+08:00 >/dev/null &&
+	cg-duty done --home "$1" --need Q260115-001-N2 --at ${DAY}T10:00:00+08:00 --now $NOW >/dev/null &&
 	cg-duty on --home "$1" --guard g --gate north --at ${DAY}T07:50:00+08:00 --now $NOW >/dev/null &&
 	cg-duty off --home "$1" --guard g --at ${DAY}T12:00:00+08:00 --now $NOW >/dev/null &&
 	jq -c "select(.ts) | select(.ts | startswith(\"$DAY\")) | del(.decision, .reasons, .compound)" "$F/day.jsonl" |
@@ -66,7 +72,7 @@ FIGURES='del(.gates.east, .hours.east) | {totals, kinds, reasons,
 	denials: [.denials[] | {ts, gate, dir, kind, temp, decision, reasons}],
 	visitors: (.visitors | {count, refused, out, inside}),
 	cases: (.cases | {open, opened, escalated, released, closed, extended, checks, alerts}),
-	passes, duty: (.duty | {gates, staff_fevers}),
+	passes, duty: (.duty | {gates, needs, staff_fevers}),
 	corrections: [.corrections[] | {rid, action, replaces, original, reason, by, at}]} |
 	paths(scalars) as $p | [$p, getpath($p)] | tojson'
 
@@ -111,6 +117,8 @@ test_expect_success $CHOK 'every figure equals cg-report'"'"'s, the zero rows to
 	grep -F "[[\"cases\",\"escalated\"],1]" got &&
 	grep -F "[[\"visitors\",\"inside\"],2]" got &&
 	grep -F "[[\"duty\",\"gates\",\"north\",\"staffed_min\"],240]" got &&
+	grep -F "[[\"duty\",\"needs\",\"open\"],2]" got &&
+	grep -F "[[\"duty\",\"needs\",\"delivered\"],1]" got &&
 	grep -F "[[\"totals\",\"events\"],14]" got &&
 	grep -F "[[\"corrections\",0,\"action\"],\"void\"]" got
 '

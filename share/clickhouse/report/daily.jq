@@ -20,7 +20,7 @@ def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else 
 ($day + $cases + $passes + $duty + $tasks | map(.compound) | unique) as $all
 | ($day | index) as $DAY | ($cases | index) as $CASES
 | ($passes | index) as $PASSES | ($duty | index) as $DUTY | ($tasks | index) as $TASKS
-| ($corrections | index) as $CORR
+| ($corrections | index) as $CORR | ($needs | index) as $NEEDS
 | $all[] as $c
 | ($DAY[$c][0] // {gates: [], temps: [[], []]}) as $t
 # The compound's gates (day.sql's arrays, by name), and the compound's
@@ -84,6 +84,8 @@ def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else 
 	gates: ($d | map({key: .gate, value: {duty_min, staffed_min, unstaffed_min,
 		checkins_without_guard}}) | from_entries),
 	tasks: ($tk | map({key: .task, value: {done}}) | from_entries),
+	needs: ($NEEDS[$c][0] // {} | {open: (.open // 0), delivered: (.delivered // 0),
+		missed: (.missed // 0)}),
 	staff_fevers: ($tk | map(.staff_fevers) | add // 0)
 } else . end
 | .corrections = ($CORR[$c] // [] | map(del(.compound)))
