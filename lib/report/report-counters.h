@@ -35,6 +35,9 @@ extern const char *const cg_report_kinds[];
 extern const char *const cg_report_decisions[];
 enum { D_ADMIT, D_DENY, D_REFER };
 
+/* Slots of the memo of valid person fields (a power of two). */
+#define CG_REPORT_KNOWN 65536
+
 /* A field as either path saw it; strings are their decoded bytes. */
 struct field {
 	enum cg_scan_type type;
@@ -246,12 +249,14 @@ struct cg_report {
 	int corrections_applied;
 
 	/* Person fields found valid (the same people come again and again):
-	 * the field, the value as read and its normal form. */
+	 * the field, the value as read and its normal form.  A month of a
+	 * big compound's gates has tens of thousands of them. */
 	struct known {
-		unsigned char field, len;
-		char raw[30];
+		unsigned char field, len, nlen;
+		char raw[29];
 		char norm[32];
-	} known[16384];
+	} *known;		/* CG_REPORT_KNOWN, each on a cache line of its own */
+	void *known_mem;	/* what known is in; owned */
 };
 
 /* The days a report covers, and how far into them it looks. */
