@@ -266,8 +266,9 @@ static const int person_keys[P_COUNT] = { K_ID_NO, K_PHONE, K_HOUSEHOLD, K_HOST 
 
 /*
  * The memo slots of v's person fields (NULL for a value not memoised),
- * fetched ahead: the memo is bigger than a core's cache, and the four
- * misses of a record overlap each other and the checks before them.
+ * fetched ahead: the memo does not stay in a core's cache beside the
+ * lines, and the four misses of a record overlap each other and the
+ * checks before them.
  */
 static void person_slots(struct cg_report *r, const struct view *v,
 			 struct known *slots[P_COUNT])

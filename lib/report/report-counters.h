@@ -36,7 +36,7 @@ extern const char *const cg_report_decisions[];
 enum { D_ADMIT, D_DENY, D_REFER };
 
 /* Slots of the memo of valid person fields (a power of two). */
-#define CG_REPORT_KNOWN 65536
+#define CG_REPORT_KNOWN 16384
 
 /* A field as either path saw it; strings are their decoded bytes. */
 struct field {
@@ -249,8 +249,7 @@ struct cg_report {
 	int corrections_applied;
 
 	/* Person fields found valid (the same people come again and again):
-	 * the field, the value as read and its normal form.  A month of a
-	 * big compound's gates has tens of thousands of them. */
+	 * the field, the value as read and its normal form. */
 	struct known {
 		unsigned char field, len, nlen;
 		char raw[29];
