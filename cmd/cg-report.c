@@ -519,13 +519,8 @@ static int read_inputs(struct cg_report_reader *rd, const struct cg_home *home,
 	 * signed on at its gate as it is read. */
 	if (cg_report_read_journal(rd, home, "duty", NULL, err) < 0)
 		return -1;
-	for (int32_t d = ro->since; d <= ro->until && !rd->loop.stopped; d++) {
-		char day[CG_DATE_LEN];
-
-		cg_day_format(d, day);
-		if (cg_report_read_journal(rd, home, "checkin", day, err) < 0)
-			return -1;
-	}
+	if (!rd->loop.stopped && cg_report_read_checkins(rd, home, ro->since, ro->until, err) < 0)
+		return -1;
 	if (!rd->loop.stopped &&
 	    cg_report_read_backfilled(rd, home, ro->since, ro->until, cg_local_day(ro->now, NULL),
 				      err) < 0)

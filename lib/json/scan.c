@@ -26,13 +26,52 @@ void cg_scan_keys_init(struct cg_scan_keys *k, const char *const *names, size_t 
 	}
 }
 
-/* memcmp() is a call; keys are a few bytes. */
+/* Whether 8, 4 or 2 bytes at a and b are equal: one load each. */
+static inline int same8(const char *a, const char *b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return x == y;
+}
+
+static inline int same4(const char *a, const char *b)
+{
+	uint32_t x, y;
+
+	memcpy(&x, a, 4);
+	memcpy(&y, b, 4);
+	return x == y;
+}
+
+static inline int same2(const char *a, const char *b)
+{
+	uint16_t x, y;
+
+	memcpy(&x, a, 2);
+	memcpy(&y, b, 2);
+	return x == y;
+}
+
+/*
+ * memcmp() is a call, and a loop of bytes mispredicts on keys of every
+ * length: keys are 1 to 32 bytes, compared as two loads that may overlap
+ * (the first and the last 2, 4 or 8 bytes) and whole words between.
+ */
 static inline int same(const char *a, const char *b, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		if (a[i] != b[i])
-			return 0;
-	return 1;
+	if (len >= 8) {
+		for (size_t i = 0; i + 8 < len; i += 8)
+			if (!same8(a + i, b + i))
+				return 0;
+		return same8(a + len - 8, b + len - 8);
+	}
+	if (len >= 4)
+		return same4(a, b) && same4(a + len - 4, b + len - 4);
+	if (len >= 2)
+		return same2(a, b) && same2(a + len - 2, b + len - 2);
+	return !len || a[0] == b[0];
 }
 
 static int lookup(const struct cg_scan_keys *k, const char *s, size_t len)
@@ -84,7 +123,7 @@ static inline __attribute__((always_inline)) int string(const unsigned char **pp
 
 			if (mask) {
 				p += __builtin_ctz(mask);
-				break;
+				goto at_special;
 			}
 			p += 16;
 		}
@@ -100,6 +139,9 @@ static inline __attribute__((always_inline)) int string(const unsigned char **pp
 		}
 		if (p >= end)
 			return 0;
+#if defined(__SSE2__)
+at_special:
+#endif
 		if (*p == '"') {
 			*pp = p + 1;
 			return 1;
@@ -265,7 +307,7 @@ int cg_scan_line(const struct cg_scan_keys *k, const char *line, size_t len,
 {
 	const unsigned char *p = (const unsigned char *)line, *end = p + len;
 	struct key keys[CG_SCAN_MAX_KEYS];
-	size_t nkeys = 0;
+	size_t nkeys = 0, nunwanted = 0;
 
 	for (size_t i = 0; i < k->n; i++)
 		vals[i].type = CG_SCAN_ABSENT;
@@ -288,10 +330,17 @@ int cg_scan_line(const struct cg_scan_keys *k, const char *line, size_t len,
 		kp = ++p;
 		if (!string(&p, end))
 			return 0;
-		keys[nkeys].p = kp;
-		keys[nkeys].len = (uint32_t)(p - 1 - kp);
-		want = lookup(k, (const char *)kp, keys[nkeys].len);
+		keys[nunwanted].p = kp;
+		keys[nunwanted].len = (uint32_t)(p - 1 - kp);
+		want = lookup(k, (const char *)kp, keys[nunwanted].len);
 		nkeys++;
+		/* A wanted key met twice is a duplicate; the others are
+		 * checked for duplicates among themselves at the end (none
+		 * of them can equal a wanted one). */
+		if (want < 0)
+			nunwanted++;
+		else if (vals[want].type != CG_SCAN_ABSENT)
+			return 0;
 		p = skip_ws(p, end);
 		if (p >= end || *p != ':')
 			return 0;
@@ -330,7 +379,7 @@ done:
 	p = skip_ws(p, end);
 	if (p != end)
 		return 0;
-	return !duplicates(keys, nkeys);
+	return !duplicates(keys, nunwanted);
 }
 
 int cg_scan_array_next(const struct cg_scan_val *arr, size_t *pos,

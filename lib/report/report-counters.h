@@ -35,6 +35,9 @@ extern const char *const cg_report_kinds[];
 extern const char *const cg_report_decisions[];
 enum { D_ADMIT, D_DENY, D_REFER };
 
+/* Slots of the memo of valid person fields (a power of two). */
+#define CG_REPORT_KNOWN 16384
+
 /* A field as either path saw it; strings are their decoded bytes. */
 struct field {
 	enum cg_scan_type type;
@@ -248,10 +251,11 @@ struct cg_report {
 	/* Person fields found valid (the same people come again and again):
 	 * the field, the value as read and its normal form. */
 	struct known {
-		unsigned char field, len;
-		char raw[30];
+		unsigned char field, len, nlen;
+		char raw[29];
 		char norm[32];
-	} known[16384];
+	} *known;		/* CG_REPORT_KNOWN, each on a cache line of its own */
+	void *known_mem;	/* what known is in; owned */
 };
 
 /* The days a report covers, and how far into them it looks. */

@@ -146,13 +146,26 @@ static int next_verified(struct cg_journal_reader *jr, char **line, size_t *len,
 }
 
 /*
- * A journal is read in two threads: one reads and verifies lines (the
- * hashing is a third of the work on a big day) and hands them on in
- * batches, the other counts them into the report.  Lines keep their order;
- * damage is a mark in the stream, where the reader reports it.
+ * Journals are read in two threads: one reads and verifies lines (the
+ * hashing, and the inflating of a finished day, are half of the work) and
+ * hands them on in batches, the other counts them into the report.  Lines
+ * keep their order; damage is a mark in the stream, where the reader
+ * reports it.  The days of a period go through one pipeline, so that the
+ * next day is being read while the last lines of the one before are
+ * counted: a 30-day report would otherwise wait at every day's start and
+ * end.
  */
 #define NBATCH 4
 #define BATCH_BYTES (1024 * 1024)
+
+/* A journal read through, as the reader found it. */
+struct journal_end {
+	uint64_t records, seq;
+	char chain[CG_CHAIN_HEX + 1];
+	int torn;
+	char leftover[136];
+	char notice[512];
+};
 
 struct batch {
 	char *buf;
@@ -163,6 +176,11 @@ struct batch {
 	int damaged;		/* the damage comes after these lines */
 	unsigned long damaged_line;
 	char msg[1024];
+	/* Whose lines: every line of a batch is of one journal. */
+	char label[128];
+	char day[CG_DATE_LEN];	/* a check-in journal's day, else "" */
+	int ends;		/* the journal's last batch: fin is filled */
+	struct journal_end fin;
 };
 
 struct pipeline {
@@ -172,9 +190,14 @@ struct pipeline {
 	size_t head, tail, count;
 	int done, cancel, status;
 	struct cg_err err;
-	struct cg_report_reader *rd;
-	struct cg_journal_reader *jr;
-	uint64_t records;
+	char notice[512];	/* of the journal a system error stopped */
+	/* What the producer reads: stream's journal, or with days the
+	 * check-in journals of days first..last. */
+	const struct cg_home *h;
+	const char *stream;
+	const char *day;	/* without days: the one day, or NULL */
+	int days;
+	int32_t first, last;
 };
 
 static int batch_add(struct batch *b, const char *line, size_t len, unsigned long lineno)
@@ -210,8 +233,9 @@ static int batch_add(struct batch *b, const char *line, size_t len, unsigned lon
 	return 0;
 }
 
-/* The next batch to fill, waiting for a free one; NULL when cancelled. */
-static struct batch *fill_start(struct pipeline *pl)
+/* The next batch to fill, of the journal label (day), waiting for a free
+ * one; NULL when cancelled. */
+static struct batch *fill_start(struct pipeline *pl, const char *label, const char *day)
 {
 	struct batch *b = NULL;
 
@@ -222,8 +246,13 @@ static struct batch *fill_start(struct pipeline *pl)
 		b = &pl->b[pl->head];
 		b->len = b->n = 0;
 		b->damaged = 0;
+		b->ends = 0;
 	}
 	pthread_mutex_unlock(&pl->mu);
+	if (b) {
+		snprintf(b->label, sizeof(b->label), "%s", label);
+		snprintf(b->day, sizeof(b->day), "%s", day ? day : "");
+	}
 	return b;
 }
 
@@ -236,11 +265,27 @@ static void fill_done(struct pipeline *pl)
 	pthread_mutex_unlock(&pl->mu);
 }
 
-static void *producer(void *arg)
+/* Hand b on and take the next batch of the same journal. */
+static struct batch *fill_next(struct pipeline *pl, struct batch *b)
 {
-	struct pipeline *pl = arg;
-	struct cg_journal_reader *jr = pl->jr;
-	struct batch *b = fill_start(pl);
+	char label[sizeof(b->label)], day[CG_DATE_LEN];
+
+	memcpy(label, b->label, sizeof(label));
+	memcpy(day, b->day, sizeof(day));
+	fill_done(pl);
+	return fill_start(pl, label, day);
+}
+
+/*
+ * One journal's lines into batches, from *bp on (*bp moves on, NULL when
+ * cancelled).  1 at its end, with its last batch handed on and marked;
+ * 0 when cancelled; -1 with pl->err.
+ */
+static int produce_journal(struct pipeline *pl, struct cg_journal_reader *jr,
+			   struct batch **bp)
+{
+	struct batch *b = *bp;
+	uint64_t records = 0;
 	char *line;
 	size_t len;
 	int st, verified = 1;
@@ -254,8 +299,7 @@ static void *producer(void *arg)
 				b->damaged_line = jr->in.lineno;
 				snprintf(b->msg, sizeof(b->msg), "%s", pl->err.msg);
 				verified = 0;
-				fill_done(pl);
-				b = fill_start(pl);
+				b = fill_next(pl, b);
 				continue;
 			}
 		} else {
@@ -267,26 +311,79 @@ static void *producer(void *arg)
 				continue;
 			}
 		}
-		if (st <= 0) {
-			pl->status = st;
+		if (st < 0)
 			break;
-		}
-		if (b->n && b->len + len > BATCH_BYTES) {
+		if (st == 0) {
+			struct journal_end *f = &b->fin;
+
+			f->records = records;
+			f->seq = jr->seq;
+			snprintf(f->chain, sizeof(f->chain), "%s", jr->chain);
+			f->torn = jr->torn;
+			snprintf(f->leftover, sizeof(f->leftover), "%s", jr->leftover);
+			snprintf(f->notice, sizeof(f->notice), "%s", jr->notice);
+			b->ends = 1;
 			fill_done(pl);
-			if (!(b = fill_start(pl)))
-				break;
+			*bp = NULL;
+			return 1;
 		}
+		if (b->n && b->len + len > BATCH_BYTES && !(b = fill_next(pl, b)))
+			break;
 		if (batch_add(b, line, len, jr->in.lineno) < 0) {
-			pl->status = cg_err_set(&pl->err, CG_EXIT_SYSTEM, _("out of memory"));
+			st = cg_err_set(&pl->err, CG_EXIT_SYSTEM, _("out of memory"));
 			break;
 		}
-		pl->records++;
+		records++;
+	}
+	*bp = b;
+	if (!b)
+		return 0;
+	snprintf(pl->notice, sizeof(pl->notice), "%s", jr->notice);
+	return -1;
+}
+
+/* The journal of day (NULL: the stream's only one) into the pipeline:
+ * 1 read (or missing), 0 cancelled, -1 with pl->err. */
+static int produce_one(struct pipeline *pl, const char *day)
+{
+	struct cg_journal_reader jr;
+	struct batch *b;
+	int st;
+
+	if (cg_journal_reader_open_stream(&jr, pl->h, pl->stream, day, &pl->err) < 0)
+		return -1;
+	if (jr.missing) {
+		cg_journal_reader_release(&jr);
+		return 1;
+	}
+	if (!(b = fill_start(pl, jr.label, day))) {
+		cg_journal_reader_release(&jr);
+		return 0;
+	}
+	st = produce_journal(pl, &jr, &b);
+	if (b)
+		fill_done(pl);	/* the lines before an error */
+	cg_journal_reader_release(&jr);
+	return st;
+}
+
+static void *producer(void *arg)
+{
+	struct pipeline *pl = arg;
+	int st = 1;
+
+	if (!pl->days) {
+		st = produce_one(pl, pl->day);
+	} else {
+		for (int32_t d = pl->first; d <= pl->last && st > 0; d++) {
+			char day[CG_DATE_LEN];
+
+			cg_day_format(d, day);
+			st = produce_one(pl, day);
+		}
 	}
 	pthread_mutex_lock(&pl->mu);
-	if (b && !pl->cancel) {
-		pl->head = (pl->head + 1) % NBATCH;
-		pl->count++;
-	}
+	pl->status = st < 0 ? -1 : 0;
 	pl->done = 1;
 	pthread_cond_signal(&pl->can_take);
 	pthread_mutex_unlock(&pl->mu);
@@ -305,15 +402,14 @@ static void damage_reason(const char *msg, const char *label, char *out, size_t 
 		snprintf(out, size, "%s", colon + 2);
 }
 
-static void pipeline_init(struct pipeline *pl, struct cg_report_reader *rd,
-			  struct cg_journal_reader *jr)
+static void pipeline_init(struct pipeline *pl, const struct cg_home *h, const char *stream)
 {
 	memset(pl, 0, sizeof(*pl));
 	pthread_mutex_init(&pl->mu, NULL);
 	pthread_cond_init(&pl->can_fill, NULL);
 	pthread_cond_init(&pl->can_take, NULL);
-	pl->rd = rd;
-	pl->jr = jr;
+	pl->h = h;
+	pl->stream = stream;
 }
 
 /* After the producer has ended: its buffers, the lock and conditions. */
@@ -329,80 +425,118 @@ static void pipeline_release(struct pipeline *pl)
 	pthread_cond_destroy(&pl->can_take);
 }
 
-int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
-			   const char *stream, const char *day, struct cg_err *err)
+/* The damage of the journal being counted, as its batches mark it. */
+struct damage {
+	int damaged;
+	unsigned long line;
+	char reason[1024];
+};
+
+/* Count the lines of batch b; at the end of its journal, list the
+ * journal.  0, or -1 with *err. */
+static int consume(struct cg_report_reader *rd, struct pipeline *pl, struct batch *b,
+		   struct lines_job *job, struct damage *dm, struct cg_err *err)
 {
-	struct cg_journal_reader jr;
-	struct pipeline pl;
-	pthread_t th;
-	unsigned long damaged_line = 0;
-	int damaged = 0;
-	char reason[1024] = "";
-	struct lines_job job = { rd, report_line, rd->r, day };
+	size_t start = 0;
 	int ret = 0;
 
-	if (cg_journal_reader_open_stream(&jr, h, stream, day, err) < 0)
-		return -1;
-	if (jr.missing) {
-		cg_journal_reader_release(&jr);
-		return 0;
+	job->day = b->day[0] ? b->day : NULL;
+	for (size_t i = 0; i < b->n && ret == 0 && !rd->loop.stopped; i++) {
+		ret = cg_loop_take(&rd->loop, b->label, b->lineno[i], b->buf + start,
+				   b->end[i] - start, err);
+		start = b->end[i];
 	}
-	pipeline_init(&pl, rd, &jr);
+	if (ret < 0 || rd->loop.stopped)
+		return ret;
+	if (b->damaged) {
+		cg_notify(&rd->loop.notify, CG_MSG_ERROR, "%s", b->msg);
+		rd->damaged = 1;
+		dm->line = b->damaged_line;
+		dm->damaged = 1;
+		damage_reason(b->msg, b->label, dm->reason, sizeof(dm->reason));
+	}
+	if (b->ends) {
+		if (b->fin.notice[0])
+			cg_notify(&rd->loop.notify, CG_MSG_WARNING, "%s", b->fin.notice);
+		cg_report_journal(rd->r, b->label, b->fin.records, b->fin.seq, b->fin.chain,
+				  !dm->damaged, b->fin.torn, dm->line, dm->reason, b->fin.leftover);
+		cg_report_journal_checkpoint(rd->r, pl->h, pl->stream, b->day[0] ? b->day : NULL);
+		memset(dm, 0, sizeof(*dm));
+	}
+	return 0;
+}
+
+/* Run the pipeline set up in pl: the producer reads, this thread counts. */
+static int read_pipeline(struct cg_report_reader *rd, struct pipeline *pl, struct cg_err *err)
+{
+	struct lines_job job = { rd, report_line, rd->r, NULL };
+	struct damage dm = { 0 };
+	pthread_t th;
+	int ret = 0;
+
+	if (pthread_create(&th, NULL, producer, pl))
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot start a thread"));
 	rd->loop.fn = take_line;
 	rd->loop.ctx = &job;
-	if (pthread_create(&th, NULL, producer, &pl)) {
-		cg_journal_reader_release(&jr);
-		return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot start a thread"));
-	}
 	for (;;) {
 		struct batch *b;
-		size_t start = 0;
 
-		pthread_mutex_lock(&pl.mu);
-		while (!pl.count && !pl.done)
-			pthread_cond_wait(&pl.can_take, &pl.mu);
-		if (!pl.count) {
-			pthread_mutex_unlock(&pl.mu);
+		pthread_mutex_lock(&pl->mu);
+		while (!pl->count && !pl->done)
+			pthread_cond_wait(&pl->can_take, &pl->mu);
+		if (!pl->count) {
+			pthread_mutex_unlock(&pl->mu);
 			break;
 		}
-		b = &pl.b[pl.tail];
-		pthread_mutex_unlock(&pl.mu);
-		for (size_t i = 0; i < b->n && ret == 0 && !rd->loop.stopped; i++) {
-			ret = cg_loop_take(&rd->loop, jr.label, b->lineno[i], b->buf + start,
-					   b->end[i] - start, err);
-			start = b->end[i];
-		}
-		if (b->damaged && ret == 0 && !rd->loop.stopped) {
-			cg_notify(&rd->loop.notify, CG_MSG_ERROR, "%s", b->msg);
-			rd->damaged = 1;
-			damaged_line = b->damaged_line;
-			damaged = 1;
-			damage_reason(b->msg, jr.label, reason, sizeof(reason));
-		}
-		pthread_mutex_lock(&pl.mu);
-		pl.tail = (pl.tail + 1) % NBATCH;
-		pl.count--;
+		b = &pl->b[pl->tail];
+		pthread_mutex_unlock(&pl->mu);
+		ret = consume(rd, pl, b, &job, &dm, err);
+		pthread_mutex_lock(&pl->mu);
+		pl->tail = (pl->tail + 1) % NBATCH;
+		pl->count--;
 		if (ret < 0 || rd->loop.stopped)
-			pl.cancel = 1;
-		pthread_cond_broadcast(&pl.can_fill);
-		pthread_mutex_unlock(&pl.mu);
+			pl->cancel = 1;
+		pthread_cond_broadcast(&pl->can_fill);
+		pthread_mutex_unlock(&pl->mu);
 		if (ret < 0 || rd->loop.stopped)
 			break;
 	}
 	pthread_join(th, NULL);
-	pipeline_release(&pl);
-	if (jr.notice[0])
-		cg_notify(&rd->loop.notify, CG_MSG_WARNING, "%s", jr.notice);
-	if (ret == 0 && pl.status < 0 && !rd->loop.stopped) {
-		*err = pl.err;
+	rd->loop.ctx = NULL;	/* job ends here */
+	if (ret == 0 && pl->status < 0 && !rd->loop.stopped) {
+		if (pl->notice[0])
+			cg_notify(&rd->loop.notify, CG_MSG_WARNING, "%s", pl->notice);
+		*err = pl->err;
 		ret = -1;
 	}
-	if (ret == 0) {
-		cg_report_journal(rd->r, jr.label, pl.records, jr.seq, jr.chain, !damaged,
-				  jr.torn, damaged_line, reason, jr.leftover);
-		cg_report_journal_checkpoint(rd->r, h, stream, day);
-	}
-	cg_journal_reader_release(&jr);
+	return ret;
+}
+
+int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
+			   const char *stream, const char *day, struct cg_err *err)
+{
+	struct pipeline pl;
+	int ret;
+
+	pipeline_init(&pl, h, stream);
+	pl.day = day;
+	ret = read_pipeline(rd, &pl, err);
+	pipeline_release(&pl);
+	return ret;
+}
+
+int cg_report_read_checkins(struct cg_report_reader *rd, const struct cg_home *h,
+			    int32_t first, int32_t last, struct cg_err *err)
+{
+	struct pipeline pl;
+	int ret;
+
+	pipeline_init(&pl, h, "checkin");
+	pl.days = 1;
+	pl.first = first;
+	pl.last = last;
+	ret = read_pipeline(rd, &pl, err);
+	pipeline_release(&pl);
 	return ret;
 }
 

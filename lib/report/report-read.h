@@ -62,6 +62,14 @@ int cg_report_read_journal(struct cg_report_reader *rd, const struct cg_home *h,
 			   const char *stream, const char *day, struct cg_err *err);
 
 /*
+ * Read the check-in journals of the days first..last (local days), as
+ * cg_report_read_journal reads each, in one pipeline: the next day is
+ * read while the day before is counted.  0, or -1 with *err.
+ */
+int cg_report_read_checkins(struct cg_report_reader *rd, const struct cg_home *h,
+			    int32_t first, int32_t last, struct cg_err *err);
+
+/*
  * Before the check-in journals of the days since..until (local days) are
  * read: look through those days and every day after them up to today (the
  * local day of now; store/lookthrough.h) for corrections of their records

@@ -31,6 +31,13 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 
 	if (!r)
 		return NULL;
+	/* Zeroed pages are given as they are touched: a small report pays
+	 * little for the memo's megabyte. */
+	if (!(r->known_mem = calloc(CG_REPORT_KNOWN + 1, sizeof(*r->known)))) {
+		free(r);
+		return NULL;
+	}
+	r->known = (struct known *)(((uintptr_t)r->known_mem + 63) & ~(uintptr_t)63);
 	r->o = *o;
 	r->cfg = o->cfg;
 	cg_report_keys_init(&r->keys);
@@ -98,6 +105,7 @@ void cg_report_free(struct cg_report *r)
 	free(r->visits);
 	free(r->map_key);
 	free(r->map_val);
+	free(r->known_mem);
 	cg_casebook_release(&r->cases);
 	cg_report_passes_release(&r->passes);
 	cg_report_duty_free(r);

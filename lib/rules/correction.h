@@ -51,9 +51,23 @@
 
 static inline int cg_correction_maybe(const char *line, size_t len)
 {
+	/* What memmem() over the tail answers, found by the needle's '_'
+	 * (rare in a record's tail) with memchr(): glibc's memmem took a
+	 * tenth of the report of a big day. */
+	enum { K = sizeof(CG_CORRECTION_TAIL) - 1, AT = 10 };
 	size_t n = len < CG_CORRECTION_TAIL_BYTES ? len : CG_CORRECTION_TAIL_BYTES;
+	const char *p, *last;
 
-	return memmem(line + len - n, n, CG_CORRECTION_TAIL, sizeof(CG_CORRECTION_TAIL) - 1) != NULL;
+	if (n < K)
+		return 0;
+	p = line + len - n + AT;
+	last = line + len - K + AT;	/* the '_' of a needle ending the line */
+	while (p <= last && (p = memchr(p, '_', (size_t)(last - p) + 1))) {
+		if (!memcmp(p - AT, CG_CORRECTION_TAIL, K))
+			return 1;
+		p++;
+	}
+	return 0;
 }
 
 /* 1 when rec (borrowed) is a correction, else 0. */

@@ -87,6 +87,11 @@ static int id_birth_date(const char *s, cg_time_t now)
 
 	if (y < 1900 || !cg_date_valid(y, m, d))
 		return -1;
+	/* The local day of now is within a day of its UTC day (offsets are
+	 * under 24 hours): a birth before that needs no local time, whose
+	 * glibc conversion parses the zone's rule again on every call. */
+	if (cg_days_from_civil(y, m, d) < now / 86400 - 1)
+		return 0;
 	cg_time_date(now, today);
 	if (cg_date_parse(today, &ty, &tm, &td) < 0)
 		return 0;

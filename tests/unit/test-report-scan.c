@@ -190,6 +190,39 @@ TEST(scan_keys_sharing_length_and_first_byte)
 	CHECK(vals[9].type == CG_SCAN_ABSENT);	/* a name twice: the first has it */
 }
 
+/* Keys of every length 1-32 are found only when every byte is theirs. */
+TEST(scan_keys_of_every_length)
+{
+	static char names[32][33];
+	const char *name_of[32];
+	struct cg_scan_keys k;
+	struct cg_scan_val vals[32];
+	char line[64];
+
+	for (int i = 0; i < 32; i++) {
+		for (int j = 0; j <= i; j++)
+			names[i][j] = (char)('a' + (i + j) % 26);
+		names[i][i + 1] = '\0';
+		name_of[i] = names[i];
+	}
+	cg_scan_keys_init(&k, name_of, 32);
+	for (int i = 0; i < 32; i++) {
+		snprintf(line, sizeof(line), "{\"%.32s\":1}", names[i]);
+		CHECK(cg_scan_line(&k, line, strlen(line), vals) == 1);
+		CHECK(vals[i].type == CG_SCAN_NUMBER);
+		for (int j = 1; j <= i; j++) {	/* the first byte picks the chain */
+			line[2 + j] ^= 0x20;
+			CHECK(cg_scan_line(&k, line, strlen(line), vals) == 1);
+			for (int n = 0; n < 32; n++)
+				if (vals[n].type != CG_SCAN_ABSENT) {
+					printf("# '%s' with byte %d changed found as '%s'\n", names[i], j, names[n]);
+					CHECK(0);
+				}
+			line[2 + j] ^= 0x20;
+		}
+	}
+}
+
 TEST(scan_real_lines)
 {
 	struct cg_scan_val vals[NKEYS];
@@ -430,6 +463,7 @@ int main(void)
 	load_sample();
 	RUN(scan_simple_lines);
 	RUN(scan_keys_sharing_length_and_first_byte);
+	RUN(scan_keys_of_every_length);
 	RUN(scan_real_lines);
 	RUN(report_real_lines_both_ways);
 	RUN(report_mutated_lines_both_ways);
