@@ -400,12 +400,17 @@ static int load_row(struct cg_casebook *cb, sqlite3_stmt *st, struct cg_err *err
 	return 0;
 }
 
-int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
-			    struct cg_err *err)
+/*
+ * Read the active cases of the index into cb, each handed to fn (ctx) as
+ * it is read and then forgotten, or, without fn, kept.  When the index
+ * cannot be opened, the journal is folded (and fn called for each case).
+ */
+static int read_active(struct cg_casebook *cb, const struct cg_home *h,
+		       cg_case_fn *fn, void *ctx, struct cg_err *err)
 {
 	struct cg_index *ix = calloc(1, sizeof(*ix));
 	sqlite3_stmt *st;
-	int rc, ret = 0;
+	int rc = SQLITE_DONE, ret = 0;
 
 	if (!ix)
 		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
@@ -413,16 +418,25 @@ int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
 	if (cg_index_open(ix, h, &case_index, cb, err) < 0) {
 		free(ix);
 		cb->ix = NULL;
-		if (err->status == CG_EXIT_DAMAGED)
+		if (err->status == CG_EXIT_DAMAGED || cg_casebook_load(cb, h, err) < 0)
 			return -1;
-		return cg_casebook_load(cb, h, err);
+		for (size_t i = 0; fn && ret == 0 && i < cb->ncases; i++)
+			ret = fn(ctx, cb->list[i], err);
+		return ret;
 	}
 	cb->seq = ix->pos.seq;
 	if (!(st = cg_index_stmt(ix, sql_load, err))) {
 		ret = -1;
 	} else {
-		while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			size_t before = cb->ncases;
+
 			ret = load_row(cb, st, err);
+			if (fn && ret == 0 && cb->ncases > before)
+				ret = fn(ctx, cb->list[cb->ncases - 1], err);
+			if (fn)
+				cg_casebook_forget(cb);
+		}
 		if (ret == 0 && rc != SQLITE_DONE)
 			ret = cg_index_fail(ix, err);
 		sqlite3_reset(st);
@@ -430,6 +444,18 @@ int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
 	/* What was read is a book in memory from here on. */
 	cg_caseindex_close(cb);
 	return ret;
+}
+
+int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
+			    struct cg_err *err)
+{
+	return read_active(cb, h, NULL, NULL, err);
+}
+
+int cg_casebook_each_active(struct cg_casebook *cb, const struct cg_home *h,
+			    cg_case_fn *fn, void *ctx, struct cg_err *err)
+{
+	return read_active(cb, h, fn, ctx, err);
 }
 
 int cg_caseindex_refresh(struct cg_casebook *cb, struct cg_err *err)
