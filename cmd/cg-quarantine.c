@@ -637,11 +637,11 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	if (w->journaling &&
 	    (w->lockfd = cg_quarantine_lock(&w->home, &CG_NOTIFIER_STDERR, err)) < 0)
 		cg_die_err(err);
-	/* due and release look at the active cases alone: those the case
-	 * index holds, instead of a fold of the whole journal. */
-	if ((!strcmp(o->sub->name, "due") || !strcmp(o->sub->name, "release") ?
-	     cg_casebook_load_active(&w->cases, &w->home, err) :
-	     cg_casebook_load(&w->cases, &w->home, err)) < 0)
+	/* due and release read the active cases alone, one at a time from
+	 * the case index as they go (cg_quarantine_due_each), instead of a
+	 * fold of the whole journal loaded first. */
+	if (strcmp(o->sub->name, "due") && strcmp(o->sub->name, "release") &&
+	    cg_casebook_load(&w->cases, &w->home, err) < 0)
 		cg_die_err(err);
 	if (w->journaling && cg_journal_open(&w->journal, &w->home, "quarantine", err) < 0)
 		cg_die_err(err);
@@ -764,9 +764,9 @@ static long listed_as_text(struct world *w, const struct opts *o,
 	if (!strcmp(o->sub->name, "list"))
 		n = cg_quarantine_list(&w->q, sel, &w->loop, err);
 	else if (!strcmp(o->sub->name, "due"))
-		n = cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err);
+		n = cg_quarantine_due_each(&w->q, &w->home, the_day(w, o), &w->loop, err);
 	else
-		n = cg_quarantine_release(&w->q, the_day(w, o), 1, &w->loop, err);
+		n = cg_quarantine_release_each(&w->q, &w->home, the_day(w, o), 1, &w->loop, err);
 	w->loop.collect = NULL;
 	if (n >= 0 && print_text(w, !strcmp(o->sub->name, "list") ? cg_listing_cases :
 				 !strcmp(o->sub->name, "due") ? cg_listing_due :
@@ -954,7 +954,7 @@ static int due_html(struct world *w, const struct opts *o, struct cg_err *err)
 	long n;
 
 	w->loop.collect = due;
-	n = cg_quarantine_due(&w->q, day, &w->loop, err);
+	n = cg_quarantine_due_each(&w->q, &w->home, day, &w->loop, err);
 	w->loop.collect = NULL;
 	if (n >= 0 && cg_followsheet_html(w->loop.out.fp, &w->cfg, due, day) < 0)
 		n = cg_err_set(err, CG_EXIT_SYSTEM, _("cannot write the follow-up sheet"));
@@ -1010,14 +1010,15 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		return due_html(w, o, err);
 	if (!strcmp(name, "due")) {
 		n = !strcmp(o->format, "text") ? listed_as_text(w, o, NULL, err) :
-		    cg_quarantine_due(&w->q, the_day(w, o), &w->loop, err);
+		    cg_quarantine_due_each(&w->q, &w->home, the_day(w, o), &w->loop, err);
 		if (n < 0)
 			return -1;
 		if (o->common.verbose)
 			fprintf(stderr, _("%s: %ld cases under observation\n"), cg_progname(), n);
 	} else if (!strcmp(name, "release")) {
 		n = o->explain && !strcmp(o->format, "text") ? listed_as_text(w, o, NULL, err) :
-		    cg_quarantine_release(&w->q, the_day(w, o), o->explain, &w->loop, err);
+		    cg_quarantine_release_each(&w->q, &w->home, the_day(w, o), o->explain,
+					       &w->loop, err);
 		if (n < 0)
 			return -1;
 		if (o->common.verbose)

@@ -53,6 +53,15 @@ void cg_casebook_release(struct cg_casebook *cb)
 	memset(cb, 0, sizeof(*cb));
 }
 
+void cg_casebook_forget(struct cg_casebook *cb)
+{
+	for (size_t i = 0; i < cb->ncases; i++)
+		case_free(cb->list[i]);
+	cb->ncases = 0;
+	json_object_clear(cb->cases);
+	json_object_clear(cb->index);
+}
+
 void cg_casebook_keep_events(struct cg_casebook *cb, const char *id)
 {
 	if (!cb->keep)

@@ -161,6 +161,25 @@ int cg_casebook_load_since(struct cg_casebook *cb, const struct cg_home *h,
 			   int32_t day, struct cg_err *err);
 
 /*
+ * The same cases as cg_casebook_load_active, in the same order, handed to
+ * fn one at a time as they are read from the case index: cb (initialised,
+ * nothing loaded) holds that case alone while fn runs (fn may fold events
+ * of it in with cg_casebook_apply), and forgets it after, so that memory
+ * does not grow with the number of cases.  When the index cannot be
+ * opened, the journal is folded as cg_casebook_load does and fn is called
+ * for every case of the book.  0, or -1 with *err (fn's failure stops the
+ * reading).
+ */
+typedef int cg_case_fn(void *ctx, struct cg_case *c, struct cg_err *err);
+int cg_casebook_each_active(struct cg_casebook *cb, const struct cg_home *h,
+			    cg_case_fn *fn, void *ctx, struct cg_err *err);
+
+/* For cg_casebook_each_active: drop every case of cb (not the journal
+ * position, nor what finds cases by person, which such a book never
+ * holds). */
+void cg_casebook_forget(struct cg_casebook *cb);
+
+/*
  * What escalate, release, close and extend do to a case's record rec (in
  * status st): the fields they note there ("escalated_at", ...); returns
  * the status they lead to.  Ended cases stay ended.  Other events change

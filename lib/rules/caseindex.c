@@ -50,9 +50,15 @@ static const char sql_checks_get[] = "SELECT checks FROM qcase WHERE case_id = ?
 static const char sql_checks_set[] = "UPDATE qcase SET checks = ? WHERE case_id = ?";
 static const char sql_needs_get[] = "SELECT needs FROM qcase WHERE case_id = ?";
 static const char sql_needs_set[] = "UPDATE qcase SET needs = ? WHERE case_id = ?";
+/* In the order the cases were opened.  That is rowid order: rows are only
+ * ever inserted, by rows_open in journal order, and the table is emptied
+ * whole before a rebuild (a new rowid is the largest plus one), so the
+ * scan needs no sort.  Sorting by ord instead made SQLite copy every open
+ * case's row into a temporary B-tree, spilled to a file in /var/tmp at
+ * 10,000 cases. */
 static const char sql_load[] =
 	"SELECT status, brief, checks, needs FROM qcase"
-	" WHERE status IN ('open', 'escalated') ORDER BY ord";
+	" WHERE status IN ('open', 'escalated') ORDER BY rowid";
 /* And the cases that ended on or after a date (bound: the day before the
  * one asked, so that any offset of the times' own is within it), with the
  * time they ended. */
@@ -61,7 +67,7 @@ static const char sql_load_since[] =
 	" json_extract(rec, '$.closed_at') FROM qcase"
 	" WHERE status IN ('open', 'escalated') OR (status IN ('released', 'closed')"
 	" AND substr(coalesce(json_extract(rec, '$.released_at'),"
-	" json_extract(rec, '$.closed_at'), '9'), 1, 10) >= ?) ORDER BY ord";
+	" json_extract(rec, '$.closed_at'), '9'), 1, 10) >= ?) ORDER BY rowid";
 
 /* By the key's kind (id, phone, name@household): the newest case of that
  * person in a status, as the fold's lists of active cases end with it. */
@@ -408,12 +414,18 @@ static int load_row(struct cg_casebook *cb, sqlite3_stmt *st, struct cg_err *err
 	return 0;
 }
 
-static int load_rows(struct cg_casebook *cb, const struct cg_home *h, const char *since,
-		     struct cg_err *err)
+/*
+ * Read the active cases of the index (and with since, those ended on or
+ * after it) into cb, each handed to fn (ctx) as it is read and then
+ * forgotten, or, without fn, kept.  When the index cannot be opened, the
+ * journal is folded (and fn called for each case).
+ */
+static int read_rows(struct cg_casebook *cb, const struct cg_home *h, const char *since,
+		     cg_case_fn *fn, void *ctx, struct cg_err *err)
 {
 	struct cg_index *ix = calloc(1, sizeof(*ix));
 	sqlite3_stmt *st;
-	int rc, ret = 0;
+	int rc = SQLITE_DONE, ret = 0;
 
 	if (!ix)
 		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
@@ -421,9 +433,11 @@ static int load_rows(struct cg_casebook *cb, const struct cg_home *h, const char
 	if (cg_index_open(ix, h, &case_index, cb, err) < 0) {
 		free(ix);
 		cb->ix = NULL;
-		if (err->status == CG_EXIT_DAMAGED)
+		if (err->status == CG_EXIT_DAMAGED || cg_casebook_load(cb, h, err) < 0)
 			return -1;
-		return cg_casebook_load(cb, h, err);
+		for (size_t i = 0; fn && ret == 0 && i < cb->ncases; i++)
+			ret = fn(ctx, cb->list[i], err);
+		return ret;
 	}
 	cb->seq = ix->pos.seq;
 	if (!(st = cg_index_stmt(ix, since ? sql_load_since : sql_load, err))) {
@@ -431,8 +445,15 @@ static int load_rows(struct cg_casebook *cb, const struct cg_home *h, const char
 	} else {
 		if (since)
 			sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
-		while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			size_t before = cb->ncases;
+
 			ret = load_row(cb, st, err);
+			if (fn && ret == 0 && cb->ncases > before)
+				ret = fn(ctx, cb->list[cb->ncases - 1], err);
+			if (fn)
+				cg_casebook_forget(cb);
+		}
 		if (ret == 0 && rc != SQLITE_DONE)
 			ret = cg_index_fail(ix, err);
 		sqlite3_reset(st);
@@ -445,7 +466,7 @@ static int load_rows(struct cg_casebook *cb, const struct cg_home *h, const char
 int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
 			    struct cg_err *err)
 {
-	return load_rows(cb, h, NULL, err);
+	return read_rows(cb, h, NULL, NULL, NULL, err);
 }
 
 int cg_casebook_load_since(struct cg_casebook *cb, const struct cg_home *h,
@@ -454,7 +475,13 @@ int cg_casebook_load_since(struct cg_casebook *cb, const struct cg_home *h,
 	char date[CG_DATE_LEN];
 
 	cg_day_format(day - 1, date);
-	return load_rows(cb, h, date, err);
+	return read_rows(cb, h, date, NULL, NULL, err);
+}
+
+int cg_casebook_each_active(struct cg_casebook *cb, const struct cg_home *h,
+			    cg_case_fn *fn, void *ctx, struct cg_err *err)
+{
+	return read_rows(cb, h, NULL, fn, ctx, err);
 }
 
 int cg_caseindex_refresh(struct cg_casebook *cb, struct cg_err *err)

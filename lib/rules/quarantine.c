@@ -1089,21 +1089,56 @@ static int print_only(struct cg_loop *lp, json_t *rec, struct cg_err *err)
 	return ret;
 }
 
+/* The due record of c printed when there is one: 1, 0 when not, -1. */
+static int due_one(const struct cg_quarantine *q, const struct cg_case *c, int32_t day,
+		   struct cg_loop *lp, struct cg_err *err)
+{
+	json_t *rec = cg_quarantine_due_record(q, c, day);
+
+	if (!rec)
+		return 0;
+	return print_only(lp, rec, err) < 0 ? -1 : 1;
+}
+
 long cg_quarantine_due(const struct cg_quarantine *q, int32_t day, struct cg_loop *lp,
 		       struct cg_err *err)
 {
 	long n = 0;
 
 	for (size_t i = 0; i < q->cb->ncases; i++) {
-		json_t *rec = cg_quarantine_due_record(q, q->cb->list[i], day);
+		int r = due_one(q, q->cb->list[i], day, lp, err);
 
-		if (!rec)
-			continue;
-		n++;
-		if (print_only(lp, rec, err) < 0)
+		if (r < 0)
 			return -1;
+		n += r;
 	}
 	return n;
+}
+
+/* What due and release do to each case read from the index. */
+struct each {
+	struct cg_quarantine *q;
+	struct cg_loop *lp;
+	int32_t day;
+	int explain;
+	long n;
+};
+
+static int due_each(void *ctx, struct cg_case *c, struct cg_err *err)
+{
+	struct each *e = ctx;
+	int r = due_one(e->q, c, e->day, e->lp, err);
+
+	e->n += r > 0;
+	return r < 0 ? -1 : 0;
+}
+
+long cg_quarantine_due_each(struct cg_quarantine *q, const struct cg_home *h, int32_t day,
+			    struct cg_loop *lp, struct cg_err *err)
+{
+	struct each e = { q, lp, day, 0, 0 };
+
+	return cg_casebook_each_active(q->cb, h, due_each, &e, err) < 0 ? -1 : e.n;
 }
 
 /* ---- release ---- */
@@ -1249,30 +1284,58 @@ json_t *cg_quarantine_release_event(const struct cg_quarantine *q, const struct 
 	return out;
 }
 
+/* Release c (journaled, printed, folded in), or with explain print why
+ * not: 1, 0 when there is nothing to do or say, -1. */
+static int release_one(struct cg_quarantine *q, const struct cg_case *c, int32_t day,
+		       int explain, struct cg_loop *lp, struct cg_err *err)
+{
+	json_t *out = cg_quarantine_release_event(q, c, day, explain);
+	int ret;
+
+	if (!out)
+		return 0;
+	if (explain) {
+		ret = print_only(lp, out, err);
+	} else {
+		ret = write_event(q, lp, out, err);
+		json_decref(out);
+		if (ret == 0)
+			ret = cg_loop_commit_due(lp, err);
+	}
+	return ret < 0 ? -1 : 1;
+}
+
 long cg_quarantine_release(struct cg_quarantine *q, int32_t day, int explain,
 			   struct cg_loop *lp, struct cg_err *err)
 {
 	long n = 0;
 
 	for (size_t i = 0; i < q->cb->ncases; i++) {
-		json_t *out = cg_quarantine_release_event(q, q->cb->list[i], day, explain);
-		int ret;
+		int r = release_one(q, q->cb->list[i], day, explain, lp, err);
 
-		if (!out)
-			continue;
-		n++;
-		if (explain) {
-			ret = print_only(lp, out, err);
-		} else {
-			ret = write_event(q, lp, out, err);
-			json_decref(out);
-			if (ret == 0)
-				ret = cg_loop_commit_due(lp, err);
-		}
-		if (ret < 0)
+		if (r < 0)
 			return -1;
+		n += r;
 	}
 	return n;
+}
+
+static int release_each(void *ctx, struct cg_case *c, struct cg_err *err)
+{
+	struct each *e = ctx;
+	int r = release_one(e->q, c, e->day, e->explain, e->lp, err);
+
+	e->n += r > 0;
+	return r < 0 ? -1 : 0;
+}
+
+long cg_quarantine_release_each(struct cg_quarantine *q, const struct cg_home *h,
+				int32_t day, int explain, struct cg_loop *lp,
+				struct cg_err *err)
+{
+	struct each e = { q, lp, day, explain, 0 };
+
+	return cg_casebook_each_active(q->cb, h, release_each, &e, err) < 0 ? -1 : e.n;
 }
 
 /* ---- list and show ---- */

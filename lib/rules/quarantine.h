@@ -145,6 +145,19 @@ json_t *cg_quarantine_release_event(const struct cg_quarantine *q, const struct 
 long cg_quarantine_release(struct cg_quarantine *q, int32_t day, int explain,
 			   struct cg_loop *lp, struct cg_err *err);
 
+/*
+ * cg_quarantine_due and cg_quarantine_release over the open and escalated
+ * cases of the case index, each read into q->cb (initialised, nothing
+ * loaded) as they come and forgotten after (cg_casebook_each_active):
+ * the same records in the same order, in the memory of one case however
+ * many there are.  The same returns.
+ */
+long cg_quarantine_due_each(struct cg_quarantine *q, const struct cg_home *h, int32_t day,
+			    struct cg_loop *lp, struct cg_err *err);
+long cg_quarantine_release_each(struct cg_quarantine *q, const struct cg_home *h,
+				int32_t day, int explain, struct cg_loop *lp,
+				struct cg_err *err);
+
 /* The filters of list: status "open", "escalated", "released", "closed" or
  * "active" (open or escalated); NULL fields match everything. */
 struct cg_quarantine_select {

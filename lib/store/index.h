@@ -31,7 +31,11 @@
  * (called with def's user pointer, inside the transaction).
  *
  * The database runs in WAL mode with synchronous=NORMAL: after a crash the
- * seq/chain check catches an index behind or ahead of its journal.
+ * seq/chain check catches an index behind or ahead of its journal.  The
+ * log (STREAM.db-wal, -shm) is kept when the last process closes it, not
+ * folded back then: a one-event run syncs its journal and nothing else.
+ * SQLite folds it back past 1000 pages; a fold of many lines (a rebuild)
+ * folds it back and cuts it short at once.
  */
 
 struct cg_index_def {

@@ -19,6 +19,7 @@ Prints "key=value" lines on standard output:
   status=ok|stalled|died|exited   ok, or why it stopped early
   lines=N  median_ms=  p90_ms=  p99_ms=  max_ms=  mean_ms=
   exit=N   the command's exit status
+  cpu_ms=  the command's user+system CPU time, its whole run (wait4)
 p99 is the nearest-rank 99th percentile.  "stalled" means a decision did
 not arrive within --timeout seconds (the command is then killed and, if
 nothing at all came back, stalled_first=1).  Exits 0 unless it could not
@@ -124,7 +125,8 @@ def main(argv):
         rest = proc.stdout.read()
     except OSError:
         rest = b""
-    code = proc.wait()
+    _, wstatus, ru = os.wait4(proc.pid, 0)
+    code = proc.returncode = os.waitstatus_to_exitcode(wstatus)
     print("status=%s" % status)
     if status == "stalled":
         print("stalled_first=%d" % (0 if got_any else 1))
@@ -138,6 +140,7 @@ def main(argv):
         print("max_ms=%.3f" % s[-1])
         print("mean_ms=%.3f" % statistics.fmean(s))
     print("exit=%d" % code)
+    print("cpu_ms=%.3f" % ((ru.ru_utime + ru.ru_stime) * 1000))
     return 0
 
 

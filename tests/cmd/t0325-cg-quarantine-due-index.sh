@@ -76,8 +76,10 @@ test_expect_success 'due builds the index and prints what a fold prints' '
 			"[\"Q260125-005\",\"open\",[],2,[]]")"
 '
 
+# Planted first in opening order: ord 0, and rowid 0 (due reads the rows in
+# rowid order, which is opening order; see sql_load in rules/caseindex.c).
 test_expect_success 'a case only the index holds is listed: due reads the index, not the journal' '
-	sql "INSERT INTO qcase(case_id, ord, status, rec, brief) VALUES ('\''Q260101-999'\'', 0, '\''open'\'',
+	sql "INSERT INTO qcase(rowid, case_id, ord, status, rec, brief) VALUES (0, '\''Q260101-999'\'', 0, '\''open'\'',
 		'\''{}'\'', '\''{\"case_id\":\"Q260101-999\",\"name\":\"planted\",\"start\":\"$D1\",\"end\":\"$D2\"}'\'')" &&
 	cg-quarantine due --now ${D1}T20:30:00+08:00 >planted.out &&
 	test "$(jq -r .case_id planted.out | head -n 1)" = Q260101-999 &&
