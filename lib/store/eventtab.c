@@ -21,7 +21,7 @@
 #define TAB_VERSION 1
 #define TAB_HEAD 256		/* bytes before the slots */
 #define TAB_MIN_BITS 12		/* 4096 slots: 64 KiB */
-#define TAB_MAX_BITS 40
+#define TAB_MAX_BITS 28		/* the tag's bits: homes spread over them */
 #define LOCK_NAME ".checkin-events.lock"
 
 /* The header, at the start of the file. */
@@ -42,10 +42,26 @@ struct head {
 
 _Static_assert(sizeof(struct head) <= TAB_HEAD, "head too big");
 
-struct slot {
-	uint64_t hash;			/* 0: empty */
-	uint64_t off;			/* where the line starts in the journal */
-};
+/*
+ * A slot is one word: the top 28 bits of the id's hash (its tag, whose
+ * low bits are also its home slot, so that a table can grow without the
+ * ids) above the line's offset plus one (36 bits: 64 GiB a day); 0 is
+ * empty.  Half the size of a hash and an offset apiece: the table of a
+ * million ids is 16 MiB.  A tag that matches another id's (one in 2^28)
+ * only costs reading that line.
+ */
+#define OFF_BITS 36
+#define OFF_MASK ((UINT64_C(1) << OFF_BITS) - 1)
+
+static uint64_t tag_of(uint64_t hash)
+{
+	return hash >> OFF_BITS;
+}
+
+static uint64_t word_of(uint64_t tag, uint64_t off)
+{
+	return tag << OFF_BITS | (off + 1);
+}
 
 /* The day's journal file as found now. */
 struct jfile {
@@ -83,9 +99,9 @@ static uint64_t id_hash(uint64_t seed, const char *id, size_t len)
 
 /* What a filled slot adds to ->slotsum: a slot damaged (zeroed, or
  * changed) is found when the table is mapped. */
-static uint64_t slot_sum(uint64_t hash, uint64_t off)
+static uint64_t slot_sum(uint64_t word)
 {
-	return mix(hash ^ (off * 0x9e3779b97f4a7c15ULL));
+	return mix(word);
 }
 
 static uint64_t head_sum(const struct head *hd)
@@ -98,9 +114,9 @@ static struct head *head_of(const struct cg_eventtab *t)
 	return (struct head *)(void *)t->map;
 }
 
-static struct slot *slots_of(unsigned char *map)
+static uint64_t *slots_of(unsigned char *map)
 {
-	return (struct slot *)(void *)(map + TAB_HEAD);
+	return (uint64_t *)(void *)(map + TAB_HEAD);
 }
 
 /* The kernel's id of this boot, or "" where there is none. */
@@ -222,7 +238,7 @@ static int build_new(struct cg_eventtab *t, unsigned bits, uint64_t seed, struct
 	int e;
 
 	b->fd = -1;
-	b->len = TAB_HEAD + (sizeof(struct slot) << bits);
+	b->len = TAB_HEAD + (sizeof(uint64_t) << bits);
 	b->mask = ((uint64_t)1 << bits) - 1;
 	b->map = MAP_FAILED;
 	if (!t->private) {
@@ -290,23 +306,23 @@ static int install(struct cg_eventtab *t, struct build *b, struct cg_err *err)
 	return 0;
 }
 
-/* Add (hash, off) unless it is there; offsets first, hash last. */
-static void put(unsigned char *map, uint64_t mask, uint64_t hash, uint64_t off)
+/* Add word unless it is there: one store, seen whole or not at all by a
+ * lookup running at once. */
+static void put(unsigned char *map, uint64_t mask, uint64_t word)
 {
-	struct slot *s = slots_of(map);
+	uint64_t *s = slots_of(map);
 	struct head *hd = (struct head *)(void *)map;
 
-	for (uint64_t i = hash & mask;; i = (i + 1) & mask) {
-		uint64_t h = __atomic_load_n(&s[i].hash, __ATOMIC_ACQUIRE);
+	for (uint64_t i = (word >> OFF_BITS) & mask;; i = (i + 1) & mask) {
+		uint64_t w = __atomic_load_n(&s[i], __ATOMIC_RELAXED);
 
-		if (!h) {
-			s[i].off = off;
-			__atomic_store_n(&s[i].hash, hash, __ATOMIC_RELEASE);
+		if (!w) {
+			__atomic_store_n(&s[i], word, __ATOMIC_RELAXED);
 			hd->count++;
-			hd->slotsum += slot_sum(hash, off);
+			hd->slotsum += slot_sum(word);
 			return;
 		}
-		if (h == hash && s[i].off == off)
+		if (w == word)
 			return;
 	}
 }
@@ -315,7 +331,7 @@ static void put(unsigned char *map, uint64_t mask, uint64_t hash, uint64_t off)
 static int grow(struct cg_eventtab *t, struct cg_err *err)
 {
 	struct head *old = head_of(t);
-	struct slot *s = slots_of(t->map);
+	const uint64_t *s = slots_of(t->map);
 	struct build b;
 
 	if (old->bits >= TAB_MAX_BITS)
@@ -325,8 +341,8 @@ static int grow(struct cg_eventtab *t, struct cg_err *err)
 	memcpy(b.map + offsetof(struct head, end), (char *)old + offsetof(struct head, end),
 	       sizeof(struct head) - offsetof(struct head, end));
 	for (uint64_t i = 0; i <= t->mask; i++)
-		if (s[i].hash)
-			put(b.map, b.mask, s[i].hash, s[i].off);
+		if (s[i])
+			put(b.map, b.mask, s[i]);
 	return install(t, &b, err);
 }
 
@@ -342,8 +358,10 @@ static int add_line(struct cg_eventtab *t, const char *line, size_t len, uint64_
 		/* At most 70% full: probes stay short. */
 		if ((head_of(t)->count + 1) * 10 > (t->mask + 1) * 7)
 			ret = grow(t, err);
+		if (ret == 0 && off >= OFF_MASK)
+			ret = cg_err_set(err, CG_EXIT_SYSTEM, _("index 'index/%s' is full"), t->name);
 		if (ret == 0)
-			put(t->map, t->mask, id_hash(t->seed, id, idlen), off);
+			put(t->map, t->mask, word_of(tag_of(id_hash(t->seed, id, idlen)), off));
 	}
 	json_decref(rec);
 	return ret;
@@ -492,13 +510,13 @@ static int rebuild(struct cg_eventtab *t, struct cg_err *err)
  * table, once a process maps it). */
 static int slots_whole(unsigned char *map, unsigned bits, const struct head *hd)
 {
-	const struct slot *s = slots_of(map);
+	const uint64_t *s = slots_of(map);
 	uint64_t n = 0, sum = 0;
 
 	for (uint64_t i = 0; i < (uint64_t)1 << bits; i++)
-		if (s[i].hash) {
+		if (s[i]) {
 			n++;
-			sum += slot_sum(s[i].hash, s[i].off);
+			sum += slot_sum(s[i]);
 		}
 	return n == hd->count && sum == hd->slotsum;
 }
@@ -521,7 +539,7 @@ static int map_file(struct cg_eventtab *t)
 	    memcmp(hd.magic, TAB_MAGIC, sizeof(hd.magic)) || hd.version != TAB_VERSION ||
 	    hd.sum != head_sum(&hd) || hd.bits < TAB_MIN_BITS || hd.bits > TAB_MAX_BITS ||
 	    strncmp(hd.day, t->day, sizeof(hd.day)) ||
-	    (uint64_t)sb.st_size != TAB_HEAD + (sizeof(struct slot) << hd.bits)) {
+	    (uint64_t)sb.st_size != TAB_HEAD + (sizeof(uint64_t) << hd.bits)) {
 		close(fd);
 		return 0;
 	}
@@ -765,21 +783,21 @@ static int confirm(struct cg_eventtab *t, uint64_t off, const char *id, size_t i
 int cg_eventtab_find(struct cg_eventtab *t, const char *id, size_t idlen,
 		     json_t **rec, struct cg_err *err)
 {
-	const struct slot *s;
-	uint64_t hash, h;
+	const uint64_t *s;
+	uint64_t tag, w;
 
 	*rec = NULL;
 	if (!t->map)
 		return 0;
 	s = slots_of(t->map);
-	hash = id_hash(t->seed, id, idlen);
-	for (uint64_t i = hash & t->mask; (h = __atomic_load_n(&s[i].hash, __ATOMIC_ACQUIRE));
+	tag = tag_of(id_hash(t->seed, id, idlen));
+	for (uint64_t i = tag & t->mask; (w = __atomic_load_n(&s[i], __ATOMIC_RELAXED));
 	     i = (i + 1) & t->mask) {
 		int st;
 
-		if (h != hash)
+		if (w >> OFF_BITS != tag)
 			continue;
-		if ((st = confirm(t, s[i].off, id, idlen, rec, err)) != 0)
+		if ((st = confirm(t, (w & OFF_MASK) - 1, id, idlen, rec, err)) != 0)
 			return st < 0 ? -1 : 0;
 	}
 	return 0;

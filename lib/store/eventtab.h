@@ -17,13 +17,14 @@
  * index/checkin-events-DAY.tab, a file of our own (SQLite cost some 9 us
  * for the lookup and insert of each id, more than all of a decision).
  *
- * It is an open-addressing hash table (linear probing) of 64-bit hashes
- * of the ids (keyed with a random seed kept in the file) to the byte
- * offset of the line in the day's journal, mapped into memory.  It
- * stores no record: a hash that matches is confirmed against the
- * journal's line, which is read only then (a repeat) and whose own
- * event_id must be the one asked for, so a collision or a damaged slot
- * can never return a wrong record.
+ * It is an open-addressing hash table (linear probing) of 8-byte slots,
+ * each the top 28 bits of a 64-bit hash of an id (keyed with a random
+ * seed kept in the file) and the byte offset of its line in the day's
+ * journal, mapped into memory.  It stores no record: a slot whose bits
+ * match is confirmed against the journal's line, which is read only then
+ * (a repeat, or one time in 2^28 another id) and whose own event_id must
+ * be the one asked for, so a collision or a damaged slot can never return
+ * a wrong record.
  *
  * Its header records how far the journal was folded (offset, seq and
  * chain of the last line, the file's inode and time, plain or gzip) and
@@ -38,7 +39,7 @@
  * temporary file renamed into place.  Deleting it loses nothing.
  *
  * Writers (catch-ups) hold index/.checkin-events.lock; a slot is filled
- * offset first, hash last, and a table grows or is rebuilt into a new
+ * with one store of its word, and a table grows or is rebuilt into a new
  * file renamed over the old, so lookups need no lock: they see a slot
  * whole or empty, and a table replaced meanwhile stays mapped as it was.
  * A lookup finds what the last catch-up folded: callers that must not

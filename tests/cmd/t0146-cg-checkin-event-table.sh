@@ -50,9 +50,9 @@ test_expect_success PYTHON 'damaged: every filled slot pointing one byte off' '
 import sys
 with open(sys.argv[1], \"r+b\") as f:
     d = bytearray(f.read())
-    for i in range(256, len(d), 16):
+    for i in range(256, len(d), 8):
         if any(d[i:i + 8]):
-            d[i + 8] ^= 1
+            d[i] ^= 1
     f.seek(0)
     f.write(d)
 " "$T" &&
