@@ -346,25 +346,40 @@ static int grow(struct cg_eventtab *t, struct cg_err *err)
 	return install(t, &b, err);
 }
 
-static int add_line(struct cg_eventtab *t, const char *line, size_t len, uint64_t off,
-		    struct cg_err *err)
+/* The slot word of the line at off: 1 with it, 0 when the line has no
+ * event_id, -1 with *err. */
+static int line_word(struct cg_eventtab *t, const char *line, size_t len, uint64_t off,
+		     uint64_t *word, struct cg_err *err)
 {
 	const char *id;
 	size_t idlen;
 	json_t *rec;
-	int has = line_id(line, len, &id, &idlen, &rec), ret = 0;
+	int has = line_id(line, len, &id, &idlen, &rec);
 
-	if (has) {
-		/* At most 70% full: probes stay short. */
-		if ((head_of(t)->count + 1) * 10 > (t->mask + 1) * 7)
-			ret = grow(t, err);
-		if (ret == 0 && off >= OFF_MASK)
-			ret = cg_err_set(err, CG_EXIT_SYSTEM, _("index 'index/%s' is full"), t->name);
-		if (ret == 0)
-			put(t->map, t->mask, word_of(tag_of(id_hash(t->seed, id, idlen)), off));
-	}
+	if (has && off >= OFF_MASK)
+		has = cg_err_set(err, CG_EXIT_SYSTEM, _("index 'index/%s' is full"), t->name);
+	if (has > 0)
+		*word = word_of(tag_of(id_hash(t->seed, id, idlen)), off);
 	json_decref(rec);
-	return ret;
+	return has;
+}
+
+static int insert(struct cg_eventtab *t, uint64_t word, struct cg_err *err)
+{
+	/* At most 70% full: probes stay short. */
+	if ((head_of(t)->count + 1) * 10 > (t->mask + 1) * 7 && grow(t, err) < 0)
+		return -1;
+	put(t->map, t->mask, word);
+	return 0;
+}
+
+static int add_line(struct cg_eventtab *t, const char *line, size_t len, uint64_t off,
+		    struct cg_err *err)
+{
+	uint64_t word;
+	int st = line_word(t, line, len, off, &word, err);
+
+	return st > 0 ? insert(t, word, err) : st;
 }
 
 static void journal_file(struct cg_eventtab *t, struct jfile *jf)
@@ -468,16 +483,30 @@ static int fold_committed(struct cg_eventtab *t, const struct cg_journal *j,
 	uint64_t off = (uint64_t)pos->end;
 	static const char key[] = "\"event_id\":";
 
-	if (memmem(p, j->committed.len, key, sizeof(key) - 1))
-		while (p < end) {
+	uint64_t word[64];
+	int n = 0, st;
+
+	if (!memmem(p, j->committed.len, key, sizeof(key) - 1))
+		p = end;
+	/* A batch of slots asked of memory at once, then filled: one
+	 * cache miss after another was most of the cost. */
+	for (; p < end || n; n = 0) {
+		while (p < end && n < 64) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			size_t len = (size_t)((nl ? nl : end) - p);
 
-			if (add_line(t, p, len, off, err) < 0)
+			if ((st = line_word(t, p, len, off, &word[n], err)) < 0)
 				return -1;
+			if (st)
+				__builtin_prefetch(slots_of(t->map) +
+						   ((word[n++] >> OFF_BITS) & t->mask), 1);
 			off += len + 1;
 			p += len + 1;
 		}
+		for (int i = 0; i < n; i++)
+			if (insert(t, word[i], err) < 0)
+				return -1;
+	}
 	*pos = j->commit_to;
 	return 0;
 }
