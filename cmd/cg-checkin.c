@@ -357,6 +357,8 @@ struct world {
 	 * today's), and those decided since the last commit. */
 	struct cg_eventtab tab[2];
 	int tabs_read;		/* caught up once (all a dry run reads) */
+	cg_time_t day_at;	/* today is day_of for this time (a local */
+	char day_of[CG_DATE_LEN];	/* date costs a time zone conversion) */
 	struct cg_idset decided;
 };
 
@@ -515,11 +517,15 @@ static int catch_up_tabs(struct world *w, const char *day, struct cg_err *err)
 static int event_seen(struct world *w, struct cg_loop *lp, const char *id, size_t len,
 		      json_t **orig, struct cg_err *err)
 {
-	char day[CG_DATE_LEN];
+	cg_time_t now = cg_clock_now(&w->clock);
+	const char *day = w->day_of;
 	int fresh = !w->tabs_read;
 
 	*orig = NULL;
-	cg_time_date(cg_clock_now(&w->clock), day);
+	if (!day[0] || now != w->day_at) {
+		cg_time_date(now, w->day_of);
+		w->day_at = now;
+	}
 	/* Maybe decided by this run and still queued: commit it first. */
 	if (cg_idset_maybe(&w->decided, id, len) && cg_loop_flush(lp, err) < 0)
 		return -1;

@@ -816,7 +816,7 @@ int cg_eventtab_find(struct cg_eventtab *t, const char *id, size_t idlen,
 	uint64_t tag, w;
 
 	*rec = NULL;
-	if (!t->map)
+	if (!t->map || !head_of(t)->count)
 		return 0;
 	s = slots_of(t->map);
 	tag = tag_of(id_hash(t->seed, id, idlen));
