@@ -568,6 +568,7 @@ static int map_file(struct cg_eventtab *t)
 	    memcmp(hd.magic, TAB_MAGIC, sizeof(hd.magic)) || hd.version != TAB_VERSION ||
 	    hd.sum != head_sum(&hd) || hd.bits < TAB_MIN_BITS || hd.bits > TAB_MAX_BITS ||
 	    strncmp(hd.day, t->day, sizeof(hd.day)) ||
+	    hd.count * 10 > ((uint64_t)7 << hd.bits) ||	/* lookups end at an empty slot */
 	    (uint64_t)sb.st_size != TAB_HEAD + (sizeof(uint64_t) << hd.bits)) {
 		close(fd);
 		return 0;
