@@ -89,6 +89,7 @@ LIB_OBJS += lib/crypto/token.o
 LIB_OBJS += lib/crypto/tlogproof.o
 LIB_OBJS += lib/store/config.o
 LIB_OBJS += lib/store/configwrite.o
+LIB_OBJS += lib/store/eventtab.o
 LIB_OBJS += lib/store/index.o
 LIB_OBJS += lib/store/journal.o
 LIB_OBJS += lib/store/lookthrough.o

@@ -21,6 +21,7 @@
 #include "core/home.h"
 #include "core/i18n.h"
 #include "core/options.h"
+#include "store/eventtab.h"
 #include "store/journal.h"
 #include "store/loop.h"
 #include "rules/passbook.h"
@@ -352,8 +353,13 @@ struct world {
 	struct cg_journal journal;
 	struct cg_dayindex days;
 	int journaling;		/* decisions are journaled (not --dry-run) */
-	int before_read;	/* the day before is in the day index */
-	json_t *decided_ids;	/* event_ids decided since the last commit */
+	/* The event ids journaled today and the day before (tab[1] is
+	 * today's), and those decided since the last commit. */
+	struct cg_eventtab tab[2];
+	int tabs_read;		/* caught up once (all a dry run reads) */
+	cg_time_t day_at;	/* today is day_of for this time (a local */
+	char day_of[CG_DATE_LEN];	/* date costs a time zone conversion) */
+	struct cg_idset decided;
 };
 
 /* Read a day's journal, checking its chain; with learn, remember its
@@ -452,7 +458,6 @@ static void load_recent(struct world *w, const struct opts *o, struct cg_err *er
 	    cg_dayindex_catch_up(&w->days, day, err) < 0)
 		cg_die_err(err);
 	w->days.track = !o->dry_run;
-	w->days.events = 1;
 	w->checkin.days = &w->days;
 }
 
@@ -461,11 +466,9 @@ static int committed(void *ctx, const struct cg_journal *j, struct cg_err *err)
 {
 	struct world *w = ctx;
 
-	if (cg_dayindex_committed(&w->days, j, err) < 0)
-		return -1;
-	/* Committed and in the index: looked up there from now on. */
-	json_object_clear(w->decided_ids);
-	return 0;
+	/* Committed: found in the journal (its event table) from now on. */
+	cg_idset_clear(&w->decided);
+	return cg_dayindex_committed(&w->days, j, err);
 }
 
 /* The local day before day ("YYYY-MM-DD"). */
@@ -478,43 +481,69 @@ static void day_before(const char *day, char out[CG_DATE_LEN])
 	snprintf(out, CG_DATE_LEN, "%04d-%02d-%02d", y, m, d);
 }
 
+/* The event tables of day and the day before it, caught up. */
+static int catch_up_tabs(struct world *w, const char *day, struct cg_err *err)
+{
+	const struct cg_journal *j = w->journaling ? &w->journal : NULL;
+	char before[CG_DATE_LEN];
+
+	if (strcmp(w->tab[1].day, day)) {
+		day_before(day, before);
+		for (int i = 0; i < 2; i++)
+			cg_eventtab_release(&w->tab[i]);
+		cg_eventtab_init(&w->tab[0], &w->home, before);
+		cg_eventtab_init(&w->tab[1], &w->home, day);
+		w->tabs_read = 0;
+	}
+	/* The day before once a run, as the day index reads it. */
+	if ((!w->tabs_read && cg_eventtab_catch_up(&w->tab[0], NULL, err) < 0) ||
+	    cg_eventtab_catch_up(&w->tab[1], j, err) < 0)
+		return -1;
+	w->tabs_read = 1;
+	for (int i = 0; i < 2; i++)
+		if (w->tab[i].notice[0]) {
+			cg_warning("%s", w->tab[i].notice);
+			w->tab[i].notice[0] = 0;
+		}
+	return 0;
+}
+
 /*
  * The decision journaled for event_id today or the day before, as a new
- * reference, or NULL (*found 0).  Decided under today's journal lock,
- * after reading what other processes appended: the lock is kept until
- * this run's decision is committed, so that two runs never both decide
- * the same id.
+ * reference, or NULL.  Decided under today's journal lock, after reading
+ * what other processes appended: the lock is kept until this run's
+ * decision is committed, so that two runs never both decide the same id.
  */
-static int event_seen(struct world *w, struct cg_loop *lp, const char *id,
+static int event_seen(struct world *w, struct cg_loop *lp, const char *id, size_t len,
 		      json_t **orig, struct cg_err *err)
 {
-	char day[CG_DATE_LEN], before[CG_DATE_LEN];
-	int fresh;
+	cg_time_t now = cg_clock_now(&w->clock);
+	const char *day = w->day_of;
+	int fresh = !w->tabs_read;
 
 	*orig = NULL;
-	cg_time_date(cg_clock_now(&w->clock), day);
-	day_before(day, before);
-	/* Decided by this run and still queued: commit it first. */
-	if (json_object_get(w->decided_ids, id) && cg_loop_flush(lp, err) < 0)
+	if (!day[0] || now != w->day_at) {
+		cg_time_date(now, w->day_of);
+		w->day_at = now;
+	}
+	/* Maybe decided by this run and still queued: commit it first. */
+	if (cg_idset_maybe(&w->decided, id, len) && cg_loop_flush(lp, err) < 0)
 		return -1;
-	if (w->days.open && !w->before_read) {
-		if (cg_dayindex_catch_up(&w->days, before, err) < 0)
+	if (w->journaling &&
+	    (cg_journal_lock_day(&w->journal, day, &fresh, err) < 0 ||
+	     (fresh && w->days.open && cg_dayindex_catch_up(&w->days, day, err) < 0)))
+		return -1;
+	if (fresh || strcmp(w->tab[1].day, day)) {
+		if (catch_up_tabs(w, day, err) < 0)
 			return -1;
-		w->before_read = 1;
+		/* Under the lock, caught up: one read for the readings
+		 * until the commit. */
+		if (w->journaling)
+			cg_dayindex_hold(&w->days);
 	}
-	if (w->journaling && w->days.open) {
-		if (cg_journal_lock_day(&w->journal, day, &fresh, err) < 0 ||
-		    (fresh && cg_dayindex_catch_up(&w->days, day, err) < 0))
+	for (int i = 0; i < 2 && !*orig; i++)
+		if (cg_eventtab_find(&w->tab[i], id, len, orig, err) < 0)
 			return -1;
-		/* Under the lock, caught up: one read for the ids until the
-		 * commit. */
-		cg_dayindex_hold(&w->days);
-	}
-	*orig = cg_dayindex_event(&w->days, id, day, before);
-	/* Journaled by this run, but the index could not take it (it warned):
-	 * still never a second decision. */
-	if (!*orig && json_object_get(w->decided_ids, id))
-		*orig = json_pack("{s:s}", "event_id", id);
 	return 0;
 }
 
@@ -555,7 +584,9 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	w->pass = (struct cg_pass_ctx){ &w->cfg, &w->passes, &w->cases, &w->keys, NULL, 0 };
 	w->checkin.pass = &w->pass;
 	w->journaling = !o->dry_run && !o->verify && !o->compress;
-	w->decided_ids = json_object();
+	cg_idset_init(&w->decided);
+	for (int i = 0; i < 2; i++)
+		cg_eventtab_init(&w->tab[i], &w->home, "");
 	if (!o->verify && !o->compress) {
 		load_exits(w, err);
 		load_recent(w, o, err);
@@ -572,7 +603,9 @@ static void release_world(struct world *w, const struct opts *o)
 		cg_journal_release(&w->journal);
 	cg_checkin_release(&w->checkin);
 	cg_dayindex_close(&w->days);
-	json_decref(w->decided_ids);
+	for (int i = 0; i < 2; i++)
+		cg_eventtab_release(&w->tab[i]);
+	cg_idset_release(&w->decided);
 	cg_keyring_release(&w->keys);
 	cg_casebook_release(&w->cases);
 	cg_passbook_release(&w->passes);
@@ -602,7 +635,7 @@ static int decide(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		snprintf(why, whylen, _("'%s' must be a non-empty string"), "event_id");
 		return 1;
 	}
-	if (id && event_seen(w, lp, id, &orig, err) < 0)
+	if (id && event_seen(w, lp, id, json_string_length(idv), &orig, err) < 0)
 		return -1;
 	if (id && orig)
 		return print_existing(lp, orig, err);
@@ -611,7 +644,7 @@ static int decide(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 		return 1;
 	ret = cg_loop_emit(lp, d, err);
 	if (ret == 0 && id && w->journaling)
-		json_object_set_new(w->decided_ids, id, json_true());
+		cg_idset_add(&w->decided, id, json_string_length(idv));
 	json_decref(d);
 	return ret;
 }

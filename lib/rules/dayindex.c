@@ -13,16 +13,7 @@ static const char schema[] =
 	" seq INTEGER NOT NULL, chain TEXT NOT NULL, readings INTEGER NOT NULL,"
 	" ino INTEGER NOT NULL, mtime INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS reading(key TEXT PRIMARY KEY, ord INTEGER NOT NULL,"
-	" at INTEGER NOT NULL, temp REAL NOT NULL, held INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS event(event_id TEXT NOT NULL, day TEXT NOT NULL,"
-	" seq INTEGER NOT NULL, rec TEXT NOT NULL, PRIMARY KEY (event_id, day)) WITHOUT ROWID;";
-static const char sql_event_put[] =
-	"INSERT OR IGNORE INTO event(event_id, day, seq, rec) VALUES (?, ?, ?, ?)";
-/* Asked once for each of the two days, the earlier first: one seek each
- * (with both days in one query, SQLite sorted what it found). */
-static const char sql_event_get[] =
-	"SELECT rec FROM event WHERE event_id = ? AND day = ?";
-static const char sql_event_clear[] = "DELETE FROM event WHERE day = ?";
+	" at INTEGER NOT NULL, temp REAL NOT NULL, held INTEGER NOT NULL) WITHOUT ROWID;";
 static const char sql_point_get[] =
 	"SELECT end, seq, chain, readings, ino, mtime FROM point WHERE day = ?";
 static const char sql_point_put[] =
@@ -39,9 +30,10 @@ static const char sql_day_clear[] =
 
 static const struct cg_index_def day_index = {
 	.stream = "checkin",
-	.version = 2,
+	/* 3: event ids moved to their own table (store/eventtab.h) */
+	.version = 3,
 	.schema = schema,
-	.clear = "DELETE FROM point; DELETE FROM reading; DELETE FROM event;",
+	.clear = "DELETE FROM point; DELETE FROM reading;",
 	.fold = NULL,
 };
 
@@ -182,31 +174,6 @@ struct fold_ctx {
 	sqlite3_int64 base;
 };
 
-/* A journaled decision with an event_id: the first of that id in a day
- * is the one a repeat gets back. */
-static int event_put(struct cg_dayindex *d, const char *day, const json_t *rec,
-		     struct cg_err *err)
-{
-	const char *id = json_string_value(json_object_get(rec, "event_id"));
-	sqlite3_stmt *st;
-	char *text;
-	int ret;
-
-	if (!id)
-		return 0;
-	if (!(st = cg_index_stmt(&d->ix, sql_event_put, err)))
-		return -1;
-	if (!(text = json_dumps(rec, CG_JSON_DUMP_FLAGS)))
-		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)json_integer_value(json_object_get(rec, "seq")));
-	sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
-	ret = cg_index_run(&d->ix, st, err);
-	free(text);
-	return ret;
-}
-
 static int fold_line(void *ctx, const json_t *rec, struct cg_err *err)
 {
 	struct fold_ctx *f = ctx;
@@ -215,8 +182,6 @@ static int fold_line(void *ctx, const json_t *rec, struct cg_err *err)
 	cg_time_t at;
 	int held;
 
-	if (event_put(f->d, f->day, rec, err) < 0)
-		return -1;
 	if (reading_of(rec, key, &at, &temp, &held) < 0)
 		return 0;
 	return reading_put(f->d, key, f->base |
@@ -260,10 +225,6 @@ static int fold_day(struct cg_dayindex *d, const char *day, struct cg_err *err)
 			return -1;
 		sqlite3_bind_int64(clear, 1, f.base);
 		sqlite3_bind_int64(clear, 2, f.base + ((sqlite3_int64)1 << 32));
-		if (cg_index_run(&d->ix, clear, err) < 0 ||
-		    !(clear = cg_index_stmt(&d->ix, sql_event_clear, err)))
-			return -1;
-		sqlite3_bind_text(clear, 1, day, -1, SQLITE_STATIC);
 		if (cg_index_run(&d->ix, clear, err) < 0)
 			return -1;
 		cg_journal_pos_init(&p.pos);
@@ -328,99 +289,6 @@ void cg_dayindex_note(struct cg_dayindex *d, const char *key, cg_time_t at,
 							      temp, held));
 }
 
-json_t *cg_dayindex_event(struct cg_dayindex *d, const char *event_id,
-			  const char *day, const char *before)
-{
-	sqlite3_stmt *st = d->open ? cg_index_stmt(&d->ix, sql_event_get, NULL) : NULL;
-	json_t *rec = NULL;
-
-	const char *days[2] = { strcmp(before, day) < 0 ? before : day,
-				strcmp(before, day) < 0 ? day : before };
-
-	if (!st)
-		return NULL;
-	for (int i = 0; i < 2 && !rec; i++) {
-		sqlite3_bind_text(st, 1, event_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, days[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			rec = json_loadb((const char *)sqlite3_column_text(st, 0),
-					 (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
-		sqlite3_reset(st);
-	}
-	return rec;
-}
-
-/*
- * The event_id of a journal line written by cg-checkin, read from its text
- * (a batch of ids must not cost a parse per line): 0 with the id's bytes,
- * 1 when the line has none, -1 when it must be parsed (escapes).
- */
-static int line_event_id(const char *p, size_t len, const char **id, size_t *idlen)
-{
-	static const char key[] = "\"event_id\":";
-	const char *k = memmem(p, len, key, sizeof(key) - 1), *end = p + len, *q;
-
-	if (!k)
-		return 1;
-	q = k + sizeof(key) - 1;
-	if (q >= end || *q != '"')
-		return -1;
-	*id = ++q;
-	while (q < end && *q != '"' && *q != '\\')
-		q++;
-	if (q >= end || *q != '"' || memmem(q, (size_t)(end - q), key, sizeof(key) - 1))
-		return -1;
-	*idlen = (size_t)(q - *id);
-	return 0;
-}
-
-static int event_put_line(struct cg_dayindex *d, const char *day, const char *line,
-			  size_t len, const char *id, size_t idlen, uint64_t seq,
-			  struct cg_err *err)
-{
-	sqlite3_stmt *st = cg_index_stmt(&d->ix, sql_event_put, err);
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, id, (int)idlen, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
-	sqlite3_bind_text(st, 4, line, (int)len, SQLITE_STATIC);
-	return cg_index_run(&d->ix, st, err);
-}
-
-/* The committed lines that carry an event_id, stored as written. */
-static int events_committed(struct cg_dayindex *d, const struct cg_journal *j,
-			    struct cg_err *err)
-{
-	static const char key[] = "\"event_id\":";
-	const char *p = j->committed.buf, *end = p + j->committed.len, *id;
-	uint64_t seq = j->commit_from.seq;
-	size_t idlen;
-
-	/* Most batches have none: one search of the whole batch says so. */
-	if (!memmem(p, j->committed.len, key, sizeof(key) - 1))
-		return 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = (size_t)((nl ? nl : end) - p);
-		int st = line_event_id(p, len, &id, &idlen);
-		json_t *rec;
-
-		seq++;
-		if (st == 0 && event_put_line(d, j->day, p, len, id, idlen, seq, err) < 0)
-			return -1;
-		if (st < 0 && (rec = json_loadb(p, len, 0, NULL))) {
-			st = event_put(d, j->day, rec, err);
-			json_decref(rec);
-			if (st < 0)
-				return -1;
-		}
-		p += len + 1;
-	}
-	return 0;
-}
-
 static int same_pos(const struct cg_journal_pos *a, const struct cg_journal_pos *b)
 {
 	return a->end == b->end && a->seq == b->seq && !strcmp(a->chain, b->chain);
@@ -447,8 +315,6 @@ static int write_commit(struct cg_dayindex *d, const struct cg_journal *j,
 		if (point_put(d, j->day, &p, err) < 0)
 			return -1;
 	}
-	if (d->events && events_committed(d, j, err) < 0)
-		return -1;
 	json_object_foreach(d->dirty, key, r)
 		if (reading_put(d, key, ord, (cg_time_t)json_integer_value(json_array_get(r, 0)),
 				json_real_value(json_array_get(r, 1)),

@@ -16,8 +16,6 @@
  *   point    per day, how far its journal was verified (offset, seq and
  *            chain) and whether the readings of every line before are in
  *            "reading"
- *   event    per day, each event_id journaled and its decision as
- *            journaled (the first of that id)
  *   reading  per person key, the last reading in journal order (days in
  *            order, then seq): its time, temperature and whether it was
  *            held for re-measuring (reason "remeasure")
@@ -34,7 +32,6 @@ struct cg_dayindex {
 	int open;
 	int readings;		/* readings are wanted (remeasure_wait_min) */
 	int track;		/* the decisions of this process are journaled */
-	int events;		/* look for event ids in what is committed */
 	json_t *dirty;		/* key -> [at, temp, held] noted since the
 				 * last commit; owned */
 	int held;		/* a read transaction of cg_dayindex_hold */
@@ -60,20 +57,11 @@ int cg_dayindex_reading(struct cg_dayindex *d, const char *key, cg_time_t *at,
 			double *temp, int *held);
 
 /*
- * The decision journaled for event_id on day or the day before (the first
- * of that id), as a new reference, or NULL.  Only what the index has
- * folded: read the day's tail first, under the journal's lock.
- */
-json_t *cg_dayindex_event(struct cg_dayindex *d, const char *event_id,
-			  const char *day, const char *before);
-
-/*
  * For a caller that holds the day's journal lock and has caught the day
  * up under it: keep one read transaction for the lookups that follow
- * (cg_dayindex_event, cg_dayindex_reading), until the next catch-up,
- * commit or close, instead of one per lookup (each began and ended a
- * read of the write-ahead log: half the cost of an event with an
- * event_id).  Nothing the lookups need can change meanwhile: no line is
+ * (cg_dayindex_reading), until the next catch-up, commit or close,
+ * instead of one per lookup (each began and ended a read of the
+ * write-ahead log).  Nothing the lookups need can change meanwhile: no line is
  * appended to the day while the lock is held, and what others write to
  * the index was folded by the catch-up.  A failure to begin is no error:
  * the lookups then run alone.

@@ -117,7 +117,7 @@ test_expect_success 'another schema version: rebuilt' '
 	sql "INSERT INTO reading(key, ord, at, temp, held) VALUES (\"planted\", 0, 0, 0, 0)" &&
 	sql "PRAGMA user_version = 3" &&
 	ev 2026-01-26T08:00:00+08:00 36.5 | cg-checkin --now 2026-01-26T08:00:00+08:00 >out &&
-	test "$(sql "PRAGMA user_version")" = 2002 &&
+	test "$(sql "PRAGMA user_version")" = 2003 &&
 	test "$(sql "SELECT count(*) FROM reading WHERE key = \"planted\"")" = 0
 '
 
