@@ -158,12 +158,41 @@ static void strtab_release(struct strtab *t)
 	free(t->slots);
 }
 
+/*
+ * Persons known by their ID number, a cache in front of keys: most gate
+ * records are of someone already known by it and add nothing, and each
+ * strtab lookup of theirs went through five cache misses (slot, hash,
+ * arena, person, their id_no).  One slot holds the ID number itself, so a
+ * hit is one miss, and the taker prefetches it a few records ahead (the
+ * readers hash the ID numbers).  An entry id -> p is made only when keys
+ * maps "id:" id to p and p's id_no is id, which stay so; flags says which
+ * of household, phone and name p had then (they are only ever added), so
+ * a hit returns what person_of would.
+ */
+#define ID_INLINE 18
+
+struct idslot {
+	uint64_t hash;
+	uint32_t person;	/* + 1; 0 empty */
+	uint8_t flags;		/* ID_HOUSEHOLD | ID_PHONE | ID_NAME */
+	uint8_t len;
+	char id[ID_INLINE];	/* not NUL-terminated */
+};	/* 32 bytes: one cache line holds a slot */
+
+enum { ID_HOUSEHOLD = 1, ID_PHONE = 2, ID_NAME = 4 };
+
+struct idcache {
+	struct idslot *slots;	/* owned */
+	size_t nslots, n;	/* a power of two, at most half full */
+};
+
 struct cg_trace_register {
 	struct person *persons;
 	size_t npersons, palloc;
 	struct event *events;
 	size_t nevents, ealloc;
 	struct strtab keys;	/* person key -> person number */
+	struct idcache ids;	/* in front of keys */
 	struct strtab hhs;	/* households, numbered */
 	struct strtab gates;	/* gates, numbered */
 	/* Built by finish(): events sorted by gate and time; per gate, per
@@ -246,6 +275,7 @@ static void register_free(struct cg_trace_register *r)
 	free(r->persons);
 	free(r->events);
 	strtab_release(&r->keys);
+	free(r->ids.slots);
 	strtab_release(&r->hhs);
 	strtab_release(&r->gates);
 	free(r->gate_off);
@@ -295,8 +325,12 @@ struct fields {
 
 enum { F_TS, F_GATE, F_KIND, F_NAME, F_ID_NO, F_PHONE, F_HOUSEHOLD, F_HOST, F_COUNT };
 
-static const char *const field_names[F_COUNT] = {
-	"ts", "gate", "kind", "name", "id_no", "phone", "household", "host"
+/* The keys scanned: the fields, and "corrected_at" to tell a correction
+ * (see scanned_correction). */
+enum { F_CORRECTED_AT = F_COUNT, F_SCANNED };
+
+static const char *const field_names[F_SCANNED] = {
+	"ts", "gate", "kind", "name", "id_no", "phone", "household", "host", "corrected_at"
 };
 
 static char *field_buf(struct fields *f, int i, size_t *size)
@@ -330,7 +364,7 @@ static void set_field(struct fields *f, int i, const char *s, size_t len)
 static int read_fields(const struct cg_scan_keys *k, const char *line, size_t len,
 		       struct fields *f)
 {
-	struct cg_scan_val v[F_COUNT];
+	struct cg_scan_val v[F_SCANNED];
 	char reason[128];
 	json_t *rec;
 
@@ -440,14 +474,128 @@ static uint8_t kind_of(const char *s)
 	return K_OTHER;
 }
 
+/* ---- the ID number cache (see struct idslot) ---- */
+
+static size_t id_home(const struct idcache *c, uint64_t h)
+{
+	return (size_t)((h * 0x9E3779B97F4A7C15u) >> 32) & (c->nslots - 1);
+}
+
+/* The slot of the ID number id[0..len) (hash h): where it is, or the
+ * empty one where it would go. */
+static struct idslot *id_slot(const struct idcache *c, const char *id, size_t len, uint64_t h)
+{
+	for (size_t i = id_home(c, h);; i = (i + 1) & (c->nslots - 1)) {
+		struct idslot *s = &c->slots[i];
+
+		if (!s->person || (s->hash == h && s->len == len && !memcmp(s->id, id, len)))
+			return s;
+	}
+}
+
+static void id_prefetch(const struct idcache *c, uint64_t h)
+{
+	if (c->nslots)
+		__builtin_prefetch(&c->slots[id_home(c, h)]);
+}
+
+static uint8_t person_flags(const struct person *p)
+{
+	return (uint8_t)((p->household ? ID_HOUSEHOLD : 0) | (p->phone ? ID_PHONE : 0) |
+			 (p->name ? ID_NAME : 0));
+}
+
+static uint8_t fields_flags(const struct fields *f)
+{
+	return (uint8_t)((*f->household ? ID_HOUSEHOLD : 0) | (*f->phone ? ID_PHONE : 0) |
+			 (*f->name ? ID_NAME : 0));
+}
+
+/* The person of f when the cache knows them and f adds nothing, else
+ * NONE (len: of f's id_no, h its hash). */
+static uint32_t id_known(const struct cg_trace_register *r, const struct fields *f,
+			 size_t len, uint64_t h)
+{
+	const struct idslot *s;
+
+	if (!r->ids.nslots || !len || len > ID_INLINE)
+		return NONE;
+	s = id_slot(&r->ids, f->id_no, len, h);
+	return s->person && !(fields_flags(f) & ~s->flags) ? s->person - 1 : NONE;
+}
+
+static void id_grow(struct idcache *c)
+{
+	struct idslot *old = c->slots;
+	size_t n = c->nslots;
+
+	c->nslots = n ? 2 * n : 4096;
+	if (!(c->slots = aligned_alloc(sizeof(*c->slots), c->nslots * sizeof(*c->slots))))
+		abort();
+	memset(c->slots, 0, c->nslots * sizeof(*c->slots));
+	for (size_t i = 0; i < n; i++)
+		if (old[i].person)
+			*id_slot(c, old[i].id, old[i].len, old[i].hash) = old[i];
+	free(old);
+}
+
+/* person_of gave p for f: remember it when keys maps f's ID number to p
+ * and p's is the same (both stay so), with p's flags as they are now. */
+static void id_remember(struct cg_trace_register *r, const struct fields *f, size_t len,
+			uint64_t h, uint32_t p)
+{
+	const struct person *q = &r->persons[p];
+	char key[CG_PERSON_KEY_LEN];
+	struct idslot *s;
+
+	if (!len || len > ID_INLINE || !q->id_no || strcmp(q->id_no, f->id_no))
+		return;
+	memcpy(key, "id:", 3);
+	memcpy(key + 3, f->id_no, len + 1);
+	if (strtab_get(&r->keys, key) != p)
+		return;
+	if (2 * (r->ids.n + 1) > r->ids.nslots)
+		id_grow(&r->ids);
+	s = id_slot(&r->ids, f->id_no, len, h);
+	if (!s->person) {
+		s->hash = h;
+		s->person = p + 1;
+		s->len = (uint8_t)len;
+		memcpy(s->id, f->id_no, len);
+		r->ids.n++;
+	}
+	if (s->person == p + 1)
+		s->flags = person_flags(q);
+}
+
+/* The person of a gate event (h: the hash of its id_no, 0 without). */
+static uint32_t person_of_event(struct cg_trace_register *r, const struct fields *f,
+				uint64_t h)
+{
+	size_t len = strlen(f->id_no);
+	uint32_t p = id_known(r, f, len, h);
+
+	if (p == NONE && (p = person_of(r, f)) != NONE)
+		id_remember(r, f, len, h, p);
+	return p;
+}
+
+/* The hash of an ID number for the cache. */
+static uint64_t id_hash(const char *id_no)
+{
+	return *id_no ? fnv1a(id_no) : 0;
+}
+
 /* Take one journal line into the register: gate events of persons with a
- * time; the others (vehicles, corrections) are not passages of anyone. */
-static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_time_t at)
+ * time; the others (vehicles, corrections) are not passages of anyone.
+ * h: id_hash of its id_no. */
+static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_time_t at,
+			uint64_t h)
 {
 	struct event *e;
 	uint32_t p;
 
-	if ((p = person_of(r, f)) == NONE)
+	if ((p = person_of_event(r, f, h)) == NONE)
 		return;
 	if (r->gates.n >= UINT16_MAX && strtab_find(&r->gates, f->gate) == NONE)
 		return;
@@ -474,7 +622,7 @@ static void take_line(struct cg_trace_register *r, const struct cg_scan_keys *k,
 	cg_time_t at;
 
 	if (line_fields(k, line, len, &f, &at))
-		take_fields(r, &f, at);
+		take_fields(r, &f, at, id_hash(f.id_no));
 }
 
 /*
@@ -513,12 +661,14 @@ static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
 #define READERS 2
 #define RING 3
 #define BATCH_LINES 1024
+#define PREFETCH_AHEAD 8
 
 enum item_type { IT_EVENT, IT_OTHER, IT_TEXT, IT_CORRECTION };
 
 struct item {
 	struct fields f;	/* IT_EVENT */
 	cg_time_t at;		/* IT_EVENT */
+	uint64_t idhash;	/* IT_EVENT: id_hash of its id_no */
 	uint64_t seq;
 	size_t off, len;	/* IT_TEXT, IT_CORRECTION: in the batch's text */
 	unsigned char type;
@@ -595,21 +745,42 @@ static void batch_text(struct batch *b, struct item *it, int type, const char *l
 	b->len += len;
 }
 
+/*
+ * cg_correction_maybe of a line the fast scan read (v: its values), without
+ * searching it: in such a line every '"' opens or closes a string without
+ * escapes, so the text "corrected_at":" can only be that key (once: no
+ * duplicates) with a string value right after its colon.
+ */
+static int scanned_correction(const char *line, size_t len, const struct cg_scan_val *v)
+{
+	static const char tail[] = CG_CORRECTION_TAIL;
+	size_t n = len < CG_CORRECTION_TAIL_BYTES ? len : CG_CORRECTION_TAIL_BYTES;
+	size_t at;
+
+	if (v->type != CG_SCAN_STRING)
+		return 0;
+	at = (size_t)(v->p - line) - (sizeof(tail) - 1);	/* after a key: >= 1 */
+	return at >= len - n && !memcmp(line + at, tail, sizeof(tail) - 1);
+}
+
 /* One line into the batch: its fields when the fast scan reads it. */
 static void batch_line(struct batch *b, const struct cg_scan_keys *k, uint64_t seq,
 		       const char *line, size_t len)
 {
 	struct item *it = &b->items[b->n++];
-	struct cg_scan_val v[F_COUNT];
+	struct cg_scan_val v[F_SCANNED];
+	int scanned = cg_scan_line(k, line, len, v);
 
 	it->seq = seq;
-	if (cg_correction_maybe(line, len)) {
+	if (scanned ? scanned_correction(line, len, &v[F_CORRECTED_AT]) :
+		      cg_correction_maybe(line, len)) {
 		batch_text(b, it, IT_CORRECTION, line, len);
-	} else if (cg_scan_line(k, line, len, v)) {
+	} else if (scanned) {
 		for (int i = 0; i < F_COUNT; i++)
 			set_field(&it->f, i, v[i].p, v[i].type == CG_SCAN_STRING ? v[i].len : 0);
 		it->type = *it->f.gate && cg_time_parse(it->f.ts, 0, &it->at) == 0 ?
 			   IT_EVENT : IT_OTHER;
+		it->idhash = id_hash(it->f.id_no);
 	} else {
 		batch_text(b, it, IT_TEXT, line, len);
 	}
@@ -686,7 +857,7 @@ static int take_item(struct cg_trace *t, const struct batch *b, const struct ite
 		}
 	}
 	if (it->type == IT_EVENT)
-		take_fields(t->reg, &it->f, it->at);
+		take_fields(t->reg, &it->f, it->at, it->idhash);
 	else
 		take_line(t->reg, k, line, len);
 	return 0;
@@ -708,8 +879,13 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 			pthread_cond_wait(&dr->cond, &dr->mu);
 		b = &rd->ring[rd->tail];
 		pthread_mutex_unlock(&dr->mu);
-		for (size_t i = 0; i < b->n && ret == 0; i++)
+		for (size_t i = 0; i < b->n && ret == 0; i++) {
+			/* The cache slot of a record a few ahead, while this
+			 * one is taken. */
+			if (i + PREFETCH_AHEAD < b->n && b->items[i + PREFETCH_AHEAD].type == IT_EVENT)
+				id_prefetch(&t->reg->ids, b->items[i + PREFETCH_AHEAD].idhash);
 			ret = take_item(t, b, &b->items[i], day, &dr->k, err);
+		}
 		if (ret == 0 && b->failed) {
 			*err = b->err;
 			ret = -1;
@@ -754,7 +930,7 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 			json_array_append(dr.days, d);
 	}
 	json_decref(all);
-	cg_scan_keys_init(&dr.k, field_names, F_COUNT);
+	cg_scan_keys_init(&dr.k, field_names, F_SCANNED);
 	pthread_mutex_init(&dr.mu, NULL);
 	pthread_cond_init(&dr.cond, NULL);
 	for (int r = 0; r < READERS; r++)
@@ -873,6 +1049,9 @@ static void finish(struct cg_trace_register *r)
 {
 	size_t ngates = r->gates.n, nhh = r->hhs.n;
 
+	/* Only the reading asks it: its memory is the tracing's. */
+	free(r->ids.slots);
+	memset(&r->ids, 0, sizeof(r->ids));
 	sort_events(r, ngates);
 	group(r->npersons, r->nevents, event_person, r->events, &r->person_off, &r->person_ev);
 	group(nhh, r->nevents, event_host, r->events, &r->host_off, &r->host_ev);
