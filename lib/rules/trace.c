@@ -159,27 +159,29 @@ static void strtab_release(struct strtab *t)
 }
 
 /*
- * Persons known by their ID number, a cache in front of keys: most gate
- * records are of someone already known by it and add nothing, and each
- * strtab lookup of theirs went through five cache misses (slot, hash,
- * arena, person, their id_no).  One slot holds the ID number itself, so a
- * hit is one miss, and the taker prefetches it a few records ahead (the
- * readers hash the ID numbers).  An entry id -> p is made only when keys
- * maps "id:" id to p and p's id_no is id, which stay so; flags says which
- * of household, phone and name p had then (they are only ever added), so
- * a hit returns what person_of would.
+ * Persons known by their ID number (or, for a record without one, their
+ * phone), a cache in front of keys: most gate records are of someone
+ * already known by it and add nothing, and each strtab lookup of theirs
+ * went through five cache misses (slot, hash, arena, person, their id_no).
+ * One slot holds the number itself, so a hit is one miss, and the taker
+ * prefetches it a few records ahead (the readers hash the numbers).  An
+ * entry number -> p is made only when keys maps "id:" number (its id_no
+ * being the number) or "phone:" number to p, which stays so; its flags say
+ * which of household, phone and name p had then (they are only ever
+ * added), so a hit returns what person_of would.
  */
 #define ID_INLINE 18
 
 struct idslot {
 	uint64_t hash;
 	uint32_t person;	/* + 1; 0 empty */
-	uint8_t flags;		/* ID_HOUSEHOLD | ID_PHONE | ID_NAME */
+	uint8_t flags;		/* ID_HOUSEHOLD | ID_PHONE | ID_NAME, and
+				 * BY_PHONE for a phone's entry */
 	uint8_t len;
 	char id[ID_INLINE];	/* not NUL-terminated */
 };	/* 32 bytes: one cache line holds a slot */
 
-enum { ID_HOUSEHOLD = 1, ID_PHONE = 2, ID_NAME = 4 };
+enum { ID_HOUSEHOLD = 1, ID_PHONE = 2, ID_NAME = 4, BY_PHONE = 8 };
 
 struct idcache {
 	struct idslot *slots;	/* owned */
@@ -476,19 +478,38 @@ static uint8_t kind_of(const char *s)
 
 /* ---- the ID number cache (see struct idslot) ---- */
 
+/* What a record is looked up by in the cache: its id_no, else its phone
+ * (*tag BY_PHONE); "" for neither. */
+static const char *cache_key(const struct fields *f, uint8_t *tag)
+{
+	*tag = *f->id_no ? 0 : BY_PHONE;
+	return *f->id_no ? f->id_no : f->phone;
+}
+
+/* The hash of a record's cache key (the readers make it). */
+static uint64_t id_hash(const struct fields *f)
+{
+	uint8_t tag;
+	const char *key = cache_key(f, &tag);
+
+	return tag ? ~fnv1a(key) : fnv1a(key);
+}
+
 static size_t id_home(const struct idcache *c, uint64_t h)
 {
 	return (size_t)((h * 0x9E3779B97F4A7C15u) >> 32) & (c->nslots - 1);
 }
 
-/* The slot of the ID number id[0..len) (hash h): where it is, or the
- * empty one where it would go. */
-static struct idslot *id_slot(const struct idcache *c, const char *id, size_t len, uint64_t h)
+/* The slot of key[0..len) with tag (hash h): where it is, or the empty one
+ * where it would go. */
+static struct idslot *id_slot(const struct idcache *c, const char *key, size_t len,
+			      uint8_t tag, uint64_t h)
 {
 	for (size_t i = id_home(c, h);; i = (i + 1) & (c->nslots - 1)) {
 		struct idslot *s = &c->slots[i];
 
-		if (!s->person || (s->hash == h && s->len == len && !memcmp(s->id, id, len)))
+		if (!s->person || (s->hash == h && s->len == len && (s->flags & BY_PHONE) == tag &&
+				   !memcmp(s->id, key, len)))
 			return s;
 	}
 }
@@ -512,15 +533,17 @@ static uint8_t fields_flags(const struct fields *f)
 }
 
 /* The person of f when the cache knows them and f adds nothing, else
- * NONE (len: of f's id_no, h its hash). */
-static uint32_t id_known(const struct cg_trace_register *r, const struct fields *f,
-			 size_t len, uint64_t h)
+ * NONE (h: id_hash of f). */
+static uint32_t id_known(const struct cg_trace_register *r, const struct fields *f, uint64_t h)
 {
+	uint8_t tag;
+	const char *key = cache_key(f, &tag);
+	size_t len = strlen(key);
 	const struct idslot *s;
 
 	if (!r->ids.nslots || !len || len > ID_INLINE)
 		return NONE;
-	s = id_slot(&r->ids, f->id_no, len, h);
+	s = id_slot(&r->ids, key, len, tag, h);
 	return s->person && !(fields_flags(f) & ~s->flags) ? s->person - 1 : NONE;
 }
 
@@ -535,60 +558,54 @@ static void id_grow(struct idcache *c)
 	memset(c->slots, 0, c->nslots * sizeof(*c->slots));
 	for (size_t i = 0; i < n; i++)
 		if (old[i].person)
-			*id_slot(c, old[i].id, old[i].len, old[i].hash) = old[i];
+			*id_slot(c, old[i].id, old[i].len, old[i].flags & BY_PHONE, old[i].hash) = old[i];
 	free(old);
 }
 
-/* person_of gave p for f: remember it when keys maps f's ID number to p
- * and p's is the same (both stay so), with p's flags as they are now. */
-static void id_remember(struct cg_trace_register *r, const struct fields *f, size_t len,
-			uint64_t h, uint32_t p)
+/* person_of gave p for f: remember it when keys maps f's cache key to p
+ * (and for an ID number, p's is the same), with p's flags as they are. */
+static void id_remember(struct cg_trace_register *r, const struct fields *f, uint64_t h,
+			uint32_t p)
 {
 	const struct person *q = &r->persons[p];
 	char key[CG_PERSON_KEY_LEN];
+	uint8_t tag;
+	const char *number = cache_key(f, &tag);
+	size_t len = strlen(number);
 	struct idslot *s;
 
-	if (!len || len > ID_INLINE || !q->id_no || strcmp(q->id_no, f->id_no))
-		return;
-	memcpy(key, "id:", 3);
-	memcpy(key + 3, f->id_no, len + 1);
-	if (strtab_get(&r->keys, key) != p)
+	if (!len || len > ID_INLINE || (!tag && (!q->id_no || strcmp(q->id_no, number))) ||
+	    cg_person_key_join(key, tag ? "phone:" : "id:", number, NULL) < 0 ||
+	    strtab_get(&r->keys, key) != p)
 		return;
 	if (2 * (r->ids.n + 1) > r->ids.nslots)
 		id_grow(&r->ids);
-	s = id_slot(&r->ids, f->id_no, len, h);
+	s = id_slot(&r->ids, number, len, tag, h);
 	if (!s->person) {
 		s->hash = h;
 		s->person = p + 1;
 		s->len = (uint8_t)len;
-		memcpy(s->id, f->id_no, len);
+		memcpy(s->id, number, len);
 		r->ids.n++;
 	}
 	if (s->person == p + 1)
-		s->flags = person_flags(q);
+		s->flags = (uint8_t)(tag | person_flags(q));
 }
 
-/* The person of a gate event (h: the hash of its id_no, 0 without). */
+/* The person of a gate event (h: id_hash of f). */
 static uint32_t person_of_event(struct cg_trace_register *r, const struct fields *f,
 				uint64_t h)
 {
-	size_t len = strlen(f->id_no);
-	uint32_t p = id_known(r, f, len, h);
+	uint32_t p = id_known(r, f, h);
 
 	if (p == NONE && (p = person_of(r, f)) != NONE)
-		id_remember(r, f, len, h, p);
+		id_remember(r, f, h, p);
 	return p;
-}
-
-/* The hash of an ID number for the cache. */
-static uint64_t id_hash(const char *id_no)
-{
-	return *id_no ? fnv1a(id_no) : 0;
 }
 
 /* Take one journal line into the register: gate events of persons with a
  * time; the others (vehicles, corrections) are not passages of anyone.
- * h: id_hash of its id_no. */
+ * h: id_hash of f. */
 static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_time_t at,
 			uint64_t h)
 {
@@ -622,7 +639,7 @@ static void take_line(struct cg_trace_register *r, const struct cg_scan_keys *k,
 	cg_time_t at;
 
 	if (line_fields(k, line, len, &f, &at))
-		take_fields(r, &f, at, id_hash(f.id_no));
+		take_fields(r, &f, at, id_hash(&f));
 }
 
 /*
@@ -668,7 +685,7 @@ enum item_type { IT_EVENT, IT_OTHER, IT_TEXT, IT_CORRECTION };
 struct item {
 	struct fields f;	/* IT_EVENT */
 	cg_time_t at;		/* IT_EVENT */
-	uint64_t idhash;	/* IT_EVENT: id_hash of its id_no */
+	uint64_t idhash;	/* IT_EVENT: id_hash of f */
 	uint64_t seq;
 	size_t off, len;	/* IT_TEXT, IT_CORRECTION: in the batch's text */
 	unsigned char type;
@@ -780,7 +797,7 @@ static void batch_line(struct batch *b, const struct cg_scan_keys *k, uint64_t s
 			set_field(&it->f, i, v[i].p, v[i].type == CG_SCAN_STRING ? v[i].len : 0);
 		it->type = *it->f.gate && cg_time_parse(it->f.ts, 0, &it->at) == 0 ?
 			   IT_EVENT : IT_OTHER;
-		it->idhash = id_hash(it->f.id_no);
+		it->idhash = id_hash(&it->f);
 	} else {
 		batch_text(b, it, IT_TEXT, line, len);
 	}
