@@ -2,6 +2,7 @@
  * Contact tracing over the check-in register: see trace.h.
  */
 #include <limits.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,25 +336,23 @@ static const char *const field_names[F_SCANNED] = {
 	"ts", "gate", "kind", "name", "id_no", "phone", "household", "host", "corrected_at"
 };
 
-static char *field_buf(struct fields *f, int i, size_t *size)
-{
-	char *bufs[F_COUNT] = { f->ts, f->gate, f->kind, f->name, f->id_no,
-				f->phone, f->household, f->host };
-	size_t sizes[F_COUNT] = { sizeof(f->ts), sizeof(f->gate), sizeof(f->kind),
-				  sizeof(f->name), sizeof(f->id_no), sizeof(f->phone),
-				  sizeof(f->household), sizeof(f->host) };
+/* Where each field is in struct fields, and its room (a table: set for
+ * every field of every record read). */
+#define FIELD_AT(m) { offsetof(struct fields, m), sizeof(((struct fields *)0)->m) }
 
-	*size = sizes[i];
-	return bufs[i];
-}
+static const struct {
+	size_t off, size;
+} field_at[F_COUNT] = {
+	FIELD_AT(ts), FIELD_AT(gate), FIELD_AT(kind), FIELD_AT(name), FIELD_AT(id_no),
+	FIELD_AT(phone), FIELD_AT(household), FIELD_AT(host)
+};
 
 /* Copy a string value; one too long for its field reads as absent. */
 static void set_field(struct fields *f, int i, const char *s, size_t len)
 {
-	size_t size;
-	char *buf = field_buf(f, i, &size);
+	char *buf = (char *)f + field_at[i].off;
 
-	if (len >= size || !s)
+	if (len >= field_at[i].size || !s)
 		len = 0;
 	if (len)
 		memcpy(buf, s, len);
