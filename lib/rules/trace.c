@@ -1302,24 +1302,28 @@ size_t cg_trace_add_escalated(struct cg_trace *t)
 
 /* ---- tracing ---- */
 
-/* One reason noted: kept small, made JSON only when printed. */
+/*
+ * One reason noted: kept small (a sweep notes hundreds of thousands),
+ * made JSON only when printed.  Its times, gate, household and minutes
+ * follow from the events it names (positions in r->events, NONE for none)
+ * and its index person: a household or visitor reason is of the index
+ * person's household, visited_by_index of the one the index person named
+ * as host; the gate is that of either event.
+ */
 struct why {
-	cg_time_t index_at, contact_at;	/* 0: none */
-	uint32_t index;			/* its index person */
-	uint32_t hh;			/* household, NONE */
-	int minutes;			/* -1: none */
-	uint16_t gate;
-	uint8_t code;			/* enum cg_trace_why */
-	uint8_t has_gate;
+	uint32_t index : 29;		/* its index person */
+	uint32_t code : 3;		/* enum cg_trace_why */
+	uint32_t index_ev, contact_ev;
 };
 
-static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t at)
+static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t at, int minutes)
 {
 	struct cg_trace_contact *c = &t->contacts[p];
 	int depth = t->index[w->index].depth;
-	int minutes = w->minutes < 0 ? INT_MAX : w->minutes;
 	int rank = cg_trace_why_rank(w->code);
 
+	if (minutes < 0)
+		minutes = INT_MAX;
 	if (c->excluded || (c->depth && c->depth != depth))
 		return;
 	if (w->code == CG_TRACE_HOUSEHOLD)
@@ -1328,7 +1332,7 @@ static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t 
 		c->last = at;
 	if (!c->rank) {
 		c->rank = (unsigned char)rank;
-		c->code = w->code;
+		c->code = (unsigned char)w->code;
 		c->depth = (unsigned char)depth;
 		c->minutes = minutes;
 		c->first = at;
@@ -1336,7 +1340,7 @@ static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t 
 	} else {
 		if (rank < c->rank || (rank == c->rank && minutes < c->minutes)) {
 			c->rank = (unsigned char)rank;
-			c->code = w->code;
+			c->code = (unsigned char)w->code;
 			c->index = w->index;
 		}
 		if (minutes < c->minutes)
@@ -1373,23 +1377,21 @@ static void trace_household(struct cg_trace *t, size_t ixno)
 {
 	const struct cg_trace_register *r = t->reg;
 	const struct cg_trace_index *ix = &t->index[ixno];
-	struct why w = { 0, 0, (uint32_t)ixno, ix->hh, -1, 0, CG_TRACE_HOUSEHOLD, 0 };
+	struct why w = { (uint32_t)ixno, CG_TRACE_HOUSEHOLD, NONE, NONE };
 
 	if (ix->hh == NONE)
 		return;
 	for (uint32_t i = r->member_off[ix->hh]; t->households && i < r->member_off[ix->hh + 1]; i++)
 		if (!is_index_person(ix, r->member[i]))
-			note(t, r->member[i], &w, ix->after);
+			note(t, r->member[i], &w, ix->after, -1);
 	w.code = CG_TRACE_VISITOR;
-	w.has_gate = 1;
 	for (uint32_t i = r->host_off[ix->hh]; i < r->host_off[ix->hh + 1]; i++) {
 		const struct event *e = &r->events[r->host_ev[i]];
 
 		if (is_index_person(ix, e->person) || e->at < ix->after)
 			continue;
-		w.gate = e->gate;
-		w.contact_at = e->at;
-		note(t, e->person, &w, e->at);
+		w.contact_ev = r->host_ev[i];
+		note(t, e->person, &w, e->at, -1);
 	}
 }
 
@@ -1409,12 +1411,14 @@ static uint32_t first_at(const struct cg_trace_register *r, uint16_t gate, cg_ti
 	return lo;
 }
 
-static void trace_passage(struct cg_trace *t, size_t ixno, const struct event *e)
+/* The index person's passage ev. */
+static void trace_passage(struct cg_trace *t, size_t ixno, uint32_t ev)
 {
 	const struct cg_trace_register *r = t->reg;
 	const struct cg_trace_index *ix = &t->index[ixno];
+	const struct event *e = &r->events[ev];
 	cg_time_t span = (cg_time_t)t->window_min * 60;
-	struct why w = { e->at, 0, (uint32_t)ixno, NONE, 0, e->gate, CG_TRACE_GATE, 1 };
+	struct why w = { (uint32_t)ixno, CG_TRACE_GATE, ev, NONE };
 
 	for (uint32_t i = first_at(r, e->gate, e->at - span);
 	     i < r->gate_off[e->gate + 1] && r->events[i].at <= e->at + span; i++) {
@@ -1423,23 +1427,23 @@ static void trace_passage(struct cg_trace *t, size_t ixno, const struct event *e
 
 		if (is_index_person(ix, f->person) || !counts_at_gate(t, f))
 			continue;
-		w.contact_at = f->at;
-		w.minutes = (int)(apart / 60);
-		note(t, f->person, &w, f->at);
+		w.contact_ev = i;
+		note(t, f->person, &w, f->at, (int)(apart / 60));
 	}
 }
 
-/* The index person came as a visitor (e): whoever lives in the household
- * they named as host hosted them. */
-static void trace_host(struct cg_trace *t, size_t ixno, const struct event *e)
+/* The index person came as a visitor (passage ev): whoever lives in the
+ * household they named as host hosted them. */
+static void trace_host(struct cg_trace *t, size_t ixno, uint32_t ev)
 {
 	const struct cg_trace_register *r = t->reg;
 	const struct cg_trace_index *ix = &t->index[ixno];
-	struct why w = { e->at, 0, (uint32_t)ixno, e->host, -1, e->gate, CG_TRACE_HOST, 1 };
+	const struct event *e = &r->events[ev];
+	struct why w = { (uint32_t)ixno, CG_TRACE_HOST, ev, NONE };
 
 	for (uint32_t i = r->member_off[e->host]; i < r->member_off[e->host + 1]; i++)
 		if (!is_index_person(ix, r->member[i]))
-			note(t, r->member[i], &w, e->at);
+			note(t, r->member[i], &w, e->at, -1);
 }
 
 static void trace_one(struct cg_trace *t, size_t ixno)
@@ -1455,9 +1459,9 @@ static void trace_one(struct cg_trace *t, size_t ixno)
 
 			if (e->at < t->index[ixno].after)
 				continue;
-			trace_passage(t, ixno, e);
+			trace_passage(t, ixno, r->person_ev[i]);
 			if (e->host != NONE)
-				trace_host(t, ixno, e);
+				trace_host(t, ixno, r->person_ev[i]);
 		}
 	}
 }
@@ -1625,23 +1629,27 @@ static void put_why(struct text *o, struct time_memo *m, const struct cg_trace *
 		    const struct why *w)
 {
 	const struct cg_trace_register *r = t->reg;
+	const struct event *ie = w->index_ev == NONE ? NULL : &r->events[w->index_ev];
+	const struct event *ce = w->contact_ev == NONE ? NULL : &r->events[w->contact_ev];
+	uint32_t hh = w->code == CG_TRACE_HOST ? ie->host :
+		      w->code == CG_TRACE_GATE ? NONE : t->index[w->index].hh;
 
 	put_lit(o, "{\"code\":");
 	put_str(o, cg_trace_why_code(w->code));
-	if (w->hh != NONE) {
+	if (hh != NONE) {
 		put_lit(o, ",\"household\":");
-		put_str(o, strtab_name(&r->hhs, w->hh));
+		put_str(o, strtab_name(&r->hhs, hh));
 	}
-	if (w->has_gate) {
+	if (ie || ce) {
 		put_lit(o, ",\"gate\":");
-		put_str(o, strtab_name(&r->gates, w->gate));
+		put_str(o, strtab_name(&r->gates, (ie ? ie : ce)->gate));
 	}
-	if (w->index_at)
-		put_time(o, m, "index_at", w->index_at);
-	if (w->contact_at)
-		put_time(o, m, "contact_at", w->contact_at);
-	if (w->minutes >= 0)
-		put_key_int(o, "minutes", w->minutes);
+	if (ie && ie->at)
+		put_time(o, m, "index_at", ie->at);
+	if (ce && ce->at)
+		put_time(o, m, "contact_at", ce->at);
+	if (w->code == CG_TRACE_GATE)
+		put_key_int(o, "minutes", (ce->at > ie->at ? ce->at - ie->at : ie->at - ce->at) / 60);
 	put_lit(o, ",\"index\":");
 	put_str(o, t->index[w->index].label);
 	put(o, "}", 1);
