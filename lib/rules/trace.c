@@ -1582,36 +1582,50 @@ static void put_key_str(struct text *o, const char *key, const char *s, int *fir
 
 static void put_key_int(struct text *o, const char *key, long long v)
 {
-	char num[32];
+	char num[24], *p = num + sizeof(num);
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
 
+	/* As %lld: a reason's minutes are many, snprintf was a tenth of
+	 * writing one. */
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
 	put(o, ",\"", 2);
 	put_lit(o, key);
 	put(o, "\":", 2);
-	put(o, num, (size_t)snprintf(num, sizeof(num), "%lld", v));
+	put(o, p, (size_t)(num + sizeof(num) - p));
 }
 
 /*
  * Times as cg_time_format writes them, remembered by the minute: the
- * reasons of a sweep name the same few hundred thousand instants again
- * and again, and the local zone's offset is the slow part.
+ * reasons of a sweep name the same ten thousand minutes again and again,
+ * and the local zone's offset is the slow part (glibc parses the zone's
+ * rule again for every time past its last change): a minute not
+ * remembered is made through a memo of days (cg_time_format_memo).
+ * Strings printed again and again (gates, households, index persons)
+ * are escaped once.
  */
-#define TIME_SLOTS 4096
+#define TIME_SLOTS 32768
 
 struct time_memo {
 	cg_time_t minute[TIME_SLOTS];
 	char text[TIME_SLOTS][CG_TIME_LEN];
 	unsigned char used[TIME_SLOTS];
+	struct cg_day_memo days;
+	char **gates, **hhs, **labels;	/* JSON text by number, or NULL; owned */
 };
 
 static void put_time(struct text *o, struct time_memo *m, const char *key, cg_time_t t)
 {
 	cg_time_t minute = t - ((t % 60) + 60) % 60;
-	size_t slot = (size_t)((uint64_t)(minute / 60) * 0x9E3779B97F4A7C15u >> 52) % TIME_SLOTS;
+	size_t slot = (size_t)((uint64_t)(minute / 60) * 0x9E3779B97F4A7C15u >> 49) % TIME_SLOTS;
 	char *text = m->text[slot];
 	int sec = (int)(t - minute);
 
 	if (!m->used[slot] || m->minute[slot] != minute) {
-		cg_time_format(minute, text);
+		cg_time_format_memo(&m->days, minute, text);
 		m->minute[slot] = minute;
 		m->used[slot] = 1;
 	}
@@ -1625,6 +1639,36 @@ static void put_time(struct text *o, struct time_memo *m, const char *key, cg_ti
 	put(o, "\"", 1);
 }
 
+/* s as a JSON string, escaped the first time into *memo. */
+static void put_str_memo(struct text *o, char **memo, const char *s)
+{
+	if (!*memo) {
+		struct text e = { NULL, 0, 0 };
+
+		put_str(&e, s);
+		put(&e, "", 0);		/* room for the NUL */
+		e.p[e.len] = '\0';
+		*memo = e.p;
+	}
+	put_lit(o, *memo);
+}
+
+static char **memo_strings(size_t n)
+{
+	char **v = calloc(n + 1, sizeof(*v));
+
+	if (!v)
+		abort();
+	return v;
+}
+
+static void memo_strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static void put_why(struct text *o, struct time_memo *m, const struct cg_trace *t,
 		    const struct why *w)
 {
@@ -1634,15 +1678,19 @@ static void put_why(struct text *o, struct time_memo *m, const struct cg_trace *
 	uint32_t hh = w->code == CG_TRACE_HOST ? ie->host :
 		      w->code == CG_TRACE_GATE ? NONE : t->index[w->index].hh;
 
-	put_lit(o, "{\"code\":");
-	put_str(o, cg_trace_why_code(w->code));
+	/* The codes are ASCII letters and underscores: nothing to escape. */
+	put_lit(o, "{\"code\":\"");
+	put_lit(o, cg_trace_why_code(w->code));
+	put(o, "\"", 1);
 	if (hh != NONE) {
 		put_lit(o, ",\"household\":");
-		put_str(o, strtab_name(&r->hhs, hh));
+		put_str_memo(o, &m->hhs[hh], strtab_name(&r->hhs, hh));
 	}
 	if (ie || ce) {
+		uint16_t gate = (ie ? ie : ce)->gate;
+
 		put_lit(o, ",\"gate\":");
-		put_str(o, strtab_name(&r->gates, (ie ? ie : ce)->gate));
+		put_str_memo(o, &m->gates[gate], strtab_name(&r->gates, gate));
 	}
 	if (ie && ie->at)
 		put_time(o, m, "index_at", ie->at);
@@ -1651,7 +1699,7 @@ static void put_why(struct text *o, struct time_memo *m, const struct cg_trace *
 	if (w->code == CG_TRACE_GATE)
 		put_key_int(o, "minutes", (ce->at > ie->at ? ce->at - ie->at : ie->at - ce->at) / 60);
 	put_lit(o, ",\"index\":");
-	put_str(o, t->index[w->index].label);
+	put_str_memo(o, &m->labels[w->index], t->index[w->index].label);
 	put(o, "}", 1);
 }
 
@@ -1697,7 +1745,8 @@ static void contact_text(struct cg_trace *t, uint32_t p, struct time_memo *m,
 	put_key_str(o, "reason", c->depth == 1 ? "close_contact" : "secondary_contact", &first);
 	/* Observation runs from the last exposure: living together, that
 	 * is the end of the period. */
-	cg_day_format(c->household || !c->last ? t->until : cg_local_day(c->last, NULL), day);
+	cg_day_format(c->household || !c->last ? t->until :
+		      cg_local_day_memo(&m->days, c->last, NULL), day);
 	put_key_str(o, "start", day, &first);
 	put_key_int(o, "rank", c->rank);
 	put_lit(o, ",\"why\":[");
@@ -1742,6 +1791,9 @@ int cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts,
 		trace_secondary(t);
 	if (!(memo = calloc(1, sizeof(*memo))))
 		abort();
+	memo->gates = memo_strings(t->reg->gates.n);
+	memo->hhs = memo_strings(t->reg->hhs.n);
+	memo->labels = memo_strings(t->nindex);
 	for (int depth = 1; depth <= t->depth; depth++) {
 		size_t n;
 		uint32_t *list = contacts_of(t, depth, &n);
@@ -1753,6 +1805,9 @@ int cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts,
 		}
 		free(list);
 	}
+	memo_strings_free(memo->gates, t->reg->gates.n);
+	memo_strings_free(memo->hhs, t->reg->hhs.n);
+	memo_strings_free(memo->labels, t->nindex);
 	free(memo);
 	free(line.p);
 	return ret;
