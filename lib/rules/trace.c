@@ -2,7 +2,6 @@
  * Contact tracing over the check-in register: see trace.h.
  */
 #include <limits.h>
-#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,10 +319,10 @@ static void *grow(void *p, size_t *alloc, size_t need, size_t size)
 
 /* ---- reading the register ---- */
 
-/* The fields of a gate event that tracing reads, NUL-terminated. */
+/* The fields of a gate event that tracing reads: NUL-terminated strings
+ * ("" when absent) kept elsewhere (a batch's text, a line's store). */
 struct fields {
-	char ts[64], gate[64], kind[16], name[CG_PERSON_NAME_LEN];
-	char id_no[32], phone[32], household[64], host[64];
+	const char *ts, *gate, *kind, *name, *id_no, *phone, *household, *host;
 };
 
 enum { F_TS, F_GATE, F_KIND, F_NAME, F_ID_NO, F_PHONE, F_HOUSEHOLD, F_HOST, F_COUNT };
@@ -336,52 +335,88 @@ static const char *const field_names[F_SCANNED] = {
 	"ts", "gate", "kind", "name", "id_no", "phone", "household", "host", "corrected_at"
 };
 
-/* Where each field is in struct fields, and its room (a table: set for
- * every field of every record read). */
-#define FIELD_AT(m) { offsetof(struct fields, m), sizeof(((struct fields *)0)->m) }
-
-static const struct {
-	size_t off, size;
-} field_at[F_COUNT] = {
-	FIELD_AT(ts), FIELD_AT(gate), FIELD_AT(kind), FIELD_AT(name), FIELD_AT(id_no),
-	FIELD_AT(phone), FIELD_AT(household), FIELD_AT(host)
+/* The longest value each field takes (a longer one reads as absent, as
+ * when they were read into arrays of these sizes), NUL included. */
+static const size_t field_room[F_COUNT] = {
+	64, 64, 16, CG_PERSON_NAME_LEN, 32, 32, 64, 64
 };
 
-/* Copy a string value; one too long for its field reads as absent. */
-static void set_field(struct fields *f, int i, const char *s, size_t len)
+/*
+ * The values of a line's fields (s[i][0..len[i]), s[i] NULL for one that
+ * is not a string) into out, one after the other with their NULs, and
+ * their places in rel.  out has room for the line's length and F_COUNT:
+ * the values are parts of the line (or, decoded, no longer), one each.
+ * Returns the bytes written.
+ */
+static size_t pack_fields(char *out, const char *const s[F_COUNT], const size_t len[F_COUNT],
+			  uint16_t rel[F_COUNT])
 {
-	char *buf = (char *)f + field_at[i].off;
+	size_t n = 0;
 
-	if (len >= field_at[i].size || !s)
-		len = 0;
-	if (len)
-		memcpy(buf, s, len);
-	buf[len] = '\0';
+	for (int i = 0; i < F_COUNT; i++) {
+		size_t l = s[i] && len[i] < field_room[i] ? len[i] : 0;
+
+		rel[i] = (uint16_t)n;
+		if (l)
+			memcpy(out + n, s[i], l);
+		out[n + l] = '\0';
+		n += l + 1;
+	}
+	return n;
 }
 
-/* Fill f from a journal line: the fast scan, else the strict parser.
- * 0, or -1 when the line is not an object (a damaged-free journal's lines
- * are, so this is only a safety). */
+/* The values of the fast scan's v (the first F_COUNT) as pack_fields
+ * takes them. */
+static void scanned_values(const struct cg_scan_val *v, const char *s[F_COUNT],
+			   size_t len[F_COUNT])
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		s[i] = v[i].type == CG_SCAN_STRING ? v[i].p : NULL;
+		len[i] = v[i].type == CG_SCAN_STRING ? v[i].len : 0;
+	}
+}
+
+/* f pointing at the values packed at base. */
+static void unpack_fields(struct fields *f, const char *base, const uint16_t rel[F_COUNT])
+{
+	f->ts = base + rel[F_TS];
+	f->gate = base + rel[F_GATE];
+	f->kind = base + rel[F_KIND];
+	f->name = base + rel[F_NAME];
+	f->id_no = base + rel[F_ID_NO];
+	f->phone = base + rel[F_PHONE];
+	f->household = base + rel[F_HOUSEHOLD];
+	f->host = base + rel[F_HOST];
+}
+
+/* Fill f from a journal line, its values kept in store (room for len +
+ * F_COUNT bytes): the fast scan, else the strict parser.  0, or -1 when
+ * the line is not an object (a damage-free journal's lines are, so this
+ * is only a safety). */
 static int read_fields(const struct cg_scan_keys *k, const char *line, size_t len,
-		       struct fields *f)
+		       struct fields *f, char *store)
 {
 	struct cg_scan_val v[F_SCANNED];
+	const char *s[F_COUNT];
+	size_t lens[F_COUNT];
+	uint16_t rel[F_COUNT];
 	char reason[128];
-	json_t *rec;
+	json_t *rec = NULL;
 
 	if (cg_scan_line(k, line, len, v)) {
-		for (int i = 0; i < F_COUNT; i++)
-			set_field(f, i, v[i].p, v[i].type == CG_SCAN_STRING ? v[i].len : 0);
-		return 0;
-	}
-	if (!(rec = cg_jsonl_parse(line, len, reason, sizeof(reason))))
-		return -1;
-	for (int i = 0; i < F_COUNT; i++) {
-		const json_t *s = json_object_get(rec, field_names[i]);
+		scanned_values(v, s, lens);
+	} else {
+		if (!(rec = cg_jsonl_parse(line, len, reason, sizeof(reason))))
+			return -1;
+		for (int i = 0; i < F_COUNT; i++) {
+			const json_t *j = json_object_get(rec, field_names[i]);
 
-		set_field(f, i, json_is_string(s) ? json_string_value(s) : "",
-			  json_is_string(s) ? json_string_length(s) : 0);
+			s[i] = json_is_string(j) ? json_string_value(j) : NULL;
+			lens[i] = json_is_string(j) ? json_string_length(j) : 0;
+		}
 	}
+	pack_fields(store, s, lens, rel);
+	unpack_fields(f, store, rel);
 	json_decref(rec);
 	return 0;
 }
@@ -513,7 +548,10 @@ static struct idslot *id_slot(const struct idcache *c, const char *key, size_t l
 	}
 }
 
-static void id_prefetch(const struct idcache *c, uint64_t h)
+/* Inlined: GCC finds a function of a prefetch alone without effects and
+ * drops the calls. */
+static inline __attribute__((always_inline)) void id_prefetch(const struct idcache *c,
+							      uint64_t h)
 {
 	if (c->nslots)
 		__builtin_prefetch(&c->slots[id_home(c, h)]);
@@ -624,21 +662,19 @@ static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_
 	e->host = *f->host ? strtab_intern(&r->hhs, f->host) : NONE;
 }
 
-/* The fields of a line and its time: 1 when it is a timed gate event. */
-static int line_fields(const struct cg_scan_keys *k, const char *line, size_t len,
-		       struct fields *f, cg_time_t *at)
-{
-	return read_fields(k, line, len, f) == 0 && *f->gate && cg_time_parse(f->ts, 0, at) == 0;
-}
-
 static void take_line(struct cg_trace_register *r, const struct cg_scan_keys *k,
 		      const char *line, size_t len)
 {
+	char *store = malloc(len + F_COUNT);
 	struct fields f;
 	cg_time_t at;
 
-	if (line_fields(k, line, len, &f, &at))
+	if (!store)
+		abort();
+	if (read_fields(k, line, len, &f, store) == 0 && *f.gate &&
+	    cg_time_parse(f.ts, 0, &at) == 0)
 		take_fields(r, &f, at, id_hash(&f));
+	free(store);
 }
 
 /*
@@ -682,11 +718,13 @@ static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
 enum item_type { IT_EVENT, IT_OTHER, IT_TEXT, IT_CORRECTION };
 
 struct item {
-	struct fields f;	/* IT_EVENT */
 	cg_time_t at;		/* IT_EVENT */
-	uint64_t idhash;	/* IT_EVENT: id_hash of f */
+	uint64_t idhash;	/* IT_EVENT: id_hash of its fields */
 	uint64_t seq;
-	size_t off, len;	/* IT_TEXT, IT_CORRECTION: in the batch's text */
+	size_t off, len;	/* in the batch's text: the line (IT_TEXT,
+				 * IT_CORRECTION) or the fields packed
+				 * (IT_EVENT) */
+	uint16_t rel[F_COUNT];	/* IT_EVENT: pack_fields' places */
 	unsigned char type;
 };
 
@@ -792,11 +830,23 @@ static void batch_line(struct batch *b, const struct cg_scan_keys *k, uint64_t s
 		      cg_correction_maybe(line, len)) {
 		batch_text(b, it, IT_CORRECTION, line, len);
 	} else if (scanned) {
-		for (int i = 0; i < F_COUNT; i++)
-			set_field(&it->f, i, v[i].p, v[i].type == CG_SCAN_STRING ? v[i].len : 0);
-		it->type = *it->f.gate && cg_time_parse(it->f.ts, 0, &it->at) == 0 ?
-			   IT_EVENT : IT_OTHER;
-		it->idhash = id_hash(&it->f);
+		const char *s[F_COUNT];
+		size_t lens[F_COUNT];
+		struct fields f;
+
+		/* The values alone, a third of the line, packed for the
+		 * taker: it reads a few cache lines a record, not the whole
+		 * of a struct of every field's room. */
+		scanned_values(v, s, lens);
+		b->text = grow(b->text, &b->cap, b->len + len + F_COUNT, 1);
+		it->off = b->len;
+		it->len = pack_fields(b->text + b->len, s, lens, it->rel);
+		unpack_fields(&f, b->text + it->off, it->rel);
+		it->type = *f.gate && cg_time_parse(f.ts, 0, &it->at) == 0 ? IT_EVENT : IT_OTHER;
+		if (it->type == IT_EVENT) {
+			it->idhash = id_hash(&f);
+			b->len += it->len;
+		}
 	} else {
 		batch_text(b, it, IT_TEXT, line, len);
 	}
@@ -854,7 +904,8 @@ static void *reader_main(void *arg)
 static int take_item(struct cg_trace *t, const struct batch *b, const struct item *it,
 		     const char *day, const struct cg_scan_keys *k, struct cg_err *err)
 {
-	const char *text = it->type == IT_EVENT || it->type == IT_OTHER ? NULL : b->text + it->off;
+	const char *text = it->type == IT_TEXT || it->type == IT_CORRECTION ? b->text + it->off :
+			   NULL;
 	const char *line = text;
 	size_t len = it->len;
 
@@ -872,10 +923,14 @@ static int take_item(struct cg_trace *t, const struct batch *b, const struct ite
 			return 0;
 		}
 	}
-	if (it->type == IT_EVENT)
-		take_fields(t->reg, &it->f, it->at, it->idhash);
-	else
+	if (it->type == IT_EVENT) {
+		struct fields f;
+
+		unpack_fields(&f, b->text + it->off, it->rel);
+		take_fields(t->reg, &f, it->at, it->idhash);
+	} else {
 		take_line(t->reg, k, line, len);
+	}
 	return 0;
 }
 
@@ -896,10 +951,16 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 		b = &rd->ring[rd->tail];
 		pthread_mutex_unlock(&dr->mu);
 		for (size_t i = 0; i < b->n && ret == 0; i++) {
-			/* The cache slot of a record a few ahead, while this
-			 * one is taken. */
-			if (i + PREFETCH_AHEAD < b->n && b->items[i + PREFETCH_AHEAD].type == IT_EVENT)
-				id_prefetch(&t->reg->ids, b->items[i + PREFETCH_AHEAD].idhash);
+			/* The cache slot and the values (written by a reader
+			 * on the other core) of a record a few ahead, while
+			 * this one is taken. */
+			if (i + PREFETCH_AHEAD < b->n && b->items[i + PREFETCH_AHEAD].type == IT_EVENT) {
+				const struct item *ahead = &b->items[i + PREFETCH_AHEAD];
+
+				id_prefetch(&t->reg->ids, ahead->idhash);
+				for (size_t at = 0; at < ahead->len; at += 64)
+					__builtin_prefetch(b->text + ahead->off + at);
+			}
 			ret = take_item(t, b, &b->items[i], day, &dr->k, err);
 		}
 		if (ret == 0 && b->failed) {
