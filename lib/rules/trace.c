@@ -640,6 +640,19 @@ static uint32_t person_of_event(struct cg_trace_register *r, const struct fields
 	return p;
 }
 
+/* The number of a gate, added when new.  A compound has a few gates:
+ * the first ones are compared in turn rather than hashed (every record
+ * names one). */
+#define GATES_COMPARED 8
+
+static uint32_t gate_number(struct cg_trace_register *r, const char *gate)
+{
+	for (uint32_t g = 0; g < r->gates.n && g < GATES_COMPARED; g++)
+		if (!strcmp(strtab_name(&r->gates, g), gate))
+			return g;
+	return strtab_intern(&r->gates, gate);
+}
+
 /* Take one journal line into the register: gate events of persons with a
  * time; the others (vehicles, corrections) are not passages of anyone.
  * h: id_hash of f. */
@@ -657,7 +670,7 @@ static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_
 	e = &r->events[r->nevents++];
 	e->at = at;
 	e->person = p;
-	e->gate = (uint16_t)strtab_intern(&r->gates, f->gate);
+	e->gate = (uint16_t)gate_number(r, f->gate);
 	e->kind = kind_of(f->kind);
 	e->host = *f->host ? strtab_intern(&r->hhs, f->host) : NONE;
 }
