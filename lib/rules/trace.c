@@ -446,6 +446,23 @@ static void complete(struct cg_trace_register *r, struct person *p, const struct
 }
 
 /*
+ * The identity keys the register files a person under: cg_person_keys_of,
+ * with the name as cg_person_name_normalise writes it, as names are
+ * compared (cg_person_same): "张 三", "张　三" and "张三" of one household
+ * are one person, as the gate and the cases take them.  A name of spaces
+ * alone names nobody.
+ */
+static int register_keys(const char *id_no, const char *phone, const char *name,
+			 const char *household, char keys[3][CG_PERSON_KEY_LEN])
+{
+	char norm[CG_PERSON_NAME_LEN];
+
+	if (name && household)
+		name = *cg_person_name_normalise(name, norm) ? norm : NULL;
+	return cg_person_keys_of(id_no, phone, name, household, keys);
+}
+
+/*
  * The person of a gate event: the first person found under one of its
  * keys (strongest first) who does not carry another ID number; else a new
  * one.  Its keys not yet taken point to it.  NONE when it names nobody.
@@ -468,9 +485,8 @@ static uint32_t person_of(struct cg_trace_register *r, const struct fields *f)
 			return p;
 		p = NONE;
 	}
-	n = cg_person_keys_of(*f->id_no ? f->id_no : NULL, *f->phone ? f->phone : NULL,
-			      *f->name ? f->name : NULL,
-			      *f->household ? f->household : NULL, keys);
+	n = register_keys(*f->id_no ? f->id_no : NULL, *f->phone ? f->phone : NULL,
+			  *f->name ? f->name : NULL, *f->household ? f->household : NULL, keys);
 	if (!n)
 		return NONE;
 	for (int i = 0; i < n && p == NONE; i++) {
@@ -1293,7 +1309,10 @@ static void match_index(const struct cg_trace *t, struct cg_trace_index *ix, jso
 {
 	const struct cg_trace_register *r = t->reg;
 	char keys[3][CG_PERSON_KEY_LEN];
-	int n = cg_person_keys(p, keys);
+	int n = register_keys(json_string_value(json_object_get(p, "id_no")),
+			      json_string_value(json_object_get(p, "phone")),
+			      json_string_value(json_object_get(p, "name")),
+			      json_string_value(json_object_get(p, "household")), keys);
 
 	for (int i = 0; i < n; i++) {
 		uint32_t q = strtab_get(&r->keys, keys[i]);

@@ -109,6 +109,32 @@ test_expect_success 'a shared phone: a record by the phone alone is its first ho
 	test_cmp expect actual
 '
 
+# Names as typed: 张三 of 6-1-101, without ID number or phone, written
+# "张 三", "张　三" (an ideographic, full-width space) and "张三" on three
+# days; 李四 lives with him.
+test_expect_success 'a name in another form (spaces, full width) is the same person of the household' '
+	CG_HOME=$TRASH/names && export CG_HOME &&
+	nm() { # DAY TIME NAME: the north gate, household 6-1-101
+		printf "{\"ts\":\"%sT%s+08:00\",\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"resident\",\"name\":\"%s\",\"household\":\"6-1-101\",\"temp\":36.5,\"mask\":true}\n" "$1" "$2" "$3"
+	} &&
+	{ nm 2026-01-23 08:00:00 "张 三" &&
+	  nm 2026-01-23 08:30:00 "李四" &&
+	  ev 2026-01-23 08:05:00 north resident 甲 $A1 1-1-101; } | day 2026-01-23 &&
+	{ nm 2026-01-24 09:00:00 "张　三" &&
+	  ev 2026-01-24 09:07:00 north resident 乙 $A2 1-1-102; } | day 2026-01-24 &&
+	nm 2026-01-25 10:00:00 "张三" | day 2026-01-25 &&
+	gzip -dc $CG_HOME/journal/checkin/2026-01-24.jsonl.gz | grep -q "\"name\":\"张　三\"" &&
+	echo "{\"name\":\"张三\",\"household\":\"6-1-101\"}" | trace >actual &&
+	cat >expect <<-\EOF &&
+	["李四",1,["same_household"],null]
+	["甲",3,["same_gate_window"],5]
+	["乙",3,["same_gate_window"],7]
+	EOF
+	test_cmp expect actual &&
+	echo "{\"name\":\"张 三\",\"household\":\"6-1-101\"}" | trace >actual &&
+	test_cmp expect actual
+'
+
 # 2,100 persons by phone alone at the north gate, one a second, on two
 # days; on the second each names a household.  The cache grows past its
 # first size on the first day and is asked again for every one of them
