@@ -733,15 +733,23 @@ static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
  * The days are read by READERS threads, day i by reader i % READERS: each
  * opens its days in turn, verifies them line by line (inflating and
  * hashing are most of the work) and scans each line's fields into batches
- * of a small ring; the calling thread takes the days in order, a batch at
- * a time, into the register (who a person is follows from the records in
+ * of a ring; the calling thread takes the days in order, a batch at a
+ * time, into the register (who a person is follows from the records in
  * order).  A correction, or a line the fast scan leaves to the strict
  * parser, goes over as text.  Damage stops the reader at that point; the
  * taker reports it when it gets there.
+ *
+ * The taker keeps pace with the reader of the day it takes; the other
+ * reader works ahead only as far as its ring holds.  A ring of a few
+ * batches had the two take turns rather than read at once: a ring holds
+ * over half a day of 50,000 records now, and a batch's memory is taken
+ * when it is filled and given back when it has been taken, so what the
+ * rings hold is only what is ahead.
  */
 #define READERS 2
-#define RING 3
+#define RING 32
 #define BATCH_LINES 1024
+#define BATCH_TEXT (BATCH_LINES * 160)	/* a batch's text, to start with */
 #define PREFETCH_AHEAD 8
 
 enum item_type { IT_EVENT, IT_OTHER, IT_TEXT, IT_CORRECTION };
@@ -806,7 +814,24 @@ static struct batch *batch_start(struct days_read *dr, struct reader *rd)
 		b->notice[0] = b->torn[0] = '\0';
 	}
 	pthread_mutex_unlock(&dr->mu);
+	if (b && !b->items) {	/* the reader's until batch_done */
+		b->items = malloc(BATCH_LINES * sizeof(*b->items));
+		b->text = malloc(BATCH_TEXT);
+		b->cap = BATCH_TEXT;
+		if (!b->items || !b->text)
+			abort();
+	}
 	return b;
+}
+
+/* A batch taken gives its memory back (see READERS). */
+static void batch_release(struct batch *b)
+{
+	free(b->items);
+	free(b->text);
+	b->items = NULL;
+	b->text = NULL;
+	b->cap = 0;
 }
 
 static void batch_done(struct days_read *dr, struct reader *rd)
@@ -1004,6 +1029,7 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 					  b->torn);
 			t->days++;
 		}
+		batch_release(b);
 		pthread_mutex_lock(&dr->mu);
 		rd->tail = (rd->tail + 1) % RING;
 		rd->count--;
@@ -1039,10 +1065,6 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 	cg_scan_keys_init(&dr.k, field_names, F_SCANNED);
 	pthread_mutex_init(&dr.mu, NULL);
 	pthread_cond_init(&dr.cond, NULL);
-	for (int r = 0; r < READERS; r++)
-		for (int j = 0; j < RING; j++)
-			if (!(dr.r[r].ring[j].items = malloc(BATCH_LINES * sizeof(struct item))))
-				abort();
 	/* The hashing's CPU check, settled before the readers hash at once. */
 	(void)cg_sha256_accelerated();
 	for (int r = 0; r < READERS && ret == 0; r++) {
@@ -1062,10 +1084,8 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 	for (int r = 0; r < READERS; r++) {
 		if (dr.r[r].started)
 			pthread_join(dr.r[r].th, NULL);
-		for (int j = 0; j < RING; j++) {
-			free(dr.r[r].ring[j].items);
-			free(dr.r[r].ring[j].text);
-		}
+		for (int j = 0; j < RING; j++)
+			batch_release(&dr.r[r].ring[j]);
 	}
 	pthread_mutex_destroy(&dr.mu);
 	pthread_cond_destroy(&dr.cond);
