@@ -2,6 +2,9 @@
  * Contact tracing over the check-in register: see trace.h.
  */
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -742,12 +745,13 @@ static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
  * The taker keeps pace with the reader of the day it takes; the other
  * reader works ahead only as far as its ring holds.  A ring of a few
  * batches had the two take turns rather than read at once: a ring holds
- * over half a day of 50,000 records now, and a batch's memory is taken
- * when it is filled and given back when it has been taken, so what the
- * rings hold is only what is ahead.
+ * half a day of 50,000 records now (then the other reader is busy all
+ * the time the taker spends on the day before), and a batch's memory is
+ * taken when it is filled and given back when it has been taken, so
+ * what the rings hold is only what is ahead (at most 10 MB).
  */
 #define READERS 2
-#define RING 32
+#define RING 24
 #define BATCH_LINES 1024
 #define BATCH_TEXT (BATCH_LINES * 160)	/* a batch's text, to start with */
 #define PREFETCH_AHEAD 8
@@ -1043,7 +1047,7 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 static int read_days(struct cg_trace *t, const struct cg_home *h,
 		     const struct cg_notifier *n, struct cg_err *err)
 {
-	struct days_read dr;
+	struct days_read *dr;	/* its rings: 100 KB, not for the stack */
 	struct reader_arg args[READERS];
 	json_t *all, *d;
 	size_t i;
@@ -1051,45 +1055,53 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 
 	if (cg_journal_days(h, &all, err) < 0)
 		return -1;
-	memset(&dr, 0, sizeof(dr));
-	dr.h = h;
-	dr.days = json_array();
+	if (!(dr = calloc(1, sizeof(*dr))))
+		abort();
+	dr->h = h;
+	dr->days = json_array();
 	json_array_foreach(all, i, d) {
 		int32_t day;
 
 		if (cg_day_parse(json_string_value(d), &day) == 0 &&
 		    day >= t->since && day <= t->until)
-			json_array_append(dr.days, d);
+			json_array_append(dr->days, d);
 	}
 	json_decref(all);
-	cg_scan_keys_init(&dr.k, field_names, F_SCANNED);
-	pthread_mutex_init(&dr.mu, NULL);
-	pthread_cond_init(&dr.cond, NULL);
+	cg_scan_keys_init(&dr->k, field_names, F_SCANNED);
+	pthread_mutex_init(&dr->mu, NULL);
+	pthread_cond_init(&dr->cond, NULL);
 	/* The hashing's CPU check, settled before the readers hash at once. */
 	(void)cg_sha256_accelerated();
 	for (int r = 0; r < READERS && ret == 0; r++) {
-		args[r].dr = &dr;
+		args[r].dr = dr;
 		args[r].no = r;
-		if (pthread_create(&dr.r[r].th, NULL, reader_main, &args[r]))
+		if (pthread_create(&dr->r[r].th, NULL, reader_main, &args[r]))
 			ret = cg_err_set(err, CG_EXIT_SYSTEM, _("cannot start a thread"));
 		else
-			dr.r[r].started = 1;
+			dr->r[r].started = 1;
 	}
-	for (i = 0; ret == 0 && i < json_array_size(dr.days); i++)
-		ret = take_day(t, &dr, i, n, err);
-	pthread_mutex_lock(&dr.mu);
-	dr.cancel = 1;
-	pthread_cond_broadcast(&dr.cond);
-	pthread_mutex_unlock(&dr.mu);
+	for (i = 0; ret == 0 && i < json_array_size(dr->days); i++)
+		ret = take_day(t, dr, i, n, err);
+	pthread_mutex_lock(&dr->mu);
+	dr->cancel = 1;
+	pthread_cond_broadcast(&dr->cond);
+	pthread_mutex_unlock(&dr->mu);
 	for (int r = 0; r < READERS; r++) {
-		if (dr.r[r].started)
-			pthread_join(dr.r[r].th, NULL);
+		if (dr->r[r].started)
+			pthread_join(dr->r[r].th, NULL);
 		for (int j = 0; j < RING; j++)
-			batch_release(&dr.r[r].ring[j]);
+			batch_release(&dr->r[r].ring[j]);
 	}
-	pthread_mutex_destroy(&dr.mu);
-	pthread_cond_destroy(&dr.cond);
-	json_decref(dr.days);
+	pthread_mutex_destroy(&dr->mu);
+	pthread_cond_destroy(&dr->cond);
+	json_decref(dr->days);
+	free(dr);
+#ifdef __GLIBC__
+	/* The batches were the readers' (their threads' arenas), up to 10 MB
+	 * when the rings were full: given back, not kept beside what the
+	 * tracing allocates next. */
+	malloc_trim(0);
+#endif
 	return ret < 0 ? -1 : 0;
 }
 
