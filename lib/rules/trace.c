@@ -2,6 +2,9 @@
  * Contact tracing over the check-in register: see trace.h.
  */
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,12 +161,43 @@ static void strtab_release(struct strtab *t)
 	free(t->slots);
 }
 
+/*
+ * Persons known by their ID number (or, for a record without one, their
+ * phone), a cache in front of keys: most gate records are of someone
+ * already known by it and add nothing, and each strtab lookup of theirs
+ * went through five cache misses (slot, hash, arena, person, their id_no).
+ * One slot holds the number itself, so a hit is one miss, and the taker
+ * prefetches it a few records ahead (the readers hash the numbers).  An
+ * entry number -> p is made only when keys maps "id:" number (its id_no
+ * being the number) or "phone:" number to p, which stays so; its flags say
+ * which of household, phone and name p had then (they are only ever
+ * added), so a hit returns what person_of would.
+ */
+#define ID_INLINE 18
+
+struct idslot {
+	uint64_t hash;
+	uint32_t person;	/* + 1; 0 empty */
+	uint8_t flags;		/* ID_HOUSEHOLD | ID_PHONE | ID_NAME, and
+				 * BY_PHONE for a phone's entry */
+	uint8_t len;
+	char id[ID_INLINE];	/* not NUL-terminated */
+};	/* 32 bytes: one cache line holds a slot */
+
+enum { ID_HOUSEHOLD = 1, ID_PHONE = 2, ID_NAME = 4, BY_PHONE = 8 };
+
+struct idcache {
+	struct idslot *slots;	/* owned */
+	size_t nslots, n;	/* a power of two, at most half full */
+};
+
 struct cg_trace_register {
 	struct person *persons;
 	size_t npersons, palloc;
 	struct event *events;
 	size_t nevents, ealloc;
 	struct strtab keys;	/* person key -> person number */
+	struct idcache ids;	/* in front of keys */
 	struct strtab hhs;	/* households, numbered */
 	struct strtab gates;	/* gates, numbered */
 	/* Built by finish(): events sorted by gate and time; per gate, per
@@ -246,6 +280,7 @@ static void register_free(struct cg_trace_register *r)
 	free(r->persons);
 	free(r->events);
 	strtab_release(&r->keys);
+	free(r->ids.slots);
 	strtab_release(&r->hhs);
 	strtab_release(&r->gates);
 	free(r->gate_off);
@@ -287,66 +322,104 @@ static void *grow(void *p, size_t *alloc, size_t need, size_t size)
 
 /* ---- reading the register ---- */
 
-/* The fields of a gate event that tracing reads, NUL-terminated. */
+/* The fields of a gate event that tracing reads: NUL-terminated strings
+ * ("" when absent) kept elsewhere (a batch's text, a line's store). */
 struct fields {
-	char ts[64], gate[64], kind[16], name[CG_PERSON_NAME_LEN];
-	char id_no[32], phone[32], household[64], host[64];
+	const char *ts, *gate, *kind, *name, *id_no, *phone, *household, *host;
 };
 
 enum { F_TS, F_GATE, F_KIND, F_NAME, F_ID_NO, F_PHONE, F_HOUSEHOLD, F_HOST, F_COUNT };
 
-static const char *const field_names[F_COUNT] = {
-	"ts", "gate", "kind", "name", "id_no", "phone", "household", "host"
+/* The keys scanned: the fields, and "corrected_at" to tell a correction
+ * (see scanned_correction). */
+enum { F_CORRECTED_AT = F_COUNT, F_SCANNED };
+
+static const char *const field_names[F_SCANNED] = {
+	"ts", "gate", "kind", "name", "id_no", "phone", "household", "host", "corrected_at"
 };
 
-static char *field_buf(struct fields *f, int i, size_t *size)
-{
-	char *bufs[F_COUNT] = { f->ts, f->gate, f->kind, f->name, f->id_no,
-				f->phone, f->household, f->host };
-	size_t sizes[F_COUNT] = { sizeof(f->ts), sizeof(f->gate), sizeof(f->kind),
-				  sizeof(f->name), sizeof(f->id_no), sizeof(f->phone),
-				  sizeof(f->household), sizeof(f->host) };
+/* The longest value each field takes (a longer one reads as absent, as
+ * when they were read into arrays of these sizes), NUL included. */
+static const size_t field_room[F_COUNT] = {
+	64, 64, 16, CG_PERSON_NAME_LEN, 32, 32, 64, 64
+};
 
-	*size = sizes[i];
-	return bufs[i];
+/*
+ * The values of a line's fields (s[i][0..len[i]), s[i] NULL for one that
+ * is not a string) into out, one after the other with their NULs, and
+ * their places in rel.  out has room for the line's length and F_COUNT:
+ * the values are parts of the line (or, decoded, no longer), one each.
+ * Returns the bytes written.
+ */
+static size_t pack_fields(char *out, const char *const s[F_COUNT], const size_t len[F_COUNT],
+			  uint16_t rel[F_COUNT])
+{
+	size_t n = 0;
+
+	for (int i = 0; i < F_COUNT; i++) {
+		size_t l = s[i] && len[i] < field_room[i] ? len[i] : 0;
+
+		rel[i] = (uint16_t)n;
+		if (l)
+			memcpy(out + n, s[i], l);
+		out[n + l] = '\0';
+		n += l + 1;
+	}
+	return n;
 }
 
-/* Copy a string value; one too long for its field reads as absent. */
-static void set_field(struct fields *f, int i, const char *s, size_t len)
+/* The values of the fast scan's v (the first F_COUNT) as pack_fields
+ * takes them. */
+static void scanned_values(const struct cg_scan_val *v, const char *s[F_COUNT],
+			   size_t len[F_COUNT])
 {
-	size_t size;
-	char *buf = field_buf(f, i, &size);
-
-	if (len >= size || !s)
-		len = 0;
-	if (len)
-		memcpy(buf, s, len);
-	buf[len] = '\0';
+	for (int i = 0; i < F_COUNT; i++) {
+		s[i] = v[i].type == CG_SCAN_STRING ? v[i].p : NULL;
+		len[i] = v[i].type == CG_SCAN_STRING ? v[i].len : 0;
+	}
 }
 
-/* Fill f from a journal line: the fast scan, else the strict parser.
- * 0, or -1 when the line is not an object (a damaged-free journal's lines
- * are, so this is only a safety). */
+/* f pointing at the values packed at base. */
+static void unpack_fields(struct fields *f, const char *base, const uint16_t rel[F_COUNT])
+{
+	f->ts = base + rel[F_TS];
+	f->gate = base + rel[F_GATE];
+	f->kind = base + rel[F_KIND];
+	f->name = base + rel[F_NAME];
+	f->id_no = base + rel[F_ID_NO];
+	f->phone = base + rel[F_PHONE];
+	f->household = base + rel[F_HOUSEHOLD];
+	f->host = base + rel[F_HOST];
+}
+
+/* Fill f from a journal line, its values kept in store (room for len +
+ * F_COUNT bytes): the fast scan, else the strict parser.  0, or -1 when
+ * the line is not an object (a damage-free journal's lines are, so this
+ * is only a safety). */
 static int read_fields(const struct cg_scan_keys *k, const char *line, size_t len,
-		       struct fields *f)
+		       struct fields *f, char *store)
 {
-	struct cg_scan_val v[F_COUNT];
+	struct cg_scan_val v[F_SCANNED];
+	const char *s[F_COUNT];
+	size_t lens[F_COUNT];
+	uint16_t rel[F_COUNT];
 	char reason[128];
-	json_t *rec;
+	json_t *rec = NULL;
 
 	if (cg_scan_line(k, line, len, v)) {
-		for (int i = 0; i < F_COUNT; i++)
-			set_field(f, i, v[i].p, v[i].type == CG_SCAN_STRING ? v[i].len : 0);
-		return 0;
-	}
-	if (!(rec = cg_jsonl_parse(line, len, reason, sizeof(reason))))
-		return -1;
-	for (int i = 0; i < F_COUNT; i++) {
-		const json_t *s = json_object_get(rec, field_names[i]);
+		scanned_values(v, s, lens);
+	} else {
+		if (!(rec = cg_jsonl_parse(line, len, reason, sizeof(reason))))
+			return -1;
+		for (int i = 0; i < F_COUNT; i++) {
+			const json_t *j = json_object_get(rec, field_names[i]);
 
-		set_field(f, i, json_is_string(s) ? json_string_value(s) : "",
-			  json_is_string(s) ? json_string_length(s) : 0);
+			s[i] = json_is_string(j) ? json_string_value(j) : NULL;
+			lens[i] = json_is_string(j) ? json_string_length(j) : 0;
+		}
 	}
+	pack_fields(store, s, lens, rel);
+	unpack_fields(f, store, rel);
 	json_decref(rec);
 	return 0;
 }
@@ -376,6 +449,23 @@ static void complete(struct cg_trace_register *r, struct person *p, const struct
 }
 
 /*
+ * The identity keys the register files a person under: cg_person_keys_of,
+ * with the name as cg_person_name_normalise writes it, as names are
+ * compared (cg_person_same): "张 三", "张　三" and "张三" of one household
+ * are one person, as the gate and the cases take them.  A name of spaces
+ * alone names nobody.
+ */
+static int register_keys(const char *id_no, const char *phone, const char *name,
+			 const char *household, char keys[3][CG_PERSON_KEY_LEN])
+{
+	char norm[CG_PERSON_NAME_LEN];
+
+	if (name && household)
+		name = *cg_person_name_normalise(name, norm) ? norm : NULL;
+	return cg_person_keys_of(id_no, phone, name, household, keys);
+}
+
+/*
  * The person of a gate event: the first person found under one of its
  * keys (strongest first) who does not carry another ID number; else a new
  * one.  Its keys not yet taken point to it.  NONE when it names nobody.
@@ -398,9 +488,8 @@ static uint32_t person_of(struct cg_trace_register *r, const struct fields *f)
 			return p;
 		p = NONE;
 	}
-	n = cg_person_keys_of(*f->id_no ? f->id_no : NULL, *f->phone ? f->phone : NULL,
-			      *f->name ? f->name : NULL,
-			      *f->household ? f->household : NULL, keys);
+	n = register_keys(*f->id_no ? f->id_no : NULL, *f->phone ? f->phone : NULL,
+			  *f->name ? f->name : NULL, *f->household ? f->household : NULL, keys);
 	if (!n)
 		return NONE;
 	for (int i = 0; i < n && p == NONE; i++) {
@@ -440,14 +529,159 @@ static uint8_t kind_of(const char *s)
 	return K_OTHER;
 }
 
+/* ---- the ID number cache (see struct idslot) ---- */
+
+/* What a record is looked up by in the cache: its id_no, else its phone
+ * (*tag BY_PHONE); "" for neither. */
+static const char *cache_key(const struct fields *f, uint8_t *tag)
+{
+	*tag = *f->id_no ? 0 : BY_PHONE;
+	return *f->id_no ? f->id_no : f->phone;
+}
+
+/* The hash of a record's cache key (the readers make it). */
+static uint64_t id_hash(const struct fields *f)
+{
+	uint8_t tag;
+	const char *key = cache_key(f, &tag);
+
+	return tag ? ~fnv1a(key) : fnv1a(key);
+}
+
+static size_t id_home(const struct idcache *c, uint64_t h)
+{
+	return (size_t)((h * 0x9E3779B97F4A7C15u) >> 32) & (c->nslots - 1);
+}
+
+/* The slot of key[0..len) with tag (hash h): where it is, or the empty one
+ * where it would go. */
+static struct idslot *id_slot(const struct idcache *c, const char *key, size_t len,
+			      uint8_t tag, uint64_t h)
+{
+	for (size_t i = id_home(c, h);; i = (i + 1) & (c->nslots - 1)) {
+		struct idslot *s = &c->slots[i];
+
+		if (!s->person || (s->hash == h && s->len == len && (s->flags & BY_PHONE) == tag &&
+				   !memcmp(s->id, key, len)))
+			return s;
+	}
+}
+
+/* Inlined: GCC finds a function of a prefetch alone without effects and
+ * drops the calls. */
+static inline __attribute__((always_inline)) void id_prefetch(const struct idcache *c,
+							      uint64_t h)
+{
+	if (c->nslots)
+		__builtin_prefetch(&c->slots[id_home(c, h)]);
+}
+
+static uint8_t person_flags(const struct person *p)
+{
+	return (uint8_t)((p->household ? ID_HOUSEHOLD : 0) | (p->phone ? ID_PHONE : 0) |
+			 (p->name ? ID_NAME : 0));
+}
+
+static uint8_t fields_flags(const struct fields *f)
+{
+	return (uint8_t)((*f->household ? ID_HOUSEHOLD : 0) | (*f->phone ? ID_PHONE : 0) |
+			 (*f->name ? ID_NAME : 0));
+}
+
+/* The person of f when the cache knows them and f adds nothing, else
+ * NONE (h: id_hash of f). */
+static uint32_t id_known(const struct cg_trace_register *r, const struct fields *f, uint64_t h)
+{
+	uint8_t tag;
+	const char *key = cache_key(f, &tag);
+	size_t len = strlen(key);
+	const struct idslot *s;
+
+	if (!r->ids.nslots || !len || len > ID_INLINE)
+		return NONE;
+	s = id_slot(&r->ids, key, len, tag, h);
+	return s->person && !(fields_flags(f) & ~s->flags) ? s->person - 1 : NONE;
+}
+
+static void id_grow(struct idcache *c)
+{
+	struct idslot *old = c->slots;
+	size_t n = c->nslots;
+
+	c->nslots = n ? 2 * n : 4096;
+	if (!(c->slots = aligned_alloc(sizeof(*c->slots), c->nslots * sizeof(*c->slots))))
+		abort();
+	memset(c->slots, 0, c->nslots * sizeof(*c->slots));
+	for (size_t i = 0; i < n; i++)
+		if (old[i].person)
+			*id_slot(c, old[i].id, old[i].len, old[i].flags & BY_PHONE, old[i].hash) = old[i];
+	free(old);
+}
+
+/* person_of gave p for f: remember it when keys maps f's cache key to p
+ * (and for an ID number, p's is the same), with p's flags as they are. */
+static void id_remember(struct cg_trace_register *r, const struct fields *f, uint64_t h,
+			uint32_t p)
+{
+	const struct person *q = &r->persons[p];
+	char key[CG_PERSON_KEY_LEN];
+	uint8_t tag;
+	const char *number = cache_key(f, &tag);
+	size_t len = strlen(number);
+	struct idslot *s;
+
+	if (!len || len > ID_INLINE || (!tag && (!q->id_no || strcmp(q->id_no, number))) ||
+	    cg_person_key_join(key, tag ? "phone:" : "id:", number, NULL) < 0 ||
+	    strtab_get(&r->keys, key) != p)
+		return;
+	if (2 * (r->ids.n + 1) > r->ids.nslots)
+		id_grow(&r->ids);
+	s = id_slot(&r->ids, number, len, tag, h);
+	if (!s->person) {
+		s->hash = h;
+		s->person = p + 1;
+		s->len = (uint8_t)len;
+		memcpy(s->id, number, len);
+		r->ids.n++;
+	}
+	if (s->person == p + 1)
+		s->flags = (uint8_t)(tag | person_flags(q));
+}
+
+/* The person of a gate event (h: id_hash of f). */
+static uint32_t person_of_event(struct cg_trace_register *r, const struct fields *f,
+				uint64_t h)
+{
+	uint32_t p = id_known(r, f, h);
+
+	if (p == NONE && (p = person_of(r, f)) != NONE)
+		id_remember(r, f, h, p);
+	return p;
+}
+
+/* The number of a gate, added when new.  A compound has a few gates:
+ * the first ones are compared in turn rather than hashed (every record
+ * names one). */
+#define GATES_COMPARED 8
+
+static uint32_t gate_number(struct cg_trace_register *r, const char *gate)
+{
+	for (uint32_t g = 0; g < r->gates.n && g < GATES_COMPARED; g++)
+		if (!strcmp(strtab_name(&r->gates, g), gate))
+			return g;
+	return strtab_intern(&r->gates, gate);
+}
+
 /* Take one journal line into the register: gate events of persons with a
- * time; the others (vehicles, corrections) are not passages of anyone. */
-static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_time_t at)
+ * time; the others (vehicles, corrections) are not passages of anyone.
+ * h: id_hash of f. */
+static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_time_t at,
+			uint64_t h)
 {
 	struct event *e;
 	uint32_t p;
 
-	if ((p = person_of(r, f)) == NONE)
+	if ((p = person_of_event(r, f, h)) == NONE)
 		return;
 	if (r->gates.n >= UINT16_MAX && strtab_find(&r->gates, f->gate) == NONE)
 		return;
@@ -455,26 +689,24 @@ static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_
 	e = &r->events[r->nevents++];
 	e->at = at;
 	e->person = p;
-	e->gate = (uint16_t)strtab_intern(&r->gates, f->gate);
+	e->gate = (uint16_t)gate_number(r, f->gate);
 	e->kind = kind_of(f->kind);
 	e->host = *f->host ? strtab_intern(&r->hhs, f->host) : NONE;
-}
-
-/* The fields of a line and its time: 1 when it is a timed gate event. */
-static int line_fields(const struct cg_scan_keys *k, const char *line, size_t len,
-		       struct fields *f, cg_time_t *at)
-{
-	return read_fields(k, line, len, f) == 0 && *f->gate && cg_time_parse(f->ts, 0, at) == 0;
 }
 
 static void take_line(struct cg_trace_register *r, const struct cg_scan_keys *k,
 		      const char *line, size_t len)
 {
+	char *store = malloc(len + F_COUNT);
 	struct fields f;
 	cg_time_t at;
 
-	if (line_fields(k, line, len, &f, &at))
-		take_fields(r, &f, at);
+	if (!store)
+		abort();
+	if (read_fields(k, line, len, &f, store) == 0 && *f.gate &&
+	    cg_time_parse(f.ts, 0, &at) == 0)
+		take_fields(r, &f, at, id_hash(&f));
+	free(store);
 }
 
 /*
@@ -504,23 +736,36 @@ static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
  * The days are read by READERS threads, day i by reader i % READERS: each
  * opens its days in turn, verifies them line by line (inflating and
  * hashing are most of the work) and scans each line's fields into batches
- * of a small ring; the calling thread takes the days in order, a batch at
- * a time, into the register (who a person is follows from the records in
+ * of a ring; the calling thread takes the days in order, a batch at a
+ * time, into the register (who a person is follows from the records in
  * order).  A correction, or a line the fast scan leaves to the strict
  * parser, goes over as text.  Damage stops the reader at that point; the
  * taker reports it when it gets there.
+ *
+ * The taker keeps pace with the reader of the day it takes; the other
+ * reader works ahead only as far as its ring holds.  A ring of a few
+ * batches had the two take turns rather than read at once: a ring holds
+ * half a day of 50,000 records now (then the other reader is busy all
+ * the time the taker spends on the day before), and a batch's memory is
+ * taken when it is filled and given back when it has been taken, so
+ * what the rings hold is only what is ahead (at most 10 MB).
  */
 #define READERS 2
-#define RING 3
+#define RING 24
 #define BATCH_LINES 1024
+#define BATCH_TEXT (BATCH_LINES * 160)	/* a batch's text, to start with */
+#define PREFETCH_AHEAD 8
 
 enum item_type { IT_EVENT, IT_OTHER, IT_TEXT, IT_CORRECTION };
 
 struct item {
-	struct fields f;	/* IT_EVENT */
 	cg_time_t at;		/* IT_EVENT */
+	uint64_t idhash;	/* IT_EVENT: id_hash of its fields */
 	uint64_t seq;
-	size_t off, len;	/* IT_TEXT, IT_CORRECTION: in the batch's text */
+	size_t off, len;	/* in the batch's text: the line (IT_TEXT,
+				 * IT_CORRECTION) or the fields packed
+				 * (IT_EVENT) */
+	uint16_t rel[F_COUNT];	/* IT_EVENT: pack_fields' places */
 	unsigned char type;
 };
 
@@ -573,7 +818,24 @@ static struct batch *batch_start(struct days_read *dr, struct reader *rd)
 		b->notice[0] = b->torn[0] = '\0';
 	}
 	pthread_mutex_unlock(&dr->mu);
+	if (b && !b->items) {	/* the reader's until batch_done */
+		b->items = malloc(BATCH_LINES * sizeof(*b->items));
+		b->text = malloc(BATCH_TEXT);
+		b->cap = BATCH_TEXT;
+		if (!b->items || !b->text)
+			abort();
+	}
 	return b;
+}
+
+/* A batch taken gives its memory back (see READERS). */
+static void batch_release(struct batch *b)
+{
+	free(b->items);
+	free(b->text);
+	b->items = NULL;
+	b->text = NULL;
+	b->cap = 0;
 }
 
 static void batch_done(struct days_read *dr, struct reader *rd)
@@ -595,21 +857,54 @@ static void batch_text(struct batch *b, struct item *it, int type, const char *l
 	b->len += len;
 }
 
+/*
+ * cg_correction_maybe of a line the fast scan read (v: its values), without
+ * searching it: in such a line every '"' opens or closes a string without
+ * escapes, so the text "corrected_at":" can only be that key (once: no
+ * duplicates) with a string value right after its colon.
+ */
+static int scanned_correction(const char *line, size_t len, const struct cg_scan_val *v)
+{
+	static const char tail[] = CG_CORRECTION_TAIL;
+	size_t n = len < CG_CORRECTION_TAIL_BYTES ? len : CG_CORRECTION_TAIL_BYTES;
+	size_t at;
+
+	if (v->type != CG_SCAN_STRING)
+		return 0;
+	at = (size_t)(v->p - line) - (sizeof(tail) - 1);	/* after a key: >= 1 */
+	return at >= len - n && !memcmp(line + at, tail, sizeof(tail) - 1);
+}
+
 /* One line into the batch: its fields when the fast scan reads it. */
 static void batch_line(struct batch *b, const struct cg_scan_keys *k, uint64_t seq,
 		       const char *line, size_t len)
 {
 	struct item *it = &b->items[b->n++];
-	struct cg_scan_val v[F_COUNT];
+	struct cg_scan_val v[F_SCANNED];
+	int scanned = cg_scan_line(k, line, len, v);
 
 	it->seq = seq;
-	if (cg_correction_maybe(line, len)) {
+	if (scanned ? scanned_correction(line, len, &v[F_CORRECTED_AT]) :
+		      cg_correction_maybe(line, len)) {
 		batch_text(b, it, IT_CORRECTION, line, len);
-	} else if (cg_scan_line(k, line, len, v)) {
-		for (int i = 0; i < F_COUNT; i++)
-			set_field(&it->f, i, v[i].p, v[i].type == CG_SCAN_STRING ? v[i].len : 0);
-		it->type = *it->f.gate && cg_time_parse(it->f.ts, 0, &it->at) == 0 ?
-			   IT_EVENT : IT_OTHER;
+	} else if (scanned) {
+		const char *s[F_COUNT];
+		size_t lens[F_COUNT];
+		struct fields f;
+
+		/* The values alone, a third of the line, packed for the
+		 * taker: it reads a few cache lines a record, not the whole
+		 * of a struct of every field's room. */
+		scanned_values(v, s, lens);
+		b->text = grow(b->text, &b->cap, b->len + len + F_COUNT, 1);
+		it->off = b->len;
+		it->len = pack_fields(b->text + b->len, s, lens, it->rel);
+		unpack_fields(&f, b->text + it->off, it->rel);
+		it->type = *f.gate && cg_time_parse(f.ts, 0, &it->at) == 0 ? IT_EVENT : IT_OTHER;
+		if (it->type == IT_EVENT) {
+			it->idhash = id_hash(&f);
+			b->len += it->len;
+		}
 	} else {
 		batch_text(b, it, IT_TEXT, line, len);
 	}
@@ -667,7 +962,8 @@ static void *reader_main(void *arg)
 static int take_item(struct cg_trace *t, const struct batch *b, const struct item *it,
 		     const char *day, const struct cg_scan_keys *k, struct cg_err *err)
 {
-	const char *text = it->type == IT_EVENT || it->type == IT_OTHER ? NULL : b->text + it->off;
+	const char *text = it->type == IT_TEXT || it->type == IT_CORRECTION ? b->text + it->off :
+			   NULL;
 	const char *line = text;
 	size_t len = it->len;
 
@@ -685,10 +981,14 @@ static int take_item(struct cg_trace *t, const struct batch *b, const struct ite
 			return 0;
 		}
 	}
-	if (it->type == IT_EVENT)
-		take_fields(t->reg, &it->f, it->at);
-	else
+	if (it->type == IT_EVENT) {
+		struct fields f;
+
+		unpack_fields(&f, b->text + it->off, it->rel);
+		take_fields(t->reg, &f, it->at, it->idhash);
+	} else {
 		take_line(t->reg, k, line, len);
+	}
 	return 0;
 }
 
@@ -708,8 +1008,19 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 			pthread_cond_wait(&dr->cond, &dr->mu);
 		b = &rd->ring[rd->tail];
 		pthread_mutex_unlock(&dr->mu);
-		for (size_t i = 0; i < b->n && ret == 0; i++)
+		for (size_t i = 0; i < b->n && ret == 0; i++) {
+			/* The cache slot and the values (written by a reader
+			 * on the other core) of a record a few ahead, while
+			 * this one is taken. */
+			if (i + PREFETCH_AHEAD < b->n && b->items[i + PREFETCH_AHEAD].type == IT_EVENT) {
+				const struct item *ahead = &b->items[i + PREFETCH_AHEAD];
+
+				id_prefetch(&t->reg->ids, ahead->idhash);
+				for (size_t at = 0; at < ahead->len; at += 64)
+					__builtin_prefetch(b->text + ahead->off + at);
+			}
 			ret = take_item(t, b, &b->items[i], day, &dr->k, err);
+		}
 		if (ret == 0 && b->failed) {
 			*err = b->err;
 			ret = -1;
@@ -722,6 +1033,7 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 					  b->torn);
 			t->days++;
 		}
+		batch_release(b);
 		pthread_mutex_lock(&dr->mu);
 		rd->tail = (rd->tail + 1) % RING;
 		rd->count--;
@@ -735,7 +1047,7 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 static int read_days(struct cg_trace *t, const struct cg_home *h,
 		     const struct cg_notifier *n, struct cg_err *err)
 {
-	struct days_read dr;
+	struct days_read *dr;	/* its rings: 100 KB, not for the stack */
 	struct reader_arg args[READERS];
 	json_t *all, *d;
 	size_t i;
@@ -743,51 +1055,53 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 
 	if (cg_journal_days(h, &all, err) < 0)
 		return -1;
-	memset(&dr, 0, sizeof(dr));
-	dr.h = h;
-	dr.days = json_array();
+	if (!(dr = calloc(1, sizeof(*dr))))
+		abort();
+	dr->h = h;
+	dr->days = json_array();
 	json_array_foreach(all, i, d) {
 		int32_t day;
 
 		if (cg_day_parse(json_string_value(d), &day) == 0 &&
 		    day >= t->since && day <= t->until)
-			json_array_append(dr.days, d);
+			json_array_append(dr->days, d);
 	}
 	json_decref(all);
-	cg_scan_keys_init(&dr.k, field_names, F_COUNT);
-	pthread_mutex_init(&dr.mu, NULL);
-	pthread_cond_init(&dr.cond, NULL);
-	for (int r = 0; r < READERS; r++)
-		for (int j = 0; j < RING; j++)
-			if (!(dr.r[r].ring[j].items = malloc(BATCH_LINES * sizeof(struct item))))
-				abort();
+	cg_scan_keys_init(&dr->k, field_names, F_SCANNED);
+	pthread_mutex_init(&dr->mu, NULL);
+	pthread_cond_init(&dr->cond, NULL);
 	/* The hashing's CPU check, settled before the readers hash at once. */
 	(void)cg_sha256_accelerated();
 	for (int r = 0; r < READERS && ret == 0; r++) {
-		args[r].dr = &dr;
+		args[r].dr = dr;
 		args[r].no = r;
-		if (pthread_create(&dr.r[r].th, NULL, reader_main, &args[r]))
+		if (pthread_create(&dr->r[r].th, NULL, reader_main, &args[r]))
 			ret = cg_err_set(err, CG_EXIT_SYSTEM, _("cannot start a thread"));
 		else
-			dr.r[r].started = 1;
+			dr->r[r].started = 1;
 	}
-	for (i = 0; ret == 0 && i < json_array_size(dr.days); i++)
-		ret = take_day(t, &dr, i, n, err);
-	pthread_mutex_lock(&dr.mu);
-	dr.cancel = 1;
-	pthread_cond_broadcast(&dr.cond);
-	pthread_mutex_unlock(&dr.mu);
+	for (i = 0; ret == 0 && i < json_array_size(dr->days); i++)
+		ret = take_day(t, dr, i, n, err);
+	pthread_mutex_lock(&dr->mu);
+	dr->cancel = 1;
+	pthread_cond_broadcast(&dr->cond);
+	pthread_mutex_unlock(&dr->mu);
 	for (int r = 0; r < READERS; r++) {
-		if (dr.r[r].started)
-			pthread_join(dr.r[r].th, NULL);
-		for (int j = 0; j < RING; j++) {
-			free(dr.r[r].ring[j].items);
-			free(dr.r[r].ring[j].text);
-		}
+		if (dr->r[r].started)
+			pthread_join(dr->r[r].th, NULL);
+		for (int j = 0; j < RING; j++)
+			batch_release(&dr->r[r].ring[j]);
 	}
-	pthread_mutex_destroy(&dr.mu);
-	pthread_cond_destroy(&dr.cond);
-	json_decref(dr.days);
+	pthread_mutex_destroy(&dr->mu);
+	pthread_cond_destroy(&dr->cond);
+	json_decref(dr->days);
+	free(dr);
+#ifdef __GLIBC__
+	/* The batches were the readers' (their threads' arenas), up to 10 MB
+	 * when the rings were full: given back, not kept beside what the
+	 * tracing allocates next. */
+	malloc_trim(0);
+#endif
 	return ret < 0 ? -1 : 0;
 }
 
@@ -873,6 +1187,9 @@ static void finish(struct cg_trace_register *r)
 {
 	size_t ngates = r->gates.n, nhh = r->hhs.n;
 
+	/* Only the reading asks it: its memory is the tracing's. */
+	free(r->ids.slots);
+	memset(&r->ids, 0, sizeof(r->ids));
 	sort_events(r, ngates);
 	group(r->npersons, r->nevents, event_person, r->events, &r->person_off, &r->person_ev);
 	group(nhh, r->nevents, event_host, r->events, &r->host_off, &r->host_ev);
@@ -1024,7 +1341,10 @@ static void match_index(const struct cg_trace *t, struct cg_trace_index *ix, jso
 {
 	const struct cg_trace_register *r = t->reg;
 	char keys[3][CG_PERSON_KEY_LEN];
-	int n = cg_person_keys(p, keys);
+	int n = register_keys(json_string_value(json_object_get(p, "id_no")),
+			      json_string_value(json_object_get(p, "phone")),
+			      json_string_value(json_object_get(p, "name")),
+			      json_string_value(json_object_get(p, "household")), keys);
 
 	for (int i = 0; i < n; i++) {
 		uint32_t q = strtab_get(&r->keys, keys[i]);
@@ -1107,24 +1427,28 @@ size_t cg_trace_add_escalated(struct cg_trace *t)
 
 /* ---- tracing ---- */
 
-/* One reason noted: kept small, made JSON only when printed. */
+/*
+ * One reason noted: kept small (a sweep notes hundreds of thousands),
+ * made JSON only when printed.  Its times, gate, household and minutes
+ * follow from the events it names (positions in r->events, NONE for none)
+ * and its index person: a household or visitor reason is of the index
+ * person's household, visited_by_index of the one the index person named
+ * as host; the gate is that of either event.
+ */
 struct why {
-	cg_time_t index_at, contact_at;	/* 0: none */
-	uint32_t index;			/* its index person */
-	uint32_t hh;			/* household, NONE */
-	int minutes;			/* -1: none */
-	uint16_t gate;
-	uint8_t code;			/* enum cg_trace_why */
-	uint8_t has_gate;
+	uint32_t index : 29;		/* its index person */
+	uint32_t code : 3;		/* enum cg_trace_why */
+	uint32_t index_ev, contact_ev;
 };
 
-static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t at)
+static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t at, int minutes)
 {
 	struct cg_trace_contact *c = &t->contacts[p];
 	int depth = t->index[w->index].depth;
-	int minutes = w->minutes < 0 ? INT_MAX : w->minutes;
 	int rank = cg_trace_why_rank(w->code);
 
+	if (minutes < 0)
+		minutes = INT_MAX;
 	if (c->excluded || (c->depth && c->depth != depth))
 		return;
 	if (w->code == CG_TRACE_HOUSEHOLD)
@@ -1133,7 +1457,7 @@ static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t 
 		c->last = at;
 	if (!c->rank) {
 		c->rank = (unsigned char)rank;
-		c->code = w->code;
+		c->code = (unsigned char)w->code;
 		c->depth = (unsigned char)depth;
 		c->minutes = minutes;
 		c->first = at;
@@ -1141,7 +1465,7 @@ static void note(struct cg_trace *t, uint32_t p, const struct why *w, cg_time_t 
 	} else {
 		if (rank < c->rank || (rank == c->rank && minutes < c->minutes)) {
 			c->rank = (unsigned char)rank;
-			c->code = w->code;
+			c->code = (unsigned char)w->code;
 			c->index = w->index;
 		}
 		if (minutes < c->minutes)
@@ -1178,23 +1502,21 @@ static void trace_household(struct cg_trace *t, size_t ixno)
 {
 	const struct cg_trace_register *r = t->reg;
 	const struct cg_trace_index *ix = &t->index[ixno];
-	struct why w = { 0, 0, (uint32_t)ixno, ix->hh, -1, 0, CG_TRACE_HOUSEHOLD, 0 };
+	struct why w = { (uint32_t)ixno, CG_TRACE_HOUSEHOLD, NONE, NONE };
 
 	if (ix->hh == NONE)
 		return;
 	for (uint32_t i = r->member_off[ix->hh]; t->households && i < r->member_off[ix->hh + 1]; i++)
 		if (!is_index_person(ix, r->member[i]))
-			note(t, r->member[i], &w, ix->after);
+			note(t, r->member[i], &w, ix->after, -1);
 	w.code = CG_TRACE_VISITOR;
-	w.has_gate = 1;
 	for (uint32_t i = r->host_off[ix->hh]; i < r->host_off[ix->hh + 1]; i++) {
 		const struct event *e = &r->events[r->host_ev[i]];
 
 		if (is_index_person(ix, e->person) || e->at < ix->after)
 			continue;
-		w.gate = e->gate;
-		w.contact_at = e->at;
-		note(t, e->person, &w, e->at);
+		w.contact_ev = r->host_ev[i];
+		note(t, e->person, &w, e->at, -1);
 	}
 }
 
@@ -1214,12 +1536,14 @@ static uint32_t first_at(const struct cg_trace_register *r, uint16_t gate, cg_ti
 	return lo;
 }
 
-static void trace_passage(struct cg_trace *t, size_t ixno, const struct event *e)
+/* The index person's passage ev. */
+static void trace_passage(struct cg_trace *t, size_t ixno, uint32_t ev)
 {
 	const struct cg_trace_register *r = t->reg;
 	const struct cg_trace_index *ix = &t->index[ixno];
+	const struct event *e = &r->events[ev];
 	cg_time_t span = (cg_time_t)t->window_min * 60;
-	struct why w = { e->at, 0, (uint32_t)ixno, NONE, 0, e->gate, CG_TRACE_GATE, 1 };
+	struct why w = { (uint32_t)ixno, CG_TRACE_GATE, ev, NONE };
 
 	for (uint32_t i = first_at(r, e->gate, e->at - span);
 	     i < r->gate_off[e->gate + 1] && r->events[i].at <= e->at + span; i++) {
@@ -1228,23 +1552,23 @@ static void trace_passage(struct cg_trace *t, size_t ixno, const struct event *e
 
 		if (is_index_person(ix, f->person) || !counts_at_gate(t, f))
 			continue;
-		w.contact_at = f->at;
-		w.minutes = (int)(apart / 60);
-		note(t, f->person, &w, f->at);
+		w.contact_ev = i;
+		note(t, f->person, &w, f->at, (int)(apart / 60));
 	}
 }
 
-/* The index person came as a visitor (e): whoever lives in the household
- * they named as host hosted them. */
-static void trace_host(struct cg_trace *t, size_t ixno, const struct event *e)
+/* The index person came as a visitor (passage ev): whoever lives in the
+ * household they named as host hosted them. */
+static void trace_host(struct cg_trace *t, size_t ixno, uint32_t ev)
 {
 	const struct cg_trace_register *r = t->reg;
 	const struct cg_trace_index *ix = &t->index[ixno];
-	struct why w = { e->at, 0, (uint32_t)ixno, e->host, -1, e->gate, CG_TRACE_HOST, 1 };
+	const struct event *e = &r->events[ev];
+	struct why w = { (uint32_t)ixno, CG_TRACE_HOST, ev, NONE };
 
 	for (uint32_t i = r->member_off[e->host]; i < r->member_off[e->host + 1]; i++)
 		if (!is_index_person(ix, r->member[i]))
-			note(t, r->member[i], &w, e->at);
+			note(t, r->member[i], &w, e->at, -1);
 }
 
 static void trace_one(struct cg_trace *t, size_t ixno)
@@ -1260,9 +1584,9 @@ static void trace_one(struct cg_trace *t, size_t ixno)
 
 			if (e->at < t->index[ixno].after)
 				continue;
-			trace_passage(t, ixno, e);
+			trace_passage(t, ixno, r->person_ev[i]);
 			if (e->host != NONE)
-				trace_host(t, ixno, e);
+				trace_host(t, ixno, r->person_ev[i]);
 		}
 	}
 }
@@ -1383,36 +1707,50 @@ static void put_key_str(struct text *o, const char *key, const char *s, int *fir
 
 static void put_key_int(struct text *o, const char *key, long long v)
 {
-	char num[32];
+	char num[24], *p = num + sizeof(num);
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
 
+	/* As %lld: a reason's minutes are many, snprintf was a tenth of
+	 * writing one. */
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
 	put(o, ",\"", 2);
 	put_lit(o, key);
 	put(o, "\":", 2);
-	put(o, num, (size_t)snprintf(num, sizeof(num), "%lld", v));
+	put(o, p, (size_t)(num + sizeof(num) - p));
 }
 
 /*
  * Times as cg_time_format writes them, remembered by the minute: the
- * reasons of a sweep name the same few hundred thousand instants again
- * and again, and the local zone's offset is the slow part.
+ * reasons of a sweep name the same ten thousand minutes again and again,
+ * and the local zone's offset is the slow part (glibc parses the zone's
+ * rule again for every time past its last change): a minute not
+ * remembered is made through a memo of days (cg_time_format_memo).
+ * Strings printed again and again (gates, households, index persons)
+ * are escaped once.
  */
-#define TIME_SLOTS 4096
+#define TIME_SLOTS 32768
 
 struct time_memo {
 	cg_time_t minute[TIME_SLOTS];
 	char text[TIME_SLOTS][CG_TIME_LEN];
 	unsigned char used[TIME_SLOTS];
+	struct cg_day_memo days;
+	char **gates, **hhs, **labels;	/* JSON text by number, or NULL; owned */
 };
 
 static void put_time(struct text *o, struct time_memo *m, const char *key, cg_time_t t)
 {
 	cg_time_t minute = t - ((t % 60) + 60) % 60;
-	size_t slot = (size_t)((uint64_t)(minute / 60) * 0x9E3779B97F4A7C15u >> 52) % TIME_SLOTS;
+	size_t slot = (size_t)((uint64_t)(minute / 60) * 0x9E3779B97F4A7C15u >> 49) % TIME_SLOTS;
 	char *text = m->text[slot];
 	int sec = (int)(t - minute);
 
 	if (!m->used[slot] || m->minute[slot] != minute) {
-		cg_time_format(minute, text);
+		cg_time_format_memo(&m->days, minute, text);
 		m->minute[slot] = minute;
 		m->used[slot] = 1;
 	}
@@ -1426,29 +1764,67 @@ static void put_time(struct text *o, struct time_memo *m, const char *key, cg_ti
 	put(o, "\"", 1);
 }
 
+/* s as a JSON string, escaped the first time into *memo. */
+static void put_str_memo(struct text *o, char **memo, const char *s)
+{
+	if (!*memo) {
+		struct text e = { NULL, 0, 0 };
+
+		put_str(&e, s);
+		put(&e, "", 0);		/* room for the NUL */
+		e.p[e.len] = '\0';
+		*memo = e.p;
+	}
+	put_lit(o, *memo);
+}
+
+static char **memo_strings(size_t n)
+{
+	char **v = calloc(n + 1, sizeof(*v));
+
+	if (!v)
+		abort();
+	return v;
+}
+
+static void memo_strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static void put_why(struct text *o, struct time_memo *m, const struct cg_trace *t,
 		    const struct why *w)
 {
 	const struct cg_trace_register *r = t->reg;
+	const struct event *ie = w->index_ev == NONE ? NULL : &r->events[w->index_ev];
+	const struct event *ce = w->contact_ev == NONE ? NULL : &r->events[w->contact_ev];
+	uint32_t hh = w->code == CG_TRACE_HOST ? ie->host :
+		      w->code == CG_TRACE_GATE ? NONE : t->index[w->index].hh;
 
-	put_lit(o, "{\"code\":");
-	put_str(o, cg_trace_why_code(w->code));
-	if (w->hh != NONE) {
+	/* The codes are ASCII letters and underscores: nothing to escape. */
+	put_lit(o, "{\"code\":\"");
+	put_lit(o, cg_trace_why_code(w->code));
+	put(o, "\"", 1);
+	if (hh != NONE) {
 		put_lit(o, ",\"household\":");
-		put_str(o, strtab_name(&r->hhs, w->hh));
+		put_str_memo(o, &m->hhs[hh], strtab_name(&r->hhs, hh));
 	}
-	if (w->has_gate) {
+	if (ie || ce) {
+		uint16_t gate = (ie ? ie : ce)->gate;
+
 		put_lit(o, ",\"gate\":");
-		put_str(o, strtab_name(&r->gates, w->gate));
+		put_str_memo(o, &m->gates[gate], strtab_name(&r->gates, gate));
 	}
-	if (w->index_at)
-		put_time(o, m, "index_at", w->index_at);
-	if (w->contact_at)
-		put_time(o, m, "contact_at", w->contact_at);
-	if (w->minutes >= 0)
-		put_key_int(o, "minutes", w->minutes);
+	if (ie && ie->at)
+		put_time(o, m, "index_at", ie->at);
+	if (ce && ce->at)
+		put_time(o, m, "contact_at", ce->at);
+	if (w->code == CG_TRACE_GATE)
+		put_key_int(o, "minutes", (ce->at > ie->at ? ce->at - ie->at : ie->at - ce->at) / 60);
 	put_lit(o, ",\"index\":");
-	put_str(o, t->index[w->index].label);
+	put_str_memo(o, &m->labels[w->index], t->index[w->index].label);
 	put(o, "}", 1);
 }
 
@@ -1494,7 +1870,8 @@ static void contact_text(struct cg_trace *t, uint32_t p, struct time_memo *m,
 	put_key_str(o, "reason", c->depth == 1 ? "close_contact" : "secondary_contact", &first);
 	/* Observation runs from the last exposure: living together, that
 	 * is the end of the period. */
-	cg_day_format(c->household || !c->last ? t->until : cg_local_day(c->last, NULL), day);
+	cg_day_format(c->household || !c->last ? t->until :
+		      cg_local_day_memo(&m->days, c->last, NULL), day);
 	put_key_str(o, "start", day, &first);
 	put_key_int(o, "rank", c->rank);
 	put_lit(o, ",\"why\":[");
@@ -1539,6 +1916,9 @@ int cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts,
 		trace_secondary(t);
 	if (!(memo = calloc(1, sizeof(*memo))))
 		abort();
+	memo->gates = memo_strings(t->reg->gates.n);
+	memo->hhs = memo_strings(t->reg->hhs.n);
+	memo->labels = memo_strings(t->nindex);
 	for (int depth = 1; depth <= t->depth; depth++) {
 		size_t n;
 		uint32_t *list = contacts_of(t, depth, &n);
@@ -1550,6 +1930,9 @@ int cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts,
 		}
 		free(list);
 	}
+	memo_strings_free(memo->gates, t->reg->gates.n);
+	memo_strings_free(memo->hhs, t->reg->hhs.n);
+	memo_strings_free(memo->labels, t->nindex);
 	free(memo);
 	free(line.p);
 	return ret;
