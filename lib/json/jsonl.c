@@ -232,10 +232,12 @@ static int gunzip_member(struct cg_gunzip *g)
 
 	if (!g->whole)
 		return 0;
-	/* Exact for the usual single member; doubled below when short. */
+	/* Exact for a file of one member (larger than its compressed bytes);
+	 * else members are CG_GZIP_MEMBER as cg writes them, or doubled
+	 * below when they are more. */
 	want = gunzip_size_hint(g);
-	if (want < g->whole_len - g->whole_pos)
-		want = 4 * (g->whole_len - g->whole_pos);
+	if (want < g->whole_len - g->whole_pos && want < CG_GZIP_MEMBER)
+		want = CG_GZIP_MEMBER;
 	for (;;) {
 		if (want > GUNZIP_WHOLE_OUT)
 			want = GUNZIP_WHOLE_OUT;

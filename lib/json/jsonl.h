@@ -11,6 +11,12 @@
 
 #define CG_JSONL_MAX_LINE_DEFAULT (1024 * 1024)
 #define CG_JSONL_MAX_DEPTH 16
+/*
+ * Finished days are written as gzip members of this many bytes each
+ * (store/journal.c), which the reader decodes one at a time: its memory
+ * stays small whatever the size of the day.
+ */
+#define CG_GZIP_MEMBER (1u << 20)
 
 /*
  * Reads JSON lines from a descriptor or a (possibly gzip-compressed) file,

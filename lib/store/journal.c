@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "core/exitcode.h"
 #include "core/i18n.h"
@@ -453,37 +453,44 @@ static void reader_init(struct cg_journal_reader *jr, const char *label);
 static int reader_open_file(struct cg_journal_reader *jr, int dirfd, const char *name,
 			    const struct stat *st, int archive, struct cg_err *err);
 
-/* Write the first size bytes of fd, gzipped, to dirfd/tmp, durably. */
+/*
+ * Write the first size bytes of fd, gzipped, to dirfd/tmp, durably: a
+ * gzip member for each CG_GZIP_MEMBER bytes, so that a reader decodes a
+ * member at a time in little memory (json/jsonl.h).  libdeflate at level
+ * 6 compresses a little better than zlib's 6 and in less time; splitting
+ * costs about 1% of the size.
+ */
 static int gzip_copy(int fd, off_t size, int dirfd, const char *tmp,
 		     const char *label, struct cg_err *err)
 {
-	char chunk[64 * 1024];
-	int out, out2;
-	gzFile gz;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(6);
+	size_t bound = c ? libdeflate_gzip_compress_bound(c, CG_GZIP_MEMBER) : 0;
+	char *plain = malloc(CG_GZIP_MEMBER), *packed = malloc(bound ? bound : 1);
+	int out = -1, ok = c && plain && packed;
 	off_t off = 0;
-	int ok = 1;
 
-	out = cg_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC);
-	if (out < 0 || (out2 = dup(out)) < 0 || !(gz = gzdopen(out2, "wb6"))) {
-		int e = errno;
-
-		if (out >= 0)
-			close(out);
-		return cg_err_errno(err, CG_EXIT_SYSTEM, e, _("cannot compress '%s'"), label);
-	}
+	if (ok && (out = cg_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC)) < 0)
+		ok = 0;
 	while (ok && off < size) {
-		size_t want = size - off < (off_t)sizeof(chunk) ? (size_t)(size - off) : sizeof(chunk);
+		size_t want = size - off < (off_t)CG_GZIP_MEMBER ? (size_t)(size - off) : CG_GZIP_MEMBER;
+		size_t n;
 
-		ok = read_at(fd, chunk, want, off) == 0 &&
-		     gzwrite(gz, chunk, (unsigned)want) == (int)want;
+		ok = read_at(fd, plain, want, off) == 0 &&
+		     (n = libdeflate_gzip_compress(c, plain, want, packed, bound)) > 0 &&
+		     cg_write_all(out, packed, n) == 0;
 		off += (off_t)want;
 	}
-	if (gzclose(gz) != Z_OK || !ok || fsync(out) < 0) {
+	ok = ok && fsync(out) == 0;
+	if (out >= 0)
 		close(out);
+	if (c)
+		libdeflate_free_compressor(c);
+	free(plain);
+	free(packed);
+	if (!ok) {
 		unlinkat(dirfd, tmp, 0);
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("cannot compress '%s'"), label);
 	}
-	close(out);
 	return 0;
 }
 

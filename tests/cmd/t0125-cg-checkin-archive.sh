@@ -244,4 +244,27 @@ test_expect_success 'CG_COMPRESS=off leaves finished days to --compress; a bad v
 	test_must_fail test -e $J/$DAY.jsonl && same_head
 '
 
+test_expect_success PYTHON 'a day over a megabyte: gzip members of a megabyte each, the same bytes' '
+	fresh_day 10000 &&
+	cp $J/$DAY.jsonl big.plain &&
+	echo "$GOOD" | CG_COMPRESS=wait cg-checkin --now $AFTER >/dev/null &&
+	test -f $J/$DAY.jsonl.gz && same_head &&
+	python3 -c "
+import sys, zlib
+data, sizes, plain = open(sys.argv[1], \"rb\").read(), [], b\"\"
+while data:
+    d = zlib.decompressobj(31)
+    out = d.decompress(data)
+    sizes.append(len(out))
+    plain += out
+    data = d.unused_data
+assert plain == open(sys.argv[2], \"rb\").read(), \"not the same bytes\"
+print(len(sizes), max(sizes), sizes[-1], len(plain))
+" $J/$DAY.jsonl.gz big.plain >members &&
+	read n max last size <members &&
+	test $size -gt 2097152 && test $max -eq 1048576 &&
+	test $n -eq $(( (size + 1048575) / 1048576 )) &&
+	test $last -eq $(( size - (n - 1) * 1048576 ))
+'
+
 test_done
