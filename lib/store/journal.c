@@ -471,15 +471,17 @@ static int gzip_copy(int fd, off_t size, int dirfd, const char *tmp,
 
 	if (ok && (out = cg_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC)) < 0)
 		ok = 0;
-	while (ok && off < size) {
+	/* An empty day (a run that appended nothing) is one empty member:
+	 * gzip data all the same. */
+	do {
 		size_t want = size - off < (off_t)CG_GZIP_MEMBER ? (size_t)(size - off) : CG_GZIP_MEMBER;
 		size_t n;
 
-		ok = read_at(fd, plain, want, off) == 0 &&
+		ok = ok && read_at(fd, plain, want, off) == 0 &&
 		     (n = libdeflate_gzip_compress(c, plain, want, packed, bound)) > 0 &&
 		     cg_write_all(out, packed, n) == 0;
 		off += (off_t)want;
-	}
+	} while (ok && off < size);
 	ok = ok && fsync(out) == 0;
 	if (out >= 0)
 		close(out);

@@ -267,4 +267,15 @@ print(len(sizes), max(sizes), sizes[-1], len(plain))
 	test $last -eq $(( size - (n - 1) * 1048576 ))
 '
 
+test_expect_success 'an empty finished day is compressed to gzip data, and verifies' '
+	rm -rf "$CG_HOME" && : | cg-checkin --now "${DAY}T10:00:00+08:00" &&
+	: >$J/$DAY.jsonl &&
+	echo "$GOOD" | CG_COMPRESS=wait cg-checkin --now $AFTER >/dev/null 2>err &&
+	test ! -s err &&
+	test -f $J/$DAY.jsonl.gz && test_must_fail test -e $J/$DAY.jsonl &&
+	gzip -t $J/$DAY.jsonl.gz &&
+	cg-checkin --verify $DAY >v &&
+	test "$(jq -c "[.records, .ok]" v)" = "[0,true]"
+'
+
 test_done
