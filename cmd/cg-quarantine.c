@@ -1,7 +1,9 @@
 /*
  * cg-quarantine: home-observation cases (居家观察), from arrival to release.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -617,6 +619,31 @@ struct world {
 	int journaling;
 };
 
+/* Whether the run reads its records from standard input. */
+static int reads_stdin(const struct opts *o)
+{
+	if (!(o->sub->flags & READS))
+		return 0;
+	for (int i = 0; i < o->noperands; i++)
+		if (!strcmp(o->operands[i], "-"))
+			return 1;
+	return o->noperands == 0;
+}
+
+/*
+ * Until standard input has something to read, or its end.  A writer in a
+ * pipeline after another (cg-quarantine open | cg-quarantine escalate)
+ * must not hold the run lock while it waits for the first one's output:
+ * the first one waits for that lock.
+ */
+static void wait_for_input(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+}
+
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	w->lockfd = -1;
@@ -634,6 +661,8 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 		cg_die_err(err);
 	/* What a run checks its records against must stay true until its
 	 * events are journaled: writers take turns, and read after the lock. */
+	if (w->journaling && reads_stdin(o))
+		wait_for_input();
 	if (w->journaling &&
 	    (w->lockfd = cg_quarantine_lock(&w->home, &CG_NOTIFIER_STDERR, err)) < 0)
 		cg_die_err(err);

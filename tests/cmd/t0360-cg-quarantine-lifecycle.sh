@@ -134,4 +134,28 @@ test_expect_success CG_PASS 'cg-quarantine release | cg-pass issue --class retur
 	expect_verdict "{\"gate\":\"north\",\"kind\":\"resident\",\"dir\":\"in\",\"temp\":36.5,\"mask\":true,\"id_no\":\"$ID_B\",\"pass\":\"$pass_id\"}" "admit"
 '
 
+# waiting_on_input PID: until process PID sleeps reading or polling its
+# input (a state, not a time), or has ended.
+waiting_on_input() {
+	while kill -0 $1 2>/dev/null; do
+		case $(cat /proc/$1/wchan 2>/dev/null) in
+		*pipe_read* | *poll*) return 0 ;;
+		esac
+	done
+}
+
+test_expect_success 'a writer waiting for its input does not hold the run lock (open | escalate)' '
+	rm -f fifo && mkfifo fifo && exec 8<>fifo &&
+	{ cg-quarantine escalate --now 2026-01-16T09:00:00+08:00 <fifo >esc.out 2>esc.err 8>&- & } &&
+	esc=$! &&
+	test_when_finished "exec 8>&-; kill $esc 2>/dev/null; :" &&
+	waiting_on_input $esc &&
+	flock -n "$CG_HOME/journal/.quarantine.run.lock" true &&
+	echo "{\"name\":\"周五\",\"phone\":\"13811119999\",\"household\":\"9-9-909\"}" |
+		cg-quarantine open --now 2026-01-16T08:00:00+08:00 --reason close_contact >open.out &&
+	jq -c "{case_id, reason: \"confirmed\"}" open.out >&8 && exec 8>&- &&
+	wait $esc &&
+	test "$(jq -r "[.event, .case_id] | join(\" \")" esc.out)" = "escalate $(jq -r .case_id open.out)"
+'
+
 test_done
