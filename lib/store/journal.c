@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,7 +177,7 @@ int cg_journal_open(struct cg_journal *j, const struct cg_home *h,
 	char lockname[32];
 
 	memset(j, 0, sizeof(*j));
-	j->fd = j->lockfd = j->dirfd = -1;
+	j->fd = j->lockfd = j->dirfd = j->sync_fd = -1;
 	j->size = -1;
 	j->home.fd = fcntl(h->fd, F_DUPFD_CLOEXEC, 0);
 	j->home.path = h->path ? strdup(h->path) : NULL;
@@ -203,6 +204,9 @@ int cg_journal_open(struct cg_journal *j, const struct cg_home *h,
 
 void cg_journal_release(struct cg_journal *j)
 {
+	struct cg_err ignored;
+
+	cg_journal_settle(j, &ignored);
 	if (j->fd >= 0)
 		close(j->fd);
 	if (j->lockfd >= 0)
@@ -960,12 +964,57 @@ static int seal_pending(struct cg_journal *j, struct cg_err *err)
 	return 0;
 }
 
-int cg_journal_commit(struct cg_journal *j, struct cg_err *err)
+static void *sync_behind(void *arg)
+{
+	struct cg_journal *j = arg;
+
+	j->sync_errno = fdatasync(j->sync_fd) < 0 ? errno : 0;
+	close(j->sync_fd);
+	return NULL;
+}
+
+/* Start the sync of what was written on a thread; 0, or -1 (errno) when
+ * no thread could be had: the caller syncs as usual. */
+static int start_sync(struct cg_journal *j)
+{
+	int e;
+
+	j->sync_fd = fcntl(j->fd, F_DUPFD_CLOEXEC, 0);
+	if (j->sync_fd < 0)
+		return -1;
+	j->sync_errno = 0;
+	if ((e = pthread_create(&j->syncer, NULL, sync_behind, j))) {
+		close(j->sync_fd);
+		j->sync_fd = -1;
+		errno = e;
+		return -1;
+	}
+	j->syncing = 1;
+	return 0;
+}
+
+int cg_journal_settle(struct cg_journal *j, struct cg_err *err)
+{
+	if (!j->syncing)
+		return 0;
+	pthread_join(j->syncer, NULL);
+	j->syncing = 0;
+	j->sync_fd = -1;
+	if (!j->sync_errno)
+		return 0;
+	/* As after a failed sync in the commit itself: never retried. */
+	j->size = -1;
+	return cg_err_errno(err, CG_EXIT_SYSTEM, j->sync_errno, _("cannot sync '%s'"), j->label);
+}
+
+static int commit(struct cg_journal *j, int behind, struct cg_err *err)
 {
 	uint64_t old_seq = j->seq;
 	char old_chain[CG_CHAIN_HEX + 1];
 	int ret = -1;
 
+	if (cg_journal_settle(j, err) < 0)
+		return -1;
 	cg_buf_reset(&j->committed);
 	if (!j->npending) {
 		cg_journal_unlock(j);
@@ -990,7 +1039,7 @@ int cg_journal_commit(struct cg_journal *j, struct cg_err *err)
 		cg_err_errno(err, CG_EXIT_SYSTEM, e, _("cannot write '%s'"), j->label);
 		goto restore;
 	}
-	if (fdatasync(j->fd) < 0) {
+	if ((!behind || start_sync(j) < 0) && fdatasync(j->fd) < 0) {
 		/* Never retried: after a failed sync the page cache may have
 		 * dropped the data, so the write cannot be reported as done. */
 		cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot sync '%s'"), j->label);
@@ -1019,6 +1068,16 @@ restore:
 out:
 	unlock_journal(j);
 	return ret;
+}
+
+int cg_journal_commit(struct cg_journal *j, struct cg_err *err)
+{
+	return commit(j, 0, err);
+}
+
+int cg_journal_commit_behind(struct cg_journal *j, struct cg_err *err)
+{
+	return commit(j, 1, err);
 }
 
 /* ---- reading ---- */

@@ -1,6 +1,7 @@
 #ifndef CG_JOURNAL_H
 #define CG_JOURNAL_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <jansson.h>
@@ -90,6 +91,12 @@ struct cg_journal {
 	/* Where the last commit started and ended: a fold that stood at its
 	 * start had its lines already (see cg_journal_catch_up). */
 	struct cg_journal_pos commit_from, commit_to;
+	/* The fdatasync of a commit made with cg_journal_commit_behind, on
+	 * a thread of its own (over a copy of fd) until cg_journal_settle. */
+	pthread_t syncer;
+	int syncing;		/* the thread runs or is not joined yet */
+	int sync_fd;		/* its descriptor; it closes it */
+	int sync_errno;		/* its outcome: 0 or the errno of the sync */
 	/* The data directory, for the tree each commit keeps current
 	 * (store/tlog.h); owned copies, fd -1 when there is none. */
 	struct cg_home home;
@@ -117,6 +124,23 @@ static inline size_t cg_journal_pending_bytes(const struct cg_journal *j)
  * 0 or -1 with *err; on error nothing queued may be reported as journaled.
  */
 int cg_journal_commit(struct cg_journal *j, struct cg_err *err);
+
+/*
+ * Commit as cg_journal_commit does, but return once the lines are written:
+ * the fdatasync that makes them durable runs on a thread meanwhile, so
+ * that a batch's records can be decided while the disk takes the last
+ * one's.  j->committed's lines must not be handed on (printed) before
+ * cg_journal_settle returns 0.  Readers may see the lines before they are
+ * durable, as they may between any commit's write and its sync.
+ */
+int cg_journal_commit_behind(struct cg_journal *j, struct cg_err *err);
+
+/*
+ * Wait for the sync of the last cg_journal_commit_behind: 0 when it is
+ * done (or none runs), -1 with *err when it failed (its lines must then
+ * never be reported as journaled).  Every commit settles the one before.
+ */
+int cg_journal_settle(struct cg_journal *j, struct cg_err *err);
 
 /*
  * Deciding under the lock, for what must not be journaled twice (a pass

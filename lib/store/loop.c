@@ -124,43 +124,99 @@ static void let_go(struct cg_loop *lp)
 		cg_journal_unlock(lp->journal);
 }
 
-int cg_loop_flush(struct cg_loop *lp, struct cg_err *err)
+/*
+ * Print the lines of a commit made behind (commit_behind) once its sync is
+ * done: then, and only then, are they journaled.  They are still the
+ * journal's committed lines, as nothing commits before this is called.
+ */
+static int hand_on(struct cg_loop *lp, struct cg_err *err)
 {
 	struct cg_journal *j = lp->journal;
-	struct cg_err tidy = CG_ERR_INIT;
+
+	if (!lp->holding)
+		return 0;
+	lp->holding = 0;
+	if (cg_journal_settle(j, err) < 0)
+		return -1;
+	return print_lines(lp, j->committed.buf, j->committed.len, err);
+}
+
+/* Commit what is queued, its sync behind or not; the day index follows. */
+static int commit_queued(struct cg_loop *lp, int behind, struct cg_err *err)
+{
+	struct cg_journal *j = lp->journal;
 	char day[CG_DATE_LEN];
 
-	if (sync_rejects(lp, err) < 0)
-		return -1;
-	let_go(lp);
-	if (!j || !j->npending)
-		return 0;
 	cg_time_date(cg_clock_now(lp->clock), day);
-	if (cg_journal_set_day(j, day, err) < 0 || cg_journal_commit(j, err) < 0)
+	if (cg_journal_set_day(j, day, err) < 0 ||
+	    (behind ? cg_journal_commit_behind(j, err) : cg_journal_commit(j, err)) < 0)
 		return -1;
 	if (j->notice[0]) {
 		cg_notify(&lp->notify, CG_MSG_WARNING, "%s", j->notice);
 		j->notice[0] = '\0';
 	}
-	if (print_lines(lp, j->committed.buf, j->committed.len, err) < 0)
-		return -1;
-	/* The day index follows the journal (a failure is a warning: the
-	 * next run catches up from the journal). */
-	if (lp->committed && lp->committed(lp->ctx, j, &tidy) < 0) {
+	return 0;
+}
+
+/* After a commit: derived state follows the journal (a failure is a
+ * warning: the next run catches up from the journal). */
+static void follow_commit(struct cg_loop *lp)
+{
+	struct cg_err tidy = CG_ERR_INIT;
+
+	if (lp->committed && lp->committed(lp->ctx, lp->journal, &tidy) < 0)
 		cg_notify(&lp->notify, CG_MSG_WARNING, "%s", tidy.msg);
-		tidy.msg[0] = '\0';
-	}
-	if (!j->tidy_due)
+}
+
+/*
+ * Compressing old days is housekeeping, and may take seconds on a big
+ * day: the decisions go out first, whoever waits for them gets them now,
+ * and a failure is a warning.
+ */
+static int tidy_if_due(struct cg_loop *lp, struct cg_err *err)
+{
+	struct cg_err tidy = CG_ERR_INIT;
+
+	if (!lp->journal->tidy_due)
 		return 0;
-	/*
-	 * Compressing old days is housekeeping, and may take seconds on a big
-	 * day: the decisions go out first, whoever waits for them gets them
-	 * now, and a failure is a warning.
-	 */
 	if (cg_out_flush(&lp->out, err) < 0)
 		return -1;
-	if (cg_journal_tidy_start(j, &tidy) < 0)
+	if (cg_journal_tidy_start(lp->journal, &tidy) < 0)
 		cg_notify(&lp->notify, CG_MSG_WARNING, "%s", tidy.msg);
+	return 0;
+}
+
+int cg_loop_flush(struct cg_loop *lp, struct cg_err *err)
+{
+	struct cg_journal *j = lp->journal;
+
+	if (sync_rejects(lp, err) < 0 || hand_on(lp, err) < 0)
+		return -1;
+	let_go(lp);
+	if (!j || !j->npending)
+		return 0;
+	if (commit_queued(lp, 0, err) < 0 ||
+	    print_lines(lp, j->committed.buf, j->committed.len, err) < 0)
+		return -1;
+	follow_commit(lp);
+	return tidy_if_due(lp, err);
+}
+
+/*
+ * A full batch with more input to come: commit it, and while the disk
+ * makes it durable decide the next records; its lines are printed by the
+ * next flush, before anything else (hand_on).  Durable before printed, as
+ * always; the sync and the deciding overlap instead of taking turns.
+ */
+static int flush_behind(struct cg_loop *lp, struct cg_err *err)
+{
+	if (sync_rejects(lp, err) < 0 || hand_on(lp, err) < 0 ||
+	    commit_queued(lp, 1, err) < 0)
+		return -1;
+	follow_commit(lp);
+	lp->holding = 1;
+	if (lp->journal->tidy_due)
+		return hand_on(lp, err) < 0 ? -1 : tidy_if_due(lp, err);
 	return 0;
 }
 
@@ -175,7 +231,7 @@ int cg_loop_print(struct cg_loop *lp, const json_t *rec, struct cg_err *err)
 	if (lp->collect)
 		return json_array_append(lp->collect, (json_t *)rec) < 0 ?
 			cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory")) : 0;
-	if (lp->journal && lp->journal->npending && cg_loop_flush(lp, err) < 0)
+	if (lp->journal && (lp->journal->npending || lp->holding) && cg_loop_flush(lp, err) < 0)
 		return -1;
 	let_go(lp);
 	/* Most records fit on the stack: no allocation, encoded once. */
@@ -212,7 +268,7 @@ int cg_loop_print_line(struct cg_loop *lp, const char *line, size_t len,
 		return ret;
 	}
 	lp->emitted++;
-	if (lp->journal && lp->journal->npending && cg_loop_flush(lp, err) < 0)
+	if (lp->journal && (lp->journal->npending || lp->holding) && cg_loop_flush(lp, err) < 0)
 		return -1;
 	let_go(lp);
 	return cg_out_line(&lp->out, line, len, err);
@@ -324,9 +380,12 @@ static int run(struct cg_loop *lp, struct cg_jsonl_reader *in, struct cg_csv *cs
 			return -1;
 		if (waiting)
 			let_go(lp);
-		if (lp->journal && lp->journal->npending &&
-		    (waiting || cg_journal_pending_bytes(lp->journal) >= lp->batch_bytes) &&
+		if (lp->journal && (lp->journal->npending || lp->holding) && waiting &&
 		    cg_loop_flush(lp, err) < 0)
+			return -1;
+		if (lp->journal && !waiting &&
+		    cg_journal_pending_bytes(lp->journal) >= lp->batch_bytes &&
+		    flush_behind(lp, err) < 0)
 			return -1;
 		if (waiting && cg_out_flush(&lp->out, err) < 0)
 			return -1;

@@ -95,8 +95,9 @@ struct cg_loop {
 	size_t batch_bytes;		/* commit at least this often */
 	struct cg_notifier notify;	/* rejections and warnings */
 	int quit;			/* fn sets it to read no further */
-	/* Called after each commit, once its records are printed (derived
-	 * state kept current); a failure is a warning.  May be NULL. */
+	/* Called after each commit (derived state kept current), before
+	 * the next is decided: in a batch, maybe before its sync is done
+	 * and its records printed.  A failure is a warning.  May be NULL. */
 	int (*committed)(void *ctx, const struct cg_journal *j, struct cg_err *err);
 	/* Prints the committed lines for a person instead (a masked text
 	 * form); may be NULL. */
@@ -111,6 +112,8 @@ struct cg_loop {
 	int stopped;			/* strict met a rejected line */
 
 	/* private */
+	int holding;			/* the journal's last commit is printed
+					 * once its sync, running behind, is done */
 	FILE *rejects;
 	const char *rejects_name;
 	const char *name;		/* the line being taken, for warnings */
@@ -166,7 +169,8 @@ int cg_loop_print_line(struct cg_loop *lp, const char *line, size_t len,
  * emit outside the loop (a release of every finished case). */
 int cg_loop_commit_due(struct cg_loop *lp, struct cg_err *err);
 
-/* Commit what is queued and print it; sync the rejects file. */
+/* Commit what is queued and print it (and what an earlier commit still
+ * holds back); sync the rejects file. */
 int cg_loop_flush(struct cg_loop *lp, struct cg_err *err);
 
 /* Flush, and close the rejects file (stdout stays open for main). */

@@ -86,4 +86,24 @@ test_expect_success 'four processes sending the same ids, ten rounds: each id jo
 	cg-checkin --verify 2026-01-28 >/dev/null
 '
 
+# Past 1 MiB a batch is committed and its sync runs while the next one is
+# decided: an id repeated then is found in that batch, printed after it.
+test_expect_success 'ids repeated after a batch committed behind: in order, journaled once' '
+	awk "BEGIN { pad = sprintf(\"%0300d\", 0)
+		for (i = 0; i < 8000; i++) {
+			id = i < 7000 ? \"b-\" i : \"b-\" (i - 7000) * 3
+			printf(\"{\\\"event_id\\\":\\\"%s\\\",\\\"gate\\\":\\\"north\\\",\\\"dir\\\":\\\"in\\\",\\\"kind\\\":\\\"staff\\\",\\\"temp\\\":36.5,\\\"mask\\\":true,\\\"x_n\\\":%d,\\\"x_pad\\\":\\\"%s\\\"}\\n\", id, i, pad) } }" >big &&
+	cg-checkin --now 2026-01-29T08:00:00+08:00 <big >out 2>err &&
+	! test -s err &&
+	test "$(wc -c <"$J/2026-01-29.jsonl")" -gt $((2 * 1024 * 1024)) &&
+	test_line_count = 7000 "$J/2026-01-29.jsonl" &&
+	test_line_count = 8000 out &&
+	jq -r .x_n out >got &&
+	awk "BEGIN { for (i = 0; i < 8000; i++) print i < 7000 ? i : (i - 7000) * 3 }" >want &&
+	test_cmp want got &&
+	jq -r "select(.existing == true) | .seq" out >seqs &&
+	awk "BEGIN { for (i = 0; i < 1000; i++) print i * 3 + 1 }" >want && test_cmp want seqs &&
+	head -n 7000 out >first && test_cmp "$J/2026-01-29.jsonl" first
+'
+
 test_done
