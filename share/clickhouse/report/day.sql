@@ -123,24 +123,29 @@ ANY LEFT JOIN (
     -- exit at or after it sharing the ID number or the phone, or, the
     -- exit naming neither, the name.  Linear: every check-in under '#'
     -- (for the counts) and a visitor's way in and exit under its keys
-    -- (ID number, phone, name); a way in is inside when no key of it has
-    -- an exit at or after it.
+    -- (ID number, phone, name); a way in is inside unless a key of it has
+    -- an exit at or after it: the ways in less those matched (each once).
     SELECT compound, max(c) AS v_count, max(r) AS v_refused, max(xo) AS v_out,
-        countIf(ev != '' AND NOT matched) AS v_inside,
+        max(cts) - uniqExactArray(matched) AS v_inside,
         max(fp) AS fever_persons, max(fr) AS fever_readings
     FROM (
-        SELECT compound, i.1 AS ev, max(last_out != '' AND last_out >= i.2) AS matched,
-            max(c) AS c, max(r) AS r, max(xo) AS xo, max(fp) AS fp, max(fr) AS fr
+        -- (last_out as an array beside ins, not a lambda's capture:
+        -- 18.16 drops a subquery's columns named only in a lambda)
+        SELECT compound, c, r, xo, cts, fp, fr,
+            arrayMap(x -> x.1, arrayFilter((x, lo) -> lo != '' AND lo >= x.2, ins,
+                arrayResize([last_out], length(ins), last_out))) AS matched
         FROM (
             SELECT compound, key,
                 countIf(key = '#' AND visitor AND dir = 'in' AND decision = 'admit') AS c,
+                countIf(key = '#' AND visitor AND dir = 'in' AND decision = 'admit'
+                    AND ts != '') AS cts,
                 countIf(key = '#' AND visitor AND dir = 'in' AND decision IN ('deny', 'refer'))
                     AS r,
                 countIf(key = '#' AND visitor AND dir = 'out') AS xo,
                 uniqExactIf(person, key = '#' AND fever) AS fp,
                 countIf(key = '#' AND fever) AS fr,
                 maxIf(ts, dir = 'out' AND key != '#') AS last_out,
-                groupArrayIf((event, ts), visitor AND dir = 'in' AND decision = 'admit'
+                groupArrayIf((event, ts), key != '#' AND dir = 'in' AND decision = 'admit'
                     AND ts != '') AS ins
             FROM (
                 SELECT event, compound, ts, dir, decision, id_no, phone, name, voided,
@@ -199,9 +204,6 @@ ANY LEFT JOIN (
             WHERE voided = '' AND (visitor OR fever)
             GROUP BY compound, key
         )
-        -- ev and ts of a way in (none: '')
-        LEFT ARRAY JOIN ins AS i
-        GROUP BY compound, ev
     )
     GROUP BY compound
 ) USING compound
