@@ -146,6 +146,28 @@ test_expect_success $CHOK 'a street'"'"'s report is a filter on the street colum
 	test_cmp want got
 '
 
+test_expect_success $CHOK 'daily-report over the Distributed tables equals one node'"'"'s, a compound pushed twice' '
+	echo "SYSTEM STOP MERGES" | chq "$P1" && echo "SYSTEM STOP MERGES" | chq "$P2" &&
+	h=$TRASH/home-NJ-GL-0002 &&
+	cg-sync push --home "$h" --redact --target city2 --format clickhouse --from-start \
+		--url "http://127.0.0.1:$P1/?insert_distributed_sync=1" >out &&
+	cg-sync push --home "$h" --redact --target single2 --format clickhouse --from-start \
+		--url "http://127.0.0.1:$P1/?database=single" >out &&
+	sh "$SRC_DIR/share/clickhouse/daily-report" -n "$DAY 20:00:00" "http://127.0.0.1:$P1/" $DAY |
+		jq -c "del(.generated_at)" >dist-daily &&
+	sh "$SRC_DIR/share/clickhouse/daily-report" -n "$DAY 20:00:00" "http://127.0.0.1:$P1/?database=single" $DAY |
+		jq -c "del(.generated_at)" >single-daily &&
+	echo "SELECT count() - uniqExact(rid) FROM cg_checkin WHERE compound = '"'"'NJ-GL-0002'"'"'" |
+		chq "$P1" >n && test "$(cat n)" = 201 &&
+	test_line_count = 4 dist-daily &&
+	test_cmp single-daily dist-daily &&
+	jq -c "[.compound.code, .totals, .fever]" dist-daily >got &&
+	for c in $COMPOUNDS; do
+		jq -c "[.compound.code, .totals, (.fever | {threshold, persons, readings, decisions})]" "rep-$c.json" || return 1
+	done >want &&
+	test_cmp want got
+'
+
 stop_clickhouse s1
 stop_clickhouse s2
 test_done

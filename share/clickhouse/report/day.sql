@@ -21,24 +21,21 @@
 -- the other compounds and the corrected events are folded (GROUP BY the
 -- event, argMax by journal day and seq).  Right without merges either way
 -- (t0548 inserts every batch twice; the fast path is checked against the
--- fold there too).
+-- fold there too).  The persons' figures (fever persons, visitors) come
+-- the same way from a second read, of the rows that can count for them.
+--
+-- The compounds with a row twice are found by one subquery, on one line
+-- and the same in lists.sql: daily-report asks it once and puts the
+-- answer in its place (README, Speed).
 SELECT compound, gates, temps, fever_persons, fever_readings, fever_decisions,
     v_count, v_refused, v_out, v_inside
-FROM (
-SELECT compound, gates, temps, fever_persons, fever_readings, fever_decisions
 FROM (
     SELECT compound,
         arraySort(groupArray((gate, in, out, admit, deny, refer, first, last, resident,
             tenant, visitor, courier, staff, vehicle, hours_in.1, hours_in.2, hours_out.1,
-            hours_out.2, reason_codes, rmap.2))) AS gates,
+            hours_out.2, reason_codes, reason_counts))) AS gates,
         sumMap(gtemps.1, gtemps.2) AS temps, sum(decisions) AS fever_decisions
     FROM (
-        -- The reason codes of the day, numbered for sumMap (which takes
-        -- no strings in 18.16): a gate's codes are counted by number.
-        WITH (
-            SELECT groupUniqArrayArray(reasons) FROM cg_checkin
-            WHERE day = toDate('2026-01-25')
-                AND compound IN ('DEMO-0001')) AS codes
         SELECT compound, gate,
             sumIf(n, dir = 'in') AS in, sumIf(n, dir = 'out') AS out,
             sumIf(n, decision = 'admit') AS admit, sumIf(n, decision = 'deny') AS deny,
@@ -48,9 +45,17 @@ FROM (
             sumIf(n, kind = 'staff') AS staff, sumIf(n, kind = 'vehicle') AS vehicle,
             sumMapIf([hour], [n], dir = 'in') AS hours_in,
             sumMapIf([hour], [n], dir = 'out') AS hours_out,
-            sumMap(arrayMap(r -> toUInt32(indexOf(codes, r)), reasons),
-                arrayMap(r -> n, reasons)) AS rmap,
-            arrayMap(i -> codes[i], rmap.1) AS reason_codes,
+            -- A gate's reason codes, summed by their cityHash64 (sumMap
+            -- takes no strings in 18.16) and named again from the gate's
+            -- codes, in code order.  Two codes of one hash would have one
+            -- sum: throwIf makes that an error, not a figure.
+            sumMap(arrayMap(r -> cityHash64(r), reasons), arrayMap(r -> n, reasons)) AS rmap,
+            groupUniqArrayArray(reasons) AS names,
+            arrayMap(h -> arrayFirst(r -> cityHash64(r) = h, names), rmap.1) AS rnames,
+            arraySort(rnames) AS reason_codes,
+            arraySort((c, r) -> r,
+                arrayMap(c -> c + throwIf(length(names) != length(rmap.1)), rmap.2),
+                rnames) AS reason_counts,
             sumMap(ctemps.1, ctemps.2) AS gtemps,
             sumIf(n, has(reasons, 'fever')) AS decisions
         FROM (
@@ -71,11 +76,7 @@ FROM (
                 WHERE day = toDate('2026-01-25') AND correction_of = ''
                     AND compound IN ('DEMO-0001')
                     AND compound GLOBAL NOT IN (
-                        SELECT compound FROM cg_checkin
-                                WHERE day = toDate('2026-01-25')
-                                    AND compound IN ('DEMO-0001')
-                                GROUP BY compound
-                                HAVING count() != uniqExact(cityHash64(rid)))
+                        SELECT compound FROM cg_checkin WHERE day = toDate('2026-01-25') AND compound IN ('DEMO-0001') GROUP BY compound HAVING count() != uniqExact(cityHash64(rid)))
                     AND rid GLOBAL NOT IN (
                         SELECT correction_of FROM cg_checkin
                                 WHERE day = toDate('2026-01-25') AND correction_of != ''
@@ -96,11 +97,7 @@ FROM (
                                 + seq AS o
                         FROM cg_checkin
                         PREWHERE correction_of != '' OR compound GLOBAL IN (
-                                SELECT compound FROM cg_checkin
-                                WHERE day = toDate('2026-01-25')
-                                    AND compound IN ('DEMO-0001')
-                                GROUP BY compound
-                                HAVING count() != uniqExact(cityHash64(rid)))
+                                SELECT compound FROM cg_checkin WHERE day = toDate('2026-01-25') AND compound IN ('DEMO-0001') GROUP BY compound HAVING count() != uniqExact(cityHash64(rid)))
                         WHERE day = toDate('2026-01-25')
                             AND compound IN ('DEMO-0001')
                     )
@@ -115,86 +112,98 @@ FROM (
     GROUP BY compound
 )
 ANY LEFT JOIN (
-    -- Fever persons and readings (totals.sql): the events with a reading
-    -- from the threshold to temp_max at their latest row, folded from
-    -- the rows with such a reading and the corrected events' rows.
-    SELECT compound, uniqExact(person) AS fever_persons, count() AS fever_readings
-    FROM (
-        SELECT compound, multiIf(id_no != '', concat('id:', id_no),
-            phone != '', concat('phone:', phone),
-            name != '' AND household != '', concat('name:', name, '@', household),
-            event) AS person
-        FROM (
-            SELECT event, any(compound) AS compound, argMax(tt, o) AS t,
-                argMax(id_no, o) AS id_no, argMax(phone, o) AS phone, argMax(name, o) AS name,
-                argMax(household, o) AS household, argMax(voids, o) AS voided
-            FROM (
-                SELECT compound, ifNull(temp, -1) AS tt, id_no, phone, name, household, voids,
-                    if(correction_of = '', rid, correction_of) AS event,
-                    toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
-                        + seq AS o
-                FROM cg_checkin
-                PREWHERE (temp >= 37.3 AND temp <= 42.5) OR correction_of != ''
-                WHERE day = toDate('2026-01-25')
-                    AND compound IN ('DEMO-0001')
-            )
-            GROUP BY event
-        )
-        WHERE voided = '' AND t >= 37.3 AND t <= 42.5
-    )
-    GROUP BY compound
-) USING compound
-)
-ANY LEFT JOIN (
-    -- The visitors (visitors.sql): count (admitted in), refused (denied
+    -- The persons' figures, from one read of the rows with a person's
+    -- figure in them (a visitor's check-in, a reading from the threshold
+    -- to temp_max) and the corrections, folded (each event's latest row):
+    --
+    -- fever_persons and fever_readings (totals.sql): the events with such
+    -- a reading at their latest row, and their persons;
+    -- the visitors (visitors.sql): count (admitted in), refused (denied
     -- or referred at the way in), out, and inside: admitted in with no
     -- exit at or after it sharing the ID number or the phone, or, the
-    -- exit naming neither, the name.  Linear: every visitor's check-in
-    -- under '#' (for the counts) and each way in and exit under its keys
-    -- (ID number, phone, name); a way in is inside when no key of it has
-    -- an exit at or after it.  Only the visitors' rows and the
-    -- corrections are read and folded.
+    -- exit naming neither, the name.  Linear: every check-in under '#'
+    -- (for the counts) and a visitor's way in and exit under its keys
+    -- (ID number, phone, name); a way in is inside unless a key of it has
+    -- an exit at or after it: the ways in less those matched (each once).
     SELECT compound, max(c) AS v_count, max(r) AS v_refused, max(xo) AS v_out,
-        countIf(ev != '' AND NOT matched) AS v_inside
+        max(cts) - uniqExactArray(matched) AS v_inside,
+        max(fp) AS fever_persons, max(fr) AS fever_readings
     FROM (
-        SELECT compound, i.1 AS ev, max(last_out != '' AND last_out >= i.2) AS matched,
-            max(c) AS c, max(r) AS r, max(xo) AS xo
+        -- (last_out as an array beside ins, not a lambda's capture:
+        -- 18.16 drops a subquery's columns named only in a lambda)
+        SELECT compound, c, r, xo, cts, fp, fr,
+            arrayMap(x -> x.1, arrayFilter((x, lo) -> lo != '' AND lo >= x.2, ins,
+                arrayResize([last_out], length(ins), last_out))) AS matched
         FROM (
             SELECT compound, key,
-                countIf(key = '#' AND dir = 'in' AND decision = 'admit') AS c,
-                countIf(key = '#' AND dir = 'in' AND decision IN ('deny', 'refer')) AS r,
-                countIf(key = '#' AND dir = 'out') AS xo,
+                countIf(key = '#' AND visitor AND dir = 'in' AND decision = 'admit') AS c,
+                countIf(key = '#' AND visitor AND dir = 'in' AND decision = 'admit'
+                    AND ts != '') AS cts,
+                countIf(key = '#' AND visitor AND dir = 'in' AND decision IN ('deny', 'refer'))
+                    AS r,
+                countIf(key = '#' AND visitor AND dir = 'out') AS xo,
+                uniqExactIf(person, key = '#' AND fever) AS fp,
+                countIf(key = '#' AND fever) AS fr,
                 maxIf(ts, dir = 'out' AND key != '#') AS last_out,
-                groupArrayIf((event, ts), dir = 'in' AND decision = 'admit' AND ts != '') AS ins
+                groupArrayIf((event, ts), key != '#' AND dir = 'in' AND decision = 'admit'
+                    AND ts != '') AS ins
             FROM (
-                SELECT event, any(compound) AS compound, argMax(ts, o) AS ts,
-                    argMax(dir, o) AS dir, argMax(kind, o) AS kind,
-                    argMax(decision, o) AS decision, argMax(id_no, o) AS id_no,
-                    argMax(phone, o) AS phone, argMax(name, o) AS name,
-                    argMax(voids, o) AS voided
+                SELECT event, compound, ts, dir, decision, id_no, phone, name, voided,
+                    kind = 'visitor' AS visitor, t >= 37.3 AND t <= 42.5 AS fever,
+                    multiIf(id_no != '', concat('id:', id_no),
+                        phone != '', concat('phone:', phone),
+                        name != '' AND household != '', concat('name:', name, '@', household),
+                        event) AS person
                 FROM (
-                    SELECT compound, ts, dir, kind, decision, id_no, phone, name, voids,
-                        if(correction_of = '', rid, correction_of) AS event,
-                        toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000
-                            + seq AS o
+                    -- Events taken as they are (as the cube's): the
+                    -- compound has no row twice, the event no correction.
+                    SELECT rid AS event, compound, ts, dir, kind, decision, id_no, phone,
+                        name, household, ifNull(temp, -1) AS t, voids AS voided
                     FROM cg_checkin
-                    PREWHERE kind = 'visitor' OR correction_of != ''
-                    WHERE day = toDate('2026-01-25')
+                    PREWHERE kind = 'visitor' OR (temp >= 37.3 AND temp <= 42.5)
+                    WHERE day = toDate('2026-01-25') AND correction_of = ''
                         AND compound IN ('DEMO-0001')
+                        AND compound GLOBAL NOT IN (
+                            SELECT compound FROM cg_checkin WHERE day = toDate('2026-01-25') AND compound IN ('DEMO-0001') GROUP BY compound HAVING count() != uniqExact(cityHash64(rid)))
+                        AND rid GLOBAL NOT IN (
+                            SELECT correction_of FROM cg_checkin
+                            WHERE day = toDate('2026-01-25') AND correction_of != ''
+                                AND compound IN ('DEMO-0001'))
+                    UNION ALL
+                    -- The others, folded: the corrections, and the rows of
+                    -- a compound with a row twice that can count.
+                    SELECT event, any(compound) AS compound, argMax(ts, o) AS ts,
+                        argMax(dir, o) AS dir, argMax(kind, o) AS kind,
+                        argMax(decision, o) AS decision, argMax(id_no, o) AS id_no,
+                        argMax(phone, o) AS phone, argMax(name, o) AS name,
+                        argMax(household, o) AS household, argMax(tt, o) AS t,
+                        argMax(voids, o) AS voided
+                    FROM (
+                        SELECT compound, ts, dir, kind, decision, id_no, phone, name,
+                            household, ifNull(temp, -1) AS tt, voids,
+                            if(correction_of = '', rid, correction_of) AS event,
+                            toUInt64(replaceAll(splitByChar('/', rid)[3], '-', ''))
+                                * 10000000000 + seq AS o
+                        FROM cg_checkin
+                        PREWHERE correction_of != '' OR compound GLOBAL IN (
+                                SELECT compound FROM cg_checkin WHERE day = toDate('2026-01-25') AND compound IN ('DEMO-0001') GROUP BY compound HAVING count() != uniqExact(cityHash64(rid)))
+                        WHERE day = toDate('2026-01-25')
+                            AND compound IN ('DEMO-0001')
+                            AND (correction_of != '' OR kind = 'visitor'
+                                OR (temp >= 37.3 AND temp <= 42.5))
+                    )
+                    GROUP BY event
                 )
-                GROUP BY event
             )
             ARRAY JOIN arrayFilter(x -> x != '', ['#',
-                if(id_no != '' AND dir IN ('in', 'out'), concat('i', id_no), ''),
-                if(phone != '' AND dir IN ('in', 'out'), concat('p', phone), ''),
-                if(name != '' AND (dir = 'in' OR (dir = 'out' AND id_no = '' AND phone = '')),
+                if(visitor AND id_no != '' AND dir IN ('in', 'out'), concat('i', id_no), ''),
+                if(visitor AND phone != '' AND dir IN ('in', 'out'), concat('p', phone), ''),
+                if(visitor AND name != ''
+                    AND (dir = 'in' OR (dir = 'out' AND id_no = '' AND phone = '')),
                     concat('n', name), '')]) AS key
-            WHERE voided = '' AND kind = 'visitor'
+            WHERE voided = '' AND (visitor OR fever)
             GROUP BY compound, key
         )
-        -- ev and ts of a way in (none: '')
-        LEFT ARRAY JOIN ins AS i
-        GROUP BY compound, ev
     )
     GROUP BY compound
 ) USING compound

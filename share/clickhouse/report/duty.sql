@@ -92,13 +92,14 @@ ANY LEFT JOIN (
                 if(correction_of = '', rid, correction_of) AS event,
                 toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq AS o
             FROM cg_checkin
+            -- only the compounds with guards' sign-ons (the others have
+            -- no row here: no fold of their check-ins, and no read of
+            -- their other columns)
+            PREWHERE compound GLOBAL IN (
+                SELECT compound FROM cg_duty
+                WHERE day <= toDate('2026-01-25') + 1 AND event IN ('on', 'off')
+                    AND compound IN ('DEMO-0001'))
             WHERE day = toDate('2026-01-25') AND compound IN ('DEMO-0001') AND time <= now()
-                -- only the compounds with guards' sign-ons (the others
-                -- have no row here: no fold of their check-ins)
-                AND compound GLOBAL IN (
-                    SELECT compound FROM cg_duty
-                    WHERE day <= toDate('2026-01-25') + 1 AND event IN ('on', 'off')
-                        AND compound IN ('DEMO-0001'))
         )
         GROUP BY compound, event
     )

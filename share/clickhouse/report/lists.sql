@@ -9,7 +9,8 @@
 -- only where a fold is needed, as day.sql does: a compound with no row
 -- twice has its uncorrected events listed as they are; the corrections
 -- (a corrected event's latest row is always one) and the other
--- compounds' rows are folded.
+-- compounds' rows are folded.  The compounds with a row twice: the
+-- subquery of day.sql, on one line (daily-report replaces it).
 SELECT compound, if(has(reasons, 'fever') OR (t >= 37.3 AND t <= 42.5), 'fevers', 'denials') AS list,
     ts, gate, dir, kind, household, if(t = -1, NULL, t) AS temp, decision, reasons
 FROM (
@@ -20,10 +21,7 @@ FROM (
     WHERE day = toDate('2026-01-25') AND correction_of = ''
         AND compound IN ('DEMO-0001')
         AND compound GLOBAL NOT IN (
-            SELECT compound FROM cg_checkin
-            WHERE day = toDate('2026-01-25')
-                AND compound IN ('DEMO-0001')
-            GROUP BY compound HAVING count() != uniqExact(cityHash64(rid)))
+            SELECT compound FROM cg_checkin WHERE day = toDate('2026-01-25') AND compound IN ('DEMO-0001') GROUP BY compound HAVING count() != uniqExact(cityHash64(rid)))
         AND rid GLOBAL NOT IN (
             SELECT correction_of FROM cg_checkin
             WHERE day = toDate('2026-01-25') AND correction_of != ''
@@ -40,14 +38,12 @@ FROM (
                 reasons, voids, if(correction_of = '', rid, correction_of) AS event,
                 toUInt64(replaceAll(splitByChar('/', rid)[3], '-', '')) * 10000000000 + seq AS o
             FROM cg_checkin
-            PREWHERE correction_of != '' OR ((decision = 'deny' OR has(reasons, 'fever')
-                OR (temp >= 37.3 AND temp <= 42.5)) AND compound GLOBAL IN (
-                    SELECT compound FROM cg_checkin
-                    WHERE day = toDate('2026-01-25')
-                        AND compound IN ('DEMO-0001')
-                    GROUP BY compound HAVING count() != uniqExact(cityHash64(rid))))
+            PREWHERE correction_of != '' OR compound GLOBAL IN (
+                SELECT compound FROM cg_checkin WHERE day = toDate('2026-01-25') AND compound IN ('DEMO-0001') GROUP BY compound HAVING count() != uniqExact(cityHash64(rid)))
             WHERE day = toDate('2026-01-25')
                 AND compound IN ('DEMO-0001')
+                AND (correction_of != '' OR decision = 'deny' OR has(reasons, 'fever')
+                    OR (temp >= 37.3 AND temp <= 42.5))
         )
         GROUP BY event
     )
