@@ -1465,3 +1465,29 @@ long cg_quarantine_list(const struct cg_quarantine *q, const struct cg_quarantin
 	}
 	return n;
 }
+
+struct list_each {
+	const struct cg_quarantine *q;
+	const struct cg_quarantine_select *sel;
+	struct cg_loop *lp;
+	long n;
+};
+
+static int list_one(void *ctx, struct cg_case *c, struct cg_err *err)
+{
+	struct list_each *e = ctx;
+
+	if (!selected(c, e->sel))
+		return 0;
+	e->n++;
+	return print_only(e->lp, cg_quarantine_case_record(e->q, c), err);
+}
+
+long cg_quarantine_list_each(struct cg_quarantine *q, const struct cg_home *h,
+			     const struct cg_quarantine_select *sel, struct cg_loop *lp,
+			     struct cg_err *err)
+{
+	struct list_each e = { q, sel, lp, 0 };
+
+	return cg_casebook_each(q->cb, h, list_one, &e, err) < 0 ? -1 : e.n;
+}

@@ -168,6 +168,13 @@ struct cg_quarantine_select {
 long cg_quarantine_list(const struct cg_quarantine *q, const struct cg_quarantine_select *sel,
 			struct cg_loop *lp, struct cg_err *err);
 
+/* The same, the cases read one at a time from the case index (see
+ * cg_casebook_each; q->cb initialised, nothing loaded): memory does not
+ * grow with the number of cases. */
+long cg_quarantine_list_each(struct cg_quarantine *q, const struct cg_home *h,
+			     const struct cg_quarantine_select *sel, struct cg_loop *lp,
+			     struct cg_err *err);
+
 /* ---- records (new references) ---- */
 
 /* A case as list prints it. */
