@@ -175,6 +175,16 @@ int cg_casebook_read_case(struct cg_casebook *cb, const struct cg_home *h,
 			  const char *id, struct cg_err *err);
 
 /*
+ * In a book of cg_casebook_open_lookup: the journal line of seq (a new
+ * reference in *rec), found by bisecting the journal as far as the index
+ * has verified it (its lines are in seq order) instead of reading it from
+ * the start.  1, 0 when there is none, -1 with *err, or -2 when cb is no
+ * such book (read the journal).
+ */
+int cg_casebook_read_seq(struct cg_casebook *cb, const struct cg_home *h, uint64_t seq,
+			 json_t **rec, struct cg_err *err);
+
+/*
  * For cg-quarantine due and release: the open and escalated cases with
  * their checks and needs, read from the case index (brought up to the
  * journal first) instead of folding the whole journal.  The book then

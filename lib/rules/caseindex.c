@@ -831,7 +831,7 @@ long cg_caseindex_serial(const struct cg_casebook *cb, const char pre[8])
 /* The line of the journal (fd) that starts at off, parsed; NULL with *err
  * when it is not there or not a record. */
 static json_t *line_at_offset(int fd, off_t off, const char *label, struct cg_buf *buf,
-			      struct cg_err *err)
+			      size_t *len, struct cg_err *err)
 {
 	char why[256], *nl = NULL;
 	json_t *rec;
@@ -858,7 +858,8 @@ static json_t *line_at_offset(int fd, off_t off, const char *label, struct cg_bu
 		nl = memchr(buf->buf + buf->len, '\n', (size_t)n);
 		buf->len += (size_t)n;
 	}
-	rec = cg_jsonl_parse(buf->buf, (size_t)(nl - buf->buf), why, sizeof(why));
+	*len = (size_t)(nl - buf->buf);
+	rec = cg_jsonl_parse(buf->buf, *len, why, sizeof(why));
 	if (!rec)
 		cg_err_set(err, CG_EXIT_DAMAGED, _("%s: byte %lld, where index/quarantine.db points: %s"),
 			   label, (long long)off, why);
@@ -881,6 +882,7 @@ static int fold_lines(struct cg_casebook *cb, int fd, const char *text, const ch
 		long long off = strtoll(text, &end, 10);
 		json_t *rec;
 		json_int_t seq;
+		size_t len;
 
 		if (end == text || off < 0) {
 			ret = cg_err_set(err, CG_EXIT_DAMAGED, "%s",
@@ -888,7 +890,7 @@ static int fold_lines(struct cg_casebook *cb, int fd, const char *text, const ch
 			break;
 		}
 		text = end + strspn(end, " ");
-		if (!(rec = line_at_offset(fd, (off_t)off, label, &buf, err))) {
+		if (!(rec = line_at_offset(fd, (off_t)off, label, &buf, &len, err))) {
 			ret = -1;
 			break;
 		}
@@ -933,5 +935,113 @@ int cg_casebook_read_case(struct cg_casebook *cb, const struct cg_home *h,
 	ret = fold_lines(cb, fd, text, id, err);
 	close(fd);
 	free(text);
+	return ret;
+}
+
+/* ---- a journal line by seq ---- */
+
+/* Where the first line starting at or after off (> 0) starts, or hi when
+ * none starts before hi; -1 with *err. */
+static off_t line_start_from(int fd, off_t off, off_t hi, struct cg_err *err)
+{
+	char chunk[4096];
+
+	for (off--; off < hi;) {
+		ssize_t n = pread(fd, chunk, sizeof(chunk), off);
+		char *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read '%s'"),
+					    "journal/quarantine.jsonl");
+		if (n == 0)
+			return hi;
+		if ((nl = memchr(chunk, '\n', (size_t)n)))
+			return off + (nl - chunk) + 1 < hi ? off + (nl - chunk) + 1 : hi;
+		off += n;
+	}
+	return hi;
+}
+
+/* The seq of the line at off (its length in *len), its record in *rec
+ * when it is seq, else released; -1 with *err. */
+static json_int_t seq_at(int fd, off_t off, uint64_t seq, struct cg_buf *buf, size_t *len,
+			 json_t **rec, struct cg_err *err)
+{
+	json_t *r = line_at_offset(fd, off, "journal/quarantine.jsonl", buf, len, err);
+	json_int_t s;
+
+	if (!r)
+		return -1;
+	s = json_integer_value(json_object_get(r, "seq"));
+	if ((uint64_t)s == seq)
+		*rec = r;
+	else
+		json_decref(r);
+	return s;
+}
+
+/*
+ * Bisect [0, end) of the journal (fd), whose lines are in seq order, for
+ * the line of seq: each step reads the line at lo and the first one past
+ * the middle of what is left, and keeps the half that holds seq.
+ */
+static int bisect(int fd, off_t end, uint64_t seq, json_t **rec, struct cg_err *err)
+{
+	struct cg_buf buf = CG_BUF_INIT(64 * 1024 * 1024);
+	off_t lo = 0, hi = end;
+	int ret = 0;
+
+	while (lo < hi) {
+		size_t len;
+		json_int_t s = seq_at(fd, lo, seq, &buf, &len, rec, err);
+		off_t next = lo + (off_t)len + 1, mid, at;
+
+		if (s < 0 || (uint64_t)s >= seq) {
+			ret = s < 0 ? -1 : (uint64_t)s == seq;
+			break;
+		}
+		if (next >= hi)
+			break;
+		mid = next + (hi - next) / 2;
+		if ((at = line_start_from(fd, mid > next ? mid : next + 1, hi, err)) < 0) {
+			ret = -1;
+			break;
+		}
+		lo = next;
+		if (at < hi) {
+			s = seq_at(fd, at, seq, &buf, &len, rec, err);
+			if (s < 0 || (uint64_t)s == seq) {
+				ret = s < 0 ? -1 : 1;
+				break;
+			}
+			if ((uint64_t)s < seq)
+				lo = at;
+			else
+				hi = at;
+		} else {
+			hi = mid > next ? mid : next + 1;
+		}
+	}
+	cg_buf_release(&buf);
+	return ret;
+}
+
+int cg_casebook_read_seq(struct cg_casebook *cb, const struct cg_home *h, uint64_t seq,
+			 json_t **rec, struct cg_err *err)
+{
+	int fd, ret;
+
+	if (!cb->lookup)
+		return -2;
+	*rec = NULL;
+	if (!seq || seq > cb->ix->pos.seq)
+		return 0;
+	if ((fd = cg_openat(h->fd, "journal/quarantine.jsonl", O_RDONLY)) < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"),
+				    "journal/quarantine.jsonl");
+	ret = bisect(fd, cb->ix->pos.end, seq, rec, err);
+	close(fd);
 	return ret;
 }

@@ -733,6 +733,58 @@ TEST(refresh_folds_what_was_appended)
 	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* A line found by its seq through the index's book bisects the journal:
+ * every seq of lines of every length, and none past the end. */
+TEST(read_seq_bisects_the_journal)
+{
+	char tmp[64] = "/tmp/cg-test-casebook-XXXXXX", home[96];
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_casebook cb;
+	struct cg_home h;
+	struct cg_journal j;
+	json_t *rec;
+	int n = 0;
+
+	if (!mkdtemp(tmp))
+		abort();
+	snprintf(home, sizeof(home), "%s/home", tmp);
+	CHECK_INT(cg_home_open(&h, home, &err), 0);
+	CHECK_INT(cg_journal_open(&j, &h, "quarantine", &err), 0);
+	journal(&j, open_ev("Q260125-001", ID_A, "张三"));
+	n++;
+	for (int i = 0; i < 70; i++, n++) {
+		/* From a few bytes to past the 4096 of a read. */
+		size_t len = i % 9 == 4 ? 5000 : (size_t)(i * 13 % 300);
+		char need[5001], id[32];
+		json_t *ev = json_object();
+
+		memset(need, 'x', len);
+		need[len] = '\0';
+		snprintf(id, sizeof(id), "Q260125-001-N%d", i + 1);
+		json_object_set_new(ev, "event", json_string("need"));
+		json_object_set_new(ev, "case_id", json_string("Q260125-001"));
+		json_object_set_new(ev, "need_id", json_string(id));
+		json_object_set_new(ev, "need", json_string(need));
+		journal(&j, ev);
+	}
+	cg_casebook_init(&cb);
+	CHECK_INT(cg_casebook_open_lookup(&cb, &h, &err), 0);
+	CHECK_INT(cb.lookup, 1);
+	for (int seq = 0; seq <= n + 1; seq++) {
+		int st = cg_casebook_read_seq(&cb, &h, (uint64_t)seq, &rec, &err);
+
+		CHECK_INT(st, seq >= 1 && seq <= n);
+		if (st == 1) {
+			CHECK_INT(json_integer_value(json_object_get(rec, "seq")), seq);
+			json_decref(rec);
+		}
+	}
+	cg_journal_release(&j);
+	cg_casebook_release(&cb);
+	cg_home_release(&h);
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static const char *quick(const char *line)
 {
 	static char out[128];
@@ -876,5 +928,6 @@ int main(void)
 	RUN(refresh_folds_what_was_appended);
 	RUN(quick_check_lines);
 	RUN(quick_fold_equals_parsed_fold);
+	RUN(read_seq_bisects_the_journal);
 	return UNIT_DONE();
 }
