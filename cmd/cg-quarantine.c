@@ -780,6 +780,22 @@ static int show_one(struct world *w, const struct opts *o, const json_t *rec,
 	return ret;
 }
 
+/*
+ * A case's lines not where the index says (an index gone wrong, or a
+ * journal damaged): the cases asked for from a fold of the journal, which
+ * reports a damaged journal as such.
+ */
+static int show_from_fold(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	cg_warning(_("%s; reading the journal instead"), err->msg);
+	cg_casebook_release(&w->cases);
+	cg_casebook_init(&w->cases);
+	for (int i = 0; i < o->noperands; i++)
+		cg_casebook_keep_events(&w->cases, o->operands[i]);
+	w->q.cb = &w->cases;
+	return cg_casebook_load(&w->cases, &w->home, err);
+}
+
 static int show(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	int status = CG_EXIT_OK;
@@ -789,7 +805,8 @@ static int show(struct world *w, const struct opts *o, struct cg_err *err)
 		json_t *rec;
 		int ret;
 
-		if (cg_casebook_read_case(&w->cases, &w->home, o->operands[i], err) < 0)
+		if (cg_casebook_read_case(&w->cases, &w->home, o->operands[i], err) < 0 &&
+		    show_from_fold(w, o, err) < 0)
 			return -1;
 		if (!(c = cg_casebook_find(&w->cases, o->operands[i]))) {
 			cg_error(_("unknown case '%s'"), o->operands[i]);
