@@ -771,7 +771,7 @@ struct cg_case *cg_caseindex_find(struct cg_casebook *cb, const char *id)
 {
 	sqlite3_stmt *st = cg_index_stmt(cb->ix, sql_case, NULL);
 	struct cg_case *c = NULL;
-	struct cg_err err;
+	struct cg_err err = CG_ERR_INIT;
 
 	if (!st)
 		return NULL;
