@@ -1010,6 +1010,24 @@ static json_t *open_needs(const struct cg_case *c)
 
 /* ---- due ---- */
 
+unsigned long cg_quarantine_missed_on(const struct cg_quarantine *q, const struct cg_case *c,
+				      int32_t day)
+{
+	const struct cg_quarantine_policy *p = &q->cfg->quarantine;
+	unsigned char done;
+	unsigned long n = 0;
+
+	/* The days cg_quarantine_due_record lists windows of: day 1 to
+	 * the end, and no later than day. */
+	if (c->start_day == CG_CASE_NO_DAY || c->end_day == CG_CASE_NO_DAY ||
+	    c->start_day > day || c->end_day < day)
+		return 0;
+	windows_done(p, c, day, day, &done);
+	for (int w = 0; w < p->nwindows; w++)
+		n += expected(p, c, day, w) && !(done & (1u << w)) && closed(q, day, w);
+	return n;
+}
+
 json_t *cg_quarantine_due_record(const struct cg_quarantine *q,
 				 const struct cg_case *c, int32_t day)
 {

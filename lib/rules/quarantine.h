@@ -188,6 +188,12 @@ json_t *cg_quarantine_show_record(const struct cg_quarantine *q, const struct cg
 json_t *cg_quarantine_due_record(const struct cg_quarantine *q,
 				 const struct cg_case *c, int32_t day);
 
+/* The windows of day that c (whatever its status) was expected to be
+ * checked in and was not, closed by q->now: the missed_windows of
+ * cg_quarantine_due_record on that day, counted without building it. */
+unsigned long cg_quarantine_missed_on(const struct cg_quarantine *q, const struct cg_case *c,
+				      int32_t day);
+
 /*
  * Why c cannot be released on day: a new array of reason codes, in this
  * order: "released" or "closed" (it has ended), "escalated",
