@@ -644,6 +644,25 @@ static void wait_for_input(void)
 		;
 }
 
+/*
+ * What a subcommand reads of the cases at start.  due, release, list and
+ * stats read them one at a time from the case index as they go
+ * (cg_casebook_each_active, cg_casebook_each); trace, which reads the
+ * gate's journals whole anyway, folds the case journal; the others touch
+ * a few cases, looked up in the index as they are named.
+ */
+static int load_cases(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	static const char *const streaming[] = { "due", "release", "list", "stats", NULL };
+
+	for (const char *const *s = streaming; *s; s++)
+		if (!strcmp(o->sub->name, *s))
+			return 0;
+	if (!strcmp(o->sub->name, "trace"))
+		return cg_casebook_load(&w->cases, &w->home, err);
+	return cg_casebook_open_lookup(&w->cases, &w->home, err);
+}
+
 static void load_world(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	w->lockfd = -1;
@@ -666,11 +685,7 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	if (w->journaling &&
 	    (w->lockfd = cg_quarantine_lock(&w->home, &CG_NOTIFIER_STDERR, err)) < 0)
 		cg_die_err(err);
-	/* due and release read the active cases alone, one at a time from
-	 * the case index as they go (cg_quarantine_due_each), instead of a
-	 * fold of the whole journal loaded first. */
-	if (strcmp(o->sub->name, "due") && strcmp(o->sub->name, "release") &&
-	    cg_casebook_load(&w->cases, &w->home, err) < 0)
+	if (load_cases(w, o, err) < 0)
 		cg_die_err(err);
 	if (w->journaling && cg_journal_open(&w->journal, &w->home, "quarantine", err) < 0)
 		cg_die_err(err);
@@ -692,6 +707,13 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 
 static void release_world(struct world *w)
 {
+	struct cg_err ignored;
+
+	/* The index kept current by the writer, under its lock: the next run
+	 * need not fold this one's events.  Best effort: the index is
+	 * derived, and the next run folds what this one did not. */
+	if (w->journaling && w->cases.lookup)
+		(void)cg_casebook_refresh(&w->cases, &w->home, &ignored);
 	if (w->journaling)
 		cg_journal_release(&w->journal);
 	if (w->lockfd >= 0)
@@ -758,16 +780,35 @@ static int show_one(struct world *w, const struct opts *o, const json_t *rec,
 	return ret;
 }
 
+/*
+ * A case's lines not where the index says (an index gone wrong, or a
+ * journal damaged): the cases asked for from a fold of the journal, which
+ * reports a damaged journal as such.
+ */
+static int show_from_fold(struct world *w, const struct opts *o, struct cg_err *err)
+{
+	cg_warning(_("%s; reading the journal instead"), err->msg);
+	cg_casebook_release(&w->cases);
+	cg_casebook_init(&w->cases);
+	for (int i = 0; i < o->noperands; i++)
+		cg_casebook_keep_events(&w->cases, o->operands[i]);
+	w->q.cb = &w->cases;
+	return cg_casebook_load(&w->cases, &w->home, err);
+}
+
 static int show(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	int status = CG_EXIT_OK;
 
 	for (int i = 0; i < o->noperands; i++) {
-		struct cg_case *c = cg_casebook_find(&w->cases, o->operands[i]);
+		struct cg_case *c;
 		json_t *rec;
 		int ret;
 
-		if (!c) {
+		if (cg_casebook_read_case(&w->cases, &w->home, o->operands[i], err) < 0 &&
+		    show_from_fold(w, o, err) < 0)
+			return -1;
+		if (!(c = cg_casebook_find(&w->cases, o->operands[i]))) {
 			cg_error(_("unknown case '%s'"), o->operands[i]);
 			status = CG_EXIT_REJECTED;
 			continue;
@@ -791,7 +832,7 @@ static long listed_as_text(struct world *w, const struct opts *o,
 
 	w->loop.collect = recs;
 	if (!strcmp(o->sub->name, "list"))
-		n = cg_quarantine_list(&w->q, sel, &w->loop, err);
+		n = cg_quarantine_list_each(&w->q, &w->home, sel, &w->loop, err);
 	else if (!strcmp(o->sub->name, "due"))
 		n = cg_quarantine_due_each(&w->q, &w->home, the_day(w, o), &w->loop, err);
 	else
@@ -952,17 +993,21 @@ static int stats(struct world *w, const struct opts *o, struct cg_err *err)
 {
 	int32_t since = stats_day(w, o->since ? o->since : o->date, o->since ? "--since" : "--date");
 	int32_t until = o->since ? stats_day(w, o->until, "--until") : since;
-	json_t *days = !strcmp(o->format, "text") ? json_array() : NULL;
-	struct cg_followup_day f;
-	int ret = 0;
+	json_t *days;
+	struct cg_followup_day *f;
+	int ret;
 
 	if (since > until)
 		usage_error(_("--since %s is after --until"), o->since);
+	/* Every case read once for all the days. */
+	if (!(f = calloc((size_t)(until - since + 1), sizeof(*f))))
+		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	ret = cg_followup_tally_days(&w->cfg, &w->cases, &w->home, cg_clock_now(&w->clock),
+				     since, until, f, err);
+	days = !strcmp(o->format, "text") ? json_array() : NULL;
 	for (int32_t d = since; d <= until && ret == 0; d++) {
-		json_t *rec;
+		json_t *rec = cg_followup_record(&f[d - since]);
 
-		cg_followup_tally(&w->cfg, &w->cases, cg_clock_now(&w->clock), d, &f);
-		rec = cg_followup_record(&f);
 		if (!days)
 			ret = cg_loop_print(&w->loop, rec, err);
 		else if (json_array_append(days, rec) < 0)
@@ -972,6 +1017,7 @@ static int stats(struct world *w, const struct opts *o, struct cg_err *err)
 	if (days && ret == 0)
 		ret = print_text(w, cg_listing_followup, days, err);
 	json_decref(days);
+	free(f);
 	return ret < 0 ? -1 : CG_EXIT_OK;
 }
 
@@ -1058,7 +1104,7 @@ static int run(struct world *w, const struct opts *o, struct cg_err *err)
 		sel.officer = o->officer;
 		sel.household = o->has_household ? o->household : NULL;
 		n = !strcmp(o->format, "text") ? listed_as_text(w, o, &sel, err) :
-		    cg_quarantine_list(&w->q, &sel, &w->loop, err);
+		    cg_quarantine_list_each(&w->q, &w->home, &sel, &w->loop, err);
 		if (n < 0)
 			return -1;
 		if (o->common.verbose)

@@ -48,6 +48,7 @@ void cg_casebook_release(struct cg_casebook *cb)
 	json_decref(cb->serials);
 	json_decref(cb->keep);
 	json_decref(cb->cache);
+	json_decref(cb->ix_serials);
 	if (cb->ix)
 		cg_caseindex_close(cb);
 	memset(cb, 0, sizeof(*cb));
@@ -184,7 +185,14 @@ void cg_casebook_next_id(const struct cg_casebook *cb, const char *date,
 
 	/* "2026-01-25" -> "Q260125" */
 	snprintf(pre, sizeof(pre), "Q%.2s%.2s%.2s", date + 2, date + 5, date + 8);
-	n = (long)json_integer_value(json_object_get(cb->serials, pre)) + 1;
+	n = (long)json_integer_value(json_object_get(cb->serials, pre));
+	if (cb->lookup) {
+		long m = cg_caseindex_serial(cb, pre);
+
+		if (m > n)
+			n = m;
+	}
+	n++;
 	snprintf(out, CG_CASE_ID_LEN, "%s-%03ld", pre, n);
 }
 
@@ -195,7 +203,7 @@ void cg_casebook_next_id(const struct cg_casebook *cb, const char *date,
  * set to "open", the dates read.  With people, also what finds it by
  * person (cb->latest, cb->active) and its serial.
  */
-static int add_case(struct cg_casebook *cb, json_t *rec, int people)
+static int add_case(struct cg_casebook *cb, json_t *rec, int people, uint64_t ord)
 {
 	char keys[4][CG_PERSON_KEY_LEN];
 	struct cg_case *c;
@@ -221,6 +229,7 @@ static int add_case(struct cg_casebook *cb, json_t *rec, int people)
 	c->id = json_string_value(json_object_get(rec, "case_id"));
 	json_object_set_new(cb->cases, c->id, rec);
 	c->rec = rec;
+	c->ord = ord;
 	c->status = CG_CASE_OPEN;
 	c->start_day = day_of(json_object_get(rec, "start"));
 	c->end_day = day_of(json_object_get(rec, "end"));
@@ -254,12 +263,14 @@ static int open_case(struct cg_casebook *cb, const json_t *ev)
 	/* A shallow copy: the values are shared with the event, never
 	 * changed in place, only replaced in the case. */
 	json_t *rec = json_copy((json_t *)ev);
+	const json_t *seq = json_object_get(ev, "seq");
 
 	if (!rec)
 		return -1;
 	json_object_del(rec, "seq");
 	json_object_del(rec, "chain");
-	return add_case(cb, rec, 1);
+	return add_case(cb, rec, 1, json_is_integer(seq) ? (uint64_t)json_integer_value(seq) :
+			CG_CASE_ORD_NEW + cb->ncases);
 }
 
 int cg_case_add_check(struct cg_casebook *cb, struct cg_case *c, cg_time_t at,
@@ -480,7 +491,7 @@ struct cg_case *cg_casebook_add(struct cg_casebook *cb, json_t *rec,
 		json_decref(needs);
 		return NULL;
 	}
-	if (add_case(cb, rec, 0) < 0) {
+	if (add_case(cb, rec, 0, 0) < 0) {
 		json_decref(needs);
 		return NULL;
 	}
@@ -496,6 +507,45 @@ struct cg_case *cg_casebook_add(struct cg_casebook *cb, json_t *rec,
 			c->needs_open += !json_is_true(json_object_get(n, "done"));
 	}
 	return c;
+}
+
+/* The ord of held case id (0 when not held). */
+static uint64_t ord_of(const struct cg_casebook *cb, const char *id)
+{
+	json_t *pos = json_object_get(cb->index, id);
+
+	return pos ? cb->list[json_integer_value(pos)]->ord : 0;
+}
+
+void cg_casebook_hold(struct cg_casebook *cb, struct cg_case *c)
+{
+	char keys[4][CG_PERSON_KEY_LEN];
+	int n;
+
+	for (int i = cg_person_keys(c->rec, keys) - 1; i >= 0; i--) {
+		const char *was = json_string_value(json_object_get(cb->latest, keys[i]));
+
+		if (!was || ord_of(cb, was) < c->ord)
+			json_object_set_new(cb->latest, keys[i], json_string(c->id));
+	}
+	if (c->status != CG_CASE_OPEN && c->status != CG_CASE_ESCALATED)
+		return;
+	n = active_keys(c->rec, keys);
+	for (int i = 0; i < n; i++) {
+		json_t *ids;
+		size_t at;
+
+		activate(cb, keys[i], c->id);	/* last, then moved to its place */
+		ids = json_object_get(cb->active, keys[i]);
+		for (at = json_array_size(ids) - 1;
+		     at > 0 && ord_of(cb, json_string_value(json_array_get(ids, at - 1))) > c->ord;
+		     at--)
+			;
+		if (at != json_array_size(ids) - 1) {
+			json_array_insert_new(ids, at, json_string(c->id));
+			json_array_remove(ids, json_array_size(ids) - 1);
+		}
+	}
 }
 
 /* At p the text lit, then a string without escapes, copied to out; the
@@ -624,7 +674,11 @@ struct cg_case *cg_casebook_find(const struct cg_casebook *cb, const char *id)
 {
 	json_t *pos = json_object_get(cb->index, id);
 
-	return pos ? cb->list[json_integer_value(pos)] : NULL;
+	if (pos)
+		return cb->list[json_integer_value(pos)];
+	/* A book of cg_casebook_open_lookup reads the case in: what it
+	 * holds changes, what it answers does not. */
+	return cb->lookup ? cg_caseindex_find((struct cg_casebook *)cb, id) : NULL;
 }
 
 json_t *cg_casebook_find_need(const struct cg_casebook *cb, const char *need_id,
@@ -648,11 +702,17 @@ json_t *cg_casebook_find_need(const struct cg_casebook *cb, const char *need_id,
 
 const json_t *cg_casebook_active(const struct cg_casebook *cb, const char *key)
 {
-	const json_t *ids = json_object_get(cb->active, key);
-	const char *id = json_string_value(json_array_get(ids, json_array_size(ids) - 1));
+	const json_t *ids;
+	const char *id;
 
-	if (cb->ix)
+	/* The newest case in the index not held yet is held, then the
+	 * book's newest is the answer. */
+	if (cb->lookup && cg_caseindex_newest((struct cg_casebook *)cb, key, 1) < 0)
+		return NULL;
+	if (cb->ix && !cb->lookup)
 		return cg_caseindex_active(cb, key);
+	ids = json_object_get(cb->active, key);
+	id = json_string_value(json_array_get(ids, json_array_size(ids) - 1));
 	return id ? json_object_get(cb->cases, id) : NULL;
 }
 
@@ -661,7 +721,7 @@ const json_t *cg_casebook_active_for(const struct cg_casebook *cb, const json_t 
 	char keys[3][CG_PERSON_KEY_LEN];
 	int n = cg_person_keys(person, keys);
 
-	if (cb->ix)
+	if (cb->ix && !cb->lookup)
 		return cg_caseindex_active_for(cb, person);
 	for (int i = 0; i < n; i++) {
 		const json_t *c = cg_casebook_active(cb, keys[i]);
@@ -746,8 +806,13 @@ struct cg_case *cg_casebook_latest_for(const struct cg_casebook *cb,
 	int n = cg_person_keys(person, keys);
 
 	for (int i = 0; i < n; i++) {
-		const char *id = json_string_value(json_object_get(cb->latest, keys[i]));
-		struct cg_case *c = id ? cg_casebook_find(cb, id) : NULL;
+		const char *id;
+		struct cg_case *c;
+
+		if (cb->lookup && cg_caseindex_newest((struct cg_casebook *)cb, keys[i], 0) < 0)
+			return NULL;
+		id = json_string_value(json_object_get(cb->latest, keys[i]));
+		c = id ? cg_casebook_find(cb, id) : NULL;
 
 		if (c && cg_person_same(c->rec, person))
 			return c;

@@ -85,7 +85,13 @@ struct cg_case {
 	/* With cg_casebook_keep_events: the case's events as read (new
 	 * references), else NULL. */
 	json_t *events;
+	/* The seq of its open event (CG_CASE_ORD_NEW and up for a case
+	 * opened by this run, whose events have no seq yet): which case of
+	 * a person's is the newest, in a book of cg_casebook_open_lookup. */
+	uint64_t ord;
 };
+
+#define CG_CASE_ORD_NEW ((uint64_t)1 << 62)
 
 struct cg_index;
 
@@ -111,6 +117,10 @@ struct cg_casebook {
 	 * person keys (active, latest) are not kept, a fifth of the memory
 	 * of 10k cases. */
 	int ids_only;
+	/* A book of cg_casebook_open_lookup: cases are read from ix as
+	 * they are asked for. */
+	int lookup;
+	json_t *ix_serials;	/* "QYYMMDD" -> highest number in ix; owned */
 };
 
 void cg_casebook_init(struct cg_casebook *cb);
@@ -133,6 +143,46 @@ int cg_casebook_load(struct cg_casebook *cb, const struct cg_home *h,
  */
 int cg_casebook_open_index(struct cg_casebook *cb, const struct cg_home *h,
 			   struct cg_err *err);
+
+/*
+ * For cg-quarantine's subcommands that touch a few cases (open, check,
+ * escalate, close, extend, need, void, amend, show): open the case index
+ * (brought up to the journal) and hold no case at first.
+ * cg_casebook_find reads the case asked for from the index into the book,
+ * as cg_casebook_load would hold it (record, checks, needs);
+ * cg_casebook_active, cg_casebook_active_for, cg_casebook_latest_for and
+ * cg_casebook_next_id answer from the index and the cases held, the book
+ * winning for a case it holds (what cg_casebook_apply folded in since).
+ * Memory grows with the cases touched, not with the journal.  The other
+ * lookups (cg_casebook_active_sharing, _any_active, _released_for) are
+ * not for such a book.  cg_casebook_refresh folds what was appended
+ * since into the index (a writer does so under its lock, after its
+ * commit).  When the index cannot be opened, the journal is folded as
+ * cg_casebook_load does.  0 or -1 with *err.
+ */
+int cg_casebook_open_lookup(struct cg_casebook *cb, const struct cg_home *h,
+			    struct cg_err *err);
+
+/*
+ * In a book of cg_casebook_open_lookup: read case id with its events
+ * (cg_case.events, as cg_casebook_keep_events keeps them) from the
+ * journal lines the index points at, instead of the whole journal.
+ * Nothing happens when the book has no index (the fold kept the events)
+ * or no such case.  0, or -1 with *err (CG_EXIT_DAMAGED when a line is
+ * not where the index says).
+ */
+int cg_casebook_read_case(struct cg_casebook *cb, const struct cg_home *h,
+			  const char *id, struct cg_err *err);
+
+/*
+ * In a book of cg_casebook_open_lookup: the journal line of seq (a new
+ * reference in *rec), found by bisecting the journal as far as the index
+ * has verified it (its lines are in seq order) instead of reading it from
+ * the start.  1, 0 when there is none, -1 with *err, or -2 when cb is no
+ * such book (read the journal).
+ */
+int cg_casebook_read_seq(struct cg_casebook *cb, const struct cg_home *h, uint64_t seq,
+			 json_t **rec, struct cg_err *err);
 
 /*
  * For cg-quarantine due and release: the open and escalated cases with
@@ -173,6 +223,11 @@ int cg_casebook_load_since(struct cg_casebook *cb, const struct cg_home *h,
 typedef int cg_case_fn(void *ctx, struct cg_case *c, struct cg_err *err);
 int cg_casebook_each_active(struct cg_casebook *cb, const struct cg_home *h,
 			    cg_case_fn *fn, void *ctx, struct cg_err *err);
+
+/* The same for every case, whatever its status, in the order opened,
+ * with its whole record (cg-quarantine list and stats). */
+int cg_casebook_each(struct cg_casebook *cb, const struct cg_home *h,
+		     cg_case_fn *fn, void *ctx, struct cg_err *err);
 
 /* For cg_casebook_each_active: drop every case of cb (not the journal
  * position, nor what finds cases by person, which such a book never
@@ -221,6 +276,11 @@ void cg_casebook_keep_events(struct cg_casebook *cb, const char *id);
  */
 struct cg_case *cg_casebook_add(struct cg_casebook *cb, json_t *rec,
 				enum cg_case_status st, json_t *needs);
+
+/* For the case index: what finds c (a case of cb read by
+ * cg_casebook_open_lookup's book, ord set) by person, as for a case the
+ * fold opened: the newest case of a person wins, by ord. */
+void cg_casebook_hold(struct cg_casebook *cb, struct cg_case *c);
 
 /* Add a check to c (a case of cb) in time order; 0, or -1 out of memory. */
 int cg_case_add_check(struct cg_casebook *cb, struct cg_case *c, cg_time_t at,

@@ -13,7 +13,9 @@
  * they read (column brief, see put_rec), its checks (column checks,
  * CHECK_BYTES each, in journal order, voided and amended ones taken out)
  * and its service requests (column needs, the fold's array as JSON).
- * Alerts make no rows.
+ * Alerts make no rows.  Column lines points back at the case's journal
+ * lines (where each starts, in decimal, separated by spaces, from its
+ * open on) so that show reads the case's history alone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/buf.h"
 #include "core/exitcode.h"
 #include "core/i18n.h"
 #include "json/jsonl.h"
@@ -34,22 +38,25 @@
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS qcase(case_id TEXT PRIMARY KEY, ord INTEGER NOT NULL,"
 	" status TEXT NOT NULL, k_id TEXT, k_phone TEXT, k_name TEXT, name_norm TEXT,"
-	" rec TEXT NOT NULL, brief TEXT, checks BLOB, needs TEXT);"
+	" rec TEXT NOT NULL, brief TEXT, checks BLOB, needs TEXT, lines TEXT);"
 	"CREATE INDEX IF NOT EXISTS qcase_id ON qcase(k_id, ord);"
 	"CREATE INDEX IF NOT EXISTS qcase_phone ON qcase(k_phone, ord);"
 	"CREATE INDEX IF NOT EXISTS qcase_name ON qcase(k_name, ord);"
 	"CREATE INDEX IF NOT EXISTS qcase_name_norm ON qcase(name_norm, ord);";
 static const char sql_put[] =
 	"INSERT OR IGNORE INTO qcase(case_id, ord, status, k_id, k_phone, k_name,"
-	" name_norm, rec, brief) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)";
+	" name_norm, rec, brief, lines) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_any[] = "SELECT 1 FROM qcase LIMIT 1";
 static const char sql_get[] = "SELECT status, rec FROM qcase WHERE case_id = ?";
 static const char sql_set[] =
-	"UPDATE qcase SET status = ?, rec = ?, brief = ? WHERE case_id = ?";
+	"UPDATE qcase SET status = ?, rec = ?, brief = ?, lines = lines || ?5 WHERE case_id = ?4";
 static const char sql_checks_get[] = "SELECT checks FROM qcase WHERE case_id = ?";
-static const char sql_checks_set[] = "UPDATE qcase SET checks = ? WHERE case_id = ?";
+static const char sql_checks_set[] =
+	"UPDATE qcase SET checks = ?, lines = lines || ?3 WHERE case_id = ?2";
 static const char sql_needs_get[] = "SELECT needs FROM qcase WHERE case_id = ?";
-static const char sql_needs_set[] = "UPDATE qcase SET needs = ? WHERE case_id = ?";
+static const char sql_needs_set[] =
+	"UPDATE qcase SET needs = ?, lines = lines || ?3 WHERE case_id = ?2";
+static const char sql_line[] = "UPDATE qcase SET lines = lines || ? WHERE case_id = ?";
 /* In the order the cases were opened.  That is rowid order: rows are only
  * ever inserted, by rows_open in journal order, and the table is emptied
  * whole before a rebuild (a new rowid is the largest plus one), so the
@@ -59,6 +66,33 @@ static const char sql_needs_set[] = "UPDATE qcase SET needs = ? WHERE case_id = 
 static const char sql_load[] =
 	"SELECT status, brief, checks, needs FROM qcase"
 	" WHERE status IN ('open', 'escalated') ORDER BY rowid";
+/* Every case with its whole record, in the order opened (list, stats). */
+static const char sql_all[] = "SELECT status, rec, checks, needs FROM qcase ORDER BY rowid";
+/* One case, for a book of cg_casebook_open_lookup; columns 4 and 5 are
+ * those of sql_load_since, none here. */
+static const char sql_case[] =
+	"SELECT status, rec, checks, needs, NULL, NULL, ord FROM qcase WHERE case_id = ?";
+static const char sql_lines[] = "SELECT lines FROM qcase WHERE case_id = ?";
+/* The serials of a date's case ids as serial_of (casebook.c) reads
+ * them: "QYYMMDD-" and one to six digits, above 0. */
+static const char sql_serial[] =
+	"SELECT max(CAST(substr(case_id, 9) AS INTEGER)) FROM qcase"
+	" WHERE case_id > ?1 || '-' AND case_id < ?1 || '.' AND length(case_id) BETWEEN 9 AND 14"
+	" AND substr(case_id, 9) NOT GLOB '*[^0-9]*'";
+/* By the key's kind, the cases of a person newest first: all of them,
+ * or the open and escalated ones. */
+static const char *const sql_newest[2][3] = { {
+	"SELECT case_id FROM qcase WHERE k_id = ? ORDER BY ord DESC",
+	"SELECT case_id FROM qcase WHERE k_phone = ? ORDER BY ord DESC",
+	"SELECT case_id FROM qcase WHERE k_name = ? ORDER BY ord DESC",
+}, {
+	"SELECT case_id FROM qcase WHERE k_id = ? AND status IN ('open', 'escalated')"
+	" ORDER BY ord DESC",
+	"SELECT case_id FROM qcase WHERE k_phone = ? AND status IN ('open', 'escalated')"
+	" ORDER BY ord DESC",
+	"SELECT case_id FROM qcase WHERE k_name = ? AND status IN ('open', 'escalated')"
+	" ORDER BY ord DESC",
+} };
 /* And the cases that ended on or after a date (bound: the day before the
  * one asked, so that any offset of the times' own is within it), with the
  * time they ended. */
@@ -99,6 +133,28 @@ static int status_code(const char *name)
 		if (name && !strcmp(name, cg_case_status_name(s)))
 			return s;
 	return CG_CASE_OPEN;
+}
+
+/* Where the line being folded starts, as column lines keeps it: after a
+ * space unless first. */
+static void line_at(const struct cg_index *ix, int first, char out[32])
+{
+	snprintf(out, 32, first ? "%lld" : " %lld",
+		 ix->folding ? (long long)ix->folding->end : -1LL);
+}
+
+/* An event of case id that changes nothing but its history. */
+static int rows_line(struct cg_index *ix, const char *id, struct cg_err *err)
+{
+	sqlite3_stmt *st = cg_index_stmt(ix, sql_line, err);
+	char at[32];
+
+	if (!st)
+		return -1;
+	line_at(ix, 0, at);
+	sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	return cg_index_run(ix, st, err);
 }
 
 static int put_text(struct cg_index *ix, sqlite3_stmt *st, int col, const json_t *v,
@@ -145,7 +201,7 @@ static int rows_open(struct cg_index *ix, const json_t *ev, const char *id,
 		     struct cg_err *err)
 {
 	sqlite3_stmt *st = cg_index_stmt(ix, sql_put, err);
-	char keys[3][CG_PERSON_KEY_LEN], norm[CG_PERSON_NAME_LEN];
+	char keys[3][CG_PERSON_KEY_LEN], norm[CG_PERSON_NAME_LEN], at[32];
 	const char *name = json_string_value(json_object_get(ev, "name"));
 	int n = cg_person_keys(ev, keys), ret;
 	json_t *rec;
@@ -153,6 +209,8 @@ static int rows_open(struct cg_index *ix, const json_t *ev, const char *id,
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	line_at(ix, 1, at);
+	sqlite3_bind_text(st, 9, at, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)json_integer_value(json_object_get(ev, "seq")));
 	for (int i = 0; i < n; i++)
 		sqlite3_bind_text(st, 3 + kind_of(keys[i]), keys[i], -1, SQLITE_STATIC);
@@ -176,6 +234,7 @@ static int rows_event(struct cg_index *ix, const json_t *ev, const char *event,
 	sqlite3_stmt *st = cg_index_stmt(ix, sql_get, err);
 	json_t *rec = NULL;
 	int from = CG_CASE_OPEN, to;
+	char at[32];
 
 	if (!st)
 		return -1;
@@ -197,6 +256,8 @@ static int rows_event(struct cg_index *ix, const json_t *ev, const char *event,
 	json_decref(rec);
 	sqlite3_bind_text(st, 1, cg_case_status_name(to), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
+	line_at(ix, 0, at);
+	sqlite3_bind_text(st, 5, at, -1, SQLITE_TRANSIENT);
 	return cg_index_run(ix, st, err);
 }
 
@@ -231,6 +292,7 @@ static int rows_checks(struct cg_index *ix, const char *id, uint64_t drop, int a
 {
 	sqlite3_stmt *st = cg_index_stmt(ix, sql_checks_get, err);
 	unsigned char *buf;
+	char at_text[32];
 	size_t len, i;
 	int ret;
 
@@ -267,6 +329,8 @@ static int rows_checks(struct cg_index *ix, const char *id, uint64_t drop, int a
 	}
 	sqlite3_bind_blob(st, 1, buf, (int)len, free);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	line_at(ix, 0, at_text);
+	sqlite3_bind_text(st, 3, at_text, -1, SQLITE_TRANSIENT);
 	ret = cg_index_run(ix, st, err);
 	return ret;
 }
@@ -282,7 +346,7 @@ static int rows_check(struct cg_index *ix, const json_t *ev, const char *event,
 		  cg_time_parse(json_string_value(json_object_get(ev, "ts")), 0, &at) == 0;
 
 	if (!drop && !add)
-		return 0;
+		return rows_line(ix, id, err);
 	return rows_checks(ix, id, drop, add, at, result && !strcmp(result, "alert"),
 			   json_is_integer(seq) ? (uint64_t)json_integer_value(seq) : 0, err);
 }
@@ -312,13 +376,19 @@ static int rows_need(struct cg_index *ix, const json_t *ev, const char *event,
 		  cg_case_needs_done(needs, ev);
 	ret = 0;
 	if (changed) {
+		char at[32];
+
+		line_at(ix, 0, at);
 		if (!(st = cg_index_stmt(ix, sql_needs_set, err)) ||
 		    put_text(ix, st, 1, needs, err) < 0) {
 			json_decref(needs);
 			return -1;
 		}
 		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, at, -1, SQLITE_TRANSIENT);
 		ret = cg_index_run(ix, st, err);
+	} else {
+		ret = rows_line(ix, id, err);
 	}
 	json_decref(needs);
 	return ret;
@@ -330,8 +400,10 @@ static int index_fold(void *ctx, const json_t *ev, struct cg_err *err)
 	const char *event = json_string_value(json_object_get(ev, "event"));
 	const char *id = json_string_value(json_object_get(ev, "case_id"));
 
-	if (!event || !id || !strcmp(event, "alert"))
+	if (!event || !id)
 		return 0;
+	if (!strcmp(event, "alert"))
+		return rows_line(cb->ix, id, err);
 	if (!strcmp(event, "open"))
 		return rows_open(cb->ix, ev, id, err);
 	if (!strcmp(event, "check") || !strcmp(event, "void"))
@@ -343,7 +415,7 @@ static int index_fold(void *ctx, const json_t *ev, struct cg_err *err)
 
 static const struct cg_index_def case_index = {
 	.stream = "quarantine",
-	.version = 3,
+	.version = 4,
 	.schema = schema,
 	.clear = "DELETE FROM qcase;",
 	.fold = index_fold,
@@ -379,8 +451,11 @@ int cg_casebook_open_index(struct cg_casebook *cb, const struct cg_home *h,
 	return cg_casebook_load(cb, h, err);
 }
 
-/* One row of sql_load into cb: the case, its needs and its checks. */
-static int load_row(struct cg_casebook *cb, sqlite3_stmt *st, struct cg_err *err)
+/* One row of sql_load (or of a query with the same first columns) into
+ * cb: the case, its needs and its checks; the case in *cp when there is
+ * one, else NULL. */
+static int load_row(struct cg_casebook *cb, sqlite3_stmt *st, struct cg_case **cp,
+		    struct cg_err *err)
 {
 	const unsigned char *checks = sqlite3_column_blob(st, 2);
 	size_t len = (size_t)sqlite3_column_bytes(st, 2);
@@ -388,6 +463,7 @@ static int load_row(struct cg_casebook *cb, sqlite3_stmt *st, struct cg_err *err
 	struct cg_case *c;
 	char why[128];
 
+	*cp = NULL;
 	/* The fast parser, on the brief: a record per open case. */
 	rec = cg_jsonl_parse((const char *)sqlite3_column_text(st, 1),
 			     (size_t)sqlite3_column_bytes(st, 1), why, sizeof(why));
@@ -411,6 +487,7 @@ static int load_row(struct cg_casebook *cb, sqlite3_stmt *st, struct cg_err *err
 		if (cg_case_add_check(cb, c, (cg_time_t)get_u64(checks + i + 0),
 				      checks[i + 16], get_u64(checks + i + 8)) < 0)
 			return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	*cp = c;
 	return 0;
 }
 
@@ -420,8 +497,8 @@ static int load_row(struct cg_casebook *cb, sqlite3_stmt *st, struct cg_err *err
  * forgotten, or, without fn, kept.  When the index cannot be opened, the
  * journal is folded (and fn called for each case).
  */
-static int read_rows(struct cg_casebook *cb, const struct cg_home *h, const char *since,
-		     cg_case_fn *fn, void *ctx, struct cg_err *err)
+static int read_rows(struct cg_casebook *cb, const struct cg_home *h, const char *sql,
+		     const char *since, cg_case_fn *fn, void *ctx, struct cg_err *err)
 {
 	struct cg_index *ix = calloc(1, sizeof(*ix));
 	sqlite3_stmt *st;
@@ -440,17 +517,17 @@ static int read_rows(struct cg_casebook *cb, const struct cg_home *h, const char
 		return ret;
 	}
 	cb->seq = ix->pos.seq;
-	if (!(st = cg_index_stmt(ix, since ? sql_load_since : sql_load, err))) {
+	if (!(st = cg_index_stmt(ix, sql, err))) {
 		ret = -1;
 	} else {
 		if (since)
 			sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
 		while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			size_t before = cb->ncases;
+			struct cg_case *c;
 
-			ret = load_row(cb, st, err);
-			if (fn && ret == 0 && cb->ncases > before)
-				ret = fn(ctx, cb->list[cb->ncases - 1], err);
+			ret = load_row(cb, st, &c, err);
+			if (fn && ret == 0 && c)
+				ret = fn(ctx, c, err);
 			if (fn)
 				cg_casebook_forget(cb);
 		}
@@ -466,7 +543,7 @@ static int read_rows(struct cg_casebook *cb, const struct cg_home *h, const char
 int cg_casebook_load_active(struct cg_casebook *cb, const struct cg_home *h,
 			    struct cg_err *err)
 {
-	return read_rows(cb, h, NULL, NULL, NULL, err);
+	return read_rows(cb, h, sql_load, NULL, NULL, NULL, err);
 }
 
 int cg_casebook_load_since(struct cg_casebook *cb, const struct cg_home *h,
@@ -475,13 +552,19 @@ int cg_casebook_load_since(struct cg_casebook *cb, const struct cg_home *h,
 	char date[CG_DATE_LEN];
 
 	cg_day_format(day - 1, date);
-	return read_rows(cb, h, date, NULL, NULL, err);
+	return read_rows(cb, h, sql_load_since, date, NULL, NULL, err);
 }
 
 int cg_casebook_each_active(struct cg_casebook *cb, const struct cg_home *h,
 			    cg_case_fn *fn, void *ctx, struct cg_err *err)
 {
-	return read_rows(cb, h, NULL, fn, ctx, err);
+	return read_rows(cb, h, sql_load, NULL, fn, ctx, err);
+}
+
+int cg_casebook_each(struct cg_casebook *cb, const struct cg_home *h,
+		     cg_case_fn *fn, void *ctx, struct cg_err *err)
+{
+	return read_rows(cb, h, sql_all, NULL, fn, ctx, err);
 }
 
 int cg_caseindex_refresh(struct cg_casebook *cb, struct cg_err *err)
@@ -654,4 +737,311 @@ size_t cg_caseindex_active_sharing(const struct cg_casebook *cb, const json_t *p
 	for (size_t i = 0; i < sh.n && i < max; i++)
 		out[i] = sh.rec[i];
 	return sh.n;
+}
+
+/* ---- a book of cg_casebook_open_lookup ---- */
+
+int cg_casebook_open_lookup(struct cg_casebook *cb, const struct cg_home *h,
+			    struct cg_err *err)
+{
+	struct cg_index *ix = calloc(1, sizeof(*ix));
+
+	if (!ix)
+		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	cb->ix = ix;
+	if (cg_index_open(ix, h, &case_index, cb, err) == 0) {
+		cb->seq = ix->pos.seq;
+		cb->lookup = 1;
+		cb->ix_serials = json_object();
+		return 0;
+	}
+	free(ix);
+	cb->ix = NULL;
+	/* A damaged journal is damaged either way; an index that cannot be
+	 * opened only costs time. */
+	if (err->status == CG_EXIT_DAMAGED)
+		return -1;
+	return cg_casebook_load(cb, h, err);
+}
+
+/* The case of sql_case's row into cb, held; NULL when there is none or
+ * it cannot be read (a lookup answers what it can: the index is derived,
+ * and a case it cannot give is one the caller reports unknown). */
+struct cg_case *cg_caseindex_find(struct cg_casebook *cb, const char *id)
+{
+	sqlite3_stmt *st = cg_index_stmt(cb->ix, sql_case, NULL);
+	struct cg_case *c = NULL;
+	struct cg_err err = CG_ERR_INIT;
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && load_row(cb, st, &c, &err) == 0 && c) {
+		c->ord = (uint64_t)sqlite3_column_int64(st, 6);
+		cg_casebook_hold(cb, c);
+	}
+	sqlite3_reset(st);
+	return c;
+}
+
+int cg_caseindex_newest(struct cg_casebook *cb, const char *key, int active)
+{
+	sqlite3_stmt *st = cg_index_stmt(cb->ix, sql_newest[active != 0][kind_of(key)], NULL);
+	char id[CG_CASE_ID_LEN] = "";
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+
+		/* A case held is as the book has it, maybe changed since. */
+		if (s && !json_object_get(cb->index, s) && strlen(s) < sizeof(id)) {
+			strcpy(id, s);
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (!id[0])
+		return 0;
+	return cg_caseindex_find(cb, id) ? 1 : -1;
+}
+
+long cg_caseindex_serial(const struct cg_casebook *cb, const char pre[8])
+{
+	json_t *kept = json_object_get(cb->ix_serials, pre);
+	sqlite3_stmt *st;
+	long n = 0;
+
+	if (kept)
+		return (long)json_integer_value(kept);
+	if (!(st = cg_index_stmt(cb->ix, sql_serial, NULL)))
+		return 0;
+	sqlite3_bind_text(st, 1, pre, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	json_object_set_new(cb->ix_serials, pre, json_integer(n));
+	return n;
+}
+
+/* The line of the journal (fd) that starts at off, parsed; NULL with *err
+ * when it is not there or not a record. */
+static json_t *line_at_offset(int fd, off_t off, const char *label, struct cg_buf *buf,
+			      size_t *len, struct cg_err *err)
+{
+	char why[256], *nl = NULL;
+	json_t *rec;
+
+	buf->len = 0;
+	while (!nl) {
+		ssize_t n;
+
+		if (cg_buf_grow(buf, 4096) < 0) {
+			cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+			return NULL;
+		}
+		n = pread(fd, buf->buf + buf->len, 4096, off + (off_t)buf->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read '%s'"), label);
+			else
+				cg_err_set(err, CG_EXIT_DAMAGED, _("%s: no line at byte %lld, where index/quarantine.db points"),
+					   label, (long long)off);
+			return NULL;
+		}
+		nl = memchr(buf->buf + buf->len, '\n', (size_t)n);
+		buf->len += (size_t)n;
+	}
+	*len = (size_t)(nl - buf->buf);
+	rec = cg_jsonl_parse(buf->buf, *len, why, sizeof(why));
+	if (!rec)
+		cg_err_set(err, CG_EXIT_DAMAGED, _("%s: byte %lld, where index/quarantine.db points: %s"),
+			   label, (long long)off, why);
+	return rec;
+}
+
+/* Fold the lines at the offsets of text (column lines) into cb: every
+ * one must be an event of case id, in journal order. */
+static int fold_lines(struct cg_casebook *cb, int fd, const char *text, const char *id,
+		      struct cg_err *err)
+{
+	/* Any line the journal's reader takes, and more. */
+	struct cg_buf buf = CG_BUF_INIT(64 * 1024 * 1024);
+	const char *label = "journal/quarantine.jsonl";
+	json_int_t last = 0;
+	int ret = 0;
+
+	while (ret == 0 && *text) {
+		char *end;
+		long long off = strtoll(text, &end, 10);
+		json_t *rec;
+		json_int_t seq;
+		size_t len;
+
+		if (end == text || off < 0) {
+			ret = cg_err_set(err, CG_EXIT_DAMAGED, "%s",
+					 _("index/quarantine.db: a case's lines are unreadable"));
+			break;
+		}
+		text = end + strspn(end, " ");
+		if (!(rec = line_at_offset(fd, (off_t)off, label, &buf, &len, err))) {
+			ret = -1;
+			break;
+		}
+		seq = json_integer_value(json_object_get(rec, "seq"));
+		if (strcmp(json_string_value(json_object_get(rec, "case_id")) ?: "", id) || seq <= last)
+			ret = cg_err_set(err, CG_EXIT_DAMAGED,
+					 _("%s: byte %lld is not the line of case '%s' that index/quarantine.db points at"),
+					 label, off, id);
+		else
+			ret = cg_casebook_apply(cb, rec, err);
+		last = seq;
+		json_decref(rec);
+	}
+	cg_buf_release(&buf);
+	return ret;
+}
+
+int cg_casebook_read_case(struct cg_casebook *cb, const struct cg_home *h,
+			  const char *id, struct cg_err *err)
+{
+	sqlite3_stmt *st;
+	char *text = NULL;
+	int fd, ret;
+
+	if (!cb->lookup || json_object_get(cb->index, id))
+		return 0;
+	if (!(st = cg_index_stmt(cb->ix, sql_lines, err)))
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+		text = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (!text)
+		return 0;
+	fd = cg_openat(h->fd, "journal/quarantine.jsonl", O_RDONLY);
+	if (fd < 0) {
+		free(text);
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"),
+				    "journal/quarantine.jsonl");
+	}
+	cg_casebook_keep_events(cb, id);
+	ret = fold_lines(cb, fd, text, id, err);
+	close(fd);
+	free(text);
+	return ret;
+}
+
+/* ---- a journal line by seq ---- */
+
+/* Where the first line starting at or after off (> 0) starts, or hi when
+ * none starts before hi; -1 with *err. */
+static off_t line_start_from(int fd, off_t off, off_t hi, struct cg_err *err)
+{
+	char chunk[4096];
+
+	for (off--; off < hi;) {
+		ssize_t n = pread(fd, chunk, sizeof(chunk), off);
+		char *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read '%s'"),
+					    "journal/quarantine.jsonl");
+		if (n == 0)
+			return hi;
+		if ((nl = memchr(chunk, '\n', (size_t)n)))
+			return off + (nl - chunk) + 1 < hi ? off + (nl - chunk) + 1 : hi;
+		off += n;
+	}
+	return hi;
+}
+
+/* The seq of the line at off (its length in *len), its record in *rec
+ * when it is seq, else released; -1 with *err. */
+static json_int_t seq_at(int fd, off_t off, uint64_t seq, struct cg_buf *buf, size_t *len,
+			 json_t **rec, struct cg_err *err)
+{
+	json_t *r = line_at_offset(fd, off, "journal/quarantine.jsonl", buf, len, err);
+	json_int_t s;
+
+	if (!r)
+		return -1;
+	s = json_integer_value(json_object_get(r, "seq"));
+	if ((uint64_t)s == seq)
+		*rec = r;
+	else
+		json_decref(r);
+	return s;
+}
+
+/*
+ * Bisect [0, end) of the journal (fd), whose lines are in seq order, for
+ * the line of seq: each step reads the line at lo and the first one past
+ * the middle of what is left, and keeps the half that holds seq.
+ */
+static int bisect(int fd, off_t end, uint64_t seq, json_t **rec, struct cg_err *err)
+{
+	struct cg_buf buf = CG_BUF_INIT(64 * 1024 * 1024);
+	off_t lo = 0, hi = end;
+	int ret = 0;
+
+	while (lo < hi) {
+		size_t len;
+		json_int_t s = seq_at(fd, lo, seq, &buf, &len, rec, err);
+		off_t next = lo + (off_t)len + 1, mid, at;
+
+		if (s < 0 || (uint64_t)s >= seq) {
+			ret = s < 0 ? -1 : (uint64_t)s == seq;
+			break;
+		}
+		if (next >= hi)
+			break;
+		mid = next + (hi - next) / 2;
+		if ((at = line_start_from(fd, mid > next ? mid : next + 1, hi, err)) < 0) {
+			ret = -1;
+			break;
+		}
+		lo = next;
+		if (at < hi) {
+			s = seq_at(fd, at, seq, &buf, &len, rec, err);
+			if (s < 0 || (uint64_t)s == seq) {
+				ret = s < 0 ? -1 : 1;
+				break;
+			}
+			if ((uint64_t)s < seq)
+				lo = at;
+			else
+				hi = at;
+		} else {
+			hi = mid > next ? mid : next + 1;
+		}
+	}
+	cg_buf_release(&buf);
+	return ret;
+}
+
+int cg_casebook_read_seq(struct cg_casebook *cb, const struct cg_home *h, uint64_t seq,
+			 json_t **rec, struct cg_err *err)
+{
+	int fd, ret;
+
+	if (!cb->lookup)
+		return -2;
+	*rec = NULL;
+	if (!seq || seq > cb->ix->pos.seq)
+		return 0;
+	if ((fd = cg_openat(h->fd, "journal/quarantine.jsonl", O_RDONLY)) < 0)
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot open '%s'"),
+				    "journal/quarantine.jsonl");
+	ret = bisect(fd, cb->ix->pos.end, seq, rec, err);
+	close(fd);
+	return ret;
 }

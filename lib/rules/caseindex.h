@@ -21,4 +21,15 @@ size_t cg_caseindex_active_sharing(const struct cg_casebook *cb, const json_t *p
 int cg_caseindex_any_active(const struct cg_casebook *cb);
 int cg_caseindex_released_for(const struct cg_casebook *cb, const json_t *person);
 
+/* For a book of cg_casebook_open_lookup (cb->lookup): case id read from
+ * the index into cb (held), or NULL when the index has none. */
+struct cg_case *cg_caseindex_find(struct cg_casebook *cb, const char *id);
+/* The newest case under key (a key of cg_person_keys; with active, of the
+ * open and escalated ones) that cb does not hold, read into it: 1, 0 when
+ * there is none, -1 when it cannot be read. */
+int cg_caseindex_newest(struct cg_casebook *cb, const char *key, int active);
+/* The highest serial of the index's case ids "PRE-N", 0 none (kept in
+ * cb->ix_serials). */
+long cg_caseindex_serial(const struct cg_casebook *cb, const char pre[8]);
+
 #endif

@@ -1,8 +1,11 @@
 /*
  * Follow-up of home observation: see followup.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/exitcode.h"
+#include "core/i18n.h"
 #include "json/jsonl.h"
 #include "rules/followup.h"
 
@@ -24,20 +27,8 @@ int cg_followup_lost(const struct cg_quarantine_policy *p, const struct cg_case 
 unsigned long cg_followup_missed_on(const struct cg_quarantine *q, const struct cg_case *c,
 				    int32_t day)
 {
-	struct cg_case was = *c;
-	json_t *due, *w;
-	char date[CG_DATE_LEN];
-	unsigned long n = 0;
-	size_t k;
-
-	was.status = CG_CASE_OPEN;
-	if (!(due = cg_quarantine_due_record(q, &was, day)))
-		return 0;
-	cg_day_format(day, date);
-	json_array_foreach(json_object_get(due, "missed_windows"), k, w)
-		n += !strncmp(json_string_value(w), date, 10);
-	json_decref(due);
-	return n;
+	/* Counted, not listed: stats asks it of every case for every day. */
+	return cg_quarantine_missed_on(q, c, day);
 }
 
 int cg_followup_released_followed(const struct cg_case *c, cg_time_t released_at)
@@ -81,35 +72,84 @@ static cg_time_t day_start(int32_t day)
 	return cg_date_start(y, m, d);
 }
 
+/* The cutoff of day: its end, or now when earlier. */
+static cg_time_t day_cutoff(int32_t day, cg_time_t now)
+{
+	cg_time_t cutoff = day_start(day + 1);
+
+	return now < cutoff ? now : cutoff;
+}
+
+/* What case c adds to f, the figures of f->day; q's clock at the
+ * cutoff of that day. */
+static void tally_case(const struct cg_quarantine *q, const struct cg_case *c,
+		       struct cg_followup_day *f)
+{
+	cg_time_t start = day_start(f->day), cutoff = q->now;
+	int released;
+	cg_time_t ended = ended_at(c, &released);
+
+	if (released && ended >= start && ended < cutoff) {
+		f->released++;
+		f->released_followed += cg_followup_released_followed(c, ended);
+	}
+	if (c->opened_at >= cutoff || (ended && ended < cutoff))
+		return;
+	f->open++;
+	if (cg_followup_missed_on(q, c, f->day))
+		f->missed++;
+	else
+		f->followed++;
+	f->lost += cg_followup_lost(&q->cfg->quarantine, c, f->day);
+}
+
 void cg_followup_tally(const struct cg_config *cfg, struct cg_casebook *cb, cg_time_t now,
 		       int32_t day, struct cg_followup_day *f)
 {
-	cg_time_t start = day_start(day), cutoff = day_start(day + 1);
 	struct cg_quarantine q;
 
-	if (now < cutoff)
-		cutoff = now;
 	memset(f, 0, sizeof(*f));
 	f->day = day;
-	cg_quarantine_init(&q, cfg, cb, cutoff);
-	for (size_t i = 0; i < cb->ncases; i++) {
-		const struct cg_case *c = cb->list[i];
-		int released;
-		cg_time_t ended = ended_at(c, &released);
+	cg_quarantine_init(&q, cfg, cb, day_cutoff(day, now));
+	for (size_t i = 0; i < cb->ncases; i++)
+		tally_case(&q, cb->list[i], f);
+}
 
-		if (released && ended >= start && ended < cutoff) {
-			f->released++;
-			f->released_followed += cg_followup_released_followed(c, ended);
-		}
-		if (c->opened_at >= cutoff || (ended && ended < cutoff))
-			continue;
-		f->open++;
-		if (cg_followup_missed_on(&q, c, day))
-			f->missed++;
-		else
-			f->followed++;
-		f->lost += cg_followup_lost(&cfg->quarantine, c, day);
+struct tally_days {
+	struct cg_quarantine *q;	/* one a day, clock at its cutoff */
+	struct cg_followup_day *f;
+	size_t ndays;
+};
+
+static int tally_each(void *ctx, struct cg_case *c, struct cg_err *err)
+{
+	struct tally_days *t = ctx;
+
+	(void)err;
+	for (size_t i = 0; i < t->ndays; i++)
+		tally_case(&t->q[i], c, &t->f[i]);
+	return 0;
+}
+
+int cg_followup_tally_days(const struct cg_config *cfg, struct cg_casebook *cb,
+			   const struct cg_home *h, cg_time_t now, int32_t since,
+			   int32_t until, struct cg_followup_day *f, struct cg_err *err)
+{
+	struct tally_days t = { NULL, f, (size_t)(until - since + 1) };
+	int ret;
+
+	if (!(t.q = calloc(t.ndays, sizeof(*t.q))))
+		return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	for (size_t i = 0; i < t.ndays; i++) {
+		int32_t day = since + (int32_t)i;
+
+		memset(&f[i], 0, sizeof(f[i]));
+		f[i].day = day;
+		cg_quarantine_init(&t.q[i], cfg, cb, day_cutoff(day, now));
 	}
+	ret = cg_casebook_each(cb, h, tally_each, &t, err);
+	free(t.q);
+	return ret;
 }
 
 static json_t *share(unsigned long part, unsigned long whole)

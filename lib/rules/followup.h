@@ -56,6 +56,16 @@ struct cg_followup_day {
 void cg_followup_tally(const struct cg_config *cfg, struct cg_casebook *cb, cg_time_t now,
 		       int32_t day, struct cg_followup_day *f);
 
+/*
+ * The same for the days since..until (f[0] since, f[1] the day after, ...)
+ * over every case of the journal, read one at a time from the case index
+ * (cg_casebook_each; cb initialised, nothing loaded), so that memory
+ * grows with the days, not the cases.  0 or -1 with *err.
+ */
+int cg_followup_tally_days(const struct cg_config *cfg, struct cg_casebook *cb,
+			   const struct cg_home *h, cg_time_t now, int32_t since,
+			   int32_t until, struct cg_followup_day *f, struct cg_err *err);
+
 /* The figures as a record (a new reference): "date", the counts, and
  * "shares" of open (followed, missed, lost) and of released
  * (released_followed), null when there is nothing to share. */

@@ -15,13 +15,17 @@
 #include "rules/correction.h"
 #include "rules/quarantine.h"
 
-/* The journal line at seq: 1 with *rec, 0 when there is none, -1. */
-static int read_at(const struct cg_home *h, uint64_t seq, json_t **rec, struct cg_err *err)
+/* The journal line at seq: 1 with *rec, 0 when there is none, -1.  From
+ * the case index when the book reads it, else from the journal. */
+static int read_at(struct cg_casebook *cb, const struct cg_home *h, uint64_t seq,
+		   json_t **rec, struct cg_err *err)
 {
 	struct cg_journal_reader jr;
 	char why[256];
-	int st;
+	int st = cg_casebook_read_seq(cb, h, seq, rec, err);
 
+	if (st != -2)
+		return st;
 	if (cg_journal_reader_open_stream(&jr, h, "quarantine", NULL, err) < 0)
 		return -1;
 	while ((st = cg_journal_reader_next(&jr, NULL, err)) > 0 && jr.seq < seq)
@@ -48,7 +52,7 @@ static int named_check(struct cg_quarantine *q, const struct cg_home *h, const c
 	*rec = NULL;
 	if (cg_rid_resolve(target, q->cfg->compound_code, "quarantine", "", rid, &why) < 0)
 		return cg_err_set(err, CG_EXIT_REJECTED, _("invalid record id '%s': %s"), target, why);
-	if ((st = read_at(h, rid->seq, rec, err)) <= 0)
+	if ((st = read_at(q->cb, h, rid->seq, rec, err)) <= 0)
 		return st < 0 ? -1 : refuse(err, _("no record '%s' in the quarantine journal"), target);
 	if (strcmp(json_string_value(json_object_get(*rec, "event")) ?: "", "check"))
 		return refuse(err, _("record '%s' is not a check: only checks are corrected"), target);

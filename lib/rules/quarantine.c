@@ -1010,6 +1010,24 @@ static json_t *open_needs(const struct cg_case *c)
 
 /* ---- due ---- */
 
+unsigned long cg_quarantine_missed_on(const struct cg_quarantine *q, const struct cg_case *c,
+				      int32_t day)
+{
+	const struct cg_quarantine_policy *p = &q->cfg->quarantine;
+	unsigned char done;
+	unsigned long n = 0;
+
+	/* The days cg_quarantine_due_record lists windows of: day 1 to
+	 * the end, and no later than day. */
+	if (c->start_day == CG_CASE_NO_DAY || c->end_day == CG_CASE_NO_DAY ||
+	    c->start_day > day || c->end_day < day)
+		return 0;
+	windows_done(p, c, day, day, &done);
+	for (int w = 0; w < p->nwindows; w++)
+		n += expected(p, c, day, w) && !(done & (1u << w)) && closed(q, day, w);
+	return n;
+}
+
 json_t *cg_quarantine_due_record(const struct cg_quarantine *q,
 				 const struct cg_case *c, int32_t day)
 {
@@ -1464,4 +1482,30 @@ long cg_quarantine_list(const struct cg_quarantine *q, const struct cg_quarantin
 			return -1;
 	}
 	return n;
+}
+
+struct list_each {
+	const struct cg_quarantine *q;
+	const struct cg_quarantine_select *sel;
+	struct cg_loop *lp;
+	long n;
+};
+
+static int list_one(void *ctx, struct cg_case *c, struct cg_err *err)
+{
+	struct list_each *e = ctx;
+
+	if (!selected(c, e->sel))
+		return 0;
+	e->n++;
+	return print_only(e->lp, cg_quarantine_case_record(e->q, c), err);
+}
+
+long cg_quarantine_list_each(struct cg_quarantine *q, const struct cg_home *h,
+			     const struct cg_quarantine_select *sel, struct cg_loop *lp,
+			     struct cg_err *err)
+{
+	struct list_each e = { q, sel, lp, 0 };
+
+	return cg_casebook_each(q->cb, h, list_one, &e, err) < 0 ? -1 : e.n;
 }

@@ -168,6 +168,13 @@ struct cg_quarantine_select {
 long cg_quarantine_list(const struct cg_quarantine *q, const struct cg_quarantine_select *sel,
 			struct cg_loop *lp, struct cg_err *err);
 
+/* The same, the cases read one at a time from the case index (see
+ * cg_casebook_each; q->cb initialised, nothing loaded): memory does not
+ * grow with the number of cases. */
+long cg_quarantine_list_each(struct cg_quarantine *q, const struct cg_home *h,
+			     const struct cg_quarantine_select *sel, struct cg_loop *lp,
+			     struct cg_err *err);
+
 /* ---- records (new references) ---- */
 
 /* A case as list prints it. */
@@ -180,6 +187,12 @@ json_t *cg_quarantine_show_record(const struct cg_quarantine *q, const struct cg
 /* What is due of c on day, or NULL when the case is not listed then. */
 json_t *cg_quarantine_due_record(const struct cg_quarantine *q,
 				 const struct cg_case *c, int32_t day);
+
+/* The windows of day that c (whatever its status) was expected to be
+ * checked in and was not, closed by q->now: the missed_windows of
+ * cg_quarantine_due_record on that day, counted without building it. */
+unsigned long cg_quarantine_missed_on(const struct cg_quarantine *q, const struct cg_case *c,
+				      int32_t day);
 
 /*
  * Why c cannot be released on day: a new array of reason codes, in this

@@ -328,8 +328,11 @@ static int fold_tail(struct cg_index *ix, struct cg_journal_pos *pos,
 			return -1;
 		ix->rebuilt++;
 	}
-	if (cg_journal_fold_from(ix->home, ix->def->stream, pos, ix->def->fold,
-				 ix->user, err) < 0 || file_now(ix, pos, &ix->file, err) < 0)
+	ix->folding = pos;
+	st = cg_journal_fold_from(ix->home, ix->def->stream, pos, ix->def->fold,
+				  ix->user, err);
+	ix->folding = NULL;
+	if (st < 0 || file_now(ix, pos, &ix->file, err) < 0)
 		return -1;
 	return meta_put(ix, pos, &ix->file, err);
 }

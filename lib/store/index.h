@@ -75,6 +75,11 @@ struct cg_index {
 	struct cg_journal_pos pos;	/* what the index covers */
 	struct cg_index_file file;	/* the journal file it covers */
 	unsigned long rebuilt;		/* times built from the start (tests) */
+	/* While def->fold runs: where the journal line being folded starts
+	 * (folding->end; the fold moves it past the line once def->fold
+	 * returns), so that rows can point back at their lines.  NULL
+	 * otherwise. */
+	const struct cg_journal_pos *folding;
 	/* Prepared statements, by the address of their SQL text. */
 	const char *sql[CG_INDEX_STMTS];
 	sqlite3_stmt *stmt[CG_INDEX_STMTS];

@@ -305,7 +305,8 @@ int cg_journal_fold(const struct cg_home *h, const char *stream,
  * *pos at the end of the last whole line read, so that a later call (or
  * cg_journal_catch_up) reads only what was appended since.  A torn last
  * line is left for later.  Only for "pass" and "quarantine", which are
- * never compressed.
+ * never compressed.  While fn runs, pos->end is where the line it is
+ * handed starts (the case index points back at lines with it).
  */
 int cg_journal_fold_from(const struct cg_home *h, const char *stream,
 			 struct cg_journal_pos *pos, cg_fold_fn *fn, void *ctx,

@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='cg-quarantine open: cases, ids, existing cases, day counting'
 . "${0%/*}/../lib/test-lib.sh"
+. "$SRC_DIR/tests/lib/quarantine-fold.sh"
 
 ID_A=110101199003074514
 ID_B=310104198506151237
@@ -174,6 +175,10 @@ test_expect_success '--dry-run journals nothing' '
 	test "$(field case_id out)" = Q260125-002 &&
 	test "$(jq -r "has(\"seq\")" out)" = false &&
 	cmp before "$CG_HOME/journal/quarantine.jsonl"
+'
+
+test_expect_success 'list, stats and show from the case index print what a fold prints' '
+	quarantine_as_fold 2026-02-15T12:00:00+08:00
 '
 
 test_done

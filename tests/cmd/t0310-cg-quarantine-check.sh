@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='cg-quarantine check: results, windows, alerts and escalation, refused checks'
 . "${0%/*}/../lib/test-lib.sh"
+. "$SRC_DIR/tests/lib/quarantine-fold.sh"
 
 ID_A=110101199003074514
 ID_B=310104198506151237
@@ -206,6 +207,10 @@ test_expect_success 'refused: implausible or missing temperatures' '
 	echo "{\"case_id\":\"Q260125-001\",\"symptoms\":[]}" |
 		test_expect_code 1 cg-quarantine check -n --now ${D1}T18:00:00+08:00 2>err &&
 	grep -q "stdin:1: missing field .temp." err
+'
+
+test_expect_success 'list, stats and show from the case index print what a fold prints' '
+	quarantine_as_fold 2026-01-26T20:00:00+08:00
 '
 
 test_done

@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='cg-quarantine due: windows due, missed windows, day numbers, ending cases, needs'
 . "${0%/*}/../lib/test-lib.sh"
+. "$SRC_DIR/tests/lib/quarantine-fold.sh"
 
 D1=2026-01-25
 D2=2026-01-26
@@ -153,6 +154,10 @@ test_expect_success 'due journals nothing; no cases, no output' '
 test_expect_success 'due -v counts the cases on standard error' '
 	cg-quarantine due -v --now 2026-01-29T12:00:00+08:00 >out 2>err &&
 	grep -q "^cg-quarantine: 3 cases under observation$" err
+'
+
+test_expect_success 'list, stats and show from the case index print what a fold prints' '
+	quarantine_as_fold 2026-02-08T12:00:00+08:00
 '
 
 test_done

@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='cg-quarantine release: the release rules, --explain, --no-final-day-check, --date'
 . "${0%/*}/../lib/test-lib.sh"
+. "$SRC_DIR/tests/lib/quarantine-fold.sh"
 
 ID_A=110101199003074514
 ID_B=310104198506151237
@@ -175,6 +176,10 @@ test_expect_success 'release -v counts' '
 	grep -q "^cg-quarantine: 0 cases released$" err &&
 	cg-quarantine release -v --explain --now 2026-02-01T09:00:00+08:00 >out 2>err &&
 	grep -q "^cg-quarantine: 2 cases not releasable$" err
+'
+
+test_expect_success 'list, stats and show from the case index print what a fold prints' '
+	quarantine_as_fold 2026-02-01T09:00:00+08:00
 '
 
 test_done

@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='cg-quarantine escalate, close, extend, need: the transitions and those refused'
 . "${0%/*}/../lib/test-lib.sh"
+. "$SRC_DIR/tests/lib/quarantine-fold.sh"
 
 ID_A=110101199003074514
 T=2026-01-25T09:00:00+08:00
@@ -221,6 +222,10 @@ test_expect_success 'list: the record of a case' '
 	jq -c "del(.last_check)" out >actual &&
 	echo "{\"compound\":\"DEMO-0001\",\"case_id\":\"Q260120-003\",\"status\":\"open\",\"name\":\"住户3\",\"household\":\"2-1-103\",\"reason\":\"close_contact\",\"start\":\"2026-01-20\",\"end\":\"2026-02-09\",\"days\":21,\"officer\":\"王五\",\"opened_at\":\"2026-01-20T08:00:00+08:00\",\"check_count\":1,\"alert_count\":0,\"needs_open\":0}" >expect &&
 	test_cmp expect actual
+'
+
+test_expect_success 'list, stats and show from the case index print what a fold prints' '
+	quarantine_as_fold 2026-02-03T12:00:00+08:00
 '
 
 test_done

@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='cg-quarantine: the 14-day lifecycle day by day, from the gate to a pass'
 . "${0%/*}/../lib/test-lib.sh"
+. "$SRC_DIR/tests/lib/quarantine-fold.sh"
 
 ID_A=110101199003074514
 ID_B=310104198506151237
@@ -156,6 +157,10 @@ test_expect_success 'a writer waiting for its input does not hold the run lock (
 	jq -c "{case_id, reason: \"confirmed\"}" open.out >&8 && exec 8>&- &&
 	wait $esc &&
 	test "$(jq -r "[.event, .case_id] | join(\" \")" esc.out)" = "escalate $(jq -r .case_id open.out)"
+'
+
+test_expect_success 'list, stats and show from the case index print what a fold prints' '
+	quarantine_as_fold 2026-03-20T09:00:00+08:00
 '
 
 test_done

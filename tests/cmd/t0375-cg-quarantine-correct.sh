@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='cg-quarantine void and amend: a wrong temperature corrected by rid'
 . "${0%/*}/../lib/test-lib.sh"
+. "$SRC_DIR/tests/lib/quarantine-fold.sh"
 
 ID_A=110101199003074514
 D1=2026-01-25
@@ -85,6 +86,10 @@ test_expect_success 'concurrent voids of one check journal exactly one (4 proces
 		test "$(cat ve.1 ve.2 ve.3 ve.4 | grep -c "already voided")" = 3 &&
 		round=$((round + 1)) || return 1
 	done
+'
+
+test_expect_success 'list, stats and show from the case index print what a fold prints' '
+	quarantine_as_fold 2026-01-26T23:00:00+08:00
 '
 
 test_done

@@ -733,6 +733,120 @@ TEST(refresh_folds_what_was_appended)
 	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* A line found by its seq through the index's book bisects the journal:
+ * every seq of lines of every length, and none past the end. */
+TEST(read_seq_bisects_the_journal)
+{
+	char tmp[64] = "/tmp/cg-test-casebook-XXXXXX", home[96];
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_casebook cb;
+	struct cg_home h;
+	struct cg_journal j;
+	json_t *rec;
+	int n = 0;
+
+	if (!mkdtemp(tmp))
+		abort();
+	snprintf(home, sizeof(home), "%s/home", tmp);
+	CHECK_INT(cg_home_open(&h, home, &err), 0);
+	CHECK_INT(cg_journal_open(&j, &h, "quarantine", &err), 0);
+	journal(&j, open_ev("Q260125-001", ID_A, "张三"));
+	n++;
+	for (int i = 0; i < 70; i++, n++) {
+		/* From a few bytes to past the 4096 of a read. */
+		size_t len = i % 9 == 4 ? 5000 : (size_t)(i * 13 % 300);
+		char need[5001], id[32];
+		json_t *ev = json_object();
+
+		memset(need, 'x', len);
+		need[len] = '\0';
+		snprintf(id, sizeof(id), "Q260125-001-N%d", i + 1);
+		json_object_set_new(ev, "event", json_string("need"));
+		json_object_set_new(ev, "case_id", json_string("Q260125-001"));
+		json_object_set_new(ev, "need_id", json_string(id));
+		json_object_set_new(ev, "need", json_string(need));
+		journal(&j, ev);
+	}
+	cg_casebook_init(&cb);
+	CHECK_INT(cg_casebook_open_lookup(&cb, &h, &err), 0);
+	CHECK_INT(cb.lookup, 1);
+	for (int seq = 0; seq <= n + 1; seq++) {
+		int st = cg_casebook_read_seq(&cb, &h, (uint64_t)seq, &rec, &err);
+
+		CHECK_INT(st, seq >= 1 && seq <= n);
+		if (st == 1) {
+			CHECK_INT(json_integer_value(json_object_get(rec, "seq")), seq);
+			json_decref(rec);
+		}
+	}
+	cg_journal_release(&j);
+	cg_casebook_release(&cb);
+	cg_home_release(&h);
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * A book of cg_casebook_open_lookup answers as the fold does whatever it
+ * holds already: a person with two active cases (the newest wins, held
+ * first or not), the newest ended in the run (the older one is the
+ * answer), the latest case of a person, and the next serial of a date
+ * (four digits past 999).
+ */
+TEST(lookup_book_answers_as_the_fold)
+{
+	char tmp[64] = "/tmp/cg-test-casebook-XXXXXX", home[96], id[CG_CASE_ID_LEN];
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_casebook cb, fold;
+	struct cg_home h;
+	struct cg_journal j;
+	json_t *p = json_pack("{s:s,s:s}", "id_no", ID_A, "name", "张三");
+
+	if (!mkdtemp(tmp))
+		abort();
+	snprintf(home, sizeof(home), "%s/home", tmp);
+	CHECK_INT(cg_home_open(&h, home, &err), 0);
+	CHECK_INT(cg_journal_open(&j, &h, "quarantine", &err), 0);
+	journal(&j, open_ev("Q260125-001", ID_A, "张三"));
+	journal(&j, open_ev("Q260125-999", ID_B, "李四"));
+	journal(&j, open_ev("Q260125-002", ID_A, "张三"));
+	journal(&j, open_ev("Q260125-1000", ID_B, "李四"));
+	journal(&j, ev_of("close", "Q260125-1000"));
+	cg_casebook_init(&fold);
+	CHECK_INT(cg_casebook_load(&fold, &h, &err), 0);
+	for (int held_first = 0; held_first < 2; held_first++) {
+		cg_casebook_init(&cb);
+		CHECK_INT(cg_casebook_open_lookup(&cb, &h, &err), 0);
+		CHECK_INT(cb.lookup, 1);
+		CHECK_INT(cb.ncases, 0);
+		if (held_first)
+			CHECK_STR(cg_casebook_find(&cb, "Q260125-001")->id, "Q260125-001");
+		CHECK_STR(active(&cb, KEY_A), active(&fold, KEY_A));
+		CHECK_STR(active(&cb, KEY_A), "Q260125-002/open");
+		CHECK_STR(cg_casebook_latest_for(&cb, p)->id, "Q260125-002");
+		CHECK_STR(active(&cb, KEY_B), "Q260125-999/open");
+		cg_casebook_next_id(&cb, "2026-01-25", id);
+		CHECK_STR(id, "Q260125-1001");
+		cg_casebook_next_id(&fold, "2026-01-25", id);
+		CHECK_STR(id, "Q260125-1001");
+		/* The newest ended by this run: the older one is active. */
+		CHECK_INT(apply(&cb, ev_of("close", "Q260125-002")), 0);
+		CHECK_STR(active(&cb, KEY_A), "Q260125-001/open");
+		CHECK_STR(cg_casebook_latest_for(&cb, p)->id, "Q260125-002");
+		/* A case this run opens is the newest. */
+		CHECK_INT(apply(&cb, open_ev("Q260126-001", ID_A, "张三")), 0);
+		CHECK_STR(active(&cb, KEY_A), "Q260126-001/open");
+		CHECK_STR(cg_casebook_latest_for(&cb, p)->id, "Q260126-001");
+		CHECK(cg_casebook_find(&cb, "Q260125-404") == NULL);
+		CHECK(cb.ncases <= 4);
+		cg_casebook_release(&cb);
+	}
+	json_decref(p);
+	cg_journal_release(&j);
+	cg_casebook_release(&fold);
+	cg_home_release(&h);
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static const char *quick(const char *line)
 {
 	static char out[128];
@@ -876,5 +990,7 @@ int main(void)
 	RUN(refresh_folds_what_was_appended);
 	RUN(quick_check_lines);
 	RUN(quick_fold_equals_parsed_fold);
+	RUN(read_seq_bisects_the_journal);
+	RUN(lookup_book_answers_as_the_fold);
 	return UNIT_DONE();
 }

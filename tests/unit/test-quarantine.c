@@ -576,6 +576,75 @@ TEST(case_record)
 	world_release(&w);
 }
 
+/* The missed windows of a day as the due record lists them. */
+static unsigned long missed_listed(const struct cg_quarantine *q, const struct cg_case *c,
+				   int32_t d)
+{
+	struct cg_case was = *c;
+	char date[CG_DATE_LEN];
+	unsigned long n = 0;
+	json_t *due, *w;
+	size_t k;
+
+	was.status = CG_CASE_OPEN;
+	if (!(due = cg_quarantine_due_record(q, &was, d)))
+		return 0;
+	cg_day_format(d, date);
+	json_array_foreach(json_object_get(due, "missed_windows"), k, w)
+		n += !strncmp(json_string_value(w), date, 10);
+	json_decref(due);
+	return n;
+}
+
+/*
+ * cg_quarantine_missed_on counts what the due record lists, for cases
+ * opened at every hour of a day with checks in some windows, out of them
+ * and on no day, on every day around their period, with the clock at
+ * every hour: stats and the report count with it.
+ */
+TEST(missed_on_counts_what_due_lists)
+{
+	struct world w;
+	unsigned long compared = 0, missed = 0;
+
+	world_init(&w, "{\"quarantine\":{\"check_windows\":[[\"06:00\",\"10:00\"],[\"12:00\",\"13:00\"],[\"16:00\",\"20:00\"]]}}",
+		   "2026-01-25T05:00:00+08:00");
+	for (int h = 0; h < 24; h += 5) {
+		char rec[512], ts[64];
+
+		snprintf(ts, sizeof(ts), "2026-01-25T%02d:30:00+08:00", h);
+		set_now(&w, ts);
+		snprintf(rec, sizeof(rec), "{\"name\":\"人%d\",\"household\":\"1-1-%d\",\"reason\":\"other\","
+			 "\"start\":\"2026-01-%02d\",\"days\":14}", h, 101 + h, 24 + h % 3);
+		if (feed(&w, cg_quarantine_open, rec) != 0)
+			abort();
+	}
+	for (size_t i = 0; i < w.cb.ncases; i++) {
+		struct cg_case *c = w.cb.list[i];
+
+		for (int k = 0; k < (int)(i * 7 % 23); k++)
+			cg_case_add_check(&w.cb, c, at("2026-01-25T00:00:00+08:00") +
+					  (cg_time_t)(k * 9 + (int)i) * 3600 + 1800, 0, 0);
+	}
+	for (int n = 0; n < 24 * 18; n += 3) {
+		struct cg_quarantine q;
+
+		cg_quarantine_init(&q, &w.cfg, &w.cb, at("2026-01-24T00:00:00+08:00") +
+				   (cg_time_t)n * 3600);
+		for (size_t i = 0; i < w.cb.ncases; i++)
+			for (int32_t d = day("2026-01-22"); d <= day("2026-02-12"); d++) {
+				unsigned long a = cg_quarantine_missed_on(&q, w.cb.list[i], d);
+
+				CHECK_INT(a, missed_listed(&q, w.cb.list[i], d));
+				compared++;
+				missed += a;
+			}
+	}
+	CHECK(compared > 10000);
+	CHECK(missed > 1000);
+	world_release(&w);
+}
+
 int main(void)
 {
 	/* Shanghai's local days (a POSIX rule: no zoneinfo needed). */
@@ -595,5 +664,6 @@ int main(void)
 	RUN(extend_limits);
 	RUN(needs);
 	RUN(case_record);
+	RUN(missed_on_counts_what_due_lists);
 	return UNIT_DONE();
 }
