@@ -177,6 +177,7 @@ struct cg_report {
 	struct cg_report_opts o;
 	const struct cg_config *cfg;
 	struct cg_scan_keys keys;
+	struct cg_scan_order order;	/* the key order of the lines read */
 	struct ltcache lt;
 	int fixed;		/* the period was given */
 	int32_t since, until;	/* when fixed, else the records' range */

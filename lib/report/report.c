@@ -41,6 +41,7 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	r->o = *o;
 	r->cfg = o->cfg;
 	cg_report_keys_init(&r->keys);
+	cg_scan_order_init(&r->order, &r->keys);
 	r->fixed = o->since != CG_REPORT_NO_DAY;
 	r->since = o->since;
 	r->until = o->until;
@@ -265,7 +266,7 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 	if (cg_correction_maybe(line, len) &&
 	    (ret = cg_report_correction_line(r, line, len, why, whylen)) != 2)
 		return ret;
-	if (r->o.fast && cg_scan_line(&r->keys, line, len, vals)) {
+	if (r->o.fast && cg_scan_line_ordered(&r->keys, &r->order, line, len, vals)) {
 		if (vals[K_DECISION].type != CG_SCAN_ABSENT) {
 			cg_report_fast_view(&v, vals);
 			goto checkin;

@@ -786,6 +786,7 @@ struct reader {
 	int started;
 	struct batch ring[RING];
 	size_t head, tail, count;
+	struct cg_scan_order order;	/* the key order of its lines */
 };
 
 struct days_read {
@@ -876,12 +877,12 @@ static int scanned_correction(const char *line, size_t len, const struct cg_scan
 }
 
 /* One line into the batch: its fields when the fast scan reads it. */
-static void batch_line(struct batch *b, const struct cg_scan_keys *k, uint64_t seq,
-		       const char *line, size_t len)
+static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct cg_scan_order *o,
+		       uint64_t seq, const char *line, size_t len)
 {
 	struct item *it = &b->items[b->n++];
 	struct cg_scan_val v[F_SCANNED];
-	int scanned = cg_scan_line(k, line, len, v);
+	int scanned = cg_scan_line_ordered(k, o, line, len, v);
 
 	it->seq = seq;
 	if (scanned ? scanned_correction(line, len, &v[F_CORRECTED_AT]) :
@@ -932,7 +933,7 @@ static int reader_day(struct days_read *dr, struct reader *rd, const char *day)
 			if (!(b = batch_start(dr, rd)))
 				break;
 		}
-		batch_line(b, &dr->k, jr.seq, jr.line, jr.len);
+		batch_line(b, &dr->k, &rd->order, jr.seq, jr.line, jr.len);
 	}
 	if (b) {
 		b->day_end = 1;
@@ -1068,6 +1069,8 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 	}
 	json_decref(all);
 	cg_scan_keys_init(&dr->k, field_names, F_SCANNED);
+	for (int r = 0; r < READERS; r++)
+		cg_scan_order_init(&dr->r[r].order, &dr->k);
 	pthread_mutex_init(&dr->mu, NULL);
 	pthread_cond_init(&dr->cond, NULL);
 	/* The hashing's CPU check, settled before the readers hash at once. */
