@@ -130,6 +130,7 @@ void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals)
 		v->f[k].p = vals[k].p;
 		v->f[k].len = vals[k].len;
 	}
+	v->fast = 1;
 	v->temp = 0;
 	if (vals[K_TEMP].type == CG_SCAN_NUMBER)
 		v->temp = number(vals[K_TEMP].p, vals[K_TEMP].len);
@@ -185,6 +186,7 @@ void cg_report_slow_view(struct view *v, const json_t *rec)
 		else
 			v->f[k] = (struct field){ CG_SCAN_ABSENT, NULL, 0 };
 	}
+	v->fast = 0;
 	j = json_object_get(rec, "temp");
 	v->temp = json_is_number(j) ? json_number_value(j) : 0;
 	v->nreasons = 0;
@@ -221,14 +223,60 @@ static int want_string(const struct view *v, int k, int required, char *why, siz
 	return 0;
 }
 
-static int want_time(const struct view *v, int k, int required, cg_time_t *t,
-		     char *why, size_t whylen)
+static int two_digits(const char *s, int *v)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return 0;
+	*v = (s[0] - '0') * 10 + (s[1] - '0');
+	return 1;
+}
+
+/*
+ * A time as cg-checkin writes it, YYYY-MM-DDTHH:MM:SS+HH:MM (or -HH:MM),
+ * read as cg_time_parse() reads it, without its calls: the date, the same
+ * on most lines of a journal, is parsed once (by cg_time_parse) and
+ * remembered.  0 for any other form (a fraction, Z, a leap second): the
+ * caller parses it.
+ */
+static int fast_time(struct cg_report *r, const struct field *f, cg_time_t *t)
+{
+	const char *s = f->p;
+	int h, mi, se, oh, om, off;
+	cg_time_t v;
+
+	if (f->len != 25 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    (s[19] != '+' && s[19] != '-') || s[22] != ':' ||
+	    !two_digits(s + 11, &h) || !two_digits(s + 14, &mi) || !two_digits(s + 17, &se) ||
+	    !two_digits(s + 20, &oh) || !two_digits(s + 23, &om) ||
+	    h > 23 || mi > 59 || se > 59 || oh > 23 || om > 59)
+		return 0;
+	if (memcmp(s, r->ts_day, sizeof(r->ts_day))) {
+		char day[32];
+		cg_time_t start;
+
+		memcpy(day, s, 10);
+		memcpy(day + 10, "T00:00:00Z", 11);
+		if (cg_time_parse(day, 0, &start) < 0)
+			return 0;
+		memcpy(r->ts_day, s, sizeof(r->ts_day));
+		r->ts_day_start = start;
+	}
+	off = (oh * 3600 + om * 60) * (s[19] == '-' ? -1 : 1);
+	v = r->ts_day_start + h * 3600 + mi * 60 + se - off;
+	if (v < CG_TIME_MIN || v > CG_TIME_MAX)
+		return 0;
+	*t = v;
+	return 1;
+}
+
+static int want_time(struct cg_report *r, const struct view *v, int k, int required,
+		     cg_time_t *t, char *why, size_t whylen)
 {
 	char buf[64], show[80];
 
 	if (want_string(v, k, required, why, whylen))
 		return 1;
-	if (v->f[k].type == CG_SCAN_ABSENT)
+	if (v->f[k].type == CG_SCAN_ABSENT || (v->fast && fast_time(r, &v->f[k], t)))
 		return 0;
 	if (v->f[k].len >= sizeof(buf) ||
 	    cg_time_parse(cg_report_copy_str(&v->f[k], buf, sizeof(buf)), 0, t) < 0) {
@@ -341,7 +389,7 @@ int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct ch
 
 	person_slots(r, v, slots);
 	memset(c, 0, sizeof(*c));
-	if (want_time(v, K_TS, 1, &c->at, why, whylen) ||
+	if (want_time(r, v, K_TS, 1, &c->at, why, whylen) ||
 	    want_string(v, K_GATE, 1, why, whylen) ||
 	    want_string(v, K_DIR, 1, why, whylen) ||
 	    want_string(v, K_KIND, 1, why, whylen) ||
@@ -398,10 +446,10 @@ int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct ch
 		c->has_temp = 1;
 		c->temp = v->temp;
 	}
-	if (want_time(v, K_VISIT_UNTIL, 0, &c->until, why, whylen))
+	if (want_time(r, v, K_VISIT_UNTIL, 0, &c->until, why, whylen))
 		return 1;
 	c->has_until = v->f[K_VISIT_UNTIL].type != CG_SCAN_ABSENT;
-	if (want_time(v, K_REGISTERED_AT, 0, &c->registered, why, whylen))
+	if (want_time(r, v, K_REGISTERED_AT, 0, &c->registered, why, whylen))
 		return 1;
 	c->has_registered = v->f[K_REGISTERED_AT].type != CG_SCAN_ABSENT;
 	if (want_string(v, K_NAME, 0, why, whylen) || want_string(v, K_PLATE, 0, why, whylen) ||

@@ -52,6 +52,9 @@ struct view {
 	size_t nreasons;
 	struct field reasons[CG_REPORT_MAX_REASONS];
 	int too_many_reasons;
+	int fast;		/* from the scanner: its times may be read
+				 * fast (the slow view is what the fast
+				 * one is tested against) */
 };
 
 /* ---- checking a check-in ---- */
@@ -178,6 +181,8 @@ struct cg_report {
 	const struct cg_config *cfg;
 	struct cg_scan_keys keys;
 	struct cg_scan_order order;	/* the key order of the lines read */
+	char ts_day[10];	/* the date of the last time read fast */
+	cg_time_t ts_day_start;	/* its 00:00:00Z */
 	struct ltcache lt;
 	int fixed;		/* the period was given */
 	int32_t since, until;	/* when fixed, else the records' range */
