@@ -3,6 +3,7 @@
  * same view and checked as cg-checkin would write it.
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,13 +124,17 @@ slow:
 	return strtod(buf, NULL);
 }
 
+/* A field is a scanned value, member for member: the view takes the
+ * values as one copy. */
+_Static_assert(sizeof(struct field) == sizeof(struct cg_scan_val) &&
+	       offsetof(struct field, type) == offsetof(struct cg_scan_val, type) &&
+	       offsetof(struct field, p) == offsetof(struct cg_scan_val, p) &&
+	       offsetof(struct field, len) == offsetof(struct cg_scan_val, len),
+	       "struct field is laid out as struct cg_scan_val");
+
 void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals)
 {
-	for (int k = 0; k < K_COUNT; k++) {
-		v->f[k].type = vals[k].type;
-		v->f[k].p = vals[k].p;
-		v->f[k].len = vals[k].len;
-	}
+	memcpy(v->f, vals, sizeof(v->f));
 	v->fast = 1;
 	v->temp = 0;
 	if (vals[K_TEMP].type == CG_SCAN_NUMBER)

@@ -36,7 +36,7 @@ extern const char *const cg_report_decisions[];
 enum { D_ADMIT, D_DENY, D_REFER };
 
 /* Slots of the memo of valid person fields (a power of two). */
-#define CG_REPORT_KNOWN 16384
+#define CG_REPORT_KNOWN 65536
 
 /* A field as either path saw it; strings are their decoded bytes. */
 struct field {
