@@ -317,8 +317,8 @@ void cg_scan_order_init(struct cg_scan_order *o, const struct cg_scan_keys *k)
 		size_t len = strlen(k->names[i]);
 
 		o->want[i] = (int16_t)i;
-		if (len < 1 || len > 32)
-			continue;	/* never found: never expected */
+		if (len < 1 || len > 32 || (unsigned char)k->names[i][0] >= 128)
+			continue;	/* never found (not indexed): never expected */
 		o->text[i][0] = '"';
 		memcpy(o->text[i] + 1, k->names[i], len);
 		memcpy(o->text[i] + 1 + len, "\":", 2);
@@ -406,6 +406,7 @@ static inline __attribute__((always_inline)) int scan(const struct cg_scan_keys 
 	struct key keys[CG_SCAN_MAX_KEYS];
 	size_t nkeys = 0, nunwanted = 0;
 	int prev = CG_SCAN_ORDER_MAX;	/* the start */
+	uint32_t entries = 0;		/* the order's unwanted keys met */
 
 	for (size_t i = 0; i < k->n; i++)
 		vals[i].type = CG_SCAN_ABSENT;
@@ -426,13 +427,21 @@ static inline __attribute__((always_inline)) int scan(const struct cg_scan_keys 
 		if (nkeys == CG_SCAN_MAX_KEYS || !key(k, o, &p, end, &keys[nunwanted], &want, &prev))
 			return 0;
 		nkeys++;
-		/* A wanted key met twice is a duplicate; the others are
-		 * checked for duplicates among themselves at the end (none
-		 * of them can equal a wanted one). */
-		if (want < 0)
+		/* A wanted key met twice is a duplicate; so is a key of the
+		 * order met twice (its entry is its text: prev is the entry
+		 * of this key).  The others are checked for duplicates among
+		 * themselves at the end (none of them can equal a wanted key
+		 * or an entry's). */
+		if (want >= 0) {
+			if (vals[want].type != CG_SCAN_ABSENT)
+				return 0;
+		} else if (o && prev >= 0) {
+			if (entries & (1u << prev))
+				return 0;
+			entries |= 1u << prev;
+		} else {
 			nunwanted++;
-		else if (vals[want].type != CG_SCAN_ABSENT)
-			return 0;
+		}
 		p = skip_ws(p, end);
 		vp = p;
 		if (p < end && *p == '[') {

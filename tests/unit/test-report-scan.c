@@ -310,6 +310,30 @@ TEST(scan_ordered_keys_moved)
 		CHECK(same_as_jansson(len && buf[0] ? buf : l, len && buf[0] ? len : strlen(l)));
 		CHECK(same_ordered(l, strlen(l)));	/* back to the writer's order */
 	}
+	/* A remembered key not wanted, twice in a line: before its place
+	 * and in it. */
+	for (size_t i = 0; i < nlines && i < 20; i++) {
+		len = (size_t)snprintf(line, sizeof(line), "{\"compound\":\"X\",%s", lines[i] + 1);
+		CHECK(same_ordered(line, len));
+		CHECK(cg_scan_line_ordered(&scan_keys, &scan_order, line, len,
+					   (struct cg_scan_val[NKEYS]){ 0 }) == 0);
+	}
+	/* A wanted name the index cannot hold (not ASCII at its start) is
+	 * never found, by either scan, however often it is met. */
+	{
+		static const char *const names[] = { "\xc3\xa9t\xc3\xa9", "ts" };
+		static const char text[] = "{\"\xc3\xa9t\xc3\xa9\":1,\"ts\":\"x\"}";
+		struct cg_scan_keys k;
+		struct cg_scan_order o;
+		struct cg_scan_val v[2];
+
+		cg_scan_keys_init(&k, names, 2);
+		cg_scan_order_init(&o, &k);
+		for (int round = 0; round < 3; round++) {
+			CHECK(cg_scan_line_ordered(&k, &o, text, strlen(text), v) == 1);
+			CHECK(v[0].type == CG_SCAN_ABSENT && v[1].type == CG_SCAN_STRING);
+		}
+	}
 	/* 60 unknown keys, then the wanted ones after them, twice over. */
 	for (int round = 0; round < 2; round++) {
 		len = (size_t)snprintf(line, sizeof(line), "{");
