@@ -25,7 +25,9 @@
 enum {
 	K_TS, K_COMPOUND, K_GATE, K_DIR, K_KIND, K_DECISION, K_REASONS, K_TEMP,
 	K_VISIT_UNTIL, K_NAME, K_ID_NO, K_PHONE, K_HOUSEHOLD, K_HOST, K_PLATE,
-	K_EVENT, K_PASS, K_REGISTERED_AT, K_COUNT
+	K_EVENT, K_PASS, K_REGISTERED_AT,
+	K_CORRECTED_AT,		/* only to tell a correction by its scan */
+	K_COUNT
 };
 
 extern const char *const cg_report_kinds[];

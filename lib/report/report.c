@@ -260,13 +260,15 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 	struct view v;
 	json_t *rec;
 	int ret;
+	int scanned = r->o.fast && cg_scan_line_ordered(&r->keys, &r->order, line, len, vals);
 
 	/* A correction is not an event: the reader applies it to the
-	 * record it names. */
-	if (cg_correction_maybe(line, len) &&
+	 * record it names.  A scanned line tells without a search. */
+	if ((scanned ? cg_correction_maybe_scanned(line, len, &vals[K_CORRECTED_AT]) :
+		       cg_correction_maybe(line, len)) &&
 	    (ret = cg_report_correction_line(r, line, len, why, whylen)) != 2)
 		return ret;
-	if (r->o.fast && cg_scan_line_ordered(&r->keys, &r->order, line, len, vals)) {
+	if (scanned) {
 		if (vals[K_DECISION].type != CG_SCAN_ABSENT) {
 			cg_report_fast_view(&v, vals);
 			goto checkin;

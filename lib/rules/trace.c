@@ -331,7 +331,7 @@ struct fields {
 enum { F_TS, F_GATE, F_KIND, F_NAME, F_ID_NO, F_PHONE, F_HOUSEHOLD, F_HOST, F_COUNT };
 
 /* The keys scanned: the fields, and "corrected_at" to tell a correction
- * (see scanned_correction). */
+ * (see cg_correction_maybe_scanned). */
 enum { F_CORRECTED_AT = F_COUNT, F_SCANNED };
 
 static const char *const field_names[F_SCANNED] = {
@@ -858,24 +858,6 @@ static void batch_text(struct batch *b, struct item *it, int type, const char *l
 	b->len += len;
 }
 
-/*
- * cg_correction_maybe of a line the fast scan read (v: its values), without
- * searching it: in such a line every '"' opens or closes a string without
- * escapes, so the text "corrected_at":" can only be that key (once: no
- * duplicates) with a string value right after its colon.
- */
-static int scanned_correction(const char *line, size_t len, const struct cg_scan_val *v)
-{
-	static const char tail[] = CG_CORRECTION_TAIL;
-	size_t n = len < CG_CORRECTION_TAIL_BYTES ? len : CG_CORRECTION_TAIL_BYTES;
-	size_t at;
-
-	if (v->type != CG_SCAN_STRING)
-		return 0;
-	at = (size_t)(v->p - line) - (sizeof(tail) - 1);	/* after a key: >= 1 */
-	return at >= len - n && !memcmp(line + at, tail, sizeof(tail) - 1);
-}
-
 /* One line into the batch: its fields when the fast scan reads it. */
 static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct cg_scan_order *o,
 		       uint64_t seq, const char *line, size_t len)
@@ -885,7 +867,7 @@ static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct cg_
 	int scanned = cg_scan_line_ordered(k, o, line, len, v);
 
 	it->seq = seq;
-	if (scanned ? scanned_correction(line, len, &v[F_CORRECTED_AT]) :
+	if (scanned ? cg_correction_maybe_scanned(line, len, &v[F_CORRECTED_AT]) :
 		      cg_correction_maybe(line, len)) {
 		batch_text(b, it, IT_CORRECTION, line, len);
 	} else if (scanned) {

@@ -554,6 +554,46 @@ TEST(report_times_both_ways)
 	cg_report_free(b);
 }
 
+/* Corrections told apart by the scan as by the search of the line's
+ * tail: at the end, first, far from the end, with an escape, amended. */
+TEST(report_corrections_both_ways)
+{
+	static const char *const fixes[] = {
+		"{\"ts\":\"2026-01-25T09:00:00+08:00\",\"compound\":\"DEMO-0001\","
+		"\"voids\":\"DEMO-0001/checkin/2026-01-25/3\",\"correction_of\":"
+		"\"DEMO-0001/checkin/2026-01-25/3\",\"correction_reason\":\"wrong\","
+		"\"corrected_by\":\"guard\",\"corrected_at\":\"2026-01-25T09:00:00+08:00\","
+		"\"seq\":7,\"chain\":\"ab\"}",
+		"{\"corrected_at\":\"2026-01-25T09:00:00+08:00\",\"ts\":\"2026-01-25T09:00:00+08:00\","
+		"\"voids\":\"DEMO-0001/checkin/2026-01-25/4\",\"correction_of\":"
+		"\"DEMO-0001/checkin/2026-01-25/4\",\"correction_reason\":\"wrong\","
+		"\"corrected_by\":\"guard\",\"seq\":8,\"chain\":\"ab\"}",
+		"{\"ts\":\"2026-01-25T09:00:00+08:00\",\"voids\":\"DEMO-0001/checkin/2026-01-25/5\","
+		"\"correction_of\":\"DEMO-0001/checkin/2026-01-25/5\",\"correction_reason\":"
+		"\"typed \\\"x\\\" by mistake\",\"corrected_by\":\"guard\","
+		"\"corrected_at\":\"2026-01-25T09:00:00+08:00\",\"seq\":9,\"chain\":\"ab\"}",
+		"{\"ts\":\"2026-01-25T09:00:00+08:00\",\"voids\":\"DEMO-0001/checkin/2026-01-25/6\","
+		"\"correction_of\":\"DEMO-0001/checkin/2026-01-25/6\",\"correction_reason\":\"w\","
+		"\"corrected_by\":\"guard\",\"corrected_at\":\"2026-01-25T09:00:00+08:00\","
+		"\"note\":\"%0300d\",\"seq\":10,\"chain\":\"ab\"}",
+		"{\"ts\":\"2026-01-25T09:00:00+08:00\",\"corrected_at\":7,\"seq\":11}",
+		"{\"ts\":\"2026-01-25T09:00:00+08:00\",\"corrected_at\":\"\",\"seq\":12}",
+	};
+	struct cg_report *a = new_report(1), *b = new_report(0);
+	char buf[4096];
+
+	for (size_t i = 0; i < nlines && i < 20; i++)
+		CHECK(both(a, b, lines[i], strlen(lines[i])));
+	for (size_t i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++) {
+		size_t len = (size_t)snprintf(buf, sizeof(buf), fixes[i], 0);
+
+		CHECK(both(a, b, buf, len));
+	}
+	CHECK(same_reports(a, b));
+	cg_report_free(a);
+	cg_report_free(b);
+}
+
 /* Memory stays bounded: past 65536 visits still open, the oldest ended
  * ones are settled as overstays; every visitor is still counted once. */
 TEST(many_visitors)
@@ -658,6 +698,7 @@ int main(void)
 	 * (some make far-apart days, whose gaps are slow to walk). */
 	RUN(scan_ordered_keys_moved);
 	RUN(report_times_both_ways);
+	RUN(report_corrections_both_ways);
 	for (size_t i = 0; i < nlines; i++)
 		free(lines[i]);
 	free(lines);
