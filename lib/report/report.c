@@ -32,7 +32,7 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	if (!r)
 		return NULL;
 	/* Zeroed pages are given as they are touched: a small report pays
-	 * little for the memo's megabyte. */
+	 * little for the memo's four megabytes. */
 	if (!(r->known_mem = calloc(CG_REPORT_KNOWN + 1, sizeof(*r->known)))) {
 		free(r);
 		return NULL;
