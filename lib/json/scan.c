@@ -148,7 +148,12 @@ at_special:
 		}
 		if (*p == '\\' || *p < 0x20)
 			return 0;
-		if (*p >= 0x80) {
+		if (*p >= 0xE1 && *p <= 0xEC && end - p >= 3 &&
+		    (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+			/* A CJK character, as most non-ASCII text here: the
+			 * lead bytes with no overlong or surrogate form. */
+			p += 3;
+		} else if (*p >= 0x80) {
 			size_t n = cg_utf8_seq(p, (size_t)(end - p));
 
 			if (!n)
@@ -162,6 +167,9 @@ at_special:
 
 static inline const unsigned char *skip_ws(const unsigned char *p, const unsigned char *end)
 {
+	/* Compact lines have none: one test for the usual case. */
+	if (__builtin_expect(p < end && *p > ' ', 1))
+		return p;
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
 	return p;
@@ -302,12 +310,103 @@ static int duplicates(const struct key *keys, size_t n)
 	return 0;
 }
 
-int cg_scan_line(const struct cg_scan_keys *k, const char *line, size_t len,
-		 struct cg_scan_val *vals)
+void cg_scan_order_init(struct cg_scan_order *o, const struct cg_scan_keys *k)
+{
+	memset(o, 0, sizeof(*o));
+	for (size_t i = 0; i < k->n && i < CG_SCAN_ORDER_MAX; i++) {
+		size_t len = strlen(k->names[i]);
+
+		o->want[i] = (int16_t)i;
+		if (len < 1 || len > 32 || (unsigned char)k->names[i][0] >= 128)
+			continue;	/* never found (not indexed): never expected */
+		o->text[i][0] = '"';
+		memcpy(o->text[i] + 1, k->names[i], len);
+		memcpy(o->text[i] + 1 + len, "\":", 2);
+		o->len[i] = (uint8_t)(len + 3);
+	}
+	o->n = (uint8_t)(k->n < CG_SCAN_ORDER_MAX ? k->n : CG_SCAN_ORDER_MAX);
+}
+
+/*
+ * The entry of a key read the general way (want its position in the
+ * keys, or -1), learnt when new and there is room; -1 when none.
+ */
+static int order_entry(struct cg_scan_order *o, const struct cg_scan_keys *k, int want,
+		       const unsigned char *kp, size_t klen)
+{
+	size_t first = k->n < CG_SCAN_ORDER_MAX ? k->n : CG_SCAN_ORDER_MAX;
+
+	if (want >= 0)
+		return want < CG_SCAN_ORDER_MAX && o->len[want] ? want : -1;
+	if (klen > 32)
+		return -1;
+	for (size_t i = first; i < o->n; i++)
+		if (o->len[i] == klen + 3 && same(o->text[i] + 1, (const char *)kp, klen))
+			return (int)i;
+	if (o->n == CG_SCAN_ORDER_MAX)
+		return -1;
+	o->text[o->n][0] = '"';
+	memcpy(o->text[o->n] + 1, kp, klen);
+	memcpy(o->text[o->n] + 1 + klen, "\":", 2);
+	o->len[o->n] = (uint8_t)(klen + 3);
+	o->want[o->n] = -1;
+	return o->n++;
+}
+
+/*
+ * A key and its ':' at p (past any space before it): the expected one of
+ * o in place, or read the general way.  *want is its position in the
+ * keys or -1, *prev the entry it is (learnt as the one after *prev), or
+ * -1.  0 when the line must take the strict path.
+ */
+static inline __attribute__((always_inline)) int key(const struct cg_scan_keys *k,
+						   struct cg_scan_order *o,
+						   const unsigned char **pp,
+						   const unsigned char *end, struct key *out,
+						   int *want, int *prev)
+{
+	const unsigned char *p = *pp;
+	int e;
+
+	if (o && *prev >= 0 && (e = o->next[*prev] - 1) >= 0 &&
+	    end - p > o->len[e] && same(o->text[e], (const char *)p, o->len[e])) {
+		out->p = p + 1;
+		out->len = (uint32_t)(o->len[e] - 3);
+		*want = o->want[e];
+		*prev = e;
+		*pp = p + o->len[e];
+		return 1;
+	}
+	if (p >= end || *p != '"')
+		return 0;
+	out->p = ++p;
+	if (!string(&p, end))
+		return 0;
+	out->len = (uint32_t)(p - 1 - out->p);
+	*want = lookup(k, (const char *)out->p, out->len);
+	p = skip_ws(p, end);
+	if (p >= end || *p != ':')
+		return 0;
+	*pp = p + 1;
+	if (o) {
+		e = order_entry(o, k, *want, out->p, out->len);
+		if (*prev >= 0)
+			o->next[*prev] = (uint8_t)(e + 1);
+		*prev = e;
+	}
+	return 1;
+}
+
+static inline __attribute__((always_inline)) int scan(const struct cg_scan_keys *k,
+						    struct cg_scan_order *o,
+						    const char *line, size_t len,
+						    struct cg_scan_val *vals)
 {
 	const unsigned char *p = (const unsigned char *)line, *end = p + len;
 	struct key keys[CG_SCAN_MAX_KEYS];
 	size_t nkeys = 0, nunwanted = 0;
+	int prev = CG_SCAN_ORDER_MAX;	/* the start */
+	uint32_t entries = 0;		/* the order's unwanted keys met */
 
 	for (size_t i = 0; i < k->n; i++)
 		vals[i].type = CG_SCAN_ABSENT;
@@ -320,31 +419,30 @@ int cg_scan_line(const struct cg_scan_keys *k, const char *line, size_t len,
 		goto done;
 	}
 	for (;;) {
-		const unsigned char *kp, *vp;
+		const unsigned char *vp;
 		enum cg_scan_type type;
 		int want;
 
 		p = skip_ws(p, end);
-		if (p >= end || *p != '"' || nkeys == CG_SCAN_MAX_KEYS)
+		if (nkeys == CG_SCAN_MAX_KEYS || !key(k, o, &p, end, &keys[nunwanted], &want, &prev))
 			return 0;
-		kp = ++p;
-		if (!string(&p, end))
-			return 0;
-		keys[nunwanted].p = kp;
-		keys[nunwanted].len = (uint32_t)(p - 1 - kp);
-		want = lookup(k, (const char *)kp, keys[nunwanted].len);
 		nkeys++;
-		/* A wanted key met twice is a duplicate; the others are
-		 * checked for duplicates among themselves at the end (none
-		 * of them can equal a wanted one). */
-		if (want < 0)
+		/* A wanted key met twice is a duplicate; so is a key of the
+		 * order met twice (its entry is its text: prev is the entry
+		 * of this key).  The others are checked for duplicates among
+		 * themselves at the end (none of them can equal a wanted key
+		 * or an entry's). */
+		if (want >= 0) {
+			if (vals[want].type != CG_SCAN_ABSENT)
+				return 0;
+		} else if (o && prev >= 0) {
+			if (entries & (1u << prev))
+				return 0;
+			entries |= 1u << prev;
+		} else {
 			nunwanted++;
-		else if (vals[want].type != CG_SCAN_ABSENT)
-			return 0;
+		}
 		p = skip_ws(p, end);
-		if (p >= end || *p != ':')
-			return 0;
-		p = skip_ws(p + 1, end);
 		vp = p;
 		if (p < end && *p == '[') {
 			p++;
@@ -380,6 +478,18 @@ done:
 	if (p != end)
 		return 0;
 	return !duplicates(keys, nunwanted);
+}
+
+int cg_scan_line(const struct cg_scan_keys *k, const char *line, size_t len,
+		 struct cg_scan_val *vals)
+{
+	return scan(k, NULL, line, len, vals);
+}
+
+int cg_scan_line_ordered(const struct cg_scan_keys *k, struct cg_scan_order *o,
+			 const char *line, size_t len, struct cg_scan_val *vals)
+{
+	return scan(k, o, line, len, vals);
 }
 
 int cg_scan_array_next(const struct cg_scan_val *arr, size_t *pos,

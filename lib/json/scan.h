@@ -65,6 +65,35 @@ int cg_scan_line(const struct cg_scan_keys *k, const char *line, size_t len,
 		 struct cg_scan_val *vals);
 
 /*
+ * The order keys came in, learnt from the lines scanned: records written
+ * by cg keep their keys in the writer's order, so the key expected next is
+ * tried first as one compare of its bytes `"key":` in place, instead of
+ * reading the key as a string and looking it up.  A line whose next key is
+ * not the one expected (another kind of record, keys out of order,
+ * whitespace, escapes) reads that key the general way and the order learns
+ * it: the result is always that of cg_scan_line, only the cost differs.
+ * Mutable state of one reader (one thread): zero it with
+ * cg_scan_order_init.
+ */
+#define CG_SCAN_ORDER_MAX 32
+
+struct cg_scan_order {
+	uint8_t n;				/* entries in use */
+	uint8_t next[CG_SCAN_ORDER_MAX + 1];	/* [entry, or MAX for the start]
+						 * -> the entry expected next, + 1 */
+	int16_t want[CG_SCAN_ORDER_MAX];	/* its position in the keys, -1 none */
+	uint8_t len[CG_SCAN_ORDER_MAX];		/* bytes of text */
+	char text[CG_SCAN_ORDER_MAX][40];	/* "key": */
+};
+
+/* The wanted keys of k (the first CG_SCAN_ORDER_MAX) are entries 0..n-1. */
+void cg_scan_order_init(struct cg_scan_order *o, const struct cg_scan_keys *k);
+
+/* cg_scan_line, with the key order o learns and uses: same result. */
+int cg_scan_line_ordered(const struct cg_scan_keys *k, struct cg_scan_order *o,
+			 const char *line, size_t len, struct cg_scan_val *vals);
+
+/*
  * The next element of an array value found by cg_scan_line: *pos starts
  * at 0.  Returns 1 with *v set, 0 after the last.
  */

@@ -3,6 +3,7 @@
  * same view and checked as cg-checkin would write it.
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 static const char *const key_names[K_COUNT] = {
 	"ts", "compound", "gate", "dir", "kind", "decision", "reasons", "temp",
 	"visit_until", "name", "id_no", "phone", "household", "host", "plate",
-	"event", "pass", "registered_at"
+	"event", "pass", "registered_at", "corrected_at"
 };
 
 const char *const cg_report_kinds[] = {
@@ -123,13 +124,18 @@ slow:
 	return strtod(buf, NULL);
 }
 
+/* A field is a scanned value, member for member: the view takes the
+ * values as one copy. */
+_Static_assert(sizeof(struct field) == sizeof(struct cg_scan_val) &&
+	       offsetof(struct field, type) == offsetof(struct cg_scan_val, type) &&
+	       offsetof(struct field, p) == offsetof(struct cg_scan_val, p) &&
+	       offsetof(struct field, len) == offsetof(struct cg_scan_val, len),
+	       "struct field is laid out as struct cg_scan_val");
+
 void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals)
 {
-	for (int k = 0; k < K_COUNT; k++) {
-		v->f[k].type = vals[k].type;
-		v->f[k].p = vals[k].p;
-		v->f[k].len = vals[k].len;
-	}
+	memcpy(v->f, vals, sizeof(v->f));
+	v->fast = 1;
 	v->temp = 0;
 	if (vals[K_TEMP].type == CG_SCAN_NUMBER)
 		v->temp = number(vals[K_TEMP].p, vals[K_TEMP].len);
@@ -185,6 +191,7 @@ void cg_report_slow_view(struct view *v, const json_t *rec)
 		else
 			v->f[k] = (struct field){ CG_SCAN_ABSENT, NULL, 0 };
 	}
+	v->fast = 0;
 	j = json_object_get(rec, "temp");
 	v->temp = json_is_number(j) ? json_number_value(j) : 0;
 	v->nreasons = 0;
@@ -221,14 +228,60 @@ static int want_string(const struct view *v, int k, int required, char *why, siz
 	return 0;
 }
 
-static int want_time(const struct view *v, int k, int required, cg_time_t *t,
-		     char *why, size_t whylen)
+static int two_digits(const char *s, int *v)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return 0;
+	*v = (s[0] - '0') * 10 + (s[1] - '0');
+	return 1;
+}
+
+/*
+ * A time as cg-checkin writes it, YYYY-MM-DDTHH:MM:SS+HH:MM (or -HH:MM),
+ * read as cg_time_parse() reads it, without its calls: the date, the same
+ * on most lines of a journal, is parsed once (by cg_time_parse) and
+ * remembered.  0 for any other form (a fraction, Z, a leap second): the
+ * caller parses it.
+ */
+static int fast_time(struct cg_report *r, const struct field *f, cg_time_t *t)
+{
+	const char *s = f->p;
+	int h, mi, se, oh, om, off;
+	cg_time_t v;
+
+	if (f->len != 25 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    (s[19] != '+' && s[19] != '-') || s[22] != ':' ||
+	    !two_digits(s + 11, &h) || !two_digits(s + 14, &mi) || !two_digits(s + 17, &se) ||
+	    !two_digits(s + 20, &oh) || !two_digits(s + 23, &om) ||
+	    h > 23 || mi > 59 || se > 59 || oh > 23 || om > 59)
+		return 0;
+	if (memcmp(s, r->ts_day, sizeof(r->ts_day))) {
+		char day[32];
+		cg_time_t start;
+
+		memcpy(day, s, 10);
+		memcpy(day + 10, "T00:00:00Z", 11);
+		if (cg_time_parse(day, 0, &start) < 0)
+			return 0;
+		memcpy(r->ts_day, s, sizeof(r->ts_day));
+		r->ts_day_start = start;
+	}
+	off = (oh * 3600 + om * 60) * (s[19] == '-' ? -1 : 1);
+	v = r->ts_day_start + h * 3600 + mi * 60 + se - off;
+	if (v < CG_TIME_MIN || v > CG_TIME_MAX)
+		return 0;
+	*t = v;
+	return 1;
+}
+
+static int want_time(struct cg_report *r, const struct view *v, int k, int required,
+		     cg_time_t *t, char *why, size_t whylen)
 {
 	char buf[64], show[80];
 
 	if (want_string(v, k, required, why, whylen))
 		return 1;
-	if (v->f[k].type == CG_SCAN_ABSENT)
+	if (v->f[k].type == CG_SCAN_ABSENT || (v->fast && fast_time(r, &v->f[k], t)))
 		return 0;
 	if (v->f[k].len >= sizeof(buf) ||
 	    cg_time_parse(cg_report_copy_str(&v->f[k], buf, sizeof(buf)), 0, t) < 0) {
@@ -237,6 +290,28 @@ static int want_time(const struct view *v, int k, int required, cg_time_t *t,
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * n bytes (at most 32) from src to dst as a few word moves: the memo's
+ * copies are short, and a memcpy() of a length unknown at compile time
+ * may become a "rep movs", slow to start for so few bytes.
+ */
+static inline void copy_short(char *dst, const char *src, size_t n)
+{
+	uint64_t a, b;
+
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&a, src + i, 8);
+			memcpy(dst + i, &a, 8);
+		}
+		memcpy(&b, src + n - 8, 8);	/* the last 8, overlapping */
+		memcpy(dst + n - 8, &b, 8);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		dst[i] = src[i];
 }
 
 /* The memo slot of field k's value p[0..len), len at most 32. */
@@ -302,7 +377,7 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 	if (slot) {
 		if (slot->field == k + 1 && slot->len == f->len &&
 		    !memcmp(slot->raw, f->p, f->len)) {
-			memcpy(out, slot->norm, (size_t)slot->nlen + 1);
+			copy_short(out, slot->norm, (size_t)slot->nlen + 1);
 			return 0;
 		}
 	}
@@ -327,8 +402,8 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 		slot->field = (unsigned char)(k + 1);
 		slot->len = (unsigned char)f->len;
 		slot->nlen = (unsigned char)n;
-		memcpy(slot->raw, f->p, f->len);
-		memcpy(slot->norm, out, n + 1);
+		copy_short(slot->raw, f->p, f->len);
+		copy_short(slot->norm, out, n + 1);
 	}
 	return 0;
 }
@@ -341,7 +416,7 @@ int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct ch
 
 	person_slots(r, v, slots);
 	memset(c, 0, sizeof(*c));
-	if (want_time(v, K_TS, 1, &c->at, why, whylen) ||
+	if (want_time(r, v, K_TS, 1, &c->at, why, whylen) ||
 	    want_string(v, K_GATE, 1, why, whylen) ||
 	    want_string(v, K_DIR, 1, why, whylen) ||
 	    want_string(v, K_KIND, 1, why, whylen) ||
@@ -398,10 +473,10 @@ int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct ch
 		c->has_temp = 1;
 		c->temp = v->temp;
 	}
-	if (want_time(v, K_VISIT_UNTIL, 0, &c->until, why, whylen))
+	if (want_time(r, v, K_VISIT_UNTIL, 0, &c->until, why, whylen))
 		return 1;
 	c->has_until = v->f[K_VISIT_UNTIL].type != CG_SCAN_ABSENT;
-	if (want_time(v, K_REGISTERED_AT, 0, &c->registered, why, whylen))
+	if (want_time(r, v, K_REGISTERED_AT, 0, &c->registered, why, whylen))
 		return 1;
 	c->has_registered = v->f[K_REGISTERED_AT].type != CG_SCAN_ABSENT;
 	if (want_string(v, K_NAME, 0, why, whylen) || want_string(v, K_PLATE, 0, why, whylen) ||

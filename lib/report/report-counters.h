@@ -25,7 +25,9 @@
 enum {
 	K_TS, K_COMPOUND, K_GATE, K_DIR, K_KIND, K_DECISION, K_REASONS, K_TEMP,
 	K_VISIT_UNTIL, K_NAME, K_ID_NO, K_PHONE, K_HOUSEHOLD, K_HOST, K_PLATE,
-	K_EVENT, K_PASS, K_REGISTERED_AT, K_COUNT
+	K_EVENT, K_PASS, K_REGISTERED_AT,
+	K_CORRECTED_AT,		/* only to tell a correction by its scan */
+	K_COUNT
 };
 
 extern const char *const cg_report_kinds[];
@@ -36,7 +38,7 @@ extern const char *const cg_report_decisions[];
 enum { D_ADMIT, D_DENY, D_REFER };
 
 /* Slots of the memo of valid person fields (a power of two). */
-#define CG_REPORT_KNOWN 16384
+#define CG_REPORT_KNOWN 65536
 
 /* A field as either path saw it; strings are their decoded bytes. */
 struct field {
@@ -52,6 +54,9 @@ struct view {
 	size_t nreasons;
 	struct field reasons[CG_REPORT_MAX_REASONS];
 	int too_many_reasons;
+	int fast;		/* from the scanner: its times may be read
+				 * fast (the slow view is what the fast
+				 * one is tested against) */
 };
 
 /* ---- checking a check-in ---- */
@@ -177,6 +182,9 @@ struct cg_report {
 	struct cg_report_opts o;
 	const struct cg_config *cfg;
 	struct cg_scan_keys keys;
+	struct cg_scan_order order;	/* the key order of the lines read */
+	char ts_day[10];	/* the date of the last time read fast */
+	cg_time_t ts_day_start;	/* its 00:00:00Z */
 	struct ltcache lt;
 	int fixed;		/* the period was given */
 	int32_t since, until;	/* when fixed, else the records' range */

@@ -32,7 +32,7 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	if (!r)
 		return NULL;
 	/* Zeroed pages are given as they are touched: a small report pays
-	 * little for the memo's megabyte. */
+	 * little for the memo's four megabytes. */
 	if (!(r->known_mem = calloc(CG_REPORT_KNOWN + 1, sizeof(*r->known)))) {
 		free(r);
 		return NULL;
@@ -41,6 +41,7 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	r->o = *o;
 	r->cfg = o->cfg;
 	cg_report_keys_init(&r->keys);
+	cg_scan_order_init(&r->order, &r->keys);
 	r->fixed = o->since != CG_REPORT_NO_DAY;
 	r->since = o->since;
 	r->until = o->until;
@@ -259,13 +260,15 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 	struct view v;
 	json_t *rec;
 	int ret;
+	int scanned = r->o.fast && cg_scan_line_ordered(&r->keys, &r->order, line, len, vals);
 
 	/* A correction is not an event: the reader applies it to the
-	 * record it names. */
-	if (cg_correction_maybe(line, len) &&
+	 * record it names.  A scanned line tells without a search. */
+	if ((scanned ? cg_correction_maybe_scanned(line, len, &vals[K_CORRECTED_AT]) :
+		       cg_correction_maybe(line, len)) &&
 	    (ret = cg_report_correction_line(r, line, len, why, whylen)) != 2)
 		return ret;
-	if (r->o.fast && cg_scan_line(&r->keys, line, len, vals)) {
+	if (scanned) {
 		if (vals[K_DECISION].type != CG_SCAN_ABSENT) {
 			cg_report_fast_view(&v, vals);
 			goto checkin;

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/home.h"
+#include "json/scan.h"
 #include "rules/checkin.h"
 
 /*
@@ -68,6 +69,26 @@ static inline int cg_correction_maybe(const char *line, size_t len)
 		p++;
 	}
 	return 0;
+}
+
+/*
+ * cg_correction_maybe of a line the fast scan read (v: the value it found
+ * for "corrected_at"), without searching it: in such a line every '"'
+ * opens or closes a string without escapes, so the text "corrected_at":"
+ * can only be that key (once: no duplicates) with a string value right
+ * after its colon.
+ */
+static inline int cg_correction_maybe_scanned(const char *line, size_t len,
+					      const struct cg_scan_val *v)
+{
+	enum { K = sizeof(CG_CORRECTION_TAIL) - 1 };
+	size_t n = len < CG_CORRECTION_TAIL_BYTES ? len : CG_CORRECTION_TAIL_BYTES;
+	size_t at;
+
+	if (v->type != CG_SCAN_STRING)
+		return 0;
+	at = (size_t)(v->p - line) - K;	/* after a key: >= 1 */
+	return at >= len - n && !memcmp(line + at, CG_CORRECTION_TAIL, K);
 }
 
 /* 1 when rec (borrowed) is a correction, else 0. */

@@ -331,7 +331,7 @@ struct fields {
 enum { F_TS, F_GATE, F_KIND, F_NAME, F_ID_NO, F_PHONE, F_HOUSEHOLD, F_HOST, F_COUNT };
 
 /* The keys scanned: the fields, and "corrected_at" to tell a correction
- * (see scanned_correction). */
+ * (see cg_correction_maybe_scanned). */
 enum { F_CORRECTED_AT = F_COUNT, F_SCANNED };
 
 static const char *const field_names[F_SCANNED] = {
@@ -786,6 +786,7 @@ struct reader {
 	int started;
 	struct batch ring[RING];
 	size_t head, tail, count;
+	struct cg_scan_order order;	/* the key order of its lines */
 };
 
 struct days_read {
@@ -857,34 +858,16 @@ static void batch_text(struct batch *b, struct item *it, int type, const char *l
 	b->len += len;
 }
 
-/*
- * cg_correction_maybe of a line the fast scan read (v: its values), without
- * searching it: in such a line every '"' opens or closes a string without
- * escapes, so the text "corrected_at":" can only be that key (once: no
- * duplicates) with a string value right after its colon.
- */
-static int scanned_correction(const char *line, size_t len, const struct cg_scan_val *v)
-{
-	static const char tail[] = CG_CORRECTION_TAIL;
-	size_t n = len < CG_CORRECTION_TAIL_BYTES ? len : CG_CORRECTION_TAIL_BYTES;
-	size_t at;
-
-	if (v->type != CG_SCAN_STRING)
-		return 0;
-	at = (size_t)(v->p - line) - (sizeof(tail) - 1);	/* after a key: >= 1 */
-	return at >= len - n && !memcmp(line + at, tail, sizeof(tail) - 1);
-}
-
 /* One line into the batch: its fields when the fast scan reads it. */
-static void batch_line(struct batch *b, const struct cg_scan_keys *k, uint64_t seq,
-		       const char *line, size_t len)
+static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct cg_scan_order *o,
+		       uint64_t seq, const char *line, size_t len)
 {
 	struct item *it = &b->items[b->n++];
 	struct cg_scan_val v[F_SCANNED];
-	int scanned = cg_scan_line(k, line, len, v);
+	int scanned = cg_scan_line_ordered(k, o, line, len, v);
 
 	it->seq = seq;
-	if (scanned ? scanned_correction(line, len, &v[F_CORRECTED_AT]) :
+	if (scanned ? cg_correction_maybe_scanned(line, len, &v[F_CORRECTED_AT]) :
 		      cg_correction_maybe(line, len)) {
 		batch_text(b, it, IT_CORRECTION, line, len);
 	} else if (scanned) {
@@ -932,7 +915,7 @@ static int reader_day(struct days_read *dr, struct reader *rd, const char *day)
 			if (!(b = batch_start(dr, rd)))
 				break;
 		}
-		batch_line(b, &dr->k, jr.seq, jr.line, jr.len);
+		batch_line(b, &dr->k, &rd->order, jr.seq, jr.line, jr.len);
 	}
 	if (b) {
 		b->day_end = 1;
@@ -1068,6 +1051,8 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 	}
 	json_decref(all);
 	cg_scan_keys_init(&dr->k, field_names, F_SCANNED);
+	for (int r = 0; r < READERS; r++)
+		cg_scan_order_init(&dr->r[r].order, &dr->k);
 	pthread_mutex_init(&dr->mu, NULL);
 	pthread_cond_init(&dr->cond, NULL);
 	/* The hashing's CPU check, settled before the readers hash at once. */

@@ -40,6 +40,16 @@ static int num(const char *s, int n)
 	return v;
 }
 
+/* The first n bytes of s printable ASCII (no space), as cg_form_fold()
+ * keeps them. */
+static int printable_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7F)
+			return 0;
+	return 1;
+}
+
 /* GB/T 2260 first-level divisions, including Taiwan, Hong Kong, Macao. */
 static int known_province(int code)
 {
@@ -107,8 +117,11 @@ int cg_valid_id_no(const char *raw, cg_time_t now, char out[CG_ID_NO_LEN],
 	int birth;
 
 	/* A stray space, a newline or full-width digits from an input
-	 * method are how the number was typed, not what it is. */
-	if (cg_form_fold(raw, s, sizeof(s)) < 0 || strlen(s) != 18)
+	 * method are how the number was typed, not what it is.  Printable
+	 * ASCII folds to itself: as a record holds it, nothing to fold. */
+	if (printable_ascii(raw, 18) && !raw[18])
+		memcpy(s, raw, 19);
+	else if (cg_form_fold(raw, s, sizeof(s)) < 0 || strlen(s) != 18)
 		return fail(out, why, _("must be 18 characters"));
 	if (!id_chars_ok(s))
 		return fail(out, why, _("must be 17 digits and a check digit"));
@@ -140,7 +153,8 @@ int cg_valid_id_no(const char *raw, cg_time_t now, char out[CG_ID_NO_LEN],
  * 154, 160, 161 (but 1610), 163, 164, 168, 169, 174 (but 17400-17405),
  * 179 and 194 are no carrier's mobiles.  This is the one table of them:
  * when the plan changes, change it here and the boundaries tested in
- * tests/unit/test-validate.c.
+ * tests/unit/test-validate.c.  Keep the ranges in ascending order:
+ * mobile_range() stops at the first one above the number.
  */
 static const struct { const char *lo, *hi; } mobile_ranges[] = {
 	{ "130", "139" }, { "145", "145" }, { "147", "147" },
@@ -150,15 +164,25 @@ static const struct { const char *lo, *hi; } mobile_ranges[] = {
 	{ "190", "193" }, { "195", "199" },
 };
 
+/* p's leading digits against the digits of bound, as memcmp() of
+ * strlen(bound) bytes (a call and a strlen are most of a check). */
+static int cmp_lead(const char *p, const char *bound)
+{
+	for (; *bound; p++, bound++)
+		if (*p != *bound)
+			return *p < *bound ? -1 : 1;
+	return 0;
+}
+
 /* 1 when the 11 digits of p are in a mobile range. */
 static int mobile_range(const char *p)
 {
-	/* p has 11 digits, more than any bound: memcmp never reads past. */
+	/* p has 11 digits, more than any bound: never read past.  The
+	 * ranges are in ascending order: below one, below all after it. */
 	for (size_t i = 0; i < sizeof(mobile_ranges) / sizeof(mobile_ranges[0]); i++) {
-		size_t n = strlen(mobile_ranges[i].lo);
-
-		if (memcmp(p, mobile_ranges[i].lo, n) >= 0 &&
-		    memcmp(p, mobile_ranges[i].hi, n) <= 0)
+		if (cmp_lead(p, mobile_ranges[i].lo) < 0)
+			return 0;
+		if (cmp_lead(p, mobile_ranges[i].hi) <= 0)
 			return 1;
 	}
 	return 0;

@@ -37,6 +37,7 @@ static const char *const keys[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static struct cg_scan_keys scan_keys;
+static struct cg_scan_order scan_order;
 static struct cg_config cfg;
 
 static void setup(void)
@@ -52,6 +53,7 @@ static void setup(void)
 	if (cg_config_parse(&cfg, NULL, 0, "defaults", NULL) < 0)
 		abort();
 	cg_scan_keys_init(&scan_keys, keys, NKEYS);
+	cg_scan_order_init(&scan_order, &scan_keys);
 }
 
 static int same_string(const struct cg_scan_val *v, const json_t *j)
@@ -103,11 +105,20 @@ static int same_value(const struct cg_scan_val *v, const json_t *j)
 /* The scanner takes a line only as the strict parser reads it. */
 static void scan_line(const char *line, size_t len)
 {
-	struct cg_scan_val vals[NKEYS];
+	struct cg_scan_val vals[NKEYS], ordered[NKEYS];
+	int taken = cg_scan_line(&scan_keys, line, len, vals);
 	char why[256];
 	json_t *rec;
 
-	if (!cg_scan_line(&scan_keys, line, len, vals))
+	/* The ordered scan (its order learnt from the lines before) finds
+	 * what the plain one finds. */
+	if (cg_scan_line_ordered(&scan_keys, &scan_order, line, len, ordered) != taken)
+		abort();
+	for (size_t k = 0; taken && k < NKEYS; k++)
+		if (vals[k].type != ordered[k].type || (vals[k].type != CG_SCAN_ABSENT &&
+		    (vals[k].p != ordered[k].p || vals[k].len != ordered[k].len)))
+			abort();
+	if (!taken)
 		return;
 	if (!(rec = cg_jsonl_parse(line, len, why, sizeof(why))))
 		abort();

@@ -69,6 +69,31 @@ static const char *const keys[] = {
 
 static struct cg_scan_keys scan_keys;
 
+/* One key order for every line a test scans, learning as it goes: lines
+ * of other shapes, keys moved and mutations all meet an order learnt from
+ * other lines. */
+static struct cg_scan_order scan_order;
+
+/* The ordered scan says what the plain one says, value for value. */
+static int same_ordered(const char *line, size_t len)
+{
+	struct cg_scan_val a[NKEYS], b[NKEYS];
+	int ra = cg_scan_line(&scan_keys, line, len, a);
+	int rb = cg_scan_line_ordered(&scan_keys, &scan_order, line, len, b);
+
+	if (ra != rb) {
+		printf("# plain scan %d, ordered %d: %.*s\n", ra, rb, (int)len, line);
+		return 0;
+	}
+	for (size_t k = 0; ra && k < NKEYS; k++)
+		if (a[k].type != b[k].type ||
+		    (a[k].type != CG_SCAN_ABSENT && (a[k].p != b[k].p || a[k].len != b[k].len))) {
+			printf("# key '%s' differs in the ordered scan: %.*s\n", keys[k], (int)len, line);
+			return 0;
+		}
+	return 1;
+}
+
 /* When the scan takes a line, Jansson must take it and see the same. */
 static int same_as_jansson(const char *line, size_t len)
 {
@@ -77,6 +102,8 @@ static int same_as_jansson(const char *line, size_t len)
 	json_t *rec;
 	int ok = 1;
 
+	if (!same_ordered(line, len))
+		return 0;
 	if (!cg_scan_line(&scan_keys, line, len, vals))
 		return 1;	/* the strict path decides */
 	rec = cg_jsonl_parse(line, len, why, sizeof(why));
@@ -236,6 +263,95 @@ TEST(scan_real_lines)
 	CHECK_INT(taken, nlines);	/* every journal line takes the fast path */
 }
 
+/* A real line with its keys in another order, compact or spaced. */
+static size_t shuffled(const char *line, char *buf, size_t size)
+{
+	json_t *rec = cg_jsonl_parse(line, strlen(line), NULL, 0), *out = json_object();
+	const char *names[CG_SCAN_MAX_KEYS];
+	size_t n = 0, len = 0;
+	const char *key;
+	json_t *val;
+	char *text;
+
+	json_object_foreach(rec, key, val)
+		if (n < CG_SCAN_MAX_KEYS)
+			names[n++] = key;
+	for (size_t i = n; i > 1; i--) {	/* Fisher-Yates */
+		size_t j = pick(i);
+		const char *t = names[i - 1];
+
+		names[i - 1] = names[j];
+		names[j] = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		json_object_set(out, names[i], json_object_get(rec, names[i]));
+	text = json_dumps(out, JSON_PRESERVE_ORDER | (pick(4) ? JSON_COMPACT : 0));
+	if (text && (len = strlen(text)) < size)
+		memcpy(buf, text, len + 1);
+	else
+		len = 0, buf[0] = '\0';
+	free(text);
+	json_decref(out);
+	json_decref(rec);
+	return len;
+}
+
+/* The ordered scan on lines whose keys move, drop out and come back, and
+ * on more distinct keys than it remembers. */
+TEST(scan_ordered_keys_moved)
+{
+	char buf[4096], line[2048];
+	size_t len;
+
+	for (size_t i = 0; i < 1500 && nlines; i++) {
+		const char *l = lines[pick(nlines)];
+
+		len = pick(3) ? shuffled(l, buf, sizeof(buf)) : strlen(l);
+		CHECK(same_as_jansson(len && buf[0] ? buf : l, len && buf[0] ? len : strlen(l)));
+		CHECK(same_ordered(l, strlen(l)));	/* back to the writer's order */
+	}
+	/* A remembered key not wanted, twice in a line: before its place
+	 * and in it. */
+	for (size_t i = 0; i < nlines && i < 20; i++) {
+		len = (size_t)snprintf(line, sizeof(line), "{\"compound\":\"X\",%s", lines[i] + 1);
+		CHECK(same_ordered(line, len));
+		CHECK(cg_scan_line_ordered(&scan_keys, &scan_order, line, len,
+					   (struct cg_scan_val[NKEYS]){ 0 }) == 0);
+	}
+	/* A wanted name the index cannot hold (not ASCII at its start) is
+	 * never found, by either scan, however often it is met. */
+	{
+		static const char *const names[] = { "\xc3\xa9t\xc3\xa9", "ts" };
+		static const char text[] = "{\"\xc3\xa9t\xc3\xa9\":1,\"ts\":\"x\"}";
+		struct cg_scan_keys k;
+		struct cg_scan_order o;
+		struct cg_scan_val v[2];
+
+		cg_scan_keys_init(&k, names, 2);
+		cg_scan_order_init(&o, &k);
+		for (int round = 0; round < 3; round++) {
+			CHECK(cg_scan_line_ordered(&k, &o, text, strlen(text), v) == 1);
+			CHECK(v[0].type == CG_SCAN_ABSENT && v[1].type == CG_SCAN_STRING);
+		}
+	}
+	/* 60 unknown keys, then the wanted ones after them, twice over. */
+	for (int round = 0; round < 2; round++) {
+		len = (size_t)snprintf(line, sizeof(line), "{");
+		for (int k = 0; k < 60; k++)
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "\"u%d\":%d,", k, k);
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+					"\"ts\":\"x\",\"gate\":\"n\",\"x\":1}");
+		CHECK(same_ordered(line, len));
+		CHECK(same_as_jansson(line, len));
+		/* a duplicate of a remembered key that is not wanted */
+		line[len - 1] = ',';
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "\"u3\":0}");
+		CHECK(same_ordered(line, len));
+		CHECK(cg_scan_line_ordered(&scan_keys, &scan_order, line, len,
+					   (struct cg_scan_val[NKEYS]){ 0 }) == 0);
+	}
+}
+
 /* A mutation of a real line, in buf. */
 static size_t mutate(const char *line, char *buf, size_t size)
 {
@@ -371,6 +487,113 @@ TEST(report_mutated_lines_both_ways)
 	cg_report_free(b);
 }
 
+/* A real line with its ts (the first key) replaced by ts, in buf. */
+static size_t with_ts(const char *line, const char *ts, char *buf, size_t size)
+{
+	const char *rest = strchr(line + 7, '"');
+
+	return (size_t)snprintf(buf, size, "{\"ts\":\"%s%s", ts, rest ? rest : "\"}");
+}
+
+/* Times in every form: the fast reading of cg-checkin's own form and
+ * cg_time_parse() agree on what they take and what they make of it. */
+TEST(report_times_both_ways)
+{
+	static const char *const times[] = {
+		"2026-01-24T10:00:00+08:00", "2026-01-24T10:00:00-08:00",
+		"2026-01-24T10:00:00+00:00", "2026-01-24T10:00:00-00:00",
+		"2026-01-24T10:00:00Z", "2026-01-24t10:00:00+08:00",
+		"2026-01-24 10:00:00+08:00", "2026-01-24T10:00:00.5+08:00",
+		"2026-01-24T23:59:60+08:00", "2026-01-24T24:00:00+08:00",
+		"2026-02-29T10:00:00+08:00", "2024-02-29T10:00:00+08:00",
+		"2026-13-01T10:00:00+08:00", "2026-00-10T10:00:00+08:00",
+		"0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00-01:00",
+		"0000-01-01T00:00:00+00:00", "9999-12-31T23:59:59-01:00",
+		"9999-12-31T23:59:59+01:00", "2026-01-24T10:00:00+24:00",
+		"2026-01-24T10:00:00+23:59", "2026-01-24T10:60:00+08:00",
+		"2026-01-24T10:00:00+08:60", "2026-01-24T1a:00:00+08:00",
+		"2026-01-24T10:00:00+0800", "2026-1-24T10:00:00+08:00",
+		"2026-01-24T10:00:00+08:00 ", "2026-01-24T10:00:00+08:0",
+		"2026-01-24T10:00:00*08:00", "2026-01-24X10:00:00+08:00",
+		"2026-01-24T10-00:00+08:00", "2026/01/24T10:00:00+08:00",
+		"ï¼""026-01-24T10:00:00+08:00"
+	};
+	static const char bytes[] = "0123456789+-:TtZz .x/";
+	struct cg_report *a, *b;
+	char buf[4096], ts[64];
+
+	if (!nlines) {
+		CHECK(0);
+		return;
+	}
+	/* Each odd time in a report of its own: between years far apart a
+	 * gate's gaps take a while to walk. */
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		a = new_report(1);
+		b = new_report(0);
+		CHECK(both(a, b, buf, with_ts(lines[i % nlines], times[i], buf, sizeof(buf))));
+		CHECK(same_reports(a, b));
+		cg_report_free(a);
+		cg_report_free(b);
+	}
+	/* The day's times, a byte or two of the clock or offset changed. */
+	a = new_report(1);
+	b = new_report(0);
+	for (size_t i = 0; i < 2000; i++) {
+		snprintf(ts, sizeof(ts), "%s", times[pick(4)]);
+		ts[9] = (char)('0' + pick(10));	/* another day of January */
+		for (size_t n = pick(3); n--;)
+			ts[10 + pick(15)] = bytes[pick(sizeof(bytes) - 1)];
+		if (!both(a, b, buf, with_ts(lines[pick(nlines)], ts, buf, sizeof(buf)))) {
+			CHECK(0);
+			break;
+		}
+	}
+	CHECK(same_reports(a, b));
+	cg_report_free(a);
+	cg_report_free(b);
+}
+
+/* Corrections told apart by the scan as by the search of the line's
+ * tail: at the end, first, far from the end, with an escape, amended. */
+TEST(report_corrections_both_ways)
+{
+	static const char *const fixes[] = {
+		"{\"ts\":\"2026-01-25T09:00:00+08:00\",\"compound\":\"DEMO-0001\","
+		"\"voids\":\"DEMO-0001/checkin/2026-01-25/3\",\"correction_of\":"
+		"\"DEMO-0001/checkin/2026-01-25/3\",\"correction_reason\":\"wrong\","
+		"\"corrected_by\":\"guard\",\"corrected_at\":\"2026-01-25T09:00:00+08:00\","
+		"\"seq\":7,\"chain\":\"ab\"}",
+		"{\"corrected_at\":\"2026-01-25T09:00:00+08:00\",\"ts\":\"2026-01-25T09:00:00+08:00\","
+		"\"voids\":\"DEMO-0001/checkin/2026-01-25/4\",\"correction_of\":"
+		"\"DEMO-0001/checkin/2026-01-25/4\",\"correction_reason\":\"wrong\","
+		"\"corrected_by\":\"guard\",\"seq\":8,\"chain\":\"ab\"}",
+		"{\"ts\":\"2026-01-25T09:00:00+08:00\",\"voids\":\"DEMO-0001/checkin/2026-01-25/5\","
+		"\"correction_of\":\"DEMO-0001/checkin/2026-01-25/5\",\"correction_reason\":"
+		"\"typed \\\"x\\\" by mistake\",\"corrected_by\":\"guard\","
+		"\"corrected_at\":\"2026-01-25T09:00:00+08:00\",\"seq\":9,\"chain\":\"ab\"}",
+		"{\"ts\":\"2026-01-25T09:00:00+08:00\",\"voids\":\"DEMO-0001/checkin/2026-01-25/6\","
+		"\"correction_of\":\"DEMO-0001/checkin/2026-01-25/6\",\"correction_reason\":\"w\","
+		"\"corrected_by\":\"guard\",\"corrected_at\":\"2026-01-25T09:00:00+08:00\","
+		"\"note\":\"%0300d\",\"seq\":10,\"chain\":\"ab\"}",
+		"{\"ts\":\"2026-01-25T09:00:00+08:00\",\"corrected_at\":7,\"seq\":11}",
+		"{\"ts\":\"2026-01-25T09:00:00+08:00\",\"corrected_at\":\"\",\"seq\":12}",
+	};
+	struct cg_report *a = new_report(1), *b = new_report(0);
+	char buf[4096];
+
+	for (size_t i = 0; i < nlines && i < 20; i++)
+		CHECK(both(a, b, lines[i], strlen(lines[i])));
+	for (size_t i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++) {
+		size_t len = (size_t)snprintf(buf, sizeof(buf), fixes[i], 0);
+
+		CHECK(both(a, b, buf, len));
+	}
+	CHECK(same_reports(a, b));
+	cg_report_free(a);
+	cg_report_free(b);
+}
+
 /* Memory stays bounded: past 65536 visits still open, the oldest ended
  * ones are settled as overstays; every visitor is still counted once. */
 TEST(many_visitors)
@@ -460,6 +683,7 @@ int main(void)
 		return 1;
 	}
 	cg_scan_keys_init(&scan_keys, keys, NKEYS);
+	cg_scan_order_init(&scan_order, &scan_keys);
 	load_sample();
 	RUN(scan_simple_lines);
 	RUN(scan_keys_sharing_length_and_first_byte);
@@ -470,6 +694,11 @@ int main(void)
 	RUN(many_visitors);
 	RUN(sha256_matches_libsodium);
 	RUN(text_width);
+	/* Last: the random mutations above stay the ones they always were
+	 * (some make far-apart days, whose gaps are slow to walk). */
+	RUN(scan_ordered_keys_moved);
+	RUN(report_times_both_ways);
+	RUN(report_corrections_both_ways);
 	for (size_t i = 0; i < nlines; i++)
 		free(lines[i]);
 	free(lines);
