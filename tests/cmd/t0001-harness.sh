@@ -1,4 +1,5 @@
 #!/bin/sh
+# build-independent: the test harness itself, which runs no command under test
 test_description='the test harness itself: results, cleanup, --run, -v, -i'
 . "${0%/*}/../lib/test-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# build-independent: the SQL of the 日报 against cg-report; cg-sync and cg-report run under the sanitizers in t0500-t0570 and t04*
 test_description='ClickHouse: the whole 日报 from the tables (share/clickhouse/daily-report) equals cg-report figure by figure'
 . "${0%/*}/../lib/test-lib.sh"
 . "$SRC_DIR/tests/lib/clickhouse-lib.sh"

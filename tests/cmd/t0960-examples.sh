@@ -1,4 +1,5 @@
 #!/bin/sh
+# build-independent: the examples as printed in the README and the man pages; the commands they run are under the sanitizers in their own tests
 test_description='the examples of the README and of the man pages run as printed'
 . "${0%/*}/../lib/test-lib.sh"
 
