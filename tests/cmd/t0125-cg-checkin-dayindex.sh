@@ -7,14 +7,7 @@ J=$CG_HOME/journal/checkin
 DB=$CG_HOME/index/checkin.db
 
 sql() {
-	python3 -c '
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-for row in db.execute(sys.argv[2]):
-    print("|".join(str(c) for c in row))
-db.commit()
-db.close()
-' "$DB" "$1"
+	python3 "$SRC_DIR/tests/lib/sql.py" "$DB" "$1"
 }
 
 # ev TIME TEMP: one resident coming in at TIME (local, 2026-01-25 unless

@@ -10,14 +10,7 @@ DB=$CG_HOME/index/pass.db
 
 # sql STATEMENT: run it on the pass index, print the rows.
 sql() {
-	python3 -c '
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-for row in db.execute(sys.argv[2]):
-    print("|".join(str(c) for c in row))
-db.commit()
-db.close()
-' "$DB" "$1"
+	python3 "$SRC_DIR/tests/lib/sql.py" "$DB" "$1"
 }
 
 # A row no journal line makes: it survives a fold of the tail and is gone

@@ -9,14 +9,7 @@ JQ=$CG_HOME/journal/quarantine.jsonl
 
 # sql STATEMENT: run it on the case index, print the rows.
 sql() {
-	python3 -c '
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-for row in db.execute(sys.argv[2]):
-    print("|".join(str(c) for c in row))
-db.commit()
-db.close()
-' "$DB" "$1"
+	python3 "$SRC_DIR/tests/lib/sql.py" "$DB" "$1"
 }
 
 # fold_home: a data directory with the same journal where the index cannot

@@ -38,14 +38,7 @@ both() {
 
 # sql STATEMENT: run it on idx's case index, print the rows.
 sql() {
-	python3 -c '
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-for row in db.execute(sys.argv[2]):
-    print("|".join(str(c) for c in row))
-db.commit()
-db.close()
-' idx/index/quarantine.db "$1"
+	python3 "$SRC_DIR/tests/lib/sql.py" idx/index/quarantine.db "$1"
 }
 
 P1='"name":"张三","id_no":"110101199003074514","household":"3-2-501"'
