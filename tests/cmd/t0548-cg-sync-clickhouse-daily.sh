@@ -149,7 +149,8 @@ test_expect_success $CHOK 'a day before any row: no line; bad arguments: exit 2'
 
 # day.sql counts the rows of a compound with no row twice as they are
 # and folds only its corrected events; the others it folds whole.  Both
-# ways give cg-report's figures: h3 pushed once (no copy, one void), then
+# ways give cg-report's figures (and both ways of daily-report: run at
+# once with no compound twice, and run again told the list): h3 pushed once (no copy, one void), then
 # every batch again (folded); two check-ins amended, one to a fever.
 test_expect_success $CHOK 'a compound with no row twice (counted unfolded) and then twice (folded): cg-report'"'"'s figures' '
 	compound h3 NJ-GL-0003 NJ-GL &&
@@ -163,6 +164,7 @@ test_expect_success $CHOK 'a compound with no row twice (counted unfolded) and t
 	jq -r "$FIGURES" rep-h3.json >want &&
 	daily -c NJ-GL-0003 >once && jq -r "$FIGURES" once >got &&
 	test_cmp want got &&
+	test "$(jq ".fevers + .denials | length" once)" -gt 0 &&
 	grep -F "[[\"corrections\",0,\"action\"],\"void\"]" got &&
 	grep -F "[[\"corrections\",2,\"action\"],\"amend\"]" got &&
 	grep -F "[[\"totals\",\"events\"],14]" got &&
