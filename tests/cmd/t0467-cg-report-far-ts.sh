@@ -121,6 +121,12 @@ test_expect_success 'the month-old record of the journal is its own day'"'"'s (a
 	test -z "$(strays)"
 '
 
+test_expect_success 'a report of a day in 0816 looks through the days there are, not every day since' '
+	guard --date 0816-01-25 &&
+	cg_report --date 0816-01-25 >out 2>err &&
+	test "$(rq "[.since, .totals.events, .outside] | @tsv")" = "$(printf "0816-01-25\t1\t0")"
+'
+
 test_expect_success 'text: the warning and its lines; zh_CN has a label for the code' '
 	cg_report --format text three.jsonl >out.txt 2>/dev/null &&
 	grep -q "^  warning   record outside the period  2 records whose ts is outside the report'"'"'s period: three.jsonl:1 (0816-01-25), three.jsonl:3 (2926-01-25)$" out.txt &&
