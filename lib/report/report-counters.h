@@ -114,6 +114,7 @@ struct gate {
 	struct daymap **days;
 	size_t ndays, alloc;
 	size_t last_day;	/* index of the day used last */
+	int32_t max_day;	/* the latest of days, when ndays */
 	/* filled at the end */
 	long longest;		/* minutes, -1 when no duty time was looked at */
 	unsigned long unguarded;	/* check-ins with no guard signed on (cg-duty) */
