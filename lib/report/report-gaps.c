@@ -128,7 +128,8 @@ void cg_report_duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
 
 	cg_config_gate_duty(r->cfg, g->name, &duty);
 	/* Sorted once: no more check-ins are counted after this. */
-	qsort(g->days, g->ndays, sizeof(*g->days), by_day);
+	if (g->ndays)
+		qsort(g->days, g->ndays, sizeof(*g->days), by_day);
 	g->last_day = g->ndays;
 	for (int32_t d = since; d <= until; d++) {
 		cg_time_t s = cg_report_local_at(d, duty.start_min);

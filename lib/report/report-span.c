@@ -70,7 +70,8 @@ static void compact(struct cg_report *r)
 {
 	size_t m = 0;
 
-	qsort(r->days, r->ndays, sizeof(*r->days), by_day);
+	if (r->ndays)
+		qsort(r->days, r->ndays, sizeof(*r->days), by_day);
 	for (size_t i = 0; i < r->ndays; i++) {
 		if (m && r->days[m - 1].day == r->days[i].day)
 			r->days[m - 1].n += r->days[i].n;

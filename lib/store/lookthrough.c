@@ -231,7 +231,8 @@ static int days_listed(int daydir, int32_t from, int32_t to, struct days *ds,
 		}
 	}
 	closedir(dp);
-	qsort(ds->d, ds->n, sizeof(*ds->d), cmp_day);
+	if (ds->n)
+		qsort(ds->d, ds->n, sizeof(*ds->d), cmp_day);
 	for (size_t i = 0; i < ds->n; i++)
 		if (!m || ds->d[m - 1] != ds->d[i])
 			ds->d[m++] = ds->d[i];
