@@ -27,7 +27,7 @@ strays() {
 }
 
 test_expect_success 'setup: a gate with 24-hour duty, and a day of records with strays' '
-	write_config "{\"gates\":[\"north\"],\"policy\":{\"duty_gap_max_min\":120}}" &&
+	write_config "{\"compound\":{\"code\":\"C1\",\"name\":\"一小区\"},\"gates\":[\"north\"],\"policy\":{\"duty_gap_max_min\":120}}" &&
 	{
 		ev 2026-01-25 08:00 &&
 		ev 0816-01-25 10:00 李四 &&
@@ -133,6 +133,14 @@ test_expect_success 'text: the warning and its lines; zh_CN has a label for the 
 	LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 cg_report --format text three.jsonl >zh.txt 2>/dev/null &&
 	grep -q "^  警告  时间超出报表时段的记录  2 条记录的时间（ts）不在报表时段内：three.jsonl:1 (0816-01-25), three.jsonl:3 (2926-01-25)$" zh.txt &&
 	! grep -w -q ts_outside_period zh.txt
+'
+
+test_expect_success 'a roll-up keeps the warning, with its compound' '
+	cg_report three.jsonl >r.json 2>/dev/null &&
+	cg_report --merge r.json >out &&
+	rq ".warnings[] | select(.code == \"ts_outside_period\") | [.compound, .count, .records[0].line] | @tsv" >actual &&
+	printf "C1\t2\tthree.jsonl:1\n" >expect &&
+	test_cmp expect actual
 '
 
 test_expect_success 'every JSON report of this script validates against report.schema.json' '
