@@ -135,6 +135,19 @@ test_expect_success 'text: the warning and its lines; zh_CN has a label for the 
 	! grep -w -q ts_outside_period zh.txt
 '
 
+test_expect_success 'a case whose start and end are centuries apart: the period'"'"'s windows only' '
+	{
+		printf "{\"ts\":\"2026-01-24T08:00:00+08:00\",\"event\":\"open\",\"case_id\":\"Q1\",\"name\":\"李四\",\"household\":\"1-1-101\",\"start\":\"0816-01-01\",\"end\":\"2926-01-01\"}\n" &&
+		ev 2026-01-25 08:00
+	} >case.jsonl &&
+	GUARD_IN=case.jsonl guard --date 2026-01-25 - &&
+	cg_report --date 2026-01-25 case.jsonl >out &&
+	test "$(rq "[.cases.open, .cases.missed_windows, .cases.followup.missed] | @tsv")" = "$(printf "1\t2\t1")" &&
+	cg_report --since 2026-01-20 --until 2026-01-25 case.jsonl >out &&
+	test "$(rq "[.cases.missed_windows, .cases.list[0].missed, .cases.list[0].start] | @tsv")" = \
+		"$(printf "4\t4\t0816-01-01")"
+'
+
 test_expect_success 'a roll-up keeps the warning, with its compound' '
 	cg_report three.jsonl >r.json 2>/dev/null &&
 	cg_report --merge r.json >out &&
