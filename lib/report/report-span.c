@@ -7,9 +7,9 @@
  * stretched over centuries by one line dated 0816 or 2926: minutes of
  * work, and a gap of 1100 years.  So the period is the run of the
  * records' days that holds most records (of runs as long, the one
- * nearest the clock), where a run has no stretch of
- * more than CG_REPORT_SPAN_GAP days without a record and lasts at most
- * CG_REPORT_SPAN_MAX days (the ten years --since allows).  A record of
+ * nearest the clock), where no two successive days with records are
+ * more than CG_REPORT_SPAN_GAP days apart and the last is at most
+ * CG_REPORT_SPAN_MAX days after the first (the ten years --since allows).  A record of
  * a day outside it is counted (its figures were added as it was read)
  * but walks nothing, and is named in a ts_outside_period warning.
  *
@@ -50,9 +50,11 @@ static uint32_t name_index(struct cg_report *r)
 	size_t n = json_array_size(r->span_names);
 	const char *name = r->where_name ? r->where_name : "";
 
-	if (n && !strcmp(json_string_value(json_array_get(r->span_names, n - 1)), name))
+	if (n && !strcmp(json_string_value(json_array_get(r->span_names, n - 1)) ?: "", name))
 		return (uint32_t)(n - 1);
-	json_array_append_new(r->span_names, json_string(name));
+	/* A file's name need not be UTF-8: kept as it is, and a warning
+	 * entry that cannot be written as JSON is left out of the list. */
+	json_array_append_new(r->span_names, json_string_nocheck(name));
 	return (uint32_t)n;
 }
 
@@ -135,14 +137,16 @@ static void stray(struct cg_report *r, const char *name, unsigned long line, int
 		  unsigned long n)
 {
 	char date[CG_DATE_LEN], where[300];
+	json_t *e;
 
 	r->strays += n;
 	if (json_array_size(r->stray_list) >= STRAYS_MAX)
 		return;
 	cg_day_format(day, date);
 	snprintf(where, sizeof(where), "%s:%lu", name, line);
-	json_array_append_new(r->stray_list, json_pack("{s:s, s:s, s:I}", "line", where,
-						       "day", date, "count", (json_int_t)n));
+	e = json_pack("{s:s, s:s, s:I}", "line", where, "day", date, "count", (json_int_t)n);
+	if (e)
+		json_array_append_new(r->stray_list, e);
 }
 
 /* How far the days from..until are from today: 0 when they hold it. */
@@ -185,7 +189,7 @@ int cg_report_span_period(struct cg_report *r, int32_t *since, int32_t *until)
 		const struct dayspan *e = &r->days[k];
 
 		if (k < from || k > to)
-			stray(r, json_string_value(json_array_get(r->span_names, e->name)),
+			stray(r, json_string_value(json_array_get(r->span_names, e->name)) ?: "",
 			      e->line, e->day, e->n);
 	}
 	return 0;
