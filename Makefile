@@ -152,6 +152,7 @@ LIB_OBJS += lib/report/report-time.o
 LIB_OBJS += lib/report/report-visitors.o
 LIB_OBJS += lib/report/report-exits.o
 LIB_OBJS += lib/report/report-late.o
+LIB_OBJS += lib/report/report-span.o
 LIB_OBJS += lib/report/report.o
 LIB_OBJS += lib/sync/http.o
 LIB_OBJS += lib/sync/lock.o

@@ -545,6 +545,23 @@ static void report_summary(const struct cg_report_counts *counts, const json_t *
 		(double)clock() / CLOCKS_PER_SEC - t0);
 }
 
+/* Each record whose ts is outside the report's period, as FILE:LINE
+ * (its day's first, when the records gave the period). */
+static void tell_strays(const json_t *rep)
+{
+	const json_t *w, *e;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(rep, "warnings"), i, w) {
+		if (strcmp(json_string_value(json_object_get(w, "code")) ?: "", "ts_outside_period"))
+			continue;
+		json_array_foreach(json_object_get(w, "records"), k, e)
+			cg_warning(_("%s: ts outside the report's period (%s)"),
+				   json_string_value(json_object_get(e, "line")),
+				   json_string_value(json_object_get(e, "day")));
+	}
+}
+
 /* Finish the report of what rd read (r is freed) and write it.  The exit
  * status, or -1 with *err. */
 static int report_write(struct cg_report *r, const struct cg_report_reader *rd,
@@ -557,6 +574,7 @@ static int report_write(struct cg_report *r, const struct cg_report_reader *rd,
 	cg_report_counts(r, &counts);
 	rep = cg_report_finish(r, generator());
 	cg_report_free(r);
+	tell_strays(rep);
 	status = cg_loop_status(&rd->loop);
 	if (rd->damaged)
 		status = worse(status, CG_EXIT_DAMAGED);

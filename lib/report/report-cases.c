@@ -115,15 +115,24 @@ static cg_time_t case_ended(const struct cg_case *c)
 	return 1;	/* ended, time unknown: long ago */
 }
 
-/* Windows of an open case missed from the first day of the period on. */
+/*
+ * Windows of an open case missed from the first day of the period on.
+ * Only those days are walked: a case whose "start" says 0816 would list
+ * every window of eleven centuries (a window is expected by the case's
+ * own days, not by where the walk begins).
+ */
 static unsigned long missed_windows(const struct cg_quarantine *q, struct cg_case *c,
 				    const struct period *p)
 {
-	json_t *due = cg_quarantine_due_record(q, c, p->until), *w;
+	struct cg_case from = *c;
+	json_t *due, *w;
 	char since[CG_DATE_LEN];
 	unsigned long n = 0;
 	size_t k;
 
+	if (from.start_day != CG_CASE_NO_DAY && from.start_day < p->since)
+		from.start_day = p->since;
+	due = cg_quarantine_due_record(q, &from, p->until);
 	cg_day_format(p->since, since);
 	json_array_foreach(json_object_get(due, "missed_windows"), k, w) {
 		const char *s = json_string_value(w);

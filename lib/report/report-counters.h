@@ -114,6 +114,7 @@ struct gate {
 	struct daymap **days;
 	size_t ndays, alloc;
 	size_t last_day;	/* index of the day used last */
+	int32_t max_day;	/* the latest of days, when ndays */
 	/* filled at the end */
 	long longest;		/* minutes, -1 when no duty time was looked at */
 	unsigned long unguarded;	/* check-ins with no guard signed on (cg-duty) */
@@ -178,6 +179,20 @@ struct cg_report_passes {
 	json_t *classes;	/* array of class names */
 };
 
+/* A run of records of one day, when the records give the period
+ * (report-span.c): how many, and where the first came from. */
+struct dayspan {
+	int32_t day;
+	uint32_t name;		/* index in span_names */
+	unsigned long n, seq, line;
+};
+
+/* The period taken from the records: at most this many days after its
+ * first (the ten years --since allows), with no more than
+ * CG_REPORT_SPAN_GAP days in a row without a record. */
+#define CG_REPORT_SPAN_MAX 3660
+#define CG_REPORT_SPAN_GAP 366
+
 struct cg_report {
 	struct cg_report_opts o;
 	const struct cg_config *cfg;
@@ -188,7 +203,17 @@ struct cg_report {
 	struct ltcache lt;
 	int fixed;		/* the period was given */
 	int32_t since, until;	/* when fixed, else the records' range */
-	int32_t min_day, max_day;
+	struct dayspan *days;	/* when not fixed: the records' days */
+	size_t ndays, adays;
+	unsigned long span_seq;
+	json_t *span_names;	/* the inputs' names */
+	/* Where the line being read comes from (cg_report_where). */
+	const char *where_name;	/* borrowed, for the line only */
+	unsigned long where_line;
+	int32_t journal_day;	/* its check-in journal's day, or NO_DAY */
+	char journal_day_text[CG_DATE_LEN];
+	unsigned long strays;	/* records of ts_outside_period */
+	json_t *stray_list;
 	cg_time_t period_start, period_end;	/* when fixed */
 	cg_time_t watermark;	/* latest check-in time read */
 
@@ -427,6 +452,19 @@ const char *cg_merge_row_until(const json_t *rows, const char *code);
  * cases_ending_tomorrow, needs_open, passes_active (class -> n),
  * passes_active_total, visitors_inside, cases_by_day (date -> n). */
 json_t *cg_merge_stocks(const json_t *rows);
+
+/* ---- report-span.c: the period of the records, and strays ---- */
+
+/* A record of day read when the period is not given; -1 out of memory. */
+int cg_report_span_add(struct cg_report *r, int32_t day);
+/* The period the records give: 0, or -1 when there were none.  Lists
+ * the days left out as strays.  Once, at the end. */
+int cg_report_span_period(struct cg_report *r, int32_t *since, int32_t *until);
+/* A check-in of day outside a given period: a stray when it came from
+ * a check-in journal that no report of its day reads. */
+void cg_report_stray_checkin(struct cg_report *r, int32_t day);
+/* The ts_outside_period warning, in r->warnings; once, at the end. */
+void cg_report_stray_warning(struct cg_report *r);
 
 /* ---- report-finish.c: the document ---- */
 

@@ -99,6 +99,7 @@ static void report_warnings(struct cg_report *r)
 	cases_warning(r->warnings, "case_escalated", r->escalated, r->escalated_cases);
 	count_warning(r->warnings, "visitor_overstay", r->overstay_n);
 	cg_report_late_warning(r);
+	cg_report_stray_warning(r);
 	if (!r->events)
 		json_array_append_new(r->warnings, json_pack("{s:s}", "code", "no_checkins"));
 	count_warning(r->warnings, "rejected_records", r->rejected);
@@ -110,20 +111,14 @@ static void report_warnings(struct cg_report *r)
 }
 
 /* The period: given, else the days of the records, else today. */
-static void period_of(const struct cg_report *r, struct period *p)
+static void period_of(struct cg_report *r, struct period *p)
 {
 	cg_time_t end;
 
 	p->since = r->since;
 	p->until = r->until;
-	if (!r->fixed) {
-		if (r->min_day <= r->max_day) {
-			p->since = r->min_day;
-			p->until = r->max_day;
-		} else {
-			p->since = p->until = cg_local_day(r->o.now, NULL);
-		}
-	}
+	if (!r->fixed && cg_report_span_period(r, &p->since, &p->until) < 0)
+		p->since = p->until = cg_local_day(r->o.now, NULL);
 	p->start = cg_report_day_start(p->since);
 	end = cg_report_day_start(p->until + 1);
 	p->cutoff = r->o.now < end ? r->o.now : end;

@@ -8,6 +8,8 @@
  * single event, or a whole night, is not.
  */
 
+#include <stdlib.h>
+
 #include "report/report-counters.h"
 
 /* Seconds of [a, b] within the night hours of d. */
@@ -93,12 +95,20 @@ static void gate_warning(const struct gate *g, struct gaps *gs, json_t *warn)
 					      "gaps", gs->list));
 }
 
-static struct daymap *day_of(const struct gate *g, int32_t d)
+static int by_day(const void *a, const void *b)
 {
-	for (size_t i = 0; i < g->ndays; i++)
-		if (g->days[i]->day == d)
-			return g->days[i];
-	return NULL;
+	int32_t x = (*(struct daymap *const *)a)->day, y = (*(struct daymap *const *)b)->day;
+
+	return (x > y) - (x < y);
+}
+
+/* The map of day d, walking g's days (sorted) up from *k: the period's
+ * days are asked in order, so the walk is linear, not a search a day. */
+static struct daymap *day_of(const struct gate *g, int32_t d, size_t *k)
+{
+	while (*k < g->ndays && g->days[*k]->day < d)
+		(*k)++;
+	return *k < g->ndays && g->days[*k]->day == d ? g->days[*k] : NULL;
 }
 
 /*
@@ -113,9 +123,14 @@ void cg_report_duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
 	struct cg_duty duty;
 	struct gaps gs = { &duty, json_array(), 0, -1, 0, 0 };
 	cg_time_t prev = 0, open_end = 0, open_eff = 0;
+	size_t k = 0;
 	int open = 0;
 
 	cg_config_gate_duty(r->cfg, g->name, &duty);
+	/* Sorted once: no more check-ins are counted after this. */
+	if (g->ndays)
+		qsort(g->days, g->ndays, sizeof(*g->days), by_day);
+	g->last_day = g->ndays;
 	for (int32_t d = since; d <= until; d++) {
 		cg_time_t s = cg_report_local_at(d, duty.start_min);
 		cg_time_t e = cg_report_local_at(d, duty.end_min);
@@ -133,7 +148,7 @@ void cg_report_duty_gaps(struct cg_report *r, struct gate *g, int32_t since,
 		open = 1;
 		open_end = e;
 		open_eff = eff;
-		if (!(m = day_of(g, d)))
+		if (!(m = day_of(g, d, &k)))
 			continue;
 		for (int min = 0; min < DAY_MINUTES; min++) {
 			cg_time_t tf, tl;

@@ -55,7 +55,9 @@ static struct daymap *daymap_of(struct cg_report *r, struct gate *g, int32_t day
 
 	if (g->last_day < g->ndays && g->days[g->last_day]->day == day)
 		return g->days[g->last_day];
-	for (size_t i = 0; i < g->ndays; i++)
+	/* Records come a day after another: a day after every day the gate
+	 * has is new, without a search (a ten-year period was quadratic). */
+	for (size_t i = 0; g->ndays && day <= g->max_day && i < g->ndays; i++)
 		if (g->days[i]->day == day) {
 			g->last_day = i;
 			return g->days[i];
@@ -77,6 +79,8 @@ static struct daymap *daymap_of(struct cg_report *r, struct gate *g, int32_t day
 	memset(m->first, 0xFF, sizeof(m->first));
 	memset(m->last, 0xFF, sizeof(m->last));
 	g->last_day = g->ndays;
+	if (!g->ndays || day > g->max_day)
+		g->max_day = day;
 	g->days[g->ndays++] = m;
 	return m;
 }

@@ -80,6 +80,7 @@ static const struct {
 	{ "visitor_overstay", N_("visitor overstay") },
 	{ "exit_overdue", N_("not back in time") },
 	{ "late_registration", N_("late registration") },
+	{ "ts_outside_period", N_("record outside the period") },
 	{ "rejected_records", N_("rejected records") },
 	{ "foreign_records", N_("records of another compound") },
 	{ "no_checkins", N_("no check-ins") },

@@ -114,8 +114,13 @@ static int take_line(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 	struct lines_job *job = ctx;
 	const char *line = ln->text;
 	size_t len = ln->len;
-	int st = corrected(job, ln->lineno, &line, &len) ?
-		 job->fn(job->ctx, line, len, why, whylen, err) : 0;
+	int st;
+
+	/* The report names the line if its ts is outside its period. */
+	if (job->rd->r)
+		cg_report_where(job->rd->r, ln->name, ln->lineno, job->day);
+	st = corrected(job, ln->lineno, &line, &len) ?
+	     job->fn(job->ctx, line, len, why, whylen, err) : 0;
 
 	(void)lp;
 	if (st >= 0)
@@ -662,10 +667,11 @@ static int backfilled_line(void *ctx, const char *day, uint64_t seq, const char 
 		return 0;
 	if (!corrected(&job, (unsigned long)seq, &line, &len))
 		return 0;	/* voided */
+	snprintf(label, sizeof(label), "journal/checkin/%s.jsonl", day);
+	cg_report_where(rd->r, label, (unsigned long)seq, NULL);
 	why[0] = '\0';
 	st = cg_report_line(rd->r, line, len, why, sizeof(why), err);
 	if (st == 1) {
-		snprintf(label, sizeof(label), "journal/checkin/%s.jsonl", day);
 		cg_notify(&rd->loop.notify, CG_MSG_ERROR, "%s:%llu: %s", label,
 			  (unsigned long long)seq, why);
 		return 0;

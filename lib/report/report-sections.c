@@ -157,6 +157,30 @@ static void late_text(struct doc *d, const json_t *w, char *buf, size_t size)
 				     (unsigned long)n), n, list);
 }
 
+/* ts_outside_period: "2 records whose ts is outside the report's
+ * period: stdin:3 (0816-01-25), ..." */
+static void stray_text(const json_t *w, char *buf, size_t size)
+{
+	long long n = (long long)ival(w, "count");
+	char list[400];
+	size_t len = 0, i;
+	const json_t *e;
+
+	list[0] = '\0';
+	json_array_foreach(json_object_get(w, "records"), i, e) {
+		if (i == 5 || len >= sizeof(list)) {
+			if (len < sizeof(list))
+				snprintf(list + len, sizeof(list) - len, ", …");
+			break;
+		}
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s (%s)", i ? ", " : "",
+					sval(e, "line") ?: "", sval(e, "day") ?: "");
+	}
+	snprintf(buf, size, ngettext("%lld record whose ts is outside the report's period: %s",
+				     "%lld records whose ts is outside the report's period: %s",
+				     (unsigned long)n), n, list);
+}
+
 /* The cases an alert is about, "Q260122-001 Q260125-002". */
 static const char *cases_of(const json_t *w, char *buf, size_t size)
 {
@@ -178,6 +202,8 @@ static void warning_text(struct doc *d, const json_t *w, char *buf, size_t size)
 		exit_text(d, w, buf, size);
 	else if (!strcmp(code, "late_registration"))
 		late_text(d, w, buf, size);
+	else if (!strcmp(code, "ts_outside_period"))
+		stray_text(w, buf, size);
 	else if (!strcmp(code, "observation_alert"))
 		snprintf(buf, size, ngettext("%lld home-observation check with an alert: %s",
 					     "%lld home-observation checks with an alert: %s", (unsigned long)n),

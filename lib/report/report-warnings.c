@@ -33,6 +33,7 @@ static const struct {
 	{ "visitor_overstay", "warning" },
 	{ "exit_overdue", "warning" },
 	{ "late_registration", "warning" },
+	{ "ts_outside_period", "warning" },
 	{ "rejected_records", "warning" },
 	{ "foreign_records", "warning" },
 	{ "no_checkins", "notice" },

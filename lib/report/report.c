@@ -45,8 +45,9 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	r->fixed = o->since != CG_REPORT_NO_DAY;
 	r->since = o->since;
 	r->until = o->until;
-	r->min_day = INT32_MAX;
-	r->max_day = INT32_MIN;
+	r->journal_day = CG_REPORT_NO_DAY;
+	r->span_names = json_array();
+	r->stray_list = json_array();
 	if (r->fixed) {
 		r->period_start = cg_report_day_start(r->since);
 		r->period_end = cg_report_day_start(r->until + 1);
@@ -101,6 +102,9 @@ void cg_report_free(struct cg_report *r)
 	json_decref(r->escalated_cases);
 	json_decref(r->exit_overdue);
 	json_decref(r->late);
+	json_decref(r->span_names);
+	json_decref(r->stray_list);
+	free(r->days);
 	free(r->exits);
 	free(r->fever_set);
 	free(r->visits);
@@ -115,15 +119,13 @@ void cg_report_free(struct cg_report *r)
 
 /* ---- one check-in ---- */
 
+/* 1 when day is in the period; a period not given takes it in (and is
+ * found at the end, cg_report_span_period): -1 when out of memory. */
 static int in_period(struct cg_report *r, int32_t day)
 {
 	if (r->fixed)
 		return day >= r->since && day <= r->until;
-	if (day < r->min_day)
-		r->min_day = day;
-	if (day > r->max_day)
-		r->max_day = day;
-	return 1;
+	return cg_report_span_add(r, day) < 0 ? -1 : 1;
 }
 
 /* A resident or tenant, with the household exit quota on. */
@@ -138,8 +140,12 @@ static int count_checkin(struct cg_report *r, const struct checkin *c, struct cg
 	int sec;
 
 	cg_report_local_of(&r->lt, c->at, &day, &sec);
-	if (!in_period(r, day)) {
+	switch (in_period(r, day)) {
+	case -1:
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
+	case 0:
 		r->outside++;
+		cg_report_stray_checkin(r, day);
 		return 0;
 	}
 	r->checkins++;
@@ -226,6 +232,8 @@ int cg_report_event_time(struct cg_report *r, const json_t *rec, cg_time_t *at,
 int cg_report_event_place(struct cg_report *r, int32_t day)
 {
 	if (!r->fixed) {
+		/* Out of memory, the day is not seen: the period may
+		 * leave it out, and the event is counted all the same. */
 		in_period(r, day);
 		return 1;
 	}

@@ -4,6 +4,7 @@
  * without a match costs little more than reading it.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -164,6 +165,95 @@ static int look_file(struct look *lk, struct cg_jsonl_reader *in, struct cg_err 
 	return ret;
 }
 
+/* ---- the days to look at ---- */
+
+/*
+ * Past this many days, the days looked at are those the directory has a
+ * file of: a report of a day in 0816 looks through every day after it up
+ * to today, 440,000 days, each a failed open (seconds for nothing).
+ */
+#define LIST_PAST_DAYS 366
+
+struct days {
+	int32_t *d;
+	size_t n, alloc;
+};
+
+static int days_add(struct days *ds, int32_t d)
+{
+	if (ds->n == ds->alloc) {
+		size_t a = ds->alloc ? ds->alloc * 2 : 64;
+		int32_t *p = realloc(ds->d, a * sizeof(*p));
+
+		if (!p)
+			return -1;
+		ds->d = p;
+		ds->alloc = a;
+	}
+	ds->d[ds->n++] = d;
+	return 0;
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The days from..to that daydir has a file of, ascending. */
+static int days_listed(int daydir, int32_t from, int32_t to, struct days *ds,
+		       struct cg_err *err)
+{
+	int fd = fcntl(daydir, F_DUPFD_CLOEXEC, 0);
+	struct dirent *de;
+	size_t m = 0;
+	DIR *dp;
+
+	if (fd < 0 || !(dp = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return cg_err_errno(err, CG_EXIT_SYSTEM, errno, _("cannot read '%s'"),
+				    "journal/checkin");
+	}
+	rewinddir(dp);
+	while ((de = readdir(dp))) {
+		char date[CG_DATE_LEN];
+		int32_t d;
+
+		if (strlen(de->d_name) < 10)
+			continue;
+		memcpy(date, de->d_name, 10);
+		date[10] = '\0';
+		if (cg_day_parse(date, &d) == 0 && d >= from && d <= to && days_add(ds, d) < 0) {
+			closedir(dp);
+			return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+		}
+	}
+	closedir(dp);
+	if (ds->n)
+		qsort(ds->d, ds->n, sizeof(*ds->d), cmp_day);
+	for (size_t i = 0; i < ds->n; i++)
+		if (!m || ds->d[m - 1] != ds->d[i])
+			ds->d[m++] = ds->d[i];
+	ds->n = m;
+	return 0;
+}
+
+/* The days from..to to look at: every one, or past LIST_PAST_DAYS those
+ * daydir (-2: none) has a file of.  0, or -1 with *err. */
+static int days_to_look(int daydir, int32_t from, int32_t to, struct days *ds,
+			struct cg_err *err)
+{
+	memset(ds, 0, sizeof(*ds));
+	if ((int64_t)to - from > LIST_PAST_DAYS)
+		return daydir == -2 ? 0 : days_listed(daydir, from, to, ds, err);
+	for (int32_t d = from; d <= to; d++)
+		if (days_add(ds, d) < 0)
+			return cg_err_set(err, CG_EXIT_SYSTEM, "%s", _("out of memory"));
+	return 0;
+}
+
 int cg_lookthrough_days(const struct cg_home *h, int32_t from, int32_t to,
 			const char *needle, cg_lookthrough_fn *fn, void *ctx,
 			struct cg_err *err)
@@ -172,21 +262,31 @@ int cg_lookthrough_days(const struct cg_home *h, int32_t from, int32_t to,
 			   .keep = -1 };
 	struct cg_journal_reader jr;
 	char day[CG_DATE_LEN];
-	int ret;
+	struct days ds;
+	int daydir = -2, ret = 0;
 
-	for (int32_t d = from; d <= to; d++) {
-		cg_day_format(d, day);
+	if (from > to)
+		return 0;
+	if ((int64_t)to - from > LIST_PAST_DAYS &&
+	    (daydir = cg_home_dir(h, "journal/checkin", 0, err)) == -1)
+		return -1;
+	ret = days_to_look(daydir, from, to, &ds, err);
+	if (daydir >= 0)
+		close(daydir);
+	for (size_t i = 0; i < ds.n && ret == 0; i++) {
+		cg_day_format(ds.d[i], day);
 		lk.day = day;
-		if (cg_journal_reader_open_stream(&jr, h, "checkin", day, err) < 0)
-			return -1;
+		if (cg_journal_reader_open_stream(&jr, h, "checkin", day, err) < 0) {
+			ret = -1;
+			break;
+		}
 		if (jr.missing)
 			continue;
-		ret = look_file(&lk, &jr.in, err);
+		ret = look_file(&lk, &jr.in, err) < 0 ? -1 : 0;
 		cg_journal_reader_release(&jr);
-		if (ret < 0)
-			return -1;
 	}
-	return 0;
+	free(ds.d);
+	return ret;
 }
 
 /* ---- the odd lines of finished days, kept in index/lookthrough ---- */
@@ -302,6 +402,7 @@ int cg_lookthrough_odd(const struct cg_home *h, int32_t from, int32_t to,
 	struct look lk = { .needle = needle, .nlen = strlen(needle), .fn = fn, .ctx = ctx,
 			   .odd = 1, .keep = -1 };
 	char day[CG_DATE_LEN];
+	struct days ds;
 	int daydir, keptdir, ret = 0;
 
 	if (from > to)
@@ -313,11 +414,13 @@ int cg_lookthrough_odd(const struct cg_home *h, int32_t from, int32_t to,
 	/* Kept where the data directory lets us; else every day is read. */
 	if ((keptdir = cg_home_dir(h, KEPT_DIR, 1, err)) < 0)
 		keptdir = -1;
-	for (int32_t d = from; d <= to && ret == 0; d++) {
-		cg_day_format(d, day);
+	ret = days_to_look(daydir, from, to, &ds, err);
+	for (size_t i = 0; i < ds.n && ret == 0; i++) {
+		cg_day_format(ds.d[i], day);
 		lk.day = day;
 		ret = odd_day(&lk, h, daydir, keptdir, err);
 	}
+	free(ds.d);
 	if (keptdir >= 0)
 		close(keptdir);
 	close(daydir);

@@ -99,6 +99,22 @@ TEST(every_match_across_blocks)
 	memset(&s, 0, sizeof(s));
 	CHECK_INT(cg_lookthrough_days(&h, d25, d25 + 2, "nowhere", note, &s, &err), 0);
 	CHECK_INT(s.n, 0);
+	/* Centuries (a report of a day in 0816 looks through to today):
+	 * the days the directory has, not every day between. */
+	cg_day_parse("0816-01-25", &d25);
+	cg_day_parse("2926-01-25", &d26);
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(cg_lookthrough_days(&h, d25, d26, "\"mark\":\"here\"", note, &s, &err), 0);
+	CHECK_INT(s.n, 2 * want_n);
+	CHECK_STR(s.day, "2026-01-27");
+	/* The odd lines: the 27th's, of the 25th. */
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(cg_lookthrough_odd(&h, d25, d26, "\"mark\":\"here\"", note, &s, &err), 0);
+	CHECK_INT(s.n, want_n);
+	CHECK_STR(s.day, "2026-01-27");
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(cg_lookthrough_odd(&h, d25, d25 + 1000, "\"mark\":\"here\"", note, &s, &err), 0);
+	CHECK_INT(s.n, 0);
 	cg_home_release(&h);
 	tmp_remove();
 }
