@@ -748,15 +748,16 @@ static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
  * half a day of 50,000 records still left the second reader idle for
  * the second half of the first day (its ring full, the taker still on
  * the day before: 0.13-0.17 s of 0.9 s waiting, one core unused while
- * the taker mostly waited too), so a ring holds a whole such day now
- * and both readers are busy from the start to their last day.  A
- * batch's memory is taken when it is filled and given back when it has
- * been taken, so what the rings hold is only what is ahead (about
- * 8 MB a reader at most: 52 batches of 64 KB of items and some 100 KB
- * of values).
+ * the taker mostly waited too), so a ring holds most of such a day now
+ * (a whole day, 52 batches, was a little faster again but took the
+ * sweep's peak RSS from about 52 to 57-62 MB, too near the target of
+ * 64).  A batch's memory is taken when it is filled and given back when
+ * it has been taken, so what the rings hold is only what is ahead
+ * (about 6.5 MB a reader at most: 40 batches of 64 KB of items and some
+ * 100 KB of values).
  */
 #define READERS 2
-#define RING 52
+#define RING 40
 #define BATCH_LINES 1024
 #define BATCH_TEXT (BATCH_LINES * 160)	/* a batch's text, to start with */
 #define PREFETCH_AHEAD 8
@@ -1914,9 +1915,11 @@ static void memo_free(const struct cg_trace *t, struct time_memo *memo)
  * helper has its memo and counts of its own; what both read (the trace,
  * the register, the cases held in memory) is not written meanwhile: the
  * index persons' text is made first.  Not with a case index (its
- * lookups fill a cache), nor for a few records.
+ * lookups fill a cache), nor for a few records.  The helper's memo and
+ * the two chunks (of 128, not more: a sweep's records are 2 KB) cost
+ * some 2 MB at the sweep's peak.
  */
-#define FORMAT_CHUNK 256
+#define FORMAT_CHUNK 128
 
 struct chunk {
 	struct text text;	/* the records, one after the other */

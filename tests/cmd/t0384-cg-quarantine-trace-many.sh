@@ -2,7 +2,7 @@
 test_description='cg-quarantine trace: many contacts, written by two threads as by one'
 . "${0%/*}/../lib/test-lib.sh"
 
-# More than two chunks (256 records each) of contacts, so that trace writes
+# More than two chunks (128 records each) of contacts, so that trace writes
 # them on two threads; CG_TRACE_ONE_THREAD=1 writes them on one, as
 # before: the records must be the same, byte for byte, in the same order.
 NOW=2026-01-25T12:00:00+08:00
