@@ -938,6 +938,7 @@ static int trace(struct world *w, const struct opts *o, struct cg_err *err)
 	struct trace_input in;
 	struct cg_trace t;
 	int32_t since, until;
+	const char *one;
 	int ret;
 
 	trace_period(w, o, &since, &until);
@@ -946,6 +947,9 @@ static int trace(struct world *w, const struct opts *o, struct cg_err *err)
 		t.window_min = o->window;
 	if (o->depth)
 		t.depth = o->depth;
+	/* The tests' reference for the records written by two threads. */
+	one = getenv("CG_TRACE_ONE_THREAD");
+	t.one_thread = one && *one && strcmp(one, "0");
 	if (cg_trace_read(&t, &w->home, &w->loop.notify, err) < 0) {
 		cg_trace_release(&t);
 		return -1;

@@ -744,14 +744,20 @@ static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
  *
  * The taker keeps pace with the reader of the day it takes; the other
  * reader works ahead only as far as its ring holds.  A ring of a few
- * batches had the two take turns rather than read at once: a ring holds
- * half a day of 50,000 records now (then the other reader is busy all
- * the time the taker spends on the day before), and a batch's memory is
- * taken when it is filled and given back when it has been taken, so
- * what the rings hold is only what is ahead (at most 10 MB).
+ * batches had the two take turns rather than read at once; a ring of
+ * half a day of 50,000 records still left the second reader idle for
+ * the second half of the first day (its ring full, the taker still on
+ * the day before: 0.13-0.17 s of 0.9 s waiting, one core unused while
+ * the taker mostly waited too), so a ring holds most of such a day now
+ * (a whole day, 52 batches, was a little faster again but took the
+ * sweep's peak RSS from about 52 to 57-62 MB, too near the target of
+ * 64).  A batch's memory is taken when it is filled and given back when
+ * it has been taken, so what the rings hold is only what is ahead
+ * (about 6.5 MB a reader at most: 40 batches of 64 KB of items and some
+ * 100 KB of values).
  */
 #define READERS 2
-#define RING 24
+#define RING 40
 #define BATCH_LINES 1024
 #define BATCH_TEXT (BATCH_LINES * 160)	/* a batch's text, to start with */
 #define PREFETCH_AHEAD 8
@@ -1030,7 +1036,7 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 static int read_days(struct cg_trace *t, const struct cg_home *h,
 		     const struct cg_notifier *n, struct cg_err *err)
 {
-	struct days_read *dr;	/* its rings: 100 KB, not for the stack */
+	struct days_read *dr;	/* its rings: 200 KB, not for the stack */
 	struct reader_arg args[READERS];
 	json_t *all, *d;
 	size_t i;
@@ -1082,7 +1088,7 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 	json_decref(dr->days);
 	free(dr);
 #ifdef __GLIBC__
-	/* The batches were the readers' (their threads' arenas), up to 10 MB
+	/* The batches were the readers' (their threads' arenas), up to 16 MB
 	 * when the rings were full: given back, not kept beside what the
 	 * tracing allocates next. */
 	malloc_trim(0);
@@ -1881,11 +1887,203 @@ static void contact_text(struct cg_trace *t, uint32_t p, struct time_memo *m,
 	counts->under_observation += active != NULL;
 }
 
+static struct time_memo *memo_new(const struct cg_trace *t)
+{
+	struct time_memo *memo = calloc(1, sizeof(*memo));
+
+	if (!memo)
+		abort();
+	memo->gates = memo_strings(t->reg->gates.n);
+	memo->hhs = memo_strings(t->reg->hhs.n);
+	memo->labels = memo_strings(t->nindex);
+	return memo;
+}
+
+static void memo_free(const struct cg_trace *t, struct time_memo *memo)
+{
+	memo_strings_free(memo->gates, t->reg->gates.n);
+	memo_strings_free(memo->hhs, t->reg->hhs.n);
+	memo_strings_free(memo->labels, t->nindex);
+	free(memo);
+}
+
+/*
+ * Writing the records is what is left on one core once the register is
+ * read (some 70 ms of the bench's 11,000 contacts, 1.2 KB each): a helper
+ * thread writes every other chunk of FORMAT_CHUNK records while this one
+ * writes the others, and this one hands them all to emit in order.  The
+ * helper has its memo and counts of its own; what both read (the trace,
+ * the register, the cases held in memory) is not written meanwhile: the
+ * index persons' text is made first.  Not with a case index (its
+ * lookups fill a cache), nor for a few records.  The helper's memo and
+ * the two chunks (of 128, not more: a sweep's records are 2 KB) cost
+ * some 2 MB at the sweep's peak.
+ */
+#define FORMAT_CHUNK 128
+
+struct chunk {
+	struct text text;	/* the records, one after the other */
+	size_t ends[FORMAT_CHUNK];	/* where each ends in text */
+	size_t n;
+};
+
+struct formatter {
+	struct cg_trace *t;
+	const uint32_t *list;
+	size_t count;
+	struct time_memo *memo;
+	struct cg_trace_counts counts;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	int ready;		/* out holds a chunk not yet emitted */
+	int stop;
+	struct chunk out;
+};
+
+/* Records first .. first + FORMAT_CHUNK of list (as far as count) into ch. */
+static void format_chunk(struct cg_trace *t, const uint32_t *list, size_t count, size_t first,
+			 struct time_memo *m, struct cg_trace_counts *counts, struct chunk *ch)
+{
+	struct text line = { NULL, 0, 0 };
+
+	ch->text.len = ch->n = 0;
+	for (size_t i = first; i < count && ch->n < FORMAT_CHUNK; i++) {
+		contact_text(t, list[i], m, counts, &line);
+		put(&ch->text, line.p, line.len);
+		ch->ends[ch->n++] = ch->text.len;
+	}
+	free(line.p);
+}
+
+static int emit_chunk(const struct chunk *ch, cg_trace_emit_fn *emit, void *ctx,
+		      struct cg_err *err)
+{
+	for (size_t i = 0, start = 0; emit && i < ch->n; start = ch->ends[i++])
+		if (emit(ctx, ch->text.p + start, ch->ends[i] - start, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* The helper: the odd chunks, each when the one before was emitted. */
+static void *formatter_main(void *arg)
+{
+	struct formatter *f = arg;
+
+	for (size_t first = FORMAT_CHUNK; first < f->count; first += 2 * FORMAT_CHUNK) {
+		pthread_mutex_lock(&f->mu);
+		while (f->ready && !f->stop)
+			pthread_cond_wait(&f->cond, &f->mu);
+		pthread_mutex_unlock(&f->mu);
+		if (f->stop)
+			break;
+		format_chunk(f->t, f->list, f->count, first, f->memo, &f->counts, &f->out);
+		pthread_mutex_lock(&f->mu);
+		f->ready = 1;
+		pthread_cond_broadcast(&f->cond);
+		pthread_mutex_unlock(&f->mu);
+	}
+	return NULL;
+}
+
+/* The helper's next chunk, emitted; then it may write the one after. */
+static int emit_helpers(struct formatter *f, cg_trace_emit_fn *emit, void *ctx,
+			struct cg_err *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&f->mu);
+	while (!f->ready)
+		pthread_cond_wait(&f->cond, &f->mu);
+	pthread_mutex_unlock(&f->mu);
+	ret = emit_chunk(&f->out, emit, ctx, err);
+	pthread_mutex_lock(&f->mu);
+	f->ready = 0;
+	f->stop = ret < 0;
+	pthread_cond_broadcast(&f->cond);
+	pthread_mutex_unlock(&f->mu);
+	return ret;
+}
+
+static void counts_add(struct cg_trace_counts *to, const struct cg_trace_counts *c)
+{
+	to->contacts += c->contacts;
+	to->under_observation += c->under_observation;
+	to->secondary += c->secondary;
+	for (size_t i = 0; i < sizeof(to->by_why) / sizeof(to->by_why[0]); i++)
+		to->by_why[i] += c->by_why[i];
+}
+
+/* The records of list, in order, by this thread and a helper. */
+static int emit_two(struct cg_trace *t, const uint32_t *list, size_t count,
+		    struct time_memo *m, struct cg_trace_counts *counts,
+		    cg_trace_emit_fn *emit, void *ctx, struct cg_err *err)
+{
+	struct formatter *f = calloc(1, sizeof(*f));
+	struct chunk *mine = calloc(1, sizeof(*mine));
+	pthread_t th;
+	int ret = 0;
+
+	if (!f || !mine)
+		abort();
+	for (size_t i = 0; i < t->nindex; i++)
+		index_text(&t->index[i]);
+	f->t = t;
+	f->list = list;
+	f->count = count;
+	f->memo = memo_new(t);
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cond, NULL);
+	if (pthread_create(&th, NULL, formatter_main, f)) {
+		f->stop = 1;	/* then all on this thread */
+		for (size_t first = 0; ret == 0 && first < count; first += FORMAT_CHUNK) {
+			format_chunk(t, list, count, first, m, counts, mine);
+			ret = emit_chunk(mine, emit, ctx, err);
+		}
+	} else {
+		for (size_t first = 0; ret == 0 && first < count; first += 2 * FORMAT_CHUNK) {
+			format_chunk(t, list, count, first, m, counts, mine);
+			ret = emit_chunk(mine, emit, ctx, err);
+			if (ret == 0 && first + FORMAT_CHUNK < count)
+				ret = emit_helpers(f, emit, ctx, err);
+		}
+		pthread_mutex_lock(&f->mu);
+		f->stop = 1;
+		pthread_cond_broadcast(&f->cond);
+		pthread_mutex_unlock(&f->mu);
+		pthread_join(th, NULL);
+	}
+	counts_add(counts, &f->counts);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cond);
+	memo_free(t, f->memo);
+	free(f->out.text.p);
+	free(f);
+	free(mine->text.p);
+	free(mine);
+	return ret;
+}
+
+/* The records of list, in order, on this thread alone. */
+static int emit_one(struct cg_trace *t, const uint32_t *list, size_t count,
+		    struct time_memo *m, struct cg_trace_counts *counts,
+		    cg_trace_emit_fn *emit, void *ctx, struct cg_err *err)
+{
+	struct text line = { NULL, 0, 0 };
+	int ret = 0;
+
+	for (size_t i = 0; i < count && ret == 0; i++) {
+		contact_text(t, list[i], m, counts, &line);
+		if (emit)
+			ret = emit(ctx, line.p, line.len, err);
+	}
+	free(line.p);
+	return ret;
+}
+
 int cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts,
 		 cg_trace_emit_fn *emit, void *ctx, struct cg_err *err)
 {
 	size_t nfirst = t->nindex;
-	struct text line = { NULL, 0, 0 };
 	struct time_memo *memo;
 	int ret = 0;
 
@@ -1899,26 +2097,17 @@ int cg_trace_run(struct cg_trace *t, struct cg_trace_counts *counts,
 	/* A contact of depth 1 stays one: note() keeps depths apart. */
 	if (t->depth > 1)
 		trace_secondary(t);
-	if (!(memo = calloc(1, sizeof(*memo))))
-		abort();
-	memo->gates = memo_strings(t->reg->gates.n);
-	memo->hhs = memo_strings(t->reg->hhs.n);
-	memo->labels = memo_strings(t->nindex);
-	for (int depth = 1; depth <= t->depth; depth++) {
+	memo = memo_new(t);
+	for (int depth = 1; depth <= t->depth && ret == 0; depth++) {
 		size_t n;
 		uint32_t *list = contacts_of(t, depth, &n);
 
-		for (size_t i = 0; i < n && ret == 0; i++) {
-			contact_text(t, list[i], memo, counts, &line);
-			if (emit)
-				ret = emit(ctx, line.p, line.len, err);
-		}
+		if (!t->one_thread && !t->cb->ix && n > 2 * FORMAT_CHUNK)
+			ret = emit_two(t, list, n, memo, counts, emit, ctx, err);
+		else
+			ret = emit_one(t, list, n, memo, counts, emit, ctx, err);
 		free(list);
 	}
-	memo_strings_free(memo->gates, t->reg->gates.n);
-	memo_strings_free(memo->hhs, t->reg->hhs.n);
-	memo_strings_free(memo->labels, t->nindex);
-	free(memo);
-	free(line.p);
+	memo_free(t, memo);
 	return ret;
 }

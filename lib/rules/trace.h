@@ -67,6 +67,10 @@ struct cg_trace {
 	int32_t since, until;			/* local days, inclusive */
 	int window_min, households, staff, couriers;
 	int depth;				/* 1 or 2 */
+	int one_thread;				/* cg_trace_run writes the
+						 * records on this thread
+						 * alone (the differential
+						 * tests' reference) */
 
 	struct cg_trace_register *reg;		/* owned */
 	struct cg_trace_index *index;		/* owned */
