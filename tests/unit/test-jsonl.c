@@ -1220,6 +1220,41 @@ TEST(dump_fast_as_jansson)
 	}
 }
 
+/* Strings of every kind of byte run (plain, quotes, backslashes, controls,
+ * DEL, UTF-8 of each length) at every offset from a word's start, each
+ * written as Jansson writes it. */
+TEST(dump_fast_strings_as_jansson)
+{
+	static const char *const parts[] = {
+		"a", "0123456789abcdef", "\"", "\\", "\n", "\x01", "\x1f", " ", "\x7f",
+		"é", "张", "𝄞", "/", "~",
+	};
+	unsigned seed = 12345;
+
+	for (int n = 0; n < 3000; n++) {
+		char text[256];
+		size_t len = 0;
+		int pieces = n % 12;
+		json_t *v;
+
+		for (int p = 0; p < pieces; p++) {
+			const char *s;
+
+			seed = seed * 1103515245u + 12345u;
+			s = parts[(seed >> 16) % (sizeof(parts) / sizeof(parts[0]))];
+			if (len + strlen(s) >= sizeof(text))
+				break;
+			memcpy(text + len, s, strlen(s));
+			len += strlen(s);
+		}
+		v = json_pack("{s:s#}", "k", text, (int)len);
+		CHECK(v != NULL);
+		if (v)
+			CHECK(dumps_as_jansson(v));
+		json_decref(v);
+	}
+}
+
 /* The tenths written without printf, over the range a reading takes and
  * its edges, each as Jansson writes it. */
 TEST(dump_fast_reals_as_jansson)
@@ -1326,6 +1361,7 @@ int main(void)
 	RUN(parse_depth_ignores_strings);
 	RUN(dump_compact_ordered);
 	RUN(dump_chinese_unescaped);
+	RUN(dump_fast_strings_as_jansson);
 	RUN(dump_numbers);
 	RUN(dump_appends_and_limits);
 	RUN(dump_large_record);
