@@ -132,6 +132,17 @@ static void exit_text(struct doc *d, const json_t *w, char *buf, size_t size)
 			 sval(w, "gate") ?: "", hours, (long long)ival(w, "hours"));
 }
 
+/* A warning's text lists five records at most: at the sixth, or when the
+ * list's buffer is full, it ends with ", …" and the caller stops. */
+static int list_full(char *list, size_t size, size_t len, size_t i)
+{
+	if (i < 5 && len < size)
+		return 0;
+	if (len < size)
+		snprintf(list + len, size - len, ", …");
+	return 1;
+}
+
 /* Records registered after their day: when each was, and was registered. */
 static void late_text(struct doc *d, const json_t *w, char *buf, size_t size)
 {
@@ -142,11 +153,8 @@ static void late_text(struct doc *d, const json_t *w, char *buf, size_t size)
 
 	list[0] = '\0';
 	json_array_foreach(json_object_get(w, "records"), i, e) {
-		if (i == 5 || len >= sizeof(list)) {
-			if (len < sizeof(list))
-				snprintf(list + len, sizeof(list) - len, ", …");
+		if (list_full(list, sizeof(list), len, i))
 			break;
-		}
 		len += (size_t)snprintf(list + len, sizeof(list) - len, _("%s%s %s, registered %s"),
 					i ? ", " : "", cg_doc_when(d, sval(e, "ts"), a),
 					sval(e, "gate") ?: sval(e, "case_id") ?: "",
@@ -168,11 +176,8 @@ static void stray_text(const json_t *w, char *buf, size_t size)
 
 	list[0] = '\0';
 	json_array_foreach(json_object_get(w, "records"), i, e) {
-		if (i == 5 || len >= sizeof(list)) {
-			if (len < sizeof(list))
-				snprintf(list + len, sizeof(list) - len, ", …");
+		if (list_full(list, sizeof(list), len, i))
 			break;
-		}
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s (%s)", i ? ", " : "",
 					sval(e, "line") ?: "", sval(e, "day") ?: "");
 	}
