@@ -141,7 +141,7 @@ static int hand_on(struct cg_loop *lp, struct cg_err *err)
 	return print_lines(lp, j->committed.buf, j->committed.len, err);
 }
 
-/* Commit what is queued, its sync behind or not; the day index follows. */
+/* Commit what is queued, its sync behind or not, and pass on its notice. */
 static int commit_queued(struct cg_loop *lp, int behind, struct cg_err *err)
 {
 	struct cg_journal *j = lp->journal;
