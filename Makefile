@@ -55,7 +55,10 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(WERROR) $(SAN_FLAGS) \
 	-DCG_VERSION='"$(VERSION)"' -DCG_LOCALEDIR='"$(LOCALEDIR)"' \
 	-DCG_DATADIR='"$(DATADIR)"' \
 	-MMD -MP
-ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+# Each program links only the libraries it calls (libcurl's two dozen are
+# cg-sync's alone): fewer to load and relocate at every start, and under
+# ASan half the start-up cost, in make check's budget.
+ALL_LDFLAGS = $(SAN_FLAGS) -Wl,--as-needed $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm -lpthread
 
 ifneq ($(V),1)
