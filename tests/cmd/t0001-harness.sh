@@ -108,4 +108,37 @@ test_expect_success 'jq -r .NAME through the helper prints what jq prints' '
 	command jq -r .a plain.jsonl >want.out && test_cmp want.out got.out
 '
 
+# The same for the harness's field and verdict, whose programs the
+# helper answers too (--tostring, --verdict).
+test_expect_success 'field and verdict through the helper print what jq prints' '
+	printf "%s\n" "{\"a\":[\"x\",\"y z\"],\"b\":[]}" "{\"a\":[null,\"\\u4e2d\"],\"n\":7}" \
+		"{\"a\":\"s\",\"b\":false}" "null" "{}" >arrays.jsonl &&
+	printf "%s\n" "{\"a\":[1,\"x\"]}" "{\"a\":{\"b\":1}}" "{\"a\":[[]]}" "{\"a\":0.5}" >odd.jsonl &&
+	printf "%s\n" "{\"decision\":\"admit\",\"reasons\":[]}" \
+		"{\"decision\":\"deny\",\"reasons\":[\"fever\",\"no_pass\"]}" >verdicts.jsonl &&
+	printf "%s\n" "{\"decision\":null,\"reasons\":[]}" "{\"reasons\":[\"x\"]}" \
+		"{\"decision\":\"x\"}" "{\"decision\":\"x\",\"reasons\":[1]}" "null" "[1]" >badverdicts.jsonl &&
+	for f in arrays odd plain handed notobj broken last empty verdicts badverdicts; do
+		[ -f $f.jsonl ] || continue
+		for name in a b n zz; do
+			{ command jq -r --arg f $name ".[\$f] | if type == \"array\" then join(\",\") else tostring end" \
+				$f.jsonl >want.out 2>&1; echo $? >>want.out; } &&
+			{ field $name $f.jsonl >got.out 2>&1; echo $? >>got.out; } &&
+			test_cmp want.out got.out &&
+			{ command jq -r --arg f $name ".[\$f] | if type == \"array\" then join(\",\") else tostring end" \
+				<$f.jsonl >want.out 2>&1; echo $? >>want.out; } &&
+			{ field $name <$f.jsonl >got.out 2>&1; echo $? >>got.out; } &&
+			test_cmp want.out got.out || exit 1
+		done
+		{ command jq -r ".decision + \" \" + (.reasons | join(\",\"))" $f.jsonl >want.out 2>&1; echo $? >>want.out; } &&
+		{ "$CG_BUILD/tests/helper-jq-field" --verdict $f.jsonl >got.out 2>&1; echo $? >>got.out; } &&
+		test_cmp want.out got.out || exit 1
+	done &&
+	# the helper answers the plain ones itself (no jq on its PATH)
+	PATH=/nonexistent "$CG_BUILD/tests/helper-jq-field" --tostring a arrays.jsonl >got.out &&
+	printf "%s\n" "x,y z" ",中" s null null >want.out && test_cmp want.out got.out &&
+	PATH=/nonexistent "$CG_BUILD/tests/helper-jq-field" --verdict verdicts.jsonl >got.out &&
+	printf "%s\n" "admit " "deny fever,no_pass" >want.out && test_cmp want.out got.out
+'
+
 test_done

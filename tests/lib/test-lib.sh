@@ -226,7 +226,11 @@ test_line_count() {
 
 # The value of a top-level field of each JSON line, one per line.
 field() {
-	jq -r --arg f "$1" '.[$f] | if type == "array" then join(",") else tostring end' "${2:--}"
+	if [ -x "$CG_BUILD/tests/helper-jq-field" ]; then
+		"$CG_BUILD/tests/helper-jq-field" --tostring "$1" ${2:+"$2"}
+		return
+	fi
+	command jq -r --arg f "$1" '.[$f] | if type == "array" then join(",") else tostring end' "${2:--}"
 }
 
 test_done() {
@@ -240,7 +244,11 @@ NOW=2026-01-25T08:00:00+08:00
 # verdict JSON: "decision reasons" of one event decided in a dry run.
 verdict() {
 	printf '%s\n' "$1" | cg-checkin --dry-run --now "$NOW" >"$TRASH/.verdict" &&
-	jq -r '.decision + " " + (.reasons | join(","))' "$TRASH/.verdict" | sed -e 's/ $//'
+	if [ -x "$CG_BUILD/tests/helper-jq-field" ]; then
+		"$CG_BUILD/tests/helper-jq-field" --verdict "$TRASH/.verdict"
+	else
+		command jq -r '.decision + " " + (.reasons | join(","))' "$TRASH/.verdict"
+	fi | sed -e 's/ $//'
 }
 
 # expect_verdict JSON "decision reasons"
