@@ -124,6 +124,19 @@ test_expect_success $CHOK 'every figure equals cg-report'"'"'s, the zero rows to
 	grep -F "[[\"corrections\",0,\"action\"],\"void\"]" got
 '
 
+# The lists' entries in cg-report's shape: no household or temp when the
+# check-in had none (daily-report drops them from lists.sql's rows), the
+# persons (name, ID number, phone, plate) aside.
+test_expect_success $CHOK 'the lists'"'"' entries have cg-report'"'"'s keys, the persons'"'"' aside' '
+	daily -c NJ-GL-0001 >one &&
+	KEYS="[.fevers[], .denials[] | keys_unsorted - [\"name\", \"id_no\", \"phone\", \"plate\"]]" &&
+	jq -c "$KEYS" rep-h1.json >want &&
+	jq -c "$KEYS" one >got &&
+	test_cmp want got &&
+	grep -F "[\"ts\",\"gate\",\"dir\",\"kind\",\"decision\",\"reasons\"]" got &&
+	grep -F "[\"ts\",\"gate\",\"dir\",\"kind\",\"temp\",\"decision\",\"reasons\"]" got
+'
+
 test_expect_success $CHOK 'a street: -s; cg-report --merge of it equals the merge of the compounds'"'"' own' '
 	daily -s NJ-XW >street &&
 	test "$(jq -r .compound.code street)" = NJ-XW-0002 &&
