@@ -31,8 +31,8 @@
 -- The compounds with a row twice are found by one subquery, on one line
 -- and the same in lists.sql: daily-report asks it once and puts the
 -- answer in its place (README, Speed).
-SELECT compound, gates, measured, temp_counts, temp_below, temp_above, fever_persons, fever_readings, fever_decisions,
-    v_count, v_refused, v_out, v_inside
+SELECT compound, gates, measured, temp_counts, temp_below, temp_above, fever_persons,
+    fever_readings, fever_decisions, v_count, v_refused, v_out, v_inside
 FROM (
     SELECT compound,
         arraySort(groupArray((gate, in, out, admit, deny, refer, first, last, resident,
