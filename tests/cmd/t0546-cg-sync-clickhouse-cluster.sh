@@ -159,6 +159,7 @@ test_expect_success $CHOK 'daily-report over the Distributed tables equals one n
 		jq -c "del(.generated_at)" >single-daily &&
 	echo "SELECT count() - uniqExact(rid) FROM cg_checkin WHERE compound = '"'"'NJ-GL-0002'"'"'" |
 		chq "$P1" >n && test "$(cat n)" = 201 &&
+	city one_part | chq "$P1" >n && test "$(cat n)" = 0 &&
 	test_line_count = 4 dist-daily &&
 	test_cmp single-daily dist-daily &&
 	jq -c "[.compound.code, .totals, .fever]" dist-daily >got &&

@@ -7,8 +7,6 @@
 def zeros(keys): reduce keys[] as $k ({}; .[$k] = 0);
 # Rows by compound, once: {CODE: [rows]}.
 def index: group_by(.compound) | map({key: .[0].compound, value: .}) | from_entries;
-# The 24 hours' counts from sumMap's [[hours], [counts]].
-def hours24($m): reduce range($m[0] | length) as $i ([range(24) | 0]; .[$m[0][$i]] = $m[1][$i]);
 def kinds: ["resident", "tenant", "visitor", "courier", "staff", "vehicle"];
 def codes: ["fever", "symptoms", "no_mask", "courier", "visitor_no_host", "vehicle_unregistered",
 	"pass_invalid", "quarantined", "identity_check", "remeasure", "no_pass", "risk_area",
@@ -22,19 +20,17 @@ def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else 
 | ($passes | index) as $PASSES | ($duty | index) as $DUTY | ($tasks | index) as $TASKS
 | ($corrections | index) as $CORR | ($needs | index) as $NEEDS
 | $all[] as $c
-| ($DAY[$c][0] // {gates: [], temps: [[], []]}) as $t
+| ($DAY[$c][0] // {gates: [], measured: 0, temp_counts: [range(76) | 0], temp_below: 0,
+	temp_above: 0}) as $t
 # The compound's gates (day.sql's arrays, by name), and the compound's
 # reasons added up from theirs.
 | ($t.gates | sort_by(.[0]) | map({gate: .[0], in: .[1], out: .[2], admit: .[3], deny: .[4],
 	refer: .[5], first: .[6], last: .[7], resident: .[8], tenant: .[9], visitor: .[10],
-	courier: .[11], staff: .[12], vehicle: .[13], hours_in: [.[14], .[15]],
-	hours_out: [.[16], .[17]],
-	reasons: (. as $g | reduce range(.[18] | length) as $i ({}; .[$g[18][$i]] = $g[19][$i]))}))
+	courier: .[11], staff: .[12], vehicle: .[13], hours_in: .[14], hours_out: .[15],
+	reasons: (. as $g | reduce range(.[16] | length) as $i ({}; .[$g[16][$i]] = $g[17][$i]))}))
 	as $gates
 | (reduce $gates[].reasons as $g ({}; reduce ($g | to_entries[]) as $e (.; .[$e.key] += $e.value)))
 	as $reasons
-| (reduce range($t.temps[0] | length) as $i ({}; .[$t.temps[0][$i] | tostring] = $t.temps[1][$i]))
-	as $tr
 | ($CASES[$c][0] // {}) as $k
 | ($PASSES[$c] // []) as $p
 | ($DUTY[$c] // []) as $d
@@ -55,16 +51,9 @@ def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else 
 	gates: ($gates | map({key: .gate, value: {in, out, admit, deny, refer,
 		reasons: in_order(.reasons), first, last,
 		longest_gap_min: null, longest_gap_from: null, longest_gap_to: null}}) | from_entries),
-	hours: ($gates | map({key: .gate, value: {in: hours24(.hours_in), out: hours24(.hours_out)}})
-		| from_entries),
-	temperatures: {
-		measured: ($t.temps[1] | add // 0), from: 35, step: 0.1,
-		counts: [range(350; 426) as $i | $tr[$i | tostring] // 0],
-		below: ([range($t.temps[0] | length) as $i | select($t.temps[0][$i] < 350)
-			| $t.temps[1][$i]] | add // 0),
-		above: ([range($t.temps[0] | length) as $i | select($t.temps[0][$i] > 425)
-			| $t.temps[1][$i]] | add // 0)
-	},
+	hours: ($gates | map({key: .gate, value: {in: .hours_in, out: .hours_out}}) | from_entries),
+	temperatures: {measured: $t.measured, from: 35, step: 0.1, counts: $t.temp_counts,
+		below: $t.temp_below, above: $t.temp_above},
 	fever: {threshold: 37.3, persons: ($t.fever_persons // 0), readings: ($t.fever_readings // 0),
 		decisions: ($t.fever_decisions // 0)},
 	fevers: [], denials: [],

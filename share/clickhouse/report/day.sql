@@ -6,10 +6,14 @@
 --
 --   gates         per gate [gate, in, out, admit, deny, refer, first,
 --                 last, resident, tenant, visitor, courier, staff,
---                 vehicle, [hours in], [counts], [hours out], [counts],
+--                 vehicle, [24 hours' ways in], [24 hours' exits],
 --                 [reason codes], [counts]], by gate
---   temps         [[tenths of a degree], [counts]] of the readings (as
---                 temperatures.sql rounds them)
+--   measured, temp_counts, temp_below, temp_above
+--                 the readings (rounded as temperatures.sql rounds
+--                 them): how many, the counts of 35.0 to 42.5 by tenths
+--                 (76), and those below and above (cg-report's
+--                 temperatures, made here: jq took a fifth of its time
+--                 on them, after the last answer)
 --   fever_persons, fever_readings, fever_decisions  as totals.sql
 --   v_count, v_refused, v_out, v_inside             as visitors.sql
 --
@@ -27,14 +31,26 @@
 -- The compounds with a row twice are found by one subquery, on one line
 -- and the same in lists.sql: daily-report asks it once and puts the
 -- answer in its place (README, Speed).
-SELECT compound, gates, temps, fever_persons, fever_readings, fever_decisions,
-    v_count, v_refused, v_out, v_inside
+SELECT compound, gates, measured, temp_counts, temp_below, temp_above, fever_persons,
+    fever_readings, fever_decisions, v_count, v_refused, v_out, v_inside
 FROM (
     SELECT compound,
         arraySort(groupArray((gate, in, out, admit, deny, refer, first, last, resident,
-            tenant, visitor, courier, staff, vehicle, hours_in.1, hours_in.2, hours_out.1,
-            hours_out.2, reason_codes, reason_counts))) AS gates,
-        sumMap(gtemps.1, gtemps.2) AS temps, sum(decisions) AS fever_decisions
+            tenant, visitor, courier, staff, vehicle, hours_in, hours_out, reason_codes,
+            reason_counts))) AS gates,
+        -- The readings counted per value: sorted, a value's count is
+        -- the distance between the ends of its run.
+        arraySort(groupArrayArray(gtemps)) AS readings,
+        arrayPopFront(arrayPushBack(readings, -1)) AS next_readings,
+        arrayFilter((x, nx) -> x != nx, readings, next_readings) AS tkeys,
+        arrayPopFront(arrayDifference(arrayPushFront(arrayFilter((i, x, nx) -> x != nx,
+            arrayEnumerate(readings), readings, next_readings), 0))) AS tcounts,
+        length(readings) AS measured,
+        arrayMap(v -> arraySum(arrayFilter((c, k) -> k = v, tcounts, tkeys)),
+            arrayMap(i -> toInt32(i + 350), range(76))) AS temp_counts,
+        arraySum(arrayFilter((c, k) -> k < 350, tcounts, tkeys)) AS temp_below,
+        arraySum(arrayFilter((c, k) -> k > 425, tcounts, tkeys)) AS temp_above,
+        sum(decisions) AS fever_decisions
     FROM (
         SELECT compound, gate,
             sumIf(n, dir = 'in') AS in, sumIf(n, dir = 'out') AS out,
@@ -43,8 +59,8 @@ FROM (
             sumIf(n, kind = 'resident') AS resident, sumIf(n, kind = 'tenant') AS tenant,
             sumIf(n, kind = 'visitor') AS visitor, sumIf(n, kind = 'courier') AS courier,
             sumIf(n, kind = 'staff') AS staff, sumIf(n, kind = 'vehicle') AS vehicle,
-            sumMapIf([hour], [n], dir = 'in') AS hours_in,
-            sumMapIf([hour], [n], dir = 'out') AS hours_out,
+            arrayResize(sumForEachIf(hour24, dir = 'in'), 24) AS hours_in,
+            arrayResize(sumForEachIf(hour24, dir = 'out'), 24) AS hours_out,
             -- A gate's reason codes, summed by their cityHash64 (sumMap
             -- takes no strings in 18.16) and named again from the gate's
             -- codes, in code order.  Two codes of one hash would have one
@@ -56,18 +72,23 @@ FROM (
             arraySort((c, r) -> r,
                 arrayMap(c -> c + throwIf(length(names) != length(rmap.1)), rmap.2),
                 rnames) AS reason_counts,
-            sumMap(ctemps.1, ctemps.2) AS gtemps,
+            groupArrayArray(ctemps) AS gtemps,
             sumIf(n, has(reasons, 'fever')) AS decisions
         FROM (
             -- The cube: one row per compound, gate, direction, kind,
             -- decision, set of reasons and local hour (from ts's text,
-            -- written in the compound's zone), with its readings in
-            -- tenths of a degree (rounded as temperatures.sql rounds).
+            -- written in the compound's zone), with its count at its
+            -- hour of 24 (summed per gate with sumForEach) and its
+            -- readings in tenths of a degree (rounded as
+            -- temperatures.sql rounds), each: sumMap (a tree of Fields
+            -- per group in 18.16) took a fifth of the query per row.
             SELECT compound, gate, dir, kind, decision, reasons,
                 toUInt8(substring(ts, 12, 2)) AS hour,
                 count() AS n, min(ts) AS cfirst, max(ts) AS clast,
-                sumMapIf([toInt32(if(t < 30, 0, if(t > 50, 9999, round(t * 10 + 0.0000001))))],
-                    [toUInt64(1)], t != -1) AS ctemps
+                arrayConcat(arrayResize(emptyArrayUInt64(), hour), [n],
+                    arrayResize(emptyArrayUInt64(), 23 - hour)) AS hour24,
+                groupArrayIf(toInt32(if(t < 30, 0, if(t > 50, 9999, round(t * 10 + 0.0000001)))),
+                    t != -1) AS ctemps
             FROM (
                 -- Events counted as they are: the compound has no row
                 -- twice, the event no correction.
