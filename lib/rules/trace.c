@@ -676,7 +676,7 @@ static uint32_t gate_number(struct cg_trace_register *r, const char *gate)
  * time; the others (vehicles, corrections) are not passages of anyone.
  * h: id_hash of f. */
 static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_time_t at,
-			uint64_t h)
+			uint8_t kind, uint64_t h)
 {
 	struct event *e;
 	uint32_t p;
@@ -690,7 +690,7 @@ static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_
 	e->at = at;
 	e->person = p;
 	e->gate = (uint16_t)gate_number(r, f->gate);
-	e->kind = kind_of(f->kind);
+	e->kind = kind;
 	e->host = *f->host ? strtab_intern(&r->hhs, f->host) : NONE;
 }
 
@@ -705,7 +705,7 @@ static void take_line(struct cg_trace_register *r, const struct cg_scan_keys *k,
 		abort();
 	if (read_fields(k, line, len, &f, store) == 0 && *f.gate &&
 	    cg_time_parse(f.ts, 0, &at) == 0)
-		take_fields(r, &f, at, id_hash(&f));
+		take_fields(r, &f, at, kind_of(f.kind), id_hash(&f));
 	free(store);
 }
 
@@ -751,33 +751,54 @@ static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
  * the taker mostly waited too), so a ring holds most of such a day now
  * (a whole day, 52 batches, was a little faster again but took the
  * sweep's peak RSS from about 52 to 57-62 MB, too near the target of
- * 64).  A batch's memory is taken when it is filled and given back when
- * it has been taken, so what the rings hold is only what is ahead
- * (about 6.5 MB a reader at most: 40 batches of 64 KB of items and some
- * 100 KB of values).
+ * 64).  With 40 batches the reader ahead still filled its ring about
+ * once a day and waited (7 or 8 times a trace, 0.2-0.5 s in all on a
+ * loaded machine).  So a batch now carries only what the taker reads (32
+ * bytes of item, some 60 of values a record: a day is about 4.5 MB), and
+ * a ring holds 64 batches, more than a day, in less memory than 40 did.
+ * A batch's memory is taken when it is filled; once taken it is kept
+ * for the next batch of either reader (struct spare), so the batches
+ * hold at most what was ever ahead at once, and their pages are faulted
+ * in once; all is given back when the days are read.
  */
 #define READERS 2
-#define RING 40
+#define RING 64
 #define BATCH_LINES 1024
-#define BATCH_TEXT (BATCH_LINES * 160)	/* a batch's text, to start with */
+#define BATCH_TEXT (BATCH_LINES * 64)	/* a batch's text, to start with */
+#define BATCH_TEXT_MAX ((size_t)1 << 30)	/* its offsets are 32 bits */
 #define PREFETCH_AHEAD 8
 
 enum item_type { IT_EVENT, IT_OTHER, IT_TEXT, IT_CORRECTION };
 
+/* The fields of an event the taker reads as text, in the order packed:
+ * its time and kind go over parsed. */
+enum { P_GATE, P_NAME, P_ID_NO, P_PHONE, P_HOUSEHOLD, P_HOST, P_COUNT };
+
+static const unsigned char packed_field[P_COUNT] = {
+	F_GATE, F_NAME, F_ID_NO, F_PHONE, F_HOUSEHOLD, F_HOST
+};
+
+/* 32 bytes: a day of 50,000 records is some 1.6 MB of items and 2.9 MB
+ * of values. */
 struct item {
 	cg_time_t at;		/* IT_EVENT */
 	uint64_t idhash;	/* IT_EVENT: id_hash of its fields */
-	uint64_t seq;
-	size_t off, len;	/* in the batch's text: the line (IT_TEXT,
-				 * IT_CORRECTION) or the fields packed
+	uint32_t off;		/* in the batch's text: the line (IT_TEXT,
+				 * IT_CORRECTION) or the values packed
 				 * (IT_EVENT) */
-	uint16_t rel[F_COUNT];	/* IT_EVENT: pack_fields' places */
-	unsigned char type;
+	uint32_t len;		/* IT_TEXT, IT_CORRECTION: the line's bytes */
+	uint8_t vlen[P_COUNT];	/* IT_EVENT: the values' bytes (each shorter
+				 * than its field_room), each packed with a
+				 * NUL after it */
+	uint8_t type;
+	uint8_t kind;		/* IT_EVENT */
 };
 
+/* A batch holds consecutive lines of a day: the seq of item i is seq0 + i. */
 struct batch {
 	struct item *items;	/* BATCH_LINES; owned */
 	size_t n;
+	uint64_t seq0;
 	char *text;		/* owned */
 	size_t len, cap;
 	int day_end;		/* the last batch of its day */
@@ -795,6 +816,15 @@ struct reader {
 	struct cg_scan_order order;	/* the key order of its lines */
 };
 
+/* A taken batch's memory, kept for the next batch of either reader: the
+ * pages of a batch freed and allocated again were faulted in again
+ * (some 10,000 faults of a trace). */
+struct spare {
+	struct item *items;
+	char *text;
+	size_t cap;
+};
+
 struct days_read {
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
@@ -803,6 +833,8 @@ struct days_read {
 	json_t *days;		/* the day names in order; owned */
 	struct cg_scan_keys k;
 	struct reader r[READERS];
+	struct spare spare[READERS * RING];	/* owned */
+	size_t nspare;
 };
 
 struct reader_arg {
@@ -823,6 +855,13 @@ static struct batch *batch_start(struct days_read *dr, struct reader *rd)
 		b->n = b->len = 0;
 		b->day_end = b->failed = 0;
 		b->notice[0] = b->torn[0] = '\0';
+		if (!b->items && dr->nspare) {
+			const struct spare *sp = &dr->spare[--dr->nspare];
+
+			b->items = sp->items;
+			b->text = sp->text;
+			b->cap = sp->cap;
+		}
 	}
 	pthread_mutex_unlock(&dr->mu);
 	if (b && !b->items) {	/* the reader's until batch_done */
@@ -835,11 +874,24 @@ static struct batch *batch_start(struct days_read *dr, struct reader *rd)
 	return b;
 }
 
-/* A batch taken gives its memory back (see READERS). */
+/* A batch's memory given back (see READERS). */
 static void batch_release(struct batch *b)
 {
 	free(b->items);
 	free(b->text);
+	b->items = NULL;
+	b->text = NULL;
+	b->cap = 0;
+}
+
+/* A batch taken: its memory kept for the next one (under dr->mu). */
+static void batch_spare(struct days_read *dr, struct batch *b)
+{
+	struct spare *sp = &dr->spare[dr->nspare++];
+
+	sp->items = b->items;
+	sp->text = b->text;
+	sp->cap = b->cap;
 	b->items = NULL;
 	b->text = NULL;
 	b->cap = 0;
@@ -854,25 +906,96 @@ static void batch_done(struct days_read *dr, struct reader *rd)
 	pthread_mutex_unlock(&dr->mu);
 }
 
+/* Whether line seq (len bytes) goes into b, after its other lines. */
+static int batch_takes(const struct batch *b, uint64_t seq, size_t len)
+{
+	return !b->n || (b->n < BATCH_LINES && seq == b->seq0 + b->n &&
+			 b->len + len + P_COUNT <= BATCH_TEXT_MAX);
+}
+
 static void batch_text(struct batch *b, struct item *it, int type, const char *line, size_t len)
 {
 	b->text = grow(b->text, &b->cap, b->len + len, 1);
 	memcpy(b->text + b->len, line, len);
-	it->type = (unsigned char)type;
-	it->off = b->len;
-	it->len = len;
+	it->type = (uint8_t)type;
+	it->off = (uint32_t)b->len;
+	it->len = (uint32_t)len;
 	b->len += len;
 }
 
-/* One line into the batch: its fields when the fast scan reads it. */
+/* The values the taker reads of an event (s[i][0..len[i]), s[i] NULL for
+ * one that is not a string) into out, one after the other with their
+ * NULs, their lengths in vlen: one that does not fit its field_room reads
+ * as absent, as in pack_fields.  Returns the bytes written. */
+static size_t pack_event(char *out, const char *const s[F_COUNT], const size_t len[F_COUNT],
+			 uint8_t vlen[P_COUNT])
+{
+	size_t n = 0;
+
+	for (int i = 0; i < P_COUNT; i++) {
+		int fi = packed_field[i];
+		size_t l = s[fi] && len[fi] < field_room[fi] ? len[fi] : 0;
+
+		vlen[i] = (uint8_t)l;
+		if (l)
+			memcpy(out + n, s[fi], l);
+		out[n + l] = '\0';
+		n += l + 1;
+	}
+	return n;
+}
+
+/* f pointing at the values pack_event packed at base (no time or kind:
+ * they went over parsed). */
+static void unpack_event(struct fields *f, const char *base, const uint8_t vlen[P_COUNT])
+{
+	const char **to[P_COUNT] = { &f->gate, &f->name, &f->id_no, &f->phone, &f->household,
+				     &f->host };
+
+	f->ts = f->kind = "";
+	for (int i = 0; i < P_COUNT; i++) {
+		*to[i] = base;
+		base += vlen[i] + 1;
+	}
+}
+
+/* The time of a scanned value, as read_fields' path parses it: 0, or -1
+ * for none (not a string, too long for its room, not a time). */
+static int scanned_time(const struct cg_scan_val *v, cg_time_t *at)
+{
+	char ts[64];
+
+	if (v->type != CG_SCAN_STRING || v->len >= sizeof(ts) || v->len >= field_room[F_TS])
+		return -1;
+	memcpy(ts, v->p, v->len);
+	ts[v->len] = '\0';
+	return cg_time_parse(ts, 0, at);
+}
+
+/* kind_of of a scanned value ("" when not a string). */
+static uint8_t scanned_kind(const struct cg_scan_val *v)
+{
+	static const struct { const char *s; size_t len; uint8_t kind; } kinds[] = {
+		{ "staff", 5, K_STAFF }, { "courier", 7, K_COURIER }, { "visitor", 7, K_VISITOR }
+	};
+
+	for (size_t i = 0; v->type == CG_SCAN_STRING && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (v->len == kinds[i].len && !memcmp(v->p, kinds[i].s, v->len))
+			return kinds[i].kind;
+	return K_OTHER;
+}
+
+/* One line into the batch (batch_takes it): its fields when the fast
+ * scan reads it. */
 static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct cg_scan_order *o,
 		       uint64_t seq, const char *line, size_t len)
 {
-	struct item *it = &b->items[b->n++];
+	struct item *it = &b->items[b->n];
 	struct cg_scan_val v[F_SCANNED];
 	int scanned = cg_scan_line_ordered(k, o, line, len, v);
 
-	it->seq = seq;
+	if (!b->n++)
+		b->seq0 = seq;
 	if (scanned ? cg_correction_maybe_scanned(line, len, &v[F_CORRECTED_AT]) :
 		      cg_correction_maybe(line, len)) {
 		batch_text(b, it, IT_CORRECTION, line, len);
@@ -881,19 +1004,21 @@ static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct cg_
 		size_t lens[F_COUNT];
 		struct fields f;
 
-		/* The values alone, a third of the line, packed for the
-		 * taker: it reads a few cache lines a record, not the whole
-		 * of a struct of every field's room. */
+		/* The values the taker reads, a fifth of the line, packed
+		 * for it: it reads a cache line or two a record, and a ring
+		 * holds a day in some 4.5 MB. */
+		it->type = v[F_GATE].type == CG_SCAN_STRING && v[F_GATE].len &&
+			   v[F_GATE].len < field_room[F_GATE] && scanned_time(&v[F_TS], &it->at) == 0 ?
+			   IT_EVENT : IT_OTHER;
+		if (it->type == IT_OTHER)
+			return;
 		scanned_values(v, s, lens);
-		b->text = grow(b->text, &b->cap, b->len + len + F_COUNT, 1);
-		it->off = b->len;
-		it->len = pack_fields(b->text + b->len, s, lens, it->rel);
-		unpack_fields(&f, b->text + it->off, it->rel);
-		it->type = *f.gate && cg_time_parse(f.ts, 0, &it->at) == 0 ? IT_EVENT : IT_OTHER;
-		if (it->type == IT_EVENT) {
-			it->idhash = id_hash(&f);
-			b->len += it->len;
-		}
+		b->text = grow(b->text, &b->cap, b->len + len + P_COUNT, 1);
+		it->off = (uint32_t)b->len;
+		b->len += pack_event(b->text + b->len, s, lens, it->vlen);
+		unpack_event(&f, b->text + it->off, it->vlen);
+		it->kind = scanned_kind(&v[F_KIND]);
+		it->idhash = id_hash(&f);
 	} else {
 		batch_text(b, it, IT_TEXT, line, len);
 	}
@@ -916,7 +1041,7 @@ static int reader_day(struct days_read *dr, struct reader *rd, const char *day)
 		return -1;
 	}
 	while ((st = cg_journal_reader_next(&jr, NULL, &err)) == 1) {
-		if (b->n == BATCH_LINES) {
+		if (!batch_takes(b, jr.seq, jr.len)) {
 			batch_done(dr, rd);
 			if (!(b = batch_start(dr, rd)))
 				break;
@@ -955,15 +1080,16 @@ static int take_item(struct cg_trace *t, const struct batch *b, const struct ite
 			   NULL;
 	const char *line = text;
 	size_t len = it->len;
+	uint64_t seq = b->seq0 + (uint64_t)(it - b->items);
 
 	t->events++;
 	if (it->type == IT_CORRECTION)
 		return t->fixing ? 0 : cg_corrections_add(&t->fix, t->cfg->compound_code, day,
-							   it->seq, line, len, err);
+							   seq, line, len, err);
 	if (it->type == IT_OTHER)
 		return 0;
 	if (t->fixing) {
-		if (!corrected(t, day, it->seq, &line, &len))
+		if (!corrected(t, day, seq, &line, &len))
 			return 0;
 		if (line != text) {	/* its latest amendment */
 			take_line(t->reg, k, line, len);
@@ -973,8 +1099,8 @@ static int take_item(struct cg_trace *t, const struct batch *b, const struct ite
 	if (it->type == IT_EVENT) {
 		struct fields f;
 
-		unpack_fields(&f, b->text + it->off, it->rel);
-		take_fields(t->reg, &f, it->at, it->idhash);
+		unpack_event(&f, b->text + it->off, it->vlen);
+		take_fields(t->reg, &f, it->at, it->kind, it->idhash);
 	} else {
 		take_line(t->reg, k, line, len);
 	}
@@ -1004,9 +1130,11 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 			if (i + PREFETCH_AHEAD < b->n && b->items[i + PREFETCH_AHEAD].type == IT_EVENT) {
 				const struct item *ahead = &b->items[i + PREFETCH_AHEAD];
 
+				/* Its values: some 60 bytes, maybe across
+				 * two cache lines. */
 				id_prefetch(&t->reg->ids, ahead->idhash);
-				for (size_t at = 0; at < ahead->len; at += 64)
-					__builtin_prefetch(b->text + ahead->off + at);
+				__builtin_prefetch(b->text + ahead->off);
+				__builtin_prefetch(b->text + ahead->off + 63);
 			}
 			ret = take_item(t, b, &b->items[i], day, &dr->k, err);
 		}
@@ -1022,8 +1150,8 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 					  b->torn);
 			t->days++;
 		}
-		batch_release(b);
 		pthread_mutex_lock(&dr->mu);
+		batch_spare(dr, b);
 		rd->tail = (rd->tail + 1) % RING;
 		rd->count--;
 		pthread_cond_broadcast(&dr->cond);
@@ -1082,6 +1210,10 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 			pthread_join(dr->r[r].th, NULL);
 		for (int j = 0; j < RING; j++)
 			batch_release(&dr->r[r].ring[j]);
+	}
+	for (size_t j = 0; j < dr->nspare; j++) {
+		free(dr->spare[j].items);
+		free(dr->spare[j].text);
 	}
 	pthread_mutex_destroy(&dr->mu);
 	pthread_cond_destroy(&dr->cond);
