@@ -29,7 +29,8 @@
 enum kind { K_OTHER, K_STAFF, K_COURIER, K_VISITOR };
 
 struct person {
-	char *name, *id_no, *phone, *household;	/* owned; NULL absent */
+	char *name, *id_no, *phone, *household;	/* in the register's
+							 * strings; NULL absent */
 	uint32_t hh;		/* household number, NONE */
 };
 
@@ -191,9 +192,23 @@ struct idcache {
 	size_t nslots, n;	/* a power of two, at most half full */
 };
 
+/*
+ * The persons' strings, one after the other in blocks that are never
+ * moved: some 60,000 persons' 200,000 strings, which were as many
+ * malloc() calls while reading and free() calls at the end.
+ */
+#define STRINGS_BLOCK 65536	/* > any field's room */
+
+struct strings {
+	char **blocks;		/* each STRINGS_BLOCK bytes; owned */
+	size_t n, alloc;
+	size_t used;		/* of the last block */
+};
+
 struct cg_trace_register {
 	struct person *persons;
 	size_t npersons, palloc;
+	struct strings strings;	/* of persons */
 	struct event *events;
 	size_t nevents, ealloc;
 	struct strtab keys;	/* person key -> person number */
@@ -271,12 +286,9 @@ static void register_free(struct cg_trace_register *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->npersons; i++) {
-		free(r->persons[i].name);
-		free(r->persons[i].id_no);
-		free(r->persons[i].phone);
-		free(r->persons[i].household);
-	}
+	for (size_t i = 0; i < r->strings.n; i++)
+		free(r->strings.blocks[i]);
+	free(r->strings.blocks);
 	free(r->persons);
 	free(r->events);
 	strtab_release(&r->keys);
@@ -424,14 +436,25 @@ static int read_fields(const struct cg_scan_keys *k, const char *line, size_t le
 	return 0;
 }
 
-static char *dup_or_null(const char *s)
+/* A copy of s (shorter than STRINGS_BLOCK) in st, or NULL for "". */
+static char *dup_or_null(struct strings *st, const char *s)
 {
+	size_t len = strlen(s) + 1;
 	char *d;
 
-	if (!*s)
+	if (len == 1)
 		return NULL;
-	if (!(d = strdup(s)))
+	if (len > STRINGS_BLOCK)	/* a field's room is far less */
 		abort();
+	if (!st->n || st->used + len > STRINGS_BLOCK) {
+		st->blocks = grow(st->blocks, &st->alloc, st->n + 1, sizeof(*st->blocks));
+		if (!(st->blocks[st->n++] = malloc(STRINGS_BLOCK)))
+			abort();
+		st->used = 0;
+	}
+	d = st->blocks[st->n - 1] + st->used;
+	memcpy(d, s, len);
+	st->used += len;
 	return d;
 }
 
@@ -439,12 +462,12 @@ static char *dup_or_null(const char *s)
 static void complete(struct cg_trace_register *r, struct person *p, const struct fields *f)
 {
 	if (!p->name)
-		p->name = dup_or_null(f->name);
+		p->name = dup_or_null(&r->strings, f->name);
 	if (!p->id_no)
-		p->id_no = dup_or_null(f->id_no);
+		p->id_no = dup_or_null(&r->strings, f->id_no);
 	if (!p->phone)
-		p->phone = dup_or_null(f->phone);
-	if (!p->household && (p->household = dup_or_null(f->household)))
+		p->phone = dup_or_null(&r->strings, f->phone);
+	if (!p->household && (p->household = dup_or_null(&r->strings, f->household)))
 		p->hh = strtab_intern(&r->hhs, p->household);
 }
 
