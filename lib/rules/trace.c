@@ -2032,6 +2032,38 @@ static const char *index_text(struct cg_trace_index *ix)
 	return ix->text;
 }
 
+/*
+ * The open or escalated case of register person q, as
+ * cg_casebook_active_for answers: a book folded in memory is asked by q's
+ * keys first, and q made a JSON person only when one has a case (most
+ * contacts have none: building and freeing one per contact was a fifth
+ * of writing it).
+ */
+static const json_t *active_case(const struct cg_casebook *cb, const struct person *q)
+{
+	char keys[3][CG_PERSON_KEY_LEN];
+	const json_t *c = NULL;
+	json_t *who;
+	int n;
+
+	if (cb->ix || cb->lookup) {
+		who = person_record(q);
+		c = cg_casebook_active_for(cb, who);
+		json_decref(who);
+		return c;
+	}
+	n = cg_person_keys_of(q->id_no, q->phone, q->name, q->household, keys);
+	for (int i = 0; i < n; i++)
+		if ((c = cg_casebook_active(cb, keys[i]))) {
+			who = person_record(q);
+			c = cg_person_same(c, who) ? c : NULL;
+			json_decref(who);
+			if (c)
+				return c;
+		}
+	return NULL;
+}
+
 /* The contact record of register person p, as a line (with its newline)
  * in o: see cg_trace_run. */
 static void contact_text(struct cg_trace *t, uint32_t p, struct time_memo *m,
@@ -2039,8 +2071,7 @@ static void contact_text(struct cg_trace *t, uint32_t p, struct time_memo *m,
 {
 	const struct cg_trace_contact *c = &t->contacts[p];
 	const struct person *q = &t->reg->persons[p];
-	json_t *who = person_record(q);
-	const json_t *active = cg_casebook_active_for(t->cb, who);
+	const json_t *active = active_case(t->cb, q);
 	char day[CG_DATE_LEN];
 	int first = 1;
 
@@ -2072,7 +2103,6 @@ static void contact_text(struct cg_trace *t, uint32_t p, struct time_memo *m,
 		put_key_str(o, "under_observation",
 			    json_string_value(json_object_get(active, "case_id")), &first);
 	put(o, "}\n", 2);
-	json_decref(who);
 	counts->contacts++;
 	counts->by_why[c->code]++;
 	counts->secondary += c->depth == 2;
