@@ -859,6 +859,7 @@ struct reader {
 	struct batch ring[RING];
 	size_t head, tail, count;
 	struct cg_scan_order order;	/* the key order of its lines */
+	struct cg_time_memo times;	/* of its lines' "ts" */
 };
 
 /* A taken batch's memory, kept for the next batch of either reader: the
@@ -1005,16 +1006,13 @@ static void unpack_event(struct fields *f, const char *base, const uint8_t vlen[
 }
 
 /* The time of a scanned value, as read_fields' path parses it: 0, or -1
- * for none (not a string, too long for its room, not a time). */
-static int scanned_time(const struct cg_scan_val *v, cg_time_t *at)
+ * for none (not a string, too long for its room, not a time).  Through
+ * the reader's memo: a day's times differ in their clock alone. */
+static int scanned_time(struct cg_time_memo *m, const struct cg_scan_val *v, cg_time_t *at)
 {
-	char ts[64];
-
-	if (v->type != CG_SCAN_STRING || v->len >= sizeof(ts) || v->len >= field_room[F_TS])
+	if (v->type != CG_SCAN_STRING || v->len >= CG_TIME_MEMO_TEXT || v->len >= field_room[F_TS])
 		return -1;
-	memcpy(ts, v->p, v->len);
-	ts[v->len] = '\0';
-	return cg_time_parse(ts, 0, at);
+	return cg_time_parse_memo(m, v->p, v->len, at);
 }
 
 /* kind_of of a scanned value ("" when not a string). */
@@ -1032,12 +1030,12 @@ static uint8_t scanned_kind(const struct cg_scan_val *v)
 
 /* One line into the batch (batch_takes it): its fields when the fast
  * scan reads it. */
-static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct cg_scan_order *o,
+static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct reader *rd,
 		       uint64_t seq, const char *line, size_t len)
 {
 	struct item *it = &b->items[b->n];
 	struct cg_scan_val v[F_SCANNED];
-	int scanned = cg_scan_line_ordered(k, o, line, len, v);
+	int scanned = cg_scan_line_ordered(k, &rd->order, line, len, v);
 
 	if (!b->n++)
 		b->seq0 = seq;
@@ -1053,7 +1051,8 @@ static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct cg_
 		 * for it: it reads a cache line or two a record, and a ring
 		 * holds a day in some 4.5 MB. */
 		it->type = v[F_GATE].type == CG_SCAN_STRING && v[F_GATE].len &&
-			   v[F_GATE].len < field_room[F_GATE] && scanned_time(&v[F_TS], &it->at) == 0 ?
+			   v[F_GATE].len < field_room[F_GATE] &&
+			   scanned_time(&rd->times, &v[F_TS], &it->at) == 0 ?
 			   IT_EVENT : IT_OTHER;
 		if (it->type == IT_OTHER)
 			return;
@@ -1091,7 +1090,7 @@ static int reader_day(struct days_read *dr, struct reader *rd, const char *day)
 			if (!(b = batch_start(dr, rd)))
 				break;
 		}
-		batch_line(b, &dr->k, &rd->order, jr.seq, jr.line, jr.len);
+		batch_line(b, &dr->k, rd, jr.seq, jr.line, jr.len);
 	}
 	if (b) {
 		b->day_end = 1;
