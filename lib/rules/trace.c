@@ -1938,66 +1938,93 @@ static void put_key_int(struct text *o, const char *key, long long v)
  */
 #define TIME_SLOTS 32768
 
+/* A string as JSON text, escaped once. */
+struct escaped {
+	char *p;		/* owned; NULL until first asked */
+	size_t len;
+};
+
 struct time_memo {
 	cg_time_t minute[TIME_SLOTS];
 	char text[TIME_SLOTS][CG_TIME_LEN];
-	unsigned char used[TIME_SLOTS];
+	unsigned char len[TIME_SLOTS];	/* of text; 0 unused */
 	struct cg_day_memo days;
-	char **gates, **hhs, **labels;	/* JSON text by number, or NULL; owned */
+	struct escaped *gates, *hhs, *labels;	/* by number; owned */
 };
 
-static void put_time(struct text *o, struct time_memo *m, const char *key, cg_time_t t)
+static char *cpy(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+	return d + n;
+}
+
+#define CPY_LIT(d, s) cpy(d, s, sizeof(s) - 1)
+
+/* t's text (see struct time_memo) at d: the end of what was written. */
+static char *put_time_at(char *d, struct time_memo *m, cg_time_t t)
 {
 	cg_time_t minute = t - ((t % 60) + 60) % 60;
 	size_t slot = (size_t)((uint64_t)(minute / 60) * 0x9E3779B97F4A7C15u >> 49) % TIME_SLOTS;
 	char *text = m->text[slot];
 	int sec = (int)(t - minute);
 
-	if (!m->used[slot] || m->minute[slot] != minute) {
+	if (!m->len[slot] || m->minute[slot] != minute) {
 		cg_time_format_memo(&m->days, minute, text);
 		m->minute[slot] = minute;
-		m->used[slot] = 1;
+		m->len[slot] = (unsigned char)strlen(text);
 	}
-	put(o, ",\"", 2);
-	put_lit(o, key);
-	put(o, "\":\"", 3);
 	/* YYYY-MM-DDTHH:MM:SS then the offset: only the seconds differ. */
-	put(o, text, 17);
-	put(o, (char[2]){ (char)('0' + sec / 10), (char)('0' + sec % 10) }, 2);
-	put_lit(o, text + 19);
-	put(o, "\"", 1);
+	d = cpy(d, text, 17);
+	*d++ = (char)('0' + sec / 10);
+	*d++ = (char)('0' + sec % 10);
+	return cpy(d, text + 19, m->len[slot] - 19u);
 }
 
-/* s as a JSON string, escaped the first time into *memo. */
-static void put_str_memo(struct text *o, char **memo, const char *s)
+/* u in decimal at d, as %llu. */
+static char *put_digits(char *d, unsigned long long u)
 {
-	if (!*memo) {
-		struct text e = { NULL, 0, 0 };
+	char num[24], *p = num + sizeof(num);
 
-		put_str(&e, s);
-		put(&e, "", 0);		/* room for the NUL */
-		e.p[e.len] = '\0';
-		*memo = e.p;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	return cpy(d, p, (size_t)(num + sizeof(num) - p));
+}
+
+/* s as a JSON string, escaped into *e the first time. */
+static const struct escaped *escaped(struct escaped *e, const char *s)
+{
+	if (!e->p) {
+		struct text x = { NULL, 0, 0 };
+
+		put_str(&x, s);
+		put(&x, "", 0);		/* room for the NUL */
+		x.p[x.len] = '\0';
+		e->p = x.p;
+		e->len = x.len;
 	}
-	put_lit(o, *memo);
+	return e;
 }
 
-static char **memo_strings(size_t n)
+static struct escaped *memo_strings(size_t n)
 {
-	char **v = calloc(n + 1, sizeof(*v));
+	struct escaped *v = calloc(n + 1, sizeof(*v));
 
 	if (!v)
 		abort();
 	return v;
 }
 
-static void memo_strings_free(char **v, size_t n)
+static void memo_strings_free(struct escaped *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)
-		free(v[i]);
+		free(v[i].p);
 	free(v);
 }
 
+/* A reason at the end of o: its room is taken at once and its parts
+ * copied in (64,000 reasons of a trace; each part's own growing and
+ * strlen were half of writing one). */
 static void put_why(struct text *o, struct time_memo *m, const struct cg_trace *t,
 		    const struct why *w)
 {
@@ -2006,30 +2033,45 @@ static void put_why(struct text *o, struct time_memo *m, const struct cg_trace *
 	const struct event *ce = w->contact_ev == NONE ? NULL : &r->events[w->contact_ev];
 	uint32_t hh = w->code == CG_TRACE_HOST ? ie->host :
 		      w->code == CG_TRACE_GATE ? NONE : t->index[w->index].hh;
+	uint16_t g = ie || ce ? (ie ? ie : ce)->gate : 0;
+	const struct escaped *household = hh == NONE ? NULL :
+					  escaped(&m->hhs[hh], strtab_name(&r->hhs, hh));
+	const struct escaped *gate = !ie && !ce ? NULL :
+				     escaped(&m->gates[g], strtab_name(&r->gates, g));
+	const struct escaped *label = escaped(&m->labels[w->index], t->index[w->index].label);
+	const char *code = cg_trace_why_code(w->code);
+	char *d;
 
+	o->p = grow(o->p, &o->cap, o->len + 160 + 2 * CG_TIME_LEN + strlen(code) + label->len +
+			  (household ? household->len : 0) + (gate ? gate->len : 0), 1);
+	d = o->p + o->len;
 	/* The codes are ASCII letters and underscores: nothing to escape. */
-	put_lit(o, "{\"code\":\"");
-	put_lit(o, cg_trace_why_code(w->code));
-	put(o, "\"", 1);
-	if (hh != NONE) {
-		put_lit(o, ",\"household\":");
-		put_str_memo(o, &m->hhs[hh], strtab_name(&r->hhs, hh));
+	d = CPY_LIT(d, "{\"code\":\"");
+	d = cpy(d, code, strlen(code));
+	*d++ = '"';
+	if (household) {
+		d = CPY_LIT(d, ",\"household\":");
+		d = cpy(d, household->p, household->len);
 	}
-	if (ie || ce) {
-		uint16_t gate = (ie ? ie : ce)->gate;
-
-		put_lit(o, ",\"gate\":");
-		put_str_memo(o, &m->gates[gate], strtab_name(&r->gates, gate));
+	if (gate) {
+		d = CPY_LIT(d, ",\"gate\":");
+		d = cpy(d, gate->p, gate->len);
 	}
-	if (ie && ie->at)
-		put_time(o, m, "index_at", ie->at);
-	if (ce && ce->at)
-		put_time(o, m, "contact_at", ce->at);
+	if (ie && ie->at) {
+		d = put_time_at(CPY_LIT(d, ",\"index_at\":\""), m, ie->at);
+		*d++ = '"';
+	}
+	if (ce && ce->at) {
+		d = put_time_at(CPY_LIT(d, ",\"contact_at\":\""), m, ce->at);
+		*d++ = '"';
+	}
 	if (w->code == CG_TRACE_GATE)
-		put_key_int(o, "minutes", (ce->at > ie->at ? ce->at - ie->at : ie->at - ce->at) / 60);
-	put_lit(o, ",\"index\":");
-	put_str_memo(o, &m->labels[w->index], t->index[w->index].label);
-	put(o, "}", 1);
+		d = put_digits(CPY_LIT(d, ",\"minutes\":"),
+			       (unsigned long long)(ce->at > ie->at ? ce->at - ie->at :
+						    ie->at - ce->at) / 60);
+	d = cpy(CPY_LIT(d, ",\"index\":"), label->p, label->len);
+	*d++ = '}';
+	o->len = (size_t)(d - o->p);
 }
 
 /* The index person of ix as text, encoded once. */
