@@ -1039,6 +1039,21 @@ static uint8_t scanned_kind(const struct cg_scan_val *v)
 	return K_OTHER;
 }
 
+/* Whether a scanned record names someone: an ID number, phone or name
+ * (as packed: one too long for its room is absent).  One that does not
+ * (a vehicle's) is nobody's passage: person_of finds no key in it, and
+ * take_fields does nothing else with it. */
+static int names_someone(const struct cg_scan_val *v)
+{
+	static const int who[] = { F_ID_NO, F_PHONE, F_NAME };
+
+	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++)
+		if (v[who[i]].type == CG_SCAN_STRING && v[who[i]].len &&
+		    v[who[i]].len < field_room[who[i]])
+			return 1;
+	return 0;
+}
+
 /* One line into the batch (batch_takes it): its fields when the fast
  * scan reads it. */
 static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct reader *rd,
@@ -1062,7 +1077,7 @@ static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct rea
 		 * for it: it reads a cache line or two a record, and a ring
 		 * holds a day in some 4.5 MB. */
 		it->type = v[F_GATE].type == CG_SCAN_STRING && v[F_GATE].len &&
-			   v[F_GATE].len < field_room[F_GATE] &&
+			   v[F_GATE].len < field_room[F_GATE] && names_someone(v) &&
 			   scanned_time(&rd->times, &v[F_TS], &it->at) == 0 ?
 			   IT_EVENT : IT_OTHER;
 		if (it->type == IT_OTHER)
@@ -1141,8 +1156,6 @@ static int take_item(struct cg_trace *t, const struct batch *b, const struct ite
 	if (it->type == IT_CORRECTION)
 		return t->fixing ? 0 : cg_corrections_add(&t->fix, t->cfg->compound_code, day,
 							   seq, line, len, err);
-	if (it->type == IT_OTHER)
-		return 0;
 	if (t->fixing) {
 		if (!corrected(t, day, seq, &line, &len))
 			return 0;
@@ -1151,6 +1164,10 @@ static int take_item(struct cg_trace *t, const struct batch *b, const struct ite
 			return 0;
 		}
 	}
+	/* Not a passage of anyone as it stands (see names_someone): an
+	 * amendment that makes it one was taken above. */
+	if (it->type == IT_OTHER)
+		return 0;
 	if (it->type == IT_EVENT) {
 		struct fields f;
 
