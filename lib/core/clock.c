@@ -216,6 +216,48 @@ int cg_time_parse(const char *s, int allow_local, cg_time_t *out)
 			hour * 3600 + min * 60 + sec - offset, out);
 }
 
+/* The seconds of "HH:MM:SS" at p (hour 0-23, minute and second 0-59),
+ * or -1. */
+static long clock_seconds(const char *p)
+{
+	int hour, min, sec;
+
+	if (get_num(&p, 2, &hour) < 0 || get_char(&p, ':') < 0 || get_num(&p, 2, &min) < 0 ||
+	    get_char(&p, ':') < 0 || get_num(&p, 2, &sec) < 0 || hour > 23 || min > 59 ||
+	    sec > 59)
+		return -1;
+	return hour * 3600L + min * 60L + sec;
+}
+
+/* The clock of a parsed time is at 11..18 ("YYYY-MM-DDTHH:MM:SS"). */
+#define MEMO_CLOCK 11
+#define MEMO_REST 19
+
+int cg_time_parse_memo(struct cg_time_memo *m, const char *s, size_t len, cg_time_t *out)
+{
+	char text[CG_TIME_MEMO_TEXT];
+	long clock;
+
+	if (len >= sizeof(text))
+		return -1;
+	if (m->len && len == m->len && !memcmp(s, m->text, MEMO_CLOCK) &&
+	    !memcmp(s + MEMO_REST, m->text + MEMO_REST, len - MEMO_REST) &&
+	    (clock = clock_seconds(s + MEMO_CLOCK)) >= 0)
+		return in_range(m->base + clock, out);
+	memcpy(text, s, len);
+	text[len] = '\0';
+	if (cg_time_parse(text, 0, out) < 0)
+		return -1;
+	/* Parsed as days * 86400 + clock - offset: the same date, separator
+	 * and rest with another valid clock parse as base + that clock. */
+	if (len >= MEMO_REST && (clock = clock_seconds(s + MEMO_CLOCK)) >= 0) {
+		memcpy(m->text, s, len);
+		m->len = len;
+		m->base = *out - clock;
+	}
+	return 0;
+}
+
 /* v as exactly width decimal digits; v is known to fit. */
 static char *put_digits(char *p, long v, int width)
 {

@@ -55,6 +55,23 @@ cg_time_t cg_clock_now(const struct cg_clock *c);
 int cg_time_parse(const char *s, int allow_local, cg_time_t *out);
 
 /*
+ * cg_time_parse(s, 0, out) of the bytes s[0..len) (a copy of them
+ * NUL-terminated), through a memo of the last time parsed: a time that
+ * differs from it only in HH:MM:SS (a valid clock, not :60) is that
+ * time's instant moved by the difference, without parsing its date and
+ * offset again (a reader of a day's journal parses hundreds of thousands
+ * of such times).  len must be below CG_TIME_MEMO_TEXT (-1 otherwise).
+ * Zero the memo before its first use.
+ */
+#define CG_TIME_MEMO_TEXT 64
+struct cg_time_memo {
+	char text[CG_TIME_MEMO_TEXT];	/* the time parsed last */
+	size_t len;			/* its bytes; 0 none */
+	cg_time_t base;			/* its instant less its clock's seconds */
+};
+int cg_time_parse_memo(struct cg_time_memo *m, const char *s, size_t len, cg_time_t *out);
+
+/*
  * "2026-01-25T08:03:11+08:00" in local time (Z is never used; +00:00 is).
  * Where the local offset has seconds or the local year is not 0001-9999,
  * in UTC, so that every instant cg_time_parse takes prints as text it

@@ -29,7 +29,8 @@
 enum kind { K_OTHER, K_STAFF, K_COURIER, K_VISITOR };
 
 struct person {
-	char *name, *id_no, *phone, *household;	/* owned; NULL absent */
+	char *name, *id_no, *phone, *household;	/* in the register's
+							 * strings; NULL absent */
 	uint32_t hh;		/* household number, NONE */
 };
 
@@ -43,28 +44,49 @@ struct event {
 
 /*
  * A table of strings (person keys, households, gates): each string once,
- * numbered in the order added, with a value; open addressing on FNV-1a.
- * Millions of lookups of short keys: a JSON object costs several times
- * the time and the memory.
+ * numbered in the order added, with a value; open addressing on the
+ * hash of hash_bytes, whose 32 bits are kept, so that growing the table
+ * reads neither the strings nor hashes them again.  Millions of lookups
+ * of short keys: a JSON object costs several times the time and the
+ * memory.
  */
 struct strtab {
 	char *arena;		/* the strings, NUL-terminated; owned */
 	size_t used, arena_alloc;
 	uint32_t *off;		/* number -> offset in arena; owned */
 	uint32_t *vals;		/* number -> value; owned */
-	uint32_t *hashes;	/* number -> its hash, low bits; owned */
+	uint32_t *hashes;	/* number -> its str_hash; owned */
 	size_t n, alloc;
 	uint32_t *slots;	/* 0 empty, else number + 1; owned */
 	size_t nslots;		/* a power of two, at most half full */
 };
 
-static uint64_t fnv1a(const char *s)
+/* A hash of s[0..len), eight bytes at a time (FNV-1a took one at a time:
+ * the readers hash 700,000 ID numbers a trace). */
+static uint64_t hash_bytes(const char *s, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325u;
+	uint64_t h = len * 0x9E3779B97F4A7C15u, w;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
-	return h;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	return h ^ (h >> 33);
+}
+
+static uint32_t str_hash(const char *s)
+{
+	uint64_t h = hash_bytes(s, strlen(s));
+
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 static const char *strtab_name(const struct strtab *t, uint32_t n)
@@ -74,11 +96,11 @@ static const char *strtab_name(const struct strtab *t, uint32_t n)
 
 /* The slot of s (hash h): where it is, or the empty one where it would
  * go. */
-static size_t strtab_slot(const struct strtab *t, const char *s, uint64_t h)
+static size_t strtab_slot(const struct strtab *t, const char *s, uint32_t h)
 {
-	size_t i = (size_t)(h >> 20) & (t->nslots - 1);
+	size_t i = h & (t->nslots - 1);
 
-	while (t->slots[i] && (t->hashes[t->slots[i] - 1] != (uint32_t)h ||
+	while (t->slots[i] && (t->hashes[t->slots[i] - 1] != h ||
 			       strcmp(strtab_name(t, t->slots[i] - 1), s)))
 		i = (i + 1) & (t->nslots - 1);
 	return i;
@@ -87,7 +109,7 @@ static size_t strtab_slot(const struct strtab *t, const char *s, uint64_t h)
 /* The number of s, or NONE. */
 static uint32_t strtab_find(const struct strtab *t, const char *s)
 {
-	return t->nslots && s ? t->slots[strtab_slot(t, s, fnv1a(s))] - 1 : NONE;
+	return t->nslots && s ? t->slots[strtab_slot(t, s, str_hash(s))] - 1 : NONE;
 }
 
 static uint32_t strtab_get(const struct strtab *t, const char *s)
@@ -97,28 +119,28 @@ static uint32_t strtab_get(const struct strtab *t, const char *s)
 	return n == NONE ? NONE : t->vals[n];
 }
 
+/* Twice the slots: each string's number filed again by its kept hash
+ * (the strings are distinct: the first empty slot is its). */
 static void strtab_grow(struct strtab *t)
 {
-	size_t old = t->nslots;
-	uint32_t *slots = t->slots;
-
-	t->nslots = old ? 2 * old : 1024;
+	t->nslots = t->nslots ? 2 * t->nslots : 1024;
+	free(t->slots);
 	if (!(t->slots = calloc(t->nslots, sizeof(*t->slots))))
 		abort();
-	for (size_t i = 0; i < old; i++)
-		if (slots[i]) {
-			const char *name = strtab_name(t, slots[i] - 1);
+	for (size_t n = 0; n < t->n; n++) {
+		size_t i = t->hashes[n] & (t->nslots - 1);
 
-			t->slots[strtab_slot(t, name, fnv1a(name))] = slots[i];
-		}
-	free(slots);
+		while (t->slots[i])
+			i = (i + 1) & (t->nslots - 1);
+		t->slots[i] = (uint32_t)n + 1;
+	}
 }
 
 /* Add s with val when it is new; its number either way. */
 static uint32_t strtab_put(struct strtab *t, const char *s, uint32_t val)
 {
 	size_t len = strlen(s) + 1, i;
-	uint64_t h = fnv1a(s);
+	uint32_t h = str_hash(s);
 
 	if (2 * (t->n + 1) > t->nslots)
 		strtab_grow(t);
@@ -140,7 +162,7 @@ static uint32_t strtab_put(struct strtab *t, const char *s, uint32_t val)
 	memcpy(t->arena + t->used, s, len);
 	t->off[t->n] = (uint32_t)t->used;
 	t->vals[t->n] = val;
-	t->hashes[t->n] = (uint32_t)h;
+	t->hashes[t->n] = h;
 	t->used += len;
 	t->slots[i] = (uint32_t)++t->n;
 	return (uint32_t)(t->n - 1);
@@ -191,9 +213,23 @@ struct idcache {
 	size_t nslots, n;	/* a power of two, at most half full */
 };
 
+/*
+ * The persons' strings, one after the other in blocks that are never
+ * moved: some 60,000 persons' 200,000 strings, which were as many
+ * malloc() calls while reading and free() calls at the end.
+ */
+#define STRINGS_BLOCK 65536	/* > any field's room */
+
+struct strings {
+	char **blocks;		/* each STRINGS_BLOCK bytes; owned */
+	size_t n, alloc;
+	size_t used;		/* of the last block */
+};
+
 struct cg_trace_register {
 	struct person *persons;
 	size_t npersons, palloc;
+	struct strings strings;	/* of persons */
 	struct event *events;
 	size_t nevents, ealloc;
 	struct strtab keys;	/* person key -> person number */
@@ -271,12 +307,9 @@ static void register_free(struct cg_trace_register *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->npersons; i++) {
-		free(r->persons[i].name);
-		free(r->persons[i].id_no);
-		free(r->persons[i].phone);
-		free(r->persons[i].household);
-	}
+	for (size_t i = 0; i < r->strings.n; i++)
+		free(r->strings.blocks[i]);
+	free(r->strings.blocks);
 	free(r->persons);
 	free(r->events);
 	strtab_release(&r->keys);
@@ -424,14 +457,25 @@ static int read_fields(const struct cg_scan_keys *k, const char *line, size_t le
 	return 0;
 }
 
-static char *dup_or_null(const char *s)
+/* A copy of s (shorter than STRINGS_BLOCK) in st, or NULL for "". */
+static char *dup_or_null(struct strings *st, const char *s)
 {
+	size_t len = strlen(s) + 1;
 	char *d;
 
-	if (!*s)
+	if (len == 1)
 		return NULL;
-	if (!(d = strdup(s)))
+	if (len > STRINGS_BLOCK)	/* a field's room is far less */
 		abort();
+	if (!st->n || st->used + len > STRINGS_BLOCK) {
+		st->blocks = grow(st->blocks, &st->alloc, st->n + 1, sizeof(*st->blocks));
+		if (!(st->blocks[st->n++] = malloc(STRINGS_BLOCK)))
+			abort();
+		st->used = 0;
+	}
+	d = st->blocks[st->n - 1] + st->used;
+	memcpy(d, s, len);
+	st->used += len;
 	return d;
 }
 
@@ -439,12 +483,12 @@ static char *dup_or_null(const char *s)
 static void complete(struct cg_trace_register *r, struct person *p, const struct fields *f)
 {
 	if (!p->name)
-		p->name = dup_or_null(f->name);
+		p->name = dup_or_null(&r->strings, f->name);
 	if (!p->id_no)
-		p->id_no = dup_or_null(f->id_no);
+		p->id_no = dup_or_null(&r->strings, f->id_no);
 	if (!p->phone)
-		p->phone = dup_or_null(f->phone);
-	if (!p->household && (p->household = dup_or_null(f->household)))
+		p->phone = dup_or_null(&r->strings, f->phone);
+	if (!p->household && (p->household = dup_or_null(&r->strings, f->household)))
 		p->hh = strtab_intern(&r->hhs, p->household);
 }
 
@@ -544,8 +588,9 @@ static uint64_t id_hash(const struct fields *f)
 {
 	uint8_t tag;
 	const char *key = cache_key(f, &tag);
+	uint64_t h = hash_bytes(key, strlen(key));
 
-	return tag ? ~fnv1a(key) : fnv1a(key);
+	return tag ? ~h : h;
 }
 
 static size_t id_home(const struct idcache *c, uint64_t h)
@@ -676,7 +721,7 @@ static uint32_t gate_number(struct cg_trace_register *r, const char *gate)
  * time; the others (vehicles, corrections) are not passages of anyone.
  * h: id_hash of f. */
 static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_time_t at,
-			uint64_t h)
+			uint8_t kind, uint64_t h)
 {
 	struct event *e;
 	uint32_t p;
@@ -690,7 +735,7 @@ static void take_fields(struct cg_trace_register *r, const struct fields *f, cg_
 	e->at = at;
 	e->person = p;
 	e->gate = (uint16_t)gate_number(r, f->gate);
-	e->kind = kind_of(f->kind);
+	e->kind = kind;
 	e->host = *f->host ? strtab_intern(&r->hhs, f->host) : NONE;
 }
 
@@ -705,7 +750,7 @@ static void take_line(struct cg_trace_register *r, const struct cg_scan_keys *k,
 		abort();
 	if (read_fields(k, line, len, &f, store) == 0 && *f.gate &&
 	    cg_time_parse(f.ts, 0, &at) == 0)
-		take_fields(r, &f, at, id_hash(&f));
+		take_fields(r, &f, at, kind_of(f.kind), id_hash(&f));
 	free(store);
 }
 
@@ -751,33 +796,54 @@ static int corrected(const struct cg_trace *t, const char *day, uint64_t seq,
  * the taker mostly waited too), so a ring holds most of such a day now
  * (a whole day, 52 batches, was a little faster again but took the
  * sweep's peak RSS from about 52 to 57-62 MB, too near the target of
- * 64).  A batch's memory is taken when it is filled and given back when
- * it has been taken, so what the rings hold is only what is ahead
- * (about 6.5 MB a reader at most: 40 batches of 64 KB of items and some
- * 100 KB of values).
+ * 64).  With 40 batches the reader ahead still filled its ring about
+ * once a day and waited (7 or 8 times a trace, 0.2-0.5 s in all on a
+ * loaded machine).  So a batch now carries only what the taker reads (32
+ * bytes of item, some 60 of values a record: a day is about 4.5 MB), and
+ * a ring holds 64 batches, more than a day, in less memory than 40 did.
+ * A batch's memory is taken when it is filled; once taken it is kept
+ * for the next batch of either reader (struct spare), so the batches
+ * hold at most what was ever ahead at once, and their pages are faulted
+ * in once; all is given back when the days are read.
  */
 #define READERS 2
-#define RING 40
+#define RING 64
 #define BATCH_LINES 1024
-#define BATCH_TEXT (BATCH_LINES * 160)	/* a batch's text, to start with */
+#define BATCH_TEXT (BATCH_LINES * 64)	/* a batch's text, to start with */
+#define BATCH_TEXT_MAX ((size_t)1 << 30)	/* its offsets are 32 bits */
 #define PREFETCH_AHEAD 8
 
 enum item_type { IT_EVENT, IT_OTHER, IT_TEXT, IT_CORRECTION };
 
+/* The fields of an event the taker reads as text, in the order packed:
+ * its time and kind go over parsed. */
+enum { P_GATE, P_NAME, P_ID_NO, P_PHONE, P_HOUSEHOLD, P_HOST, P_COUNT };
+
+static const unsigned char packed_field[P_COUNT] = {
+	F_GATE, F_NAME, F_ID_NO, F_PHONE, F_HOUSEHOLD, F_HOST
+};
+
+/* 32 bytes: a day of 50,000 records is some 1.6 MB of items and 2.9 MB
+ * of values. */
 struct item {
 	cg_time_t at;		/* IT_EVENT */
 	uint64_t idhash;	/* IT_EVENT: id_hash of its fields */
-	uint64_t seq;
-	size_t off, len;	/* in the batch's text: the line (IT_TEXT,
-				 * IT_CORRECTION) or the fields packed
+	uint32_t off;		/* in the batch's text: the line (IT_TEXT,
+				 * IT_CORRECTION) or the values packed
 				 * (IT_EVENT) */
-	uint16_t rel[F_COUNT];	/* IT_EVENT: pack_fields' places */
-	unsigned char type;
+	uint32_t len;		/* IT_TEXT, IT_CORRECTION: the line's bytes */
+	uint8_t vlen[P_COUNT];	/* IT_EVENT: the values' bytes (each shorter
+				 * than its field_room), each packed with a
+				 * NUL after it */
+	uint8_t type;
+	uint8_t kind;		/* IT_EVENT */
 };
 
+/* A batch holds consecutive lines of a day: the seq of item i is seq0 + i. */
 struct batch {
 	struct item *items;	/* BATCH_LINES; owned */
 	size_t n;
+	uint64_t seq0;
 	char *text;		/* owned */
 	size_t len, cap;
 	int day_end;		/* the last batch of its day */
@@ -793,6 +859,17 @@ struct reader {
 	struct batch ring[RING];
 	size_t head, tail, count;
 	struct cg_scan_order order;	/* the key order of its lines */
+	struct cg_time_memo times;	/* of its lines' "ts" */
+	pthread_cond_t ready;		/* batches for the taker (dr->mu) */
+};
+
+/* A taken batch's memory, kept for the next batch of either reader: the
+ * pages of a batch freed and allocated again were faulted in again
+ * (some 10,000 faults of a trace). */
+struct spare {
+	struct item *items;
+	char *text;
+	size_t cap;
 };
 
 struct days_read {
@@ -803,6 +880,8 @@ struct days_read {
 	json_t *days;		/* the day names in order; owned */
 	struct cg_scan_keys k;
 	struct reader r[READERS];
+	struct spare spare[READERS * RING];	/* owned */
+	size_t nspare;
 };
 
 struct reader_arg {
@@ -823,6 +902,13 @@ static struct batch *batch_start(struct days_read *dr, struct reader *rd)
 		b->n = b->len = 0;
 		b->day_end = b->failed = 0;
 		b->notice[0] = b->torn[0] = '\0';
+		if (!b->items && dr->nspare) {
+			const struct spare *sp = &dr->spare[--dr->nspare];
+
+			b->items = sp->items;
+			b->text = sp->text;
+			b->cap = sp->cap;
+		}
 	}
 	pthread_mutex_unlock(&dr->mu);
 	if (b && !b->items) {	/* the reader's until batch_done */
@@ -835,7 +921,7 @@ static struct batch *batch_start(struct days_read *dr, struct reader *rd)
 	return b;
 }
 
-/* A batch taken gives its memory back (see READERS). */
+/* A batch's memory given back (see READERS). */
 static void batch_release(struct batch *b)
 {
 	free(b->items);
@@ -845,34 +931,140 @@ static void batch_release(struct batch *b)
 	b->cap = 0;
 }
 
+/* A batch taken: its memory kept for the next one (under dr->mu). */
+static void batch_spare(struct days_read *dr, struct batch *b)
+{
+	struct spare *sp = &dr->spare[dr->nspare++];
+
+	sp->items = b->items;
+	sp->text = b->text;
+	sp->cap = b->cap;
+	b->items = NULL;
+	b->text = NULL;
+	b->cap = 0;
+}
+
+/*
+ * A batch filled.  The taker, faster than a reader, is woken when
+ * WAKE_AT batches wait (or a day's last, or a failed one), not for each:
+ * woken for each, it took the core from a reader some 700 times a trace.
+ */
+#define WAKE_AT 8
+
 static void batch_done(struct days_read *dr, struct reader *rd)
 {
+	const struct batch *b = &rd->ring[rd->head];
+
 	pthread_mutex_lock(&dr->mu);
 	rd->head = (rd->head + 1) % RING;
 	rd->count++;
-	pthread_cond_broadcast(&dr->cond);
+	if (rd->count >= WAKE_AT || b->day_end || b->failed)
+		pthread_cond_signal(&rd->ready);
 	pthread_mutex_unlock(&dr->mu);
+}
+
+/* Whether line seq (len bytes) goes into b, after its other lines. */
+static int batch_takes(const struct batch *b, uint64_t seq, size_t len)
+{
+	return !b->n || (b->n < BATCH_LINES && seq == b->seq0 + b->n &&
+			 b->len + len + P_COUNT <= BATCH_TEXT_MAX);
 }
 
 static void batch_text(struct batch *b, struct item *it, int type, const char *line, size_t len)
 {
 	b->text = grow(b->text, &b->cap, b->len + len, 1);
 	memcpy(b->text + b->len, line, len);
-	it->type = (unsigned char)type;
-	it->off = b->len;
-	it->len = len;
+	it->type = (uint8_t)type;
+	it->off = (uint32_t)b->len;
+	it->len = (uint32_t)len;
 	b->len += len;
 }
 
-/* One line into the batch: its fields when the fast scan reads it. */
-static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct cg_scan_order *o,
+/* The values the taker reads of an event (s[i][0..len[i]), s[i] NULL for
+ * one that is not a string) into out, one after the other with their
+ * NULs, their lengths in vlen: one that does not fit its field_room reads
+ * as absent, as in pack_fields.  Returns the bytes written. */
+static size_t pack_event(char *out, const char *const s[F_COUNT], const size_t len[F_COUNT],
+			 uint8_t vlen[P_COUNT])
+{
+	size_t n = 0;
+
+	for (int i = 0; i < P_COUNT; i++) {
+		int fi = packed_field[i];
+		size_t l = s[fi] && len[fi] < field_room[fi] ? len[fi] : 0;
+
+		vlen[i] = (uint8_t)l;
+		if (l)
+			memcpy(out + n, s[fi], l);
+		out[n + l] = '\0';
+		n += l + 1;
+	}
+	return n;
+}
+
+/* f pointing at the values pack_event packed at base (no time or kind:
+ * they went over parsed). */
+static void unpack_event(struct fields *f, const char *base, const uint8_t vlen[P_COUNT])
+{
+	const char **to[P_COUNT] = { &f->gate, &f->name, &f->id_no, &f->phone, &f->household,
+				     &f->host };
+
+	f->ts = f->kind = "";
+	for (int i = 0; i < P_COUNT; i++) {
+		*to[i] = base;
+		base += vlen[i] + 1;
+	}
+}
+
+/* The time of a scanned value, as read_fields' path parses it: 0, or -1
+ * for none (not a string, too long for its room, not a time).  Through
+ * the reader's memo: a day's times differ in their clock alone. */
+static int scanned_time(struct cg_time_memo *m, const struct cg_scan_val *v, cg_time_t *at)
+{
+	if (v->type != CG_SCAN_STRING || v->len >= CG_TIME_MEMO_TEXT || v->len >= field_room[F_TS])
+		return -1;
+	return cg_time_parse_memo(m, v->p, v->len, at);
+}
+
+/* kind_of of a scanned value ("" when not a string). */
+static uint8_t scanned_kind(const struct cg_scan_val *v)
+{
+	static const struct { const char *s; size_t len; uint8_t kind; } kinds[] = {
+		{ "staff", 5, K_STAFF }, { "courier", 7, K_COURIER }, { "visitor", 7, K_VISITOR }
+	};
+
+	for (size_t i = 0; v->type == CG_SCAN_STRING && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (v->len == kinds[i].len && !memcmp(v->p, kinds[i].s, v->len))
+			return kinds[i].kind;
+	return K_OTHER;
+}
+
+/* Whether a scanned record names someone: an ID number, phone or name
+ * (as packed: one too long for its room is absent).  One that does not
+ * (a vehicle's) is nobody's passage: person_of finds no key in it, and
+ * take_fields does nothing else with it. */
+static int names_someone(const struct cg_scan_val *v)
+{
+	static const int who[] = { F_ID_NO, F_PHONE, F_NAME };
+
+	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++)
+		if (v[who[i]].type == CG_SCAN_STRING && v[who[i]].len &&
+		    v[who[i]].len < field_room[who[i]])
+			return 1;
+	return 0;
+}
+
+/* One line into the batch (batch_takes it): its fields when the fast
+ * scan reads it. */
+static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct reader *rd,
 		       uint64_t seq, const char *line, size_t len)
 {
-	struct item *it = &b->items[b->n++];
+	struct item *it = &b->items[b->n];
 	struct cg_scan_val v[F_SCANNED];
-	int scanned = cg_scan_line_ordered(k, o, line, len, v);
+	int scanned = cg_scan_line_ordered(k, &rd->order, line, len, v);
 
-	it->seq = seq;
+	if (!b->n++)
+		b->seq0 = seq;
 	if (scanned ? cg_correction_maybe_scanned(line, len, &v[F_CORRECTED_AT]) :
 		      cg_correction_maybe(line, len)) {
 		batch_text(b, it, IT_CORRECTION, line, len);
@@ -881,19 +1073,22 @@ static void batch_line(struct batch *b, const struct cg_scan_keys *k, struct cg_
 		size_t lens[F_COUNT];
 		struct fields f;
 
-		/* The values alone, a third of the line, packed for the
-		 * taker: it reads a few cache lines a record, not the whole
-		 * of a struct of every field's room. */
+		/* The values the taker reads, a fifth of the line, packed
+		 * for it: it reads a cache line or two a record, and a ring
+		 * holds a day in some 4.5 MB. */
+		it->type = v[F_GATE].type == CG_SCAN_STRING && v[F_GATE].len &&
+			   v[F_GATE].len < field_room[F_GATE] && names_someone(v) &&
+			   scanned_time(&rd->times, &v[F_TS], &it->at) == 0 ?
+			   IT_EVENT : IT_OTHER;
+		if (it->type == IT_OTHER)
+			return;
 		scanned_values(v, s, lens);
-		b->text = grow(b->text, &b->cap, b->len + len + F_COUNT, 1);
-		it->off = b->len;
-		it->len = pack_fields(b->text + b->len, s, lens, it->rel);
-		unpack_fields(&f, b->text + it->off, it->rel);
-		it->type = *f.gate && cg_time_parse(f.ts, 0, &it->at) == 0 ? IT_EVENT : IT_OTHER;
-		if (it->type == IT_EVENT) {
-			it->idhash = id_hash(&f);
-			b->len += it->len;
-		}
+		b->text = grow(b->text, &b->cap, b->len + len + P_COUNT, 1);
+		it->off = (uint32_t)b->len;
+		b->len += pack_event(b->text + b->len, s, lens, it->vlen);
+		unpack_event(&f, b->text + it->off, it->vlen);
+		it->kind = scanned_kind(&v[F_KIND]);
+		it->idhash = id_hash(&f);
 	} else {
 		batch_text(b, it, IT_TEXT, line, len);
 	}
@@ -916,12 +1111,12 @@ static int reader_day(struct days_read *dr, struct reader *rd, const char *day)
 		return -1;
 	}
 	while ((st = cg_journal_reader_next(&jr, NULL, &err)) == 1) {
-		if (b->n == BATCH_LINES) {
+		if (!batch_takes(b, jr.seq, jr.len)) {
 			batch_done(dr, rd);
 			if (!(b = batch_start(dr, rd)))
 				break;
 		}
-		batch_line(b, &dr->k, &rd->order, jr.seq, jr.line, jr.len);
+		batch_line(b, &dr->k, rd, jr.seq, jr.line, jr.len);
 	}
 	if (b) {
 		b->day_end = 1;
@@ -955,26 +1150,29 @@ static int take_item(struct cg_trace *t, const struct batch *b, const struct ite
 			   NULL;
 	const char *line = text;
 	size_t len = it->len;
+	uint64_t seq = b->seq0 + (uint64_t)(it - b->items);
 
 	t->events++;
 	if (it->type == IT_CORRECTION)
 		return t->fixing ? 0 : cg_corrections_add(&t->fix, t->cfg->compound_code, day,
-							   it->seq, line, len, err);
-	if (it->type == IT_OTHER)
-		return 0;
+							   seq, line, len, err);
 	if (t->fixing) {
-		if (!corrected(t, day, it->seq, &line, &len))
+		if (!corrected(t, day, seq, &line, &len))
 			return 0;
 		if (line != text) {	/* its latest amendment */
 			take_line(t->reg, k, line, len);
 			return 0;
 		}
 	}
+	/* Not a passage of anyone as it stands (see names_someone): an
+	 * amendment that makes it one was taken above. */
+	if (it->type == IT_OTHER)
+		return 0;
 	if (it->type == IT_EVENT) {
 		struct fields f;
 
-		unpack_fields(&f, b->text + it->off, it->rel);
-		take_fields(t->reg, &f, it->at, it->idhash);
+		unpack_event(&f, b->text + it->off, it->vlen);
+		take_fields(t->reg, &f, it->at, it->kind, it->idhash);
 	} else {
 		take_line(t->reg, k, line, len);
 	}
@@ -994,7 +1192,7 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 
 		pthread_mutex_lock(&dr->mu);
 		while (!rd->count)
-			pthread_cond_wait(&dr->cond, &dr->mu);
+			pthread_cond_wait(&rd->ready, &dr->mu);
 		b = &rd->ring[rd->tail];
 		pthread_mutex_unlock(&dr->mu);
 		for (size_t i = 0; i < b->n && ret == 0; i++) {
@@ -1004,9 +1202,11 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 			if (i + PREFETCH_AHEAD < b->n && b->items[i + PREFETCH_AHEAD].type == IT_EVENT) {
 				const struct item *ahead = &b->items[i + PREFETCH_AHEAD];
 
+				/* Its values: some 60 bytes, maybe across
+				 * two cache lines. */
 				id_prefetch(&t->reg->ids, ahead->idhash);
-				for (size_t at = 0; at < ahead->len; at += 64)
-					__builtin_prefetch(b->text + ahead->off + at);
+				__builtin_prefetch(b->text + ahead->off);
+				__builtin_prefetch(b->text + ahead->off + 63);
 			}
 			ret = take_item(t, b, &b->items[i], day, &dr->k, err);
 		}
@@ -1022,8 +1222,8 @@ static int take_day(struct cg_trace *t, struct days_read *dr, size_t d,
 					  b->torn);
 			t->days++;
 		}
-		batch_release(b);
 		pthread_mutex_lock(&dr->mu);
+		batch_spare(dr, b);
 		rd->tail = (rd->tail + 1) % RING;
 		rd->count--;
 		pthread_cond_broadcast(&dr->cond);
@@ -1061,6 +1261,8 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 		cg_scan_order_init(&dr->r[r].order, &dr->k);
 	pthread_mutex_init(&dr->mu, NULL);
 	pthread_cond_init(&dr->cond, NULL);
+	for (int r = 0; r < READERS; r++)
+		pthread_cond_init(&dr->r[r].ready, NULL);
 	/* The hashing's CPU check, settled before the readers hash at once. */
 	(void)cg_sha256_accelerated();
 	for (int r = 0; r < READERS && ret == 0; r++) {
@@ -1083,8 +1285,14 @@ static int read_days(struct cg_trace *t, const struct cg_home *h,
 		for (int j = 0; j < RING; j++)
 			batch_release(&dr->r[r].ring[j]);
 	}
+	for (size_t j = 0; j < dr->nspare; j++) {
+		free(dr->spare[j].items);
+		free(dr->spare[j].text);
+	}
 	pthread_mutex_destroy(&dr->mu);
 	pthread_cond_destroy(&dr->cond);
+	for (int r = 0; r < READERS; r++)
+		pthread_cond_destroy(&dr->r[r].ready);
 	json_decref(dr->days);
 	free(dr);
 #ifdef __GLIBC__
@@ -1127,37 +1335,67 @@ static void group(size_t n, size_t count, uint32_t (*of)(const void *, size_t),
 	*outp = out;
 }
 
-static uint32_t event_person(const void *ctx, size_t i)
-{
-	return ((const struct event *)ctx)[i].person;
-}
-
-static uint32_t event_host(const void *ctx, size_t i)
-{
-	return ((const struct event *)ctx)[i].host;
-}
-
 static uint32_t person_hh(const void *ctx, size_t i)
 {
 	return ((const struct person *)ctx)[i].hh;
 }
 
+/* off[0..n] from counts in off[1..n]: off[v] where v's start, off[n] all. */
+static void starts(uint32_t *off, size_t n)
+{
+	for (size_t v = 0; v < n; v++)
+		off[v + 1] += off[v];
+}
+
+static uint32_t *array_of(size_t n)
+{
+	uint32_t *a = calloc(n + 1, sizeof(*a));
+
+	if (!a)
+		abort();
+	return a;
+}
+
+/* The events of a gate's run [from, to) sorted by time: they are in
+ * journal order, which is time order but for back-filled records. */
+static void sort_run(struct cg_trace_register *r, uint32_t from, uint32_t to)
+{
+	for (uint32_t i = from + 1; i < to; i++)
+		if (r->events[i].at < r->events[i - 1].at) {
+			qsort(r->events + from, to - from, sizeof(*r->events), by_gate_time);
+			return;
+		}
+}
+
 /*
- * The events by gate, then time: each gate's in journal order (a stable
- * counting sort), which is time order but for back-filled records, so a
- * gate's run is sorted only when it is not already.
+ * The events by gate, then time (gate_off), and the positions of each
+ * person's and each host household's in that order (person_off and
+ * person_ev, host_off and host_ev): one pass counts all three, one places
+ * the events by gate in journal order (a stable counting sort), and one
+ * per gate sorts its run when it is not already in time order, then files
+ * its positions.  Four passes over the events where sorting and grouping
+ * them apart took seven (finish() is a serial 30-40 ms of a trace).
  */
-static void sort_events(struct cg_trace_register *r, size_t ngates)
+static void sort_events(struct cg_trace_register *r, size_t ngates, size_t nhh)
 {
 	struct event *by_gate = malloc((r->nevents + 1) * sizeof(*by_gate));
-	uint32_t *pos = malloc((ngates + 1) * sizeof(*pos));
+	uint32_t *pos, *pcur, *hcur;
 
-	if (!(r->gate_off = calloc(ngates + 1, sizeof(*r->gate_off))) || !by_gate || !pos)
+	if (!by_gate)
 		abort();
-	for (size_t i = 0; i < r->nevents; i++)
+	r->gate_off = array_of(ngates);
+	r->person_off = array_of(r->npersons);
+	r->host_off = array_of(nhh);
+	for (size_t i = 0; i < r->nevents; i++) {
 		r->gate_off[r->events[i].gate + 1]++;
-	for (size_t g = 0; g < ngates; g++)
-		r->gate_off[g + 1] += r->gate_off[g];
+		r->person_off[r->events[i].person + 1]++;
+		if (r->events[i].host != NONE)
+			r->host_off[r->events[i].host + 1]++;
+	}
+	starts(r->gate_off, ngates);
+	starts(r->person_off, r->npersons);
+	starts(r->host_off, nhh);
+	pos = array_of(ngates);
 	memcpy(pos, r->gate_off, (ngates + 1) * sizeof(*pos));
 	for (size_t i = 0; i < r->nevents; i++)
 		by_gate[pos[r->events[i].gate]++] = r->events[i];
@@ -1165,26 +1403,33 @@ static void sort_events(struct cg_trace_register *r, size_t ngates)
 	free(r->events);
 	r->events = by_gate;
 	r->ealloc = r->nevents + 1;
-	for (size_t g = 0; g < ngates; g++)
-		for (uint32_t i = r->gate_off[g] + 1; i < r->gate_off[g + 1]; i++)
-			if (r->events[i].at < r->events[i - 1].at) {
-				qsort(r->events + r->gate_off[g], r->gate_off[g + 1] - r->gate_off[g],
-				      sizeof(*r->events), by_gate_time);
-				break;
-			}
+	r->person_ev = array_of(r->nevents);
+	r->host_ev = array_of(r->host_off[nhh]);
+	pcur = array_of(r->npersons);
+	hcur = array_of(nhh);
+	memcpy(pcur, r->person_off, (r->npersons + 1) * sizeof(*pcur));
+	memcpy(hcur, r->host_off, (nhh + 1) * sizeof(*hcur));
+	for (size_t g = 0; g < ngates; g++) {
+		sort_run(r, r->gate_off[g], r->gate_off[g + 1]);
+		for (uint32_t i = r->gate_off[g]; i < r->gate_off[g + 1]; i++) {
+			const struct event *e = &r->events[i];
+
+			r->person_ev[pcur[e->person]++] = i;
+			if (e->host != NONE)
+				r->host_ev[hcur[e->host]++] = i;
+		}
+	}
+	free(pcur);
+	free(hcur);
 }
 
 static void finish(struct cg_trace_register *r)
 {
-	size_t ngates = r->gates.n, nhh = r->hhs.n;
-
 	/* Only the reading asks it: its memory is the tracing's. */
 	free(r->ids.slots);
 	memset(&r->ids, 0, sizeof(r->ids));
-	sort_events(r, ngates);
-	group(r->npersons, r->nevents, event_person, r->events, &r->person_off, &r->person_ev);
-	group(nhh, r->nevents, event_host, r->events, &r->host_off, &r->host_ev);
-	group(nhh, r->npersons, person_hh, r->persons, &r->member_off, &r->member);
+	sort_events(r, r->gates.n, r->hhs.n);
+	group(r->hhs.n, r->npersons, person_hh, r->persons, &r->member_off, &r->member);
 }
 
 static int later_correction(void *ctx, const char *day, uint64_t seq, const char *line,
@@ -1725,66 +1970,93 @@ static void put_key_int(struct text *o, const char *key, long long v)
  */
 #define TIME_SLOTS 32768
 
+/* A string as JSON text, escaped once. */
+struct escaped {
+	char *p;		/* owned; NULL until first asked */
+	size_t len;
+};
+
 struct time_memo {
 	cg_time_t minute[TIME_SLOTS];
 	char text[TIME_SLOTS][CG_TIME_LEN];
-	unsigned char used[TIME_SLOTS];
+	unsigned char len[TIME_SLOTS];	/* of text; 0 unused */
 	struct cg_day_memo days;
-	char **gates, **hhs, **labels;	/* JSON text by number, or NULL; owned */
+	struct escaped *gates, *hhs, *labels;	/* by number; owned */
 };
 
-static void put_time(struct text *o, struct time_memo *m, const char *key, cg_time_t t)
+static char *cpy(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+	return d + n;
+}
+
+#define CPY_LIT(d, s) cpy(d, s, sizeof(s) - 1)
+
+/* t's text (see struct time_memo) at d: the end of what was written. */
+static char *put_time_at(char *d, struct time_memo *m, cg_time_t t)
 {
 	cg_time_t minute = t - ((t % 60) + 60) % 60;
 	size_t slot = (size_t)((uint64_t)(minute / 60) * 0x9E3779B97F4A7C15u >> 49) % TIME_SLOTS;
 	char *text = m->text[slot];
 	int sec = (int)(t - minute);
 
-	if (!m->used[slot] || m->minute[slot] != minute) {
+	if (!m->len[slot] || m->minute[slot] != minute) {
 		cg_time_format_memo(&m->days, minute, text);
 		m->minute[slot] = minute;
-		m->used[slot] = 1;
+		m->len[slot] = (unsigned char)strlen(text);
 	}
-	put(o, ",\"", 2);
-	put_lit(o, key);
-	put(o, "\":\"", 3);
 	/* YYYY-MM-DDTHH:MM:SS then the offset: only the seconds differ. */
-	put(o, text, 17);
-	put(o, (char[2]){ (char)('0' + sec / 10), (char)('0' + sec % 10) }, 2);
-	put_lit(o, text + 19);
-	put(o, "\"", 1);
+	d = cpy(d, text, 17);
+	*d++ = (char)('0' + sec / 10);
+	*d++ = (char)('0' + sec % 10);
+	return cpy(d, text + 19, m->len[slot] - 19u);
 }
 
-/* s as a JSON string, escaped the first time into *memo. */
-static void put_str_memo(struct text *o, char **memo, const char *s)
+/* u in decimal at d, as %llu. */
+static char *put_digits(char *d, unsigned long long u)
 {
-	if (!*memo) {
-		struct text e = { NULL, 0, 0 };
+	char num[24], *p = num + sizeof(num);
 
-		put_str(&e, s);
-		put(&e, "", 0);		/* room for the NUL */
-		e.p[e.len] = '\0';
-		*memo = e.p;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	return cpy(d, p, (size_t)(num + sizeof(num) - p));
+}
+
+/* s as a JSON string, escaped into *e the first time. */
+static const struct escaped *escaped(struct escaped *e, const char *s)
+{
+	if (!e->p) {
+		struct text x = { NULL, 0, 0 };
+
+		put_str(&x, s);
+		put(&x, "", 0);		/* room for the NUL */
+		x.p[x.len] = '\0';
+		e->p = x.p;
+		e->len = x.len;
 	}
-	put_lit(o, *memo);
+	return e;
 }
 
-static char **memo_strings(size_t n)
+static struct escaped *memo_strings(size_t n)
 {
-	char **v = calloc(n + 1, sizeof(*v));
+	struct escaped *v = calloc(n + 1, sizeof(*v));
 
 	if (!v)
 		abort();
 	return v;
 }
 
-static void memo_strings_free(char **v, size_t n)
+static void memo_strings_free(struct escaped *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)
-		free(v[i]);
+		free(v[i].p);
 	free(v);
 }
 
+/* A reason at the end of o: its room is taken at once and its parts
+ * copied in (64,000 reasons of a trace; each part's own growing and
+ * strlen were half of writing one). */
 static void put_why(struct text *o, struct time_memo *m, const struct cg_trace *t,
 		    const struct why *w)
 {
@@ -1793,30 +2065,45 @@ static void put_why(struct text *o, struct time_memo *m, const struct cg_trace *
 	const struct event *ce = w->contact_ev == NONE ? NULL : &r->events[w->contact_ev];
 	uint32_t hh = w->code == CG_TRACE_HOST ? ie->host :
 		      w->code == CG_TRACE_GATE ? NONE : t->index[w->index].hh;
+	uint16_t g = ie || ce ? (ie ? ie : ce)->gate : 0;
+	const struct escaped *household = hh == NONE ? NULL :
+					  escaped(&m->hhs[hh], strtab_name(&r->hhs, hh));
+	const struct escaped *gate = !ie && !ce ? NULL :
+				     escaped(&m->gates[g], strtab_name(&r->gates, g));
+	const struct escaped *label = escaped(&m->labels[w->index], t->index[w->index].label);
+	const char *code = cg_trace_why_code(w->code);
+	char *d;
 
+	o->p = grow(o->p, &o->cap, o->len + 160 + 2 * CG_TIME_LEN + strlen(code) + label->len +
+			  (household ? household->len : 0) + (gate ? gate->len : 0), 1);
+	d = o->p + o->len;
 	/* The codes are ASCII letters and underscores: nothing to escape. */
-	put_lit(o, "{\"code\":\"");
-	put_lit(o, cg_trace_why_code(w->code));
-	put(o, "\"", 1);
-	if (hh != NONE) {
-		put_lit(o, ",\"household\":");
-		put_str_memo(o, &m->hhs[hh], strtab_name(&r->hhs, hh));
+	d = CPY_LIT(d, "{\"code\":\"");
+	d = cpy(d, code, strlen(code));
+	*d++ = '"';
+	if (household) {
+		d = CPY_LIT(d, ",\"household\":");
+		d = cpy(d, household->p, household->len);
 	}
-	if (ie || ce) {
-		uint16_t gate = (ie ? ie : ce)->gate;
-
-		put_lit(o, ",\"gate\":");
-		put_str_memo(o, &m->gates[gate], strtab_name(&r->gates, gate));
+	if (gate) {
+		d = CPY_LIT(d, ",\"gate\":");
+		d = cpy(d, gate->p, gate->len);
 	}
-	if (ie && ie->at)
-		put_time(o, m, "index_at", ie->at);
-	if (ce && ce->at)
-		put_time(o, m, "contact_at", ce->at);
+	if (ie && ie->at) {
+		d = put_time_at(CPY_LIT(d, ",\"index_at\":\""), m, ie->at);
+		*d++ = '"';
+	}
+	if (ce && ce->at) {
+		d = put_time_at(CPY_LIT(d, ",\"contact_at\":\""), m, ce->at);
+		*d++ = '"';
+	}
 	if (w->code == CG_TRACE_GATE)
-		put_key_int(o, "minutes", (ce->at > ie->at ? ce->at - ie->at : ie->at - ce->at) / 60);
-	put_lit(o, ",\"index\":");
-	put_str_memo(o, &m->labels[w->index], t->index[w->index].label);
-	put(o, "}", 1);
+		d = put_digits(CPY_LIT(d, ",\"minutes\":"),
+			       (unsigned long long)(ce->at > ie->at ? ce->at - ie->at :
+						    ie->at - ce->at) / 60);
+	d = cpy(CPY_LIT(d, ",\"index\":"), label->p, label->len);
+	*d++ = '}';
+	o->len = (size_t)(d - o->p);
 }
 
 /* The index person of ix as text, encoded once. */
@@ -1840,6 +2127,38 @@ static const char *index_text(struct cg_trace_index *ix)
 	return ix->text;
 }
 
+/*
+ * The open or escalated case of register person q, as
+ * cg_casebook_active_for answers: a book folded in memory is asked by q's
+ * keys first, and q made a JSON person only when one has a case (most
+ * contacts have none: building and freeing one per contact was a fifth
+ * of writing it).
+ */
+static const json_t *active_case(const struct cg_casebook *cb, const struct person *q)
+{
+	char keys[3][CG_PERSON_KEY_LEN];
+	const json_t *c = NULL;
+	json_t *who;
+	int n;
+
+	if (cb->ix || cb->lookup) {
+		who = person_record(q);
+		c = cg_casebook_active_for(cb, who);
+		json_decref(who);
+		return c;
+	}
+	n = cg_person_keys_of(q->id_no, q->phone, q->name, q->household, keys);
+	for (int i = 0; i < n; i++)
+		if ((c = cg_casebook_active(cb, keys[i]))) {
+			who = person_record(q);
+			c = cg_person_same(c, who) ? c : NULL;
+			json_decref(who);
+			if (c)
+				return c;
+		}
+	return NULL;
+}
+
 /* The contact record of register person p, as a line (with its newline)
  * in o: see cg_trace_run. */
 static void contact_text(struct cg_trace *t, uint32_t p, struct time_memo *m,
@@ -1847,8 +2166,7 @@ static void contact_text(struct cg_trace *t, uint32_t p, struct time_memo *m,
 {
 	const struct cg_trace_contact *c = &t->contacts[p];
 	const struct person *q = &t->reg->persons[p];
-	json_t *who = person_record(q);
-	const json_t *active = cg_casebook_active_for(t->cb, who);
+	const json_t *active = active_case(t->cb, q);
 	char day[CG_DATE_LEN];
 	int first = 1;
 
@@ -1880,7 +2198,6 @@ static void contact_text(struct cg_trace *t, uint32_t p, struct time_memo *m,
 		put_key_str(o, "under_observation",
 			    json_string_value(json_object_get(active, "case_id")), &first);
 	put(o, "}\n", 2);
-	json_decref(who);
 	counts->contacts++;
 	counts->by_why[c->code]++;
 	counts->secondary += c->depth == 2;

@@ -120,4 +120,21 @@ test_expect_success 'a day of many passages: everyone within the window of the i
 	test "$(jq -r .name out | sed -n "1p;\$p" | tr "\n" " ")" = "居民1191 居民350 "
 '
 
+# A record that names nobody (a vehicle: no ID number, phone or name) is
+# nobody's passage, and is not kept by the readers; amended to name
+# someone, it is that person's, as every record counts as it stands.
+test_expect_success 'a record that named nobody, amended to name someone, is theirs' '
+	CG_HOME=$TRASH/nobody && export CG_HOME &&
+	{ ev 2026-01-20 08:00:00 north resident 张三 $ZS 3-2-501 &&
+	  printf "{\"ts\":\"2026-01-20T08:03:00+08:00\",\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"vehicle\",\"plate\":\"京A12345\",\"household\":\"7-1-101\"}\n" &&
+	  printf "{\"ts\":\"2026-01-20T08:04:00+08:00\",\"gate\":\"north\",\"dir\":\"in\",\"kind\":\"vehicle\",\"plate\":\"京A54321\",\"household\":\"7-1-102\"}\n"; } |
+		day 2026-01-20 &&
+	echo "{\"id_no\":\"$ZS\"}" | trace >actual &&
+	test ! -s actual &&
+	amend 2026-01-20/2 2026-01-20T20:00:00+08:00 --set name=钱七 --set id_no=$QQ &&
+	echo "{\"id_no\":\"$ZS\"}" | trace >actual &&
+	echo "[\"钱七\",3,[\"same_gate_window\"],3]" >expect &&
+	test_cmp expect actual
+'
+
 test_done

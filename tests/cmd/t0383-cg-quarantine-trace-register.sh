@@ -156,4 +156,31 @@ test_expect_success 'a cache past its first size: everyone found again, with the
 	test "$(jq -r .name out | sort -u | wc -l)" = 1800
 '
 
+# Records journaled out of time order at a gate (back-filled): the
+# gate's events are sorted by time before the windows are looked at, so
+# the contacts are those of the same records journaled in order.
+test_expect_success 'back-filled records: the same contacts as the records in time order' '
+	backfilled() { # ORDER: the records of 2026-01-23 at the south gate
+		for t in $1; do
+			case $t in
+			1030) ev 2026-01-23 10:30:00 south resident 甲 $A1 1-1-101 ;;
+			1000) ev 2026-01-23 10:00:00 south resident 乙 $A2 1-1-102 ;;
+			1020) ev 2026-01-23 10:20:00 south resident 丙 $S1 1-1-103 ;;
+			1044) ev 2026-01-23 10:44:00 south resident 丁 $D1 1-1-104 ;;
+			1046) ev 2026-01-23 10:46:00 south resident 戊 $D2 1-1-105 ;;
+			1015) ev 2026-01-23 10:15:00 south resident 庚 $G1 1-1-106 ;;
+			esac || return 1
+		done
+	} &&
+	CG_HOME=$TRASH/backfilled && export CG_HOME &&
+	backfilled "1030 1000 1044 1020 1046 1015" | day 2026-01-23 &&
+	echo "{\"id_no\":\"$A1\"}" | cg-quarantine trace --now $NOW >backfilled.out &&
+	CG_HOME=$TRASH/in-order && export CG_HOME &&
+	backfilled "1000 1015 1020 1030 1044 1046" | day 2026-01-23 &&
+	echo "{\"id_no\":\"$A1\"}" | cg-quarantine trace --now $NOW >in-order.out &&
+	test_cmp in-order.out backfilled.out &&
+	test "$(jq -c "[.name, .why[0].minutes]" backfilled.out | tr "\n" " ")" = \
+		"[\"丙\",10] [\"丁\",14] [\"庚\",15] "
+'
+
 test_done

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -548,6 +549,91 @@ TEST(local_day_memo)
 	CHECK(memo_agrees("Europe/Berlin", 1792792800LL, 1792792800LL + 3 * 86400, 301));
 }
 
+/*
+ * The memo of cg_time_parse_memo against cg_time_parse, over a run of
+ * times that mostly share their date and offset (as a day's journal
+ * does) with every kind of change mixed in: another date or offset, a
+ * fraction, :60, 24:00, a bad digit, the range's edges, a NUL inside,
+ * bytes cut or added.  Every answer must be the plain parse's.
+ */
+static int memo_parse_agrees(unsigned seed, int n)
+{
+	static const char *const bases[] = {
+		"2026-01-24T10:00:00+08:00", "2026-01-24T10:00:00Z", "2026-01-24t10:00:00z",
+		"2026-01-24 10:00:00-05:30", "2026-01-24T10:00:00.250+08:00",
+		"0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+		"9999-12-31T22:00:00-02:00", "2024-02-29T12:00:00+08:00", "2026-02-30T12:00:00Z",
+		"2026-01-24T10:00:00+08:00x", "2026-01-24T10:00:00", "2026-01-24"
+	};
+	static const char chars[] = "0123456789:-+TZ. x";
+	struct cg_time_memo m;
+	unsigned r = seed;
+	int bad = 0;
+
+	memset(&m, 0, sizeof(m));
+	for (int i = 0; i < n; i++) {
+		char s[CG_TIME_MEMO_TEXT], nul[CG_TIME_MEMO_TEXT + 1];
+		size_t len;
+		cg_time_t a = 0, b = 0;
+		int ra, rb;
+
+		r = r * 1103515245u + 12345u;
+		snprintf(s, sizeof(s), "%s", bases[(r >> 8) % 4 ? 0 : (r >> 12) % 14]);
+		len = strlen(s);
+		if (len >= 19) {	/* another clock, now and then out of range */
+			unsigned hh, mm, ss;
+
+			r = r * 1103515245u + 12345u;
+			hh = (r >> 4) % 25;
+			mm = (r >> 10) % 61;
+			ss = (r >> 17) % 62;
+			memcpy(s + 11, (char[8]){ (char)('0' + hh / 10), (char)('0' + hh % 10), ':',
+						  (char)('0' + mm / 10), (char)('0' + mm % 10), ':',
+						  (char)('0' + ss / 10), (char)('0' + ss % 10) }, 8);
+		}
+		r = r * 1103515245u + 12345u;
+		if ((r >> 5) % 8 == 0 && len)	/* a byte changed */
+			s[(r >> 9) % len] = chars[(r >> 16) % (sizeof(chars) - 1)];
+		else if ((r >> 5) % 8 == 1 && len)	/* cut */
+			s[len = (r >> 9) % len] = '\0';
+		else if ((r >> 5) % 8 == 2 && len)	/* a NUL inside */
+			s[(r >> 9) % len] = '\0';
+		ra = cg_time_parse_memo(&m, s, len, &a);
+		memcpy(nul, s, len);
+		nul[len] = '\0';
+		rb = cg_time_parse(nul, 0, &b);
+		if (ra != rb || (ra == 0 && a != b)) {
+			fprintf(stderr, "memo parse of %.*s: %d %lld, plain %d %lld\n", (int)len, s,
+				ra, (long long)a, rb, (long long)b);
+			bad++;
+		}
+	}
+	return bad == 0;
+}
+
+TEST(parse_memo)
+{
+	struct cg_time_memo m;
+	cg_time_t t;
+
+	memset(&m, 0, sizeof(m));
+	CHECK_INT(cg_time_parse_memo(&m, "2026-01-25T00:00:00Z", 20, &t), 0);
+	CHECK(t == T_2026_01_25);
+	/* The memo's date and offset, another clock. */
+	CHECK_INT(cg_time_parse_memo(&m, "2026-01-24T16:30:00Zjunk", 24, &t), -1);
+	CHECK_INT(cg_time_parse_memo(&m, "2026-01-25T16:30:00Z", 20, &t), 0);
+	CHECK(t == T_2026_01_25 + 16 * 3600 + 30 * 60);
+	CHECK_INT(cg_time_parse_memo(&m, "2026-01-25T24:00:00Z", 20, &t), -1);
+	CHECK_INT(cg_time_parse_memo(&m, "2026-01-25T23:59:60Z", 20, &t), 0);
+	CHECK(t == T_2026_01_25 + 86399);
+	CHECK_INT(cg_time_parse_memo(&m, "9999-12-31T23:59:59-01:00", 25, &t), -1);
+	CHECK_INT(cg_time_parse_memo(&m, "9999-12-31T23:59:59+01:00", 25, &t), 0);
+	CHECK_INT(cg_time_parse_memo(&m, "9999-12-31T00:59:59+01:00", 25, &t), 0);
+	CHECK(t == T_9999_END - 24 * 3600);
+	CHECK(memo_parse_agrees(1, 200000));
+	CHECK(memo_parse_agrees(2026, 200000));
+}
+
 int main(void)
 {
 	RUN(parse_utc);
@@ -569,6 +655,7 @@ int main(void)
 	RUN(civil_days);
 	RUN(civil_days_every_day);
 	RUN(local_day_memo);
+	RUN(parse_memo);
 	RUN(clock_env);
 	RUN(clock_now_option_wins);
 	RUN(clock_running);
