@@ -377,6 +377,18 @@ static const size_t field_room[F_COUNT] = {
 	64, 64, 16, CG_PERSON_NAME_LEN, 32, 32, 64, 64
 };
 
+/* One value s[0..len) (s NULL: not a string) into out with its NUL; one
+ * that does not fit room reads as absent.  Returns its length. */
+static size_t pack_value(char *out, const char *s, size_t len, size_t room)
+{
+	size_t l = s && len < room ? len : 0;
+
+	if (l)
+		memcpy(out, s, l);
+	out[l] = '\0';
+	return l;
+}
+
 /*
  * The values of a line's fields (s[i][0..len[i]), s[i] NULL for one that
  * is not a string) into out, one after the other with their NULs, and
@@ -390,13 +402,8 @@ static size_t pack_fields(char *out, const char *const s[F_COUNT], const size_t 
 	size_t n = 0;
 
 	for (int i = 0; i < F_COUNT; i++) {
-		size_t l = s[i] && len[i] < field_room[i] ? len[i] : 0;
-
 		rel[i] = (uint16_t)n;
-		if (l)
-			memcpy(out + n, s[i], l);
-		out[n + l] = '\0';
-		n += l + 1;
+		n += pack_value(out + n, s[i], len[i], field_room[i]) + 1;
 	}
 	return n;
 }
@@ -983,7 +990,7 @@ static void batch_text(struct batch *b, struct item *it, int type, const char *l
 /* The values the taker reads of an event (s[i][0..len[i]), s[i] NULL for
  * one that is not a string) into out, one after the other with their
  * NULs, their lengths in vlen: one that does not fit its field_room reads
- * as absent, as in pack_fields.  Returns the bytes written. */
+ * as absent (pack_value).  Returns the bytes written. */
 static size_t pack_event(char *out, const char *const s[F_COUNT], const size_t len[F_COUNT],
 			 uint8_t vlen[P_COUNT])
 {
@@ -991,12 +998,9 @@ static size_t pack_event(char *out, const char *const s[F_COUNT], const size_t l
 
 	for (int i = 0; i < P_COUNT; i++) {
 		int fi = packed_field[i];
-		size_t l = s[fi] && len[fi] < field_room[fi] ? len[fi] : 0;
+		size_t l = pack_value(out + n, s[fi], len[fi], field_room[fi]);
 
 		vlen[i] = (uint8_t)l;
-		if (l)
-			memcpy(out + n, s[fi], l);
-		out[n + l] = '\0';
 		n += l + 1;
 	}
 	return n;
