@@ -1,6 +1,6 @@
 /*
  * Looking through check-in days for matching lines (see lookthrough.h):
- * the files are read in blocks and searched with memmem, so that a day
+ * the files are read in blocks and searched for the needle, so that a day
  * without a match costs little more than reading it.
  */
 
@@ -19,6 +19,10 @@
 #include "core/i18n.h"
 #include "store/journal.h"
 #include "store/lookthrough.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define BLOCK (1024 * 1024)
 #define BUF_MAX (CG_JOURNAL_MAX_LINE + BLOCK)
@@ -56,6 +60,46 @@ static uint64_t line_seq(const char *line, size_t len)
 	return seq;
 }
 
+/*
+ * The first needle[0..nlen) in hay[0..len), as memmem() finds it.  A day
+ * without a correction is searched whole, every byte of it (today's
+ * journal, a million lines, was a tenth of a report's time in memmem):
+ * 16 places at a time are tested for two bytes of the needle, its second
+ * and its last but one (rarer in journal lines than the quotes at its
+ * ends), and only those that have both are compared whole.
+ */
+static const char *find(const char *hay, size_t len, const char *needle, size_t nlen)
+{
+#if defined(__SSE2__)
+	const char *p = hay, *end = hay + len;
+	size_t a = nlen >= 4 ? 1 : 0, b = nlen >= 4 ? nlen - 2 : nlen - 1;
+	__m128i ca, cb;
+
+	if (nlen < 2 || len < nlen + 16)
+		return memmem(hay, len, needle, nlen);
+	ca = _mm_set1_epi8(needle[a]);
+	cb = _mm_set1_epi8(needle[b]);
+	/* Starts p..p+15, while the needle at the last of them fits. */
+	for (; end - p >= (ptrdiff_t)(nlen + 15); p += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + a));
+		__m128i y = _mm_loadu_si128((const __m128i *)(p + b));
+		unsigned mask = (unsigned)_mm_movemask_epi8(
+			_mm_and_si128(_mm_cmpeq_epi8(x, ca), _mm_cmpeq_epi8(y, cb)));
+
+		while (mask) {
+			const char *at = p + __builtin_ctz(mask);
+
+			if (!memcmp(at, needle, nlen))
+				return at;
+			mask &= mask - 1;
+		}
+	}
+	return memmem(p, (size_t)(end - p), needle, nlen);
+#else
+	return memmem(hay, len, needle, nlen);
+#endif
+}
+
 /* A line of another day than the journal's, or a correction. */
 static int is_odd(const struct look *lk, const char *line, size_t len)
 {
@@ -68,7 +112,7 @@ static int scan(const struct look *lk, const char *buf, size_t len, struct cg_er
 {
 	const char *p = buf, *end = buf + len, *hit;
 
-	while ((hit = memmem(p, (size_t)(end - p), lk->needle, lk->nlen))) {
+	while ((hit = find(p, (size_t)(end - p), lk->needle, lk->nlen))) {
 		const char *start = hit, *stop = memchr(hit, '\n', (size_t)(end - hit));
 		uint64_t seq;
 

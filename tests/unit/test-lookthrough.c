@@ -38,7 +38,9 @@ static int note(void *ctx, const char *day, uint64_t seq, const char *line, size
 /*
  * A day of LINES journal-shaped lines of varying length, every 7th with
  * the needle, so that many straddle the 1 MiB blocks the look-through
- * reads; a torn last line with the needle is not seen.  gz: compressed.
+ * reads, and every 7th from the 3rd with a near miss (the two bytes the
+ * search tests first, not the rest); a torn last line with the needle is
+ * not seen.  gz: compressed.
  */
 static void write_day(const char *path, int gz)
 {
@@ -53,7 +55,8 @@ static void write_day(const char *path, int gz)
 				 "{\"ts\":\"2026-01-25T08:00:00+08:00\",\"x\":%d,\"pad\":\"%.*s\"%s,\"seq\":%d,"
 				 "\"chain\":\"%064d\"}%s", i, i % 97,
 				 "................................................................"
-				 "..................................", i % 7 ? "" : ",\"mark\":\"here\"",
+				 "..................................",
+				 i % 7 == 0 ? ",\"mark\":\"here\"" : i % 7 == 3 ? ",\"mark\":\"hexe\"" : "",
 				 i, 0, i <= LINES ? "\n" : "");
 		if (gz)
 			gzwrite(g, line, (unsigned)n);
