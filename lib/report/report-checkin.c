@@ -318,19 +318,32 @@ static inline void copy_short(char *dst, const char *src, size_t n)
 static struct known *known_slot(struct cg_report *r, int k, const char *p, size_t len)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ULL * (uint64_t)(k + 1) ^ len, w;
+	const char *end = p + len;
+	uint32_t a, b;
 
 	/* A word at a time: IDs, phones and households are 8 to 18 bytes,
-	 * looked up four times a record. */
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (len) {
+	 * looked up four times a record.  The bytes after the whole words
+	 * are read by loads that overlap (the last 8 bytes, or the first and
+	 * the last 4), not copied into a word: a load of a word stored a
+	 * byte at a time waits for the stores. */
+	if (len >= 8) {
+		for (; end - p > 8; p += 8) {
+			memcpy(&w, p, 8);
+			h = (h ^ w) * 0xff51afd7ed558ccdULL;
+			h ^= h >> 32;
+		}
+		memcpy(&w, end - 8, 8);
+	} else if (len >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, end - 4, 4);
+		w = a | (uint64_t)b << 32;
+	} else if (len) {
+		w = (unsigned char)p[0] | (unsigned)(unsigned char)p[len / 2] << 8 |
+		    (unsigned)(unsigned char)end[-1] << 16;
+	} else {
 		w = 0;
-		memcpy(&w, p, len);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 	}
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 29;
 	return &r->known[h & (CG_REPORT_KNOWN - 1)];
 }

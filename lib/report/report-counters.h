@@ -288,7 +288,8 @@ struct cg_report {
 		char raw[29];
 		char norm[32];
 	} *known;		/* CG_REPORT_KNOWN, each on a cache line of its own */
-	void *known_mem;	/* what known is in; owned */
+	void *known_mem;	/* the mapping known is in; owned */
+	size_t known_size;	/* its size */
 };
 
 /* The days a report covers, and how far into them it looks. */
