@@ -503,9 +503,6 @@ int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct ch
 	c->name = v->f[K_NAME].type == CG_SCAN_STRING ? &v->f[K_NAME] : NULL;
 	c->plate = v->f[K_PLATE].type == CG_SCAN_STRING ? &v->f[K_PLATE] : NULL;
 	c->pass = v->f[K_PASS].type == CG_SCAN_STRING ? &v->f[K_PASS] : NULL;
-	if (v->f[K_COMPOUND].type == CG_SCAN_STRING) {
-		c->has_compound = 1;
-		cg_report_copy_str(&v->f[K_COMPOUND], c->compound, sizeof(c->compound));
-	}
+	c->compound = v->f[K_COMPOUND].type == CG_SCAN_STRING ? &v->f[K_COMPOUND] : NULL;
 	return 0;
 }

@@ -78,8 +78,7 @@ struct checkin {
 	const struct field *name, *plate, *pass;
 	char id_no[CG_ID_NO_LEN], phone[CG_PHONE_LEN];
 	char household[CG_HOUSEHOLD_LEN], host[CG_HOUSEHOLD_LEN];
-	int has_compound;
-	char compound[64];
+	const struct field *compound;	/* NULL when not a string */
 };
 
 /* ---- local time, cached per quarter hour ---- */
@@ -198,6 +197,7 @@ struct cg_report {
 	const struct cg_config *cfg;
 	struct cg_scan_keys keys;
 	struct cg_scan_order order;	/* the key order of the lines read */
+	size_t code_len;		/* of cfg->compound_code */
 	char ts_day[10];	/* the date of the last time read fast */
 	cg_time_t ts_day_start;	/* its 00:00:00Z */
 	struct ltcache lt;

@@ -130,11 +130,13 @@ int cg_report_count_traffic(struct cg_report *r, const struct checkin *c, int32_
 	r->dec[c->decision]++;
 	g->dec[c->decision]++;
 	r->kinds[c->kind]++;
-	for (int i = 0; i < CG_R_COUNT; i++)
-		if (c->reasons & (1u << i)) {
-			r->reasons[i]++;
-			g->reasons[i]++;
-		}
+	/* The reasons given, most records none: by their bits. */
+	for (unsigned m = c->reasons; m; m &= m - 1) {
+		int i = __builtin_ctz(m);
+
+		r->reasons[i]++;
+		g->reasons[i]++;
+	}
 	if (!g->any || c->at < g->first)
 		g->first = c->at;
 	if (!g->any || c->at > g->last)

@@ -66,6 +66,7 @@ struct cg_report *cg_report_new(const struct cg_report_opts *o)
 	}
 	r->o = *o;
 	r->cfg = o->cfg;
+	r->code_len = strlen(r->cfg->compound_code);
 	cg_report_keys_init(&r->keys);
 	cg_scan_order_init(&r->order, &r->keys);
 	r->fixed = o->since != CG_REPORT_NO_DAY;
@@ -161,6 +162,20 @@ static int quota_person(const struct cg_report *r, const struct checkin *c)
 	return r->cfg->policy.exit_quota_persons > 0 && (c->kind == 0 || c->kind == 1);
 }
 
+/*
+ * Whether a record's compound is the configured one, as its first 63
+ * bytes (cut at a whole character) compare as a string with it: the
+ * usual value is compared as it is, without a copy.
+ */
+static int own_compound(const struct cg_report *r, const struct field *f)
+{
+	char code[64];
+
+	if (f->len < sizeof(code) && !memchr(f->p, '\0', f->len))
+		return f->len == r->code_len && !memcmp(f->p, r->cfg->compound_code, f->len);
+	return !strcmp(cg_report_copy_str(f, code, sizeof(code)), r->cfg->compound_code);
+}
+
 static int count_checkin(struct cg_report *r, const struct checkin *c, struct cg_err *err)
 {
 	int32_t day;
@@ -182,9 +197,13 @@ static int count_checkin(struct cg_report *r, const struct checkin *c, struct cg
 	if (cg_report_count_traffic(r, c, day, sec, err) < 0)
 		return -1;
 	cg_report_duty_checkin(r, c);
-	if (c->has_compound && strcmp(c->compound, r->cfg->compound_code)) {
-		if (!r->foreign++)
-			snprintf(r->foreign_code, sizeof(r->foreign_code), "%s", c->compound);
+	if (c->compound && !own_compound(r, c->compound)) {
+		if (!r->foreign++) {
+			char code[64];
+
+			cg_report_copy_str(c->compound, code, sizeof(code));
+			snprintf(r->foreign_code, sizeof(r->foreign_code), "%s", code);
+		}
 	}
 	if (cg_report_count_fevers(r, c, day) < 0)
 		return cg_err_set(err, CG_EXIT_SYSTEM, _("out of memory"));
