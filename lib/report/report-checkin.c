@@ -134,7 +134,8 @@ _Static_assert(sizeof(struct field) == sizeof(struct cg_scan_val) &&
 
 void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals)
 {
-	memcpy(v->f, vals, sizeof(v->f));
+	if (vals != v->vals)
+		memcpy(v->f, vals, sizeof(v->f));
 	v->fast = 1;
 	v->temp = 0;
 	if (vals[K_TEMP].type == CG_SCAN_NUMBER)

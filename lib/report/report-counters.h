@@ -49,7 +49,11 @@ struct field {
 
 /* A check-in line, from the scanner or from Jansson: the same either way. */
 struct view {
-	struct field f[K_COUNT];
+	union {
+		struct field f[K_COUNT];
+		struct cg_scan_val vals[K_COUNT];	/* the scanner fills f as
+							 * these (the same layout) */
+	};
 	double temp;		/* when f[K_TEMP] is a number */
 	size_t nreasons;
 	struct field reasons[CG_REPORT_MAX_REASONS];
@@ -314,6 +318,7 @@ char *cg_report_copy_str(const struct field *f, char *buf, size_t size);
 const char *cg_report_shown(const struct field *f, char *buf, size_t size);
 /* why = fmt with a; returns 1, a rejected line. */
 int cg_report_bad(char *why, size_t whylen, const char *fmt, const char *a);
+/* The view of a scanned line: vals may be v->vals (no copy). */
 void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals);
 void cg_report_slow_view(struct view *v, const json_t *rec);
 /* 0 with c filled, or 1 with why when the check-in is not one cg-checkin

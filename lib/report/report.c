@@ -309,12 +309,12 @@ static int other_record(struct cg_report *r, const json_t *rec, char *why,
 int cg_report_line(struct cg_report *r, const char *line, size_t len,
 		   char *why, size_t whylen, struct cg_err *err)
 {
-	struct cg_scan_val vals[K_COUNT];
 	struct checkin c;
 	struct view v;
+	const struct cg_scan_val *vals = v.vals;	/* scanned into the view */
 	json_t *rec;
 	int ret;
-	int scanned = r->o.fast && cg_scan_line_ordered(&r->keys, &r->order, line, len, vals);
+	int scanned = r->o.fast && cg_scan_line_ordered(&r->keys, &r->order, line, len, v.vals);
 
 	/* A correction is not an event: the reader applies it to the
 	 * record it names.  A scanned line tells without a search. */
