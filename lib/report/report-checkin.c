@@ -401,7 +401,7 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 		return 0;
 	if (slot) {
 		if (slot->field == k + 1 && slot->len == f->len &&
-		    !memcmp(slot->raw, f->p, f->len)) {
+		    cg_scan_same(slot->raw, f->p, f->len)) {
 			copy_short(out, slot->norm, (size_t)slot->nlen + 1);
 			return 0;
 		}

@@ -29,12 +29,12 @@ static struct gate *gate_of(struct cg_report *r, const char *name, size_t len)
 
 	if (r->last_gate < r->ngates) {
 		g = r->gates[r->last_gate];
-		if (g->len == len && !memcmp(g->name, name, len))
+		if (g->len == len && cg_scan_same(g->name, name, len))
 			return g;
 	}
 	for (size_t i = 0; i < r->ngates; i++) {
 		g = r->gates[i];
-		if (g->len == len && !memcmp(g->name, name, len)) {
+		if (g->len == len && cg_scan_same(g->name, name, len)) {
 			r->last_gate = i;
 			return g;
 		}

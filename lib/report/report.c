@@ -172,7 +172,7 @@ static int own_compound(const struct cg_report *r, const struct field *f)
 	char code[64];
 
 	if (f->len < sizeof(code) && !memchr(f->p, '\0', f->len))
-		return f->len == r->code_len && !memcmp(f->p, r->cfg->compound_code, f->len);
+		return f->len == r->code_len && cg_scan_same(f->p, r->cfg->compound_code, f->len);
 	return !strcmp(cg_report_copy_str(f, code, sizeof(code)), r->cfg->compound_code);
 }
 
