@@ -270,6 +270,31 @@ static int gunzip_member(struct cg_gunzip *g)
 	return 1;
 }
 
+/*
+ * The next member decoded by libdeflate straight into out, when it fits
+ * in room (cg's members, CG_GZIP_MEMBER, do in a reader's buffer): bytes
+ * decoded, or 0 when it did not (damage, a member larger than room, an
+ * empty member), and gunzip_member then decodes it as before.  Saves the
+ * copy of every decoded byte from g->plain.
+ */
+static size_t gunzip_member_into(struct cg_gunzip *g, char *out, size_t room)
+{
+	size_t used, got;
+
+	if (!g->whole || room < CG_GZIP_MEMBER ||
+	    libdeflate_gzip_decompress_ex(g->dec, g->whole + g->whole_pos,
+					  g->whole_len - g->whole_pos, out, room, &used,
+					  &got) != LIBDEFLATE_SUCCESS || !got)
+		return 0;
+	g->whole_pos += used;
+	if (g->whole_pos == g->whole_len) {
+		free(g->whole);
+		g->whole = NULL;
+		g->whole_len = g->whole_pos = 0;
+	}
+	return got;
+}
+
 /* Up to room decompressed bytes: how many, 0 at the end, -1 on error. */
 static ssize_t gunzip_read(struct cg_jsonl_reader *r, char *out, size_t room,
 			   struct cg_err *err)
@@ -277,6 +302,9 @@ static ssize_t gunzip_read(struct cg_jsonl_reader *r, char *out, size_t room,
 	struct cg_gunzip *g = r->gz;
 	size_t n;
 
+	if (!g->streaming && g->plain_pos == g->plain_len &&
+	    (n = gunzip_member_into(g, out, room)) > 0)
+		return (ssize_t)n;
 	while (!g->streaming && g->plain_pos == g->plain_len) {
 		int m = gunzip_member(g);
 
@@ -342,16 +370,19 @@ void cg_jsonl_reader_release(struct cg_jsonl_reader *r)
 /* Read more bytes after r->end; returns bytes read, 0 at EOF, -1 on error. */
 static ssize_t fill(struct cg_jsonl_reader *r, struct cg_err *err)
 {
+	/* A compressed file's member is decoded straight into the buffer
+	 * when it has room for one (gunzip_member_into). */
+	size_t room_min = r->gz && !r->gz->streaming ? CG_GZIP_MEMBER : READ_CHUNK;
 	ssize_t n;
 
 	if (r->start > 0 && r->start == r->end) {
 		r->start = r->end = 0;
-	} else if (r->start > 0 && r->alloc - r->end < READ_CHUNK) {
+	} else if (r->start > 0 && r->alloc - r->end < room_min) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
 	}
-	if (r->alloc - r->end < READ_CHUNK) {
+	while (r->alloc - r->end < room_min) {
 		size_t alloc = r->alloc ? r->alloc * 2 : 2 * READ_CHUNK;
 		char *p = realloc(r->buf, alloc + 1);
 

@@ -26,54 +26,6 @@ void cg_scan_keys_init(struct cg_scan_keys *k, const char *const *names, size_t 
 	}
 }
 
-/* Whether 8, 4 or 2 bytes at a and b are equal: one load each. */
-static inline int same8(const char *a, const char *b)
-{
-	uint64_t x, y;
-
-	memcpy(&x, a, 8);
-	memcpy(&y, b, 8);
-	return x == y;
-}
-
-static inline int same4(const char *a, const char *b)
-{
-	uint32_t x, y;
-
-	memcpy(&x, a, 4);
-	memcpy(&y, b, 4);
-	return x == y;
-}
-
-static inline int same2(const char *a, const char *b)
-{
-	uint16_t x, y;
-
-	memcpy(&x, a, 2);
-	memcpy(&y, b, 2);
-	return x == y;
-}
-
-/*
- * memcmp() is a call, and a loop of bytes mispredicts on keys of every
- * length: keys are 1 to 32 bytes, compared as two loads that may overlap
- * (the first and the last 2, 4 or 8 bytes) and whole words between.
- */
-static inline int same(const char *a, const char *b, size_t len)
-{
-	if (len >= 8) {
-		for (size_t i = 0; i + 8 < len; i += 8)
-			if (!same8(a + i, b + i))
-				return 0;
-		return same8(a + len - 8, b + len - 8);
-	}
-	if (len >= 4)
-		return same4(a, b) && same4(a + len - 4, b + len - 4);
-	if (len >= 2)
-		return same2(a, b) && same2(a + len - 2, b + len - 2);
-	return !len || a[0] == b[0];
-}
-
 static int lookup(const struct cg_scan_keys *k, const char *s, size_t len)
 {
 	unsigned char c;
@@ -82,7 +34,7 @@ static int lookup(const struct cg_scan_keys *k, const char *s, size_t len)
 	if (len < 1 || len > 32 || (c = (unsigned char)s[0]) >= 128)
 		return -1;
 	for (i = k->index[len][c]; i; i = k->next[i - 1])
-		if (same(k->names[i - 1], s, len))
+		if (cg_scan_same(k->names[i - 1], s, len))
 			return i - 1;
 	return -1;
 }
@@ -304,7 +256,7 @@ static int duplicates(const struct key *keys, size_t n)
 			continue;
 		for (size_t j = i + 1; j < n; j++)
 			if (bucket[j] == bucket[i] && keys[j].len == keys[i].len &&
-			    same((const char *)keys[j].p, (const char *)keys[i].p, keys[i].len))
+			    cg_scan_same((const char *)keys[j].p, (const char *)keys[i].p, keys[i].len))
 				return 1;
 	}
 	return 0;
@@ -341,7 +293,7 @@ static int order_entry(struct cg_scan_order *o, const struct cg_scan_keys *k, in
 	if (klen > 32)
 		return -1;
 	for (size_t i = first; i < o->n; i++)
-		if (o->len[i] == klen + 3 && same(o->text[i] + 1, (const char *)kp, klen))
+		if (o->len[i] == klen + 3 && cg_scan_same(o->text[i] + 1, (const char *)kp, klen))
 			return (int)i;
 	if (o->n == CG_SCAN_ORDER_MAX)
 		return -1;
@@ -369,7 +321,7 @@ static inline __attribute__((always_inline)) int key(const struct cg_scan_keys *
 	int e;
 
 	if (o && *prev >= 0 && (e = o->next[*prev] - 1) >= 0 &&
-	    end - p > o->len[e] && same(o->text[e], (const char *)p, o->len[e])) {
+	    end - p > o->len[e] && cg_scan_same(o->text[e], (const char *)p, o->len[e])) {
 		out->p = p + 1;
 		out->len = (uint32_t)(o->len[e] - 3);
 		*want = o->want[e];

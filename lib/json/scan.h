@@ -100,4 +100,48 @@ int cg_scan_line_ordered(const struct cg_scan_keys *k, struct cg_scan_order *o,
 int cg_scan_array_next(const struct cg_scan_val *arr, size_t *pos,
 		       struct cg_scan_val *v);
 
+/*
+ * Whether a[0..len) and b[0..len) are equal, for the short keys and values
+ * of a record (read as two loads that may overlap, and whole words
+ * between): memcmp() is a call, and a loop of bytes mispredicts on
+ * lengths that vary.
+ */
+static inline int cg_scan_same(const char *a, const char *b, size_t len)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+	uint16_t s, t;
+
+	if (len >= 8) {
+		for (size_t i = 0; i + 8 < len; i += 8) {
+			__builtin_memcpy(&x, a + i, 8);
+			__builtin_memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		__builtin_memcpy(&x, a + len - 8, 8);
+		__builtin_memcpy(&y, b + len - 8, 8);
+		return x == y;
+	}
+	if (len >= 4) {
+		__builtin_memcpy(&u, a, 4);
+		__builtin_memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		__builtin_memcpy(&u, a + len - 4, 4);
+		__builtin_memcpy(&v, b + len - 4, 4);
+		return u == v;
+	}
+	if (len >= 2) {
+		__builtin_memcpy(&s, a, 2);
+		__builtin_memcpy(&t, b, 2);
+		if (s != t)
+			return 0;
+		__builtin_memcpy(&s, a + len - 2, 2);
+		__builtin_memcpy(&t, b + len - 2, 2);
+		return s == t;
+	}
+	return !len || a[0] == b[0];
+}
+
 #endif

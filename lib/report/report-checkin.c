@@ -134,7 +134,8 @@ _Static_assert(sizeof(struct field) == sizeof(struct cg_scan_val) &&
 
 void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals)
 {
-	memcpy(v->f, vals, sizeof(v->f));
+	if (vals != v->vals)
+		memcpy(v->f, vals, sizeof(v->f));
 	v->fast = 1;
 	v->temp = 0;
 	if (vals[K_TEMP].type == CG_SCAN_NUMBER)
@@ -215,7 +216,7 @@ int cg_report_bad(char *why, size_t whylen, const char *fmt, const char *a)
 }
 
 /* A string field: absent is fine unless required; other types are not. */
-static int want_string(const struct view *v, int k, int required, char *why, size_t whylen)
+static int check_string(const struct view *v, int k, int required, char *why, size_t whylen)
 {
 	const struct field *f = &v->f[k];
 
@@ -226,6 +227,17 @@ static int want_string(const struct view *v, int k, int required, char *why, siz
 	if (!f->len)
 		return cg_report_bad(why, whylen, _("'%s' must not be empty"), key_names[k]);
 	return 0;
+}
+
+/* The same, a string of some bytes (nearly every field) told without a
+ * call: a dozen fields a record. */
+static inline __attribute__((always_inline)) int want_string(const struct view *v, int k,
+							  int required, char *why,
+							  size_t whylen)
+{
+	if (v->f[k].type == CG_SCAN_STRING && v->f[k].len)
+		return 0;
+	return check_string(v, k, required, why, whylen);
 }
 
 static int two_digits(const char *s, int *v)
@@ -318,19 +330,32 @@ static inline void copy_short(char *dst, const char *src, size_t n)
 static struct known *known_slot(struct cg_report *r, int k, const char *p, size_t len)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ULL * (uint64_t)(k + 1) ^ len, w;
+	const char *end = p + len;
+	uint32_t a, b;
 
 	/* A word at a time: IDs, phones and households are 8 to 18 bytes,
-	 * looked up four times a record. */
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (len) {
+	 * looked up four times a record.  The bytes after the whole words
+	 * are read by loads that overlap (the last 8 bytes, or the first and
+	 * the last 4), not copied into a word: a load of a word stored a
+	 * byte at a time waits for the stores. */
+	if (len >= 8) {
+		for (; end - p > 8; p += 8) {
+			memcpy(&w, p, 8);
+			h = (h ^ w) * 0xff51afd7ed558ccdULL;
+			h ^= h >> 32;
+		}
+		memcpy(&w, end - 8, 8);
+	} else if (len >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, end - 4, 4);
+		w = a | (uint64_t)b << 32;
+	} else if (len) {
+		w = (unsigned char)p[0] | (unsigned)(unsigned char)p[len / 2] << 8 |
+		    (unsigned)(unsigned char)end[-1] << 16;
+	} else {
 		w = 0;
-		memcpy(&w, p, len);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 	}
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 29;
 	return &r->known[h & (CG_REPORT_KNOWN - 1)];
 }
@@ -376,7 +401,7 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 		return 0;
 	if (slot) {
 		if (slot->field == k + 1 && slot->len == f->len &&
-		    !memcmp(slot->raw, f->p, f->len)) {
+		    cg_scan_same(slot->raw, f->p, f->len)) {
 			copy_short(out, slot->norm, (size_t)slot->nlen + 1);
 			return 0;
 		}
@@ -490,9 +515,6 @@ int cg_report_check_checkin(struct cg_report *r, const struct view *v, struct ch
 	c->name = v->f[K_NAME].type == CG_SCAN_STRING ? &v->f[K_NAME] : NULL;
 	c->plate = v->f[K_PLATE].type == CG_SCAN_STRING ? &v->f[K_PLATE] : NULL;
 	c->pass = v->f[K_PASS].type == CG_SCAN_STRING ? &v->f[K_PASS] : NULL;
-	if (v->f[K_COMPOUND].type == CG_SCAN_STRING) {
-		c->has_compound = 1;
-		cg_report_copy_str(&v->f[K_COMPOUND], c->compound, sizeof(c->compound));
-	}
+	c->compound = v->f[K_COMPOUND].type == CG_SCAN_STRING ? &v->f[K_COMPOUND] : NULL;
 	return 0;
 }

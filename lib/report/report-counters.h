@@ -49,7 +49,11 @@ struct field {
 
 /* A check-in line, from the scanner or from Jansson: the same either way. */
 struct view {
-	struct field f[K_COUNT];
+	union {
+		struct field f[K_COUNT];
+		struct cg_scan_val vals[K_COUNT];	/* the scanner fills f as
+							 * these (the same layout) */
+	};
 	double temp;		/* when f[K_TEMP] is a number */
 	size_t nreasons;
 	struct field reasons[CG_REPORT_MAX_REASONS];
@@ -78,8 +82,7 @@ struct checkin {
 	const struct field *name, *plate, *pass;
 	char id_no[CG_ID_NO_LEN], phone[CG_PHONE_LEN];
 	char household[CG_HOUSEHOLD_LEN], host[CG_HOUSEHOLD_LEN];
-	int has_compound;
-	char compound[64];
+	const struct field *compound;	/* NULL when not a string */
 };
 
 /* ---- local time, cached per quarter hour ---- */
@@ -198,6 +201,7 @@ struct cg_report {
 	const struct cg_config *cfg;
 	struct cg_scan_keys keys;
 	struct cg_scan_order order;	/* the key order of the lines read */
+	size_t code_len;		/* of cfg->compound_code */
 	char ts_day[10];	/* the date of the last time read fast */
 	cg_time_t ts_day_start;	/* its 00:00:00Z */
 	struct ltcache lt;
@@ -288,7 +292,8 @@ struct cg_report {
 		char raw[29];
 		char norm[32];
 	} *known;		/* CG_REPORT_KNOWN, each on a cache line of its own */
-	void *known_mem;	/* what known is in; owned */
+	void *known_mem;	/* the mapping known is in; owned */
+	size_t known_size;	/* its size */
 };
 
 /* The days a report covers, and how far into them it looks. */
@@ -313,6 +318,7 @@ char *cg_report_copy_str(const struct field *f, char *buf, size_t size);
 const char *cg_report_shown(const struct field *f, char *buf, size_t size);
 /* why = fmt with a; returns 1, a rejected line. */
 int cg_report_bad(char *why, size_t whylen, const char *fmt, const char *a);
+/* The view of a scanned line: vals may be v->vals (no copy). */
 void cg_report_fast_view(struct view *v, const struct cg_scan_val *vals);
 void cg_report_slow_view(struct view *v, const json_t *rec);
 /* 0 with c filled, or 1 with why when the check-in is not one cg-checkin

@@ -29,12 +29,12 @@ static struct gate *gate_of(struct cg_report *r, const char *name, size_t len)
 
 	if (r->last_gate < r->ngates) {
 		g = r->gates[r->last_gate];
-		if (g->len == len && !memcmp(g->name, name, len))
+		if (g->len == len && cg_scan_same(g->name, name, len))
 			return g;
 	}
 	for (size_t i = 0; i < r->ngates; i++) {
 		g = r->gates[i];
-		if (g->len == len && !memcmp(g->name, name, len)) {
+		if (g->len == len && cg_scan_same(g->name, name, len)) {
 			r->last_gate = i;
 			return g;
 		}
@@ -130,11 +130,13 @@ int cg_report_count_traffic(struct cg_report *r, const struct checkin *c, int32_
 	r->dec[c->decision]++;
 	g->dec[c->decision]++;
 	r->kinds[c->kind]++;
-	for (int i = 0; i < CG_R_COUNT; i++)
-		if (c->reasons & (1u << i)) {
-			r->reasons[i]++;
-			g->reasons[i]++;
-		}
+	/* The reasons given, most records none: by their bits. */
+	for (unsigned m = c->reasons; m; m &= m - 1) {
+		int i = __builtin_ctz(m);
+
+		r->reasons[i]++;
+		g->reasons[i]++;
+	}
 	if (!g->any || c->at < g->first)
 		g->first = c->at;
 	if (!g->any || c->at > g->last)

@@ -18,7 +18,8 @@
  * line's own "seq").  The files are read in blocks and searched with
  * memmem: lines without the needle are never looked at one by one.  The days are not verified
  * here (their own reports and cg-checkin --verify do that); a torn last
- * line is skipped.  fn returns 0 to go on or -1 with *err to stop.
+ * line is skipped, and so is a line longer than CG_JOURNAL_MAX_LINE (no
+ * record, wherever a read begins).  fn returns 0 to go on or -1 with *err to stop.
  */
 typedef int cg_lookthrough_fn(void *ctx, const char *day, uint64_t seq,
 			      const char *line, size_t len, struct cg_err *err);
@@ -38,7 +39,11 @@ int cg_lookthrough_days(const struct cg_home *h, int32_t from, int32_t to,
  * compressed file it was found in (inode, size, modification time) and
  * ends with a line saying it is complete; anything else (another file, a
  * cut-short or missing copy) is found again from the journal and kept
- * anew.  A plain day (today's, still growing) is read every time.  The
+ * anew.  A plain day (today's, still growing) keeps its odd lines up to
+ * its last whole line in index/lookthrough/DAY.open.jsonl, with that
+ * line's offset, seq and chain: the next look-through reads only what
+ * was appended after it, while the journal's line there ends with the
+ * same seq and chain (the chain commits to every byte before it).  The
  * kept lines are derived: deleting them loses nothing, and a data
  * directory where they cannot be written is read as before.
  */

@@ -843,6 +843,67 @@ TEST(reader_gzip_whole_and_streamed)
 	cg_buf_release(&in);
 }
 
+/* Lines first..last of hex_lines as one gzip member appended to name. */
+static void append_member(const char *name, int first, int last)
+{
+	struct cg_buf in = CG_BUF_INIT(SIZE_MAX);
+	const char *p;
+	gzFile gz = gzopen(tmp_path(name), "ab6");
+
+	hex_lines(&in, last, 40, 1);
+	p = in.buf;
+	for (int n = 1; n < first; n++)
+		p = strchr(p, '\n') + 1;
+	if (!gz || gzwrite(gz, p, (unsigned)(in.buf + in.len - p)) != (int)(in.buf + in.len - p) ||
+	    gzclose(gz) != Z_OK)
+		abort();
+	cg_buf_release(&in);
+}
+
+/*
+ * Members as cg writes them (about CG_GZIP_MEMBER each) are decoded
+ * straight into the reader's buffer; an empty member, a member larger
+ * than the buffer and damage in a later member read as before: every line
+ * before the damage, then the damage.
+ */
+TEST(reader_gzip_members)
+{
+	char *got, *gz;
+	size_t glen;
+
+	remove(tmp_path("m.jsonl.gz"));
+	append_member("m.jsonl.gz", 1, 15000);		/* about 1 MB */
+	append_member("m.jsonl.gz", 1, 0);		/* empty */
+	append_member("m.jsonl.gz", 15001, 30000);
+	append_member("m.jsonl.gz", 30001, 90000);	/* 4 MB: larger */
+	append_member("m.jsonl.gz", 90001, 91000);
+	got = count_gzip_lines("m.jsonl.gz");
+	CHECK_STR(got, "91000$");
+	free(got);
+	/* A byte of the third member's data changed. */
+	gz = read_whole_big("m.jsonl.gz", &glen);
+	CHECK(glen > (2u << 20));
+	{
+		size_t at = 0, members = 0;
+
+		/* The third member's header (1f 8b 08), past its first bytes. */
+		for (size_t i = 0; i + 3 < glen && members < 3; i++)
+			if ((unsigned char)gz[i] == 0x1f && (unsigned char)gz[i + 1] == 0x8b &&
+			    gz[i + 2] == 8 && ++members == 3)
+				at = i + 200;
+		CHECK(at > 0);
+		gz[at] ^= 0x55;
+	}
+	write_file("m.jsonl.gz", gz, glen);
+	got = count_gzip_lines("m.jsonl.gz");
+	/* Every line of the first two before it (a changed byte may also
+	 * decode, to be caught by the member's CRC after its lines). */
+	CHECK(strstr(got, "!") != NULL);
+	CHECK(atol(got) >= 15000 && atol(got) <= 30000);
+	free(got);
+	free(gz);
+}
+
 TEST(reader_fd_not_closed)
 {
 	struct cg_jsonl_reader r;
@@ -1348,6 +1409,7 @@ int main(void)
 	RUN(reader_gzip_large);
 	RUN(reader_gzip_damage);
 	RUN(reader_gzip_whole_and_streamed);
+	RUN(reader_gzip_members);
 	RUN(reader_fd_not_closed);
 	RUN(reader_would_block);
 	RUN(parse_valid);
