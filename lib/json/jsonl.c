@@ -512,7 +512,7 @@ size_t cg_utf8_seq(const unsigned char *s, size_t avail)
  * One pass over the raw bytes for what Jansson reports poorly or not at all:
  * NUL bytes, invalid UTF-8 (with the column), and nesting depth.
  */
-static int prescan(const char *line, size_t len, char *why, size_t whylen)
+int cg_jsonl_prescan(const char *line, size_t len, char *why, size_t whylen)
 {
 	const unsigned char *s = (const unsigned char *)line;
 	int depth = 0, in_string = 0;
@@ -569,12 +569,16 @@ json_t *cg_jsonl_parse_into(json_t *head, const char *line, size_t len,
 {
 	json_t *obj;
 
-	if (prescan(line, len, why, whylen) < 0)
-		return NULL;
+	/* The parser checks what cg_jsonl_prescan checks wherever a line
+	 * that parses could hold it (UTF-8 in strings, the depth), so a good
+	 * line is read once; a bad one gets the prescan's reason first, as
+	 * it always has. */
 	obj = head ? cg_json_parse_into(head, line, len, CG_JSONL_MAX_DEPTH, why, whylen) :
 		     cg_json_parse(line, len, CG_JSONL_MAX_DEPTH, why, whylen);
-	if (!obj)
+	if (!obj) {
+		cg_jsonl_prescan(line, len, why, whylen);
 		return NULL;
+	}
 	if (!json_is_object(obj)) {
 		json_decref(obj);
 		snprintf(why, whylen, _("not a JSON object"));
