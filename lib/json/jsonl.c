@@ -736,7 +736,6 @@ static int put_tenths(struct sink *k, double v)
 
 static int put_value(struct sink *k, const json_t *v, int depth)
 {
-	const char *key;
 	json_t *item;
 	size_t i, n;
 	char buf[64];
@@ -746,14 +745,16 @@ static int put_value(struct sink *k, const json_t *v, int depth)
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		put_ch(k, '{');
+		/* Each key's length as Jansson keeps it, not counted again. */
 		i = 0;
-		json_object_foreach((json_t *)v, key, item) {
+		for (void *it = json_object_iter((json_t *)v); it;
+		     it = json_object_iter_next((json_t *)v, it)) {
 			if (i++)
 				put_ch(k, ',');
-			if (put_string(k, key, strlen(key)) < 0)
+			if (put_string(k, json_object_iter_key(it), json_object_iter_key_len(it)) < 0)
 				return -1;
 			put_ch(k, ':');
-			if (put_value(k, item, depth + 1) < 0)
+			if (put_value(k, json_object_iter_value(it), depth + 1) < 0)
 				return -1;
 		}
 		put_ch(k, '}');
