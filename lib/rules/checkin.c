@@ -484,8 +484,12 @@ static json_t *start_record(struct cg_checkin *c, const json_t *in)
 static void set_time(struct cg_checkin *c, json_t *out, const char *key, cg_time_t t)
 {
 	char buf[CG_TIME_LEN];
+	const char *had = json_string_value(json_object_get(out, key));
 
 	cg_time_format_memo(&c->local_days, t, buf);
+	/* A gate device's ts is mostly in this form already: kept. */
+	if (had && !strcmp(had, buf))
+		return;
 	json_object_set_new(out, key, json_string(buf));
 }
 
