@@ -360,6 +360,9 @@ struct world {
 	cg_time_t day_at;	/* today is day_of for this time (a local */
 	char day_of[CG_DATE_LEN];	/* date costs a time zone conversion) */
 	struct cg_idset decided;
+	/* The event ids of the lines queued, and of the last commit's, for
+	 * the table to take without reading them out of the lines. */
+	struct cg_eventids queued, last;
 };
 
 /* Read a day's journal, checking its chain; with learn, remember its
@@ -467,7 +470,12 @@ static int committed(void *ctx, const struct cg_journal *j, struct cg_err *err)
 	struct world *w = ctx;
 
 	/* Committed: found in the journal (its event table) from now on. */
+	struct cg_eventids t = w->last;
+
 	cg_idset_clear(&w->decided);
+	w->last = w->queued;
+	w->queued = t;
+	cg_eventids_clear(&w->queued);
 	return cg_dayindex_committed(&w->days, j, err);
 }
 
@@ -497,7 +505,7 @@ static int catch_up_tabs(struct world *w, const char *day, struct cg_err *err)
 	}
 	/* The day before once a run, as the day index reads it. */
 	if ((!w->tabs_read && cg_eventtab_catch_up(&w->tab[0], NULL, err) < 0) ||
-	    cg_eventtab_catch_up(&w->tab[1], j, err) < 0)
+	    cg_eventtab_catch_up_ids(&w->tab[1], j, &w->last, err) < 0)
 		return -1;
 	w->tabs_read = 1;
 	for (int i = 0; i < 2; i++)
@@ -585,6 +593,8 @@ static void load_world(struct world *w, const struct opts *o, struct cg_err *err
 	w->checkin.pass = &w->pass;
 	w->journaling = !o->dry_run && !o->verify && !o->compress;
 	cg_idset_init(&w->decided);
+	cg_eventids_init(&w->queued);
+	cg_eventids_init(&w->last);
 	for (int i = 0; i < 2; i++)
 		cg_eventtab_init(&w->tab[i], &w->home, "");
 	if (!o->verify && !o->compress) {
@@ -606,6 +616,8 @@ static void release_world(struct world *w, const struct opts *o)
 	for (int i = 0; i < 2; i++)
 		cg_eventtab_release(&w->tab[i]);
 	cg_idset_release(&w->decided);
+	cg_eventids_release(&w->queued);
+	cg_eventids_release(&w->last);
 	cg_keyring_release(&w->keys);
 	cg_casebook_release(&w->cases);
 	cg_passbook_release(&w->passes);
@@ -643,8 +655,12 @@ static int decide(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 	if (!d)
 		return 1;
 	ret = cg_loop_emit(lp, d, err);
-	if (ret == 0 && id && w->journaling)
-		cg_idset_add(&w->decided, id, json_string_length(idv));
+	if (ret == 0 && w->journaling) {
+		/* The line queued has the event_id of the event (or none). */
+		cg_eventids_add(&w->queued, id, json_string_length(idv));
+		if (id)
+			cg_idset_add(&w->decided, id, json_string_length(idv));
+	}
 	json_decref(d);
 	return ret;
 }

@@ -543,7 +543,7 @@ size_t cg_utf8_seq(const unsigned char *s, size_t avail)
  * One pass over the raw bytes for what Jansson reports poorly or not at all:
  * NUL bytes, invalid UTF-8 (with the column), and nesting depth.
  */
-static int prescan(const char *line, size_t len, char *why, size_t whylen)
+int cg_jsonl_prescan(const char *line, size_t len, char *why, size_t whylen)
 {
 	const unsigned char *s = (const unsigned char *)line;
 	int depth = 0, in_string = 0;
@@ -600,12 +600,16 @@ json_t *cg_jsonl_parse_into(json_t *head, const char *line, size_t len,
 {
 	json_t *obj;
 
-	if (prescan(line, len, why, whylen) < 0)
-		return NULL;
+	/* The parser checks what cg_jsonl_prescan checks wherever a line
+	 * that parses could hold it (UTF-8 in strings, the depth), so a good
+	 * line is read once; a bad one gets the prescan's reason first, as
+	 * it always has. */
 	obj = head ? cg_json_parse_into(head, line, len, CG_JSONL_MAX_DEPTH, why, whylen) :
 		     cg_json_parse(line, len, CG_JSONL_MAX_DEPTH, why, whylen);
-	if (!obj)
+	if (!obj) {
+		cg_jsonl_prescan(line, len, why, whylen);
 		return NULL;
+	}
 	if (!json_is_object(obj)) {
 		json_decref(obj);
 		snprintf(why, whylen, _("not a JSON object"));
@@ -763,7 +767,6 @@ static int put_tenths(struct sink *k, double v)
 
 static int put_value(struct sink *k, const json_t *v, int depth)
 {
-	const char *key;
 	json_t *item;
 	size_t i, n;
 	char buf[64];
@@ -773,14 +776,16 @@ static int put_value(struct sink *k, const json_t *v, int depth)
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		put_ch(k, '{');
+		/* Each key's length as Jansson keeps it, not counted again. */
 		i = 0;
-		json_object_foreach((json_t *)v, key, item) {
+		for (void *it = json_object_iter((json_t *)v); it;
+		     it = json_object_iter_next((json_t *)v, it)) {
 			if (i++)
 				put_ch(k, ',');
-			if (put_string(k, key, strlen(key)) < 0)
+			if (put_string(k, json_object_iter_key(it), json_object_iter_key_len(it)) < 0)
 				return -1;
 			put_ch(k, ':');
-			if (put_value(k, item, depth + 1) < 0)
+			if (put_value(k, json_object_iter_value(it), depth + 1) < 0)
 				return -1;
 		}
 		put_ch(k, '}');

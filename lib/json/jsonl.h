@@ -106,6 +106,15 @@ int cg_jsonl_would_block(struct cg_jsonl_reader *r);
 size_t cg_utf8_seq(const unsigned char *s, size_t avail);
 
 /*
+ * The checks of a whole line that come before its JSON: a NUL byte,
+ * invalid UTF-8 (with the column), nesting deeper than CG_JSONL_MAX_DEPTH.
+ * 0, or -1 with the reason in why.  cg_jsonl_parse makes them only of a
+ * line the parser refuses (tests/unit/test-jsonparse.c holds the two ways
+ * together).
+ */
+int cg_jsonl_prescan(const char *line, size_t len, char *why, size_t whylen);
+
+/*
  * Check one line and parse it: NUL bytes, invalid UTF-8, nesting deeper
  * than CG_JSONL_MAX_DEPTH, invalid JSON, duplicate keys and non-objects are
  * refused with a reason in why.  Returns a new reference or NULL.

@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/i18n.h"
+#include "json/jsonl.h"
 #include "json/jsonparse.h"
 
 /*
@@ -119,16 +120,63 @@ static int unicode_escape(struct parser *ps, const char **pp)
 }
 
 /*
+ * The end of the run of eight-byte words from p with no byte that needs a
+ * look (below 0x20, '"', '\\', or past ASCII), found a word at a time
+ * (as jsonl.c's writer finds them; see there why each test is exact).
+ */
+static const char *plain_words(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+
+	for (; end - p >= 8; p += 8) {
+		uint64_t w, q, b;
+
+		memcpy(&w, p, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		if ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high)
+			break;
+	}
+	return p;
+}
+
+/*
+ * The end of the run of string bytes from p written as they are (not '"',
+ * '\\' or a control character), each UTF-8 sequence checked: the line is
+ * no longer checked whole before it is parsed (cg_jsonl_parse_into), and
+ * outside strings every byte past ASCII is an unexpected character anyway.
+ * NULL on invalid UTF-8.
+ */
+static const char *string_run(struct parser *ps, const char *p)
+{
+	for (;;) {
+		unsigned char c;
+		size_t n;
+
+		p = plain_words(p, ps->end);
+		while (p < ps->end && (c = (unsigned char)*p) >= 0x20 && c < 0x80 &&
+		       c != '"' && c != '\\')
+			p++;
+		if (p >= ps->end || (unsigned char)*p < 0x80)
+			return p;
+		n = cg_utf8_seq((const unsigned char *)p, (size_t)(ps->end - p));
+		if (!n)
+			return fail(ps, N_("invalid UTF-8"), p), NULL;
+		p += n;
+	}
+}
+
+/*
  * A string at ps->p (after the opening quote).  Sets *out and *len to its
  * text: straight from the input when it has no escapes, else from scratch.
  */
 static int string(struct parser *ps, const char **out, size_t *len)
 {
-	const char *start = ps->p, *p = ps->p;
+	const char *start = ps->p, *p = string_run(ps, ps->p);
 
 	/* The common case: no escapes, one scan. */
-	while (p < ps->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-		p++;
+	if (!p)
+		return -1;
 	if (p < ps->end && *p == '"') {
 		*out = start;
 		*len = (size_t)(p - start);
@@ -149,10 +197,10 @@ static int string(struct parser *ps, const char **out, size_t *len)
 		if (c < 0x20)
 			return fail(ps, N_("control character in a string"), p), -1;
 		if (c != '\\') {
-			const char *q = p + 1;
+			const char *q = string_run(ps, p);
 
-			while (q < ps->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
-				q++;
+			if (!q)
+				return -1;
 			cg_buf_add(&ps->scratch, p, (size_t)(q - p));
 			p = q;
 			continue;
@@ -274,18 +322,66 @@ static int head_index(struct parser *ps, json_t *obj, const char *k, size_t klen
 	return -1;
 }
 
+/* A head member's first time: it takes the line's value where it stands. */
+static int replaces_head(struct parser *ps, json_t *obj, const char *k, size_t klen)
+{
+	int i = head_index(ps, obj, k, klen);
+
+	if (i < 0 || (ps->replaced & (1ull << i)))
+		return 0;
+	ps->replaced |= 1ull << i;
+	return 1;
+}
+
 /* A key seen before is a duplicate, except a head member's first time. */
 static int duplicate_key(struct parser *ps, json_t *obj, const char *k, size_t klen)
 {
-	int i;
+	return json_object_getn(obj, k, klen) && !replaces_head(ps, obj, k, klen);
+}
 
-	if (!json_object_getn(obj, k, klen))
-		return 0;
-	i = head_index(ps, obj, k, klen);
-	if (i < 0 || (ps->replaced & (1ull << i)))
-		return 1;
-	ps->replaced |= 1ull << i;
-	return 0;
+/*
+ * A member's ':' and value after its key k (copied first: the value may
+ * need scratch for its own strings), set in obj.  A key seen before is
+ * found by obj not growing, one hash lookup rather than a lookup and an
+ * insert; it is still reported at the key, whatever follows, as Jansson
+ * reports it (then obj holds the second value, and is dropped).
+ */
+static int member(struct parser *ps, json_t *obj, const char *k, size_t klen,
+		  const char *key_at)
+{
+	char small[128], *key = klen < sizeof(small) ? small : malloc(klen + 1);
+	size_t had = json_object_size(obj);
+	json_t *v = NULL;
+	int ret = 0;
+
+	if (!key)
+		return fail(ps, N_("out of memory"), key_at), -1;
+	memcpy(key, k, klen);
+	key[klen] = '\0';
+	skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == ':') {
+		ps->p++;
+		v = value(ps);
+	} else {
+		fail(ps, N_("':' expected"), ps->p);
+	}
+	if (!v) {
+		/* The key's fault first, as before its value was read. */
+		if (duplicate_key(ps, obj, key, klen)) {
+			ps->error = N_("duplicate object key");
+			ps->at = key_at;
+		}
+		ret = -1;
+	} else {
+		json_object_setn_new_nocheck(obj, key, klen, v);
+		if (json_object_size(obj) == had && !replaces_head(ps, obj, key, klen)) {
+			fail(ps, N_("duplicate object key"), key_at);
+			ret = -1;
+		}
+	}
+	if (key != small)
+		free(key);
+	return ret;
 }
 
 static json_t *object(struct parser *ps)
@@ -301,7 +397,6 @@ static json_t *object(struct parser *ps)
 	for (;;) {
 		const char *k;
 		size_t klen;
-		json_t *v;
 
 		skip_ws(ps);
 		key_at = ps->p;
@@ -310,36 +405,8 @@ static json_t *object(struct parser *ps)
 		ps->p++;
 		if (string(ps, &k, &klen) < 0)
 			goto err;
-		if (duplicate_key(ps, obj, k, klen)) {
-			fail(ps, N_("duplicate object key"), key_at);
+		if (member(ps, obj, k, klen, key_at) < 0)
 			goto err;
-		}
-		/* The value may need scratch for its own strings. */
-		{
-			char small[128], *key = klen < sizeof(small) ? small : malloc(klen + 1);
-
-			if (!key) {
-				fail(ps, N_("out of memory"), key_at);
-				goto err;
-			}
-			memcpy(key, k, klen);
-			key[klen] = '\0';
-			skip_ws(ps);
-			if (ps->p >= ps->end || *ps->p != ':') {
-				if (key != small)
-					free(key);
-				fail(ps, N_("':' expected"), ps->p);
-				goto err;
-			}
-			ps->p++;
-			v = value(ps);
-			if (v)
-				json_object_setn_new_nocheck(obj, key, klen, v);
-			if (key != small)
-				free(key);
-			if (!v)
-				goto err;
-		}
 		skip_ws(ps);
 		if (ps->p < ps->end && *ps->p == ',') {
 			ps->p++;

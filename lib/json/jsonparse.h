@@ -13,8 +13,11 @@
  * holds the two to that), so the choice never changes what a command
  * accepts.
  *
- * s need not be NUL-terminated; it must already be valid UTF-8 without NUL
- * bytes (cg_jsonl_parse checks that first).  Returns a new reference, or
+ * s need not be NUL-terminated.  Strings are checked to be UTF-8, and
+ * outside them any byte past ASCII is refused, so a text that parses is
+ * valid UTF-8; cg_jsonl_parse gives the reason of a line that does not
+ * (a NUL byte, invalid UTF-8, too deep) as its own check finds it.
+ * Returns a new reference, or
  * NULL with a reason ("... at column N") in why.  Nesting is limited to
  * max_depth arrays and objects.
  */

@@ -484,8 +484,12 @@ static json_t *start_record(struct cg_checkin *c, const json_t *in)
 static void set_time(struct cg_checkin *c, json_t *out, const char *key, cg_time_t t)
 {
 	char buf[CG_TIME_LEN];
+	const char *had = json_string_value(json_object_get(out, key));
 
 	cg_time_format_memo(&c->local_days, t, buf);
+	/* A gate device's ts is mostly in this form already: kept. */
+	if (had && !strcmp(had, buf))
+		return;
 	json_object_set_new(out, key, json_string(buf));
 }
 
@@ -513,6 +517,8 @@ static void finish_record(struct cg_checkin *c, json_t *out, const struct event 
 		set_time(c, out, "registered_at", now);
 }
 
+static void note(struct cg_checkin *c, const json_t *d, int known, const char *key_in);
+
 /* Decide into out (taken over), which holds the event's fields after ts
  * and compound; ts is the event's own (borrowed) or NULL. */
 static json_t *decide(struct cg_checkin *c, json_t *out, const json_t *ts, cg_time_t now,
@@ -530,7 +536,8 @@ static json_t *decide(struct cg_checkin *c, json_t *out, const json_t *ts, cg_ti
 	/* A reason switched off by the policy takes its case ids with it. */
 	finish_record(c, out, &e, r, r & (1u << CG_R_IDENTITY_CHECK) ? cases : NULL, now);
 	json_decref(cases);
-	cg_checkin_note(c, out);
+	/* The person's fields are as parse_event left them: its key holds. */
+	note(c, out, e.has_key, e.key);
 	return out;
 }
 
@@ -544,8 +551,9 @@ json_t *cg_checkin_record_head(struct cg_checkin *c)
 {
 	json_t *head = json_object();
 
-	json_object_set(head, "ts", c->absent);
-	json_object_set(head, "compound", c->absent);
+	/* Made for every line: keys known to be UTF-8 are not checked again. */
+	json_object_setn_new_nocheck(head, "ts", 2, json_incref(c->absent));
+	json_object_setn_new_nocheck(head, "compound", 8, json_incref(c->absent));
 	return head;
 }
 
@@ -568,18 +576,27 @@ json_t *cg_checkin_decide_record(struct cg_checkin *c, json_t *rec, cg_time_t no
 	return out;
 }
 
-void cg_checkin_note(struct cg_checkin *c, const json_t *d)
+/* cg_checkin_note, with the person's key when the caller has it (known:
+ * 1, key_in[0] the key; 0, none) or not (-1). */
+static void note(struct cg_checkin *c, const json_t *d, int known, const char *key_in)
 {
 	const struct cg_policy *p = &c->cfg->policy;
 	const json_t *temp = json_object_get(d, "temp");
-	char key[CG_PERSON_KEY_LEN];
+	char own[CG_PERSON_KEY_LEN];
+	const char *key = key_in;
 	cg_time_t at;
 	size_t i;
 	json_t *r;
 	int held = 0;
 
 	cg_exit_ledger_note(&c->exits, p, d);
-	if (!p->remeasure_wait_min || !json_is_number(temp) || cg_person_key(d, key) < 0)
+	if (!p->remeasure_wait_min || !json_is_number(temp))
+		return;
+	if (known < 0) {
+		known = cg_person_key(d, own) == 0;
+		key = own;
+	}
+	if (!known)
 		return;
 	if (cg_time_parse(json_string_value(json_object_get(d, "ts")), 0, &at) < 0)
 		return;
@@ -595,6 +612,11 @@ void cg_checkin_note(struct cg_checkin *c, const json_t *d)
 		json_object_set_new(c->first_high, key, json_false());	/* over the index */
 	else
 		json_object_del(c->first_high, key);
+}
+
+void cg_checkin_note(struct cg_checkin *c, const json_t *d)
+{
+	note(c, d, -1, NULL);
 }
 
 void cg_checkin_note_exit(struct cg_checkin *c, const json_t *d)

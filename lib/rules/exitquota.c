@@ -59,6 +59,9 @@ void cg_exit_ledger_note(struct cg_exit_ledger *l, const struct cg_policy *p,
 	json_t *times;
 	cg_time_t at;
 
+	/* Off (the default): nothing to count, and every decision comes by. */
+	if (p->exit_quota_persons <= 0)
+		return;
 	if (!dir || !kind || !decision || !hh || strcmp(decision, "admit") ||
 	    !cg_exit_quota_applies(p, kind, !strcmp(dir, "in")) ||
 	    cg_time_parse(str(d, "ts"), 0, &at) < 0)

@@ -346,6 +346,16 @@ static int grow(struct cg_eventtab *t, struct cg_err *err)
 	return install(t, &b, err);
 }
 
+/* The slot word of id on the line at off: 1 with it, -1 with *err. */
+static int id_word(struct cg_eventtab *t, const char *id, size_t idlen, uint64_t off,
+		   uint64_t *word, struct cg_err *err)
+{
+	if (off >= OFF_MASK)
+		return cg_err_set(err, CG_EXIT_SYSTEM, _("index 'index/%s' is full"), t->name);
+	*word = word_of(tag_of(id_hash(t->seed, id, idlen)), off);
+	return 1;
+}
+
 /* The slot word of the line at off: 1 with it, 0 when the line has no
  * event_id, -1 with *err. */
 static int line_word(struct cg_eventtab *t, const char *line, size_t len, uint64_t off,
@@ -356,10 +366,8 @@ static int line_word(struct cg_eventtab *t, const char *line, size_t len, uint64
 	json_t *rec;
 	int has = line_id(line, len, &id, &idlen, &rec);
 
-	if (has && off >= OFF_MASK)
-		has = cg_err_set(err, CG_EXIT_SYSTEM, _("index 'index/%s' is full"), t->name);
 	if (has > 0)
-		*word = word_of(tag_of(id_hash(t->seed, id, idlen)), off);
+		has = id_word(t, id, idlen, off, word, err);
 	json_decref(rec);
 	return has;
 }
@@ -475,18 +483,36 @@ static int fold_journal(struct cg_eventtab *t, struct cg_journal_pos *pos,
 	return st < 0 ? -1 : 0;
 }
 
-/* The lines of j's last commit, which started at *pos. */
+/* The slot word of the k-th line of a commit, at off: as line_word, its
+ * id taken from ids when given. */
+static int commit_word(struct cg_eventtab *t, const struct cg_eventids *ids, size_t k,
+		       const char *line, size_t len, uint64_t off, uint64_t *word,
+		       struct cg_err *err)
+{
+	const struct cg_eventid_line *l;
+
+	if (!ids)
+		return line_word(t, line, len, off, word, err);
+	l = &ids->line[k];
+	return l->off == SIZE_MAX ? 0 : id_word(t, ids->bytes.buf + l->off, l->len, off, word, err);
+}
+
+/* The lines of j's last commit, which started at *pos; their ids from
+ * ids when it has one for each line. */
 static int fold_committed(struct cg_eventtab *t, const struct cg_journal *j,
-			  struct cg_journal_pos *pos, struct cg_err *err)
+			  const struct cg_eventids *ids, struct cg_journal_pos *pos,
+			  struct cg_err *err)
 {
 	const char *p = j->committed.buf, *end = p + j->committed.len;
 	uint64_t off = (uint64_t)pos->end;
 	static const char key[] = "\"event_id\":";
-
 	uint64_t word[64];
+	size_t k = 0;
 	int n = 0, st;
 
-	if (!memmem(p, j->committed.len, key, sizeof(key) - 1))
+	if (ids && ids->n != j->commit_to.seq - j->commit_from.seq)
+		ids = NULL;
+	if (!ids && !memmem(p, j->committed.len, key, sizeof(key) - 1))
 		p = end;
 	/* A batch of slots asked of memory at once, then filled: one
 	 * cache miss after another was most of the cost. */
@@ -495,7 +521,7 @@ static int fold_committed(struct cg_eventtab *t, const struct cg_journal *j,
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			size_t len = (size_t)((nl ? nl : end) - p);
 
-			if ((st = line_word(t, p, len, off, &word[n], err)) < 0)
+			if ((st = commit_word(t, ids, k++, p, len, off, &word[n], err)) < 0)
 				return -1;
 			if (st)
 				__builtin_prefetch(slots_of(t->map) +
@@ -643,7 +669,7 @@ static int judge(struct cg_eventtab *t, struct cg_journal_pos *pos, struct cg_er
 
 /* Under the writers' lock (when not private). */
 static int catch_up_locked(struct cg_eventtab *t, const struct cg_journal *j,
-			   struct cg_err *err)
+			   const struct cg_eventids *ids, struct cg_err *err)
 {
 	struct cg_journal_pos pos;
 	int st;
@@ -657,7 +683,7 @@ static int catch_up_locked(struct cg_eventtab *t, const struct cg_journal *j,
 	if (st == 1)
 		return 0;
 	if (j && j->daily && !strcmp(j->day, t->day) && j->commit_to.seq &&
-	    same_pos(&pos, &j->commit_from) && fold_committed(t, j, &pos, err) < 0)
+	    same_pos(&pos, &j->commit_from) && fold_committed(t, j, ids, &pos, err) < 0)
 		return -1;
 	if ((st = fold_journal(t, &pos, err)) < 0)
 		return -1;
@@ -712,6 +738,12 @@ static void open_dir(struct cg_eventtab *t)
 int cg_eventtab_catch_up(struct cg_eventtab *t, const struct cg_journal *j,
 			 struct cg_err *err)
 {
+	return cg_eventtab_catch_up_ids(t, j, NULL, err);
+}
+
+int cg_eventtab_catch_up_ids(struct cg_eventtab *t, const struct cg_journal *j,
+			     const struct cg_eventids *ids, struct cg_err *err)
+{
 	unsigned long rebuilt = t->rebuilt;
 	int locked = 0, ret;
 
@@ -722,7 +754,7 @@ int cg_eventtab_catch_up(struct cg_eventtab *t, const struct cg_journal *j,
 		if (!locked)
 			go_private(t, strerror(errno));
 	}
-	ret = catch_up_locked(t, j, err);
+	ret = catch_up_locked(t, j, ids, err);
 	if (ret == 0 && t->rebuilt != rebuilt && !t->private)
 		drop_old(t);
 	if (locked)
@@ -894,4 +926,44 @@ int cg_idset_maybe(const struct cg_idset *s, const char *id, size_t len)
 		if (s->slot[i] == h)
 			return 1;
 	return 0;
+}
+
+/* ---- the ids of the lines queued ---- */
+
+void cg_eventids_init(struct cg_eventids *l)
+{
+	memset(l, 0, sizeof(*l));
+	cg_buf_init(&l->bytes, CG_JOURNAL_MAX_PENDING);
+}
+
+void cg_eventids_release(struct cg_eventids *l)
+{
+	cg_buf_release(&l->bytes);
+	free(l->line);
+	memset(l, 0, sizeof(*l));
+}
+
+void cg_eventids_clear(struct cg_eventids *l)
+{
+	cg_buf_reset(&l->bytes);
+	l->n = 0;
+}
+
+void cg_eventids_add(struct cg_eventids *l, const char *id, size_t len)
+{
+	struct cg_eventid_line line = { SIZE_MAX, 0 };
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 1024;
+		if (!(l->line = realloc(l->line, l->cap * sizeof(*l->line))))
+			abort();
+	}
+	if (id) {
+		line.off = l->bytes.len;
+		line.len = len;
+		/* No bigger than the lines queued, which fit their limit. */
+		if (cg_buf_add(&l->bytes, id, len) < 0)
+			abort();
+	}
+	l->line[l->n++] = line;
 }

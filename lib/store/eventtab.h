@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <jansson.h>
 
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/home.h"
@@ -80,6 +81,36 @@ void cg_eventtab_release(struct cg_eventtab *t);
  */
 int cg_eventtab_catch_up(struct cg_eventtab *t, const struct cg_journal *j,
 			 struct cg_err *err);
+
+/*
+ * The event ids of the lines a caller queues on its journal, in their
+ * order, each line's own event_id or none, kept by the caller that made
+ * the lines (cg-checkin has each id in hand): catching up with the commit
+ * of those lines then takes them from here instead of finding them in
+ * the lines' text.
+ */
+struct cg_eventids {
+	struct cg_buf bytes;		/* the ids, one after another */
+	struct cg_eventid_line {
+		size_t off, len;	/* in bytes; off SIZE_MAX: no id */
+	} *line;
+	size_t n, cap;
+};
+
+void cg_eventids_init(struct cg_eventids *l);
+void cg_eventids_release(struct cg_eventids *l);
+void cg_eventids_clear(struct cg_eventids *l);
+/* The next line's id (len bytes), or none when id is NULL. */
+void cg_eventids_add(struct cg_eventids *l, const char *id, size_t len);
+
+/*
+ * cg_eventtab_catch_up, with ids (may be NULL) the ids of the lines of
+ * j's last commit.  They are used only when they are as many as the lines
+ * committed; they must be the lines' own (test-eventtab holds a table
+ * caught up so to one caught up from the text).
+ */
+int cg_eventtab_catch_up_ids(struct cg_eventtab *t, const struct cg_journal *j,
+			     const struct cg_eventids *ids, struct cg_err *err);
 
 /*
  * The journaled line of event id (the first of that id in the day), as a

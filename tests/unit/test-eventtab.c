@@ -126,10 +126,126 @@ TEST(idset_says_maybe_for_members_only)
 	cg_idset_release(&s);
 }
 
+/*
+ * The ids of a commit given by the caller or read out of its lines: one
+ * table.  Four homes get the same commits, lines of every shape (no id,
+ * an id with escapes, a nested object's event_id, an id not a string);
+ * one table is given the ids, one reads them, one is given one id too few
+ * (and reads them), one is given none for every line (and so finds none:
+ * the ids given are what it takes).
+ */
+enum { GIVEN, READ, FEW, NONE, SIDES };
+
+struct side {
+	struct cg_home h;
+	struct cg_journal j;
+	struct cg_eventtab t;
+	struct cg_eventids ids;
+};
+
+/* Line k of round r, and its id as the caller has it (NULL: none). */
+static json_t *shaped(int r, int k, char id[32])
+{
+	json_t *rec = json_pack("{s:i}", "n", 1000 + 100 * r + k);
+
+	snprintf(id, 32, k % 5 == 1 ? "r%d \"q\\ \xc3\xa9 %d" : "r%d-%d", r, k);
+	switch (k % 5) {
+	case 2:
+		id[0] = 0;
+		break;
+	case 3:
+		json_object_set_new(rec, "x", json_pack("{s:s}", "event_id", "inner"));
+		break;
+	case 4:
+		json_object_set_new(rec, "event_id", json_integer(k));
+		id[0] = 0;
+		break;
+	}
+	if (id[0])
+		json_object_set_new(rec, "event_id", json_string(id));
+	return rec;
+}
+
+static int side_commit(struct side *sd, int which, int r, struct cg_err *err)
+{
+	char id[32];
+
+	cg_eventids_clear(&sd->ids);
+	for (int k = 0; k < 40; k++) {
+		json_t *rec = shaped(r, k, id);
+
+		if (cg_journal_add(&sd->j, rec, err) < 0)
+			return -1;
+		json_decref(rec);
+		if (which == FEW && k == 39)
+			continue;
+		cg_eventids_add(&sd->ids, id[0] && which != NONE ? id : NULL, strlen(id));
+	}
+	if (cg_journal_commit(&sd->j, err) < 0)
+		return -1;
+	return cg_eventtab_catch_up_ids(&sd->t, &sd->j, which == READ ? NULL : &sd->ids, err);
+}
+
+/* The n of the record found for id in sd's table: 0 none, -1 error. */
+static int side_found(struct side *sd, const char *id, struct cg_err *err)
+{
+	json_t *rec;
+	int n;
+
+	if (cg_eventtab_find(&sd->t, id, strlen(id), &rec, err) < 0)
+		return -1;
+	n = rec ? (int)json_integer_value(json_object_get(rec, "n")) : 0;
+	json_decref(rec);
+	return n;
+}
+
+TEST(ids_given_or_read_make_one_table)
+{
+	static const char *const names[SIDES] = { "given", "read", "few", "none" };
+	struct cg_err err = CG_ERR_INIT;
+	struct side sd[SIDES];
+	int wrong = 0, none_found = 0;
+	char id[32];
+
+	tmp_make();
+	for (int i = 0; i < SIDES; i++) {
+		memset(&sd[i], 0, sizeof(sd[i]));
+		cg_eventids_init(&sd[i].ids);
+		CHECK(cg_home_open(&sd[i].h, at(names[i]), &err) == 0 &&
+		      cg_journal_open(&sd[i].j, &sd[i].h, "checkin", &err) == 0 &&
+		      cg_journal_set_day(&sd[i].j, DAY, &err) == 0);
+		cg_eventtab_init(&sd[i].t, &sd[i].h, DAY);
+		/* Round 0 builds the table; the others are folded. */
+		for (int r = 0; r < 4; r++)
+			CHECK_INT(side_commit(&sd[i], i, r, &err), 0);
+	}
+	for (int r = 0; r < 4; r++)
+		for (int k = 0; k < 40; k++) {
+			json_decref(shaped(r, k, id));
+			if (!id[0])
+				snprintf(id, sizeof(id), "inner");
+			for (int i = 0; i < NONE; i++)
+				wrong += side_found(&sd[i], id, &err) !=
+					 (k % 5 == 3 || k % 5 == 0 || k % 5 == 1 ? 1000 + 100 * r + k : 0);
+			none_found += side_found(&sd[NONE], id, &err) != 0;
+		}
+	CHECK_INT(wrong, 0);
+	/* Round 0's 24 ids, read when the table was built. */
+	CHECK_INT(none_found, 24);
+	for (int i = 0; i < SIDES; i++) {
+		cg_eventids_release(&sd[i].ids);
+		cg_eventtab_release(&sd[i].t);
+		cg_journal_release(&sd[i].j);
+		cg_home_release(&sd[i].h);
+	}
+	tmp_remove();
+}
+
 int main(void)
 {
 	RUN(finds_each_id_once_journaled);
 	RUN(a_match_is_confirmed_by_the_journal_line);
 	RUN(idset_says_maybe_for_members_only);
+	RUN(ids_given_or_read_make_one_table);
 	return UNIT_DONE();
 }

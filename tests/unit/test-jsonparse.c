@@ -66,6 +66,21 @@ TEST(errors_name_a_column)
 	CHECK_STR(why, "invalid JSON at column 6: unexpected character");
 	CHECK(!cg_json_parse("[[[1]]]", 7, 2, why, sizeof(why)));
 	CHECK_STR(why, "invalid JSON at column 3: nesting too deep");
+	/* A key seen before is the first fault, whatever its value. */
+	CHECK(!cg_json_parse("{\"a\":1,\"a\":tru}", 15, 64, why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 8: duplicate object key");
+	CHECK(!cg_json_parse("{\"a\":1,\"a\" 2}", 14, 64, why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 8: duplicate object key");
+	CHECK(!cg_json_parse("{\"a\":1,\"a\":[[1]]}", 17, 2, why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 8: duplicate object key");
+	CHECK(!cg_json_parse("{\"a\":1,\"b\":tru}", 15, 64, why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 12: unexpected character");
+	/* Strings are checked to be UTF-8 (bytes past ASCII elsewhere are
+	 * unexpected characters). */
+	CHECK(!cg_json_parse("{\"a\":\"\xe5\xbc\"}", 11, 64, why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 7: invalid UTF-8");
+	CHECK(!cg_json_parse("{\"a\\n\xff\":1}", 11, 64, why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 6: invalid UTF-8");
 }
 
 TEST(integers_stay_integers_reals_stay_reals)
@@ -126,6 +141,10 @@ TEST(parsed_into_a_head)
 	CHECK(!into("{\"a\":1,\"compound\":2,\"compound\":3}", why, sizeof(why)));
 	CHECK_STR(why, "invalid JSON at column 21: duplicate object key");
 	CHECK(!into("{\"a\":1,\"a\":2}", why, sizeof(why)));
+	CHECK(!into("{\"ts\":\"a\",\"ts\":tru}", why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 11: duplicate object key");
+	CHECK(!into("{\"ts\":tru}", why, sizeof(why)));
+	CHECK_STR(why, "invalid JSON at column 7: unexpected character");
 	/* Nested objects are objects of their own. */
 	CHECK_STR(into("{\"o\":{\"ts\":1,\"ts\":2}}", why, sizeof(why)) ? "parsed" : why,
 		  "invalid JSON at column 14: duplicate object key");
@@ -213,6 +232,83 @@ TEST(random_mutations_of_a_record)
 	CHECK_INT(bad, 0);
 }
 
+/*
+ * cg_jsonl_parse checks a line whole (cg_jsonl_prescan) only when the
+ * parser refuses it: the same result and the same reason as checking
+ * every line first, on mutations that put NUL bytes, broken UTF-8 and
+ * deep nesting anywhere, in strings and out.
+ */
+static int same_as_checked_first(const char *s, size_t len, json_t *head)
+{
+	char why[256], want[256];
+	json_t *got = head ? cg_jsonl_parse_into(head, s, len, why, sizeof(why)) :
+			     cg_jsonl_parse(s, len, why, sizeof(why));
+	json_t *ref = NULL, *ref_head = head ? json_pack("{s:n,s:n}", "ts", "compound") : NULL;
+	int ok;
+
+	if (cg_jsonl_prescan(s, len, want, sizeof(want)) == 0) {
+		ref = ref_head ? cg_json_parse_into(ref_head, s, len, CG_JSONL_MAX_DEPTH,
+						    want, sizeof(want)) :
+				 cg_json_parse(s, len, CG_JSONL_MAX_DEPTH, want, sizeof(want));
+		if (ref && !json_is_object(ref)) {
+			json_decref(ref);
+			ref = NULL;
+			snprintf(want, sizeof(want), "not a JSON object");
+		}
+	}
+	ok = got ? ref && json_equal(got, ref) : !ref && !strcmp(why, want);
+	if (!ok)
+		printf("# '%.*s': got %s, checked first %s\n", (int)len, s,
+		       got ? "a value" : why, ref ? "a value" : want);
+	json_decref(got);
+	json_decref(ref);
+	json_decref(ref_head);
+	return ok;
+}
+
+static size_t mutate_bytes(char *buf, size_t len, size_t cap, unsigned *rng)
+{
+	/* JSON's characters, and bytes UTF-8 and NUL checks are about. */
+	static const char alphabet[] = "{}[]\":,\\u0\xe5\xbc\xa0\x80\xbf\xc0\xc3\xed\xa0"
+				       "\xf0\x9f\xf4\x90\xff";
+	unsigned r = (*rng = *rng * 1103515245u + 12345u) >> 8;
+	size_t at = len ? r % len : 0;
+	char c = r & 0x80 ? '\0' : alphabet[(r >> 8) % (sizeof(alphabet) - 1)];
+
+	if ((r >> 16) % 2 && len + 1 < cap) {
+		memmove(buf + at + 1, buf + at, len - at);
+		buf[at] = c;
+		return len + 1;
+	}
+	if (len)
+		buf[at] = c;
+	return len;
+}
+
+TEST(lines_checked_whole_only_when_refused)
+{
+	static const char deep[] = "{\"a\":[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]}";
+	char buf[512];
+	unsigned rng = 4242;
+	int bad = 0;
+
+	CHECK(same_as_checked_first(deep, sizeof(deep) - 1, NULL));
+	CHECK(same_as_checked_first(deep + 6, sizeof(deep) - 8, NULL));
+	for (int round = 0; round < 20000 && bad < 5; round++) {
+		size_t len = sizeof(seed) - 1;
+		json_t *head = round % 2 ? json_pack("{s:n,s:n}", "ts", "compound") : NULL;
+
+		memcpy(buf, seed, len);
+		for (int k = 1 + round % 3; k > 0; k--)
+			len = round % 5 ? mutate_bytes(buf, len, sizeof(buf), &rng) :
+					  mutate(buf, len, sizeof(buf), &rng);
+		if (!same_as_checked_first(buf, len, head))
+			bad++;
+		json_decref(head);
+	}
+	CHECK_INT(bad, 0);
+}
+
 int main(void)
 {
 	RUN(hand_picked_cases);
@@ -221,5 +317,6 @@ int main(void)
 	RUN(key_order_is_kept);
 	RUN(parsed_into_a_head);
 	RUN(random_mutations_of_a_record);
+	RUN(lines_checked_whole_only_when_refused);
 	return UNIT_DONE();
 }
