@@ -96,7 +96,7 @@ test_expect_success $CHOK 'each compound is on one shard, and both shards hold s
 '
 
 test_expect_success $CHOK 'the city report over the Distributed tables equals one node'"'"'s' '
-	for q in totals gates reasons corrections duty duty_tasks duty_stock duty_care day lists; do
+	for q in totals gates reasons corrections duty duty_tasks duty_stock duty_care day persons lists; do
 		city $q | chq "$P1" >"dist-$q" &&
 		city $q | chq "$P2" >"dist2-$q" &&
 		city $q | CH_DB=single chq "$P1" >"single-$q" &&

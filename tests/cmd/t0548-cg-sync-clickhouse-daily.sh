@@ -209,13 +209,13 @@ test_expect_success $CHOK 'one part: the question of rows twice not asked, and t
 	test "$(cat n-op1)" = 1 && test "$(cat n-op2)" = 0
 '
 
-# day.sql's persons' figures (one read; an uncorrected event of a
+# persons.sql's figures (one read; an uncorrected event of a
 # compound with no row twice taken as it is; the ways in less those
 # matched) against the plain folds of visitors.sql and totals.sql, on
 # generated visitors sharing ID numbers, phones and names (so that exits
 # match ways in, some by several keys), a few fevers, in database vt:
 # as inserted, and with the first 1000 rows inserted again (folded).
-test_expect_success $CHOK 'day.sql'"'"'s visitors and fever persons equal visitors.sql'"'"'s and totals.sql'"'"'s' '
+test_expect_success $CHOK 'persons.sql'"'"'s visitors and fever persons equal visitors.sql'"'"'s and totals.sql'"'"'s' '
 	echo "CREATE DATABASE vt" | chq "$P" &&
 	CH_DB=vt ch_schema "$P" "$SRC_DIR/share/clickhouse/schema.sql" &&
 	echo "SYSTEM STOP MERGES" | chq "$P" &&
@@ -233,20 +233,20 @@ test_expect_success $CHOK 'day.sql'"'"'s visitors and fever persons equal visito
 	for copy in once twice; do
 		if test $copy = once; then cat vt.jsonl; else head -n 1000 vt.jsonl; fi |
 			curl -sS -f --data-binary @- "${CHURL}?database=vt&query=INSERT%20INTO%20cg_checkin%20FORMAT%20JSONEachRow" &&
-		for q in day visitors totals; do
+		for q in persons visitors totals; do
 			grep -v "^--" "$SRC_DIR/share/clickhouse/report/$q.sql" |
 				sed -e "s/ AND compound IN ('"'"'DEMO-0001'"'"')//" | CH_DB=vt chq "$P" >vt-$q || return 1
 		done &&
 		jq -c "[.compound, .count, .refused, .out, .inside]" vt-visitors >want &&
-		jq -c "[.compound, .v_count, .v_refused, .v_out, .v_inside]" vt-day >got &&
+		jq -c "[.compound, .v_count, .v_refused, .v_out, .v_inside]" vt-persons >got &&
 		test_cmp want got &&
 		jq -c "[.compound, .fever_persons, .fever_readings] | map(tostring)" vt-totals >want &&
-		jq -c "[.compound, .fever_persons, .fever_readings] | map(tostring)" vt-day >got &&
+		jq -c "[.compound, .fever_persons, .fever_readings] | map(tostring)" vt-persons >got &&
 		test_cmp want got || return 1
 	done &&
 	test_line_count = 3 got &&
 	jq -r "select((.v_inside | tonumber) < (.v_count | tonumber) and (.v_inside | tonumber) > 0)
-		| .compound" vt-day >some &&
+		| .compound" vt-persons >some &&
 	test_line_count = 3 some
 '
 

@@ -1,5 +1,5 @@
 # daily-report's assembly: the rows of the report/ queries of one day
-# ($day, $cases, ...: arrays of JSONEachRow objects) into one cg-report
+# ($day, $persons, $cases, ...: arrays of JSONEachRow objects) into one cg-report
 # report per compound, in code order.  Keys in cg-report's order; what
 # the tables cannot tell is left out.  The lists (fevers and denials) are
 # left empty here: daily-report splices lists.sql's rows into them as
@@ -16,12 +16,12 @@ def classes: ["resident", "returnee", "tenant", "temporary", "visitor", "vehicle
 def in_order($o): (reduce codes[] as $k ({}; if $o[$k] then .[$k] = $o[$k] else . end)) + $o;
 
 ($day + $cases + $passes + $duty + $tasks | map(.compound) | unique) as $all
-| ($day | index) as $DAY | ($cases | index) as $CASES
+| ($day | index) as $DAY | ($persons | index) as $PERSONS | ($cases | index) as $CASES
 | ($passes | index) as $PASSES | ($duty | index) as $DUTY | ($tasks | index) as $TASKS
 | ($corrections | index) as $CORR | ($needs | index) as $NEEDS
 | $all[] as $c
-| ($DAY[$c][0] // {gates: [], measured: 0, temp_counts: [range(76) | 0], temp_below: 0,
-	temp_above: 0}) as $t
+| (($DAY[$c][0] // {gates: [], measured: 0, temp_counts: [range(76) | 0], temp_below: 0,
+	temp_above: 0}) + ($PERSONS[$c][0] // {})) as $t
 # The compound's gates (day.sql's arrays, by name), and the compound's
 # reasons added up from theirs.
 | ($t.gates | sort_by(.[0]) | map({gate: .[0], in: .[1], out: .[2], admit: .[3], deny: .[4],
