@@ -198,6 +198,28 @@ test_expect_success 'a data directory where nothing can be kept is read all the 
 	rm -f "$K"
 '
 
+# Reports at once on one data directory, none of them finding anything
+# kept (finished days, and today's plain journal up to its last line):
+# each prints what one alone prints, and what they keep (each
+# writes its own temporary file, then renames it) is what one alone
+# keeps, with no temporary file left.
+test_expect_success 'six reports at once: the same report each, and what is kept is whole' '
+	cg-report --date 2026-01-24 --now 2026-02-05T09:00:00+08:00 >alone &&
+	test -f "$K/2026-02-04.open.jsonl" &&
+	cp -R "$K" kept-alone &&
+	rm -rf "$K" &&
+	for i in 1 2 3 4 5 6; do
+		{ cg-report --date 2026-01-24 --now 2026-02-05T09:00:00+08:00 >at-once.$i; echo $? >status.$i; } &
+	done &&
+	wait &&
+	for i in 1 2 3 4 5 6; do
+		test "$(cat status.$i)" = 0 && test_cmp alone at-once.$i || return 1
+	done &&
+	diff -r kept-alone "$K" &&
+	cg-report --date 2026-01-24 --now 2026-02-05T09:00:00+08:00 >after &&
+	test_cmp alone after
+'
+
 test_expect_success 'every JSON report of this script validates against report.schema.json' '
 	check_schema "$TRASH/reports.jsonl"
 '
