@@ -129,6 +129,101 @@ static void blocks_shani(uint32_t h[8], const unsigned char *p, size_t nblocks)
 	_mm_storeu_si128((__m128i *)&h[4], st1);
 }
 
+/*
+ * Two independent messages, nblocks blocks of each, a round of one beside
+ * the same round of the other.  A SHA-256 round waits for the one before
+ * it, so one message at a time leaves the SHA unit idle most cycles; two
+ * keep it about twice as busy (journal verification hashes every line
+ * against the chain the line before records, so lines are independent).
+ */
+#define ROUNDS2(i, a0, a1, a2, a3, b0, b1, b2, b3) do { \
+	const __m128i k = _mm_loadu_si128((const __m128i *)&K[4 * (i)]); \
+	msga = _mm_add_epi32(a0, k); \
+	msgb = _mm_add_epi32(b0, k); \
+	sta1 = _mm_sha256rnds2_epu32(sta1, sta0, msga); \
+	stb1 = _mm_sha256rnds2_epu32(stb1, stb0, msgb); \
+	if ((i) >= 3 && (i) < 15) { \
+		a1 = _mm_sha256msg2_epu32(_mm_add_epi32(a1, _mm_alignr_epi8(a0, a3, 4)), a0); \
+		b1 = _mm_sha256msg2_epu32(_mm_add_epi32(b1, _mm_alignr_epi8(b0, b3, 4)), b0); \
+	} \
+	msga = _mm_shuffle_epi32(msga, 0x0E); \
+	msgb = _mm_shuffle_epi32(msgb, 0x0E); \
+	sta0 = _mm_sha256rnds2_epu32(sta0, sta1, msga); \
+	stb0 = _mm_sha256rnds2_epu32(stb0, stb1, msgb); \
+	if ((i) >= 1 && (i) < 13) { \
+		a3 = _mm_sha256msg1_epu32(a3, a0); \
+		b3 = _mm_sha256msg1_epu32(b3, b0); \
+	} \
+} while (0)
+
+/* h[0..8) as the two registers the SHA instructions take (ABEF, CDGH). */
+SHA_TARGET
+static inline void state_load(const uint32_t h[8], __m128i *st0, __m128i *st1)
+{
+	__m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1);
+	__m128i s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B);
+
+	*st0 = _mm_alignr_epi8(tmp, s1, 8);
+	*st1 = _mm_blend_epi16(s1, tmp, 0xF0);
+}
+
+SHA_TARGET
+static inline void state_store(uint32_t h[8], __m128i st0, __m128i st1)
+{
+	__m128i tmp = _mm_shuffle_epi32(st0, 0x1B);
+
+	st1 = _mm_shuffle_epi32(st1, 0xB1);
+	_mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(tmp, st1, 0xF0));
+	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(st1, tmp, 8));
+}
+
+SHA_TARGET
+static void blocks_shani2(uint32_t ha[8], const unsigned char *pa,
+			  uint32_t hb[8], const unsigned char *pb, size_t nblocks)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i sta0, sta1, stb0, stb1, msga, msgb;
+
+	state_load(ha, &sta0, &sta1);
+	state_load(hb, &stb0, &stb1);
+	while (nblocks--) {
+		const __m128i sa0 = sta0, sa1 = sta1, sb0 = stb0, sb1 = stb1;
+		__m128i a0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 0)), mask);
+		__m128i a1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 16)), mask);
+		__m128i a2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 32)), mask);
+		__m128i a3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 48)), mask);
+		__m128i b0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 0)), mask);
+		__m128i b1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 16)), mask);
+		__m128i b2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 32)), mask);
+		__m128i b3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 48)), mask);
+
+		ROUNDS2(0, a0, a1, a2, a3, b0, b1, b2, b3);
+		ROUNDS2(1, a1, a2, a3, a0, b1, b2, b3, b0);
+		ROUNDS2(2, a2, a3, a0, a1, b2, b3, b0, b1);
+		ROUNDS2(3, a3, a0, a1, a2, b3, b0, b1, b2);
+		ROUNDS2(4, a0, a1, a2, a3, b0, b1, b2, b3);
+		ROUNDS2(5, a1, a2, a3, a0, b1, b2, b3, b0);
+		ROUNDS2(6, a2, a3, a0, a1, b2, b3, b0, b1);
+		ROUNDS2(7, a3, a0, a1, a2, b3, b0, b1, b2);
+		ROUNDS2(8, a0, a1, a2, a3, b0, b1, b2, b3);
+		ROUNDS2(9, a1, a2, a3, a0, b1, b2, b3, b0);
+		ROUNDS2(10, a2, a3, a0, a1, b2, b3, b0, b1);
+		ROUNDS2(11, a3, a0, a1, a2, b3, b0, b1, b2);
+		ROUNDS2(12, a0, a1, a2, a3, b0, b1, b2, b3);
+		ROUNDS2(13, a1, a2, a3, a0, b1, b2, b3, b0);
+		ROUNDS2(14, a2, a3, a0, a1, b2, b3, b0, b1);
+		ROUNDS2(15, a3, a0, a1, a2, b3, b0, b1, b2);
+		sta0 = _mm_add_epi32(sta0, sa0);
+		sta1 = _mm_add_epi32(sta1, sa1);
+		stb0 = _mm_add_epi32(stb0, sb0);
+		stb1 = _mm_add_epi32(stb1, sb1);
+		pa += 64;
+		pb += 64;
+	}
+	state_store(ha, sta0, sta1);
+	state_store(hb, stb0, stb1);
+}
+
 static int cpu_has_sha(void)
 {
 	unsigned a, b, c, d;
@@ -156,6 +251,21 @@ static void blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
 	}
 #endif
 	blocks_portable(h, p, nblocks);
+}
+
+static void blocks2(uint32_t ha[8], const unsigned char *pa,
+		    uint32_t hb[8], const unsigned char *pb, size_t nblocks)
+{
+#ifdef HAVE_X86
+	if (hw < 0)
+		hw = cpu_has_sha();
+	if (hw && !force_portable) {
+		blocks_shani2(ha, pa, hb, pb, nblocks);
+		return;
+	}
+#endif
+	blocks_portable(ha, pa, nblocks);
+	blocks_portable(hb, pb, nblocks);
 }
 
 int cg_sha256_accelerated(void)
@@ -232,4 +342,61 @@ void cg_sha256_final(struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES])
 		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
 		out[4 * i + 3] = (unsigned char)s->h[i];
 	}
+}
+
+void cg_sha256_update2(struct cg_sha256 *a, const void *da, size_t la,
+		       struct cg_sha256 *b, const void *db, size_t lb)
+{
+	size_t both = (la < lb ? la : lb) / 64;
+
+	/* Blocks side by side only from where neither has bytes waiting:
+	 * so it is for the callers, who start on a block's edge. */
+	if (a->n || b->n)
+		both = 0;
+	if (both) {
+		blocks2(a->h, da, b->h, db, both);
+		a->total += both * 64;
+		b->total += both * 64;
+	}
+	cg_sha256_update(a, (const unsigned char *)da + both * 64, la - both * 64);
+	cg_sha256_update(b, (const unsigned char *)db + both * 64, lb - both * 64);
+}
+
+/* The padding of s into its buffer: the blocks left to hash there (1 or 2). */
+static size_t pad(struct cg_sha256 *s, unsigned char last[128])
+{
+	uint64_t bits = s->total * 8;
+	size_t n = s->n < 56 ? 64 : 128;
+
+	memcpy(last, s->buf, s->n);
+	last[s->n] = 0x80;
+	memset(last + s->n + 1, 0, n - 8 - s->n - 1);
+	for (int i = 0; i < 8; i++)
+		last[n - 8 + i] = (unsigned char)(bits >> (56 - 8 * i));
+	return n / 64;
+}
+
+static void digest(const struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES])
+{
+	for (int i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(s->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)s->h[i];
+	}
+}
+
+void cg_sha256_final2(struct cg_sha256 *a, unsigned char out_a[CG_SHA256_BYTES],
+		      struct cg_sha256 *b, unsigned char out_b[CG_SHA256_BYTES])
+{
+	unsigned char la[128], lb[128];
+	size_t na = pad(a, la), nb = pad(b, lb), both = na < nb ? na : nb;
+
+	blocks2(a->h, la, b->h, lb, both);
+	if (na > both)
+		blocks(a->h, la + 64 * both, na - both);
+	if (nb > both)
+		blocks(b->h, lb + 64 * both, nb - both);
+	digest(a, out_a);
+	digest(b, out_b);
 }

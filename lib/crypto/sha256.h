@@ -25,6 +25,18 @@ void cg_sha256_init(struct cg_sha256 *s);
 void cg_sha256_update(struct cg_sha256 *s, const void *data, size_t len);
 void cg_sha256_final(struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES]);
 
+/*
+ * Two messages at once: as cg_sha256_update(a, da, la) then
+ * cg_sha256_update(b, db, lb), and as cg_sha256_final of each, with the
+ * blocks the two have in step hashed side by side (about twice the speed
+ * of one after the other with the SHA extensions).  Blocks are in step
+ * from where neither context has bytes waiting.
+ */
+void cg_sha256_update2(struct cg_sha256 *a, const void *da, size_t la,
+		       struct cg_sha256 *b, const void *db, size_t lb);
+void cg_sha256_final2(struct cg_sha256 *a, unsigned char out_a[CG_SHA256_BYTES],
+		      struct cg_sha256 *b, unsigned char out_b[CG_SHA256_BYTES]);
+
 /* 1 when the SHA extensions are in use. */
 int cg_sha256_accelerated(void);
 
