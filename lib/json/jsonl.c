@@ -370,6 +370,7 @@ void cg_jsonl_reader_release(struct cg_jsonl_reader *r)
 /* Read more bytes after r->end; returns bytes read, 0 at EOF, -1 on error. */
 static ssize_t fill(struct cg_jsonl_reader *r, struct cg_err *err)
 {
+	r->peek_nl = NULL;	/* the buffer may move */
 	/* A compressed file's member is decoded straight into the buffer
 	 * when it has room for one (gunzip_member_into). */
 	size_t room_min = r->gz && !r->gz->streaming ? CG_GZIP_MEMBER : READ_CHUNK;
@@ -457,7 +458,11 @@ int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
 		char *p, *nl;
 		size_t n;
 
-		nl = r->buf ? memchr(r->buf + r->start, '\n', r->end - r->start) : NULL;
+		if (r->peek_nl && r->peek_from == r->start)
+			nl = r->peek_nl;	/* found by cg_jsonl_peek */
+		else
+			nl = r->buf ? memchr(r->buf + r->start, '\n', r->end - r->start) : NULL;
+		r->peek_nl = NULL;
 		if (!nl && r->end - r->start > r->max_line) {
 			r->lineno++;
 			r->unterminated = 0;
@@ -499,6 +504,23 @@ int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
 		*len = n;
 		return CG_JSONL_LINE;
 	}
+}
+
+int cg_jsonl_peek(struct cg_jsonl_reader *r, const char **line, size_t *len)
+{
+	char *p, *nl;
+
+	if (!r->buf || !r->raw || r->start >= r->end)
+		return 0;
+	p = r->buf + r->start;
+	nl = memchr(p, '\n', r->end - r->start);
+	if (!nl || (size_t)(nl - p) > r->max_line)
+		return 0;
+	r->peek_nl = nl;
+	r->peek_from = r->start;
+	*line = p;
+	*len = (size_t)(nl - p);
+	return 1;
 }
 
 int cg_jsonl_would_block(struct cg_jsonl_reader *r)

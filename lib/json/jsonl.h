@@ -54,6 +54,8 @@ struct cg_jsonl_reader {
 	int eof;
 	char *buf;
 	size_t alloc, start, end;
+	char *peek_nl;		/* the newline cg_jsonl_peek found from */
+	size_t peek_from;	/* buf + peek_from, or NULL */
 };
 
 enum cg_jsonl_status {
@@ -99,6 +101,14 @@ int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
  * True when the next cg_jsonl_next() would have to wait for input: nothing
  * buffered and nothing readable right now.  Group commit syncs then.
  */
+/*
+ * The line the next cg_jsonl_next of a raw reader will return, when it is
+ * whole in the buffer already: 1 with *line and *len (no newline, not
+ * NUL-terminated; borrowed, valid until that call), else 0 (nothing is
+ * read to find out).  That call does not look for its end again.
+ */
+int cg_jsonl_peek(struct cg_jsonl_reader *r, const char **line, size_t *len);
+
 int cg_jsonl_would_block(struct cg_jsonl_reader *r);
 
 /* Length of the valid UTF-8 sequence at s (1 to 4 bytes; no overlongs,

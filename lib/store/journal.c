@@ -75,6 +75,31 @@ static void chain_hash(const char *prev, const char *body, size_t len,
 	out[CG_CHAIN_HEX] = '\0';
 }
 
+/*
+ * The chains of two lines at once, each from the chain before it: a's
+ * from prev_a, b's from prev_b (the chain line a records, when b follows
+ * a).  Twice the work of chain_hash in much less than twice its time.
+ */
+static void chain_hash2(const char *prev_a, const char *body_a, size_t len_a,
+			char out_a[CG_CHAIN_HEX + 1],
+			const char *prev_b, const char *body_b, size_t len_b,
+			char out_b[CG_CHAIN_HEX + 1])
+{
+	struct cg_sha256 a, b;
+	unsigned char ha[CG_SHA256_BYTES], hb[CG_SHA256_BYTES];
+
+	cg_sha256_init(&a);
+	cg_sha256_init(&b);
+	cg_sha256_update2(&a, prev_a, CG_CHAIN_HEX, &b, prev_b, CG_CHAIN_HEX);
+	cg_sha256_update2(&a, body_a, len_a, &b, body_b, len_b);
+	cg_sha256_update(&a, "}", 1);
+	cg_sha256_update(&b, "}", 1);
+	cg_sha256_final2(&a, ha, &b, hb);
+	to_hex(ha, out_a);
+	to_hex(hb, out_b);
+	out_a[CG_CHAIN_HEX] = out_b[CG_CHAIN_HEX] = '\0';
+}
+
 /* Without a branch per digit, so that the compiler can check 16 at a
  * time: every line read passes here (a quarter of a checkpoint's time
  * when it branched). */
@@ -1272,6 +1297,59 @@ static int reader_compare_leftover(struct cg_journal_reader *jr, struct cg_err *
 			  jr->leftover);
 }
 
+/*
+ * cg_journal_check_line for a reader, hashing the line after it too when
+ * that one is whole in the buffer already: its chain, computed from the
+ * chain this line records, waits in jr->ahead for the next call, which
+ * uses it if this line was intact and the line it gets is that one.
+ * The checks and their order are those of one line at a time.
+ */
+static int check_line_ahead(struct cg_journal_reader *jr, const char *line, size_t len,
+			    const char **why)
+{
+	char want[CG_CHAIN_HEX + 1];
+	const char *have, *next, *next_have;
+	size_t hashed, next_len, next_hashed;
+	uint64_t n, next_n;
+	int ahead = jr->ahead_line == line && jr->ahead_len == len &&
+		    jr->ahead_lineno == jr->in.lineno &&
+		    !memcmp(jr->ahead_prev, jr->chain, CG_CHAIN_HEX);
+
+	jr->ahead_line = NULL;
+	if (ahead) {
+		n = jr->ahead_seq;	/* split when it was hashed */
+		have = line + jr->ahead_hashed + sizeof(CHAIN_KEY) - 1;
+	} else if (split_line(line, len, &n, &have, &hashed, why) < 0) {
+		return -1;
+	}
+	if (n != jr->seq + 1) {
+		*why = _("seq out of order (a line was inserted or deleted)");
+		return -1;
+	}
+	if (ahead) {
+		memcpy(want, jr->ahead_chain, sizeof(want));
+	} else if (cg_jsonl_peek(&jr->in, &next, &next_len) &&
+		   split_line(next, next_len, &next_n, &next_have, &next_hashed, why) == 0) {
+		chain_hash2(jr->chain, line, hashed, want,
+			    have, next, next_hashed, jr->ahead_chain);
+		jr->ahead_line = next;
+		jr->ahead_len = next_len;
+		jr->ahead_lineno = jr->in.lineno + 1;
+		jr->ahead_seq = next_n;
+		jr->ahead_hashed = next_hashed;
+		memcpy(jr->ahead_prev, have, CG_CHAIN_HEX);
+	} else {
+		chain_hash(jr->chain, line, hashed, want);
+	}
+	if (memcmp(want, have, CG_CHAIN_HEX)) {
+		*why = _("chain mismatch (the line or one before it was edited)");
+		return -1;
+	}
+	jr->seq = n;
+	memcpy(jr->chain, want, sizeof(want));
+	return 0;
+}
+
 int cg_journal_reader_next(struct cg_journal_reader *jr, json_t **rec,
 			   struct cg_err *err)
 {
@@ -1308,7 +1386,7 @@ int cg_journal_reader_next(struct cg_journal_reader *jr, json_t **rec,
 	if (st == CG_JSONL_TOO_LONG)
 		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
 				  jr->label, jr->in.lineno, _("line too long"));
-	if (cg_journal_check_line(line, len, &jr->seq, jr->chain, &why) < 0)
+	if (check_line_ahead(jr, line, len, &why) < 0)
 		return cg_err_set(err, CG_EXIT_DAMAGED, _("%s:%lu: journal damaged: %s"),
 				  jr->label, jr->in.lineno, why);
 	if (jr->leftover[0] && jr->seq == jr->leftover_seq &&

@@ -260,6 +260,16 @@ struct cg_journal_reader {
 	char notice[512];	/* a warning for the caller to print, or "" */
 	char damage[CG_ERR_MSG_MAX];	/* damage found at open, returned by the first next */
 	int ended;		/* damage reported: nothing more is read */
+	/* The chain of the line after the last one, hashed with it from the
+	 * chain in ahead_prev: the line's number, text and length, or NULL.
+	 * The next line read is that one when all three are the same. */
+	const char *ahead_line;
+	size_t ahead_len;
+	unsigned long ahead_lineno;
+	uint64_t ahead_seq;	/* its seq, and where its chain field starts */
+	size_t ahead_hashed;
+	char ahead_prev[CG_CHAIN_HEX];
+	char ahead_chain[CG_CHAIN_HEX + 1];
 };
 
 /*

@@ -372,6 +372,72 @@ TEST(edited_byte_is_damage)
 	fx_close(&x);
 }
 
+/*
+ * Lines are hashed two at a time where the second is already read: an
+ * edit of any one line, first or second of a pair, in its body or its
+ * chain, is found at that line, with the lines before it read.  Enough
+ * lines (of varied length) that some pairs are cut by the end of a read.
+ */
+TEST(each_edited_line_found)
+{
+	struct fx x;
+	struct cg_journal_reader jr;
+	char *file, *copy;
+	size_t len;
+	int n = 900, bad = 0;
+
+	if (fx_open(&x, "pass") < 0) {
+		CHECK(0);
+		fx_close(&x);
+		return;
+	}
+	for (int i = 1; i <= n; i++) {
+		json_t *rec = json_pack("{s:s, s:i, s:s#}", "event", "issue", "n", i, "pad",
+					"................................................................................................................................................................................................................................................................", (int)(i * 37 % 250));
+
+		if (cg_journal_add(&x.j, rec, &x.err) < 0)
+			bad++;
+		json_decref(rec);
+	}
+	CHECK_INT(cg_journal_commit(&x.j, &x.err), 0);
+	file = slurp(at(PASS), &len);
+	CHECK(file != NULL && len > 2 * 65536);	/* more than one read */
+	copy = malloc(len);
+	CHECK(copy != NULL);
+	for (int k = 1; file && copy && k <= n; k += k < 20 ? 1 : 13) {
+		for (int in_chain = 0; in_chain < 2; in_chain++) {
+			size_t llen = 0;
+			const char *line = line_n(file, k, &llen);
+			char want[64];
+			size_t off = (size_t)(line - file) + (in_chain ? llen - 5 : 2);
+
+			memcpy(copy, file, len);
+			/* A letter for a letter, a digit for a digit: the line
+			 * stays JSON and stays a journal line. */
+			copy[off] = copy[off] == 'a' ? 'b' : copy[off] == 'v' ? 'w' :
+				    copy[off] >= '0' && copy[off] <= '8' ? copy[off] + 1 :
+				    copy[off] == '9' ? '0' : copy[off] == 'f' ? 'e' : 'a';
+			spew(at(PASS), copy, len, "wb");
+			snprintf(want, sizeof(want), "journal/pass.jsonl:%d: journal damaged", k);
+			if (verify(&x.h, "pass", NULL, &jr, &x.err) != -1 ||
+			    !strstr(x.err.msg, want) || !strstr(x.err.msg, "chain") ||
+			    jr.seq != (uint64_t)(k - 1)) {
+				if (!bad++)
+					printf("# line %d (%s) edited: %s, seq %llu\n", k,
+					       in_chain ? "chain" : "body", x.err.msg,
+					       (unsigned long long)jr.seq);
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+	spew(at(PASS), file, len, "wb");
+	CHECK_INT(verify(&x.h, "pass", NULL, &jr, &x.err), 0);
+	CHECK_INT(jr.seq, n);
+	free(copy);
+	free(file);
+	fx_close(&x);
+}
+
 TEST(deleted_line_is_damage)
 {
 	struct fx x;
@@ -964,6 +1030,7 @@ int main(void)
 	RUN(second_writer_continues);
 	RUN(reader_verifies);
 	RUN(edited_byte_is_damage);
+	RUN(each_edited_line_found);
 	RUN(deleted_line_is_damage);
 	RUN(torn_tail_set_aside);
 	RUN(torn_tail_seen_by_fresh_writer);

@@ -525,6 +525,63 @@ TEST(reader_many_short_lines)
 	cg_buf_release(&in);
 }
 
+/*
+ * cg_jsonl_peek shows the line the next call returns when it is whole in
+ * the buffer, and nothing when it is not (a raw reader only); peeking or
+ * not, the lines read are the same, across reads of every size.
+ */
+TEST(reader_peek)
+{
+	struct cg_buf in = CG_BUF_INIT(SIZE_MAX);
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_jsonl_reader r;
+	struct feed f;
+	const char *peeked;
+	char *line;
+	size_t len, plen;
+	int i, n = 50000, bad = 0, seen = 0, missed = 0, st;
+
+	for (i = 1; i <= n; i++)
+		cg_buf_addf(&in, "{\"n\":%d,\"pad\":\"%.*s\"}\n", i, i % 97, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstu");
+	feed_start(&f, in.buf, in.len);
+	cg_jsonl_reader_init_fd(&r, f.fd, "stdin", 0);
+	CHECK_INT(cg_jsonl_peek(&r, &peeked, &plen), 0);	/* not raw */
+	r.raw = 1;
+	CHECK_INT(cg_jsonl_peek(&r, &peeked, &plen), 0);	/* nothing read yet */
+	for (i = 1; (st = cg_jsonl_next(&r, &line, &len, &err)) == CG_JSONL_LINE; i++) {
+		char want[160];
+
+		snprintf(want, sizeof(want), "{\"n\":%d,\"pad\":\"%.*s\"}", i, i % 97, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstu");
+		if (strcmp(line, want) || len != strlen(want))
+			bad++;
+		/* Peek at the next one every other line: both ways are read. */
+		if (i % 2 && cg_jsonl_peek(&r, &peeked, &plen)) {
+			char *next;
+			size_t nlen;
+
+			seen++;
+			if (cg_jsonl_next(&r, &next, &nlen, &err) != CG_JSONL_LINE ||
+			    next != peeked || nlen != plen)
+				bad++;
+			i++;
+			snprintf(want, sizeof(want), "{\"n\":%d,\"pad\":\"%.*s\"}", i, i % 97, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstu");
+			if (strcmp(next, want))
+				bad++;
+		} else if (i % 2) {
+			missed++;
+		}
+	}
+	CHECK_INT(st, CG_JSONL_EOF);
+	CHECK_INT(i - 1, n);
+	CHECK_INT(bad, 0);
+	CHECK(seen > n / 3);
+	CHECK(missed > 0);	/* lines cut by the end of a read */
+	CHECK_INT(cg_jsonl_peek(&r, &peeked, &plen), 0);
+	cg_jsonl_reader_release(&r);
+	feed_end(&f);
+	cg_buf_release(&in);
+}
+
 TEST(reader_open_plain_file)
 {
 	static const char in[] = "\xEF\xBB\xBF{\"a\":1}\r\n\n{\"b\":\"张三\"}";
@@ -1400,6 +1457,7 @@ int main(void)
 	RUN(reader_too_long_small);
 	RUN(reader_max_line_boundary);
 	RUN(reader_too_long_streamed);
+	RUN(reader_peek);
 	RUN(reader_too_long_without_callback);
 	RUN(reader_lines_across_reads);
 	RUN(reader_many_short_lines);
