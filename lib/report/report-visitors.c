@@ -51,10 +51,16 @@ static int map_get(const struct cg_report *r, uint64_t key, uint32_t *val)
 	return 0;
 }
 
-/* Make the index fit n visits (load at most a half) and fill it anew. */
+/*
+ * Make the index fit n visits (load at most a half) and fill it anew.  It
+ * never shrinks: a sweep leaves few visits, and the next thousands would
+ * grow it again through every size, each a new allocation whose pages
+ * the kernel zeroes (a tenth of a million-record report's time).  Its
+ * size stays bounded by VISITS_MAX.
+ */
 static int map_rebuild(struct cg_report *r, size_t n)
 {
-	size_t size = 1024;
+	size_t size = r->map_size ? r->map_size : 1024;
 
 	while (size < 2 * VISIT_KEYS * n)	/* load <= 1/2 */
 		size *= 2;
