@@ -69,7 +69,6 @@ struct checkin {
 	cg_time_t at;
 	int32_t day;
 	int sec;
-	char gate[CG_REPORT_GATE_LEN];
 	size_t gate_len;
 	int in, kind, decision;
 	unsigned reasons;
@@ -80,9 +79,13 @@ struct checkin {
 	int has_registered;
 	cg_time_t registered;	/* registered_at: journaled after its day */
 	const struct field *name, *plate, *pass;
+	const struct field *compound;	/* NULL when not a string */
+	/* The strings last: a record is checked by zeroing what comes
+	 * before them and emptying them (zeroing all, a million times, was
+	 * a measurable part of a report). */
+	char gate[CG_REPORT_GATE_LEN];
 	char id_no[CG_ID_NO_LEN], phone[CG_PHONE_LEN];
 	char household[CG_HOUSEHOLD_LEN], host[CG_HOUSEHOLD_LEN];
-	const struct field *compound;	/* NULL when not a string */
 };
 
 /* ---- local time, cached per quarter hour ---- */

@@ -99,8 +99,8 @@ int cg_report_carry_exit(struct cg_report *r, const char *line, size_t len);
 /*
  * Where the lines fed next come from, for the ts_outside_period warning:
  * name (borrowed until the next call or cg_report_line returns) and
- * line, and journal_day ("YYYY-MM-DD") when it is a check-in journal's
- * line, else NULL.
+ * line, and journal_day ("YYYY-MM-DD" and its NUL, CG_DATE_LEN bytes)
+ * when it is a check-in journal's line, else NULL.
  */
 void cg_report_where(struct cg_report *r, const char *name, unsigned long line,
 		     const char *journal_day);
