@@ -349,10 +349,14 @@ static inline __attribute__((always_inline)) int key(const struct cg_scan_keys *
 	return 1;
 }
 
+/*
+ * closed: line[0..len) is an object without its closing '}', which is
+ * taken to be at end (a '}' before it is an object closed too soon).
+ */
 static inline __attribute__((always_inline)) int scan(const struct cg_scan_keys *k,
 						    struct cg_scan_order *o,
 						    const char *line, size_t len,
-						    struct cg_scan_val *vals)
+						    struct cg_scan_val *vals, int closed)
 {
 	const unsigned char *p = (const unsigned char *)line, *end = p + len;
 	struct key keys[CG_SCAN_MAX_KEYS];
@@ -367,6 +371,8 @@ static inline __attribute__((always_inline)) int scan(const struct cg_scan_keys 
 		return 0;
 	p = skip_ws(p + 1, end);
 	if (p < end && *p == '}') {
+		if (closed)
+			return 0;
 		p++;
 		goto done;
 	}
@@ -419,10 +425,13 @@ static inline __attribute__((always_inline)) int scan(const struct cg_scan_keys 
 			p++;
 			continue;
 		}
-		if (p < end && *p == '}') {
+		if (p < end && *p == '}' && !closed) {
 			p++;
 			break;
 		}
+		/* The member the caller took off counts too. */
+		if (closed && p == end && nkeys < CG_SCAN_MAX_KEYS)
+			break;
 		return 0;
 	}
 done:
@@ -435,13 +444,47 @@ done:
 int cg_scan_line(const struct cg_scan_keys *k, const char *line, size_t len,
 		 struct cg_scan_val *vals)
 {
-	return scan(k, NULL, line, len, vals);
+	return scan(k, NULL, line, len, vals, 0);
 }
 
 int cg_scan_line_ordered(const struct cg_scan_keys *k, struct cg_scan_order *o,
 			 const char *line, size_t len, struct cg_scan_val *vals)
 {
-	return scan(k, o, line, len, vals);
+	return scan(k, o, line, len, vals, 0);
+}
+
+#define CHAIN_MEMBER ",\"chain\":\""
+#define CHAIN_TAIL_LEN (sizeof(CHAIN_MEMBER) - 1 + 64 + 2)
+
+/* 64 lowercase hex digits, without a branch per digit. */
+static int hex64(const unsigned char *s)
+{
+	unsigned char bad = 0;
+
+	for (int i = 0; i < 64; i++)
+		bad |= (unsigned char)((unsigned char)(s[i] - '0') > 9) &
+		       (unsigned char)((unsigned char)(s[i] - 'a') > 5);
+	return !bad;
+}
+
+int cg_scan_line_chained(const struct cg_scan_keys *k, struct cg_scan_order *o,
+			 size_t chain, const char *line, size_t len, struct cg_scan_val *vals)
+{
+	const char *tail = line + len - CHAIN_TAIL_LEN;
+
+	if (len <= CHAIN_TAIL_LEN || memcmp(tail, CHAIN_MEMBER, sizeof(CHAIN_MEMBER) - 1) ||
+	    line[len - 2] != '"' || line[len - 1] != '}' ||
+	    !hex64((const unsigned char *)line + len - 66))
+		return scan(k, o, line, len, vals, 0);
+	/* Before the chain, an object whose '}' comes after it; a "chain"
+	 * there too is a duplicate key. */
+	if (!scan(k, o, line, (size_t)(tail - line), vals, 1) ||
+	    vals[chain].type != CG_SCAN_ABSENT)
+		return 0;
+	vals[chain].type = CG_SCAN_STRING;
+	vals[chain].p = line + len - 66;
+	vals[chain].len = 64;
+	return 1;
 }
 
 int cg_scan_array_next(const struct cg_scan_val *arr, size_t *pos,

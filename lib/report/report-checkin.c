@@ -17,7 +17,7 @@
 static const char *const key_names[K_COUNT] = {
 	"ts", "compound", "gate", "dir", "kind", "decision", "reasons", "temp",
 	"visit_until", "name", "id_no", "phone", "household", "host", "plate",
-	"event", "pass", "registered_at", "corrected_at"
+	"event", "pass", "registered_at", "corrected_at", "chain"
 };
 
 const char *const cg_report_kinds[] = {

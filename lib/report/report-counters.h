@@ -27,6 +27,7 @@ enum {
 	K_VISIT_UNTIL, K_NAME, K_ID_NO, K_PHONE, K_HOUSEHOLD, K_HOST, K_PLATE,
 	K_EVENT, K_PASS, K_REGISTERED_AT,
 	K_CORRECTED_AT,		/* only to tell a correction by its scan */
+	K_CHAIN,		/* only so that a journal line's is not scanned */
 	K_COUNT
 };
 

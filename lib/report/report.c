@@ -314,7 +314,8 @@ int cg_report_line(struct cg_report *r, const char *line, size_t len,
 	const struct cg_scan_val *vals = v.vals;	/* scanned into the view */
 	json_t *rec;
 	int ret;
-	int scanned = r->o.fast && cg_scan_line_ordered(&r->keys, &r->order, line, len, v.vals);
+	int scanned = r->o.fast &&
+		      cg_scan_line_chained(&r->keys, &r->order, K_CHAIN, line, len, v.vals);
 
 	/* A correction is not an event: the reader applies it to the
 	 * record it names.  A scanned line tells without a search. */

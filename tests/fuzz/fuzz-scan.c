@@ -38,7 +38,8 @@ static const char *const keys[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static struct cg_scan_keys scan_keys;
-static struct cg_scan_order scan_order;
+static struct cg_scan_order scan_order, chained_order;
+#define CHAIN_KEY 18		/* "chain" in keys[] */
 static struct cg_config cfg;
 
 static void setup(void)
@@ -59,6 +60,7 @@ static void setup(void)
 		abort();
 	cg_scan_keys_init(&scan_keys, keys, NKEYS);
 	cg_scan_order_init(&scan_order, &scan_keys);
+	cg_scan_order_init(&chained_order, &scan_keys);
 }
 
 static int same_string(const struct cg_scan_val *v, const json_t *j)
@@ -110,18 +112,22 @@ static int same_value(const struct cg_scan_val *v, const json_t *j)
 /* The scanner takes a line only as the strict parser reads it. */
 static void scan_line(const char *line, size_t len)
 {
-	struct cg_scan_val vals[NKEYS], ordered[NKEYS];
+	struct cg_scan_val vals[NKEYS], ordered[NKEYS], chained[NKEYS];
 	int taken = cg_scan_line(&scan_keys, line, len, vals);
 	char why[256];
 	json_t *rec;
 
-	/* The ordered scan (its order learnt from the lines before) finds
-	 * what the plain one finds. */
-	if (cg_scan_line_ordered(&scan_keys, &scan_order, line, len, ordered) != taken)
+	/* The ordered scan (its order learnt from the lines before) and the
+	 * chained one (a journal line's chain not scanned) find what the
+	 * plain one finds. */
+	if (cg_scan_line_ordered(&scan_keys, &scan_order, line, len, ordered) != taken ||
+	    cg_scan_line_chained(&scan_keys, &chained_order, CHAIN_KEY, line, len, chained) != taken)
 		abort();
 	for (size_t k = 0; taken && k < NKEYS; k++)
 		if (vals[k].type != ordered[k].type || (vals[k].type != CG_SCAN_ABSENT &&
-		    (vals[k].p != ordered[k].p || vals[k].len != ordered[k].len)))
+		    (vals[k].p != ordered[k].p || vals[k].len != ordered[k].len)) ||
+		    vals[k].type != chained[k].type || (vals[k].type != CG_SCAN_ABSENT &&
+		    (vals[k].p != chained[k].p || vals[k].len != chained[k].len)))
 			abort();
 	if (!taken)
 		return;

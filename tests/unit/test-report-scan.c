@@ -74,24 +74,37 @@ static struct cg_scan_keys scan_keys;
  * other lines. */
 static struct cg_scan_order scan_order;
 
-/* The ordered scan says what the plain one says, value for value. */
-static int same_ordered(const char *line, size_t len)
-{
-	struct cg_scan_val a[NKEYS], b[NKEYS];
-	int ra = cg_scan_line(&scan_keys, line, len, a);
-	int rb = cg_scan_line_ordered(&scan_keys, &scan_order, line, len, b);
+/* The order the chained scan learns: lines without their chain. */
+static struct cg_scan_order chained_order;
+#define CHAIN_KEY 12		/* "chain" in keys[] */
 
-	if (ra != rb) {
-		printf("# plain scan %d, ordered %d: %.*s\n", ra, rb, (int)len, line);
-		return 0;
-	}
-	for (size_t k = 0; ra && k < NKEYS; k++)
+/* b says what a says, value for value. */
+static int same_vals(const struct cg_scan_val *a, const struct cg_scan_val *b, int r,
+		     const char *how, const char *line, size_t len)
+{
+	for (size_t k = 0; r && k < NKEYS; k++)
 		if (a[k].type != b[k].type ||
 		    (a[k].type != CG_SCAN_ABSENT && (a[k].p != b[k].p || a[k].len != b[k].len))) {
-			printf("# key '%s' differs in the ordered scan: %.*s\n", keys[k], (int)len, line);
+			printf("# key '%s' differs in the %s scan: %.*s\n", keys[k], how, (int)len, line);
 			return 0;
 		}
 	return 1;
+}
+
+/* The ordered scan and the chained one (which skips a journal line's
+ * chain) say what the plain one says, value for value. */
+static int same_ordered(const char *line, size_t len)
+{
+	struct cg_scan_val a[NKEYS], b[NKEYS], c[NKEYS];
+	int ra = cg_scan_line(&scan_keys, line, len, a);
+	int rb = cg_scan_line_ordered(&scan_keys, &scan_order, line, len, b);
+	int rc = cg_scan_line_chained(&scan_keys, &chained_order, CHAIN_KEY, line, len, c);
+
+	if (ra != rb || ra != rc) {
+		printf("# plain scan %d, ordered %d, chained %d: %.*s\n", ra, rb, rc, (int)len, line);
+		return 0;
+	}
+	return same_vals(a, b, ra, "ordered", line, len) && same_vals(a, c, ra, "chained", line, len);
 }
 
 /* When the scan takes a line, Jansson must take it and see the same. */
@@ -298,6 +311,65 @@ static size_t shuffled(const char *line, char *buf, size_t size)
 
 /* The ordered scan on lines whose keys move, drop out and come back, and
  * on more distinct keys than it remembers. */
+/* Around the edge of a journal line's chain, the chained scan decides
+ * as the plain one on the whole line. */
+TEST(scan_chained_edges)
+{
+	static const char *const heads[] = {
+		"{\"ts\":\"x\",\"seq\":5",		/* a record: taken */
+		"{\"ts\":\"x\"}",			/* closed before the chain */
+		"{}",
+		"{",
+		"{\"ts\":\"x\",",
+		"{\"ts\":",
+		"{\"ts\":\"x",				/* a string that runs on */
+		"{\"ts\":[1",
+		"{\"ts\":tru",
+		"{\"seq\":5 ",				/* space before the comma */
+		"{\"chain\":\"a\",\"seq\":5",		/* chain twice */
+		"{\"ts\":\"x\",\"seq\":5}  ",
+		"",
+	};
+	static const char *const tails[] = {
+		",\"chain\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}",
+		",\"chain\":\"0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\"}",
+		",\"chain\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\"}",
+		",\"chain\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}",
+		",\"chain\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"} ",
+	};
+	char line[4096];
+	struct cg_scan_val v[NKEYS];
+	int n;
+
+	for (size_t h = 0; h < sizeof(heads) / sizeof(heads[0]); h++)
+		for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
+			n = snprintf(line, sizeof(line), "%s%s", heads[h], tails[t]);
+			CHECK(same_ordered(line, (size_t)n));
+		}
+	/* The record is taken, with its chain, and the others are not. */
+	n = snprintf(line, sizeof(line), "%s%s", heads[0], tails[0]);
+	CHECK_INT(cg_scan_line_chained(&scan_keys, &chained_order, CHAIN_KEY, line, (size_t)n, v), 1);
+	CHECK(v[CHAIN_KEY].type == CG_SCAN_STRING && v[CHAIN_KEY].len == 64 &&
+	      !memcmp(v[CHAIN_KEY].p, "0123456789abcdef", 16));
+	n = snprintf(line, sizeof(line), "%s%s", heads[1], tails[0]);
+	CHECK_INT(cg_scan_line_chained(&scan_keys, &chained_order, CHAIN_KEY, line, (size_t)n, v), 0);
+	n = snprintf(line, sizeof(line), "%s%s", heads[10], tails[0]);
+	CHECK_INT(cg_scan_line_chained(&scan_keys, &chained_order, CHAIN_KEY, line, (size_t)n, v), 0);
+	/* As many keys as a line may have, the chain being the last of them,
+	 * and one more. */
+	for (int extra = 0; extra < 2; extra++) {
+		int at = snprintf(line, sizeof(line), "{");
+
+		for (int i = 0; i < CG_SCAN_MAX_KEYS - 1 + extra; i++)
+			at += snprintf(line + at, sizeof(line) - (size_t)at, "%s\"k%d\":%d",
+				       i ? "," : "", i, i);
+		at += snprintf(line + at, sizeof(line) - (size_t)at, "%s", tails[0]);
+		CHECK(same_ordered(line, (size_t)at));
+		CHECK_INT(cg_scan_line_chained(&scan_keys, &chained_order, CHAIN_KEY, line, (size_t)at, v),
+			  !extra);
+	}
+}
+
 TEST(scan_ordered_keys_moved)
 {
 	char buf[4096], line[2048];
@@ -720,6 +792,7 @@ int main(void)
 	}
 	cg_scan_keys_init(&scan_keys, keys, NKEYS);
 	cg_scan_order_init(&scan_order, &scan_keys);
+	cg_scan_order_init(&chained_order, &scan_keys);
 	load_sample();
 	RUN(scan_simple_lines);
 	RUN(scan_keys_sharing_length_and_first_byte);
@@ -734,6 +807,7 @@ int main(void)
 	/* Last: the random mutations above stay the ones they always were
 	 * (some make far-apart days, whose gaps are slow to walk). */
 	RUN(scan_ordered_keys_moved);
+	RUN(scan_chained_edges);
 	RUN(report_times_both_ways);
 	RUN(report_corrections_both_ways);
 	for (size_t i = 0; i < nlines; i++)
