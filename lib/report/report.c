@@ -29,7 +29,7 @@ static const char *const case_events[] = {
 /*
  * The memo of person fields, zeroed: an anonymous mapping, whose pages
  * are given as they are touched (a small report pays little for the
- * memo's four megabytes), on a 2 MiB boundary and asked for as huge
+ * memo's eight megabytes), on a 2 MiB boundary and asked for as huge
  * pages: the memo is looked up four times a record at random places, and
  * on 4 KiB pages nearly every lookup also missed the TLB.  *mem and
  * *size are what to unmap.
