@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <string.h>
 
 #include "crypto/sha256.h"
@@ -224,6 +225,107 @@ static void blocks_shani2(uint32_t ha[8], const unsigned char *pa,
 	state_store(hb, stb0, stb1);
 }
 
+/* The same for four messages. */
+#define ROUNDS4(i, a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3) do { \
+	const __m128i k = _mm_loadu_si128((const __m128i *)&K[4 * (i)]); \
+	msga = _mm_add_epi32(a0, k); \
+	msgb = _mm_add_epi32(b0, k); \
+	msgc = _mm_add_epi32(c0, k); \
+	msgd = _mm_add_epi32(d0, k); \
+	sta1 = _mm_sha256rnds2_epu32(sta1, sta0, msga); \
+	stb1 = _mm_sha256rnds2_epu32(stb1, stb0, msgb); \
+	stc1 = _mm_sha256rnds2_epu32(stc1, stc0, msgc); \
+	std1 = _mm_sha256rnds2_epu32(std1, std0, msgd); \
+	if ((i) >= 3 && (i) < 15) { \
+		a1 = _mm_sha256msg2_epu32(_mm_add_epi32(a1, _mm_alignr_epi8(a0, a3, 4)), a0); \
+		b1 = _mm_sha256msg2_epu32(_mm_add_epi32(b1, _mm_alignr_epi8(b0, b3, 4)), b0); \
+		c1 = _mm_sha256msg2_epu32(_mm_add_epi32(c1, _mm_alignr_epi8(c0, c3, 4)), c0); \
+		d1 = _mm_sha256msg2_epu32(_mm_add_epi32(d1, _mm_alignr_epi8(d0, d3, 4)), d0); \
+	} \
+	msga = _mm_shuffle_epi32(msga, 0x0E); \
+	msgb = _mm_shuffle_epi32(msgb, 0x0E); \
+	msgc = _mm_shuffle_epi32(msgc, 0x0E); \
+	msgd = _mm_shuffle_epi32(msgd, 0x0E); \
+	sta0 = _mm_sha256rnds2_epu32(sta0, sta1, msga); \
+	stb0 = _mm_sha256rnds2_epu32(stb0, stb1, msgb); \
+	stc0 = _mm_sha256rnds2_epu32(stc0, stc1, msgc); \
+	std0 = _mm_sha256rnds2_epu32(std0, std1, msgd); \
+	if ((i) >= 1 && (i) < 13) { \
+		a3 = _mm_sha256msg1_epu32(a3, a0); \
+		b3 = _mm_sha256msg1_epu32(b3, b0); \
+		c3 = _mm_sha256msg1_epu32(c3, c0); \
+		d3 = _mm_sha256msg1_epu32(d3, d0); \
+	} \
+} while (0)
+
+SHA_TARGET
+static void blocks_shani4(uint32_t *const h[4], const unsigned char *const p[4], size_t nblocks)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	const unsigned char *pa = p[0], *pb = p[1], *pc = p[2], *pd = p[3];
+	__m128i sta0, sta1, stb0, stb1, stc0, stc1, std0, std1, msga, msgb, msgc, msgd;
+
+	state_load(h[0], &sta0, &sta1);
+	state_load(h[1], &stb0, &stb1);
+	state_load(h[2], &stc0, &stc1);
+	state_load(h[3], &std0, &std1);
+	while (nblocks--) {
+		const __m128i sa0 = sta0, sa1 = sta1;
+		const __m128i sb0 = stb0, sb1 = stb1;
+		const __m128i sc0 = stc0, sc1 = stc1;
+		const __m128i sd0 = std0, sd1 = std1;
+		__m128i a0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 0)), mask);
+		__m128i a1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 16)), mask);
+		__m128i a2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 32)), mask);
+		__m128i a3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 48)), mask);
+		__m128i b0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 0)), mask);
+		__m128i b1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 16)), mask);
+		__m128i b2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 32)), mask);
+		__m128i b3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 48)), mask);
+		__m128i c0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pc + 0)), mask);
+		__m128i c1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pc + 16)), mask);
+		__m128i c2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pc + 32)), mask);
+		__m128i c3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pc + 48)), mask);
+		__m128i d0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pd + 0)), mask);
+		__m128i d1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pd + 16)), mask);
+		__m128i d2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pd + 32)), mask);
+		__m128i d3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pd + 48)), mask);
+
+		ROUNDS4(0, a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3);
+		ROUNDS4(1, a1, a2, a3, a0, b1, b2, b3, b0, c1, c2, c3, c0, d1, d2, d3, d0);
+		ROUNDS4(2, a2, a3, a0, a1, b2, b3, b0, b1, c2, c3, c0, c1, d2, d3, d0, d1);
+		ROUNDS4(3, a3, a0, a1, a2, b3, b0, b1, b2, c3, c0, c1, c2, d3, d0, d1, d2);
+		ROUNDS4(4, a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3);
+		ROUNDS4(5, a1, a2, a3, a0, b1, b2, b3, b0, c1, c2, c3, c0, d1, d2, d3, d0);
+		ROUNDS4(6, a2, a3, a0, a1, b2, b3, b0, b1, c2, c3, c0, c1, d2, d3, d0, d1);
+		ROUNDS4(7, a3, a0, a1, a2, b3, b0, b1, b2, c3, c0, c1, c2, d3, d0, d1, d2);
+		ROUNDS4(8, a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3);
+		ROUNDS4(9, a1, a2, a3, a0, b1, b2, b3, b0, c1, c2, c3, c0, d1, d2, d3, d0);
+		ROUNDS4(10, a2, a3, a0, a1, b2, b3, b0, b1, c2, c3, c0, c1, d2, d3, d0, d1);
+		ROUNDS4(11, a3, a0, a1, a2, b3, b0, b1, b2, c3, c0, c1, c2, d3, d0, d1, d2);
+		ROUNDS4(12, a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3);
+		ROUNDS4(13, a1, a2, a3, a0, b1, b2, b3, b0, c1, c2, c3, c0, d1, d2, d3, d0);
+		ROUNDS4(14, a2, a3, a0, a1, b2, b3, b0, b1, c2, c3, c0, c1, d2, d3, d0, d1);
+		ROUNDS4(15, a3, a0, a1, a2, b3, b0, b1, b2, c3, c0, c1, c2, d3, d0, d1, d2);
+		sta0 = _mm_add_epi32(sta0, sa0);
+		sta1 = _mm_add_epi32(sta1, sa1);
+		stb0 = _mm_add_epi32(stb0, sb0);
+		stb1 = _mm_add_epi32(stb1, sb1);
+		stc0 = _mm_add_epi32(stc0, sc0);
+		stc1 = _mm_add_epi32(stc1, sc1);
+		std0 = _mm_add_epi32(std0, sd0);
+		std1 = _mm_add_epi32(std1, sd1);
+		pa += 64;
+		pb += 64;
+		pc += 64;
+		pd += 64;
+	}
+	state_store(h[0], sta0, sta1);
+	state_store(h[1], stb0, stb1);
+	state_store(h[2], stc0, stc1);
+	state_store(h[3], std0, std1);
+}
+
 static int cpu_has_sha(void)
 {
 	unsigned a, b, c, d;
@@ -253,19 +355,28 @@ static void blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
 	blocks_portable(h, p, nblocks);
 }
 
-static void blocks2(uint32_t ha[8], const unsigned char *pa,
-		    uint32_t hb[8], const unsigned char *pb, size_t nblocks)
+/* nblocks blocks of each of n messages (at most CG_SHA256_LANES), side
+ * by side where the SHA extensions are in use. */
+static void blocks_n(uint32_t *const h[], const unsigned char *const p[], int n, size_t nblocks)
 {
 #ifdef HAVE_X86
 	if (hw < 0)
 		hw = cpu_has_sha();
 	if (hw && !force_portable) {
-		blocks_shani2(ha, pa, hb, pb, nblocks);
-		return;
+		if (n == 4) {
+			blocks_shani4(h, p, nblocks);
+			return;
+		}
+		if (n >= 2) {
+			blocks_shani2(h[0], p[0], h[1], p[1], nblocks);
+			if (n == 3)
+				blocks_shani(h[2], p[2], nblocks);
+			return;
+		}
 	}
 #endif
-	blocks_portable(ha, pa, nblocks);
-	blocks_portable(hb, pb, nblocks);
+	for (int i = 0; i < n; i++)
+		blocks(h[i], p[i], nblocks);
 }
 
 int cg_sha256_accelerated(void)
@@ -344,22 +455,29 @@ void cg_sha256_final(struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES])
 	}
 }
 
-void cg_sha256_update2(struct cg_sha256 *a, const void *da, size_t la,
-		       struct cg_sha256 *b, const void *db, size_t lb)
+void cg_sha256_update_n(struct cg_sha256 *const s[], const void *const d[],
+			const size_t len[], int n)
 {
-	size_t both = (la < lb ? la : lb) / 64;
+	uint32_t *h[CG_SHA256_LANES] = { NULL };
+	const unsigned char *p[CG_SHA256_LANES] = { NULL };
+	size_t both = SIZE_MAX;
 
-	/* Blocks side by side only from where neither has bytes waiting:
-	 * so it is for the callers, who start on a block's edge. */
-	if (a->n || b->n)
-		both = 0;
-	if (both) {
-		blocks2(a->h, da, b->h, db, both);
-		a->total += both * 64;
-		b->total += both * 64;
+	/* Blocks side by side only from where none has bytes waiting: so
+	 * it is for the callers, who start on a block's edge. */
+	for (int i = 0; i < n; i++) {
+		if (s[i]->n || len[i] / 64 < both)
+			both = s[i]->n ? 0 : len[i] / 64;
+		h[i] = s[i]->h;
+		p[i] = d[i];
 	}
-	cg_sha256_update(a, (const unsigned char *)da + both * 64, la - both * 64);
-	cg_sha256_update(b, (const unsigned char *)db + both * 64, lb - both * 64);
+	if (both && both != SIZE_MAX)
+		blocks_n(h, p, n, both);
+	else
+		both = 0;
+	for (int i = 0; i < n; i++) {
+		s[i]->total += both * 64;
+		cg_sha256_update(s[i], p[i] + both * 64, len[i] - both * 64);
+	}
 }
 
 /* The padding of s into its buffer: the blocks left to hash there (1 or 2). */
@@ -386,17 +504,24 @@ static void digest(const struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES]
 	}
 }
 
-void cg_sha256_final2(struct cg_sha256 *a, unsigned char out_a[CG_SHA256_BYTES],
-		      struct cg_sha256 *b, unsigned char out_b[CG_SHA256_BYTES])
+void cg_sha256_final_n(struct cg_sha256 *const s[], unsigned char (*out)[CG_SHA256_BYTES],
+		       int n)
 {
-	unsigned char la[128], lb[128];
-	size_t na = pad(a, la), nb = pad(b, lb), both = na < nb ? na : nb;
+	unsigned char last[CG_SHA256_LANES][128];
+	uint32_t *h[CG_SHA256_LANES] = { NULL };
+	const unsigned char *p[CG_SHA256_LANES] = { NULL };
+	size_t nb[CG_SHA256_LANES], both = 2;
 
-	blocks2(a->h, la, b->h, lb, both);
-	if (na > both)
-		blocks(a->h, la + 64 * both, na - both);
-	if (nb > both)
-		blocks(b->h, lb + 64 * both, nb - both);
-	digest(a, out_a);
-	digest(b, out_b);
+	for (int i = 0; i < n; i++) {
+		nb[i] = pad(s[i], last[i]);
+		both = nb[i] < both ? nb[i] : both;
+		h[i] = s[i]->h;
+		p[i] = last[i];
+	}
+	blocks_n(h, p, n, both);
+	for (int i = 0; i < n; i++) {
+		if (nb[i] > both)
+			blocks(s[i]->h, last[i] + 64 * both, nb[i] - both);
+		digest(s[i], out[i]);
+	}
 }

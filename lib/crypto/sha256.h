@@ -26,16 +26,19 @@ void cg_sha256_update(struct cg_sha256 *s, const void *data, size_t len);
 void cg_sha256_final(struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES]);
 
 /*
- * Two messages at once: as cg_sha256_update(a, da, la) then
- * cg_sha256_update(b, db, lb), and as cg_sha256_final of each, with the
- * blocks the two have in step hashed side by side (about twice the speed
- * of one after the other with the SHA extensions).  Blocks are in step
- * from where neither context has bytes waiting.
+ * Up to CG_SHA256_LANES messages at once: as cg_sha256_update(s[i], d[i],
+ * len[i]) for each i < n, and as cg_sha256_final(s[i], out[i]), with the
+ * blocks the messages have in step hashed side by side.  A round of
+ * SHA-256 waits for the one before it: with the SHA extensions, four
+ * messages side by side take 17 ns a block here, two 20, one 29.  Blocks
+ * are in step from where no context has bytes waiting.
  */
-void cg_sha256_update2(struct cg_sha256 *a, const void *da, size_t la,
-		       struct cg_sha256 *b, const void *db, size_t lb);
-void cg_sha256_final2(struct cg_sha256 *a, unsigned char out_a[CG_SHA256_BYTES],
-		      struct cg_sha256 *b, unsigned char out_b[CG_SHA256_BYTES]);
+#define CG_SHA256_LANES 4
+
+void cg_sha256_update_n(struct cg_sha256 *const s[], const void *const d[],
+			const size_t len[], int n);
+void cg_sha256_final_n(struct cg_sha256 *const s[], unsigned char (*out)[CG_SHA256_BYTES],
+		       int n);
 
 /* 1 when the SHA extensions are in use. */
 int cg_sha256_accelerated(void);

@@ -370,7 +370,7 @@ void cg_jsonl_reader_release(struct cg_jsonl_reader *r)
 /* Read more bytes after r->end; returns bytes read, 0 at EOF, -1 on error. */
 static ssize_t fill(struct cg_jsonl_reader *r, struct cg_err *err)
 {
-	r->peek_nl = NULL;	/* the buffer may move */
+	r->npeek = 0;		/* the buffer may move */
 	/* A compressed file's member is decoded straight into the buffer
 	 * when it has room for one (gunzip_member_into). */
 	size_t room_min = r->gz && !r->gz->streaming ? CG_GZIP_MEMBER : READ_CHUNK;
@@ -458,11 +458,15 @@ int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
 		char *p, *nl;
 		size_t n;
 
-		if (r->peek_nl && r->peek_from == r->start)
-			nl = r->peek_nl;	/* found by cg_jsonl_peek */
-		else
+		if (r->npeek && r->peek_from == r->start) {
+			/* Found by cg_jsonl_peek: the others move up. */
+			nl = r->peek_nl[0];
+			memmove(r->peek_nl, r->peek_nl + 1, --r->npeek * sizeof(*r->peek_nl));
+			r->peek_from = (size_t)(nl + 1 - r->buf);
+		} else {
+			r->npeek = 0;
 			nl = r->buf ? memchr(r->buf + r->start, '\n', r->end - r->start) : NULL;
-		r->peek_nl = NULL;
+		}
 		if (!nl && r->end - r->start > r->max_line) {
 			r->lineno++;
 			r->unterminated = 0;
@@ -506,20 +510,29 @@ int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
 	}
 }
 
-int cg_jsonl_peek(struct cg_jsonl_reader *r, const char **line, size_t *len)
+int cg_jsonl_peek(struct cg_jsonl_reader *r, int k, const char **line, size_t *len)
 {
-	char *p, *nl;
+	char *p;
 
-	if (!r->buf || !r->raw || r->start >= r->end)
+	if (!r->buf || !r->raw || k < 0 || k >= CG_JSONL_PEEK)
 		return 0;
-	p = r->buf + r->start;
-	nl = memchr(p, '\n', r->end - r->start);
-	if (!nl || (size_t)(nl - p) > r->max_line)
-		return 0;
-	r->peek_nl = nl;
-	r->peek_from = r->start;
+	if (r->peek_from != r->start)
+		r->npeek = 0;
+	if (!r->npeek)
+		r->peek_from = r->start;
+	while (r->npeek <= k) {
+		char *nl;
+
+		p = r->npeek ? r->peek_nl[r->npeek - 1] + 1 : r->buf + r->start;
+		if (p >= r->buf + r->end ||
+		    !(nl = memchr(p, '\n', (size_t)(r->buf + r->end - p))) ||
+		    (size_t)(nl - p) > r->max_line)
+			return 0;
+		r->peek_nl[r->npeek++] = nl;
+	}
+	p = k ? r->peek_nl[k - 1] + 1 : r->buf + r->start;
 	*line = p;
-	*len = (size_t)(nl - p);
+	*len = (size_t)(r->peek_nl[k] - p);
 	return 1;
 }
 

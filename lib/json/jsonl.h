@@ -26,6 +26,8 @@
  */
 struct cg_gunzip;
 
+#define CG_JSONL_PEEK 4	/* lines cg_jsonl_peek looks ahead */
+
 struct cg_jsonl_reader {
 	const char *name;	/* for messages: "stdin" or the path; borrowed */
 	unsigned long lineno;	/* number of the line last returned */
@@ -54,8 +56,10 @@ struct cg_jsonl_reader {
 	int eof;
 	char *buf;
 	size_t alloc, start, end;
-	char *peek_nl;		/* the newline cg_jsonl_peek found from */
-	size_t peek_from;	/* buf + peek_from, or NULL */
+	/* The ends of the lines cg_jsonl_peek found, from buf + peek_from. */
+	char *peek_nl[CG_JSONL_PEEK];
+	int npeek;
+	size_t peek_from;
 };
 
 enum cg_jsonl_status {
@@ -102,12 +106,13 @@ int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
  * buffered and nothing readable right now.  Group commit syncs then.
  */
 /*
- * The line the next cg_jsonl_next of a raw reader will return, when it is
- * whole in the buffer already: 1 with *line and *len (no newline, not
- * NUL-terminated; borrowed, valid until that call), else 0 (nothing is
- * read to find out).  That call does not look for its end again.
+ * The line the (k+1)th cg_jsonl_next of a raw reader from now will return
+ * (k < CG_JSONL_PEEK), when it and those before it are whole in the
+ * buffer already: 1 with *line and *len (no newline, not NUL-terminated;
+ * borrowed, valid until the next cg_jsonl_next reads), else 0 (nothing is
+ * read to find out).  Those calls do not look for the lines' ends again.
  */
-int cg_jsonl_peek(struct cg_jsonl_reader *r, const char **line, size_t *len);
+int cg_jsonl_peek(struct cg_jsonl_reader *r, int k, const char **line, size_t *len);
 
 int cg_jsonl_would_block(struct cg_jsonl_reader *r);
 

@@ -244,6 +244,10 @@ int cg_journal_tidy_start(struct cg_journal *j, struct cg_err *err);
  * ->leftover names it and ->notice says so, for the caller to warn;
  * otherwise (it is damaged itself, or differs) the day is damaged.
  */
+/* Lines a reader hashes ahead of the one it checks, with it: as many as
+ * SHA-256 runs side by side, less that one (crypto/sha256.h). */
+#define CG_JOURNAL_AHEAD 3
+
 struct cg_journal_reader {
 	struct cg_jsonl_reader in;
 	char label[128];
@@ -260,16 +264,18 @@ struct cg_journal_reader {
 	char notice[512];	/* a warning for the caller to print, or "" */
 	char damage[CG_ERR_MSG_MAX];	/* damage found at open, returned by the first next */
 	int ended;		/* damage reported: nothing more is read */
-	/* The chain of the line after the last one, hashed with it from the
-	 * chain in ahead_prev: the line's number, text and length, or NULL.
-	 * The next line read is that one when all three are the same. */
-	const char *ahead_line;
-	size_t ahead_len;
-	unsigned long ahead_lineno;
-	uint64_t ahead_seq;	/* its seq, and where its chain field starts */
-	size_t ahead_hashed;
-	char ahead_prev[CG_CHAIN_HEX];
-	char ahead_chain[CG_CHAIN_HEX + 1];
+	/* The chains of the lines after the last one read, hashed with it
+	 * (cg_journal_reader_next): ahead[iahead..nahead). */
+	struct cg_journal_ahead {
+		const char *line;	/* its text and length, its number */
+		size_t len;
+		unsigned long lineno;
+		uint64_t seq;		/* its seq, where its chain field starts */
+		size_t hashed;
+		char prev[CG_CHAIN_HEX];	/* the chain it was hashed from */
+		char chain[CG_CHAIN_HEX + 1];
+	} ahead[CG_JOURNAL_AHEAD];
+	int nahead, iahead;
 };
 
 /*

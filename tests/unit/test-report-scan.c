@@ -733,35 +733,39 @@ TEST(sha256_matches_libsodium)
 	printf("# SHA extensions %s\n", cg_sha256_accelerated() ? "in use" : "not available");
 }
 
-/* Two messages at once give each its own digest, whatever their lengths
- * and whatever either had hashed before (in step or not). */
-TEST(sha256_two_at_once)
+/* One to four messages at once give each its own digest, whatever their
+ * lengths and whatever each had hashed before (in step or not). */
+TEST(sha256_side_by_side)
 {
-	unsigned char data[1200], a[32], b[32], wa[32], wb[32];
+	unsigned char data[1200], out[CG_SHA256_LANES][CG_SHA256_BYTES], want[32];
 	int bad = 0;
 
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (unsigned char)next();
 	for (int portable = 0; portable < 2; portable++) {
 		cg_sha256_force_portable(portable);
-		for (int round = 0; round < 3000; round++) {
-			size_t pa = pick(3) ? 64 * pick(3) : pick(100), pb = pick(3) ? 64 * pick(3) : pick(100);
-			size_t la = pick(400), lb = pick(400);
-			size_t oa = pick(sizeof(data) - 600), ob = pick(sizeof(data) - 600);
-			struct cg_sha256 s, t;
+		for (int round = 0; round < 4000; round++) {
+			struct cg_sha256 ctx[CG_SHA256_LANES], *s[CG_SHA256_LANES];
+			const void *d[CG_SHA256_LANES];
+			size_t pre[CG_SHA256_LANES], len[CG_SHA256_LANES], off[CG_SHA256_LANES];
+			int n = 1 + round % CG_SHA256_LANES;
 
-			cg_sha256_init(&s);
-			cg_sha256_init(&t);
-			cg_sha256_update(&s, data + oa, pa);
-			cg_sha256_update(&t, data + ob, pb);
-			cg_sha256_update2(&s, data + oa + pa, la, &t, data + ob + pb, lb);
-			cg_sha256_final2(&s, a, &t, b);
-			crypto_hash_sha256(wa, data + oa, pa + la);
-			crypto_hash_sha256(wb, data + ob, pb + lb);
-			if (memcmp(a, wa, 32) || memcmp(b, wb, 32)) {
-				if (!bad++)
-					printf("# two at once differ: portable %d, %zu+%zu and %zu+%zu bytes\n",
-					       portable, pa, la, pb, lb);
+			for (int i = 0; i < n; i++) {
+				pre[i] = pick(3) ? 64 * pick(3) : pick(100);
+				len[i] = pick(3) ? 240 + pick(20) : pick(400);
+				off[i] = pick(sizeof(data) - 600);
+				s[i] = &ctx[i];
+				d[i] = data + off[i] + pre[i];
+				cg_sha256_init(s[i]);
+				cg_sha256_update(s[i], data + off[i], pre[i]);
+			}
+			cg_sha256_update_n(s, d, len, n);
+			cg_sha256_final_n(s, out, n);
+			for (int i = 0; i < n; i++) {
+				crypto_hash_sha256(want, data + off[i], pre[i] + len[i]);
+				if (memcmp(out[i], want, 32) && !bad++)
+					printf("# %d side by side differ: portable %d, message %d of %zu+%zu bytes\n",
+					       n, portable, i, pre[i], len[i]);
 			}
 		}
 	}
@@ -802,7 +806,7 @@ int main(void)
 	RUN(report_mutated_lines_both_ways);
 	RUN(many_visitors);
 	RUN(sha256_matches_libsodium);
-	RUN(sha256_two_at_once);
+	RUN(sha256_side_by_side);
 	RUN(text_width);
 	/* Last: the random mutations above stay the ones they always were
 	 * (some make far-apart days, whose gaps are slow to walk). */
