@@ -662,6 +662,7 @@ static int decide(void *ctx, struct cg_loop *lp, struct cg_loop_line *ln,
 			cg_idset_add(&w->decided, id, json_string_length(idv));
 	}
 	json_decref(d);
+	cg_passbook_forget(&w->passes);	/* none is held now */
 	return ret;
 }
 

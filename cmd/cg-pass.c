@@ -614,6 +614,7 @@ static int verify_drain(void *ctx, struct cg_loop *lp, struct cg_err *err)
 		cg_presented_release(&vb->items[i]);
 	}
 	vb->n = 0;
+	cg_passbook_forget(&w->passes);	/* none is held now */
 	return ret;
 }
 

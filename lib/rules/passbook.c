@@ -561,6 +561,17 @@ const json_t *cg_passbook_get(const struct cg_passbook *pb, const char *pass_id)
 	return lookup(pb, id);
 }
 
+/* Passes read from the index kept for lookups: two batches of cg-pass
+ * verify, so that a compound's passes shown again and again are read
+ * once, while 100k distinct ones no longer take 300 MB. */
+#define CACHE_MAX 8192
+
+void cg_passbook_forget(struct cg_passbook *pb)
+{
+	if (pb->cache && json_object_size(pb->cache) > CACHE_MAX)
+		json_object_clear(pb->cache);
+}
+
 enum cg_pass_status cg_passbook_status(const json_t *ev, cg_time_t now)
 {
 	return status_of(ev, now);

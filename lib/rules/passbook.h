@@ -130,8 +130,18 @@ const json_t *cg_passbook_for_person(const struct cg_passbook *pb,
 const json_t *cg_passbook_find(const struct cg_passbook *pb, const json_t *holder,
 			       const char *class_, cg_time_t now);
 
-/* The issue event of a pass id (any spelling), or NULL.  Borrowed. */
+/* The issue event of a pass id (any spelling), or NULL.  Borrowed, until
+ * cg_passbook_forget. */
 const json_t *cg_passbook_get(const struct cg_passbook *pb, const char *pass_id);
+
+/*
+ * Let go of the passes read from the index for cg_passbook_get and the
+ * other lookups (they stay borrowed until then), once there are more than
+ * a few thousand: a command that looks up many passes calls it between
+ * records, where it holds none, so that its memory does not grow with
+ * the number of passes it meets.
+ */
+void cg_passbook_forget(struct cg_passbook *pb);
 
 /* The status at now of a pass given its issue event. */
 enum cg_pass_status cg_passbook_status(const json_t *ev, cg_time_t now);

@@ -171,4 +171,20 @@ test_expect_success 'four processes opening a stale index at once fold it once, 
 	test "$(sql "SELECT seq FROM meta")" = 5
 '
 
+# More passes than a process keeps once read from the index: the kept
+# ones are let go between batches (and between a gate's events), and
+# every lookup after that reads the index again.
+test_expect_success 'more passes looked up than are kept: 9000 tokens, twice in one run, all ok' '
+	awk "BEGIN { for (i = 0; i < 9000; i++) printf \"{\\\"name\\\":\\\"居民%d\\\",\\\"phone\\\":\\\"138%08d\\\",\\\"household\\\":\\\"9-%d-%d\\\"}\\n\", i, i, 1 + i % 9, 101 + i % 97 }" >many &&
+	cg-pass issue --now "$NOW" <many >many.passes &&
+	test "$(jq -r .pass_id many.passes | sort -u | wc -l)" = 9000 &&
+	jq -r .token many.passes >many.tokens &&
+	cat many.tokens many.tokens | cg-pass verify --now "$NOW" >many.v &&
+	test "$(wc -l <many.v)" = 18000 &&
+	test "$(jq -r .reason many.v | sort -u)" = ok &&
+	jq -c "{gate: \"north\", dir: \"in\", kind: \"resident\", pass: .token, temp: 36.5, mask: true}" many.passes >many.events &&
+	cg-checkin --dry-run --now "$NOW" <many.events >many.d &&
+	test "$(jq -r .decision many.d | sort | uniq -c | tr -s " ")" = " 9000 admit"
+'
+
 test_done
