@@ -131,32 +131,12 @@ static void blocks_shani(uint32_t h[8], const unsigned char *p, size_t nblocks)
 }
 
 /*
- * Two independent messages, nblocks blocks of each, a round of one beside
- * the same round of the other.  A SHA-256 round waits for the one before
- * it, so one message at a time leaves the SHA unit idle most cycles; two
- * keep it about twice as busy (journal verification hashes every line
- * against the chain the line before records, so lines are independent).
+ * Independent messages, nblocks blocks of each, a round of one beside the
+ * same round of the others.  A SHA-256 round waits for the one before
+ * it, so one message at a time leaves the SHA unit idle most cycles; four
+ * keep it busy (journal verification hashes every line against the chain
+ * the line before records, so lines are independent).
  */
-#define ROUNDS2(i, a0, a1, a2, a3, b0, b1, b2, b3) do { \
-	const __m128i k = _mm_loadu_si128((const __m128i *)&K[4 * (i)]); \
-	msga = _mm_add_epi32(a0, k); \
-	msgb = _mm_add_epi32(b0, k); \
-	sta1 = _mm_sha256rnds2_epu32(sta1, sta0, msga); \
-	stb1 = _mm_sha256rnds2_epu32(stb1, stb0, msgb); \
-	if ((i) >= 3 && (i) < 15) { \
-		a1 = _mm_sha256msg2_epu32(_mm_add_epi32(a1, _mm_alignr_epi8(a0, a3, 4)), a0); \
-		b1 = _mm_sha256msg2_epu32(_mm_add_epi32(b1, _mm_alignr_epi8(b0, b3, 4)), b0); \
-	} \
-	msga = _mm_shuffle_epi32(msga, 0x0E); \
-	msgb = _mm_shuffle_epi32(msgb, 0x0E); \
-	sta0 = _mm_sha256rnds2_epu32(sta0, sta1, msga); \
-	stb0 = _mm_sha256rnds2_epu32(stb0, stb1, msgb); \
-	if ((i) >= 1 && (i) < 13) { \
-		a3 = _mm_sha256msg1_epu32(a3, a0); \
-		b3 = _mm_sha256msg1_epu32(b3, b0); \
-	} \
-} while (0)
-
 /* h[0..8) as the two registers the SHA instructions take (ABEF, CDGH). */
 SHA_TARGET
 static inline void state_load(const uint32_t h[8], __m128i *st0, __m128i *st1)
@@ -178,54 +158,7 @@ static inline void state_store(uint32_t h[8], __m128i st0, __m128i st1)
 	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(st1, tmp, 8));
 }
 
-SHA_TARGET
-static void blocks_shani2(uint32_t ha[8], const unsigned char *pa,
-			  uint32_t hb[8], const unsigned char *pb, size_t nblocks)
-{
-	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-	__m128i sta0, sta1, stb0, stb1, msga, msgb;
-
-	state_load(ha, &sta0, &sta1);
-	state_load(hb, &stb0, &stb1);
-	while (nblocks--) {
-		const __m128i sa0 = sta0, sa1 = sta1, sb0 = stb0, sb1 = stb1;
-		__m128i a0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 0)), mask);
-		__m128i a1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 16)), mask);
-		__m128i a2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 32)), mask);
-		__m128i a3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 48)), mask);
-		__m128i b0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 0)), mask);
-		__m128i b1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 16)), mask);
-		__m128i b2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 32)), mask);
-		__m128i b3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 48)), mask);
-
-		ROUNDS2(0, a0, a1, a2, a3, b0, b1, b2, b3);
-		ROUNDS2(1, a1, a2, a3, a0, b1, b2, b3, b0);
-		ROUNDS2(2, a2, a3, a0, a1, b2, b3, b0, b1);
-		ROUNDS2(3, a3, a0, a1, a2, b3, b0, b1, b2);
-		ROUNDS2(4, a0, a1, a2, a3, b0, b1, b2, b3);
-		ROUNDS2(5, a1, a2, a3, a0, b1, b2, b3, b0);
-		ROUNDS2(6, a2, a3, a0, a1, b2, b3, b0, b1);
-		ROUNDS2(7, a3, a0, a1, a2, b3, b0, b1, b2);
-		ROUNDS2(8, a0, a1, a2, a3, b0, b1, b2, b3);
-		ROUNDS2(9, a1, a2, a3, a0, b1, b2, b3, b0);
-		ROUNDS2(10, a2, a3, a0, a1, b2, b3, b0, b1);
-		ROUNDS2(11, a3, a0, a1, a2, b3, b0, b1, b2);
-		ROUNDS2(12, a0, a1, a2, a3, b0, b1, b2, b3);
-		ROUNDS2(13, a1, a2, a3, a0, b1, b2, b3, b0);
-		ROUNDS2(14, a2, a3, a0, a1, b2, b3, b0, b1);
-		ROUNDS2(15, a3, a0, a1, a2, b3, b0, b1, b2);
-		sta0 = _mm_add_epi32(sta0, sa0);
-		sta1 = _mm_add_epi32(sta1, sa1);
-		stb0 = _mm_add_epi32(stb0, sb0);
-		stb1 = _mm_add_epi32(stb1, sb1);
-		pa += 64;
-		pb += 64;
-	}
-	state_store(ha, sta0, sta1);
-	state_store(hb, stb0, stb1);
-}
-
-/* The same for four messages. */
+/* Four rounds (as ROUNDS) of each of four messages. */
 #define ROUNDS4(i, a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3) do { \
 	const __m128i k = _mm_loadu_si128((const __m128i *)&K[4 * (i)]); \
 	msga = _mm_add_epi32(a0, k); \
@@ -356,23 +289,25 @@ static void blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
 }
 
 /* nblocks blocks of each of n messages (at most CG_SHA256_LANES), side
- * by side where the SHA extensions are in use. */
+ * by side where the SHA extensions are in use.  Three fill the fourth
+ * lane with the first again, into a state that is thrown away (still
+ * faster than one at a time); two go one at a time. */
 static void blocks_n(uint32_t *const h[], const unsigned char *const p[], int n, size_t nblocks)
 {
 #ifdef HAVE_X86
 	if (hw < 0)
 		hw = cpu_has_sha();
-	if (hw && !force_portable) {
-		if (n == 4) {
-			blocks_shani4(h, p, nblocks);
-			return;
+	if (hw && !force_portable && n > 2) {
+		uint32_t spare[CG_SHA256_LANES][8];
+		uint32_t *hh[CG_SHA256_LANES];
+		const unsigned char *pp[CG_SHA256_LANES];
+
+		for (int i = 0; i < CG_SHA256_LANES; i++) {
+			hh[i] = i < n ? h[i] : memcpy(spare[i], h[0], sizeof(spare[i]));
+			pp[i] = i < n ? p[i] : p[0];
 		}
-		if (n >= 2) {
-			blocks_shani2(h[0], p[0], h[1], p[1], nblocks);
-			if (n == 3)
-				blocks_shani(h[2], p[2], nblocks);
-			return;
-		}
+		blocks_shani4(hh, pp, nblocks);
+		return;
 	}
 #endif
 	for (int i = 0; i < n; i++)

@@ -30,8 +30,8 @@ void cg_sha256_final(struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES]);
  * len[i]) for each i < n, and as cg_sha256_final(s[i], out[i]), with the
  * blocks the messages have in step hashed side by side.  A round of
  * SHA-256 waits for the one before it: with the SHA extensions, four
- * messages side by side take 17 ns a block here, two 20, one 29.  Blocks
- * are in step from where no context has bytes waiting.
+ * messages side by side take 17 ns a block each here, one alone 29.
+ * Blocks are in step from where no context has bytes waiting.
  */
 #define CG_SHA256_LANES 4
 
