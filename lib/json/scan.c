@@ -102,9 +102,18 @@ at_special:
 			return 0;
 		if (*p >= 0xE1 && *p <= 0xEC && end - p >= 3 &&
 		    (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-			/* A CJK character, as most non-ASCII text here: the
-			 * lead bytes with no overlong or surrogate form. */
-			p += 3;
+			/* CJK characters, as most non-ASCII text here (a
+			 * name): the lead bytes with no overlong or surrogate
+			 * form, the run of them at once rather than one
+			 * search for the next special byte each. */
+			do
+				p += 3;
+			while (end - p >= 3 && *p >= 0xE1 && *p <= 0xEC &&
+			       (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80);
+			if (p < end && *p == '"') {	/* a name's end */
+				*pp = p + 1;
+				return 1;
+			}
 		} else if (*p >= 0x80) {
 			size_t n = cg_utf8_seq(p, (size_t)(end - p));
 

@@ -180,25 +180,37 @@ TEST(scan_simple_lines)
 	const char *ok[] = {
 		"{}", " {\"ts\":\"x\"} ", "{\"temp\":36.5,\"reasons\":[\"fever\",\"no_mask\"]}",
 		"{\"temp\":-0.5,\"x\":[],\"mask\":true,\"seq\":null}", "{\"name\":\"张三\"}",
-		"{\"a\":[1,true,null,\"b\"],\"b\":false}"
+		"{\"a\":[1,true,null,\"b\"],\"b\":false}",
+		/* Runs of CJK characters: to the quote, then ASCII, then
+		 * other UTF-8, and a name that fills a whole SIMD load. */
+		"{\"name\":\"郑刚兰\",\"x\":\"张\"}", "{\"name\":\"郑刚兰x\"}",
+		"{\"name\":\"a郑刚é兰\"}", "{\"name\":\"欧阳郑刚兰娜娜张三李四\"}",
+		"{\"name\":\"郑刚\xe0\xa4\x85\"}"
 	};
 	const char *fallback[] = {
 		"", "[]", "{\"ts\":\"a\\\"b\"}", "{\"x\":{\"y\":1}}", "{\"x\":[[1]]}",
 		"{\"temp\":1e5}", "{\"temp\":01}", "{\"a\":1,\"a\":2}", "{\"ts\":\"x\",\"ts\":\"x\"}",
 		"{\"x\":1} x", "{\"x\":tru}", "{\"x\":\"\x01\"}", "{\"x\":\"\xff\"}",
 		"{\"x\":\"\xc0\x80\"}", "{\"x\":\"\xed\xa0\x80\"}", "{\"x\":1234567890123456789}",
-		"{\"x\":-}", "{\"x\":1.}", "{'x':1}", "{\"x\":1,}", "{\"x\" 1}"
+		"{\"x\":-}", "{\"x\":1.}", "{'x':1}", "{\"x\":1,}", "{\"x\" 1}",
+		/* A run of CJK characters that ends in a bad sequence, a cut
+		 * one, a surrogate, an overlong form, or no quote at all. */
+		"{\"x\":\"郑刚\xe5\x88\"}", "{\"x\":\"郑刚\xed\xa0\x80\"}",
+		"{\"x\":\"郑刚\xe0\x80\x80\"}", "{\"x\":\"郑刚\xe5\x88\xe5\"}", "{\"x\":\"郑刚",
+		"{\"x\":\"郑刚\xe5"
 	};
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		CHECK(cg_scan_line(&scan_keys, ok[i], strlen(ok[i]), vals) == 1);
 		CHECK(same_as_jansson(ok[i], strlen(ok[i])));
 	}
-	for (size_t i = 0; i < sizeof(fallback) / sizeof(fallback[0]); i++)
+	for (size_t i = 0; i < sizeof(fallback) / sizeof(fallback[0]); i++) {
 		if (cg_scan_line(&scan_keys, fallback[i], strlen(fallback[i]), vals)) {
 			printf("# took: %s\n", fallback[i]);
 			CHECK(0);
 		}
+		CHECK(same_ordered(fallback[i], strlen(fallback[i])));
+	}
 	CHECK(cg_scan_line(&scan_keys, "{\"temp\":36.5}", 13, vals) == 1);
 	CHECK(vals[6].type == CG_SCAN_NUMBER && vals[6].len == 4 && !memcmp(vals[6].p, "36.5", 4));
 	CHECK(vals[0].type == CG_SCAN_ABSENT);
