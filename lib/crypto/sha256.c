@@ -130,13 +130,6 @@ static void blocks_shani(uint32_t h[8], const unsigned char *p, size_t nblocks)
 	_mm_storeu_si128((__m128i *)&h[4], st1);
 }
 
-/*
- * Independent messages, nblocks blocks of each, a round of one beside the
- * same round of the others.  A SHA-256 round waits for the one before
- * it, so one message at a time leaves the SHA unit idle most cycles; four
- * keep it busy (journal verification hashes every line against the chain
- * the line before records, so lines are independent).
- */
 /* h[0..8) as the two registers the SHA instructions take (ABEF, CDGH). */
 SHA_TARGET
 static inline void state_load(const uint32_t h[8], __m128i *st0, __m128i *st1)
@@ -191,6 +184,13 @@ static inline void state_store(uint32_t h[8], __m128i st0, __m128i st1)
 	} \
 } while (0)
 
+/*
+ * Four independent messages, nblocks blocks of each, a round of one
+ * beside the same round of the others.  A SHA-256 round waits for the
+ * one before it, so one message at a time leaves the SHA unit idle most
+ * cycles; four keep it busy (journal verification hashes every line
+ * against the chain the line before records, so lines are independent).
+ */
 SHA_TARGET
 static void blocks_shani4(uint32_t *const h[4], const unsigned char *const p[4], size_t nblocks)
 {
@@ -368,26 +368,36 @@ void cg_sha256_update(struct cg_sha256 *s, const void *data, size_t len)
 	s->n = len;
 }
 
-void cg_sha256_final(struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES])
+/* The padding of s into its buffer: the blocks left to hash there (1 or 2). */
+static size_t pad(struct cg_sha256 *s, unsigned char last[128])
 {
 	uint64_t bits = s->total * 8;
+	size_t n = s->n < 56 ? 64 : 128;
 
-	s->buf[s->n++] = 0x80;
-	if (s->n > 56) {
-		memset(s->buf + s->n, 0, 64 - s->n);
-		blocks(s->h, s->buf, 1);
-		s->n = 0;
-	}
-	memset(s->buf + s->n, 0, 56 - s->n);
+	memcpy(last, s->buf, s->n);
+	last[s->n] = 0x80;
+	memset(last + s->n + 1, 0, n - 8 - s->n - 1);
 	for (int i = 0; i < 8; i++)
-		s->buf[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	blocks(s->h, s->buf, 1);
+		last[n - 8 + i] = (unsigned char)(bits >> (56 - 8 * i));
+	return n / 64;
+}
+
+static void digest(const struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES])
+{
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (unsigned char)(s->h[i] >> 24);
 		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
 		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
 		out[4 * i + 3] = (unsigned char)s->h[i];
 	}
+}
+
+void cg_sha256_final(struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES])
+{
+	unsigned char last[128];
+
+	blocks(s->h, last, pad(s, last));
+	digest(s, out);
 }
 
 void cg_sha256_update_n(struct cg_sha256 *const s[], const void *const d[],
@@ -412,30 +422,6 @@ void cg_sha256_update_n(struct cg_sha256 *const s[], const void *const d[],
 	for (int i = 0; i < n; i++) {
 		s[i]->total += both * 64;
 		cg_sha256_update(s[i], p[i] + both * 64, len[i] - both * 64);
-	}
-}
-
-/* The padding of s into its buffer: the blocks left to hash there (1 or 2). */
-static size_t pad(struct cg_sha256 *s, unsigned char last[128])
-{
-	uint64_t bits = s->total * 8;
-	size_t n = s->n < 56 ? 64 : 128;
-
-	memcpy(last, s->buf, s->n);
-	last[s->n] = 0x80;
-	memset(last + s->n + 1, 0, n - 8 - s->n - 1);
-	for (int i = 0; i < 8; i++)
-		last[n - 8 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	return n / 64;
-}
-
-static void digest(const struct cg_sha256 *s, unsigned char out[CG_SHA256_BYTES])
-{
-	for (int i = 0; i < 8; i++) {
-		out[4 * i] = (unsigned char)(s->h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)s->h[i];
 	}
 }
 

@@ -102,10 +102,6 @@ int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
 		  struct cg_err *err);
 
 /*
- * True when the next cg_jsonl_next() would have to wait for input: nothing
- * buffered and nothing readable right now.  Group commit syncs then.
- */
-/*
  * The line the (k+1)th cg_jsonl_next of a raw reader from now will return
  * (k < CG_JSONL_PEEK), when it and those before it are whole in the
  * buffer already: 1 with *line and *len (no newline, not NUL-terminated;
@@ -114,6 +110,10 @@ int cg_jsonl_next(struct cg_jsonl_reader *r, char **line, size_t *len,
  */
 int cg_jsonl_peek(struct cg_jsonl_reader *r, int k, const char **line, size_t *len);
 
+/*
+ * True when the next cg_jsonl_next() would have to wait for input: nothing
+ * buffered and nothing readable right now.  Group commit syncs then.
+ */
 int cg_jsonl_would_block(struct cg_jsonl_reader *r);
 
 /* Length of the valid UTF-8 sequence at s (1 to 4 bytes; no overlongs,

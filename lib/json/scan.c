@@ -462,28 +462,17 @@ int cg_scan_line_ordered(const struct cg_scan_keys *k, struct cg_scan_order *o,
 	return scan(k, o, line, len, vals, 0);
 }
 
-#define CHAIN_MEMBER ",\"chain\":\""
-#define CHAIN_TAIL_LEN (sizeof(CHAIN_MEMBER) - 1 + 64 + 2)
-
-/* 64 lowercase hex digits, without a branch per digit. */
-static int hex64(const unsigned char *s)
-{
-	unsigned char bad = 0;
-
-	for (int i = 0; i < 64; i++)
-		bad |= (unsigned char)((unsigned char)(s[i] - '0') > 9) &
-		       (unsigned char)((unsigned char)(s[i] - 'a') > 5);
-	return !bad;
-}
+#define CHAIN_TAIL_LEN (sizeof(CG_SCAN_CHAIN_MEMBER) - 1 + CG_SCAN_CHAIN_HEX + 2)
 
 int cg_scan_line_chained(const struct cg_scan_keys *k, struct cg_scan_order *o,
 			 size_t chain, const char *line, size_t len, struct cg_scan_val *vals)
 {
 	const char *tail = line + len - CHAIN_TAIL_LEN;
 
-	if (len <= CHAIN_TAIL_LEN || memcmp(tail, CHAIN_MEMBER, sizeof(CHAIN_MEMBER) - 1) ||
+	if (len <= CHAIN_TAIL_LEN ||
+	    memcmp(tail, CG_SCAN_CHAIN_MEMBER, sizeof(CG_SCAN_CHAIN_MEMBER) - 1) ||
 	    line[len - 2] != '"' || line[len - 1] != '}' ||
-	    !hex64((const unsigned char *)line + len - 66))
+	    !cg_scan_hex64(line + len - 2 - CG_SCAN_CHAIN_HEX))
 		return scan(k, o, line, len, vals, 0);
 	/* Before the chain, an object whose '}' comes after it; a "chain"
 	 * there too is a duplicate key. */
@@ -491,8 +480,8 @@ int cg_scan_line_chained(const struct cg_scan_keys *k, struct cg_scan_order *o,
 	    vals[chain].type != CG_SCAN_ABSENT)
 		return 0;
 	vals[chain].type = CG_SCAN_STRING;
-	vals[chain].p = line + len - 66;
-	vals[chain].len = 64;
+	vals[chain].p = line + len - 2 - CG_SCAN_CHAIN_HEX;
+	vals[chain].len = CG_SCAN_CHAIN_HEX;
 	return 1;
 }
 

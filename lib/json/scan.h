@@ -94,6 +94,29 @@ int cg_scan_line_ordered(const struct cg_scan_keys *k, struct cg_scan_order *o,
 			 const char *line, size_t len, struct cg_scan_val *vals);
 
 /*
+ * How a journal's record ends (store/journal.h writes it): its chain, the
+ * last member, ,"chain":"<64 lowercase hex digits>"}.
+ */
+#define CG_SCAN_CHAIN_MEMBER ",\"chain\":\""
+#define CG_SCAN_CHAIN_HEX 64
+
+/* s[0..64) lowercase hex digits?  Without a branch per digit, so that
+ * the compiler checks 16 at a time: every journal line read passes here
+ * (a quarter of a checkpoint's time when it branched). */
+static inline int cg_scan_hex64(const char *s)
+{
+	unsigned char bad = 0;
+
+	for (int i = 0; i < CG_SCAN_CHAIN_HEX; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		bad |= (unsigned char)((unsigned char)(c - '0') > 9) &
+		       (unsigned char)((unsigned char)(c - 'a') > 5);
+	}
+	return !bad;
+}
+
+/*
  * cg_scan_line_ordered, for lines that end as a journal's records do:
  * ,"chain":"<64 lowercase hex digits>"}.  Such a member needs no
  * scanning (hex digits are a plain string), so only the text before it

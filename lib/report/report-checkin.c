@@ -386,18 +386,6 @@ static void person_slots(struct cg_report *r, const struct view *v,
 
 /* An identifying field, checked and normalised as cg-checkin does;
  * slot from person_slots. */
-/* cg_person_field_valid of field k, without finding the field by name. */
-static int person_valid(int k, const char *s, cg_time_t now, char *out, const char **why)
-{
-	if (k == K_ID_NO)
-		return cg_valid_id_no(s, now, out, why);
-	if (k == K_PHONE)
-		return cg_valid_phone(s, out, why);
-	/* Records were written under the household form of their day, which
-	 * config may have changed since: either form is read. */
-	return cg_valid_household(s, CG_HOUSEHOLD_ANY, out, why);
-}
-
 static int want_person(struct cg_report *r, const struct view *v, int k,
 		       struct known *slot, char *out, char *why, size_t whylen)
 {
@@ -419,7 +407,11 @@ static int want_person(struct cg_report *r, const struct view *v, int k,
 		}
 	}
 	cg_report_copy_str(&v->f[k], buf, sizeof(buf));
-	if (v->f[k].len >= sizeof(buf) || person_valid(k, buf, r->o.now, out, &reason) < 0) {
+	/* Records were written under the household form of their day, which
+	 * config may have changed since: either form is read. */
+	if (v->f[k].len >= sizeof(buf) ||
+	    cg_person_field_valid(k == K_ID_NO ? CG_PERSON_ID_NO : k == K_PHONE ? CG_PERSON_PHONE :
+				  CG_PERSON_HOUSEHOLD, buf, r->o.now, CG_HOUSEHOLD_ANY, out, &reason) < 0) {
 		if (v->f[k].len >= sizeof(buf))
 			reason = _("too long");
 		/* No full ID or phone number in messages. */

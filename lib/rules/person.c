@@ -43,18 +43,18 @@ static int wrong_type(const char *field, const char *want, char *why, size_t why
 	return -1;
 }
 
-int cg_person_field_valid(const char *field, const char *s, cg_time_t now,
+int cg_person_field_valid(enum cg_person_field f, const char *s, cg_time_t now,
 			  enum cg_household_form hf, char *out, const char **why)
 {
-	if (!strcmp(field, "id_no"))
+	if (f == CG_PERSON_ID_NO)
 		return cg_valid_id_no(s, now, out, why);
-	if (!strcmp(field, "phone"))
+	if (f == CG_PERSON_PHONE)
 		return cg_valid_phone(s, out, why);
 	return cg_valid_household(s, hf, out, why);
 }
 
 /* Validate and normalise one identifying string field in place. */
-static int person_field(json_t *rec, const char *field, cg_time_t now,
+static int person_field(json_t *rec, const char *field, enum cg_person_field f, cg_time_t now,
 			enum cg_household_form hf, char *why, size_t whylen)
 {
 	char out[CG_HOUSEHOLD_LEN + CG_ID_NO_LEN];
@@ -66,14 +66,14 @@ static int person_field(json_t *rec, const char *field, cg_time_t now,
 		return wrong_type(field, _("a string"), why, whylen);
 	if (!s)
 		return 0;
-	if (cg_person_field_valid(field, s, now, hf, out, &reason) < 0) {
+	if (cg_person_field_valid(f, s, now, hf, out, &reason) < 0) {
 		char shown[64];
 
 		/* Messages are read by people: no full ID or phone number in
 		 * them (the rejects file keeps the line whole). */
-		if (!strcmp(field, "id_no"))
+		if (f == CG_PERSON_ID_NO)
 			cg_mask_id_no(s, shown, sizeof(shown));
-		else if (!strcmp(field, "phone"))
+		else if (f == CG_PERSON_PHONE)
 			cg_mask_phone(s, shown, sizeof(shown));
 		else
 			snprintf(shown, sizeof(shown), "%s", s);
@@ -92,9 +92,9 @@ int cg_person_normalise(json_t *rec, cg_time_t now, enum cg_household_form hf,
 
 	if (name && (!json_is_string(name) || !json_string_length(name)))
 		return wrong_type("name", _("a non-empty string"), why, whylen);
-	if (person_field(rec, "id_no", now, hf, why, whylen) < 0 ||
-	    person_field(rec, "phone", now, hf, why, whylen) < 0 ||
-	    person_field(rec, "household", now, hf, why, whylen) < 0)
+	if (person_field(rec, "id_no", CG_PERSON_ID_NO, now, hf, why, whylen) < 0 ||
+	    person_field(rec, "phone", CG_PERSON_PHONE, now, hf, why, whylen) < 0 ||
+	    person_field(rec, "household", CG_PERSON_HOUSEHOLD, now, hf, why, whylen) < 0)
 		return -1;
 	return 0;
 }

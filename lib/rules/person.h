@@ -25,12 +25,14 @@
 int cg_person_normalise(json_t *rec, cg_time_t now, enum cg_household_form hf,
 			char *why, size_t whylen);
 
+/* The kinds of identifying field: "household" and "host" are households. */
+enum cg_person_field { CG_PERSON_ID_NO, CG_PERSON_PHONE, CG_PERSON_HOUSEHOLD };
+
 /*
- * Check the value s of an identifying field, "id_no" or "phone" (any
- * other field is checked as a household: "household", "host"), and write
- * its normal form to out.  0, or -1 with what is wrong in *why.
+ * Check the value s of an identifying field of kind f and write its
+ * normal form to out.  0, or -1 with what is wrong in *why.
  */
-int cg_person_field_valid(const char *field, const char *s, cg_time_t now,
+int cg_person_field_valid(enum cg_person_field f, const char *s, cg_time_t now,
 			  enum cg_household_form hf, char *out, const char **why);
 
 /*

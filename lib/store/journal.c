@@ -25,7 +25,7 @@
 static const char zero_chain[CG_CHAIN_HEX + 1] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
 
-#define CHAIN_KEY ",\"chain\":\""
+#define CHAIN_KEY CG_SCAN_CHAIN_MEMBER
 #define CHAIN_SUFFIX_LEN (sizeof(CHAIN_KEY) - 1 + CG_CHAIN_HEX + 2)
 
 /* Every line read is hashed and its hash compared as hex: 16 bytes at a
@@ -108,22 +108,6 @@ static void chain_hash_n(const char *const prev[], const char *const body[],
 	}
 }
 
-/* Without a branch per digit, so that the compiler can check 16 at a
- * time: every line read passes here (a quarter of a checkpoint's time
- * when it branched). */
-static int is_hex64(const char *s)
-{
-	unsigned char bad = 0;
-
-	for (int i = 0; i < CG_CHAIN_HEX; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		bad |= (unsigned char)((unsigned char)(c - '0') > 9) &
-		       (unsigned char)((unsigned char)(c - 'a') > 5);
-	}
-	return !bad;
-}
-
 /*
  * Split a journal line into its trailing seq and chain fields: the line
  * must end with ,"seq":N,"chain":"HEX"}.  *hashed is the length of the
@@ -141,7 +125,7 @@ static int split_line(const char *line, size_t len, uint64_t *seq,
 	}
 	tail = line + len - CHAIN_SUFFIX_LEN;
 	if (memcmp(tail, CHAIN_KEY, sizeof(CHAIN_KEY) - 1) ||
-	    !is_hex64(tail + sizeof(CHAIN_KEY) - 1) ||
+	    !cg_scan_hex64(tail + sizeof(CHAIN_KEY) - 1) ||
 	    memcmp(line + len - 2, "\"}", 2)) {
 		*why = _("no chain field at the end of the line");
 		return -1;

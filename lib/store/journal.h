@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/home.h"
 #include "json/jsonl.h"
+#include "json/scan.h"
 
 /*
  * Append-only JSON-lines journals in the data directory:
@@ -36,7 +37,7 @@
  * CG_EXIT_DAMAGED.
  */
 
-#define CG_CHAIN_HEX 64
+#define CG_CHAIN_HEX CG_SCAN_CHAIN_HEX	/* the record's end: json/scan.h */
 #define CG_JOURNAL_MAX_LINE (4 * 1024 * 1024)
 
 /*
